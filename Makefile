@@ -1,0 +1,49 @@
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# make            build the module (against Debian's kernel headers) and the tools
+# make check      install what is missing, build, run every test; last line
+#                 "N passed, N failed"
+# make demo       boot the QEMU lab and show activation at work
+# make vm CMD=..  boot the guest with the module loaded and run CMD in it
+# make install    install the module (kbuild modules_install) and the tools
+
+# The Debian kernel the guest boots and the module is built for: the
+# newest one that has both an image in /boot and headers.
+KVER ?= $(shell for v in $$(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort -rV); do \
+	[ -e /lib/modules/$$v/build/Makefile ] && [ -e /boot/vmlinuz-$$v ] && { echo $$v; break; }; done)
+KDIR ?= /lib/modules/$(KVER)/build
+export KVER
+
+.PHONY: all deps module userspace check demo vm install clean
+
+all: module userspace
+
+deps:
+	@scripts/install-deps.sh
+
+module:
+	@test -n "$(KVER)" || { echo "no Debian kernel with headers: run make deps" >&2; exit 1; }
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+userspace:
+	$(MAKE) -C userspace
+
+check: deps
+	@scripts/check.sh
+
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@selftests/vm/run-vm.sh "sh $(CURDIR)/selftests/demo.sh"
+
+vm: all
+	@selftests/vm/run-vm.sh $(VMFLAGS) "$(CMD)"
+
+install: all
+	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C userspace install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
+	$(MAKE) -C userspace clean
+	rm -rf build

@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: (GPL-2.0 WITH Linux-syscall-note) OR MIT */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * phoneproxy: the generic-netlink contract between phoneproxy.ko and its
+ * userspace (ppctl, the daemons, the selftests).
+ *
+ * Family PHONEPROXY_GENL_NAME ("phoneproxy"), version 1. The family is
+ * per network namespace: every namespace has its own configuration, user
+ * table, activations and counters. Commands that change state need
+ * CAP_NET_ADMIN in the namespace's user namespace (GENL_UNS_ADMIN_PERM);
+ * reads are open. Every rejection carries an extended-ACK message naming
+ * the attribute and the reason; clients should set NETLINK_EXT_ACK.
+ *
+ * Addresses are IPv4, in network byte order (NLA_BE32). Strings are
+ * NUL-terminated and at most PP_NAME_MAX bytes including the NUL.
+ *
+ * PP_CMD_CONFIG_GET (do)
+ *	Reply: PP_CMD_CONFIG_GET carrying every PP_A_CFG_* attribute.
+ *
+ * PP_CMD_CONFIG_SET (do, admin)
+ *	Any subset of PP_A_CFG_*. The whole request is validated first, then
+ *	applied at once: a rejected request changes nothing. Rules:
+ *	- PP_A_CFG_NORTH_ADDR / PP_A_CFG_SOUTH_ADDR must be configured on an
+ *	  interface of the namespace (0.0.0.0 unbinds the role) and must
+ *	  differ from each other;
+ *	- ports are 1..65535; PP_A_CFG_RTP_PORT_MIN <= PP_A_CFG_RTP_PORT_MAX,
+ *	  and the range must hold at least two ports (RTP + RTCP);
+ *	- timeouts are seconds, 0..PP_TIMEOUT_MAX; auth timeout 0 = off,
+ *	  idle timeout 0 = off.
+ *	Changing a timeout re-arms the timers of existing activations.
+ *
+ * PP_CMD_USERS_REPLACE (do, admin)
+ *	Publishes a new CallManager table and user table as one transaction.
+ *	The message carries the attribute PP_A_CCM once per CallManager and
+ *	PP_A_USER once per user, repeated at the top level (not nested in a
+ *	list: a list nest would cap the table at 64 KiB). A message with no
+ *	PP_A_CCM and no PP_A_USER empties both tables. Rules, checked before
+ *	anything changes:
+ *	- CallManager names unique, address non-zero, at most one default;
+ *	- user names unique and non-empty; SID "SEP" + 12 hex digits (stored
+ *	  upper case, compared case-insensitively); SIDs unique;
+ *	- a user's PP_USER_A_CCM names a CallManager of the same message; a
+ *	  user with no PP_USER_A_CCM uses the default CallManager (rejected if
+ *	  there is none);
+ *	- at most PP_USERS_MAX users and PP_CCMS_MAX CallManagers.
+ *	Activations of users that survive with the same SID and stay enabled
+ *	are kept; the others are inactivated with PP_REASON_UNPUBLISHED.
+ *
+ * PP_CMD_USER_GET (do or dump)
+ *	do: PP_A_USER nest with PP_USER_A_NAME, or with PP_USER_A_ADDR to
+ *	    find the user activated at that address (ENOENT if none).
+ *	dump: one message per user, in table order; NLM_F_DUMP_INTR is set
+ *	    when the table or an activation changed during the dump (retry).
+ *	Each reply is a PP_A_USER nest with NAME, ID, SID, CCM, ENABLED and,
+ *	when the user is active, ADDR, ACTIVE_SECS, REASON (how it was
+ *	activated), CONNECTIONS and CONNECTIONS_TOTAL.
+ *
+ * PP_CMD_CCM_GET (dump)
+ *	One message per CallManager: a PP_A_CCM nest.
+ *
+ * PP_CMD_ACTIVATE (do, admin)
+ *	PP_A_USER nest with PP_USER_A_NAME and PP_USER_A_ADDR; optional
+ *	PP_A_REASON saying who asks (PP_REASON_CLI by default; CLI, WEB, SOAP,
+ *	OPEN or CLUSTER). The guide's rules: unknown or disabled users are
+ *	refused (ENOENT / EPERM); one user has one address and one address one
+ *	user. If another user holds the address it is inactivated
+ *	(PP_REASON_DISPLACED); if the user was active elsewhere it is
+ *	inactivated there (PP_REASON_MOVED) before the new activation.
+ *	Activating a user again at the same address restarts its timers.
+ *
+ * PP_CMD_INACTIVATE (do, admin)
+ *	PP_A_USER nest with PP_USER_A_NAME; optional PP_A_REASON (CLI by
+ *	default; CLI, WEB, SOAP or CLUSTER). ENOENT if the user is unknown,
+ *	EALREADY if it is not active.
+ *
+ * PP_CMD_STATS_GET (do)
+ *	Reply: PP_A_STATS nest with the north firewall's verdict counters and
+ *	the table sizes.
+ *
+ * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
+ *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
+ *	and a PP_A_USER nest with NAME, SID and ADDR. For ACTIVATED the reason
+ *	is who activated (CLI, WEB, SOAP, OPEN, CLUSTER); for INACTIVATED it is
+ *	why (CLI, WEB, SOAP, CLUSTER, DISPLACED, MOVED, TIMEOUT_IDLE,
+ *	TIMEOUT_AUTH, UNPUBLISHED). Subscribing needs admin rights.
+ *
+ * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every IPv4 packet
+ * whose destination is that address is judged before NAT:
+ * - replies to connections the proxy itself opened pass;
+ * - TCP 80 and 443 pass from anyone while PP_A_CFG_HTTP is on;
+ * - from an activated source address (or from anyone in open mode) also
+ *   TCP PP_A_CFG_SCCP_PORT, TCP PP_A_CFG_SSCCP_PORT when PP_A_CFG_SSCCP is
+ *   on, UDP PP_A_CFG_TFTP_PORT, and TCP PP_A_CFG_HTTPPROXY_PORT when
+ *   PP_A_CFG_HTTPPROXY is on;
+ * - everything else is dropped silently (no RST, no ICMP, no echo reply).
+ */
+#ifndef _UAPI_LINUX_PHONEPROXY_H
+#define _UAPI_LINUX_PHONEPROXY_H
+
+#define PHONEPROXY_GENL_NAME		"phoneproxy"
+#define PHONEPROXY_GENL_VERSION		1
+#define PHONEPROXY_MCGRP_EVENTS		"events"
+
+#define PP_NAME_MAX	64	/* bytes, including the terminating NUL */
+#define PP_SID_LEN	15	/* "SEP" + 12 hex digits, without the NUL */
+#define PP_USERS_MAX	65536
+#define PP_CCMS_MAX	256
+#define PP_TIMEOUT_MAX	(7 * 24 * 3600)	/* one week, in seconds */
+
+/* Defaults of a fresh namespace. */
+#define PP_DEFAULT_SCCP_PORT		2000
+#define PP_DEFAULT_SSCCP_PORT		2443
+#define PP_DEFAULT_TFTP_PORT		69
+#define PP_DEFAULT_HTTPPROXY_PORT	8088
+#define PP_DEFAULT_IDLE_TIMEOUT		300
+#define PP_DEFAULT_AUTH_TIMEOUT		0
+#define PP_DEFAULT_RTP_PORT_MIN		20480
+#define PP_DEFAULT_RTP_PORT_MAX		21680
+
+enum pp_cmd {
+	PP_CMD_UNSPEC,
+	PP_CMD_CONFIG_GET,
+	PP_CMD_CONFIG_SET,
+	PP_CMD_USERS_REPLACE,
+	PP_CMD_USER_GET,
+	PP_CMD_CCM_GET,
+	PP_CMD_ACTIVATE,
+	PP_CMD_INACTIVATE,
+	PP_CMD_STATS_GET,
+	PP_CMD_EVENT,
+	__PP_CMD_MAX
+};
+#define PP_CMD_MAX (__PP_CMD_MAX - 1)
+
+/* Top-level attributes. */
+enum pp_attr {
+	PP_A_UNSPEC,
+	PP_A_CFG_NORTH_ADDR,		/* be32 */
+	PP_A_CFG_SOUTH_ADDR,		/* be32 */
+	PP_A_CFG_SCCP_PORT,		/* u16, default 2000 */
+	PP_A_CFG_SSCCP_PORT,		/* u16, secure SCCP, default 2443 */
+	PP_A_CFG_SSCCP,			/* u8 0/1, secure SCCP on, default 0 */
+	PP_A_CFG_TFTP_PORT,		/* u16, default 69 */
+	PP_A_CFG_HTTPPROXY_PORT,	/* u16, default 8088 */
+	PP_A_CFG_HTTPPROXY,		/* u8 0/1, HTTP proxy on, default 0 */
+	PP_A_CFG_HTTP,			/* u8 0/1, activation web (80/443), default 1 */
+	PP_A_CFG_ACT_MODE,		/* u8 enum pp_act_mode, default REQUIRED */
+	PP_A_CFG_IDLE_TIMEOUT,		/* u32 seconds, default 300, 0 = off */
+	PP_A_CFG_AUTH_TIMEOUT,		/* u32 seconds, default 0 = off */
+	PP_A_CFG_RTP_PORT_MIN,		/* u16, default 20480 */
+	PP_A_CFG_RTP_PORT_MAX,		/* u16, default 21680 */
+	PP_A_CCM,			/* nest of enum pp_ccm_attr, may repeat */
+	PP_A_USER,			/* nest of enum pp_user_attr, may repeat */
+	PP_A_STATS,			/* nest of enum pp_stats_attr */
+	PP_A_EVENT,			/* u8 enum pp_event */
+	PP_A_REASON,			/* u8 enum pp_reason */
+	__PP_A_MAX
+};
+#define PP_A_MAX (__PP_A_MAX - 1)
+
+enum pp_act_mode {
+	PP_ACT_MODE_REQUIRED,
+	PP_ACT_MODE_OPEN,
+	__PP_ACT_MODE_MAX
+};
+#define PP_ACT_MODE_MAX (__PP_ACT_MODE_MAX - 1)
+
+enum pp_ccm_attr {
+	PP_CCM_A_UNSPEC,
+	PP_CCM_A_NAME,			/* string */
+	PP_CCM_A_ADDR,			/* be32 */
+	PP_CCM_A_DEFAULT,		/* u8 0/1 */
+	__PP_CCM_A_MAX
+};
+#define PP_CCM_A_MAX (__PP_CCM_A_MAX - 1)
+
+enum pp_user_attr {
+	PP_USER_A_UNSPEC,
+	PP_USER_A_NAME,			/* string, the login name */
+	PP_USER_A_ID,			/* string, the Management Console's id */
+	PP_USER_A_SID,			/* string, "SEP" + 12 hex digits */
+	PP_USER_A_CCM,			/* string, CallManager name */
+	PP_USER_A_ENABLED,		/* u8 0/1, default 1 */
+	PP_USER_A_ADDR,			/* be32, activation address */
+	PP_USER_A_ACTIVE_SECS,		/* u64, seconds since activation */
+	PP_USER_A_REASON,		/* u8 enum pp_reason, how activated */
+	PP_USER_A_CONNECTIONS,		/* u32, SCCP connections open now */
+	PP_USER_A_CONNECTIONS_TOTAL,	/* u32, SCCP connections since activation */
+	PP_USER_A_PAD,
+	__PP_USER_A_MAX
+};
+#define PP_USER_A_MAX (__PP_USER_A_MAX - 1)
+
+enum pp_stats_attr {
+	PP_STATS_A_UNSPEC,
+	PP_STATS_A_ACCEPT_WEB,		/* u64, TCP 80/443 */
+	PP_STATS_A_ACCEPT_ACTIVATED,	/* u64, service ports from activated */
+	PP_STATS_A_ACCEPT_OPEN,		/* u64, service ports in open mode */
+	PP_STATS_A_ACCEPT_REPLY,	/* u64, replies to the proxy's own */
+	PP_STATS_A_DROP,		/* u64, everything else */
+	PP_STATS_A_USERS,		/* u32, users published */
+	PP_STATS_A_ACTIVATIONS,		/* u32, users active */
+	PP_STATS_A_PAD,
+	__PP_STATS_A_MAX
+};
+#define PP_STATS_A_MAX (__PP_STATS_A_MAX - 1)
+
+enum pp_event {
+	PP_EVENT_UNSPEC,
+	PP_EVENT_ACTIVATED,
+	PP_EVENT_INACTIVATED,
+	__PP_EVENT_MAX
+};
+#define PP_EVENT_MAX (__PP_EVENT_MAX - 1)
+
+enum pp_reason {
+	PP_REASON_UNSPEC,
+	PP_REASON_CLI,			/* the administrator (ppctl) */
+	PP_REASON_WEB,			/* the user activation web page */
+	PP_REASON_SOAP,			/* the activation web service */
+	PP_REASON_OPEN,			/* open activation mode (TFTP) */
+	PP_REASON_CLUSTER,		/* a cluster peer */
+	PP_REASON_DISPLACED,		/* another user took the address */
+	PP_REASON_MOVED,		/* the user activated elsewhere */
+	PP_REASON_TIMEOUT_IDLE,		/* not connected for idle timeout */
+	PP_REASON_TIMEOUT_AUTH,		/* auth timeout since activation */
+	PP_REASON_UNPUBLISHED,		/* removed, disabled or SID changed */
+	__PP_REASON_MAX
+};
+#define PP_REASON_MAX (__PP_REASON_MAX - 1)
+
+#endif /* _UAPI_LINUX_PHONEPROXY_H */

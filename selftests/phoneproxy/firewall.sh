@@ -1,0 +1,127 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# The north firewall seen by nmap (guide: "Firewall Requirements",
+# "Activation", Appendix D): a listener sits on every relevant port of the
+# north address, yet a non-activated phone sees only TCP 80 and 443 open,
+# every other port filtered (never closed: no RST, no ICMP) and no ping
+# reply; an activated phone also reaches SCCP 2000, TFTP 69/udp and the
+# HTTP proxy 8088 when it is enabled; after inactivation it is back to
+# 80/443. Open activation mode opens 69/2000/8088 to everyone.
+source "$(dirname "$0")/lib.sh"
+require ip nmap python3
+
+TCP_PORTS="21 22 23 25 53 80 110 443 1720 2000 2443 5060 8080 8088 8443"
+UDP_PORTS="53 69 123 161 2000 5060"
+
+setup_topology || { tap_result 1 "lab topology"; tap_done; }
+write_users_xml "$TMPD/users.xml"
+pp publish "$TMPD/users.xml" >/dev/null || { tap_result 1 "publish"; tap_done; }
+
+specs=
+for p in $TCP_PORTS; do specs="$specs tcp:$p"; done
+for p in $UDP_PORTS; do specs="$specs udp:$p"; done
+nsx "$NS_PROXY" python3 "$(dirname "$0")/listen.py" $NORTH $specs > "$TMPD/listen.out" 2>&1 &
+at_exit "kill $!"
+wait_for 10 grep -q listening "$TMPD/listen.out" || { tap_result 1 "listeners up"; tap_done; }
+
+# scan NS: print "port/proto state" for every scanned port.
+scan() {
+	local ns=$1 tcp udp
+	tcp=$(echo 1-1024 $TCP_PORTS | tr ' ' ',')
+	udp=$(echo $UDP_PORTS 70 | tr ' ' ',')
+	nsx "$ns" nmap -n -Pn -sS -sU -p "T:$tcp,U:$udp" --max-retries 1 \
+		--max-rtt-timeout 300ms --initial-rtt-timeout 200ms \
+		--defeat-rst-ratelimit -T4 -oG - $NORTH 2>/dev/null |
+		python3 -c '
+import re, sys
+for line in sys.stdin:
+    m = re.search(r"Ports: (.*?)(\tIgnored State: (\S+) \((\d+)\))?$", line.rstrip("\n"))
+    if not m:
+        continue
+    for p in m.group(1).split(", "):
+        f = p.split("/")
+        print(f"{f[0]}/{f[2]} {f[1]}")
+    if m.group(3):
+        print(f"ignored {m.group(3)} {m.group(4)}")
+'
+}
+
+# expect_open SCANFILE "port/proto ...": exactly these open, rest filtered.
+expect_view() {
+	local f=$1 want=$2 got bad
+	got=$(awk '$2 == "open" {print $1}' "$f" | sort | tr '\n' ' ' | sed 's/ $//')
+	want=$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+	if [ "$got" != "$want" ]; then
+		diag "open: got [$got], want [$want]"
+		return 1
+	fi
+	bad=$(awk '$1 != "ignored" && $2 != "open" && $2 != "filtered" && $2 != "open|filtered"' "$f")
+	bad="$bad$(awk '$1 == "ignored" && $2 != "filtered"' "$f")"
+	if [ -n "$bad" ]; then
+		diag "ports neither open nor filtered: $bad"
+		return 1
+	fi
+	# UDP: open only where we expect; the rest silent (open|filtered).
+	return 0
+}
+
+scan "$NS_PHONE2" > "$TMPD/scan-none"
+diag "non-activated view: $(grep -v filtered "$TMPD/scan-none" | tr '\n' ' ')"
+check "non-activated phone: exactly TCP 80 and 443 open, all else filtered" \
+	expect_view "$TMPD/scan-none" "80/tcp 443/tcp"
+check "no port is closed (no RST, no ICMP unreachable)" \
+	sh -c "! grep -q closed '$TMPD/scan-none'"
+check_fail "ping to the north address is unanswered" \
+	nsx "$NS_PHONE2" ping -c 2 -W 1 -i 0.3 $NORTH
+
+pp set user active name homer address $PHONE
+scan "$NS_PHONE" > "$TMPD/scan-act"
+diag "activated view: $(grep -v filtered "$TMPD/scan-act" | tr '\n' ' ')"
+check "activated phone: 80, 443, SCCP 2000 and TFTP 69/udp" \
+	expect_view "$TMPD/scan-act" "80/tcp 443/tcp 2000/tcp 69/udp"
+scan "$NS_PHONE2" > "$TMPD/scan-other"
+check "another phone's activation opens nothing for the non-activated phone" \
+	expect_view "$TMPD/scan-other" "80/tcp 443/tcp"
+check_fail "ping stays unanswered for an activated phone" \
+	nsx "$NS_PHONE" ping -c 2 -W 1 -i 0.3 $NORTH
+
+pp set phoneproxy httpproxy enable
+pp set phoneproxy sccp security on
+scan "$NS_PHONE" > "$TMPD/scan-proxy"
+check "with httpproxy and SCCP security on: also 8088 and 2443" \
+	expect_view "$TMPD/scan-proxy" "80/tcp 443/tcp 2000/tcp 2443/tcp 8088/tcp 69/udp"
+pp set phoneproxy sccp security off
+
+pp set user inactive name homer
+scan "$NS_PHONE" > "$TMPD/scan-after"
+check "after inactivation the phone is back to 80/443 only" \
+	expect_view "$TMPD/scan-after" "80/tcp 443/tcp"
+
+pp set phoneproxy activation mode open
+scan "$NS_PHONE2" > "$TMPD/scan-open"
+check "open activation mode opens 69, 2000 and 8088 to everyone" \
+	expect_view "$TMPD/scan-open" "80/tcp 443/tcp 2000/tcp 8088/tcp 69/udp"
+pp set phoneproxy activation mode required
+
+pp set phoneproxy http disable
+scan "$NS_PHONE2" > "$TMPD/scan-nohttp"
+check "with the HTTP service disabled nothing is open" \
+	expect_view "$TMPD/scan-nohttp" ""
+pp set phoneproxy http enable
+
+# Replies to connections the proxy opens itself pass the firewall.
+nsx "$NS_PHONE" python3 "$(dirname "$0")/listen.py" $PHONE tcp:7000 > "$TMPD/l2" 2>&1 &
+at_exit "kill $!"
+wait_for 10 grep -q listening "$TMPD/l2"
+check "a connection the proxy opens toward a phone gets its replies" \
+	nsx "$NS_PROXY" python3 -c "
+import socket
+s = socket.create_connection(('$PHONE', 7000), timeout=3)
+s.close()"
+
+check "the verdict counters count drops and accepts" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL show counters | grep -Eiq 'drop.*[1-9]'"
+
+tap_done
