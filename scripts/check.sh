@@ -45,6 +45,14 @@ fi
 t1=$(date +%s)
 lane_time build $((t1 - t0))
 
+echo "== static checks (checkpatch, sparse)"
+scripts/static-checks.sh > "$out/static.tap" 2>&1
+cat "$out/static.tap"
+count "$out/static.tap"
+ts=$(date +%s)
+lane_time static $((ts - t1))
+t1=$ts
+
 echo "== userspace unit tests"
 make --no-print-directory -s -C userspace test > "$out/unit.tap" 2>&1
 urc=$?

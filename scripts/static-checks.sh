@@ -1,0 +1,61 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# Static checks of the kernel code, as TAP: checkpatch.pl --strict (taken
+# from Debian's linux-source-6.1, cached under build/) on kmod/ and the
+# uapi header, and sparse (C=2) on the module. Zero warnings each.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+KVER=${KVER:?}
+cache=$top/build/checkpatch
+n=0
+fail=0
+result() {
+	n=$((n + 1))
+	if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; fail=1; fi
+}
+
+if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
+	tarball=$(ls /usr/src/linux-source-6.1.tar.* 2>/dev/null | head -n1)
+	if [ -n "$tarball" ]; then
+		mkdir -p "$cache"
+		tar -C "$cache" --strip-components=1 -xf "$tarball" \
+			linux-source-6.1/scripts/checkpatch.pl \
+			linux-source-6.1/scripts/spelling.txt \
+			linux-source-6.1/scripts/const_structs.checkpatch 2>/dev/null
+	fi
+fi
+if [ -x "$cache/scripts/checkpatch.pl" ]; then
+	files=$(ls kmod/*.c kmod/*.h include/uapi/linux/phoneproxy.h)
+	if out=$("$cache/scripts/checkpatch.pl" --strict --no-tree --terse \
+		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files 2>&1) &&
+		! printf '%s\n' "$out" | grep -Eq ': (WARNING|ERROR|CHECK):'; then
+		result 0 "checkpatch --strict is clean on kmod/ and the uapi header"
+	else
+		result 1 "checkpatch --strict is clean on kmod/ and the uapi header"
+		printf '%s\n' "$out" | grep -E ': (WARNING|ERROR|CHECK):' | sed 's/^/#   /' | head -n 60
+	fi
+else
+	echo "ok $((n + 1)) - checkpatch # SKIP linux-source-6.1 not installed"
+	n=$((n + 1))
+fi
+
+if command -v sparse >/dev/null; then
+	make -s -C "/lib/modules/$KVER/build" M="$top" clean >/dev/null 2>&1
+	out=$(make -s -C "/lib/modules/$KVER/build" M="$top" C=2 modules 2>&1)
+	rc=$?
+	warn=$(printf '%s\n' "$out" | grep -E 'warning:|error:' | grep -v '^make')
+	if [ $rc = 0 ] && [ -z "$warn" ]; then
+		result 0 "sparse (C=2) is clean on the module"
+	else
+		result 1 "sparse (C=2) is clean on the module"
+		printf '%s\n' "$out" | sed 's/^/#   /' | head -n 60
+	fi
+else
+	echo "ok $((n + 1)) - sparse # SKIP sparse not installed"
+	n=$((n + 1))
+fi
+echo "1..$n"
+exit $fail

@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * Small logging for the phoneproxy tools and daemons: to stderr as
+ * "ident: message" (interactive tools) or to syslog (daemons).
+ */
+#ifndef PP_LOG_H
+#define PP_LOG_H
+
+#include <stdbool.h>
+#include <syslog.h>
+
+/* Severities are syslog's. */
+#define PP_LOG_ERR	LOG_ERR
+#define PP_LOG_WARNING	LOG_WARNING
+#define PP_LOG_NOTICE	LOG_NOTICE
+#define PP_LOG_INFO	LOG_INFO
+#define PP_LOG_DEBUG	LOG_DEBUG
+
+/* ident is kept by reference; to_syslog false logs to stderr. */
+void pp_log_open(const char *ident, bool to_syslog);
+void pp_log_close(void);
+/* Messages less severe than level are dropped (default PP_LOG_INFO). */
+void pp_log_set_level(int level);
+int pp_log_get_level(void);
+
+void pp_log(int level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+#define pp_err(...)	pp_log(PP_LOG_ERR, __VA_ARGS__)
+#define pp_warn(...)	pp_log(PP_LOG_WARNING, __VA_ARGS__)
+#define pp_notice(...)	pp_log(PP_LOG_NOTICE, __VA_ARGS__)
+#define pp_info(...)	pp_log(PP_LOG_INFO, __VA_ARGS__)
+#define pp_dbg(...)	pp_log(PP_LOG_DEBUG, __VA_ARGS__)
+
+#endif /* PP_LOG_H */

@@ -1,0 +1,523 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * Typed operations of the phoneproxy generic netlink family.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "ops.h"
+
+static struct nla_policy top_policy[PP_A_MAX + 1] = {
+	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_U32 },
+	[PP_A_CFG_SOUTH_ADDR]		= { .type = NLA_U32 },
+	[PP_A_CFG_SCCP_PORT]		= { .type = NLA_U16 },
+	[PP_A_CFG_SSCCP_PORT]		= { .type = NLA_U16 },
+	[PP_A_CFG_SSCCP]		= { .type = NLA_U8 },
+	[PP_A_CFG_TFTP_PORT]		= { .type = NLA_U16 },
+	[PP_A_CFG_HTTPPROXY_PORT]	= { .type = NLA_U16 },
+	[PP_A_CFG_HTTPPROXY]		= { .type = NLA_U8 },
+	[PP_A_CFG_HTTP]			= { .type = NLA_U8 },
+	[PP_A_CFG_ACT_MODE]		= { .type = NLA_U8 },
+	[PP_A_CFG_IDLE_TIMEOUT]		= { .type = NLA_U32 },
+	[PP_A_CFG_AUTH_TIMEOUT]		= { .type = NLA_U32 },
+	[PP_A_CFG_RTP_PORT_MIN]		= { .type = NLA_U16 },
+	[PP_A_CFG_RTP_PORT_MAX]		= { .type = NLA_U16 },
+	[PP_A_CCM]			= { .type = NLA_NESTED },
+	[PP_A_USER]			= { .type = NLA_NESTED },
+	[PP_A_STATS]			= { .type = NLA_NESTED },
+	[PP_A_EVENT]			= { .type = NLA_U8 },
+	[PP_A_REASON]			= { .type = NLA_U8 },
+};
+
+static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]		= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_USER_A_ID]			= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_USER_A_SID]			= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_USER_A_CCM]			= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_USER_A_ENABLED]		= { .type = NLA_U8 },
+	[PP_USER_A_ADDR]		= { .type = NLA_U32 },
+	[PP_USER_A_ACTIVE_SECS]		= { .type = NLA_U64 },
+	[PP_USER_A_REASON]		= { .type = NLA_U8 },
+	[PP_USER_A_CONNECTIONS]		= { .type = NLA_U32 },
+	[PP_USER_A_CONNECTIONS_TOTAL]	= { .type = NLA_U32 },
+};
+
+static struct nla_policy ccm_policy[PP_CCM_A_MAX + 1] = {
+	[PP_CCM_A_NAME]			= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_CCM_A_ADDR]			= { .type = NLA_U32 },
+	[PP_CCM_A_DEFAULT]		= { .type = NLA_U8 },
+};
+
+static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
+	[PP_STATS_A_ACCEPT_WEB]		= { .type = NLA_U64 },
+	[PP_STATS_A_ACCEPT_ACTIVATED]	= { .type = NLA_U64 },
+	[PP_STATS_A_ACCEPT_OPEN]	= { .type = NLA_U64 },
+	[PP_STATS_A_ACCEPT_REPLY]	= { .type = NLA_U64 },
+	[PP_STATS_A_DROP]		= { .type = NLA_U64 },
+	[PP_STATS_A_USERS]		= { .type = NLA_U32 },
+	[PP_STATS_A_ACTIVATIONS]	= { .type = NLA_U32 },
+};
+
+static const char *const reason_names[PP_REASON_MAX + 1] = {
+	[PP_REASON_CLI]			= "cli",
+	[PP_REASON_WEB]			= "web",
+	[PP_REASON_SOAP]		= "soap",
+	[PP_REASON_OPEN]		= "open",
+	[PP_REASON_CLUSTER]		= "cluster",
+	[PP_REASON_DISPLACED]		= "displaced",
+	[PP_REASON_MOVED]		= "moved",
+	[PP_REASON_TIMEOUT_IDLE]	= "timeout-idle",
+	[PP_REASON_TIMEOUT_AUTH]	= "timeout-auth",
+	[PP_REASON_UNPUBLISHED]		= "unpublished",
+};
+
+const char *pp_reason_name(unsigned int reason)
+{
+	return reason <= PP_REASON_MAX ? reason_names[reason] : NULL;
+}
+
+int pp_reason_from_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i <= PP_REASON_MAX; i++)
+		if (reason_names[i] && !strcmp(reason_names[i], name))
+			return i;
+	return -1;
+}
+
+const char *pp_event_name(unsigned int event)
+{
+	switch (event) {
+	case PP_EVENT_ACTIVATED:
+		return "activated";
+	case PP_EVENT_INACTIVATED:
+		return "inactivated";
+	default:
+		return NULL;
+	}
+}
+
+const char *pp_act_mode_name(unsigned int mode)
+{
+	switch (mode) {
+	case PP_ACT_MODE_REQUIRED:
+		return "required";
+	case PP_ACT_MODE_OPEN:
+		return "open";
+	default:
+		return NULL;
+	}
+}
+
+static void copy_str(char *dst, size_t len, const struct nlattr *a)
+{
+	if (a)
+		nla_strlcpy(dst, a, len);
+	else
+		dst[0] = '\0';
+}
+
+/* ---- configuration ---- */
+
+static int config_reply(struct nl_msg *msg, void *arg)
+{
+	struct pp_config *cfg = arg;
+	struct nlattr *tb[PP_A_MAX + 1];
+	int a;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0)
+		return -EINVAL;
+	memset(cfg, 0, sizeof(*cfg));
+	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
+		if (tb[a])
+			cfg->present |= PP_CFG_BIT(a);
+#define U8(attr, field)  if (tb[attr]) cfg->field = nla_get_u8(tb[attr])
+#define U16(attr, field) if (tb[attr]) cfg->field = nla_get_u16(tb[attr])
+#define U32(attr, field) if (tb[attr]) cfg->field = nla_get_u32(tb[attr])
+	U32(PP_A_CFG_NORTH_ADDR, north_addr);
+	U32(PP_A_CFG_SOUTH_ADDR, south_addr);
+	U16(PP_A_CFG_SCCP_PORT, sccp_port);
+	U16(PP_A_CFG_SSCCP_PORT, sccp_secure_port);
+	U8(PP_A_CFG_SSCCP, sccp_secure);
+	U16(PP_A_CFG_TFTP_PORT, tftp_port);
+	U16(PP_A_CFG_HTTPPROXY_PORT, httpproxy_port);
+	U8(PP_A_CFG_HTTPPROXY, httpproxy);
+	U8(PP_A_CFG_HTTP, http);
+	U8(PP_A_CFG_ACT_MODE, act_mode);
+	U32(PP_A_CFG_IDLE_TIMEOUT, idle_timeout);
+	U32(PP_A_CFG_AUTH_TIMEOUT, auth_timeout);
+	U16(PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
+	U16(PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
+#undef U8
+#undef U16
+#undef U32
+	return 0;
+}
+
+int pp_config_get(struct pp_nl *nl, struct pp_config *cfg)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_CONFIG_GET, 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	memset(cfg, 0, sizeof(*cfg));
+	return pp_nl_request(nl, msg, config_reply, cfg);
+}
+
+int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_CONFIG_SET, 0, 0);
+	int err = 0;
+
+	if (!msg)
+		return -ENOMEM;
+#define PUT(type, attr, field) \
+	if (!err && pp_cfg_has(cfg, attr)) err = nla_put_##type(msg, attr, cfg->field)
+	PUT(u32, PP_A_CFG_NORTH_ADDR, north_addr);
+	PUT(u32, PP_A_CFG_SOUTH_ADDR, south_addr);
+	PUT(u16, PP_A_CFG_SCCP_PORT, sccp_port);
+	PUT(u16, PP_A_CFG_SSCCP_PORT, sccp_secure_port);
+	PUT(u8, PP_A_CFG_SSCCP, sccp_secure);
+	PUT(u16, PP_A_CFG_TFTP_PORT, tftp_port);
+	PUT(u16, PP_A_CFG_HTTPPROXY_PORT, httpproxy_port);
+	PUT(u8, PP_A_CFG_HTTPPROXY, httpproxy);
+	PUT(u8, PP_A_CFG_HTTP, http);
+	PUT(u8, PP_A_CFG_ACT_MODE, act_mode);
+	PUT(u32, PP_A_CFG_IDLE_TIMEOUT, idle_timeout);
+	PUT(u32, PP_A_CFG_AUTH_TIMEOUT, auth_timeout);
+	PUT(u16, PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
+	PUT(u16, PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
+#undef PUT
+	if (err) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return pp_nl_request(nl, msg, NULL, NULL);
+}
+
+/* ---- publishing users ---- */
+
+static size_t str_attr_size(const char *s)
+{
+	return (size_t)nla_total_size((int)strlen(s) + 1);
+}
+
+size_t pp_users_msg_payload(const struct pp_users *u)
+{
+	size_t size = 0, i;
+
+	for (i = 0; i < u->nccms; i++)
+		size += (size_t)nla_total_size(0) + str_attr_size(u->ccms[i].name) +
+			(size_t)nla_total_size(4) + (size_t)nla_total_size(1);
+	for (i = 0; i < u->nusers; i++) {
+		const struct pp_account *a = &u->users[i];
+
+		size += (size_t)nla_total_size(0) + str_attr_size(a->name) +
+			str_attr_size(a->sid) + (size_t)nla_total_size(1);
+		if (a->id[0])
+			size += str_attr_size(a->id);
+		if (a->ccm[0])
+			size += str_attr_size(a->ccm);
+	}
+	return size;
+}
+
+struct nl_msg *pp_users_msg_build(int family, const struct pp_users *u)
+{
+	struct nl_msg *msg;
+	size_t i;
+
+	msg = nlmsg_alloc_size(NLMSG_HDRLEN + GENL_HDRLEN +
+			       pp_users_msg_payload(u));
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, family, 0, 0,
+			 PP_CMD_USERS_REPLACE, PHONEPROXY_GENL_VERSION))
+		goto fail;
+	/* Repeated at the top level: a list nest would cap at 64 KiB. */
+	for (i = 0; i < u->nccms; i++) {
+		const struct pp_callmanager *c = &u->ccms[i];
+		struct nlattr *nest = nla_nest_start(msg, PP_A_CCM);
+
+		if (!nest || nla_put_string(msg, PP_CCM_A_NAME, c->name) ||
+		    nla_put_u32(msg, PP_CCM_A_ADDR, c->addr) ||
+		    nla_put_u8(msg, PP_CCM_A_DEFAULT, c->is_default))
+			goto fail;
+		nla_nest_end(msg, nest);
+	}
+	for (i = 0; i < u->nusers; i++) {
+		const struct pp_account *a = &u->users[i];
+		struct nlattr *nest = nla_nest_start(msg, PP_A_USER);
+
+		if (!nest || nla_put_string(msg, PP_USER_A_NAME, a->name) ||
+		    (a->id[0] && nla_put_string(msg, PP_USER_A_ID, a->id)) ||
+		    nla_put_string(msg, PP_USER_A_SID, a->sid) ||
+		    (a->ccm[0] && nla_put_string(msg, PP_USER_A_CCM, a->ccm)) ||
+		    nla_put_u8(msg, PP_USER_A_ENABLED, a->enabled))
+			goto fail;
+		nla_nest_end(msg, nest);
+	}
+	return msg;
+fail:
+	nlmsg_free(msg);
+	return NULL;
+}
+
+int pp_users_replace(struct pp_nl *nl, const struct pp_users *u)
+{
+	struct nl_msg *msg = pp_users_msg_build(pp_nl_family(nl), u);
+
+	if (!msg)
+		return -ENOMEM;
+	return pp_nl_request(nl, msg, NULL, NULL);
+}
+
+/* ---- the user and CallManager tables ---- */
+
+int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user)
+{
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+
+	memset(user, 0, sizeof(*user));
+	if (nla_parse_nested(tb, PP_USER_A_MAX, nest, user_policy) < 0 ||
+	    !tb[PP_USER_A_NAME])
+		return -EINVAL;
+	copy_str(user->name, sizeof(user->name), tb[PP_USER_A_NAME]);
+	copy_str(user->id, sizeof(user->id), tb[PP_USER_A_ID]);
+	copy_str(user->sid, sizeof(user->sid), tb[PP_USER_A_SID]);
+	copy_str(user->ccm, sizeof(user->ccm), tb[PP_USER_A_CCM]);
+	user->enabled = tb[PP_USER_A_ENABLED] ?
+		nla_get_u8(tb[PP_USER_A_ENABLED]) : true;
+	if (tb[PP_USER_A_ADDR]) {
+		user->active = true;
+		user->addr = nla_get_u32(tb[PP_USER_A_ADDR]);
+	}
+	if (tb[PP_USER_A_ACTIVE_SECS])
+		user->active_secs = nla_get_u64(tb[PP_USER_A_ACTIVE_SECS]);
+	if (tb[PP_USER_A_REASON])
+		user->reason = nla_get_u8(tb[PP_USER_A_REASON]);
+	if (tb[PP_USER_A_CONNECTIONS])
+		user->connections = nla_get_u32(tb[PP_USER_A_CONNECTIONS]);
+	if (tb[PP_USER_A_CONNECTIONS_TOTAL])
+		user->connections_total =
+			nla_get_u32(tb[PP_USER_A_CONNECTIONS_TOTAL]);
+	return 0;
+}
+
+struct list {
+	void *items;
+	size_t n, cap, size;
+};
+
+static void *list_add(struct list *l)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 64;
+		void *p = realloc(l->items, cap * l->size);
+
+		if (!p)
+			return NULL;
+		l->items = p;
+		l->cap = cap;
+	}
+	return (char *)l->items + l->n++ * l->size;
+}
+
+static void list_reset(void *arg)
+{
+	struct list *l = arg;
+
+	l->n = 0;
+}
+
+static int user_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[PP_A_MAX + 1];
+	struct pp_user_state *user;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    !tb[PP_A_USER])
+		return -EINVAL;
+	user = list_add(arg);
+	if (!user)
+		return -ENOMEM;
+	return pp_user_state_parse(tb[PP_A_USER], user);
+}
+
+int pp_user_list(struct pp_nl *nl, struct pp_user_state **users, size_t *n)
+{
+	struct list l = { .size = sizeof(**users) };
+	int rc;
+
+	rc = pp_nl_dump(nl, PP_CMD_USER_GET, user_reply, list_reset, &l);
+	if (rc) {
+		free(l.items);
+		return rc;
+	}
+	*users = l.items;
+	*n = l.n;
+	return 0;
+}
+
+int pp_user_get(struct pp_nl *nl, const char *name, uint32_t addr,
+		struct pp_user_state *user)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_USER_GET, 0, 0);
+	struct list l = { .size = sizeof(*user) };
+	struct nlattr *nest;
+	int rc;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest || (name && nla_put_string(msg, PP_USER_A_NAME, name)) ||
+	    (!name && nla_put_u32(msg, PP_USER_A_ADDR, addr))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	rc = pp_nl_request(nl, msg, user_reply, &l);
+	if (!rc && l.n != 1)
+		rc = -EINVAL;
+	if (!rc)
+		*user = *(struct pp_user_state *)l.items;
+	free(l.items);
+	return rc;
+}
+
+static int ccm_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[PP_A_MAX + 1], *cb[PP_CCM_A_MAX + 1];
+	struct pp_ccm_state *ccm;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    !tb[PP_A_CCM] ||
+	    nla_parse_nested(cb, PP_CCM_A_MAX, tb[PP_A_CCM], ccm_policy) < 0 ||
+	    !cb[PP_CCM_A_NAME])
+		return -EINVAL;
+	ccm = list_add(arg);
+	if (!ccm)
+		return -ENOMEM;
+	memset(ccm, 0, sizeof(*ccm));
+	copy_str(ccm->name, sizeof(ccm->name), cb[PP_CCM_A_NAME]);
+	if (cb[PP_CCM_A_ADDR])
+		ccm->addr = nla_get_u32(cb[PP_CCM_A_ADDR]);
+	if (cb[PP_CCM_A_DEFAULT])
+		ccm->is_default = nla_get_u8(cb[PP_CCM_A_DEFAULT]);
+	return 0;
+}
+
+int pp_ccm_list(struct pp_nl *nl, struct pp_ccm_state **ccms, size_t *n)
+{
+	struct list l = { .size = sizeof(**ccms) };
+	int rc;
+
+	rc = pp_nl_dump(nl, PP_CMD_CCM_GET, ccm_reply, list_reset, &l);
+	if (rc) {
+		free(l.items);
+		return rc;
+	}
+	*ccms = l.items;
+	*n = l.n;
+	return 0;
+}
+
+/* ---- activation ---- */
+
+static int user_request(struct pp_nl *nl, uint8_t cmd, const char *name,
+			uint32_t addr, bool with_addr, uint8_t reason)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, cmd, 0, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest || nla_put_string(msg, PP_USER_A_NAME, name) ||
+	    (with_addr && nla_put_u32(msg, PP_USER_A_ADDR, addr))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	if (reason && nla_put_u8(msg, PP_A_REASON, reason)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	return pp_nl_request(nl, msg, NULL, NULL);
+}
+
+int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
+		     uint8_t reason)
+{
+	return user_request(nl, PP_CMD_ACTIVATE, name, addr, true, reason);
+}
+
+int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason)
+{
+	return user_request(nl, PP_CMD_INACTIVATE, name, 0, false, reason);
+}
+
+/* ---- counters ---- */
+
+static int stats_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[PP_A_MAX + 1], *sb[PP_STATS_A_MAX + 1];
+	struct pp_stats *st = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    !tb[PP_A_STATS] ||
+	    nla_parse_nested(sb, PP_STATS_A_MAX, tb[PP_A_STATS], stats_policy) < 0)
+		return -EINVAL;
+#define U64(attr, field) if (sb[attr]) st->field = nla_get_u64(sb[attr])
+#define U32(attr, field) if (sb[attr]) st->field = nla_get_u32(sb[attr])
+	U64(PP_STATS_A_ACCEPT_WEB, accept_web);
+	U64(PP_STATS_A_ACCEPT_ACTIVATED, accept_activated);
+	U64(PP_STATS_A_ACCEPT_OPEN, accept_open);
+	U64(PP_STATS_A_ACCEPT_REPLY, accept_reply);
+	U64(PP_STATS_A_DROP, drop);
+	U32(PP_STATS_A_USERS, users);
+	U32(PP_STATS_A_ACTIVATIONS, activations);
+#undef U64
+#undef U32
+	return 0;
+}
+
+int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_STATS_GET, 0, 0);
+
+	if (!msg)
+		return -ENOMEM;
+	memset(stats, 0, sizeof(*stats));
+	return pp_nl_request(nl, msg, stats_reply, stats);
+}
+
+/* ---- events ---- */
+
+int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev)
+{
+	struct nlattr *tb[PP_A_MAX + 1], *ub[PP_USER_A_MAX + 1];
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
+
+	memset(ev, 0, sizeof(*ev));
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    gh->cmd != PP_CMD_EVENT || !tb[PP_A_EVENT] || !tb[PP_A_USER] ||
+	    nla_parse_nested(ub, PP_USER_A_MAX, tb[PP_A_USER], user_policy) < 0)
+		return -EINVAL;
+	ev->type = nla_get_u8(tb[PP_A_EVENT]);
+	if (tb[PP_A_REASON])
+		ev->reason = nla_get_u8(tb[PP_A_REASON]);
+	copy_str(ev->name, sizeof(ev->name), ub[PP_USER_A_NAME]);
+	copy_str(ev->sid, sizeof(ev->sid), ub[PP_USER_A_SID]);
+	if (ub[PP_USER_A_ADDR])
+		ev->addr = nla_get_u32(ub[PP_USER_A_ADDR]);
+	return 0;
+}

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The phoneproxy family's operations, typed: configuration, publishing
+ * users, the user and CallManager tables, activation, counters, events.
+ * All return 0 or a negative errno; pp_nl_error() says why.
+ */
+#ifndef PP_OPS_H
+#define PP_OPS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/phoneproxy.h>
+
+#include "nl.h"
+#include "users_xml.h"
+
+/* The running configuration: any subset of PP_A_CFG_*. */
+struct pp_config {
+	uint32_t present;		/* bit (1 << PP_A_CFG_x) per field */
+	uint32_t north_addr;		/* network byte order */
+	uint32_t south_addr;
+	uint16_t sccp_port;
+	uint16_t sccp_secure_port;
+	uint16_t tftp_port;
+	uint16_t httpproxy_port;
+	uint16_t rtp_port_min;
+	uint16_t rtp_port_max;
+	uint8_t sccp_secure;		/* 0/1 */
+	uint8_t httpproxy;		/* 0/1 */
+	uint8_t http;			/* 0/1 */
+	uint8_t act_mode;		/* enum pp_act_mode */
+	uint32_t idle_timeout;		/* seconds, 0 = off */
+	uint32_t auth_timeout;		/* seconds, 0 = off */
+};
+
+#define PP_CFG_BIT(attr)	(1u << (attr))
+#define pp_cfg_has(cfg, attr)	(!!((cfg)->present & PP_CFG_BIT(attr)))
+
+/* A user as the kernel has it. */
+struct pp_user_state {
+	char name[PP_NAME_MAX];
+	char id[PP_NAME_MAX];
+	char sid[PP_SID_LEN + 1];
+	char ccm[PP_NAME_MAX];
+	bool enabled;
+	bool active;			/* the fields below are valid */
+	uint32_t addr;			/* network byte order */
+	uint64_t active_secs;
+	uint8_t reason;			/* enum pp_reason: who activated */
+	uint32_t connections;
+	uint32_t connections_total;
+};
+
+struct pp_ccm_state {
+	char name[PP_NAME_MAX];
+	uint32_t addr;
+	bool is_default;
+};
+
+struct pp_stats {
+	uint64_t accept_web;
+	uint64_t accept_activated;
+	uint64_t accept_open;
+	uint64_t accept_reply;
+	uint64_t drop;
+	uint32_t users;
+	uint32_t activations;
+};
+
+struct pp_event_info {
+	uint8_t type;			/* enum pp_event */
+	uint8_t reason;			/* enum pp_reason */
+	char name[PP_NAME_MAX];
+	char sid[PP_SID_LEN + 1];
+	uint32_t addr;
+};
+
+int pp_config_get(struct pp_nl *nl, struct pp_config *cfg);
+/* Sends the fields flagged in cfg->present. */
+int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg);
+
+/* PP_CMD_USERS_REPLACE: the CallManagers and users of u, one message. */
+int pp_users_replace(struct pp_nl *nl, const struct pp_users *u);
+/* Exact attribute payload of that message (for sizing; the unit tests). */
+size_t pp_users_msg_payload(const struct pp_users *u);
+/* The message itself, sized exactly; NULL when out of memory. */
+struct nl_msg *pp_users_msg_build(int family, const struct pp_users *u);
+
+/* The whole user table, in table order; free(*users). */
+int pp_user_list(struct pp_nl *nl, struct pp_user_state **users, size_t *n);
+/* One user by name (addr 0) or by activation address (name NULL). */
+int pp_user_get(struct pp_nl *nl, const char *name, uint32_t addr,
+		struct pp_user_state *user);
+int pp_ccm_list(struct pp_nl *nl, struct pp_ccm_state **ccms, size_t *n);
+
+int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
+		     uint8_t reason);
+int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason);
+
+int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats);
+
+/* A PP_CMD_EVENT notification. Returns 0 or -EINVAL. */
+int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev);
+/* A PP_A_USER nest of a reply. Returns 0 or -EINVAL. */
+int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user);
+
+/* "cli", "web", ... "timeout-idle", "unpublished"; NULL if unknown. */
+const char *pp_reason_name(unsigned int reason);
+/* The reverse; -1 if unknown. */
+int pp_reason_from_name(const char *name);
+const char *pp_event_name(unsigned int event);
+/* "required", "open"; NULL if unknown. */
+const char *pp_act_mode_name(unsigned int mode);
+
+#endif /* PP_OPS_H */

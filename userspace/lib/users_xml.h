@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The reader of the users.xml the Management Console publishes (the
+ * guide's Appendix B):
+ *
+ *   <users name="pp-blue03">
+ *     <ccm name="ccm" default="true"><address>IPv4</address></ccm>
+ *     <proxy uuid="..." assign_users="true" />
+ *     <user id="..." name="homer">
+ *       <first/> <last/> <ccmName/> <sccpProxy/> <sid/> <enabled/>
+ *       <seed/> <hashPw/> <pwDate/>
+ *     </user>
+ *   </users>
+ *
+ * The whole file is validated before anything is used; the first problem
+ * is reported as "file:line: reason". The reader never touches the
+ * network, loads no DTD and substitutes no entity (a DOCTYPE is refused).
+ */
+#ifndef PP_USERS_XML_H
+#define PP_USERS_XML_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/phoneproxy.h>
+
+/* Largest users.xml read (65536 fully filled-in users fit easily). */
+#define PP_USERS_FILE_MAX	(128u << 20)
+
+/* A <ccm>: a CallManager cluster users connect to. */
+struct pp_callmanager {
+	char name[PP_NAME_MAX];
+	uint32_t addr;			/* network byte order, never 0 */
+	bool is_default;
+	long line;
+};
+
+/* A <proxy>: a member of the PhoneProxy cluster. */
+struct pp_cluster_proxy {
+	char *uuid;
+	bool assign_users;		/* default true */
+	long line;
+};
+
+/* A <user>: an account allowed to activate. */
+struct pp_account {
+	char name[PP_NAME_MAX];		/* login name, unique */
+	char id[PP_NAME_MAX];		/* Management Console id, "" if none */
+	char sid[PP_SID_LEN + 1];	/* "SEP" + 12 hex digits, upper case */
+	char ccm[PP_NAME_MAX];		/* "" = the default CallManager */
+	bool enabled;			/* default true */
+	/* Kept for the daemons; never sent to the kernel. NULL if absent. */
+	char *first;
+	char *last;
+	char *sccp_proxy;
+	char *seed;
+	char *hash_pw;
+	char *pw_date;
+	long line;
+};
+
+struct pp_users {
+	char *name;			/* <users name=...>, NULL if absent */
+	struct pp_callmanager *ccms;
+	size_t nccms;
+	struct pp_cluster_proxy *proxies;
+	size_t nproxies;
+	struct pp_account *users;
+	size_t nusers;
+};
+
+/*
+ * Parse and validate a users.xml held in memory; filename is only used in
+ * messages. On success *out is set and 0 returned; otherwise -1 and err
+ * holds "filename:line: reason".
+ */
+int pp_users_parse_memory(const char *buf, size_t len, const char *filename,
+			  struct pp_users **out, char *err, size_t errlen);
+/* Same, reading path first (messages then name path as given). */
+int pp_users_parse_file(const char *path, struct pp_users **out,
+			char *err, size_t errlen);
+void pp_users_free(struct pp_users *u);
+
+const struct pp_callmanager *pp_users_default_ccm(const struct pp_users *u);
+/* The CallManager an account uses: its ccmName, or the default one. */
+const struct pp_callmanager *pp_users_account_ccm(const struct pp_users *u,
+						  const struct pp_account *a);
+const struct pp_account *pp_users_find(const struct pp_users *u,
+				       const char *name);
+
+#endif /* PP_USERS_XML_H */

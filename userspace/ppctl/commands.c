@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The table of ppctl commands: the guide's CLI grammar, lower case,
+ * exact-match keywords.
+ */
+#include <stddef.h>
+
+#include "exec.h"
+
+const struct ppctl_cmd_def ppctl_commands[] = {
+	{ .words = "help", .handler = ppctl_do_help,
+	  .help = "list the commands (\"<words> ?\" lists what may follow)" },
+
+	/* The guide's "User Activation" (CLI) and "show user". */
+	{ .words = "set user active name <user> address <ip:phone-ip>", .handler = ppctl_do_user_active,
+	  .help = "activate an account for the phone at this address (its WAN address behind NAT)",
+	  .fail_tag = "UserAuthFailure", .tag_depth = 3 },
+	{ .words = "set user inactive name <user>", .handler = ppctl_do_user_inactive,
+	  .help = "inactivate an account now" },
+	{ .words = "show user", .handler = ppctl_do_show_user,
+	  .help = "the users: SID, address or [inactive], time active, connections" },
+
+	/* The Management Console's "Publish". */
+	{ .words = "publish <file>", .handler = ppctl_do_publish,
+	  .help = "validate a users.xml and make it the CallManager and user table" },
+
+	/* Activation settings. */
+	{ .words = "set phoneproxy activation idletimeout <seconds>", .handler = ppctl_do_set_idletimeout,
+	  .help = "inactivate an activation not connected this long (0 = never; default 300)" },
+	{ .words = "set phoneproxy activation authtimeout <seconds>", .handler = ppctl_do_set_authtimeout,
+	  .help = "inactivate every activation this long after it was made (0 = never; default 0)" },
+	{ .words = "set phoneproxy activation mode {required|open}", .handler = ppctl_do_set_mode,
+	  .help = "phones must be activated (required), or any phone may connect (open)" },
+
+	/* Services. */
+	{ .words = "set phoneproxy http {enable|disable}", .handler = ppctl_do_set_http,
+	  .help = "the user activation web page on the north address (TCP 80/443)" },
+	{ .words = "set phoneproxy httpproxy {enable|disable}", .handler = ppctl_do_set_httpproxy,
+	  .help = "the HTTP proxy for the phones' services (TCP 8088)" },
+	{ .words = "set phoneproxy sccp security {on|off}", .handler = ppctl_do_set_sccp_security,
+	  .help = "secure SCCP for the remote phones (TCP 2443)" },
+	{ .words = "set phoneproxy rtp ports <min:port> <max:port>", .handler = ppctl_do_set_rtp_ports,
+	  .help = "the UDP ports for media (default 20480 21680)" },
+
+	/* Interface roles: the host owns addressing, ppctl picks roles. */
+	{ .words = "set interface {north|south} address <ip>", .handler = ppctl_do_set_interface,
+	  .help = "the host address facing the phones (north) or the CallManager (south); 0.0.0.0 unsets" },
+	{ .words = "set interface {north|south} address <ip> netmask",
+	  .reject = "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
+		    "ppctl only picks which of its addresses is north or south" },
+
+	/* Looking. */
+	{ .words = "show phoneproxy", .handler = ppctl_do_show_phoneproxy,
+	  .help = "the running phoneproxy settings" },
+	{ .words = "show callmanager", .handler = ppctl_do_show_callmanager,
+	  .help = "the published CallManagers" },
+	{ .words = "show counters", .handler = ppctl_do_show_counters,
+	  .help = "the north firewall's verdict counters and the table sizes" },
+	{ .words = "monitor", .handler = ppctl_do_monitor,
+	  .help = "print activations and inactivations as they happen, until interrupted" },
+
+	/* The guide's "Configuration Management". */
+	{ .words = "show config running", .handler = ppctl_do_show_running,
+	  .help = "the running configuration, as the commands that recreate it" },
+	{ .words = "show config startup", .handler = ppctl_do_show_startup,
+	  .help = "the configuration replayed at boot" },
+	{ .words = "save config", .handler = ppctl_do_save_config,
+	  .help = "make the running configuration the startup configuration" },
+
+	{ .words = NULL }
+};

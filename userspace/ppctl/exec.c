@@ -1,0 +1,490 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl command handlers: netlink requests, the startup configuration
+ * and the published users file.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "exec.h"
+#include "file.h"
+#include "log.h"
+#include "nl.h"
+#include "ops.h"
+#include "output.h"
+#include "users_xml.h"
+
+/* Largest startup configuration shown or written. */
+#define STARTUP_MAX (1u << 20)
+
+void ppctl_ctx_init(struct ppctl_ctx *ctx, FILE *out, bool json)
+{
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->out = out;
+	ctx->json = json;
+	ctx->table = ppctl_commands;
+}
+
+void ppctl_ctx_fini(struct ppctl_ctx *ctx)
+{
+	pp_nl_close(ctx->nl);
+	ctx->nl = NULL;
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(struct ppctl_ctx *ctx, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	ctx->err.code = code;
+	ctx->err.tagged = false;
+	va_start(ap, fmt);
+	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* The netlink connection, opened on first use. */
+static struct pp_nl *ctx_nl(struct ppctl_ctx *ctx, const char *tag)
+{
+	char err[256];
+
+	if (ctx->nl)
+		return ctx->nl;
+	if (pp_nl_open(&ctx->nl, err, sizeof(err)) == 0)
+		return ctx->nl;
+	if (tag) {
+		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, err);
+		ctx->err.tagged = true;
+	} else {
+		fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+	}
+	return NULL;
+}
+
+int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
+{
+	struct ppctl_cmd cmd;
+
+	ctx->err.msg[0] = '\0';
+	ctx->err.code = PPCTL_EXIT_OK;
+	ctx->err.tagged = false;
+	switch (ppctl_parse(ctx->table, argc, argv, &cmd, &ctx->err)) {
+	case PPCTL_PARSE_HELP:
+		ppctl_print_help(ctx->out, ctx->table, cmd.help_argc, cmd.help_argv);
+		return PPCTL_EXIT_OK;
+	case PPCTL_PARSE_OK:
+		return cmd.def->handler(ctx, &cmd);
+	case PPCTL_PARSE_ERROR:
+	default:
+		return ctx->err.code ? ctx->err.code : PPCTL_EXIT_USAGE;
+	}
+}
+
+int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	(void)cmd;
+	fprintf(ctx->out, "usage: ppctl [-j] [-f FILE | COMMAND]  (no command: a shell)\n\n");
+	ppctl_print_help(ctx->out, ctx->table, 0, NULL);
+	fprintf(ctx->out, "\n\"? WORDS\" or \"WORDS ?\" lists what may follow the words.\n");
+	return PPCTL_EXIT_OK;
+}
+
+/* ---- users ---- */
+
+int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	static const char tag[] = "UserAuthFailure";
+	struct pp_nl *nl = ctx_nl(ctx, tag);
+	int rc;
+
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	rc = pp_user_activate(nl, cmd->user, cmd->addr, PP_REASON_CLI);
+	if (!rc)
+		return PPCTL_EXIT_OK;	/* the guide: no message on success */
+	if (pp_nl_extack(nl) || rc != -ENOENT)
+		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, pp_nl_error(nl));
+	else
+		fail(ctx, PPCTL_EXIT_FAIL, "%s: no user \"%s\"", tag, cmd->user);
+	ctx->err.tagged = true;
+	return PPCTL_EXIT_FAIL;
+}
+
+int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	int rc;
+
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	rc = pp_user_inactivate(nl, cmd->user, PP_REASON_CLI);
+	if (!rc)
+		return PPCTL_EXIT_OK;
+	if (!pp_nl_extack(nl) && rc == -ENOENT)
+		return fail(ctx, PPCTL_EXIT_FAIL, "no user \"%s\"", cmd->user);
+	if (!pp_nl_extack(nl) && rc == -EALREADY)
+		return fail(ctx, PPCTL_EXIT_FAIL, "user \"%s\" is not active",
+			    cmd->user);
+	return fail(ctx, PPCTL_EXIT_FAIL, "set user inactive: %s",
+		    pp_nl_error(nl));
+}
+
+int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct pp_user_state *users;
+	size_t n;
+
+	(void)cmd;
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_user_list(nl, &users, &n))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show user: %s", pp_nl_error(nl));
+	ppctl_print_users(ctx->out, ctx->json, users, n);
+	free(users);
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char err[1024], state[4096];
+	struct pp_users *users;
+	struct pp_nl *nl;
+	size_t len;
+	char *buf;
+	int rc;
+
+	rc = pp_file_read(cmd->file, PP_USERS_FILE_MAX, &buf, &len);
+	if (rc)
+		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
+			    rc == -EFBIG ? "file too large" : strerror(-rc));
+	/* Validate everything before anything is sent. */
+	if (pp_users_parse_memory(buf, len, cmd->file, &users, err, sizeof(err))) {
+		free(buf);
+		return fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+	}
+	nl = ctx_nl(ctx, NULL);
+	if (!nl)
+		goto out;
+	if (pp_users_replace(nl, users)) {
+		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file, pp_nl_error(nl));
+		goto out;
+	}
+	/* Kept for the next boot (and the daemons): the bytes validated. */
+	if (pp_conf_users_path(state, sizeof(state)) ||
+	    (rc = pp_file_write_atomic(state, buf, len, 0600))) {
+		fail(ctx, PPCTL_EXIT_FAIL,
+		     "published %zu users, %zu CallManagers, but cannot keep a copy in %s: %s",
+		     users->nusers, users->nccms, state,
+		     strerror(rc ? -rc : ENAMETOOLONG));
+		goto out;
+	}
+	fprintf(ctx->out, "published %zu users, %zu CallManagers\n",
+		users->nusers, users->nccms);
+	ctx->err.code = PPCTL_EXIT_OK;
+out:
+	pp_users_free(users);
+	free(buf);
+	return ctx->err.code;
+}
+
+/* ---- settings ---- */
+
+static int config_set(struct ppctl_ctx *ctx, const struct pp_config *cfg,
+		      const char *what)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_config_set(nl, cfg))
+		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", what, pp_nl_error(nl));
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_set_idletimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT),
+		.idle_timeout = cmd->seconds,
+	};
+
+	return config_set(ctx, &cfg, "idletimeout");
+}
+
+int ppctl_do_set_authtimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_AUTH_TIMEOUT),
+		.auth_timeout = cmd->seconds,
+	};
+
+	return config_set(ctx, &cfg, "authtimeout");
+}
+
+int ppctl_do_set_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	/* {required|open} */
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_ACT_MODE),
+		.act_mode = cmd->choice == 1 ? PP_ACT_MODE_OPEN : PP_ACT_MODE_REQUIRED,
+	};
+
+	return config_set(ctx, &cfg, "activation mode");
+}
+
+int ppctl_do_set_http(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	/* {enable|disable} */
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_HTTP),
+		.http = cmd->choice == 0,
+	};
+
+	return config_set(ctx, &cfg, "http");
+}
+
+int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_HTTPPROXY),
+		.httpproxy = cmd->choice == 0,
+	};
+
+	return config_set(ctx, &cfg, "httpproxy");
+}
+
+int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	/* {on|off} */
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_SSCCP),
+		.sccp_secure = cmd->choice == 0,
+	};
+
+	return config_set(ctx, &cfg, "sccp security");
+}
+
+int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_RTP_PORT_MIN) |
+			   PP_CFG_BIT(PP_A_CFG_RTP_PORT_MAX),
+		.rtp_port_min = cmd->ports[0],
+		.rtp_port_max = cmd->ports[1],
+	};
+
+	return config_set(ctx, &cfg, "rtp ports");
+}
+
+int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	/* {north|south} */
+	struct pp_config cfg = { 0 };
+
+	if (cmd->choice == 0) {
+		cfg.present = PP_CFG_BIT(PP_A_CFG_NORTH_ADDR);
+		cfg.north_addr = cmd->addr;
+	} else {
+		cfg.present = PP_CFG_BIT(PP_A_CFG_SOUTH_ADDR);
+		cfg.south_addr = cmd->addr;
+	}
+	return config_set(ctx, &cfg, cmd->choice == 0 ? "north address" : "south address");
+}
+
+/* ---- looking ---- */
+
+static int get_config(struct ppctl_ctx *ctx, struct pp_config *cfg)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_config_get(nl, cfg))
+		return fail(ctx, PPCTL_EXIT_FAIL, "cannot read the configuration: %s",
+			    pp_nl_error(nl));
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg;
+	int rc;
+
+	(void)cmd;
+	rc = get_config(ctx, &cfg);
+	if (!rc)
+		ppctl_print_config(ctx->out, ctx->json, &cfg);
+	return rc;
+}
+
+int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct pp_ccm_state *ccms;
+	size_t n;
+
+	(void)cmd;
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_ccm_list(nl, &ccms, &n))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show callmanager: %s",
+			    pp_nl_error(nl));
+	ppctl_print_ccms(ctx->out, ctx->json, ccms, n);
+	free(ccms);
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_show_counters(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct pp_stats st;
+
+	(void)cmd;
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_stats_get(nl, &st))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show counters: %s", pp_nl_error(nl));
+	ppctl_print_stats(ctx->out, ctx->json, &st);
+	return PPCTL_EXIT_OK;
+}
+
+/* The running configuration as text (malloc()ed). */
+static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
+{
+	struct pp_config cfg;
+	char users[4096];
+	bool have_users;
+	struct stat st;
+	FILE *mem;
+	int rc;
+
+	rc = get_config(ctx, &cfg);
+	if (rc)
+		return rc;
+	if (pp_conf_users_path(users, sizeof(users)))
+		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+	have_users = stat(users, &st) == 0 && S_ISREG(st.st_mode);
+	mem = open_memstream(text, len);
+	if (!mem)
+		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
+	if (fclose(mem))
+		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_show_running(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char *text;
+	size_t len;
+	int rc;
+
+	(void)cmd;
+	rc = running_text(ctx, &text, &len);
+	if (rc)
+		return rc;
+	if (ctx->json)
+		ppctl_print_config_json(ctx->out, NULL, true, text);
+	else
+		fwrite(text, 1, len, ctx->out);
+	free(text);
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096];
+	char *text;
+	size_t len;
+	int rc;
+
+	(void)cmd;
+	if (pp_conf_startup_path(path, sizeof(path)))
+		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+	rc = running_text(ctx, &text, &len);
+	if (rc)
+		return rc;
+	rc = pp_file_write_atomic(path, text, len, 0644);
+	free(text);
+	if (rc)
+		return fail(ctx, PPCTL_EXIT_FAIL, "save config: %s: %s", path,
+			    strerror(-rc));
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096];
+	char *text;
+	size_t len;
+	int rc;
+
+	(void)cmd;
+	if (pp_conf_startup_path(path, sizeof(path)))
+		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+	rc = pp_file_read(path, STARTUP_MAX, &text, &len);
+	if (rc == -ENOENT) {
+		if (ctx->json)
+			ppctl_print_config_json(ctx->out, path, false, NULL);
+		else
+			fprintf(ctx->out, "no startup configuration (%s); \"save config\" writes one\n",
+				path);
+		return PPCTL_EXIT_OK;
+	}
+	if (rc)
+		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
+			    rc == -EFBIG ? "file too large" : strerror(-rc));
+	if (ctx->json)
+		ppctl_print_config_json(ctx->out, path, true, text);
+	else
+		fwrite(text, 1, len, ctx->out);
+	free(text);
+	return PPCTL_EXIT_OK;
+}
+
+/* ---- monitor ---- */
+
+static int on_event(struct nl_msg *msg, void *arg)
+{
+	struct ppctl_ctx *ctx = arg;
+	struct pp_event_info ev;
+
+	if (pp_event_parse(msg, &ev))
+		return 0;	/* not an event of ours: ignore */
+	ppctl_print_event(ctx->out, ctx->json, &ev);
+	if (fflush(ctx->out))
+		return -errno;
+	return 0;
+}
+
+int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	int rc;
+
+	(void)cmd;
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_nl_subscribe(nl, PHONEPROXY_MCGRP_EVENTS))
+		return fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
+	for (;;) {
+		rc = pp_nl_recv_events(nl, on_event, ctx);
+		if (rc == -ENOBUFS) {
+			pp_warn("monitor: %s", pp_nl_error(nl));
+			continue;
+		}
+		if (rc && ferror(ctx->out))
+			return fail(ctx, PPCTL_EXIT_FAIL, "monitor: cannot write the events");
+		if (rc)
+			return fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
+	}
+}

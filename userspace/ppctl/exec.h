@@ -1,0 +1,58 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl's execution side: the command handlers (netlink, files) and the
+ * command table that binds them to the grammar.
+ */
+#ifndef PPCTL_EXEC_H
+#define PPCTL_EXEC_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "grammar.h"
+
+struct pp_nl;
+
+struct ppctl_ctx {
+	bool json;			/* -j */
+	FILE *out;
+	const struct ppctl_cmd_def *table;
+	struct pp_nl *nl;		/* opened on first use */
+	struct ppctl_error err;		/* why the last command failed */
+};
+
+/* The commands, terminated by an entry with words NULL. */
+extern const struct ppctl_cmd_def ppctl_commands[];
+
+void ppctl_ctx_init(struct ppctl_ctx *ctx, FILE *out, bool json);
+void ppctl_ctx_fini(struct ppctl_ctx *ctx);
+
+/* Parse and execute one command line; returns an exit status (0 ok),
+ * ctx->err says why otherwise. */
+int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv);
+
+/* The handlers. */
+int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_idletimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_authtimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_http(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_counters(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_running(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+
+#endif /* PPCTL_EXEC_H */

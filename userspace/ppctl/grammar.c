@@ -1,0 +1,584 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl command grammar: table-driven matching, help, line splitting.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "parse.h"
+
+#define MAX_TOKENS	16
+#define TOKEN_LEN	64
+
+enum tok_kind { TOK_WORD, TOK_CHOICE, TOK_ARG };
+
+struct tok {
+	enum tok_kind kind;
+	char text[TOKEN_LEN];		/* word; alternatives "a|b"; arg label */
+	char type[TOKEN_LEN];		/* TOK_ARG: the value's type */
+};
+
+/* Why a table entry did not match, in increasing order of interest. */
+enum miss { MISS_NONE, MISS_WORD, MISS_SHORT, MISS_EXTRA, MISS_VALUE };
+
+struct match {
+	enum miss miss;
+	int depth;			/* words matched before the miss */
+	char value_err[512];		/* MISS_VALUE */
+};
+
+void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	err->code = code;
+	err->tagged = false;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+}
+
+/* The entry's words as tokens. The table is ours: malformed is a bug. */
+static int tokens(const char *words, struct tok *toks)
+{
+	const char *p = words;
+	int n = 0;
+
+	while (*p) {
+		const char *end;
+		size_t len;
+		struct tok *t;
+
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			break;
+		end = strchr(p, ' ');
+		len = end ? (size_t)(end - p) : strlen(p);
+		if (n == MAX_TOKENS || len >= TOKEN_LEN)
+			abort();
+		t = &toks[n++];
+		memset(t, 0, sizeof(*t));
+		if (*p == '{') {
+			t->kind = TOK_CHOICE;
+			memcpy(t->text, p + 1, len - 2);
+		} else if (*p == '<') {
+			const char *colon = memchr(p, ':', len);
+
+			t->kind = TOK_ARG;
+			if (colon) {
+				memcpy(t->text, p + 1, (size_t)(colon - p - 1));
+				memcpy(t->type, colon + 1, (size_t)(p + len - colon - 2));
+			} else {
+				memcpy(t->text, p + 1, len - 2);
+				memcpy(t->type, p + 1, len - 2);
+			}
+		} else {
+			t->kind = TOK_WORD;
+			memcpy(t->text, p, len);
+		}
+		p += len;
+	}
+	return n;
+}
+
+/* Index of word among the "a|b|c" alternatives, or -1. */
+static int choice_index(const char *alts, const char *word)
+{
+	size_t wlen = strlen(word);
+	const char *p = alts;
+	int i = 0;
+
+	for (;;) {
+		const char *bar = strchr(p, '|');
+		size_t len = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (len == wlen && !strncmp(p, word, len))
+			return i;
+		if (!bar)
+			return -1;
+		p = bar + 1;
+		i++;
+	}
+}
+
+/* Check and store one value. name is the keyword before it. */
+static int take_value(const struct tok *t, const char *name, const char *v,
+		      struct ppctl_cmd *cmd, char *err, size_t errlen)
+{
+	uint64_t num;
+
+	if (!strcmp(t->type, "seconds")) {
+		if (pp_parse_uint(v, 0, PP_TIMEOUT_MAX, &num)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a number of seconds (0..%d)",
+				 name, v, PP_TIMEOUT_MAX);
+			return -1;
+		}
+		cmd->seconds = (uint32_t)num;
+	} else if (!strcmp(t->type, "port")) {
+		if (pp_parse_uint(v, 1, 65535, &num)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a port number (1..65535)",
+				 name, v);
+			return -1;
+		}
+		if (cmd->nports < 2)
+			cmd->ports[cmd->nports++] = (uint16_t)num;
+	} else if (!strcmp(t->type, "ip") || !strcmp(t->type, "phone-ip")) {
+		if (pp_parse_ipv4(v, &cmd->addr)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not an IPv4 address", name, v);
+			return -1;
+		}
+		if (!strcmp(t->type, "phone-ip") && !pp_ipv4_is_phone(cmd->addr)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a phone's address (a unicast IPv4 address)",
+				 name, v);
+			return -1;
+		}
+	} else if (!strcmp(t->type, "user")) {
+		if (!pp_name_valid(v)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a user name (1..%d bytes of text)",
+				 name, v, PP_NAME_MAX - 1);
+			return -1;
+		}
+		strcpy(cmd->user, v);
+	} else if (!strcmp(t->type, "file")) {
+		if (!*v) {
+			snprintf(err, errlen, "\"%s\" value is an empty file name", name);
+			return -1;
+		}
+		cmd->file = v;
+	} else {
+		abort();	/* a type the table should not use */
+	}
+	return 0;
+}
+
+/*
+ * Match argv against one entry. In prefix mode argv may stop anywhere
+ * and values are not checked (completing "set user active name x ?").
+ */
+static void match_def(const struct ppctl_cmd_def *def, int argc, char **argv,
+		      bool prefix, struct ppctl_cmd *cmd, struct match *m)
+{
+	struct tok toks[MAX_TOKENS];
+	const char *name = "";
+	int n = tokens(def->words, toks), i;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->choice = -1;
+	m->miss = MISS_NONE;
+	m->value_err[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct tok *t = &toks[i];
+
+		if (i >= argc) {
+			m->depth = i;
+			if (!prefix)
+				m->miss = MISS_SHORT;
+			return;
+		}
+		switch (t->kind) {
+		case TOK_WORD:
+			if (strcmp(t->text, argv[i])) {
+				m->miss = MISS_WORD;
+				m->depth = i;
+				return;
+			}
+			name = t->text;
+			break;
+		case TOK_CHOICE:
+			cmd->choice = choice_index(t->text, argv[i]);
+			if (cmd->choice < 0) {
+				m->miss = MISS_WORD;
+				m->depth = i;
+				return;
+			}
+			break;
+		case TOK_ARG:
+			if (!prefix && take_value(t, name, argv[i], cmd, m->value_err,
+						  sizeof(m->value_err))) {
+				m->miss = MISS_VALUE;
+				m->depth = i;
+				return;
+			}
+			break;
+		}
+	}
+	m->depth = n;
+	if (argc > n && !def->reject)
+		m->miss = MISS_EXTRA;
+	cmd->def = def;
+}
+
+/* Semantic checks of a complete match. */
+static int check_values(const struct ppctl_cmd *cmd, struct ppctl_error *err)
+{
+	if (cmd->nports == 2) {
+		if (cmd->ports[0] > cmd->ports[1]) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"\"ports\" range %u %u is inverted: the first port must not exceed the second",
+					cmd->ports[0], cmd->ports[1]);
+			return -1;
+		}
+		if (cmd->ports[0] == cmd->ports[1]) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"\"ports\" range %u %u holds one port; RTP and RTCP need at least two",
+					cmd->ports[0], cmd->ports[1]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* "w1 w2 ... wn" of the first n words. */
+static void join(char *buf, size_t len, int n, char **argv)
+{
+	size_t used = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		int w = snprintf(buf + used, len - used, "%s%s", i ? " " : "", argv[i]);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+/* Append "alt" to a "a|b" list unless present. */
+static void add_expected(char *list, size_t len, const char *alt)
+{
+	size_t alen = strlen(alt), used = strlen(list);
+	const char *p = list;
+
+	while (*p) {
+		const char *bar = strchr(p, '|');
+		size_t l = bar ? (size_t)(bar - p) : strlen(p);
+
+		if (l == alen && !strncmp(p, alt, l))
+			return;
+		if (!bar)
+			break;
+		p = bar + 1;
+	}
+	if (used + alen + 2 < len)
+		snprintf(list + used, len - used, "%s%s", used ? "|" : "", alt);
+}
+
+/* What may come at position depth, over entries that reached it. */
+static void expected_at(const struct ppctl_cmd_def *table, int argc,
+			char **argv, int depth, char *list, size_t len)
+{
+	const struct ppctl_cmd_def *def;
+
+	list[0] = '\0';
+	for (def = table; def->words; def++) {
+		struct tok toks[MAX_TOKENS];
+		struct ppctl_cmd scratch;
+		struct match m;
+		int n;
+
+		if (def->reject)
+			continue;
+		match_def(def, depth < argc ? depth : argc, argv, true, &scratch, &m);
+		n = tokens(def->words, toks);
+		if (m.miss != MISS_NONE || m.depth < depth || depth >= n)
+			continue;
+		if (toks[depth].kind == TOK_ARG) {
+			char arg[TOKEN_LEN + 2];
+
+			snprintf(arg, sizeof(arg), "<%s>", toks[depth].text);
+			add_expected(list, len, arg);
+		} else {
+			add_expected(list, len, toks[depth].text);
+		}
+	}
+}
+
+static void miss_message(const struct ppctl_cmd_def *table, int argc,
+			 char **argv, const struct match *m,
+			 struct ppctl_error *err)
+{
+	char cmdline[256], expected[256];
+
+	join(cmdline, sizeof(cmdline), m->depth, argv);
+	switch (m->miss) {
+	case MISS_VALUE:
+		ppctl_error_set(err, PPCTL_EXIT_USAGE, "%s", m->value_err);
+		break;
+	case MISS_EXTRA:
+		ppctl_error_set(err, PPCTL_EXIT_USAGE, "\"%s\": unexpected word \"%s\"",
+				cmdline, argv[m->depth]);
+		break;
+	case MISS_SHORT:
+		expected_at(table, argc, argv, m->depth, expected, sizeof(expected));
+		if (expected[0] == '<' && !strchr(expected, '|'))
+			ppctl_error_set(err, PPCTL_EXIT_USAGE, "\"%s\": missing %s",
+					cmdline, expected);
+		else
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"\"%s\" is incomplete (expected %s); try \"%s ?\"",
+					cmdline, expected, cmdline);
+		break;
+	case MISS_WORD:
+	default:
+		if (m->depth == 0) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"unknown command \"%s\"; try \"help\"", argv[0]);
+			break;
+		}
+		expected_at(table, argc, argv, m->depth, expected, sizeof(expected));
+		ppctl_error_set(err, PPCTL_EXIT_USAGE,
+				"\"%s\": unknown word \"%s\" (expected %s)",
+				cmdline, argv[m->depth], expected);
+		break;
+	}
+}
+
+/* Prefix the error with the command's fail tag ("UserAuthFailure: "). */
+static void tag_error(const struct ppctl_cmd_def *def, int depth,
+		      struct ppctl_error *err)
+{
+	size_t tlen, mlen;
+
+	if (!def || !def->fail_tag || depth < def->tag_depth)
+		return;
+	tlen = strlen(def->fail_tag) + 2;
+	mlen = strlen(err->msg);
+	if (tlen + mlen >= sizeof(err->msg))
+		mlen = sizeof(err->msg) - tlen - 1;
+	memmove(err->msg + tlen, err->msg, mlen);
+	err->msg[tlen + mlen] = '\0';
+	memcpy(err->msg, def->fail_tag, tlen - 2);
+	memcpy(err->msg + tlen - 2, ": ", 2);
+	err->tagged = true;
+	err->code = PPCTL_EXIT_FAIL;
+}
+
+/* The most telling miss over the table: deepest, then by kind. */
+static const struct ppctl_cmd_def *best_match(const struct ppctl_cmd_def *table,
+					      int argc, char **argv, bool prefix,
+					      struct ppctl_cmd *cmd,
+					      struct match *best)
+{
+	const struct ppctl_cmd_def *def, *best_def = NULL;
+	struct ppctl_cmd scratch;
+	struct match m;
+
+	best->miss = MISS_WORD;
+	best->depth = -1;
+	for (def = table; def->words; def++) {
+		if (prefix && def->reject)
+			continue;
+		match_def(def, argc, argv, prefix, &scratch, &m);
+		if (m.miss == MISS_NONE) {
+			*cmd = scratch;
+			*best = m;
+			return def;
+		}
+		if (m.depth > best->depth ||
+		    (m.depth == best->depth && m.miss > best->miss)) {
+			*best = m;
+			best_def = def;
+		}
+	}
+	cmd->def = NULL;
+	return best_def;
+}
+
+enum ppctl_parse_result ppctl_parse(const struct ppctl_cmd_def *table,
+				    int argc, char **argv,
+				    struct ppctl_cmd *cmd,
+				    struct ppctl_error *err)
+{
+	const struct ppctl_cmd_def *def;
+	struct match m;
+	bool help = false;
+	int i;
+
+	memset(cmd, 0, sizeof(*cmd));
+	cmd->choice = -1;
+	err->msg[0] = '\0';
+	err->code = PPCTL_EXIT_OK;
+	err->tagged = false;
+	if (argc <= 0) {
+		ppctl_error_set(err, PPCTL_EXIT_USAGE, "no command; try \"help\"");
+		return PPCTL_PARSE_ERROR;
+	}
+	/* "? words" and "words ?" ask what may follow the words. */
+	if (!strcmp(argv[0], "?")) {
+		argv++;
+		argc--;
+		help = true;
+	} else if (!strcmp(argv[argc - 1], "?")) {
+		argc--;
+		help = true;
+	}
+	for (i = 0; i < argc; i++) {
+		if (!strcmp(argv[i], "?")) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"\"?\" goes first or last on the line");
+			return PPCTL_PARSE_ERROR;
+		}
+	}
+	if (help) {
+		/* The words must start some command; values are not checked. */
+		if (argc > 0) {
+			best_match(table, argc, argv, true, cmd, &m);
+			if (m.miss != MISS_NONE) {
+				miss_message(table, argc, argv, &m, err);
+				return PPCTL_PARSE_ERROR;
+			}
+		}
+		memset(cmd, 0, sizeof(*cmd));
+		cmd->choice = -1;
+		cmd->help_argc = argc;
+		cmd->help_argv = argv;
+		return PPCTL_PARSE_HELP;
+	}
+
+	def = best_match(table, argc, argv, false, cmd, &m);
+	if (m.miss == MISS_NONE) {
+		if (def->reject) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE, "%s", def->reject);
+			return PPCTL_PARSE_ERROR;
+		}
+		if (check_values(cmd, err)) {
+			tag_error(def, m.depth, err);
+			return PPCTL_PARSE_ERROR;
+		}
+		return PPCTL_PARSE_OK;
+	}
+	miss_message(table, argc, argv, &m, err);
+	tag_error(def, m.depth, err);
+	return PPCTL_PARSE_ERROR;
+}
+
+/* The entry's words as shown to people: {a|b} as a|b, <x:t> as <x>. */
+static void display(const struct ppctl_cmd_def *def, char *buf, size_t len)
+{
+	struct tok toks[MAX_TOKENS];
+	int n = tokens(def->words, toks), i;
+	size_t used = 0;
+
+	buf[0] = '\0';
+	for (i = 0; i < n && used < len; i++) {
+		int w = snprintf(buf + used, len - used,
+				 toks[i].kind == TOK_ARG ? "%s<%s>" : "%s%s",
+				 i ? " " : "", toks[i].text);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+void ppctl_print_help(FILE *f, const struct ppctl_cmd_def *table,
+		      int argc, char **argv)
+{
+	const struct ppctl_cmd_def *def;
+	char line[256];
+	size_t width = 0;
+	int pass;
+
+	/* Pass 0 measures, pass 1 prints. */
+	for (pass = 0; pass < 2; pass++) {
+		for (def = table; def->words; def++) {
+			struct ppctl_cmd scratch;
+			struct match m;
+
+			if (def->reject)
+				continue;
+			match_def(def, argc, argv, true, &scratch, &m);
+			if (m.miss != MISS_NONE)
+				continue;
+			display(def, line, sizeof(line));
+			if (pass == 0) {
+				if (strlen(line) > width)
+					width = strlen(line);
+			} else {
+				fprintf(f, "%-*s  %s\n", (int)width, line,
+					def->help ? def->help : "");
+			}
+		}
+	}
+}
+
+int ppctl_split(char *line, char **argv, int max, struct ppctl_error *err)
+{
+	char *p = line, *out;
+	int argc = 0;
+
+	for (;;) {
+		char c;
+
+		while (*p == ' ' || *p == '\t' || *p == '\r' || *p == '\n')
+			p++;
+		if (!*p || *p == '#')
+			break;
+		if (argc == max) {
+			ppctl_error_set(err, PPCTL_EXIT_USAGE,
+					"too many words (at most %d)", max);
+			return -1;
+		}
+		out = p;
+		argv[argc++] = out;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+			char q = *p;
+
+			if (q != '"' && q != '\'') {
+				*out++ = *p++;
+				continue;
+			}
+			p++;
+			while (*p && *p != q) {
+				if (q == '"' && *p == '\\' && (p[1] == '"' || p[1] == '\\'))
+					p++;
+				*out++ = *p++;
+			}
+			if (!*p) {
+				ppctl_error_set(err, PPCTL_EXIT_USAGE,
+						"unterminated %s quote",
+						q == '"' ? "double" : "single");
+				return -1;
+			}
+			p++;
+		}
+		c = *p;
+		*out = '\0';
+		if (c)
+			p++;
+	}
+	return argc;
+}
+
+void ppctl_quote(FILE *f, const char *word)
+{
+	const char *s;
+	bool plain = *word != '\0';
+
+	for (s = word; *s && plain; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= 'A' && *s <= 'Z') ||
+		      (*s >= '0' && *s <= '9') || strchr("._/:@%+=,-", *s)))
+			plain = false;
+	if (plain) {
+		fputs(word, f);
+		return;
+	}
+	fputc('"', f);
+	for (s = word; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}

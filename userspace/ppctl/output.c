@@ -1,0 +1,448 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl output formatting.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "json.h"
+#include "output.h"
+#include "parse.h"
+
+/* A text table: header, a line of dashes under each header word, rows;
+ * columns padded to the widest value, no trailing blanks. */
+#define TABLE_COLS 5
+
+struct table {
+	int ncols;
+	const char *header[TABLE_COLS];
+	size_t width[TABLE_COLS];
+};
+
+static void table_init(struct table *t, int ncols, const char *const *header)
+{
+	int i;
+
+	t->ncols = ncols;
+	for (i = 0; i < ncols; i++) {
+		t->header[i] = header[i];
+		t->width[i] = strlen(header[i]);
+	}
+}
+
+static void table_measure(struct table *t, const char *const *cells)
+{
+	int i;
+
+	for (i = 0; i < t->ncols; i++)
+		if (strlen(cells[i]) > t->width[i])
+			t->width[i] = strlen(cells[i]);
+}
+
+static void table_row(FILE *f, const struct table *t, const char *const *cells)
+{
+	int last = t->ncols - 1, i;
+
+	/* The last non-empty cell ends the line. */
+	while (last > 0 && !cells[last][0])
+		last--;
+	for (i = 0; i <= last; i++) {
+		if (i < last)
+			fprintf(f, "%-*s  ", (int)t->width[i], cells[i]);
+		else
+			fputs(cells[i], f);
+	}
+	fputc('\n', f);
+}
+
+static void table_header(FILE *f, const struct table *t)
+{
+	char dashes[TABLE_COLS][32];
+	const char *cells[TABLE_COLS];
+	int i;
+
+	table_row(f, t, t->header);
+	for (i = 0; i < t->ncols; i++) {
+		size_t n = strlen(t->header[i]);
+
+		if (n >= sizeof(dashes[i]))
+			n = sizeof(dashes[i]) - 1;
+		memset(dashes[i], '-', n);
+		dashes[i][n] = '\0';
+		cells[i] = dashes[i];
+	}
+	table_row(f, t, cells);
+}
+
+const char *ppctl_connected_str(const struct pp_user_state *u, char *buf,
+				size_t len)
+{
+	if (u->active && u->connections_total > 0)
+		snprintf(buf, len, "c %" PRIu32 ":%" PRIu32, u->connections,
+			 u->connections_total);
+	else if (len)
+		buf[0] = '\0';
+	return buf;
+}
+
+struct user_cells {
+	char addr[PP_IPV4_STRLEN];
+	char duration[32];
+	char connected[32];
+};
+
+static void user_cells(const struct pp_user_state *u, struct user_cells *c,
+		       const char **cells)
+{
+	if (u->active) {
+		pp_ipv4_str(u->addr, c->addr);
+		pp_duration_str(u->active_secs, c->duration, sizeof(c->duration));
+	} else {
+		strcpy(c->addr, "[inactive]");
+		c->duration[0] = '\0';
+	}
+	ppctl_connected_str(u, c->connected, sizeof(c->connected));
+	cells[0] = u->name;
+	cells[1] = u->sid;
+	cells[2] = c->addr;
+	cells[3] = c->duration;
+	cells[4] = c->connected;
+}
+
+static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
+{
+	struct pp_json j;
+	size_t i;
+
+	pp_json_init(&j, f);
+	pp_json_arr_begin(&j);
+	for (i = 0; i < n; i++) {
+		const struct pp_user_state *u = &users[i];
+		char buf[32];
+
+		pp_json_obj_begin(&j);
+		pp_json_kv_str(&j, "name", u->name);
+		pp_json_kv_str(&j, "id", u->id);
+		pp_json_kv_str(&j, "sid", u->sid);
+		pp_json_kv_str(&j, "ccm", u->ccm);
+		pp_json_kv_bool(&j, "enabled", u->enabled);
+		pp_json_kv_bool(&j, "active", u->active);
+		if (u->active) {
+			const char *reason = pp_reason_name(u->reason);
+
+			pp_json_kv_str(&j, "addr", pp_ipv4_str(u->addr, buf));
+			pp_json_kv_u64(&j, "active_secs", u->active_secs);
+			pp_json_kv_str(&j, "duration",
+				       pp_duration_str(u->active_secs, buf, sizeof(buf)));
+			if (reason)
+				pp_json_kv_str(&j, "reason", reason);
+			else
+				pp_json_kv_null(&j, "reason");
+			pp_json_kv_u64(&j, "connections", u->connections);
+			pp_json_kv_u64(&j, "connections_total", u->connections_total);
+		} else {
+			pp_json_kv_null(&j, "addr");
+		}
+		pp_json_obj_end(&j);
+	}
+	pp_json_arr_end(&j);
+	fputc('\n', f);
+}
+
+void ppctl_print_users(FILE *f, bool json, const struct pp_user_state *users,
+		       size_t n)
+{
+	static const char *const header[] = {
+		"name", "sid", "addr", "duration", "connected"
+	};
+	struct table t;
+	size_t i;
+
+	if (json) {
+		users_json(f, users, n);
+		return;
+	}
+	table_init(&t, 5, header);
+	for (i = 0; i < n; i++) {
+		struct user_cells c;
+		const char *cells[5];
+
+		user_cells(&users[i], &c, cells);
+		table_measure(&t, cells);
+	}
+	table_header(f, &t);
+	for (i = 0; i < n; i++) {
+		struct user_cells c;
+		const char *cells[5];
+
+		user_cells(&users[i], &c, cells);
+		table_row(f, &t, cells);
+	}
+}
+
+static const char *onoff(uint8_t v, const char *on, const char *off)
+{
+	return v ? on : off;
+}
+
+void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
+{
+	char buf[PP_IPV4_STRLEN];
+	const char *mode = pp_act_mode_name(c->act_mode);
+
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_obj_begin(&j);
+#define HAS(a) pp_cfg_has(c, a)
+		if (HAS(PP_A_CFG_NORTH_ADDR)) {
+			if (c->north_addr)
+				pp_json_kv_str(&j, "north_address", pp_ipv4_str(c->north_addr, buf));
+			else
+				pp_json_kv_null(&j, "north_address");
+		}
+		if (HAS(PP_A_CFG_SOUTH_ADDR)) {
+			if (c->south_addr)
+				pp_json_kv_str(&j, "south_address", pp_ipv4_str(c->south_addr, buf));
+			else
+				pp_json_kv_null(&j, "south_address");
+		}
+		if (HAS(PP_A_CFG_ACT_MODE))
+			pp_json_kv_str(&j, "activation_mode", mode ? mode : "unknown");
+		if (HAS(PP_A_CFG_IDLE_TIMEOUT))
+			pp_json_kv_u64(&j, "activation_idletimeout", c->idle_timeout);
+		if (HAS(PP_A_CFG_AUTH_TIMEOUT))
+			pp_json_kv_u64(&j, "activation_authtimeout", c->auth_timeout);
+		if (HAS(PP_A_CFG_HTTP))
+			pp_json_kv_bool(&j, "http", c->http);
+		if (HAS(PP_A_CFG_HTTPPROXY))
+			pp_json_kv_bool(&j, "httpproxy", c->httpproxy);
+		if (HAS(PP_A_CFG_HTTPPROXY_PORT))
+			pp_json_kv_u64(&j, "httpproxy_port", c->httpproxy_port);
+		if (HAS(PP_A_CFG_SCCP_PORT))
+			pp_json_kv_u64(&j, "sccp_port", c->sccp_port);
+		if (HAS(PP_A_CFG_SSCCP))
+			pp_json_kv_bool(&j, "sccp_security", c->sccp_secure);
+		if (HAS(PP_A_CFG_SSCCP_PORT))
+			pp_json_kv_u64(&j, "sccp_security_port", c->sccp_secure_port);
+		if (HAS(PP_A_CFG_TFTP_PORT))
+			pp_json_kv_u64(&j, "tftp_port", c->tftp_port);
+		if (HAS(PP_A_CFG_RTP_PORT_MIN))
+			pp_json_kv_u64(&j, "rtp_port_min", c->rtp_port_min);
+		if (HAS(PP_A_CFG_RTP_PORT_MAX))
+			pp_json_kv_u64(&j, "rtp_port_max", c->rtp_port_max);
+		pp_json_obj_end(&j);
+		fputc('\n', f);
+		return;
+	}
+#define LINE(attr, fmt, ...) \
+	if (HAS(attr)) fprintf(f, "%-24s" fmt "\n", __VA_ARGS__)
+	LINE(PP_A_CFG_NORTH_ADDR, "%s", "north address",
+	     c->north_addr ? pp_ipv4_str(c->north_addr, buf) : "unset");
+	LINE(PP_A_CFG_SOUTH_ADDR, "%s", "south address",
+	     c->south_addr ? pp_ipv4_str(c->south_addr, buf) : "unset");
+	LINE(PP_A_CFG_ACT_MODE, "%s", "activation mode", mode ? mode : "unknown");
+	LINE(PP_A_CFG_IDLE_TIMEOUT, "%" PRIu32 "%s", "activation idletimeout",
+	     c->idle_timeout, c->idle_timeout ? "" : " (off)");
+	LINE(PP_A_CFG_AUTH_TIMEOUT, "%" PRIu32 "%s", "activation authtimeout",
+	     c->auth_timeout, c->auth_timeout ? "" : " (off)");
+	LINE(PP_A_CFG_HTTP, "%s", "http", onoff(c->http, "enable", "disable"));
+	LINE(PP_A_CFG_HTTPPROXY, "%s", "httpproxy",
+	     onoff(c->httpproxy, "enable", "disable"));
+	LINE(PP_A_CFG_HTTPPROXY_PORT, "%u", "httpproxy port", c->httpproxy_port);
+	LINE(PP_A_CFG_SCCP_PORT, "%u", "sccp port", c->sccp_port);
+	LINE(PP_A_CFG_SSCCP, "%s", "sccp security", onoff(c->sccp_secure, "on", "off"));
+	LINE(PP_A_CFG_SSCCP_PORT, "%u", "sccp security port", c->sccp_secure_port);
+	LINE(PP_A_CFG_TFTP_PORT, "%u", "tftp port", c->tftp_port);
+	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
+		fprintf(f, "%-24s%u %u\n", "rtp ports", c->rtp_port_min,
+			c->rtp_port_max);
+#undef LINE
+#undef HAS
+}
+
+void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
+		      size_t n)
+{
+	static const char *const header[] = { "name", "address", "default" };
+	char buf[PP_IPV4_STRLEN];
+	struct table t;
+	size_t i;
+	int pass;
+
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_arr_begin(&j);
+		for (i = 0; i < n; i++) {
+			pp_json_obj_begin(&j);
+			pp_json_kv_str(&j, "name", ccms[i].name);
+			pp_json_kv_str(&j, "address", pp_ipv4_str(ccms[i].addr, buf));
+			pp_json_kv_bool(&j, "default", ccms[i].is_default);
+			pp_json_obj_end(&j);
+		}
+		pp_json_arr_end(&j);
+		fputc('\n', f);
+		return;
+	}
+	table_init(&t, 3, header);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			table_header(f, &t);
+		for (i = 0; i < n; i++) {
+			const char *cells[3] = {
+				ccms[i].name, pp_ipv4_str(ccms[i].addr, buf),
+				ccms[i].is_default ? "yes" : ""
+			};
+
+			if (pass == 0)
+				table_measure(&t, cells);
+			else
+				table_row(f, &t, cells);
+		}
+	}
+}
+
+void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
+{
+	const struct {
+		const char *key, *label;
+		uint64_t v;
+	} rows[] = {
+		{ "accept_web", "accept web", st->accept_web },
+		{ "accept_activated", "accept activated", st->accept_activated },
+		{ "accept_open", "accept open", st->accept_open },
+		{ "accept_reply", "accept reply", st->accept_reply },
+		{ "drop", "drop", st->drop },
+		{ "users", "users", st->users },
+		{ "activations", "activations", st->activations },
+	};
+	size_t i;
+
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_obj_begin(&j);
+		for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+			pp_json_kv_u64(&j, rows[i].key, rows[i].v);
+		pp_json_obj_end(&j);
+		fputc('\n', f);
+		return;
+	}
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		fprintf(f, "%-18s%" PRIu64 "\n", rows[i].label, rows[i].v);
+}
+
+void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
+{
+	const char *type = pp_event_name(ev->type);
+	const char *reason = pp_reason_name(ev->reason);
+	char addr[PP_IPV4_STRLEN], num[16];
+
+	pp_ipv4_str(ev->addr, addr);
+	if (!reason) {
+		snprintf(num, sizeof(num), "%u", ev->reason);
+		reason = num;
+	}
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_obj_begin(&j);
+		pp_json_kv_str(&j, "event", type ? type : "unknown");
+		pp_json_kv_str(&j, "user", ev->name);
+		pp_json_kv_str(&j, "sid", ev->sid);
+		pp_json_kv_str(&j, "addr", addr);
+		pp_json_kv_str(&j, "reason", reason);
+		pp_json_obj_end(&j);
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f, "%s user=", type ? type : "unknown");
+	ppctl_quote(f, ev->name);
+	fprintf(f, " sid=");
+	ppctl_quote(f, ev->sid[0] ? ev->sid : "-");
+	fprintf(f, " addr=%s reason=%s\n", addr, reason);
+}
+
+void ppctl_print_running(FILE *f, const struct pp_config *c,
+			 const char *users_path)
+{
+	char buf[PP_IPV4_STRLEN];
+	const char *mode = pp_act_mode_name(c->act_mode);
+
+#define HAS(a) pp_cfg_has(c, a)
+	if (HAS(PP_A_CFG_ACT_MODE) && mode)
+		fprintf(f, "set phoneproxy activation mode %s\n", mode);
+	if (HAS(PP_A_CFG_IDLE_TIMEOUT))
+		fprintf(f, "set phoneproxy activation idletimeout %" PRIu32 "\n",
+			c->idle_timeout);
+	if (HAS(PP_A_CFG_AUTH_TIMEOUT))
+		fprintf(f, "set phoneproxy activation authtimeout %" PRIu32 "\n",
+			c->auth_timeout);
+	if (HAS(PP_A_CFG_HTTP))
+		fprintf(f, "set phoneproxy http %s\n", onoff(c->http, "enable", "disable"));
+	if (HAS(PP_A_CFG_HTTPPROXY))
+		fprintf(f, "set phoneproxy httpproxy %s\n",
+			onoff(c->httpproxy, "enable", "disable"));
+	if (HAS(PP_A_CFG_SSCCP))
+		fprintf(f, "set phoneproxy sccp security %s\n",
+			onoff(c->sccp_secure, "on", "off"));
+	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
+		fprintf(f, "set phoneproxy rtp ports %u %u\n", c->rtp_port_min,
+			c->rtp_port_max);
+	if (HAS(PP_A_CFG_NORTH_ADDR) && c->north_addr)
+		fprintf(f, "set interface north address %s\n",
+			pp_ipv4_str(c->north_addr, buf));
+	if (HAS(PP_A_CFG_SOUTH_ADDR) && c->south_addr)
+		fprintf(f, "set interface south address %s\n",
+			pp_ipv4_str(c->south_addr, buf));
+#undef HAS
+	if (users_path) {
+		fputs("publish ", f);
+		ppctl_quote(f, users_path);
+		fputc('\n', f);
+	}
+}
+
+void ppctl_print_config_json(FILE *f, const char *path, bool saved,
+			     const char *text)
+{
+	struct pp_json j;
+	const char *p = text ? text : "";
+
+	pp_json_init(&j, f);
+	pp_json_obj_begin(&j);
+	if (path)
+		pp_json_kv_str(&j, "path", path);
+	pp_json_kv_bool(&j, "saved", saved);
+	pp_json_key(&j, "commands");
+	pp_json_arr_begin(&j);
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, len);
+		const char *s = line;
+
+		if (line) {
+			while (*s == ' ' || *s == '\t')
+				s++;
+			if (*s && *s != '#')
+				pp_json_str(&j, line);
+			free(line);
+		}
+		p += len;
+		if (*p)
+			p++;
+	}
+	pp_json_arr_end(&j);
+	pp_json_obj_end(&j);
+	fputc('\n', f);
+}

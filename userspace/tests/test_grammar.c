@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl's command grammar without a kernel: every command of the guide
+ * parses into the right struct, bad input is refused naming the input and
+ * the reason, keywords are exact and case sensitive, "?" lists what may
+ * follow, lines split and quote back. Run from tests/.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exec.h"
+#include "grammar.h"
+#include "tap.h"
+
+static struct ppctl_cmd cmd;
+static struct ppctl_error err;
+static char linebuf[1024];
+static char *words_v[PPCTL_MAX_WORDS];	/* cmd.help_argv points here */
+
+/* Parse a command line given as one string. */
+static enum ppctl_parse_result parse(const char *line)
+{
+	int argc;
+
+	snprintf(linebuf, sizeof(linebuf), "%s", line);
+	argc = ppctl_split(linebuf, words_v, PPCTL_MAX_WORDS, &err);
+	if (argc < 0)
+		return PPCTL_PARSE_ERROR;
+	return ppctl_parse(ppctl_commands, argc, words_v, &cmd, &err);
+}
+
+static bool parses_to(const char *line, ppctl_handler h)
+{
+	enum ppctl_parse_result r = parse(line);
+
+	if (r != PPCTL_PARSE_OK) {
+		diag("%s: %s", line, err.msg);
+		return false;
+	}
+	return cmd.def->handler == h;
+}
+
+static void test_commands(void)
+{
+	ok(parses_to("set user active name homer address 192.0.2.10", ppctl_do_user_active) &&
+	   !strcmp(cmd.user, "homer") && cmd.addr == htonl(0xc000020a),
+	   "set user active name homer address 192.0.2.10");
+	ok(parses_to("set user inactive name homer", ppctl_do_user_inactive) &&
+	   !strcmp(cmd.user, "homer"), "set user inactive name homer");
+	ok(parses_to("show user", ppctl_do_show_user), "show user");
+	ok(parses_to("publish /tmp/users.xml", ppctl_do_publish) &&
+	   !strcmp(cmd.file, "/tmp/users.xml"), "publish <users.xml>");
+	ok(parses_to("set phoneproxy activation idletimeout 300", ppctl_do_set_idletimeout) &&
+	   cmd.seconds == 300, "set phoneproxy activation idletimeout 300");
+	ok(parses_to("set phoneproxy activation authtimeout 0", ppctl_do_set_authtimeout) &&
+	   cmd.seconds == 0, "set phoneproxy activation authtimeout 0");
+	ok(parses_to("set phoneproxy activation authtimeout 604800", ppctl_do_set_authtimeout) &&
+	   cmd.seconds == 604800, "authtimeout of one week (the maximum)");
+	ok(parses_to("set phoneproxy activation mode required", ppctl_do_set_mode) &&
+	   cmd.choice == 0, "set phoneproxy activation mode required");
+	ok(parses_to("set phoneproxy activation mode open", ppctl_do_set_mode) &&
+	   cmd.choice == 1, "set phoneproxy activation mode open");
+	ok(parses_to("set phoneproxy http enable", ppctl_do_set_http) && cmd.choice == 0 &&
+	   parses_to("set phoneproxy http disable", ppctl_do_set_http) && cmd.choice == 1,
+	   "set phoneproxy http enable|disable");
+	ok(parses_to("set phoneproxy httpproxy enable", ppctl_do_set_httpproxy) &&
+	   cmd.choice == 0 &&
+	   parses_to("set phoneproxy httpproxy disable", ppctl_do_set_httpproxy) &&
+	   cmd.choice == 1, "set phoneproxy httpproxy enable|disable");
+	ok(parses_to("set phoneproxy sccp security on", ppctl_do_set_sccp_security) &&
+	   cmd.choice == 0 &&
+	   parses_to("set phoneproxy sccp security off", ppctl_do_set_sccp_security) &&
+	   cmd.choice == 1, "set phoneproxy sccp security on|off");
+	ok(parses_to("set phoneproxy rtp ports 20480 21680", ppctl_do_set_rtp_ports) &&
+	   cmd.nports == 2 && cmd.ports[0] == 20480 && cmd.ports[1] == 21680,
+	   "set phoneproxy rtp ports 20480 21680");
+	ok(parses_to("set interface north address 192.0.2.1", ppctl_do_set_interface) &&
+	   cmd.choice == 0 && cmd.addr == htonl(0xc0000201),
+	   "set interface north address 192.0.2.1");
+	ok(parses_to("set interface south address 198.51.100.1", ppctl_do_set_interface) &&
+	   cmd.choice == 1 && cmd.addr == htonl(0xc6336401),
+	   "set interface south address 198.51.100.1");
+	ok(parses_to("set interface north address 0.0.0.0", ppctl_do_set_interface) &&
+	   cmd.addr == 0, "set interface north address 0.0.0.0 (unset the role)");
+	ok(parses_to("show phoneproxy", ppctl_do_show_phoneproxy), "show phoneproxy");
+	ok(parses_to("show callmanager", ppctl_do_show_callmanager), "show callmanager");
+	ok(parses_to("show counters", ppctl_do_show_counters), "show counters");
+	ok(parses_to("show config running", ppctl_do_show_running), "show config running");
+	ok(parses_to("show config startup", ppctl_do_show_startup), "show config startup");
+	ok(parses_to("save config", ppctl_do_save_config), "save config");
+	ok(parses_to("monitor", ppctl_do_monitor), "monitor");
+	ok(parses_to("help", ppctl_do_help), "help");
+	ok(parses_to("set user active name \"homer simpson\" address 203.0.113.9",
+		     ppctl_do_user_active) && !strcmp(cmd.user, "homer simpson"),
+	   "a quoted user name with a blank");
+}
+
+struct bad {
+	const char *line;
+	const char *msg;
+	int code;
+	bool tagged;
+};
+
+static const struct bad bad_lines[] = {
+	{ "sho", "unknown command \"sho\"; try \"help\"", 2, false },
+	{ "SHOW user", "unknown command \"SHOW\"; try \"help\"", 2, false },
+	{ "show User",
+	  "\"show\": unknown word \"User\" (expected user|phoneproxy|callmanager|counters|config)",
+	  2, false },
+	{ "set phoneproxy activation mode Open",
+	  "\"set phoneproxy activation mode\": unknown word \"Open\" (expected required|open)",
+	  2, false },
+	{ "set phoneproxy activation mode sometimes",
+	  "\"set phoneproxy activation mode\": unknown word \"sometimes\" (expected required|open)",
+	  2, false },
+	{ "set phoneproxy activation idletimeout abc",
+	  "\"idletimeout\" value \"abc\" is not a number of seconds (0..604800)", 2, false },
+	{ "set phoneproxy activation idletimeout 99999999",
+	  "\"idletimeout\" value \"99999999\" is not a number of seconds (0..604800)", 2, false },
+	{ "set phoneproxy activation authtimeout -5",
+	  "\"authtimeout\" value \"-5\" is not a number of seconds (0..604800)", 2, false },
+	{ "set phoneproxy activation idletimeout 300s",
+	  "\"idletimeout\" value \"300s\" is not a number of seconds (0..604800)", 2, false },
+	{ "set phoneproxy activation idletimeout",
+	  "\"set phoneproxy activation idletimeout\": missing <seconds>", 2, false },
+	{ "set phoneproxy foo",
+	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp)",
+	  2, false },
+	{ "set phoneproxy http",
+	  "\"set phoneproxy http\" is incomplete (expected enable|disable); try \"set phoneproxy http ?\"",
+	  2, false },
+	{ "set user",
+	  "\"set user\" is incomplete (expected active|inactive); try \"set user ?\"", 2, false },
+	{ "set user active name homer address 192.0.2.300",
+	  "UserAuthFailure: \"address\" value \"192.0.2.300\" is not an IPv4 address", 1, true },
+	{ "set user active name homer address 0.0.0.0",
+	  "UserAuthFailure: \"address\" value \"0.0.0.0\" is not a phone's address (a unicast IPv4 address)",
+	  1, true },
+	{ "set user active name homer",
+	  "UserAuthFailure: \"set user active name homer\" is incomplete (expected address); "
+	  "try \"set user active name homer ?\"", 1, true },
+	{ "set user active name \"\" address 192.0.2.10",
+	  "UserAuthFailure: \"name\" value \"\" is not a user name (1..63 bytes of text)", 1, true },
+	{ "set user active name homer address 192.0.2.10 now",
+	  "UserAuthFailure: \"set user active name homer address 192.0.2.10\": unexpected word \"now\"",
+	  1, true },
+	{ "set user inactive name homer address 192.0.2.10",
+	  "\"set user inactive name homer\": unexpected word \"address\"", 2, false },
+	{ "show user extra", "\"show user\": unexpected word \"extra\"", 2, false },
+	{ "set interface north address 192.0.2.1 netmask 255.255.255.0",
+	  "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
+	  "ppctl only picks which of its addresses is north or south", 2, false },
+	{ "set interface south address 198.51.100.1 netmask",
+	  "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
+	  "ppctl only picks which of its addresses is north or south", 2, false },
+	{ "set interface east address 192.0.2.1",
+	  "\"set interface\": unknown word \"east\" (expected north|south)", 2, false },
+	{ "set interface north address 192.0.2",
+	  "\"address\" value \"192.0.2\" is not an IPv4 address", 2, false },
+	{ "set phoneproxy rtp ports 30000 20000",
+	  "\"ports\" range 30000 20000 is inverted: the first port must not exceed the second",
+	  2, false },
+	{ "set phoneproxy rtp ports 20000 20000",
+	  "\"ports\" range 20000 20000 holds one port; RTP and RTCP need at least two", 2, false },
+	{ "set phoneproxy rtp ports 20000 70000",
+	  "\"ports\" value \"70000\" is not a port number (1..65535)", 2, false },
+	{ "set phoneproxy rtp ports 20000",
+	  "\"set phoneproxy rtp ports 20000\": missing <max>", 2, false },
+	{ "publish", "\"publish\": missing <file>", 2, false },
+	{ "publish \"\"", "\"publish\" value is an empty file name", 2, false },
+	{ "save", "\"save\" is incomplete (expected config); try \"save ?\"", 2, false },
+	{ "set ? user", "\"?\" goes first or last on the line", 2, false },
+	{ "sho ?", "unknown command \"sho\"; try \"help\"", 2, false },
+	{ "", "no command; try \"help\"", 2, false },
+	{ "show \"user", "unterminated double quote", 2, false },
+};
+
+static void test_errors(void)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bad_lines) / sizeof(bad_lines[0]); i++) {
+		const struct bad *b = &bad_lines[i];
+		bool good;
+
+		good = parse(b->line) == PPCTL_PARSE_ERROR && !strcmp(err.msg, b->msg) &&
+		       err.code == b->code && err.tagged == b->tagged;
+		ok(good, "refused: \"%s\"", b->line);
+		if (!good) {
+			diag("got:  %s (exit %d%s)", err.msg, err.code, err.tagged ? ", tagged" : "");
+			diag("want: %s (exit %d%s)", b->msg, b->code, b->tagged ? ", tagged" : "");
+		}
+	}
+}
+
+static char *help_of(const char *line, enum ppctl_parse_result *r)
+{
+	char *text = NULL;
+	size_t len;
+	FILE *f;
+
+	*r = parse(line);
+	if (*r != PPCTL_PARSE_HELP)
+		return NULL;
+	f = open_memstream(&text, &len);
+	ppctl_print_help(f, ppctl_commands, cmd.help_argc, cmd.help_argv);
+	fclose(f);
+	return text;
+}
+
+static int count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; s && *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+static bool every_line_starts(const char *text, const char *prefix)
+{
+	const char *p = text;
+
+	if (!p || !*p)
+		return false;
+	while (*p) {
+		if (strncmp(p, prefix, strlen(prefix)))
+			return false;
+		p = strchr(p, '\n');
+		if (!p)
+			break;
+		p++;
+	}
+	return true;
+}
+
+static void test_help(void)
+{
+	enum ppctl_parse_result r;
+	char *a, *b;
+
+	a = help_of("show ?", &r);
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 6 && every_line_starts(a, "show "),
+	   "\"show ?\" lists the six show commands");
+	b = help_of("? show", &r);
+	ok(a && b && !strcmp(a, b), "\"? show\" is the same as \"show ?\"");
+	free(a);
+	free(b);
+
+	a = help_of("set user ?", &r);
+	ok(a && count_lines(a) == 2 &&
+	   strstr(a, "set user active name <user> address <ip>") &&
+	   strstr(a, "set user inactive name <user>"),
+	   "\"set user ?\" lists active and inactive");
+	free(a);
+
+	a = help_of("set phoneproxy activation ?", &r);
+	ok(a && count_lines(a) == 3 && strstr(a, "idletimeout <seconds>") &&
+	   strstr(a, "authtimeout <seconds>") && strstr(a, "mode required|open"),
+	   "\"set phoneproxy activation ?\": idletimeout, authtimeout, mode");
+	free(a);
+
+	a = help_of("? set", &r);
+	ok(a && every_line_starts(a, "set ") && strstr(a, "set interface north|south address <ip>") &&
+	   !strstr(a, "netmask"), "\"? set\" lists the set commands, no netmask");
+	free(a);
+
+	a = help_of("set user active name homer ?", &r);
+	ok(a && count_lines(a) == 1, "\"?\" after a value completes the command");
+	free(a);
+
+	a = help_of("?", &r);
+	ok(a && count_lines(a) == 20 && strstr(a, "publish <file>") &&
+	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
+	   "\"?\" alone lists all 20 commands (%d)", count_lines(a));
+	free(a);
+
+	a = help_of("Show ?", &r);
+	ok(!a && r == PPCTL_PARSE_ERROR && !strcmp(err.msg, "unknown command \"Show\"; try \"help\""),
+	   "\"?\" after an unknown word is an error");
+}
+
+static void test_split_quote(void)
+{
+	static const char *const words[] = {
+		"plain", "/var/lib/phoneproxy/users.xml", "with blank", "say \"hi\"",
+		"back\\slash", "#hash", "", "tab\there", "'single'",
+	};
+	char *argv[PPCTL_MAX_WORDS], line[256];
+	size_t i;
+	int argc;
+
+	snprintf(line, sizeof(line), "  show   user # the table\n");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	ok(argc == 2 && !strcmp(argv[0], "show") && !strcmp(argv[1], "user"),
+	   "blanks separate words, # starts a comment");
+	snprintf(line, sizeof(line), "# a comment line");
+	ok(ppctl_split(line, argv, PPCTL_MAX_WORDS, &err) == 0, "a comment line has no words");
+	snprintf(line, sizeof(line), "a 'b c' \"d \\\"e\\\\\" f#g");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	ok(argc == 4 && !strcmp(argv[1], "b c") && !strcmp(argv[2], "d \"e\\") &&
+	   !strcmp(argv[3], "f#g"), "single and double quotes, escapes, # inside a word");
+	snprintf(line, sizeof(line), "a b c d");
+	ok(ppctl_split(line, argv, 3, &err) == -1 && !strcmp(err.msg, "too many words (at most 3)"),
+	   "too many words");
+
+	for (i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+		char *text = NULL;
+		size_t len;
+		FILE *f = open_memstream(&text, &len);
+
+		ppctl_quote(f, words[i]);
+		fclose(f);
+		snprintf(line, sizeof(line), "%s", text);
+		argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+		ok(argc == 1 && !strcmp(argv[0], words[i]), "quote round trip: [%s] as %s",
+		   words[i], text);
+		free(text);
+	}
+}
+
+static void test_table(void)
+{
+	const struct ppctl_cmd_def *d, *e;
+	bool handlers = true, lower = true, unique = true;
+
+	for (d = ppctl_commands; d->words; d++) {
+		const char *p;
+
+		if (!d->reject && (!d->handler || !d->help))
+			handlers = false;
+		for (p = d->words; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				lower = false;
+		for (e = d + 1; e->words; e++)
+			if (!strcmp(d->words, e->words))
+				unique = false;
+	}
+	ok(handlers, "every command has a handler and a help line");
+	ok(lower, "every keyword is lower case, as in the guide");
+	ok(unique, "no command is listed twice");
+}
+
+/* The parts of execution that need no kernel. */
+static void test_exec_without_kernel(void)
+{
+	char dir[] = "/tmp/pp-test-grammar.XXXXXX", path[256], *text = NULL;
+	char *argv[PPCTL_MAX_WORDS], line[512];
+	struct ppctl_ctx ctx;
+	size_t len;
+	FILE *f;
+	int rc, argc;
+
+	if (!mkdtemp(dir))
+		return;
+	setenv("PP_CONF_DIR", dir, 1);
+	setenv("PP_STATE_DIR", dir, 1);
+
+	f = open_memstream(&text, &len);
+	ppctl_ctx_init(&ctx, f, false);
+	snprintf(line, sizeof(line), "show config startup");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc = ppctl_run(&ctx, argc, argv);
+	fclose(f);
+	ok(rc == 0 && text && strstr(text, "no startup configuration") && !strstr(text, "set "),
+	   "show config startup before save config says there is none");
+	free(text);
+
+	snprintf(path, sizeof(path), "%s/startup.conf", dir);
+	f = fopen(path, "w");
+	fputs("set phoneproxy activation idletimeout 120\n", f);
+	fclose(f);
+	f = open_memstream(&text, &len);
+	ctx.out = f;
+	snprintf(line, sizeof(line), "show config startup");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc = ppctl_run(&ctx, argc, argv);
+	fclose(f);
+	is_str(text, "set phoneproxy activation idletimeout 120\n",
+	       "show config startup prints the saved file");
+	free(text);
+	unlink(path);
+
+	f = open_memstream(&text, &len);
+	ctx.out = f;
+	snprintf(line, sizeof(line), "publish data/bad-sid.xml");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc = ppctl_run(&ctx, argc, argv);
+	fclose(f);
+	ok(rc == 1 && !strcmp(ctx.err.msg,
+			      "data/bad-sid.xml:12: user \"bart\": sid \"SEP12\" is not SEP followed by 12 hex digits") &&
+	   len == 0, "publish of a bad users.xml fails with file:line before sending anything");
+	free(text);
+	snprintf(path, sizeof(path), "%s/users.xml", dir);
+	ok(access(path, F_OK) != 0, "a refused users.xml is not kept");
+
+	ppctl_ctx_fini(&ctx);
+	rmdir(dir);
+	unsetenv("PP_CONF_DIR");
+	unsetenv("PP_STATE_DIR");
+}
+
+int main(void)
+{
+	test_commands();
+	test_errors();
+	test_help();
+	test_split_quote();
+	test_table();
+	test_exec_without_kernel();
+	return done_testing();
+}

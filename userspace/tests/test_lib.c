@@ -1,0 +1,513 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * libpp without a kernel: strict value parsing, the JSON writer, atomic
+ * files, the configurable paths, extended-ack parsing, the PP_CMD_USERS_
+ * REPLACE message for a full table, and parsing of replies and events
+ * built the way the kernel builds them.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <linux/netlink.h>
+#include <netlink/attr.h>
+#include <netlink/genl/genl.h>
+#include <netlink/msg.h>
+
+#include "conf.h"
+#include "file.h"
+#include "json.h"
+#include "log.h"
+#include "nl.h"
+#include "ops.h"
+#include "parse.h"
+#include "tap.h"
+#include "users_xml.h"
+
+static void test_numbers(void)
+{
+	uint64_t v = 0;
+
+	ok(!pp_parse_uint("300", 0, 604800, &v) && v == 300, "\"300\" is 300 seconds");
+	ok(!pp_parse_uint("0", 0, 604800, &v) && v == 0, "\"0\" is accepted (timeout off)");
+	ok(!pp_parse_uint("604800", 0, 604800, &v) && v == 604800, "one week is the maximum");
+	ok(pp_parse_uint("604801", 0, 604800, &v), "one week and a second is refused");
+	ok(pp_parse_uint("abc", 0, 604800, &v), "\"abc\" is not a number");
+	ok(pp_parse_uint("12x", 0, 604800, &v), "trailing junk is refused");
+	ok(pp_parse_uint("", 0, 604800, &v), "the empty string is refused");
+	ok(pp_parse_uint("-1", 0, 604800, &v) && pp_parse_uint("+1", 0, 604800, &v),
+	   "signs are refused");
+	ok(pp_parse_uint(" 1", 0, 604800, &v) && pp_parse_uint("1 ", 0, 604800, &v),
+	   "surrounding blanks are refused");
+	ok(pp_parse_uint("0x10", 0, 604800, &v), "hex is refused");
+	ok(pp_parse_uint("99999999999999999999999", 0, UINT64_MAX, &v),
+	   "overflow is refused");
+	ok(pp_parse_uint("0", 1, 65535, &v) && !pp_parse_uint("65535", 1, 65535, &v),
+	   "port range is 1..65535");
+}
+
+static void test_addresses(void)
+{
+	uint32_t a = 0;
+	char buf[PP_IPV4_STRLEN];
+
+	ok(!pp_parse_ipv4("192.0.2.10", &a) && a == htonl(0xc000020a),
+	   "192.0.2.10 parses, network byte order");
+	is_str(pp_ipv4_str(a, buf), "192.0.2.10", "and prints back");
+	ok(pp_parse_ipv4("192.0.2", &a) && pp_parse_ipv4("192.0.2.300", &a) &&
+	   pp_parse_ipv4("192.0.2.1 ", &a) && pp_parse_ipv4("phone", &a) &&
+	   pp_parse_ipv4("192.0.2.01", &a),
+	   "malformed dotted quads are refused");
+	pp_parse_ipv4("0.0.0.0", &a);
+	ok(!pp_ipv4_is_phone(a), "0.0.0.0 is no phone's address");
+	pp_parse_ipv4("224.0.0.1", &a);
+	ok(!pp_ipv4_is_phone(a), "a multicast address is no phone's address");
+	pp_parse_ipv4("255.255.255.255", &a);
+	ok(!pp_ipv4_is_phone(a), "the broadcast address is no phone's address");
+	pp_parse_ipv4("203.0.113.7", &a);
+	ok(pp_ipv4_is_phone(a), "a unicast address is a phone's address");
+}
+
+static void test_sids_and_names(void)
+{
+	char sid[] = "sep001647051b3a";
+
+	ok(pp_sid_valid("SEP001122334455"), "SEP001122334455 is a SID");
+	ok(pp_sid_valid(sid), "SIDs are case-insensitive");
+	pp_sid_normalize(sid);
+	is_str(sid, "SEP001647051B3A", "SIDs are normalised to upper case");
+	ok(!pp_sid_valid("SEP12") && !pp_sid_valid("SEP0011223344556") &&
+	   !pp_sid_valid("SEP00112233445G") && !pp_sid_valid("ATA001122334455"),
+	   "short, long, non-hex and non-SEP SIDs are refused");
+	ok(pp_name_valid("homer") && pp_name_valid("homer simpson"), "names");
+	ok(!pp_name_valid("") && !pp_name_valid(" homer") && !pp_name_valid("ho\tmer") &&
+	   !pp_name_valid("0123456789012345678901234567890123456789012345678901234567890123"),
+	   "empty, padded, control characters and 64-byte names are refused");
+}
+
+static void test_durations(void)
+{
+	char buf[32];
+
+	is_str(pp_duration_str(12, buf, sizeof(buf)), "12s", "duration 12s");
+	is_str(pp_duration_str(160, buf, sizeof(buf)), "2m 40s", "duration 2m 40s (the guide's)");
+	is_str(pp_duration_str(3785, buf, sizeof(buf)), "1h 3m 5s", "duration 1h 3m 5s");
+	is_str(pp_duration_str(2 * 86400 + 4 * 3600 + 60 + 59, buf, sizeof(buf)),
+	       "2d 4h 1m", "duration 2d 4h 1m (seconds dropped past a day)");
+	is_str(pp_duration_str(0, buf, sizeof(buf)), "0s", "duration 0s");
+	is_str(pp_duration_str(3600, buf, sizeof(buf)), "1h 0m 0s", "duration 1h 0m 0s");
+}
+
+static char *json_of(void (*fn)(struct pp_json *j, const void *arg), const void *arg)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	struct pp_json j;
+
+	pp_json_init(&j, f);
+	fn(&j, arg);
+	fclose(f);
+	return text;
+}
+
+static void json_sample(struct pp_json *j, const void *arg)
+{
+	(void)arg;
+	pp_json_obj_begin(j);
+	pp_json_kv_str(j, "name", "ho\"mer\\\n\t\x01");
+	pp_json_kv_u64(j, "n", 18446744073709551615ull);
+	pp_json_key(j, "list");
+	pp_json_arr_begin(j);
+	pp_json_bool(j, true);
+	pp_json_null(j);
+	pp_json_obj_begin(j);
+	pp_json_obj_end(j);
+	pp_json_arr_end(j);
+	pp_json_kv_str(j, "utf8", "caf\xc3\xa9 \xff");
+	pp_json_obj_end(j);
+}
+
+static void test_json(void)
+{
+	char *t = json_of(json_sample, NULL);
+
+	is_str(t, "{\"name\":\"ho\\\"mer\\\\\\n\\t\\u0001\",\"n\":18446744073709551615,"
+		  "\"list\":[true,null,{}],\"utf8\":\"caf\xc3\xa9 \\ufffd\"}",
+	       "JSON: escapes, commas, nesting, invalid UTF-8 replaced");
+	free(t);
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_files(void)
+{
+	char dir[] = "/tmp/pp-test-lib.XXXXXX", path[512], sub[256];
+	struct stat st;
+	char *data = NULL;
+	size_t len = 0;
+
+	if (!mkdtemp(dir)) {
+		ok(false, "mkdtemp: %s", strerror(errno));
+		return;
+	}
+	snprintf(sub, sizeof(sub), "%s/state/phoneproxy", dir);
+	snprintf(path, sizeof(path), "%s/users.xml", sub);
+	ok(pp_file_write_atomic(path, "first", 5, 0600) == 0,
+	   "atomic write creates the missing directories");
+	data = NULL;
+	len = 0;
+	ok(pp_file_write_atomic(path, "second\n", 7, 0600) == 0 &&
+	   pp_file_read(path, 1024, &data, &len) == 0 && len == 7 &&
+	   !strcmp(data, "second\n"), "atomic write replaces the content");
+	free(data);
+	ok(stat(path, &st) == 0 && (st.st_mode & 0777) == 0600,
+	   "the published users file is private (0600)");
+	ok(count_entries(sub) == 1, "no temporary file is left behind");
+	ok(pp_file_read(path, 3, &data, &len) == -EFBIG, "reads are bounded");
+	ok(pp_file_read(sub, 1024, &data, &len) == -EISDIR, "a directory is not a file");
+	ok(pp_file_read("/nonexistent/x", 1024, &data, &len) == -ENOENT,
+	   "a missing file is -ENOENT");
+	data = NULL;
+	len = 1;
+	ok(pp_file_write_atomic(path, "", 0, 0644) == 0 &&
+	   pp_file_read(path, 1024, &data, &len) == 0 && len == 0,
+	   "an empty file round-trips");
+	free(data);
+	unlink(path);
+	rmdir(sub);
+	snprintf(sub, sizeof(sub), "%s/state", dir);
+	rmdir(sub);
+	rmdir(dir);
+}
+
+static void test_conf(void)
+{
+	char buf[256];
+
+	unsetenv(PP_CONF_DIR_ENV);
+	unsetenv(PP_STATE_DIR_ENV);
+	pp_conf_startup_path(buf, sizeof(buf));
+	is_str(buf, "/etc/phoneproxy/startup.conf", "startup config defaults to /etc/phoneproxy");
+	pp_conf_users_path(buf, sizeof(buf));
+	is_str(buf, "/var/lib/phoneproxy/users.xml", "published users default to /var/lib/phoneproxy");
+	setenv(PP_CONF_DIR_ENV, "/tmp/etc", 1);
+	setenv(PP_STATE_DIR_ENV, "/tmp/state", 1);
+	pp_conf_startup_path(buf, sizeof(buf));
+	is_str(buf, "/tmp/etc/startup.conf", "$PP_CONF_DIR moves the startup config");
+	pp_conf_users_path(buf, sizeof(buf));
+	is_str(buf, "/tmp/state/users.xml", "$PP_STATE_DIR moves the published users");
+	setenv(PP_CONF_DIR_ENV, "", 1);
+	pp_conf_startup_path(buf, sizeof(buf));
+	is_str(buf, "/etc/phoneproxy/startup.conf", "an empty $PP_CONF_DIR is ignored");
+	ok(pp_conf_users_path(buf, 8) == -1 && errno == ENAMETOOLONG,
+	   "a path too long for the buffer is an error");
+	unsetenv(PP_CONF_DIR_ENV);
+	unsetenv(PP_STATE_DIR_ENV);
+}
+
+/* An NLMSG_ERROR as the kernel sends it, with extack TLVs. */
+static struct nl_msg *error_msg(int error, bool capped, const char *text)
+{
+	struct nl_msg *m = nlmsg_alloc_simple(NLMSG_ERROR,
+					      NLM_F_ACK_TLVS | (capped ? NLM_F_CAPPED : 0));
+	struct nlmsgerr e;
+	char request_payload[12] = "abcdefghijk";
+
+	memset(&e, 0, sizeof(e));
+	e.error = error;
+	e.msg.nlmsg_len = NLMSG_HDRLEN + (capped ? 0 : sizeof(request_payload));
+	nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO);
+	if (!capped)
+		nlmsg_append(m, request_payload, sizeof(request_payload), NLMSG_ALIGNTO);
+	nla_put_u32(m, NLMSGERR_ATTR_OFFS, 20);
+	nla_put_string(m, NLMSGERR_ATTR_MSG, text);
+	return m;
+}
+
+static void test_extack(void)
+{
+	struct nl_msg *m;
+	char buf[256];
+	int e = -EINVAL;
+
+	m = error_msg(-EPERM, true, "user \"bart\" is disabled");
+	pp_nl_parse_extack(nlmsg_hdr(m), buf, sizeof(buf));
+	is_str(buf, "user \"bart\" is disabled", "extack message of a capped error");
+	nlmsg_free(m);
+
+	m = error_msg(-EINVAL, false, "PP_A_CFG_NORTH_ADDR: not a local address");
+	pp_nl_parse_extack(nlmsg_hdr(m), buf, sizeof(buf));
+	is_str(buf, "PP_A_CFG_NORTH_ADDR: not a local address",
+	       "extack message after the echoed request");
+	nlmsg_free(m);
+
+	m = error_msg(-EINVAL, true, "x");
+	nlmsg_hdr(m)->nlmsg_flags &= ~NLM_F_ACK_TLVS;
+	pp_nl_parse_extack(nlmsg_hdr(m), buf, sizeof(buf));
+	is_str(buf, "", "no extack without NLM_F_ACK_TLVS");
+	nlmsg_free(m);
+
+	m = nlmsg_alloc_simple(NLMSG_DONE, NLM_F_MULTI | NLM_F_ACK_TLVS);
+	nlmsg_append(m, &e, sizeof(e), NLMSG_ALIGNTO);
+	nla_put_string(m, NLMSGERR_ATTR_MSG, "dump failed");
+	pp_nl_parse_extack(nlmsg_hdr(m), buf, sizeof(buf));
+	is_str(buf, "dump failed", "extack message of a failed dump's DONE");
+	nlmsg_free(m);
+}
+
+static char *generate_users(size_t n, size_t *len)
+{
+	size_t cap = 256 + n * 200, used = 0, i;
+	char *buf = malloc(cap);
+
+	used += (size_t)snprintf(buf, cap,
+				 "<users><ccm name=\"ccm\" default=\"true\"><address>198.51.100.10</address></ccm>\n"
+				 "<ccm name=\"lab\"><address>203.0.113.5</address></ccm>\n");
+	for (i = 0; i < n; i++)
+		used += (size_t)snprintf(buf + used, cap - used,
+					 "<user id=\"568e3845-ecc3-4408-8cee-%012zx\" name=\"user%05zu\">"
+					 "%s<sid>SEP%012zX</sid><enabled>%s</enabled></user>\n",
+					 i, i, i % 2 ? "<ccmName>lab</ccmName>" : "",
+					 (size_t)0x0011AA000000 + i, i % 3 ? "true" : "false");
+	used += (size_t)snprintf(buf + used, cap - used, "</users>\n");
+	*len = used;
+	return buf;
+}
+
+static void test_users_message(void)
+{
+	struct pp_users *u = NULL;
+	struct nlmsghdr *nlh;
+	struct genlmsghdr *gh;
+	struct nlattr *a;
+	struct nl_msg *m;
+	size_t len, nusers = 0, nccms = 0, bad = 0;
+	char err[512], *xml = generate_users(PP_USERS_MAX, &len);
+	int rem;
+
+	if (pp_users_parse_memory(xml, len, "gen", &u, err, sizeof(err))) {
+		ok(false, "full table parses: %s", err);
+		free(xml);
+		return;
+	}
+	m = pp_users_msg_build(0x1f, u);
+	if (!ok(m != NULL, "PP_CMD_USERS_REPLACE for %d users builds", PP_USERS_MAX))
+		goto out;
+	nlh = nlmsg_hdr(m);
+	gh = nlmsg_data(nlh);
+	ok(nlh->nlmsg_len == NLMSG_HDRLEN + GENL_HDRLEN + pp_users_msg_payload(u),
+	   "the message is sized exactly (%u bytes)", nlh->nlmsg_len);
+	ok(nlh->nlmsg_len > 65536, "one message carries more than a 64 KiB nest could");
+	ok(nlh->nlmsg_type == 0x1f && gh->cmd == PP_CMD_USERS_REPLACE &&
+	   gh->version == PHONEPROXY_GENL_VERSION, "family, command and version");
+	nla_for_each_attr(a, genlmsg_attrdata(gh, 0), genlmsg_attrlen(gh, 0), rem) {
+		struct nlattr *tb[PP_USER_A_MAX + 1];
+
+		if (!(a->nla_type & NLA_F_NESTED))
+			bad++;
+		if (nla_type(a) == PP_A_CCM) {
+			nccms++;
+		} else if (nla_type(a) == PP_A_USER) {
+			char want[16];
+
+			if (nla_parse_nested(tb, PP_USER_A_MAX, a, NULL) < 0 ||
+			    !tb[PP_USER_A_NAME] || !tb[PP_USER_A_SID] ||
+			    !tb[PP_USER_A_ID] || !tb[PP_USER_A_ENABLED] ||
+			    tb[PP_USER_A_ADDR]) {
+				bad++;
+				continue;
+			}
+			snprintf(want, sizeof(want), "user%05zu", nusers);
+			if (strcmp(nla_get_string(tb[PP_USER_A_NAME]), want) ||
+			    nla_get_u8(tb[PP_USER_A_ENABLED]) != (nusers % 3 != 0) ||
+			    !tb[PP_USER_A_CCM] != (nusers % 2 == 0))
+				bad++;
+			nusers++;
+		} else {
+			bad++;
+		}
+	}
+	ok(nccms == 2 && nusers == PP_USERS_MAX && bad == 0 && rem == 0,
+	   "repeated top-level PP_A_CCM and PP_A_USER nests, in file order "
+	   "(%zu CallManagers, %zu users, %zu bad)", nccms, nusers, bad);
+	nlmsg_free(m);
+out:
+	pp_users_free(u);
+	free(xml);
+}
+
+static struct nl_msg *genl_msg(uint8_t cmd)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 0, 0x1f, 0, 0, cmd, PHONEPROXY_GENL_VERSION);
+	return m;
+}
+
+static void test_replies(void)
+{
+	struct pp_user_state us;
+	struct pp_event_info ev;
+	struct nlattr *nest;
+	struct nl_msg *m;
+
+	m = genl_msg(PP_CMD_USER_GET);
+	nest = nla_nest_start(m, PP_A_USER);
+	nla_put_string(m, PP_USER_A_NAME, "homer");
+	nla_put_string(m, PP_USER_A_SID, "SEP001647051B3A");
+	nla_put_string(m, PP_USER_A_CCM, "ccm");
+	nla_put_u8(m, PP_USER_A_ENABLED, 1);
+	nla_put_u32(m, PP_USER_A_ADDR, htonl(0xc000020a));
+	nla_put_u64(m, PP_USER_A_ACTIVE_SECS, 160);
+	nla_put_u8(m, PP_USER_A_REASON, PP_REASON_WEB);
+	nla_put_u32(m, PP_USER_A_CONNECTIONS, 1);
+	nla_put_u32(m, PP_USER_A_CONNECTIONS_TOTAL, 3);
+	nla_nest_end(m, nest);
+	ok(pp_user_state_parse(nest, &us) == 0 && !strcmp(us.name, "homer") &&
+	   !strcmp(us.sid, "SEP001647051B3A") && us.active &&
+	   us.addr == htonl(0xc000020a) && us.active_secs == 160 &&
+	   us.reason == PP_REASON_WEB && us.connections == 1 &&
+	   us.connections_total == 3, "an active user's reply parses");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_USER_GET);
+	nest = nla_nest_start(m, PP_A_USER);
+	nla_put_string(m, PP_USER_A_NAME, "marge");
+	nla_put_u8(m, PP_USER_A_ENABLED, 0);
+	nla_nest_end(m, nest);
+	ok(pp_user_state_parse(nest, &us) == 0 && !us.active && !us.enabled,
+	   "an inactive, disabled user's reply parses");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_USER_GET);
+	nest = nla_nest_start(m, PP_A_USER);
+	nla_put_u8(m, PP_USER_A_ENABLED, 0);
+	nla_nest_end(m, nest);
+	ok(pp_user_state_parse(nest, &us) == -EINVAL, "a user without a name is malformed");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_EVENT);
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_INACTIVATED);
+	nla_put_u8(m, PP_A_REASON, PP_REASON_DISPLACED);
+	nest = nla_nest_start(m, PP_A_USER);
+	nla_put_string(m, PP_USER_A_NAME, "homer");
+	nla_put_string(m, PP_USER_A_SID, "SEP001122334455");
+	nla_put_u32(m, PP_USER_A_ADDR, htonl(0xc000020a));
+	nla_nest_end(m, nest);
+	ok(pp_event_parse(m, &ev) == 0 && ev.type == PP_EVENT_INACTIVATED &&
+	   ev.reason == PP_REASON_DISPLACED && !strcmp(ev.name, "homer") &&
+	   !strcmp(ev.sid, "SEP001122334455") && ev.addr == htonl(0xc000020a),
+	   "an inactivation event parses");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_CONFIG_GET);
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_ACTIVATED);
+	ok(pp_event_parse(m, &ev) == -EINVAL, "another command is not an event");
+	nlmsg_free(m);
+}
+
+static void test_names(void)
+{
+	static const char *const want[] = {
+		"cli", "web", "soap", "open", "cluster", "displaced", "moved",
+		"timeout-idle", "timeout-auth", "unpublished",
+	};
+	bool good = true;
+	int i;
+
+	for (i = 0; i < 10; i++)
+		if (!pp_reason_name((unsigned)i + 1) ||
+		    strcmp(pp_reason_name((unsigned)i + 1), want[i]) ||
+		    pp_reason_from_name(want[i]) != i + 1)
+			good = false;
+	ok(good && !pp_reason_name(0) && !pp_reason_name(PP_REASON_MAX + 1),
+	   "reason names: cli web soap open cluster displaced moved timeout-idle timeout-auth unpublished");
+	ok(!strcmp(pp_act_mode_name(PP_ACT_MODE_REQUIRED), "required") &&
+	   !strcmp(pp_act_mode_name(PP_ACT_MODE_OPEN), "open"), "activation mode names");
+}
+
+static void test_log(void)
+{
+	char path[] = "/tmp/pp-test-log.XXXXXX", buf[256] = "";
+	int fd = mkstemp(path), saved = dup(STDERR_FILENO);
+	FILE *f;
+
+	if (fd < 0 || saved < 0) {
+		ok(false, "log capture: %s", strerror(errno));
+		return;
+	}
+	fflush(stderr);
+	dup2(fd, STDERR_FILENO);
+	pp_log_open("ppd", false);
+	pp_log_set_level(PP_LOG_INFO);
+	pp_err("cannot bind %s", "192.0.2.1");
+	pp_warn("events lost");
+	pp_dbg("not shown");
+	pp_log_set_level(PP_LOG_DEBUG);
+	pp_dbg("shown");
+	fflush(stderr);
+	dup2(saved, STDERR_FILENO);
+	close(saved);
+	f = fdopen(fd, "r");
+	rewind(f);
+	buf[fread(buf, 1, sizeof(buf) - 1, f)] = '\0';
+	fclose(f);
+	unlink(path);
+	is_str(buf, "ppd: cannot bind 192.0.2.1\nppd: warning: events lost\nppd: debug: shown\n",
+	       "log to stderr: \"ident: message\", severities filtered by level");
+	pp_log_set_level(PP_LOG_INFO);
+}
+
+static void test_no_module(void)
+{
+	struct pp_nl *nl = NULL;
+	char err[256] = "";
+	int rc = pp_nl_open(&nl, err, sizeof(err));
+
+	/* This host may or may not have the module: either way is clean. */
+	if (rc == 0) {
+		ok(nl != NULL, "the phoneproxy family resolves (module loaded)");
+		pp_nl_close(nl);
+	} else {
+		ok(nl == NULL && (rc != -ENOENT || !strcmp(err, "phoneproxy module not loaded")),
+		   "a missing family says \"%s\"", err);
+	}
+}
+
+int main(void)
+{
+	test_numbers();
+	test_addresses();
+	test_sids_and_names();
+	test_durations();
+	test_json();
+	test_files();
+	test_conf();
+	test_extack();
+	test_users_message();
+	test_replies();
+	test_names();
+	test_log();
+	test_no_module();
+	return done_testing();
+}

@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * ppctl's output against the guide: the "show user" table (name, sid,
+ * addr or [inactive], duration, connected), the running configuration as
+ * replayable commands, the monitor's event lines, and the JSON forms.
+ */
+#include <arpa/inet.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "exec.h"
+#include "grammar.h"
+#include "output.h"
+#include "tap.h"
+
+/* Capture what fn prints. */
+#define CAPTURE(text, call) do {					\
+	size_t len_;							\
+	FILE *f = open_memstream(&(text), &len_);			\
+	call;								\
+	fclose(f);							\
+} while (0)
+
+static struct pp_user_state user(const char *name, const char *sid, uint32_t addr,
+				 uint64_t secs, uint32_t conn, uint32_t total)
+{
+	struct pp_user_state u;
+
+	memset(&u, 0, sizeof(u));
+	snprintf(u.name, sizeof(u.name), "%s", name);
+	snprintf(u.sid, sizeof(u.sid), "%s", sid);
+	strcpy(u.ccm, "ccm");
+	u.enabled = true;
+	if (addr) {
+		u.active = true;
+		u.addr = htonl(addr);
+		u.active_secs = secs;
+		u.reason = PP_REASON_CLI;
+		u.connections = conn;
+		u.connections_total = total;
+	}
+	return u;
+}
+
+static void test_show_user(void)
+{
+	struct pp_user_state users[3];
+	char *text = NULL;
+
+	users[0] = user("marge", "SEP0003E348E321", 0, 0, 0, 0);
+	users[1] = user("homer", "SEP001647051B3A", 0xc0000264, 160, 1, 1);
+	CAPTURE(text, ppctl_print_users(f, false, users, 2));
+	is_str(text,
+	       "name   sid              addr         duration  connected\n"
+	       "----   ---              ----         --------  ---------\n"
+	       "marge  SEP0003E348E321  [inactive]\n"
+	       "homer  SEP001647051B3A  192.0.2.100  2m 40s    c 1:1\n",
+	       "show user: the guide's columns, padded, [inactive], 2m 40s, c 1:1");
+	free(text);
+
+	CAPTURE(text, ppctl_print_users(f, false, users, 0));
+	is_str(text,
+	       "name  sid  addr  duration  connected\n"
+	       "----  ---  ----  --------  ---------\n",
+	       "show user with no users: header and dashes only");
+	free(text);
+
+	/* Active, never connected: no "connected" column; long names widen. */
+	users[0] = user("bart", "SEP001122334455", 0xcb007101, 3785, 0, 0);
+	users[1] = user("maggie-simpson", "SEP00AABBCCDDEE", 0xcb007102, 2 * 86400 + 4 * 3600 + 61, 0, 2);
+	users[2] = user("lisa", "SEP001122334466", 0xc000020a, 12, 2, 7);
+	CAPTURE(text, ppctl_print_users(f, false, users, 3));
+	is_str(text,
+	       "name            sid              addr         duration  connected\n"
+	       "----            ---              ----         --------  ---------\n"
+	       "bart            SEP001122334455  203.0.113.1  1h 3m 5s\n"
+	       "maggie-simpson  SEP00AABBCCDDEE  203.0.113.2  2d 4h 1m  c 0:2\n"
+	       "lisa            SEP001122334466  192.0.2.10   12s       c 2:7\n",
+	       "show user: c N:M only after a connection, durations past an hour and a day");
+	free(text);
+
+	users[0] = user("marge", "SEP0003E348E321", 0, 0, 0, 0);
+	users[0].enabled = false;
+	users[1] = user("homer", "SEP001647051B3A", 0xc000020a, 160, 1, 1);
+	CAPTURE(text, ppctl_print_users(f, true, users, 2));
+	is_str(text,
+	       "[{\"name\":\"marge\",\"id\":\"\",\"sid\":\"SEP0003E348E321\",\"ccm\":\"ccm\","
+	       "\"enabled\":false,\"active\":false,\"addr\":null},"
+	       "{\"name\":\"homer\",\"id\":\"\",\"sid\":\"SEP001647051B3A\",\"ccm\":\"ccm\","
+	       "\"enabled\":true,\"active\":true,\"addr\":\"192.0.2.10\",\"active_secs\":160,"
+	       "\"duration\":\"2m 40s\",\"reason\":\"cli\",\"connections\":1,"
+	       "\"connections_total\":1}]\n",
+	       "show user -j: one object per user, addr null when inactive");
+	free(text);
+}
+
+static struct pp_config defaults(void)
+{
+	struct pp_config c;
+	int a;
+
+	memset(&c, 0, sizeof(c));
+	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
+		c.present |= PP_CFG_BIT(a);
+	c.sccp_port = PP_DEFAULT_SCCP_PORT;
+	c.sccp_secure_port = PP_DEFAULT_SSCCP_PORT;
+	c.tftp_port = PP_DEFAULT_TFTP_PORT;
+	c.httpproxy_port = PP_DEFAULT_HTTPPROXY_PORT;
+	c.http = 1;
+	c.act_mode = PP_ACT_MODE_REQUIRED;
+	c.idle_timeout = PP_DEFAULT_IDLE_TIMEOUT;
+	c.auth_timeout = PP_DEFAULT_AUTH_TIMEOUT;
+	c.rtp_port_min = PP_DEFAULT_RTP_PORT_MIN;
+	c.rtp_port_max = PP_DEFAULT_RTP_PORT_MAX;
+	return c;
+}
+
+static void test_running_config(void)
+{
+	struct pp_config c = defaults();
+	struct ppctl_error err;
+	char *text = NULL, *line, *save = NULL;
+	int lines = 0, parsed = 0;
+
+	CAPTURE(text, ppctl_print_running(f, &c, NULL));
+	is_str(text,
+	       "set phoneproxy activation mode required\n"
+	       "set phoneproxy activation idletimeout 300\n"
+	       "set phoneproxy activation authtimeout 0\n"
+	       "set phoneproxy http enable\n"
+	       "set phoneproxy httpproxy disable\n"
+	       "set phoneproxy sccp security off\n"
+	       "set phoneproxy rtp ports 20480 21680\n",
+	       "show config running of a fresh namespace: the guide's defaults");
+	free(text);
+
+	c.north_addr = htonl(0xc0000201);
+	c.south_addr = htonl(0xc6336401);
+	c.act_mode = PP_ACT_MODE_OPEN;
+	c.idle_timeout = 120;
+	c.auth_timeout = 3600;
+	c.httpproxy = 1;
+	c.sccp_secure = 1;
+	c.http = 0;
+	CAPTURE(text, ppctl_print_running(f, &c, "/var/lib/phone proxy/users.xml"));
+	is_str(text,
+	       "set phoneproxy activation mode open\n"
+	       "set phoneproxy activation idletimeout 120\n"
+	       "set phoneproxy activation authtimeout 3600\n"
+	       "set phoneproxy http disable\n"
+	       "set phoneproxy httpproxy enable\n"
+	       "set phoneproxy sccp security on\n"
+	       "set phoneproxy rtp ports 20480 21680\n"
+	       "set interface north address 192.0.2.1\n"
+	       "set interface south address 198.51.100.1\n"
+	       "publish \"/var/lib/phone proxy/users.xml\"\n",
+	       "show config running: changed values, interface roles, then publish");
+
+	/* Every line replays through the grammar. */
+	for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *argv[PPCTL_MAX_WORDS];
+		struct ppctl_cmd cmd;
+		int argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+
+		lines++;
+		if (argc > 0 && ppctl_parse(ppctl_commands, argc, argv, &cmd, &err) ==
+		    PPCTL_PARSE_OK)
+			parsed++;
+		else
+			diag("does not replay: %s (%s)", line, err.msg);
+		if (cmd.def && cmd.def->handler == ppctl_do_publish)
+			ok(!strcmp(cmd.file, "/var/lib/phone proxy/users.xml"),
+			   "a quoted publish path reads back whole");
+	}
+	ok(lines == 10 && parsed == lines, "show config running replays through the grammar (%d/%d)",
+	   parsed, lines);
+	free(text);
+
+	c.present = PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT);
+	CAPTURE(text, ppctl_print_running(f, &c, NULL));
+	is_str(text, "set phoneproxy activation idletimeout 120\n",
+	       "settings the kernel did not report are left out");
+	free(text);
+}
+
+static void test_show_phoneproxy(void)
+{
+	struct pp_config c = defaults();
+	char *text = NULL;
+
+	CAPTURE(text, ppctl_print_config(f, false, &c));
+	is_str(text,
+	       "north address           unset\n"
+	       "south address           unset\n"
+	       "activation mode         required\n"
+	       "activation idletimeout  300\n"
+	       "activation authtimeout  0 (off)\n"
+	       "http                    enable\n"
+	       "httpproxy               disable\n"
+	       "httpproxy port          8088\n"
+	       "sccp port               2000\n"
+	       "sccp security           off\n"
+	       "sccp security port      2443\n"
+	       "tftp port               69\n"
+	       "rtp ports               20480 21680\n",
+	       "show phoneproxy: every setting, defaults");
+	free(text);
+
+	c.north_addr = htonl(0xc0000201);
+	CAPTURE(text, ppctl_print_config(f, true, &c));
+	is_str(text,
+	       "{\"north_address\":\"192.0.2.1\",\"south_address\":null,"
+	       "\"activation_mode\":\"required\",\"activation_idletimeout\":300,"
+	       "\"activation_authtimeout\":0,\"http\":true,\"httpproxy\":false,"
+	       "\"httpproxy_port\":8088,\"sccp_port\":2000,\"sccp_security\":false,"
+	       "\"sccp_security_port\":2443,\"tftp_port\":69,\"rtp_port_min\":20480,"
+	       "\"rtp_port_max\":21680}\n",
+	       "show phoneproxy -j");
+	free(text);
+}
+
+static void test_ccms_counters(void)
+{
+	struct pp_ccm_state ccms[2] = {
+		{ .name = "ccm", .addr = htonl(0xc633640a), .is_default = true },
+		{ .name = "lab-cluster", .addr = htonl(0xcb007105) },
+	};
+	struct pp_stats st = {
+		.accept_web = 12, .accept_activated = 3, .accept_open = 0,
+		.accept_reply = 40, .drop = 7, .users = 3, .activations = 1,
+	};
+	char *text = NULL;
+
+	CAPTURE(text, ppctl_print_ccms(f, false, ccms, 2));
+	is_str(text,
+	       "name         address        default\n"
+	       "----         -------        -------\n"
+	       "ccm          198.51.100.10  yes\n"
+	       "lab-cluster  203.0.113.5\n",
+	       "show callmanager");
+	free(text);
+	CAPTURE(text, ppctl_print_ccms(f, true, ccms, 2));
+	is_str(text,
+	       "[{\"name\":\"ccm\",\"address\":\"198.51.100.10\",\"default\":true},"
+	       "{\"name\":\"lab-cluster\",\"address\":\"203.0.113.5\",\"default\":false}]\n",
+	       "show callmanager -j");
+	free(text);
+	CAPTURE(text, ppctl_print_stats(f, false, &st));
+	is_str(text,
+	       "accept web        12\n"
+	       "accept activated  3\n"
+	       "accept open       0\n"
+	       "accept reply      40\n"
+	       "drop              7\n"
+	       "users             3\n"
+	       "activations       1\n",
+	       "show counters");
+	free(text);
+	CAPTURE(text, ppctl_print_stats(f, true, &st));
+	is_str(text,
+	       "{\"accept_web\":12,\"accept_activated\":3,\"accept_open\":0,"
+	       "\"accept_reply\":40,\"drop\":7,\"users\":3,\"activations\":1}\n",
+	       "show counters -j");
+	free(text);
+}
+
+static void test_events(void)
+{
+	struct pp_event_info ev = {
+		.type = PP_EVENT_ACTIVATED, .reason = PP_REASON_CLI,
+		.name = "homer", .sid = "SEP001122334455", .addr = htonl(0xc000020a),
+	};
+	char *text = NULL;
+
+	CAPTURE(text, ppctl_print_event(f, false, &ev));
+	is_str(text, "activated user=homer sid=SEP001122334455 addr=192.0.2.10 reason=cli\n",
+	       "monitor: an activation by the administrator");
+	free(text);
+	ev.type = PP_EVENT_INACTIVATED;
+	ev.reason = PP_REASON_DISPLACED;
+	CAPTURE(text, ppctl_print_event(f, false, &ev));
+	is_str(text, "inactivated user=homer sid=SEP001122334455 addr=192.0.2.10 reason=displaced\n",
+	       "monitor: a displaced user");
+	free(text);
+	ev.reason = PP_REASON_TIMEOUT_IDLE;
+	strcpy(ev.name, "homer simpson");
+	CAPTURE(text, ppctl_print_event(f, false, &ev));
+	is_str(text,
+	       "inactivated user=\"homer simpson\" sid=SEP001122334455 addr=192.0.2.10 reason=timeout-idle\n",
+	       "monitor: an idle timeout; a name with a blank is quoted");
+	free(text);
+	CAPTURE(text, ppctl_print_event(f, true, &ev));
+	is_str(text,
+	       "{\"event\":\"inactivated\",\"user\":\"homer simpson\",\"sid\":\"SEP001122334455\","
+	       "\"addr\":\"192.0.2.10\",\"reason\":\"timeout-idle\"}\n",
+	       "monitor -j: one JSON object per line");
+	free(text);
+}
+
+static void test_config_json(void)
+{
+	char *text = NULL;
+
+	CAPTURE(text, ppctl_print_config_json(f, "/etc/phoneproxy/startup.conf", true,
+					      "# saved\nset phoneproxy http enable\n\n"
+					      "publish \"/var/lib/x y/users.xml\"\n"));
+	is_str(text,
+	       "{\"path\":\"/etc/phoneproxy/startup.conf\",\"saved\":true,\"commands\":"
+	       "[\"set phoneproxy http enable\",\"publish \\\"/var/lib/x y/users.xml\\\"\"]}\n",
+	       "show config startup -j: the commands, comments and blanks left out");
+	free(text);
+}
+
+int main(void)
+{
+	test_show_user();
+	test_running_config();
+	test_show_phoneproxy();
+	test_ccms_counters();
+	test_events();
+	test_config_json();
+	return done_testing();
+}
