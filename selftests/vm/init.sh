@@ -38,6 +38,12 @@ done
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
 mkdir -p "$R$out"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 ppout "$R$out"
+# Module autoloading (request_module) runs /sbin/modprobe from this
+# initramfs, not from the chroot: hand it over to the host's modprobe.
+mkdir -p /sbin
+printf '#!/bin/sh\nexec /bin/chroot %s /sbin/modprobe "$@"\n' $R > /sbin/modprobe
+chmod 755 /sbin/modprobe
+echo /sbin/modprobe > /proc/sys/kernel/modprobe
 hostname pp-guest
 ip link set lo up 2>/dev/null
 

@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The phoneproxy authors. */
+#ifndef _PP_ACTIVATION_H
+#define _PP_ACTIVATION_H
+
+#include <linux/atomic.h>
+#include <linux/jiffies.h>
+#include <linux/in.h>
+#include <linux/list.h>
+#include <linux/rhashtable.h>
+#include <linux/types.h>
+#include <net/netlink.h>
+
+#include "pernet.h"
+#include "users.h"
+
+/*
+ * struct pp_activation - one user active at one address
+ *
+ * Linked in pn->act_ht (by @addr) and pn->act_list, and from its user's
+ * pp_user.act. Created and destroyed under pn->lock, freed after an RCU
+ * grace period; the packet path and the get commands look it up under
+ * rcu_read_lock() only.
+ */
+struct pp_activation {
+	struct rhash_head node;
+	__be32 addr;
+	u8 reason;			/* who activated: enum pp_reason */
+	struct pp_user __rcu *user;
+	struct list_head list;
+	struct pp_user *carry;		/* table replacement, under lock */
+	unsigned long since;		/* jiffies of the (re)activation */
+
+	/*
+	 * SCCP connection accounting, updated by pp_activation_conn_*()
+	 * from any context without pn->lock; read by the sweep and the
+	 * get commands.
+	 */
+	atomic_t conns;			/* open now */
+	atomic_t conns_total;		/* opened since activation */
+	unsigned long last_close;	/* jiffies; READ_ONCE/WRITE_ONCE */
+
+	struct rcu_head rcu;
+};
+
+int pp_activation_init(struct pp_net *pn);
+void pp_activation_exit(struct pp_net *pn);
+
+/*
+ * Activate user @name at @addr on behalf of @reason (PP_REASON_CLI, WEB,
+ * SOAP, OPEN or CLUSTER; the caller checks it), following the guide's
+ * rules: -ENOENT unknown user, -EPERM disabled user, -EINVAL address not
+ * unicast. Displaces the address's holder (PP_REASON_DISPLACED) and the
+ * user's activation elsewhere (PP_REASON_MOVED); again at the same
+ * address restarts the timers. Sends the events. Process context: takes
+ * pn->lock and may sleep.
+ */
+int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
+		struct netlink_ext_ack *extack);
+
+/*
+ * Inactivate user @name for @reason: -ENOENT unknown user, -EALREADY not
+ * active. Process context: takes pn->lock and may sleep.
+ */
+int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
+		  struct netlink_ext_ack *extack);
+
+/* Can a user be activated at @addr? Not 0/8, multicast or broadcast. */
+static inline bool pp_activation_addr_ok(__be32 addr)
+{
+	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	       !ipv4_is_lbcast(addr);
+}
+
+/* Under rcu_read_lock(): the activation at @addr or NULL. Any context. */
+struct pp_activation *pp_activation_lookup_rcu(struct pp_net *pn,
+					       __be32 addr);
+
+static inline bool pp_activation_active_rcu(struct pp_net *pn, __be32 addr)
+{
+	return pp_activation_lookup_rcu(pn, addr);
+}
+
+static inline u64 pp_activation_secs(const struct pp_activation *act)
+{
+	return (jiffies - READ_ONCE(act->since)) / HZ;
+}
+
+static inline u32 pp_activation_count(struct pp_net *pn)
+{
+	return READ_ONCE(pn->n_active);
+}
+
+/*
+ * SCCP connection tracking (for the SCCP proxy, a later issue).
+ *
+ * Report that an SCCP connection from @addr opened or closed. If a user
+ * is active at @addr its CONNECTIONS (open now) and CONNECTIONS_TOTAL
+ * (opened since activation) change, and a close records the time the
+ * idle timeout counts from: a user times out idle only with no open
+ * connection, idle timeout seconds after the later of its activation and
+ * its last close. Unknown addresses are ignored.
+ *
+ * Contract: callable from any context, softirq included (RCU lookup,
+ * atomics, no lock, no allocation, no sleeping). Call each close at most
+ * once per open; the open count never goes below zero, so an unmatched
+ * close (say, after the address changed hands) is harmless. Callers
+ * must stop calling for a namespace before its pernet exit runs
+ * pp_activation_exit(). The timer sweep reads the counters without
+ * synchronising with these calls: a connection that opens while the
+ * sweep is expiring the activation does not save it.
+ */
+void pp_activation_conn_opened(struct net *net, __be32 addr);
+void pp_activation_conn_closed(struct net *net, __be32 addr);
+
+/* Under pn->lock: the timeouts changed, re-arm every activation. */
+void pp_activation_rearm(struct pp_net *pn);
+
+/*
+ * Under pn->lock, around publishing the new user table @t: prepare
+ * carries each activation whose user survives with the same SID and
+ * enabled over to its new entry; commit, after the swap, inactivates
+ * the rest with PP_REASON_UNPUBLISHED.
+ */
+void pp_activation_users_prepare(struct pp_net *pn, struct pp_users *t);
+void pp_activation_users_commit(struct pp_net *pn);
+
+const char *pp_reason_name(u8 reason);
+
+#endif /* _PP_ACTIVATION_H */

@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+#include <linux/inetdevice.h>
+#include <linux/phoneproxy.h>
+#include <linux/slab.h>
+
+#include "activation.h"
+#include "config.h"
+
+int pp_config_init(struct pp_net *pn)
+{
+	struct pp_config *cfg;
+
+	cfg = kzalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	cfg->sccp_port = PP_DEFAULT_SCCP_PORT;
+	cfg->ssccp_port = PP_DEFAULT_SSCCP_PORT;
+	cfg->tftp_port = PP_DEFAULT_TFTP_PORT;
+	cfg->httpproxy_port = PP_DEFAULT_HTTPPROXY_PORT;
+	cfg->rtp_port_min = PP_DEFAULT_RTP_PORT_MIN;
+	cfg->rtp_port_max = PP_DEFAULT_RTP_PORT_MAX;
+	cfg->idle_timeout = PP_DEFAULT_IDLE_TIMEOUT;
+	cfg->auth_timeout = PP_DEFAULT_AUTH_TIMEOUT;
+	cfg->act_mode = PP_ACT_MODE_REQUIRED;
+	cfg->http = true;
+
+	RCU_INIT_POINTER(pn->config, cfg);
+	return 0;
+}
+
+void pp_config_exit(struct pp_net *pn)
+{
+	/* No reader is left: the hook and the family are gone. */
+	kfree(rcu_dereference_protected(pn->config, true));
+	RCU_INIT_POINTER(pn->config, NULL);
+}
+
+static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
+{
+	if (tb[PP_A_CFG_NORTH_ADDR])
+		cfg->north_addr = nla_get_in_addr(tb[PP_A_CFG_NORTH_ADDR]);
+	if (tb[PP_A_CFG_SOUTH_ADDR])
+		cfg->south_addr = nla_get_in_addr(tb[PP_A_CFG_SOUTH_ADDR]);
+	if (tb[PP_A_CFG_SCCP_PORT])
+		cfg->sccp_port = nla_get_u16(tb[PP_A_CFG_SCCP_PORT]);
+	if (tb[PP_A_CFG_SSCCP_PORT])
+		cfg->ssccp_port = nla_get_u16(tb[PP_A_CFG_SSCCP_PORT]);
+	if (tb[PP_A_CFG_SSCCP])
+		cfg->ssccp = nla_get_u8(tb[PP_A_CFG_SSCCP]);
+	if (tb[PP_A_CFG_TFTP_PORT])
+		cfg->tftp_port = nla_get_u16(tb[PP_A_CFG_TFTP_PORT]);
+	if (tb[PP_A_CFG_HTTPPROXY_PORT])
+		cfg->httpproxy_port = nla_get_u16(tb[PP_A_CFG_HTTPPROXY_PORT]);
+	if (tb[PP_A_CFG_HTTPPROXY])
+		cfg->httpproxy = nla_get_u8(tb[PP_A_CFG_HTTPPROXY]);
+	if (tb[PP_A_CFG_HTTP])
+		cfg->http = nla_get_u8(tb[PP_A_CFG_HTTP]);
+	if (tb[PP_A_CFG_ACT_MODE])
+		cfg->act_mode = nla_get_u8(tb[PP_A_CFG_ACT_MODE]);
+	if (tb[PP_A_CFG_IDLE_TIMEOUT])
+		cfg->idle_timeout = nla_get_u32(tb[PP_A_CFG_IDLE_TIMEOUT]);
+	if (tb[PP_A_CFG_AUTH_TIMEOUT])
+		cfg->auth_timeout = nla_get_u32(tb[PP_A_CFG_AUTH_TIMEOUT]);
+	if (tb[PP_A_CFG_RTP_PORT_MIN])
+		cfg->rtp_port_min = nla_get_u16(tb[PP_A_CFG_RTP_PORT_MIN]);
+	if (tb[PP_A_CFG_RTP_PORT_MAX])
+		cfg->rtp_port_max = nla_get_u16(tb[PP_A_CFG_RTP_PORT_MAX]);
+}
+
+/* Is @addr configured on an interface of @net? */
+static bool pp_config_addr_local(struct net *net, __be32 addr)
+{
+	return inet_confirm_addr(net, NULL, 0, addr, RT_SCOPE_HOST) != 0;
+}
+
+/* The first of @a and @b that the request carries, for the extack. */
+static struct nlattr *pp_config_blame(struct nlattr **tb, int a, int b)
+{
+	return tb[a] ? tb[a] : tb[b];
+}
+
+static int pp_config_check(struct net *net, const struct pp_config *cfg,
+			   struct nlattr **tb, struct netlink_ext_ack *extack)
+{
+	/*
+	 * Only the addresses the request names must exist now: an
+	 * address removed since it was set does not block other changes.
+	 */
+	if (tb[PP_A_CFG_NORTH_ADDR] && cfg->north_addr &&
+	    !pp_config_addr_local(net, cfg->north_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PP_A_CFG_NORTH_ADDR],
+				    "north address is not configured on any interface of this namespace");
+		return -EADDRNOTAVAIL;
+	}
+	if (tb[PP_A_CFG_SOUTH_ADDR] && cfg->south_addr &&
+	    !pp_config_addr_local(net, cfg->south_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PP_A_CFG_SOUTH_ADDR],
+				    "south address is not configured on any interface of this namespace");
+		return -EADDRNOTAVAIL;
+	}
+	if (cfg->north_addr && cfg->north_addr == cfg->south_addr) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    pp_config_blame(tb, PP_A_CFG_SOUTH_ADDR,
+						    PP_A_CFG_NORTH_ADDR),
+				    "north and south addresses must differ");
+		return -EINVAL;
+	}
+	if (cfg->rtp_port_min >= cfg->rtp_port_max) {
+		NL_SET_ERR_MSG_ATTR(extack,
+				    pp_config_blame(tb, PP_A_CFG_RTP_PORT_MIN,
+						    PP_A_CFG_RTP_PORT_MAX),
+				    "RTP port range must hold at least two ports (min < max)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int pp_config_set(struct pp_net *pn, struct nlattr **tb,
+		  struct netlink_ext_ack *extack)
+{
+	const struct pp_config *old;
+	struct pp_config *cfg;
+	bool rearm;
+	int err;
+
+	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
+	if (!cfg)
+		return -ENOMEM;
+
+	mutex_lock(&pn->lock);
+	old = pp_config_locked(pn);
+	*cfg = *old;
+	pp_config_merge(cfg, tb);
+	err = pp_config_check(pn->net, cfg, tb, extack);
+	if (err) {
+		mutex_unlock(&pn->lock);
+		kfree(cfg);
+		return err;
+	}
+
+	rearm = cfg->idle_timeout != old->idle_timeout ||
+		cfg->auth_timeout != old->auth_timeout;
+	rcu_assign_pointer(pn->config, cfg);
+	if (rearm)
+		pp_activation_rearm(pn);
+	mutex_unlock(&pn->lock);
+
+	kfree_rcu((struct pp_config *)old, rcu);
+	return 0;
+}

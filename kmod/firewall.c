@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+#include <linux/ip.h>
+#include <linux/netdevice.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/phoneproxy.h>
+#include <linux/tcp.h>
+#include <linux/udp.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+
+#include "activation.h"
+#include "config.h"
+#include "firewall.h"
+
+enum pp_fw_verdict {
+	PP_FW_ACCEPT_WEB,
+	PP_FW_ACCEPT_ACTIVATED,
+	PP_FW_ACCEPT_OPEN,
+	PP_FW_ACCEPT_REPLY,
+	PP_FW_DROP,
+};
+
+static void pp_fw_count(struct pp_net *pn, enum pp_fw_verdict v)
+{
+	struct pp_fw_stats *s = this_cpu_ptr(pn->stats);
+
+	/* Hooks run with BH off: one writer per CPU. */
+	u64_stats_update_begin(&s->syncp);
+	switch (v) {
+	case PP_FW_ACCEPT_WEB:
+		u64_stats_inc(&s->accept_web);
+		break;
+	case PP_FW_ACCEPT_ACTIVATED:
+		u64_stats_inc(&s->accept_activated);
+		break;
+	case PP_FW_ACCEPT_OPEN:
+		u64_stats_inc(&s->accept_open);
+		break;
+	case PP_FW_ACCEPT_REPLY:
+		u64_stats_inc(&s->accept_reply);
+		break;
+	case PP_FW_DROP:
+		u64_stats_inc(&s->drop);
+		break;
+	}
+	u64_stats_update_end(&s->syncp);
+}
+
+/*
+ * Is this a packet of the reply direction of a tracked connection, or an
+ * ICMP error that conntrack matched to a connection it tracks? Such a
+ * connection got through this firewall (or was opened by the proxy), so
+ * its errors pass too: path-MTU discovery keeps working for phones.
+ */
+static bool pp_fw_is_reply(const struct sk_buff *skb)
+{
+	enum ip_conntrack_info ctinfo;
+	struct nf_conn *ct;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo == IP_CT_UNTRACKED)
+		return false;
+	return CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY ||
+	       (ctinfo == IP_CT_RELATED && ip_hdr(skb)->protocol == IPPROTO_ICMP);
+}
+
+static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
+				      const struct pp_config *cfg,
+				      const struct sk_buff *skb,
+				      const struct iphdr *iph)
+{
+	bool service = false;
+	__be16 dport;
+
+	/* Replies to connections the proxy opened, and ICMP errors. */
+	if (pp_fw_is_reply(skb))
+		return PP_FW_ACCEPT_REPLY;
+
+	/* Defrag ran before us: a fragment here is not reassembled. */
+	if (ip_is_fragment(iph) && (iph->frag_off & htons(IP_OFFSET))) {
+		net_dbg_ratelimited("non-first fragment from %pI4\n",
+				    &iph->saddr);
+		return PP_FW_DROP;
+	}
+
+	switch (iph->protocol) {
+	case IPPROTO_TCP: {
+		struct tcphdr _th;
+		const struct tcphdr *th;
+		u16 port;
+
+		th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
+		if (!th || th->doff < sizeof(_th) / 4) {
+			net_dbg_ratelimited("bad TCP header from %pI4\n",
+					    &iph->saddr);
+			return PP_FW_DROP;
+		}
+		dport = th->dest;
+		port = ntohs(dport);
+		if (cfg->http && (port == 80 || port == 443))
+			return PP_FW_ACCEPT_WEB;
+		service = port == cfg->sccp_port ||
+			  (cfg->ssccp && port == cfg->ssccp_port) ||
+			  (cfg->httpproxy && port == cfg->httpproxy_port);
+		break;
+	}
+	case IPPROTO_UDP: {
+		struct udphdr _uh;
+		const struct udphdr *uh;
+
+		uh = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_uh), &_uh);
+		if (!uh) {
+			net_dbg_ratelimited("bad UDP header from %pI4\n",
+					    &iph->saddr);
+			return PP_FW_DROP;
+		}
+		dport = uh->dest;
+		service = ntohs(dport) == cfg->tftp_port;
+		break;
+	}
+	default:
+		return PP_FW_DROP;
+	}
+
+	if (!service)
+		return PP_FW_DROP;
+	if (pp_activation_active_rcu(pn, iph->saddr))
+		return PP_FW_ACCEPT_ACTIVATED;
+	if (cfg->act_mode == PP_ACT_MODE_OPEN)
+		return PP_FW_ACCEPT_OPEN;
+	return PP_FW_DROP;
+}
+
+/*
+ * The north firewall, at PRE_ROUTING after conntrack (and defrag), before
+ * NAT. Runs under rcu_read_lock() with BH off; allocates nothing.
+ */
+static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	struct pp_net *pn = pp_net(state->net);
+	const struct pp_config *cfg = pp_config_rcu(pn);
+	const struct iphdr *iph = ip_hdr(skb);
+	enum pp_fw_verdict v;
+
+	if (!cfg->north_addr || iph->daddr != cfg->north_addr)
+		return NF_ACCEPT;
+	/* The box talking to itself is not the north side. */
+	if (state->in && (state->in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+
+	v = pp_fw_judge(pn, cfg, skb, iph);
+	pp_fw_count(pn, v);
+	if (v != PP_FW_DROP)
+		return NF_ACCEPT;
+
+	net_dbg_ratelimited("drop proto %u %pI4 -> %pI4\n",
+			    iph->protocol, &iph->saddr, &iph->daddr);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops pp_fw_ops[] = {
+	{
+		.hook		= pp_fw_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP_PRI_CONNTRACK + 1,
+	},
+};
+
+void pp_fw_totals(struct pp_net *pn, struct pp_fw_totals *tot)
+{
+	int cpu;
+
+	memset(tot, 0, sizeof(*tot));
+	for_each_possible_cpu(cpu) {
+		const struct pp_fw_stats *s = per_cpu_ptr(pn->stats, cpu);
+		u64 web, act, open, reply, drop;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			web = u64_stats_read(&s->accept_web);
+			act = u64_stats_read(&s->accept_activated);
+			open = u64_stats_read(&s->accept_open);
+			reply = u64_stats_read(&s->accept_reply);
+			drop = u64_stats_read(&s->drop);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+
+		tot->accept_web += web;
+		tot->accept_activated += act;
+		tot->accept_open += open;
+		tot->accept_reply += reply;
+		tot->drop += drop;
+	}
+}
+
+int pp_fw_init(struct pp_net *pn)
+{
+	int err, cpu;
+
+	pn->stats = alloc_percpu(struct pp_fw_stats);
+	if (!pn->stats)
+		return -ENOMEM;
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(pn->stats, cpu)->syncp);
+
+	/* Conntrack and defrag for this namespace: ctinfo, whole packets. */
+	err = nf_ct_netns_get(pn->net, NFPROTO_IPV4);
+	if (err)
+		goto err_ct;
+	err = nf_register_net_hooks(pn->net, pp_fw_ops, ARRAY_SIZE(pp_fw_ops));
+	if (err)
+		goto err_hooks;
+	return 0;
+
+err_hooks:
+	nf_ct_netns_put(pn->net, NFPROTO_IPV4);
+err_ct:
+	free_percpu(pn->stats);
+	pn->stats = NULL;
+	return err;
+}
+
+void pp_fw_exit(struct pp_net *pn)
+{
+	/* Waits for the packets in flight. */
+	nf_unregister_net_hooks(pn->net, pp_fw_ops, ARRAY_SIZE(pp_fw_ops));
+	nf_ct_netns_put(pn->net, NFPROTO_IPV4);
+	free_percpu(pn->stats);
+	pn->stats = NULL;
+}

@@ -1,0 +1,710 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+#include <linux/phoneproxy.h>
+#include <linux/rwsem.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+#include <net/sock.h>
+
+#include "activation.h"
+#include "config.h"
+#include "firewall.h"
+#include "netlink.h"
+#include "users.h"
+
+enum pp_nl_mcgrp {
+	PP_NL_MCGRP_EVENTS,
+};
+
+/* Policies: every command has its own; strict validation throughout. */
+
+static struct netlink_range_validation pp_timeout_range __ro_after_init = {
+	.min = 0,
+	.max = PP_TIMEOUT_MAX,
+};
+
+#define PP_POLICY_STRING { .type = NLA_NUL_STRING, .len = PP_NAME_MAX - 1 }
+#define PP_POLICY_BOOL NLA_POLICY_MAX(NLA_U8, 1)
+#define PP_POLICY_PORT NLA_POLICY_MIN(NLA_U16, 1)
+#define PP_POLICY_TIMEOUT NLA_POLICY_FULL_RANGE(NLA_U32, &pp_timeout_range)
+#define PP_POLICY_ACT_MODE NLA_POLICY_MAX(NLA_U8, PP_ACT_MODE_MAX)
+
+static const struct nla_policy pp_ccm_policy[PP_CCM_A_MAX + 1] = {
+	[PP_CCM_A_NAME]		= PP_POLICY_STRING,
+	[PP_CCM_A_ADDR]		= { .type = NLA_BE32 },
+	[PP_CCM_A_DEFAULT]	= PP_POLICY_BOOL,
+};
+
+/* A user as PP_CMD_USERS_REPLACE publishes it. */
+static const struct nla_policy pp_user_entry_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]	= PP_POLICY_STRING,
+	[PP_USER_A_ID]		= PP_POLICY_STRING,
+	[PP_USER_A_SID]		= PP_POLICY_STRING,
+	[PP_USER_A_CCM]		= PP_POLICY_STRING,
+	[PP_USER_A_ENABLED]	= PP_POLICY_BOOL,
+};
+
+/* A user named, or found or placed at an address. */
+static const struct nla_policy pp_user_key_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]	= PP_POLICY_STRING,
+	[PP_USER_A_ADDR]	= { .type = NLA_BE32 },
+};
+
+static const struct nla_policy pp_user_name_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]	= PP_POLICY_STRING,
+};
+
+/* Commands that take no attribute: reject every one. */
+static const struct nla_policy pp_none_policy[PP_A_MAX + 1] = {};
+
+static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
+	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_BE32 },
+	[PP_A_CFG_SOUTH_ADDR]		= { .type = NLA_BE32 },
+	[PP_A_CFG_SCCP_PORT]		= PP_POLICY_PORT,
+	[PP_A_CFG_SSCCP_PORT]		= PP_POLICY_PORT,
+	[PP_A_CFG_SSCCP]		= PP_POLICY_BOOL,
+	[PP_A_CFG_TFTP_PORT]		= PP_POLICY_PORT,
+	[PP_A_CFG_HTTPPROXY_PORT]	= PP_POLICY_PORT,
+	[PP_A_CFG_HTTPPROXY]		= PP_POLICY_BOOL,
+	[PP_A_CFG_HTTP]			= PP_POLICY_BOOL,
+	[PP_A_CFG_ACT_MODE]		= PP_POLICY_ACT_MODE,
+	[PP_A_CFG_IDLE_TIMEOUT]		= PP_POLICY_TIMEOUT,
+	[PP_A_CFG_AUTH_TIMEOUT]		= PP_POLICY_TIMEOUT,
+	[PP_A_CFG_RTP_PORT_MIN]		= PP_POLICY_PORT,
+	[PP_A_CFG_RTP_PORT_MAX]		= PP_POLICY_PORT,
+};
+
+static const struct nla_policy pp_users_replace_policy[PP_A_MAX + 1] = {
+	[PP_A_CCM]	= NLA_POLICY_NESTED(pp_ccm_policy),
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_entry_policy),
+};
+
+static const struct nla_policy pp_user_get_policy[PP_A_MAX + 1] = {
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_key_policy),
+};
+
+static const struct nla_policy pp_activate_policy[PP_A_MAX + 1] = {
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_key_policy),
+	[PP_A_REASON]	= NLA_POLICY_MAX(NLA_U8, PP_REASON_MAX),
+};
+
+static const struct nla_policy pp_inactivate_policy[PP_A_MAX + 1] = {
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_name_policy),
+	[PP_A_REASON]	= NLA_POLICY_MAX(NLA_U8, PP_REASON_MAX),
+};
+
+static struct genl_family pp_nl_family;
+
+/*
+ * Events may be sent (by the timer sweep) while the module unloads:
+ * pp_nl_unregister() closes this gate before the family goes.
+ */
+static DECLARE_RWSEM(pp_nl_gate);
+static bool pp_nl_open;
+
+/* Message building. */
+
+static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
+{
+	if (nla_put_in_addr(skb, PP_A_CFG_NORTH_ADDR, cfg->north_addr) ||
+	    nla_put_in_addr(skb, PP_A_CFG_SOUTH_ADDR, cfg->south_addr) ||
+	    nla_put_u16(skb, PP_A_CFG_SCCP_PORT, cfg->sccp_port) ||
+	    nla_put_u16(skb, PP_A_CFG_SSCCP_PORT, cfg->ssccp_port) ||
+	    nla_put_u8(skb, PP_A_CFG_SSCCP, cfg->ssccp) ||
+	    nla_put_u16(skb, PP_A_CFG_TFTP_PORT, cfg->tftp_port) ||
+	    nla_put_u16(skb, PP_A_CFG_HTTPPROXY_PORT, cfg->httpproxy_port) ||
+	    nla_put_u8(skb, PP_A_CFG_HTTPPROXY, cfg->httpproxy) ||
+	    nla_put_u8(skb, PP_A_CFG_HTTP, cfg->http) ||
+	    nla_put_u8(skb, PP_A_CFG_ACT_MODE, cfg->act_mode) ||
+	    nla_put_u32(skb, PP_A_CFG_IDLE_TIMEOUT, cfg->idle_timeout) ||
+	    nla_put_u32(skb, PP_A_CFG_AUTH_TIMEOUT, cfg->auth_timeout) ||
+	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MIN, cfg->rtp_port_min) ||
+	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max))
+		return -EMSGSIZE;
+	return 0;
+}
+
+/* Under rcu_read_lock(): @u's table stays valid. */
+static int pp_nl_put_user(struct sk_buff *skb, const struct pp_user *u)
+{
+	const struct pp_activation *act;
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, PP_A_USER);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, PP_USER_A_NAME, u->name) ||
+	    nla_put_string(skb, PP_USER_A_ID, u->id) ||
+	    nla_put_string(skb, PP_USER_A_SID, u->sid) ||
+	    nla_put_string(skb, PP_USER_A_CCM, u->ccm->name) ||
+	    nla_put_u8(skb, PP_USER_A_ENABLED, u->enabled))
+		goto cancel;
+
+	act = rcu_dereference(u->act);
+	if (act &&
+	    (nla_put_in_addr(skb, PP_USER_A_ADDR, act->addr) ||
+	     nla_put_u64_64bit(skb, PP_USER_A_ACTIVE_SECS,
+			       pp_activation_secs(act), PP_USER_A_PAD) ||
+	     nla_put_u8(skb, PP_USER_A_REASON, READ_ONCE(act->reason)) ||
+	     nla_put_u32(skb, PP_USER_A_CONNECTIONS,
+			 atomic_read(&act->conns)) ||
+	     nla_put_u32(skb, PP_USER_A_CONNECTIONS_TOTAL,
+			 atomic_read(&act->conns_total))))
+		goto cancel;
+
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int pp_nl_put_ccm(struct sk_buff *skb, const struct pp_ccm *ccm)
+{
+	struct nlattr *nest;
+
+	nest = nla_nest_start(skb, PP_A_CCM);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, PP_CCM_A_NAME, ccm->name) ||
+	    nla_put_in_addr(skb, PP_CCM_A_ADDR, ccm->addr) ||
+	    nla_put_u8(skb, PP_CCM_A_DEFAULT, ccm->is_default)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
+{
+	struct pp_fw_totals tot;
+	struct nlattr *nest;
+	u32 users;
+
+	pp_fw_totals(pn, &tot);
+	rcu_read_lock();
+	users = pp_users_rcu(pn)->n_users;
+	rcu_read_unlock();
+
+	nest = nla_nest_start(skb, PP_A_STATS);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_WEB, tot.accept_web,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_ACTIVATED,
+			      tot.accept_activated, PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_OPEN, tot.accept_open,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_REPLY, tot.accept_reply,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_DROP, tot.drop,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u32(skb, PP_STATS_A_USERS, users) ||
+	    nla_put_u32(skb, PP_STATS_A_ACTIVATIONS,
+			pp_activation_count(pn))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+void pp_nl_notify(struct pp_net *pn, u8 event, u8 reason,
+		  const struct pp_user *u, __be32 addr)
+{
+	struct sk_buff *msg;
+	struct nlattr *nest;
+	void *hdr;
+
+	down_read(&pp_nl_gate);
+	if (!pp_nl_open ||
+	    !genl_has_listeners(&pp_nl_family, pn->net, PP_NL_MCGRP_EVENTS))
+		goto out;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &pp_nl_family, 0, PP_CMD_EVENT);
+	if (!hdr)
+		goto free;
+	if (nla_put_u8(msg, PP_A_EVENT, event) ||
+	    nla_put_u8(msg, PP_A_REASON, reason))
+		goto free;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest ||
+	    nla_put_string(msg, PP_USER_A_NAME, u->name) ||
+	    nla_put_string(msg, PP_USER_A_SID, u->sid) ||
+	    nla_put_in_addr(msg, PP_USER_A_ADDR, addr))
+		goto free;
+	nla_nest_end(msg, nest);
+	genlmsg_end(msg, hdr);
+	/* -ESRCH (the listeners left) and -ENOBUFS reach them as errors. */
+	genlmsg_multicast_netns(&pp_nl_family, pn->net, msg, 0,
+				PP_NL_MCGRP_EVENTS, GFP_KERNEL);
+	goto out;
+
+free:
+	nlmsg_free(msg);
+lost:
+	/* Tell the listeners they lost an event. */
+	genl_set_err(&pp_nl_family, pn->net, 0, PP_NL_MCGRP_EVENTS, -ENOBUFS);
+out:
+	up_read(&pp_nl_gate);
+}
+
+/* Handlers. */
+
+static struct pp_net *pp_nl_net(struct genl_info *info)
+{
+	return pp_net(genl_info_net(info));
+}
+
+static int pp_nl_config_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct pp_net *pn = pp_nl_net(info);
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
+				PP_CMD_CONFIG_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	rcu_read_lock();
+	err = pp_nl_put_config(msg, pp_config_rcu(pn));
+	rcu_read_unlock();
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static int pp_nl_config_set(struct sk_buff *skb, struct genl_info *info)
+{
+	return pp_config_set(pp_nl_net(info), info->attrs, info->extack);
+}
+
+static int pp_nl_users_replace(struct sk_buff *skb, struct genl_info *info)
+{
+	const struct genlmsghdr *gnlh = info->genlhdr;
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *utb[PP_USER_A_MAX + 1];
+	struct nlattr *ctb[PP_CCM_A_MAX + 1];
+	u32 n_users = 0, n_ccms = 0;
+	struct pp_users *t;
+	struct nlattr *nla;
+	int rem, err;
+
+	/* The attributes repeat: walk them all, not info->attrs. */
+	nla_for_each_attr(nla, genlmsg_data(gnlh), genlmsg_len(gnlh), rem) {
+		if (nla_type(nla) == PP_A_USER && ++n_users > PP_USERS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, nla, "too many users");
+			return -E2BIG;
+		}
+		if (nla_type(nla) == PP_A_CCM && ++n_ccms > PP_CCMS_MAX) {
+			NL_SET_ERR_MSG_ATTR(extack, nla,
+					    "too many CallManagers");
+			return -E2BIG;
+		}
+	}
+
+	t = pp_users_alloc(n_users, n_ccms);
+	if (!t)
+		return -ENOMEM;
+
+	/* CallManagers first: users name them. */
+	nla_for_each_attr(nla, genlmsg_data(gnlh), genlmsg_len(gnlh), rem) {
+		if (nla_type(nla) != PP_A_CCM)
+			continue;
+		err = nla_parse_nested(ctb, PP_CCM_A_MAX, nla, pp_ccm_policy,
+				       extack);
+		if (err)
+			goto err_free;
+		err = pp_users_add_ccm(t, nla, ctb, extack);
+		if (err)
+			goto err_free;
+	}
+	nla_for_each_attr(nla, genlmsg_data(gnlh), genlmsg_len(gnlh), rem) {
+		if (nla_type(nla) != PP_A_USER)
+			continue;
+		err = nla_parse_nested(utb, PP_USER_A_MAX, nla,
+				       pp_user_entry_policy, extack);
+		if (err)
+			goto err_free;
+		err = pp_users_add_user(t, nla, utb, extack);
+		if (err)
+			goto err_free;
+	}
+
+	pp_users_publish(pp_nl_net(info), t);
+	return 0;
+
+err_free:
+	pp_users_free(t);
+	return err;
+}
+
+/* Parse the PP_A_USER nest of a request into @tb. */
+static int pp_nl_parse_user(struct genl_info *info,
+			    const struct nla_policy *policy,
+			    struct nlattr **tb)
+{
+	if (GENL_REQ_ATTR_CHECK(info, PP_A_USER)) {
+		GENL_SET_ERR_MSG(info, "user (PP_A_USER) missing");
+		return -EINVAL;
+	}
+	return nla_parse_nested(tb, PP_USER_A_MAX, info->attrs[PP_A_USER],
+				policy, info->extack);
+}
+
+static int pp_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+	struct pp_net *pn = pp_nl_net(info);
+	const struct pp_activation *act;
+	const struct pp_user *u;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	err = pp_nl_parse_user(info, pp_user_key_policy, tb);
+	if (err)
+		return err;
+	if (!tb[PP_USER_A_NAME] == !tb[PP_USER_A_ADDR]) {
+		NL_SET_ERR_MSG_ATTR(info->extack, info->attrs[PP_A_USER],
+				    "give the user's name or its address, not both");
+		return -EINVAL;
+	}
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
+				PP_CMD_USER_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+
+	rcu_read_lock();
+	if (tb[PP_USER_A_NAME]) {
+		u = pp_users_find_name(pp_users_rcu(pn),
+				       nla_data(tb[PP_USER_A_NAME]));
+		if (!u)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PP_USER_A_NAME],
+					    "unknown user");
+	} else {
+		__be32 addr = nla_get_in_addr(tb[PP_USER_A_ADDR]);
+
+		act = pp_activation_lookup_rcu(pn, addr);
+		u = act ? rcu_dereference(act->user) : NULL;
+		if (!u)
+			NL_SET_ERR_MSG_ATTR(info->extack, tb[PP_USER_A_ADDR],
+					    "no user is active at this address");
+	}
+	err = u ? pp_nl_put_user(msg, u) : -ENOENT;
+	rcu_read_unlock();
+	if (err)
+		goto err_free;
+
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static void *pp_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
+			    u8 cmd)
+{
+	void *hdr;
+
+	hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+			  &pp_nl_family, NLM_F_MULTI, cmd);
+	if (hdr)
+		genl_dump_check_consistent(cb, hdr);
+	return hdr;
+}
+
+/* cb->args[0]: the index of the next entry. */
+static int pp_nl_user_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	struct pp_net *pn = pp_net(sock_net(skb->sk));
+	const struct pp_users *t;
+	unsigned long i;
+	void *hdr;
+
+	cb->seq = pp_net_gen(pn);
+	rcu_read_lock();
+	t = pp_users_rcu(pn);
+	for (i = cb->args[0]; i < t->n_users; i++) {
+		hdr = pp_nl_dump_put(skb, cb, PP_CMD_USER_GET);
+		if (!hdr)
+			break;
+		if (pp_nl_put_user(skb, &t->users[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = i;
+	return skb->len;
+}
+
+static int pp_nl_ccm_get_dumpit(struct sk_buff *skb,
+				struct netlink_callback *cb)
+{
+	struct pp_net *pn = pp_net(sock_net(skb->sk));
+	const struct pp_users *t;
+	unsigned long i;
+	void *hdr;
+
+	cb->seq = pp_net_gen(pn);
+	rcu_read_lock();
+	t = pp_users_rcu(pn);
+	for (i = cb->args[0]; i < t->n_ccms; i++) {
+		hdr = pp_nl_dump_put(skb, cb, PP_CMD_CCM_GET);
+		if (!hdr)
+			break;
+		if (pp_nl_put_ccm(skb, &t->ccms[i])) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+	}
+	rcu_read_unlock();
+	cb->args[0] = i;
+	return skb->len;
+}
+
+/* PP_A_REASON of an (in)activation request; PP_REASON_CLI by default. */
+static int pp_nl_reason(struct genl_info *info, bool activate, u8 *reason)
+{
+	struct nlattr *attr = info->attrs[PP_A_REASON];
+
+	*reason = attr ? nla_get_u8(attr) : PP_REASON_CLI;
+	switch (*reason) {
+	case PP_REASON_CLI:
+	case PP_REASON_WEB:
+	case PP_REASON_SOAP:
+	case PP_REASON_CLUSTER:
+		return 0;
+	case PP_REASON_OPEN:
+		if (activate)
+			return 0;
+		break;
+	}
+	if (activate)
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "activation reason must be CLI, WEB, SOAP, OPEN or CLUSTER");
+	else
+		NL_SET_ERR_MSG_ATTR(info->extack, attr,
+				    "inactivation reason must be CLI, WEB, SOAP or CLUSTER");
+	return -EINVAL;
+}
+
+static int pp_nl_activate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+	struct nlattr *nest;
+	__be32 addr;
+	u8 reason;
+	int err;
+
+	err = pp_nl_parse_user(info, pp_user_key_policy, tb);
+	if (err)
+		return err;
+	nest = info->attrs[PP_A_USER];
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_NAME)) {
+		NL_SET_ERR_MSG(extack, "user name missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_ADDR)) {
+		NL_SET_ERR_MSG(extack, "activation address missing");
+		return -EINVAL;
+	}
+	addr = nla_get_in_addr(tb[PP_USER_A_ADDR]);
+	if (!pp_activation_addr_ok(addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PP_USER_A_ADDR],
+				    "activation address must be a unicast address");
+		return -EINVAL;
+	}
+	err = pp_nl_reason(info, true, &reason);
+	if (err)
+		return err;
+
+	err = pp_activate(pp_nl_net(info), nla_data(tb[PP_USER_A_NAME]), addr,
+			  reason, extack);
+	if (err == -ENOENT || err == -EPERM)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_NAME]);
+	return err;
+}
+
+static int pp_nl_inactivate(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+	u8 reason;
+	int err;
+
+	err = pp_nl_parse_user(info, pp_user_name_policy, tb);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, info->attrs[PP_A_USER], tb,
+			      PP_USER_A_NAME)) {
+		NL_SET_ERR_MSG(extack, "user name missing");
+		return -EINVAL;
+	}
+	err = pp_nl_reason(info, false, &reason);
+	if (err)
+		return err;
+
+	err = pp_inactivate(pp_nl_net(info), nla_data(tb[PP_USER_A_NAME]),
+			    reason, extack);
+	if (err == -ENOENT || err == -EALREADY)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_NAME]);
+	return err;
+}
+
+static int pp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return -ENOMEM;
+	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
+				PP_CMD_STATS_GET);
+	if (!hdr) {
+		err = -EMSGSIZE;
+		goto err_free;
+	}
+	err = pp_nl_put_stats(msg, pp_nl_net(info));
+	if (err)
+		goto err_free;
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+
+err_free:
+	nlmsg_free(msg);
+	return err;
+}
+
+static const struct genl_ops pp_nl_ops[] = {
+	{
+		.cmd	= PP_CMD_CONFIG_GET,
+		.doit	= pp_nl_config_get,
+		.policy	= pp_none_policy,
+		.maxattr = PP_A_MAX,
+	},
+	{
+		.cmd	= PP_CMD_CONFIG_SET,
+		.doit	= pp_nl_config_set,
+		.policy	= pp_config_set_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_USERS_REPLACE,
+		.doit	= pp_nl_users_replace,
+		.policy	= pp_users_replace_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_USER_GET,
+		.doit	= pp_nl_user_get_doit,
+		.dumpit	= pp_nl_user_get_dumpit,
+		.policy	= pp_user_get_policy,
+		.maxattr = PP_A_MAX,
+	},
+	{
+		.cmd	= PP_CMD_CCM_GET,
+		.dumpit	= pp_nl_ccm_get_dumpit,
+		.policy	= pp_none_policy,
+		.maxattr = PP_A_MAX,
+	},
+	{
+		.cmd	= PP_CMD_ACTIVATE,
+		.doit	= pp_nl_activate,
+		.policy	= pp_activate_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_INACTIVATE,
+		.doit	= pp_nl_inactivate,
+		.policy	= pp_inactivate_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_STATS_GET,
+		.doit	= pp_nl_stats_get,
+		.policy	= pp_none_policy,
+		.maxattr = PP_A_MAX,
+	},
+};
+
+/*
+ * On this kernel a multicast group's flags are GENL_MCAST_CAP_*:
+ * CAP_NET_ADMIN in the namespace's user namespace, the group's
+ * equivalent of GENL_UNS_ADMIN_PERM.
+ */
+static const struct genl_multicast_group pp_nl_mcgrps[] = {
+	[PP_NL_MCGRP_EVENTS] = {
+		.name	= PHONEPROXY_MCGRP_EVENTS,
+		.flags	= GENL_MCAST_CAP_NET_ADMIN,
+	},
+};
+
+static struct genl_family pp_nl_family __ro_after_init = {
+	.name		= PHONEPROXY_GENL_NAME,
+	.version	= PHONEPROXY_GENL_VERSION,
+	.netnsok	= true,
+	.parallel_ops	= true,		/* pn->lock serialises writers */
+	.resv_start_op	= 0,		/* new family: validate everything */
+	.module		= THIS_MODULE,
+	.ops		= pp_nl_ops,
+	.n_ops		= ARRAY_SIZE(pp_nl_ops),
+	.mcgrps		= pp_nl_mcgrps,
+	.n_mcgrps	= ARRAY_SIZE(pp_nl_mcgrps),
+};
+
+int __init pp_nl_register(void)
+{
+	int err;
+
+	err = genl_register_family(&pp_nl_family);
+	if (err)
+		return err;
+	down_write(&pp_nl_gate);
+	pp_nl_open = true;
+	up_write(&pp_nl_gate);
+	return 0;
+}
+
+void pp_nl_unregister(void)
+{
+	down_write(&pp_nl_gate);
+	pp_nl_open = false;
+	up_write(&pp_nl_gate);
+	genl_unregister_family(&pp_nl_family);
+}

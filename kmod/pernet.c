@@ -1,0 +1,74 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+#include <linux/module.h>
+
+#include "activation.h"
+#include "config.h"
+#include "firewall.h"
+#include "pernet.h"
+#include "users.h"
+
+unsigned int pp_net_id __read_mostly;
+
+static int __net_init pp_net_init(struct net *net)
+{
+	struct pp_net *pn = pp_net(net);
+	int err;
+
+	pn->net = net;
+	mutex_init(&pn->lock);
+	atomic_set(&pn->gen, 1);
+
+	err = pp_config_init(pn);
+	if (err)
+		goto err_config;
+	err = pp_users_init(pn);
+	if (err)
+		goto err_users;
+	err = pp_activation_init(pn);
+	if (err)
+		goto err_activation;
+	/* Last: it exposes the state above to the packet path. */
+	err = pp_fw_init(pn);
+	if (err)
+		goto err_fw;
+	return 0;
+
+err_fw:
+	pp_activation_exit(pn);
+err_activation:
+	pp_users_exit(pn);
+err_users:
+	pp_config_exit(pn);
+err_config:
+	mutex_destroy(&pn->lock);
+	return err;
+}
+
+static void __net_exit pp_net_exit(struct net *net)
+{
+	struct pp_net *pn = pp_net(net);
+
+	pp_fw_exit(pn);
+	pp_activation_exit(pn);
+	pp_users_exit(pn);
+	pp_config_exit(pn);
+	mutex_destroy(&pn->lock);
+}
+
+static struct pernet_operations pp_net_ops = {
+	.init	= pp_net_init,
+	.exit	= pp_net_exit,
+	.id	= &pp_net_id,
+	.size	= sizeof(struct pp_net),
+};
+
+int __init pp_pernet_register(void)
+{
+	return register_pernet_subsys(&pp_net_ops);
+}
+
+void pp_pernet_unregister(void)
+{
+	unregister_pernet_subsys(&pp_net_ops);
+}
