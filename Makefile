@@ -34,7 +34,7 @@ check: deps
 
 demo: deps
 	@$(MAKE) --no-print-directory all
-	@selftests/vm/run-vm.sh "sh $(CURDIR)/selftests/demo.sh"
+	@selftests/vm/run-vm.sh "bash $(CURDIR)/selftests/demo.sh"
 
 vm: all
 	@selftests/vm/run-vm.sh $(VMFLAGS) "$(CMD)"

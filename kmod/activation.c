@@ -208,7 +208,7 @@ int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
 
 	if (!pp_activation_addr_ok(addr)) {
 		NL_SET_ERR_MSG(extack,
-				   "activation address must be a unicast address");
+			       "activation address must be a unicast address");
 		return -EINVAL;
 	}
 

@@ -23,7 +23,7 @@ struct pp_fw_stats;
  */
 struct pp_net {
 	struct net *net;
-	struct mutex lock;
+	struct mutex lock;		/* see above: every writer */
 
 	/* config.c */
 	struct pp_config __rcu *config;

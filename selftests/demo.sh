@@ -6,10 +6,11 @@
 # side, the proxy, a CallManager on the south side. Publishes the sample
 # users, activates homer's phone and shows what each phone can reach.
 source "$(dirname "$0")/phoneproxy/lib.sh"
-require ip nmap python3
+require ip nmap python3 ping
 
-say() { printf '\n\033[1m%s\033[0m\n' "$*"; }
+say() { printf '\n== %s\n' "$*"; }
 run() { printf '> %s\n' "$*"; "$@"; }
+ppctl() { pp "$@"; }
 
 say "Lab: phone $PHONE (homer) and phone2 $PHONE2 (never activated) -- north $NORTH | proxy | south $SOUTH -- CallManager $CCM"
 setup_topology || exit 1
@@ -21,10 +22,10 @@ wait_for 10 grep -q listening "$TMPD/l"
 
 say "The administrator publishes users.xml and activates homer"
 PS4='> '
-run pp publish "$TMPD/users.xml"
-run pp set phoneproxy httpproxy enable
-run pp set user active name homer address $PHONE
-run pp show user
+run ppctl publish "$TMPD/users.xml"
+run ppctl set phoneproxy httpproxy enable
+run ppctl set user active name homer address $PHONE
+run ppctl show user
 
 view() {
 	nsx "$1" nmap -n -Pn -sS -sU -p T:22,80,443,2000,2443,8088,U:69 \
@@ -36,11 +37,11 @@ view "$NS_PHONE"
 say "What the non-activated phone ($PHONE2) sees"
 view "$NS_PHONE2"
 say "Ping from the non-activated phone"
-nsx "$NS_PHONE2" ping -c 1 -W 1 $NORTH | grep -E 'packets transmitted'
+nsx "$NS_PHONE2" ping -c 2 -W 1 $NORTH | grep -E 'packets transmitted'
 say "Firewall verdict counters"
-run pp show counters
+run ppctl show counters
 say "The administrator inactivates homer: his phone is back to the activation page only"
-run pp set user inactive name homer
+run ppctl set user inactive name homer
 view "$NS_PHONE"
-run pp show user
+run ppctl show user
 exit 0

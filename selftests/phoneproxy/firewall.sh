@@ -10,7 +10,7 @@
 # HTTP proxy 8088 when it is enabled; after inactivation it is back to
 # 80/443. Open activation mode opens 69/2000/8088 to everyone.
 source "$(dirname "$0")/lib.sh"
-require ip nmap python3
+require ip nmap python3 ping
 
 TCP_PORTS="21 22 23 25 53 80 110 443 1720 2000 2443 5060 8080 8088 8443"
 UDP_PORTS="53 69 123 161 2000 5060"
@@ -73,6 +73,8 @@ check "non-activated phone: exactly TCP 80 and 443 open, all else filtered" \
 	expect_view "$TMPD/scan-none" "80/tcp 443/tcp"
 check "no port is closed (no RST, no ICMP unreachable)" \
 	sh -c "! grep -q closed '$TMPD/scan-none'"
+check "ping works on the north segment (phone2 pings phone)" \
+	nsx "$NS_PHONE2" ping -c 1 -W 2 $PHONE
 check_fail "ping to the north address is unanswered" \
 	nsx "$NS_PHONE2" ping -c 2 -W 1 -i 0.3 $NORTH
 

@@ -187,8 +187,9 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		     strerror(rc ? -rc : ENAMETOOLONG));
 		goto out;
 	}
-	fprintf(ctx->out, "published %zu users, %zu CallManagers\n",
-		users->nusers, users->nccms);
+	fprintf(ctx->out, "published %zu user%s, %zu CallManager%s\n",
+		users->nusers, users->nusers == 1 ? "" : "s",
+		users->nccms, users->nccms == 1 ? "" : "s");
 	ctx->err.code = PPCTL_EXIT_OK;
 out:
 	pp_users_free(users);

@@ -131,6 +131,7 @@ enum pp_cmd {
 	PP_CMD_EVENT,
 	__PP_CMD_MAX
 };
+
 #define PP_CMD_MAX (__PP_CMD_MAX - 1)
 
 /* Top-level attributes. */
@@ -157,6 +158,7 @@ enum pp_attr {
 	PP_A_REASON,			/* u8 enum pp_reason */
 	__PP_A_MAX
 };
+
 #define PP_A_MAX (__PP_A_MAX - 1)
 
 enum pp_act_mode {
@@ -164,6 +166,7 @@ enum pp_act_mode {
 	PP_ACT_MODE_OPEN,
 	__PP_ACT_MODE_MAX
 };
+
 #define PP_ACT_MODE_MAX (__PP_ACT_MODE_MAX - 1)
 
 enum pp_ccm_attr {
@@ -173,6 +176,7 @@ enum pp_ccm_attr {
 	PP_CCM_A_DEFAULT,		/* u8 0/1 */
 	__PP_CCM_A_MAX
 };
+
 #define PP_CCM_A_MAX (__PP_CCM_A_MAX - 1)
 
 enum pp_user_attr {
@@ -190,6 +194,7 @@ enum pp_user_attr {
 	PP_USER_A_PAD,
 	__PP_USER_A_MAX
 };
+
 #define PP_USER_A_MAX (__PP_USER_A_MAX - 1)
 
 enum pp_stats_attr {
@@ -204,6 +209,7 @@ enum pp_stats_attr {
 	PP_STATS_A_PAD,
 	__PP_STATS_A_MAX
 };
+
 #define PP_STATS_A_MAX (__PP_STATS_A_MAX - 1)
 
 enum pp_event {
@@ -212,6 +218,7 @@ enum pp_event {
 	PP_EVENT_INACTIVATED,
 	__PP_EVENT_MAX
 };
+
 #define PP_EVENT_MAX (__PP_EVENT_MAX - 1)
 
 enum pp_reason {
@@ -228,6 +235,7 @@ enum pp_reason {
 	PP_REASON_UNPUBLISHED,		/* removed, disabled or SID changed */
 	__PP_REASON_MAX
 };
+
 #define PP_REASON_MAX (__PP_REASON_MAX - 1)
 
 #endif /* _UAPI_LINUX_PHONEPROXY_H */
