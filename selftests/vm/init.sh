@@ -17,8 +17,12 @@ for m in $(cat /mods/order); do
 done
 
 out=
+top=
 for w in $(cat /proc/cmdline); do
-	case $w in pp.out=*) out=${w#pp.out=} ;; esac
+	case $w in
+	pp.out=*) out=${w#pp.out=} ;;
+	pp.top=*) top=${w#pp.top=} ;;
+	esac
 done
 
 R=/newroot
@@ -36,6 +40,10 @@ for d in /tmp /run /var/tmp /root /var/log; do
 	[ -d "$R$d" ] && mount -t tmpfs -o mode=1777 tmpfs "$R$d"
 done
 mount -t debugfs debugfs $R/sys/kernel/debug 2>/dev/null
+# The repository may sit under a path the tmpfs mounts above hide (a CI
+# clone in /tmp): it comes as its own share, at its own path.
+mkdir -p "$R$top" 2>/dev/null
+mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=512000,cache=loose pptop "$R$top"
 mkdir -p "$R$out"
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=512000 ppout "$R$out"
 # Module autoloading (request_module) runs /sbin/modprobe from this

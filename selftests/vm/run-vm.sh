@@ -110,7 +110,7 @@ EOF
 
 # Console noise stays at KERN_WARNING and above; the full log is saved.
 append="console=ttyS0 panic_on_warn=1 panic=-1 oops=panic loglevel=4"
-append="$append pp.out=$out pp.pwd=$PWD rdinit=/init"
+append="$append pp.out=$out pp.top=$TOP rdinit=/init"
 timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-machine q35,accel=tcg -cpu max -smp 2 -m "$mem" \
 	-nodefaults -nic none -display none -no-reboot \
@@ -118,6 +118,7 @@ timeout --foreground -k 10 "$limit" qemu-system-x86_64 \
 	-kernel "$KERNEL" -initrd "$initrd" -append "$append" \
 	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 	-virtfs local,path="$out",mount_tag=ppout,security_model=none,multidevs=remap \
+	-virtfs local,path="$TOP",mount_tag=pptop,security_model=none,readonly=on,multidevs=remap \
 	</dev/null
 qrc=$?
 
