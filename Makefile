@@ -6,6 +6,8 @@
 #                 "N passed, N failed"
 # make demo       boot the QEMU lab and show activation at work
 # make vm CMD=..  boot the guest with the module loaded and run CMD in it
+#                 (VMFLAGS=-d: on the debug kernel, KASAN, kmemleak, lockdep)
+# make fuzz       run every libFuzzer harness for FUZZ_SECONDS (300) each
 # make install    install the module (kbuild modules_install) and the tools
 
 # The Debian kernel the guest boots and the module is built for: the
@@ -15,7 +17,7 @@ KVER ?= $(shell for v in $$(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort 
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER
 
-.PHONY: all deps module userspace check demo vm install clean
+.PHONY: all deps module userspace check demo vm install clean fuzz
 
 all: module userspace
 
@@ -38,6 +40,10 @@ demo: deps
 
 vm: all
 	@selftests/vm/run-vm.sh $(VMFLAGS) "$(CMD)"
+
+FUZZ_SECONDS ?= 300
+fuzz: deps
+	@scripts/fuzz.sh -t $(FUZZ_SECONDS)
 
 install: all
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install

@@ -65,10 +65,13 @@ int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
 int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
 		  struct netlink_ext_ack *extack);
 
-/* Can a user be activated at @addr? Not 0/8, multicast or broadcast. */
+/*
+ * Can a user be activated at @addr? Not 0/8, multicast or broadcast.
+ * (ipv4_is_zeronet() is 0.0.0.0 alone on this kernel.)
+ */
 static inline bool pp_activation_addr_ok(__be32 addr)
 {
-	return !ipv4_is_zeronet(addr) && !ipv4_is_multicast(addr) &&
+	return (addr & htonl(IN_CLASSA_NET)) && !ipv4_is_multicast(addr) &&
 	       !ipv4_is_lbcast(addr);
 }
 

@@ -135,12 +135,12 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 
 /*
  * The north firewall, at PRE_ROUTING after conntrack (and defrag), before
- * NAT. Runs under rcu_read_lock() with BH off; allocates nothing.
+ * NAT: the verdict on @skb arriving on @in, counted. Runs under
+ * rcu_read_lock() with BH off; allocates nothing.
  */
-static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
-			       const struct nf_hook_state *state)
+static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
+				 const struct net_device *in)
 {
-	struct pp_net *pn = pp_net(state->net);
 	const struct pp_config *cfg = pp_config_rcu(pn);
 	const struct iphdr *iph = ip_hdr(skb);
 	enum pp_fw_verdict v;
@@ -148,7 +148,7 @@ static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
 	if (!cfg->north_addr || iph->daddr != cfg->north_addr)
 		return NF_ACCEPT;
 	/* The box talking to itself is not the north side. */
-	if (state->in && (state->in->flags & IFF_LOOPBACK))
+	if (in && (in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
 
 	v = pp_fw_judge(pn, cfg, skb, iph);
@@ -159,6 +159,12 @@ static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
 	net_dbg_ratelimited("drop proto %u %pI4 -> %pI4\n",
 			    iph->protocol, &iph->saddr, &iph->daddr);
 	return NF_DROP;
+}
+
+static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
+			       const struct nf_hook_state *state)
+{
+	return pp_fw_filter(pp_net(state->net), skb, state->in);
 }
 
 static const struct nf_hook_ops pp_fw_ops[] = {

@@ -5,6 +5,14 @@
 # make check: build everything, run the userspace unit tests on the host
 # and the kselftests in a QEMU guest with the module loaded, print the
 # time each lane took and, last, "N passed, N failed".
+#
+# The debug lanes: the debug kernel (scripts/build-debug-kernel.sh, cached
+# by its config; about 11 minutes on 2 cores when cold), the KUnit suites
+# and the kselftests on it (KASAN, kmemleak, lockdep...), and a short
+# libFuzzer smoke of every harness. PP_FUZZ_SMOKE (seconds per harness,
+# default 10) and PP_DEBUG_TESTS (the tests the debug kernel runs; default
+# all but those selftests/vm/debug-kernel/skip lists, with the reason)
+# tune them.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -45,6 +53,21 @@ fi
 t1=$(date +%s)
 lane_time build $((t1 - t0))
 
+echo "== debug kernel (scripts/build-debug-kernel.sh)"
+if dtree=$(scripts/build-debug-kernel.sh --dir); then
+	echo "cached: $(dirname "$dtree")"
+elif dtree=$(scripts/build-debug-kernel.sh 2> "$out/debug-kernel.log"); then
+	echo "built in $(cat "$(dirname "$dtree")/build-time")s: $(dirname "$dtree")"
+else
+	tail -n 20 "$out/debug-kernel.log"
+	echo "not ok - the debug kernel builds (see $out/debug-kernel.log)"
+	failed=$((failed + 1))
+	dtree=
+fi
+ts=$(date +%s)
+lane_time debug-kernel $((ts - t1))
+t1=$ts
+
 echo "== static checks (checkpatch, sparse)"
 scripts/static-checks.sh > "$out/static.tap" 2>&1
 cat "$out/static.tap"
@@ -65,8 +88,17 @@ fi
 t2=$(date +%s)
 lane_time unit $((t2 - t1))
 
+echo "== fuzz smoke (libFuzzer + ASan + UBSan, ${PP_FUZZ_SMOKE:-10}s per harness)"
+scripts/fuzz.sh -t "${PP_FUZZ_SMOKE:-10}" > "$out/fuzz.tap" 2>&1
+cat "$out/fuzz.tap"
+count "$out/fuzz.tap"
+ts=$(date +%s)
+lane_time fuzz $((ts - t2))
+t2=$ts
+
 echo "== kselftests in QEMU ($(uname -m), Debian kernel $KVER)"
-selftests/vm/run-vm.sh -t 2400 "$top/selftests/run_tests.sh" 2>&1 | tee "$out/selftests.tap"
+# -o: the guest's artefacts (http.sh's Chromium screenshot) stay in build/check/vm.
+selftests/vm/run-vm.sh -t 2400 -o "$out/vm" "$top/selftests/run_tests.sh" 2>&1 | tee "$out/selftests.tap"
 vrc=${PIPESTATUS[0]}
 count "$out/selftests.tap"
 if grep -q '^run-vm:' "$out/selftests.tap"; then
@@ -79,6 +111,72 @@ fi
 [ $vrc != 0 ] && [ $failed = 0 ] && failed=1
 t3=$(date +%s)
 lane_time selftests $((t3 - t2))
+
+# A guest run on the debug kernel: its TAP in $1 is counted, and one more
+# line says whether the guest finished with a clean kernel log (no
+# KASAN, lockdep, RCU, WARN...) and, after the kmemleak scan, no leak.
+debug_guest() {
+	if grep -q '^run-vm:' "$1"; then
+		grep -A 40 '^run-vm:' "$1" | sed 's/^/#   /'
+		echo "not ok - $2: clean kernel log, no leak"
+		failed=$((failed + 1))
+	else
+		echo "ok - $2: clean kernel log, no leak"
+		passed=$((passed + 1))
+	fi
+}
+
+echo "== KUnit suites on the debug kernel"
+if [ -n "$dtree" ]; then
+	rm -rf "$out/kunit"
+	mkdir -p "$out/kunit"
+	selftests/vm/run-vm.sh -d -n -o "$out/kunit" -t 900 \
+		"$top/selftests/vm/kunit.sh" > "$out/kunit-vm.log" 2>&1
+	scripts/kunit-tap.py "$out/kunit/kunit.log" \
+		"$(scripts/build-debug-mod.sh --dir)/kmod/tests/phoneproxy_kunit.ko" "$dtree" \
+		"$out/kunit" > "$out/kunit.tap" 2>&1
+	cat "$out/kunit.tap"
+	count "$out/kunit.tap"
+	debug_guest "$out/kunit-vm.log" "KUnit guest"
+else
+	echo "not ok - KUnit suites: no debug kernel"
+	failed=$((failed + 1))
+fi
+t4=$(date +%s)
+lane_time kunit $((t4 - t3))
+t3=$t4
+
+echo "== kselftests on the debug kernel (KASAN, kmemleak, lockdep, UBSAN)"
+dtests=${PP_DEBUG_TESTS:-}
+dskip=
+if [ -z "$dtests" ]; then
+	for t in $(sed -n 's/^TEST_PROGS := //p' selftests/phoneproxy/Makefile); do
+		if grep -q "^$t[[:space:]]" selftests/vm/debug-kernel/skip; then
+			dskip="$dskip $t"
+		else
+			dtests="$dtests $t"
+		fi
+	done
+fi
+if [ -n "$dtree" ]; then
+	selftests/vm/run-vm.sh -d -t 3600 \
+		"PP_TIMEOUT_SCALE=3 $top/selftests/run_tests.sh $dtests" 2>&1 |
+		tee "$out/debug-selftests.tap"
+	drc=${PIPESTATUS[0]}
+	for t in $dskip; do
+		echo "ok - debug kernel: $t # SKIP $(sed -n "s/^$t[[:space:]]*//p" \
+			selftests/vm/debug-kernel/skip | cut -c1-100)..."
+	done | tee -a "$out/debug-selftests.tap"
+	count "$out/debug-selftests.tap"
+	debug_guest "$out/debug-selftests.tap" "debug-kernel kselftest guest"
+	[ $drc != 0 ] && [ $failed = 0 ] && failed=1
+else
+	echo "not ok - kselftests on the debug kernel: no debug kernel"
+	failed=$((failed + 1))
+fi
+t4=$(date +%s)
+lane_time debug-tests $((t4 - t3))
+t3=$t4
 
 echo "== time per lane"
 printf "$lanes"

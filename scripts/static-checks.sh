@@ -29,6 +29,8 @@ if [ ! -x "$cache/scripts/checkpatch.pl" ]; then
 fi
 if [ -x "$cache/scripts/checkpatch.pl" ]; then
 	files=$(ls kmod/*.c kmod/*.h include/uapi/linux/phoneproxy.h | grep -v "\.mod\.c$")
+	# The KUnit suites and the shared pure parsers too.
+	files="$files $(ls kmod/tests/*.[ch] kmod/proto/*.[ch] 2>/dev/null)"
 	if out=$("$cache/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files 2>&1) &&
 		! printf '%s\n' "$out" | grep -Eq ': (WARNING|ERROR|CHECK):'; then
@@ -56,6 +58,24 @@ if command -v sparse >/dev/null; then
 else
 	echo "ok $((n + 1)) - sparse # SKIP sparse not installed"
 	n=$((n + 1))
+fi
+
+# The modules built against the debug kernel, KUnit suites included (they
+# build only there), when that kernel is built: scripts/check.sh builds it
+# before this runs.
+if command -v sparse >/dev/null && scripts/build-debug-kernel.sh --dir >/dev/null; then
+	out=$(scripts/build-debug-mod.sh -s 2>&1)
+	rc=$?
+	warn=$(printf '%s\n' "$out" | grep -E 'warning:|error:' | grep -v '^make')
+	if [ $rc = 0 ] && [ -z "$warn" ]; then
+		result 0 "sparse (C=2) is clean on both modules against the debug kernel"
+	else
+		result 1 "sparse (C=2) is clean on both modules against the debug kernel"
+		printf '%s\n' "$out" | sed 's/^/#   /' | head -n 60
+	fi
+else
+	n=$((n + 1))
+	echo "ok $n - sparse against the debug kernel # SKIP debug kernel not built"
 fi
 echo "1..$n"
 exit $fail

@@ -10,6 +10,8 @@
 dir=$(cd "$(dirname "$0")/phoneproxy" && pwd)
 timeout=$(sed -n 's/^timeout=//p' "$dir/settings" 2>/dev/null)
 timeout=${timeout:-120}
+# Slower kernels (the debug kernel: KASAN, lockdep) scale it.
+timeout=$((timeout * ${PP_TIMEOUT_SCALE:-1}))
 if [ $# = 0 ]; then
 	set -- $(sed -n 's/^TEST_PROGS := //p' "$dir/Makefile")
 fi

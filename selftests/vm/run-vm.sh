@@ -12,6 +12,7 @@
 #	-m MEM		guest memory in MiB (default 1024)
 #	-t SECONDS	wall-clock limit (default 1500)
 #	-o DIR		keep the guest's output directory in DIR
+#	-d		boot the debug kernel instead (also PP_VM_DEBUG=1): see below
 #
 # Inside the guest the host file system is read-only except /tmp, /run,
 # /var/tmp, /var/log and /root (tmpfs; PP_CONF_DIR and PP_STATE_DIR point
@@ -24,6 +25,17 @@
 # panic_on_warn=1), times out, does not report an exit status, or when the
 # kernel log contains a WARNING, BUG, Oops, lockdep, KASAN or kmemleak
 # report; the module is unloaded at the end so unload problems show too.
+#
+# With -d the guest boots the project's debug kernel (KASAN, kmemleak,
+# lockdep, UBSAN...: selftests/vm/debug-kernel/config), built once and
+# cached by scripts/build-debug-kernel.sh. Everything the guest needs is
+# built in, so the initramfs loads no module and modprobe is skipped.
+# phoneproxy.ko and phoneproxy_kunit.ko are built against that kernel in
+# a copy of the sources (scripts/build-debug-mod.sh; kmod/phoneproxy.ko,
+# built for Debian's kernel, is left alone); the guest gets their paths in
+# PP_KO and PP_KUNIT_KO.
+# kmemleak is cleared before the command and scanned after it (and after
+# the unload): any suspected leak fails the run. Default memory: 2048 MiB.
 set -u
 
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
@@ -31,26 +43,45 @@ KVER=${KVER:-$(cd /lib/modules && ls -d *-amd64 2>/dev/null | sort -V | tail -n1
 KERNEL=${PP_VM_KERNEL:-/boot/vmlinuz-$KVER}
 BUILD=${PP_BUILD:-$TOP/build}
 load_module=1
-mem=1024
+debug=${PP_VM_DEBUG:-0}
+mem=
 limit=1500
 keep=""
 
-while getopts "nm:t:o:" opt; do
+while getopts "dnm:t:o:" opt; do
 	case $opt in
+	d) debug=1 ;;
 	n) load_module=0 ;;
 	m) mem=$OPTARG ;;
 	t) limit=$OPTARG ;;
 	o) keep=$OPTARG ;;
-	*) echo "usage: $0 [-n] [-m MiB] [-t s] [-o dir] 'command'" >&2; exit 2 ;;
+	*) echo "usage: $0 [-d] [-n] [-m MiB] [-t s] [-o dir] 'command'" >&2; exit 2 ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "usage: $0 [-n] [-m MiB] [-t s] [-o dir] 'command'" >&2; exit 2; }
+[ $# -ge 1 ] || { echo "usage: $0 [-d] [-n] [-m MiB] [-t s] [-o dir] 'command'" >&2; exit 2; }
 cmd="$*"
 
 die() { echo "run-vm: $*" >&2; exit 1; }
-[ -n "$KVER" ] && [ -r "$KERNEL" ] ||
-	die "no Debian kernel found (install linux-image-amd64): $KERNEL"
+KO=$TOP/kmod/phoneproxy.ko
+KUNIT_KO=
+if [ "$debug" = 1 ]; then
+	mem=${mem:-2048}
+	# The debug kernel (built on first use, then cached) and the
+	# module built against it, in a copy of the sources.
+	tree=$("$TOP/scripts/build-debug-kernel.sh") ||
+		die "cannot build the debug kernel"
+	KERNEL=$(dirname "$tree")/bzImage
+	dm=$("$TOP/scripts/build-debug-mod.sh") ||
+		die "cannot build phoneproxy.ko against the debug kernel"
+	KO=$dm/kmod/phoneproxy.ko
+	KUNIT_KO=$dm/kmod/tests/phoneproxy_kunit.ko
+	KVER=debug
+else
+	mem=${mem:-1024}
+	[ -n "$KVER" ] && [ -r "$KERNEL" ] ||
+		die "no Debian kernel found (install linux-image-amd64): $KERNEL"
+fi
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing"
 [ -x /bin/busybox ] || [ -x /usr/bin/busybox ] || die "busybox-static missing"
 
@@ -65,7 +96,9 @@ if [ ! -s "$initrd" ] || [ "$initsrc" -nt "$initrd" ] || [ "$0" -nt "$initrd" ];
 	chmod 755 "$stage/init"
 	mdir=/lib/modules/$KVER
 	: > "$stage/mods/order"
-	for m in virtio_pci 9pnet_virtio 9p; do
+	mods="virtio_pci 9pnet_virtio 9p"
+	[ "$debug" = 1 ] && mods=""	# built into the debug kernel
+	for m in $mods; do
 		path=$(grep -E "/$m\.ko(\.[a-z]+)?:" "$mdir/modules.dep") ||
 			die "module $m not in $mdir/modules.dep"
 		deps=${path#*:}
@@ -94,16 +127,32 @@ cat > "$out/job.sh" <<EOF
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 export HOME=/root PP_TOP='$TOP' PP_VM_OUT='$out' TERM=dumb LANG=C.UTF-8
 export PP_CONF_DIR=/run/phoneproxy/etc PP_STATE_DIR=/run/phoneproxy/state
+export PP_KO='$KO' PP_KUNIT_KO='$KUNIT_KO'
 mkdir -p \$PP_CONF_DIR \$PP_STATE_DIR
 cd '$PWD' 2>/dev/null || cd '$TOP'
+leaks=/sys/kernel/debug/kmemleak
+if [ $debug = 1 ]; then
+	# Leaks from before the command (boot, 9p) are not ours.
+	echo clear > \$leaks || { echo "run-vm: no \$leaks"; exit 96; }
+fi
 if [ $load_module = 1 ]; then
-	modprobe -a nf_conntrack nf_defrag_ipv4 nf_nat || exit 97
-	insmod '$TOP/kmod/phoneproxy.ko' || exit 98
+	# Built into the debug kernel: nothing to load there.
+	if [ $debug != 1 ]; then
+		modprobe -a nf_conntrack nf_defrag_ipv4 nf_nat || exit 97
+	fi
+	insmod '$KO' || exit 98
 fi
 ( $cmd )
 rc=\$?
 if [ $load_module = 1 ] && grep -q '^phoneproxy ' /proc/modules; then
 	rmmod phoneproxy || { echo "run-vm: rmmod phoneproxy failed"; rc=99; }
+fi
+if [ $debug = 1 ]; then
+	# kmemleak reports only objects older than 5 s: let the last
+	# frees (RCU callbacks) and the unload settle, then scan.
+	sleep 6
+	echo scan > \$leaks
+	cat \$leaks > '$out/kmemleak'
 fi
 exit \$rc
 EOF
@@ -125,15 +174,23 @@ qrc=$?
 [ $qrc = 124 ] && die "guest timed out after ${limit}s"
 [ -s "$out/rc" ] || die "guest did not finish (panic or crash; qemu exit $qrc)"
 rc=$(cat "$out/rc")
+# The debug kernel's own announcements are not reports.
+benign='kmemleak: Kernel memory leak detector initialized'
 if [ -s "$out/dmesg" ] &&
-	grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|kmemleak|KASAN|UBSAN|possible recursive locking|suspicious RCU usage|INFO: task .* blocked' \
-		"$out/dmesg" > "$out/dmesg.bad"; then
+	grep -E -n 'WARNING:|BUG:|Oops|general protection|Call Trace|kmemleak|KASAN|UBSAN|possible recursive locking|suspicious RCU usage|INFO: task .* blocked|detected stalls?|ODEBUG|turning off the locking correctness validator|lock held when returning' \
+		"$out/dmesg" | grep -v -e "$benign" > "$out/dmesg.bad"; then
 	echo "run-vm: kernel log reports a problem:" >&2
 	cat "$out/dmesg.bad" >&2
 	rc=1
 fi
+if [ -s "$out/kmemleak" ]; then
+	echo "run-vm: kmemleak reports suspected leaks:" >&2
+	sed 's/^/  /' "$out/kmemleak" | head -n 200 >&2
+	rc=1
+fi
 case $rc in
+96) die "the debug kernel has no kmemleak in debugfs" ;;
 97) die "could not load conntrack modules in the guest" ;;
-98) die "could not insmod $TOP/kmod/phoneproxy.ko in the guest" ;;
+98) die "could not insmod $KO in the guest" ;;
 esac
 exit "$rc"

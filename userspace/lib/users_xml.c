@@ -18,6 +18,7 @@
 
 #include "file.h"
 #include "parse.h"
+#include "password.h"
 #include "users_xml.h"
 
 /* Free text (first, last, seed, ...) longer than this is refused. */
@@ -487,6 +488,21 @@ static bool is_base64ish(const char *s)
 	return true;
 }
 
+/* This project's own hashPw: "$pbkdf2-sha256$i=<digits>$<base64>" (password.h). */
+static bool is_tagged_hash(const char *s)
+{
+	size_t tag = strlen(PP_PW_TAG_PBKDF2);
+
+	if (strncmp(s, PP_PW_TAG_PBKDF2 "i=", tag + 2))
+		return false;
+	s += tag + 2;
+	if (*s < '0' || *s > '9')
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	return *s == '$' && is_base64ish(s + 1);
+}
+
 /* The Management Console's "2006-10-19-11-59-15-562". */
 static bool is_pw_date(const char *s)
 {
@@ -545,7 +561,7 @@ static int user_field(struct reader *r, struct pp_account *a,
 		break;
 	case F_SEED:
 	case F_HASHPW:
-		if (!is_base64ish(text))
+		if (!is_base64ish(text) && !(f == F_HASHPW && is_tagged_hash(text)))
 			return fail(r, el, "%s<%s> is not a base64 string", owner,
 				    user_fields[f]);
 		slot = f == F_SEED ? &a->seed : &a->hash_pw;

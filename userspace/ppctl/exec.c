@@ -378,8 +378,14 @@ static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
 	if (!mem)
 		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
+	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's settings */
 	if (fclose(mem))
 		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	if (rc) {
+		free(*text);
+		*text = NULL;
+		return rc;
+	}
 	return PPCTL_EXIT_OK;
 }
 

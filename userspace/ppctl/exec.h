@@ -54,5 +54,27 @@ int ppctl_do_show_running(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* daemons.c: the userspace daemons (pp-tftpd). */
+int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_loglevel(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+
+/* httpcmds.c: pp-httpd's settings, certificates, the admin password. */
+int ppctl_do_http_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_http_unpublish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_cert_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_cert_file(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* The httpd.conf settings as commands, for "show config running". */
+int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 
 #endif /* PPCTL_EXEC_H */

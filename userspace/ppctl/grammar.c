@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cert.h"
 #include "grammar.h"
+#include "httpconf.h"
 #include "parse.h"
 
 #define MAX_TOKENS	16
@@ -155,6 +157,41 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->file = v;
+	} else if (!strcmp(t->type, "url")) {
+		char norm[PP_URL_MAX], why[400];
+
+		if (pp_allow_pattern_normalize(v, norm, why, sizeof(why))) {
+			snprintf(err, errlen, "\"%.20s\" value: %.400s", name, why);
+			return -1;
+		}
+		cmd->text = v;
+	} else if (!strcmp(t->type, "pattern")) {
+		if (!*v || strchr(v, '/')) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a file name pattern (a name, * and ? allowed, no \"/\")",
+				 name, v);
+			return -1;
+		}
+		cmd->text = v;
+	} else if (!strcmp(t->type, "certtag")) {
+		/* The guide writes "https-North": names match in any case. */
+		int tag = pp_cert_tag_from_name(v);
+
+		if (tag < 0) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a certificate tag (https-north, https-south, or https for both)",
+				 name, v);
+			return -1;
+		}
+		cmd->choice = tag;
+	} else if (!strcmp(t->type, "keysize")) {
+		if (pp_parse_uint(v, 1024, 2048, &num) || (num != 1024 && num != 2048)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a key size the guide supports (1024 or 2048)",
+				 name, v);
+			return -1;
+		}
+		cmd->bits = (unsigned int)num;
 	} else {
 		abort();	/* a type the table should not use */
 	}

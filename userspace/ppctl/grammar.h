@@ -9,7 +9,8 @@
  *	keyword		matched exactly (case sensitive)
  *	{a|b}		one of the alternatives; its index goes to cmd->choice
  *	<type>		a value, checked and stored by type:
- *	<label:type>	  user, phone-ip, ip, seconds, port, file
+ *	<label:type>	  user, phone-ip, ip, seconds, port, file, url,
+ *			  pattern (a file name pattern), keysize, certtag
  *
  * e.g. "set phoneproxy activation mode {required|open}".
  */
@@ -58,6 +59,8 @@ struct ppctl_cmd {
 	uint16_t ports[2];
 	unsigned int nports;
 	const char *file;		/* points into argv */
+	const char *text;		/* url, pattern: points into argv */
+	unsigned int bits;		/* keysize */
 	/* For help ("?"): the words to complete. */
 	int help_argc;
 	char **help_argv;

@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The phoneproxy authors. */
+/*
+ * SCCP stream tracker and rewriter, one per direction of a TCP connection.
+ *
+ * The caller hands over every TCP segment of the direction, in the order
+ * they pass, as (sequence number, payload) and forwards, drops or resets
+ * as told. The tracker follows the byte stream, finds the PDU boundaries
+ * whatever the segmentation, and rewrites address/port fields in place,
+ * also when a field straddles two segments: the replacement of a field is
+ * asked from the caller when the first byte of the field must leave (the
+ * PDU header and everything before the field are known by then, and the
+ * field's original bytes too unless the segment ends inside it); the
+ * caller learns the whole original PDU once all its bytes have passed.
+ * Rewrites never change lengths, so TCP sequence numbers stay as they are.
+ *
+ * A retransmission (bytes already seen) is rewritten from the records of
+ * the first pass, after checking that its PDU headers and original field
+ * bytes are the same as the first time. Records live in two fixed rings
+ * and leave only when a ring is full. A retransmission reaching back
+ * before the oldest rewrite record is refused (SCCP_ST_STALE: a field
+ * may be there that can no longer be rewritten); one reaching before the
+ * oldest header record is refused unless the receiver acknowledged those
+ * bytes (sccp_stream_ack()): it then discards them anyway. Data beyond
+ * what was seen is refused (SCCP_ST_OOO): nothing leaves unexamined.
+ *
+ * Fixed-size state, no allocation; pure C like sccp.c. docs/sccp.md.
+ */
+#ifndef _PP_SCCP_STREAM_H
+#define _PP_SCCP_STREAM_H
+
+#include "pp_types.h"
+#include "sccp.h"
+
+#ifndef SCCP_STREAM_HDRS
+#define SCCP_STREAM_HDRS	32	/* PDU headers remembered */
+#endif
+#ifndef SCCP_STREAM_RWS
+#define SCCP_STREAM_RWS		16	/* rewritten fields remembered */
+#endif
+
+/* sccp_stream_segment() results >= 0; negative ones are SCCP_E_*. */
+enum sccp_stream_verdict {
+	SCCP_ST_FORWARD	= 0,	/* forward the segment (rewritten in place) */
+	SCCP_ST_OOO	= 1,	/* beyond the bytes seen: drop it, not fatal */
+	SCCP_ST_STALE	= 2,	/* old bytes no longer vouched for: drop it */
+};
+
+/* Return values of sccp_stream_ops.rewrite (or a negative to abort). */
+#define SCCP_RW_REWRITE	0	/* write *repl */
+#define SCCP_RW_KEEP	1	/* leave the field as it is */
+
+struct sccp_stream_ops {
+	/*
+	 * Field @msg->ep[@ep] is about to leave: fill @repl (zeroed) with
+	 * its replacement and return SCCP_RW_REWRITE, or SCCP_RW_KEEP, or a
+	 * negative value to abort the stream. @msg holds the header, the
+	 * layout, every endpoint's position, and the scalars and original
+	 * values (ep->known) whose bytes have been seen so far. Required:
+	 * without it, a PDU with an address aborts the stream.
+	 */
+	int (*rewrite)(void *ctx, const struct sccp_msg *msg, unsigned int ep,
+		       struct sccp_addr *repl);
+	/*
+	 * Every byte of @msg's decoded prefix has been seen (originals),
+	 * @err 0; or the PDU is malformed (@err SCCP_E_TRUNCATED, reported
+	 * as soon as its header is seen, before any byte of its body
+	 * leaves). Return 0 to go on (a malformed PDU then passes with its
+	 * complete fields rewritten), negative to abort the stream.
+	 * Optional: without it a malformed PDU aborts the stream.
+	 */
+	int (*pdu)(void *ctx, const struct sccp_msg *msg, int err);
+};
+
+struct sccp_hdr_rec {
+	u32 seq;
+	u8 b[SCCP_HDR_LEN];
+};
+
+struct sccp_rw_rec {
+	u32 seq;			/* first byte of the field */
+	u8 len;
+	u8 have;			/* original bytes seen so far */
+	u8 orig[SCCP_EP_MAX_LEN];
+	u8 repl[SCCP_EP_MAX_LEN];
+};
+
+struct sccp_stream_stats {
+	u32 pdus;		/* PDU headers seen */
+	u32 rewrites;		/* fields rewritten */
+	u32 retrans;		/* segments with bytes already seen */
+	u32 ooo;		/* segments refused: beyond the bytes seen */
+	u32 stale;		/* segments refused: history lost */
+	u32 malformed;		/* PDUs with SCCP_E_TRUNCATED */
+	u32 evicted;		/* records evicted before acknowledgment */
+};
+
+struct sccp_stream {
+	u32 next_seq;		/* first byte not seen yet */
+	u32 ack_seq;		/* the receiver has everything before */
+	u32 hdr_floor;		/* header records complete from here on */
+	u32 rw_floor;		/* rewrite records complete from here on */
+	u32 pdu_seq;		/* first byte of the current PDU */
+	u32 pdu_size;		/* 0 while its header is incomplete */
+	u32 have;		/* bytes of the current PDU seen */
+	u32 kept;		/* of which in prefix[] */
+	u32 keep;		/* prefix bytes wanted for the current PDU */
+	u8 layout;		/* frozen layout, SCCP_LAYOUT_NONE until then */
+	u8 next_ep;		/* endpoints of the current PDU decided */
+	bool tentative;		/* layout frozen before its content was seen */
+	bool notified;		/* ops->pdu called for the current PDU */
+	bool init;
+	u8 hint;		/* negotiated protocol version, 0 unknown */
+	s16 error;		/* SCCP_E_* once the stream is dead */
+	u16 hdr_first, hdr_n;
+	u16 rw_first, rw_n;
+	u8 prefix[SCCP_PREFIX_MAX];
+	struct sccp_hdr_rec hdrs[SCCP_STREAM_HDRS];
+	struct sccp_rw_rec rws[SCCP_STREAM_RWS];
+	struct sccp_stream_stats stats;
+};
+
+/**
+ * sccp_stream_init() - start tracking a direction
+ * @st: state
+ * @seq: sequence number of the first payload byte (the SYN's + 1)
+ */
+void sccp_stream_init(struct sccp_stream *st, u32 seq);
+
+/**
+ * sccp_stream_set_hint() - negotiated protocol version of the connection
+ * @st: state
+ * @proto: min(Register max protocol, RegisterAck protocol), 0 unknown
+ *
+ * A tie-breaker of the layout rule when a segment ends inside the bytes
+ * the rule looks at (docs/sccp.md).
+ */
+void sccp_stream_set_hint(struct sccp_stream *st, u8 proto);
+
+/**
+ * sccp_stream_ack() - the receiver acknowledged everything before @ack
+ * @st: state
+ * @ack: acknowledgment number of a segment of the opposite direction
+ *
+ * Acknowledged bytes may be retransmitted without their header records
+ * (the receiver discards them). Ignored when @ack is not newer than the
+ * last one or beyond the bytes seen.
+ */
+void sccp_stream_ack(struct sccp_stream *st, u32 ack);
+
+/**
+ * sccp_stream_segment() - one TCP segment of the direction
+ * @st: state
+ * @seq: its sequence number
+ * @data: its payload, rewritten in place
+ * @len: payload length
+ * @ops: the caller's decisions
+ * @ctx: passed to @ops
+ *
+ * Return: SCCP_ST_FORWARD: forward @data (rewritten). SCCP_ST_OOO,
+ * SCCP_ST_STALE: drop the segment, the connection goes on (the sender
+ * retransmits). Negative SCCP_E_*: the stream is dead (framing error,
+ * SCCP_E_MISMATCH, SCCP_E_LAYOUT, SCCP_E_ABORT); drop the segment and
+ * reset the connection; every later call returns the same error. @data
+ * may have been partly rewritten when the result is not SCCP_ST_FORWARD.
+ */
+int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
+			const struct sccp_stream_ops *ops, void *ctx);
+
+#endif /* _PP_SCCP_STREAM_H */

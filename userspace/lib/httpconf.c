@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-httpd's settings file ($PP_CONF_DIR/httpd.conf): ppctl commands, one
+ * a line.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "conf.h"
+#include "file.h"
+#include "httpconf.h"
+#include "parse.h"
+
+void pp_httpconf_init(struct pp_httpconf *c)
+{
+	memset(c, 0, sizeof(*c));
+	c->mode = PP_PROXY_INTERNAL;
+}
+
+void pp_httpconf_free(struct pp_httpconf *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->nallow; i++)
+		free(c->allow[i]);
+	pp_httpconf_init(c);
+}
+
+int pp_httpconf_path(char *buf, size_t len)
+{
+	int n = snprintf(buf, len, "%s/%s", pp_conf_dir(), PP_HTTPCONF_FILE);
+
+	if (n < 0 || (size_t)n >= len) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return 0;
+}
+
+__attribute__((format(printf, 3, 4)))
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
+			       size_t errlen)
+{
+	static const char scheme[] = "http://";
+	size_t len = strlen(pattern), alen, i;
+	const char *auth, *slash;
+	char host[PP_URL_MAX];
+
+	if (len == 0) {
+		set_err(err, errlen, "the URL pattern is empty");
+		return -1;
+	}
+	if (len >= PP_URL_MAX - 1) {
+		set_err(err, errlen, "URL pattern \"%.40s...\" is longer than %d bytes",
+			pattern, PP_URL_MAX - 2);
+		return -1;
+	}
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)pattern[i];
+
+		if (ch <= 0x20 || ch >= 0x7f || ch == '\\' || ch == '#' ||
+		    ch == '"' || ch == '<' || ch == '>') {
+			set_err(err, errlen,
+				"URL pattern \"%s\" has a character a URL cannot hold at position %zu",
+				pattern, i + 1);
+			return -1;
+		}
+	}
+	if (strncasecmp(pattern, scheme, strlen(scheme))) {
+		set_err(err, errlen,
+			"URL pattern \"%s\" does not start with \"http://\" (the phones' proxy serves plain HTTP)",
+			pattern);
+		return -1;
+	}
+	auth = pattern + strlen(scheme);
+	slash = strchr(auth, '/');
+	alen = slash ? (size_t)(slash - auth) : strlen(auth);
+	if (alen == 0) {
+		set_err(err, errlen, "URL pattern \"%s\" names no host", pattern);
+		return -1;
+	}
+	if (memchr(auth, '@', alen)) {
+		set_err(err, errlen,
+			"URL pattern \"%s\" has a user name (\"@\"); give the host only", pattern);
+		return -1;
+	}
+	for (i = 0; i < alen; i++)
+		host[i] = (char)tolower((unsigned char)auth[i]);
+	host[alen] = '\0';
+	if (alen > 3 && !strcmp(host + alen - 3, ":80"))
+		host[alen - 3] = '\0';
+	/* No longer than the pattern (only ":80" may go) or one "/" more. */
+	strcpy(out, "http://");
+	strcat(out, host);
+	strcat(out, slash ? slash : "/");
+	return 0;
+}
+
+static int allow_find(const struct pp_httpconf *c, const char *norm)
+{
+	size_t i;
+
+	for (i = 0; i < c->nallow; i++)
+		if (!strcmp(c->allow[i], norm))
+			return (int)i;
+	return -1;
+}
+
+int pp_httpconf_allow_add(struct pp_httpconf *c, const char *pattern,
+			  char *err, size_t errlen)
+{
+	char norm[PP_URL_MAX];
+
+	if (pp_allow_pattern_normalize(pattern, norm, err, errlen))
+		return -EINVAL;
+	if (allow_find(c, norm) >= 0)
+		return 0;
+	if (c->nallow == PP_ALLOW_MAX) {
+		set_err(err, errlen, "the allow list is full (%d URL patterns)", PP_ALLOW_MAX);
+		return -ENOSPC;
+	}
+	c->allow[c->nallow] = strdup(norm);
+	if (!c->allow[c->nallow]) {
+		set_err(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	c->nallow++;
+	return 0;
+}
+
+int pp_httpconf_allow_remove(struct pp_httpconf *c, const char *pattern,
+			     char *err, size_t errlen)
+{
+	char norm[PP_URL_MAX];
+	int i;
+
+	if (pp_allow_pattern_normalize(pattern, norm, err, errlen))
+		return -EINVAL;
+	i = allow_find(c, norm);
+	if (i < 0) {
+		set_err(err, errlen, "\"%s\" is not in the httpproxy allow list", norm);
+		return -ENOENT;
+	}
+	free(c->allow[i]);
+	memmove(&c->allow[i], &c->allow[i + 1],
+		(c->nallow - (size_t)i - 1) * sizeof(c->allow[0]));
+	c->nallow--;
+	return 0;
+}
+
+#define MAX_WORDS 8
+
+static int split(char *line, char **w)
+{
+	int n = 0;
+	char *save = NULL, *tok;
+
+	for (tok = strtok_r(line, " \t\r", &save); tok;
+	     tok = strtok_r(NULL, " \t\r", &save)) {
+		if (*tok == '#')
+			break;
+		if (n == MAX_WORDS)
+			return -1;
+		w[n++] = tok;
+	}
+	return n;
+}
+
+static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
+		      size_t errlen)
+{
+	uint32_t addr;
+
+	if (n < 4 || strcmp(w[0], "set") || strcmp(w[1], "phoneproxy")) {
+		set_err(err, errlen, "not a \"set phoneproxy http ...\" or \"set phoneproxy httpproxy ...\" command");
+		return -1;
+	}
+	if (!strcmp(w[2], "http") && n == 5 && !strcmp(w[3], "publish")) {
+		if (!strcmp(w[4], "webpage"))
+			c->webpage = true;
+		else if (!strcmp(w[4], "webservice"))
+			c->webservice = true;
+		else
+			goto bad_value;
+		return 0;
+	}
+	if (strcmp(w[2], "httpproxy") || n != 5)
+		goto unknown;
+	if (!strcmp(w[3], "mode")) {
+		if (!strcmp(w[4], "internal"))
+			c->mode = PP_PROXY_INTERNAL;
+		else if (!strcmp(w[4], "external"))
+			c->mode = PP_PROXY_EXTERNAL;
+		else
+			goto bad_value;
+		return 0;
+	}
+	if (!strcmp(w[3], "externaladdress")) {
+		if (pp_parse_ipv4(w[4], &addr))
+			goto bad_value;
+		c->external_addr = addr;
+		return 0;
+	}
+	if (!strcmp(w[3], "allow"))
+		return pp_httpconf_allow_add(c, w[4], err, errlen) ? -1 : 0;
+unknown:
+	set_err(err, errlen, "unknown setting \"%s %s\"", w[2], w[3]);
+	return -1;
+bad_value:
+	set_err(err, errlen, "\"%s\" value \"%s\" is not valid", w[3], w[4]);
+	return -1;
+}
+
+int pp_httpconf_parse(const char *text, size_t len, const char *name,
+		      struct pp_httpconf *c, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	char reason[PP_URL_MAX + 128];
+	long lineno = 0;
+
+	pp_httpconf_init(c);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[PP_URL_MAX + 128], *w[MAX_WORDS];
+		int n;
+
+		lineno++;
+		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
+			set_err(err, errlen, "%s:%ld: line too long or not text", name, lineno);
+			goto fail;
+		}
+		memcpy(line, p, llen);
+		line[llen] = '\0';
+		p += llen + (nl ? 1 : 0);
+		n = split(line, w);
+		if (n < 0) {
+			set_err(err, errlen, "%s:%ld: too many words", name, lineno);
+			goto fail;
+		}
+		if (n == 0)
+			continue;
+		if (parse_line(w, n, c, reason, sizeof(reason))) {
+			set_err(err, errlen, "%s:%ld: %s", name, lineno, reason);
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	pp_httpconf_free(c);
+	return -1;
+}
+
+int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
+		     size_t errlen)
+{
+	size_t len;
+	char *text;
+	int rc;
+
+	pp_httpconf_init(c);
+	rc = pp_file_read(path, PP_HTTPCONF_MAX, &text, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		set_err(err, errlen, "%s: %s", path,
+			rc == -EFBIG ? "file too large" : strerror(-rc));
+		return -1;
+	}
+	rc = pp_httpconf_parse(text, len, path, c, err, errlen);
+	free(text);
+	return rc;
+}
+
+void pp_httpconf_print(FILE *f, const struct pp_httpconf *c)
+{
+	char buf[PP_IPV4_STRLEN];
+	size_t i;
+
+	if (c->webpage)
+		fputs("set phoneproxy http publish webpage\n", f);
+	if (c->webservice)
+		fputs("set phoneproxy http publish webservice\n", f);
+	if (c->mode == PP_PROXY_EXTERNAL)
+		fputs("set phoneproxy httpproxy mode external\n", f);
+	if (c->external_addr)
+		fprintf(f, "set phoneproxy httpproxy externaladdress %s\n",
+			pp_ipv4_str(c->external_addr, buf));
+	for (i = 0; i < c->nallow; i++)
+		fprintf(f, "set phoneproxy httpproxy allow %s\n", c->allow[i]);
+}
+
+int pp_httpconf_save(const char *path, const struct pp_httpconf *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+	int rc;
+
+	if (!mem)
+		return -ENOMEM;
+	fputs("# pp-httpd settings: written by ppctl, read by pp-httpd\n", mem);
+	pp_httpconf_print(mem, c);
+	if (fclose(mem)) {
+		free(text);
+		return -ENOMEM;
+	}
+	rc = pp_file_write_atomic(path, text, len, 0644);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-tftpd's pure parts: its settings file, the access rules (which
+ * user may have which file), the per-source rate limit and the counters
+ * "ppctl show stats" reads.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../tftpd/policy.h"
+#include "../tftpd/ratelimit.h"
+#include "../tftpd/stats.h"
+#include "../tftpd/tconf.h"
+#include "log.h"
+#include "tap.h"
+
+static void test_conf(void)
+{
+	struct tftpd_conf c, d;
+	char err[256];
+
+	tftpd_conf_defaults(&c);
+	ok(c.cache_ttl_ms == 5000 && c.upstream_timeout_ms == 3000 &&
+	   c.max_blksize == 1468 && c.loglevel == PP_LOG_INFO,
+	   "defaults: 5 s cache, 3 s CallManager bound, blksize up to 1468, brief");
+	ok(tftpd_conf_parse(&c, "# comment\n\n  cache-ttl 0  # off\nupstream-timeout 1500ms\n"
+			    "max-file-size 8M\nretransmit 250ms\nloglevel full\n",
+			    "t.conf", err, sizeof(err)) == 0 &&
+	   c.cache_ttl_ms == 0 && c.upstream_timeout_ms == 1500 &&
+	   c.max_file_size == 8u << 20 && c.retransmit_ms == 250 &&
+	   c.loglevel == PP_LOG_DEBUG,
+	   "keys, comments, blank lines, sizes and durations");
+	ok(tftpd_conf_parse(&c, "upstream-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.upstream_timeout_ms == 2000, "a bare number of seconds");
+	d = c;
+	ok(tftpd_conf_parse(&c, "rate 10\nretries many\n", "t.conf", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:2: retries \"many\" is not a number in 1..50"),
+	   "a bad value names file, line, key, value and range (%s)", err);
+	ok(!memcmp(&c, &d, sizeof(c)), "a refused file changes nothing");
+	ok(tftpd_conf_parse(&c, "cache-tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:1: unknown key \"cache-tll\""), "an unknown key is named");
+	ok(tftpd_conf_parse(&c, "rate\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:1: \"rate\" has no value"), "a key without a value");
+	ok(tftpd_conf_parse(&c, "rate 1 2\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "one value expected"), "two values");
+	ok(tftpd_conf_parse(&c, "upstream-timeout 61\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "1..60 s"), "a duration out of range names the range");
+	ok(tftpd_conf_parse(&c, "max-blksize 70000\n", "t.conf", err, sizeof(err)) == -1,
+	   "max-blksize beyond RFC 2348 is refused");
+	ok(tftpd_conf_parse(&c, "retransmit 2s\nretransmit-max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "retransmit-max (1000 ms) is below retransmit (2000 ms)"),
+	   "a back-off cap below the first timeout is refused");
+	ok(tftpd_conf_parse(&c, "loglevel verbose\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "not min, brief or full"), "the guide's loglevels only");
+	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", true, err, sizeof(err)) == 0,
+	   "a missing default file is the defaults");
+	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", false, err, sizeof(err)) == -1 &&
+	   strstr(err, "/nonexistent/tftpd.conf: No such file"),
+	   "a missing file that was asked for is an error naming it");
+	ok(tftpd_conf_load(&c, "../tftpd/tftpd.conf", false, err, sizeof(err)) == 0,
+	   "the shipped example file parses");
+	ok(tftpd_loglevel_parse("min") == PP_LOG_NOTICE &&
+	   tftpd_loglevel_parse("brief") == PP_LOG_INFO &&
+	   tftpd_loglevel_parse("full") == PP_LOG_DEBUG &&
+	   !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full"),
+	   "min/brief/full are notice/info/debug");
+}
+
+static void decide(const char *file, const char *sid, enum tftpd_verdict v,
+		   enum tftpd_reason why, const char *what)
+{
+	struct tftp_file_class fc;
+	struct tftpd_decision d;
+
+	tftp_classify(file, &fc);
+	tftpd_decide(&fc, sid, &d);
+	ok(d.verdict == v && d.reason == why, "%s", what);
+	if (d.verdict != v || d.reason != why)
+		diag("got verdict %d reason %s", d.verdict, tftpd_reason_name(d.reason));
+}
+
+static void test_policy(void)
+{
+	const char *homer = "SEP001122334455";
+
+	decide("SEP001122334455.cnf.xml", homer, TFTPD_REWRITE, TFTPD_R_NONE,
+	       "the user's own configuration file is rewritten");
+	decide("sep001122334455.cnf.xml", homer, TFTPD_REWRITE, TFTPD_R_NONE,
+	       "the MAC matches case-insensitively");
+	decide("SEP0003E348E321.cnf.xml", homer, TFTPD_DENY, TFTPD_R_WRONG_SID,
+	       "another device's configuration file: access violation");
+	decide("ITLSEP0003E348E321.tlv", homer, TFTPD_DENY, TFTPD_R_WRONG_SID,
+	       "another device's trust list: access violation");
+	decide("SEP0003E348E321-dialplan.xml", homer, TFTPD_DENY, TFTPD_R_WRONG_SID,
+	       "any other file named after another device: access violation");
+	decide("CTLSEP001122334455.tlv", homer, TFTPD_NOT_FOUND, TFTPD_R_TRUST_LIST,
+	       "the user's own CTL: file not found, never the CallManager's");
+	decide("ITLFile.tlv", homer, TFTPD_NOT_FOUND, TFTPD_R_TRUST_LIST,
+	       "ITLFile.tlv: file not found");
+	decide("SEP001122334455.cnf.xml.sgn", homer, TFTPD_NOT_FOUND, TFTPD_R_SIGNED,
+	       "a signed configuration file: file not found");
+	decide("SEP001122334455.cnf", homer, TFTPD_NOT_FOUND, TFTPD_R_LEGACY,
+	       "a legacy .cnf file: file not found");
+	decide("XMLDefault.cnf.xml", homer, TFTPD_REWRITE, TFTPD_R_NONE,
+	       "XMLDefault.cnf.xml is rewritten");
+	decide("P00308000400.bin", homer, TFTPD_SERVE, TFTPD_R_NONE,
+	       "a firmware load passes through");
+	decide("SEP001122334455-dialplan.xml", homer, TFTPD_SERVE, TFTPD_R_NONE,
+	       "the user's own other files pass through");
+	decide("RingList.xml", NULL, TFTPD_SERVE, TFTPD_R_NONE,
+	       "not activated (AdHoCuSeR): a generic file passes");
+	decide("XMLDefault.cnf.xml", NULL, TFTPD_REWRITE, TFTPD_R_NONE,
+	       "not activated: XMLDefault.cnf.xml, rewritten");
+	decide("SEP001122334455-dialplan.xml", NULL, TFTPD_DENY, TFTPD_R_NOT_ACTIVATED,
+	       "not activated: a device's file is an access violation");
+	decide("CTLSEP001122334455.tlv", NULL, TFTPD_NOT_FOUND, TFTPD_R_TRUST_LIST,
+	       "not activated: a trust list is not found (as for everyone)");
+}
+
+static void test_ratelimit(void)
+{
+	struct ratelimit rl;
+	int i, n = 0;
+
+	ratelimit_init(&rl, 10, 3);
+	for (i = 0; i < 10; i++)
+		n += ratelimit_take(&rl, 0x0a02000c, 1000);
+	ok(n == 3, "a burst of 3 passes, then nothing (%d of 10)", n);
+	ok(ratelimit_take(&rl, 0x1402000c, 1000), "another address has its own bucket");
+	ok(!ratelimit_take(&rl, 0x0a02000c, 1050), "50 ms later: not yet a token at 10/s");
+	ok(ratelimit_take(&rl, 0x0a02000c, 1100), "100 ms later: one token");
+	ok(!ratelimit_take(&rl, 0x0a02000c, 1100), "and only one");
+	ok(ratelimit_expire(&rl, 1150) == 1 && rl.n == 1,
+	   "a full bucket is forgotten, the one still refilling is kept");
+	ok(ratelimit_expire(&rl, 5000) == 1 && rl.n == 0, "and later that one too");
+	ok(ratelimit_take(&rl, 0x0a02000c, 5000), "a forgotten address starts full");
+	ratelimit_fini(&rl);
+}
+
+static void test_stats(void)
+{
+	struct tftpd_stats s;
+	struct tftpd_gauges g = { .transfers_active = 2, .loglevel = "brief" };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	memset(&s, 0, sizeof(s));
+	s.requests = 12;
+	s.denied_wrong_sid = 3;
+	s.upstream_timeouts = 1;
+	tftpd_stats_write(f, &s, &g);
+	fclose(f);
+	ok(buf && !strncmp(buf, "requests 12\nserved 0\n", 21),
+	   "counters as \"name value\" lines, requests first");
+	ok(strstr(buf, "\ndenied_wrong_sid 3\n") && strstr(buf, "\nupstream_timeouts 1\n") &&
+	   strstr(buf, "\nrewritten 0\n") && strstr(buf, "\nnot_found_trust_list 0\n"),
+	   "denied by reason, rewritten, CallManager errors");
+	ok(strstr(buf, "\ntransfers_active 2\n") && strstr(buf, "\nloglevel brief\n"),
+	   "then the gauges");
+	free(buf);
+}
+
+int main(void)
+{
+	test_conf();
+	test_policy();
+	test_ratelimit();
+	test_stats();
+	return done_testing();
+}

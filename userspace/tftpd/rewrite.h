@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The rewriter of phone configuration files (SEP<MAC>.cnf.xml,
+ * XMLDefault.cnf.xml): every address of the voice network the phone
+ * would otherwise try is replaced or removed, so that the phone comes
+ * through the proxy (docs/tftp.md says what and why):
+ *
+ *  - callManagerGroup: member i (by priority) gets proxy node i as its
+ *    processNodeName and the proxy's SCCP port as its ethernetPhonePort;
+ *    members beyond the proxy nodes are removed;
+ *  - proxyServerURL becomes the proxy's HTTP proxy when that is on, and is
+ *    left alone when it is off;
+ *  - service URLs (*URL) stay only when the HTTP proxy is on and they
+ *    match its whitelist, else they are emptied;
+ *  - SRST addresses, load/log servers, CAPF servers and any other
+ *    processNodeName are emptied, srstOption becomes Disable.
+ *
+ * libxml2 parses (no network, no DTD, no entity substitution; a DOCTYPE
+ * is refused), and the changes are spliced into the original bytes so
+ * everything else stays byte for byte; only a document libxml2 had to
+ * transcode (a non-UTF-8 encoding) is serialized again instead. The
+ * output is parsed again and checked before it is returned: a file that
+ * cannot be rewritten is an error, never passed on.
+ */
+#ifndef PP_TFTPD_REWRITE_H
+#define PP_TFTPD_REWRITE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CNF_NODES_MAX	3	/* primary, secondary, tertiary */
+
+struct cnf_params {
+	const char *nodes[CNF_NODES_MAX];	/* proxy node addresses */
+	size_t nnodes;				/* 1..CNF_NODES_MAX */
+	unsigned int sccp_port;			/* ethernetPhonePort */
+	const char *proxy_url;	/* the HTTP proxy, NULL when it is off */
+	/* The HTTP proxy's allow list (httpconf.h: normalized patterns,
+	 * '*' matches any run of characters). */
+	const char *const *allow;
+	size_t nallow;
+};
+
+struct cnf_result {
+	char *data;		/* malloc()ed output */
+	size_t len;
+	bool spliced;		/* original bytes kept outside the changes */
+	/* What changed (elements whose value changed or were removed). */
+	unsigned int nodes;	/* processNodeName of members */
+	unsigned int ports;	/* ethernetPhonePort */
+	unsigned int members_removed;
+	unsigned int proxy_url;
+	unsigned int urls_cleared;
+	unsigned int urls_kept;	/* whitelisted, left alone */
+	unsigned int srst;
+	unsigned int servers;	/* loadServer, logServer, ... */
+	unsigned int capf;
+	unsigned int other_nodes;	/* processNodeName elsewhere */
+};
+
+/*
+ * Rewrite the configuration file in[0..len). name is used in messages.
+ * Returns 0 with *res filled (free res->data), or -1 with err saying
+ * why, e.g. "line 3: Opening and ending tag mismatch: ..." or "has a
+ * DOCTYPE ...".
+ */
+int cnf_rewrite(const char *in, size_t len, const struct cnf_params *p,
+		struct cnf_result *res, char *err, size_t errlen);
+
+/* One-line summary of res ("nodes=1 ports=0 ..."), for logs. */
+void cnf_result_summary(const struct cnf_result *res, char *buf, size_t len);
+
+/*
+ * The HTTP proxy would fetch url: its normalized form (httpconf.h) matches
+ * one of the patterns ('*' matches any run of characters).
+ */
+bool cnf_url_allowed(const char *url, const char *const *allow, size_t nallow);
+
+#endif /* PP_TFTPD_REWRITE_H */

@@ -1,0 +1,851 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The phones' side of pp-tftpd: read requests on UDP 69 of the north
+ * address, the user behind each (netlink), the access rules, and the
+ * transfers, each from a port of its own (the guide's "Special note on
+ * TFTP connections"): errors to a request come from port 69, a good
+ * request is answered from a new port K, and the phone's ACKs to K pass
+ * the module's firewall as replies.
+ *
+ * Transfers are lock-step (RFC 1350) with the RFC 2347 options: blksize
+ * (capped at max-blksize), timeout, tsize. A timeout resends the last
+ * packet with exponential back-off; a duplicate ACK is ignored, never
+ * answered with a retransmission (the sorcerer's apprentice bug).
+ */
+#include <errno.h>
+#include <search.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "conf.h"
+#include "httpconf.h"
+#include "log.h"
+#include "nl.h"
+#include "ops.h"
+#include "parse.h"
+#include "policy.h"
+#include "rewrite.h"
+#include "tftpd.h"
+
+#define ADHOC_USER	"AdHoCuSeR"	/* the guide's spelling, exactly */
+
+enum job_phase { J_WAIT, J_XFER };
+
+struct job {
+	struct tftpd *d;
+	uint32_t addr;			/* the phone, network order */
+	uint16_t port;			/* network order */
+	enum job_phase phase;
+	struct listener l;
+	struct centry *e;
+	struct tftp_request req;
+	struct tftp_file_class fc;
+	struct tftpd_decision dec;
+	char user[PP_NAME_MAX];		/* "" when fielded for AdHoCuSeR */
+	char sid[PP_SID_LEN + 1];
+	uint32_t cm;
+	struct pp_config cfg;		/* the kernel's, at request time */
+
+	/* The transfer. */
+	int fd;
+	struct event *ev;
+	struct event *timer;
+	unsigned char *own;		/* the rewritten file, if any */
+	size_t own_len;
+	uint16_t blksize;
+	unsigned int rto0_ms, rto_ms, rto_max_ms;
+	unsigned int tries;
+	uint64_t block;			/* in flight; 0 = the OACK */
+	size_t cur_len;			/* its payload */
+	bool last;			/* it is the last block */
+	bool waiting;			/* for more data from the CallManager */
+	uint64_t sent_bytes;		/* acknowledged */
+	unsigned char *pkt;
+	size_t pkt_len;
+};
+
+static int job_cmp(const void *a, const void *b)
+{
+	const struct job *x = a, *y = b;
+
+	if (x->addr != y->addr)
+		return x->addr < y->addr ? -1 : 1;
+	return x->port < y->port ? -1 : x->port > y->port;
+}
+
+static const char *who(const struct job *j)
+{
+	static char buf[2][PP_NAME_MAX + PP_SID_LEN + 40];
+	static int i;
+	char *b = buf[i++ & 1];
+
+	if (j->user[0])
+		snprintf(b, sizeof(buf[0]), "user=%s sid=%s", j->user, j->sid);
+	else
+		snprintf(b, sizeof(buf[0]), "user=- (not activated, %s)", ADHOC_USER);
+	return b;
+}
+
+static void job_free(struct job *j)
+{
+	struct tftpd *d = j->d;
+
+	tdelete(j, &d->jobs, job_cmp);
+	d->njobs--;
+	if (j->e) {
+		cache_unlisten(j->e, &j->l);
+		cache_put(j->e);
+	}
+	if (j->ev)
+		event_free(j->ev);
+	if (j->timer)
+		event_free(j->timer);
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->own);
+	free(j->pkt);
+	free(j);
+}
+
+/* An ERROR from port 69 (a bad request, or one we could not serve). */
+static void error69(struct tftpd *d, uint32_t addr, uint16_t port,
+		    uint16_t code, const char *msg)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = port,
+				  .sin_addr.s_addr = addr };
+	unsigned char b[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
+	int n = tftp_build_error(b, sizeof(b), code, msg);
+
+	if (n > 0 && d->fd69 >= 0)
+		sendto(d->fd69, b, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+}
+
+static void job_error69(struct job *j, uint16_t code, const char *msg)
+{
+	error69(j->d, j->addr, j->port, code, msg);
+	job_free(j);
+}
+
+/* ---- the transfer ---- */
+
+static void arm(struct job *j)
+{
+	struct timeval tv = { .tv_sec = j->rto_ms / 1000,
+			      .tv_usec = (j->rto_ms % 1000) * 1000 };
+
+	evtimer_add(j->timer, &tv);
+}
+
+static void xmit(struct job *j)
+{
+	if (send(j->fd, j->pkt, j->pkt_len, 0) < 0)
+		pp_dbg("Tftp: send to %s: %s", tftpd_ip(j->addr), strerror(errno));
+	j->tries++;
+	arm(j);
+}
+
+/*
+ * Block j->block of the file: 1 and its payload in j->pkt, 0 when the
+ * CallManager has not sent that far yet, -1 when its fetch failed.
+ */
+static int fill_block(struct job *j)
+{
+	const unsigned char *src;
+	uint64_t off = (j->block - 1) * j->blksize;
+	size_t len, n;
+	bool complete;
+
+	if (j->own) {
+		src = j->own;
+		len = j->own_len;
+		complete = true;
+	} else {
+		if (j->e->state == CE_FAILED)
+			return -1;
+		src = j->e->data;
+		len = j->e->len;
+		complete = j->e->state == CE_DONE;
+	}
+	if (complete) {
+		n = len - off < j->blksize ? (size_t)(len - off) : j->blksize;
+	} else if (len >= off + j->blksize) {
+		n = j->blksize;
+	} else {
+		return 0;
+	}
+	tftp_build_data_hdr(j->pkt, TFTP_HDR_LEN, (uint16_t)j->block);
+	if (n)
+		memcpy(j->pkt + TFTP_HDR_LEN, src + off, n);
+	j->pkt_len = TFTP_HDR_LEN + n;
+	j->cur_len = n;
+	j->last = n < j->blksize;
+	return 1;
+}
+
+static void on_entry(struct listener *l, struct centry *e);
+
+static void send_next(struct job *j)
+{
+	unsigned char b[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
+	int rc, n;
+
+	rc = fill_block(j);
+	if (rc < 0) {
+		/* The CallManager failed mid-way: say so on this transfer. */
+		n = tftp_build_error(b, sizeof(b), j->e->err_code, j->e->err_msg);
+		if (n > 0)
+			send(j->fd, b, (size_t)n, 0);
+		pp_notice("Tftp: %s to %s %s failed after %llu bytes: %s",
+			  j->req.filename, tftpd_ip(j->addr), who(j),
+			  (unsigned long long)j->sent_bytes, j->e->err_msg);
+		job_free(j);
+		return;
+	}
+	if (rc == 0) {
+		j->waiting = true;
+		cache_listen(j->e, &j->l);
+		return;
+	}
+	j->waiting = false;
+	j->tries = 0;
+	j->rto_ms = j->rto0_ms;
+	xmit(j);
+}
+
+static void complete(struct job *j)
+{
+	struct tftpd *d = j->d;
+
+	d->stats.served++;
+	d->stats.bytes_sent += j->sent_bytes;
+	if (j->own)
+		d->stats.rewritten++;
+	pp_info("Tftp: served %s to %s %s: %llu bytes%s", j->req.filename,
+		tftpd_ip(j->addr), who(j), (unsigned long long)j->sent_bytes,
+		j->own ? ", rewritten" : "");
+	job_free(j);
+}
+
+static void on_xfer_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *j = arg;
+	struct tftpd *d = j->d;
+	unsigned char b[1024];
+	struct tftp_packet pkt;
+	ssize_t n;
+
+	(void)what;
+	n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+	if (n < 0) {
+		if (errno == EAGAIN || errno == EINTR)
+			return;
+		pp_info("Tftp: %s to %s %s: %s", j->req.filename, tftpd_ip(j->addr),
+			who(j), strerror(errno));
+		d->stats.transfer_aborted++;
+		job_free(j);
+		return;
+	}
+	if (tftp_parse_packet(b, (size_t)n, &pkt))
+		return;
+	if (pkt.opcode == TFTP_ERROR) {
+		d->stats.transfer_aborted++;
+		pp_info("Tftp: %s to %s %s: the phone ended the transfer: error %u \"%s\"",
+			j->req.filename, tftpd_ip(j->addr), who(j), pkt.error_code,
+			pkt.error_msg);
+		job_free(j);
+		return;
+	}
+	if (pkt.opcode != TFTP_ACK)
+		return;
+	if (j->waiting || pkt.block != (uint16_t)j->block) {
+		/* A duplicate or old ACK: never answered (sorcerer's apprentice). */
+		pp_dbg("Tftp: %s to %s: ACK %u ignored (block %u in flight)",
+		       j->req.filename, tftpd_ip(j->addr), pkt.block,
+		       (unsigned int)(uint16_t)j->block);
+		return;
+	}
+	evtimer_del(j->timer);
+	j->sent_bytes += j->cur_len;
+	if (j->block > 0 && j->last) {
+		complete(j);
+		return;
+	}
+	j->block++;
+	send_next(j);
+}
+
+static void on_xfer_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *j = arg;
+	struct tftpd *d = j->d;
+
+	(void)fd;
+	(void)what;
+	if (j->tries > d->conf.retries) {
+		d->stats.transfer_timeouts++;
+		pp_notice("Tftp: %s to %s %s: no ACK for block %llu after %u tries, giving up",
+			  j->req.filename, tftpd_ip(j->addr), who(j),
+			  (unsigned long long)j->block, j->tries);
+		job_free(j);
+		return;
+	}
+	d->stats.retransmits++;
+	pp_dbg("Tftp: %s to %s: resending block %llu", j->req.filename,
+	       tftpd_ip(j->addr), (unsigned long long)j->block);
+	j->rto_ms = j->rto_ms * 2 > j->rto_max_ms ? j->rto_max_ms : j->rto_ms * 2;
+	xmit(j);
+}
+
+/* The size of the file to serve, if known now. */
+static bool known_size(const struct job *j, uint64_t *size)
+{
+	if (j->own) {
+		*size = j->own_len;
+		return true;
+	}
+	if (j->e->state == CE_DONE) {
+		*size = j->e->len;
+		return true;
+	}
+	if (j->e->size_known) {
+		*size = j->e->size;
+		return true;
+	}
+	return false;
+}
+
+static void start_xfer(struct job *j)
+{
+	struct tftpd *d = j->d;
+	struct sockaddr_in local = { .sin_family = AF_INET,
+				     .sin_addr.s_addr = j->cfg.north_addr };
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = j->port,
+				    .sin_addr.s_addr = j->addr };
+	struct tftp_opts o = { 0 };
+	uint64_t size;
+	int n;
+
+	j->phase = J_XFER;
+	j->blksize = TFTP_BLKSIZE_DEFAULT;
+	j->rto0_ms = d->conf.retransmit_ms;
+	j->rto_max_ms = d->conf.retransmit_max_ms;
+	if (j->req.opts.present & TFTP_OPT_BLKSIZE) {
+		j->blksize = j->req.opts.blksize < d->conf.max_blksize ?
+			     j->req.opts.blksize : (uint16_t)d->conf.max_blksize;
+		o.present |= TFTP_OPT_BLKSIZE;
+		o.blksize = j->blksize;
+	}
+	if (j->req.opts.present & TFTP_OPT_TIMEOUT) {
+		o.present |= TFTP_OPT_TIMEOUT;
+		o.timeout = j->req.opts.timeout;
+		j->rto0_ms = o.timeout * 1000u;
+		if (o.timeout * 1000u > j->rto_max_ms)
+			j->rto_max_ms = o.timeout * 1000u;
+	}
+	if ((j->req.opts.present & TFTP_OPT_TSIZE) && known_size(j, &size)) {
+		o.present |= TFTP_OPT_TSIZE;
+		o.tsize = size;
+	}
+	j->pkt = malloc(TFTP_HDR_LEN + (size_t)(j->blksize > 512 ? j->blksize : 512));
+	j->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (!j->pkt || j->fd < 0 ||
+	    bind(j->fd, (struct sockaddr *)&local, sizeof(local)) < 0 ||
+	    connect(j->fd, (struct sockaddr *)&peer, sizeof(peer)) < 0) {
+		pp_err("Tftp: cannot open a transfer port for %s: %s",
+		       tftpd_ip(j->addr), strerror(errno));
+		job_error69(j, TFTP_EUNDEF, "cannot open a transfer port");
+		return;
+	}
+	j->ev = event_new(d->base, j->fd, EV_READ | EV_PERSIST, on_xfer_read, j);
+	j->timer = evtimer_new(d->base, on_xfer_timer, j);
+	if (!j->ev || !j->timer || event_add(j->ev, NULL)) {
+		job_error69(j, TFTP_EUNDEF, "out of memory");
+		return;
+	}
+	if (o.present) {
+		n = tftp_build_oack(j->pkt, TFTP_HDR_LEN + 512, &o);
+		if (n < 0) {
+			job_error69(j, TFTP_EUNDEF, "cannot build the OACK");
+			return;
+		}
+		pp_dbg("Tftp: %s to %s: OACK blksize %u", j->req.filename,
+		       tftpd_ip(j->addr), j->blksize);
+		j->pkt_len = (size_t)n;
+		j->block = 0;
+		j->cur_len = 0;
+		j->last = false;
+		j->tries = 0;
+		j->rto_ms = j->rto0_ms;
+		xmit(j);
+		return;
+	}
+	j->block = 1;
+	send_next(j);
+}
+
+/* ---- the rewrite ---- */
+
+static int rewrite(struct job *j)
+{
+	struct tftpd *d = j->d;
+	const struct pp_config *c = &j->cfg;
+	char node[PP_IPV4_STRLEN], url[64], why[512], sum[512], path[4096];
+	struct pp_httpconf hc;
+	struct cnf_params p = { 0 };
+	struct cnf_result r;
+	int rc;
+
+	if (j->e->len > d->conf.max_config_size) {
+		snprintf(why, sizeof(why), "%zu bytes, more than max-config-size (%llu)",
+			 j->e->len, (unsigned long long)d->conf.max_config_size);
+		goto fail;
+	}
+	pp_ipv4_str(c->north_addr, node);
+	p.nodes[0] = node;
+	p.nnodes = 1;
+	p.sccp_port = c->sccp_secure ? c->sccp_secure_port : c->sccp_port;
+	pp_httpconf_init(&hc);
+	if (c->httpproxy) {
+		snprintf(url, sizeof(url), "http://%s:%u", node, c->httpproxy_port);
+		p.proxy_url = url;
+		/* The HTTP proxy's allow list, as pp-httpd reads it. */
+		if (pp_httpconf_path(path, sizeof(path)) ||
+		    pp_httpconf_load(path, &hc, why, sizeof(why))) {
+			pp_httpconf_free(&hc);
+			goto fail;
+		}
+		p.allow = (const char *const *)hc.allow;
+		p.nallow = hc.nallow;
+	}
+	rc = cnf_rewrite((const char *)j->e->data, j->e->len, &p, &r, why, sizeof(why));
+	pp_httpconf_free(&hc);
+	if (rc)
+		goto fail;
+	j->own = (unsigned char *)r.data;
+	j->own_len = r.len;
+	cnf_result_summary(&r, sum, sizeof(sum));
+	pp_info("Tftp: rewrote %s for %s %s: %s", j->req.filename,
+		tftpd_ip(j->addr), who(j), sum);
+	return 0;
+fail:
+	d->stats.rewrite_failed++;
+	pp_notice("Tftp: cannot rewrite %s from CallManager %s for %s %s: %s; not served",
+		  j->req.filename, tftpd_ip(j->cm), tftpd_ip(j->addr), who(j), why);
+	return -1;
+}
+
+/* The file's fetch made progress. */
+static void try_start(struct job *j)
+{
+	struct centry *e = j->e;
+
+	if (e->state == CE_FAILED) {
+		pp_notice("Tftp: %s for %s %s: %s", j->req.filename,
+			  tftpd_ip(j->addr), who(j), e->err_msg);
+		job_error69(j, e->err_code, e->err_msg);
+		return;
+	}
+	if (j->dec.verdict == TFTPD_REWRITE) {
+		if (e->state != CE_DONE) {
+			cache_listen(e, &j->l);
+			return;
+		}
+		if (rewrite(j)) {
+			job_error69(j, TFTP_EUNDEF, "configuration file could not be rewritten");
+			return;
+		}
+	} else if (!e->started && e->state != CE_DONE) {
+		cache_listen(e, &j->l);
+		return;
+	}
+	start_xfer(j);
+}
+
+static void on_entry(struct listener *l, struct centry *e)
+{
+	struct job *j = (struct job *)(void *)((char *)l - offsetof(struct job, l));
+
+	(void)e;
+	if (j->phase == J_WAIT)
+		try_start(j);
+	else if (j->waiting)
+		send_next(j);
+}
+
+/* ---- a request ---- */
+
+static const char *ccm_addr(struct tftpd *d, struct pp_nl *nl, const char *name,
+			    uint32_t *addr)
+{
+	struct pp_ccm_state *ccms;
+	size_t n, i;
+
+	(void)d;
+	if (pp_ccm_list(nl, &ccms, &n))
+		return pp_nl_error(nl);
+	for (i = 0; i < n; i++) {
+		if (!strcmp(ccms[i].name, name)) {
+			*addr = ccms[i].addr;
+			free(ccms);
+			return NULL;
+		}
+	}
+	free(ccms);
+	return "no such CallManager";
+}
+
+/* The user owning sid, for open mode. 0, -ENOENT or another -errno. */
+static int user_by_sid(struct pp_nl *nl, const char *mac, struct pp_user_state *u)
+{
+	struct pp_user_state *users;
+	size_t n, i;
+	int rc;
+
+	rc = pp_user_list(nl, &users, &n);
+	if (rc)
+		return rc;
+	rc = -ENOENT;
+	for (i = 0; i < n; i++) {
+		if (!strcasecmp(users[i].sid + 3, mac)) {
+			*u = users[i];
+			rc = 0;
+			break;
+		}
+	}
+	free(users);
+	return rc;
+}
+
+/*
+ * Find who asks: the user activated at the address, or in open mode the
+ * owner of the SID in the file name (activated here and now), or
+ * AdHoCuSeR's CallManager. 0 to go on, -1 when answered (or dropped).
+ */
+static int find_user(struct tftpd *d, struct pp_nl *nl, struct job *j)
+{
+	struct pp_user_state u;
+	char addr[PP_IPV4_STRLEN];
+	int rc;
+
+	pp_ipv4_str(j->addr, addr);
+	rc = pp_user_get(nl, NULL, j->addr, &u);
+	if (rc == 0)
+		goto found;
+	if (rc != -ENOENT) {
+		pp_err("Tftp: looking up the user at %s: %s", addr, pp_nl_error(nl));
+		tftpd_nl_reset(d);
+		return -2;
+	}
+	if (j->cfg.act_mode != PP_ACT_MODE_OPEN) {
+		/* The module's firewall already keeps them out; no answer. */
+		d->stats.dropped_not_activated++;
+		pp_info("Tftp: %s from %s: address not activated, no answer",
+			j->req.filename, addr);
+		return -1;
+	}
+	if (j->fc.kind == TFTP_FILE_CONFIG_XML) {
+		/* The guide's open activation: the SID is in the file name. */
+		rc = user_by_sid(nl, j->fc.mac, &u);
+		if (rc) {
+			d->stats.denied_unknown_sid++;
+			pp_notice("Tftp: open mode: %s from %s: no user has SID SEP%s",
+				  j->req.filename, addr, j->fc.mac);
+			error69(d, j->addr, j->port, TFTP_EACCESS, "no user has this SID");
+			return -1;
+		}
+		rc = pp_user_activate(nl, u.name, j->addr, PP_REASON_OPEN);
+		if (rc) {
+			d->stats.denied_activation_refused++;
+			pp_notice("Tftp: open mode: cannot activate user=%s sid=%s at %s: %s",
+				  u.name, u.sid, addr, pp_nl_error(nl));
+			error69(d, j->addr, j->port, TFTP_EACCESS, "activation refused");
+			return -1;
+		}
+		d->stats.auto_activations++;
+		pp_notice("Tftp: open mode: activated user=%s sid=%s addr=%s (asked for %s)",
+			  u.name, u.sid, addr, j->req.filename);
+		goto found;
+	}
+	rc = pp_user_get(nl, ADHOC_USER, 0, &u);
+	if (rc) {
+		d->stats.denied_no_adhoc_user++;
+		pp_notice("Tftp: open mode: %s from %s: not activated and no %s user names a CallManager for it",
+			  j->req.filename, addr, ADHOC_USER);
+		error69(d, j->addr, j->port, TFTP_EACCESS, "not activated");
+		return -1;
+	}
+	j->user[0] = '\0';
+	j->sid[0] = '\0';
+	if (ccm_addr(d, nl, u.ccm, &j->cm)) {
+		pp_err("Tftp: %s: CallManager \"%s\" not found", ADHOC_USER, u.ccm);
+		return -2;
+	}
+	return 0;
+found:
+	snprintf(j->user, sizeof(j->user), "%s", u.name);
+	snprintf(j->sid, sizeof(j->sid), "%s", u.sid);
+	if (ccm_addr(d, nl, u.ccm, &j->cm)) {
+		pp_err("Tftp: user=%s: CallManager \"%s\" not found", u.name, u.ccm);
+		return -2;
+	}
+	return 0;
+}
+
+static void count_reason(struct tftpd *d, enum tftpd_reason r)
+{
+	switch (r) {
+	case TFTPD_R_WRONG_SID:
+		d->stats.denied_wrong_sid++;
+		break;
+	case TFTPD_R_NOT_ACTIVATED:
+		d->stats.denied_not_activated++;
+		break;
+	case TFTPD_R_TRUST_LIST:
+		d->stats.not_found_trust_list++;
+		break;
+	case TFTPD_R_SIGNED:
+		d->stats.not_found_signed_config++;
+		break;
+	case TFTPD_R_LEGACY:
+		d->stats.not_found_legacy_config++;
+		break;
+	default:
+		break;
+	}
+}
+
+static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
+		       const struct sockaddr_in *from)
+{
+	struct pp_nl *nl;
+	struct job *j, key = { .addr = from->sin_addr.s_addr, .port = from->sin_port };
+	char upname[TFTP_FILENAME_MAX + 1];
+	const char *how;
+	char addr[PP_IPV4_STRLEN];
+	int rc;
+
+	pp_ipv4_str(from->sin_addr.s_addr, addr);
+	if (!ratelimit_take(&d->rl, from->sin_addr.s_addr, tftpd_now_ms())) {
+		d->stats.dropped_rate_limit++;
+		pp_dbg("Tftp: request from %s dropped: rate limit", addr);
+		return;
+	}
+	if (tfind(&key, &d->jobs, job_cmp)) {
+		d->stats.dropped_duplicate++;
+		pp_dbg("Tftp: repeated request from %s:%u ignored", addr,
+		       ntohs(from->sin_port));
+		return;
+	}
+	d->stats.requests++;
+	j = calloc(1, sizeof(*j));
+	if (!j)
+		return;
+	j->d = d;
+	j->addr = key.addr;
+	j->port = key.port;
+	j->fd = -1;
+	j->l.fn = on_entry;
+	rc = tftp_parse_request(b, n, &j->req);
+	if (rc) {
+		d->stats.denied_bad_request++;
+		pp_notice("Tftp: bad request from %s: %s", addr, tftp_strerror(rc));
+		error69(d, j->addr, j->port,
+			rc == TFTP_P_OPTION_VALUE || rc == TFTP_P_OPTION_DUPLICATE ?
+			TFTP_EOPTNEG : rc == TFTP_P_FILENAME_PATH ||
+			rc == TFTP_P_FILENAME_CHARS ? TFTP_EACCESS : TFTP_EBADOP,
+			tftp_strerror(rc));
+		free(j);
+		return;
+	}
+	if (j->req.opcode == TFTP_WRQ) {
+		d->stats.denied_write++;
+		pp_notice("Tftp: write request for %s from %s refused", j->req.filename, addr);
+		error69(d, j->addr, j->port, TFTP_EACCESS, "write requests are not accepted");
+		free(j);
+		return;
+	}
+	pp_info("Tftp: RRQ %s from %s:%u", j->req.filename, addr, ntohs(j->port));
+	if (d->njobs >= d->conf.max_transfers) {
+		d->stats.refused_busy++;
+		pp_notice("Tftp: %s from %s refused: %llu transfers in progress",
+			  j->req.filename, addr, (unsigned long long)d->njobs);
+		error69(d, j->addr, j->port, TFTP_EUNDEF, "server busy, try again");
+		free(j);
+		return;
+	}
+	tftp_classify(j->req.filename, &j->fc);
+	nl = tftpd_nl(d);
+	if (!nl || pp_config_get(nl, &j->cfg)) {
+		pp_err("Tftp: cannot read the proxy's configuration: %s",
+		       nl ? pp_nl_error(nl) : "no netlink");
+		tftpd_nl_reset(d);
+		error69(d, j->addr, j->port, TFTP_EUNDEF, "proxy not ready");
+		free(j);
+		return;
+	}
+	rc = find_user(d, nl, j);
+	if (rc) {
+		if (rc == -2)
+			error69(d, j->addr, j->port, TFTP_EUNDEF, "proxy error, see its log");
+		free(j);
+		return;
+	}
+	tftpd_decide(&j->fc, j->user[0] ? j->sid : NULL, &j->dec);
+	if (j->dec.verdict == TFTPD_DENY || j->dec.verdict == TFTPD_NOT_FOUND) {
+		count_reason(d, j->dec.reason);
+		if (j->dec.verdict == TFTPD_DENY)
+			pp_notice("Tftp: denied %s addr=%s file=%s: %s", who(j), addr,
+				  j->req.filename, j->dec.why);
+		else
+			pp_info("Tftp: file not found for %s addr=%s file=%s: %s",
+				who(j), addr, j->req.filename, j->dec.why);
+		error69(d, j->addr, j->port,
+			j->dec.verdict == TFTPD_DENY ? TFTP_EACCESS : TFTP_ENOTFOUND,
+			j->dec.verdict == TFTPD_DENY ? j->dec.why : "file not found");
+		free(j);
+		return;
+	}
+	if (!tsearch(j, &d->jobs, job_cmp)) {
+		free(j);
+		return;
+	}
+	d->njobs++;
+	/* The CallManager's own spelling of device files: SEP + upper case. */
+	tftp_canonical_name(j->req.filename, upname);
+	j->e = cache_get(d, j->cm, upname, j->cfg.south_addr, &how);
+	if (!j->e) {
+		job_error69(j, TFTP_EUNDEF, "out of memory");
+		return;
+	}
+	if (!strcmp(how, "hit"))
+		d->stats.cache_hits++;
+	else if (!strcmp(how, "coalesced"))
+		d->stats.cache_coalesced++;
+	else
+		d->stats.cache_misses++;
+	pp_dbg("Tftp: %s for %s %s from CallManager %s: cache %s", j->req.filename,
+	       addr, who(j), tftpd_ip(j->cm), how);
+	try_start(j);
+}
+
+static void on_69(evutil_socket_t fd, short what, void *arg)
+{
+	struct tftpd *d = arg;
+	unsigned char b[TFTP_REQUEST_MAX + 1];
+	int i;
+
+	(void)what;
+	/* A few at a time, so a flood cannot starve the transfers. */
+	for (i = 0; i < 32; i++) {
+		struct sockaddr_in from;
+		socklen_t flen = sizeof(from);
+		ssize_t n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT,
+				     (struct sockaddr *)&from, &flen);
+		uint16_t op;
+
+		if (n < 0)
+			return;
+		if (flen != sizeof(from) || from.sin_family != AF_INET)
+			continue;
+		op = tftp_opcode(b, (size_t)n);
+		if (op != TFTP_RRQ && op != TFTP_WRQ) {
+			/* Strays to port 69 (an ACK, junk) get no answer. */
+			pp_dbg("Tftp: packet with opcode %u from %s to port 69 ignored",
+			       op, tftpd_ip(from.sin_addr.s_addr));
+			continue;
+		}
+		on_request(d, b, (size_t)n, &from);
+	}
+}
+
+void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
+{
+	uint32_t addr = pp_cfg_has(cfg, PP_A_CFG_NORTH_ADDR) ? cfg->north_addr : 0;
+	uint16_t port = pp_cfg_has(cfg, PP_A_CFG_TFTP_PORT) ? cfg->tftp_port :
+			PP_DEFAULT_TFTP_PORT;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = addr };
+	int fd, one = 1;
+
+	if (addr == d->bound_addr && port == d->bound_port)
+		return;
+	if (d->ev69) {
+		event_free(d->ev69);
+		d->ev69 = NULL;
+	}
+	if (d->fd69 >= 0) {
+		close(d->fd69);
+		d->fd69 = -1;
+		pp_notice("Tftp: stopped listening on %s:%u", tftpd_ip(d->bound_addr),
+			  d->bound_port);
+	}
+	d->bound_addr = 0;
+	d->bound_port = 0;
+	if (!addr)
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		pp_err("Tftp: cannot listen on %s:%u: %s", tftpd_ip(addr), port,
+		       strerror(errno));
+		close(fd);
+		return;
+	}
+	d->ev69 = event_new(d->base, fd, EV_READ | EV_PERSIST, on_69, d);
+	if (!d->ev69 || event_add(d->ev69, NULL)) {
+		close(fd);
+		return;
+	}
+	d->fd69 = fd;
+	d->bound_addr = addr;
+	d->bound_port = port;
+	pp_notice("Tftp: listening on %s:%u", tftpd_ip(addr), port);
+}
+
+int serve_init(struct tftpd *d)
+{
+	d->fd69 = -1;
+	d->jobs = NULL;
+	d->njobs = 0;
+	return 0;
+}
+
+static void free_job_node(void *p)
+{
+	struct job *j = p;
+
+	if (j->e) {
+		cache_unlisten(j->e, &j->l);
+		cache_put(j->e);
+	}
+	if (j->ev)
+		event_free(j->ev);
+	if (j->timer)
+		event_free(j->timer);
+	if (j->fd >= 0)
+		close(j->fd);
+	free(j->own);
+	free(j->pkt);
+	free(j);
+}
+
+void serve_fini(struct tftpd *d)
+{
+	tdestroy(d->jobs, free_job_node);
+	d->jobs = NULL;
+	d->njobs = 0;
+	if (d->ev69)
+		event_free(d->ev69);
+	if (d->fd69 >= 0)
+		close(d->fd69);
+	d->ev69 = NULL;
+	d->fd69 = -1;
+}

@@ -1,0 +1,154 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-tftpd internals: one libevent loop, the file cache with its
+ * upstream fetches from the CallManagers (cache.c), the requests and
+ * transfers to the phones (serve.c), the control socket (ctl.c).
+ */
+#ifndef PP_TFTPD_H
+#define PP_TFTPD_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/queue.h>
+
+#include <event2/event.h>
+
+#include "ops.h"
+#include "ratelimit.h"
+#include "stats.h"
+#include "tconf.h"
+#include "tftp.h"
+
+struct tftpd;
+struct centry;
+
+/* ---- cache.c: files fetched from CallManagers ---- */
+
+enum centry_state {
+	CE_FETCHING,		/* upstream transfer running */
+	CE_DONE,		/* complete */
+	CE_FAILED,		/* see fail, err_code, err_msg */
+};
+
+enum centry_fail {
+	CE_FAIL_NONE,
+	CE_FAIL_ERROR,		/* the CallManager answered an ERROR */
+	CE_FAIL_TIMEOUT,	/* it did not answer (in time) */
+	CE_FAIL_UNREACHABLE,	/* ICMP unreachable */
+	CE_FAIL_TOO_LARGE,	/* beyond max-file-size */
+	CE_FAIL_PROTOCOL,	/* it sent something we cannot use */
+	CE_FAIL_LOCAL,		/* a socket or memory failure here */
+};
+
+/*
+ * Someone waiting for progress of an entry. Notification is one-shot:
+ * the callback runs once per cache_listen() and re-registers if it still
+ * wants to hear.
+ */
+struct listener {
+	TAILQ_ENTRY(listener) link;
+	void (*fn)(struct listener *l, struct centry *e);
+	bool linked;
+};
+
+TAILQ_HEAD(listener_list, listener);
+
+struct upstream;
+
+struct centry {
+	struct tftpd *d;
+	uint32_t cm;			/* CallManager, network order */
+	char *name;
+	enum centry_state state;
+	bool started;			/* the CallManager answered with data/OACK */
+	bool indexed;			/* in the cache index (holds a ref) */
+	int refs;
+	unsigned char *data;
+	size_t len, cap;
+	bool size_known;		/* tsize from the CallManager's OACK */
+	uint64_t size;
+	uint64_t expires_ms;		/* CE_DONE and indexed */
+	enum centry_fail fail;
+	uint16_t err_code;		/* TFTP error to give the phone */
+	char err_msg[TFTP_ERRMSG_MAX + 1];
+	struct upstream *up;
+	struct listener_list listeners;
+	TAILQ_ENTRY(centry) lru;	/* indexed entries, oldest first */
+};
+
+TAILQ_HEAD(centry_list, centry);
+
+/*
+ * The entry for (cm, name), with a reference for the caller: from the
+ * index (hit, or a fetch in progress that the caller joins) or new, its
+ * fetch from the south address src started. *how says which: "hit",
+ * "coalesced", "miss". NULL when out of memory.
+ */
+struct centry *cache_get(struct tftpd *d, uint32_t cm, const char *name,
+			 uint32_t src, const char **how);
+void cache_put(struct centry *e);
+void cache_listen(struct centry *e, struct listener *l);
+void cache_unlisten(struct centry *e, struct listener *l);
+/* Drop expired entries; keep the total under cache-max-bytes. */
+void cache_expire(struct tftpd *d, uint64_t now_ms);
+void cache_fini(struct tftpd *d);
+
+/* ---- serve.c: the phones' side ---- */
+
+int serve_init(struct tftpd *d);
+/* (Re)bind UDP port 69 on the north address from the kernel's config. */
+void serve_rebind(struct tftpd *d, const struct pp_config *cfg);
+void serve_fini(struct tftpd *d);
+
+/* ---- ctl.c: the control socket ---- */
+
+int ctl_init(struct tftpd *d);
+void ctl_fini(struct tftpd *d);
+/* Re-read $PP_STATE_DIR/loglevel. */
+void tftpd_reload(struct tftpd *d);
+
+/* ---- the daemon ---- */
+
+struct tftpd {
+	struct event_base *base;
+	struct tftpd_conf conf;
+	int conf_loglevel;		/* from tftpd.conf, before the state file */
+	struct pp_nl *nl;
+	struct tftpd_stats stats;
+	struct ratelimit rl;
+
+	/* The listening socket on north:tftp_port. */
+	int fd69;
+	struct event *ev69;
+	uint32_t bound_addr;		/* network order, 0: not bound */
+	uint16_t bound_port;
+
+	/* Requests in progress, by (address, port) of the phone. */
+	void *jobs;
+	uint64_t njobs;
+
+	/* Cache index: tsearch tree of struct centry, by (cm, name). */
+	void *cache;
+	struct centry_list lru;
+	uint64_t cache_entries;
+	uint64_t cache_bytes;
+
+	int ctl_fd;
+	struct event *ctl_ev;
+	struct event *tick;		/* housekeeping, every second */
+	struct event *sig_term, *sig_int, *sig_hup;
+};
+
+uint64_t tftpd_now_ms(void);
+/* The netlink connection, reopened if it was lost; NULL if it cannot be. */
+struct pp_nl *tftpd_nl(struct tftpd *d);
+/* Forget the netlink connection after an error that may be fatal to it. */
+void tftpd_nl_reset(struct tftpd *d);
+
+/* "a.b.c.d" of a network-order address, in a static rotating buffer. */
+const char *tftpd_ip(uint32_t addr);
+
+#endif /* PP_TFTPD_H */
