@@ -8,6 +8,7 @@
 #include "activation.h"
 #include "config.h"
 #include "netlink.h"
+#include "sccp_conn.h"
 
 static const struct rhashtable_params pp_act_params = {
 	.key_len		= sizeof(__be32),
@@ -162,6 +163,7 @@ static void pp_act_destroy(struct pp_net *pn, struct pp_activation *act,
 		RCU_INIT_POINTER(u->act, NULL);
 	WRITE_ONCE(pn->n_active, pn->n_active - 1);
 
+	/* PP_SCCP_ADDR_DOWN */
 	pp_act_log(pn, "inactivated", u, act->addr, reason);
 	pp_nl_notify(pn, PP_EVENT_INACTIVATED, reason, u, act->addr);
 	kfree_rcu(act, rcu);
@@ -365,6 +367,21 @@ void pp_activation_conn_closed(struct net *net, __be32 addr)
 		WRITE_ONCE(act->last_close, jiffies);
 		/* Fully ordered: the sweep sees this last_close. */
 		atomic_dec_if_positive(&act->conns);
+	}
+	rcu_read_unlock();
+}
+
+void pp_activation_conn_registered(struct net *net, __be32 addr, bool on)
+{
+	struct pp_activation *act;
+
+	rcu_read_lock();
+	act = pp_activation_lookup_rcu(pp_net(net), addr);
+	if (act) {
+		if (on)
+			atomic_inc(&act->registered);
+		else
+			atomic_dec_if_positive(&act->registered);
 	}
 	rcu_read_unlock();
 }

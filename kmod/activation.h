@@ -38,6 +38,7 @@ struct pp_activation {
 	 */
 	atomic_t conns;			/* open now */
 	atomic_t conns_total;		/* opened since activation */
+	atomic_t registered;		/* of which registered now */
 	unsigned long last_close;	/* jiffies; READ_ONCE/WRITE_ONCE */
 
 	struct rcu_head rcu;
@@ -115,6 +116,12 @@ static inline u32 pp_activation_count(struct pp_net *pn)
  */
 void pp_activation_conn_opened(struct net *net, __be32 addr);
 void pp_activation_conn_closed(struct net *net, __be32 addr);
+
+/*
+ * A connection from @addr registered (RegisterAck seen) or stopped being
+ * registered (@on false). Same contract as above.
+ */
+void pp_activation_conn_registered(struct net *net, __be32 addr, bool on);
 
 /* Under pn->lock: the timeouts changed, re-arm every activation. */
 void pp_activation_rearm(struct pp_net *pn);

@@ -149,7 +149,9 @@ static int pp_nl_put_user(struct sk_buff *skb, const struct pp_user *u)
 	     nla_put_u32(skb, PP_USER_A_CONNECTIONS,
 			 atomic_read(&act->conns)) ||
 	     nla_put_u32(skb, PP_USER_A_CONNECTIONS_TOTAL,
-			 atomic_read(&act->conns_total))))
+			 atomic_read(&act->conns_total)) ||
+	     nla_put_u32(skb, PP_USER_A_REGISTERED,
+			 atomic_read(&act->registered))))
 		goto cancel;
 
 	nla_nest_end(skb, nest);

@@ -13,6 +13,7 @@
 struct pp_config;
 struct pp_users;
 struct pp_fw_stats;
+struct pp_sccp_net;
 
 /*
  * struct pp_net - the phoneproxy state of one network namespace
@@ -44,6 +45,9 @@ struct pp_net {
 
 	/* firewall.c */
 	struct pp_fw_stats __percpu *stats;
+
+	/* sccp_conn.c */
+	struct pp_sccp_net *sccp;
 };
 
 extern unsigned int pp_net_id;

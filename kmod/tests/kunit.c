@@ -8,6 +8,7 @@
 
 #include "../firewall.h"
 #include "../netlink.h"
+#include "../sccp_conn.h"
 #include "pp_kunit.h"
 
 /* The module's pernet id; the suites never look a namespace up. */
@@ -33,6 +34,14 @@ void pp_nl_notify(struct pp_net *pn, u8 event, u8 reason,
 	}
 	pp_kunit_n_ev++;
 	spin_unlock(&pp_kunit_ev_lock);
+}
+
+/*
+ * sccp_conn.c is not in this module: an inactivation asks it to reset
+ * the address's SCCP connections; there are none here.
+ */
+void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
+{
 }
 
 unsigned int pp_kunit_n_events(void)

@@ -155,6 +155,9 @@ setup_topology() {
 	# Addresses must be usable at once (no duplicate address detection
 	# here, IPv4), and the bridge forwards without waiting for STP.
 	ip -n "$NS_PROXY" link set br-north type bridge forward_delay 0 stp_state 0 2>/dev/null
+	# The appliance forwards what its SCCP proxy NATs (the startup unit
+	# sets this too); the module drops every other forwarded packet.
+	ip netns exec "$NS_PROXY" sysctl -q -w net.ipv4.ip_forward=1
 	pp set interface north address $NORTH || return 1
 	pp set interface south address $SOUTH || return 1
 }

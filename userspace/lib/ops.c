@@ -47,6 +47,7 @@ static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
 	[PP_USER_A_REASON]		= { .type = NLA_U8 },
 	[PP_USER_A_CONNECTIONS]		= { .type = NLA_U32 },
 	[PP_USER_A_CONNECTIONS_TOTAL]	= { .type = NLA_U32 },
+	[PP_USER_A_REGISTERED]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy ccm_policy[PP_CCM_A_MAX + 1] = {
@@ -63,6 +64,14 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_DROP]		= { .type = NLA_U64 },
 	[PP_STATS_A_USERS]		= { .type = NLA_U32 },
 	[PP_STATS_A_ACTIVATIONS]	= { .type = NLA_U32 },
+	[PP_STATS_A_SCCP_CONNS]		= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_OPEN]		= { .type = NLA_U32 },
+	[PP_STATS_A_SCCP_REGISTERED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_SID_MISMATCH]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_STREAM_ERRORS]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_OOO]		= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_REWRITES]	= { .type = NLA_U64 },
+	[PP_STATS_A_FWD_DROP]		= { .type = NLA_U64 },
 };
 
 static const char *const reason_names[PP_REASON_MAX + 1] = {
@@ -306,6 +315,8 @@ int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user)
 		user->reason = nla_get_u8(tb[PP_USER_A_REASON]);
 	if (tb[PP_USER_A_CONNECTIONS])
 		user->connections = nla_get_u32(tb[PP_USER_A_CONNECTIONS]);
+	if (tb[PP_USER_A_REGISTERED])
+		user->registered = nla_get_u32(tb[PP_USER_A_REGISTERED]);
 	if (tb[PP_USER_A_CONNECTIONS_TOTAL])
 		user->connections_total =
 			nla_get_u32(tb[PP_USER_A_CONNECTIONS_TOTAL]);
@@ -485,6 +496,14 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_DROP, drop);
 	U32(PP_STATS_A_USERS, users);
 	U32(PP_STATS_A_ACTIVATIONS, activations);
+	U64(PP_STATS_A_SCCP_CONNS, sccp_conns);
+	U32(PP_STATS_A_SCCP_OPEN, sccp_open);
+	U64(PP_STATS_A_SCCP_REGISTERED, sccp_registered);
+	U64(PP_STATS_A_SCCP_SID_MISMATCH, sccp_sid_mismatch);
+	U64(PP_STATS_A_SCCP_STREAM_ERRORS, sccp_stream_errors);
+	U64(PP_STATS_A_SCCP_OOO, sccp_ooo);
+	U64(PP_STATS_A_SCCP_REWRITES, sccp_rewrites);
+	U64(PP_STATS_A_FWD_DROP, fwd_drop);
 #undef U64
 #undef U32
 	return 0;

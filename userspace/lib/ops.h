@@ -53,6 +53,7 @@ struct pp_user_state {
 	uint8_t reason;			/* enum pp_reason: who activated */
 	uint32_t connections;
 	uint32_t connections_total;
+	uint32_t registered;		/* of connections, registered now */
 };
 
 struct pp_ccm_state {
@@ -69,6 +70,14 @@ struct pp_stats {
 	uint64_t drop;
 	uint32_t users;
 	uint32_t activations;
+	uint64_t sccp_conns;
+	uint32_t sccp_open;
+	uint64_t sccp_registered;
+	uint64_t sccp_sid_mismatch;
+	uint64_t sccp_stream_errors;
+	uint64_t sccp_ooo;
+	uint64_t sccp_rewrites;
+	uint64_t fwd_drop;
 };
 
 struct pp_event_info {

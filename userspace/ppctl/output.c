@@ -82,8 +82,8 @@ const char *ppctl_connected_str(const struct pp_user_state *u, char *buf,
 				size_t len)
 {
 	if (u->active && u->connections_total > 0)
-		snprintf(buf, len, "c %" PRIu32 ":%" PRIu32, u->connections,
-			 u->connections_total);
+		snprintf(buf, len, "c %" PRIu32 ":%" PRIu32 "%s", u->connections,
+			 u->connections_total, u->registered ? " reg" : "");
 	else if (len)
 		buf[0] = '\0';
 	return buf;
@@ -144,6 +144,7 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
 				pp_json_kv_null(&j, "reason");
 			pp_json_kv_u64(&j, "connections", u->connections);
 			pp_json_kv_u64(&j, "connections_total", u->connections_total);
+			pp_json_kv_u64(&j, "registered", u->registered);
 		} else {
 			pp_json_kv_null(&j, "addr");
 		}
@@ -322,6 +323,14 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "drop", "drop", st->drop },
 		{ "users", "users", st->users },
 		{ "activations", "activations", st->activations },
+		{ "sccp_connections", "sccp connections", st->sccp_conns },
+		{ "sccp_open", "sccp open", st->sccp_open },
+		{ "sccp_registered", "sccp registered", st->sccp_registered },
+		{ "sccp_sid_mismatch", "sccp sid mismatch", st->sccp_sid_mismatch },
+		{ "sccp_stream_errors", "sccp stream errors", st->sccp_stream_errors },
+		{ "sccp_out_of_order", "sccp out of order", st->sccp_ooo },
+		{ "sccp_rewrites", "sccp rewrites", st->sccp_rewrites },
+		{ "forward_drop", "forward drop", st->fwd_drop },
 	};
 	size_t i;
 
@@ -337,7 +346,7 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		return;
 	}
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
-		fprintf(f, "%-18s%" PRIu64 "\n", rows[i].label, rows[i].v);
+		fprintf(f, "%-20s%" PRIu64 "\n", rows[i].label, rows[i].v);
 }
 
 void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)

@@ -91,7 +91,7 @@ static void test_show_user(void)
 	       "{\"name\":\"homer\",\"id\":\"\",\"sid\":\"SEP001647051B3A\",\"ccm\":\"ccm\","
 	       "\"enabled\":true,\"active\":true,\"addr\":\"192.0.2.10\",\"active_secs\":160,"
 	       "\"duration\":\"2m 40s\",\"reason\":\"cli\",\"connections\":1,"
-	       "\"connections_total\":1}]\n",
+	       "\"connections_total\":1,\"registered\":0}]\n",
 	       "show user -j: one object per user, addr null when inactive");
 	free(text);
 }
@@ -230,6 +230,9 @@ static void test_ccms_counters(void)
 	struct pp_stats st = {
 		.accept_web = 12, .accept_activated = 3, .accept_open = 0,
 		.accept_reply = 40, .drop = 7, .users = 3, .activations = 1,
+		.sccp_conns = 5, .sccp_open = 2, .sccp_registered = 4,
+		.sccp_sid_mismatch = 1, .sccp_ooo = 6, .sccp_rewrites = 9,
+		.fwd_drop = 8,
 	};
 	char *text = NULL;
 
@@ -249,19 +252,30 @@ static void test_ccms_counters(void)
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, false, &st));
 	is_str(text,
-	       "accept web        12\n"
-	       "accept activated  3\n"
-	       "accept open       0\n"
-	       "accept reply      40\n"
-	       "drop              7\n"
-	       "users             3\n"
-	       "activations       1\n",
+	       "accept web          12\n"
+	       "accept activated    3\n"
+	       "accept open         0\n"
+	       "accept reply        40\n"
+	       "drop                7\n"
+	       "users               3\n"
+	       "activations         1\n"
+	       "sccp connections    5\n"
+	       "sccp open           2\n"
+	       "sccp registered     4\n"
+	       "sccp sid mismatch   1\n"
+	       "sccp stream errors  0\n"
+	       "sccp out of order   6\n"
+	       "sccp rewrites       9\n"
+	       "forward drop        8\n",
 	       "show counters");
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, true, &st));
 	is_str(text,
 	       "{\"accept_web\":12,\"accept_activated\":3,\"accept_open\":0,"
-	       "\"accept_reply\":40,\"drop\":7,\"users\":3,\"activations\":1}\n",
+	       "\"accept_reply\":40,\"drop\":7,\"users\":3,\"activations\":1,"
+	       "\"sccp_connections\":5,\"sccp_open\":2,\"sccp_registered\":4,"
+	       "\"sccp_sid_mismatch\":1,\"sccp_stream_errors\":0,"
+	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,\"forward_drop\":8}\n",
 	       "show counters -j");
 	free(text);
 }

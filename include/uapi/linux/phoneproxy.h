@@ -54,7 +54,7 @@
  *	    when the table or an activation changed during the dump (retry).
  *	Each reply is a PP_A_USER nest with NAME, ID, SID, CCM, ENABLED and,
  *	when the user is active, ADDR, ACTIVE_SECS, REASON (how it was
- *	activated), CONNECTIONS and CONNECTIONS_TOTAL.
+ *	activated), CONNECTIONS, CONNECTIONS_TOTAL and REGISTERED.
  *
  * PP_CMD_CCM_GET (dump)
  *	One message per CallManager: a PP_A_CCM nest.
@@ -75,8 +75,8 @@
  *	EALREADY if it is not active.
  *
  * PP_CMD_STATS_GET (do)
- *	Reply: PP_A_STATS nest with the north firewall's verdict counters and
- *	the table sizes.
+ *	Reply: PP_A_STATS nest with the north firewall's verdict counters,
+ *	the table sizes and the SCCP proxy's counters.
  *
  * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
  *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
@@ -192,6 +192,7 @@ enum pp_user_attr {
 	PP_USER_A_CONNECTIONS,		/* u32, SCCP connections open now */
 	PP_USER_A_CONNECTIONS_TOTAL,	/* u32, SCCP connections since activation */
 	PP_USER_A_PAD,
+	PP_USER_A_REGISTERED,		/* u32, of CONNECTIONS, registered now */
 	__PP_USER_A_MAX
 };
 
@@ -207,6 +208,14 @@ enum pp_stats_attr {
 	PP_STATS_A_USERS,		/* u32, users published */
 	PP_STATS_A_ACTIVATIONS,		/* u32, users active */
 	PP_STATS_A_PAD,
+	PP_STATS_A_SCCP_CONNS,		/* u64, SCCP connections proxied */
+	PP_STATS_A_SCCP_OPEN,		/* u32, SCCP connections tracked now */
+	PP_STATS_A_SCCP_REGISTERED,	/* u64, registrations (RegisterAck) */
+	PP_STATS_A_SCCP_SID_MISMATCH,	/* u64, Register of another SID: reset */
+	PP_STATS_A_SCCP_STREAM_ERRORS,	/* u64, malformed streams: reset */
+	PP_STATS_A_SCCP_OOO,		/* u64, segments dropped (order) */
+	PP_STATS_A_SCCP_REWRITES,	/* u64, address fields rewritten */
+	PP_STATS_A_FWD_DROP,		/* u64, forwarded, not proxied: dropped */
 	__PP_STATS_A_MAX
 };
 

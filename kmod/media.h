@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The phoneproxy authors. */
+#ifndef _PP_MEDIA_H
+#define _PP_MEDIA_H
+
+#include <linux/list.h>
+#include <linux/phoneproxy.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include "pernet.h"
+
+/*
+ * Media relay: per-call pinholes and the in-kernel RTP/RTCP relay.
+ *
+ * The SCCP proxy (sccp_conn.c) owns one struct pp_media_owner per SCCP
+ * connection it tracks and reports what the signalling says; media.c
+ * allocates relay ports and keeps the streams; relay.c forwards packets.
+ *
+ * A stream is keyed by (owner, passThruPartyId), never one per call. It
+ * has a north relay port N (on the north address: the phone sends its
+ * RTP there, the CallManager's StartMediaTransmission is rewritten to
+ * north:N) and a south relay port S (on the south address: the far end
+ * sends there, the phone's OpenReceiveChannelAck/StartMediaTransmissionAck/
+ * PortRes are rewritten to south:S). Each is allocated the first time it
+ * is needed, RTP on an even port and RTCP on port + 1, from the
+ * configured RTP range. Messages may come in any order
+ * (StartMediaTransmission before the phone's OpenReceiveChannelAck).
+ *
+ * Forwarding (relay.c):
+ *   phone -> north:N[+1]  from the owner's phone address (any port; the
+ *			  source port is learned: phones behind NAT routers
+ *			  do not send from the port they receive on)
+ *			  => from south:S[+1] to the far end's port[+1]
+ *   far   -> south:S[+1]  from the far end's address
+ *			  => from north:N[+1] to the phone (learned source, or
+ *			  the phone address and the port it announced)
+ * Anything else to a relay port is dropped and counted.
+ *
+ * Calls below are made from the SCCP packet path (softirq, under
+ * rcu_read_lock()) or from process context; none sleeps. They may
+ * allocate (GFP_ATOMIC) when a stream or port is created, never per
+ * media packet.
+ */
+
+/* One SCCP connection's media, embedded in the connection's state. */
+struct pp_media_owner {
+	struct net *net;
+	__be32 phone_addr;		/* the phone's observed (activated) address */
+	char user[PP_NAME_MAX];		/* the user, for show calls */
+	spinlock_t lock;		/* protects @streams */
+	struct list_head streams;	/* media.c's streams of this owner */
+};
+
+/* Before the first call below; @user may be "" (open mode, unknown). */
+void pp_media_owner_init(struct pp_media_owner *o, struct net *net,
+			 __be32 phone_addr, const char *user);
+
+/*
+ * Tear down every stream of @o (connection closed, Unregister). Idempotent;
+ * the owner may get new streams afterwards (a phone registering again on
+ * the same connection). After it returns no stream of @o forwards; the
+ * owner may be freed after an RCU grace period.
+ */
+void pp_media_owner_release(struct pp_media_owner *o);
+
+/*
+ * Has @o no stream left? After an inactivation the SCCP connection is
+ * reset but a call in progress keeps its audio until its media ends
+ * (Stop/Close never come now: the idle-media timeout ends it); the SCCP
+ * proxy keeps the owner until this is true, then releases and frees it.
+ */
+bool pp_media_owner_idle(struct pp_media_owner *o);
+
+/*
+ * The phone says where it receives (OpenReceiveChannelAck, OpenMultiMedia-
+ * ReceiveChannelAck, PortRes) or sends from (StartMediaTransmissionAck):
+ * @phone_port is the port it announced (0 when not known yet: the field
+ * straddles two TCP segments and the replacement is needed before the
+ * rest arrives; the caller calls again with the port once the message is
+ * complete, and the same ppid gets the same ports back). Creates
+ * the stream if needed and returns in @addr and @port the south relay
+ * address and RTP port to write into the message instead. -ENOSPC when
+ * the RTP range is exhausted, -ENOMEM, -ENETUNREACH when no south
+ * address is configured.
+ */
+int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
+		      __be32 *addr, __be16 *port);
+
+/*
+ * The CallManager tells the phone where to send (StartMediaTransmission,
+ * StartMultiMediaTransmission): the far end @far_addr:@far_port (0 and 0
+ * when not known yet, as above: the caller calls again with them once the
+ * message is complete, and the same ppid gets the same ports back).
+ * Returns the north relay address and RTP port to write instead. Errors as above
+ * (-ENETUNREACH: no north address).
+ */
+int pp_media_far_rx(struct pp_media_owner *o, u32 ppid, __be32 far_addr,
+		    __be16 far_port, __be32 *addr, __be16 *port);
+
+/* StopMediaTransmission: the phone stops sending on @ppid. */
+void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid);
+
+/*
+ * CloseReceiveChannel: the phone stops receiving on @ppid; @keep_port
+ * (portHandlingFlag 1) keeps the south port for the next channel.
+ */
+void pp_media_close_rx(struct pp_media_owner *o, u32 ppid, bool keep_port);
+
+/* Per-namespace state, from pernet.c (after config, before the firewall). */
+int pp_media_net_init(struct pp_net *pn);
+void pp_media_net_exit(struct pp_net *pn);
+
+#endif /* _PP_MEDIA_H */

@@ -1,0 +1,849 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+/*
+ * The SCCP proxy (see sccp_conn.h and docs/sccp.md).
+ *
+ * Hooks, per namespace:
+ * - a NAT hook at PRE_ROUTING (nf_nat_ipv4_register_fn(), priority
+ *   NF_IP_PRI_NAT_DST): the SYN of a new connection from an activated
+ *   address to north:sccp_port gets its DNAT to the user's CallManager
+ *   and its SNAT to the south address, and a struct pp_sccp_conn keyed
+ *   by the conntrack entry (which it references);
+ * - a FORWARD hook: packets of a tracked connection have their SCCP
+ *   payload followed and rewritten (same lengths: sequence numbers never
+ *   move, so the TCP checksum is patched incrementally); every other
+ *   forwarded packet is dropped while the north role is configured.
+ * A garbage collector (delayed work, every PP_SCCP_GC_SECS) frees the
+ * state of connections whose conntrack entry died.
+ */
+#include <linux/inetdevice.h>
+#include <linux/ip.h>
+#include <linux/jhash.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/phoneproxy.h>
+#include <linux/rhashtable.h>
+#include <linux/slab.h>
+#include <linux/tcp.h>
+#include <linux/u64_stats_sync.h>
+#include <net/checksum.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/netfilter/nf_nat.h>
+#include <net/route.h>
+#include <net/tcp.h>
+
+#include "activation.h"
+#include "config.h"
+#include "media.h"
+#include "proto/sccp.h"
+#include "proto/sccp_stream.h"
+#include "sccp_conn.h"
+#include "users.h"
+
+#define PP_SCCP_GC_SECS		2
+#define PP_SCCP_UNCONFIRMED_SECS	10	/* a SYN that never got through */
+
+enum pp_sccp_state {
+	PP_SCCP_OPEN,		/* following the streams */
+	PP_SCCP_CLOSING,	/* FIN or RST seen: media released */
+	PP_SCCP_DEAD,		/* reset by us: nothing passes */
+};
+
+struct pp_sccp_conn {
+	struct rhash_head node;
+	struct nf_conn *ct;		/* the key; referenced */
+	struct list_head list;		/* sn->conns, under sn->lock */
+	struct pp_net *pn;
+	unsigned long created;		/* jiffies */
+
+	spinlock_t lock;		/* everything below */
+	u8 state;			/* enum pp_sccp_state */
+	bool counted;			/* reported opened to activation.c */
+	bool registered;
+	bool orphan;			/* inactivated: media lives on */
+	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
+	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
+	__be32 phone_addr;
+	__be32 ccm_addr;
+	char sid[PP_SID_LEN + 1];
+	struct sccp_stream st[IP_CT_DIR_MAX];
+	struct pp_media_owner media;
+	struct rcu_head rcu;
+};
+
+struct pp_sccp_pcpu {
+	u64_stats_t conns, registered, sid_mismatch, stream_errors;
+	u64_stats_t ooo, rewrites, fwd_drop;
+	struct u64_stats_sync syncp;
+};
+
+struct pp_sccp_net {
+	struct pp_net *pn;
+	struct rhashtable ht;		/* struct pp_sccp_conn by ct */
+	spinlock_t lock;		/* @conns, insertions and removals */
+	struct list_head conns;
+	atomic_t open;
+	struct delayed_work gc;
+	struct pp_sccp_pcpu __percpu *stats;
+};
+
+static const struct rhashtable_params pp_sccp_params = {
+	.key_len		= sizeof(struct nf_conn *),
+	.key_offset		= offsetof(struct pp_sccp_conn, ct),
+	.head_offset		= offsetof(struct pp_sccp_conn, node),
+	.automatic_shrinking	= true,
+};
+
+enum pp_sccp_counter {
+	PP_SC_CONNS, PP_SC_REGISTERED, PP_SC_SID_MISMATCH, PP_SC_STREAM_ERRORS,
+	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
+};
+
+static void pp_sccp_count(struct pp_sccp_net *sn, enum pp_sccp_counter c,
+			  u64 n)
+{
+	struct pp_sccp_pcpu *s;
+
+	/* Hooks run with BH off; the rest disables it. */
+	local_bh_disable();
+	s = this_cpu_ptr(sn->stats);
+	u64_stats_update_begin(&s->syncp);
+	switch (c) {
+	case PP_SC_CONNS:
+		u64_stats_add(&s->conns, n);
+		break;
+	case PP_SC_REGISTERED:
+		u64_stats_add(&s->registered, n);
+		break;
+	case PP_SC_SID_MISMATCH:
+		u64_stats_add(&s->sid_mismatch, n);
+		break;
+	case PP_SC_STREAM_ERRORS:
+		u64_stats_add(&s->stream_errors, n);
+		break;
+	case PP_SC_OOO:
+		u64_stats_add(&s->ooo, n);
+		break;
+	case PP_SC_REWRITES:
+		u64_stats_add(&s->rewrites, n);
+		break;
+	case PP_SC_FWD_DROP:
+		u64_stats_add(&s->fwd_drop, n);
+		break;
+	}
+	u64_stats_update_end(&s->syncp);
+	local_bh_enable();
+}
+
+void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	unsigned int start;
+	int cpu;
+
+	memset(out, 0, sizeof(*out));
+	if (!sn)
+		return;
+	for_each_possible_cpu(cpu) {
+		const struct pp_sccp_pcpu *s = per_cpu_ptr(sn->stats, cpu);
+		struct pp_sccp_stats v;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			v.conns = u64_stats_read(&s->conns);
+			v.registered = u64_stats_read(&s->registered);
+			v.sid_mismatch = u64_stats_read(&s->sid_mismatch);
+			v.stream_errors = u64_stats_read(&s->stream_errors);
+			v.ooo = u64_stats_read(&s->ooo);
+			v.rewrites = u64_stats_read(&s->rewrites);
+			v.fwd_drop = u64_stats_read(&s->fwd_drop);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		out->conns += v.conns;
+		out->registered += v.registered;
+		out->sid_mismatch += v.sid_mismatch;
+		out->stream_errors += v.stream_errors;
+		out->ooo += v.ooo;
+		out->rewrites += v.rewrites;
+		out->fwd_drop += v.fwd_drop;
+	}
+	out->open = atomic_read(&sn->open);
+}
+
+/* ---- Resets ---------------------------------------------------------- */
+
+/*
+ * Send a RST from @saddr:@sport to @daddr:@dport with sequence @seq,
+ * untracked (the conntrack entry is being killed; the addresses are the
+ * final ones). Allocates: once per reset, never per packet.
+ */
+static void pp_sccp_send_rst(struct net *net, __be32 saddr, __be16 sport,
+			     __be32 daddr, __be16 dport, u32 seq, u32 ack)
+{
+	struct sk_buff *skb;
+	struct flowi4 fl4;
+	struct iphdr *iph;
+	struct tcphdr *th;
+	struct rtable *rt;
+
+	skb = alloc_skb(LL_MAX_HEADER + sizeof(*iph) + sizeof(*th),
+			GFP_ATOMIC);
+	if (!skb)
+		return;
+	skb_reserve(skb, LL_MAX_HEADER);
+	skb_reset_network_header(skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	iph->version = 4;
+	iph->ihl = sizeof(*iph) / 4;
+	iph->frag_off = htons(IP_DF);
+	iph->ttl = 64;
+	iph->protocol = IPPROTO_TCP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	skb_set_transport_header(skb, sizeof(*iph));
+	th = skb_put_zero(skb, sizeof(*th));
+	th->source = sport;
+	th->dest = dport;
+	th->seq = htonl(seq);
+	th->ack_seq = htonl(ack);
+	th->doff = sizeof(*th) / 4;
+	th->rst = 1;
+	th->ack = 1;
+	th->check = tcp_v4_check(sizeof(*th), saddr, daddr,
+				 csum_partial(th, sizeof(*th), 0));
+	skb->ip_summed = CHECKSUM_NONE;
+	skb->protocol = htons(ETH_P_IP);
+
+	memset(&fl4, 0, sizeof(fl4));
+	fl4.daddr = daddr;
+	fl4.saddr = saddr;
+	fl4.flowi4_proto = IPPROTO_TCP;
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt)) {
+		kfree_skb(skb);
+		return;
+	}
+	skb_dst_set(skb, &rt->dst);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	ip_local_out(net, NULL, skb);
+}
+
+/*
+ * Reset @c: a RST to the phone (from north:sccp_port) and one to the
+ * CallManager (from the south address and port of the SNAT), at the
+ * sequence numbers the streams reached, then kill the conntrack entry.
+ * Under c->lock.
+ */
+static void pp_sccp_reset(struct pp_sccp_conn *c)
+{
+	const struct nf_conntrack_tuple *o, *r;
+	struct net *net = c->pn->net;
+	u32 to_phone, to_ccm;
+
+	if (c->state == PP_SCCP_DEAD)
+		return;
+	c->state = PP_SCCP_DEAD;
+	o = &c->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	r = &c->ct->tuplehash[IP_CT_DIR_REPLY].tuple;
+	if (c->syn[IP_CT_DIR_ORIGINAL] && c->syn[IP_CT_DIR_REPLY]) {
+		to_phone = c->st[IP_CT_DIR_REPLY].next_seq;
+		to_ccm = c->st[IP_CT_DIR_ORIGINAL].next_seq;
+		pp_sccp_send_rst(net, o->dst.u3.ip, o->dst.u.tcp.port,
+				 o->src.u3.ip, o->src.u.tcp.port,
+				 to_phone, to_ccm);
+		pp_sccp_send_rst(net, r->dst.u3.ip, r->dst.u.tcp.port,
+				 r->src.u3.ip, r->src.u.tcp.port,
+				 to_ccm, to_phone);
+	}
+	nf_ct_kill(c->ct);
+}
+
+/* ---- The SCCP decisions ---------------------------------------------- */
+
+struct pp_sccp_ctx {
+	struct pp_sccp_conn *c;
+	const struct pp_config *cfg;
+	int dir;
+	unsigned int rewrites;
+};
+
+static void pp_sccp_v4(struct sccp_addr *repl, const struct sccp_ep *ep,
+		       __be32 addr, u32 port)
+{
+	sccp_addr_v4(repl, (const u8 *)&addr, port);
+	/* A v17 field keeps its type; an IPv6-only one becomes IPv4. */
+	if (ep->known && ep->val.type == SCCP_IPTYPE_BOTH)
+		repl->type = SCCP_IPTYPE_BOTH;
+}
+
+static bool pp_sccp_sid_ok(const struct pp_sccp_conn *c,
+			   const struct sccp_msg *m)
+{
+	return (m->fields & SCCP_F_NAME) && !strcasecmp(m->name, c->sid);
+}
+
+static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
+{
+	struct pp_sccp_conn *c = x->c;
+
+	pp_sccp_count(c->pn->sccp, PP_SC_SID_MISMATCH, 1);
+	net_info_ratelimited("phoneproxy: %pI4 (SID %s) registered as device \"%s\": connection reset\n",
+			     &c->phone_addr, c->sid,
+			     (m->fields & SCCP_F_NAME) ? m->name : "");
+	return SCCP_E_ABORT;
+}
+
+static bool pp_sccp_from_ccm(const struct sccp_msg *m, const struct sccp_ep *ep)
+{
+	switch (ep->role) {
+	case SCCP_ROLE_MEDIA_REMOTE:
+		return m->hdr.id != SCCP_MEDIA_TX_FAILURE;
+	case SCCP_ROLE_MEDIA_SOURCE:
+	case SCCP_ROLE_MULTICAST:
+	case SCCP_ROLE_SERVER:
+	case SCCP_ROLE_SERVER_PORT:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
+			   unsigned int i, struct sccp_addr *repl)
+{
+	struct pp_sccp_ctx *x = ctx;
+	struct pp_sccp_conn *c = x->c;
+	const struct sccp_ep *ep = &m->ep[i];
+	__be32 north = x->cfg->north_addr, south = x->cfg->south_addr;
+	u32 ppid = (m->fields & SCCP_F_PPID) ? m->ppid : 0;
+	__be16 port;
+	bool from_ccm;
+	__be32 addr;
+	int err;
+
+	/*
+	 * Who may announce what: a phone's field from the CallManager (or
+	 * the reverse) is a stream we do not understand.
+	 */
+	from_ccm = x->dir == IP_CT_DIR_REPLY;
+	if (from_ccm != pp_sccp_from_ccm(m, ep))
+		return SCCP_E_ABORT;
+
+	switch (ep->role) {
+	case SCCP_ROLE_STATION:
+		/* The device name is before the address: known now. */
+		if (m->hdr.id == SCCP_REGISTER_REQ && !pp_sccp_sid_ok(c, m))
+			return pp_sccp_refuse_sid(x, m);
+		pp_sccp_v4(repl, ep, south, 0);
+		break;
+	case SCCP_ROLE_STATION_V6:
+		/* The proxy speaks IPv4 to the CallManager: no v6 address. */
+		break;
+	case SCCP_ROLE_ALARM:
+		pp_sccp_v4(repl, ep, south, 0);
+		break;
+	case SCCP_ROLE_MEDIA_RX:
+	case SCCP_ROLE_MEDIA_TX:
+		if (!(ep->shape & (SCCP_EP_IP4 | SCCP_EP_IP16)))
+			return SCCP_RW_KEEP;	/* IpPort: a port alone */
+		err = pp_media_phone_rx(&c->media, ppid,
+					htons(ep->known ? ep->val.port : 0),
+					&addr, &port);
+		if (err)
+			return SCCP_E_ABORT;
+		pp_sccp_v4(repl, ep, addr, ntohs(port));
+		break;
+	case SCCP_ROLE_MEDIA_REMOTE:
+		if (m->hdr.id == SCCP_MEDIA_TX_FAILURE) {
+			/* Phone -> CallManager: never a north address south. */
+			pp_sccp_v4(repl, ep, south, 0);
+			break;
+		}
+		/*
+		 * A field cut by the segment: the far end is told again,
+		 * with its value, once the message is complete.
+		 */
+		memcpy(&addr, ep->val.ip, sizeof(addr));
+		err = pp_media_far_rx(&c->media, ppid, ep->known ? addr : 0,
+				      htons(ep->known ? ep->val.port : 0),
+				      &addr, &port);
+		if (err)
+			return SCCP_E_ABORT;
+		pp_sccp_v4(repl, ep, addr, ntohs(port));
+		break;
+	case SCCP_ROLE_MEDIA_SOURCE:
+		pp_sccp_v4(repl, ep, north, 0);
+		break;
+	case SCCP_ROLE_SERVER:
+		pp_sccp_v4(repl, ep, north, 0);
+		break;
+	case SCCP_ROLE_MULTICAST:
+	case SCCP_ROLE_SERVER_PORT:
+	default:
+		return SCCP_RW_KEEP;
+	}
+	x->rewrites++;
+	return SCCP_RW_REWRITE;
+}
+
+/* Registration state, for show user. Under c->lock. */
+static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on)
+{
+	if (c->registered == on)
+		return;
+	c->registered = on;
+	if (on)
+		pp_sccp_count(c->pn->sccp, PP_SC_REGISTERED, 1);
+	if (c->counted)
+		pp_activation_conn_registered(c->pn->net, c->phone_addr, on);
+}
+
+static void pp_sccp_hint(struct pp_sccp_conn *c)
+{
+	u8 v = c->proto[IP_CT_DIR_ORIGINAL];
+
+	if (c->proto[IP_CT_DIR_REPLY] && (!v || c->proto[IP_CT_DIR_REPLY] < v))
+		v = c->proto[IP_CT_DIR_REPLY];
+	sccp_stream_set_hint(&c->st[IP_CT_DIR_ORIGINAL], v);
+	sccp_stream_set_hint(&c->st[IP_CT_DIR_REPLY], v);
+}
+
+static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
+{
+	struct pp_sccp_ctx *x = ctx;
+	struct pp_sccp_conn *c = x->c;
+	u32 ppid = m->ppid;
+	__be16 port;
+	__be32 addr;
+	unsigned int i;
+
+	if (err) {
+		net_info_ratelimited("phoneproxy: %pI4: malformed SCCP %s (%s): connection reset\n",
+				     &c->phone_addr, sccp_msg_name(m->hdr.id),
+				     sccp_strerror(err));
+		return SCCP_E_ABORT;
+	}
+	switch (m->hdr.id) {
+	case SCCP_REGISTER_REQ:
+		if (!pp_sccp_sid_ok(c, m))
+			return pp_sccp_refuse_sid(x, m);
+		if (m->fields & SCCP_F_PROTO)
+			c->proto[IP_CT_DIR_ORIGINAL] = m->proto;
+		pp_sccp_hint(c);
+		break;
+	case SCCP_REGISTER_ACK:
+		if (m->fields & SCCP_F_PROTO)
+			c->proto[IP_CT_DIR_REPLY] = m->proto;
+		pp_sccp_hint(c);
+		pp_sccp_set_registered(c, true);
+		break;
+	case SCCP_REGISTER_REJECT:
+	case SCCP_UNREGISTER_ACK:
+		pp_sccp_set_registered(c, false);
+		pp_media_owner_release(&c->media);
+		break;
+	case SCCP_OPEN_RECV_CHAN_ACK:
+	case SCCP_OPEN_MM_RECV_CHAN_ACK:
+	case SCCP_PORT_RES:
+	case SCCP_START_MEDIA_TX_ACK:
+	case SCCP_START_MM_TX_ACK:
+		/* Now with the port, if the field straddled two segments. */
+		for (i = 0; i < m->n_ep; i++)
+			if ((m->ep[i].role == SCCP_ROLE_MEDIA_RX ||
+			     m->ep[i].role == SCCP_ROLE_MEDIA_TX) &&
+			    m->ep[i].known &&
+			    (m->ep[i].shape & (SCCP_EP_IP4 | SCCP_EP_IP16)))
+				pp_media_phone_rx(&c->media, ppid,
+						  htons(m->ep[i].val.port),
+						  &addr, &port);
+		break;
+	case SCCP_START_MEDIA_TX:
+	case SCCP_START_MM_TX:
+		/* Now with the far end, if the field straddled two segments. */
+		for (i = 0; i < m->n_ep; i++)
+			if (m->ep[i].role == SCCP_ROLE_MEDIA_REMOTE &&
+			    m->ep[i].known) {
+				memcpy(&addr, m->ep[i].val.ip, sizeof(addr));
+				pp_media_far_rx(&c->media, ppid, addr,
+						htons(m->ep[i].val.port),
+						&addr, &port);
+			}
+		break;
+	case SCCP_STOP_MEDIA_TX:
+	case SCCP_STOP_MM_TX:
+		if (m->fields & SCCP_F_PPID)
+			pp_media_stop_tx(&c->media, ppid);
+		break;
+	case SCCP_CLOSE_RECV_CHAN:
+	case SCCP_CLOSE_MM_RECV_CHAN:
+		if (m->fields & SCCP_F_PPID)
+			pp_media_close_rx(&c->media, ppid,
+					  (m->fields & SCCP_F_PORT_HANDLING) &&
+					  m->port_handling == 1);
+		break;
+	}
+	return 0;
+}
+
+static const struct sccp_stream_ops pp_sccp_ops = {
+	.rewrite	= pp_sccp_rewrite,
+	.pdu		= pp_sccp_pdu,
+};
+
+/* ---- The packet path ------------------------------------------------- */
+
+static struct pp_sccp_conn *pp_sccp_lookup(struct pp_sccp_net *sn,
+					   const struct nf_conn *ct)
+{
+	return rhashtable_lookup(&sn->ht, &ct, pp_sccp_params);
+}
+
+/* A TCP segment of @c in direction @dir. Under c->lock. */
+static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
+				    const struct pp_config *cfg,
+				    struct sk_buff *skb, int dir)
+{
+	struct pp_sccp_net *sn = c->pn->sccp;
+	struct pp_sccp_ctx x = { .c = c, .cfg = cfg, .dir = dir };
+	unsigned int thoff = ip_hdrlen(skb), doff, plen;
+	__wsum before, after;
+	struct tcphdr *th;
+	u8 *payload;
+	int ret;
+
+	if (c->state == PP_SCCP_DEAD)
+		return NF_DROP;
+	if (!pskb_may_pull(skb, thoff + sizeof(*th)))
+		return NF_DROP;
+	th = (struct tcphdr *)(skb->data + thoff);
+	doff = th->doff * 4;
+	if (doff < sizeof(*th) || skb->len < thoff + doff)
+		return NF_DROP;
+	plen = skb->len - thoff - doff;
+
+	if (th->syn && !plen) {
+		sccp_stream_init(&c->st[dir], ntohl(th->seq) + 1);
+		c->syn[dir] = true;
+	}
+	if (th->ack && c->syn[!dir])
+		sccp_stream_ack(&c->st[!dir], ntohl(th->ack_seq));
+	if ((th->fin || th->rst) && c->state == PP_SCCP_OPEN) {
+		c->state = PP_SCCP_CLOSING;
+		pp_sccp_set_registered(c, false);
+		pp_media_owner_release(&c->media);
+	}
+	if (!plen)
+		return NF_ACCEPT;
+	if (!c->syn[dir] || th->syn) {
+		/* Data we cannot place in the stream: never unexamined. */
+		pp_sccp_count(sn, PP_SC_OOO, 1);
+		return NF_DROP;
+	}
+
+	if (skb_ensure_writable(skb, skb->len))
+		return NF_DROP;
+	th = (struct tcphdr *)(skb->data + thoff);
+	payload = skb->data + thoff + doff;
+	before = csum_partial(payload, plen, 0);
+	ret = sccp_stream_segment(&c->st[dir], ntohl(th->seq), payload, plen,
+				  &pp_sccp_ops, &x);
+	if (x.rewrites)
+		pp_sccp_count(sn, PP_SC_REWRITES, x.rewrites);
+	if (ret == SCCP_ST_FORWARD) {
+		after = csum_partial(payload, plen, 0);
+		/*
+		 * Same length, new bytes: patch the checksum by the
+		 * difference. CHECKSUM_PARTIAL sums the payload on output
+		 * (th->check holds the pseudo-header only): nothing to do.
+		 */
+		if (after != before && skb->ip_summed != CHECKSUM_PARTIAL) {
+			th->check = csum_fold(csum_add(csum_sub(after, before),
+						       ~csum_unfold(th->check)));
+			if (skb->ip_summed == CHECKSUM_COMPLETE)
+				skb->ip_summed = CHECKSUM_NONE;
+		}
+		return NF_ACCEPT;
+	}
+	if (ret > 0) {
+		pp_sccp_count(sn, PP_SC_OOO, 1);
+		return NF_DROP;
+	}
+	if (ret != SCCP_E_ABORT)
+		net_info_ratelimited("phoneproxy: %pI4: SCCP stream %s: %s: connection reset\n",
+				     &c->phone_addr,
+				     dir == IP_CT_DIR_ORIGINAL ? "from the phone" :
+				     "from the CallManager",
+				     sccp_strerror(ret));
+	pp_sccp_count(sn, PP_SC_STREAM_ERRORS, 1);
+	pp_sccp_set_registered(c, false);
+	pp_sccp_reset(c);
+	pp_media_owner_release(&c->media);
+	return NF_DROP;
+}
+
+static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
+				    const struct nf_hook_state *state)
+{
+	struct pp_net *pn = pp_net(state->net);
+	struct pp_sccp_net *sn = pn->sccp;
+	const struct pp_config *cfg;
+	enum ip_conntrack_info ctinfo;
+	struct pp_sccp_conn *c;
+	struct nf_conn *ct;
+	unsigned int v;
+
+	cfg = pp_config_rcu(pn);
+	if (!cfg->north_addr)
+		return NF_ACCEPT;	/* not configured: not our business */
+	ct = nf_ct_get(skb, &ctinfo);
+	c = ct ? pp_sccp_lookup(sn, ct) : NULL;
+	if (!c) {
+		pp_sccp_count(sn, PP_SC_FWD_DROP, 1);
+		return NF_DROP;
+	}
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+		return ctinfo == IP_CT_RELATED ? NF_ACCEPT : NF_DROP;
+	spin_lock(&c->lock);
+	v = pp_sccp_segment(c, cfg, skb, CTINFO2DIR(ctinfo));
+	spin_unlock(&c->lock);
+	return v;
+}
+
+static void pp_sccp_free_rcu(struct rcu_head *head)
+{
+	kfree(container_of(head, struct pp_sccp_conn, rcu));
+}
+
+/* Unhash and free @c. Under sn->lock. */
+static void pp_sccp_unlink(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
+{
+	rhashtable_remove_fast(&sn->ht, &c->node, pp_sccp_params);
+	list_del(&c->list);
+	atomic_dec(&sn->open);
+	spin_lock(&c->lock);
+	pp_media_owner_release(&c->media);
+	pp_sccp_set_registered(c, false);
+	if (c->counted)
+		pp_activation_conn_closed(c->pn->net, c->phone_addr);
+	c->counted = false;
+	spin_unlock(&c->lock);
+	nf_ct_put(c->ct);
+	call_rcu(&c->rcu, pp_sccp_free_rcu);
+}
+
+/*
+ * The NAT hook: called by nf_nat for the first packet of a connection
+ * (unconfirmed conntrack entry without DST NAT yet).
+ */
+static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	struct pp_net *pn = pp_net(state->net);
+	struct pp_sccp_net *sn = pn->sccp;
+	const struct nf_conntrack_tuple *t;
+	struct nf_nat_range2 range = {};
+	const struct pp_config *cfg;
+	enum ip_conntrack_info ctinfo;
+	struct pp_activation *act;
+	const struct tcphdr *th;
+	struct pp_sccp_conn *c;
+	struct tcphdr _th;
+	struct pp_user *u;
+	struct nf_conn *ct;
+	int err;
+
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct || ctinfo != IP_CT_NEW)
+		return NF_ACCEPT;
+	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	cfg = pp_config_rcu(pn);
+	if (t->dst.protonum != IPPROTO_TCP || !cfg->north_addr ||
+	    t->dst.u3.ip != cfg->north_addr ||
+	    ntohs(t->dst.u.tcp.port) != cfg->sccp_port)
+		return NF_ACCEPT;
+	if (!cfg->south_addr)
+		return NF_ACCEPT;	/* no south role: nothing to proxy to */
+	act = pp_activation_lookup_rcu(pn, t->src.u3.ip);
+	if (!act)
+		return NF_DROP;		/* open mode: activate over TFTP first */
+	u = rcu_dereference(act->user);
+	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
+	if (!u || !th || !th->syn || th->ack)
+		return NF_DROP;		/* never a connection picked up midway */
+
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c)
+		return NF_DROP;
+	c->ct = ct;
+	c->pn = pn;
+	c->created = jiffies;
+	c->phone_addr = t->src.u3.ip;
+	c->ccm_addr = u->ccm->addr;
+	strscpy(c->sid, u->sid, sizeof(c->sid));
+	spin_lock_init(&c->lock);
+	pp_media_owner_init(&c->media, pn->net, c->phone_addr, u->name);
+
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_addr.ip = c->ccm_addr;
+	range.max_addr.ip = c->ccm_addr;
+	range.min_proto.tcp.port = t->dst.u.tcp.port;
+	range.max_proto.tcp.port = t->dst.u.tcp.port;
+	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST) != NF_ACCEPT)
+		goto err_free;
+	memset(&range, 0, sizeof(range));
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr.ip = cfg->south_addr;
+	range.max_addr.ip = cfg->south_addr;
+	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC) != NF_ACCEPT)
+		goto err_free;
+
+	nf_conntrack_get(&ct->ct_general);
+	spin_lock(&sn->lock);
+	err = rhashtable_lookup_insert_fast(&sn->ht, &c->node,
+					    pp_sccp_params);
+	if (err) {
+		spin_unlock(&sn->lock);
+		nf_ct_put(ct);
+		goto err_free;
+	}
+	list_add_tail(&c->list, &sn->conns);
+	atomic_inc(&sn->open);
+	c->counted = true;
+	spin_unlock(&sn->lock);
+	pp_activation_conn_opened(pn->net, c->phone_addr);
+	pp_sccp_count(sn, PP_SC_CONNS, 1);
+	return NF_ACCEPT;
+
+err_free:
+	kfree(c);
+	return NF_DROP;
+}
+
+static const struct nf_hook_ops pp_sccp_nat_ops = {
+	.hook		= pp_sccp_nat,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_PRE_ROUTING,
+	.priority	= NF_IP_PRI_NAT_DST,
+};
+
+static const struct nf_hook_ops pp_sccp_fwd_ops = {
+	.hook		= pp_sccp_forward,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_FORWARD,
+	.priority	= NF_IP_PRI_FILTER,
+};
+
+/* ---- Lifetime -------------------------------------------------------- */
+
+static bool pp_sccp_gone(struct pp_sccp_conn *c)
+{
+	if (!nf_ct_is_confirmed(c->ct))
+		return time_after(jiffies, c->created +
+				  PP_SCCP_UNCONFIRMED_SECS * HZ);
+	if (!nf_ct_is_dying(c->ct) && !nf_ct_is_expired(c->ct))
+		return false;
+	/* After an inactivation the call's audio lives on. */
+	return !c->orphan || pp_media_owner_idle(&c->media);
+}
+
+static void pp_sccp_gc(struct work_struct *work)
+{
+	struct pp_sccp_net *sn = container_of(to_delayed_work(work),
+					      struct pp_sccp_net, gc);
+	struct pp_sccp_conn *c, *tmp;
+
+	spin_lock_bh(&sn->lock);
+	list_for_each_entry_safe(c, tmp, &sn->conns, list)
+		if (pp_sccp_gone(c))
+			pp_sccp_unlink(sn, c);
+	spin_unlock_bh(&sn->lock);
+	queue_delayed_work(system_power_efficient_wq, &sn->gc,
+			   PP_SCCP_GC_SECS * HZ);
+}
+
+void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	struct pp_sccp_conn *c;
+
+	if (!sn)
+		return;
+	spin_lock_bh(&sn->lock);
+	list_for_each_entry(c, &sn->conns, list) {
+		if (c->phone_addr != addr)
+			continue;
+		spin_lock(&c->lock);
+		if (c->state != PP_SCCP_DEAD) {
+			c->orphan = true;
+			pp_sccp_reset(c);
+		}
+		pp_sccp_set_registered(c, false);
+		if (c->counted)
+			pp_activation_conn_closed(pn->net, c->phone_addr);
+		c->counted = false;
+		spin_unlock(&c->lock);
+	}
+	spin_unlock_bh(&sn->lock);
+}
+
+int pp_sccp_net_init(struct pp_net *pn)
+{
+	struct pp_sccp_net *sn;
+	int err;
+
+	sn = kzalloc(sizeof(*sn), GFP_KERNEL);
+	if (!sn)
+		return -ENOMEM;
+	sn->pn = pn;
+	spin_lock_init(&sn->lock);
+	INIT_LIST_HEAD(&sn->conns);
+	INIT_DELAYED_WORK(&sn->gc, pp_sccp_gc);
+	sn->stats = netdev_alloc_pcpu_stats(struct pp_sccp_pcpu);
+	if (!sn->stats) {
+		err = -ENOMEM;
+		goto err_stats;
+	}
+	err = rhashtable_init(&sn->ht, &pp_sccp_params);
+	if (err)
+		goto err_ht;
+	pn->sccp = sn;
+	err = nf_nat_ipv4_register_fn(pn->net, &pp_sccp_nat_ops);
+	if (err)
+		goto err_nat;
+	err = nf_register_net_hook(pn->net, &pp_sccp_fwd_ops);
+	if (err)
+		goto err_fwd;
+	queue_delayed_work(system_power_efficient_wq, &sn->gc,
+			   PP_SCCP_GC_SECS * HZ);
+	return 0;
+
+err_fwd:
+	nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
+err_nat:
+	pn->sccp = NULL;
+	rhashtable_destroy(&sn->ht);
+err_ht:
+	free_percpu(sn->stats);
+err_stats:
+	kfree(sn);
+	return err;
+}
+
+void pp_sccp_net_exit(struct pp_net *pn)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	struct pp_sccp_conn *c, *tmp;
+
+	nf_unregister_net_hook(pn->net, &pp_sccp_fwd_ops);
+	nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
+	cancel_delayed_work_sync(&sn->gc);
+	spin_lock_bh(&sn->lock);
+	list_for_each_entry_safe(c, tmp, &sn->conns, list)
+		pp_sccp_unlink(sn, c);
+	spin_unlock_bh(&sn->lock);
+	rcu_barrier();
+	rhashtable_destroy(&sn->ht);
+	free_percpu(sn->stats);
+	pn->sccp = NULL;
+	kfree(sn);
+}

@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The phoneproxy authors. */
+#ifndef _PP_SCCP_CONN_H
+#define _PP_SCCP_CONN_H
+
+#include <linux/types.h>
+
+#include "pernet.h"
+
+/*
+ * The SCCP proxy: connection tracking and NAT of phone connections to
+ * the user's CallManager, and the rewriting of their SCCP messages.
+ *
+ * A TCP connection from an activated address to the north address and
+ * the SCCP port is DNATed to the user's CallManager (same port) and
+ * SNATed to the south address, by the module itself (a NAT hook, no user
+ * rule). Its SCCP byte stream is followed in both directions
+ * (proto/sccp_stream.c): addresses the phone announces become the south
+ * address (media relay ports from media.c), addresses the CallManager
+ * announces become the north address. Nothing else is forwarded between
+ * the two sides while a north address is configured.
+ */
+
+int pp_sccp_net_init(struct pp_net *pn);
+void pp_sccp_net_exit(struct pp_net *pn);
+
+/*
+ * The activation at @addr ended: reset every SCCP connection from it
+ * (an RST to both ends). Media of a call in progress lives on until it
+ * ends. Process context, under pn->lock.
+ */
+void pp_sccp_addr_down(struct pp_net *pn, __be32 addr);
+
+/* Counters for PP_CMD_STATS_GET. */
+struct pp_sccp_stats {
+	u64 conns;		/* connections NATed to a CallManager */
+	u64 registered;		/* RegisterAck seen */
+	u64 sid_mismatch;	/* Register with another device's name: reset */
+	u64 stream_errors;	/* malformed or inconsistent stream: reset */
+	u64 ooo;		/* segments dropped: out of order or stale */
+	u64 rewrites;		/* address fields rewritten */
+	u64 fwd_drop;		/* forwarded packets not of a proxied connection */
+	u32 open;		/* connections tracked now */
+};
+
+void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *s);
+
+#endif /* _PP_SCCP_CONN_H */
