@@ -163,7 +163,8 @@ static void pp_act_destroy(struct pp_net *pn, struct pp_activation *act,
 		RCU_INIT_POINTER(u->act, NULL);
 	WRITE_ONCE(pn->n_active, pn->n_active - 1);
 
-	/* PP_SCCP_ADDR_DOWN */
+	/* Its SCCP connections go with it (their calls' audio lives on). */
+	pp_sccp_addr_down(pn, act->addr);
 	pp_act_log(pn, "inactivated", u, act->addr, reason);
 	pp_nl_notify(pn, PP_EVENT_INACTIVATED, reason, u, act->addr);
 	kfree_rcu(act, rcu);

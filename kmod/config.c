@@ -23,6 +23,7 @@ int pp_config_init(struct pp_net *pn)
 	cfg->rtp_port_max = PP_DEFAULT_RTP_PORT_MAX;
 	cfg->idle_timeout = PP_DEFAULT_IDLE_TIMEOUT;
 	cfg->auth_timeout = PP_DEFAULT_AUTH_TIMEOUT;
+	cfg->media_timeout = PP_DEFAULT_MEDIA_TIMEOUT;
 	cfg->act_mode = PP_ACT_MODE_REQUIRED;
 	cfg->http = true;
 
@@ -63,6 +64,8 @@ static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
 		cfg->idle_timeout = nla_get_u32(tb[PP_A_CFG_IDLE_TIMEOUT]);
 	if (tb[PP_A_CFG_AUTH_TIMEOUT])
 		cfg->auth_timeout = nla_get_u32(tb[PP_A_CFG_AUTH_TIMEOUT]);
+	if (tb[PP_A_CFG_MEDIA_TIMEOUT])
+		cfg->media_timeout = nla_get_u32(tb[PP_A_CFG_MEDIA_TIMEOUT]);
 	if (tb[PP_A_CFG_RTP_PORT_MIN])
 		cfg->rtp_port_min = nla_get_u16(tb[PP_A_CFG_RTP_PORT_MIN]);
 	if (tb[PP_A_CFG_RTP_PORT_MAX])

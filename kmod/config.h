@@ -27,6 +27,7 @@ struct pp_config {
 	u16 rtp_port_max;
 	u32 idle_timeout;		/* seconds, 0 = off */
 	u32 auth_timeout;		/* seconds, 0 = off */
+	u32 media_timeout;		/* seconds without media, 0 = off */
 	u8 act_mode;			/* enum pp_act_mode */
 	bool ssccp;
 	bool httpproxy;

@@ -33,8 +33,9 @@
  *			  do not send from the port they receive on)
  *			  => from south:S[+1] to the far end's port[+1]
  *   far   -> south:S[+1]  from the far end's address
- *			  => from north:N[+1] to the phone (learned source, or
- *			  the phone address and the port it announced)
+ *			  => from north:N[+1] to the phone address and the port
+ *			  it announced[+1] (its source port until that is
+ *			  known)
  * Anything else to a relay port is dropped and counted.
  *
  * Calls below are made from the SCCP packet path (softirq, under
@@ -43,12 +44,18 @@
  * media packet.
  */
 
-/* One SCCP connection's media, embedded in the connection's state. */
+struct pp_media_net;
+
+/*
+ * One SCCP connection's media, embedded in the connection's state. Its
+ * streams are under the namespace's media lock (one lock: the idle sweep
+ * and the dump walk every stream, hairpinned calls join two owners).
+ */
 struct pp_media_owner {
 	struct net *net;
+	struct pp_media_net *mn;	/* the namespace's media state */
 	__be32 phone_addr;		/* the phone's observed (activated) address */
 	char user[PP_NAME_MAX];		/* the user, for show calls */
-	spinlock_t lock;		/* protects @streams */
 	struct list_head streams;	/* media.c's streams of this owner */
 };
 
@@ -88,6 +95,17 @@ int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
 		      __be32 *addr, __be16 *port);
 
 /*
+ * The phone says where it sends from (StartMediaTransmissionAck,
+ * StartMultiMediaTransmissionAck): as pp_media_phone_rx(), but @phone_port
+ * is its send port, which is neither where it receives nor needed (its
+ * packets are admitted from any port): the stream's receive side is left
+ * alone. Returns the south relay address and RTP port to write instead
+ * (what the far end sees the phone's media come from).
+ */
+int pp_media_phone_tx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
+		      __be32 *addr, __be16 *port);
+
+/*
  * The CallManager tells the phone where to send (StartMediaTransmission,
  * StartMultiMediaTransmission): the far end @far_addr:@far_port (0 and 0
  * when not known yet, as above: the caller calls again with them once the
@@ -110,5 +128,32 @@ void pp_media_close_rx(struct pp_media_owner *o, u32 ppid, bool keep_port);
 /* Per-namespace state, from pernet.c (after config, before the firewall). */
 int pp_media_net_init(struct pp_net *pn);
 void pp_media_net_exit(struct pp_net *pn);
+
+/* Counters for PP_CMD_STATS_GET (live streams and those gone). */
+struct pp_media_stats {
+	u32 streams;		/* streams now */
+	u64 streams_total;	/* streams created */
+	u64 pkts;		/* packets relayed, both ways */
+	u64 bytes;
+	u64 drops;		/* packets to a relay port not relayed */
+	u64 no_port;		/* streams refused: RTP range exhausted */
+	u64 timeouts;		/* streams ended by the idle-media timeout */
+};
+
+void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st);
+
+struct netlink_callback;
+struct sk_buff;
+
+/*
+ * PP_CMD_CALL_GET dump: one message per stream, from cb->args[0] on.
+ * @start begins a message (genlmsg_put() and the consistency check,
+ * after cb->seq is set) or returns NULL when @skb is full. Returns
+ * skb->len.
+ */
+int pp_media_dump(struct pp_net *pn, struct sk_buff *skb,
+		  struct netlink_callback *cb,
+		  void *(*start)(struct sk_buff *skb,
+				 struct netlink_callback *cb));
 
 #endif /* _PP_MEDIA_H */

@@ -9,7 +9,9 @@
 #include "activation.h"
 #include "config.h"
 #include "firewall.h"
+#include "media.h"
 #include "netlink.h"
+#include "sccp_conn.h"
 #include "users.h"
 
 enum pp_nl_mcgrp {
@@ -70,6 +72,7 @@ static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_ACT_MODE]		= PP_POLICY_ACT_MODE,
 	[PP_A_CFG_IDLE_TIMEOUT]		= PP_POLICY_TIMEOUT,
 	[PP_A_CFG_AUTH_TIMEOUT]		= PP_POLICY_TIMEOUT,
+	[PP_A_CFG_MEDIA_TIMEOUT]	= PP_POLICY_TIMEOUT,
 	[PP_A_CFG_RTP_PORT_MIN]		= PP_POLICY_PORT,
 	[PP_A_CFG_RTP_PORT_MAX]		= PP_POLICY_PORT,
 };
@@ -118,6 +121,7 @@ static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
 	    nla_put_u8(skb, PP_A_CFG_ACT_MODE, cfg->act_mode) ||
 	    nla_put_u32(skb, PP_A_CFG_IDLE_TIMEOUT, cfg->idle_timeout) ||
 	    nla_put_u32(skb, PP_A_CFG_AUTH_TIMEOUT, cfg->auth_timeout) ||
+	    nla_put_u32(skb, PP_A_CFG_MEDIA_TIMEOUT, cfg->media_timeout) ||
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MIN, cfg->rtp_port_min) ||
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max))
 		return -EMSGSIZE;
@@ -179,6 +183,52 @@ static int pp_nl_put_ccm(struct sk_buff *skb, const struct pp_ccm *ccm)
 	return 0;
 }
 
+static int pp_nl_put_media_stats(struct sk_buff *skb, struct pp_net *pn)
+{
+	struct pp_media_stats ms;
+
+	pp_media_stats(pn, &ms);
+	if (nla_put_u32(skb, PP_STATS_A_MEDIA_STREAMS, ms.streams) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_STREAMS_TOTAL,
+			      ms.streams_total, PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_PKTS, ms.pkts,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_BYTES, ms.bytes,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_DROPS, ms.drops,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_NO_PORT, ms.no_port,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_TIMEOUTS, ms.timeouts,
+			      PP_STATS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
+static int pp_nl_put_sccp_stats(struct sk_buff *skb, struct pp_net *pn)
+{
+	struct pp_sccp_stats sc;
+
+	pp_sccp_stats(pn, &sc);
+	if (nla_put_u64_64bit(skb, PP_STATS_A_SCCP_CONNS, sc.conns,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u32(skb, PP_STATS_A_SCCP_OPEN, sc.open) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_REGISTERED, sc.registered,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_SID_MISMATCH,
+			      sc.sid_mismatch, PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_STREAM_ERRORS,
+			      sc.stream_errors, PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_OOO, sc.ooo,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_REWRITES, sc.rewrites,
+			      PP_STATS_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_FWD_DROP, sc.fwd_drop,
+			      PP_STATS_A_PAD))
+		return -EMSGSIZE;
+	return 0;
+}
+
 static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
 {
 	struct pp_fw_totals tot;
@@ -205,7 +255,9 @@ static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
 			      PP_STATS_A_PAD) ||
 	    nla_put_u32(skb, PP_STATS_A_USERS, users) ||
 	    nla_put_u32(skb, PP_STATS_A_ACTIVATIONS,
-			pp_activation_count(pn))) {
+			pp_activation_count(pn)) ||
+	    pp_nl_put_media_stats(skb, pn) ||
+	    pp_nl_put_sccp_stats(skb, pn)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -583,6 +635,18 @@ static int pp_nl_inactivate(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static void *pp_nl_call_start(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	return pp_nl_dump_put(skb, cb, PP_CMD_CALL_GET);
+}
+
+static int pp_nl_call_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return pp_media_dump(pp_net(sock_net(skb->sk)), skb, cb,
+			     pp_nl_call_start);
+}
+
 static int pp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
@@ -660,6 +724,12 @@ static const struct genl_ops pp_nl_ops[] = {
 	{
 		.cmd	= PP_CMD_STATS_GET,
 		.doit	= pp_nl_stats_get,
+		.policy	= pp_none_policy,
+		.maxattr = PP_A_MAX,
+	},
+	{
+		.cmd	= PP_CMD_CALL_GET,
+		.dumpit	= pp_nl_call_get_dumpit,
 		.policy	= pp_none_policy,
 		.maxattr = PP_A_MAX,
 	},

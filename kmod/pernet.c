@@ -5,7 +5,9 @@
 #include "activation.h"
 #include "config.h"
 #include "firewall.h"
+#include "media.h"
 #include "pernet.h"
+#include "sccp_conn.h"
 #include "users.h"
 
 unsigned int pp_net_id __read_mostly;
@@ -28,6 +30,12 @@ static int __net_init pp_net_init(struct net *net)
 	err = pp_activation_init(pn);
 	if (err)
 		goto err_activation;
+	err = pp_media_net_init(pn);
+	if (err)
+		goto err_media;
+	err = pp_sccp_net_init(pn);
+	if (err)
+		goto err_sccp;
 	/* Last: it exposes the state above to the packet path. */
 	err = pp_fw_init(pn);
 	if (err)
@@ -35,6 +43,10 @@ static int __net_init pp_net_init(struct net *net)
 	return 0;
 
 err_fw:
+	pp_sccp_net_exit(pn);
+err_sccp:
+	pp_media_net_exit(pn);
+err_media:
 	pp_activation_exit(pn);
 err_activation:
 	pp_users_exit(pn);
@@ -50,6 +62,8 @@ static void __net_exit pp_net_exit(struct net *net)
 	struct pp_net *pn = pp_net(net);
 
 	pp_fw_exit(pn);
+	pp_sccp_net_exit(pn);
+	pp_media_net_exit(pn);
 	pp_activation_exit(pn);
 	pp_users_exit(pn);
 	pp_config_exit(pn);

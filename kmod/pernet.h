@@ -14,6 +14,7 @@ struct pp_config;
 struct pp_users;
 struct pp_fw_stats;
 struct pp_sccp_net;
+struct pp_media_net;
 
 /*
  * struct pp_net - the phoneproxy state of one network namespace
@@ -48,6 +49,9 @@ struct pp_net {
 
 	/* sccp_conn.c */
 	struct pp_sccp_net *sccp;
+
+	/* media.c, relay.c */
+	struct pp_media_net *media;
 };
 
 extern unsigned int pp_net_id;

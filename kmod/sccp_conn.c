@@ -346,9 +346,10 @@ static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
 	case SCCP_ROLE_MEDIA_TX:
 		if (!(ep->shape & (SCCP_EP_IP4 | SCCP_EP_IP16)))
 			return SCCP_RW_KEEP;	/* IpPort: a port alone */
-		err = pp_media_phone_rx(&c->media, ppid,
-					htons(ep->known ? ep->val.port : 0),
-					&addr, &port);
+		err = (ep->role == SCCP_ROLE_MEDIA_TX ? pp_media_phone_tx :
+		       pp_media_phone_rx)(&c->media, ppid,
+					  htons(ep->known ? ep->val.port : 0),
+					  &addr, &port);
 		if (err)
 			return SCCP_E_ABORT;
 		pp_sccp_v4(repl, ep, addr, ntohs(port));
@@ -453,9 +454,11 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 			     m->ep[i].role == SCCP_ROLE_MEDIA_TX) &&
 			    m->ep[i].known &&
 			    (m->ep[i].shape & (SCCP_EP_IP4 | SCCP_EP_IP16)))
-				pp_media_phone_rx(&c->media, ppid,
-						  htons(m->ep[i].val.port),
-						  &addr, &port);
+				(m->ep[i].role == SCCP_ROLE_MEDIA_TX ?
+				 pp_media_phone_tx : pp_media_phone_rx)
+					(&c->media, ppid,
+					 htons(m->ep[i].val.port),
+					 &addr, &port);
 		break;
 	case SCCP_START_MEDIA_TX:
 	case SCCP_START_MM_TX:

@@ -245,7 +245,10 @@ void pp_kunit_set_config(struct kunit *test, struct pp_net *pn,
 
 kunit_test_suites(&pp_activation_rules_suite, &pp_activation_timers_suite,
 		  &pp_users_table_suite, &pp_config_validation_suite,
-		  &pp_firewall_verdict_suite);
+		  &pp_firewall_verdict_suite, &pp_sccp_parser_suite,
+		  &pp_sccp_stream_suite, &pp_media_ports_suite,
+		  &pp_media_fwd_suite, &pp_media_streams_suite,
+		  &pp_media_relay_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The phoneproxy authors");

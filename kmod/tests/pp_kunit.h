@@ -103,5 +103,11 @@ extern struct kunit_suite pp_activation_timers_suite;
 extern struct kunit_suite pp_users_table_suite;
 extern struct kunit_suite pp_config_validation_suite;
 extern struct kunit_suite pp_firewall_verdict_suite;
+extern struct kunit_suite pp_sccp_parser_suite;
+extern struct kunit_suite pp_sccp_stream_suite;
+extern struct kunit_suite pp_media_ports_suite;
+extern struct kunit_suite pp_media_fwd_suite;
+extern struct kunit_suite pp_media_streams_suite;
+extern struct kunit_suite pp_media_relay_suite;
 
 #endif /* _PP_KUNIT_H */

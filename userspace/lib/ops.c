@@ -34,6 +34,8 @@ static struct nla_policy top_policy[PP_A_MAX + 1] = {
 	[PP_A_STATS]			= { .type = NLA_NESTED },
 	[PP_A_EVENT]			= { .type = NLA_U8 },
 	[PP_A_REASON]			= { .type = NLA_U8 },
+	[PP_A_CFG_MEDIA_TIMEOUT]	= { .type = NLA_U32 },
+	[PP_A_CALL]			= { .type = NLA_NESTED },
 };
 
 static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
@@ -72,6 +74,37 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_SCCP_OOO]		= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_REWRITES]	= { .type = NLA_U64 },
 	[PP_STATS_A_FWD_DROP]		= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_STREAMS]	= { .type = NLA_U32 },
+	[PP_STATS_A_MEDIA_STREAMS_TOTAL] = { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_PKTS]		= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_BYTES]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_DROPS]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_NO_PORT]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_TIMEOUTS]	= { .type = NLA_U64 },
+};
+
+static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
+	[PP_CALL_A_USER]		= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
+	[PP_CALL_A_PPID]		= { .type = NLA_U32 },
+	[PP_CALL_A_PHONE_ADDR]		= { .type = NLA_U32 },
+	[PP_CALL_A_PHONE_PORT]		= { .type = NLA_U16 },
+	[PP_CALL_A_PHONE_SRC_PORT]	= { .type = NLA_U16 },
+	[PP_CALL_A_NORTH_ADDR]		= { .type = NLA_U32 },
+	[PP_CALL_A_NORTH_PORT]		= { .type = NLA_U16 },
+	[PP_CALL_A_SOUTH_ADDR]		= { .type = NLA_U32 },
+	[PP_CALL_A_SOUTH_PORT]		= { .type = NLA_U16 },
+	[PP_CALL_A_FAR_ADDR]		= { .type = NLA_U32 },
+	[PP_CALL_A_FAR_PORT]		= { .type = NLA_U16 },
+	[PP_CALL_A_RX]			= { .type = NLA_U8 },
+	[PP_CALL_A_TX]			= { .type = NLA_U8 },
+	[PP_CALL_A_SECS]		= { .type = NLA_U32 },
+	[PP_CALL_A_IDLE_SECS]		= { .type = NLA_U32 },
+	[PP_CALL_A_PHONE_PKTS]		= { .type = NLA_U64 },
+	[PP_CALL_A_PHONE_BYTES]		= { .type = NLA_U64 },
+	[PP_CALL_A_PHONE_DROPS]		= { .type = NLA_U64 },
+	[PP_CALL_A_FAR_PKTS]		= { .type = NLA_U64 },
+	[PP_CALL_A_FAR_BYTES]		= { .type = NLA_U64 },
+	[PP_CALL_A_FAR_DROPS]		= { .type = NLA_U64 },
 };
 
 static const char *const reason_names[PP_REASON_MAX + 1] = {
@@ -148,6 +181,8 @@ static int config_reply(struct nl_msg *msg, void *arg)
 	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
 		if (tb[a])
 			cfg->present |= PP_CFG_BIT(a);
+	if (tb[PP_A_CFG_MEDIA_TIMEOUT])
+		cfg->present |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT);
 #define U8(attr, field)  if (tb[attr]) cfg->field = nla_get_u8(tb[attr])
 #define U16(attr, field) if (tb[attr]) cfg->field = nla_get_u16(tb[attr])
 #define U32(attr, field) if (tb[attr]) cfg->field = nla_get_u32(tb[attr])
@@ -165,6 +200,7 @@ static int config_reply(struct nl_msg *msg, void *arg)
 	U32(PP_A_CFG_AUTH_TIMEOUT, auth_timeout);
 	U16(PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
 	U16(PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
+	U32(PP_A_CFG_MEDIA_TIMEOUT, media_timeout);
 #undef U8
 #undef U16
 #undef U32
@@ -204,6 +240,7 @@ int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
 	PUT(u32, PP_A_CFG_AUTH_TIMEOUT, auth_timeout);
 	PUT(u16, PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
 	PUT(u16, PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
+	PUT(u32, PP_A_CFG_MEDIA_TIMEOUT, media_timeout);
 #undef PUT
 	if (err) {
 		nlmsg_free(msg);
@@ -504,6 +541,13 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_SCCP_OOO, sccp_ooo);
 	U64(PP_STATS_A_SCCP_REWRITES, sccp_rewrites);
 	U64(PP_STATS_A_FWD_DROP, fwd_drop);
+	U32(PP_STATS_A_MEDIA_STREAMS, media_streams);
+	U64(PP_STATS_A_MEDIA_STREAMS_TOTAL, media_streams_total);
+	U64(PP_STATS_A_MEDIA_PKTS, media_pkts);
+	U64(PP_STATS_A_MEDIA_BYTES, media_bytes);
+	U64(PP_STATS_A_MEDIA_DROPS, media_drops);
+	U64(PP_STATS_A_MEDIA_NO_PORT, media_no_port);
+	U64(PP_STATS_A_MEDIA_TIMEOUTS, media_timeouts);
 #undef U64
 #undef U32
 	return 0;
@@ -517,6 +561,77 @@ int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats)
 		return -ENOMEM;
 	memset(stats, 0, sizeof(*stats));
 	return pp_nl_request(nl, msg, stats_reply, stats);
+}
+
+/* ---- media streams ---- */
+
+int pp_call_state_parse(struct nlattr *nest, struct pp_call_state *call)
+{
+	struct nlattr *cb[PP_CALL_A_MAX + 1];
+
+	memset(call, 0, sizeof(*call));
+	if (nla_parse_nested(cb, PP_CALL_A_MAX, nest, call_policy) < 0 ||
+	    !cb[PP_CALL_A_PPID])
+		return -EINVAL;
+	copy_str(call->user, sizeof(call->user), cb[PP_CALL_A_USER]);
+#define U8(attr, field)  if (cb[attr]) call->field = nla_get_u8(cb[attr])
+#define U16(attr, field) if (cb[attr]) call->field = nla_get_u16(cb[attr])
+#define U32(attr, field) if (cb[attr]) call->field = nla_get_u32(cb[attr])
+#define U64(attr, field) if (cb[attr]) call->field = nla_get_u64(cb[attr])
+	U32(PP_CALL_A_PPID, ppid);
+	U32(PP_CALL_A_PHONE_ADDR, phone_addr);
+	U16(PP_CALL_A_PHONE_PORT, phone_port);
+	U16(PP_CALL_A_PHONE_SRC_PORT, phone_src_port);
+	U32(PP_CALL_A_NORTH_ADDR, north_addr);
+	U16(PP_CALL_A_NORTH_PORT, north_port);
+	U32(PP_CALL_A_SOUTH_ADDR, south_addr);
+	U16(PP_CALL_A_SOUTH_PORT, south_port);
+	U32(PP_CALL_A_FAR_ADDR, far_addr);
+	U16(PP_CALL_A_FAR_PORT, far_port);
+	U8(PP_CALL_A_RX, rx);
+	U8(PP_CALL_A_TX, tx);
+	U32(PP_CALL_A_SECS, secs);
+	U32(PP_CALL_A_IDLE_SECS, idle_secs);
+	U64(PP_CALL_A_PHONE_PKTS, phone_pkts);
+	U64(PP_CALL_A_PHONE_BYTES, phone_bytes);
+	U64(PP_CALL_A_PHONE_DROPS, phone_drops);
+	U64(PP_CALL_A_FAR_PKTS, far_pkts);
+	U64(PP_CALL_A_FAR_BYTES, far_bytes);
+	U64(PP_CALL_A_FAR_DROPS, far_drops);
+#undef U8
+#undef U16
+#undef U32
+#undef U64
+	return 0;
+}
+
+static int call_reply(struct nl_msg *msg, void *arg)
+{
+	struct nlattr *tb[PP_A_MAX + 1];
+	struct pp_call_state *call;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    !tb[PP_A_CALL])
+		return -EINVAL;
+	call = list_add(arg);
+	if (!call)
+		return -ENOMEM;
+	return pp_call_state_parse(tb[PP_A_CALL], call);
+}
+
+int pp_call_list(struct pp_nl *nl, struct pp_call_state **calls, size_t *n)
+{
+	struct list l = { .size = sizeof(**calls) };
+	int rc;
+
+	rc = pp_nl_dump(nl, PP_CMD_CALL_GET, call_reply, list_reset, &l);
+	if (rc) {
+		free(l.items);
+		return rc;
+	}
+	*calls = l.items;
+	*n = l.n;
+	return 0;
 }
 
 /* ---- events ---- */

@@ -35,6 +35,7 @@ struct pp_config {
 	uint8_t act_mode;		/* enum pp_act_mode */
 	uint32_t idle_timeout;		/* seconds, 0 = off */
 	uint32_t auth_timeout;		/* seconds, 0 = off */
+	uint32_t media_timeout;		/* seconds without media, 0 = off */
 };
 
 #define PP_CFG_BIT(attr)	(1u << (attr))
@@ -78,6 +79,33 @@ struct pp_stats {
 	uint64_t sccp_ooo;
 	uint64_t sccp_rewrites;
 	uint64_t fwd_drop;
+	uint32_t media_streams;
+	uint64_t media_streams_total;
+	uint64_t media_pkts;
+	uint64_t media_bytes;
+	uint64_t media_drops;
+	uint64_t media_no_port;
+	uint64_t media_timeouts;
+};
+
+/* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */
+struct pp_call_state {
+	char user[PP_NAME_MAX];
+	uint32_t ppid;
+	uint32_t phone_addr;		/* network byte order, as all addresses */
+	uint16_t phone_port;		/* announced */
+	uint16_t phone_src_port;	/* learned from its packets */
+	uint32_t north_addr;
+	uint16_t north_port;
+	uint32_t south_addr;
+	uint16_t south_port;
+	uint32_t far_addr;
+	uint16_t far_port;
+	bool rx, tx;
+	uint32_t secs;
+	uint32_t idle_secs;
+	uint64_t phone_pkts, phone_bytes, phone_drops;	/* phone -> far end */
+	uint64_t far_pkts, far_bytes, far_drops;	/* far end -> phone */
 };
 
 struct pp_event_info {
@@ -111,6 +139,11 @@ int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
 int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason);
 
 int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats);
+
+/* Every media stream; free(*calls). */
+int pp_call_list(struct pp_nl *nl, struct pp_call_state **calls, size_t *n);
+/* A PP_A_CALL nest of a reply. Returns 0 or -EINVAL. */
+int pp_call_state_parse(struct nlattr *nest, struct pp_call_state *call);
 
 /* A PP_CMD_EVENT notification. Returns 0 or -EINVAL. */
 int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev);

@@ -43,6 +43,8 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "secure SCCP for the remote phones (TCP 2443)" },
 	{ .words = "set phoneproxy rtp ports <min:port> <max:port>", .handler = ppctl_do_set_rtp_ports,
 	  .help = "the UDP ports for media (default 20480 21680)" },
+	{ .words = "set phoneproxy media timeout <seconds>", .handler = ppctl_do_set_media_timeout,
+	  .help = "end a media stream that relayed no packet this long (0 = never; default 60)" },
 
 	/* pp-httpd (userspace settings in $PP_CONF_DIR/httpd.conf). */
 	{ .words = "set phoneproxy http publish {webpage|webservice}", .handler = ppctl_do_http_publish,
@@ -107,6 +109,8 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the published CallManagers" },
 	{ .words = "show counters", .handler = ppctl_do_show_counters,
 	  .help = "the north firewall's verdict counters and the table sizes" },
+	{ .words = "show calls", .handler = ppctl_do_show_calls,
+	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
 	  .help = "the daemons' counters: TFTP requests, files served, denied by reason, rewritten, CallManager errors" },
 	{ .words = "set phoneproxy loglevel {min|brief|full}", .handler = ppctl_do_set_loglevel,

@@ -286,6 +286,16 @@ int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	return config_set(ctx, &cfg, "rtp ports");
 }
 
+int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT),
+		.media_timeout = cmd->seconds,
+	};
+
+	return config_set(ctx, &cfg, "media timeout");
+}
+
 int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	/* {north|south} */
@@ -355,6 +365,22 @@ int ppctl_do_show_counters(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (pp_stats_get(nl, &st))
 		return fail(ctx, PPCTL_EXIT_FAIL, "show counters: %s", pp_nl_error(nl));
 	ppctl_print_stats(ctx->out, ctx->json, &st);
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_show_calls(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct pp_call_state *calls;
+	size_t n;
+
+	(void)cmd;
+	if (!nl)
+		return PPCTL_EXIT_FAIL;
+	if (pp_call_list(nl, &calls, &n))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show calls: %s", pp_nl_error(nl));
+	ppctl_print_calls(ctx->out, ctx->json, calls, n);
+	free(calls);
 	return PPCTL_EXIT_OK;
 }
 

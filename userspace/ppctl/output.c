@@ -15,7 +15,7 @@
 
 /* A text table: header, a line of dashes under each header word, rows;
  * columns padded to the widest value, no trailing blanks. */
-#define TABLE_COLS 5
+#define TABLE_COLS 10
 
 struct table {
 	int ncols;
@@ -237,6 +237,8 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 			pp_json_kv_u64(&j, "rtp_port_min", c->rtp_port_min);
 		if (HAS(PP_A_CFG_RTP_PORT_MAX))
 			pp_json_kv_u64(&j, "rtp_port_max", c->rtp_port_max);
+		if (HAS(PP_A_CFG_MEDIA_TIMEOUT))
+			pp_json_kv_u64(&j, "media_timeout", c->media_timeout);
 		pp_json_obj_end(&j);
 		fputc('\n', f);
 		return;
@@ -263,6 +265,8 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
 		fprintf(f, "%-24s%u %u\n", "rtp ports", c->rtp_port_min,
 			c->rtp_port_max);
+	LINE(PP_A_CFG_MEDIA_TIMEOUT, "%" PRIu32 "%s", "media timeout",
+	     c->media_timeout, c->media_timeout ? "" : " (off)");
 #undef LINE
 #undef HAS
 }
@@ -331,6 +335,13 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "sccp_out_of_order", "sccp out of order", st->sccp_ooo },
 		{ "sccp_rewrites", "sccp rewrites", st->sccp_rewrites },
 		{ "forward_drop", "forward drop", st->fwd_drop },
+		{ "media_streams", "media streams", st->media_streams },
+		{ "media_streams_total", "media streams total", st->media_streams_total },
+		{ "media_packets", "media packets", st->media_pkts },
+		{ "media_bytes", "media bytes", st->media_bytes },
+		{ "media_drops", "media drops", st->media_drops },
+		{ "media_no_port", "media no port", st->media_no_port },
+		{ "media_timeouts", "media timeouts", st->media_timeouts },
 	};
 	size_t i;
 
@@ -347,6 +358,137 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 	}
 	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
 		fprintf(f, "%-20s%" PRIu64 "\n", rows[i].label, rows[i].v);
+}
+
+/* "192.0.2.10:61000", "192.0.2.10" (port 0) or "-" (address 0). */
+static const char *addr_port_str(uint32_t addr, uint16_t port, char *buf,
+				 size_t len)
+{
+	char a[PP_IPV4_STRLEN];
+
+	if (!addr)
+		snprintf(buf, len, "-");
+	else if (!port)
+		snprintf(buf, len, "%s", pp_ipv4_str(addr, a));
+	else
+		snprintf(buf, len, "%s:%u", pp_ipv4_str(addr, a), port);
+	return buf;
+}
+
+struct call_cells {
+	char ppid[16];
+	char phone[32];
+	char north[8];
+	char south[8];
+	char far[32];
+	char to_far[48];
+	char to_phone[48];
+	char dropped[48];
+	char duration[32];
+};
+
+static void call_cells(const struct pp_call_state *c, struct call_cells *b,
+		       const char **cells)
+{
+	/* Where it receives, else where its packets come from. */
+	uint16_t phone_port = c->phone_port ? c->phone_port : c->phone_src_port;
+
+	snprintf(b->ppid, sizeof(b->ppid), "%" PRIu32, c->ppid);
+	addr_port_str(c->phone_addr, phone_port, b->phone, sizeof(b->phone));
+	snprintf(b->north, sizeof(b->north), "%u", c->north_port);
+	snprintf(b->south, sizeof(b->south), "%u", c->south_port);
+	addr_port_str(c->far_addr, c->far_port, b->far, sizeof(b->far));
+	snprintf(b->to_far, sizeof(b->to_far), "%" PRIu64 "/%" PRIu64,
+		 c->phone_pkts, c->phone_bytes);
+	snprintf(b->to_phone, sizeof(b->to_phone), "%" PRIu64 "/%" PRIu64,
+		 c->far_pkts, c->far_bytes);
+	snprintf(b->dropped, sizeof(b->dropped), "%" PRIu64 "/%" PRIu64,
+		 c->phone_drops, c->far_drops);
+	pp_duration_str(c->secs, b->duration, sizeof(b->duration));
+	cells[0] = c->user[0] ? c->user : "-";
+	cells[1] = b->ppid;
+	cells[2] = b->phone;
+	cells[3] = b->north;
+	cells[4] = b->south;
+	cells[5] = b->far;
+	cells[6] = b->to_far;
+	cells[7] = b->to_phone;
+	cells[8] = b->dropped;
+	cells[9] = b->duration;
+}
+
+static void calls_json(FILE *f, const struct pp_call_state *calls, size_t n)
+{
+	char buf[PP_IPV4_STRLEN];
+	struct pp_json j;
+	size_t i;
+
+	pp_json_init(&j, f);
+	pp_json_arr_begin(&j);
+	for (i = 0; i < n; i++) {
+		const struct pp_call_state *c = &calls[i];
+
+		pp_json_obj_begin(&j);
+		pp_json_kv_str(&j, "user", c->user);
+		pp_json_kv_u64(&j, "ppid", c->ppid);
+		pp_json_kv_str(&j, "phone_address", pp_ipv4_str(c->phone_addr, buf));
+		pp_json_kv_u64(&j, "phone_port", c->phone_port);
+		pp_json_kv_u64(&j, "phone_source_port", c->phone_src_port);
+		pp_json_kv_str(&j, "north_address", pp_ipv4_str(c->north_addr, buf));
+		pp_json_kv_u64(&j, "north_port", c->north_port);
+		pp_json_kv_str(&j, "south_address", pp_ipv4_str(c->south_addr, buf));
+		pp_json_kv_u64(&j, "south_port", c->south_port);
+		if (c->far_addr)
+			pp_json_kv_str(&j, "far_address", pp_ipv4_str(c->far_addr, buf));
+		else
+			pp_json_kv_null(&j, "far_address");
+		pp_json_kv_u64(&j, "far_port", c->far_port);
+		pp_json_kv_bool(&j, "receiving", c->rx);
+		pp_json_kv_bool(&j, "sending", c->tx);
+		pp_json_kv_u64(&j, "duration_secs", c->secs);
+		pp_json_kv_u64(&j, "idle_secs", c->idle_secs);
+		pp_json_kv_u64(&j, "phone_packets", c->phone_pkts);
+		pp_json_kv_u64(&j, "phone_bytes", c->phone_bytes);
+		pp_json_kv_u64(&j, "phone_drops", c->phone_drops);
+		pp_json_kv_u64(&j, "far_packets", c->far_pkts);
+		pp_json_kv_u64(&j, "far_bytes", c->far_bytes);
+		pp_json_kv_u64(&j, "far_drops", c->far_drops);
+		pp_json_obj_end(&j);
+	}
+	pp_json_arr_end(&j);
+	fputc('\n', f);
+}
+
+void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
+		       size_t n)
+{
+	static const char *const header[] = {
+		"user", "ppid", "phone", "north", "south", "far",
+		"to far", "to phone", "dropped", "duration"
+	};
+	struct table t;
+	size_t i;
+	int pass;
+
+	if (json) {
+		calls_json(f, calls, n);
+		return;
+	}
+	table_init(&t, 10, header);
+	for (pass = 0; pass < 2; pass++) {
+		if (pass == 1)
+			table_header(f, &t);
+		for (i = 0; i < n; i++) {
+			struct call_cells b;
+			const char *cells[10];
+
+			call_cells(&calls[i], &b, cells);
+			if (pass == 0)
+				table_measure(&t, cells);
+			else
+				table_row(f, &t, cells);
+		}
+	}
 }
 
 void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
@@ -407,6 +549,9 @@ void ppctl_print_running(FILE *f, const struct pp_config *c,
 	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
 		fprintf(f, "set phoneproxy rtp ports %u %u\n", c->rtp_port_min,
 			c->rtp_port_max);
+	if (HAS(PP_A_CFG_MEDIA_TIMEOUT))
+		fprintf(f, "set phoneproxy media timeout %" PRIu32 "\n",
+			c->media_timeout);
 	if (HAS(PP_A_CFG_NORTH_ADDR) && c->north_addr)
 		fprintf(f, "set interface north address %s\n",
 			pp_ipv4_str(c->north_addr, buf));

@@ -110,7 +110,7 @@ static const struct bad bad_lines[] = {
 	{ "sho", "unknown command \"sho\"; try \"help\"", 2, false },
 	{ "SHOW user", "unknown command \"SHOW\"; try \"help\"", 2, false },
 	{ "show User",
-	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|callmanager|counters|stats|config)",
+	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|callmanager|counters|calls|stats|config)",
 	  2, false },
 	{ "set phoneproxy activation mode Open",
 	  "\"set phoneproxy activation mode\": unknown word \"Open\" (expected required|open)",
@@ -129,7 +129,7 @@ static const struct bad bad_lines[] = {
 	{ "set phoneproxy activation idletimeout",
 	  "\"set phoneproxy activation idletimeout\": missing <seconds>", 2, false },
 	{ "set phoneproxy foo",
-	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp|loglevel)",
+	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp|media|loglevel)",
 	  2, false },
 	{ "set phoneproxy http",
 	  "\"set phoneproxy http\" is incomplete (expected enable|disable|publish); try \"set phoneproxy http ?\"",
@@ -245,8 +245,8 @@ static void test_help(void)
 	char *a, *b;
 
 	a = help_of("show ?", &r);
-	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 11 && every_line_starts(a, "show "),
-	   "\"show ?\" lists the eleven show commands");
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 12 && every_line_starts(a, "show "),
+	   "\"show ?\" lists the twelve show commands");
 	b = help_of("? show", &r);
 	ok(a && b && !strcmp(a, b), "\"? show\" is the same as \"show ?\"");
 	free(a);
@@ -275,9 +275,9 @@ static void test_help(void)
 	free(a);
 
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 42 && strstr(a, "publish <file>") &&
+	ok(a && count_lines(a) == 44 && strstr(a, "publish <file>") &&
 	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 42 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 44 commands (%d)", count_lines(a));
 	free(a);
 
 	a = help_of("Show ?", &r);

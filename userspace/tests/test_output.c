@@ -4,7 +4,8 @@
  *
  * ppctl's output against the guide: the "show user" table (name, sid,
  * addr or [inactive], duration, connected), the running configuration as
- * replayable commands, the monitor's event lines, and the JSON forms.
+ * replayable commands, the monitor's event lines, the media streams
+ * ("show calls"), and the JSON forms.
  */
 #include <arpa/inet.h>
 #include <stdlib.h>
@@ -104,6 +105,7 @@ static struct pp_config defaults(void)
 	memset(&c, 0, sizeof(c));
 	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
 		c.present |= PP_CFG_BIT(a);
+	c.present |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT);
 	c.sccp_port = PP_DEFAULT_SCCP_PORT;
 	c.sccp_secure_port = PP_DEFAULT_SSCCP_PORT;
 	c.tftp_port = PP_DEFAULT_TFTP_PORT;
@@ -114,6 +116,7 @@ static struct pp_config defaults(void)
 	c.auth_timeout = PP_DEFAULT_AUTH_TIMEOUT;
 	c.rtp_port_min = PP_DEFAULT_RTP_PORT_MIN;
 	c.rtp_port_max = PP_DEFAULT_RTP_PORT_MAX;
+	c.media_timeout = PP_DEFAULT_MEDIA_TIMEOUT;
 	return c;
 }
 
@@ -132,7 +135,8 @@ static void test_running_config(void)
 	       "set phoneproxy http enable\n"
 	       "set phoneproxy httpproxy disable\n"
 	       "set phoneproxy sccp security off\n"
-	       "set phoneproxy rtp ports 20480 21680\n",
+	       "set phoneproxy rtp ports 20480 21680\n"
+	       "set phoneproxy media timeout 60\n",
 	       "show config running of a fresh namespace: the guide's defaults");
 	free(text);
 
@@ -144,6 +148,7 @@ static void test_running_config(void)
 	c.httpproxy = 1;
 	c.sccp_secure = 1;
 	c.http = 0;
+	c.media_timeout = 0;
 	CAPTURE(text, ppctl_print_running(f, &c, "/var/lib/phone proxy/users.xml"));
 	is_str(text,
 	       "set phoneproxy activation mode open\n"
@@ -153,6 +158,7 @@ static void test_running_config(void)
 	       "set phoneproxy httpproxy enable\n"
 	       "set phoneproxy sccp security on\n"
 	       "set phoneproxy rtp ports 20480 21680\n"
+	       "set phoneproxy media timeout 0\n"
 	       "set interface north address 192.0.2.1\n"
 	       "set interface south address 198.51.100.1\n"
 	       "publish \"/var/lib/phone proxy/users.xml\"\n",
@@ -174,7 +180,7 @@ static void test_running_config(void)
 			ok(!strcmp(cmd.file, "/var/lib/phone proxy/users.xml"),
 			   "a quoted publish path reads back whole");
 	}
-	ok(lines == 10 && parsed == lines, "show config running replays through the grammar (%d/%d)",
+	ok(lines == 11 && parsed == lines, "show config running replays through the grammar (%d/%d)",
 	   parsed, lines);
 	free(text);
 
@@ -204,7 +210,8 @@ static void test_show_phoneproxy(void)
 	       "sccp security           off\n"
 	       "sccp security port      2443\n"
 	       "tftp port               69\n"
-	       "rtp ports               20480 21680\n",
+	       "rtp ports               20480 21680\n"
+	       "media timeout           60\n",
 	       "show phoneproxy: every setting, defaults");
 	free(text);
 
@@ -216,7 +223,7 @@ static void test_show_phoneproxy(void)
 	       "\"activation_authtimeout\":0,\"http\":true,\"httpproxy\":false,"
 	       "\"httpproxy_port\":8088,\"sccp_port\":2000,\"sccp_security\":false,"
 	       "\"sccp_security_port\":2443,\"tftp_port\":69,\"rtp_port_min\":20480,"
-	       "\"rtp_port_max\":21680}\n",
+	       "\"rtp_port_max\":21680,\"media_timeout\":60}\n",
 	       "show phoneproxy -j");
 	free(text);
 }
@@ -232,7 +239,9 @@ static void test_ccms_counters(void)
 		.accept_reply = 40, .drop = 7, .users = 3, .activations = 1,
 		.sccp_conns = 5, .sccp_open = 2, .sccp_registered = 4,
 		.sccp_sid_mismatch = 1, .sccp_ooo = 6, .sccp_rewrites = 9,
-		.fwd_drop = 8,
+		.fwd_drop = 8, .media_streams = 4, .media_streams_total = 10,
+		.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
+		.media_no_port = 2, .media_timeouts = 3,
 	};
 	char *text = NULL;
 
@@ -266,8 +275,15 @@ static void test_ccms_counters(void)
 	       "sccp stream errors  0\n"
 	       "sccp out of order   6\n"
 	       "sccp rewrites       9\n"
-	       "forward drop        8\n",
-	       "show counters");
+	       "forward drop        8\n"
+	       "media streams       4\n"
+	       "media streams total 10\n"
+	       "media packets       123456\n"
+	       "media bytes         21234432\n"
+	       "media drops         17\n"
+	       "media no port       2\n"
+	       "media timeouts      3\n",
+	       "show counters, with the media relay's");
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, true, &st));
 	is_str(text,
@@ -275,8 +291,98 @@ static void test_ccms_counters(void)
 	       "\"accept_reply\":40,\"drop\":7,\"users\":3,\"activations\":1,"
 	       "\"sccp_connections\":5,\"sccp_open\":2,\"sccp_registered\":4,"
 	       "\"sccp_sid_mismatch\":1,\"sccp_stream_errors\":0,"
-	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,\"forward_drop\":8}\n",
+	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,\"forward_drop\":8,"
+	       "\"media_streams\":4,\"media_streams_total\":10,\"media_packets\":123456,"
+	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
+	       "\"media_timeouts\":3}\n",
 	       "show counters -j");
+	free(text);
+}
+
+static void test_show_calls(void)
+{
+	struct pp_call_state calls[3];
+	char *text = NULL;
+
+	memset(calls, 0, sizeof(calls));
+	/* A call in progress: the phone sends from its NAT router's port. */
+	snprintf(calls[0].user, sizeof(calls[0].user), "homer");
+	calls[0].ppid = 16777217;
+	calls[0].phone_addr = htonl(0xc000020a);
+	calls[0].phone_port = 24000;
+	calls[0].phone_src_port = 61000;
+	calls[0].north_addr = htonl(0xc0000201);
+	calls[0].north_port = 20480;
+	calls[0].south_addr = htonl(0xc6336401);
+	calls[0].south_port = 20482;
+	calls[0].far_addr = htonl(0xc6336414);
+	calls[0].far_port = 30000;
+	calls[0].rx = calls[0].tx = true;
+	calls[0].secs = 95;
+	calls[0].phone_pkts = 4750;
+	calls[0].phone_bytes = 817000;
+	calls[0].far_pkts = 4749;
+	calls[0].far_bytes = 816828;
+	calls[0].far_drops = 3;
+	/* Just set up: nothing known of the far end, nothing sent. */
+	snprintf(calls[1].user, sizeof(calls[1].user), "marge");
+	calls[1].ppid = 2;
+	calls[1].phone_addr = htonl(0xc0000214);
+	calls[1].north_addr = htonl(0xc0000201);
+	calls[1].north_port = 20484;
+	calls[1].south_addr = htonl(0xc6336401);
+	calls[1].south_port = 20480;
+	calls[1].rx = true;
+	calls[2] = calls[1];
+	calls[2].user[0] = '\0';
+	calls[2].ppid = 3;
+	calls[2].phone_src_port = 24002;
+
+	CAPTURE(text, ppctl_print_calls(f, false, calls, 3));
+	is_str(text,
+	       "user   ppid      phone             north  south  far                  "
+	       "to far       to phone     dropped  duration\n"
+	       "----   ----      -----             -----  -----  ---                  "
+	       "------       --------     -------  --------\n"
+	       "homer  16777217  192.0.2.10:24000  20480  20482  198.51.100.20:30000  "
+	       "4750/817000  4749/816828  0/3      1m 35s\n"
+	       "marge  2         192.0.2.20        20484  20480  -                    "
+	       "0/0          0/0          0/0      0s\n"
+	       "-      3         192.0.2.20:24002  20484  20480  -                    "
+	       "0/0          0/0          0/0      0s\n",
+	       "show calls: user, ppid, phone (announced port, else its source), relay ports, "
+	       "far end, packets/bytes each way, drops");
+	free(text);
+
+	CAPTURE(text, ppctl_print_calls(f, true, calls, 2));
+	is_str(text,
+	       "[{\"user\":\"homer\",\"ppid\":16777217,\"phone_address\":\"192.0.2.10\","
+	       "\"phone_port\":24000,\"phone_source_port\":61000,"
+	       "\"north_address\":\"192.0.2.1\",\"north_port\":20480,"
+	       "\"south_address\":\"198.51.100.1\",\"south_port\":20482,"
+	       "\"far_address\":\"198.51.100.20\",\"far_port\":30000,"
+	       "\"receiving\":true,\"sending\":true,\"duration_secs\":95,\"idle_secs\":0,"
+	       "\"phone_packets\":4750,\"phone_bytes\":817000,\"phone_drops\":0,"
+	       "\"far_packets\":4749,\"far_bytes\":816828,\"far_drops\":3},"
+	       "{\"user\":\"marge\",\"ppid\":2,\"phone_address\":\"192.0.2.20\","
+	       "\"phone_port\":0,\"phone_source_port\":0,"
+	       "\"north_address\":\"192.0.2.1\",\"north_port\":20484,"
+	       "\"south_address\":\"198.51.100.1\",\"south_port\":20480,"
+	       "\"far_address\":null,\"far_port\":0,"
+	       "\"receiving\":true,\"sending\":false,\"duration_secs\":0,\"idle_secs\":0,"
+	       "\"phone_packets\":0,\"phone_bytes\":0,\"phone_drops\":0,"
+	       "\"far_packets\":0,\"far_bytes\":0,\"far_drops\":0}]\n",
+	       "show calls -j: one object per stream, far_address null when not known");
+	free(text);
+
+	CAPTURE(text, ppctl_print_calls(f, false, calls, 0));
+	is_str(text,
+	       "user  ppid  phone  north  south  far  to far  to phone  dropped  duration\n"
+	       "----  ----  -----  -----  -----  ---  ------  --------  -------  --------\n",
+	       "show calls without a call: the header only");
+	free(text);
+	CAPTURE(text, ppctl_print_calls(f, true, calls, 0));
+	is_str(text, "[]\n", "show calls -j without a call: []");
 	free(text);
 }
 
@@ -333,6 +439,7 @@ int main(void)
 	test_running_config();
 	test_show_phoneproxy();
 	test_ccms_counters();
+	test_show_calls();
 	test_events();
 	test_config_json();
 	return done_testing();

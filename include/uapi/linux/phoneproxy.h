@@ -27,7 +27,7 @@
  *	- ports are 1..65535; PP_A_CFG_RTP_PORT_MIN <= PP_A_CFG_RTP_PORT_MAX,
  *	  and the range must hold at least two ports (RTP + RTCP);
  *	- timeouts are seconds, 0..PP_TIMEOUT_MAX; auth timeout 0 = off,
- *	  idle timeout 0 = off.
+ *	  idle timeout 0 = off, media timeout 0 = off.
  *	Changing a timeout re-arms the timers of existing activations.
  *
  * PP_CMD_USERS_REPLACE (do, admin)
@@ -76,7 +76,14 @@
  *
  * PP_CMD_STATS_GET (do)
  *	Reply: PP_A_STATS nest with the north firewall's verdict counters,
- *	the table sizes and the SCCP proxy's counters.
+ *	the table sizes, the SCCP proxy's and the media relay's counters.
+ *
+ * PP_CMD_CALL_GET (dump)
+ *	One message per media stream: a PP_A_CALL nest (enum pp_call_attr)
+ *	with the user, the passThruPartyId, the phone's address and ports,
+ *	the north and south relay ports, the far end and the packet, byte
+ *	and drop counters of each direction. NLM_F_DUMP_INTR is set when a
+ *	stream began or ended during the dump (retry).
  *
  * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
  *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
@@ -94,6 +101,18 @@
  *   on, UDP PP_A_CFG_TFTP_PORT, and TCP PP_A_CFG_HTTPPROXY_PORT when
  *   PP_A_CFG_HTTPPROXY is on;
  * - everything else is dropped silently (no RST, no ICMP, no echo reply).
+ *
+ * The media relay. The SCCP proxy gives every media stream (SCCP
+ * connection, passThruPartyId) an even RTP port N on the north address
+ * and S on the south address, from PP_A_CFG_RTP_PORT_MIN..MAX, each with
+ * its RTCP port + 1: the phone is told to send to north:N, the far end to
+ * south:S. UDP to N (N + 1) from the phone's address is relayed from
+ * south:S (S + 1) to the far end; UDP to S (S + 1) from the far end is
+ * relayed from north:N (N + 1) to the port the phone sends from. Anything
+ * else to those ports is dropped and counted. A stream ends with
+ * StopMediaTransmission and CloseReceiveChannel (unless it keeps the
+ * port), the end of its SCCP connection, or PP_A_CFG_MEDIA_TIMEOUT
+ * seconds without a packet relayed.
  */
 #ifndef _UAPI_LINUX_PHONEPROXY_H
 #define _UAPI_LINUX_PHONEPROXY_H
@@ -117,6 +136,7 @@
 #define PP_DEFAULT_AUTH_TIMEOUT		0
 #define PP_DEFAULT_RTP_PORT_MIN		20480
 #define PP_DEFAULT_RTP_PORT_MAX		21680
+#define PP_DEFAULT_MEDIA_TIMEOUT	60
 
 enum pp_cmd {
 	PP_CMD_UNSPEC,
@@ -129,6 +149,7 @@ enum pp_cmd {
 	PP_CMD_INACTIVATE,
 	PP_CMD_STATS_GET,
 	PP_CMD_EVENT,
+	PP_CMD_CALL_GET,
 	__PP_CMD_MAX
 };
 
@@ -156,6 +177,8 @@ enum pp_attr {
 	PP_A_STATS,			/* nest of enum pp_stats_attr */
 	PP_A_EVENT,			/* u8 enum pp_event */
 	PP_A_REASON,			/* u8 enum pp_reason */
+	PP_A_CFG_MEDIA_TIMEOUT,		/* u32 seconds, default 60, 0 = off */
+	PP_A_CALL,			/* nest of enum pp_call_attr */
 	__PP_A_MAX
 };
 
@@ -216,10 +239,55 @@ enum pp_stats_attr {
 	PP_STATS_A_SCCP_OOO,		/* u64, segments dropped (order) */
 	PP_STATS_A_SCCP_REWRITES,	/* u64, address fields rewritten */
 	PP_STATS_A_FWD_DROP,		/* u64, forwarded, not proxied: dropped */
+	PP_STATS_A_MEDIA_STREAMS,	/* u32, media streams now */
+	PP_STATS_A_MEDIA_STREAMS_TOTAL,	/* u64, media streams created */
+	PP_STATS_A_MEDIA_PKTS,		/* u64, RTP/RTCP packets relayed */
+	PP_STATS_A_MEDIA_BYTES,		/* u64, their bytes (IP length) */
+	PP_STATS_A_MEDIA_DROPS,		/* u64, to a relay port, not relayed */
+	PP_STATS_A_MEDIA_NO_PORT,	/* u64, streams refused: range exhausted */
+	PP_STATS_A_MEDIA_TIMEOUTS,	/* u64, streams ended by the idle timeout */
 	__PP_STATS_A_MAX
 };
 
 #define PP_STATS_A_MAX (__PP_STATS_A_MAX - 1)
+
+/*
+ * A media stream (PP_CMD_CALL_GET): one per (SCCP connection,
+ * passThruPartyId). Ports are u16 in host order, 0 when not known yet.
+ * "phone" counters are packets from the phone to the north relay port
+ * (relayed to the far end); "far" counters from the far end to the south
+ * relay port (relayed to the phone). Drops: packets to the stream's ports
+ * that were not relayed (wrong source, destination not known yet, no
+ * route).
+ */
+enum pp_call_attr {
+	PP_CALL_A_UNSPEC,
+	PP_CALL_A_USER,			/* string, the user ("" in open mode) */
+	PP_CALL_A_PPID,			/* u32, passThruPartyId */
+	PP_CALL_A_PHONE_ADDR,		/* be32, the phone's observed address */
+	PP_CALL_A_PHONE_PORT,		/* u16, the port it announced */
+	PP_CALL_A_PHONE_SRC_PORT,	/* u16, the port its RTP comes from */
+	PP_CALL_A_NORTH_ADDR,		/* be32, where the phone sends */
+	PP_CALL_A_NORTH_PORT,		/* u16, RTP; RTCP is + 1 */
+	PP_CALL_A_SOUTH_ADDR,		/* be32, where the far end sends */
+	PP_CALL_A_SOUTH_PORT,		/* u16, RTP; RTCP is + 1 */
+	PP_CALL_A_FAR_ADDR,		/* be32, the far end (0: not known) */
+	PP_CALL_A_FAR_PORT,		/* u16, the far end's RTP port */
+	PP_CALL_A_RX,			/* u8 0/1, the phone receives */
+	PP_CALL_A_TX,			/* u8 0/1, the phone sends */
+	PP_CALL_A_SECS,			/* u32, seconds since the stream began */
+	PP_CALL_A_IDLE_SECS,		/* u32, seconds since the last packet */
+	PP_CALL_A_PAD,
+	PP_CALL_A_PHONE_PKTS,		/* u64 */
+	PP_CALL_A_PHONE_BYTES,		/* u64 */
+	PP_CALL_A_PHONE_DROPS,		/* u64 */
+	PP_CALL_A_FAR_PKTS,		/* u64 */
+	PP_CALL_A_FAR_BYTES,		/* u64 */
+	PP_CALL_A_FAR_DROPS,		/* u64 */
+	__PP_CALL_A_MAX
+};
+
+#define PP_CALL_A_MAX (__PP_CALL_A_MAX - 1)
 
 enum pp_event {
 	PP_EVENT_UNSPEC,

@@ -1,0 +1,535 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+/*
+ * Media streams: what the SCCP proxy reports (media.h) becomes streams
+ * with relay ports, looked up by relay.c's hook. One spinlock per
+ * namespace serialises every change; the packet path takes no lock.
+ */
+#include <linux/jiffies.h>
+#include <linux/percpu.h>
+#include <linux/phoneproxy.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <net/genetlink.h>
+#include <net/netlink.h>
+
+#include "config.h"
+#include "media.h"
+#include "relay.h"
+
+#define PP_MEDIA_SWEEP	HZ	/* the idle-media timeout's resolution */
+
+static void pp_media_changed(struct pp_media_net *mn)
+{
+	if (++mn->gen == 0)
+		mn->gen = 1;		/* 0 means "no sequence" to dumps */
+}
+
+static void pp_media_stream_free_rcu(struct rcu_head *head)
+{
+	struct pp_media_stream *s = container_of(head, struct pp_media_stream,
+						 rcu);
+
+	free_percpu(s->stats);
+	kfree(s);
+}
+
+/* Unhash @s and free it after the readers. Under mn->lock. */
+static void pp_media_destroy(struct pp_media_net *mn,
+			     struct pp_media_stream *s)
+{
+	struct pp_relay_totals tot;
+	int side;
+
+	lockdep_assert_held(&mn->lock);
+	for (side = 0; side < PP_SIDES; side++) {
+		pp_fwd_remove(&mn->fwd[side], s->port[side]);
+		pp_port_free(&mn->ports[side], s->port[side]);
+	}
+	/* What was counted until now; a packet in flight may be lost. */
+	pp_relay_totals(s, &tot);
+	for (side = 0; side < PP_SIDES; side++) {
+		mn->gone.pkts[side] += tot.pkts[side];
+		mn->gone.bytes[side] += tot.bytes[side];
+		mn->gone.drops[side] += tot.drops[side];
+	}
+	list_del(&s->owner_node);
+	list_del(&s->node);
+	mn->n_streams--;
+	pp_media_changed(mn);
+	call_rcu(&s->rcu, pp_media_stream_free_rcu);
+}
+
+/* Destroy @s once the phone neither sends nor receives nor keeps it. */
+static void pp_media_maybe_destroy(struct pp_media_net *mn,
+				   struct pp_media_stream *s)
+{
+	if (!s->rx && !s->tx && !s->keep)
+		pp_media_destroy(mn, s);
+}
+
+static struct pp_media_stream *pp_media_find(struct pp_media_owner *o,
+					     u32 ppid)
+{
+	struct pp_media_stream *s;
+
+	list_for_each_entry(s, &o->streams, owner_node)
+		if (s->ppid == ppid)
+			return s;
+	return NULL;
+}
+
+/* A new stream of @o for @ppid, with both relay ports. Under mn->lock. */
+static struct pp_media_stream *pp_media_create(struct pp_media_net *mn,
+					       struct pp_media_owner *o,
+					       u32 ppid)
+{
+	const struct pp_config *cfg;
+	struct pp_media_stream *s;
+	int side, err, cpu, port;
+
+	lockdep_assert_held(&mn->lock);
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s)
+		return ERR_PTR(-ENOMEM);
+	s->stats = alloc_percpu_gfp(struct pp_relay_pcpu, GFP_ATOMIC);
+	if (!s->stats) {
+		err = -ENOMEM;
+		goto err_stats;
+	}
+	for_each_possible_cpu(cpu)
+		u64_stats_init(&per_cpu_ptr(s->stats, cpu)->syncp);
+
+	rcu_read_lock();
+	cfg = pp_config_rcu(mn->pn);
+	s->local[PP_NORTH] = cfg->north_addr;
+	s->local[PP_SOUTH] = cfg->south_addr;
+	for (side = 0; side < PP_SIDES; side++) {
+		if (!s->local[PP_NORTH] || !s->local[PP_SOUTH])
+			break;
+		port = pp_port_alloc(&mn->ports[side], cfg->rtp_port_min,
+				     cfg->rtp_port_max);
+		if (port < 0)
+			break;
+		s->port[side] = port;
+	}
+	rcu_read_unlock();
+	if (!s->local[PP_NORTH] || !s->local[PP_SOUTH]) {
+		err = -ENETUNREACH;
+		goto err_ports;
+	}
+	if (side < PP_SIDES) {
+		mn->no_port++;
+		net_warn_ratelimited("phoneproxy: %pI4: no RTP port left (%s side): call without media\n",
+				     &o->phone_addr,
+				     side == PP_NORTH ? "north" : "south");
+		err = -ENOSPC;
+		goto err_ports;
+	}
+
+	s->phone_addr = o->phone_addr;
+	s->owner = o;
+	s->ppid = ppid;
+	s->created = jiffies;
+	s->last = s->created;
+	/* Visible to the packet path: everything above is set. */
+	for (side = 0; side < PP_SIDES; side++) {
+		err = pp_fwd_insert(&mn->fwd[side], s->port[side], s,
+				    GFP_ATOMIC);
+		if (err)
+			goto err_fwd;
+	}
+	list_add_tail(&s->owner_node, &o->streams);
+	list_add_tail(&s->node, &mn->streams);
+	mn->n_streams++;
+	mn->streams_total++;
+	pp_media_changed(mn);
+	if (!mn->closing)
+		queue_delayed_work(system_power_efficient_wq, &mn->sweep,
+				   PP_MEDIA_SWEEP);
+	return s;
+
+err_fwd:
+	while (side-- > 0)
+		pp_fwd_remove(&mn->fwd[side], s->port[side]);
+	/* A reader may have found it: free after a grace period. */
+	for (side = 0; side < PP_SIDES; side++)
+		pp_port_free(&mn->ports[side], s->port[side]);
+	call_rcu(&s->rcu, pp_media_stream_free_rcu);
+	return ERR_PTR(err);
+
+err_ports:
+	for (side = 0; side < PP_SIDES; side++)
+		if (s->port[side])
+			pp_port_free(&mn->ports[side], s->port[side]);
+	free_percpu(s->stats);
+err_stats:
+	kfree(s);
+	return ERR_PTR(err);
+}
+
+static struct pp_media_stream *pp_media_get(struct pp_media_net *mn,
+					    struct pp_media_owner *o,
+					    u32 ppid)
+{
+	struct pp_media_stream *s = pp_media_find(o, ppid);
+
+	return s ?: pp_media_create(mn, o, ppid);
+}
+
+static void __pp_media_owner_init(struct pp_media_owner *o,
+				  struct pp_media_net *mn, __be32 phone_addr,
+				  const char *user)
+{
+	o->mn = mn;
+	o->phone_addr = phone_addr;
+	strscpy(o->user, user ?: "", sizeof(o->user));
+	INIT_LIST_HEAD(&o->streams);
+}
+
+void pp_media_owner_init(struct pp_media_owner *o, struct net *net,
+			 __be32 phone_addr, const char *user)
+{
+	__pp_media_owner_init(o, pp_net(net)->media, phone_addr, user);
+	o->net = net;
+}
+
+void pp_media_owner_release(struct pp_media_owner *o)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s, *tmp;
+
+	spin_lock_bh(&mn->lock);
+	list_for_each_entry_safe(s, tmp, &o->streams, owner_node)
+		pp_media_destroy(mn, s);
+	spin_unlock_bh(&mn->lock);
+}
+
+bool pp_media_owner_idle(struct pp_media_owner *o)
+{
+	struct pp_media_net *mn = o->mn;
+	bool idle;
+
+	spin_lock_bh(&mn->lock);
+	idle = list_empty(&o->streams);
+	spin_unlock_bh(&mn->lock);
+	return idle;
+}
+
+int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
+		      __be32 *addr, __be16 *port)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s;
+
+	spin_lock_bh(&mn->lock);
+	s = pp_media_get(mn, o, ppid);
+	if (IS_ERR(s)) {
+		spin_unlock_bh(&mn->lock);
+		return PTR_ERR(s);
+	}
+	if (phone_port)
+		WRITE_ONCE(s->phone_port, phone_port);
+	WRITE_ONCE(s->rx, true);
+	s->keep = false;
+	WRITE_ONCE(s->last, jiffies);
+	*addr = s->local[PP_SOUTH];
+	*port = htons(s->port[PP_SOUTH]);
+	spin_unlock_bh(&mn->lock);
+	return 0;
+}
+
+int pp_media_phone_tx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
+		      __be32 *addr, __be16 *port)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s;
+
+	spin_lock_bh(&mn->lock);
+	s = pp_media_get(mn, o, ppid);
+	if (IS_ERR(s)) {
+		spin_unlock_bh(&mn->lock);
+		return PTR_ERR(s);
+	}
+	WRITE_ONCE(s->last, jiffies);
+	*addr = s->local[PP_SOUTH];
+	*port = htons(s->port[PP_SOUTH]);
+	spin_unlock_bh(&mn->lock);
+	return 0;
+}
+
+int pp_media_far_rx(struct pp_media_owner *o, u32 ppid, __be32 far_addr,
+		    __be16 far_port, __be32 *addr, __be16 *port)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s;
+
+	spin_lock_bh(&mn->lock);
+	s = pp_media_get(mn, o, ppid);
+	if (IS_ERR(s)) {
+		spin_unlock_bh(&mn->lock);
+		return PTR_ERR(s);
+	}
+	if (far_addr)
+		WRITE_ONCE(s->far_addr, far_addr);
+	if (far_port)
+		WRITE_ONCE(s->far_port, far_port);
+	WRITE_ONCE(s->tx, true);
+	WRITE_ONCE(s->last, jiffies);
+	*addr = s->local[PP_NORTH];
+	*port = htons(s->port[PP_NORTH]);
+	spin_unlock_bh(&mn->lock);
+	return 0;
+}
+
+void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s;
+
+	spin_lock_bh(&mn->lock);
+	s = pp_media_find(o, ppid);
+	if (s) {
+		WRITE_ONCE(s->tx, false);
+		pp_media_maybe_destroy(mn, s);
+	}
+	spin_unlock_bh(&mn->lock);
+}
+
+void pp_media_close_rx(struct pp_media_owner *o, u32 ppid, bool keep_port)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_stream *s;
+
+	spin_lock_bh(&mn->lock);
+	s = pp_media_find(o, ppid);
+	if (s) {
+		WRITE_ONCE(s->rx, false);
+		s->keep = keep_port;
+		pp_media_maybe_destroy(mn, s);
+	}
+	spin_unlock_bh(&mn->lock);
+}
+
+/* ---- The idle-media timeout ------------------------------------------ */
+
+/*
+ * Destroy the streams without a relayed packet (or a signal) for the
+ * configured timeout, as of @now. Returns how many. Under mn->lock.
+ */
+static unsigned int pp_media_expire(struct pp_media_net *mn,
+				    unsigned long now)
+{
+	struct pp_media_stream *s, *tmp;
+	unsigned int n = 0;
+	unsigned long tmo;
+
+	lockdep_assert_held(&mn->lock);
+	rcu_read_lock();
+	tmo = pp_config_rcu(mn->pn)->media_timeout * (unsigned long)HZ;
+	rcu_read_unlock();
+	if (!tmo)
+		return 0;
+	list_for_each_entry_safe(s, tmp, &mn->streams, node) {
+		if (time_before(now, READ_ONCE(s->last) + tmo))
+			continue;
+		pp_media_destroy(mn, s);
+		mn->timeouts++;
+		n++;
+	}
+	return n;
+}
+
+static void pp_media_sweep(struct work_struct *work)
+{
+	struct pp_media_net *mn = container_of(to_delayed_work(work),
+					       struct pp_media_net, sweep);
+
+	spin_lock_bh(&mn->lock);
+	pp_media_expire(mn, jiffies);
+	if (mn->n_streams && !mn->closing)
+		queue_delayed_work(system_power_efficient_wq, &mn->sweep,
+				   PP_MEDIA_SWEEP);
+	spin_unlock_bh(&mn->lock);
+}
+
+/* ---- Reporting ------------------------------------------------------- */
+
+void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
+{
+	struct pp_media_net *mn = pn->media;
+	struct pp_relay_totals tot;
+	struct pp_media_stream *s;
+	int side;
+
+	memset(st, 0, sizeof(*st));
+	spin_lock_bh(&mn->lock);
+	st->streams = mn->n_streams;
+	st->streams_total = mn->streams_total;
+	st->no_port = mn->no_port;
+	st->timeouts = mn->timeouts;
+	for (side = 0; side < PP_SIDES; side++) {
+		st->pkts += mn->gone.pkts[side];
+		st->bytes += mn->gone.bytes[side];
+		st->drops += mn->gone.drops[side];
+	}
+	list_for_each_entry(s, &mn->streams, node) {
+		pp_relay_totals(s, &tot);
+		for (side = 0; side < PP_SIDES; side++) {
+			st->pkts += tot.pkts[side];
+			st->bytes += tot.bytes[side];
+			st->drops += tot.drops[side];
+		}
+	}
+	spin_unlock_bh(&mn->lock);
+}
+
+static u32 pp_media_secs(unsigned long since)
+{
+	return (jiffies - since) / HZ;
+}
+
+/* One stream as a PP_A_CALL nest. Under mn->lock. */
+static int pp_media_put_stream(struct sk_buff *skb,
+			       const struct pp_media_stream *s)
+{
+	struct pp_relay_totals tot;
+	struct nlattr *nest;
+
+	pp_relay_totals(s, &tot);
+	nest = nla_nest_start(skb, PP_A_CALL);
+	if (!nest)
+		return -EMSGSIZE;
+	if (nla_put_string(skb, PP_CALL_A_USER, s->owner->user) ||
+	    nla_put_u32(skb, PP_CALL_A_PPID, s->ppid) ||
+	    nla_put_in_addr(skb, PP_CALL_A_PHONE_ADDR, s->phone_addr) ||
+	    nla_put_u16(skb, PP_CALL_A_PHONE_PORT,
+			ntohs(READ_ONCE(s->phone_port))) ||
+	    nla_put_u16(skb, PP_CALL_A_PHONE_SRC_PORT,
+			ntohs(READ_ONCE(s->phone_src[0]))) ||
+	    nla_put_in_addr(skb, PP_CALL_A_NORTH_ADDR, s->local[PP_NORTH]) ||
+	    nla_put_u16(skb, PP_CALL_A_NORTH_PORT, s->port[PP_NORTH]) ||
+	    nla_put_in_addr(skb, PP_CALL_A_SOUTH_ADDR, s->local[PP_SOUTH]) ||
+	    nla_put_u16(skb, PP_CALL_A_SOUTH_PORT, s->port[PP_SOUTH]) ||
+	    nla_put_in_addr(skb, PP_CALL_A_FAR_ADDR,
+			    READ_ONCE(s->far_addr) ?: READ_ONCE(s->latched)) ||
+	    nla_put_u16(skb, PP_CALL_A_FAR_PORT,
+			ntohs(READ_ONCE(s->far_port))) ||
+	    nla_put_u8(skb, PP_CALL_A_RX, s->rx) ||
+	    nla_put_u8(skb, PP_CALL_A_TX, s->tx) ||
+	    nla_put_u32(skb, PP_CALL_A_SECS, pp_media_secs(s->created)) ||
+	    nla_put_u32(skb, PP_CALL_A_IDLE_SECS,
+			pp_media_secs(READ_ONCE(s->last))) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_PHONE_PKTS, tot.pkts[PP_NORTH],
+			      PP_CALL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_PHONE_BYTES, tot.bytes[PP_NORTH],
+			      PP_CALL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_PHONE_DROPS, tot.drops[PP_NORTH],
+			      PP_CALL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_FAR_PKTS, tot.pkts[PP_SOUTH],
+			      PP_CALL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_FAR_BYTES, tot.bytes[PP_SOUTH],
+			      PP_CALL_A_PAD) ||
+	    nla_put_u64_64bit(skb, PP_CALL_A_FAR_DROPS, tot.drops[PP_SOUTH],
+			      PP_CALL_A_PAD)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+int pp_media_dump(struct pp_net *pn, struct sk_buff *skb,
+		  struct netlink_callback *cb,
+		  void *(*start)(struct sk_buff *skb,
+				 struct netlink_callback *cb))
+{
+	struct pp_media_net *mn = pn->media;
+	struct pp_media_stream *s;
+	unsigned long i = 0;
+	void *hdr;
+
+	spin_lock_bh(&mn->lock);
+	cb->seq = mn->gen;
+	list_for_each_entry(s, &mn->streams, node) {
+		if (i++ < cb->args[0])
+			continue;
+		hdr = start(skb, cb);
+		if (!hdr)
+			break;
+		if (pp_media_put_stream(skb, s)) {
+			genlmsg_cancel(skb, hdr);
+			break;
+		}
+		genlmsg_end(skb, hdr);
+		cb->args[0] = i;
+	}
+	spin_unlock_bh(&mn->lock);
+	return skb->len;
+}
+
+/* ---- Per namespace --------------------------------------------------- */
+
+static struct pp_media_net *pp_media_net_alloc(struct pp_net *pn)
+{
+	struct pp_media_net *mn;
+
+	mn = kvzalloc(sizeof(*mn), GFP_KERNEL);
+	if (!mn)
+		return NULL;
+	mn->pn = pn;
+	spin_lock_init(&mn->lock);
+	INIT_LIST_HEAD(&mn->streams);
+	mn->gen = 1;
+	INIT_DELAYED_WORK(&mn->sweep, pp_media_sweep);
+	return mn;
+}
+
+/* No packet, no SCCP connection, no dump is left. */
+static void pp_media_net_free(struct pp_media_net *mn)
+{
+	struct pp_media_stream *s, *tmp;
+	int side;
+
+	spin_lock_bh(&mn->lock);
+	mn->closing = true;
+	spin_unlock_bh(&mn->lock);
+	cancel_delayed_work_sync(&mn->sweep);
+
+	/* The SCCP proxy released every owner before: nothing is left. */
+	WARN_ON_ONCE(!list_empty(&mn->streams));
+	spin_lock_bh(&mn->lock);
+	list_for_each_entry_safe(s, tmp, &mn->streams, node) {
+		list_del_init(&s->owner_node);
+		pp_media_destroy(mn, s);
+	}
+	spin_unlock_bh(&mn->lock);
+	for (side = 0; side < PP_SIDES; side++)
+		pp_fwd_destroy(&mn->fwd[side]);
+	kvfree(mn);
+}
+
+int pp_media_net_init(struct pp_net *pn)
+{
+	struct pp_media_net *mn;
+	int err;
+
+	mn = pp_media_net_alloc(pn);
+	if (!mn)
+		return -ENOMEM;
+	pn->media = mn;
+	err = pp_relay_init(pn);
+	if (err) {
+		pn->media = NULL;
+		pp_media_net_free(mn);
+		return err;
+	}
+	return 0;
+}
+
+void pp_media_net_exit(struct pp_net *pn)
+{
+	pp_relay_exit(pn);
+	pp_media_net_free(pn->media);
+	pn->media = NULL;
+}

@@ -1,0 +1,407 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Copyright (C) 2026 The phoneproxy authors. */
+/*
+ * The in-kernel RTP/RTCP relay (see media.h, docs/media.md).
+ *
+ * A hook at PRE_ROUTING, after defragmentation and before raw and
+ * conntrack, looks the destination port of every UDP packet to the north
+ * or south address up in a two-level RCU array (O(1), no lock). A packet
+ * of a stream, from the endpoint the stream admits, has its addresses and
+ * ports rewritten in place (incremental checksums), is marked untracked
+ * (no conntrack entry per relayed flow), is routed as a locally
+ * originated packet (its new source is a local address: input routing
+ * would call it a martian) and leaves through ip_local_out(); the hook
+ * returns NF_STOLEN. A hairpinned call (the far end is another stream's
+ * south port) loops through lo and meets the hook again. Nothing is
+ * allocated and nothing copied per packet, unless the headers are shared
+ * with a clone (a packet socket), when skb_ensure_writable() copies them.
+ */
+#include <linux/ip.h>
+#include <linux/netfilter.h>
+#include <linux/netfilter_ipv4.h>
+#include <linux/slab.h>
+#include <linux/udp.h>
+#include <net/checksum.h>
+#include <net/dst.h>
+#include <net/ip.h>
+#include <net/netfilter/nf_conntrack.h>
+#include <net/route.h>
+
+#include "config.h"
+#include "relay.h"
+
+/* ---- The forwarding table -------------------------------------------- */
+
+int pp_fwd_insert(struct pp_fwd *t, u16 port, struct pp_media_stream *s,
+		  gfp_t gfp)
+{
+	unsigned int pair = port >> 1;
+	unsigned int i = pair >> PP_FWD_BLOCK_SHIFT;
+	struct pp_fwd_block *b;
+
+	b = rcu_dereference_protected(t->blk[i], true);
+	if (!b) {
+		b = kzalloc(sizeof(*b), gfp);
+		if (!b)
+			return -ENOMEM;
+		rcu_assign_pointer(t->blk[i], b);
+	}
+	rcu_assign_pointer(b->slot[pair & (PP_FWD_BLOCK - 1)], s);
+	return 0;
+}
+
+void pp_fwd_remove(struct pp_fwd *t, u16 port)
+{
+	unsigned int pair = port >> 1;
+	struct pp_fwd_block *b;
+
+	b = rcu_dereference_protected(t->blk[pair >> PP_FWD_BLOCK_SHIFT],
+				      true);
+	if (b)
+		RCU_INIT_POINTER(b->slot[pair & (PP_FWD_BLOCK - 1)], NULL);
+}
+
+void pp_fwd_destroy(struct pp_fwd *t)
+{
+	unsigned int i;
+
+	for (i = 0; i < PP_FWD_BLOCKS; i++) {
+		kfree(rcu_dereference_protected(t->blk[i], true));
+		RCU_INIT_POINTER(t->blk[i], NULL);
+	}
+}
+
+/* ---- The RTP port allocator ------------------------------------------ */
+
+int pp_port_alloc(struct pp_port_alloc *a, u16 min, u16 max)
+{
+	/* Pair p is ports 2p and 2p + 1, both within [min, max]. */
+	unsigned int first = DIV_ROUND_UP(min, 2);
+	unsigned int last = max ? (max - 1U) / 2 : 0;
+	unsigned int p, start;
+
+	if (!first)
+		first = 1;		/* never port 0: it means "none" */
+	if (!max || first > last)
+		return -ENOSPC;
+	start = clamp(a->hint, first, last);
+	p = find_next_zero_bit(a->map, last + 1, start);
+	if (p > last) {
+		p = find_next_zero_bit(a->map, start, first);
+		if (p >= start)
+			return -ENOSPC;
+	}
+	__set_bit(p, a->map);
+	a->used++;
+	a->hint = p + 1;
+	return p * 2;
+}
+
+void pp_port_free(struct pp_port_alloc *a, u16 port)
+{
+	if (WARN_ON_ONCE(!__test_and_clear_bit(port >> 1, a->map)))
+		return;
+	a->used--;
+}
+
+/* ---- Counters -------------------------------------------------------- */
+
+void pp_relay_totals(const struct pp_media_stream *s,
+		     struct pp_relay_totals *tot)
+{
+	int cpu, side;
+
+	memset(tot, 0, sizeof(*tot));
+	for_each_possible_cpu(cpu) {
+		const struct pp_relay_pcpu *c = per_cpu_ptr(s->stats, cpu);
+		struct pp_relay_totals one;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&c->syncp);
+			for (side = 0; side < PP_SIDES; side++) {
+				one.pkts[side] = u64_stats_read(&c->pkts[side]);
+				one.bytes[side] =
+					u64_stats_read(&c->bytes[side]);
+				one.drops[side] =
+					u64_stats_read(&c->drops[side]);
+			}
+		} while (u64_stats_fetch_retry(&c->syncp, start));
+		for (side = 0; side < PP_SIDES; side++) {
+			tot->pkts[side] += one.pkts[side];
+			tot->bytes[side] += one.bytes[side];
+			tot->drops[side] += one.drops[side];
+		}
+	}
+}
+
+/* BH off: this CPU's set has one writer. */
+static void pp_relay_count(struct pp_media_stream *s, enum pp_side side,
+			   unsigned int len, bool relayed)
+{
+	struct pp_relay_pcpu *c = this_cpu_ptr(s->stats);
+
+	u64_stats_update_begin(&c->syncp);
+	if (relayed) {
+		u64_stats_inc(&c->pkts[side]);
+		u64_stats_add(&c->bytes[side], len);
+	} else {
+		u64_stats_inc(&c->drops[side]);
+	}
+	u64_stats_update_end(&c->syncp);
+}
+
+/* ---- The decision ---------------------------------------------------- */
+
+/* Where a relayed packet goes: the new addresses and ports. */
+struct pp_relay_out {
+	__be32 saddr;
+	__be32 daddr;
+	__be16 sport;
+	__be16 dport;
+};
+
+static __be16 pp_port_add(__be16 port, unsigned int n)
+{
+	return htons(ntohs(port) + n);
+}
+
+/*
+ * A packet from @saddr:@sport reached @s's port on @side (@rtcp: the odd
+ * port). Is it admitted, and where does it go? Learns the phone's source
+ * ports and, while the far end is unknown, latches its address.
+ */
+static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
+			    unsigned int rtcp, __be32 saddr, __be16 sport,
+			    struct pp_relay_out *out)
+{
+	__be32 far, latched;
+	__be16 port;
+
+	if (side == PP_NORTH) {
+		/* From the phone's address, any port (kept for show calls). */
+		if (saddr != s->phone_addr || !READ_ONCE(s->tx))
+			return false;
+		if (READ_ONCE(s->phone_src[rtcp]) != sport)
+			WRITE_ONCE(s->phone_src[rtcp], sport);
+		far = READ_ONCE(s->far_addr);
+		port = READ_ONCE(s->far_port);
+		if (!far || !port)
+			return false;
+		out->saddr = s->local[PP_SOUTH];
+		out->sport = htons(s->port[PP_SOUTH] + rtcp);
+		out->daddr = far;
+		out->dport = pp_port_add(port, rtcp);
+		return true;
+	}
+
+	if (!READ_ONCE(s->rx))
+		return false;
+	far = READ_ONCE(s->far_addr);
+	if (far) {
+		if (saddr != far)
+			return false;
+	} else {
+		/*
+		 * A receive-only stream (music on hold) is never told its
+		 * far end: the first source is the only one admitted.
+		 */
+		latched = READ_ONCE(s->latched);
+		if (!latched) {
+			latched = (__force __be32)cmpxchg((u32 *)&s->latched, 0,
+							  (__force u32)saddr);
+			if (!latched)
+				latched = saddr;
+		}
+		if (saddr != latched)
+			return false;
+	}
+	/*
+	 * The phone receives at its observed address and the port it
+	 * announced (the guide: its NAT router forwards RTP without
+	 * changing the port); it need not send from that port. Until the
+	 * announced port is known, where its packets come from.
+	 */
+	port = READ_ONCE(s->phone_port);
+	if (port) {
+		port = pp_port_add(port, rtcp);
+	} else {
+		port = READ_ONCE(s->phone_src[rtcp]);
+		if (!port)
+			return false;
+	}
+	out->saddr = s->local[PP_NORTH];
+	out->sport = htons(s->port[PP_NORTH] + rtcp);
+	out->daddr = s->phone_addr;
+	out->dport = port;
+	return true;
+}
+
+/* ---- The rewrite ----------------------------------------------------- */
+
+/*
+ * Rewrite the writable IPv4 and UDP headers of @skb to @out, patching
+ * the checksums by the difference: a UDP checksum of 0 (none) stays 0, a
+ * computed 0 becomes 0xffff; with CHECKSUM_PARTIAL only the pseudo-header
+ * fields count (the device sums the rest). The TTL is decremented: two
+ * streams pointed at each other cannot loop for ever.
+ */
+static void pp_relay_rewrite(struct sk_buff *skb, struct iphdr *iph,
+			     struct udphdr *uh, const struct pp_relay_out *out)
+{
+	if (uh->check || skb->ip_summed == CHECKSUM_PARTIAL) {
+		inet_proto_csum_replace4(&uh->check, skb, iph->saddr,
+					 out->saddr, true);
+		inet_proto_csum_replace4(&uh->check, skb, iph->daddr,
+					 out->daddr, true);
+		inet_proto_csum_replace2(&uh->check, skb, uh->source,
+					 out->sport, false);
+		inet_proto_csum_replace2(&uh->check, skb, uh->dest,
+					 out->dport, false);
+		if (!uh->check)
+			uh->check = CSUM_MANGLED_0;
+	}
+	uh->source = out->sport;
+	uh->dest = out->dport;
+
+	csum_replace4(&iph->check, iph->saddr, out->saddr);
+	csum_replace4(&iph->check, iph->daddr, out->daddr);
+	iph->saddr = out->saddr;
+	iph->daddr = out->daddr;
+	ip_decrease_ttl(iph);
+
+	/* The receive side's sum covers the old bytes: forget it. */
+	if (skb->ip_summed == CHECKSUM_COMPLETE)
+		skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * Send the rewritten @skb as if this host originated it: a route from
+ * the new source, nothing of its reception left (route, conntrack,
+ * timestamp, control block). Consumes @skb.
+ */
+static int pp_relay_xmit(struct net *net, struct sk_buff *skb,
+			 const struct pp_relay_out *out)
+{
+	const struct iphdr *iph = ip_hdr(skb);
+	struct flowi4 fl4 = {
+		.daddr		= out->daddr,
+		.saddr		= out->saddr,
+		.flowi4_proto	= IPPROTO_UDP,
+		.flowi4_tos	= RT_TOS(iph->tos),
+		.flowi4_mark	= skb->mark,
+		.fl4_sport	= out->sport,
+		.fl4_dport	= out->dport,
+	};
+	struct rtable *rt;
+
+	rt = ip_route_output_key(net, &fl4);
+	if (IS_ERR(rt))
+		return PTR_ERR(rt);
+	skb_dst_drop(skb);
+	skb_dst_set(skb, &rt->dst);
+	nf_reset_ct(skb);
+	nf_ct_set(skb, NULL, IP_CT_UNTRACKED);
+	skb_clear_tstamp(skb);
+	memset(IPCB(skb), 0, sizeof(*IPCB(skb)));
+	skb->pkt_type = PACKET_HOST;
+	skb->dev = rt->dst.dev;
+	ip_local_out(net, NULL, skb);
+	return 0;
+}
+
+/*
+ * The relay's verdict on @skb (BH off, under rcu_read_lock()): NF_ACCEPT
+ * for what is not to a relay port, NF_DROP (counted) for what a stream
+ * does not admit, NF_STOLEN for what was relayed.
+ */
+static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
+				struct sk_buff *skb)
+{
+	const struct pp_config *cfg = pp_config_rcu(pn);
+	struct pp_media_net *mn = pn->media;
+	struct pp_media_stream *s;
+	struct pp_relay_out out;
+	unsigned int thoff, len;
+	unsigned long now;
+	enum pp_side side;
+	struct udphdr *uh;
+	struct iphdr *iph;
+	u16 dport;
+
+	iph = ip_hdr(skb);
+	if (iph->protocol != IPPROTO_UDP)
+		return NF_ACCEPT;
+	if (iph->daddr == cfg->north_addr && cfg->north_addr)
+		side = PP_NORTH;
+	else if (iph->daddr == cfg->south_addr && cfg->south_addr)
+		side = PP_SOUTH;
+	else
+		return NF_ACCEPT;
+	/* Defragmentation runs before us: a fragment here is not ours. */
+	if (ip_is_fragment(iph))
+		return NF_ACCEPT;
+	thoff = iph->ihl * 4;
+	if (!pskb_may_pull(skb, thoff + sizeof(*uh)))
+		return NF_ACCEPT;
+	iph = ip_hdr(skb);
+	uh = (struct udphdr *)(skb->data + thoff);
+	dport = ntohs(uh->dest);
+
+	s = pp_fwd_lookup(&mn->fwd[side], dport);
+	if (!s || s->local[side] != iph->daddr)
+		return NF_ACCEPT;
+
+	len = skb->len;
+	if (!pp_relay_decide(s, side, dport & 1, iph->saddr, uh->source,
+			     &out) || iph->ttl <= 1)
+		goto drop;
+	if (skb_ensure_writable(skb, thoff + sizeof(*uh)))
+		goto drop;
+	iph = ip_hdr(skb);
+	uh = (struct udphdr *)(skb->data + thoff);
+	pp_relay_rewrite(skb, iph, uh, &out);
+	if (pp_relay_xmit(net, skb, &out))
+		goto drop;
+	pp_relay_count(s, side, len, true);
+	now = jiffies;
+	/* One write per jiffy at most: the line stays shared otherwise. */
+	if (READ_ONCE(s->last) != now)
+		WRITE_ONCE(s->last, now);
+	return NF_STOLEN;
+
+drop:
+	pp_relay_count(s, side, len, false);
+	net_dbg_ratelimited("media: drop %pI4:%u -> %pI4:%u\n",
+			    &iph->saddr, ntohs(uh->source), &iph->daddr,
+			    dport);
+	return NF_DROP;
+}
+
+static unsigned int pp_relay_hook(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	return pp_relay_rx(pp_net(state->net), state->net, skb);
+}
+
+/*
+ * After defragmentation (NF_IP_PRI_CONNTRACK_DEFRAG), before raw and
+ * conntrack: a relayed packet never gets a conntrack entry.
+ */
+static const struct nf_hook_ops pp_relay_ops = {
+	.hook		= pp_relay_hook,
+	.pf		= NFPROTO_IPV4,
+	.hooknum	= NF_INET_PRE_ROUTING,
+	.priority	= NF_IP_PRI_RAW - 1,
+};
+
+int pp_relay_init(struct pp_net *pn)
+{
+	return nf_register_net_hook(pn->net, &pp_relay_ops);
+}
+
+void pp_relay_exit(struct pp_net *pn)
+{
+	/* Waits for the packets in flight. */
+	nf_unregister_net_hook(pn->net, &pp_relay_ops);
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Copyright (C) 2026 The phoneproxy authors. */
+#ifndef _PP_RELAY_H
+#define _PP_RELAY_H
+
+#include <linux/bitmap.h>
+#include <linux/bits.h>
+#include <linux/list.h>
+#include <linux/rcupdate.h>
+#include <linux/skbuff.h>
+#include <linux/spinlock.h>
+#include <linux/types.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/workqueue.h>
+
+#include "pernet.h"
+
+/*
+ * The media relay's data (see media.h for the model, docs/media.md for the
+ * choices): streams as the packet path sees them, the forwarding table
+ * that finds them by local port, the RTP port allocator, and the hook.
+ *
+ * A relay port is always an even RTP port P with its RTCP port P + 1, so
+ * everything is indexed by the pair P / 2: 32768 pairs cover every port.
+ */
+#define PP_RELAY_PAIRS		32768
+#define PP_FWD_BLOCK_SHIFT	8
+#define PP_FWD_BLOCK		BIT(PP_FWD_BLOCK_SHIFT)	/* pairs per block */
+#define PP_FWD_BLOCKS		(PP_RELAY_PAIRS / PP_FWD_BLOCK)
+
+/* The two local addresses of the proxy. */
+enum pp_side {
+	PP_NORTH,		/* the phones send here */
+	PP_SOUTH,		/* the far ends send here */
+	PP_SIDES
+};
+
+/*
+ * Per-stream counters, one set per CPU, indexed by the side the packet
+ * arrived on: [PP_NORTH] is phone -> far end, [PP_SOUTH] far end -> phone.
+ * drops: packets to the stream's ports that were not relayed (wrong
+ * source, no destination known yet, no route, TTL spent).
+ */
+struct pp_relay_pcpu {
+	u64_stats_t pkts[PP_SIDES];
+	u64_stats_t bytes[PP_SIDES];
+	u64_stats_t drops[PP_SIDES];
+	struct u64_stats_sync syncp;
+};
+
+struct pp_relay_totals {
+	u64 pkts[PP_SIDES];
+	u64 bytes[PP_SIDES];
+	u64 drops[PP_SIDES];
+};
+
+struct pp_media_owner;
+
+/*
+ * One media stream: (owner, passThruPartyId). The packet path reads it
+ * under RCU; media.c writes it under the namespace's media lock. Fields
+ * the signalling changes while packets flow are accessed with
+ * READ_ONCE()/WRITE_ONCE(); the packet path writes only the learned ports,
+ * the latched source and @last.
+ */
+struct pp_media_stream {
+	/* Set at creation, never changed. */
+	__be32 local[PP_SIDES];		/* north and south address */
+	u16 port[PP_SIDES];		/* their RTP ports (even) */
+	__be32 phone_addr;		/* the phone's observed address */
+
+	/* From the signalling (0: not known yet). */
+	__be32 far_addr;		/* StartMediaTransmission */
+	__be16 far_port;
+	__be16 phone_port;		/* OpenReceiveChannelAck, PortRes, ... */
+
+	/* Learned from packets (0: none yet). */
+	__be16 phone_src[2];		/* the phone's source port: RTP, RTCP */
+	__be32 latched;			/* far end's source, while @far_addr is 0 */
+	unsigned long last;		/* jiffies: last packet or signal */
+
+	struct pp_relay_pcpu __percpu *stats;
+
+	/* media.c, under the media lock. */
+	struct pp_media_owner *owner;
+	struct list_head owner_node;	/* owner->streams */
+	struct list_head node;		/* pp_media_net.streams */
+	u32 ppid;
+	bool rx;			/* the phone receives (Ack seen, no Close) */
+	bool tx;			/* the phone sends (StartMediaTx, no Stop) */
+	bool keep;			/* Close with the keep-port flag */
+	unsigned long created;		/* jiffies */
+	struct rcu_head rcu;
+};
+
+/*
+ * The forwarding table of one side: pair -> stream, a two-level array
+ * (PP_FWD_BLOCKS blocks of PP_FWD_BLOCK slots, a block allocated the
+ * first time one of its pairs is used). Readers: RCU. Writers: serialised
+ * by the caller (the media lock).
+ */
+struct pp_fwd_block {
+	struct pp_media_stream __rcu *slot[PP_FWD_BLOCK];
+};
+
+struct pp_fwd {
+	struct pp_fwd_block __rcu *blk[PP_FWD_BLOCKS];
+};
+
+/* The stream owning @port (RTP or RTCP) or NULL. Under rcu_read_lock(). */
+static inline struct pp_media_stream *pp_fwd_lookup(const struct pp_fwd *t,
+						    u16 port)
+{
+	unsigned int pair = port >> 1;
+	const struct pp_fwd_block *b;
+
+	b = rcu_dereference(t->blk[pair >> PP_FWD_BLOCK_SHIFT]);
+	if (!b)
+		return NULL;
+	return rcu_dereference(b->slot[pair & (PP_FWD_BLOCK - 1)]);
+}
+
+/* @s owns the pair of @port from now on (a block may be allocated). */
+int pp_fwd_insert(struct pp_fwd *t, u16 port, struct pp_media_stream *s,
+		  gfp_t gfp);
+/* The pair of @port is free (readers may still see the old stream). */
+void pp_fwd_remove(struct pp_fwd *t, u16 port);
+/* Free the blocks; no reader left. */
+void pp_fwd_destroy(struct pp_fwd *t);
+
+/*
+ * The RTP port allocator of one side: a bitmap of pairs, searched from a
+ * rotating hint (a released pair is not reused at once while others are
+ * free: late packets of the old call do not reach the new one).
+ * Serialised by the caller.
+ */
+struct pp_port_alloc {
+	DECLARE_BITMAP(map, PP_RELAY_PAIRS);
+	unsigned int hint;		/* the pair to try first */
+	unsigned int used;
+};
+
+/*
+ * An even RTP port P, with P + 1, both within [@min, @max], or -ENOSPC.
+ * The range is the configuration's now: ports allocated under an older
+ * range stay allocated until freed.
+ */
+int pp_port_alloc(struct pp_port_alloc *a, u16 min, u16 max);
+void pp_port_free(struct pp_port_alloc *a, u16 port);
+
+/*
+ * struct pp_media_net - the media state of one namespace
+ *
+ * @fwd is read by the packet path under RCU. @lock (taken with BH off:
+ * the SCCP path calls in from softirq) serialises every writer and
+ * protects the rest, the media.c fields of every stream and every owner's
+ * list of streams.
+ */
+struct pp_media_net {
+	struct pp_net *pn;
+	struct pp_fwd fwd[PP_SIDES];
+	spinlock_t lock;		/* see above */
+	struct list_head streams;
+	unsigned int n_streams;
+	unsigned int gen;		/* bumped on every create/destroy, never 0 */
+	struct pp_port_alloc ports[PP_SIDES];
+	struct pp_relay_totals gone;	/* counters of destroyed streams */
+	u64 streams_total;
+	u64 no_port;
+	u64 timeouts;
+	bool closing;			/* the namespace goes: no new sweep */
+	struct delayed_work sweep;	/* the idle-media timeout */
+};
+
+/* Sum @s's per-CPU counters. */
+void pp_relay_totals(const struct pp_media_stream *s,
+		     struct pp_relay_totals *tot);
+
+/* Register and unregister the relay's hook in @pn's namespace. */
+int pp_relay_init(struct pp_net *pn);
+void pp_relay_exit(struct pp_net *pn);
+
+#endif /* _PP_RELAY_H */

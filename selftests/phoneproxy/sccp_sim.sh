@@ -1,0 +1,399 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# The SCCP test peers on their own, WITHOUT the proxy in the path
+# (docs/sim.md): pp-ccm-sim in one namespace, pp-phone-sim in another,
+# joined by a veth.
+#
+#   phones 198.51.100.20, .21, .22 ---- veth ---- ccm 198.51.100.10
+#
+# In each layout (v17, old, v17 bodies under header version 0 as Asterisk
+# sends them, and a v17 phone with an old CallManager) two phones
+# register, call each other with RTP both ways (no loss, the other's
+# SSRC, from the other's send port), hang up (media stops), and call the
+# CallManager's own "south phone". Then: the allow-list, a phone that
+# reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
+# address, bad arguments, and 1000 phones in one process.
+source "$(dirname "$0")/lib.sh"
+
+[ "$(id -u)" = 0 ] || skip_all "must run as root"
+for t in ip nft python3; do
+	command -v $t >/dev/null || skip_all "$t not installed"
+done
+CCM_SIM=${CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
+PHONE_SIM=${PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
+[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
+
+CCM_ADDR=198.51.100.10
+PA=198.51.100.20
+PB=198.51.100.21
+PC=198.51.100.22
+A=SEP00000000A001
+B=SEP00000000B002
+C=SEP00000000C003
+MEDIA_S=2		# seconds of media per call
+
+setup() {
+	local ns
+	for ns in $NS_PHONE $NS_CCM; do
+		ip netns add "$ns" || return 1
+		ip -n "$ns" link set lo up
+	done
+	ip link add veth-ph netns "$NS_PHONE" type veth peer name veth-ccm netns "$NS_CCM" ||
+		return 1
+	ip -n "$NS_CCM" addr add $CCM_ADDR/24 dev veth-ccm
+	ip -n "$NS_PHONE" addr add $PA/24 dev veth-ph
+	ip -n "$NS_PHONE" addr add $PB/24 dev veth-ph
+	ip -n "$NS_PHONE" addr add $PC/24 dev veth-ph
+	ip -n "$NS_CCM" link set veth-ccm up
+	ip -n "$NS_PHONE" link set veth-ph up
+	# Count every UDP packet sent, RTP included, in both namespaces.
+	for ns in $NS_PHONE $NS_CCM; do
+		nsx "$ns" nft -f - <<-EOF || return 1
+		table inet simcount {
+			counter udp_out { }
+			chain out {
+				type filter hook output priority 0;
+				meta l4proto udp counter name udp_out
+			}
+		}
+		EOF
+	done
+}
+
+udp_sent() {
+	local ns n total=0
+	for ns in $NS_PHONE $NS_CCM; do
+		n=$(nsx "$ns" nft list counter inet simcount udp_out |
+			sed -n 's/.*packets \([0-9]*\).*/\1/p')
+		total=$((total + ${n:-0}))
+	done
+	echo $total
+}
+
+# The value of KEY in a result line ("event k=v k=v ...").
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
+
+# The last line of FILE starting with EVENT and holding WORD.
+line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
+
+# ccm_start NAME args...: a CallManager with control socket $TMPD/NAME.sock.
+ccm_start() {
+	local name=$1
+	shift
+	# ip netns exec execs: $! is the simulator itself
+	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR --control "$TMPD/$name.sock" "$@" \
+		> "$TMPD/$name.out" 2> "$TMPD/$name.err" &
+	CCM_PID=$!
+	at_exit "kill $CCM_PID"
+	wait_for 10 test -S "$TMPD/$name.sock"
+}
+ctl() { local name=$1; shift; "$CCM_SIM" --client "$TMPD/$name.sock" "$@"; }
+ccm_stop() { ctl "$1" quit >/dev/null; wait "$CCM_PID"; }
+
+# phone_start NAME args...: one pp-phone-sim; $PHONE_PID.
+phone_start() {
+	local name=$1
+	shift
+	ip netns exec "$NS_PHONE" "$PHONE_SIM" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err" &
+	PHONE_PID=$!
+	at_exit "kill $PHONE_PID"
+}
+
+# rx_ok RECEIVER_LINE SENDER_LINE MIN: the receiver got the sender's RTP
+# (its SSRC, from its send address), nothing lost, nothing foreign.
+rx_ok() {
+	local r=$1 s=$2 min=$3 k
+	for k in rx_lost rx_gaps rx_dup rx_reorder rx_bad_ssrc rx_bad_pt rx_bad_len \
+		 rx_bad_payload rx_not_rtp rx_other_src tx_errors; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" rx_ssrc)" = "$(field "$s" tx_ssrc)" ] ||
+		{ echo "SSRC $(field "$r" rx_ssrc) != $(field "$s" tx_ssrc)"; return 1; }
+	[ "$(field "$r" rx_src)" = "$(field "$s" tx_from)" ] ||
+		{ echo "source $(field "$r" rx_src) != $(field "$s" tx_from)"; return 1; }
+	[ "$(field "$r" rx_packets)" -ge "$min" ] ||
+		{ echo "only $(field "$r" rx_packets) packets (want >= $min)"; return 1; }
+	echo "rx_packets=$(field "$r" rx_packets) tx_packets=$(field "$s" tx_packets)"
+}
+
+# Media stops: no UDP sent in the namespaces for a second after a hangup.
+media_stopped() {
+	local n1 n2
+	sleep 0.5
+	n1=$(udp_sent)
+	sleep 1
+	n2=$(udp_sent)
+	[ "$n1" = "$n2" ] || { echo "$((n2 - n1)) UDP packets sent after the hangup"; return 1; }
+}
+
+registered_as() {	# registered_as FILE SID "proto=.. .*layout=.. hv=.."
+	grep -Eq "^registered sid=$2 $3" "$1"
+}
+
+# variant NAME "ccm args" "phone args" PROTO LAYOUT HV
+variant() {
+	local v=$1 cargs=$2 pargs=$3 proto=$4 layout=$5 hv=$6 n line la lb ls
+	ccm_start "$v" $cargs --keepalive 1 ||
+		{ tap_result 1 "$v: pp-ccm-sim listens"; return; }
+	phone_start "$v-a" --server $CCM_ADDR --sid $A --bind $PA $pargs
+	local pa=$PHONE_PID
+	phone_start "$v-b" --server $CCM_ADDR --sid $B --bind $PB --tx-port-offset 2 $pargs
+	local pb=$PHONE_PID
+	check "$v: two phones register" ctl "$v" wait registered 2 20
+	check "$v: the CallManager negotiated protocol $proto, layout $layout, header $hv" \
+		eval "registered_as $TMPD/$v.out $A 'proto=$proto .*layout=$layout hv=$hv' &&
+		      registered_as $TMPD/$v.out $B 'proto=$proto .*layout=$layout hv=$hv'"
+	check "$v: the phones agree (protocol $proto, layout $layout, header $hv)" \
+		eval "registered_as $TMPD/$v-a.out $A 'proto=$proto layout=$layout hv=$hv' &&
+		      registered_as $TMPD/$v-b.out $B 'proto=$proto layout=$layout hv=$hv'"
+
+	check "$v: call $A $B comes up" ctl "$v" call $A $B
+	sleep $MEDIA_S
+	check "$v: hangup" ctl "$v" hangup
+	wait_for 5 grep -q "^media-stats sid=$B" "$TMPD/$v-b.out"
+	wait_for 5 grep -q "^media-stats sid=$A" "$TMPD/$v-a.out"
+	la=$(line_of "$TMPD/$v-a.out" media-stats "sid=$A")
+	lb=$(line_of "$TMPD/$v-b.out" media-stats "sid=$B")
+	check "$v: $A got $B's RTP: no loss, $B's SSRC, from its send port (+2)" \
+		rx_ok "$la" "$lb" $((MEDIA_S * 20))
+	check "$v: $B got $A's RTP: no loss, $A's SSRC, from its port" \
+		rx_ok "$lb" "$la" $((MEDIA_S * 20))
+	check "$v: each phone sent to the other's announced receive port" \
+		eval "[ '$(field "$la" remote)' = '$(field "$lb" local)' ] &&
+		      [ '$(field "$lb" remote)' = '$(field "$la" local)' ]"
+	check "$v: hangup stops media (no UDP for a second)" media_stopped
+
+	check "$v: call $A south comes up" ctl "$v" call $A south
+	sleep $MEDIA_S
+	check "$v: stats of a running south leg" ctl "$v" stats
+	check "$v: hangup of the south call" ctl "$v" hangup
+	wait_for 5 grep -q "^media-stats sid=$A .*remote=$CCM_ADDR" "$TMPD/$v-a.out"
+	la=$(line_of "$TMPD/$v-a.out" media-stats "sid=$A .*remote=$CCM_ADDR")
+	ls=$(line_of "$TMPD/$v.out" media-stats "sid=south .*end=hangup")
+	check "$v: the south phone got $A's RTP: no loss, $A's SSRC, from $A" \
+		rx_ok "$ls" "$la" $((MEDIA_S * 20))
+	check "$v: $A got the south phone's RTP: no loss, its SSRC" \
+		rx_ok "$la" "$ls" $((MEDIA_S * 20))
+	check "$v: hangup stops the south media" media_stopped
+
+	kill -TERM $pa $pb
+	wait $pa $pb
+	check "$v: the phones unregister on SIGTERM" \
+		eval "grep -q '^unregistered sid=$A' $TMPD/$v.out &&
+		      grep -q '^unregistered sid=$B' $TMPD/$v.out"
+	line=$(line_of "$TMPD/$v-a.out" summary "")
+	n=$(field "$line" keepalives)
+	check "$v: keepalives every second, each acknowledged ($n)" \
+		eval "[ ${n:-0} -ge 1 ] && [ $(field "$line" keepalive_acks) -ge $((${n:-0} - 1)) ]"
+	ccm_stop "$v"
+	check "$v: nothing on stderr" eval "! grep . $TMPD/$v.err $TMPD/$v-a.err $TMPD/$v-b.err"
+}
+
+setup || skip_all "cannot build the namespaces (netns, veth, nftables)"
+
+variant v17 "--layout v17" "--layout v17" 17 v17 17
+variant old "--layout old" "--layout old" 11 old 11
+variant asterisk "--layout v17 --hdr0 --early-smt" "--layout v17 --hdr0" 17 v17 0
+variant mixed "--layout old" "--layout v17" 11 old 11
+
+# The allow-list: SIDs not in it get RegisterReject.
+ccm_start allow --allow $A
+phone_start allow-a --server $CCM_ADDR --sid $A --bind $PA
+pa=$PHONE_PID
+check "allow-list: $A registers" ctl allow wait registered 1 20
+nsx "$NS_PHONE" "$PHONE_SIM" --server $CCM_ADDR --sid $C --bind $PC \
+	> "$TMPD/allow-c.out" 2>&1
+rc=$?
+check "allow-list: $C gets RegisterReject and the phone exits 1 (rc $rc)" \
+	eval "[ $rc = 1 ] && grep -q '^register-rejected sid=$C' $TMPD/allow-c.out &&
+	      grep -q '^register-rejected sid=$C' $TMPD/allow.out"
+check "allow-list: $C is not registered" eval "! grep -q '^registered sid=$C' $TMPD/allow.out"
+kill -TERM $pa
+wait $pa
+ccm_stop allow
+
+# --announce: the address in Register and OpenReceiveChannelAck.
+ccm_start announce
+phone_start announce-c --server $CCM_ADDR --sid $C --bind $PC --announce 198.51.100.99
+pc=$PHONE_PID
+check "announce: the phone registers" ctl announce wait registered 1 20
+check "announce: Register carries the announced address" \
+	grep -q "^registered sid=$C .*station=198.51.100.99 " "$TMPD/announce.out"
+check "announce: call $C south" ctl announce call $C south
+check "announce: OpenReceiveChannelAck carries the announced address" \
+	grep -q "^orc-ack .*sid=$C .*rx=198.51.100.99:" "$TMPD/announce.out"
+ctl announce hangup >/dev/null
+kill -TERM $pc
+wait $pc
+
+# TFTP: SEP<MAC>.cnf.xml names the CallManager (no --server).
+if command -v in.tftpd >/dev/null; then
+	mkdir -p "$TMPD/tftp"
+	cat > "$TMPD/tftp/$A.cnf.xml" <<-EOF
+	<device><devicePool><callManagerGroup><members>
+	<member priority="1"><callManager><ports><ethernetPhonePort>2001</ethernetPhonePort></ports>
+	<processNodeName>198.51.100.11</processNodeName></callManager></member>
+	<member priority="0"><callManager><ports><ethernetPhonePort>2000</ethernetPhonePort></ports>
+	<processNodeName>$CCM_ADDR</processNodeName></callManager></member>
+	</members></callManagerGroup></devicePool></device>
+	EOF
+	chmod 755 "$TMPD" "$TMPD/tftp"
+	chmod 644 "$TMPD/tftp/$A.cnf.xml"
+	ip netns exec "$NS_CCM" in.tftpd --foreground --user nobody --address $CCM_ADDR:69 \
+		--secure "$TMPD/tftp" &
+	at_exit "kill $!"
+	phone_start tftp --tftp $CCM_ADDR --sid $A --bind $PA
+	pa=$PHONE_PID
+	check "tftp: the phone read $A.cnf.xml and registered with its CallManager" \
+		ctl announce wait registered 1 20
+	check "tftp: the priority 0 member: $CCM_ADDR:2000" \
+		grep -q "^tftp sid=$A file=$A.cnf.xml .*callmanager=$CCM_ADDR:2000" "$TMPD/tftp.out"
+	nsx "$NS_PHONE" "$PHONE_SIM" --tftp $CCM_ADDR --sid $B --bind $PB \
+		> "$TMPD/tftp-b.out" 2>&1
+	rc=$?
+	check "tftp: no file for $B and no --server: the phone says so and exits 1 (rc $rc)" \
+		eval "[ $rc = 1 ] && grep -q '^tftp-failed sid=$B reason=\"TFTP error' $TMPD/tftp-b.out"
+	kill -TERM $pa
+	wait $pa
+else
+	tap_result 0 "tftp: # SKIP in.tftpd not installed"
+fi
+ccm_stop announce
+
+# Bad arguments: exit 2, naming the argument and the reason.
+bad() {	# bad PROGRAM ARG-NAME args...
+	local prog=$1 name=$2 out rc
+	shift 2
+	out=$("$prog" "$@" 2>&1)
+	rc=$?
+	[ $rc = 2 ] && grep -q -- "$name" <<< "$out" || { echo "rc $rc: $out"; return 1; }
+	echo "$out"
+}
+check "bad argument: --server 198.51.100.300" bad "$PHONE_SIM" "--server: \"198.51.100.300\": not an IPv4" \
+	--server 198.51.100.300 --sid $A
+check "bad argument: --sid SEP12" bad "$PHONE_SIM" "--sid: \"SEP12\": not SEP followed by 12 hex" \
+	--server $CCM_ADDR --sid SEP12
+check "bad argument: --layout v18" bad "$PHONE_SIM" "--layout: \"v18\": not old or v17" \
+	--server $CCM_ADDR --sid $A --layout v18
+check "bad argument: no --server nor --tftp" bad "$PHONE_SIM" "--server or --tftp is required" --sid $A
+check "bad argument: pp-ccm-sim --listen :2000" bad "$CCM_SIM" "--listen: \":2000\"" --listen :2000
+check "bad argument: pp-ccm-sim --allow 001122334455" bad "$CCM_SIM" "--allow: \"001122334455\"" \
+	--allow 001122334455
+check "bad argument: pp-ccm-sim --packet-ms 5" bad "$CCM_SIM" "--packet-ms: \"5\": not a number in 10..60" \
+	--packet-ms 5
+# A raw client (python3): Register and two KeepAliveReq, one byte per TCP
+# segment; the CallManager frames them and answers each.
+byte_client() {
+	ip netns exec "$NS_PHONE" python3 - $CCM_ADDR $PC <<-'EOF'
+	import socket, struct, sys, time
+	def pdu(mid, body):
+	    return struct.pack('<III', len(body) + 4, 0, mid) + body
+	name = b'SEP00000000D004'.ljust(16, b'\0')
+	body = (name + struct.pack('<II', 0, 1) + socket.inet_aton(sys.argv[2]) +
+	        struct.pack('<IIIBBHI', 115, 5, 0, 17, 0, 0, 1) + bytes(76))
+	stream = pdu(0x0001, body) + pdu(0x0000, b'') + pdu(0x0000, b'')
+	s = socket.create_connection((sys.argv[1], 2000), 5, (sys.argv[2], 0))
+	s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+	for i in range(len(stream)):
+	    s.send(stream[i:i + 1])
+	    time.sleep(0.001)
+	data = b''
+	while len(data) < 32 + 12 + 12:
+	    d = s.recv(4096)
+	    if not d:
+	        break
+	    data += d
+	ids, off = [], 0
+	while off + 12 <= len(data):
+	    length, hv, mid = struct.unpack_from('<III', data, off)
+	    ids.append(mid)
+	    if mid == 0x81:
+	        proto = data[off + 12 + 16]
+	    off += length + 8
+	print('answers %s, RegisterAck protocol %d' % ([hex(i) for i in ids], proto))
+	sys.exit(0 if ids == [0x81, 0x100, 0x100] and proto == 17 else 1)
+	EOF
+}
+ccm_start bytes
+check "one byte per TCP segment: Register and two keepalives framed and answered" byte_client
+check "one byte per TCP segment: the device registered" \
+	grep -q "^registered sid=SEP00000000D004 proto=17 " "$TMPD/bytes.out"
+ccm_stop bytes
+
+bad_commands() {
+	local out
+	out=$(ctl cmds dial $A) && return 1
+	grep -q 'unknown command "dial"' <<< "$out" || { echo "$out"; return 1; }
+	out=$(ctl cmds call $A $B) && return 1
+	grep -q "$A: not registered" <<< "$out" || { echo "$out"; return 1; }
+	out=$(ctl cmds calls 1) && return 1
+	grep -q "0 idle registered phones, 2 needed" <<< "$out" || { echo "$out"; return 1; }
+	out=$(ctl cmds wait registered 1 1) && return 1
+	grep -q "timeout: registered=0" <<< "$out" || { echo "$out"; return 1; }
+}
+ccm_start cmds
+check "bad commands: refused with the reason (unknown, not registered, too few, timeout)" bad_commands
+ccm_stop cmds
+
+# A scenario on the command line (-e), and commands on stdin.
+ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR -e "wait registered 2 20" \
+	-e "call $A $B" -e "sleep 1000" -e "hangup" -e "call $A south" -e "sleep 1000" \
+	-e "stats" -e "quit" > "$TMPD/script.out" 2> "$TMPD/script.err" &
+spid=$!
+phone_start script-a --server $CCM_ADDR --sid $A --bind $PA
+pa=$PHONE_PID
+phone_start script-b --server $CCM_ADDR --sid $B --bind $PB
+pb=$PHONE_PID
+wait $spid
+rc=$?
+check "script: -e commands run in order, each after the last one's answer; quit exits 0 (rc $rc)" \
+	eval "[ $rc = 0 ] && [ \$(grep -c '^ok' $TMPD/script.out) = 8 ] &&
+	      grep -q '^call-up call=1 a=$A b=$B' $TMPD/script.out &&
+	      grep -q '^call-up call=2 a=$A b=south' $TMPD/script.out &&
+	      grep -q '^media-stats call=2 sid=south .*end=running' $TMPD/script.out"
+kill -TERM $pa $pb
+wait $pa $pb
+ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR -e "call $A $B" -e quit \
+	> "$TMPD/script-fail.out" 2>&1
+rc=$?
+check "script: a failing command ends the simulator with exit 1 (rc $rc)" \
+	eval "[ $rc = 1 ] && grep -q '^error $A: not registered' $TMPD/script-fail.out"
+out=$(printf 'wait registered 0\nstats\nquit\n' |
+	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR --stdin 2>&1)
+rc=$?
+check "stdin: commands answered on stdout, quit exits 0 (rc $rc)" \
+	eval "[ $rc = 0 ] && grep -q '^ok registered=0$' <<< '$out' &&
+	      grep -q '^ok registered=0 calls=0' <<< '$out'"
+
+# 1000 phones in one process.
+ccm_start big --quiet
+start=$(date +%s%N)
+phone_start big-phones --server $CCM_ADDR --sid-base SEP001122330000 --count 1000 --bind $PA --quiet
+pbig=$PHONE_PID
+check "1000 phones in one process register" ctl big wait registered 1000 300
+ms=$((($(date +%s%N) - start) / 1000000))
+line=$(line_of "$TMPD/big-phones.out" all-registered "")
+diag "1000 phones registered in $(field "$line" time_ms) ms (phone sim), $ms ms with process start"
+check "1000 phones: the phone sim reports all registered" test -n "$line"
+check "1000 phones: 100 calls between them and 50 to the south phone come up" \
+	eval "ctl big calls 100 && ctl big calls 50 south"
+check "1000 phones: hang up all 150" eval "ctl big hangup | grep -q 'hungup=150'"
+kill -TERM $pbig
+wait $pbig
+line=$(line_of "$TMPD/big-phones.out" summary "")
+diag "$line"
+check "1000 phones: 250 streams ended, none with a bad packet" \
+	eval "[ '$(field "$line" streams)' = 250 ] && [ '$(field "$line" rx_bad)' = 0 ]"
+check "1000 phones unregister on SIGTERM" \
+	eval "[ '$(field "$line" ever_registered)' = 1000 ] && [ '$(field "$line" registered)' = 0 ] &&
+	      [ '$(field "$line" failed)' = 0 ]"
+check "1000 phones: the CallManager has none registered any more" \
+	eval "ctl big stats | grep -q '^ok registered=0 '"
+ccm_stop big
+check "1000 phones: the CallManager saw 1000 register" \
+	grep -q "^summary registered=0 ever_registered=1000 " "$TMPD/big.out"
+check "no simulator wrote to stderr" eval "! grep -H . $TMPD/*.err"
+
+tap_done

@@ -1,0 +1,1559 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-ccm-sim: a CallManager for the tests and benchmarks. It accepts
+ * registrations (optionally only from an allow-list), answers keepalives
+ * and unregistrations, and puts registered phones in calls on command:
+ * OpenReceiveChannel to both legs, then StartMediaTransmission to each
+ * with the address the *other* leg announced in its OpenReceiveChannelAck
+ * (as a real CallManager does, so behind a proxy it is the proxy's), and
+ * Stop/Close on hangup. It can be the far end itself ("south phone"),
+ * sending and checking RTP. Commands come from -e/--script, stdin or a
+ * unix control socket (--client sends one); results are lines on stdout
+ * (docs/sim.md). One libevent loop; thousands of phones.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <event2/listener.h>
+
+#include "parse.h"
+#include "simcore.h"
+
+#define PROG		"pp-ccm-sim"
+#define HASH_BITS	16
+#define MAX_ARGS	8
+
+struct call;
+struct client;
+
+struct dev {
+	struct ccm *c;
+	struct bufferevent *bev;
+	char name[17];
+	bool registered, closing;
+	uint8_t phone_proto, proto;
+	int layout;
+	uint32_t hv;
+	uint32_t peer_ip, local_ip, station_ip;
+	uint16_t peer_port;
+	uint64_t keepalives;
+	struct leg *leg;
+	struct dev *hnext;
+	TAILQ_ENTRY(dev) reg_link;	/* registered, in order */
+	TAILQ_ENTRY(dev) all_link;	/* every connection */
+};
+
+struct leg {
+	struct call *call;
+	struct dev *dev;		/* NULL: the simulator's "south phone" */
+	char peer[17];			/* south: the phone it talks to */
+	uint32_t ppid;
+	bool acked, started;
+	uint32_t ip;			/* its receive address (ORC-Ack) */
+	uint16_t port;
+	struct sim_media media;		/* south only */
+};
+
+struct batch {
+	struct ccm *c;
+	struct client *cl;
+	unsigned int total, up, failed;
+	uint64_t t0;
+	struct event *timer;
+};
+
+struct call {
+	struct ccm *c;
+	unsigned int id;
+	uint32_t conf_id;
+	struct leg leg[2];
+	bool up;
+	struct batch *batch;
+	uint64_t t0;
+	TAILQ_ENTRY(call) link;
+};
+
+enum ckind { CL_SCRIPT, CL_STDIN, CL_UNIX };
+enum cwait { W_NONE, W_REGISTERED, W_SLEEP, W_BATCH };
+
+struct client {
+	struct ccm *c;
+	enum ckind kind;
+	struct bufferevent *bev;
+	bool busy, eof;
+	enum cwait wait;
+	unsigned int want;
+	struct event *timer, *kick;
+	struct batch *batch;
+	TAILQ_ENTRY(client) link;	/* all clients */
+};
+
+struct opts {
+	uint32_t listen_ip;
+	uint16_t listen_port;
+	uint8_t max_proto;
+	int hdr0;
+	char **allow;
+	unsigned int nallow;
+	unsigned int keepalive;
+	const char *control;
+	bool use_stdin;
+	char **script;
+	unsigned int nscript;
+	uint32_t media_ip;
+	unsigned int media_port;
+	unsigned int tx_offset;
+	unsigned int packet_ms;
+	uint32_t codec;
+	unsigned int call_timeout;
+	bool early_smt;
+	bool quiet;
+};
+
+struct ccm {
+	struct event_base *base;
+	struct opts o;
+	struct evconnlistener *tcp, *unix_l;
+	struct dev *hash[1 << HASH_BITS];
+	TAILQ_HEAD(, dev) regs;
+	TAILQ_HEAD(, dev) devs;
+	TAILQ_HEAD(, call) calls;
+	TAILQ_HEAD(, client) clients;
+	unsigned int nregistered, ever_registered, rejected, ncalls, ncalls_up;
+	unsigned int next_call, next_ppid, south_legs;
+	uint64_t calls_total;
+	struct sim_totals south;	/* the south legs that ended */
+	struct client *script_cl;
+	unsigned int script_pos;
+	struct event *sig_int, *sig_term;
+	int exit_code;
+	bool quitting;
+};
+
+static void call_teardown(struct call *k, const char *why);
+static void dev_event(struct bufferevent *bev, short what, void *arg);
+static void client_done(struct client *cl, bool ok, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ------------------------------------------------------------------ */
+/* Devices */
+
+static unsigned int hash_name(const char *s)
+{
+	uint32_t h = 2166136261u;
+
+	while (*s)
+		h = (h ^ (uint8_t)*s++) * 16777619u;
+	return h & ((1u << HASH_BITS) - 1);
+}
+
+static struct dev *dev_find(struct ccm *c, const char *name)
+{
+	struct dev *d;
+
+	for (d = c->hash[hash_name(name)]; d; d = d->hnext)
+		if (!strcmp(d->name, name))
+			return d;
+	return NULL;
+}
+
+static void dev_unhash(struct dev *d)
+{
+	struct dev **pp = &d->c->hash[hash_name(d->name)];
+
+	while (*pp && *pp != d)
+		pp = &(*pp)->hnext;
+	if (*pp)
+		*pp = d->hnext;
+	d->hnext = NULL;
+}
+
+static void dev_send(struct dev *d, const uint8_t *pdu, size_t n)
+{
+	if (d && d->bev && !d->closing && n)
+		bufferevent_write(d->bev, pdu, n);
+}
+
+static void dev_free(struct dev *d, const char *why)
+{
+	struct ccm *c = d->c;
+
+	if (d->leg)
+		call_teardown(d->leg->call, "disconnected");
+	if (d->registered) {
+		dev_unhash(d);
+		TAILQ_REMOVE(&c->regs, d, reg_link);
+		c->nregistered--;
+		d->registered = false;
+	}
+	if (why && d->name[0])
+		sim_event("disconnected", "sid=%s reason=\"%s\" registered=%u",
+			  d->name, why, c->nregistered);
+	TAILQ_REMOVE(&c->devs, d, all_link);
+	if (d->bev)
+		bufferevent_free(d->bev);
+	free(d);
+}
+
+static bool allowed(const struct ccm *c, const char *name)
+{
+	unsigned int i;
+
+	if (!c->o.nallow)
+		return true;
+	for (i = 0; i < c->o.nallow; i++)
+		if (!strcasecmp(c->o.allow[i], name))
+			return true;
+	return false;
+}
+
+static void check_waiters(struct ccm *c)
+{
+	struct client *cl, *next;
+
+	for (cl = TAILQ_FIRST(&c->clients); cl; cl = next) {
+		next = TAILQ_NEXT(cl, link);
+		if (cl->wait == W_REGISTERED && c->nregistered >= cl->want)
+			client_done(cl, true, "registered=%u", c->nregistered);
+	}
+}
+
+static void close_after_write(struct bufferevent *bev, void *arg)
+{
+	struct dev *d = arg;
+
+	if (!evbuffer_get_length(bufferevent_get_output(bev)))
+		dev_free(d, NULL);
+}
+
+/* RegisterReject, then close once it is written. */
+static void reject(struct dev *d, const char *text, const char *why)
+{
+	struct ccm *c = d->c;
+	uint8_t pdu[SB_MAX_PDU];
+
+	c->rejected++;
+	dev_send(d, pdu, sb_register_reject(pdu, sizeof(pdu), 0, text));
+	sim_event("register-rejected", "sid=%s reason=\"%s\" peer=%s",
+		  d->name[0] ? d->name : "-", why,
+		  sim_ipport(d->peer_ip, d->peer_port));
+	d->closing = true;
+	d->name[0] = '\0';		/* no "disconnected" line */
+	bufferevent_setcb(d->bev, NULL, close_after_write, dev_event, d);
+	bufferevent_disable(d->bev, EV_READ);
+}
+
+static void on_register(struct dev *d, const struct sccp_msg *m)
+{
+	struct ccm *c = d->c;
+	const struct sccp_ep *ep = m->n_ep && m->ep[0].role == SCCP_ROLE_STATION &&
+				   m->ep[0].known ? &m->ep[0] : NULL;
+	uint8_t pdu[SB_MAX_PDU];
+	struct dev *old;
+
+	if (d->registered)
+		return;		/* a second Register on the connection */
+	if (!(m->fields & SCCP_F_NAME) || !m->name[0]) {
+		reject(d, "Error: no device name", "Register without a device name");
+		return;
+	}
+	memcpy(d->name, m->name, sizeof(d->name));
+	if (!allowed(c, d->name)) {
+		reject(d, "Device not allowed", "not in the allow-list");
+		return;
+	}
+	old = dev_find(c, d->name);
+	if (old)
+		dev_free(old, "replaced by a new registration");
+	d->phone_proto = m->fields & SCCP_F_PROTO ? m->proto : 0;
+	d->proto = d->phone_proto < c->o.max_proto ? d->phone_proto :
+						     c->o.max_proto;
+	d->layout = sb_layout_for(d->proto);
+	d->hv = sb_version_for(d->proto, c->o.hdr0);
+	if (ep)
+		memcpy(&d->station_ip, ep->val.ip, 4);
+	/* chan-sccp: RegisterAck goes out with header version 0 */
+	dev_send(d, pdu, sb_register_ack(pdu, sizeof(pdu), 0, c->o.keepalive,
+					 2 * c->o.keepalive, d->proto));
+	d->registered = true;
+	d->hnext = c->hash[hash_name(d->name)];
+	c->hash[hash_name(d->name)] = d;
+	TAILQ_INSERT_TAIL(&c->regs, d, reg_link);
+	c->nregistered++;
+	c->ever_registered++;
+	if (!c->o.quiet)
+		sim_event("registered", "sid=%s proto=%u phone_proto=%u layout=%s hv=%u peer=%s station=%s registered=%u",
+			  d->name, d->proto, d->phone_proto,
+			  d->layout == SCCP_LAYOUT_V17 ? "v17" : "old", d->hv,
+			  sim_ipport(d->peer_ip, d->peer_port),
+			  sim_ip(d->station_ip), c->nregistered);
+	check_waiters(c);
+}
+
+/* ------------------------------------------------------------------ */
+/* Calls */
+
+static const struct sccp_ep *find_ep(const struct sccp_msg *m, int role)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ep; i++)
+		if (m->ep[i].role == role && m->ep[i].known)
+			return &m->ep[i];
+	return NULL;
+}
+
+static const char *leg_name(const struct leg *l)
+{
+	return l->dev ? l->dev->name : "south";
+}
+
+static void media_of(const struct call *k, const struct leg *l,
+		     struct sb_media *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->conf_id = k->conf_id;
+	m->ppid = l->ppid;
+	m->call_ref = k->conf_id;
+	m->packet_ms = k->c->o.packet_ms;
+	m->codec = k->c->o.codec;
+	m->precedence = 0xb8;		/* DSCP EF */
+}
+
+static void south_report(struct leg *l, const char *end)
+{
+	char buf[1024];
+
+	sim_media_format(&l->media, buf, sizeof(buf));
+	sim_event("media-stats", "call=%u sid=south peer=%s ppid=%u end=%s %s",
+		  l->call->id, l->peer, l->ppid, end, buf);
+}
+
+static void batch_check(struct batch *b)
+{
+	struct client *cl = b->cl;
+
+	if (b->up + b->failed < b->total)
+		return;
+	event_free(b->timer);
+	if (cl) {
+		cl->batch = NULL;
+		client_done(cl, !b->failed, "calls=%u up=%u failed=%u time_ms=%llu",
+			    b->total, b->up, b->failed,
+			    (unsigned long long)(sim_now_ms() - b->t0));
+	}
+	free(b);
+}
+
+/* Start the media of leg @i: its peer's address is known. */
+static void leg_start(struct call *k, int i)
+{
+	struct ccm *c = k->c;
+	struct leg *l = &k->leg[i], *o = &k->leg[!i];
+	struct sb_media m;
+	uint8_t pdu[SB_MAX_PDU];
+
+	l->started = true;
+	if (l->dev) {
+		media_of(k, l, &m);
+		m.ip = o->ip;
+		m.port = o->port;
+		dev_send(l->dev, pdu, sb_smt(pdu, sizeof(pdu), l->dev->hv,
+					     l->dev->layout, &m));
+		return;
+	}
+	sim_media_start(&l->media, o->ip, o->port,
+			rtp_mix32(sim_random32() ^ l->ppid),
+			sb_codec_pt(c->o.codec), c->o.packet_ms);
+}
+
+static void call_progress(struct call *k)
+{
+	struct ccm *c = k->c;
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct leg *l = &k->leg[i], *o = &k->leg[!i];
+
+		if (!l->started && o->acked && (c->o.early_smt || l->acked))
+			leg_start(k, i);
+	}
+	if (k->up || !k->leg[0].started || !k->leg[1].started)
+		return;
+	k->up = true;
+	c->ncalls_up++;
+	if (!c->o.quiet)
+		sim_event("call-up", "call=%u a=%s b=%s a_rx=%s b_rx=%s time_ms=%llu",
+			  k->id, leg_name(&k->leg[0]), leg_name(&k->leg[1]),
+			  sim_ipport(k->leg[0].ip, k->leg[0].port),
+			  sim_ipport(k->leg[1].ip, k->leg[1].port),
+			  (unsigned long long)(sim_now_ms() - k->t0));
+	if (k->batch) {
+		k->batch->up++;
+		batch_check(k->batch);
+	}
+}
+
+/*
+ * End the call: Stop and Close to the phones still connected, the south
+ * leg's statistics. A call that never came up counts as failed.
+ */
+static void call_teardown(struct call *k, const char *why)
+{
+	struct ccm *c = k->c;
+	struct batch *b = k->batch;
+	bool was_up = k->up;
+	struct sb_media m;
+	uint8_t pdu[SB_MAX_PDU];
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		struct leg *l = &k->leg[i];
+
+		if (l->dev) {
+			media_of(k, l, &m);
+			if (l->started)
+				dev_send(l->dev, pdu, sb_stop_media(pdu, sizeof(pdu),
+								    l->dev->hv, &m));
+			dev_send(l->dev, pdu, sb_close_rx(pdu, sizeof(pdu),
+							  l->dev->hv, &m));
+			l->dev->leg = NULL;
+		} else if (l->media.open) {
+			sim_media_stop(&l->media);
+			sim_totals_add(&c->south, &l->media);
+			south_report(l, k->up ? "hangup" : "failed");
+			sim_media_close(&l->media);
+		}
+	}
+	TAILQ_REMOVE(&c->calls, k, link);
+	c->ncalls--;
+	if (k->up) {
+		c->ncalls_up--;
+		if (!c->o.quiet)
+			sim_event("hangup", "call=%u reason=%s", k->id, why);
+	} else {
+		sim_event("call-failed", "call=%u a=%s b=%s reason=\"%s\"", k->id,
+			  leg_name(&k->leg[0]), leg_name(&k->leg[1]), why);
+	}
+	free(k);
+	if (b && !was_up) {
+		b->failed++;
+		batch_check(b);
+	}
+}
+
+static void on_orc_ack(struct dev *d, const struct sccp_msg *m)
+{
+	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_RX);
+	struct leg *l = d->leg;
+	char why[64];
+
+	if (!l || l->acked || ((m->fields & SCCP_F_PPID) && m->ppid != l->ppid)) {
+		sim_event("unexpected", "sid=%s msg=OpenReceiveChannelAck ppid=%u",
+			  d->name, m->ppid);
+		return;
+	}
+	if (m->status || !ep || !(ep->shape & SCCP_EP_PORT)) {
+		snprintf(why, sizeof(why), "%s: OpenReceiveChannelAck status %u",
+			 d->name, m->status);
+		call_teardown(l->call, why);
+		return;
+	}
+	memcpy(&l->ip, ep->val.ip, 4);
+	l->port = (uint16_t)ep->val.port;
+	l->acked = true;
+	if (!d->c->o.quiet)
+		sim_event("orc-ack", "call=%u sid=%s ppid=%u rx=%s", l->call->id,
+			  d->name, l->ppid, sim_ipport(l->ip, l->port));
+	call_progress(l->call);
+}
+
+static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
+{
+	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_TX);
+	uint32_t ip = 0;
+
+	if (d->c->o.quiet)
+		return;
+	if (ep)
+		memcpy(&ip, ep->val.ip, 4);
+	sim_event("smt-ack", "call=%u sid=%s ppid=%u status=%u tx=%s",
+		  d->leg ? d->leg->call->id : 0, d->name, m->ppid, m->status,
+		  sim_ipport(ip, ep ? (uint16_t)ep->val.port : 0));
+}
+
+static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
+			     struct batch *batch, char *err, size_t errlen)
+{
+	struct call *k = calloc(1, sizeof(*k));
+	struct sb_media m;
+	uint8_t pdu[SB_MAX_PDU];
+	uint16_t port = 0;
+	int i;
+
+	if (!k) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	k->c = c;
+	k->id = ++c->next_call;
+	k->conf_id = 0x02000000u + k->id;
+	k->batch = batch;
+	k->t0 = sim_now_ms();
+	k->leg[0].dev = a;
+	k->leg[1].dev = b;
+	for (i = 0; i < 2; i++) {
+		k->leg[i].call = k;
+		k->leg[i].ppid = 0x01000000u + ++c->next_ppid;
+		sim_media_init(&k->leg[i].media);
+	}
+	if (!b) {
+		struct leg *s = &k->leg[1];
+
+		if (c->o.media_port)
+			port = (uint16_t)(c->o.media_port +
+					  2 * (c->south_legs % 1000));
+		if (sim_media_open(&s->media, c->base,
+				   c->o.media_ip ? c->o.media_ip : a->local_ip,
+				   port, c->o.tx_offset, sb_codec_pt(c->o.codec),
+				   c->o.packet_ms, err, errlen)) {
+			free(k);
+			return NULL;
+		}
+		c->south_legs++;
+		memcpy(s->peer, a->name, sizeof(s->peer));
+		s->ip = s->media.ip;
+		s->port = s->media.rx_port;
+		s->acked = true;
+	}
+	TAILQ_INSERT_TAIL(&c->calls, k, link);
+	c->ncalls++;
+	c->calls_total++;
+	for (i = 0; i < 2; i++) {
+		struct leg *l = &k->leg[i], *o = &k->leg[!i];
+
+		if (!l->dev)
+			continue;
+		l->dev->leg = l;
+		media_of(k, l, &m);
+		/* The far end as a hint: its station, the dummy port 4000. */
+		m.ip = o->dev ? o->dev->peer_ip : o->ip;
+		m.port = o->dev ? 4000 : o->port;
+		dev_send(l->dev, pdu, sb_orc(pdu, sizeof(pdu), l->dev->hv,
+					     l->dev->layout, &m));
+	}
+	if (!c->o.quiet)
+		sim_event("call", "call=%u a=%s b=%s a_ppid=%u b_ppid=%u",
+			  k->id, leg_name(&k->leg[0]), leg_name(&k->leg[1]),
+			  k->leg[0].ppid, k->leg[1].ppid);
+	if (c->o.early_smt)
+		call_progress(k);
+	return k;
+}
+
+static void batch_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct batch *b = arg;
+	struct call *k, *next;
+	struct ccm *c = b->c;
+
+	(void)fd;
+	(void)what;
+	/* Teardown of the last one completes (and frees) the batch. */
+	for (k = TAILQ_FIRST(&c->calls); k; k = next) {
+		next = TAILQ_NEXT(k, link);
+		if (k->batch == b && !k->up) {
+			if (b->up + b->failed + 1 == b->total) {
+				call_teardown(k, "timeout");
+				return;
+			}
+			call_teardown(k, "timeout");
+		}
+	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The phones' connections */
+
+static void dev_msg(struct dev *d, const struct sccp_msg *m)
+{
+	uint8_t pdu[SB_MAX_PDU];
+
+	if (m->hdr.id == SCCP_REGISTER_REQ) {
+		on_register(d, m);
+		return;
+	}
+	if (!d->registered) {
+		if (m->hdr.id == SCCP_KEEPALIVE_REQ)	/* before Register */
+			dev_send(d, pdu, sb_keepalive_ack(pdu, sizeof(pdu), 0));
+		return;
+	}
+	switch (m->hdr.id) {
+	case SCCP_KEEPALIVE_REQ:
+		d->keepalives++;
+		dev_send(d, pdu, sb_keepalive_ack(pdu, sizeof(pdu), 0));
+		break;
+	case SCCP_UNREGISTER_REQ:
+		if (d->leg)
+			call_teardown(d->leg->call, "unregistered");
+		dev_send(d, pdu, sb_unregister_ack(pdu, sizeof(pdu), 0, 0));
+		if (!d->c->o.quiet)
+			sim_event("unregistered", "sid=%s registered=%u", d->name,
+				  d->c->nregistered - 1);
+		dev_unhash(d);
+		TAILQ_REMOVE(&d->c->regs, d, reg_link);
+		d->c->nregistered--;
+		d->registered = false;
+		break;
+	case SCCP_OPEN_RECV_CHAN_ACK:
+		on_orc_ack(d, m);
+		break;
+	case SCCP_START_MEDIA_TX_ACK:
+		on_smt_ack(d, m);
+		break;
+	case SCCP_MEDIA_TX_FAILURE:
+		sim_event("media-failure", "sid=%s ppid=%u", d->name, m->ppid);
+		break;
+	default:
+		break;
+	}
+}
+
+static void dev_read(struct bufferevent *bev, void *arg)
+{
+	struct dev *d = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t pdu[SCCP_MAX_PDU];
+	struct sccp_msg m;
+	char why[96];
+	int n = 0;
+
+	while (!d->closing && (n = sim_frame_pop(in, pdu, sizeof(pdu))) > 0) {
+		sccp_decode(pdu, (size_t)n, d->proto, &m);
+		dev_msg(d, &m);
+	}
+	if (!d->closing && n < 0) {
+		snprintf(why, sizeof(why), "SCCP framing: %s", sccp_strerror(n));
+		dev_free(d, why);
+	}
+}
+
+static void dev_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct dev *d = arg;
+	char why[96];
+	int e;
+
+	(void)bev;
+	if (what & BEV_EVENT_EOF) {
+		dev_free(d, "closed by the phone");
+	} else if (what & BEV_EVENT_ERROR) {
+		e = EVUTIL_SOCKET_ERROR();
+		snprintf(why, sizeof(why), "%s", e ? strerror(e) : "error");
+		dev_free(d, why);
+	}
+}
+
+static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
+		      struct sockaddr *sa, int salen, void *arg)
+{
+	struct ccm *c = arg;
+	struct sockaddr_in local;
+	socklen_t len = sizeof(local);
+	struct dev *d;
+
+	(void)l;
+	(void)salen;
+	d = calloc(1, sizeof(*d));
+	if (!d) {
+		close(fd);
+		return;
+	}
+	d->c = c;
+	d->peer_ip = ((struct sockaddr_in *)sa)->sin_addr.s_addr;
+	d->peer_port = ntohs(((struct sockaddr_in *)sa)->sin_port);
+	if (!getsockname(fd, (struct sockaddr *)&local, &len))
+		d->local_ip = local.sin_addr.s_addr;
+	d->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!d->bev) {
+		close(fd);
+		free(d);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&c->devs, d, all_link);
+	bufferevent_setcb(d->bev, dev_read, NULL, dev_event, d);
+	bufferevent_setwatermark(d->bev, EV_READ, 0, 65536);
+	bufferevent_enable(d->bev, EV_READ | EV_WRITE);
+}
+
+/* ------------------------------------------------------------------ */
+/* Commands */
+
+static void client_free(struct client *cl);
+static void client_kick(evutil_socket_t fd, short what, void *arg);
+
+static void client_write(struct client *cl, const char *line)
+{
+	if (cl->kind == CL_UNIX) {
+		if (cl->bev) {
+			bufferevent_write(cl->bev, line, strlen(line));
+			bufferevent_write(cl->bev, "\n", 1);
+		}
+	} else {
+		sim_event(line, NULL);
+	}
+}
+
+/* The command's result; the client's next command runs from the loop. */
+static void client_done(struct client *cl, bool ok, const char *fmt, ...)
+{
+	struct ccm *c = cl->c;
+	char line[512];
+	int n = 0;
+	va_list ap;
+
+	n = snprintf(line, sizeof(line), "%s", ok ? "ok" : "error");
+	if (fmt && *fmt) {
+		line[n++] = ' ';
+		va_start(ap, fmt);
+		vsnprintf(line + n, sizeof(line) - (size_t)n, fmt, ap);
+		va_end(ap);
+	}
+	client_write(cl, line);
+	if (cl->timer)
+		event_del(cl->timer);
+	cl->wait = W_NONE;
+	cl->busy = false;
+	if (!ok && cl->kind == CL_SCRIPT) {
+		fprintf(stderr, PROG ": script command %u failed: %s\n",
+			c->script_pos, line);
+		c->exit_code = SIM_EXIT_FAIL;
+		event_base_loopexit(c->base, NULL);
+		return;
+	}
+	event_active(cl->kick, EV_TIMEOUT, 0);
+}
+
+static void client_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct client *cl = arg;
+
+	(void)fd;
+	(void)what;
+	if (cl->wait == W_SLEEP)
+		client_done(cl, true, NULL);
+	else if (cl->wait == W_REGISTERED)
+		client_done(cl, false, "timeout: registered=%u, waited for %u",
+			    cl->c->nregistered, cl->want);
+}
+
+static int split(char *line, char **av)
+{
+	int n = 0;
+	char *p = line, *save = NULL, *tok;
+
+	while (n < MAX_ARGS && (tok = strtok_r(p, " \t\r", &save))) {
+		av[n++] = tok;
+		p = NULL;
+	}
+	return n;
+}
+
+static struct dev *idle_dev(struct ccm *c, const char *name, const char **why)
+{
+	struct dev *d = dev_find(c, name);
+
+	if (!d)
+		*why = "not registered";
+	else if (d->leg)
+		*why = "already in a call";
+	return d && !d->leg ? d : NULL;
+}
+
+static struct batch *batch_new(struct client *cl, unsigned int total)
+{
+	struct timeval tv = { .tv_sec = cl->c->o.call_timeout };
+	struct batch *b = calloc(1, sizeof(*b));
+
+	if (!b)
+		return NULL;
+	b->c = cl->c;
+	b->cl = cl;
+	b->total = total;
+	b->t0 = sim_now_ms();
+	b->timer = event_new(cl->c->base, -1, 0, batch_timeout, b);
+	if (!b->timer || event_add(b->timer, &tv)) {
+		if (b->timer)
+			event_free(b->timer);
+		free(b);
+		return NULL;
+	}
+	cl->batch = b;
+	cl->wait = W_BATCH;
+	return b;
+}
+
+static void cmd_call(struct client *cl, int ac, char **av)
+{
+	struct ccm *c = cl->c;
+	struct dev *a, *b = NULL;
+	const char *why = NULL;
+	struct batch *bt;
+	char err[160];
+
+	if (ac != 3) {
+		client_done(cl, false, "usage: call SID SID|south");
+		return;
+	}
+	a = idle_dev(c, av[1], &why);
+	if (!a) {
+		client_done(cl, false, "%s: %s", av[1], why);
+		return;
+	}
+	if (strcmp(av[2], "south")) {
+		b = idle_dev(c, av[2], &why);
+		if (!b || b == a) {
+			client_done(cl, false, "%s: %s", av[2],
+				    b == a ? "the same phone twice" : why);
+			return;
+		}
+	}
+	bt = batch_new(cl, 1);
+	if (!bt) {
+		client_done(cl, false, "out of memory");
+		return;
+	}
+	if (!call_new(c, a, b, bt, err, sizeof(err))) {
+		bt->cl = NULL;
+		cl->batch = NULL;
+		event_free(bt->timer);
+		free(bt);
+		client_done(cl, false, "%s", err);
+	}
+}
+
+static void cmd_calls(struct client *cl, int ac, char **av)
+{
+	struct ccm *c = cl->c;
+	bool south = ac == 3 && !strcmp(av[2], "south");
+	unsigned int i, n, need, have = 0;
+	struct dev *d, **pick;
+	struct batch *bt;
+	char err[160];
+	uint64_t v;
+
+	if ((ac != 2 && !south) || pp_parse_uint(av[1], 1, 1000000, &v)) {
+		client_done(cl, false, "usage: calls N [south]");
+		return;
+	}
+	n = (unsigned int)v;
+	need = south ? n : 2 * n;
+	pick = calloc(need, sizeof(*pick));
+	if (!pick) {
+		client_done(cl, false, "out of memory");
+		return;
+	}
+	TAILQ_FOREACH(d, &c->regs, reg_link) {
+		if (have == need)
+			break;
+		if (!d->leg)
+			pick[have++] = d;
+	}
+	if (have < need) {
+		free(pick);
+		client_done(cl, false, "%u idle registered phones, %u needed",
+			    have, need);
+		return;
+	}
+	bt = batch_new(cl, n);
+	if (!bt) {
+		free(pick);
+		client_done(cl, false, "out of memory");
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		struct dev *a = south ? pick[i] : pick[2 * i];
+		struct dev *b = south ? NULL : pick[2 * i + 1];
+
+		if (!call_new(c, a, b, bt, err, sizeof(err))) {
+			sim_event("call-failed", "a=%s b=%s reason=\"%s\"", a->name,
+				  b ? b->name : "south", err);
+			bt->failed++;
+		}
+	}
+	free(pick);
+	batch_check(bt);
+}
+
+static unsigned int hangup_all(struct ccm *c, const char *why)
+{
+	unsigned int n = 0;
+
+	while (!TAILQ_EMPTY(&c->calls)) {
+		call_teardown(TAILQ_FIRST(&c->calls), why);
+		n++;
+	}
+	return n;
+}
+
+static void cmd_hangup(struct client *cl, int ac, char **av)
+{
+	struct ccm *c = cl->c;
+	struct call *k;
+	struct dev *d;
+	uint64_t v;
+
+	if (ac == 1 || (ac == 2 && !strcmp(av[1], "all"))) {
+		client_done(cl, true, "hungup=%u", hangup_all(c, "hangup"));
+		return;
+	}
+	if (ac != 2) {
+		client_done(cl, false, "usage: hangup [all|CALL|SID]");
+		return;
+	}
+	if (!pp_parse_uint(av[1], 1, UINT32_MAX, &v)) {
+		TAILQ_FOREACH(k, &c->calls, link) {
+			if (k->id == v) {
+				call_teardown(k, "hangup");
+				client_done(cl, true, "hungup=1");
+				return;
+			}
+		}
+		client_done(cl, false, "%s: no such call", av[1]);
+		return;
+	}
+	d = dev_find(c, av[1]);
+	if (!d || !d->leg) {
+		client_done(cl, false, "%s: %s", av[1], d ? "not in a call" :
+			    "not registered");
+		return;
+	}
+	call_teardown(d->leg->call, "hangup");
+	client_done(cl, true, "hungup=1");
+}
+
+static void cmd_stats(struct client *cl)
+{
+	struct ccm *c = cl->c;
+	struct call *k;
+
+	TAILQ_FOREACH(k, &c->calls, link)
+		if (k->up && !k->leg[1].dev)
+			south_report(&k->leg[1], "running");
+	client_done(cl, true, "registered=%u calls=%u up=%u calls_total=%llu",
+		    c->nregistered, c->ncalls, c->ncalls_up,
+		    (unsigned long long)c->calls_total);
+}
+
+static void quit_now(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	event_base_loopexit(arg, NULL);
+}
+
+static void cmd_wait(struct client *cl, int ac, char **av)
+{
+	struct timeval tv = { .tv_sec = 60 };
+	uint64_t n, s = 60;
+
+	if (ac < 3 || ac > 4 || strcmp(av[1], "registered") ||
+	    pp_parse_uint(av[2], 0, 10000000, &n) ||
+	    (ac == 4 && pp_parse_uint(av[3], 1, 86400, &s))) {
+		client_done(cl, false, "usage: wait registered N [SECONDS]");
+		return;
+	}
+	if (cl->c->nregistered >= n) {
+		client_done(cl, true, "registered=%u", cl->c->nregistered);
+		return;
+	}
+	cl->wait = W_REGISTERED;
+	cl->want = (unsigned int)n;
+	tv.tv_sec = (time_t)s;
+	event_add(cl->timer, &tv);
+}
+
+static void run_cmd(struct client *cl, char *line)
+{
+	struct ccm *c = cl->c;
+	char *av[MAX_ARGS];
+	int ac = split(line, av);
+	struct timeval tv;
+	uint64_t v;
+
+	cl->busy = true;
+	if (ac == 0 || av[0][0] == '#') {
+		cl->busy = false;
+		event_active(cl->kick, EV_TIMEOUT, 0);
+		return;
+	}
+	if (!strcmp(av[0], "call")) {
+		cmd_call(cl, ac, av);
+	} else if (!strcmp(av[0], "calls")) {
+		cmd_calls(cl, ac, av);
+	} else if (!strcmp(av[0], "hangup")) {
+		cmd_hangup(cl, ac, av);
+	} else if (!strcmp(av[0], "wait")) {
+		cmd_wait(cl, ac, av);
+	} else if (!strcmp(av[0], "stats") && ac == 1) {
+		cmd_stats(cl);
+	} else if (!strcmp(av[0], "sleep") && ac == 2 &&
+		   !pp_parse_uint(av[1], 0, 86400000, &v)) {
+		tv.tv_sec = (time_t)(v / 1000);
+		tv.tv_usec = (suseconds_t)(v % 1000) * 1000;
+		cl->wait = W_SLEEP;
+		event_add(cl->timer, &tv);
+	} else if (!strcmp(av[0], "quit") && ac == 1) {
+		tv.tv_sec = 0;
+		tv.tv_usec = 100000;
+		c->quitting = true;
+		client_done(cl, true, "hungup=%u", hangup_all(c, "quit"));
+		/* let the reply reach a control client first */
+		event_base_once(c->base, -1, EV_TIMEOUT, quit_now, c->base, &tv);
+	} else {
+		client_done(cl, false, "unknown command \"%s\" (call, calls, hangup, wait, stats, sleep, quit)",
+			    av[0]);
+	}
+}
+
+static void client_kick(evutil_socket_t fd, short what, void *arg)
+{
+	struct client *cl = arg;
+	struct ccm *c = cl->c;
+	struct evbuffer *in;
+	char *line;
+
+	(void)fd;
+	(void)what;
+	if (cl->busy || c->quitting)
+		return;
+	if (cl->kind == CL_SCRIPT) {
+		if (c->script_pos < c->o.nscript) {
+			line = strdup(c->o.script[c->script_pos++]);
+			if (line)
+				run_cmd(cl, line);
+			free(line);
+		}
+		return;
+	}
+	in = bufferevent_get_input(cl->bev);
+	line = evbuffer_readln(in, NULL, EVBUFFER_EOL_LF);
+	if (line) {
+		run_cmd(cl, line);
+		free(line);
+		return;
+	}
+	if (cl->eof)
+		client_free(cl);
+}
+
+static void client_read(struct bufferevent *bev, void *arg)
+{
+	(void)bev;
+	client_kick(-1, 0, arg);
+}
+
+static void client_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct client *cl = arg;
+
+	(void)bev;
+	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
+		cl->eof = true;
+		if (!cl->busy)
+			client_kick(-1, 0, cl);
+	}
+}
+
+static struct client *client_new(struct ccm *c, enum ckind kind, int fd)
+{
+	struct client *cl = calloc(1, sizeof(*cl));
+
+	if (!cl)
+		return NULL;
+	cl->c = c;
+	cl->kind = kind;
+	cl->timer = event_new(c->base, -1, 0, client_timer, cl);
+	cl->kick = event_new(c->base, -1, 0, client_kick, cl);
+	if (!cl->timer || !cl->kick)
+		goto fail;
+	if (kind != CL_SCRIPT) {
+		cl->bev = bufferevent_socket_new(c->base, fd,
+						 kind == CL_UNIX ? BEV_OPT_CLOSE_ON_FREE : 0);
+		if (!cl->bev)
+			goto fail;
+		bufferevent_setcb(cl->bev, client_read, NULL, client_event, cl);
+		bufferevent_enable(cl->bev, EV_READ | EV_WRITE);
+	}
+	TAILQ_INSERT_TAIL(&c->clients, cl, link);
+	return cl;
+fail:
+	if (cl->timer)
+		event_free(cl->timer);
+	if (cl->kick)
+		event_free(cl->kick);
+	free(cl);
+	return NULL;
+}
+
+static void client_free(struct client *cl)
+{
+	if (cl->batch)
+		cl->batch->cl = NULL;
+	TAILQ_REMOVE(&cl->c->clients, cl, link);
+	if (cl->bev)
+		bufferevent_free(cl->bev);
+	event_free(cl->timer);
+	event_free(cl->kick);
+	free(cl);
+}
+
+static void on_control(struct evconnlistener *l, evutil_socket_t fd,
+		       struct sockaddr *sa, int salen, void *arg)
+{
+	(void)l;
+	(void)sa;
+	(void)salen;
+	if (!client_new(arg, CL_UNIX, fd))
+		close(fd);
+}
+
+/* ------------------------------------------------------------------ */
+/* --client: send one command to a running simulator */
+
+static int run_client(const char *path, int ac, char **av)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char line[1024], reply[2048];
+	size_t n = 0, got = 0;
+	ssize_t r;
+	int fd, i;
+
+	if (strlen(path) >= sizeof(sa.sun_path)) {
+		fprintf(stderr, PROG ": --client: \"%s\": path too long\n", path);
+		return SIM_EXIT_USAGE;
+	}
+	if (ac == 0) {
+		fprintf(stderr, PROG ": --client: a command is required\n");
+		return SIM_EXIT_USAGE;
+	}
+	for (i = 0; i < ac; i++) {
+		int k = snprintf(line + n, sizeof(line) - n, "%s%s", i ? " " : "", av[i]);
+
+		if (k < 0 || (size_t)k >= sizeof(line) - n - 1) {
+			fprintf(stderr, PROG ": --client: command too long\n");
+			return SIM_EXIT_USAGE;
+		}
+		n += (size_t)k;
+	}
+	line[n++] = '\n';
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		fprintf(stderr, PROG ": --client: %s: %s\n", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return SIM_EXIT_FAIL;
+	}
+	if (write(fd, line, n) != (ssize_t)n) {
+		fprintf(stderr, PROG ": --client: %s: %s\n", path, strerror(errno));
+		close(fd);
+		return SIM_EXIT_FAIL;
+	}
+	while (got < sizeof(reply) - 1) {
+		r = read(fd, reply + got, sizeof(reply) - 1 - got);
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+		if (memchr(reply, '\n', got))
+			break;
+	}
+	close(fd);
+	reply[got] = '\0';
+	if (!got) {
+		fprintf(stderr, PROG ": --client: %s: no reply\n", path);
+		return SIM_EXIT_FAIL;
+	}
+	fputs(reply, stdout);
+	return strncmp(reply, "ok", 2) ? SIM_EXIT_FAIL : SIM_EXIT_OK;
+}
+
+/* ------------------------------------------------------------------ */
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+"usage: " PROG " [options]            run the CallManager\n"
+"       " PROG " --client PATH CMD...  send one command to a running one\n"
+"  --listen ADDR[:PORT]   SCCP listener (default 0.0.0.0:2000)\n"
+"  --layout old|v17       highest protocol: 11 (old) or 17 (v17; default)\n"
+"  --proto N              highest protocol N (1..255) instead\n"
+"  --hdr0                 header version 0 on every message (as Asterisk)\n"
+"  --allow SID            register only these (repeatable)\n"
+"  --allow-file FILE      ... or the SIDs of FILE (one a line, # comments)\n"
+"  --keepalive S          RegisterAck keepalive interval (default 30)\n"
+"  --control PATH         unix socket for commands\n"
+"  --stdin                read commands from stdin\n"
+"  -e, --exec CMD         run CMD (repeatable, in order; a failure exits 1)\n"
+"  --script FILE          run FILE's commands\n"
+"  --media-addr ADDR      the south phone's RTP address (default: the address\n"
+"                         the phone reached us at)\n"
+"  --media-port N         ... its first RTP port (default: any)\n"
+"  --tx-port-offset N     ... it sends from the receive port + N\n"
+"  --packet-ms N          packet time in OpenReceiveChannel/SMT (default 20)\n"
+"  --codec N              compressionType (default 4, G.711 mu-law; 2 A-law)\n"
+"  --call-timeout S       a call not up after S seconds fails (default 10)\n"
+"  --early-smt            StartMediaTransmission as soon as the other leg's\n"
+"                         address is known (before this leg's own ack)\n"
+"  --quiet                no line per phone or call, only failures and totals\n"
+"Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
+"wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n");
+	return rc;
+}
+
+static int bad_arg(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, PROG ": %s: \"%s\": %s\n", opt, val, why);
+	return SIM_EXIT_USAGE;
+}
+
+static int add_line(char ***v, unsigned int *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof(**v));
+
+	if (!nv)
+		return -1;
+	*v = nv;
+	nv[*n] = strdup(s);
+	if (!nv[*n])
+		return -1;
+	(*n)++;
+	return 0;
+}
+
+/* Lines of @path: SIDs (--allow-file) or commands (--script). */
+static int read_lines(const char *opt, const char *path, bool sids, char ***v,
+		      unsigned int *n)
+{
+	FILE *f = fopen(path, "r");
+	char buf[1024], *p, *e;
+	unsigned int lineno = 0;
+
+	if (!f) {
+		fprintf(stderr, PROG ": %s: \"%s\": %s\n", opt, path, strerror(errno));
+		return SIM_EXIT_USAGE;
+	}
+	while (fgets(buf, sizeof(buf), f)) {
+		lineno++;
+		for (p = buf; *p == ' ' || *p == '\t'; p++)
+			;
+		e = p + strlen(p);
+		while (e > p && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' ||
+				 e[-1] == '\t'))
+			*--e = '\0';
+		if (!*p || *p == '#')
+			continue;
+		if (sids && !pp_sid_valid(p)) {
+			fprintf(stderr, PROG ": %s: %s:%u: \"%s\": not SEP followed by 12 hex digits\n",
+				opt, path, lineno, p);
+			fclose(f);
+			return SIM_EXIT_USAGE;
+		}
+		if (add_line(v, n, p)) {
+			fclose(f);
+			return SIM_EXIT_FAIL;
+		}
+	}
+	fclose(f);
+	return 0;
+}
+
+static int parse_opts(struct ccm *c, int argc, char **argv)
+{
+	enum { O_LISTEN = 256, O_LAYOUT, O_PROTO, O_HDR0, O_ALLOW, O_ALLOW_FILE,
+	       O_KEEPALIVE, O_CONTROL, O_STDIN, O_SCRIPT, O_MEDIA_ADDR,
+	       O_MEDIA_PORT, O_TX_OFF, O_PACKET_MS, O_CODEC, O_CALL_TIMEOUT,
+	       O_EARLY_SMT, O_QUIET };
+	static const struct option lo[] = {
+		{ "listen", required_argument, NULL, O_LISTEN },
+		{ "layout", required_argument, NULL, O_LAYOUT },
+		{ "proto", required_argument, NULL, O_PROTO },
+		{ "hdr0", no_argument, NULL, O_HDR0 },
+		{ "allow", required_argument, NULL, O_ALLOW },
+		{ "allow-file", required_argument, NULL, O_ALLOW_FILE },
+		{ "keepalive", required_argument, NULL, O_KEEPALIVE },
+		{ "control", required_argument, NULL, O_CONTROL },
+		{ "stdin", no_argument, NULL, O_STDIN },
+		{ "exec", required_argument, NULL, 'e' },
+		{ "script", required_argument, NULL, O_SCRIPT },
+		{ "media-addr", required_argument, NULL, O_MEDIA_ADDR },
+		{ "media-port", required_argument, NULL, O_MEDIA_PORT },
+		{ "tx-port-offset", required_argument, NULL, O_TX_OFF },
+		{ "packet-ms", required_argument, NULL, O_PACKET_MS },
+		{ "codec", required_argument, NULL, O_CODEC },
+		{ "call-timeout", required_argument, NULL, O_CALL_TIMEOUT },
+		{ "early-smt", no_argument, NULL, O_EARLY_SMT },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts *o = &c->o;
+	bool have_proto = false;
+	const char *why;
+	uint16_t port;
+	uint64_t v;
+	int ch, rc;
+
+	while ((ch = getopt_long(argc, argv, "e:h", lo, NULL)) != -1) {
+		switch (ch) {
+		case O_LISTEN:
+			if (sim_parse_hostport(optarg, 2000, &o->listen_ip,
+					       &o->listen_port, &why))
+				return bad_arg("--listen", optarg, why);
+			break;
+		case O_LAYOUT:
+			if (strcmp(optarg, "old") && strcmp(optarg, "v17"))
+				return bad_arg("--layout", optarg, "not old or v17");
+			if (!have_proto)
+				o->max_proto = strcmp(optarg, "old") ? 17 : 11;
+			break;
+		case O_PROTO:
+			if (pp_parse_uint(optarg, 1, 255, &v))
+				return bad_arg("--proto", optarg, "not a number in 1..255");
+			o->max_proto = (uint8_t)v;
+			have_proto = true;
+			break;
+		case O_HDR0:
+			o->hdr0 = 1;
+			break;
+		case O_ALLOW:
+			if (!pp_sid_valid(optarg))
+				return bad_arg("--allow", optarg, "not SEP followed by 12 hex digits");
+			if (add_line(&o->allow, &o->nallow, optarg))
+				return SIM_EXIT_FAIL;
+			break;
+		case O_ALLOW_FILE:
+			rc = read_lines("--allow-file", optarg, true, &o->allow, &o->nallow);
+			if (rc)
+				return rc;
+			break;
+		case O_KEEPALIVE:
+			if (pp_parse_uint(optarg, 1, 3600, &v))
+				return bad_arg("--keepalive", optarg, "not a number of seconds in 1..3600");
+			o->keepalive = (unsigned int)v;
+			break;
+		case O_CONTROL:
+			if (strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+				return bad_arg("--control", optarg, "path too long for a unix socket");
+			o->control = optarg;
+			break;
+		case O_STDIN:
+			o->use_stdin = true;
+			break;
+		case 'e':
+			if (add_line(&o->script, &o->nscript, optarg))
+				return SIM_EXIT_FAIL;
+			break;
+		case O_SCRIPT:
+			rc = read_lines("--script", optarg, false, &o->script, &o->nscript);
+			if (rc)
+				return rc;
+			break;
+		case O_MEDIA_ADDR:
+			if (sim_parse_hostport(optarg, 0, &o->media_ip, &port, &why) ||
+			    strchr(optarg, ':'))
+				return bad_arg("--media-addr", optarg, "not an IPv4 address (dotted quad)");
+			break;
+		case O_MEDIA_PORT:
+			if (pp_parse_uint(optarg, 1024, 63534, &v) || (v & 1))
+				return bad_arg("--media-port", optarg, "not an even port in 1024..63534");
+			o->media_port = (unsigned int)v;
+			break;
+		case O_TX_OFF:
+			if (pp_parse_uint(optarg, 0, 32768, &v))
+				return bad_arg("--tx-port-offset", optarg, "not a number in 0..32768");
+			o->tx_offset = (unsigned int)v;
+			break;
+		case O_PACKET_MS:
+			if (pp_parse_uint(optarg, 10, 60, &v))
+				return bad_arg("--packet-ms", optarg, "not a number in 10..60");
+			o->packet_ms = (unsigned int)v;
+			break;
+		case O_CODEC:
+			if (pp_parse_uint(optarg, 0, UINT32_MAX, &v))
+				return bad_arg("--codec", optarg, "not a number");
+			o->codec = (uint32_t)v;
+			break;
+		case O_CALL_TIMEOUT:
+			if (pp_parse_uint(optarg, 1, 3600, &v))
+				return bad_arg("--call-timeout", optarg, "not a number of seconds in 1..3600");
+			o->call_timeout = (unsigned int)v;
+			break;
+		case O_EARLY_SMT:
+			o->early_smt = true;
+			break;
+		case O_QUIET:
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			exit(0);
+		default:
+			return usage(stderr, SIM_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, PROG ": \"%s\": unexpected argument (commands go after -e, or to --client)\n",
+			argv[optind]);
+		return SIM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	struct ccm *c = arg;
+
+	(void)sig;
+	(void)what;
+	hangup_all(c, "signal");
+	event_base_loopexit(c->base, NULL);
+}
+
+static int listen_control(struct ccm *c)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	memcpy(sa.sun_path, c->o.control, strlen(c->o.control) + 1);
+	unlink(c->o.control);
+	c->unix_l = evconnlistener_new_bind(c->base, on_control, c,
+					    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
+					    16, (struct sockaddr *)&sa, sizeof(sa));
+	if (!c->unix_l) {
+		fprintf(stderr, PROG ": --control: \"%s\": %s\n", c->o.control,
+			strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	struct ccm *c;
+	char tot[256];
+	unsigned int i;
+	int rc;
+
+	if (argc >= 2 && !strcmp(argv[1], "--client")) {
+		if (argc < 3)
+			return usage(stderr, SIM_EXIT_USAGE);
+		return run_client(argv[2], argc - 3, argv + 3);
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c)
+		return SIM_EXIT_FAIL;
+	TAILQ_INIT(&c->regs);
+	TAILQ_INIT(&c->devs);
+	TAILQ_INIT(&c->calls);
+	TAILQ_INIT(&c->clients);
+	c->o.listen_port = 2000;
+	c->o.max_proto = 17;
+	c->o.keepalive = 30;
+	c->o.packet_ms = 20;
+	c->o.codec = SB_CODEC_G711_ULAW;
+	c->o.call_timeout = 10;
+	rc = parse_opts(c, argc, argv);
+	if (rc)
+		goto free_opts;
+	rc = SIM_EXIT_FAIL;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	sim_raise_nofile(1UL << 20);
+	c->base = event_base_new();
+	if (!c->base)
+		goto free_opts;
+	sa.sin_addr.s_addr = c->o.listen_ip;
+	sa.sin_port = htons(c->o.listen_port);
+	c->tcp = evconnlistener_new_bind(c->base, on_accept, c,
+					 LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
+					 LEV_OPT_CLOSE_ON_EXEC, 4096,
+					 (struct sockaddr *)&sa, sizeof(sa));
+	if (!c->tcp) {
+		fprintf(stderr, PROG ": --listen %s: %s\n",
+			sim_ipport(c->o.listen_ip, c->o.listen_port), strerror(errno));
+		goto out;
+	}
+	if (c->o.control && listen_control(c))
+		goto out;
+	if (c->o.use_stdin && !client_new(c, CL_STDIN, 0)) {
+		fprintf(stderr, PROG ": --stdin: cannot read commands from stdin (a pipe or terminal is needed)\n");
+		goto out;
+	}
+	if (c->o.nscript) {
+		c->script_cl = client_new(c, CL_SCRIPT, -1);
+		if (!c->script_cl)
+			goto out;
+		event_active(c->script_cl->kick, EV_TIMEOUT, 0);
+	}
+	c->sig_int = evsignal_new(c->base, SIGINT, on_signal, c);
+	c->sig_term = evsignal_new(c->base, SIGTERM, on_signal, c);
+	if (!c->sig_int || !c->sig_term || event_add(c->sig_int, NULL) ||
+	    event_add(c->sig_term, NULL))
+		goto out;
+	sim_event("listening", "addr=%s proto=%u layout=%s%s control=%s",
+		  sim_ipport(c->o.listen_ip, c->o.listen_port), c->o.max_proto,
+		  sb_layout_for(c->o.max_proto) == SCCP_LAYOUT_V17 ? "v17" : "old",
+		  c->o.hdr0 ? " hdr0=1" : "", c->o.control ? c->o.control : "-");
+	if (event_base_dispatch(c->base) < 0)
+		goto out;
+	hangup_all(c, "exit");
+	sim_totals_format(&c->south, "south_", tot, sizeof(tot));
+	sim_event("summary", "registered=%u ever_registered=%u rejected=%u calls_total=%llu %s",
+		  c->nregistered, c->ever_registered, c->rejected,
+		  (unsigned long long)c->calls_total, tot);
+	rc = c->exit_code;
+out:
+	hangup_all(c, "exit");
+	while (!TAILQ_EMPTY(&c->clients))
+		client_free(TAILQ_FIRST(&c->clients));
+	while (!TAILQ_EMPTY(&c->devs))
+		dev_free(TAILQ_FIRST(&c->devs), NULL);
+	if (c->tcp)
+		evconnlistener_free(c->tcp);
+	if (c->unix_l) {
+		evconnlistener_free(c->unix_l);
+		unlink(c->o.control);
+	}
+	if (c->sig_int)
+		event_free(c->sig_int);
+	if (c->sig_term)
+		event_free(c->sig_term);
+	if (c->base)
+		event_base_free(c->base);
+free_opts:
+	for (i = 0; i < c->o.nallow; i++)
+		free(c->o.allow[i]);
+	free(c->o.allow);
+	for (i = 0; i < c->o.nscript; i++)
+		free(c->o.script[i]);
+	free(c->o.script);
+	free(c);
+	return rc;
+}

@@ -1,0 +1,1109 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-phone-sim: SCCP phones for the tests and benchmarks, any number of
+ * them in one process on one libevent loop. Each phone (optionally)
+ * reads its SEP<MAC>.cnf.xml over TFTP for its CallManager, registers,
+ * keeps alive, answers OpenReceiveChannel with its RTP address, sends
+ * G.711 after StartMediaTransmission until StopMediaTransmission and
+ * checks the RTP it receives. Results are lines on stdout (docs/sim.md).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+#include <libxml/parser.h>
+#include <netdb.h>
+
+#include "log.h"
+#include "parse.h"
+#include "simcore.h"
+#include "tftpc.h"
+
+#define PROG		"pp-phone-sim"
+#define MAX_PHONES	200000
+
+enum pstate {
+	P_IDLE,			/* not started yet */
+	P_TFTP,			/* reading its configuration file */
+	P_CONNECTING,
+	P_REGISTERING,		/* Register sent */
+	P_REGISTERED,
+	P_UNREGISTERING,	/* Unregister sent, shutting down */
+	P_RETRY,		/* disconnected, reconnecting after a delay */
+	P_DOWN,			/* rejected, failed or stopped: nothing more */
+};
+
+struct opts {
+	bool have_server;
+	uint32_t server_ip;
+	uint16_t server_port;
+	bool tftp;
+	uint32_t tftp_ip;
+	uint16_t tftp_port;
+	uint8_t proto;
+	int hdr0;
+	uint32_t bind_ip;		/* network order, 0: the kernel's choice */
+	unsigned int bind_count;
+	uint32_t announce;		/* 0: the local address */
+	unsigned int rtp_port;		/* 0: ephemeral */
+	unsigned int tx_offset;
+	unsigned int keepalive;		/* 0: RegisterAck's */
+	unsigned int rate;		/* phones started per second, 0: all */
+	unsigned int duration;		/* seconds, 0: until a signal */
+	unsigned int retry;		/* reconnect delay, 0: never */
+	int smt_ack;			/* -1 auto (protocol >= 17), 0, 1 */
+	uint32_t device_type;
+	bool quiet;
+	unsigned int count;
+};
+
+struct sim;
+
+struct phone {
+	struct sim *s;
+	unsigned int idx;
+	char sid[16];
+	uint8_t mac[6];
+	uint32_t bind_ip, announce;
+	uint32_t server_ip;
+	uint16_t server_port;
+	bool server_known;
+	enum pstate st;
+	struct bufferevent *bev;
+	struct event *timer;		/* keepalive, retry, TFTP completion */
+	struct tftpc *tftp;
+	int tftp_err;
+	uint32_t local_ip;
+	uint16_t local_port;
+	uint8_t proto;			/* negotiated */
+	int layout;
+	uint32_t hv;
+	unsigned int keepalive;
+	uint64_t ka_sent, ka_acked;
+	uint64_t t_connect;
+	bool ever_registered;
+	/* the media stream (one at a time) */
+	struct sim_media media;
+	bool stream;
+	uint32_t ppid, conf_id, call_ref;
+};
+
+struct sim {
+	struct event_base *base;
+	struct opts o;
+	struct phone *phones;
+	unsigned int n;
+	unsigned int started;
+	unsigned int registered, ever_registered, rejected, failed, down;
+	bool all_reported, stopping;
+	int exit_code;
+	uint64_t t0;
+	unsigned int unregistering;
+	struct sim_totals totals;
+	struct event *start_timer, *stop_timer, *sig_int, *sig_term;
+};
+
+static void phone_connect(struct phone *p);
+static void phone_disconnect(struct phone *p, const char *why, bool retry);
+
+static int usage(FILE *f, int rc)
+{
+	fprintf(f,
+"usage: " PROG " --server ADDR[:PORT] | --tftp ADDR[:PORT]  phones  [options]\n"
+"phones: --sid SEP<12 hex> (repeatable) | --sid-base SEP<12 hex> --count N\n"
+"  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
+"  --tftp ADDR[:PORT]     read SEP<MAC>.cnf.xml first; its callManagerGroup\n"
+"                         names the CallManager (--server: the fallback)\n"
+"  --layout old|v17       highest protocol offered: 11 (old) or 17 (v17; default)\n"
+"  --proto N              offer protocol N (1..255) instead\n"
+"  --hdr0                 header version 0 on every message (as Asterisk)\n"
+"  --bind ADDR            source address of TCP and RTP\n"
+"  --bind-count K         phone i binds ADDR + (i mod K) (and announces +i mod K)\n"
+"  --announce ADDR        address put in Register and the acks (NAT test)\n"
+"  --rtp-port N           phone i receives RTP on N + 2i (default: any port)\n"
+"  --tx-port-offset N     send RTP from the receive port + N (default 0)\n"
+"  --keepalive S          keepalive interval (default: the RegisterAck's)\n"
+"  --rate N               start N phones per second (default: all at once)\n"
+"  --duration S           unregister and exit after S seconds\n"
+"  --retry S              reconnect S seconds after a lost connection (default 2, 0 never)\n"
+"  --smt-ack auto|yes|no  StartMediaTransmissionAck (auto: protocol >= 17)\n"
+"  --device-type N        Register deviceType (default 115, a 7941)\n"
+"  --quiet                no line per phone, only the totals\n"
+"Exit: 0 done (signal or --duration), 1 failure (every phone rejected or\n"
+"failed, or a system error), 2 bad argument. Output: docs/sim.md.\n");
+	return rc;
+}
+
+static int bad_arg(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, PROG ": %s: \"%s\": %s\n", opt, val, why);
+	return SIM_EXIT_USAGE;
+}
+
+static int parse_sid(const char *s, uint64_t *mac)
+{
+	char *end;
+
+	if (!pp_sid_valid(s))
+		return -1;
+	*mac = strtoull(s + 3, &end, 16);
+	return *end ? -1 : 0;
+}
+
+static void sid_of(uint64_t mac, char sid[16], uint8_t b[6])
+{
+	int i;
+
+	snprintf(sid, 16, "SEP%012llX", (unsigned long long)mac);
+	for (i = 0; i < 6; i++)
+		b[i] = (uint8_t)(mac >> (40 - 8 * i));
+}
+
+static uint32_t ip_add(uint32_t be, unsigned int k)
+{
+	return htonl(ntohl(be) + k);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void send_pdu(struct phone *p, const uint8_t *pdu, size_t n)
+{
+	if (p->bev && n)
+		bufferevent_write(p->bev, pdu, n);
+}
+
+static uint32_t my_addr(const struct phone *p)
+{
+	return p->announce ? p->announce : p->local_ip;
+}
+
+static void check_all_down(struct sim *s)
+{
+	if (!s->stopping && s->down == s->n) {
+		fprintf(stderr, PROG ": every phone was rejected or failed\n");
+		s->exit_code = SIM_EXIT_FAIL;
+		event_base_loopexit(s->base, NULL);
+	}
+}
+
+static void set_down(struct phone *p)
+{
+	if (p->st != P_DOWN) {
+		p->st = P_DOWN;
+		p->s->down++;
+	}
+}
+
+static void stream_report(struct phone *p, const char *why)
+{
+	char buf[1024];
+
+	sim_totals_add(&p->s->totals, &p->media);
+	sim_media_format(&p->media, buf, sizeof(buf));
+	if (!p->s->o.quiet)
+		sim_event("media-stats", "sid=%s ppid=%u end=%s %s", p->sid,
+			  p->ppid, why, buf);
+}
+
+static void stream_close(struct phone *p, const char *why)
+{
+	if (p->media.open) {
+		if (p->stream)
+			stream_report(p, why);
+		sim_media_close(&p->media);
+	}
+	p->stream = false;
+}
+
+static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
+{
+	const struct opts *o = &p->s->o;
+	uint16_t port = 0;
+	char err[160];
+	int e;
+
+	if (p->media.open) {
+		rtp_rx_init(&p->media.rx, pt, ms);
+		return 0;
+	}
+	if (o->rtp_port)
+		port = (uint16_t)(o->rtp_port + 2 * p->idx);
+	e = sim_media_open(&p->media, p->s->base,
+			   p->bind_ip ? p->bind_ip : p->local_ip, port,
+			   o->tx_offset, pt, ms, err, sizeof(err));
+	if (e)
+		sim_event("media-error", "sid=%s reason=\"%s\"", p->sid, err);
+	return e;
+}
+
+static void on_orc(struct phone *p, const struct sccp_msg *m)
+{
+	struct sb_media a = { 0 };
+	uint8_t pdu[SB_MAX_PDU];
+	unsigned int ms = m->fields & SCCP_F_PKT_MS ? m->packet_ms : 20;
+	uint32_t codec = m->fields & SCCP_F_CODEC ? m->codec : SB_CODEC_G711_ULAW;
+
+	if (p->stream && p->ppid != m->ppid)
+		stream_close(p, "replaced");
+	p->ppid = m->ppid;
+	p->conf_id = m->conference_id;
+	p->call_ref = m->call_ref;
+	a.ppid = m->ppid;
+	a.call_ref = m->call_ref;
+	if (stream_open(p, sb_codec_pt(codec), ms)) {
+		a.status = 8;		/* OutOfSockets */
+	} else {
+		p->stream = true;
+		a.ip = my_addr(p);
+		a.port = p->media.rx_port;
+	}
+	send_pdu(p, pdu, sb_orc_ack(pdu, sizeof(pdu), p->hv, p->layout, &a));
+	if (!a.status && !p->s->o.quiet)
+		sim_event("media-open", "sid=%s ppid=%u rx=%s tx_port=%u announce=%s",
+			  p->sid, p->ppid, sim_ipport(p->media.ip, p->media.rx_port),
+			  p->media.tx_port, sim_ipport(a.ip, (uint16_t)a.port));
+}
+
+static const struct sccp_ep *find_ep(const struct sccp_msg *m, int role)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ep; i++)
+		if (m->ep[i].role == role && m->ep[i].known)
+			return &m->ep[i];
+	return NULL;
+}
+
+static void on_smt(struct phone *p, const struct sccp_msg *m)
+{
+	const struct opts *o = &p->s->o;
+	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_REMOTE);
+	unsigned int ms = m->fields & SCCP_F_PKT_MS ? m->packet_ms : 20;
+	uint32_t codec = m->fields & SCCP_F_CODEC ? m->codec : SB_CODEC_G711_ULAW;
+	struct sb_media a = { 0 };
+	uint8_t pdu[SB_MAX_PDU];
+	uint32_t ip;
+	int e = -EINVAL;
+
+	if (!ep || !(ep->shape & SCCP_EP_PORT)) {
+		sim_event("media-error", "sid=%s ppid=%u reason=\"StartMediaTransmission without an address\"",
+			  p->sid, m->ppid);
+		return;
+	}
+	memcpy(&ip, ep->val.ip, 4);
+	if (p->stream && p->ppid != m->ppid)
+		stream_close(p, "replaced");
+	if (!p->stream) {		/* a transmit-only stream */
+		p->ppid = m->ppid;
+		p->conf_id = m->conference_id;
+		p->call_ref = m->call_ref;
+		if (stream_open(p, sb_codec_pt(codec), ms) == 0)
+			p->stream = true;
+	}
+	if (p->stream)
+		e = sim_media_start(&p->media, ip, (uint16_t)ep->val.port,
+				    rtp_mix32(sim_random32() ^ p->idx) ^ m->ppid,
+				    sb_codec_pt(codec), ms);
+	a.conf_id = m->conference_id;
+	a.ppid = m->ppid;
+	a.call_ref = m->call_ref;
+	if (e) {
+		a.status = 1;
+		sim_event("media-error", "sid=%s ppid=%u reason=\"cannot send: %s\"",
+			  p->sid, m->ppid, strerror(-e));
+	} else {
+		a.ip = my_addr(p);
+		a.port = p->media.tx_port;
+		if (!o->quiet)
+			sim_event("media-tx-start", "sid=%s ppid=%u remote=%s from=%s ssrc=0x%08x",
+				  p->sid, m->ppid, sim_ipport(ip, (uint16_t)ep->val.port),
+				  sim_ipport(p->media.ip, p->media.tx_port),
+				  p->media.tx.ssrc);
+	}
+	if (o->smt_ack > 0 || (o->smt_ack < 0 && p->proto >= SCCP_V17))
+		send_pdu(p, pdu, sb_smt_ack(pdu, sizeof(pdu), p->hv, p->layout, &a));
+}
+
+static bool same_stream(const struct phone *p, const struct sccp_msg *m)
+{
+	return p->stream && (!(m->fields & SCCP_F_PPID) || m->ppid == p->ppid);
+}
+
+static void on_stop(struct phone *p, const struct sccp_msg *m)
+{
+	if (!same_stream(p, m) || !p->media.sending)
+		return;
+	sim_media_stop(&p->media);
+	if (!p->s->o.quiet)
+		sim_event("media-tx-stop", "sid=%s ppid=%u tx_packets=%llu", p->sid,
+			  p->ppid, (unsigned long long)p->media.tx.packets);
+}
+
+static void on_close(struct phone *p, const struct sccp_msg *m)
+{
+	if (!same_stream(p, m))
+		return;
+	if (m->fields & SCCP_F_PORT_HANDLING && m->port_handling == 1) {
+		stream_report(p, "close-keep-port");
+		p->stream = false;	/* the port stays for the next ORC */
+		return;
+	}
+	stream_close(p, "close");
+}
+
+static void keepalive_arm(struct phone *p)
+{
+	struct timeval tv = { .tv_sec = p->keepalive };
+
+	event_add(p->timer, &tv);
+}
+
+static void on_register_ack(struct phone *p, const struct sccp_msg *m)
+{
+	struct sim *s = p->s;
+	uint8_t theirs = m->fields & SCCP_F_PROTO ? m->proto : 0;
+
+	if (p->st != P_REGISTERING)
+		return;
+	p->proto = theirs < s->o.proto ? theirs : s->o.proto;
+	p->layout = sb_layout_for(p->proto);
+	p->hv = sb_version_for(p->proto, s->o.hdr0);
+	p->keepalive = s->o.keepalive ? s->o.keepalive :
+		       m->fields & SCCP_F_KEEPALIVE && m->keepalive ? m->keepalive : 30;
+	p->st = P_REGISTERED;
+	s->registered++;
+	if (!p->ever_registered) {
+		p->ever_registered = true;
+		s->ever_registered++;
+	}
+	keepalive_arm(p);
+	if (!s->o.quiet)
+		sim_event("registered", "sid=%s proto=%u layout=%s hv=%u local=%s server=%s keepalive=%u time_ms=%llu",
+			  p->sid, p->proto, p->layout == SCCP_LAYOUT_V17 ? "v17" : "old",
+			  p->hv, sim_ipport(p->local_ip, p->local_port),
+			  sim_ipport(p->server_ip, p->server_port), p->keepalive,
+			  (unsigned long long)(sim_now_ms() - p->t_connect));
+	if (!s->all_reported && s->ever_registered == s->n) {
+		s->all_reported = true;
+		sim_event("all-registered", "count=%u time_ms=%llu", s->n,
+			  (unsigned long long)(sim_now_ms() - s->t0));
+	}
+}
+
+/* RegisterReject's text, printable and without quotes. */
+static void reject_text(const uint8_t *pdu, const struct sccp_msg *m,
+			char out[33])
+{
+	size_t i, n = m->body_len < 32 ? m->body_len : 32;
+
+	for (i = 0; i < n && pdu[SCCP_HDR_LEN + i]; i++) {
+		uint8_t c = pdu[SCCP_HDR_LEN + i];
+
+		out[i] = c < 0x20 || c > 0x7e || c == '"' ? '?' : (char)c;
+	}
+	out[i] = '\0';
+}
+
+static void phone_msg(struct phone *p, const struct sccp_msg *m,
+		      const uint8_t *pdu)
+{
+	struct sim *s = p->s;
+	char reason[33];
+
+	switch (m->hdr.id) {
+	case SCCP_REGISTER_ACK:
+		on_register_ack(p, m);
+		break;
+	case SCCP_REGISTER_REJECT:
+		reject_text(pdu, m, reason);
+		sim_event("register-rejected", "sid=%s reason=\"%s\"", p->sid,
+			  reason);
+		s->rejected++;
+		phone_disconnect(p, NULL, false);
+		set_down(p);
+		check_all_down(s);
+		break;
+	case SCCP_KEEPALIVE_ACK:
+		p->ka_acked++;
+		break;
+	case SCCP_OPEN_RECV_CHAN:
+		on_orc(p, m);
+		break;
+	case SCCP_START_MEDIA_TX:
+		on_smt(p, m);
+		break;
+	case SCCP_STOP_MEDIA_TX:
+		on_stop(p, m);
+		break;
+	case SCCP_CLOSE_RECV_CHAN:
+		on_close(p, m);
+		break;
+	case SCCP_UNREGISTER_ACK:
+		if (!s->o.quiet)
+			sim_event("unregistered", "sid=%s", p->sid);
+		phone_disconnect(p, NULL, false);
+		set_down(p);
+		break;
+	case SCCP_RESET:
+		sim_event("reset", "sid=%s", p->sid);
+		phone_disconnect(p, NULL, true);
+		break;
+	default:
+		break;
+	}
+}
+
+static void phone_read(struct bufferevent *bev, void *arg)
+{
+	struct phone *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t pdu[SCCP_MAX_PDU];
+	struct sccp_msg m;
+	char why[96];
+	int n = 0;
+
+	while (p->bev == bev && (n = sim_frame_pop(in, pdu, sizeof(pdu))) > 0) {
+		sccp_decode(pdu, (size_t)n, p->proto, &m);
+		phone_msg(p, &m, pdu);
+	}
+	if (p->bev == bev && n < 0) {
+		snprintf(why, sizeof(why), "SCCP framing: %s", sccp_strerror(n));
+		phone_disconnect(p, why, true);
+	}
+}
+
+static void send_register(struct phone *p)
+{
+	const struct opts *o = &p->s->o;
+	struct sb_register r = {
+		.name = p->sid,
+		.station_ip = my_addr(p),
+		.instance = 1,
+		.device_type = o->device_type,
+		.max_streams = 5,
+		.proto = o->proto,
+		.firmware = "pp-phone-sim",
+	};
+	uint8_t pdu[SB_MAX_PDU];
+
+	memcpy(r.mac, p->mac, 6);
+	send_pdu(p, pdu, sb_register(pdu, sizeof(pdu), 0,
+				     sb_layout_for(o->proto), &r));
+	p->st = P_REGISTERING;
+}
+
+static void phone_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct phone *p = arg;
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+	char why[128];
+	int e;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len)) {
+			phone_disconnect(p, "getsockname failed", true);
+			return;
+		}
+		p->local_ip = sa.sin_addr.s_addr;
+		p->local_port = ntohs(sa.sin_port);
+		send_register(p);
+		return;
+	}
+	if (what & BEV_EVENT_EOF) {
+		phone_disconnect(p, "closed by the server", true);
+	} else if (what & BEV_EVENT_ERROR) {
+		e = EVUTIL_SOCKET_ERROR();
+		snprintf(why, sizeof(why), "%s", e ? strerror(e) : "error");
+		phone_disconnect(p, why, true);
+	}
+}
+
+/*
+ * Close the connection (and the media). @why: print "disconnected";
+ * @retry: reconnect after --retry seconds (when set).
+ */
+static void phone_disconnect(struct phone *p, const char *why, bool retry)
+{
+	struct sim *s = p->s;
+	struct timeval tv = { .tv_sec = s->o.retry };
+
+	stream_close(p, "disconnected");
+	if (p->bev) {
+		bufferevent_free(p->bev);
+		p->bev = NULL;
+	}
+	event_del(p->timer);
+	if (p->st == P_REGISTERED || p->st == P_UNREGISTERING)
+		s->registered--;
+	if (p->st == P_UNREGISTERING && s->unregistering &&
+	    !--s->unregistering)
+		event_base_loopexit(s->base, NULL);
+	if (why)
+		sim_event("disconnected", "sid=%s reason=\"%s\"", p->sid, why);
+	if (s->stopping || p->st == P_DOWN) {
+		set_down(p);
+		return;
+	}
+	if (retry && s->o.retry) {
+		p->st = P_RETRY;
+		event_add(p->timer, &tv);
+		return;
+	}
+	if (retry) {
+		s->failed++;
+		set_down(p);
+		check_all_down(s);
+	} else {
+		p->st = P_IDLE;
+	}
+}
+
+static void tftp_done(void *arg, int err, const char *why, const uint8_t *data,
+		      size_t len)
+{
+	struct phone *p = arg;
+	char host[256];
+	const char *w2 = NULL;
+	struct addrinfo hints = { .ai_family = AF_INET, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	uint16_t port;
+	uint32_t ip;
+	struct timeval now = { 0 };
+
+	p->tftp_err = err;
+	if (!err && sim_cnf_callmanager(data, len, host, sizeof(host), &port, &w2)) {
+		p->tftp_err = -EINVAL;
+		why = w2;
+	}
+	if (!p->tftp_err && pp_parse_ipv4(host, &ip)) {
+		if (getaddrinfo(host, NULL, &hints, &ai) || !ai) {
+			p->tftp_err = -ENOENT;
+			why = "processNodeName does not resolve";
+		} else {
+			ip = ((struct sockaddr_in *)ai->ai_addr)->sin_addr.s_addr;
+		}
+		if (ai)
+			freeaddrinfo(ai);
+	}
+	if (!p->tftp_err) {
+		p->server_ip = ip;
+		p->server_port = port;
+		p->server_known = true;
+		if (!p->s->o.quiet)
+			sim_event("tftp", "sid=%s file=%s.cnf.xml bytes=%zu callmanager=%s",
+				  p->sid, p->sid, len, sim_ipport(ip, port));
+	} else {
+		sim_event("tftp-failed", "sid=%s reason=\"%s\"%s", p->sid,
+			  why ? why : "?", p->server_known ? " fallback=server" : "");
+	}
+	/* Free the transfer outside its own callback. */
+	event_add(p->timer, &now);
+}
+
+static void phone_start(struct phone *p)
+{
+	struct sim *s = p->s;
+	char file[40];
+	int e;
+
+	if (s->o.tftp) {
+		snprintf(file, sizeof(file), "%s.cnf.xml", p->sid);
+		e = tftpc_start(&p->tftp, s->base, p->bind_ip, s->o.tftp_ip,
+				s->o.tftp_port, file, 1000, 5, tftp_done, p);
+		if (!e) {
+			p->st = P_TFTP;
+			return;
+		}
+		sim_event("tftp-failed", "sid=%s reason=\"%s\"", p->sid, strerror(-e));
+		if (!p->server_known) {
+			s->failed++;
+			set_down(p);
+			check_all_down(s);
+			return;
+		}
+	}
+	phone_connect(p);
+}
+
+static void phone_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct phone *p = arg;
+	uint8_t pdu[SB_MAX_PDU];
+
+	(void)fd;
+	(void)what;
+	switch (p->st) {
+	case P_REGISTERED:
+		send_pdu(p, pdu, sb_keepalive_req(pdu, sizeof(pdu), p->hv));
+		p->ka_sent++;
+		keepalive_arm(p);
+		break;
+	case P_RETRY:
+		phone_connect(p);
+		break;
+	case P_TFTP:
+		tftpc_free(p->tftp);
+		p->tftp = NULL;
+		if (p->server_known) {
+			phone_connect(p);
+		} else {
+			p->s->failed++;
+			set_down(p);
+			check_all_down(p->s);
+		}
+		break;
+	default:
+		break;
+	}
+}
+
+static void phone_connect(struct phone *p)
+{
+	struct sim *s = p->s;
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd, one = 1;
+	char why[128];
+
+	p->st = P_CONNECTING;
+	p->proto = 0;
+	p->t_connect = sim_now_ms();
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		goto fail;
+	if (p->bind_ip) {
+		/* Many phones on one address: choose the port at connect(). */
+		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+		sa.sin_addr.s_addr = p->bind_ip;
+		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
+			goto fail;
+	}
+	p->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->bev)
+		goto fail;
+	fd = -1;
+	bufferevent_setcb(p->bev, phone_read, NULL, phone_event, p);
+	bufferevent_setwatermark(p->bev, EV_READ, 0, 65536);
+	bufferevent_enable(p->bev, EV_READ | EV_WRITE);
+	sa.sin_addr.s_addr = p->server_ip;
+	sa.sin_port = htons(p->server_port);
+	if (bufferevent_socket_connect(p->bev, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return;
+	phone_disconnect(p, "connect failed", true);
+	return;
+fail:
+	snprintf(why, sizeof(why), "socket: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	phone_disconnect(p, why, true);
+}
+
+static void start_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim *s = arg;
+	unsigned int k = s->o.rate ? (s->o.rate + 99) / 100 : s->n;
+
+	(void)fd;
+	(void)what;
+	while (k-- && s->started < s->n && !s->stopping)
+		phone_start(&s->phones[s->started++]);
+	if (s->started == s->n)
+		event_del(s->start_timer);
+}
+
+static void stop_timeout(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim *s = arg;
+
+	(void)fd;
+	(void)what;
+	event_base_loopexit(s->base, NULL);
+}
+
+/* Unregister everyone, wait up to 2 s for the acks. */
+static void sim_stop(struct sim *s)
+{
+	struct timeval two = { .tv_sec = 2 };
+	uint8_t pdu[SB_MAX_PDU];
+	unsigned int i;
+
+	if (s->stopping)
+		return;
+	s->stopping = true;
+	for (i = 0; i < s->n; i++) {
+		struct phone *p = &s->phones[i];
+
+		if (p->st == P_REGISTERED) {
+			stream_close(p, "unregister");
+			send_pdu(p, pdu, sb_unregister_req(pdu, sizeof(pdu), p->hv));
+			event_del(p->timer);
+			p->st = P_UNREGISTERING;
+			s->unregistering++;
+		} else if (p->st != P_UNREGISTERING) {
+			phone_disconnect(p, NULL, false);
+			if (p->tftp) {
+				tftpc_free(p->tftp);
+				p->tftp = NULL;
+			}
+		}
+	}
+	if (!s->unregistering)
+		event_base_loopexit(s->base, NULL);
+	else
+		event_add(s->stop_timer, &two);
+}
+
+static void on_signal(evutil_socket_t sig, short what, void *arg)
+{
+	(void)sig;
+	(void)what;
+	sim_stop(arg);
+}
+
+static void on_duration(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	sim_stop(arg);
+}
+
+static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
+		      unsigned int *nsids, uint64_t *base_mac, bool *have_base)
+{
+	enum { O_SERVER = 256, O_TFTP, O_SID, O_SID_BASE, O_COUNT, O_LAYOUT,
+	       O_PROTO, O_HDR0, O_BIND, O_BIND_COUNT, O_ANNOUNCE, O_RTP_PORT,
+	       O_TX_OFF, O_KEEPALIVE, O_RATE, O_DURATION, O_RETRY, O_SMT_ACK,
+	       O_DEVTYPE, O_QUIET };
+	static const struct option lo[] = {
+		{ "server", required_argument, NULL, O_SERVER },
+		{ "tftp", required_argument, NULL, O_TFTP },
+		{ "sid", required_argument, NULL, O_SID },
+		{ "sid-base", required_argument, NULL, O_SID_BASE },
+		{ "count", required_argument, NULL, O_COUNT },
+		{ "layout", required_argument, NULL, O_LAYOUT },
+		{ "proto", required_argument, NULL, O_PROTO },
+		{ "hdr0", no_argument, NULL, O_HDR0 },
+		{ "bind", required_argument, NULL, O_BIND },
+		{ "bind-count", required_argument, NULL, O_BIND_COUNT },
+		{ "announce", required_argument, NULL, O_ANNOUNCE },
+		{ "rtp-port", required_argument, NULL, O_RTP_PORT },
+		{ "tx-port-offset", required_argument, NULL, O_TX_OFF },
+		{ "keepalive", required_argument, NULL, O_KEEPALIVE },
+		{ "rate", required_argument, NULL, O_RATE },
+		{ "duration", required_argument, NULL, O_DURATION },
+		{ "retry", required_argument, NULL, O_RETRY },
+		{ "smt-ack", required_argument, NULL, O_SMT_ACK },
+		{ "device-type", required_argument, NULL, O_DEVTYPE },
+		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct opts *o = &s->o;
+	const char *why;
+	bool have_count = false, have_proto = false;
+	uint64_t v;
+	uint16_t port;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
+		switch (c) {
+		case O_SERVER:
+			if (sim_parse_hostport(optarg, 2000, &o->server_ip,
+					       &o->server_port, &why))
+				return bad_arg("--server", optarg, why);
+			o->have_server = true;
+			break;
+		case O_TFTP:
+			if (sim_parse_hostport(optarg, 69, &o->tftp_ip,
+					       &o->tftp_port, &why))
+				return bad_arg("--tftp", optarg, why);
+			o->tftp = true;
+			break;
+		case O_SID:
+			if (!pp_sid_valid(optarg) || *have_base)
+				return bad_arg("--sid", optarg, *have_base ?
+					       "not with --sid-base" :
+					       "not SEP followed by 12 hex digits");
+			(*sids)[(*nsids)++] = optarg;
+			break;
+		case O_SID_BASE:
+			if (parse_sid(optarg, base_mac) || *nsids)
+				return bad_arg("--sid-base", optarg, *nsids ?
+					       "not with --sid" :
+					       "not SEP followed by 12 hex digits");
+			*have_base = true;
+			break;
+		case O_COUNT:
+			if (pp_parse_uint(optarg, 1, MAX_PHONES, &v))
+				return bad_arg("--count", optarg, "not a number in 1..200000");
+			o->count = (unsigned int)v;
+			have_count = true;
+			break;
+		case O_LAYOUT:
+			if (!strcmp(optarg, "old"))
+				v = 11;
+			else if (!strcmp(optarg, "v17"))
+				v = 17;
+			else
+				return bad_arg("--layout", optarg, "not old or v17");
+			if (!have_proto)
+				o->proto = (uint8_t)v;
+			break;
+		case O_PROTO:
+			if (pp_parse_uint(optarg, 1, 255, &v))
+				return bad_arg("--proto", optarg, "not a number in 1..255");
+			o->proto = (uint8_t)v;
+			have_proto = true;
+			break;
+		case O_HDR0:
+			o->hdr0 = 1;
+			break;
+		case O_BIND:
+		case O_ANNOUNCE:
+			if (sim_parse_hostport(optarg, 0, c == O_BIND ? &o->bind_ip :
+					       &o->announce, &port, &why) ||
+			    strchr(optarg, ':'))
+				return bad_arg(c == O_BIND ? "--bind" : "--announce",
+					       optarg, "not an IPv4 address (dotted quad)");
+			break;
+		case O_BIND_COUNT:
+			if (pp_parse_uint(optarg, 1, 65536, &v))
+				return bad_arg("--bind-count", optarg, "not a number in 1..65536");
+			o->bind_count = (unsigned int)v;
+			break;
+		case O_RTP_PORT:
+			if (pp_parse_uint(optarg, 1024, 65534, &v) || (v & 1))
+				return bad_arg("--rtp-port", optarg, "not an even port in 1024..65534");
+			o->rtp_port = (unsigned int)v;
+			break;
+		case O_TX_OFF:
+			if (pp_parse_uint(optarg, 0, 32768, &v))
+				return bad_arg("--tx-port-offset", optarg, "not a number in 0..32768");
+			o->tx_offset = (unsigned int)v;
+			break;
+		case O_KEEPALIVE:
+		case O_RETRY:
+		case O_DURATION:
+			if (pp_parse_uint(optarg, c == O_KEEPALIVE ? 1 : 0, 86400, &v))
+				return bad_arg(c == O_KEEPALIVE ? "--keepalive" :
+					       c == O_RETRY ? "--retry" : "--duration",
+					       optarg, "not a number of seconds in 0..86400 (keepalive 1..)");
+			if (c == O_KEEPALIVE)
+				o->keepalive = (unsigned int)v;
+			else if (c == O_RETRY)
+				o->retry = (unsigned int)v;
+			else
+				o->duration = (unsigned int)v;
+			break;
+		case O_RATE:
+			if (pp_parse_uint(optarg, 0, 1000000, &v))
+				return bad_arg("--rate", optarg, "not a number in 0..1000000");
+			o->rate = (unsigned int)v;
+			break;
+		case O_SMT_ACK:
+			if (!strcmp(optarg, "auto"))
+				o->smt_ack = -1;
+			else if (!strcmp(optarg, "yes"))
+				o->smt_ack = 1;
+			else if (!strcmp(optarg, "no"))
+				o->smt_ack = 0;
+			else
+				return bad_arg("--smt-ack", optarg, "not auto, yes or no");
+			break;
+		case O_DEVTYPE:
+			if (pp_parse_uint(optarg, 0, UINT32_MAX, &v))
+				return bad_arg("--device-type", optarg, "not a number");
+			o->device_type = (uint32_t)v;
+			break;
+		case O_QUIET:
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout, 0);
+			exit(0);
+		default:
+			return usage(stderr, SIM_EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, PROG ": \"%s\": unexpected argument (options only)\n",
+			argv[optind]);
+		return SIM_EXIT_USAGE;
+	}
+	if (!o->have_server && !o->tftp) {
+		fprintf(stderr, PROG ": --server or --tftp is required: where to register\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (!*nsids && !*have_base) {
+		fprintf(stderr, PROG ": --sid or --sid-base is required: which phones\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (have_count && *nsids) {
+		fprintf(stderr, PROG ": --count: goes with --sid-base, not with --sid\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (*have_base && *base_mac + o->count - 1 > 0xffffffffffffULL) {
+		fprintf(stderr, PROG ": --count: %u phones from --sid-base pass SEPFFFFFFFFFFFF\n",
+			o->count);
+		return SIM_EXIT_USAGE;
+	}
+	if (o->rtp_port && o->rtp_port + 2ULL * (o->count - 1) + o->tx_offset > 65535) {
+		fprintf(stderr, PROG ": --rtp-port: %u + 2 x %u phones (+ --tx-port-offset) pass 65535\n",
+			o->rtp_port, o->count);
+		return SIM_EXIT_USAGE;
+	}
+	if (o->bind_count > 1 && !o->bind_ip) {
+		fprintf(stderr, PROG ": --bind-count: needs --bind\n");
+		return SIM_EXIT_USAGE;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct sim s;
+	char **sids;
+	unsigned int nsids = 0, i, k;
+	uint64_t base_mac = 0, mac = 0;
+	bool have_base = false;
+	struct timeval dur, tick = { .tv_usec = 10000 };
+	unsigned long lim;
+	int rc;
+
+	memset(&s, 0, sizeof(s));
+	s.o.proto = 17;
+	s.o.smt_ack = -1;
+	s.o.retry = 2;
+	s.o.device_type = 115;
+	s.o.count = 1;
+	s.o.bind_count = 1;
+	sids = calloc((size_t)argc, sizeof(*sids));
+	if (!sids)
+		return SIM_EXIT_FAIL;
+	rc = parse_opts(&s, argc, argv, &sids, &nsids, &base_mac, &have_base);
+	if (rc) {
+		free(sids);
+		return rc;
+	}
+	s.n = nsids ? nsids : s.o.count;
+	s.o.count = s.n;
+	pp_log_open(PROG, false);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	xmlInitParser();
+	lim = sim_raise_nofile(3UL * s.n + 64);
+	if (lim < 2UL * s.n + 32)
+		fprintf(stderr, PROG ": warning: only %lu file descriptors for %u phones\n",
+			lim, s.n);
+	s.phones = calloc(s.n, sizeof(*s.phones));
+	s.base = event_base_new();
+	rc = SIM_EXIT_FAIL;
+	if (!s.phones || !s.base) {
+		fprintf(stderr, PROG ": out of memory\n");
+		goto out;
+	}
+	for (i = 0; i < s.n; i++) {
+		struct phone *p = &s.phones[i];
+
+		p->s = &s;
+		p->idx = i;
+		if (nsids)
+			parse_sid(sids[i], &mac);
+		else
+			mac = base_mac + i;
+		sid_of(mac, p->sid, p->mac);
+		k = i % s.o.bind_count;
+		p->bind_ip = s.o.bind_ip ? ip_add(s.o.bind_ip, k) : 0;
+		p->announce = s.o.announce ? ip_add(s.o.announce, k) : 0;
+		p->server_ip = s.o.server_ip;
+		p->server_port = s.o.server_port;
+		p->server_known = s.o.have_server;
+		sim_media_init(&p->media);
+		p->timer = event_new(s.base, -1, 0, phone_timer, p);
+		if (!p->timer) {
+			fprintf(stderr, PROG ": out of memory\n");
+			goto out;
+		}
+	}
+	s.start_timer = event_new(s.base, -1, EV_PERSIST, start_tick, &s);
+	s.stop_timer = event_new(s.base, -1, 0, stop_timeout, &s);
+	s.sig_int = evsignal_new(s.base, SIGINT, on_signal, &s);
+	s.sig_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
+	if (!s.start_timer || !s.stop_timer || !s.sig_int || !s.sig_term ||
+	    event_add(s.sig_int, NULL) || event_add(s.sig_term, NULL) ||
+	    event_add(s.start_timer, &tick)) {
+		fprintf(stderr, PROG ": cannot set up the event loop\n");
+		goto out;
+	}
+	if (s.o.duration) {
+		dur.tv_sec = s.o.duration;
+		dur.tv_usec = 0;
+		event_base_once(s.base, -1, EV_TIMEOUT, on_duration, &s, &dur);
+	}
+	sim_event("start", "phones=%u first=%s layout=%s proto=%u%s server=%s tftp=%s",
+		  s.n, s.phones[0].sid, sb_layout_for(s.o.proto) == SCCP_LAYOUT_V17 ?
+		  "v17" : "old", s.o.proto, s.o.hdr0 ? " hdr0=1" : "",
+		  s.o.have_server ? sim_ipport(s.o.server_ip, s.o.server_port) : "-",
+		  s.o.tftp ? sim_ipport(s.o.tftp_ip, s.o.tftp_port) : "-");
+	s.t0 = sim_now_ms();
+	start_tick(-1, 0, &s);
+	if (event_base_dispatch(s.base) < 0) {
+		fprintf(stderr, PROG ": event loop failed\n");
+		goto out;
+	}
+	rc = s.exit_code;
+	{
+		uint64_t ka_sent = 0, ka_acked = 0;
+		char tot[256];
+
+		for (i = 0; i < s.n; i++) {
+			struct phone *p = &s.phones[i];
+
+			stream_close(p, "exit");
+			ka_sent += p->ka_sent;
+			ka_acked += p->ka_acked;
+		}
+		sim_totals_format(&s.totals, "", tot, sizeof(tot));
+		sim_event("summary", "phones=%u ever_registered=%u registered=%u rejected=%u failed=%u keepalives=%llu keepalive_acks=%llu %s",
+			  s.n, s.ever_registered, s.registered, s.rejected, s.failed,
+			  (unsigned long long)ka_sent, (unsigned long long)ka_acked, tot);
+	}
+out:
+	if (s.phones) {
+		for (i = 0; i < s.n; i++) {
+			struct phone *p = &s.phones[i];
+
+			sim_media_close(&p->media);
+			if (p->bev)
+				bufferevent_free(p->bev);
+			tftpc_free(p->tftp);
+			if (p->timer)
+				event_free(p->timer);
+		}
+	}
+	if (s.start_timer)
+		event_free(s.start_timer);
+	if (s.stop_timer)
+		event_free(s.stop_timer);
+	if (s.sig_int)
+		event_free(s.sig_int);
+	if (s.sig_term)
+		event_free(s.sig_term);
+	if (s.base)
+		event_base_free(s.base);
+	free(s.phones);
+	free(sids);
+	xmlCleanupParser();
+	return rc;
+}

@@ -1,0 +1,402 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * Shared runtime of the test peers (simcore.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "parse.h"
+#include "simcore.h"
+
+uint64_t sim_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+void sim_event(const char *event, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs(event, stdout);
+	if (fmt && *fmt) {
+		putchar(' ');
+		va_start(ap, fmt);
+		vprintf(fmt, ap);
+		va_end(ap);
+	}
+	putchar('\n');
+	fflush(stdout);
+}
+
+const char *sim_ip(uint32_t be)
+{
+	static char buf[8][PP_IPV4_STRLEN];
+	static unsigned int i;
+
+	return pp_ipv4_str(be, buf[i++ & 7]);
+}
+
+const char *sim_ipport(uint32_t be, uint16_t port)
+{
+	static char buf[8][PP_IPV4_STRLEN + 6];
+	static unsigned int i;
+	char *b = buf[i++ & 7];
+
+	snprintf(b, sizeof(buf[0]), "%s:%u", sim_ip(be), port);
+	return b;
+}
+
+int sim_parse_hostport(const char *s, uint16_t defport, uint32_t *ip,
+		       uint16_t *port, const char **why)
+{
+	char host[PP_IPV4_STRLEN];
+	const char *colon = strchr(s, ':');
+	size_t n = colon ? (size_t)(colon - s) : strlen(s);
+	uint64_t v;
+
+	if (n == 0 || n >= sizeof(host)) {
+		*why = "not an IPv4 address";
+		return -1;
+	}
+	memcpy(host, s, n);
+	host[n] = '\0';
+	if (pp_parse_ipv4(host, ip)) {
+		*why = "not an IPv4 address (dotted quad)";
+		return -1;
+	}
+	*port = defport;
+	if (colon) {
+		if (pp_parse_uint(colon + 1, 1, 65535, &v)) {
+			*why = "the port is not a number in 1..65535";
+			return -1;
+		}
+		*port = (uint16_t)v;
+	}
+	return 0;
+}
+
+int sim_frame_pop(struct evbuffer *in, uint8_t *pdu, size_t cap)
+{
+	size_t have = evbuffer_get_length(in);
+	struct sccp_hdr h;
+	int err;
+
+	if (have < SCCP_HDR_LEN)
+		return 0;
+	if (evbuffer_copyout(in, pdu, SCCP_HDR_LEN) != SCCP_HDR_LEN)
+		return SCCP_E_NEED_HDR;
+	err = sccp_frame(pdu, SCCP_HDR_LEN, &h);
+	if (err)
+		return err;
+	if (h.size > cap)
+		return SCCP_E_TOO_BIG;
+	if (have < h.size)
+		return 0;
+	if (evbuffer_remove(in, pdu, h.size) != (int)h.size)
+		return SCCP_E_NEED_MORE;
+	return (int)h.size;
+}
+
+unsigned long sim_raise_nofile(unsigned long want)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl))
+		return 0;
+	if (rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		setrlimit(RLIMIT_NOFILE, &rl);
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	return rl.rlim_cur;
+}
+
+uint32_t sim_random32(void)
+{
+	static uint32_t fallback;
+	uint32_t v;
+
+	if (getrandom(&v, sizeof(v), GRND_NONBLOCK) == sizeof(v))
+		return v;
+	fallback = rtp_mix32(fallback + (uint32_t)sim_now_ms() + (uint32_t)getpid());
+	return fallback;
+}
+
+/* ------------------------------------------------------------------ */
+/* Media endpoint */
+
+static int udp_bound(uint32_t ip, uint16_t port, uint16_t *bound)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t len = sizeof(sa);
+	int fd, e;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	sa.sin_addr.s_addr = ip;
+	sa.sin_port = htons(port);
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) ||
+	    getsockname(fd, (struct sockaddr *)&sa, &len)) {
+		e = -errno;
+		close(fd);
+		return e;
+	}
+	*bound = ntohs(sa.sin_port);
+	return fd;
+}
+
+static void media_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim_media *m = arg;
+	uint8_t buf[2048];
+	struct sockaddr_in from;
+	socklen_t flen;
+	ssize_t n;
+	int i;
+
+	(void)what;
+	for (i = 0; i < 64; i++) {
+		flen = sizeof(from);
+		n = recvfrom(fd, buf, sizeof(buf), 0, (struct sockaddr *)&from,
+			     &flen);
+		if (n < 0)
+			break;
+		rtp_rx_account(&m->rx, buf, (size_t)n, from.sin_addr.s_addr,
+			       ntohs(from.sin_port));
+	}
+}
+
+static void media_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim_media *m = arg;
+	struct sockaddr_in to = { .sin_family = AF_INET };
+	uint8_t buf[RTP_MAX_PKT];
+	size_t len;
+
+	(void)fd;
+	(void)what;
+	to.sin_addr.s_addr = m->remote_ip;
+	to.sin_port = htons(m->remote_port);
+	len = rtp_tx_next(&m->tx, buf);
+	if (sendto(m->tx_fd, buf, len, 0, (struct sockaddr *)&to,
+		   sizeof(to)) == (ssize_t)len)
+		m->tx.packets++;
+	else
+		m->tx.errors++;
+}
+
+void sim_media_init(struct sim_media *m)
+{
+	memset(m, 0, sizeof(*m));
+	m->rx_fd = -1;
+	m->tx_fd = -1;
+}
+
+int sim_media_open(struct sim_media *m, struct event_base *base, uint32_t ip,
+		   uint16_t port, unsigned int tx_offset, uint8_t pt,
+		   unsigned int packet_ms, char *err, size_t errlen)
+{
+	unsigned int tries;
+	int fd = -1, e = 0;
+
+	sim_media_init(m);
+	m->base = base;
+	m->ip = ip;
+	m->packet_ms = packet_ms;
+	/* With an offset and no fixed port, ephemeral ports may collide. */
+	for (tries = 0; tries < (port ? 1 : 32); tries++) {
+		fd = udp_bound(ip, port, &m->rx_port);
+		if (fd < 0) {
+			e = fd;
+			snprintf(err, errlen, "RTP port %s: %s",
+				 sim_ipport(ip, port), strerror(-e));
+			goto fail;
+		}
+		m->rx_fd = fd;
+		if (!tx_offset) {
+			m->tx_fd = fd;
+			m->tx_port = m->rx_port;
+			break;
+		}
+		if (m->rx_port + tx_offset > 65535) {
+			e = -EADDRNOTAVAIL;
+		} else {
+			e = udp_bound(ip, (uint16_t)(m->rx_port + tx_offset),
+				      &m->tx_port);
+			if (e >= 0) {
+				m->tx_fd = e;
+				e = 0;
+				break;
+			}
+		}
+		close(m->rx_fd);
+		m->rx_fd = -1;
+	}
+	if (m->tx_fd < 0) {
+		snprintf(err, errlen, "RTP send port %u above the receive port: %s",
+			 tx_offset, strerror(-e));
+		goto fail;
+	}
+	rtp_rx_init(&m->rx, pt, packet_ms);
+	m->rx_ev = event_new(base, m->rx_fd, EV_READ | EV_PERSIST, media_read, m);
+	if (!m->rx_ev || event_add(m->rx_ev, NULL))
+		goto nomem;
+	if (m->tx_fd != m->rx_fd) {
+		m->tx_ev = event_new(base, m->tx_fd, EV_READ | EV_PERSIST,
+				     media_read, m);
+		if (!m->tx_ev || event_add(m->tx_ev, NULL))
+			goto nomem;
+	}
+	m->timer = event_new(base, -1, EV_PERSIST, media_tick, m);
+	if (!m->timer)
+		goto nomem;
+	m->open = true;
+	return 0;
+nomem:
+	e = -ENOMEM;
+	snprintf(err, errlen, "RTP events: out of memory");
+fail:
+	m->open = true;		/* so that close frees what was made */
+	sim_media_close(m);
+	return e;
+}
+
+/* The timer interval of @ms, a libevent common timeout per value. */
+static const struct timeval *interval(struct event_base *base, unsigned int ms)
+{
+	static struct {
+		struct event_base *base;
+		unsigned int ms;
+		const struct timeval *tv;
+	} cache[8];
+	struct timeval tv = { .tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000 };
+	unsigned int i;
+
+	for (i = 0; i < 8 && cache[i].base; i++)
+		if (cache[i].base == base && cache[i].ms == ms)
+			return cache[i].tv;
+	if (i == 8)
+		i = 7;
+	cache[i].base = base;
+	cache[i].ms = ms;
+	cache[i].tv = event_base_init_common_timeout(base, &tv);
+	return cache[i].tv;
+}
+
+int sim_media_start(struct sim_media *m, uint32_t ip, uint16_t port,
+		    uint32_t seed, uint8_t pt, unsigned int packet_ms)
+{
+	const struct timeval *tv;
+
+	if (!m->open)
+		return -EBADF;
+	if (m->sending)
+		sim_media_stop(m);
+	m->remote_ip = ip;
+	m->remote_port = port;
+	rtp_tx_init(&m->tx, seed, pt, packet_ms);
+	tv = interval(m->base, m->tx.payload_len / 8);
+	if (!tv || event_add(m->timer, tv))
+		return -ENOMEM;
+	m->sending = true;
+	m->tx_started_ms = sim_now_ms();
+	/* The first packet at once, as phones do. */
+	media_tick(-1, 0, m);
+	return 0;
+}
+
+void sim_media_stop(struct sim_media *m)
+{
+	if (!m->sending)
+		return;
+	event_del(m->timer);
+	m->sending = false;
+	m->tx_stopped_ms = sim_now_ms();
+}
+
+void sim_media_close(struct sim_media *m)
+{
+	if (!m->open)
+		return;
+	sim_media_stop(m);
+	if (m->rx_ev)
+		event_free(m->rx_ev);
+	if (m->tx_ev)
+		event_free(m->tx_ev);
+	if (m->timer)
+		event_free(m->timer);
+	if (m->tx_fd >= 0 && m->tx_fd != m->rx_fd)
+		close(m->tx_fd);
+	if (m->rx_fd >= 0)
+		close(m->rx_fd);
+	m->rx_ev = m->tx_ev = m->timer = NULL;
+	m->rx_fd = m->tx_fd = -1;
+	m->open = false;
+}
+
+void sim_totals_add(struct sim_totals *t, const struct sim_media *m)
+{
+	const struct rtp_rx *rx = &m->rx;
+
+	t->streams++;
+	t->tx_packets += m->tx.packets;
+	t->rx_packets += rx->packets;
+	t->rx_lost += rtp_rx_lost(rx);
+	t->rx_bad += rx->bad_ssrc + rx->bad_pt + rx->bad_len + rx->bad_payload +
+		     rx->not_rtp;
+}
+
+void sim_totals_format(const struct sim_totals *t, const char *pfx, char *buf,
+		       size_t len)
+{
+	snprintf(buf, len, "%sstreams=%llu %stx_packets=%llu %srx_packets=%llu %srx_lost=%llu %srx_bad=%llu",
+		 pfx, (unsigned long long)t->streams,
+		 pfx, (unsigned long long)t->tx_packets,
+		 pfx, (unsigned long long)t->rx_packets,
+		 pfx, (unsigned long long)t->rx_lost,
+		 pfx, (unsigned long long)t->rx_bad);
+}
+
+void sim_media_format(const struct sim_media *m, char *buf, size_t len)
+{
+	const struct rtp_rx *rx = &m->rx;
+
+	snprintf(buf, len,
+		 "local=%s tx_from=%s remote=%s tx_packets=%llu tx_errors=%llu "
+		 "tx_ssrc=0x%08x rx_packets=%llu rx_expected=%llu rx_lost=%llu "
+		 "rx_gaps=%llu rx_dup=%llu rx_reorder=%llu rx_ssrc=0x%08x "
+		 "rx_bad_ssrc=%llu rx_bad_pt=%llu rx_bad_len=%llu "
+		 "rx_bad_payload=%llu rx_not_rtp=%llu rx_src=%s rx_other_src=%llu",
+		 sim_ipport(m->ip, m->rx_port), sim_ipport(m->ip, m->tx_port),
+		 sim_ipport(m->remote_ip, m->remote_port),
+		 (unsigned long long)m->tx.packets,
+		 (unsigned long long)m->tx.errors, m->tx.ssrc,
+		 (unsigned long long)rx->packets,
+		 (unsigned long long)rtp_rx_expected(rx),
+		 (unsigned long long)rtp_rx_lost(rx),
+		 (unsigned long long)rx->gaps, (unsigned long long)rx->dup,
+		 (unsigned long long)rx->reorder, rx->ssrc,
+		 (unsigned long long)rx->bad_ssrc,
+		 (unsigned long long)rx->bad_pt,
+		 (unsigned long long)rx->bad_len,
+		 (unsigned long long)rx->bad_payload,
+		 (unsigned long long)rx->not_rtp,
+		 sim_ipport(rx->src_ip, rx->src_port),
+		 (unsigned long long)rx->other_src);
+}
