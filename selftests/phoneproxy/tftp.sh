@@ -325,13 +325,29 @@ for k in (\"requests\", \"served\", \"rewritten\", \"bytes_sent\", \"denied_wron
 assert t[\"served\"] < t[\"requests\"], t
 '"
 
-# ---- the SCCP registration with the rewritten file (issue 3) ----
+# ---- the SCCP registration with the rewritten file ----
+# The phone simulator knows only the proxy's north address as its TFTP
+# server: it must register with the CallManager through the proxy using
+# what the rewritten file told it (processNodeName, ethernetPhonePort).
 SIM=${PP_PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
-if [ -x "$SIM" ]; then
-	check "the phone simulator registers using only the rewritten file" \
-		nsx "$NS_PHONE" "$SIM" --tftp $NORTH --sid SEP001122334455 --register-only
+CCM_SIM=${PP_CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
+if [ -x "$SIM" ] && [ -x "$CCM_SIM" ] && grep -qw pp_sccp_net_init /proc/kallsyms; then
+	pp set user active name homer address $PHONE
+	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM > "$OUT/ccm-sim.out" 2>&1 &
+	CCM_SIM_PID=$!
+	at_exit "kill $CCM_SIM_PID"
+	wait_for 5 sh -c "ip netns exec $NS_CCM ss -ltn | grep -q '$CCM:2000'"
+	nsx "$NS_PHONE" timeout 30 "$SIM" --tftp $NORTH --sid SEP001122334455 \
+		--duration 3 > "$OUT/phone-sim.out" 2>&1
+	grep -v media "$OUT/phone-sim.out" | head -n 8 | sed 's/^/# phone: /'
+	check "the phone simulator reads the rewritten file: its CallManager is the proxy" \
+		grep -qE "^tftp .*sid=SEP001122334455 .*callmanager=$NORTH(:2000)?( |$)" "$OUT/phone-sim.out"
+	check "and registers through the proxy with only that (RegisterAck)" \
+		grep -qE "^registered .*sid=SEP001122334455 .*server=$NORTH:2000( |$)" "$OUT/phone-sim.out"
+	check "the CallManager sees the registration from the proxy's south address" \
+		grep -qE "^registered .*sid=SEP001122334455 .*peer=$SOUTH:" "$OUT/ccm-sim.out"
 else
-	tap_result 0 "the phone simulator registers using the rewritten file # SKIP phone simulator of the SCCP issue not built ($SIM)"
+	tap_result 0 "the phone simulator registers using the rewritten file # SKIP simulators or the module's SCCP proxy not built"
 fi
 
 kill $TFTPD_PID
