@@ -15,7 +15,8 @@
 # south relay ports), a call to the CallManager's own media endpoint, the
 # streams in `ppctl show calls`, no conntrack entry for relayed RTP, the
 # pinhole refusing a stranger, teardown by Stop/Close, by Unregister and
-# by the idle-media timeout.
+# by the idle-media timeout; then the old (CallManager 4.x) layout with
+# StartMediaTransmission ahead of the OpenReceiveChannelAck.
 source "$(dirname "$0")/lib.sh"
 
 require ip python3
@@ -183,6 +184,36 @@ check "show counters: streams created, packets relayed, drops" \
 pp show counters | grep media
 kill -TERM $PB
 wait $PB
+
+# 5. The old layout (bare IPv4, CallManager 4.x) with StartMediaTransmission
+# sent before the phone's own OpenReceiveChannelAck (as in the captures).
+kill -TERM $CCM_PID
+wait $CCM_PID
+ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/ccm.sock" \
+	--layout old --early-smt > "$TMPD/ccm-old.out" 2> "$TMPD/ccm-old.err" &
+CCM_PID=$!
+at_exit "kill $CCM_PID"
+wait_for 10 test -S "$TMPD/ccm.sock"
+phone_start homer-old "$NS_PHONE" --sid $A --layout old --announce 203.0.113.10
+PA=$PHONE_PID
+phone_start marge-old "$NS_PHONE2" --sid $B --layout old --tx-port-offset 2
+PB=$PHONE_PID
+check "old layout: both phones register through the proxy" ctl wait registered 2 20
+check "old layout, early StartMediaTransmission: call homer -> marge comes up" ctl call $A $B
+sleep $MEDIA_S
+ctl hangup >/dev/null
+wait_for 5 grep -q "^media-stats sid=$A" "$TMPD/homer-old.out"
+wait_for 5 grep -q "^media-stats sid=$B" "$TMPD/marge-old.out"
+la=$(line_of "$TMPD/homer-old.out" media-stats "sid=$A")
+lb=$(line_of "$TMPD/marge-old.out" media-stats "sid=$B")
+check "old layout: homer got marge's RTP through the relay" \
+	eval "rx_ok '$la' '$lb' $((MEDIA_S * 40)) && from_relay '$la' $NORTH"
+check "old layout: marge got homer's RTP through the relay" \
+	eval "rx_ok '$lb' '$la' $((MEDIA_S * 40)) && from_relay '$lb' $NORTH"
+check "old layout: the streams end with the call" wait_for 5 no_calls
+kill -TERM $PA $PB
+wait $PA $PB
 check "the simulators printed nothing on stderr" \
-	eval "! grep . $TMPD/ccm.err $TMPD/homer.err $TMPD/marge.err"
+	eval "! grep . $TMPD/ccm.err $TMPD/homer.err $TMPD/marge.err \
+		$TMPD/ccm-old.err $TMPD/homer-old.err $TMPD/marge-old.err"
 tap_done
