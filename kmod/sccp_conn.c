@@ -59,10 +59,11 @@ struct pp_sccp_conn {
 
 	spinlock_t lock;		/* everything below */
 	u8 state;			/* enum pp_sccp_state */
-	bool counted;			/* reported opened to activation.c */
+	bool counted;			/* open: reported to activation.c */
 	bool registered;
 	bool orphan;			/* inactivated: media lives on */
 	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
+	bool fin[IP_CT_DIR_MAX];
 	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
 	__be32 phone_addr;
 	__be32 ccm_addr;
@@ -170,6 +171,8 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->open = atomic_read(&sn->open);
 }
 
+static void pp_sccp_closed(struct pp_sccp_conn *c);
+
 /* ---- Resets ---------------------------------------------------------- */
 
 /*
@@ -256,6 +259,7 @@ static void pp_sccp_reset(struct pp_sccp_conn *c)
 				 to_ccm, to_phone);
 	}
 	nf_ct_kill(c->ct);
+	pp_sccp_closed(c);
 }
 
 /* ---- The SCCP decisions ---------------------------------------------- */
@@ -399,6 +403,22 @@ static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on)
 		pp_activation_conn_registered(c->pn->net, c->phone_addr, on);
 }
 
+/*
+ * The connection is over (a RST, a FIN each way, or reset by us): it no
+ * longer counts as open (show user, sccp open, the idle timeout), though
+ * its state lives until the conntrack entry dies (TIME_WAIT) or, after
+ * an inactivation, its media ends. Under c->lock; once.
+ */
+static void pp_sccp_closed(struct pp_sccp_conn *c)
+{
+	pp_sccp_set_registered(c, false);
+	if (!c->counted)
+		return;
+	pp_activation_conn_closed(c->pn->net, c->phone_addr);
+	c->counted = false;
+	atomic_dec(&c->pn->sccp->open);
+}
+
 static void pp_sccp_hint(struct pp_sccp_conn *c)
 {
 	u8 v = c->proto[IP_CT_DIR_ORIGINAL];
@@ -535,6 +555,10 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		pp_sccp_set_registered(c, false);
 		pp_media_owner_release(&c->media);
 	}
+	if (th->fin)
+		c->fin[dir] = true;
+	if (th->rst || (c->fin[IP_CT_DIR_ORIGINAL] && c->fin[IP_CT_DIR_REPLY]))
+		pp_sccp_closed(c);
 	if (!plen)
 		return NF_ACCEPT;
 	if (!c->syn[dir] || th->syn) {
@@ -622,13 +646,9 @@ static void pp_sccp_unlink(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
 {
 	rhashtable_remove_fast(&sn->ht, &c->node, pp_sccp_params);
 	list_del(&c->list);
-	atomic_dec(&sn->open);
 	spin_lock(&c->lock);
 	pp_media_owner_release(&c->media);
-	pp_sccp_set_registered(c, false);
-	if (c->counted)
-		pp_activation_conn_closed(c->pn->net, c->phone_addr);
-	c->counted = false;
+	pp_sccp_closed(c);
 	spin_unlock(&c->lock);
 	nf_ct_put(c->ct);
 	call_rcu(&c->rcu, pp_sccp_free_rcu);
@@ -780,10 +800,7 @@ void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
 			c->orphan = true;
 			pp_sccp_reset(c);
 		}
-		pp_sccp_set_registered(c, false);
-		if (c->counted)
-			pp_activation_conn_closed(pn->net, c->phone_addr);
-		c->counted = false;
+		pp_sccp_closed(c);
 		spin_unlock(&c->lock);
 	}
 	spin_unlock_bh(&sn->lock);

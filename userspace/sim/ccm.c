@@ -62,6 +62,8 @@ struct dev {
 struct leg {
 	struct call *call;
 	struct dev *dev;		/* NULL: the simulator's "south phone" */
+	bool gone;			/* its phone disconnected (--preserve) */
+	char name[17];			/* ... the phone's SID then */
 	char peer[17];			/* south: the phone it talks to */
 	uint32_t ppid;
 	bool acked, started;
@@ -123,6 +125,7 @@ struct opts {
 	uint32_t codec;
 	unsigned int call_timeout;
 	bool early_smt;
+	bool preserve;
 	bool quiet;
 };
 
@@ -194,8 +197,23 @@ static void dev_free(struct dev *d, const char *why)
 {
 	struct ccm *c = d->c;
 
-	if (d->leg)
+	if (d->leg && c->o.preserve && d->leg->call->up) {
+		/*
+		 * Call preservation: the phone's connection is lost, not
+		 * the call; the other leg keeps its media until hangup.
+		 */
+		struct leg *l = d->leg;
+
+		l->gone = true;
+		memcpy(l->name, d->name, sizeof(l->name));
+		l->dev = NULL;
+		d->leg = NULL;
+		if (!c->o.quiet)
+			sim_event("call-preserved", "call=%u sid=%s", l->call->id,
+				  d->name);
+	} else if (d->leg) {
 		call_teardown(d->leg->call, "disconnected");
+	}
 	if (d->registered) {
 		dev_unhash(d);
 		TAILQ_REMOVE(&c->regs, d, reg_link);
@@ -321,6 +339,8 @@ static const struct sccp_ep *find_ep(const struct sccp_msg *m, int role)
 
 static const char *leg_name(const struct leg *l)
 {
+	if (l->gone)
+		return l->name;
 	return l->dev ? l->dev->name : "south";
 }
 
@@ -954,7 +974,7 @@ static void cmd_stats(struct client *cl)
 	struct call *k;
 
 	TAILQ_FOREACH(k, &c->calls, link)
-		if (k->up && !k->leg[1].dev)
+		if (k->up && !k->leg[1].dev && !k->leg[1].gone)
 			south_report(&k->leg[1], "running");
 	client_done(cl, true, "registered=%u calls=%u up=%u calls_total=%llu",
 		    c->nregistered, c->ncalls, c->ncalls_up,
@@ -1221,6 +1241,8 @@ static int usage(FILE *f, int rc)
 "  --call-timeout S       a call not up after S seconds fails (default 10)\n"
 "  --early-smt            StartMediaTransmission as soon as the other leg's\n"
 "                         address is known (before this leg's own ack)\n"
+"  --preserve             call preservation: a phone that disconnects during a\n"
+"                         call leaves it up (the other leg's media goes on)\n"
 "  --quiet                no line per phone or call, only failures and totals\n"
 "Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n");
@@ -1289,7 +1311,7 @@ static int parse_opts(struct ccm *c, int argc, char **argv)
 	enum { O_LISTEN = 256, O_LAYOUT, O_PROTO, O_HDR0, O_ALLOW, O_ALLOW_FILE,
 	       O_KEEPALIVE, O_CONTROL, O_STDIN, O_SCRIPT, O_MEDIA_ADDR,
 	       O_MEDIA_PORT, O_TX_OFF, O_PACKET_MS, O_CODEC, O_CALL_TIMEOUT,
-	       O_EARLY_SMT, O_QUIET };
+	       O_EARLY_SMT, O_QUIET, O_PRESERVE };
 	static const struct option lo[] = {
 		{ "listen", required_argument, NULL, O_LISTEN },
 		{ "layout", required_argument, NULL, O_LAYOUT },
@@ -1310,6 +1332,7 @@ static int parse_opts(struct ccm *c, int argc, char **argv)
 		{ "call-timeout", required_argument, NULL, O_CALL_TIMEOUT },
 		{ "early-smt", no_argument, NULL, O_EARLY_SMT },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "preserve", no_argument, NULL, O_PRESERVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -1410,6 +1433,9 @@ static int parse_opts(struct ccm *c, int argc, char **argv)
 			break;
 		case O_QUIET:
 			o->quiet = true;
+			break;
+		case O_PRESERVE:
+			o->preserve = true;
 			break;
 		case 'h':
 			usage(stdout, 0);

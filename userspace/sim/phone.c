@@ -65,6 +65,7 @@ struct opts {
 	int smt_ack;			/* -1 auto (protocol >= 17), 0, 1 */
 	uint32_t device_type;
 	bool quiet;
+	bool preserve;			/* a lost connection keeps the media */
 	unsigned int count;
 };
 
@@ -139,6 +140,8 @@ static int usage(FILE *f, int rc)
 "  --retry S              reconnect S seconds after a lost connection (default 2, 0 never)\n"
 "  --smt-ack auto|yes|no  StartMediaTransmissionAck (auto: protocol >= 17)\n"
 "  --device-type N        Register deviceType (default 115, a 7941)\n"
+"  --preserve             call preservation: a lost connection keeps the media\n"
+"                         stream running (until replaced, or the exit)\n"
 "  --quiet                no line per phone, only the totals\n"
 "Exit: 0 done (signal or --duration), 1 failure (every phone rejected or\n"
 "failed, or a system error), 2 bad argument. Output: docs/sim.md.\n");
@@ -539,7 +542,17 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry)
 	struct sim *s = p->s;
 	struct timeval tv = { .tv_sec = s->o.retry };
 
-	stream_close(p, "disconnected");
+	/*
+	 * Call preservation (as Cisco phones): the connection to the
+	 * CallManager is lost, not the call; the audio goes on.
+	 */
+	if (why && s->o.preserve && p->stream && !s->stopping) {
+		if (!s->o.quiet)
+			sim_event("media-preserved", "sid=%s ppid=%u", p->sid,
+				  p->ppid);
+	} else {
+		stream_close(p, "disconnected");
+	}
 	if (p->bev) {
 		bufferevent_free(p->bev);
 		p->bev = NULL;
@@ -784,7 +797,7 @@ static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
 	enum { O_SERVER = 256, O_TFTP, O_SID, O_SID_BASE, O_COUNT, O_LAYOUT,
 	       O_PROTO, O_HDR0, O_BIND, O_BIND_COUNT, O_ANNOUNCE, O_RTP_PORT,
 	       O_TX_OFF, O_KEEPALIVE, O_RATE, O_DURATION, O_RETRY, O_SMT_ACK,
-	       O_DEVTYPE, O_QUIET };
+	       O_DEVTYPE, O_QUIET, O_PRESERVE };
 	static const struct option lo[] = {
 		{ "server", required_argument, NULL, O_SERVER },
 		{ "tftp", required_argument, NULL, O_TFTP },
@@ -806,6 +819,7 @@ static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
 		{ "smt-ack", required_argument, NULL, O_SMT_ACK },
 		{ "device-type", required_argument, NULL, O_DEVTYPE },
 		{ "quiet", no_argument, NULL, O_QUIET },
+		{ "preserve", no_argument, NULL, O_PRESERVE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -928,6 +942,9 @@ static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
 			break;
 		case O_QUIET:
 			o->quiet = true;
+			break;
+		case O_PRESERVE:
+			o->preserve = true;
 			break;
 		case 'h':
 			usage(stdout, 0);
