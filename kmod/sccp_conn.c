@@ -68,6 +68,15 @@ struct pp_sccp_conn {
 	__be32 phone_addr;
 	__be32 ccm_addr;
 	char sid[PP_SID_LEN + 1];
+	/*
+	 * passThruPartyIds of the OpenReceiveChannels not yet acknowledged,
+	 * oldest first: an OpenReceiveChannelAck carries its ppid after
+	 * the address, so when a segment ends inside the address the relay
+	 * port is chosen for the oldest open request (phones answer them in
+	 * order), not for ppid 0.
+	 */
+	u32 orc_ppid[4];
+	u8 n_orc;
 	struct sccp_stream st[IP_CT_DIR_MAX];
 	struct pp_media_owner media;
 	struct rcu_head rcu;
@@ -297,6 +306,30 @@ static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
 	return SCCP_E_ABORT;
 }
 
+/* Under c->lock. */
+static void pp_sccp_orc_push(struct pp_sccp_conn *c, u32 ppid)
+{
+	if (c->n_orc == ARRAY_SIZE(c->orc_ppid)) {
+		memmove(c->orc_ppid, c->orc_ppid + 1,
+			sizeof(c->orc_ppid) - sizeof(c->orc_ppid[0]));
+		c->n_orc--;
+	}
+	c->orc_ppid[c->n_orc++] = ppid;
+}
+
+static void pp_sccp_orc_done(struct pp_sccp_conn *c, u32 ppid)
+{
+	unsigned int i;
+
+	for (i = 0; i < c->n_orc; i++)
+		if (c->orc_ppid[i] == ppid) {
+			memmove(c->orc_ppid + i, c->orc_ppid + i + 1,
+				(c->n_orc - i - 1) * sizeof(c->orc_ppid[0]));
+			c->n_orc--;
+			return;
+		}
+}
+
 static bool pp_sccp_from_ccm(const struct sccp_msg *m, const struct sccp_ep *ep)
 {
 	switch (ep->role) {
@@ -324,6 +357,12 @@ static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
 	bool from_ccm;
 	__be32 addr;
 	int err;
+
+	/* An ORC-Ack cut inside its address: the oldest open request's. */
+	if (!(m->fields & SCCP_F_PPID) && c->n_orc &&
+	    (m->hdr.id == SCCP_OPEN_RECV_CHAN_ACK ||
+	     m->hdr.id == SCCP_OPEN_MM_RECV_CHAN_ACK))
+		ppid = c->orc_ppid[0];
 
 	/*
 	 * Who may announce what: a phone's field from the CallManager (or
@@ -462,9 +501,18 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 	case SCCP_UNREGISTER_ACK:
 		pp_sccp_set_registered(c, false);
 		pp_media_owner_release(&c->media);
+		c->n_orc = 0;
+		break;
+	case SCCP_OPEN_RECV_CHAN:
+	case SCCP_OPEN_MM_RECV_CHAN:
+		if (m->fields & SCCP_F_PPID)
+			pp_sccp_orc_push(c, ppid);
 		break;
 	case SCCP_OPEN_RECV_CHAN_ACK:
 	case SCCP_OPEN_MM_RECV_CHAN_ACK:
+		if (m->fields & SCCP_F_PPID)
+			pp_sccp_orc_done(c, ppid);
+		fallthrough;
 	case SCCP_PORT_RES:
 	case SCCP_START_MEDIA_TX_ACK:
 	case SCCP_START_MM_TX_ACK:
@@ -499,10 +547,12 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 		break;
 	case SCCP_CLOSE_RECV_CHAN:
 	case SCCP_CLOSE_MM_RECV_CHAN:
-		if (m->fields & SCCP_F_PPID)
-			pp_media_close_rx(&c->media, ppid,
-					  (m->fields & SCCP_F_PORT_HANDLING) &&
-					  m->port_handling == 1);
+		if (!(m->fields & SCCP_F_PPID))
+			break;
+		pp_sccp_orc_done(c, ppid);	/* if never acknowledged */
+		pp_media_close_rx(&c->media, ppid,
+				  (m->fields & SCCP_F_PORT_HANDLING) &&
+				  m->port_handling == 1);
 		break;
 	}
 	return 0;

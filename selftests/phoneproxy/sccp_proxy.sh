@@ -65,7 +65,6 @@ setup_home() {
 	nsx "$NS_HOME" sysctl -q -w net.ipv4.ip_forward=1
 	nsx "$NS_HOME" nft -f - <<-EOF || return 1
 	table ip home {
-		counter rtp_in { }
 		chain pre {
 			type nat hook prerouting priority dstnat;
 			iifname "wan" udp dport $LISA_RTP-$((LISA_RTP + 1)) dnat to $LISA
@@ -76,7 +75,7 @@ setup_home() {
 		}
 		chain count {
 			type filter hook prerouting priority raw;
-			iifname "wan" ip saddr $NORTH meta l4proto udp counter name rtp_in
+			iifname "wan" ip saddr $NORTH meta l4proto udp counter comment "rtp_in"
 		}
 	}
 	EOF
@@ -86,16 +85,16 @@ setup_home() {
 setup_counters() {
 	nsx "$NS_PHONE" nft -f - <<-EOF
 	table ip phone {
-		counter rtp_in { }
-		chain in {
+		chain count {
 			type filter hook prerouting priority raw;
-			ip saddr $NORTH meta l4proto udp counter name rtp_in
+			ip saddr $NORTH meta l4proto udp counter comment "rtp_in"
 		}
 	}
 	EOF
 }
-nft_count() {	# nft_count NS TABLE
-	nsx "$1" nft list counter ip "$2" rtp_in | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+nft_count() {	# nft_count NS TABLE (an anonymous counter: no NFT_OBJREF needed)
+	nsx "$1" nft list chain ip "$2" count |
+		sed -n '/rtp_in/s/.*packets \([0-9]*\).*/\1/p'
 }
 
 setup_topology || skip_all "cannot build the lab topology"
