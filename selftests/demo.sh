@@ -5,6 +5,10 @@
 # make demo: the lab inside the QEMU guest. Two remote phones on the north
 # side, the proxy, a CallManager on the south side. Publishes the sample
 # users, activates homer's phone and shows what each phone can reach.
+# Then calls: homer's and marge's phones (pp-phone-sim) register through
+# the proxy with a simulated CallManager (pp-ccm-sim), homer calls marge,
+# then a phone on the south side; the in-kernel relay moves the RTP and
+# `ppctl show calls` counts it.
 source "$(dirname "$0")/phoneproxy/lib.sh"
 require ip nmap python3 ping
 
@@ -12,13 +16,22 @@ say() { printf '\n== %s\n' "$*"; }
 run() { printf '> %s\n' "$*"; "$@"; }
 ppctl() { pp "$@"; }
 
-say "Lab: phone $PHONE (homer) and phone2 $PHONE2 (never activated) -- north $NORTH | proxy | south $SOUTH -- CallManager $CCM"
+say "Lab: phone $PHONE (homer) and phone2 $PHONE2 (marge, not activated yet) -- north $NORTH | proxy | south $SOUTH -- CallManager $CCM"
 setup_topology || exit 1
 write_users_xml "$TMPD/users.xml"
 nsx "$NS_PROXY" python3 "$(dirname "$0")/phoneproxy/listen.py" $NORTH \
-	tcp:22 tcp:80 tcp:443 tcp:2000 tcp:2443 tcp:8088 udp:69 > "$TMPD/l" 2>&1 &
+	tcp:22 tcp:80 tcp:443 tcp:2443 tcp:8088 udp:69 > "$TMPD/l" 2>&1 &
 at_exit "kill $!"
 wait_for 10 grep -q listening "$TMPD/l"
+# The CallManager (pp-ccm-sim) listens for SCCP on $CCM:2000: the proxy
+# NATs an activated phone's connection to its north port 2000 there.
+CCM_SIM=$PP_TOP/userspace/sim/pp-ccm-sim
+PHONE_SIM=$PP_TOP/userspace/sim/pp-phone-sim
+if [ -x "$CCM_SIM" ]; then
+	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/ccm.sock" > "$TMPD/ccm.out" 2>&1 &
+	at_exit "kill $!"
+	wait_for 10 test -S "$TMPD/ccm.sock" || { echo "pp-ccm-sim did not start"; exit 1; }
+fi
 
 say "The administrator publishes users.xml and activates homer"
 PS4='> '
@@ -32,7 +45,7 @@ view() {
 		--max-retries 1 --max-rtt-timeout 300ms -T4 $NORTH 2>/dev/null |
 		grep -E '^[0-9]+/(tcp|udp)'
 }
-say "What homer's activated phone ($PHONE) sees on the north address (services listen on 22, 80, 443, 2000, 2443, 8088, 69/udp)"
+say "What homer's activated phone ($PHONE) sees on the north address (services listen on 22, 80, 443, 2443, 8088, 69/udp; 2000 is the CallManager's, through the proxy)"
 view "$NS_PHONE"
 say "What the non-activated phone ($PHONE2) sees"
 view "$NS_PHONE2"
@@ -44,4 +57,75 @@ say "The administrator inactivates homer: his phone is back to the activation pa
 run ppctl set user inactive name homer
 view "$NS_PHONE"
 run ppctl show user
+
+# Part two: calls through the proxy, only SCCP signalling sets them up.
+HOMER=SEP001122334455
+MARGE=SEP0003E348E321
+if [ ! -x "$CCM_SIM" ] || [ ! -x "$PHONE_SIM" ]; then
+	say "The SCCP simulators are not built (make -C userspace): no calls"
+	exit 0
+fi
+# The CallManager's console: one command to the running simulator.
+callmanager() { "$CCM_SIM" --client "$TMPD/ccm.sock" "$@"; }
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
+# What a phone heard, from its simulator's last media-stats line.
+heard() {	# heard NAME FILE SID
+	local l
+	l=$(grep "^media-stats sid=$3 " "$2" | tail -n 1)
+	[ -n "$l" ] || { echo "  $1: no stream"; return; }
+	printf '  %-6s received %s RTP packets from %s, lost %s, sent %s\n' "$1" \
+		"$(field "$l" rx_packets)" "$(field "$l" rx_src)" "$(field "$l" rx_lost)" \
+		"$(field "$l" tx_packets)"
+}
+
+say "Calls. The CallManager ($CCM) runs pp-ccm-sim; homer and marge are activated again"
+run ppctl set user active name homer address $PHONE
+run ppctl set user active name marge address $PHONE2
+
+say "Both phones register with the proxy's north address $NORTH:2000 (the proxy relays SCCP to the CallManager)"
+# (ip netns exec, not nsx: $! is then the simulator itself.)
+# homer sits behind a home router: his phone announces a private address.
+ip netns exec "$NS_PHONE" "$PHONE_SIM" --server $NORTH --sid $HOMER --announce 203.0.113.10 \
+	> "$TMPD/homer.out" 2>&1 &
+HOMER_PID=$!
+at_exit "kill $HOMER_PID"
+ip netns exec "$NS_PHONE2" "$PHONE_SIM" --server $NORTH --sid $MARGE > "$TMPD/marge.out" 2>&1 &
+MARGE_PID=$!
+at_exit "kill $MARGE_PID"
+run callmanager wait registered 2 20 || { cat "$TMPD"/*.out; exit 1; }
+grep -h '^registered' "$TMPD/ccm.out" | sed 's/^/  CallManager: /'
+
+say "homer calls marge: both are remote, the audio hairpins through the proxy's relay ports"
+run callmanager call $HOMER $MARGE
+sleep 2
+run ppctl show calls
+sleep 3
+say "... three seconds later: the packet counters grow (50 packets/s each way)"
+run ppctl show calls
+run callmanager hangup
+sleep 1
+heard homer "$TMPD/homer.out" $HOMER
+heard marge "$TMPD/marge.out" $MARGE
+
+say "homer calls a south phone (the CallManager's own media endpoint at $CCM)"
+run callmanager call $HOMER south
+sleep 2
+run ppctl show calls
+sleep 3
+run ppctl show calls
+run ppctl show user
+run ppctl show stats
+say "Hang up"
+run callmanager hangup
+sleep 1
+heard homer "$TMPD/homer.out" $HOMER
+wait_for 5 grep -q '^media-stats sid=south .*end=hangup' "$TMPD/ccm.out"
+l=$(grep '^media-stats sid=south .*end=hangup' "$TMPD/ccm.out" | tail -n 1)
+[ -n "$l" ] && printf '  %-6s received %s RTP packets from %s, lost %s, sent %s\n' south \
+	"$(field "$l" rx_packets)" "$(field "$l" rx_src)" "$(field "$l" rx_lost)" \
+	"$(field "$l" tx_packets)"
+wait_for 5 eval "[ \"\$(pp -j show calls)\" = '[]' ]"
+run ppctl show calls
+kill -TERM $HOMER_PID $MARGE_PID
+wait $HOMER_PID $MARGE_PID 2>/dev/null
 exit 0

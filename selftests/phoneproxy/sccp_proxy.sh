@@ -459,6 +459,19 @@ check "inactivation: homer got the south end's audio after it, nothing lost" \
 check "inactivation: the stream ends by the media timeout once the audio stops" \
 	wait_for 8 no_calls
 pp show counters | grep -E '^sccp|^forward|^media|^drop'
+pp show stats | sed -n '/^sccp/,/^tftp/p' | grep -v '^tftp'
+stats_ok() {
+	pp -j show stats | python3 -c '
+import json, sys
+t = json.load(sys.stdin)
+s, m = t["sccp"], t["media"]
+assert s["registrations"] >= 4 and s["reset_sid_mismatch"] >= 1, s
+assert s["rewrites"] > 0 and s["dropped_not_proxied"] > 0, s
+assert m["streams_total"] >= 4 and m["packets"] > 0 and m["bytes"] > m["packets"], m
+assert m["dropped_wrong_source"] > 0 and m["ended_idle"] >= 1 and m["streams"] == 0, m
+'
+}
+check "show stats: registrations, resets, streams, packets and drops by reason" stats_ok
 
 kill -TERM $PL
 wait $PL

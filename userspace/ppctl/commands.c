@@ -112,7 +112,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "show calls", .handler = ppctl_do_show_calls,
 	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
-	  .help = "the daemons' counters: TFTP requests, files served, denied by reason, rewritten, CallManager errors" },
+	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors" },
 	{ .words = "set phoneproxy loglevel {min|brief|full}", .handler = ppctl_do_set_loglevel,
 	  .help = "how much the daemons log: min (errors, denials), brief (+ every file), full (+ options, cache, retransmissions)" },
 	{ .words = "monitor", .handler = ppctl_do_monitor,

@@ -23,6 +23,9 @@
 #include "exec.h"
 #include "file.h"
 #include "json.h"
+#include "nl.h"
+#include "ops.h"
+#include "output.h"
 #include "parse.h"
 
 static const char *const loglevels[] = { "min", "brief", "full" };
@@ -80,11 +83,18 @@ static int ask(const char *name, const char *req, char *buf, size_t len)
 
 int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
-	char *buf, *line, *p;
+	char *buf, *line, *p, err[256];
+	struct pp_stats st;
 	struct pp_json j;
 	int n;
 
 	(void)cmd;
+	/* The module's: SCCP and media (registrations, streams, drops). */
+	if (!ctx->nl && pp_nl_open(&ctx->nl, err, sizeof(err)))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s", err);
+	if (pp_stats_get(ctx->nl, &st))
+		return fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s",
+			    pp_nl_error(ctx->nl));
 	buf = malloc(TFTPD_CTL_MAX + 1);
 	if (!buf)
 		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
@@ -97,6 +107,7 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (ctx->json) {
 		pp_json_init(&j, ctx->out);
 		pp_json_obj_begin(&j);
+		ppctl_print_call_stats(ctx->out, &j, &st);
 		if (n < 0) {
 			pp_json_kv_null(&j, "tftp");
 		} else {
@@ -104,6 +115,7 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 			pp_json_obj_begin(&j);
 		}
 	} else {
+		ppctl_print_call_stats(ctx->out, NULL, &st);
 		fprintf(ctx->out, "tftp%s\n", n < 0 ?
 			": pp-tftpd is not running in this network namespace" : "");
 	}

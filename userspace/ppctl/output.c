@@ -360,6 +360,57 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		fprintf(f, "%-20s%" PRIu64 "\n", rows[i].label, rows[i].v);
 }
 
+/*
+ * show stats: the SCCP proxy's and the media relay's counters by section,
+ * drops by reason. With @j, as "sccp" and "media" members of the object
+ * @j has open; else as text.
+ */
+void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *st)
+{
+	const struct {
+		const char *section, *key, *label;
+		uint64_t v;
+	} rows[] = {
+		{ "sccp", "connections", "connections", st->sccp_conns },
+		{ "sccp", "open", "open now", st->sccp_open },
+		{ "sccp", "registrations", "registrations", st->sccp_registered },
+		{ "sccp", "rewrites", "fields rewritten", st->sccp_rewrites },
+		{ "sccp", "reset_sid_mismatch", "reset: SID mismatch", st->sccp_sid_mismatch },
+		{ "sccp", "reset_stream_error", "reset: stream error", st->sccp_stream_errors },
+		{ "sccp", "dropped_out_of_order", "dropped: out of order", st->sccp_ooo },
+		{ "sccp", "dropped_not_proxied", "dropped: not proxied", st->fwd_drop },
+		{ "media", "streams", "streams now", st->media_streams },
+		{ "media", "streams_total", "streams", st->media_streams_total },
+		{ "media", "packets", "packets relayed", st->media_pkts },
+		{ "media", "bytes", "bytes relayed", st->media_bytes },
+		{ "media", "dropped_wrong_source", "dropped: wrong source", st->media_drops },
+		{ "media", "dropped_no_stream", "dropped: no stream", st->media_no_port },
+		{ "media", "ended_idle", "ended: idle timeout", st->media_timeouts },
+	};
+	const char *open = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		if (!open || strcmp(open, rows[i].section)) {
+			if (j && open)
+				pp_json_obj_end(j);
+			open = rows[i].section;
+			if (j) {
+				pp_json_key(j, open);
+				pp_json_obj_begin(j);
+			} else {
+				fprintf(f, "%s\n", open);
+			}
+		}
+		if (j)
+			pp_json_kv_u64(j, rows[i].key, rows[i].v);
+		else
+			fprintf(f, "  %-28s%" PRIu64 "\n", rows[i].label, rows[i].v);
+	}
+	if (j && open)
+		pp_json_obj_end(j);
+}
+
 /* "192.0.2.10:61000", "192.0.2.10" (port 0) or "-" (address 0). */
 static const char *addr_port_str(uint32_t addr, uint16_t port, char *buf,
 				 size_t len)

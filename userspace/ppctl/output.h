@@ -24,6 +24,8 @@ void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
 		      size_t n);
 /* "show counters". */
 void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st);
+struct pp_json;
+void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *st);
 /* "show calls": one line (or JSON object) per media stream. */
 void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
 		       size_t n);

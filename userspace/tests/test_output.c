@@ -13,6 +13,7 @@
 
 #include "exec.h"
 #include "grammar.h"
+#include "json.h"
 #include "output.h"
 #include "tap.h"
 
@@ -296,6 +297,43 @@ static void test_ccms_counters(void)
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
 	       "\"media_timeouts\":3}\n",
 	       "show counters -j");
+	free(text);
+	CAPTURE(text, ppctl_print_call_stats(f, NULL, &st));
+	is_str(text,
+	       "sccp\n"
+	       "  connections                 5\n"
+	       "  open now                    2\n"
+	       "  registrations               4\n"
+	       "  fields rewritten            9\n"
+	       "  reset: SID mismatch         1\n"
+	       "  reset: stream error         0\n"
+	       "  dropped: out of order       6\n"
+	       "  dropped: not proxied        8\n"
+	       "media\n"
+	       "  streams now                 4\n"
+	       "  streams                     10\n"
+	       "  packets relayed             123456\n"
+	       "  bytes relayed               21234432\n"
+	       "  dropped: wrong source       17\n"
+	       "  dropped: no stream          2\n"
+	       "  ended: idle timeout         3\n",
+	       "show stats: SCCP and media sections, drops by reason");
+	free(text);
+	{
+		struct pp_json j;
+
+		CAPTURE(text, (pp_json_init(&j, f), pp_json_obj_begin(&j),
+			       ppctl_print_call_stats(f, &j, &st),
+			       pp_json_obj_end(&j)));
+	}
+	is_str(text,
+	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
+	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
+	       "\"dropped_out_of_order\":6,\"dropped_not_proxied\":8},"
+	       "\"media\":{\"streams\":4,\"streams_total\":10,\"packets\":123456,"
+	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
+	       "\"dropped_no_stream\":2,\"ended_idle\":3}}",
+	       "show stats -j: sccp and media objects");
 	free(text);
 }
 
