@@ -14,8 +14,9 @@
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: N users
-#     activated at N addresses (192.0.2.10-254, then 203.0.113.1-254: one
-#     user per address, so at most 499 streams), N pp-phone-sim phones
+#     activated at N addresses (192.0.2.30-254, then 203.0.113.1-254: one
+#     user per address, so at most 479 streams; the lab's own phones keep
+#     192.0.2.10 and .20), N pp-phone-sim phones
 #     register through the proxy with pp-ccm-sim, which places `calls N
 #     south`: N streams, each phone <-> the CallManager's media endpoint
 #     (198.51.100.10); each smaller N loads the first N of them (the
@@ -65,23 +66,26 @@ ROUNDS=${ROUNDS:-2}
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
-	[ "$n" -ge 1 ] && [ "$n" -le 499 ] || { echo "N=$n: 1..499 (one address per phone)"; exit 2; }
+	[ "$n" -ge 1 ] && [ "$n" -le 479 ] || { echo "N=$n: 1..479 (one address per phone)"; exit 2; }
 	[ "$n" -gt $MAXN ] && MAXN=$n
 done
 ulimit -n 65536
 HZ=$(getconf CLK_TCK)
-NA=245				# phones on 192.0.2.10-254, the rest on 203.0.113.x
+# Phones on 192.0.2.30-254, the rest on 203.0.113.x. Never 192.0.2.20:
+# lib.sh's second phone namespace has it on the same bridge, and the
+# proxy's ARP for it would reach that namespace instead (one phone of N
+# then never gets its SYN-ACK: the "399 of 400" of earlier runs).
+NA=225
 SID_BASE=0x00BE00000000
 
 addr_of() {	# addr_of I (0-based)
-	if [ "$1" -lt $NA ]; then echo 192.0.2.$((10 + $1)); else echo 203.0.113.$((1 + $1 - NA)); fi
+	if [ "$1" -lt $NA ]; then echo 192.0.2.$((30 + $1)); else echo 203.0.113.$((1 + $1 - NA)); fi
 }
 
 # The phones' addresses in a phone namespace, the route back in a middle one.
 add_phone_addrs() {	# add_phone_addrs PHONE_NS MIDDLE_NS
 	local i
 	for ((i = 0; i < MAXN; i++)); do
-		[ "$i" = 0 ] && continue	# 192.0.2.10 is already there
 		echo "address add $(addr_of $i)/24 dev veth-ph"
 	done | ip -n "$1" -batch - || return 1
 	ip -n "$2" route add 203.0.113.0/24 dev br-north
@@ -229,7 +233,7 @@ N=$MAXN
 n1=$((N < NA ? N : NA))
 # ip netns exec, not nsx: $! must be the simulator itself (SIGSTOP).
 ip netns exec "$NS_PHONE" "$PHONE_SIM" --server $NORTH --sid-base "$(printf 'SEP%012X' $SID_BASE)" \
-	--count $n1 --bind 192.0.2.10 --bind-count $n1 --keepalive 3600 --quiet \
+	--count $n1 --bind "$(addr_of 0)" --bind-count $n1 --keepalive 3600 --quiet \
 	> "$TMPD/ph1.out" 2>&1 &
 P1=$!
 at_exit "kill -CONT $P1; kill $P1"
