@@ -208,24 +208,49 @@ void sim_media_init(struct sim_media *m)
 	m->tx_fd = -1;
 }
 
+/*
+ * Media ports when none is given: even ports of 16384..32766, as Cisco
+ * phones use, taken in turn from a random start. Never the kernel's
+ * ephemeral range (32768..60999), where a port just freed by a TFTP or
+ * other client may still get that peer's late packets.
+ */
+#define SIM_RTP_MIN	16384
+#define SIM_RTP_MAX	32766
+#define SIM_RTP_PORTS	((SIM_RTP_MAX - SIM_RTP_MIN) / 2 + 1)
+
+static uint16_t next_rtp_port(void)
+{
+	static unsigned int next = SIM_RTP_PORTS;
+
+	if (next >= SIM_RTP_PORTS)
+		next = sim_random32() % SIM_RTP_PORTS;
+	else
+		next = (next + 1) % SIM_RTP_PORTS;
+	return (uint16_t)(SIM_RTP_MIN + 2 * next);
+}
+
 int sim_media_open(struct sim_media *m, struct event_base *base, uint32_t ip,
 		   uint16_t port, unsigned int tx_offset, uint8_t pt,
 		   unsigned int packet_ms, char *err, size_t errlen)
 {
 	unsigned int tries;
+	uint16_t want;
 	int fd = -1, e = 0;
 
 	sim_media_init(m);
 	m->base = base;
 	m->ip = ip;
 	m->packet_ms = packet_ms;
-	/* With an offset and no fixed port, ephemeral ports may collide. */
-	for (tries = 0; tries < (port ? 1 : 32); tries++) {
-		fd = udp_bound(ip, port, &m->rx_port);
+	/* Without a fixed port, the next free one (and its offset twin). */
+	for (tries = 0; tries < (port ? 1 : SIM_RTP_PORTS); tries++) {
+		want = port ? port : next_rtp_port();
+		fd = udp_bound(ip, want, &m->rx_port);
+		if (fd == -EADDRINUSE && !port)
+			continue;
 		if (fd < 0) {
 			e = fd;
 			snprintf(err, errlen, "RTP port %s: %s",
-				 sim_ipport(ip, port), strerror(-e));
+				 sim_ipport(ip, want), strerror(-e));
 			goto fail;
 		}
 		m->rx_fd = fd;
@@ -247,6 +272,11 @@ int sim_media_open(struct sim_media *m, struct event_base *base, uint32_t ip,
 		}
 		close(m->rx_fd);
 		m->rx_fd = -1;
+	}
+	if (m->rx_fd < 0 && !e) {
+		snprintf(err, errlen, "RTP port on %s: every even port of %u..%u in use",
+			 sim_ipport(ip, 0), SIM_RTP_MIN, SIM_RTP_MAX);
+		return -EADDRINUSE;
 	}
 	if (m->tx_fd < 0) {
 		snprintf(err, errlen, "RTP send port %u above the receive port: %s",
