@@ -54,6 +54,8 @@ static void pp_media_destroy(struct pp_media_net *mn,
 		mn->gone.drops[side] += tot.drops[side];
 	}
 	list_del(&s->owner_node);
+	if (list_empty(&s->owner->streams))
+		mn->n_calls--;		/* the phone's last stream of the call */
 	list_del(&s->node);
 	mn->n_streams--;
 	pp_media_changed(mn);
@@ -138,6 +140,10 @@ static struct pp_media_stream *pp_media_create(struct pp_media_net *mn,
 				    GFP_ATOMIC);
 		if (err)
 			goto err_fwd;
+	}
+	if (list_empty(&o->streams)) {
+		mn->n_calls++;		/* the phone's first stream: a call */
+		mn->calls_total++;
 	}
 	list_add_tail(&s->owner_node, &o->streams);
 	list_add_tail(&s->node, &mn->streams);
@@ -366,6 +372,8 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 	spin_lock_bh(&mn->lock);
 	st->streams = mn->n_streams;
 	st->streams_total = mn->streams_total;
+	st->calls = mn->n_calls;
+	st->calls_total = mn->calls_total;
 	st->no_port = mn->no_port;
 	st->timeouts = mn->timeouts;
 	for (side = 0; side < PP_SIDES; side++) {

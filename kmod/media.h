@@ -133,6 +133,8 @@ void pp_media_net_exit(struct pp_net *pn);
 struct pp_media_stats {
 	u32 streams;		/* streams now */
 	u64 streams_total;	/* streams created */
+	u32 calls;		/* phones with media now (call legs) */
+	u64 calls_total;	/* a phone's first stream of a call */
 	u64 pkts;		/* packets relayed, both ways */
 	u64 bytes;
 	u64 drops;		/* packets to a relay port not relayed */

@@ -191,6 +191,9 @@ static int pp_nl_put_media_stats(struct sk_buff *skb, struct pp_net *pn)
 	if (nla_put_u32(skb, PP_STATS_A_MEDIA_STREAMS, ms.streams) ||
 	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_STREAMS_TOTAL,
 			      ms.streams_total, PP_STATS_A_PAD) ||
+	    nla_put_u32(skb, PP_STATS_A_MEDIA_CALLS, ms.calls) ||
+	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_CALLS_TOTAL,
+			      ms.calls_total, PP_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_PKTS, ms.pkts,
 			      PP_STATS_A_PAD) ||
 	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_BYTES, ms.bytes,

@@ -166,6 +166,8 @@ struct pp_media_net {
 	struct pp_port_alloc ports[PP_SIDES];
 	struct pp_relay_totals gone;	/* counters of destroyed streams */
 	u64 streams_total;
+	unsigned int n_calls;		/* owners with at least one stream */
+	u64 calls_total;		/* owners going from none to one */
 	u64 no_port;
 	u64 timeouts;
 	bool closing;			/* the namespace goes: no new sweep */

@@ -141,9 +141,10 @@ static const struct pp_kt_addr_case pp_kt_addr_cases[] = {
 	  PP_KUNIT_ADDR(239, 255, 255, 250), false },
 	{ "255.255.255.255 refused", PP_KUNIT_ADDR(255, 255, 255, 255), false },
 	{ "192.0.2.10 accepted", X, true },
-	{ "10.255.255.255 (unicast here) accepted",
-	  PP_KUNIT_ADDR(10, 255, 255, 255), true },
-	{ "1.0.0.0 accepted", PP_KUNIT_ADDR(1, 0, 0, 0), true },
+	{ "203.0.113.255 (a /24's broadcast, unicast here) accepted",
+	  PP_KUNIT_ADDR(203, 0, 113, 255), true },
+	{ "198.51.100.0 (a /24's network, unicast here) accepted",
+	  PP_KUNIT_ADDR(198, 51, 100, 0), true },
 };
 
 static void pp_kt_addr_desc(const struct pp_kt_addr_case *c, char *desc)

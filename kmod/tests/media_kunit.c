@@ -572,6 +572,17 @@ static void pp_media_streams_keyed_by_connection_and_ppid(struct kunit *test)
 	KUNIT_EXPECT_NE(test, ntohs(c.port), ntohs(d.port));
 	KUNIT_EXPECT_EQ(test, km->mn->n_streams, 4U);
 	KUNIT_EXPECT_EQ(test, km->mn->streams_total, 4ULL);
+	/* Calls are counted per phone (owner), not per stream. */
+	KUNIT_EXPECT_EQ(test, km->mn->n_calls, 3U);
+	KUNIT_EXPECT_EQ(test, km->mn->calls_total, 3ULL);
+	pp_media_close_rx(&km->owners[0], 2, false);
+	KUNIT_EXPECT_EQ(test, km->mn->n_calls, 3U);
+	pp_media_owner_release(&km->owners[0]);
+	KUNIT_EXPECT_EQ(test, km->mn->n_calls, 2U);
+	/* The phone's next call. */
+	pp_kt_phone_rx(test, 0, 3, 24000);
+	KUNIT_EXPECT_EQ(test, km->mn->n_calls, 3U);
+	KUNIT_EXPECT_EQ(test, km->mn->calls_total, 4ULL);
 }
 
 static void pp_media_streams_start_tx_before_open_ack(struct kunit *test)

@@ -81,6 +81,8 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_MEDIA_DROPS]	= { .type = NLA_U64 },
 	[PP_STATS_A_MEDIA_NO_PORT]	= { .type = NLA_U64 },
 	[PP_STATS_A_MEDIA_TIMEOUTS]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_CALLS]	= { .type = NLA_U32 },
+	[PP_STATS_A_MEDIA_CALLS_TOTAL]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
@@ -548,6 +550,8 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_MEDIA_DROPS, media_drops);
 	U64(PP_STATS_A_MEDIA_NO_PORT, media_no_port);
 	U64(PP_STATS_A_MEDIA_TIMEOUTS, media_timeouts);
+	U32(PP_STATS_A_MEDIA_CALLS, media_calls);
+	U64(PP_STATS_A_MEDIA_CALLS_TOTAL, media_calls_total);
 #undef U64
 #undef U32
 	return 0;

@@ -86,6 +86,8 @@ struct pp_stats {
 	uint64_t media_drops;
 	uint64_t media_no_port;
 	uint64_t media_timeouts;
+	uint32_t media_calls;
+	uint64_t media_calls_total;
 };
 
 /* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */

@@ -242,7 +242,8 @@ static void test_ccms_counters(void)
 		.sccp_sid_mismatch = 1, .sccp_ooo = 6, .sccp_rewrites = 9,
 		.fwd_drop = 8, .media_streams = 4, .media_streams_total = 10,
 		.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
-		.media_no_port = 2, .media_timeouts = 3,
+		.media_no_port = 2, .media_timeouts = 3, .media_calls = 2,
+		.media_calls_total = 5,
 	};
 	char *text = NULL;
 
@@ -277,6 +278,8 @@ static void test_ccms_counters(void)
 	       "sccp out of order   6\n"
 	       "sccp rewrites       9\n"
 	       "forward drop        8\n"
+	       "media calls         2\n"
+	       "media calls total   5\n"
 	       "media streams       4\n"
 	       "media streams total 10\n"
 	       "media packets       123456\n"
@@ -293,6 +296,7 @@ static void test_ccms_counters(void)
 	       "\"sccp_connections\":5,\"sccp_open\":2,\"sccp_registered\":4,"
 	       "\"sccp_sid_mismatch\":1,\"sccp_stream_errors\":0,"
 	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,\"forward_drop\":8,"
+	       "\"media_calls\":2,\"media_calls_total\":5,"
 	       "\"media_streams\":4,\"media_streams_total\":10,\"media_packets\":123456,"
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
 	       "\"media_timeouts\":3}\n",
@@ -310,6 +314,8 @@ static void test_ccms_counters(void)
 	       "  dropped: out of order       6\n"
 	       "  dropped: not proxied        8\n"
 	       "media\n"
+	       "  calls now (phones)          2\n"
+	       "  calls (phones)              5\n"
 	       "  streams now                 4\n"
 	       "  streams                     10\n"
 	       "  packets relayed             123456\n"
@@ -330,7 +336,7 @@ static void test_ccms_counters(void)
 	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
 	       "\"dropped_out_of_order\":6,\"dropped_not_proxied\":8},"
-	       "\"media\":{\"streams\":4,\"streams_total\":10,\"packets\":123456,"
+	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
 	       "\"dropped_no_stream\":2,\"ended_idle\":3}}",
 	       "show stats -j: sccp and media objects");

@@ -246,6 +246,8 @@ enum pp_stats_attr {
 	PP_STATS_A_MEDIA_DROPS,		/* u64, to a relay port, not relayed */
 	PP_STATS_A_MEDIA_NO_PORT,	/* u64, streams refused: range exhausted */
 	PP_STATS_A_MEDIA_TIMEOUTS,	/* u64, streams ended by the idle timeout */
+	PP_STATS_A_MEDIA_CALLS,		/* u32, phones in a call (with media) now */
+	PP_STATS_A_MEDIA_CALLS_TOTAL,	/* u64, calls: a phone's first stream */
 	__PP_STATS_A_MAX
 };
 
