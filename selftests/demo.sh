@@ -10,6 +10,7 @@
 # then a phone on the south side; the in-kernel relay moves the RTP and
 # `ppctl show calls` counts it.
 source "$(dirname "$0")/phoneproxy/lib.sh"
+source "$(dirname "$0")/phoneproxy/sim.sh"
 require ip nmap python3 ping
 
 say() { printf '\n== %s\n' "$*"; }
@@ -24,13 +25,10 @@ nsx "$NS_PROXY" python3 "$(dirname "$0")/phoneproxy/listen.py" $NORTH \
 at_exit "kill $!"
 wait_for 10 grep -q listening "$TMPD/l"
 # The CallManager (pp-ccm-sim) listens for SCCP on $CCM:2000: the proxy
-# NATs an activated phone's connection to its north port 2000 there.
-CCM_SIM=$PP_TOP/userspace/sim/pp-ccm-sim
-PHONE_SIM=$PP_TOP/userspace/sim/pp-phone-sim
+# NATs an activated phone's connection to its north port 2000 there
+# (CCM_SIM and PHONE_SIM: sim.sh).
 if [ -x "$CCM_SIM" ]; then
-	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/ccm.sock" > "$TMPD/ccm.out" 2>&1 &
-	at_exit "kill $!"
-	wait_for 10 test -S "$TMPD/ccm.sock" || { echo "pp-ccm-sim did not start"; exit 1; }
+	ccm_start ccm || { echo "pp-ccm-sim did not start"; exit 1; }
 fi
 
 say "The administrator publishes users.xml and activates homer"
@@ -66,12 +64,12 @@ if [ ! -x "$CCM_SIM" ] || [ ! -x "$PHONE_SIM" ]; then
 	exit 0
 fi
 # The CallManager's console: one command to the running simulator.
-callmanager() { "$CCM_SIM" --client "$TMPD/ccm.sock" "$@"; }
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
-# What a phone heard, from its simulator's last media-stats line.
-heard() {	# heard NAME FILE SID
+callmanager() { ctl ccm "$@"; }
+# What a phone heard: its simulator's last media-stats line holding WHAT,
+# once there are N (default 1) such lines (sim.sh's media_stats).
+heard() {	# heard NAME FILE WHAT [N]
 	local l
-	l=$(grep "^media-stats sid=$3 " "$2" | tail -n 1)
+	l=$(media_stats "$2" "$3" "$4")
 	[ -n "$l" ] || { echo "  $1: no stream"; return; }
 	printf '  %-6s received %s RTP packets from %s, lost %s, sent %s\n' "$1" \
 		"$(field "$l" rx_packets)" "$(field "$l" rx_src)" "$(field "$l" rx_lost)" \
@@ -83,16 +81,12 @@ run ppctl set user active name homer address $PHONE
 run ppctl set user active name marge address $PHONE2
 
 say "Both phones register with the proxy's north address $NORTH:2000 (the proxy relays SCCP to the CallManager)"
-# (ip netns exec, not nsx: $! is then the simulator itself.)
 # homer sits behind a home router: his phone announces a private address.
-ip netns exec "$NS_PHONE" "$PHONE_SIM" --server $NORTH --sid $HOMER --announce 203.0.113.10 \
-	> "$TMPD/homer.out" 2>&1 &
-HOMER_PID=$!
-at_exit "kill $HOMER_PID"
-ip netns exec "$NS_PHONE2" "$PHONE_SIM" --server $NORTH --sid $MARGE > "$TMPD/marge.out" 2>&1 &
-MARGE_PID=$!
-at_exit "kill $MARGE_PID"
-run callmanager wait registered 2 20 || { cat "$TMPD"/*.out; exit 1; }
+phone_start homer "$NS_PHONE" --server $NORTH --sid $HOMER --announce 203.0.113.10
+HOMER_PID=$PHONE_PID
+phone_start marge "$NS_PHONE2" --server $NORTH --sid $MARGE
+MARGE_PID=$PHONE_PID
+run callmanager wait registered 2 20 || { cat "$TMPD"/*.out "$TMPD"/*.err; exit 1; }
 grep -h '^registered' "$TMPD/ccm.out" | sed 's/^/  CallManager: /'
 
 say "homer calls marge: both are remote, the audio hairpins through the proxy's relay ports"
@@ -104,8 +98,8 @@ say "... three seconds later: the packet counters grow (50 packets/s each way)"
 run ppctl show calls
 run callmanager hangup
 sleep 1
-heard homer "$TMPD/homer.out" $HOMER
-heard marge "$TMPD/marge.out" $MARGE
+heard homer "$TMPD/homer.out" "sid=$HOMER "
+heard marge "$TMPD/marge.out" "sid=$MARGE "
 
 say "homer calls a south phone (the CallManager's own media endpoint at $CCM)"
 run callmanager call $HOMER south
@@ -118,12 +112,8 @@ run ppctl show stats
 say "Hang up"
 run callmanager hangup
 sleep 1
-heard homer "$TMPD/homer.out" $HOMER
-wait_for 5 grep -q '^media-stats sid=south .*end=hangup' "$TMPD/ccm.out"
-l=$(grep '^media-stats sid=south .*end=hangup' "$TMPD/ccm.out" | tail -n 1)
-[ -n "$l" ] && printf '  %-6s received %s RTP packets from %s, lost %s, sent %s\n' south \
-	"$(field "$l" rx_packets)" "$(field "$l" rx_src)" "$(field "$l" rx_lost)" \
-	"$(field "$l" tx_packets)"
+heard homer "$TMPD/homer.out" "sid=$HOMER " 2
+heard south "$TMPD/ccm.out" "sid=south .*end=hangup"
 wait_for 5 eval "[ \"\$(pp -j show calls)\" = '[]' ]"
 run ppctl show calls
 kill -TERM $HOMER_PID $MARGE_PID

@@ -21,6 +21,7 @@
 # result, relay port numbers aside. Last, tshark's own skinny dissector
 # reads captures taken on both sides of the proxy.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sim.sh"
 
 require ip
 REPLAY=${REPLAY:-$PP_TOP/userspace/sim/pp-replay}
@@ -54,8 +55,6 @@ pp set phoneproxy rtp ports $PLO $PHI || skip_all "cannot set the RTP range"
 for ns in $NS_PHONE $NS_CCM; do
 	ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_autocorking=0 2>/dev/null
 done
-
-counter() { pp -j show counters | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
 
 HAVE_TSHARK=0
 command -v tshark >/dev/null && command -v dumpcap >/dev/null && HAVE_TSHARK=1

@@ -20,11 +20,10 @@
 # and the ports closed after it; inactivation during a call cutting the
 # signalling but not the audio.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sim.sh"
 
 require ip nft nmap python3 timeout dmesg
-CCM_SIM=${CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
-PHONE_SIM=${PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
-[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
+require_sims
 grep -qw pp_sccp_net_init /proc/kallsyms || skip_all "the module has no SCCP proxy"
 
 A=SEP001122334455	# homer
@@ -117,20 +116,6 @@ pp set user active name homer address $PHONE
 
 # ---- helpers ---------------------------------------------------------
 
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
-line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
-counter() { pp -j show counters | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
-calls_json() { pp -j show calls; }
-no_calls() { [ "$(calls_json)" = "[]" ]; }
-call_field() {	# call_field USER KEY: KEY of USER's first stream in show calls
-	calls_json | python3 -c '
-import json, sys
-user, key = sys.argv[1], sys.argv[2]
-for c in json.load(sys.stdin):
-    if c["user"] == user:
-        print(c[key])
-        break' "$1" "$2"
-}
 user_field() {	# user_field USER KEY: KEY of USER in show user -j
 	pp -j show user | python3 -c '
 import json, sys
@@ -151,29 +136,6 @@ same_counter() {
 	[ "$now" = "$2" ] || { echo "$1: $2 -> $now"; return 1; }
 }
 
-# ccm_start NAME args...: pp-ccm-sim south, control socket $TMPD/NAME.sock.
-ccm_start() {
-	local name=$1
-	shift
-	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/$name.sock" "$@" \
-		> "$TMPD/$name.out" 2> "$TMPD/$name.err" &
-	CCM_PID=$!
-	at_exit "kill -CONT $CCM_PID; kill $CCM_PID"
-	wait_for 10 test -S "$TMPD/$name.sock"
-}
-ctl() { local name=$1; shift; "$CCM_SIM" --client "$TMPD/$name.sock" "$@"; }
-ccm_stop() { ctl "$1" quit >/dev/null; wait "$CCM_PID"; }
-
-# phone_start NAME NS args...: one pp-phone-sim against the north address.
-phone_start() {
-	local name=$1 ns=$2
-	shift 2
-	ip netns exec "$ns" "$PHONE_SIM" --server $NORTH "$@" \
-		> "$TMPD/$name.out" 2> "$TMPD/$name.err" &
-	PHONE_PID=$!
-	at_exit "kill -CONT $PHONE_PID; kill $PHONE_PID"
-}
-
 # The CallManager saw SID from the proxy's south address only: TCP
 # source and RegisterReq's station address.
 ccm_sees_south() {	# ccm_sees_south FILE SID
@@ -189,15 +151,11 @@ ccm_sees_south() {	# ccm_sees_south FILE SID
 	echo "$l"
 }
 
-# rx_close RECEIVER_LINE SENDER_LINE: the receiver got the sender's RTP,
-# within 1% of what was sent, nothing foreign or corrupted.
+# rx_close RECEIVER_LINE SENDER_LINE FROM: the receiver got the sender's
+# RTP (rx_clean) from a relay port of FROM, within 1% of what was sent.
 rx_close() {
-	local r=$1 s=$2 k rx tx
-	for k in rx_bad_ssrc rx_bad_pt rx_bad_len rx_bad_payload rx_not_rtp rx_other_src tx_errors; do
-		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	[ "$(field "$r" rx_ssrc)" = "$(field "$s" tx_ssrc)" ] ||
-		{ echo "SSRC $(field "$r" rx_ssrc) != $(field "$s" tx_ssrc)"; return 1; }
+	local r=$1 s=$2 from=$3 rx tx
+	rx_clean "$r" "$s" && from_relay "$r" "$from" || return 1
 	rx=$(field "$r" rx_packets)
 	tx=$(field "$s" tx_packets)
 	[ "${tx:-0}" -ge $((MEDIA_S * 25)) ] || { echo "only $tx packets sent"; return 1; }
@@ -206,11 +164,10 @@ rx_close() {
 	echo "received $rx of $tx (lost $(field "$r" rx_lost))"
 }
 
-from_north() {	# from_north LINE: its RTP came from a relay port of the north address
-	case $(field "$1" rx_src) in
-	"$NORTH":*) return 0 ;;
-	*) echo "rx_src=$(field "$1" rx_src), want $NORTH:<port>"; return 1 ;;
-	esac
+# heard_all LINE MIN: at least MIN packets received, none lost.
+heard_all() {
+	[ "$(field "$1" rx_packets)" -ge "$2" ] && [ "$(field "$1" rx_lost)" = 0 ] ||
+		{ echo "received $(field "$1" rx_packets) (want >= $2), lost $(field "$1" rx_lost)"; return 1; }
 }
 
 # ---- 1. Registration in each layout; 2. show user, show counters ----
@@ -223,12 +180,12 @@ conns0=$(counter sccp_connections)
 
 # variant NAME "sim args" PROTO LAYOUT HV
 variant() {
-	local v=$1 args=$2 proto=$3 layout=$4 hv=$5 pa regs rw
+	local v=$1 args=$2 proto=$3 layout=$4 hv=$5 pa regs rw lh ls
 	section "layout $v"
 	regs=$(counter sccp_registered)
 	rw=$(counter sccp_rewrites)
 	ccm_start "$v" $args || { tap_result 1 "$v: pp-ccm-sim listens"; return; }
-	phone_start "$v-homer" "$NS_PHONE" --sid $A --retry 0 $args
+	phone_start "$v-homer" "$NS_PHONE" --server $NORTH --sid $A --retry 0 $args
 	pa=$PHONE_PID
 	check "$v: homer registers through 192.0.2.1:2000 (RegisterAck)" \
 		eval "ctl $v wait registered 1 20 >/dev/null &&
@@ -252,15 +209,14 @@ variant() {
 	check "$v: call homer -> south comes up" ctl "$v" call $A south
 	sleep 1
 	ctl "$v" hangup >/dev/null
-	wait_for 5 grep -q "^media-stats sid=$A" "$TMPD/$v-homer.out"
-	wait_for 5 grep -q "^media-stats sid=south" "$TMPD/$v.out"
+	lh=$(media_stats "$TMPD/$v-homer.out" "sid=$A")
+	ls=$(media_stats "$TMPD/$v.out" "sid=south")
 	check "$v: OpenReceiveChannelAck reaches the CallManager as the south address" \
 		grep -q "^orc-ack .*sid=$A .*rx=$SOUTH:" "$TMPD/$v.out"
 	check "$v: StartMediaTransmission reaches the phone as the north address" \
 		grep -q "^media-tx-start sid=$A .*remote=$NORTH:" "$TMPD/$v-homer.out"
 	check "$v: RTP both ways through the relay" \
-		eval "[ \$(field \"\$(line_of $TMPD/$v.out media-stats sid=south)\" rx_packets) -ge 10 ] &&
-		      [ \$(field \"\$(line_of $TMPD/$v-homer.out media-stats sid=$A)\" rx_packets) -ge 10 ]"
+		eval "[ \$(field '$ls' rx_packets) -ge 10 ] && [ \$(field '$lh' rx_packets) -ge 10 ]"
 	kill -TERM $pa
 	wait $pa
 	check "$v: homer unregisters; the CallManager sees it" \
@@ -343,13 +299,13 @@ section "NAT, nmap"
 pp set user active name marge address $PHONE2
 pp set user active name lisa address $HOME_WAN
 pp set phoneproxy rtp ports $RTP_MIN $RTP_MAX
-phone_start homer "$NS_PHONE" --sid $A --preserve
+phone_start homer "$NS_PHONE" --server $NORTH --sid $A --preserve
 PA=$PHONE_PID
 # She sends from another port than the forwarded one: the router's
 # masquerade entry for her outgoing RTP and the forwarding entry of the
 # incoming never race for the same tuple (with one port, the loser's
 # first packet gets a remapped source port in the router).
-phone_start lisa "$NS_LISA" --sid $L --rtp-port $LISA_RTP --tx-port-offset 2
+phone_start lisa "$NS_LISA" --server $NORTH --sid $L --rtp-port $LISA_RTP --tx-port-offset 2
 PL=$PHONE_PID
 check "NAT: lisa (203.0.113.10 behind 192.0.2.30) and homer register" ctl ccm wait registered 2 20
 check "NAT: lisa announced 203.0.113.10; the CallManager sees the south address" \
@@ -397,14 +353,12 @@ check "the call's pinholes dropped the scan's probes, and counted them" \
 	eval "[ \$(call_field homer phone_drops) -gt $dh ] && [ \$(call_field lisa phone_drops) -gt $dl ]"
 
 check "NAT: hangup" ctl ccm hangup
-wait_for 5 grep -q "^media-stats sid=$A" "$TMPD/homer.out"
-wait_for 5 grep -q "^media-stats sid=$L" "$TMPD/lisa.out"
-lh=$(line_of "$TMPD/homer.out" media-stats "sid=$A")
-ll=$(line_of "$TMPD/lisa.out" media-stats "sid=$L")
+lh=$(media_stats "$TMPD/homer.out" "sid=$A")
+ll=$(media_stats "$TMPD/lisa.out" "sid=$L")
 check "NAT: lisa got homer's RTP (within 1% of what he sent), from the relay" \
-	eval "rx_close '$ll' '$lh' && from_north '$ll'"
+	rx_close "$ll" "$lh" $NORTH
 check "NAT: homer got lisa's RTP (within 1% of what she sent), from the relay" \
-	eval "rx_close '$lh' '$ll' && from_north '$lh'"
+	rx_close "$lh" "$ll" $NORTH
 check "NAT: the nmap probes did not reach the phones (nothing foreign received)" \
 	eval "[ \$(field '$lh' rx_other_src) = 0 ] && [ \$(field '$ll' rx_not_rtp) = 0 ]"
 check "the streams end with the hangup" wait_for 5 no_calls
@@ -449,13 +403,12 @@ pp show calls
 ctl ccm hangup >/dev/null
 kill -TERM $PA
 wait $PA
-wait_for 5 grep -q "^media-stats sid=south .*end=hangup" "$TMPD/ccm.out"
-ls=$(line_of "$TMPD/ccm.out" media-stats "sid=south .*end=hangup")
+ls=$(media_stats "$TMPD/ccm.out" "sid=south .*end=hangup")
 lh=$(line_of "$TMPD/homer.out" media-stats "sid=$A")
 check "inactivation: the south end got homer's audio until the hangup, nothing lost" \
-	eval "[ \$(field '$ls' rx_packets) -ge $((${ph0:-0} + 50)) ] && [ \$(field '$ls' rx_lost) = 0 ]"
+	heard_all "$ls" $((${ph0:-0} + 50))
 check "inactivation: homer got the south end's audio after it, nothing lost" \
-	eval "[ \$(field '$lh' rx_packets) -ge $((${far0:-0} + 50)) ] && [ \$(field '$lh' rx_lost) = 0 ]"
+	heard_all "$lh" $((${far0:-0} + 50))
 check "inactivation: the stream ends by the media timeout once the audio stops" \
 	wait_for 8 no_calls
 pp show counters | grep -E '^sccp|^forward|^media|^drop'
@@ -469,9 +422,11 @@ assert s["registrations"] >= 4 and s["reset_sid_mismatch"] >= 1, s
 assert s["rewrites"] > 0 and s["dropped_not_proxied"] > 0, s
 assert m["streams_total"] >= 4 and m["packets"] > 0 and m["bytes"] > m["packets"], m
 assert m["dropped_wrong_source"] > 0 and m["ended_idle"] >= 1 and m["streams"] == 0, m
+# Six calls reached a phone through the proxy (3 layouts, lisa and homer, the inactivation).
+assert 6 <= m["calls_total"] <= m["streams_total"] and m["calls"] == 0, m
 '
 }
-check "show stats: registrations, resets, streams, packets and drops by reason" stats_ok
+check "show stats: registrations, resets, calls, streams, packets and drops by reason" stats_ok
 
 kill -TERM $PL
 wait $PL

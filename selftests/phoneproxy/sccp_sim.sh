@@ -16,16 +16,15 @@
 # reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
 # address, bad arguments, and 1000 phones in one process.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sim.sh"
 
 [ "$(id -u)" = 0 ] || skip_all "must run as root"
 for t in ip nft python3; do
 	command -v $t >/dev/null || skip_all "$t not installed"
 done
-CCM_SIM=${CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
-PHONE_SIM=${PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
-[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
+require_sims
 
-CCM_ADDR=198.51.100.10
+CCM_ADDR=$CCM		# 198.51.100.10 (lib.sh): where ccm_start listens
 PA=198.51.100.20
 PB=198.51.100.21
 PC=198.51.100.22
@@ -72,52 +71,6 @@ udp_sent() {
 	echo $total
 }
 
-# The value of KEY in a result line ("event k=v k=v ...").
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
-
-# The last line of FILE starting with EVENT and holding WORD.
-line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
-
-# ccm_start NAME args...: a CallManager with control socket $TMPD/NAME.sock.
-ccm_start() {
-	local name=$1
-	shift
-	# ip netns exec execs: $! is the simulator itself
-	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR --control "$TMPD/$name.sock" "$@" \
-		> "$TMPD/$name.out" 2> "$TMPD/$name.err" &
-	CCM_PID=$!
-	at_exit "kill $CCM_PID"
-	wait_for 10 test -S "$TMPD/$name.sock"
-}
-ctl() { local name=$1; shift; "$CCM_SIM" --client "$TMPD/$name.sock" "$@"; }
-ccm_stop() { ctl "$1" quit >/dev/null; wait "$CCM_PID"; }
-
-# phone_start NAME args...: one pp-phone-sim; $PHONE_PID.
-phone_start() {
-	local name=$1
-	shift
-	ip netns exec "$NS_PHONE" "$PHONE_SIM" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err" &
-	PHONE_PID=$!
-	at_exit "kill $PHONE_PID"
-}
-
-# rx_ok RECEIVER_LINE SENDER_LINE MIN: the receiver got the sender's RTP
-# (its SSRC, from its send address), nothing lost, nothing foreign.
-rx_ok() {
-	local r=$1 s=$2 min=$3 k
-	for k in rx_lost rx_gaps rx_dup rx_reorder rx_bad_ssrc rx_bad_pt rx_bad_len \
-		 rx_bad_payload rx_not_rtp rx_other_src tx_errors; do
-		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	[ "$(field "$r" rx_ssrc)" = "$(field "$s" tx_ssrc)" ] ||
-		{ echo "SSRC $(field "$r" rx_ssrc) != $(field "$s" tx_ssrc)"; return 1; }
-	[ "$(field "$r" rx_src)" = "$(field "$s" tx_from)" ] ||
-		{ echo "source $(field "$r" rx_src) != $(field "$s" tx_from)"; return 1; }
-	[ "$(field "$r" rx_packets)" -ge "$min" ] ||
-		{ echo "only $(field "$r" rx_packets) packets (want >= $min)"; return 1; }
-	echo "rx_packets=$(field "$r" rx_packets) tx_packets=$(field "$s" tx_packets)"
-}
-
 # Media stops: no UDP sent in the namespaces for a second after a hangup.
 media_stopped() {
 	local n1 n2
@@ -137,9 +90,9 @@ variant() {
 	local v=$1 cargs=$2 pargs=$3 proto=$4 layout=$5 hv=$6 n line la lb ls
 	ccm_start "$v" $cargs --keepalive 1 ||
 		{ tap_result 1 "$v: pp-ccm-sim listens"; return; }
-	phone_start "$v-a" --server $CCM_ADDR --sid $A --bind $PA $pargs
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA $pargs
 	local pa=$PHONE_PID
-	phone_start "$v-b" --server $CCM_ADDR --sid $B --bind $PB --tx-port-offset 2 $pargs
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB --tx-port-offset 2 $pargs
 	local pb=$PHONE_PID
 	check "$v: two phones register" ctl "$v" wait registered 2 20
 	check "$v: the CallManager negotiated protocol $proto, layout $layout, header $hv" \
@@ -152,14 +105,12 @@ variant() {
 	check "$v: call $A $B comes up" ctl "$v" call $A $B
 	sleep $MEDIA_S
 	check "$v: hangup" ctl "$v" hangup
-	wait_for 5 grep -q "^media-stats sid=$B" "$TMPD/$v-b.out"
-	wait_for 5 grep -q "^media-stats sid=$A" "$TMPD/$v-a.out"
-	la=$(line_of "$TMPD/$v-a.out" media-stats "sid=$A")
-	lb=$(line_of "$TMPD/$v-b.out" media-stats "sid=$B")
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A")
+	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B")
 	check "$v: $A got $B's RTP: no loss, $B's SSRC, from its send port (+2)" \
-		rx_ok "$la" "$lb" $((MEDIA_S * 20))
+		rx_ok "$la" "$lb" $((MEDIA_S * 20)) sender
 	check "$v: $B got $A's RTP: no loss, $A's SSRC, from its port" \
-		rx_ok "$lb" "$la" $((MEDIA_S * 20))
+		rx_ok "$lb" "$la" $((MEDIA_S * 20)) sender
 	check "$v: each phone sent to the other's announced receive port" \
 		eval "[ '$(field "$la" remote)' = '$(field "$lb" local)' ] &&
 		      [ '$(field "$lb" remote)' = '$(field "$la" local)' ]"
@@ -169,13 +120,12 @@ variant() {
 	sleep $MEDIA_S
 	check "$v: stats of a running south leg" ctl "$v" stats
 	check "$v: hangup of the south call" ctl "$v" hangup
-	wait_for 5 grep -q "^media-stats sid=$A .*remote=$CCM_ADDR" "$TMPD/$v-a.out"
-	la=$(line_of "$TMPD/$v-a.out" media-stats "sid=$A .*remote=$CCM_ADDR")
-	ls=$(line_of "$TMPD/$v.out" media-stats "sid=south .*end=hangup")
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A .*remote=$CCM_ADDR")
+	ls=$(media_stats "$TMPD/$v.out" "sid=south .*end=hangup")
 	check "$v: the south phone got $A's RTP: no loss, $A's SSRC, from $A" \
-		rx_ok "$ls" "$la" $((MEDIA_S * 20))
+		rx_ok "$ls" "$la" $((MEDIA_S * 20)) sender
 	check "$v: $A got the south phone's RTP: no loss, its SSRC" \
-		rx_ok "$la" "$ls" $((MEDIA_S * 20))
+		rx_ok "$la" "$ls" $((MEDIA_S * 20)) sender
 	check "$v: hangup stops the south media" media_stopped
 
 	kill -TERM $pa $pb
@@ -200,7 +150,7 @@ variant mixed "--layout old" "--layout v17" 11 old 11
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A
-phone_start allow-a --server $CCM_ADDR --sid $A --bind $PA
+phone_start allow-a "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA
 pa=$PHONE_PID
 check "allow-list: $A registers" ctl allow wait registered 1 20
 nsx "$NS_PHONE" "$PHONE_SIM" --server $CCM_ADDR --sid $C --bind $PC \
@@ -216,7 +166,7 @@ ccm_stop allow
 
 # --announce: the address in Register and OpenReceiveChannelAck.
 ccm_start announce
-phone_start announce-c --server $CCM_ADDR --sid $C --bind $PC --announce 198.51.100.99
+phone_start announce-c "$NS_PHONE" --server $CCM_ADDR --sid $C --bind $PC --announce 198.51.100.99
 pc=$PHONE_PID
 check "announce: the phone registers" ctl announce wait registered 1 20
 check "announce: Register carries the announced address" \
@@ -244,7 +194,7 @@ if command -v in.tftpd >/dev/null; then
 	ip netns exec "$NS_CCM" in.tftpd --foreground --user nobody --address $CCM_ADDR:69 \
 		--secure "$TMPD/tftp" &
 	at_exit "kill $!"
-	phone_start tftp --tftp $CCM_ADDR --sid $A --bind $PA
+	phone_start tftp "$NS_PHONE" --tftp $CCM_ADDR --sid $A --bind $PA
 	pa=$PHONE_PID
 	check "tftp: the phone read $A.cnf.xml and registered with its CallManager" \
 		ctl announce wait registered 1 20
@@ -342,9 +292,9 @@ ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM_ADDR -e "wait registered 2 20" 
 	-e "call $A $B" -e "sleep 1000" -e "hangup" -e "call $A south" -e "sleep 1000" \
 	-e "stats" -e "quit" > "$TMPD/script.out" 2> "$TMPD/script.err" &
 spid=$!
-phone_start script-a --server $CCM_ADDR --sid $A --bind $PA
+phone_start script-a "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA
 pa=$PHONE_PID
-phone_start script-b --server $CCM_ADDR --sid $B --bind $PB
+phone_start script-b "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB
 pb=$PHONE_PID
 wait $spid
 rc=$?
@@ -370,7 +320,7 @@ check "stdin: commands answered on stdout, quit exits 0 (rc $rc)" \
 # 1000 phones in one process.
 ccm_start big --quiet
 start=$(date +%s%N)
-phone_start big-phones --server $CCM_ADDR --sid-base SEP001122330000 --count 1000 --bind $PA --quiet
+phone_start big-phones "$NS_PHONE" --server $CCM_ADDR --sid-base SEP001122330000 --count 1000 --bind $PA --quiet
 pbig=$PHONE_PID
 check "1000 phones in one process register" ctl big wait registered 1000 300
 ms=$((($(date +%s%N) - start) / 1000000))

@@ -1,0 +1,132 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# Shared helpers of the simulator-driven tests (docs/sim.md): starting
+# pp-ccm-sim and pp-phone-sim in the lab's namespaces, reading their
+# result lines ("event key=value ..."), checking the RTP a phone received,
+# and what the proxy shows of it (show counters, show calls). Source it
+# after lib.sh; sourcing only defines CCM_SIM, PHONE_SIM and functions.
+
+CCM_SIM=${CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
+PHONE_SIM=${PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
+
+# Skip the whole test when the simulators are not built.
+require_sims() {
+	[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
+}
+
+# ---- the simulators ----------------------------------------------------
+
+# ccm_start NAME args...: pp-ccm-sim listening on $CCM, control socket
+# $TMPD/NAME.sock, output in $TMPD/NAME.out and .err; $CCM_PID. Fails
+# when the socket is not there within 10 s.
+ccm_start() {
+	local name=$1
+	shift
+	# ip netns exec execs: $! is the simulator itself (SIGSTOP reaches it).
+	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/$name.sock" "$@" \
+		> "$TMPD/$name.out" 2> "$TMPD/$name.err" &
+	CCM_PID=$!
+	at_exit "kill -CONT $CCM_PID; kill $CCM_PID"
+	wait_for 10 test -S "$TMPD/$name.sock"
+}
+
+# ctl NAME command...: one command to the pp-ccm-sim of ccm_start NAME.
+ctl() { local name=$1; shift; "$CCM_SIM" --client "$TMPD/$name.sock" "$@"; }
+
+# ccm_stop NAME: that pp-ccm-sim quits ($CCM_PID: the last one started).
+ccm_stop() { ctl "$1" quit >/dev/null; wait "$CCM_PID"; }
+
+# phone_start NAME NS args...: one pp-phone-sim in namespace NS (args as
+# given: --server or --tftp included), output in $TMPD/NAME.out and
+# .err; $PHONE_PID.
+phone_start() {
+	local name=$1 ns=$2
+	shift 2
+	ip netns exec "$ns" "$PHONE_SIM" "$@" > "$TMPD/$name.out" 2> "$TMPD/$name.err" &
+	PHONE_PID=$!
+	at_exit "kill -CONT $PHONE_PID; kill $PHONE_PID"
+}
+
+# ---- their result lines ------------------------------------------------
+
+# field LINE KEY: the value of KEY in a result line ("event k=v k=v ...").
+field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
+
+# line_of FILE EVENT WORD: the last line of FILE starting with EVENT and
+# holding WORD (an extended regex).
+line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
+
+# has_lines FILE REGEX N: FILE has at least N lines matching REGEX.
+has_lines() { [ "$(grep -cE "$2" "$1")" -ge "$3" ]; }
+
+# media_stats FILE WHAT [N]: the last media-stats line of FILE holding WHAT
+# ("sid=$A", "sid=south .*end=hangup"), once there are N (default 1) of
+# them: a stream's line comes when it ends, so this waits up to 5 s.
+media_stats() {
+	wait_for 5 has_lines "$1" "^media-stats .*$2" "${3:-1}"
+	line_of "$1" media-stats "$2"
+}
+
+# ---- the RTP received --------------------------------------------------
+
+# from_relay LINE ADDR: its RTP came from ADDR:<port> (a relay port).
+from_relay() {
+	case $(field "$1" rx_src) in
+	"$2":*) return 0 ;;
+	*) echo "rx_src=$(field "$1" rx_src), want $2:<port>"; return 1 ;;
+	esac
+}
+
+# rx_clean RECEIVER_LINE SENDER_LINE: the receiver got the sender's RTP
+# (its SSRC), nothing foreign or corrupted, and sent without error.
+rx_clean() {
+	local r=$1 s=$2 k
+	for k in rx_bad_ssrc rx_bad_pt rx_bad_len rx_bad_payload rx_not_rtp rx_other_src tx_errors; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" rx_ssrc)" = "$(field "$s" tx_ssrc)" ] ||
+		{ echo "SSRC $(field "$r" rx_ssrc) != $(field "$s" tx_ssrc)"; return 1; }
+}
+
+# rx_ok RECEIVER_LINE SENDER_LINE MIN [FROM]: rx_clean, nothing lost,
+# duplicated or reordered, at least MIN packets. FROM, when given: an
+# address, the RTP came from a relay port of it (from_relay); "sender",
+# it came from the sender's own send address (no proxy in the path).
+rx_ok() {
+	local r=$1 s=$2 min=$3 from=$4 k
+	for k in rx_lost rx_gaps rx_dup rx_reorder; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	rx_clean "$r" "$s" || return 1
+	case $from in
+	"") ;;
+	sender)
+		[ "$(field "$r" rx_src)" = "$(field "$s" tx_from)" ] ||
+			{ echo "source $(field "$r" rx_src) != $(field "$s" tx_from)"; return 1; } ;;
+	*) from_relay "$r" "$from" || return 1 ;;
+	esac
+	[ "$(field "$r" rx_packets)" -ge "$min" ] ||
+		{ echo "only $(field "$r" rx_packets) packets (want >= $min)"; return 1; }
+	echo "rx_packets=$(field "$r" rx_packets) tx_packets=$(field "$s" tx_packets) rx_src=$(field "$r" rx_src)"
+}
+
+# ---- what the proxy shows ----------------------------------------------
+
+# counter NAME: the value of NAME in show counters -j.
+counter() { pp -j show counters | sed -n "s/.*\"$1\":\([0-9]*\).*/\1/p"; }
+
+calls_json() { pp -j show calls; }
+no_calls() { [ "$(calls_json)" = "[]" ]; }
+
+# call_field USER KEY: KEY of USER's first stream in show calls -j.
+call_field() {
+	calls_json | python3 -c '
+import json, sys
+user, key = sys.argv[1], sys.argv[2]
+for c in json.load(sys.stdin):
+    if c["user"] == user:
+        print(c[key])
+        break' "$1" "$2"
+}
