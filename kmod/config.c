@@ -6,6 +6,7 @@
 
 #include "activation.h"
 #include "config.h"
+#include "sccp_conn.h"
 
 int pp_config_init(struct pp_net *pn)
 {
@@ -137,6 +138,8 @@ int pp_config_set(struct pp_net *pn, struct nlattr **tb,
 	*cfg = *old;
 	pp_config_merge(cfg, tb);
 	err = pp_config_check(pn->net, cfg, tb, extack);
+	if (!err)
+		err = pp_sccp_nat_update(pn, cfg, extack);
 	if (err) {
 		mutex_unlock(&pn->lock);
 		kfree(cfg);

@@ -5,7 +5,12 @@
  *
  * Hooks, per namespace:
  * - a NAT hook at PRE_ROUTING (nf_nat_ipv4_register_fn(), priority
- *   NF_IP_PRI_NAT_DST): the SYN of a new connection from an activated
+ *   NF_IP_PRI_NAT_DST), registered only while the namespace has both a
+ *   north and a south address (pp_sccp_nat_update()): registering it
+ *   turns NAT on for the whole namespace, and a namespace that is not a
+ *   proxy (a container, a phone in the test lab) must not get NAT's null
+ *   bindings, which remap the source port of one of two racing first
+ *   packets of a UDP flow. The SYN of a new connection from an activated
  *   address to north:sccp_port gets its DNAT to the user's CallManager
  *   and its SNAT to the south address, and a struct pp_sccp_conn keyed
  *   by the conntrack entry (which it references);
@@ -82,9 +87,15 @@ struct pp_sccp_conn {
 	struct rcu_head rcu;
 };
 
+/* The per-CPU counters, by enum pp_sccp_counter. */
+enum pp_sccp_counter {
+	PP_SC_CONNS, PP_SC_REGISTERED, PP_SC_SID_MISMATCH, PP_SC_STREAM_ERRORS,
+	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
+	PP_SC_NUM
+};
+
 struct pp_sccp_pcpu {
-	u64_stats_t conns, registered, sid_mismatch, stream_errors;
-	u64_stats_t ooo, rewrites, fwd_drop;
+	u64_stats_t c[PP_SC_NUM];
 	struct u64_stats_sync syncp;
 };
 
@@ -96,6 +107,7 @@ struct pp_sccp_net {
 	atomic_t open;
 	struct delayed_work gc;
 	struct pp_sccp_pcpu __percpu *stats;
+	bool nat_on;			/* pp_sccp_nat_ops registered; pn->lock */
 };
 
 static const struct rhashtable_params pp_sccp_params = {
@@ -103,11 +115,6 @@ static const struct rhashtable_params pp_sccp_params = {
 	.key_offset		= offsetof(struct pp_sccp_conn, ct),
 	.head_offset		= offsetof(struct pp_sccp_conn, node),
 	.automatic_shrinking	= true,
-};
-
-enum pp_sccp_counter {
-	PP_SC_CONNS, PP_SC_REGISTERED, PP_SC_SID_MISMATCH, PP_SC_STREAM_ERRORS,
-	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
 };
 
 static void pp_sccp_count(struct pp_sccp_net *sn, enum pp_sccp_counter c,
@@ -119,29 +126,7 @@ static void pp_sccp_count(struct pp_sccp_net *sn, enum pp_sccp_counter c,
 	local_bh_disable();
 	s = this_cpu_ptr(sn->stats);
 	u64_stats_update_begin(&s->syncp);
-	switch (c) {
-	case PP_SC_CONNS:
-		u64_stats_add(&s->conns, n);
-		break;
-	case PP_SC_REGISTERED:
-		u64_stats_add(&s->registered, n);
-		break;
-	case PP_SC_SID_MISMATCH:
-		u64_stats_add(&s->sid_mismatch, n);
-		break;
-	case PP_SC_STREAM_ERRORS:
-		u64_stats_add(&s->stream_errors, n);
-		break;
-	case PP_SC_OOO:
-		u64_stats_add(&s->ooo, n);
-		break;
-	case PP_SC_REWRITES:
-		u64_stats_add(&s->rewrites, n);
-		break;
-	case PP_SC_FWD_DROP:
-		u64_stats_add(&s->fwd_drop, n);
-		break;
-	}
+	u64_stats_add(&s->c[c], n);
 	u64_stats_update_end(&s->syncp);
 	local_bh_enable();
 }
@@ -149,34 +134,31 @@ static void pp_sccp_count(struct pp_sccp_net *sn, enum pp_sccp_counter c,
 void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 {
 	struct pp_sccp_net *sn = pn->sccp;
+	u64 sum[PP_SC_NUM] = {}, v[PP_SC_NUM];
 	unsigned int start;
-	int cpu;
+	int cpu, i;
 
 	memset(out, 0, sizeof(*out));
 	if (!sn)
 		return;
 	for_each_possible_cpu(cpu) {
 		const struct pp_sccp_pcpu *s = per_cpu_ptr(sn->stats, cpu);
-		struct pp_sccp_stats v;
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			v.conns = u64_stats_read(&s->conns);
-			v.registered = u64_stats_read(&s->registered);
-			v.sid_mismatch = u64_stats_read(&s->sid_mismatch);
-			v.stream_errors = u64_stats_read(&s->stream_errors);
-			v.ooo = u64_stats_read(&s->ooo);
-			v.rewrites = u64_stats_read(&s->rewrites);
-			v.fwd_drop = u64_stats_read(&s->fwd_drop);
+			for (i = 0; i < PP_SC_NUM; i++)
+				v[i] = u64_stats_read(&s->c[i]);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
-		out->conns += v.conns;
-		out->registered += v.registered;
-		out->sid_mismatch += v.sid_mismatch;
-		out->stream_errors += v.stream_errors;
-		out->ooo += v.ooo;
-		out->rewrites += v.rewrites;
-		out->fwd_drop += v.fwd_drop;
+		for (i = 0; i < PP_SC_NUM; i++)
+			sum[i] += v[i];
 	}
+	out->conns = sum[PP_SC_CONNS];
+	out->registered = sum[PP_SC_REGISTERED];
+	out->sid_mismatch = sum[PP_SC_SID_MISMATCH];
+	out->stream_errors = sum[PP_SC_STREAM_ERRORS];
+	out->ooo = sum[PP_SC_OOO];
+	out->rewrites = sum[PP_SC_REWRITES];
+	out->fwd_drop = sum[PP_SC_FWD_DROP];
 	out->open = atomic_read(&sn->open);
 }
 
@@ -877,9 +859,6 @@ int pp_sccp_net_init(struct pp_net *pn)
 	if (err)
 		goto err_ht;
 	pn->sccp = sn;
-	err = nf_nat_ipv4_register_fn(pn->net, &pp_sccp_nat_ops);
-	if (err)
-		goto err_nat;
 	err = nf_register_net_hook(pn->net, &pp_sccp_fwd_ops);
 	if (err)
 		goto err_fwd;
@@ -888,8 +867,6 @@ int pp_sccp_net_init(struct pp_net *pn)
 	return 0;
 
 err_fwd:
-	nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
-err_nat:
 	pn->sccp = NULL;
 	rhashtable_destroy(&sn->ht);
 err_ht:
@@ -899,13 +876,38 @@ err_stats:
 	return err;
 }
 
+int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
+		       struct netlink_ext_ack *extack)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	bool want = cfg->north_addr && cfg->south_addr;
+	int err;
+
+	lockdep_assert_held(&pn->lock);
+	if (!sn || want == sn->nat_on)
+		return 0;
+	if (want) {
+		err = nf_nat_ipv4_register_fn(pn->net, &pp_sccp_nat_ops);
+		if (err) {
+			NL_SET_ERR_MSG(extack,
+				       "cannot turn on NAT for the SCCP proxy in this namespace");
+			return err;
+		}
+	} else {
+		nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
+	}
+	sn->nat_on = want;
+	return 0;
+}
+
 void pp_sccp_net_exit(struct pp_net *pn)
 {
 	struct pp_sccp_net *sn = pn->sccp;
 	struct pp_sccp_conn *c, *tmp;
 
 	nf_unregister_net_hook(pn->net, &pp_sccp_fwd_ops);
-	nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
+	if (sn->nat_on)
+		nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
 	cancel_delayed_work_sync(&sn->gc);
 	spin_lock_bh(&sn->lock);
 	list_for_each_entry_safe(c, tmp, &sn->conns, list)

@@ -38,10 +38,17 @@ void pp_nl_notify(struct pp_net *pn, u8 event, u8 reason,
 
 /*
  * sccp_conn.c is not in this module: an inactivation asks it to reset
- * the address's SCCP connections; there are none here.
+ * the address's SCCP connections, a configuration to turn its NAT hook
+ * on or off; there are none here.
  */
 void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
 {
+}
+
+int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
+		       struct netlink_ext_ack *extack)
+{
+	return 0;
 }
 
 unsigned int pp_kunit_n_events(void)
