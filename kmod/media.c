@@ -222,11 +222,25 @@ bool pp_media_owner_idle(struct pp_media_owner *o)
 	return idle;
 }
 
-int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
-		      __be32 *addr, __be16 *port)
+/* What a signalling message says of a stream (see media.h). */
+enum pp_media_sig {
+	PP_SIG_PHONE_RX,	/* OpenReceiveChannelAck: the phone receives */
+	PP_SIG_PHONE_TX,	/* StartMediaTransmissionAck: it sends */
+	PP_SIG_FAR_RX,		/* StartMediaTransmission: the far end */
+};
+
+/*
+ * Create or find @o's stream @ppid, apply @sig and return in @addr:@port
+ * the relay address and port to write into the message instead: south
+ * for what the phone announces, north for the far end.
+ */
+static int pp_media_signal(struct pp_media_owner *o, u32 ppid,
+			   enum pp_media_sig sig, __be32 far_addr, __be16 port_in,
+			   __be32 *addr, __be16 *port)
 {
 	struct pp_media_net *mn = o->mn;
 	struct pp_media_stream *s;
+	int side = PP_SOUTH;
 
 	spin_lock_bh(&mn->lock);
 	s = pp_media_get(mn, o, ppid);
@@ -234,58 +248,50 @@ int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
 		spin_unlock_bh(&mn->lock);
 		return PTR_ERR(s);
 	}
-	if (phone_port)
-		WRITE_ONCE(s->phone_port, phone_port);
-	WRITE_ONCE(s->rx, true);
-	s->keep = false;
+	switch (sig) {
+	case PP_SIG_PHONE_RX:
+		if (port_in)
+			WRITE_ONCE(s->phone_port, port_in);
+		WRITE_ONCE(s->rx, true);
+		s->keep = false;
+		break;
+	case PP_SIG_PHONE_TX:
+		break;		/* its packets are admitted from any port */
+	case PP_SIG_FAR_RX:
+		if (far_addr)
+			WRITE_ONCE(s->far_addr, far_addr);
+		if (port_in)
+			WRITE_ONCE(s->far_port, port_in);
+		WRITE_ONCE(s->tx, true);
+		side = PP_NORTH;
+		break;
+	}
 	WRITE_ONCE(s->last, jiffies);
-	*addr = s->local[PP_SOUTH];
-	*port = htons(s->port[PP_SOUTH]);
+	*addr = s->local[side];
+	*port = htons(s->port[side]);
 	spin_unlock_bh(&mn->lock);
 	return 0;
+}
+
+int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
+		      __be32 *addr, __be16 *port)
+{
+	return pp_media_signal(o, ppid, PP_SIG_PHONE_RX, 0, phone_port, addr,
+			       port);
 }
 
 int pp_media_phone_tx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
 		      __be32 *addr, __be16 *port)
 {
-	struct pp_media_net *mn = o->mn;
-	struct pp_media_stream *s;
-
-	spin_lock_bh(&mn->lock);
-	s = pp_media_get(mn, o, ppid);
-	if (IS_ERR(s)) {
-		spin_unlock_bh(&mn->lock);
-		return PTR_ERR(s);
-	}
-	WRITE_ONCE(s->last, jiffies);
-	*addr = s->local[PP_SOUTH];
-	*port = htons(s->port[PP_SOUTH]);
-	spin_unlock_bh(&mn->lock);
-	return 0;
+	return pp_media_signal(o, ppid, PP_SIG_PHONE_TX, 0, phone_port, addr,
+			       port);
 }
 
 int pp_media_far_rx(struct pp_media_owner *o, u32 ppid, __be32 far_addr,
 		    __be16 far_port, __be32 *addr, __be16 *port)
 {
-	struct pp_media_net *mn = o->mn;
-	struct pp_media_stream *s;
-
-	spin_lock_bh(&mn->lock);
-	s = pp_media_get(mn, o, ppid);
-	if (IS_ERR(s)) {
-		spin_unlock_bh(&mn->lock);
-		return PTR_ERR(s);
-	}
-	if (far_addr)
-		WRITE_ONCE(s->far_addr, far_addr);
-	if (far_port)
-		WRITE_ONCE(s->far_port, far_port);
-	WRITE_ONCE(s->tx, true);
-	WRITE_ONCE(s->last, jiffies);
-	*addr = s->local[PP_NORTH];
-	*port = htons(s->port[PP_NORTH]);
-	spin_unlock_bh(&mn->lock);
-	return 0;
+	return pp_media_signal(o, ppid, PP_SIG_FAR_RX, far_addr, far_port, addr,
+			       port);
 }
 
 void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid)

@@ -183,62 +183,77 @@ static int pp_nl_put_ccm(struct sk_buff *skb, const struct pp_ccm *ccm)
 	return 0;
 }
 
-static int pp_nl_put_media_stats(struct sk_buff *skb, struct pp_net *pn)
-{
-	struct pp_media_stats ms;
+/* One PP_STATS_A_* attribute and its value. */
+struct pp_nl_stat {
+	int attr;
+	u64 v;
+};
 
-	pp_media_stats(pn, &ms);
-	if (nla_put_u32(skb, PP_STATS_A_MEDIA_STREAMS, ms.streams) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_STREAMS_TOTAL,
-			      ms.streams_total, PP_STATS_A_PAD) ||
-	    nla_put_u32(skb, PP_STATS_A_MEDIA_CALLS, ms.calls) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_CALLS_TOTAL,
-			      ms.calls_total, PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_PKTS, ms.pkts,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_BYTES, ms.bytes,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_DROPS, ms.drops,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_NO_PORT, ms.no_port,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_MEDIA_TIMEOUTS, ms.timeouts,
-			      PP_STATS_A_PAD))
-		return -EMSGSIZE;
+/* The counters of @st as attributes: u64, or u32 with @as_u32. */
+static int pp_nl_put_stat_table(struct sk_buff *skb,
+				const struct pp_nl_stat *st, size_t n,
+				bool as_u32)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (as_u32 ? nla_put_u32(skb, st[i].attr, st[i].v) :
+		    nla_put_u64_64bit(skb, st[i].attr, st[i].v,
+				      PP_STATS_A_PAD))
+			return -EMSGSIZE;
 	return 0;
 }
 
-static int pp_nl_put_sccp_stats(struct sk_buff *skb, struct pp_net *pn)
+/* The counters of PP_CMD_STATS_GET, inside the PP_A_STATS nest. */
+static int pp_nl_put_counters(struct sk_buff *skb, struct pp_net *pn,
+			      const struct pp_fw_totals *fw,
+			      const struct pp_sccp_stats *sc,
+			      const struct pp_media_stats *ms, u32 users)
 {
-	struct pp_sccp_stats sc;
+	const struct pp_nl_stat u32s[] = {
+		{ PP_STATS_A_USERS, users },
+		{ PP_STATS_A_ACTIVATIONS, pp_activation_count(pn) },
+		{ PP_STATS_A_SCCP_OPEN, sc->open },
+		{ PP_STATS_A_MEDIA_STREAMS, ms->streams },
+		{ PP_STATS_A_MEDIA_CALLS, ms->calls },
+	};
+	const struct pp_nl_stat u64s[] = {
+		{ PP_STATS_A_ACCEPT_WEB, fw->accept_web },
+		{ PP_STATS_A_ACCEPT_ACTIVATED, fw->accept_activated },
+		{ PP_STATS_A_ACCEPT_OPEN, fw->accept_open },
+		{ PP_STATS_A_ACCEPT_REPLY, fw->accept_reply },
+		{ PP_STATS_A_DROP, fw->drop },
+		{ PP_STATS_A_SCCP_CONNS, sc->conns },
+		{ PP_STATS_A_SCCP_REGISTERED, sc->registered },
+		{ PP_STATS_A_SCCP_SID_MISMATCH, sc->sid_mismatch },
+		{ PP_STATS_A_SCCP_STREAM_ERRORS, sc->stream_errors },
+		{ PP_STATS_A_SCCP_OOO, sc->ooo },
+		{ PP_STATS_A_SCCP_REWRITES, sc->rewrites },
+		{ PP_STATS_A_FWD_DROP, sc->fwd_drop },
+		{ PP_STATS_A_MEDIA_STREAMS_TOTAL, ms->streams_total },
+		{ PP_STATS_A_MEDIA_CALLS_TOTAL, ms->calls_total },
+		{ PP_STATS_A_MEDIA_PKTS, ms->pkts },
+		{ PP_STATS_A_MEDIA_BYTES, ms->bytes },
+		{ PP_STATS_A_MEDIA_DROPS, ms->drops },
+		{ PP_STATS_A_MEDIA_NO_PORT, ms->no_port },
+		{ PP_STATS_A_MEDIA_TIMEOUTS, ms->timeouts },
+	};
 
-	pp_sccp_stats(pn, &sc);
-	if (nla_put_u64_64bit(skb, PP_STATS_A_SCCP_CONNS, sc.conns,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u32(skb, PP_STATS_A_SCCP_OPEN, sc.open) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_REGISTERED, sc.registered,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_SID_MISMATCH,
-			      sc.sid_mismatch, PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_STREAM_ERRORS,
-			      sc.stream_errors, PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_OOO, sc.ooo,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_SCCP_REWRITES, sc.rewrites,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_FWD_DROP, sc.fwd_drop,
-			      PP_STATS_A_PAD))
-		return -EMSGSIZE;
-	return 0;
+	return pp_nl_put_stat_table(skb, u32s, ARRAY_SIZE(u32s), true) ?:
+	       pp_nl_put_stat_table(skb, u64s, ARRAY_SIZE(u64s), false);
 }
 
 static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
 {
-	struct pp_fw_totals tot;
+	struct pp_media_stats ms;
+	struct pp_sccp_stats sc;
+	struct pp_fw_totals fw;
 	struct nlattr *nest;
 	u32 users;
 
-	pp_fw_totals(pn, &tot);
+	pp_fw_totals(pn, &fw);
+	pp_sccp_stats(pn, &sc);
+	pp_media_stats(pn, &ms);
 	rcu_read_lock();
 	users = pp_users_rcu(pn)->n_users;
 	rcu_read_unlock();
@@ -246,21 +261,7 @@ static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
 	nest = nla_nest_start(skb, PP_A_STATS);
 	if (!nest)
 		return -EMSGSIZE;
-	if (nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_WEB, tot.accept_web,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_ACTIVATED,
-			      tot.accept_activated, PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_OPEN, tot.accept_open,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_ACCEPT_REPLY, tot.accept_reply,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u64_64bit(skb, PP_STATS_A_DROP, tot.drop,
-			      PP_STATS_A_PAD) ||
-	    nla_put_u32(skb, PP_STATS_A_USERS, users) ||
-	    nla_put_u32(skb, PP_STATS_A_ACTIVATIONS,
-			pp_activation_count(pn)) ||
-	    pp_nl_put_media_stats(skb, pn) ||
-	    pp_nl_put_sccp_stats(skb, pn)) {
+	if (pp_nl_put_counters(skb, pn, &fw, &sc, &ms, users)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -318,6 +319,35 @@ static struct pp_net *pp_nl_net(struct genl_info *info)
 	return pp_net(genl_info_net(info));
 }
 
+/* A reply to @info's request, its header for @cmd in *@hdr. */
+static struct sk_buff *pp_nl_reply_new(struct genl_info *info, u8 cmd,
+				       void **hdr)
+{
+	struct sk_buff *msg;
+
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		return ERR_PTR(-ENOMEM);
+	*hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0, cmd);
+	if (!*hdr) {
+		nlmsg_free(msg);
+		return ERR_PTR(-EMSGSIZE);
+	}
+	return msg;
+}
+
+/* Send the reply of pp_nl_reply_new(), or free it and return @err. */
+static int pp_nl_reply_send(struct sk_buff *msg, void *hdr,
+			    struct genl_info *info, int err)
+{
+	if (err) {
+		nlmsg_free(msg);
+		return err;
+	}
+	genlmsg_end(msg, hdr);
+	return genlmsg_reply(msg, info);
+}
+
 static int pp_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct pp_net *pn = pp_nl_net(info);
@@ -325,26 +355,13 @@ static int pp_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
-				PP_CMD_CONFIG_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
+	msg = pp_nl_reply_new(info, PP_CMD_CONFIG_GET, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	rcu_read_lock();
 	err = pp_nl_put_config(msg, pp_config_rcu(pn));
 	rcu_read_unlock();
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return pp_nl_reply_send(msg, hdr, info, err);
 }
 
 static int pp_nl_config_set(struct sk_buff *skb, struct genl_info *info)
@@ -444,16 +461,9 @@ static int pp_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 		return -EINVAL;
 	}
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
-				PP_CMD_USER_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-
+	msg = pp_nl_reply_new(info, PP_CMD_USER_GET, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
 	rcu_read_lock();
 	if (tb[PP_USER_A_NAME]) {
 		u = pp_users_find_name(pp_users_rcu(pn),
@@ -472,15 +482,7 @@ static int pp_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 	}
 	err = u ? pp_nl_put_user(msg, u) : -ENOENT;
 	rcu_read_unlock();
-	if (err)
-		goto err_free;
-
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	return pp_nl_reply_send(msg, hdr, info, err);
 }
 
 static void *pp_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
@@ -495,23 +497,31 @@ static void *pp_nl_dump_put(struct sk_buff *skb, struct netlink_callback *cb,
 	return hdr;
 }
 
-/* cb->args[0]: the index of the next entry. */
-static int pp_nl_user_get_dumpit(struct sk_buff *skb,
-				 struct netlink_callback *cb)
+/*
+ * Dump the published users (@ccms false) or CallManagers (@ccms true) of
+ * one users table; cb->args[0]: the index of the next entry.
+ */
+static int pp_nl_users_dump(struct sk_buff *skb, struct netlink_callback *cb,
+			    bool ccms)
 {
 	struct pp_net *pn = pp_net(sock_net(skb->sk));
+	u8 cmd = ccms ? PP_CMD_CCM_GET : PP_CMD_USER_GET;
 	const struct pp_users *t;
-	unsigned long i;
+	unsigned long i, n;
 	void *hdr;
+	int err;
 
 	cb->seq = pp_net_gen(pn);
 	rcu_read_lock();
 	t = pp_users_rcu(pn);
-	for (i = cb->args[0]; i < t->n_users; i++) {
-		hdr = pp_nl_dump_put(skb, cb, PP_CMD_USER_GET);
+	n = ccms ? t->n_ccms : t->n_users;
+	for (i = cb->args[0]; i < n; i++) {
+		hdr = pp_nl_dump_put(skb, cb, cmd);
 		if (!hdr)
 			break;
-		if (pp_nl_put_user(skb, &t->users[i])) {
+		err = ccms ? pp_nl_put_ccm(skb, &t->ccms[i]) :
+			     pp_nl_put_user(skb, &t->users[i]);
+		if (err) {
 			genlmsg_cancel(skb, hdr);
 			break;
 		}
@@ -522,30 +532,16 @@ static int pp_nl_user_get_dumpit(struct sk_buff *skb,
 	return skb->len;
 }
 
+static int pp_nl_user_get_dumpit(struct sk_buff *skb,
+				 struct netlink_callback *cb)
+{
+	return pp_nl_users_dump(skb, cb, false);
+}
+
 static int pp_nl_ccm_get_dumpit(struct sk_buff *skb,
 				struct netlink_callback *cb)
 {
-	struct pp_net *pn = pp_net(sock_net(skb->sk));
-	const struct pp_users *t;
-	unsigned long i;
-	void *hdr;
-
-	cb->seq = pp_net_gen(pn);
-	rcu_read_lock();
-	t = pp_users_rcu(pn);
-	for (i = cb->args[0]; i < t->n_ccms; i++) {
-		hdr = pp_nl_dump_put(skb, cb, PP_CMD_CCM_GET);
-		if (!hdr)
-			break;
-		if (pp_nl_put_ccm(skb, &t->ccms[i])) {
-			genlmsg_cancel(skb, hdr);
-			break;
-		}
-		genlmsg_end(skb, hdr);
-	}
-	rcu_read_unlock();
-	cb->args[0] = i;
-	return skb->len;
+	return pp_nl_users_dump(skb, cb, true);
 }
 
 /* PP_A_REASON of an (in)activation request; PP_REASON_CLI by default. */
@@ -654,26 +650,12 @@ static int pp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 {
 	struct sk_buff *msg;
 	void *hdr;
-	int err;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		return -ENOMEM;
-	hdr = genlmsg_put_reply(msg, info, &pp_nl_family, 0,
-				PP_CMD_STATS_GET);
-	if (!hdr) {
-		err = -EMSGSIZE;
-		goto err_free;
-	}
-	err = pp_nl_put_stats(msg, pp_nl_net(info));
-	if (err)
-		goto err_free;
-	genlmsg_end(msg, hdr);
-	return genlmsg_reply(msg, info);
-
-err_free:
-	nlmsg_free(msg);
-	return err;
+	msg = pp_nl_reply_new(info, PP_CMD_STATS_GET, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	return pp_nl_reply_send(msg, hdr, info,
+				pp_nl_put_stats(msg, pp_nl_net(info)));
 }
 
 static const struct genl_ops pp_nl_ops[] = {
