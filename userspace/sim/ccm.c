@@ -15,9 +15,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,8 +107,8 @@ struct client {
 struct opts {
 	uint32_t listen_ip;
 	uint16_t listen_port;
-	uint8_t max_proto;
-	int hdr0;
+	unsigned int max_proto;
+	bool hdr0;
 	char **allow;
 	unsigned int nallow;
 	unsigned int keepalive;
@@ -122,7 +120,7 @@ struct opts {
 	unsigned int media_port;
 	unsigned int tx_offset;
 	unsigned int packet_ms;
-	uint32_t codec;
+	unsigned int codec;
 	unsigned int call_timeout;
 	bool early_smt;
 	bool preserve;
@@ -130,7 +128,7 @@ struct opts {
 };
 
 struct ccm {
-	struct event_base *base;
+	struct sim_loop loop;
 	struct opts o;
 	struct evconnlistener *tcp, *unix_l;
 	struct dev *hash[1 << HASH_BITS];
@@ -144,7 +142,6 @@ struct ccm {
 	struct sim_totals south;	/* the south legs that ended */
 	struct client *script_cl;
 	unsigned int script_pos;
-	struct event *sig_int, *sig_term;
 	int exit_code;
 	bool quitting;
 };
@@ -327,16 +324,6 @@ static void on_register(struct dev *d, const struct sccp_msg *m)
 /* ------------------------------------------------------------------ */
 /* Calls */
 
-static const struct sccp_ep *find_ep(const struct sccp_msg *m, int role)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->n_ep; i++)
-		if (m->ep[i].role == role && m->ep[i].known)
-			return &m->ep[i];
-	return NULL;
-}
-
 static const char *leg_name(const struct leg *l)
 {
 	if (l->gone)
@@ -480,7 +467,7 @@ static void call_teardown(struct call *k, const char *why)
 
 static void on_orc_ack(struct dev *d, const struct sccp_msg *m)
 {
-	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_RX);
+	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_RX);
 	struct leg *l = d->leg;
 	char why[64];
 
@@ -506,7 +493,7 @@ static void on_orc_ack(struct dev *d, const struct sccp_msg *m)
 
 static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
 {
-	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_TX);
+	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_TX);
 	uint32_t ip = 0;
 
 	if (d->c->o.quiet)
@@ -549,7 +536,7 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 		if (c->o.media_port)
 			port = (uint16_t)(c->o.media_port +
 					  2 * (c->south_legs % 1000));
-		if (sim_media_open(&s->media, c->base,
+		if (sim_media_open(&s->media, c->loop.base,
 				   c->o.media_ip ? c->o.media_ip : a->local_ip,
 				   port, c->o.tx_offset, sb_codec_pt(c->o.codec),
 				   c->o.packet_ms, err, errlen)) {
@@ -664,30 +651,23 @@ static void dev_read(struct bufferevent *bev, void *arg)
 	char why[96];
 	int n = 0;
 
-	while (!d->closing && (n = sim_frame_pop(in, pdu, sizeof(pdu))) > 0) {
-		sccp_decode(pdu, (size_t)n, d->proto, &m);
+	while (!d->closing &&
+	       (n = sim_next_msg(in, d->proto, pdu, &m, why, sizeof(why))) > 0)
 		dev_msg(d, &m);
-	}
-	if (!d->closing && n < 0) {
-		snprintf(why, sizeof(why), "SCCP framing: %s", sccp_strerror(n));
+	if (!d->closing && n < 0)
 		dev_free(d, why);
-	}
 }
 
 static void dev_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct dev *d = arg;
-	char why[96];
-	int e;
+	char buf[96];
+	const char *why = sim_conn_why(what, "closed by the phone", buf,
+				       sizeof(buf));
 
 	(void)bev;
-	if (what & BEV_EVENT_EOF) {
-		dev_free(d, "closed by the phone");
-	} else if (what & BEV_EVENT_ERROR) {
-		e = EVUTIL_SOCKET_ERROR();
-		snprintf(why, sizeof(why), "%s", e ? strerror(e) : "error");
+	if (why)
 		dev_free(d, why);
-	}
 }
 
 static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
@@ -710,7 +690,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 	d->peer_port = ntohs(((struct sockaddr_in *)sa)->sin_port);
 	if (!getsockname(fd, (struct sockaddr *)&local, &len))
 		d->local_ip = local.sin_addr.s_addr;
-	d->bev = bufferevent_socket_new(c->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	d->bev = bufferevent_socket_new(c->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!d->bev) {
 		close(fd);
 		free(d);
@@ -764,7 +744,7 @@ static void client_done(struct client *cl, bool ok, const char *fmt, ...)
 		fprintf(stderr, PROG ": script command %u failed: %s\n",
 			c->script_pos, line);
 		c->exit_code = SIM_EXIT_FAIL;
-		event_base_loopexit(c->base, NULL);
+		event_base_loopexit(c->loop.base, NULL);
 		return;
 	}
 	event_active(cl->kick, EV_TIMEOUT, 0);
@@ -817,7 +797,7 @@ static struct batch *batch_new(struct client *cl, unsigned int total)
 	b->cl = cl;
 	b->total = total;
 	b->t0 = sim_now_ms();
-	b->timer = event_new(cl->c->base, -1, 0, batch_timeout, b);
+	b->timer = event_new(cl->c->loop.base, -1, 0, batch_timeout, b);
 	if (!b->timer || event_add(b->timer, &tv)) {
 		if (b->timer)
 			event_free(b->timer);
@@ -1045,7 +1025,8 @@ static void run_cmd(struct client *cl, char *line)
 		c->quitting = true;
 		client_done(cl, true, "hungup=%u", hangup_all(c, "quit"));
 		/* let the reply reach a control client first */
-		event_base_once(c->base, -1, EV_TIMEOUT, quit_now, c->base, &tv);
+		event_base_once(c->loop.base, -1, EV_TIMEOUT, quit_now,
+				c->loop.base, &tv);
 	} else {
 		client_done(cl, false, "unknown command \"%s\" (call, calls, hangup, wait, stats, sleep, quit)",
 			    av[0]);
@@ -1109,12 +1090,12 @@ static struct client *client_new(struct ccm *c, enum ckind kind, int fd)
 		return NULL;
 	cl->c = c;
 	cl->kind = kind;
-	cl->timer = event_new(c->base, -1, 0, client_timer, cl);
-	cl->kick = event_new(c->base, -1, 0, client_kick, cl);
+	cl->timer = event_new(c->loop.base, -1, 0, client_timer, cl);
+	cl->kick = event_new(c->loop.base, -1, 0, client_kick, cl);
 	if (!cl->timer || !cl->kick)
 		goto fail;
 	if (kind != CL_SCRIPT) {
-		cl->bev = bufferevent_socket_new(c->base, fd,
+		cl->bev = bufferevent_socket_new(c->loop.base, fd,
 						 kind == CL_UNIX ? BEV_OPT_CLOSE_ON_FREE : 0);
 		if (!cl->bev)
 			goto fail;
@@ -1216,9 +1197,7 @@ static int run_client(const char *path, int ac, char **av)
 
 /* ------------------------------------------------------------------ */
 
-static int usage(FILE *f, int rc)
-{
-	fprintf(f,
+static const char usage[] =
 "usage: " PROG " [options]            run the CallManager\n"
 "       " PROG " --client PATH CMD...  send one command to a running one\n"
 "  --listen ADDR[:PORT]   SCCP listener (default 0.0.0.0:2000)\n"
@@ -1245,15 +1224,7 @@ static int usage(FILE *f, int rc)
 "                         call leaves it up (the other leg's media goes on)\n"
 "  --quiet                no line per phone or call, only failures and totals\n"
 "Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
-"wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n");
-	return rc;
-}
-
-static int bad_arg(const char *opt, const char *val, const char *why)
-{
-	fprintf(stderr, PROG ": %s: \"%s\": %s\n", opt, val, why);
-	return SIM_EXIT_USAGE;
-}
+"wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
 static int add_line(char ***v, unsigned int *n, const char *s)
 {
@@ -1306,150 +1277,72 @@ static int read_lines(const char *opt, const char *path, bool sids, char ***v,
 	return 0;
 }
 
-static int parse_opts(struct ccm *c, int argc, char **argv)
-{
-	enum { O_LISTEN = 256, O_LAYOUT, O_PROTO, O_HDR0, O_ALLOW, O_ALLOW_FILE,
-	       O_KEEPALIVE, O_CONTROL, O_STDIN, O_SCRIPT, O_MEDIA_ADDR,
-	       O_MEDIA_PORT, O_TX_OFF, O_PACKET_MS, O_CODEC, O_CALL_TIMEOUT,
-	       O_EARLY_SMT, O_QUIET, O_PRESERVE };
-	static const struct option lo[] = {
-		{ "listen", required_argument, NULL, O_LISTEN },
-		{ "layout", required_argument, NULL, O_LAYOUT },
-		{ "proto", required_argument, NULL, O_PROTO },
-		{ "hdr0", no_argument, NULL, O_HDR0 },
-		{ "allow", required_argument, NULL, O_ALLOW },
-		{ "allow-file", required_argument, NULL, O_ALLOW_FILE },
-		{ "keepalive", required_argument, NULL, O_KEEPALIVE },
-		{ "control", required_argument, NULL, O_CONTROL },
-		{ "stdin", no_argument, NULL, O_STDIN },
-		{ "exec", required_argument, NULL, 'e' },
-		{ "script", required_argument, NULL, O_SCRIPT },
-		{ "media-addr", required_argument, NULL, O_MEDIA_ADDR },
-		{ "media-port", required_argument, NULL, O_MEDIA_PORT },
-		{ "tx-port-offset", required_argument, NULL, O_TX_OFF },
-		{ "packet-ms", required_argument, NULL, O_PACKET_MS },
-		{ "codec", required_argument, NULL, O_CODEC },
-		{ "call-timeout", required_argument, NULL, O_CALL_TIMEOUT },
-		{ "early-smt", no_argument, NULL, O_EARLY_SMT },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "preserve", no_argument, NULL, O_PRESERVE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct opts *o = &c->o;
-	bool have_proto = false;
-	const char *why;
-	uint16_t port;
-	uint64_t v;
-	int ch, rc;
+enum { O_ALLOW, O_ALLOW_FILE, O_CONTROL, O_EXEC, O_SCRIPT };
 
-	while ((ch = getopt_long(argc, argv, "e:h", lo, NULL)) != -1) {
-		switch (ch) {
-		case O_LISTEN:
-			if (sim_parse_hostport(optarg, 2000, &o->listen_ip,
-					       &o->listen_port, &why))
-				return bad_arg("--listen", optarg, why);
-			break;
-		case O_LAYOUT:
-			if (strcmp(optarg, "old") && strcmp(optarg, "v17"))
-				return bad_arg("--layout", optarg, "not old or v17");
-			if (!have_proto)
-				o->max_proto = strcmp(optarg, "old") ? 17 : 11;
-			break;
-		case O_PROTO:
-			if (pp_parse_uint(optarg, 1, 255, &v))
-				return bad_arg("--proto", optarg, "not a number in 1..255");
-			o->max_proto = (uint8_t)v;
-			have_proto = true;
-			break;
-		case O_HDR0:
-			o->hdr0 = 1;
-			break;
-		case O_ALLOW:
-			if (!pp_sid_valid(optarg))
-				return bad_arg("--allow", optarg, "not SEP followed by 12 hex digits");
-			if (add_line(&o->allow, &o->nallow, optarg))
-				return SIM_EXIT_FAIL;
-			break;
-		case O_ALLOW_FILE:
-			rc = read_lines("--allow-file", optarg, true, &o->allow, &o->nallow);
-			if (rc)
-				return rc;
-			break;
-		case O_KEEPALIVE:
-			if (pp_parse_uint(optarg, 1, 3600, &v))
-				return bad_arg("--keepalive", optarg, "not a number of seconds in 1..3600");
-			o->keepalive = (unsigned int)v;
-			break;
-		case O_CONTROL:
-			if (strlen(optarg) >= sizeof(((struct sockaddr_un *)0)->sun_path))
-				return bad_arg("--control", optarg, "path too long for a unix socket");
-			o->control = optarg;
-			break;
-		case O_STDIN:
-			o->use_stdin = true;
-			break;
-		case 'e':
-			if (add_line(&o->script, &o->nscript, optarg))
-				return SIM_EXIT_FAIL;
-			break;
-		case O_SCRIPT:
-			rc = read_lines("--script", optarg, false, &o->script, &o->nscript);
-			if (rc)
-				return rc;
-			break;
-		case O_MEDIA_ADDR:
-			if (sim_parse_hostport(optarg, 0, &o->media_ip, &port, &why) ||
-			    strchr(optarg, ':'))
-				return bad_arg("--media-addr", optarg, "not an IPv4 address (dotted quad)");
-			break;
-		case O_MEDIA_PORT:
-			if (pp_parse_uint(optarg, 1024, 63534, &v) || (v & 1))
-				return bad_arg("--media-port", optarg, "not an even port in 1024..63534");
-			o->media_port = (unsigned int)v;
-			break;
-		case O_TX_OFF:
-			if (pp_parse_uint(optarg, 0, 32768, &v))
-				return bad_arg("--tx-port-offset", optarg, "not a number in 0..32768");
-			o->tx_offset = (unsigned int)v;
-			break;
-		case O_PACKET_MS:
-			if (pp_parse_uint(optarg, 10, 60, &v))
-				return bad_arg("--packet-ms", optarg, "not a number in 10..60");
-			o->packet_ms = (unsigned int)v;
-			break;
-		case O_CODEC:
-			if (pp_parse_uint(optarg, 0, UINT32_MAX, &v))
-				return bad_arg("--codec", optarg, "not a number");
-			o->codec = (uint32_t)v;
-			break;
-		case O_CALL_TIMEOUT:
-			if (pp_parse_uint(optarg, 1, 3600, &v))
-				return bad_arg("--call-timeout", optarg, "not a number of seconds in 1..3600");
-			o->call_timeout = (unsigned int)v;
-			break;
-		case O_EARLY_SMT:
-			o->early_smt = true;
-			break;
-		case O_QUIET:
-			o->quiet = true;
-			break;
-		case O_PRESERVE:
-			o->preserve = true;
-			break;
-		case 'h':
-			usage(stdout, 0);
-			exit(0);
-		default:
-			return usage(stderr, SIM_EXIT_USAGE);
-		}
-	}
-	if (optind != argc) {
-		fprintf(stderr, PROG ": \"%s\": unexpected argument (commands go after -e, or to --client)\n",
-			argv[optind]);
-		return SIM_EXIT_USAGE;
+/* The options that fill lists or name a socket (sim_cmdline.own). */
+static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
+{
+	struct opts *o = arg;
+
+	switch (opt->id) {
+	case O_ALLOW:
+		if (!pp_sid_valid(val))
+			return sim_bad_arg(opt->name, val, "not SEP followed by 12 hex digits");
+		return add_line(&o->allow, &o->nallow, val) ? SIM_EXIT_FAIL : 0;
+	case O_ALLOW_FILE:
+		return read_lines(opt->name, val, true, &o->allow, &o->nallow);
+	case O_CONTROL:
+		if (strlen(val) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return sim_bad_arg(opt->name, val, "path too long for a unix socket");
+		o->control = val;
+		return 0;
+	case O_EXEC:
+		return add_line(&o->script, &o->nscript, val) ? SIM_EXIT_FAIL : 0;
+	case O_SCRIPT:
+		return read_lines(opt->name, val, false, &o->script, &o->nscript);
 	}
 	return 0;
+}
+
+static int parse_opts(struct opts *o, int argc, char **argv)
+{
+	bool have_proto = false;
+	int layout = 0, rc;
+	const struct sim_opt opts[] = {
+		{ SIM_HOSTPORT("--listen", &o->listen_ip, &o->listen_port, 2000) },
+		{ SIM_CHOICE("--layout", &layout, sim_layouts) },
+		{ SIM_NUM("--proto", &o->max_proto, 1, 255), .given = &have_proto },
+		{ SIM_FLAG("--hdr0", &o->hdr0) },
+		{ SIM_OWN("--allow", O_ALLOW) },
+		{ SIM_OWN("--allow-file", O_ALLOW_FILE) },
+		{ SIM_SECONDS("--keepalive", &o->keepalive, 1, 3600) },
+		{ SIM_OWN("--control", O_CONTROL) },
+		{ SIM_FLAG("--stdin", &o->use_stdin) },
+		{ SIM_OWN("--exec", O_EXEC), .letter = 'e' },
+		{ SIM_OWN("--script", O_SCRIPT) },
+		{ SIM_ADDR("--media-addr", &o->media_ip) },
+		{ SIM_EVEN_PORT("--media-port", &o->media_port, 1024, 63534) },
+		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
+		{ SIM_NUM("--packet-ms", &o->packet_ms, 10, 60) },
+		{ SIM_U32("--codec", &o->codec) },
+		{ SIM_SECONDS("--call-timeout", &o->call_timeout, 1, 3600) },
+		{ SIM_FLAG("--early-smt", &o->early_smt) },
+		{ SIM_FLAG("--quiet", &o->quiet) },
+		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ .name = NULL },
+	};
+	const struct sim_cmdline cl = {
+		.usage = usage,
+		.operands = "commands go after -e, or to --client",
+		.opts = opts,
+		.own = own_opt,
+		.arg = o,
+	};
+
+	rc = sim_parse_cmdline(&cl, argc, argv);
+	if (!rc && layout && !have_proto)
+		o->max_proto = (unsigned int)layout;
+	return rc;
 }
 
 static void on_signal(evutil_socket_t sig, short what, void *arg)
@@ -1459,7 +1352,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 	(void)sig;
 	(void)what;
 	hangup_all(c, "signal");
-	event_base_loopexit(c->base, NULL);
+	event_base_loopexit(c->loop.base, NULL);
 }
 
 static int listen_control(struct ccm *c)
@@ -1468,7 +1361,7 @@ static int listen_control(struct ccm *c)
 
 	memcpy(sa.sun_path, c->o.control, strlen(c->o.control) + 1);
 	unlink(c->o.control);
-	c->unix_l = evconnlistener_new_bind(c->base, on_control, c,
+	c->unix_l = evconnlistener_new_bind(c->loop.base, on_control, c,
 					    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC,
 					    16, (struct sockaddr *)&sa, sizeof(sa));
 	if (!c->unix_l) {
@@ -1487,10 +1380,12 @@ int main(int argc, char **argv)
 	unsigned int i;
 	int rc;
 
+	sim_prog = PROG;
 	if (argc >= 2 && !strcmp(argv[1], "--client")) {
-		if (argc < 3)
-			return usage(stderr, SIM_EXIT_USAGE);
-		return run_client(argv[2], argc - 3, argv + 3);
+		if (argc >= 3)
+			return run_client(argv[2], argc - 3, argv + 3);
+		fputs(usage, stderr);
+		return SIM_EXIT_USAGE;
 	}
 	c = calloc(1, sizeof(*c));
 	if (!c)
@@ -1505,19 +1400,16 @@ int main(int argc, char **argv)
 	c->o.packet_ms = 20;
 	c->o.codec = SB_CODEC_G711_ULAW;
 	c->o.call_timeout = 10;
-	rc = parse_opts(c, argc, argv);
+	rc = parse_opts(&c->o, argc, argv);
 	if (rc)
 		goto free_opts;
 	rc = SIM_EXIT_FAIL;
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
+	if (sim_loop_open(&c->loop))
+		goto out;
 	sim_raise_nofile(1UL << 20);
-	c->base = event_base_new();
-	if (!c->base)
-		goto free_opts;
 	sa.sin_addr.s_addr = c->o.listen_ip;
 	sa.sin_port = htons(c->o.listen_port);
-	c->tcp = evconnlistener_new_bind(c->base, on_accept, c,
+	c->tcp = evconnlistener_new_bind(c->loop.base, on_accept, c,
 					 LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE |
 					 LEV_OPT_CLOSE_ON_EXEC, 4096,
 					 (struct sockaddr *)&sa, sizeof(sa));
@@ -1538,16 +1430,13 @@ int main(int argc, char **argv)
 			goto out;
 		event_active(c->script_cl->kick, EV_TIMEOUT, 0);
 	}
-	c->sig_int = evsignal_new(c->base, SIGINT, on_signal, c);
-	c->sig_term = evsignal_new(c->base, SIGTERM, on_signal, c);
-	if (!c->sig_int || !c->sig_term || event_add(c->sig_int, NULL) ||
-	    event_add(c->sig_term, NULL))
+	if (sim_loop_signals(&c->loop, on_signal, c))
 		goto out;
 	sim_event("listening", "addr=%s proto=%u layout=%s%s control=%s",
 		  sim_ipport(c->o.listen_ip, c->o.listen_port), c->o.max_proto,
 		  sb_layout_for(c->o.max_proto) == SCCP_LAYOUT_V17 ? "v17" : "old",
 		  c->o.hdr0 ? " hdr0=1" : "", c->o.control ? c->o.control : "-");
-	if (event_base_dispatch(c->base) < 0)
+	if (event_base_dispatch(c->loop.base) < 0)
 		goto out;
 	hangup_all(c, "exit");
 	sim_totals_format(&c->south, "south_", tot, sizeof(tot));
@@ -1567,12 +1456,7 @@ out:
 		evconnlistener_free(c->unix_l);
 		unlink(c->o.control);
 	}
-	if (c->sig_int)
-		event_free(c->sig_int);
-	if (c->sig_term)
-		event_free(c->sig_term);
-	if (c->base)
-		event_base_free(c->base);
+	sim_loop_close(&c->loop);
 free_opts:
 	for (i = 0; i < c->o.nallow; i++)
 		free(c->o.allow[i]);

@@ -11,9 +11,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <netinet/in.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,8 +49,8 @@ struct opts {
 	bool tftp;
 	uint32_t tftp_ip;
 	uint16_t tftp_port;
-	uint8_t proto;
-	int hdr0;
+	unsigned int proto;
+	bool hdr0;
 	uint32_t bind_ip;		/* network order, 0: the kernel's choice */
 	unsigned int bind_count;
 	uint32_t announce;		/* 0: the local address */
@@ -63,7 +61,7 @@ struct opts {
 	unsigned int duration;		/* seconds, 0: until a signal */
 	unsigned int retry;		/* reconnect delay, 0: never */
 	int smt_ack;			/* -1 auto (protocol >= 17), 0, 1 */
-	uint32_t device_type;
+	unsigned int device_type;
 	bool quiet;
 	bool preserve;			/* a lost connection keeps the media */
 	unsigned int count;
@@ -101,7 +99,7 @@ struct phone {
 };
 
 struct sim {
-	struct event_base *base;
+	struct sim_loop loop;
 	struct opts o;
 	struct phone *phones;
 	unsigned int n;
@@ -112,15 +110,13 @@ struct sim {
 	uint64_t t0;
 	unsigned int unregistering;
 	struct sim_totals totals;
-	struct event *start_timer, *stop_timer, *sig_int, *sig_term;
+	struct event *start_timer, *stop_timer;
 };
 
 static void phone_connect(struct phone *p);
 static void phone_disconnect(struct phone *p, const char *why, bool retry);
 
-static int usage(FILE *f, int rc)
-{
-	fprintf(f,
+static const char usage[] =
 "usage: " PROG " --server ADDR[:PORT] | --tftp ADDR[:PORT]  phones  [options]\n"
 "phones: --sid SEP<12 hex> (repeatable) | --sid-base SEP<12 hex> --count N\n"
 "  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
@@ -145,15 +141,7 @@ static int usage(FILE *f, int rc)
 "                         stream running (until replaced, or the exit)\n"
 "  --quiet                no line per phone, only the totals\n"
 "Exit: 0 done (signal or --duration), 1 failure (every phone rejected or\n"
-"failed, or a system error), 2 bad argument. Output: docs/sim.md.\n");
-	return rc;
-}
-
-static int bad_arg(const char *opt, const char *val, const char *why)
-{
-	fprintf(stderr, PROG ": %s: \"%s\": %s\n", opt, val, why);
-	return SIM_EXIT_USAGE;
-}
+"failed, or a system error), 2 bad argument. Output: docs/sim.md.\n";
 
 static int parse_sid(const char *s, uint64_t *mac)
 {
@@ -197,7 +185,7 @@ static void check_all_down(struct sim *s)
 	if (!s->stopping && s->down == s->n) {
 		fprintf(stderr, PROG ": every phone was rejected or failed\n");
 		s->exit_code = SIM_EXIT_FAIL;
-		event_base_loopexit(s->base, NULL);
+		event_base_loopexit(s->loop.base, NULL);
 	}
 }
 
@@ -243,7 +231,7 @@ static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
 	}
 	if (o->rtp_port)
 		port = (uint16_t)(o->rtp_port + 2 * p->idx);
-	e = sim_media_open(&p->media, p->s->base,
+	e = sim_media_open(&p->media, p->s->loop.base,
 			   p->bind_ip ? p->bind_ip : p->local_ip, port,
 			   o->tx_offset, pt, ms, err, sizeof(err));
 	if (e)
@@ -279,20 +267,10 @@ static void on_orc(struct phone *p, const struct sccp_msg *m)
 			  p->media.tx_port, sim_ipport(a.ip, (uint16_t)a.port));
 }
 
-static const struct sccp_ep *find_ep(const struct sccp_msg *m, int role)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->n_ep; i++)
-		if (m->ep[i].role == role && m->ep[i].known)
-			return &m->ep[i];
-	return NULL;
-}
-
 static void on_smt(struct phone *p, const struct sccp_msg *m)
 {
 	const struct opts *o = &p->s->o;
-	const struct sccp_ep *ep = find_ep(m, SCCP_ROLE_MEDIA_REMOTE);
+	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_REMOTE);
 	unsigned int ms = m->fields & SCCP_F_PKT_MS ? m->packet_ms : 20;
 	uint32_t codec = m->fields & SCCP_F_CODEC ? m->codec : SB_CODEC_G711_ULAW;
 	struct sb_media a = { 0 };
@@ -477,14 +455,11 @@ static void phone_read(struct bufferevent *bev, void *arg)
 	char why[96];
 	int n = 0;
 
-	while (p->bev == bev && (n = sim_frame_pop(in, pdu, sizeof(pdu))) > 0) {
-		sccp_decode(pdu, (size_t)n, p->proto, &m);
+	while (p->bev == bev &&
+	       (n = sim_next_msg(in, p->proto, pdu, &m, why, sizeof(why))) > 0)
 		phone_msg(p, &m, pdu);
-	}
-	if (p->bev == bev && n < 0) {
-		snprintf(why, sizeof(why), "SCCP framing: %s", sccp_strerror(n));
+	if (p->bev == bev && n < 0)
 		phone_disconnect(p, why, true);
-	}
 }
 
 static void send_register(struct phone *p)
@@ -512,8 +487,8 @@ static void phone_event(struct bufferevent *bev, short what, void *arg)
 	struct phone *p = arg;
 	struct sockaddr_in sa;
 	socklen_t len = sizeof(sa);
-	char why[128];
-	int e;
+	char buf[128];
+	const char *why;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len)) {
@@ -525,13 +500,9 @@ static void phone_event(struct bufferevent *bev, short what, void *arg)
 		send_register(p);
 		return;
 	}
-	if (what & BEV_EVENT_EOF) {
-		phone_disconnect(p, "closed by the server", true);
-	} else if (what & BEV_EVENT_ERROR) {
-		e = EVUTIL_SOCKET_ERROR();
-		snprintf(why, sizeof(why), "%s", e ? strerror(e) : "error");
+	why = sim_conn_why(what, "closed by the server", buf, sizeof(buf));
+	if (why)
 		phone_disconnect(p, why, true);
-	}
 }
 
 /*
@@ -563,7 +534,7 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry)
 		s->registered--;
 	if (p->st == P_UNREGISTERING && s->unregistering &&
 	    !--s->unregistering)
-		event_base_loopexit(s->base, NULL);
+		event_base_loopexit(s->loop.base, NULL);
 	if (why)
 		sim_event("disconnected", "sid=%s reason=\"%s\"", p->sid, why);
 	if (s->stopping || p->st == P_DOWN) {
@@ -634,7 +605,7 @@ static void phone_start(struct phone *p)
 
 	if (s->o.tftp) {
 		snprintf(file, sizeof(file), "%s.cnf.xml", p->sid);
-		e = tftpc_start(&p->tftp, s->base, p->bind_ip, s->o.tftp_ip,
+		e = tftpc_start(&p->tftp, s->loop.base, p->bind_ip, s->o.tftp_ip,
 				s->o.tftp_port, file, 1000, 5, tftp_done, p);
 		if (!e) {
 			p->st = P_TFTP;
@@ -703,7 +674,7 @@ static void phone_connect(struct phone *p)
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 			goto fail;
 	}
-	p->bev = bufferevent_socket_new(s->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	p->bev = bufferevent_socket_new(s->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!p->bev)
 		goto fail;
 	fd = -1;
@@ -742,7 +713,7 @@ static void stop_timeout(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	event_base_loopexit(s->base, NULL);
+	event_base_loopexit(s->loop.base, NULL);
 }
 
 /* Unregister everyone, wait up to 2 s for the acks. */
@@ -773,205 +744,110 @@ static void sim_stop(struct sim *s)
 		}
 	}
 	if (!s->unregistering)
-		event_base_loopexit(s->base, NULL);
+		event_base_loopexit(s->loop.base, NULL);
 	else
 		event_add(s->stop_timer, &two);
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
-{
-	(void)sig;
-	(void)what;
-	sim_stop(arg);
-}
-
-static void on_duration(evutil_socket_t fd, short what, void *arg)
+/* SIGINT, SIGTERM, the end of --duration */
+static void on_end(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
 	sim_stop(arg);
 }
 
-static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
-		      unsigned int *nsids, uint64_t *base_mac, bool *have_base)
-{
-	enum { O_SERVER = 256, O_TFTP, O_SID, O_SID_BASE, O_COUNT, O_LAYOUT,
-	       O_PROTO, O_HDR0, O_BIND, O_BIND_COUNT, O_ANNOUNCE, O_RTP_PORT,
-	       O_TX_OFF, O_KEEPALIVE, O_RATE, O_DURATION, O_RETRY, O_SMT_ACK,
-	       O_DEVTYPE, O_QUIET, O_PRESERVE };
-	static const struct option lo[] = {
-		{ "server", required_argument, NULL, O_SERVER },
-		{ "tftp", required_argument, NULL, O_TFTP },
-		{ "sid", required_argument, NULL, O_SID },
-		{ "sid-base", required_argument, NULL, O_SID_BASE },
-		{ "count", required_argument, NULL, O_COUNT },
-		{ "layout", required_argument, NULL, O_LAYOUT },
-		{ "proto", required_argument, NULL, O_PROTO },
-		{ "hdr0", no_argument, NULL, O_HDR0 },
-		{ "bind", required_argument, NULL, O_BIND },
-		{ "bind-count", required_argument, NULL, O_BIND_COUNT },
-		{ "announce", required_argument, NULL, O_ANNOUNCE },
-		{ "rtp-port", required_argument, NULL, O_RTP_PORT },
-		{ "tx-port-offset", required_argument, NULL, O_TX_OFF },
-		{ "keepalive", required_argument, NULL, O_KEEPALIVE },
-		{ "rate", required_argument, NULL, O_RATE },
-		{ "duration", required_argument, NULL, O_DURATION },
-		{ "retry", required_argument, NULL, O_RETRY },
-		{ "smt-ack", required_argument, NULL, O_SMT_ACK },
-		{ "device-type", required_argument, NULL, O_DEVTYPE },
-		{ "quiet", no_argument, NULL, O_QUIET },
-		{ "preserve", no_argument, NULL, O_PRESERVE },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct opts *o = &s->o;
-	const char *why;
-	bool have_count = false, have_proto = false;
-	uint64_t v;
-	uint16_t port;
-	int c;
+/* The phones of the command line: --sid ... or --sid-base (and --count). */
+struct phone_ids {
+	const char **sid;		/* argc entries */
+	unsigned int nsids;
+	uint64_t base_mac;
+	bool have_base;
+};
 
-	while ((c = getopt_long(argc, argv, "h", lo, NULL)) != -1) {
-		switch (c) {
-		case O_SERVER:
-			if (sim_parse_hostport(optarg, 2000, &o->server_ip,
-					       &o->server_port, &why))
-				return bad_arg("--server", optarg, why);
-			o->have_server = true;
-			break;
-		case O_TFTP:
-			if (sim_parse_hostport(optarg, 69, &o->tftp_ip,
-					       &o->tftp_port, &why))
-				return bad_arg("--tftp", optarg, why);
-			o->tftp = true;
-			break;
-		case O_SID:
-			if (!pp_sid_valid(optarg) || *have_base)
-				return bad_arg("--sid", optarg, *have_base ?
-					       "not with --sid-base" :
-					       "not SEP followed by 12 hex digits");
-			(*sids)[(*nsids)++] = optarg;
-			break;
-		case O_SID_BASE:
-			if (parse_sid(optarg, base_mac) || *nsids)
-				return bad_arg("--sid-base", optarg, *nsids ?
-					       "not with --sid" :
-					       "not SEP followed by 12 hex digits");
-			*have_base = true;
-			break;
-		case O_COUNT:
-			if (pp_parse_uint(optarg, 1, MAX_PHONES, &v))
-				return bad_arg("--count", optarg, "not a number in 1..200000");
-			o->count = (unsigned int)v;
-			have_count = true;
-			break;
-		case O_LAYOUT:
-			if (!strcmp(optarg, "old"))
-				v = 11;
-			else if (!strcmp(optarg, "v17"))
-				v = 17;
-			else
-				return bad_arg("--layout", optarg, "not old or v17");
-			if (!have_proto)
-				o->proto = (uint8_t)v;
-			break;
-		case O_PROTO:
-			if (pp_parse_uint(optarg, 1, 255, &v))
-				return bad_arg("--proto", optarg, "not a number in 1..255");
-			o->proto = (uint8_t)v;
-			have_proto = true;
-			break;
-		case O_HDR0:
-			o->hdr0 = 1;
-			break;
-		case O_BIND:
-		case O_ANNOUNCE:
-			if (sim_parse_hostport(optarg, 0, c == O_BIND ? &o->bind_ip :
-					       &o->announce, &port, &why) ||
-			    strchr(optarg, ':'))
-				return bad_arg(c == O_BIND ? "--bind" : "--announce",
-					       optarg, "not an IPv4 address (dotted quad)");
-			break;
-		case O_BIND_COUNT:
-			if (pp_parse_uint(optarg, 1, 65536, &v))
-				return bad_arg("--bind-count", optarg, "not a number in 1..65536");
-			o->bind_count = (unsigned int)v;
-			break;
-		case O_RTP_PORT:
-			if (pp_parse_uint(optarg, 1024, 65534, &v) || (v & 1))
-				return bad_arg("--rtp-port", optarg, "not an even port in 1024..65534");
-			o->rtp_port = (unsigned int)v;
-			break;
-		case O_TX_OFF:
-			if (pp_parse_uint(optarg, 0, 32768, &v))
-				return bad_arg("--tx-port-offset", optarg, "not a number in 0..32768");
-			o->tx_offset = (unsigned int)v;
-			break;
-		case O_KEEPALIVE:
-		case O_RETRY:
-		case O_DURATION:
-			if (pp_parse_uint(optarg, c == O_KEEPALIVE ? 1 : 0, 86400, &v))
-				return bad_arg(c == O_KEEPALIVE ? "--keepalive" :
-					       c == O_RETRY ? "--retry" : "--duration",
-					       optarg, "not a number of seconds in 0..86400 (keepalive 1..)");
-			if (c == O_KEEPALIVE)
-				o->keepalive = (unsigned int)v;
-			else if (c == O_RETRY)
-				o->retry = (unsigned int)v;
-			else
-				o->duration = (unsigned int)v;
-			break;
-		case O_RATE:
-			if (pp_parse_uint(optarg, 0, 1000000, &v))
-				return bad_arg("--rate", optarg, "not a number in 0..1000000");
-			o->rate = (unsigned int)v;
-			break;
-		case O_SMT_ACK:
-			if (!strcmp(optarg, "auto"))
-				o->smt_ack = -1;
-			else if (!strcmp(optarg, "yes"))
-				o->smt_ack = 1;
-			else if (!strcmp(optarg, "no"))
-				o->smt_ack = 0;
-			else
-				return bad_arg("--smt-ack", optarg, "not auto, yes or no");
-			break;
-		case O_DEVTYPE:
-			if (pp_parse_uint(optarg, 0, UINT32_MAX, &v))
-				return bad_arg("--device-type", optarg, "not a number");
-			o->device_type = (uint32_t)v;
-			break;
-		case O_QUIET:
-			o->quiet = true;
-			break;
-		case O_PRESERVE:
-			o->preserve = true;
-			break;
-		case 'h':
-			usage(stdout, 0);
-			exit(0);
-		default:
-			return usage(stderr, SIM_EXIT_USAGE);
-		}
+enum { O_SID, O_SID_BASE };
+
+static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
+{
+	struct phone_ids *ids = arg;
+
+	if (opt->id == O_SID) {
+		if (!pp_sid_valid(val) || ids->have_base)
+			return sim_bad_arg(opt->name, val, ids->have_base ?
+					   "not with --sid-base" :
+					   "not SEP followed by 12 hex digits");
+		ids->sid[ids->nsids++] = val;
+		return 0;
 	}
-	if (optind != argc) {
-		fprintf(stderr, PROG ": \"%s\": unexpected argument (options only)\n",
-			argv[optind]);
-		return SIM_EXIT_USAGE;
-	}
+	if (parse_sid(val, &ids->base_mac) || ids->nsids)
+		return sim_bad_arg(opt->name, val, ids->nsids ? "not with --sid" :
+				   "not SEP followed by 12 hex digits");
+	ids->have_base = true;
+	return 0;
+}
+
+static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
+		      char **argv)
+{
+	static const char seconds[] =
+		"not a number of seconds in 0..86400 (keepalive 1..)";
+	static const struct sim_choice smt_ack[] = {
+		{ "auto", -1 }, { "yes", 1 }, { "no", 0 }, { NULL, 0 },
+	};
+	bool have_count = false, have_proto = false;
+	int layout = 0, rc;
+	const struct sim_opt opts[] = {
+		{ SIM_HOSTPORT("--server", &o->server_ip, &o->server_port, 2000),
+		  .given = &o->have_server },
+		{ SIM_HOSTPORT("--tftp", &o->tftp_ip, &o->tftp_port, 69),
+		  .given = &o->tftp },
+		{ SIM_OWN("--sid", O_SID) },
+		{ SIM_OWN("--sid-base", O_SID_BASE) },
+		{ SIM_NUM("--count", &o->count, 1, MAX_PHONES), .given = &have_count },
+		{ SIM_CHOICE("--layout", &layout, sim_layouts) },
+		{ SIM_NUM("--proto", &o->proto, 1, 255), .given = &have_proto },
+		{ SIM_FLAG("--hdr0", &o->hdr0) },
+		{ SIM_ADDR("--bind", &o->bind_ip) },
+		{ SIM_NUM("--bind-count", &o->bind_count, 1, 65536) },
+		{ SIM_ADDR("--announce", &o->announce) },
+		{ SIM_EVEN_PORT("--rtp-port", &o->rtp_port, 1024, 65534) },
+		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
+		{ SIM_SECONDS("--keepalive", &o->keepalive, 1, 86400), .why = seconds },
+		{ SIM_NUM("--rate", &o->rate, 0, 1000000) },
+		{ SIM_SECONDS("--duration", &o->duration, 0, 86400), .why = seconds },
+		{ SIM_SECONDS("--retry", &o->retry, 0, 86400), .why = seconds },
+		{ SIM_CHOICE("--smt-ack", &o->smt_ack, smt_ack) },
+		{ SIM_U32("--device-type", &o->device_type) },
+		{ SIM_FLAG("--quiet", &o->quiet) },
+		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ .name = NULL },
+	};
+	const struct sim_cmdline cl = {
+		.usage = usage,
+		.operands = "options only",
+		.opts = opts,
+		.own = own_opt,
+		.arg = ids,
+	};
+
+	rc = sim_parse_cmdline(&cl, argc, argv);
+	if (rc)
+		return rc;
+	if (layout && !have_proto)
+		o->proto = (unsigned int)layout;
 	if (!o->have_server && !o->tftp) {
 		fprintf(stderr, PROG ": --server or --tftp is required: where to register\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (!*nsids && !*have_base) {
+	if (!ids->nsids && !ids->have_base) {
 		fprintf(stderr, PROG ": --sid or --sid-base is required: which phones\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (have_count && *nsids) {
+	if (have_count && ids->nsids) {
 		fprintf(stderr, PROG ": --count: goes with --sid-base, not with --sid\n");
 		return SIM_EXIT_USAGE;
 	}
-	if (*have_base && *base_mac + o->count - 1 > 0xffffffffffffULL) {
+	if (ids->have_base && ids->base_mac + o->count - 1 > 0xffffffffffffULL) {
 		fprintf(stderr, PROG ": --count: %u phones from --sid-base pass SEPFFFFFFFFFFFF\n",
 			o->count);
 		return SIM_EXIT_USAGE;
@@ -991,14 +867,14 @@ static int parse_opts(struct sim *s, int argc, char **argv, char ***sids,
 int main(int argc, char **argv)
 {
 	struct sim s;
-	char **sids;
-	unsigned int nsids = 0, i, k;
-	uint64_t base_mac = 0, mac = 0;
-	bool have_base = false;
+	struct phone_ids ids = { 0 };
+	unsigned int i, k;
+	uint64_t mac = 0;
 	struct timeval dur, tick = { .tv_usec = 10000 };
 	unsigned long lim;
 	int rc;
 
+	sim_prog = PROG;
 	memset(&s, 0, sizeof(s));
 	s.o.proto = 17;
 	s.o.smt_ack = -1;
@@ -1006,28 +882,25 @@ int main(int argc, char **argv)
 	s.o.device_type = 115;
 	s.o.count = 1;
 	s.o.bind_count = 1;
-	sids = calloc((size_t)argc, sizeof(*sids));
-	if (!sids)
+	ids.sid = calloc((size_t)argc, sizeof(*ids.sid));
+	if (!ids.sid)
 		return SIM_EXIT_FAIL;
-	rc = parse_opts(&s, argc, argv, &sids, &nsids, &base_mac, &have_base);
+	rc = parse_opts(&s.o, &ids, argc, argv);
 	if (rc) {
-		free(sids);
+		free(ids.sid);
 		return rc;
 	}
-	s.n = nsids ? nsids : s.o.count;
+	s.n = ids.nsids ? ids.nsids : s.o.count;
 	s.o.count = s.n;
 	pp_log_open(PROG, false);
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	signal(SIGPIPE, SIG_IGN);
 	xmlInitParser();
 	lim = sim_raise_nofile(3UL * s.n + 64);
 	if (lim < 2UL * s.n + 32)
 		fprintf(stderr, PROG ": warning: only %lu file descriptors for %u phones\n",
 			lim, s.n);
 	s.phones = calloc(s.n, sizeof(*s.phones));
-	s.base = event_base_new();
 	rc = SIM_EXIT_FAIL;
-	if (!s.phones || !s.base) {
+	if (sim_loop_open(&s.loop) || !s.phones) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
@@ -1036,10 +909,10 @@ int main(int argc, char **argv)
 
 		p->s = &s;
 		p->idx = i;
-		if (nsids)
-			parse_sid(sids[i], &mac);
+		if (ids.nsids)
+			parse_sid(ids.sid[i], &mac);
 		else
-			mac = base_mac + i;
+			mac = ids.base_mac + i;
 		sid_of(mac, p->sid, p->mac);
 		k = i % s.o.bind_count;
 		p->bind_ip = s.o.bind_ip ? ip_add(s.o.bind_ip, k) : 0;
@@ -1048,18 +921,16 @@ int main(int argc, char **argv)
 		p->server_port = s.o.server_port;
 		p->server_known = s.o.have_server;
 		sim_media_init(&p->media);
-		p->timer = event_new(s.base, -1, 0, phone_timer, p);
+		p->timer = event_new(s.loop.base, -1, 0, phone_timer, p);
 		if (!p->timer) {
 			fprintf(stderr, PROG ": out of memory\n");
 			goto out;
 		}
 	}
-	s.start_timer = event_new(s.base, -1, EV_PERSIST, start_tick, &s);
-	s.stop_timer = event_new(s.base, -1, 0, stop_timeout, &s);
-	s.sig_int = evsignal_new(s.base, SIGINT, on_signal, &s);
-	s.sig_term = evsignal_new(s.base, SIGTERM, on_signal, &s);
-	if (!s.start_timer || !s.stop_timer || !s.sig_int || !s.sig_term ||
-	    event_add(s.sig_int, NULL) || event_add(s.sig_term, NULL) ||
+	s.start_timer = event_new(s.loop.base, -1, EV_PERSIST, start_tick, &s);
+	s.stop_timer = event_new(s.loop.base, -1, 0, stop_timeout, &s);
+	if (!s.start_timer || !s.stop_timer ||
+	    sim_loop_signals(&s.loop, on_end, &s) ||
 	    event_add(s.start_timer, &tick)) {
 		fprintf(stderr, PROG ": cannot set up the event loop\n");
 		goto out;
@@ -1067,7 +938,7 @@ int main(int argc, char **argv)
 	if (s.o.duration) {
 		dur.tv_sec = s.o.duration;
 		dur.tv_usec = 0;
-		event_base_once(s.base, -1, EV_TIMEOUT, on_duration, &s, &dur);
+		event_base_once(s.loop.base, -1, EV_TIMEOUT, on_end, &s, &dur);
 	}
 	sim_event("start", "phones=%u first=%s layout=%s proto=%u%s server=%s tftp=%s",
 		  s.n, s.phones[0].sid, sb_layout_for(s.o.proto) == SCCP_LAYOUT_V17 ?
@@ -1076,7 +947,7 @@ int main(int argc, char **argv)
 		  s.o.tftp ? sim_ipport(s.o.tftp_ip, s.o.tftp_port) : "-");
 	s.t0 = sim_now_ms();
 	start_tick(-1, 0, &s);
-	if (event_base_dispatch(s.base) < 0) {
+	if (event_base_dispatch(s.loop.base) < 0) {
 		fprintf(stderr, PROG ": event loop failed\n");
 		goto out;
 	}
@@ -1114,14 +985,9 @@ out:
 		event_free(s.start_timer);
 	if (s.stop_timer)
 		event_free(s.stop_timer);
-	if (s.sig_int)
-		event_free(s.sig_int);
-	if (s.sig_term)
-		event_free(s.sig_term);
-	if (s.base)
-		event_base_free(s.base);
+	sim_loop_close(&s.loop);
 	free(s.phones);
-	free(sids);
+	free(ids.sid);
 	xmlCleanupParser();
 	return rc;
 }

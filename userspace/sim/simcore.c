@@ -7,9 +7,12 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/resource.h>
@@ -17,8 +20,195 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <event2/bufferevent.h>
+
 #include "parse.h"
 #include "simcore.h"
+
+const char *sim_prog = "pp-sim";
+
+/* ------------------------------------------------------------------ */
+/* The command line */
+
+const struct sim_choice sim_layouts[] = {
+	{ "old", 11 },
+	{ "v17", 17 },
+	{ NULL, 0 },
+};
+
+int sim_bad_arg(const char *opt, const char *val, const char *why)
+{
+	fprintf(stderr, "%s: %s: \"%s\": %s\n", sim_prog, opt, val, why);
+	return SIM_EXIT_USAGE;
+}
+
+/* A bad number's reason by the option's kind: "not a number in 1..255". */
+static const char *num_why(const struct sim_opt *o, char *buf, size_t len)
+{
+	const char *what = o->kind == SIM_OPT_SECONDS ? "a number of seconds" :
+			   o->kind == SIM_OPT_EVEN_PORT ? "an even port" : "a number";
+
+	if (o->kind == SIM_OPT_U32)
+		return "not a number";
+	snprintf(buf, len, "not %s in %u..%u", what, o->min, o->max);
+	return buf;
+}
+
+/* A bad choice's reason: "not auto, yes or no". */
+static const char *choice_why(const struct sim_choice *c, char *buf, size_t len)
+{
+	size_t n = 0;
+	int i;
+
+	buf[0] = '\0';
+	for (i = 0; c[i].word && n < len; i++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s",
+				      !i ? "not " : c[i + 1].word ? ", " : " or ",
+				      c[i].word);
+	return buf;
+}
+
+static int opt_value(const struct sim_cmdline *cl, const struct sim_opt *o,
+		     const char *val)
+{
+	const char *why = NULL;
+	char buf[96];
+	uint16_t port;
+	uint64_t v;
+	int i, rc;
+
+	switch (o->kind) {
+	case SIM_OPT_FLAG:
+		*o->flag = true;
+		break;
+	case SIM_OPT_NUM:
+	case SIM_OPT_SECONDS:
+	case SIM_OPT_EVEN_PORT:
+	case SIM_OPT_U32:
+		if (pp_parse_uint(val, o->min, o->max, &v) ||
+		    (o->kind == SIM_OPT_EVEN_PORT && (v & 1)))
+			return sim_bad_arg(o->name, val, o->why ? o->why :
+					   num_why(o, buf, sizeof(buf)));
+		*o->num = (unsigned int)v;
+		break;
+	case SIM_OPT_CHOICE:
+		for (i = 0; o->choices[i].word && strcmp(val, o->choices[i].word); i++)
+			;
+		if (!o->choices[i].word)
+			return sim_bad_arg(o->name, val, o->why ? o->why :
+					   choice_why(o->choices, buf, sizeof(buf)));
+		*o->choice = o->choices[i].value;
+		break;
+	case SIM_OPT_ADDR:
+		if (sim_parse_hostport(val, 0, o->ip, &port, &why) || strchr(val, ':'))
+			return sim_bad_arg(o->name, val, o->why ? o->why :
+					   "not an IPv4 address (dotted quad)");
+		break;
+	case SIM_OPT_HOSTPORT:
+		if (sim_parse_hostport(val, o->defport, o->ip, o->port, &why))
+			return sim_bad_arg(o->name, val, o->why ? o->why : why);
+		break;
+	case SIM_OPT_OWN:
+		rc = cl->own(cl->arg, o, val);
+		if (rc)
+			return rc;
+		break;
+	}
+	if (o->given)
+		*o->given = true;
+	return 0;
+}
+
+int sim_parse_cmdline(const struct sim_cmdline *cl, int argc, char **argv)
+{
+	const struct sim_opt *o;
+	struct option *lo;
+	char *letters;
+	int n, i, ch, rc = 0;
+
+	for (n = 0; cl->opts[n].name; n++)
+		;
+	/* getopt_long's table: --name without the dashes, then --help */
+	lo = calloc((size_t)n + 2, sizeof(*lo));
+	letters = calloc(2 * (size_t)n + 2, 1);
+	if (!lo || !letters) {
+		rc = SIM_EXIT_FAIL;
+		goto out;
+	}
+	letters[0] = 'h';
+	for (i = 0; i < n; i++) {
+		o = &cl->opts[i];
+		lo[i].name = o->name + 2;
+		lo[i].has_arg = o->kind == SIM_OPT_FLAG ? no_argument :
+							  required_argument;
+		lo[i].val = o->letter ? o->letter : 256 + i;
+		if (o->letter) {
+			letters[strlen(letters)] = o->letter;
+			if (o->kind != SIM_OPT_FLAG)
+				letters[strlen(letters)] = ':';
+		}
+	}
+	lo[n].name = "help";
+	lo[n].val = 'h';
+	while (!rc && (ch = getopt_long(argc, argv, letters, lo, NULL)) != -1) {
+		if (ch == 'h') {
+			fputs(cl->usage, stdout);
+			exit(SIM_EXIT_OK);
+		}
+		for (i = 0; i < n && lo[i].val != ch; i++)
+			;
+		if (i == n) {		/* getopt_long said what is wrong */
+			fputs(cl->usage, stderr);
+			rc = SIM_EXIT_USAGE;
+		} else {
+			rc = opt_value(cl, &cl->opts[i], optarg);
+		}
+	}
+	if (!rc && optind != argc) {
+		fprintf(stderr, "%s: \"%s\": unexpected argument (%s)\n", sim_prog,
+			argv[optind], cl->operands);
+		rc = SIM_EXIT_USAGE;
+	}
+out:
+	free(lo);
+	free(letters);
+	return rc;
+}
+
+/* ------------------------------------------------------------------ */
+/* The event loop */
+
+int sim_loop_open(struct sim_loop *l)
+{
+	memset(l, 0, sizeof(*l));
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	signal(SIGPIPE, SIG_IGN);
+	l->base = event_base_new();
+	return l->base ? 0 : -1;
+}
+
+int sim_loop_signals(struct sim_loop *l, event_callback_fn fn, void *arg)
+{
+	l->sig_int = evsignal_new(l->base, SIGINT, fn, arg);
+	l->sig_term = evsignal_new(l->base, SIGTERM, fn, arg);
+	if (!l->sig_int || !l->sig_term || event_add(l->sig_int, NULL) ||
+	    event_add(l->sig_term, NULL))
+		return -1;
+	return 0;
+}
+
+void sim_loop_close(struct sim_loop *l)
+{
+	if (l->sig_int)
+		event_free(l->sig_int);
+	if (l->sig_term)
+		event_free(l->sig_term);
+	if (l->base)
+		event_base_free(l->base);
+	memset(l, 0, sizeof(*l));
+}
+
+/* ------------------------------------------------------------------ */
 
 uint64_t sim_now_ms(void)
 {
@@ -110,6 +300,44 @@ int sim_frame_pop(struct evbuffer *in, uint8_t *pdu, size_t cap)
 	if (evbuffer_remove(in, pdu, h.size) != (int)h.size)
 		return SCCP_E_NEED_MORE;
 	return (int)h.size;
+}
+
+int sim_next_msg(struct evbuffer *in, uint8_t proto, uint8_t pdu[SCCP_MAX_PDU],
+		 struct sccp_msg *m, char *why, size_t len)
+{
+	int n = sim_frame_pop(in, pdu, SCCP_MAX_PDU);
+
+	if (n < 0) {
+		snprintf(why, len, "SCCP framing: %s", sccp_strerror(n));
+		return -1;
+	}
+	if (n == 0)
+		return 0;
+	sccp_decode(pdu, (size_t)n, proto, m);
+	return 1;
+}
+
+const char *sim_conn_why(short what, const char *eof, char *buf, size_t len)
+{
+	int e;
+
+	if (what & BEV_EVENT_EOF)
+		return eof;
+	if (!(what & BEV_EVENT_ERROR))
+		return NULL;
+	e = EVUTIL_SOCKET_ERROR();
+	snprintf(buf, len, "%s", e ? strerror(e) : "error");
+	return buf;
+}
+
+const struct sccp_ep *sim_find_ep(const struct sccp_msg *m, int role)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->n_ep; i++)
+		if (m->ep[i].role == role && m->ep[i].known)
+			return &m->ep[i];
+	return NULL;
 }
 
 unsigned long sim_raise_nofile(unsigned long want)

@@ -2,10 +2,11 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * What pp-ccm-sim and pp-phone-sim share: the result lines they print,
- * address parsing and printing, framing SCCP out of a TCP byte stream,
- * the file descriptor limit, and a media endpoint (UDP RTP sockets
- * sending and checking G.711) on the process's libevent loop.
+ * What pp-ccm-sim and pp-phone-sim share: the command line (options
+ * and their error messages), the event loop and its signals, the result
+ * lines they print, address parsing and printing, SCCP messages out of a
+ * TCP byte stream, the file descriptor limit, and a media endpoint (UDP
+ * RTP sockets sending and checking G.711) on the process's libevent loop.
  */
 #ifndef PP_SIM_SIMCORE_H
 #define PP_SIM_SIMCORE_H
@@ -24,6 +25,103 @@
 #define SIM_EXIT_OK	0
 #define SIM_EXIT_FAIL	1	/* a run-time failure: see the error line */
 #define SIM_EXIT_USAGE	2	/* a bad argument: named on stderr */
+
+/* The program's name, which its error lines start with: main() sets it. */
+extern const char *sim_prog;
+
+/* "PROG: OPT: "VAL": WHY" on stderr; returns SIM_EXIT_USAGE. */
+int sim_bad_arg(const char *opt, const char *val, const char *why);
+
+/*
+ * Command-line options (sim_parse_cmdline), each stored in the program's
+ * own variable. A bad value is an exit 2 with "PROG: --name: "VALUE":
+ * reason", the reason made of the kind and the range unless @why says it.
+ */
+enum sim_opt_kind {
+	SIM_OPT_FLAG,		/* no argument: *flag = true */
+	SIM_OPT_NUM,		/* *num: "not a number in MIN..MAX" */
+	SIM_OPT_SECONDS,	/* *num: "not a number of seconds in MIN..MAX" */
+	SIM_OPT_EVEN_PORT,	/* *num: "not an even port in MIN..MAX" */
+	SIM_OPT_U32,		/* *num: any 32-bit number, "not a number" */
+	SIM_OPT_CHOICE,		/* *choice: the value of one of @choices' words */
+	SIM_OPT_ADDR,		/* *ip: a dotted quad (no port) */
+	SIM_OPT_HOSTPORT,	/* *ip, *port: ADDR[:PORT], @defport without one */
+	SIM_OPT_OWN,		/* the program's own: sim_cmdline.own takes it */
+};
+
+struct sim_choice {
+	const char *word;
+	int value;
+};
+
+/* --layout: the highest protocol of a message layout. */
+extern const struct sim_choice sim_layouts[];
+
+struct sim_opt {
+	const char *name;		/* "--name"; NULL ends a table */
+	enum sim_opt_kind kind;
+	char letter;			/* also -LETTER (0: none) */
+	bool *flag;
+	unsigned int *num;
+	unsigned int min, max;
+	int *choice;
+	const struct sim_choice *choices;	/* up to a NULL word */
+	uint32_t *ip;			/* network order */
+	uint16_t *port, defport;
+	const char *why;		/* a bad value's reason, instead of the kind's */
+	bool *given;			/* made true when the option is given */
+	int id;				/* SIM_OPT_OWN: which one it is */
+};
+
+/* A table entry's start: { SIM_NUM("--count", &n, 1, 9), .given = &g }. */
+#define SIM_FLAG(n, p)		.name = (n), .kind = SIM_OPT_FLAG, .flag = (p)
+#define SIM_NUM(n, p, lo, hi)	.name = (n), .kind = SIM_OPT_NUM, .num = (p), \
+				.min = (lo), .max = (hi)
+#define SIM_SECONDS(n, p, lo, hi) .name = (n), .kind = SIM_OPT_SECONDS, \
+				.num = (p), .min = (lo), .max = (hi)
+#define SIM_EVEN_PORT(n, p, lo, hi) .name = (n), .kind = SIM_OPT_EVEN_PORT, \
+				.num = (p), .min = (lo), .max = (hi)
+#define SIM_U32(n, p)		.name = (n), .kind = SIM_OPT_U32, .num = (p), \
+				.max = UINT32_MAX
+#define SIM_CHOICE(n, p, c)	.name = (n), .kind = SIM_OPT_CHOICE, \
+				.choice = (p), .choices = (c)
+#define SIM_ADDR(n, p)		.name = (n), .kind = SIM_OPT_ADDR, .ip = (p)
+#define SIM_HOSTPORT(n, i, p, d) .name = (n), .kind = SIM_OPT_HOSTPORT, \
+				.ip = (i), .port = (p), .defport = (d)
+#define SIM_OWN(n, i)		.name = (n), .kind = SIM_OPT_OWN, .id = (i)
+
+struct sim_cmdline {
+	const char *usage;		/* -h, --help (stdout), a bad option (stderr) */
+	const char *operands;		/* why no operand may follow the options */
+	const struct sim_opt *opts;
+	/* SIM_OPT_OWN: 0, or the exit status (after an error line) */
+	int (*own)(void *arg, const struct sim_opt *opt, const char *val);
+	void *arg;
+};
+
+/*
+ * Parse the options of @argv; -h and --help print the usage and exit 0.
+ * Returns 0, or the exit status: SIM_EXIT_USAGE with the reason on
+ * stderr, or what own() returned.
+ */
+int sim_parse_cmdline(const struct sim_cmdline *cl, int argc, char **argv);
+
+/* The event loop: its base, and SIGINT and SIGTERM on it. */
+struct sim_loop {
+	struct event_base *base;
+	struct event *sig_int, *sig_term;
+};
+
+/*
+ * Stdout by lines (each result line out at once), SIGPIPE ignored (a
+ * peer that closed is an error on its socket), a new event base.
+ * Returns 0 or -1.
+ */
+int sim_loop_open(struct sim_loop *l);
+/* @fn(..., @arg) on SIGINT and SIGTERM. Returns 0 or -1. */
+int sim_loop_signals(struct sim_loop *l, event_callback_fn fn, void *arg);
+/* Free what sim_loop_open() and sim_loop_signals() made. */
+void sim_loop_close(struct sim_loop *l);
 
 uint64_t sim_now_ms(void);
 
@@ -52,6 +150,23 @@ int sim_parse_hostport(const char *s, uint16_t defport, uint32_t *ip,
  * followed any more.
  */
 int sim_frame_pop(struct evbuffer *in, uint8_t *pdu, size_t cap);
+
+/*
+ * The next message of a connection: its PDU out of @in into @pdu, decoded
+ * for protocol @proto into @m. Returns 1, 0 when none is complete yet, or
+ * -1 with "SCCP framing: ..." in @why: the stream cannot be followed.
+ */
+int sim_next_msg(struct evbuffer *in, uint8_t proto, uint8_t pdu[SCCP_MAX_PDU],
+		 struct sccp_msg *m, char *why, size_t len);
+
+/*
+ * Why a connection's bufferevent event @what ends it: @eof for the peer's
+ * close, the socket error, or NULL (neither: not the end).
+ */
+const char *sim_conn_why(short what, const char *eof, char *buf, size_t len);
+
+/* A message's endpoint of @role (SCCP_ROLE_*) with a known address. */
+const struct sccp_ep *sim_find_ep(const struct sccp_msg *m, int role);
 
 /* Raise RLIMIT_NOFILE towards @want; returns the limit now in force. */
 unsigned long sim_raise_nofile(unsigned long want);
