@@ -14,7 +14,8 @@ iproute2 iputils-ping nftables nmap python3 util-linux procps
 sparse linux-source-6.1 xz-utils
 flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl
-openssl chromium libsoap-lite-perl tshark"
+openssl chromium libsoap-lite-perl tshark
+slowhttptest conntrack python3-scapy"
 
 missing=
 for p in $pkgs; do
