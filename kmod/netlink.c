@@ -237,6 +237,7 @@ static int pp_nl_put_counters(struct sk_buff *skb, struct pp_net *pn,
 		{ PP_STATS_A_MEDIA_DROPS, ms->drops },
 		{ PP_STATS_A_MEDIA_NO_PORT, ms->no_port },
 		{ PP_STATS_A_MEDIA_TIMEOUTS, ms->timeouts },
+		{ PP_STATS_A_SCCP_INCONSISTENT, sc->inconsistent },
 	};
 
 	return pp_nl_put_stat_table(skb, u32s, ARRAY_SIZE(u32s), true) ?:

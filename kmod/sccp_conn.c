@@ -91,6 +91,7 @@ struct pp_sccp_conn {
 enum pp_sccp_counter {
 	PP_SC_CONNS, PP_SC_REGISTERED, PP_SC_SID_MISMATCH, PP_SC_STREAM_ERRORS,
 	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
+	PP_SC_INCONSISTENT,
 	PP_SC_NUM
 };
 
@@ -159,6 +160,7 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->ooo = sum[PP_SC_OOO];
 	out->rewrites = sum[PP_SC_REWRITES];
 	out->fwd_drop = sum[PP_SC_FWD_DROP];
+	out->inconsistent = sum[PP_SC_INCONSISTENT];
 	out->open = atomic_read(&sn->open);
 }
 
@@ -271,10 +273,11 @@ static void pp_sccp_v4(struct sccp_addr *repl, const struct sccp_ep *ep,
 		repl->type = SCCP_IPTYPE_BOTH;
 }
 
+/* The SCCP check of the guide: one user, one device (sccp_device_ok()). */
 static bool pp_sccp_sid_ok(const struct pp_sccp_conn *c,
 			   const struct sccp_msg *m)
 {
-	return (m->fields & SCCP_F_NAME) && !strcasecmp(m->name, c->sid);
+	return sccp_device_ok(m, c->sid);
 }
 
 static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
@@ -357,7 +360,7 @@ static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
 	switch (ep->role) {
 	case SCCP_ROLE_STATION:
 		/* The device name is before the address: known now. */
-		if (m->hdr.id == SCCP_REGISTER_REQ && !pp_sccp_sid_ok(c, m))
+		if (!pp_sccp_sid_ok(c, m))
 			return pp_sccp_refuse_sid(x, m);
 		pp_sccp_v4(repl, ep, south, 0);
 		break;
@@ -473,6 +476,12 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 			c->proto[IP_CT_DIR_ORIGINAL] = m->proto;
 		pp_sccp_hint(c);
 		break;
+	case SCCP_REGISTER_TOKEN_REQ:
+	case SCCP_SPCP_REGISTER_TOKEN_REQ:
+		/* Registrations too: the name is known by now. */
+		if (x->dir == IP_CT_DIR_ORIGINAL && !pp_sccp_sid_ok(c, m))
+			return pp_sccp_refuse_sid(x, m);
+		break;
 	case SCCP_REGISTER_ACK:
 		if (m->fields & SCCP_F_PROTO)
 			c->proto[IP_CT_DIR_REPLY] = m->proto;
@@ -576,10 +585,6 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		return NF_DROP;
 	plen = skb->len - thoff - doff;
 
-	if (th->syn && !plen) {
-		sccp_stream_init(&c->st[dir], ntohl(th->seq) + 1);
-		c->syn[dir] = true;
-	}
 	if (th->ack && c->syn[!dir])
 		sccp_stream_ack(&c->st[!dir], ntohl(th->ack_seq));
 	if ((th->fin || th->rst) && c->state == PP_SCCP_OPEN) {
@@ -591,24 +596,26 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		c->fin[dir] = true;
 	if (th->rst || (c->fin[IP_CT_DIR_ORIGINAL] && c->fin[IP_CT_DIR_REPLY]))
 		pp_sccp_closed(c);
-	if (!plen)
-		return NF_ACCEPT;
-	if (!c->syn[dir] || th->syn) {
-		/* Data we cannot place in the stream: never unexamined. */
-		pp_sccp_count(sn, PP_SC_OOO, 1);
-		return NF_DROP;
-	}
 
-	if (skb_ensure_writable(skb, skb->len))
+	if (plen && skb_ensure_writable(skb, skb->len))
 		return NF_DROP;
 	th = (struct tcphdr *)(skb->data + thoff);
 	payload = skb->data + thoff + doff;
-	before = csum_partial(payload, plen, 0);
-	ret = sccp_stream_segment(&c->st[dir], ntohl(th->seq), payload, plen,
-				  &pp_sccp_ops, &x);
+	before = plen ? csum_partial(payload, plen, 0) : 0;
+	/*
+	 * The first SYN starts the tracking, never a later one; URG data
+	 * never passes (sccp_stream_tcp()).
+	 */
+	ret = sccp_stream_tcp(&c->st[dir], ntohl(th->seq),
+			      (th->syn ? SCCP_TCP_SYN : 0) |
+			      (th->urg ? SCCP_TCP_URG : 0),
+			      payload, plen, &pp_sccp_ops, &x);
+	c->syn[dir] = c->st[dir].init;
 	if (x.rewrites)
 		pp_sccp_count(sn, PP_SC_REWRITES, x.rewrites);
 	if (ret == SCCP_ST_FORWARD) {
+		if (!plen)
+			return NF_ACCEPT;
 		after = csum_partial(payload, plen, 0);
 		/*
 		 * Same length, new bytes: patch the checksum by the
@@ -622,6 +629,14 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 				skb->ip_summed = CHECKSUM_NONE;
 		}
 		return NF_ACCEPT;
+	}
+	if (ret == SCCP_ST_CONFLICT) {
+		pp_sccp_count(sn, PP_SC_INCONSISTENT, 1);
+		net_info_ratelimited("phoneproxy: %pI4: SCCP segment %s contradicts the stream forwarded: dropped\n",
+				     &c->phone_addr,
+				     dir == IP_CT_DIR_ORIGINAL ? "from the phone" :
+				     "from the CallManager");
+		return NF_DROP;
 	}
 	if (ret > 0) {
 		pp_sccp_count(sn, PP_SC_OOO, 1);

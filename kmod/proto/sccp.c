@@ -546,6 +546,32 @@ int sccp_decode(const u8 *p, size_t len, u8 hint, struct sccp_msg *m)
 	return err;
 }
 
+static char ascii_lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
+}
+
+bool sccp_device_ok(const struct sccp_msg *m, const char *sid)
+{
+	const char *n = m->name;
+
+	switch (m->hdr.id) {
+	case SCCP_REGISTER_REQ:
+	case SCCP_REGISTER_TOKEN_REQ:
+		break;
+	case SCCP_SPCP_REGISTER_TOKEN_REQ:
+		return false;
+	default:
+		return true;
+	}
+	if (!(m->fields & SCCP_F_NAME))
+		return false;
+	/* name[] is NUL-terminated: what the CallManager reads as a string */
+	for (; *n && ascii_lower(*n) == ascii_lower(*sid); n++, sid++)
+		;
+	return !*n && !*sid;
+}
+
 const char *sccp_msg_name(u32 id)
 {
 	switch (id) {
@@ -572,6 +598,7 @@ const char *sccp_msg_name(u32 id)
 	case SCCP_UNREGISTER_ACK:		return "UnregisterAck";
 	case SCCP_REGISTER_TOKEN_ACK:		return "RegisterTokenAck";
 	case SCCP_REGISTER_TOKEN_REJECT:	return "RegisterTokenReject";
+	case SCCP_SPCP_REGISTER_TOKEN_REQ:	return "SPCPRegisterTokenReq";
 	case SCCP_OPEN_MM_RECV_CHAN:		return "OpenMultiMediaReceiveChannel";
 	case SCCP_START_MM_TX:			return "StartMultiMediaTransmission";
 	case SCCP_STOP_MM_TX:			return "StopMultiMediaTransmission";

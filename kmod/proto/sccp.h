@@ -62,6 +62,7 @@ enum sccp_msg_id {
 	SCCP_PORT_CLOSE			= 0x014c,	/* C->D */
 	SCCP_START_MEDIA_TX_ACK		= 0x0154,	/* D->C */
 	SCCP_START_MM_TX_ACK		= 0x0155,	/* D->C */
+	SCCP_SPCP_REGISTER_TOKEN_REQ	= 0x8000,	/* D->C, SPA phones */
 };
 
 /* Errors: negative, distinct. */
@@ -285,6 +286,21 @@ void sccp_ep_encode(const struct sccp_ep *ep, const struct sccp_addr *val,
 
 /* Set @a to IPv4 @ip (network order bytes) and @port, the rest zero. */
 void sccp_addr_v4(struct sccp_addr *a, const u8 ip[4], u32 port);
+
+/**
+ * sccp_device_ok() - the SID check: may this message of a phone pass?
+ * @m: a message from the phone, decoded as far as its bytes were seen
+ * @sid: the device name the phone's user owns
+ *
+ * A registration (RegisterReq, RegisterTokenReq, SPCPRegisterTokenReq)
+ * names the device it registers as: it passes only with its name decoded
+ * and equal to @sid (ASCII, case-insensitive, like the CallManager's
+ * device names). SPCPRegisterTokenReq's name is not located: it never
+ * passes. Every other message passes.
+ *
+ * Return: true if @m may pass.
+ */
+bool sccp_device_ok(const struct sccp_msg *m, const char *sid);
 
 const char *sccp_msg_name(u32 id);
 const char *sccp_strerror(int err);

@@ -3,11 +3,14 @@
 /*
  * SCCP stream tracker and rewriter (see sccp_stream.h and docs/sccp.md).
  *
- * Sequence arithmetic is modulo 2^32. The history rings hold records in
- * stream order: the PDU headers (to check retransmissions against) and
- * the rewritten fields (original and replacement bytes). Records leave
- * only when a ring is full, never on acknowledgment: a sender that missed
- * an ACK retransmits acknowledged bytes, which must still be rewritten.
+ * Sequence arithmetic is modulo 2^32. The byte ring holds the original
+ * bytes of the last SCCP_STREAM_RING bytes seen, each at its sequence
+ * number modulo the ring size (2^32 is a multiple of it): every
+ * retransmitted byte still in it is compared with it. The record ring
+ * holds the rewritten fields (replacement bytes) in stream order; they
+ * leave only when it is full, never on acknowledgment: a sender that
+ * missed an ACK retransmits acknowledged bytes, which must still be
+ * rewritten.
  */
 #include "sccp_stream.h"
 
@@ -52,11 +55,6 @@ static u32 overlap(u32 a, u32 alen, u32 b, u32 blen, u32 *oa, u32 *ob)
 	return hi - lo;
 }
 
-static struct sccp_hdr_rec *hdr_at(struct sccp_stream *st, u32 i)
-{
-	return &st->hdrs[(st->hdr_first + i) % SCCP_STREAM_HDRS];
-}
-
 static struct sccp_rw_rec *rw_at(struct sccp_stream *st, u32 i)
 {
 	return &st->rws[(st->rw_first + i) % SCCP_STREAM_RWS];
@@ -67,7 +65,7 @@ void sccp_stream_init(struct sccp_stream *st, u32 seq)
 	memset(st, 0, sizeof(*st));
 	st->next_seq = seq;
 	st->ack_seq = seq;
-	st->hdr_floor = seq;
+	st->isn = seq - 1;
 	st->rw_floor = seq;
 	st->pdu_seq = seq;
 	st->keep = SCCP_HDR_LEN;
@@ -77,25 +75,6 @@ void sccp_stream_init(struct sccp_stream *st, u32 seq)
 void sccp_stream_set_hint(struct sccp_stream *st, u8 proto)
 {
 	st->hint = proto;
-}
-
-static void push_hdr(struct sccp_stream *st)
-{
-	struct sccp_hdr_rec *r;
-
-	if (st->hdr_n == SCCP_STREAM_HDRS) {
-		/* Unchecked from now on, which only matters if unacknowledged. */
-		r = hdr_at(st, 0);
-		if (seq_after(r->seq + SCCP_HDR_LEN, st->ack_seq)) {
-			st->hdr_floor = r->seq + SCCP_HDR_LEN;
-			st->stats.evicted++;
-		}
-		st->hdr_first = (st->hdr_first + 1) % SCCP_STREAM_HDRS;
-		st->hdr_n--;
-	}
-	r = hdr_at(st, st->hdr_n++);
-	r->seq = st->pdu_seq;
-	memcpy(r->b, st->prefix, SCCP_HDR_LEN);
 }
 
 static struct sccp_rw_rec *push_rw(struct sccp_stream *st, u32 seq, u8 len)
@@ -125,25 +104,27 @@ void sccp_stream_ack(struct sccp_stream *st, u32 ack)
 		st->ack_seq = ack;
 }
 
-/* Original bytes of the current PDU's rewritten fields, from prefix[]. */
-static void fill_orig(struct sccp_stream *st)
+/* Keep the original bytes [@seq, @seq + @n), just seen, in the ring. */
+static void keep(struct sccp_stream *st, u32 seq, const u8 *data, u32 n)
 {
-	struct sccp_rw_rec *r;
-	u32 i = st->rw_n, off, k;
+	u32 pos, k;
 
-	while (i--) {
-		r = rw_at(st, i);
-		if (seq_before(r->seq, st->pdu_seq))
-			break;
-		off = r->seq - st->pdu_seq;
-		if (st->kept <= off)
-			continue;
-		k = umin(st->kept - off, r->len);
-		if (k > r->have) {
-			memcpy(r->orig + r->have, st->prefix + off + r->have,
-			       k - r->have);
-			r->have = k;
-		}
+	if (n > SCCP_STREAM_RING) {
+		data += n - SCCP_STREAM_RING;
+		seq += n - SCCP_STREAM_RING;
+		n = SCCP_STREAM_RING;
+	}
+	if (st->ring_len + n > SCCP_STREAM_RING &&
+	    seq_after(seq + n - SCCP_STREAM_RING, st->ack_seq))
+		st->stats.evicted++;
+	st->ring_len = umin(st->ring_len + n, SCCP_STREAM_RING);
+	while (n) {
+		pos = seq % SCCP_STREAM_RING;
+		k = umin(n, SCCP_STREAM_RING - pos);
+		memcpy(st->ring + pos, data, k);
+		seq += k;
+		data += k;
+		n -= k;
 	}
 }
 
@@ -153,38 +134,37 @@ static void fill_orig(struct sccp_stream *st)
  */
 static int check_old(struct sccp_stream *st, u32 seq, const u8 *data, u32 n)
 {
-	struct sccp_hdr_rec *h;
-	struct sccp_rw_rec *r;
-	u32 i, k, oa, ob, lim;
+	u32 floor = st->next_seq - st->ring_len, pos, k;
 
 	/* A field may have been there: it cannot be rewritten any more. */
 	if (seq_before(seq, st->rw_floor)) {
 		st->stats.stale++;
 		return SCCP_ST_STALE;
 	}
-	/* Headers not checkable, and the receiver may not have the bytes. */
-	if (seq_before(seq, st->hdr_floor)) {
-		lim = seq_before(seq + n, st->hdr_floor) ? seq + n :
-							    st->hdr_floor;
-		if (seq_after(lim, st->ack_seq)) {
+	/*
+	 * Bytes no longer kept: only if the receiver has them (and so
+	 * discards them), else it could take them instead of the ones seen.
+	 */
+	if (seq_before(seq, floor)) {
+		k = umin(floor - seq, n);
+		if (seq_after(seq + k, st->ack_seq)) {
 			st->stats.stale++;
 			return SCCP_ST_STALE;
 		}
+		seq += k;
+		data += k;
+		n -= k;
 	}
-	for (i = 0; i < st->hdr_n; i++) {
-		h = hdr_at(st, i);
-		k = overlap(seq, n, h->seq, SCCP_HDR_LEN, &oa, &ob);
-		if (k && !same(data + oa, h->b + ob, k))
-			return SCCP_E_MISMATCH;
-	}
-	k = overlap(seq, n, st->pdu_seq, st->kept, &oa, &ob);
-	if (k && !same(data + oa, st->prefix + ob, k))
-		return SCCP_E_MISMATCH;
-	for (i = 0; i < st->rw_n; i++) {
-		r = rw_at(st, i);
-		k = overlap(seq, n, r->seq, r->have, &oa, &ob);
-		if (k && !same(data + oa, r->orig + ob, k))
-			return SCCP_E_MISMATCH;
+	while (n) {
+		pos = seq % SCCP_STREAM_RING;
+		k = umin(n, SCCP_STREAM_RING - pos);
+		if (!same(data, st->ring + pos, k)) {
+			st->stats.conflict++;
+			return SCCP_ST_CONFLICT;
+		}
+		seq += k;
+		data += k;
+		n -= k;
 	}
 	return 0;
 }
@@ -221,7 +201,6 @@ static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 	st->tentative = false;
 	st->next_ep = 0;
 	st->notified = false;
-	push_hdr(st);
 	st->stats.pdus++;
 	if (err) {
 		/* Before any byte of the body leaves. */
@@ -288,7 +267,6 @@ static int body(struct sccp_stream *st, const u8 *p, u32 n,
 		}
 		st->next_ep++;
 	}
-	fill_orig(st);
 
 	if (!st->notified && (msg.flags & SCCP_MSG_COMPLETE)) {
 		st->notified = true;
@@ -357,12 +335,8 @@ int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 	if (old) {
 		st->stats.retrans++;
 		ret = check_old(st, seq, data, old);
-		if (ret > 0)
+		if (ret)
 			return ret;
-		if (ret < 0) {
-			st->error = ret;
-			return ret;
-		}
 	}
 	if (old < len) {
 		ret = parse_new(st, data + old, len - old, ops, ctx);
@@ -370,8 +344,43 @@ int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 			st->error = ret;
 			return ret;
 		}
+		keep(st, seq + old, data + old, len - old);
 		st->next_seq = seq + len;
 	}
 	apply(st, seq, data, len);
 	return SCCP_ST_FORWARD;
+}
+
+int sccp_stream_tcp(struct sccp_stream *st, u32 seq, unsigned int flags,
+		    u8 *data, u32 len, const struct sccp_stream_ops *ops,
+		    void *ctx)
+{
+	if (st->init && st->error)
+		return st->error;
+	if (flags & SCCP_TCP_URG) {
+		st->stats.conflict++;
+		return SCCP_ST_CONFLICT;
+	}
+	if (flags & SCCP_TCP_SYN) {
+		if (len) {
+			/* Nothing before the stream's start is examined. */
+			st->stats.ooo++;
+			return SCCP_ST_OOO;
+		}
+		if (!st->init) {
+			sccp_stream_init(st, seq + 1);
+			return SCCP_ST_FORWARD;
+		}
+		if (seq == st->isn)
+			return SCCP_ST_FORWARD;	/* retransmitted */
+		st->stats.conflict++;
+		return SCCP_ST_CONFLICT;
+	}
+	if (!st->init) {
+		if (!len)
+			return SCCP_ST_FORWARD;
+		st->stats.ooo++;
+		return SCCP_ST_OOO;
+	}
+	return sccp_stream_segment(st, seq, data, len, ops, ctx);
 }

@@ -14,15 +14,27 @@
  * caller learns the whole original PDU once all its bytes have passed.
  * Rewrites never change lengths, so TCP sequence numbers stay as they are.
  *
- * A retransmission (bytes already seen) is rewritten from the records of
- * the first pass, after checking that its PDU headers and original field
- * bytes are the same as the first time. Records live in two fixed rings
- * and leave only when a ring is full. A retransmission reaching back
- * before the oldest rewrite record is refused (SCCP_ST_STALE: a field
- * may be there that can no longer be rewritten); one reaching before the
- * oldest header record is refused unless the receiver acknowledged those
- * bytes (sccp_stream_ack()): it then discards them anyway. Data beyond
- * what was seen is refused (SCCP_ST_OOO): nothing leaves unexamined.
+ * A retransmission (bytes already seen) must carry exactly the bytes
+ * seen the first time: the original bytes of the last SCCP_STREAM_RING
+ * bytes seen are kept in a ring and compared byte for byte; a segment
+ * that differs is refused (SCCP_ST_CONFLICT). Whatever the receiver did
+ * with the first copy (kept it, or discarded it: out of window, PAWS, a
+ * bad checksum), what it keeps is then the bytes the tracker examined,
+ * so the device name it delivers is the one that was checked. A
+ * retransmission reaching before the ring is refused (SCCP_ST_STALE)
+ * unless the receiver acknowledged those bytes (sccp_stream_ack()): it
+ * discards them anyway. It is rewritten from the records of the first
+ * pass (a fixed ring of rewritten fields, which leave only when it is
+ * full); one reaching before the oldest rewrite record is refused too
+ * (SCCP_ST_STALE: a field may be there that can no longer be rewritten).
+ * Data beyond what was seen is refused (SCCP_ST_OOO): nothing leaves
+ * unexamined.
+ *
+ * sccp_stream_tcp() takes the segment's TCP flags too: the first SYN
+ * starts the tracking, and a later SYN never restarts it (a SYN in the
+ * middle of a connection is one the receiver answers with a challenge
+ * ACK; restarting at its sequence number would make the tracker's view
+ * of the stream and the receiver's diverge).
  *
  * Fixed-size state, no allocation; pure C like sccp.c. docs/sccp.md.
  */
@@ -32,8 +44,8 @@
 #include "pp_types.h"
 #include "sccp.h"
 
-#ifndef SCCP_STREAM_HDRS
-#define SCCP_STREAM_HDRS	32	/* PDU headers remembered */
+#ifndef SCCP_STREAM_RING
+#define SCCP_STREAM_RING	4096	/* bytes kept; a power of two */
 #endif
 #ifndef SCCP_STREAM_RWS
 #define SCCP_STREAM_RWS		16	/* rewritten fields remembered */
@@ -44,7 +56,12 @@ enum sccp_stream_verdict {
 	SCCP_ST_FORWARD	= 0,	/* forward the segment (rewritten in place) */
 	SCCP_ST_OOO	= 1,	/* beyond the bytes seen: drop it, not fatal */
 	SCCP_ST_STALE	= 2,	/* old bytes no longer vouched for: drop it */
+	SCCP_ST_CONFLICT = 3,	/* contradicts the bytes seen: drop it */
 };
+
+/* sccp_stream_tcp() flags: the segment's TCP flags that matter */
+#define SCCP_TCP_SYN	0x01
+#define SCCP_TCP_URG	0x02
 
 /* Return values of sccp_stream_ops.rewrite (or a negative to abort). */
 #define SCCP_RW_REWRITE	0	/* write *repl */
@@ -72,16 +89,9 @@ struct sccp_stream_ops {
 	int (*pdu)(void *ctx, const struct sccp_msg *msg, int err);
 };
 
-struct sccp_hdr_rec {
-	u32 seq;
-	u8 b[SCCP_HDR_LEN];
-};
-
 struct sccp_rw_rec {
 	u32 seq;			/* first byte of the field */
 	u8 len;
-	u8 have;			/* original bytes seen so far */
-	u8 orig[SCCP_EP_MAX_LEN];
 	u8 repl[SCCP_EP_MAX_LEN];
 };
 
@@ -92,13 +102,15 @@ struct sccp_stream_stats {
 	u32 ooo;		/* segments refused: beyond the bytes seen */
 	u32 stale;		/* segments refused: history lost */
 	u32 malformed;		/* PDUs with SCCP_E_TRUNCATED */
-	u32 evicted;		/* records evicted before acknowledgment */
+	u32 evicted;		/* bytes or records evicted before acknowledgment */
+	u32 conflict;		/* segments refused: SCCP_ST_CONFLICT */
 };
 
 struct sccp_stream {
 	u32 next_seq;		/* first byte not seen yet */
 	u32 ack_seq;		/* the receiver has everything before */
-	u32 hdr_floor;		/* header records complete from here on */
+	u32 isn;		/* sequence number of the first SYN */
+	u32 ring_len;		/* ring[] holds [next_seq - ring_len, next_seq) */
 	u32 rw_floor;		/* rewrite records complete from here on */
 	u32 pdu_seq;		/* first byte of the current PDU */
 	u32 pdu_size;		/* 0 while its header is incomplete */
@@ -112,10 +124,9 @@ struct sccp_stream {
 	bool init;
 	u8 hint;		/* negotiated protocol version, 0 unknown */
 	s16 error;		/* SCCP_E_* once the stream is dead */
-	u16 hdr_first, hdr_n;
 	u16 rw_first, rw_n;
 	u8 prefix[SCCP_PREFIX_MAX];
-	struct sccp_hdr_rec hdrs[SCCP_STREAM_HDRS];
+	u8 ring[SCCP_STREAM_RING];	/* original bytes, at seq % size */
 	struct sccp_rw_rec rws[SCCP_STREAM_RWS];
 	struct sccp_stream_stats stats;
 };
@@ -158,13 +169,38 @@ void sccp_stream_ack(struct sccp_stream *st, u32 ack);
  * @ctx: passed to @ops
  *
  * Return: SCCP_ST_FORWARD: forward @data (rewritten). SCCP_ST_OOO,
- * SCCP_ST_STALE: drop the segment, the connection goes on (the sender
- * retransmits). Negative SCCP_E_*: the stream is dead (framing error,
- * SCCP_E_MISMATCH, SCCP_E_LAYOUT, SCCP_E_ABORT); drop the segment and
+ * SCCP_ST_STALE, SCCP_ST_CONFLICT: drop the segment, the connection goes
+ * on (the sender retransmits). Negative SCCP_E_*: the stream is dead
+ * (framing error, SCCP_E_LAYOUT, SCCP_E_ABORT); drop the segment and
  * reset the connection; every later call returns the same error. @data
  * may have been partly rewritten when the result is not SCCP_ST_FORWARD.
  */
 int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 			const struct sccp_stream_ops *ops, void *ctx);
+
+/**
+ * sccp_stream_tcp() - one TCP segment of the direction, with its flags
+ * @st: state, zeroed before the direction's first segment
+ * @seq: its sequence number
+ * @flags: SCCP_TCP_SYN, SCCP_TCP_URG as in its header
+ * @data: its payload, rewritten in place
+ * @len: payload length
+ * @ops: the caller's decisions
+ * @ctx: passed to @ops
+ *
+ * What the module does with every segment of a direction (and the KUnit
+ * tests and the fuzzers with theirs). The direction's first SYN (without
+ * data) starts the tracking; a SYN again with the same sequence number
+ * (retransmitted) passes; any other SYN is refused (SCCP_ST_CONFLICT), as
+ * is any segment with the URG flag (a receiver takes the urgent byte out
+ * of the stream its application reads: the tracker's view would shift).
+ * Data with a SYN, or before the first SYN, is refused (SCCP_ST_OOO).
+ * Everything else goes to sccp_stream_segment().
+ *
+ * Return: as sccp_stream_segment().
+ */
+int sccp_stream_tcp(struct sccp_stream *st, u32 seq, unsigned int flags,
+		    u8 *data, u32 len, const struct sccp_stream_ops *ops,
+		    void *ctx);
 
 #endif /* _PP_SCCP_STREAM_H */

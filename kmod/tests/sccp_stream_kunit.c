@@ -9,7 +9,8 @@
  * comes out byte-identical to the reference rewrite of the uncut stream,
  * every forwarded byte already the rewritten one, and the caller learns
  * the same PDUs. Then the edges: a field straddling two segments,
- * retransmissions that differ, out-of-order data, framing errors, the
+ * retransmissions that differ (another device name among them), a SYN in
+ * the middle, RegisterTokenReq's SID check, out-of-order data, framing errors, the
  * caller's verdicts, malformed PDUs, the layout rule under segmentation,
  * the history. Each segment is handed over in a buffer of its exact
  * size, so KASAN sees any access beyond it.
@@ -567,8 +568,10 @@ static void pp_sccp_stream_straddling_field(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->npdu, 1);
 	KUNIT_EXPECT_EQ(test, r->wrong, 0);
 	KUNIT_ASSERT_EQ(test, x->st.rw_n, 1);
-	KUNIT_EXPECT_EQ(test, x->st.rws[0].have, 6);
 	KUNIT_EXPECT_EQ(test, x->st.rws[0].len, 24);
+	/* the original bytes seen are kept, at their sequence numbers */
+	KUNIT_EXPECT_EQ(test, x->st.ring_len, 34);
+	KUNIT_EXPECT_EQ(test, memcmp(x->st.ring + 100, c->in, 34), 0);
 
 	/* the first part again */
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 24, 10), SCCP_ST_FORWARD);
@@ -583,7 +586,8 @@ static void pp_sccp_stream_straddling_field(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, x->msgs[1].ep[0].val.port, 32144);
 	KUNIT_EXPECT_EQ(test, x->msgs[1].ep[0].val.ip[3], 0x3a);
 	KUNIT_EXPECT_EQ(test, x->msgs[1].ppid, 0x0100004f);
-	KUNIT_EXPECT_EQ(test, x->st.rws[0].have, 24);
+	KUNIT_EXPECT_EQ(test, x->st.ring_len, c->n);
+	KUNIT_EXPECT_EQ(test, memcmp(x->st.ring + 100, c->in, c->n), 0);
 
 	/* the whole stream again */
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 0, c->n), SCCP_ST_FORWARD);
@@ -626,8 +630,11 @@ static void pp_sccp_stream_uninitialised_refused(struct kunit *test)
 			SCCP_E_STATE);
 }
 
-/* Retransmissions that differ from the first copy kill the stream. */
-static void pp_sccp_stream_mismatching_retransmission_kills(struct kunit *test)
+/*
+ * Retransmissions that differ from the first copy are refused; the
+ * stream goes on (the sender retransmits the right bytes).
+ */
+static void pp_sccp_stream_changed_retransmission_refused(struct kunit *test)
 {
 	struct pp_kt_crafted *c = pp_kt_crafted(test, &pp_kt_orca, 500);
 	struct pp_kt_st_ctx *x = c->x;
@@ -639,11 +646,12 @@ static void pp_sccp_stream_mismatching_retransmission_kills(struct kunit *test)
 	seg[0] = 0x2c;
 	KUNIT_EXPECT_EQ(test, sccp_stream_segment(&x->st, 512, seg, 12,
 						  &pp_kt_st_ops, x),
-			SCCP_E_MISMATCH);
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, x->st.stats.conflict, 1);
 	memcpy(seg, c->in + 12, 12);
 	KUNIT_EXPECT_EQ(test, sccp_stream_segment(&x->st, 512, seg, 12,
 						  &pp_kt_st_ops, x),
-			SCCP_E_MISMATCH);
+			SCCP_ST_FORWARD);
 
 	/* another original address */
 	pp_kt_st_ctx_init(x, 0);
@@ -653,8 +661,167 @@ static void pp_sccp_stream_mismatching_retransmission_kills(struct kunit *test)
 	seg[2] ^= 1;
 	KUNIT_EXPECT_EQ(test, sccp_stream_segment(&x->st, 30, seg, 8,
 						  &pp_kt_st_ops, x),
-			SCCP_E_MISMATCH);
-	KUNIT_EXPECT_EQ(test, x->st.error, SCCP_E_MISMATCH);
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, x->st.error, 0);
+}
+
+/* ---- One user, one device (docs/security.md) ------------------------- */
+
+#define PP_KT_OWN	"SEP001122334455"
+#define PP_KT_VICTIM	"SEP0003E348E321"
+
+/* The module's SID check (sccp_conn.c), PP_KT_OWN the user's device. */
+static int pp_kt_sid_rewrite(void *c, const struct sccp_msg *m,
+			     unsigned int i, struct sccp_addr *repl)
+{
+	return sccp_device_ok(m, PP_KT_OWN) ? SCCP_RW_KEEP : SCCP_E_ABORT;
+}
+
+static int pp_kt_sid_pdu(void *c, const struct sccp_msg *m, int err)
+{
+	return !err && sccp_device_ok(m, PP_KT_OWN) ? 0 : SCCP_E_ABORT;
+}
+
+static const struct sccp_stream_ops pp_kt_sid_ops = {
+	.rewrite = pp_kt_sid_rewrite,
+	.pdu = pp_kt_sid_pdu,
+};
+
+/* A RegisterReq (body 36) or RegisterTokenReq (body 32) naming @name. */
+static u32 pp_kt_registration(u8 *p, u32 id, const char *name)
+{
+	u32 body = id == SCCP_REGISTER_REQ ? 36 : 32;
+
+	memset(p, 0, 12 + body);
+	p[0] = 4 + body;
+	p[8] = id;
+	memcpy(p + 12, name, strlen(name));
+	p[12 + 20] = 1;			/* instance */
+	p[12 + 28] = 7;			/* deviceType */
+	return 12 + body;
+}
+
+struct pp_kt_sid {
+	struct sccp_stream st;
+	u8 own[64], victim[64], seg[128];
+	u32 n;
+};
+
+static struct pp_kt_sid *pp_kt_sid_alloc(struct kunit *test, u32 id, u32 isn)
+{
+	struct pp_kt_sid *s = kunit_kzalloc(test, sizeof(*s), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, s);
+	s->n = pp_kt_registration(s->own, id, PP_KT_OWN);
+	pp_kt_registration(s->victim, id, PP_KT_VICTIM);
+	KUNIT_ASSERT_EQ(test, sccp_stream_tcp(&s->st, isn, SCCP_TCP_SYN, NULL,
+					      0, &pp_kt_sid_ops, NULL),
+			SCCP_ST_FORWARD);
+	return s;
+}
+
+static int pp_kt_sid_send(struct pp_kt_sid *s, u32 seq, unsigned int flags,
+			  const u8 *p, u32 n)
+{
+	memcpy(s->seg, p, n);
+	return sccp_stream_tcp(&s->st, seq, flags, s->seg, n, &pp_kt_sid_ops,
+			       NULL);
+}
+
+/*
+ * A RegisterReq of the user's device the receiver discarded (PAWS), then
+ * its retransmission naming another device: refused, whatever part of
+ * it overlaps; the unchanged one passes.
+ */
+static void pp_sccp_stream_retransmission_with_other_device_refused(struct kunit *test)
+{
+	const u32 isn = 0xfffffff0;	/* wraps on the way */
+	struct pp_kt_sid *s = pp_kt_sid_alloc(test, SCCP_REGISTER_REQ, isn);
+
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1, 0, s->own, s->n),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1, 0, s->victim, s->n),
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1 + 12, 0,
+					     s->victim + 12, 8),
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, s->st.stats.conflict, 2);
+	KUNIT_EXPECT_EQ(test, s->st.error, 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1, 0, s->own, s->n),
+			SCCP_ST_FORWARD);
+	/* a new one naming another device aborts */
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1 + s->n, 0, s->victim,
+					     s->n),
+			SCCP_E_ABORT);
+}
+
+/*
+ * A SYN in the middle of the connection never restarts the tracking:
+ * refused unless it is the first SYN again; what follows it is judged
+ * against the stream already seen.
+ */
+static void pp_sccp_stream_second_syn_refused(struct kunit *test)
+{
+	const u32 isn = 7000;
+	struct pp_kt_sid *s = pp_kt_sid_alloc(test, SCCP_REGISTER_REQ, isn);
+	u32 resyn = isn + s->n - 12;
+	u8 *wrap;
+
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1, 0, s->own, s->n),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, resyn, SCCP_TCP_SYN, NULL, 0),
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, s->st.next_seq, isn + 1 + s->n);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn, SCCP_TCP_SYN, NULL, 0),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, s->st.next_seq, isn + 1 + s->n);
+	/* a KeepAlive header whose body is the victim's RegisterReq */
+	wrap = kunit_kzalloc(test, 12 + s->n, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, wrap);
+	wrap[0] = 4 + s->n;
+	memcpy(wrap + 12, s->victim, s->n);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, resyn + 1, 0, wrap, 12 + s->n),
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, s->st.stats.conflict, 2);
+	/* data with a SYN, URG with or without data */
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1 + s->n, SCCP_TCP_SYN,
+					     s->own, 12),
+			SCCP_ST_OOO);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1, SCCP_TCP_URG, s->own,
+					     12),
+			SCCP_ST_CONFLICT);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, isn + 1 + s->n, SCCP_TCP_URG,
+					     NULL, 0),
+			SCCP_ST_CONFLICT);
+}
+
+/* RegisterTokenReq is a registration: SID-checked like RegisterReq. */
+static void pp_sccp_stream_register_token_checked(struct kunit *test)
+{
+	struct pp_kt_sid *s = pp_kt_sid_alloc(test, SCCP_REGISTER_TOKEN_REQ, 1);
+	u8 spcp[20] = { 4 + 8, 0, 0, 0, 0, 0, 0, 0, 0x00, 0x80 };
+
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 2, 0, s->own, 20),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 22, 0, s->own + 20, s->n - 20),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 2 + s->n, 0, s->victim, s->n),
+			SCCP_E_ABORT);
+
+	s = pp_kt_sid_alloc(test, SCCP_REGISTER_TOKEN_REQ, 1);
+	pp_kt_registration(s->victim, SCCP_REGISTER_TOKEN_REQ,
+			   "sep001122334455");
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 2, 0, s->victim, s->n),
+			SCCP_ST_FORWARD);
+	pp_kt_registration(s->victim, SCCP_REGISTER_TOKEN_REQ,
+			   PP_KT_OWN "0");
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 2 + s->n, 0, s->victim, s->n),
+			SCCP_E_ABORT);
+
+	/* SPCPRegisterTokenReq: the name is not located, it never passes */
+	s = pp_kt_sid_alloc(test, SCCP_REGISTER_TOKEN_REQ, 1);
+	KUNIT_EXPECT_EQ(test, pp_kt_sid_send(s, 2, 0, spcp, sizeof(spcp)),
+			SCCP_E_ABORT);
 }
 
 static void pp_sccp_stream_framing_error_kills(struct kunit *test)
@@ -869,7 +1036,7 @@ static void pp_sccp_stream_layout_under_segmentation(struct kunit *test)
 
 /* ---- history -------------------------------------------------------------- */
 
-#define PP_KT_HIST_PDUS	200
+#define PP_KT_HIST_PDUS	400	/* headers alone: beyond the byte ring */
 
 /* 200 v17 OpenReceiveChannelAcks (48 bytes) or 200 KeepAlives (12). */
 static struct pp_kt_crafted *pp_kt_history(struct kunit *test, bool fields)
@@ -908,7 +1075,7 @@ static void pp_sccp_stream_history_evicted_refused(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, r->refused, 0);
 	KUNIT_EXPECT_EQ(test, r->wrong, 0);
 	KUNIT_EXPECT_GT(test, x->st.stats.evicted, 0);
-	KUNIT_EXPECT_EQ(test, x->st.hdr_n, SCCP_STREAM_HDRS);
+	KUNIT_EXPECT_EQ(test, x->st.ring_len, SCCP_STREAM_RING);
 	KUNIT_EXPECT_EQ(test, x->st.rw_n, SCCP_STREAM_RWS);
 	/* a field record of these bytes is gone */
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 0, unit), SCCP_ST_STALE);
@@ -956,14 +1123,18 @@ static void pp_sccp_stream_history_headers_only(struct kunit *test)
 	for (i = 0; i < PP_KT_HIST_PDUS; i++)
 		pp_kt_send(x, r, i * 12, 12);
 	KUNIT_EXPECT_EQ(test, r->refused, 0);
-	/* unacknowledged, header no longer checkable */
+	/* unacknowledged, no longer kept */
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 0, 24), SCCP_ST_STALE);
 	/* acknowledged: passes, the receiver discards it */
 	sccp_stream_ack(&x->st, 24);
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 0, 24), SCCP_ST_FORWARD);
 	KUNIT_EXPECT_EQ(test, r->wrong, 0);
-	/* unless it reaches unacknowledged unchecked bytes */
+	/* unless it reaches unacknowledged bytes no longer kept */
 	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, 12, 24), SCCP_ST_STALE);
+	/* unacknowledged bytes still kept: compared, pass */
+	KUNIT_EXPECT_EQ(test, pp_kt_send(x, r, c->n - SCCP_STREAM_RING, 24),
+			SCCP_ST_FORWARD);
+	KUNIT_EXPECT_EQ(test, r->wrong, 0);
 }
 
 static struct kunit_case pp_sccp_stream_cases[] = {
@@ -980,7 +1151,10 @@ static struct kunit_case pp_sccp_stream_cases[] = {
 	KUNIT_CASE(pp_sccp_stream_straddling_field),
 	KUNIT_CASE(pp_sccp_stream_out_of_order_refused),
 	KUNIT_CASE(pp_sccp_stream_uninitialised_refused),
-	KUNIT_CASE(pp_sccp_stream_mismatching_retransmission_kills),
+	KUNIT_CASE(pp_sccp_stream_changed_retransmission_refused),
+	KUNIT_CASE(pp_sccp_stream_retransmission_with_other_device_refused),
+	KUNIT_CASE(pp_sccp_stream_second_syn_refused),
+	KUNIT_CASE(pp_sccp_stream_register_token_checked),
 	KUNIT_CASE(pp_sccp_stream_framing_error_kills),
 	KUNIT_CASE_PARAM(pp_sccp_stream_verdicts, pp_kt_verdict_gen_params),
 	KUNIT_CASE(pp_sccp_stream_malformed_reported_before_body),

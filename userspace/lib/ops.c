@@ -83,6 +83,7 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_MEDIA_TIMEOUTS]	= { .type = NLA_U64 },
 	[PP_STATS_A_MEDIA_CALLS]	= { .type = NLA_U32 },
 	[PP_STATS_A_MEDIA_CALLS_TOTAL]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_INCONSISTENT]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
@@ -552,6 +553,7 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_MEDIA_TIMEOUTS, media_timeouts);
 	U32(PP_STATS_A_MEDIA_CALLS, media_calls);
 	U64(PP_STATS_A_MEDIA_CALLS_TOTAL, media_calls_total);
+	U64(PP_STATS_A_SCCP_INCONSISTENT, sccp_inconsistent);
 #undef U64
 #undef U32
 	return 0;

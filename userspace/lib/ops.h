@@ -88,6 +88,7 @@ struct pp_stats {
 	uint64_t media_timeouts;
 	uint32_t media_calls;
 	uint64_t media_calls_total;
+	uint64_t sccp_inconsistent;
 };
 
 /* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */

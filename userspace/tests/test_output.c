@@ -244,6 +244,7 @@ static void test_ccms_counters(void)
 		.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
 		.media_no_port = 2, .media_timeouts = 3, .media_calls = 2,
 		.media_calls_total = 5,
+		.sccp_inconsistent = 11,
 	};
 	char *text = NULL;
 
@@ -277,6 +278,7 @@ static void test_ccms_counters(void)
 	       "sccp stream errors  0\n"
 	       "sccp out of order   6\n"
 	       "sccp rewrites       9\n"
+	       "sccp inconsistent   11\n"
 	       "forward drop        8\n"
 	       "media calls         2\n"
 	       "media calls total   5\n"
@@ -295,7 +297,8 @@ static void test_ccms_counters(void)
 	       "\"accept_reply\":40,\"drop\":7,\"users\":3,\"activations\":1,"
 	       "\"sccp_connections\":5,\"sccp_open\":2,\"sccp_registered\":4,"
 	       "\"sccp_sid_mismatch\":1,\"sccp_stream_errors\":0,"
-	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,\"forward_drop\":8,"
+	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,"
+	       "\"sccp_inconsistent\":11,\"forward_drop\":8,"
 	       "\"media_calls\":2,\"media_calls_total\":5,"
 	       "\"media_streams\":4,\"media_streams_total\":10,\"media_packets\":123456,"
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
@@ -312,6 +315,7 @@ static void test_ccms_counters(void)
 	       "  reset: SID mismatch         1\n"
 	       "  reset: stream error         0\n"
 	       "  dropped: out of order       6\n"
+	       "  dropped: inconsistent       11\n"
 	       "  dropped: not proxied        8\n"
 	       "media\n"
 	       "  calls now (phones)          2\n"
@@ -335,7 +339,8 @@ static void test_ccms_counters(void)
 	is_str(text,
 	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
-	       "\"dropped_out_of_order\":6,\"dropped_not_proxied\":8},"
+	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":11,"
+	       "\"dropped_not_proxied\":8},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
 	       "\"dropped_no_stream\":2,\"ended_idle\":3}}",

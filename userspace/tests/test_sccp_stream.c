@@ -435,8 +435,9 @@ static void test_straddle(void)
 	send_seg(&x, &r, 0, 34);
 	ok(x.rewrites == 1 && x.unknown == 1 && x.npdu == 1 && !r.wrong,
 	   "straddle: field decided from the first part, original not all seen");
-	ok(x.st.rw_n == 1 && x.st.rws[0].have == 6 && x.st.rws[0].len == 24,
-	   "straddle: record holds the 6 original bytes seen");
+	ok(x.st.rw_n == 1 && x.st.rws[0].len == 24 && x.st.ring_len == 34 &&
+	   !memcmp(x.st.ring + 100, in, 34),
+	   "straddle: one record, the ring holds the 34 original bytes seen");
 	send_seg(&x, &r, 24, 10);	/* retransmit the first part */
 	ok(!r.refused && !r.wrong && x.st.stats.retrans == 1,
 	   "straddle: retransmitted first part rewritten the same");
@@ -445,7 +446,8 @@ static void test_straddle(void)
 	   x.msgs[1].ep[0].known && x.msgs[1].ep[0].val.port == 32144 &&
 	   x.msgs[1].ep[0].val.ip[3] == 0x3a && x.msgs[1].ppid == 0x0100004f,
 	   "straddle: second part rewritten, whole original reported");
-	ok(x.st.rws[0].have == 24, "straddle: all original bytes recorded");
+	ok(x.st.ring_len == n && !memcmp(x.st.ring + 100, in, n),
+	   "straddle: all original bytes kept");
 	send_seg(&x, &r, 0, n);
 	ok(!r.refused && !r.wrong, "straddle: whole retransmission rewritten the same");
 	rx_free(&r);
@@ -485,10 +487,11 @@ static void test_ooo_and_errors(void)
 	memcpy(seg, in + 12, 12);
 	seg[0] = 0x2c;
 	v = sccp_stream_segment(&x.st, 512, seg, 12, &ops, &x);
-	ok(v == SCCP_E_MISMATCH, "retransmission with another header: mismatch");
+	ok(v == SCCP_ST_CONFLICT && x.st.stats.conflict == 1,
+	   "retransmission with another header: refused");
 	memcpy(seg, in + 12, 12);
-	ok(sccp_stream_segment(&x.st, 512, seg, 12, &ops, &x) == SCCP_E_MISMATCH,
-	   "the stream stays dead");
+	ok(sccp_stream_segment(&x.st, 512, seg, 12, &ops, &x) == SCCP_ST_FORWARD,
+	   "the stream goes on: the same bytes pass");
 	rx_free(&r);
 
 	/* a retransmission whose original address differs */
@@ -497,8 +500,8 @@ static void test_ooo_and_errors(void)
 	sccp_stream_segment(&x.st, 0, seg, (u32)n, &ops, &x);
 	memcpy(seg, in + 30, 8);
 	seg[2] ^= 1;
-	ok(sccp_stream_segment(&x.st, 30, seg, 8, &ops, &x) == SCCP_E_MISMATCH,
-	   "retransmission with another original address: mismatch");
+	ok(sccp_stream_segment(&x.st, 30, seg, 8, &ops, &x) == SCCP_ST_CONFLICT,
+	   "retransmission with another original address: refused");
 
 	/* framing */
 	ctx_init(&x, 0);
@@ -635,7 +638,7 @@ static void test_history(void)
 	for (i = 0; i < 200; i++)
 		send_seg(&x, &r, i * n1, n1);
 	ok(!r.refused && !r.wrong && x.st.stats.evicted > 0 &&
-	   x.st.hdr_n == SCCP_STREAM_HDRS && x.st.rw_n == SCCP_STREAM_RWS,
+	   x.st.ring_len == SCCP_STREAM_RING && x.st.rw_n == SCCP_STREAM_RWS,
 	   "history: rings full, %u records evicted", x.st.stats.evicted);
 	v = send_seg(&x, &r, 0, n1);
 	ok(v == SCCP_ST_STALE && x.st.stats.stale == 1,
@@ -666,24 +669,158 @@ static void test_history(void)
 	   x.st.stats.retrans);
 	rx_free(&r);
 
-	/* no fields: only headers to check, acknowledgment lets old bytes by */
-	for (i = 0; i < 200; i++)
+	/* no fields: bytes beyond the ring, acknowledgment lets them by */
+	for (i = 0; i < 400; i++)
 		memcpy(in + i * 12, one, 12);
-	n = 200 * 12;
+	n = 400 * 12;
 	ref_rewrite(in, n, want, 0, NULL, NULL, 0);
 	ctx_init(&x, 0);
 	rx_init(&r, in, want, n, 0);
-	for (i = 0; i < 200; i++)
+	for (i = 0; i < 400; i++)
 		send_seg(&x, &r, i * 12, 12);
 	v = send_seg(&x, &r, 0, 24);
-	ok(v == SCCP_ST_STALE, "history: unacknowledged, unchecked header refused");
+	ok(v == SCCP_ST_STALE, "history: unacknowledged bytes no longer kept refused");
 	sccp_stream_ack(&x.st, 24);
 	v = send_seg(&x, &r, 0, 24);
 	ok(v == SCCP_ST_FORWARD && !r.wrong,
 	   "history: once acknowledged, passes (the receiver discards it)");
 	v = send_seg(&x, &r, 12, 24);
-	ok(v == SCCP_ST_STALE, "history: unless it reaches unacknowledged unchecked bytes");
+	ok(v == SCCP_ST_STALE, "history: unless it reaches unacknowledged bytes not kept");
+	v = send_seg(&x, &r, n - SCCP_STREAM_RING, 24);
+	ok(v == SCCP_ST_FORWARD && !r.wrong,
+	   "history: unacknowledged bytes still kept: compared, pass");
 	rx_free(&r);
+}
+
+/* ---- one user, one device (docs/security.md) ------------------------- */
+
+#define OWN "SEP001122334455"
+#define VICTIM "SEP0003E348E321"
+
+/* The module's SID check (sccp_conn.c), with OWN as the user's device. */
+static int sid_rewrite(void *c, const struct sccp_msg *m, unsigned int i,
+		       struct sccp_addr *repl)
+{
+	(void)c;
+	(void)i;
+	(void)repl;
+	return sccp_device_ok(m, OWN) ? SCCP_RW_KEEP : SCCP_E_ABORT;
+}
+
+static int sid_pdu(void *c, const struct sccp_msg *m, int err)
+{
+	(void)c;
+	return !err && sccp_device_ok(m, OWN) ? 0 : SCCP_E_ABORT;
+}
+
+static const struct sccp_stream_ops sid_ops = { sid_rewrite, sid_pdu };
+
+/* A RegisterReq (id 1, body 36) or RegisterTokenReq (0x29, body 32). */
+static size_t registration(u8 *p, u32 id, const char *name)
+{
+	u32 body = id == SCCP_REGISTER_REQ ? 36 : 32;
+
+	memset(p, 0, 12 + body);
+	p[0] = (u8)(4 + body);
+	p[8] = (u8)id;
+	memcpy(p + 12, name, strlen(name));
+	p[12 + 20] = 1;			/* instance */
+	p[12 + 28] = 7;			/* deviceType */
+	return 12 + body;
+}
+
+static void test_one_device(void)
+{
+	static struct sccp_stream st;
+	u8 a[64], b[64], seg[128];
+	size_t n = registration(a, SCCP_REGISTER_REQ, OWN);
+	u32 isn = 0xfffffff0;		/* wraps on the way */
+	int v;
+
+	registration(b, SCCP_REGISTER_REQ, VICTIM);
+	ok(sccp_device_ok(&(struct sccp_msg){ .hdr.id = SCCP_KEEPALIVE_REQ }, OWN),
+	   "device check: a KeepAlive names no device");
+
+	/* a retransmission with another device name */
+	memset(&st, 0, sizeof(st));
+	ok(sccp_stream_tcp(&st, isn, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD && st.init && st.next_seq == isn + 1,
+	   "the first SYN starts the stream");
+	memcpy(seg, a, n);
+	ok(sccp_stream_tcp(&st, isn + 1, 0, seg, (u32)n, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD, "own RegisterReq passes");
+	memcpy(seg, b, n);
+	v = sccp_stream_tcp(&st, isn + 1, 0, seg, (u32)n, &sid_ops, NULL);
+	ok(v == SCCP_ST_CONFLICT && st.stats.conflict == 1 && !st.error,
+	   "its retransmission with another device name refused (%d)", v);
+	memcpy(seg, b + 12, 8);
+	v = sccp_stream_tcp(&st, isn + 1 + 12, 0, seg, 8, &sid_ops, NULL);
+	ok(v == SCCP_ST_CONFLICT, "a part of it alone: refused too");
+	memcpy(seg, a, n);
+	ok(sccp_stream_tcp(&st, isn + 1, 0, seg, (u32)n, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD, "the unchanged retransmission passes");
+
+	/* a SYN in the middle of the connection */
+	v = sccp_stream_tcp(&st, isn + (u32)n - 12, SCCP_TCP_SYN, NULL, 0,
+			    &sid_ops, NULL);
+	ok(v == SCCP_ST_CONFLICT && st.next_seq == (u32)(isn + 1 + n),
+	   "a SYN at another sequence number refused, the stream goes on (%d, %u)",
+	   v, st.next_seq - isn);
+	ok(sccp_stream_tcp(&st, isn, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD && st.next_seq == (u32)(isn + 1 + n),
+	   "the first SYN retransmitted passes and restarts nothing");
+	/* what would follow the SYN: a header, then the victim's Register */
+	memset(seg, 0, 12);
+	seg[0] = (u8)(4 + n);
+	memcpy(seg + 12, b, n);
+	v = sccp_stream_tcp(&st, isn + (u32)n - 12 + 1, 0, seg, (u32)(12 + n),
+			    &sid_ops, NULL);
+	ok(v == SCCP_ST_CONFLICT,
+	   "bytes after it overlapping what was seen with other bytes refused");
+	ok(sccp_stream_tcp(&st, isn + 1 + (u32)n, SCCP_TCP_SYN, seg, 4,
+			   &sid_ops, NULL) == SCCP_ST_OOO,
+	   "data with a SYN refused");
+	memcpy(seg, a, 12);
+	ok(sccp_stream_tcp(&st, isn + 1, SCCP_TCP_URG, seg, 12, &sid_ops,
+			   NULL) == SCCP_ST_CONFLICT &&
+	   sccp_stream_tcp(&st, isn + 1 + (u32)n, SCCP_TCP_URG, NULL, 0,
+			   &sid_ops, NULL) == SCCP_ST_CONFLICT,
+	   "URG refused, with data or without");
+	memcpy(seg, b, n);
+	ok(sccp_stream_tcp(&st, isn + 1 + (u32)n, 0, seg, (u32)n, &sid_ops,
+			   NULL) == SCCP_E_ABORT,
+	   "a new RegisterReq naming another device aborts the stream");
+
+	/* RegisterTokenReq */
+	memset(&st, 0, sizeof(st));
+	sccp_stream_tcp(&st, 1000, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL);
+	n = registration(seg, SCCP_REGISTER_TOKEN_REQ, OWN);
+	ok(sccp_stream_tcp(&st, 1001, 0, seg, (u32)n, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD, "own RegisterTokenReq passes");
+	n = registration(seg, SCCP_REGISTER_TOKEN_REQ, VICTIM);
+	ok(sccp_stream_tcp(&st, 1001 + (u32)n, 0, seg, (u32)n, &sid_ops,
+			   NULL) == SCCP_E_ABORT,
+	   "RegisterTokenReq naming another device aborts the stream");
+	memset(&st, 0, sizeof(st));
+	sccp_stream_tcp(&st, 1000, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL);
+	n = registration(seg, SCCP_REGISTER_TOKEN_REQ, "sep001122334455");
+	ok(sccp_stream_tcp(&st, 1001, 0, seg, 20, &sid_ops, NULL) ==
+	   SCCP_ST_FORWARD &&
+	   sccp_stream_tcp(&st, 1021, 0, seg + 20, (u32)n - 20, &sid_ops,
+			   NULL) == SCCP_ST_FORWARD,
+	   "own RegisterTokenReq, lower case, cut after the name: passes");
+	memset(&st, 0, sizeof(st));
+	sccp_stream_tcp(&st, 1000, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL);
+	n = registration(seg, SCCP_REGISTER_TOKEN_REQ, OWN "0");
+	ok(sccp_stream_tcp(&st, 1001, 0, seg, (u32)n, &sid_ops, NULL) ==
+	   SCCP_E_ABORT, "a 16-character name extending the user's: aborts");
+	memset(&st, 0, sizeof(st));
+	sccp_stream_tcp(&st, 1000, SCCP_TCP_SYN, NULL, 0, &sid_ops, NULL);
+	memset(seg, 0, 12);
+	seg[0] = 4 + 8;
+	seg[9] = 0x80;			/* SPCPRegisterTokenReq */
+	ok(sccp_stream_tcp(&st, 1001, 0, seg, 20, &sid_ops, NULL) ==
+	   SCCP_E_ABORT, "SPCPRegisterTokenReq (name not located) aborts");
 }
 
 int main(void)
@@ -705,5 +842,6 @@ int main(void)
 	test_verdicts();
 	test_layout_segmented();
 	test_history();
+	test_one_device();
 	return done_testing();
 }

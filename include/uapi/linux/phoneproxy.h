@@ -248,6 +248,7 @@ enum pp_stats_attr {
 	PP_STATS_A_MEDIA_TIMEOUTS,	/* u64, streams ended by the idle timeout */
 	PP_STATS_A_MEDIA_CALLS,		/* u32, phones in a call (with media) now */
 	PP_STATS_A_MEDIA_CALLS_TOTAL,	/* u64, calls: a phone's first stream */
+	PP_STATS_A_SCCP_INCONSISTENT,	/* u64, contradict the stream: dropped */
 	__PP_STATS_A_MAX
 };
 
