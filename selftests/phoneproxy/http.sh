@@ -318,7 +318,31 @@ check "a URL not in the allow list: 403 ($code)" test "$code" = 403
 check "... with a log line" grep -q "httpproxy: $PHONE GET http://$CCM:8080/secret.txt denied" "$LOG"
 check_fail "... and the server never saw it" grep -q "/secret.txt" "$ORIGIN_LOG"
 code=$(fetch --path-as-is -o /dev/null -w '%{http_code}' "http://$CCM:8080/dir/../secret.txt")
-check "a dot segment out of the allowed directory: 400 ($code)" test "$code" = 400
+check "a dot segment out of the allowed directory: 403 ($code)" test "$code" = 403
+# ---- issue 12 item 5: allow-list bypass forms through the real proxy ----
+# (lib/allowlist.h; tests/allowlist_cases.h has the whole table.) curl
+# --path-as-is sends each path exactly as written; the proxy refuses it
+# (400) and the origin server never sees it, or the proxy sends on the
+# canonical form it checked.
+for path in '/dir/..;/secret.txt' '/dir/..%2f..%2fsecret.txt' '/dir/%2e%2e;/secret.txt' \
+	    '/dir/%2e%2e/secret.txt' '/dir/.%2e/secret.txt' '/dir/%252e%252e/secret.txt' \
+	    '/dir/..%5csecret.txt' '/dir/%c0%ae%c0%ae/secret.txt' '/dir/..%00/secret.txt' \
+	    '/dir/hello.xml;jsessionid=0123'; do
+	code=$(fetch --path-as-is -o /dev/null -w '%{http_code}' "http://$CCM:8080$path")
+	check "allow list: $path is refused: 400 ($code)" test "$code" = 400
+done
+code=$(fetch --request-target "http://$CCM@198.51.100.99:8080/dir/hello.xml" -o /dev/null \
+	-w '%{http_code}' "http://$CCM:8080/")
+check "allow list: a user name naming the allowed host is refused: 400 ($code)" test "$code" = 400
+check "allow list: ... with a log line naming the reason" \
+	grep -q "httpproxy: $PHONE GET refused: URL \"http://$CCM:8080/dir/..;/secret.txt\": a ';' (path parameter)" "$LOG"
+check_fail "allow list: the origin server never saw any of them" \
+	grep -qE "secret|;|%2|%5|%c0|jsessionid" "$ORIGIN_LOG"
+check "allow list: the origin server receives the canonical path the proxy checked" \
+	sh -c "ip netns exec $NS_PHONE curl -s --max-time 20 -x $PROXY --path-as-is \
+		'http://$CCM:8080/dir/sub/..//./%68ello.xml' | grep -q '<Text>hello</Text>' &&
+	       tail -n 1 '$ORIGIN_LOG' | grep -q '^$SOUTH GET /dir/hello.xml via='"
+# ---- end of issue 12 item 5 ----
 check "POST goes through" fetch_has "http://$CCM:8080/dir/echo" '^echo:a=1$' -d a=1
 code=$(fetch -o /dev/null -w '%{http_code}' "http://$CCM:8080/dir/big")
 check "a response over the size limit: 502 ($code)" test "$code" = 502

@@ -355,4 +355,56 @@ check "pp-tftpd stops on SIGTERM" wait_for 5 grep -q "Tftp: stopping on signal 1
 wait $TFTPD_PID
 tap_result $? "and exits with status 0"
 check "and logged no error" sh -c "! grep -E 'pp-tftpd: (Tftp: )?(cannot|netlink)' $LOG | grep -v 'cannot rewrite'"
+
+diag "$SECONDS s"
+# ---- issue 12 item 6: one address cannot hold the transfer slots ----
+# An activated phone's address opens 12 read requests for the firmware,
+# each asking timeout=255 (RFC 2349) and never ACKing: before, each held
+# a slot for up to 25 minutes and 12 filled max-transfers 6. Now 4 start
+# (max-transfers-per-address), the excess gets a TFTP error, the timeout
+# is declined (max-timeout), the 4 end by transfer-lifetime (20 s here,
+# retries 50 so that only the lifetime can end them), and a phone at
+# another address still gets its file meanwhile.
+LOG2=$TMPD/pp-tftpd-slots.log
+printf '%s\n' 'upstream-timeout 2s' 'retransmit 500ms' 'retries 50' 'max-transfers 6' \
+	'max-transfers-per-address 4' 'transfer-lifetime 20s' 'max-timeout 5' > "$TMPD/slots.conf"
+ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/slots.conf" 2> "$LOG2" &
+TFTPD_PID=$!
+at_exit "kill $TFTPD_PID"
+check "slots: pp-tftpd listens with max-transfers 6, 4 per address, 20 s lifetime" \
+	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG2"
+pp set user active name homer address $PHONE >/dev/null 2>&1
+pp set user active name marge address $PHONE2 >/dev/null 2>&1
+nsx "$NS_PHONE" $PROBE $NORTH P00308000400.bin --count 12 --timeout 255 --hold 90 \
+	> "$OUT/attack.out" 2>&1 &
+ATTACK_PID=$!
+check "slots: the attacker's excess is refused at once (8 log lines)" \
+	wait_for 30 sh -c "[ \$(grep -c 'transfers in progress from this address' $LOG2) = 8 ]"
+check "slots: a phone at another address gets its file during the attack" \
+	sh -c "ip netns exec $NS_PHONE2 tftp $NORTH -m binary -c get SEP0003E348E321.cnf.xml $OUT/marge.slots &&
+	       cmp $OUT/marge.slots $DATA/SEP001380AD9E5F.rewritten.cnf.xml"
+check_fail "slots: ... while the attacker's transfers were still held (none ended yet)" \
+	grep -q "ended after transfer-lifetime" "$LOG2"
+wait $ATTACK_PID
+sed 's/^/# attacker: /' "$OUT/attack.out"
+check "slots: 4 of the attacker's requests started" grep -qx "STARTED 4" "$OUT/attack.out"
+check "slots: 8 were refused with a TFTP error from port 69" \
+	grep -qx "REFUSED 8 too many transfers from this address, try again" "$OUT/attack.out"
+check "slots: the 4 ended by transfer-lifetime, with a TFTP error" \
+	grep -qx "ENDED 4 transfer took too long" "$OUT/attack.out"
+check "slots: none was left open" grep -qx "OPEN 0" "$OUT/attack.out"
+check "slots: show stats counts each refusal" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL -j show stats | python3 -c '
+import json, sys
+t = json.load(sys.stdin)[\"tftp\"]
+assert t[\"refused_per_address\"] == 8, t
+assert t[\"transfer_lifetime_expired\"] == 4, t
+assert t[\"timeout_option_declined\"] == 4, t
+assert t[\"refused_busy\"] == 0, t
+assert t[\"transfers_active\"] == 0, t
+'"
+kill $TFTPD_PID
+wait $TFTPD_PID
+tap_result $? "slots: pp-tftpd exits with status 0"
+# ---- end of issue 12 item 6 ----
 tap_done

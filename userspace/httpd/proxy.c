@@ -5,8 +5,9 @@
  * The phones' HTTP proxy (north:8088; the kernel lets only activated
  * phones reach it): an absolute http:// URL in the allow list is fetched
  * from the south address (mode internal) or handed to the external proxy
- * at externaladdress:8088 (mode external); anything else is refused with
- * 403 and a log line. GET, HEAD and POST; size limits both ways.
+ * at externaladdress:8088 (mode external), in its canonical form
+ * (lib/allowlist.h); anything else is refused with 400 or 403 and a log
+ * line. GET, HEAD and POST; size limits both ways.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +24,7 @@
 #include "httpd.h"
 #include "log.h"
 #include "parse.h"
-#include "whitelist.h"
+#include "allowlist.h"
 
 #define EXTERNAL_PORT	8088	/* the guide: "directed to port 8088" */
 #define VIA		"1.1 phoneproxy"
@@ -163,7 +164,7 @@ void proxy_handle(struct evhttp_request *req, void *arg)
 	char err[PP_URL_MAX + 128], a[PP_IPV4_STRLEN], hostport[300];
 	struct evhttp_connection *up;
 	struct evhttp_request *out;
-	struct pp_proxy_url url;
+	struct pp_allow_url url;
 	struct proxy_req *pr;
 	const char *connect_to, *target;
 	uint16_t connect_port;
@@ -172,12 +173,17 @@ void proxy_handle(struct evhttp_request *req, void *arg)
 	h->requests++;
 	httpd_peer(req, a);
 	keep_alive(req);
-	if (pp_proxy_url_parse(uri, &url, err, sizeof(err))) {
+	/*
+	 * One matcher with pp-tftpd (lib/allowlist.h): the URL is refused or
+	 * brought to its canonical form, and that form, not the phone's
+	 * spelling, is both what is matched and what is sent on.
+	 */
+	if (pp_allow_url_parse(uri, &url, err, sizeof(err))) {
 		pp_info("httpproxy: %s %s refused: %s", a, method_name(cmd), err);
 		send_text(req, 400, "Bad Request", err);
 		return;
 	}
-	match = pp_whitelist_match(h->conf.allow, h->conf.nallow, &url);
+	match = pp_allow_list_match((const char *const *)h->conf.allow, h->conf.nallow, &url);
 	if (!match) {
 		pp_notice("httpproxy: %s %s %s denied: not in the allow list", a,
 			  method_name(cmd), url.norm);

@@ -36,7 +36,7 @@
 #include "password.h"
 #include "soap.h"
 #include "tap.h"
-#include "whitelist.h"
+#include "allowlist.h"
 
 /* ---- passwords ---- */
 
@@ -376,54 +376,57 @@ static void test_soap_build(void)
 
 static void test_whitelist(void)
 {
-	char *allow[] = { "http://198.51.100.10/dir/*", "http://198.51.100.20:8080/x.xml",
+	const char *allow[] = { "http://198.51.100.10/dir/*", "http://198.51.100.20:8080/x.xml",
 			  "http://*.example/*" };
-	struct pp_proxy_url u;
+	struct pp_allow_url u;
 	char err[512];
 
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/a.xml?x=1", &u, err, sizeof(err)) == 0 &&
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/a.xml?x=1", &u, err, sizeof(err)) == 0 &&
 	   !strcmp(u.norm, "http://198.51.100.10/dir/a.xml?x=1") &&
 	   !strcmp(u.target, "/dir/a.xml?x=1") && u.port == 80 && u.is_ipv4,
 	   "an absolute URL parses (norm %s)", u.norm);
-	ok(pp_whitelist_match(allow, 3, &u) == allow[0], "it matches dir/*");
-	ok(pp_proxy_url_parse("HTTP://198.51.100.10:80/dir/", &u, err, sizeof(err)) == 0 &&
-	   !strcmp(u.norm, "http://198.51.100.10/dir/") && pp_whitelist_match(allow, 3, &u),
+	ok(pp_allow_list_match(allow, 3, &u) == allow[0], "it matches dir/*");
+	ok(pp_allow_url_parse("HTTP://198.51.100.10:80/dir/", &u, err, sizeof(err)) == 0 &&
+	   !strcmp(u.norm, "http://198.51.100.10/dir/") && pp_allow_list_match(allow, 3, &u),
 	   "scheme case and :80 are normalized away");
-	ok(pp_proxy_url_parse("http://198.51.100.10/other", &u, err, sizeof(err)) == 0 &&
-	   !pp_whitelist_match(allow, 3, &u), "another path does not match");
-	ok(pp_proxy_url_parse("http://198.51.100.100/dir/a", &u, err, sizeof(err)) == 0 &&
-	   !pp_whitelist_match(allow, 3, &u), "another host with the same prefix does not match");
-	ok(pp_proxy_url_parse("http://198.51.100.20:8080/x.xml", &u, err, sizeof(err)) == 0 &&
-	   pp_whitelist_match(allow, 3, &u) == allow[1] && u.port == 8080,
+	ok(pp_allow_url_parse("http://198.51.100.10/other", &u, err, sizeof(err)) == 0 &&
+	   !pp_allow_list_match(allow, 3, &u), "another path does not match");
+	ok(pp_allow_url_parse("http://198.51.100.100/dir/a", &u, err, sizeof(err)) == 0 &&
+	   !pp_allow_list_match(allow, 3, &u), "another host with the same prefix does not match");
+	ok(pp_allow_url_parse("http://198.51.100.20:8080/x.xml", &u, err, sizeof(err)) == 0 &&
+	   pp_allow_list_match(allow, 3, &u) == allow[1] && u.port == 8080,
 	   "an exact URL with a port matches");
-	ok(pp_proxy_url_parse("http://198.51.100.20/x.xml", &u, err, sizeof(err)) == 0 &&
-	   !pp_whitelist_match(allow, 3, &u), "... not on another port");
-	ok(pp_proxy_url_parse("http://dir.example/a", &u, err, sizeof(err)) == 0 && !u.is_ipv4 &&
-	   pp_whitelist_match(allow, 3, &u) == allow[2], "wildcards in the host");
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/../secret", &u, err, sizeof(err)) == -1 &&
-	   strstr(err, "segments"), "dot segments are refused: %s", err);
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/%2e%2E/secret", &u, err, sizeof(err)) == -1,
-	   "percent-encoded dot segments too");
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/./a", &u, err, sizeof(err)) == -1,
-	   "and \".\"");
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/..a", &u, err, sizeof(err)) == 0,
+	ok(pp_allow_url_parse("http://198.51.100.20/x.xml", &u, err, sizeof(err)) == 0 &&
+	   !pp_allow_list_match(allow, 3, &u), "... not on another port");
+	ok(pp_allow_url_parse("http://dir.example/a", &u, err, sizeof(err)) == 0 && !u.is_ipv4 &&
+	   pp_allow_list_match(allow, 3, &u) == allow[2], "wildcards in the host");
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/../secret", &u, err, sizeof(err)) == 0 &&
+	   !strcmp(u.target, "/secret") && !pp_allow_list_match(allow, 3, &u),
+	   "dot segments are resolved before the match (%s)", u.target);
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/%2e%2E/secret", &u, err, sizeof(err)) == -1,
+	   "percent-encoded dots are refused: %s", err);
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/./a", &u, err, sizeof(err)) == 0 &&
+	   !strcmp(u.target, "/dir/a"), "and \".\" goes");
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/..a", &u, err, sizeof(err)) == 0,
 	   "\"..a\" is a name, not a dot segment");
-	ok(pp_proxy_url_parse("/dir/a.xml", &u, err, sizeof(err)) == -1 &&
-	   strstr(err, "not an absolute URL"), "a relative URL: %s", err);
-	ok(pp_proxy_url_parse("https://198.51.100.10/", &u, err, sizeof(err)) == -1 &&
-	   strstr(err, "only http://"), "https: %s", err);
-	ok(pp_proxy_url_parse("http://u:p@198.51.100.10/dir/a", &u, err, sizeof(err)) == -1 &&
+	ok(pp_allow_url_parse("/dir/a.xml", &u, err, sizeof(err)) == -1 &&
+	   strstr(err, "not an absolute http:// URL"), "a relative URL: %s", err);
+	ok(pp_allow_url_parse("https://198.51.100.10/", &u, err, sizeof(err)) == -1 &&
+	   strstr(err, "not an absolute http:// URL"), "https: %s", err);
+	ok(pp_allow_url_parse("http://u:p@198.51.100.10/dir/a", &u, err, sizeof(err)) == -1 &&
 	   strstr(err, "user name"), "user info: %s", err);
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir/a#frag", &u, err, sizeof(err)) == -1,
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/a#frag", &u, err, sizeof(err)) == -1,
 	   "a fragment");
-	ok(pp_proxy_url_parse("http://198.51.100.10/dir\\..\\a", &u, err, sizeof(err)) == -1,
+	ok(pp_allow_url_parse("http://198.51.100.10/dir\\..\\a", &u, err, sizeof(err)) == -1,
 	   "backslashes");
-	ok(pp_proxy_url_parse("http://198.51.100.10/a b", &u, err, sizeof(err)) == -1,
+	ok(pp_allow_url_parse("http://198.51.100.10/a b", &u, err, sizeof(err)) == -1,
 	   "a blank (libevent's strict parse)");
-	ok(pp_proxy_url_parse("http://[2001:db8::1]/", &u, err, sizeof(err)) == -1, "IPv6");
-	ok(pp_glob_match("a*b*c", "aXXbYYc") && !pp_glob_match("a*b*c", "aXXbYY") &&
-	   pp_glob_match("*", "") && pp_glob_match("**x", "x") && !pp_glob_match("", "x"),
-	   "the glob: * matches any run, also none");
+	ok(pp_allow_url_parse("http://[2001:db8::1]/", &u, err, sizeof(err)) == -1, "IPv6");
+	ok(pp_allow_url_parse("http://198.51.100.10/dir/a.xml", &u, err, sizeof(err)) == 0 &&
+	   pp_allow_match("http://198.51.100.10/d*r/a.xml", &u) &&
+	   pp_allow_match("http://198.51.100.10/**a.xml", &u) &&
+	   !pp_allow_match("http://198.51.100.10/d*r/b.xml", &u),
+	   "the glob: * matches any run, also none (test_allowlist has the rest)");
 }
 
 /* ---- the lockout ---- */

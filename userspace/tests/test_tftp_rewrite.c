@@ -16,6 +16,7 @@
 
 #include "../tftpd/rewrite.h"
 #include "file.h"
+#include "allowlist_cases.h"
 #include "tap.h"
 
 #define DATA "data/tftp/"
@@ -264,6 +265,27 @@ static void test_params(void)
 	   "whitelist: an https URL cannot go through the HTTP proxy");
 }
 
+/*
+ * The service URLs kept in a phone's file are those pp-httpd's proxy
+ * would fetch: the same verdict on each bypass form of allowlist_cases.h
+ * (before issue 12 this used fnmatch(3) on the raw URL and let 36 of them
+ * through wrongly).
+ */
+static void test_allow_cases(void)
+{
+	size_t i, n = sizeof(allow_cases) / sizeof(allow_cases[0]), wrong = 0;
+
+	for (i = 0; i < n; i++) {
+		const char *pat[1] = { allow_cases[i].pattern };
+
+		if (cnf_url_allowed(allow_cases[i].url, pat, 1) != allow_cases[i].allowed) {
+			diag("wrong: %s against %s", allow_cases[i].url, pat[0]);
+			wrong++;
+		}
+	}
+	ok(wrong == 0, "whitelist: the proxy's verdict on %zu bypass forms (%zu wrong)", n, wrong);
+}
+
 int main(void)
 {
 	xmlInitParser();
@@ -272,6 +294,7 @@ int main(void)
 	test_encodings();
 	test_refused();
 	test_params();
+	test_allow_cases();
 	xmlCleanupParser();
 	return done_testing();
 }

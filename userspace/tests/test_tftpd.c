@@ -12,6 +12,7 @@
 
 #include "../tftpd/policy.h"
 #include "../tftpd/ratelimit.h"
+#include "../tftpd/slots.h"
 #include "../tftpd/stats.h"
 #include "../tftpd/tconf.h"
 #include "log.h"
@@ -140,6 +141,54 @@ static void test_ratelimit(void)
 	ratelimit_fini(&rl);
 }
 
+/*
+ * Issue 12 item 6: one address cannot hold more than
+ * max-transfers-per-address slots, nor ask for a timeout that lets a
+ * transfer it never ACKs hold one for minutes.
+ */
+static void test_slots(void)
+{
+	struct tftpd_conf c;
+	struct slots s;
+	char err[256];
+	int i, n = 0;
+
+	tftpd_conf_defaults(&c);
+	ok(c.max_transfers_per_address == 16 && c.transfer_lifetime_ms == 900000 &&
+	   c.max_timeout == 5, "defaults: 16 transfers per address, 900 s lifetime, timeout <= 5 s");
+	ok(tftpd_conf_parse(&c, "max-transfers-per-address 4\ntransfer-lifetime 3s\n"
+			    "max-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.max_transfers_per_address == 4 && c.transfer_lifetime_ms == 3000 &&
+	   c.max_timeout == 2, "the three keys parse");
+	ok(tftpd_conf_parse(&c, "max-timeout 256\n", "t.conf", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:1: max-timeout \"256\" is not a number in 1..255"),
+	   "max-timeout beyond RFC 2349's 255: %s", err);
+	ok(tftpd_conf_parse(&c, "transfer-lifetime 0\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "1..86400 s"), "a zero lifetime is refused: %s", err);
+	ok(tftpd_conf_parse(&c, "max-transfers-per-address 0\n", "t.conf", err, sizeof(err)) == -1,
+	   "a zero per-address cap is refused");
+
+	slots_init(&s, 4);
+	for (i = 0; i < 4096; i++)
+		n += slots_take(&s, 0xc6336405);
+	ok(n == 4 && slots_held(&s, 0xc6336405) == 4,
+	   "one address asking 4096 times gets 4 slots (%d)", n);
+	ok(slots_take(&s, 0xc6336406) && slots_held(&s, 0xc6336406) == 1 && s.naddrs == 2,
+	   "another address still gets one");
+	slots_put(&s, 0xc6336405);
+	ok(slots_held(&s, 0xc6336405) == 3 && slots_take(&s, 0xc6336405) &&
+	   !slots_take(&s, 0xc6336405), "an ended transfer frees one slot, and only one");
+	for (i = 0; i < 4; i++)
+		slots_put(&s, 0xc6336405);
+	slots_put(&s, 0xc6336405);
+	ok(slots_held(&s, 0xc6336405) == 0 && s.naddrs == 1,
+	   "an address without transfers is forgotten (a put too many is harmless)");
+	slots_fini(&s);
+	ok(slots_grant_timeout(1, 5) == 1 && slots_grant_timeout(5, 5) == 5 &&
+	   slots_grant_timeout(6, 5) == 0 && slots_grant_timeout(255, 5) == 0,
+	   "timeout=255 is declined, up to max-timeout is granted as asked (RFC 2349)");
+}
+
 static void test_stats(void)
 {
 	struct tftpd_stats s;
@@ -161,6 +210,10 @@ static void test_stats(void)
 	   "denied by reason, rewritten, CallManager errors");
 	ok(strstr(buf, "\ntransfers_active 2\n") && strstr(buf, "\nloglevel brief\n"),
 	   "then the gauges");
+	ok(strstr(buf, "\nrefused_per_address 0\n") &&
+	   strstr(buf, "\ntransfer_lifetime_expired 0\n") &&
+	   strstr(buf, "\ntimeout_option_declined 0\n"),
+	   "the refusals of issue 12 item 6 are counted");
 	free(buf);
 }
 
@@ -169,6 +222,7 @@ int main(void)
 	test_conf();
 	test_policy();
 	test_ratelimit();
+	test_slots();
 	test_stats();
 	return done_testing();
 }

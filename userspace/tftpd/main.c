@@ -205,6 +205,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	ratelimit_init(&d.rl, d.conf.rate, d.conf.burst);
+	slots_init(&d.slots, d.conf.max_transfers_per_address);
 	serve_init(&d);
 	if (pp_config_get(d.nl, &cfg)) {
 		pp_err("Tftp: reading the proxy's configuration: %s", pp_nl_error(d.nl));
@@ -231,6 +232,7 @@ out:
 	cache_fini(&d);
 	ctl_fini(&d);
 	ratelimit_fini(&d.rl);
+	slots_fini(&d.slots);
 	if (d.tick)
 		event_free(d.tick);
 	if (d.sig_term)

@@ -8,7 +8,6 @@
  * in the input (xmlByteConsumed()), so a change of an element's text can
  * be spliced into the original bytes.
  */
-#include <fnmatch.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -21,6 +20,7 @@
 #include <libxml/tree.h>
 #include <libxml/xmlsave.h>
 
+#include "allowlist.h"
 #include "httpconf.h"
 #include "rewrite.h"
 
@@ -498,30 +498,8 @@ static void rewrite_srst(struct plan *pl, xmlNodePtr srst)
 
 bool cnf_url_allowed(const char *url, const char *const *allow, size_t nallow)
 {
-	char norm[PP_URL_MAX], why[256];
-	size_t i;
-
-	/* The form the HTTP proxy matches (lower-case host, no ":80"). */
-	if (pp_allow_pattern_normalize(url, norm, why, sizeof(why)))
-		return false;
-	url = norm;
-	for (i = 0; i < nallow; i++) {
-		/* fnmatch() with only '*' special: escape the rest. */
-		char pat[1024], *o = pat;
-		const char *s;
-
-		for (s = allow[i]; *s && o < pat + sizeof(pat) - 2; s++) {
-			if (*s == '?' || *s == '[' || *s == ']' || *s == '\\')
-				*o++ = '\\';
-			*o++ = *s;
-		}
-		if (*s)
-			continue;	/* pattern too long: never matches */
-		*o = '\0';
-		if (!fnmatch(pat, url, 0))
-			return true;
-	}
-	return false;
+	/* The HTTP proxy's own matcher: kept here means fetched there. */
+	return pp_allow_url_allowed(url, allow, nallow);
 }
 
 static void walk(struct plan *pl, xmlNodePtr n)

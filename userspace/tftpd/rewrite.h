@@ -38,7 +38,7 @@ struct cnf_params {
 	unsigned int sccp_port;			/* ethernetPhonePort */
 	const char *proxy_url;	/* the HTTP proxy, NULL when it is off */
 	/* The HTTP proxy's allow list (httpconf.h: normalized patterns,
-	 * '*' matches any run of characters). */
+	 * matched as lib/allowlist.h says). */
 	const char *const *allow;
 	size_t nallow;
 };
@@ -73,8 +73,8 @@ int cnf_rewrite(const char *in, size_t len, const struct cnf_params *p,
 void cnf_result_summary(const struct cnf_result *res, char *buf, size_t len);
 
 /*
- * The HTTP proxy would fetch url: its normalized form (httpconf.h) matches
- * one of the patterns ('*' matches any run of characters).
+ * The HTTP proxy would fetch url: pp-httpd's own matcher
+ * (lib/allowlist.h) accepts it and one of the patterns matches it.
  */
 bool cnf_url_allowed(const char *url, const char *const *allow, size_t nallow);
 

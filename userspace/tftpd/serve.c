@@ -68,6 +68,8 @@ struct job {
 	uint64_t sent_bytes;		/* acknowledged */
 	unsigned char *pkt;
 	size_t pkt_len;
+	bool slot;			/* holds one of its address's slots */
+	struct event *life;		/* transfer-lifetime */
 };
 
 static int job_cmp(const void *a, const void *b)
@@ -98,6 +100,10 @@ static void job_free(struct job *j)
 
 	tdelete(j, &d->jobs, job_cmp);
 	d->njobs--;
+	if (j->slot)
+		slots_put(&d->slots, j->addr);
+	if (j->life)
+		event_free(j->life);
 	if (j->e) {
 		cache_unlisten(j->e, &j->l);
 		cache_put(j->e);
@@ -341,7 +347,18 @@ static void start_xfer(struct job *j)
 		o.present |= TFTP_OPT_BLKSIZE;
 		o.blksize = j->blksize;
 	}
-	if (j->req.opts.present & TFTP_OPT_TIMEOUT) {
+	/*
+	 * RFC 2349 lets a server take the timeout only as asked: one above
+	 * max-timeout is declined (not in the OACK), so that timeout=255
+	 * and no ACK cannot hold the slot for retries x 255 s.
+	 */
+	if ((j->req.opts.present & TFTP_OPT_TIMEOUT) &&
+	    !slots_grant_timeout(j->req.opts.timeout, d->conf.max_timeout)) {
+		d->stats.timeout_option_declined++;
+		pp_info("Tftp: %s to %s %s: timeout %u s declined (max-timeout %u)",
+			j->req.filename, tftpd_ip(j->addr), who(j), j->req.opts.timeout,
+			d->conf.max_timeout);
+	} else if (j->req.opts.present & TFTP_OPT_TIMEOUT) {
 		o.present |= TFTP_OPT_TIMEOUT;
 		o.timeout = j->req.opts.timeout;
 		j->rto0_ms = o.timeout * 1000u;
@@ -387,6 +404,34 @@ static void start_xfer(struct job *j)
 	}
 	j->block = 1;
 	send_next(j);
+}
+
+/*
+ * transfer-lifetime: however it is paced (a peer that never ACKs, or
+ * ACKs each block just before the timeout), a request holds its slot
+ * and its port no longer than this.
+ */
+static void on_lifetime(evutil_socket_t fd, short what, void *arg)
+{
+	struct job *j = arg;
+	struct tftpd *d = j->d;
+	unsigned char b[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
+	int n;
+
+	(void)fd;
+	(void)what;
+	d->stats.transfer_lifetime_expired++;
+	pp_notice("Tftp: %s to %s %s: ended after transfer-lifetime (%u ms), %llu bytes sent",
+		  j->req.filename, tftpd_ip(j->addr), who(j), d->conf.transfer_lifetime_ms,
+		  (unsigned long long)j->sent_bytes);
+	if (j->phase == J_XFER && j->fd >= 0) {
+		n = tftp_build_error(b, sizeof(b), TFTP_EUNDEF, "transfer took too long");
+		if (n > 0)
+			send(j->fd, b, (size_t)n, 0);
+		job_free(j);
+	} else {
+		job_error69(j, TFTP_EUNDEF, "transfer took too long");
+	}
 }
 
 /* ---- the rewrite ---- */
@@ -625,6 +670,8 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 {
 	struct pp_nl *nl;
 	struct job *j, key = { .addr = from->sin_addr.s_addr, .port = from->sin_port };
+	struct timeval life = { .tv_sec = d->conf.transfer_lifetime_ms / 1000,
+				.tv_usec = (d->conf.transfer_lifetime_ms % 1000) * 1000 };
 	char upname[TFTP_FILENAME_MAX + 1];
 	const char *how;
 	char addr[PP_IPV4_STRLEN];
@@ -679,6 +726,15 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		free(j);
 		return;
 	}
+	if (slots_held(&d->slots, j->addr) >= d->slots.per_addr) {
+		d->stats.refused_per_address++;
+		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (max-transfers-per-address)",
+			  j->req.filename, addr, slots_held(&d->slots, j->addr));
+		error69(d, j->addr, j->port, TFTP_EUNDEF,
+			"too many transfers from this address, try again");
+		free(j);
+		return;
+	}
 	tftp_classify(j->req.filename, &j->fc);
 	nl = tftpd_nl(d);
 	if (!nl || pp_config_get(nl, &j->cfg)) {
@@ -716,6 +772,12 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		return;
 	}
 	d->njobs++;
+	j->slot = slots_take(&d->slots, j->addr);
+	j->life = evtimer_new(d->base, on_lifetime, j);
+	if (!j->slot || !j->life || evtimer_add(j->life, &life)) {
+		job_error69(j, TFTP_EUNDEF, "out of memory");
+		return;
+	}
 	/* The CallManager's own spelling of device files: SEP + upper case. */
 	tftp_canonical_name(j->req.filename, upname);
 	j->e = cache_get(d, j->cm, upname, j->cfg.south_addr, &how);
@@ -822,6 +884,8 @@ static void free_job_node(void *p)
 {
 	struct job *j = p;
 
+	if (j->life)
+		event_free(j->life);
 	if (j->e) {
 		cache_unlisten(j->e, &j->l);
 		cache_put(j->e);

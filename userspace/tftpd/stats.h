@@ -42,7 +42,10 @@
 	X(cache_coalesced)	/* joined a fetch in progress */	\
 	X(retransmits)		/* to phones */				\
 	X(transfer_timeouts)	/* phone stopped acknowledging */	\
-	X(transfer_aborted)	/* phone sent an ERROR */
+	X(transfer_aborted)	/* phone sent an ERROR */		\
+	X(refused_per_address)	/* max-transfers-per-address reached */	\
+	X(transfer_lifetime_expired) /* ended by transfer-lifetime */	\
+	X(timeout_option_declined) /* asked timeout above max-timeout */
 
 struct tftpd_stats {
 #define TFTPD_STATS_FIELD(n) uint64_t n;

@@ -34,6 +34,9 @@ void tftpd_conf_defaults(struct tftpd_conf *c)
 	c->rate = 20;
 	c->burst = 40;
 	c->max_transfers = 4096;
+	c->max_transfers_per_address = 16;
+	c->transfer_lifetime_ms = 900 * 1000;
+	c->max_timeout = 5;
 }
 
 int tftpd_loglevel_parse(const char *s)
@@ -84,6 +87,9 @@ static const struct key keys[] = {
 	{ "rate", K_UINT, U(rate), 1, 1000000 },
 	{ "burst", K_UINT, U(burst), 1, 1000000 },
 	{ "max-transfers", K_UINT, U(max_transfers), 1, 1000000 },
+	{ "max-transfers-per-address", K_UINT, U(max_transfers_per_address), 1, 1000000 },
+	{ "transfer-lifetime", K_SECONDS_MS, U(transfer_lifetime_ms), 1, 86400 },
+	{ "max-timeout", K_UINT, U(max_timeout), 1, 255 },
 };
 
 /* "123", "64k", "32M", "1G" (powers of 1024). */

@@ -32,6 +32,10 @@ struct tftpd_conf {
 	unsigned int rate;		/* requests per second per source */
 	unsigned int burst;
 	unsigned int max_transfers;	/* requests in progress, all phones */
+	/* Issue 12 item 6: what one address may hold, and for how long. */
+	unsigned int max_transfers_per_address;	/* requests in progress */
+	unsigned int transfer_lifetime_ms;	/* request to last ACK */
+	unsigned int max_timeout;	/* largest RFC 2349 timeout granted, s */
 };
 
 void tftpd_conf_defaults(struct tftpd_conf *c);

@@ -18,6 +18,7 @@
 
 #include "ops.h"
 #include "ratelimit.h"
+#include "slots.h"
 #include "stats.h"
 #include "tconf.h"
 #include "tftp.h"
@@ -119,6 +120,7 @@ struct tftpd {
 	struct pp_nl *nl;
 	struct tftpd_stats stats;
 	struct ratelimit rl;
+	struct slots slots;		/* transfers per phone address */
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;
