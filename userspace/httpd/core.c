@@ -170,6 +170,9 @@ void httpd_login_failed(struct httpd *h, const char *what, const char *user,
 	if (started & PP_LOCKOUT_ADDR)
 		pp_notice("lockout: address %s locked out for %u s after %u failed logins",
 			  a, h->opt.lock_secs, h->opt.addr_failures);
+	if (started & PP_LOCKOUT_OVERFLOW)
+		pp_warn("lockout: the table is full of active locks: logins of clients it does not track are refused for %u s (docs/security.md)",
+			h->opt.lock_secs);
 }
 
 void httpd_login_succeeded(struct httpd *h, const char *user, uint32_t addr)
