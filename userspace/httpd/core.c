@@ -216,6 +216,7 @@ enum login_start httpd_login_start(struct httpd *h, struct evhttp_request *req,
 	char a[PP_IPV4_STRLEN];
 	uint32_t addr = httpd_peer(req, NULL);
 	struct login *lg;
+	struct hconn *c;
 
 	if (!httpd_login_allowed(h, what, user, addr))
 		return LOGIN_LOCKED;
@@ -244,7 +245,15 @@ enum login_start httpd_login_start(struct httpd *h, struct evhttp_request *req,
 	lg->addr = addr;
 	lg->done = done;
 	lg->ctx = ctx;
-	conn_wait_begin(&lg->w, conn_request(h, req), req);
+	c = conn_request(h, req);
+	if (!c && evhttp_request_get_connection(req)) {
+		/* Not one of ours (its set-up failed): we could not know when
+		 * it goes away, so it gets no answer that waits. */
+		free(lg->user);
+		free(lg);
+		return LOGIN_BUSY;
+	}
+	conn_wait_begin(&lg->w, c, req);
 	if (!pw_pool_submit(h->pw, addr, pw, seed, hash, h->dummy_iterations,
 			    login_checked, lg)) {
 		conn_wait_end(&lg->w);

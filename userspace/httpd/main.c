@@ -97,8 +97,9 @@ static void apply_limits(struct httpd *h)
 	pp_httpconf_limits(&h->conf, &l->max_conns, &l->max_conns_per_addr,
 			   &l->header_timeout, &l->body_timeout);
 	if (l->max_conns > fit) {
-		pp_warn("connections: %u descriptors allow %lu connections, not the %u set: at most %lu (raise LimitNOFILE)",
-			(unsigned int)h->fd_limit, fit, l->max_conns, fit);
+		if (old.max_conns != (unsigned int)fit)
+			pp_warn("connections: %u descriptors allow %lu connections, not the %u set: at most %lu (raise LimitNOFILE)",
+				(unsigned int)h->fd_limit, fit, l->max_conns, fit);
 		l->max_conns = (unsigned int)fit;
 	}
 	if (memcmp(&old, l, sizeof(old)))
