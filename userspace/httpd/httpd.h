@@ -17,11 +17,13 @@
 #include <event2/http.h>
 #include <openssl/ssl.h>
 
+#include "conn.h"
 #include "httpconf.h"
 #include "password.h"
 #include "lockout.h"
 #include "ops.h"
 #include "users_xml.h"
+#include "pwpool.h"
 
 #define PP_HTTPD_TOKENS_MAX	256
 #define PP_HTTPD_TOKEN_LEN	32	/* hex digits */
@@ -110,6 +112,17 @@ struct httpd {
 	struct event *tick, *sighup, *sigterm, *sigint;
 	char css_etag[32];
 	unsigned long requests;
+	/* Connections (conn.c): the limits in force, the open ones. */
+	struct httpd_limits limits;
+	struct httpd_conn_stats conn_stats;
+	struct hconn *conns;
+	time_t conn_log_last[4];
+	unsigned long conn_log_folded[4];
+	unsigned long fd_limit;		/* RLIMIT_NOFILE's soft limit */
+	/* Password checks off the loop (pwpool.c). */
+	struct pw_pool *pw;
+	unsigned int dummy_iterations;	/* of an unknown user's check */
+	unsigned long busy_refusals;	/* logins answered 503 */
 };
 
 /* main.c */
@@ -117,8 +130,34 @@ struct pp_nl *httpd_nl(struct httpd *h);
 void httpd_nl_failed(struct httpd *h);
 /* Who is at the other end of a request (network order), 0 if unknown. */
 uint32_t httpd_peer(struct evhttp_request *req, char *buf);
-/* Check a user's password; logs why when the stored hash is unusable. */
-bool httpd_check_user(struct httpd *h, const char *user, const char *pw);
+uint32_t httpd_peer_of(struct evhttp_connection *c);
+/*
+ * A login: the lockout, then the password check on the worker pool at the
+ * same cost whatever the account (admin: the web service's administrator).
+ * LOGIN_STARTED: done(login, ok) runs on the loop later; login->w.req is
+ * NULL then if the request died meanwhile (answer nothing). LOGIN_LOCKED:
+ * refused by the lockout (answer "failed"); LOGIN_BUSY: no room to check
+ * now (answer 503).
+ */
+enum login_start { LOGIN_STARTED, LOGIN_LOCKED, LOGIN_BUSY };
+struct login {
+	struct conn_wait w;
+	struct httpd *h;
+	const char *what;
+	char *user;
+	uint32_t addr;
+	void (*done)(struct login *lg, bool ok);
+	void *ctx;
+};
+enum login_start httpd_login_start(struct httpd *h, struct evhttp_request *req,
+				   const char *what, const char *user, const char *pw,
+				   bool admin, void (*done)(struct login *, bool),
+				   void *ctx);
+/* The most common iterations of the users' pbkdf2 hashes (the cost of an
+ * unknown user's check), the default when there is none. */
+unsigned int httpd_dummy_iterations(const struct pp_users *u);
+/* The request is complete: stop its deadlines, count it. */
+void httpd_dispatch(struct evhttp_request *req, void *arg);
 /* The lockout around a password check: true when the login may go on. */
 bool httpd_login_allowed(struct httpd *h, const char *what, const char *user,
 			 uint32_t addr);

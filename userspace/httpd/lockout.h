@@ -9,8 +9,11 @@
  * her own address, still logs in. A second counter per source address
  * (any user name) stops one address from trying many accounts.
  *
- * Entries live in a hash table of bounded size; the oldest is dropped
- * when it is full. Time is passed in, so the tests control it.
+ * Entries live in a hash table of bounded size (capacity). Only entries
+ * that are not locked are evicted to make room; a locked-out client adds
+ * nothing; when the table holds only active locks, new clients share one
+ * "overflow" entry that locks like an address (see lockout.c). Time is
+ * passed in, so the tests control it.
  */
 #ifndef PP_HTTPD_LOCKOUT_H
 #define PP_HTTPD_LOCKOUT_H
@@ -29,6 +32,17 @@ struct pp_lockout_policy {
 
 #define PP_LOCKOUT_PAIR	1	/* pp_lockout_fail(): the pair got locked */
 #define PP_LOCKOUT_ADDR	2	/* ... the address got locked */
+#define PP_LOCKOUT_OVERFLOW 4	/* ... the untracked clients got locked */
+
+struct pp_lockout_stats {
+	size_t entries, capacity;
+	size_t locked;			/* active locks */
+	unsigned long untracked;	/* failures of clients the full table
+					 * could not track (counted together) */
+	unsigned long evicted;		/* unlocked entries dropped for room */
+	bool overflow_locked;		/* untracked clients refused now */
+	size_t bytes;			/* the table's memory */
+};
 
 struct pp_lockout;
 
@@ -49,5 +63,7 @@ void pp_lockout_success(struct pp_lockout *l, const char *user, uint32_t addr);
 /* Forget entries whose lock and count have expired. */
 void pp_lockout_expire(struct pp_lockout *l, time_t now);
 size_t pp_lockout_size(const struct pp_lockout *l);
+void pp_lockout_stats(const struct pp_lockout *l, time_t now,
+		      struct pp_lockout_stats *s);
 
 #endif /* PP_HTTPD_LOCKOUT_H */

@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@
 #include <event2/event.h>
 #include <event2/http.h>
 #include <event2/keyvalq_struct.h>
+#include <event2/thread.h>
 #include <openssl/crypto.h>
 
 #include "cert.h"
@@ -82,6 +84,61 @@ static bool sig_same(const struct file_sig *a, const struct file_sig *b)
 	       a->mtime.tv_nsec == b->mtime.tv_nsec;
 }
 
+/*
+ * The connection limits of httpd.conf, the global cap clamped to the
+ * descriptors we may open: a proxied request holds two (the phone's and
+ * the upstream's), and 64 are kept for listeners, netlink and files.
+ */
+static void apply_limits(struct httpd *h)
+{
+	struct httpd_limits *l = &h->limits, old = *l;
+	unsigned long fit = h->fd_limit > 128 ? (h->fd_limit - 64) / 2 : 32;
+
+	pp_httpconf_limits(&h->conf, &l->max_conns, &l->max_conns_per_addr,
+			   &l->header_timeout, &l->body_timeout);
+	if (l->max_conns > fit) {
+		if (old.max_conns != (unsigned int)fit)
+			pp_warn("connections: %u descriptors allow %lu connections, not the %u set: at most %lu (raise LimitNOFILE)",
+				(unsigned int)h->fd_limit, fit, l->max_conns, fit);
+		l->max_conns = (unsigned int)fit;
+	}
+	if (memcmp(&old, l, sizeof(old)))
+		pp_info("connections: at most %u, %u per address; a request head within %u s, a body within %u s",
+			l->max_conns, l->max_conns_per_addr, l->header_timeout, l->body_timeout);
+}
+
+/*
+ * Raise the soft descriptor limit to the hard one (at most 65536) and say
+ * what we have: each connection costs a descriptor.
+ */
+static void raise_fd_limit(struct httpd *h)
+{
+	struct rlimit rl;
+	rlim_t want;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl)) {
+		pp_warn("descriptors: getrlimit: %s", strerror(errno));
+		h->fd_limit = 1024;
+		return;
+	}
+	want = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > 65536 ? 65536 : rl.rlim_max;
+	if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+		rlim_t old = rl.rlim_cur;
+
+		rl.rlim_cur = want;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == 0)
+			pp_notice("descriptors: soft limit raised from %lu to %lu",
+				  (unsigned long)old, (unsigned long)want);
+		else
+			pp_warn("descriptors: cannot raise the soft limit from %lu to %lu: %s",
+				(unsigned long)old, (unsigned long)want, strerror(errno));
+		getrlimit(RLIMIT_NOFILE, &rl);
+	}
+	h->fd_limit = rl.rlim_cur == RLIM_INFINITY ? 65536 : (unsigned long)rl.rlim_cur;
+	pp_info("descriptors: %lu (hard limit %lu)", h->fd_limit,
+		rl.rlim_max == RLIM_INFINITY ? 0ul : (unsigned long)rl.rlim_max);
+}
+
 static void reload_conf(struct httpd *h, bool force)
 {
 	char path[4096], err[1200];
@@ -100,6 +157,7 @@ static void reload_conf(struct httpd *h, bool force)
 	}
 	pp_httpconf_free(&h->conf);
 	h->conf = c;
+	apply_limits(h);
 	pp_info("settings: webpage %s, webservice %s, httpproxy mode %s, %zu allowed URL pattern%s",
 		c.webpage ? "published" : "not published",
 		c.webservice ? "published" : "not published",
@@ -131,6 +189,7 @@ static void reload_users(struct httpd *h, bool force)
 	}
 	pp_users_free(h->users);
 	h->users = u;
+	h->dummy_iterations = httpd_dummy_iterations(u);
 	pp_info("users: %zu from %s", u->nusers, path);
 }
 
@@ -225,23 +284,17 @@ static void listener_stop(struct listener *l)
 static void listener_start(struct httpd *h, struct listener *l)
 {
 	char a[PP_IPV4_STRLEN], msg[256];
-	void (*cb)(struct evhttp_request *, void *) = NULL;
 	size_t body_max = 16384;
 
 	pp_ipv4_str(l->addr, a);
 	switch (l->kind) {
 	case K_PAGE:
-		cb = page_handle;
+	case K_REDIRECT:
 		break;
 	case K_SOAP:
-		cb = soap_handle;
 		body_max = PP_SOAP_BODY_MAX;
 		break;
-	case K_REDIRECT:
-		cb = redirect_handle;
-		break;
 	case K_PROXY:
-		cb = proxy_handle;
 		body_max = h->opt.proxy_request_max;
 		break;
 	case K_NONE:
@@ -254,13 +307,14 @@ static void listener_start(struct httpd *h, struct listener *l)
 	}
 	evhttp_set_allowed_methods(l->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST |
 				   EVHTTP_REQ_HEAD);
-	evhttp_set_max_headers_size(l->http, 8192);
+	evhttp_set_max_headers_size(l->http, PP_HTTPD_HEADERS_MAX);
 	evhttp_set_max_body_size(l->http, (ev_ssize_t)body_max);
-	evhttp_set_timeout(l->http, 30);
+	/* The idle limit; the deadlines of a request are conn.c's. */
+	evhttp_set_timeout(l->http, PP_HTTPD_IDLE_TIMEOUT);
 	evhttp_set_default_content_type(l->http, "text/plain; charset=utf-8");
-	if (l->ssl)
-		evhttp_set_bevcb(l->http, tls_bevcb, l->ssl);
-	evhttp_set_gencb(l->http, cb, l);
+	/* Every connection goes through conn.c: caps, deadlines, TLS. */
+	evhttp_set_bevcb(l->http, conn_bevcb, l);
+	evhttp_set_gencb(l->http, httpd_dispatch, l);
 	if (!evhttp_bind_socket_with_handle(l->http, a, l->port)) {
 		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", a, l->port,
 			 strerror(errno));
@@ -533,14 +587,24 @@ int main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	pp_log_open("pp-httpd", to_syslog);
 	pp_soap_init();
+	raise_fd_limit(&h);
+	apply_limits(&h);
+	/* The password workers hand results back with event_active(). */
+	if (evthread_use_pthreads()) {
+		pp_err("libevent: no thread support");
+		return 1;
+	}
 	h.base = event_base_new();
+	h.dummy_iterations = pp_pw_default_iterations();
+	h.pw = h.base ? pw_pool_new(h.base, PP_PWPOOL_THREADS, PP_PWPOOL_QUEUE,
+				    PP_PWPOOL_PER_ADDR) : NULL;
 	pol = (struct pp_lockout_policy){
 		.pair_failures = h.opt.pair_failures,
 		.addr_failures = h.opt.addr_failures,
 		.lock_secs = h.opt.lock_secs,
 	};
 	h.lockout = pp_lockout_new(&pol);
-	if (!h.base || !h.lockout) {
+	if (!h.base || !h.lockout || !h.pw) {
 		pp_err("out of memory");
 		return 1;
 	}
@@ -569,6 +633,7 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < L_COUNT; i++)
 		listener_stop(&h.l[i]);
+	pw_pool_free(h.pw);
 	SSL_CTX_free(h.cert_north.ctx);
 	SSL_CTX_free(h.cert_south.ctx);
 	event_free(h.tick);

@@ -115,95 +115,134 @@ static void render(struct evhttp_request *req, int code, const char *reason,
 	free(html);
 }
 
+/* What a form post needs once its password is checked. */
+struct post {
+	struct pp_form form;		/* the password wiped */
+	char peer_s[PP_IPV4_STRLEN];
+};
+
+static void post_checked(struct login *lg, bool ok)
+{
+	struct post *p = lg->ctx;
+	struct evhttp_request *req = lg->w.req;
+	struct httpd *h = lg->h;
+	struct pp_form *form = &p->form;
+	char addr_s[PP_IPV4_STRLEN];
+	const char *peer_s = p->peer_s;
+	struct pp_nl *nl;
+	int rc;
+
+	if (!req)
+		goto out;		/* the client is gone */
+	if (!ok) {
+		render(req, 403, "Forbidden", MSG_ERR, "Login failed", form->username,
+		       form->address[0] ? form->address : peer_s);
+		goto out;
+	}
+	nl = httpd_nl(h);
+	if (!nl) {
+		render(req, 503, "Service Unavailable", MSG_ERR,
+		       "Activation is not available now; try again later.", form->username,
+		       form->address);
+		goto out;
+	}
+	if (form->action == PP_FORM_ACTIVATE) {
+		rc = pp_user_activate(nl, form->username, form->addr, PP_REASON_WEB);
+		if (rc) {
+			pp_info("page: activation of \"%s\" at %s (from %s) refused: %s",
+				form->username, form->address, peer_s, pp_nl_error(nl));
+			if (rc == -ENOENT && !pp_nl_extack(nl) && strstr(pp_nl_error(nl), "module"))
+				httpd_nl_failed(h);
+			render(req, 403, "Forbidden", MSG_ERR, "Login failed", form->username,
+			       form->address);
+			goto out;
+		}
+		pp_notice("page: \"%s\" activated at %s (from %s)", form->username,
+			  pp_ipv4_str(form->addr, addr_s), peer_s);
+		{
+			char msg[200];
+
+			snprintf(msg, sizeof(msg), "Activated: %s at %s. Your phone may connect now.",
+				 form->username, addr_s);
+			render(req, 200, "OK", MSG_OK, msg, form->username, addr_s);
+		}
+		goto out;
+	}
+	rc = pp_user_inactivate(nl, form->username, PP_REASON_WEB);
+	if (rc && rc != -EALREADY) {
+		pp_info("page: inactivation of \"%s\" (from %s) refused: %s", form->username,
+			peer_s, pp_nl_error(nl));
+		render(req, 403, "Forbidden", MSG_ERR, "Login failed", form->username, peer_s);
+		goto out;
+	}
+	pp_notice("page: \"%s\" inactivated (from %s)%s", form->username, peer_s,
+		  rc ? ", was not active" : "");
+	{
+		char msg[200];
+
+		snprintf(msg, sizeof(msg), "Inactivated: %s%s.", form->username,
+			 rc ? " (was not active)" : "");
+		render(req, 200, "OK", MSG_OK, msg, form->username, peer_s);
+	}
+out:
+	free(p);
+}
+
 static void handle_post(struct httpd *h, struct evhttp_request *req)
 {
-	char peer_s[PP_IPV4_STRLEN], err[256], addr_s[PP_IPV4_STRLEN];
+	char peer_s[PP_IPV4_STRLEN], err[256];
 	const char *ctype = evhttp_find_header(evhttp_request_get_input_headers(req),
 					       "Content-Type");
-	uint32_t peer = httpd_peer(req, peer_s);
-	struct pp_form form;
-	struct pp_nl *nl;
+	struct post *p;
 	size_t len;
 	char *body;
 	int rc;
 
+	httpd_peer(req, peer_s);
 	if (!ctype || strncasecmp(ctype, "application/x-www-form-urlencoded", 33)) {
 		render(req, 415, "Unsupported Media Type", MSG_ERR,
 		       "The form must be sent as application/x-www-form-urlencoded.", "", peer_s);
 		return;
 	}
 	body = httpd_body(req, PP_FORM_MAX, &len);
-	if (!body) {
+	p = calloc(1, sizeof(*p));
+	if (!body || !p) {
+		free(p);
+		free(body);
 		render(req, 413, "Payload Too Large", MSG_ERR, "The form is too large.", "",
 		       peer_s);
 		return;
 	}
-	rc = pp_form_parse(body, len, &form, err, sizeof(err));
+	rc = pp_form_parse(body, len, &p->form, err, sizeof(err));
 	free(body);
 	if (rc) {
 		char msg[300];
 
+		free(p);
 		snprintf(msg, sizeof(msg), "Not sent: %s.", err);
 		render(req, 400, "Bad Request", MSG_ERR, msg, "", peer_s);
 		return;
 	}
-	if (!httpd_login_allowed(h, "page", form.username, peer) ||
-	    !httpd_check_user(h, form.username, form.password)) {
-		/* A locked login was counted by httpd_login_allowed(). */
-		if (!pp_lockout_locked(h->lockout, form.username, peer, time(NULL)))
-			httpd_login_failed(h, "page", form.username, peer);
-		pp_form_clear(&form);
-		render(req, 403, "Forbidden", MSG_ERR, "Login failed", form.username,
-		       form.address[0] ? form.address : peer_s);
+	snprintf(p->peer_s, sizeof(p->peer_s), "%s", peer_s);
+	switch (httpd_login_start(h, req, "page", p->form.username, p->form.password, false,
+				  post_checked, p)) {
+	case LOGIN_STARTED:
+		pp_form_clear(&p->form);	/* the check has its own copy */
 		return;
-	}
-	pp_form_clear(&form);
-	httpd_login_succeeded(h, form.username, peer);
-	nl = httpd_nl(h);
-	if (!nl) {
+	case LOGIN_LOCKED:
+		/* No sign to the client (the guide): the same "failed". */
+		render(req, 403, "Forbidden", MSG_ERR, "Login failed", p->form.username,
+		       p->form.address[0] ? p->form.address : peer_s);
+		break;
+	case LOGIN_BUSY:
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "2");
 		render(req, 503, "Service Unavailable", MSG_ERR,
-		       "Activation is not available now; try again later.", form.username,
-		       form.address);
-		return;
+		       "Too many logins are being checked; try again in a moment.",
+		       p->form.username, p->form.address[0] ? p->form.address : peer_s);
+		break;
 	}
-	if (form.action == PP_FORM_ACTIVATE) {
-		rc = pp_user_activate(nl, form.username, form.addr, PP_REASON_WEB);
-		if (rc) {
-			pp_info("page: activation of \"%s\" at %s (from %s) refused: %s",
-				form.username, form.address, peer_s, pp_nl_error(nl));
-			if (rc == -ENOENT && !pp_nl_extack(nl) && strstr(pp_nl_error(nl), "module"))
-				httpd_nl_failed(h);
-			render(req, 403, "Forbidden", MSG_ERR, "Login failed", form.username,
-			       form.address);
-			return;
-		}
-		pp_notice("page: \"%s\" activated at %s (from %s)", form.username,
-			  pp_ipv4_str(form.addr, addr_s), peer_s);
-		{
-			char msg[200];
-
-			snprintf(msg, sizeof(msg), "Activated: %s at %s. Your phone may connect now.",
-				 form.username, addr_s);
-			render(req, 200, "OK", MSG_OK, msg, form.username, addr_s);
-		}
-		return;
-	}
-	rc = pp_user_inactivate(nl, form.username, PP_REASON_WEB);
-	if (rc && rc != -EALREADY) {
-		pp_info("page: inactivation of \"%s\" (from %s) refused: %s", form.username,
-			peer_s, pp_nl_error(nl));
-		render(req, 403, "Forbidden", MSG_ERR, "Login failed", form.username, peer_s);
-		return;
-	}
-	pp_notice("page: \"%s\" inactivated (from %s)%s", form.username, peer_s,
-		  rc ? ", was not active" : "");
-	{
-		char msg[200];
-
-		snprintf(msg, sizeof(msg), "Inactivated: %s%s.", form.username,
-			 rc ? " (was not active)" : "");
-		render(req, 200, "OK", MSG_OK, msg, form.username, peer_s);
-	}
+	pp_form_clear(&p->form);
+	free(p);
 }
 
 void page_handle(struct evhttp_request *req, void *arg)

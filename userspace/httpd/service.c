@@ -167,89 +167,143 @@ static int inactivate(struct httpd *h, const char *user, const char *peer)
 	return rc;
 }
 
-/* A password login with the lockout around it. */
-static bool login(struct httpd *h, const char *user, const char *pw,
-		  uint32_t peer, bool admin)
-{
-	bool good;
+/* A SOAP call waiting for its password check. */
+struct call {
+	struct pp_soap_req r;		/* owned: freed with the call */
+	char peer_s[PP_IPV4_STRLEN];
+	uint32_t addr;			/* the phone's, for userLogin */
+};
 
-	if (!httpd_login_allowed(h, "soap", user, peer))
-		return false;
-	if (admin)
-		good = h->admin_set && !strcmp(user, ADMIN_NAME) &&
-		       pp_pw_verify(pw, h->admin_seed, h->admin_hash, NULL, 0) == PP_PW_MATCH;
-	else
-		good = valid_user(user) && httpd_check_user(h, user, pw);
-	if (admin && !h->admin_set)
-		pp_pw_verify_dummy(pw);
-	if (!good) {
-		httpd_login_failed(h, "soap", user, peer);
-		return false;
-	}
-	httpd_login_succeeded(h, user, peer);
-	return true;
+static void call_free(struct call *c)
+{
+	pp_soap_req_free(&c->r);
+	free(c);
 }
 
-static void call(struct httpd *h, struct evhttp_request *req,
-		 const struct pp_soap_req *r)
+static void call_checked(struct login *lg, bool ok)
 {
-	char peer_s[PP_IPV4_STRLEN];
-	uint32_t peer = httpd_peer(req, peer_s), addr;
+	struct call *c = lg->ctx;
+	struct evhttp_request *req = lg->w.req;
+	struct httpd *h = lg->h;
+	const struct pp_soap_req *r = &c->r;
 	const char *tok;
 
+	if (!req)
+		goto out;		/* the client is gone */
 	switch (r->method) {
-	case PP_SOAP_LOGIN:	/* Adminname, Password */
-		if (!login(h, r->args[0], r->args[1], peer, true)) {
+	case PP_SOAP_LOGIN:
+		if (!ok) {
 			if (!h->admin_set)
 				pp_warn("soap: login from %s refused: no administrator password is set (ppctl set password)",
-					peer_s);
+					c->peer_s);
 			fault(req, PP_SOAP_ERR_CLIENT, "Login failed");
-			return;
+			break;
 		}
 		tok = token_new(h);
 		if (!tok) {
 			fault(req, PP_SOAP_OK, "cannot make a token");
-			return;
+			break;
 		}
-		pp_info("soap: administrator logged in from %s", peer_s);
+		pp_info("soap: administrator logged in from %s", c->peer_s);
 		respond(req, r->method, tok);
-		return;
-	case PP_SOAP_ACTIVATE:	/* Token, Username, Ipaddr */
-		if (!token_use(h, r->args[0])) {
-			respond(req, r->method, PP_SOAP_NOT_AUTHORIZED);
-			return;
-		}
-		respond(req, r->method,
-			valid_user(r->args[1]) && phone_addr(r->args[2], &addr) &&
-			!activate(h, r->args[1], addr, peer_s) ?
-			PP_SOAP_ACTIVATE_OK : PP_SOAP_ACTIVATE_FAILED);
-		return;
-	case PP_SOAP_INACTIVATE:	/* Token, Username */
-		if (!token_use(h, r->args[0])) {
-			respond(req, r->method, PP_SOAP_NOT_AUTHORIZED);
-			return;
-		}
-		respond(req, r->method,
-			valid_user(r->args[1]) && !inactivate(h, r->args[1], peer_s) ?
-			PP_SOAP_INACTIVATE_OK : PP_SOAP_INACTIVATE_FAILED);
-		return;
-	case PP_SOAP_USER_LOGIN:	/* Username, Password, Ipaddr */
-		respond(req, r->method,
-			phone_addr(r->args[2], &addr) &&
-			login(h, r->args[0], r->args[1], peer, false) &&
-			!activate(h, r->args[0], addr, peer_s) ?
+		break;
+	case PP_SOAP_USER_LOGIN:
+		respond(req, r->method, ok && !activate(h, r->args[0], c->addr, c->peer_s) ?
 			PP_SOAP_LOGIN_OK : PP_SOAP_LOGIN_FAILED);
-		return;
-	case PP_SOAP_USER_LOGOUT:	/* Username, Password */
-		respond(req, r->method,
-			login(h, r->args[0], r->args[1], peer, false) &&
-			!inactivate(h, r->args[0], peer_s) ?
+		break;
+	case PP_SOAP_USER_LOGOUT:
+		respond(req, r->method, ok && !inactivate(h, r->args[0], c->peer_s) ?
 			PP_SOAP_LOGOUT_OK : PP_SOAP_LOGOUT_FAILED);
-		return;
-	case PP_SOAP_NMETHODS:
+		break;
+	default:
+		fault(req, PP_SOAP_OK, "internal error");
 		break;
 	}
-	fault(req, PP_SOAP_OK, "internal error");
+out:
+	call_free(c);
+}
+
+/* A method that needs a password: check it off the loop. Takes r. */
+static void call_login(struct httpd *h, struct evhttp_request *req,
+		       struct pp_soap_req *r, uint32_t phone)
+{
+	struct call *c = calloc(1, sizeof(*c));
+	bool admin = r->method == PP_SOAP_LOGIN;
+	const char *failed;
+
+	if (!c) {
+		pp_soap_req_free(r);
+		fault(req, PP_SOAP_OK, "out of memory");
+		return;
+	}
+	c->r = *r;
+	memset(r, 0, sizeof(*r));
+	httpd_peer(req, c->peer_s);
+	c->addr = phone;
+	switch (httpd_login_start(h, req, "soap", c->r.args[0], c->r.args[1], admin,
+				  call_checked, c)) {
+	case LOGIN_STARTED:
+		return;
+	case LOGIN_LOCKED:
+		failed = c->r.method == PP_SOAP_USER_LOGIN ? PP_SOAP_LOGIN_FAILED :
+			 c->r.method == PP_SOAP_USER_LOGOUT ? PP_SOAP_LOGOUT_FAILED : NULL;
+		if (failed)
+			respond(req, c->r.method, failed);
+		else
+			fault(req, PP_SOAP_ERR_CLIENT, "Login failed");
+		break;
+	case LOGIN_BUSY:
+		evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", "2");
+		evhttp_send_error(req, 503, "too many logins are being checked; try again in a moment");
+		break;
+	}
+	call_free(c);
+}
+
+/* Takes r (frees it, now or once answered). */
+static void call(struct httpd *h, struct evhttp_request *req, struct pp_soap_req *r)
+{
+	char peer_s[PP_IPV4_STRLEN];
+	uint32_t addr;
+
+	httpd_peer(req, peer_s);
+	switch (r->method) {
+	case PP_SOAP_LOGIN:	/* Adminname, Password */
+	case PP_SOAP_USER_LOGOUT:	/* Username, Password */
+		call_login(h, req, r, 0);
+		return;
+	case PP_SOAP_USER_LOGIN:	/* Username, Password, Ipaddr */
+		if (!phone_addr(r->args[2], &addr))
+			break;
+		call_login(h, req, r, addr);
+		return;
+	case PP_SOAP_ACTIVATE:	/* Token, Username, Ipaddr */
+		if (!token_use(h, r->args[0]))
+			respond(req, r->method, PP_SOAP_NOT_AUTHORIZED);
+		else
+			respond(req, r->method,
+				valid_user(r->args[1]) && phone_addr(r->args[2], &addr) &&
+				!activate(h, r->args[1], addr, peer_s) ?
+				PP_SOAP_ACTIVATE_OK : PP_SOAP_ACTIVATE_FAILED);
+		pp_soap_req_free(r);
+		return;
+	case PP_SOAP_INACTIVATE:	/* Token, Username */
+		if (!token_use(h, r->args[0]))
+			respond(req, r->method, PP_SOAP_NOT_AUTHORIZED);
+		else
+			respond(req, r->method,
+				valid_user(r->args[1]) && !inactivate(h, r->args[1], peer_s) ?
+				PP_SOAP_INACTIVATE_OK : PP_SOAP_INACTIVATE_FAILED);
+		pp_soap_req_free(r);
+		return;
+	case PP_SOAP_NMETHODS:
+		fault(req, PP_SOAP_OK, "internal error");
+		pp_soap_req_free(r);
+		return;
+	}
+	/* userLogin with a bad phone address: failed, as before, unchecked. */
+	respond(req, r->method, PP_SOAP_LOGIN_FAILED);
+	pp_soap_req_free(r);
 }
 
 void soap_handle(struct evhttp_request *req, void *arg)
@@ -312,5 +366,4 @@ void soap_handle(struct evhttp_request *req, void *arg)
 		return;
 	}
 	call(h, req, &r);
-	pp_soap_req_free(&r);
 }

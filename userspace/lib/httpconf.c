@@ -184,6 +184,52 @@ static int split(char *line, char **w)
 	return n;
 }
 
+/* http maxconnections [peraddress] N, http {header|body}timeout S */
+static int parse_limit(char **w, int n, struct pp_httpconf *c, char *err,
+		       size_t errlen)
+{
+	bool per = n == 6;
+	const char *v = w[n - 1];
+	uint64_t num;
+
+	if (per && (strcmp(w[3], "maxconnections") || strcmp(w[4], "peraddress"))) {
+		set_err(err, errlen, "unknown setting \"%s %s %s\"", w[2], w[3], w[4]);
+		return -1;
+	}
+	if (!strcmp(w[3], "maxconnections")) {
+		if (pp_parse_uint(v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX, &num)) {
+			set_err(err, errlen, "\"maxconnections%s\" value \"%s\" is not a number in %d..%d",
+				per ? " peraddress" : "", v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX);
+			return -1;
+		}
+		if (per)
+			c->max_conns_per_addr = (unsigned int)num;
+		else
+			c->max_conns = (unsigned int)num;
+		return 0;
+	}
+	if (pp_parse_uint(v, 1, PP_HTTP_TIMEOUT_MAX, &num)) {
+		set_err(err, errlen, "\"%s\" value \"%s\" is not a number of seconds in 1..%d",
+			w[3], v, PP_HTTP_TIMEOUT_MAX);
+		return -1;
+	}
+	if (!strcmp(w[3], "headertimeout"))
+		c->header_timeout = (unsigned int)num;
+	else
+		c->body_timeout = (unsigned int)num;
+	return 0;
+}
+
+void pp_httpconf_limits(const struct pp_httpconf *c, unsigned int *max_conns,
+			unsigned int *per_addr, unsigned int *header_timeout,
+			unsigned int *body_timeout)
+{
+	*max_conns = c->max_conns ? c->max_conns : PP_HTTP_MAX_CONNS;
+	*per_addr = c->max_conns_per_addr ? c->max_conns_per_addr : PP_HTTP_MAX_CONNS_PER_ADDR;
+	*header_timeout = c->header_timeout ? c->header_timeout : PP_HTTP_HEADER_TIMEOUT;
+	*body_timeout = c->body_timeout ? c->body_timeout : PP_HTTP_BODY_TIMEOUT;
+}
+
 static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
 		      size_t errlen)
 {
@@ -193,6 +239,10 @@ static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
 		set_err(err, errlen, "not a \"set phoneproxy http ...\" or \"set phoneproxy httpproxy ...\" command");
 		return -1;
 	}
+	if (!strcmp(w[2], "http") && (n == 5 || n == 6) &&
+	    (!strcmp(w[3], "maxconnections") || !strcmp(w[3], "headertimeout") ||
+	     !strcmp(w[3], "bodytimeout")))
+		return parse_limit(w, n, c, err, errlen);
 	if (!strcmp(w[2], "http") && n == 5 && !strcmp(w[3], "publish")) {
 		if (!strcmp(w[4], "webpage"))
 			c->webpage = true;
@@ -306,6 +356,15 @@ void pp_httpconf_print(FILE *f, const struct pp_httpconf *c)
 			pp_ipv4_str(c->external_addr, buf));
 	for (i = 0; i < c->nallow; i++)
 		fprintf(f, "set phoneproxy httpproxy allow %s\n", c->allow[i]);
+	if (c->max_conns && c->max_conns != PP_HTTP_MAX_CONNS)
+		fprintf(f, "set phoneproxy http maxconnections %u\n", c->max_conns);
+	if (c->max_conns_per_addr && c->max_conns_per_addr != PP_HTTP_MAX_CONNS_PER_ADDR)
+		fprintf(f, "set phoneproxy http maxconnections peraddress %u\n",
+			c->max_conns_per_addr);
+	if (c->header_timeout && c->header_timeout != PP_HTTP_HEADER_TIMEOUT)
+		fprintf(f, "set phoneproxy http headertimeout %u\n", c->header_timeout);
+	if (c->body_timeout && c->body_timeout != PP_HTTP_BODY_TIMEOUT)
+		fprintf(f, "set phoneproxy http bodytimeout %u\n", c->body_timeout);
 }
 
 int pp_httpconf_save(const char *path, const struct pp_httpconf *c)

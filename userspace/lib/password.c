@@ -6,6 +6,7 @@
  * password file, the strong password rule. OpenSSL does the cryptography.
  */
 #include <errno.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,9 +89,21 @@ static void b64(const unsigned char *in, size_t len, char *out)
 	EVP_EncodeBlock((unsigned char *)out, in, (int)len);
 }
 
+/* Every PBKDF2 computed, for pp_pw_work() (the timing tests). */
+static atomic_ulong pbkdf2_calls;
+static atomic_ullong pbkdf2_iters;
+
+void pp_pw_work(unsigned long *calls, unsigned long long *iterations)
+{
+	*calls = atomic_load(&pbkdf2_calls);
+	*iterations = atomic_load(&pbkdf2_iters);
+}
+
 static int pbkdf2(const char *pw, const char *seed, unsigned int iter,
 		  unsigned char *key)
 {
+	atomic_fetch_add(&pbkdf2_calls, 1);
+	atomic_fetch_add(&pbkdf2_iters, iter);
 	return PKCS5_PBKDF2_HMAC(pw, (int)strlen(pw),
 				 (const unsigned char *)seed, (int)strlen(seed),
 				 (int)iter, EVP_sha256(), PBKDF2_KEYLEN, key) == 1 ? 0 : -1;
@@ -206,12 +219,70 @@ enum pp_pw_result pp_pw_verify(const char *pw, const char *seed,
 	return r;
 }
 
-void pp_pw_verify_dummy(const char *pw)
+static void dummy(const char *pw, unsigned int iterations)
 {
 	unsigned char key[PBKDF2_KEYLEN];
 
-	pbkdf2(pw, "phoneproxy-dummy-seed-for-timing", pp_pw_default_iterations(), key);
+	if (iterations < PP_PW_ITER_MIN || iterations > PP_PW_ITER_MAX)
+		iterations = pp_pw_default_iterations();
+	if (strlen(pw) > PP_PW_MAX)
+		pw = "";
+	pbkdf2(pw, "phoneproxy-dummy-seed-for-timing", iterations, key);
 	OPENSSL_cleanse(key, sizeof(key));
+}
+
+void pp_pw_verify_dummy(const char *pw)
+{
+	dummy(pw, pp_pw_default_iterations());
+}
+
+unsigned int pp_pw_hash_iterations(const char *hash)
+{
+	const char *p;
+	uint64_t n;
+	char num[16];
+	size_t len;
+
+	if (!hash || strncmp(hash, PP_PW_TAG_PBKDF2, strlen(PP_PW_TAG_PBKDF2)))
+		return 0;
+	p = hash + strlen(PP_PW_TAG_PBKDF2);
+	if (strncmp(p, "i=", 2))
+		return 0;
+	p += 2;
+	len = strcspn(p, "$");
+	if (!p[len] || len >= sizeof(num))
+		return 0;
+	memcpy(num, p, len);
+	num[len] = '\0';
+	if (pp_parse_uint(num, PP_PW_ITER_MIN, PP_PW_ITER_MAX, &n))
+		return 0;
+	return (unsigned int)n;
+}
+
+enum pp_pw_result pp_pw_check(const char *pw, const char *seed, const char *hash,
+			      unsigned int dummy_iterations, char *why, size_t whylen)
+{
+	enum pp_pw_result r;
+
+	if (why && whylen)
+		why[0] = '\0';
+	/* A password too long to check costs the same (and fails). */
+	if (strlen(pw) > PP_PW_MAX) {
+		dummy(pw, hash && pp_pw_hash_iterations(hash) ? pp_pw_hash_iterations(hash) :
+		      dummy_iterations);
+		return PP_PW_MISMATCH;
+	}
+	if (!seed || !hash) {
+		dummy(pw, dummy_iterations);
+		if (why)
+			snprintf(why, whylen, "no <seed> and <hashPw>");
+		return seed || hash ? PP_PW_UNUSABLE : PP_PW_MISMATCH;
+	}
+	r = pp_pw_verify(pw, seed, hash, why, whylen);
+	/* One PBKDF2 was computed only for a usable pbkdf2 hash. */
+	if (r == PP_PW_UNUSABLE || !pp_pw_hash_iterations(hash))
+		dummy(pw, dummy_iterations);
+	return r;
 }
 
 int pp_pw_strength(const char *pw, char *why, size_t whylen)

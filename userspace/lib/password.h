@@ -64,6 +64,22 @@ enum pp_pw_result pp_pw_verify(const char *pw, const char *seed,
 void pp_pw_verify_dummy(const char *pw);
 
 /*
+ * A login's password check that costs the same whatever the account
+ * (login timing must not tell which users exist): exactly one PBKDF2,
+ * of the hash's own iterations for a pbkdf2 hash, else of
+ * dummy_iterations (no account or no hash: PP_PW_MISMATCH; a legacy
+ * SHA-1 hash: checked, then the PBKDF2 on top; an unusable hash:
+ * PP_PW_UNUSABLE with why). Thread-safe.
+ */
+enum pp_pw_result pp_pw_check(const char *pw, const char *seed, const char *hash,
+			      unsigned int dummy_iterations, char *why, size_t whylen);
+/* The iterations of a pbkdf2 hashPw, 0 for any other. */
+unsigned int pp_pw_hash_iterations(const char *hash);
+/* PBKDF2 computations so far, and their iterations (the test hook that
+ * proves the equal cost structurally). */
+void pp_pw_work(unsigned long *calls, unsigned long long *iterations);
+
+/*
  * The guide's strong password: at least 8 characters, no character more
  * than 3 times in a row, characters of at least 3 of: upper case, lower
  * case, digits, punctuation (the other printable ASCII). Returns 0, or -1

@@ -67,6 +67,7 @@ int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

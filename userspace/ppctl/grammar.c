@@ -122,6 +122,14 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->seconds = (uint32_t)num;
+	} else if (!strcmp(t->type, "count")) {
+		if (pp_parse_uint(v, 1, 1000000, &num)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a number in 1..1000000",
+				 name, v);
+			return -1;
+		}
+		cmd->count = (uint32_t)num;
 	} else if (!strcmp(t->type, "port")) {
 		if (pp_parse_uint(v, 1, 65535, &num)) {
 			snprintf(err, errlen,

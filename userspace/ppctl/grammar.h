@@ -61,6 +61,7 @@ struct ppctl_cmd {
 	const char *file;		/* points into argv */
 	const char *text;		/* url, pattern: points into argv */
 	unsigned int bits;		/* keysize */
+	uint32_t count;			/* <count> */
 	/* For help ("?"): the words to complete. */
 	int help_argc;
 	char **help_argv;

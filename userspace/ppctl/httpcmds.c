@@ -161,6 +161,35 @@ int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *c
 	return conf_edit(ctx, external_set, cmd);
 }
 
+/* http maxconnections [peraddress] <count>, http {header|body}timeout <seconds> */
+static int limit_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
+		     struct pp_httpconf *c)
+{
+	const char *w = cmd->def->words;
+
+	if (strstr(w, "peraddress")) {
+		c->max_conns_per_addr = cmd->count;
+	} else if (strstr(w, "maxconnections")) {
+		c->max_conns = cmd->count;
+	} else {
+		if (cmd->seconds < 1 || cmd->seconds > PP_HTTP_TIMEOUT_MAX)
+			return fail(ctx, PPCTL_EXIT_USAGE,
+				    "\"%s\" value %u is not a number of seconds in 1..%d",
+				    strstr(w, "header") ? "headertimeout" : "bodytimeout",
+				    cmd->seconds, PP_HTTP_TIMEOUT_MAX);
+		if (strstr(w, "headertimeout"))
+			c->header_timeout = cmd->seconds;
+		else
+			c->body_timeout = cmd->seconds;
+	}
+	return PPCTL_EXIT_OK;
+}
+
+int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	return conf_edit(ctx, limit_set, cmd);
+}
+
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 {
 	char path[4096], err[1200];

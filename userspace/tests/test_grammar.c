@@ -132,7 +132,7 @@ static const struct bad bad_lines[] = {
 	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp|media|loglevel)",
 	  2, false },
 	{ "set phoneproxy http",
-	  "\"set phoneproxy http\" is incomplete (expected enable|disable|publish); try \"set phoneproxy http ?\"",
+	  "\"set phoneproxy http\" is incomplete (expected enable|disable|publish|maxconnections|headertimeout|bodytimeout); try \"set phoneproxy http ?\"",
 	  2, false },
 	{ "set user",
 	  "\"set user\" is incomplete (expected active|inactive); try \"set user ?\"", 2, false },
@@ -275,9 +275,9 @@ static void test_help(void)
 	free(a);
 
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 44 && strstr(a, "publish <file>") &&
+	ok(a && count_lines(a) == 48 && strstr(a, "publish <file>") &&
 	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 44 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 48 commands (%d)", count_lines(a));
 	free(a);
 
 	a = help_of("Show ?", &r);

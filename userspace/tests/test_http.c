@@ -158,6 +158,43 @@ static void test_httpconf(void)
 	   "a blank in a pattern is refused");
 }
 
+/* The connection limits of pp-httpd in httpd.conf (issue 12, item 7). */
+static void test_httpconf_limits(void)
+{
+	static const char text[] =
+		"set phoneproxy http maxconnections 500\n"
+		"set phoneproxy http maxconnections peraddress 8\n"
+		"set phoneproxy http headertimeout 5\n"
+		"set phoneproxy http bodytimeout 30\n";
+	unsigned int mc, pa, ht, bt;
+	struct pp_httpconf c;
+	char err[512], *out = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	pp_httpconf_init(&c);
+	pp_httpconf_limits(&c, &mc, &pa, &ht, &bt);
+	ok(mc == 4096 && pa == 32 && ht == 10 && bt == 20,
+	   "connection limits by default: 4096, 32 per address, head 10 s, body 20 s");
+	ok(pp_httpconf_parse(text, sizeof(text) - 1, "httpd.conf", &c, err, sizeof(err)) == 0,
+	   "the connection limits parse");
+	pp_httpconf_limits(&c, &mc, &pa, &ht, &bt);
+	ok(mc == 500 && pa == 8 && ht == 5 && bt == 30, "... and are in force");
+	f = open_memstream(&out, &len);
+	pp_httpconf_print(f, &c);
+	fclose(f);
+	is_str(out, text, "... and are printed back as the commands");
+	free(out);
+	pp_httpconf_free(&c);
+	ok(pp_httpconf_parse("set phoneproxy http maxconnections peraddress 0\n", 48, "h.conf", &c,
+			     err, sizeof(err)) == -1 &&
+	   !strcmp(err, "h.conf:1: \"maxconnections peraddress\" value \"0\" is not a number in 1..1000000"),
+	   "a cap of 0 is refused: %s", err);
+	ok(pp_httpconf_parse("set phoneproxy http headertimeout 3601\n", 39, "h.conf", &c,
+			     err, sizeof(err)) == -1 && strstr(err, "1..3600"),
+	   "a head deadline over an hour is refused: %s", err);
+}
+
 /* ---- the form ---- */
 
 static int form(const char *body, struct pp_form *f, char *err)
@@ -592,6 +629,7 @@ int main(void)
 	pp_soap_init();
 	test_passwords();
 	test_httpconf();
+	test_httpconf_limits();
 	test_form();
 	test_soap_parse();
 	test_soap_build();
