@@ -94,8 +94,11 @@
  *	why (CLI, WEB, SOAP, CLUSTER, DISPLACED, MOVED, TIMEOUT_IDLE,
  *	TIMEOUT_AUTH, UNPUBLISHED). Subscribing needs admin rights.
  *
- * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every IPv4 packet
- * whose destination is that address is judged before NAT:
+ * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every packet that
+ * arrives on the interface holding that address (IPv4 and IPv6, for any
+ * address) and every IPv4 packet for that address is judged before NAT;
+ * only the north address offers anything, IPv6 nothing (neighbour
+ * solicitations and advertisements pass):
  * - replies to connections the proxy itself opened pass;
  * - TCP 80 and 443 pass from anyone while PP_A_CFG_HTTP is on;
  * - from an activated source address (or from anyone in open mode) also
