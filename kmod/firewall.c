@@ -10,9 +10,10 @@
  * interface it came in on. Linux is a weak host: without the interface
  * test a host on the north link would reach the services of the south
  * address (or of any address of the box) by routing to it through the
- * north address's MAC. Hooks at PRE_ROUTING, after conntrack, before NAT
- * and the routing decision, so one verdict covers what would be delivered
- * locally and what would be forwarded.
+ * north address's MAC. IPv4: at PRE_ROUTING (after conntrack, before NAT)
+ * for the north address, at LOCAL_IN for the other addresses of the box;
+ * what is forwarded is the SCCP proxy's FORWARD hook's, which drops all it
+ * does not proxy. IPv6: at PRE_ROUTING, so forwarded IPv6 is dropped too.
  *
  * Offered on north, IPv4 only and only at the north address: the
  * activation web page (TCP 80/443), and SCCP, secure SCCP, TFTP and the
@@ -201,13 +202,13 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 
 /*
  * The north firewall, at PRE_ROUTING after conntrack (and defrag), before
- * NAT: the verdict on @skb arriving on @in, counted. Judged: what arrives
- * on the north interface, and what is for the north address from any
- * interface but loopback. Runs under rcu_read_lock() with BH off;
- * allocates nothing.
+ * NAT, and at LOCAL_IN (@local): the verdict on @skb arriving on @in,
+ * counted. Judged: what is for the north address from any interface but
+ * loopback, and what the north interface delivers to another address of
+ * the box. Runs under rcu_read_lock() with BH off; allocates nothing.
  */
 static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
-				 const struct net_device *in)
+				 const struct net_device *in, bool local)
 {
 	const struct pp_config *cfg = pp_config_rcu(pn);
 	const struct iphdr *iph = ip_hdr(skb);
@@ -218,8 +219,16 @@ static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
 	/* The box talking to itself is not the north side. */
 	if (in && (in->flags & IFF_LOOPBACK))
 		return NF_ACCEPT;
-	if (iph->daddr != cfg->north_addr &&
-	    !pp_fw_north_dev(in, cfg->north_addr))
+	/*
+	 * At PRE_ROUTING: what is for the north address. At LOCAL_IN
+	 * (@local): what arrived on the north interface for another
+	 * address of the box. Forwarded packets are the SCCP proxy's
+	 * FORWARD hook's: it drops (and counts) all it does not proxy.
+	 */
+	if (local && (iph->daddr == cfg->north_addr ||
+		      !pp_fw_north_dev(in, cfg->north_addr)))
+		return NF_ACCEPT;
+	if (!local && iph->daddr != cfg->north_addr)
 		return NF_ACCEPT;
 
 	v = pp_fw_judge(pn, cfg, skb, iph);
@@ -301,7 +310,8 @@ static unsigned int pp_fw_hook6(void *priv, struct sk_buff *skb,
 static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
-	return pp_fw_filter(pp_net(state->net), skb, state->in);
+	return pp_fw_filter(pp_net(state->net), skb, state->in,
+			    state->hook == NF_INET_LOCAL_IN);
 }
 
 static const struct nf_hook_ops pp_fw_ops[] = {
@@ -310,6 +320,12 @@ static const struct nf_hook_ops pp_fw_ops[] = {
 		.pf		= NFPROTO_IPV4,
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_CONNTRACK + 1,
+	},
+	{
+		.hook		= pp_fw_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FILTER,
 	},
 #if IS_ENABLED(CONFIG_IPV6)
 	{

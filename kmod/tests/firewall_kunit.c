@@ -274,7 +274,7 @@ static void pp_firewall_verdict_hook_scope(struct kunit *test)
 	skb = pp_kt_packet(test, STRANGER, IPPROTO_TCP, 22, 0);
 	local_bh_disable();
 	rcu_read_lock();
-	v[0] = pp_fw_filter(pn, skb, NULL);
+	v[0] = pp_fw_filter(pn, skb, NULL, false);
 
 	rcu_read_unlock();
 	local_bh_enable();
@@ -288,20 +288,20 @@ static void pp_firewall_verdict_hook_scope(struct kunit *test)
 	local_bh_disable();
 	rcu_read_lock();
 	/* To the north address: judged and counted. */
-	v[1] = pp_fw_filter(pn, skb, NULL);
+	v[1] = pp_fw_filter(pn, skb, NULL, false);
 	/* From the box itself: not the north side. */
-	v[2] = pp_fw_filter(pn, skb, lo);
+	v[2] = pp_fw_filter(pn, skb, lo, false);
 	/* To another address of the box: not judged. */
 	iph = ip_hdr(skb);
 	iph->daddr = PP_KUNIT_ADDR(198, 51, 100, 1);
-	v[3] = pp_fw_filter(pn, skb, NULL);
+	v[3] = pp_fw_filter(pn, skb, NULL, false);
 	iph->daddr = NORTH;
 	/* Activated: SCCP passes. */
 	iph->saddr = PHONE;
 	tcp_hdr(skb)->dest = htons(2000);
-	v[4] = pp_fw_filter(pn, skb, NULL);
+	v[4] = pp_fw_filter(pn, skb, NULL, false);
 	tcp_hdr(skb)->dest = htons(443);
-	v[5] = pp_fw_filter(pn, skb, NULL);
+	v[5] = pp_fw_filter(pn, skb, NULL, false);
 	rcu_read_unlock();
 	local_bh_enable();
 	pp_kt_packet_free(skb);
