@@ -1,13 +1,45 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The phoneproxy authors. */
+/*
+ * The north firewall (see also docs/security.md, "Firewall: the north
+ * interface, both families").
+ *
+ * Judged: every packet that arrives on the north interface (the one that
+ * holds the north address), whatever local or remote address it is for,
+ * IPv4 and IPv6, and every IPv4 packet for the north address whatever
+ * interface it came in on. Linux is a weak host: without the interface
+ * test a host on the north link would reach the services of the south
+ * address (or of any address of the box) by routing to it through the
+ * north address's MAC. IPv4: at PRE_ROUTING (after conntrack, before NAT)
+ * for the north address, at LOCAL_IN for the other addresses of the box;
+ * what is forwarded is the SCCP proxy's FORWARD hook's, which drops all it
+ * does not proxy. IPv6: at PRE_ROUTING, so forwarded IPv6 is dropped too.
+ *
+ * Offered on north, IPv4 only and only at the north address: the
+ * activation web page (TCP 80/443), and SCCP, secure SCCP, TFTP and the
+ * HTTP proxy to activated addresses (to everyone in open mode). Replies of
+ * the box's own connections and ICMP errors conntrack relates to a tracked
+ * connection pass in both families. IPv6 offers nothing, but neighbour
+ * solicitations and advertisements (hop limit 255: from the link) pass:
+ * they are IPv6's ARP, which the IPv4 side does not filter either, and
+ * without them the box cannot use IPv6 on that link for its own traffic
+ * (the replies above). Router advertisements, redirects, MLD and echo are
+ * dropped: nothing on a hostile link may configure the box's routes.
+ */
+#include <linux/icmpv6.h>
 #include <linux/ip.h>
+#include <linux/ipv6.h>
+#include <linux/inetdevice.h>
 #include <linux/netdevice.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/netfilter_ipv6.h>
 #include <linux/phoneproxy.h>
 #include <linux/tcp.h>
 #include <linux/udp.h>
 #include <net/ip.h>
+#include <net/ipv6.h>
+#include <net/ndisc.h>
 #include <net/netfilter/nf_conntrack.h>
 
 #include "activation.h"
@@ -19,6 +51,7 @@ enum pp_fw_verdict {
 	PP_FW_ACCEPT_ACTIVATED,
 	PP_FW_ACCEPT_OPEN,
 	PP_FW_ACCEPT_REPLY,
+	PP_FW_ACCEPT_NDISC,	/* IPv6 neighbour discovery: not counted */
 	PP_FW_DROP,
 };
 
@@ -41,6 +74,9 @@ static void pp_fw_count(struct pp_net *pn, enum pp_fw_verdict v)
 	case PP_FW_ACCEPT_REPLY:
 		u64_stats_inc(&s->accept_reply);
 		break;
+	case PP_FW_ACCEPT_NDISC:
+		/* Address resolution, as ARP: no counter. */
+		break;
 	case PP_FW_DROP:
 		u64_stats_inc(&s->drop);
 		break;
@@ -50,11 +86,12 @@ static void pp_fw_count(struct pp_net *pn, enum pp_fw_verdict v)
 
 /*
  * Is this a packet of the reply direction of a tracked connection, or an
- * ICMP error that conntrack matched to a connection it tracks? Such a
- * connection got through this firewall (or was opened by the proxy), so
- * its errors pass too: path-MTU discovery keeps working for phones.
+ * ICMP error (@l4proto: the packet's own transport protocol) that
+ * conntrack matched to a connection it tracks? Such a connection got
+ * through this firewall (or was opened by the proxy), so its errors pass
+ * too: path-MTU discovery keeps working for phones and for the box.
  */
-static bool pp_fw_is_reply(const struct sk_buff *skb)
+static bool pp_fw_is_reply(const struct sk_buff *skb, u8 l4proto)
 {
 	enum ip_conntrack_info ctinfo;
 	struct nf_conn *ct;
@@ -63,7 +100,29 @@ static bool pp_fw_is_reply(const struct sk_buff *skb)
 	if (!ct || ctinfo == IP_CT_UNTRACKED)
 		return false;
 	return CTINFO2DIR(ctinfo) == IP_CT_DIR_REPLY ||
-	       (ctinfo == IP_CT_RELATED && ip_hdr(skb)->protocol == IPPROTO_ICMP);
+	       (ctinfo == IP_CT_RELATED &&
+		(l4proto == IPPROTO_ICMP || l4proto == IPPROTO_ICMPV6));
+}
+
+/*
+ * Is @dev the north interface: does it hold the north address @north?
+ * Asked per packet (a handful of addresses per device, no allocation),
+ * so the answer follows the address if the administrator moves it.
+ */
+static bool pp_fw_north_dev(const struct net_device *dev, __be32 north)
+{
+	const struct in_device *in_dev;
+	const struct in_ifaddr *ifa;
+
+	if (!dev)
+		return false;
+	in_dev = __in_dev_get_rcu(dev);
+	if (!in_dev)
+		return false;
+	in_dev_for_each_ifa_rcu(ifa, in_dev)
+		if (ifa->ifa_local == north)
+			return true;
+	return false;
 }
 
 static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
@@ -75,8 +134,16 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 	__be16 dport;
 
 	/* Replies to connections the proxy opened, and ICMP errors. */
-	if (pp_fw_is_reply(skb))
+	if (pp_fw_is_reply(skb, iph->protocol))
 		return PP_FW_ACCEPT_REPLY;
+
+	/*
+	 * Only the north address offers anything on the north side: not
+	 * the south address, another address of the box, a broadcast or
+	 * multicast address, nor a host behind the box (forwarding).
+	 */
+	if (iph->daddr != cfg->north_addr)
+		return PP_FW_DROP;
 
 	/* Defrag ran before us: a fragment here is not reassembled. */
 	if (ip_is_fragment(iph) && (iph->frag_off & htons(IP_OFFSET))) {
@@ -135,20 +202,33 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 
 /*
  * The north firewall, at PRE_ROUTING after conntrack (and defrag), before
- * NAT: the verdict on @skb arriving on @in, counted. Runs under
- * rcu_read_lock() with BH off; allocates nothing.
+ * NAT, and at LOCAL_IN (@local): the verdict on @skb arriving on @in,
+ * counted. Judged: what is for the north address from any interface but
+ * loopback, and what the north interface delivers to another address of
+ * the box. Runs under rcu_read_lock() with BH off; allocates nothing.
  */
 static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
-				 const struct net_device *in)
+				 const struct net_device *in, bool local)
 {
 	const struct pp_config *cfg = pp_config_rcu(pn);
 	const struct iphdr *iph = ip_hdr(skb);
 	enum pp_fw_verdict v;
 
-	if (!cfg->north_addr || iph->daddr != cfg->north_addr)
+	if (!cfg->north_addr)
 		return NF_ACCEPT;
 	/* The box talking to itself is not the north side. */
 	if (in && (in->flags & IFF_LOOPBACK))
+		return NF_ACCEPT;
+	/*
+	 * At PRE_ROUTING: what is for the north address. At LOCAL_IN
+	 * (@local): what arrived on the north interface for another
+	 * address of the box. Forwarded packets are the SCCP proxy's
+	 * FORWARD hook's: it drops (and counts) all it does not proxy.
+	 */
+	if (local && (iph->daddr == cfg->north_addr ||
+		      !pp_fw_north_dev(in, cfg->north_addr)))
+		return NF_ACCEPT;
+	if (!local && iph->daddr != cfg->north_addr)
 		return NF_ACCEPT;
 
 	v = pp_fw_judge(pn, cfg, skb, iph);
@@ -161,10 +241,77 @@ static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
 	return NF_DROP;
 }
 
+#if IS_ENABLED(CONFIG_IPV6)
+/*
+ * Is this IPv6 packet a neighbour solicitation or advertisement from the
+ * link (hop limit 255, RFC 4861 7.1), not in a fragment (RFC 6980)?
+ */
+static bool pp_fw_is_ndisc(const struct sk_buff *skb, u8 nexthdr, int thoff,
+			   __be16 frag_off)
+{
+	const struct icmp6hdr *ih;
+	struct icmp6hdr _ih;
+
+	if (nexthdr != IPPROTO_ICMPV6 || frag_off ||
+	    ipv6_hdr(skb)->hop_limit != 255)
+		return false;
+	ih = skb_header_pointer(skb, thoff, sizeof(_ih), &_ih);
+	return ih && (ih->icmp6_type == NDISC_NEIGHBOUR_SOLICITATION ||
+		      ih->icmp6_type == NDISC_NEIGHBOUR_ADVERTISEMENT);
+}
+
+/*
+ * An IPv6 packet that arrived on the north interface: nothing is offered
+ * over IPv6, so only replies of the box's own connections, ICMPv6 errors
+ * related to them, and neighbour discovery pass.
+ */
+static enum pp_fw_verdict pp_fw_judge6(const struct sk_buff *skb)
+{
+	u8 nexthdr = ipv6_hdr(skb)->nexthdr;
+	__be16 frag_off;
+	int thoff;
+
+	thoff = ipv6_skip_exthdr(skb, sizeof(struct ipv6hdr), &nexthdr,
+				 &frag_off);
+	if (thoff < 0)
+		return PP_FW_DROP;
+	if (pp_fw_is_reply(skb, nexthdr))
+		return PP_FW_ACCEPT_REPLY;
+	if (pp_fw_is_ndisc(skb, nexthdr, thoff, frag_off))
+		return PP_FW_ACCEPT_NDISC;
+	return PP_FW_DROP;
+}
+
+/* pp_fw_filter() for IPv6: only the north interface is judged. */
+static unsigned int pp_fw_filter6(struct pp_net *pn, struct sk_buff *skb,
+				  const struct net_device *in)
+{
+	const struct pp_config *cfg = pp_config_rcu(pn);
+	enum pp_fw_verdict v;
+
+	if (!cfg->north_addr || !pp_fw_north_dev(in, cfg->north_addr))
+		return NF_ACCEPT;
+	v = pp_fw_judge6(skb);
+	pp_fw_count(pn, v);
+	if (v != PP_FW_DROP)
+		return NF_ACCEPT;
+	net_dbg_ratelimited("drop IPv6 %pI6c -> %pI6c\n",
+			    &ipv6_hdr(skb)->saddr, &ipv6_hdr(skb)->daddr);
+	return NF_DROP;
+}
+
+static unsigned int pp_fw_hook6(void *priv, struct sk_buff *skb,
+				const struct nf_hook_state *state)
+{
+	return pp_fw_filter6(pp_net(state->net), skb, state->in);
+}
+#endif
+
 static unsigned int pp_fw_hook(void *priv, struct sk_buff *skb,
 			       const struct nf_hook_state *state)
 {
-	return pp_fw_filter(pp_net(state->net), skb, state->in);
+	return pp_fw_filter(pp_net(state->net), skb, state->in,
+			    state->hook == NF_INET_LOCAL_IN);
 }
 
 static const struct nf_hook_ops pp_fw_ops[] = {
@@ -174,7 +321,28 @@ static const struct nf_hook_ops pp_fw_ops[] = {
 		.hooknum	= NF_INET_PRE_ROUTING,
 		.priority	= NF_IP_PRI_CONNTRACK + 1,
 	},
+	{
+		.hook		= pp_fw_hook,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FILTER,
+	},
+#if IS_ENABLED(CONFIG_IPV6)
+	{
+		.hook		= pp_fw_hook6,
+		.pf		= NFPROTO_IPV6,
+		.hooknum	= NF_INET_PRE_ROUTING,
+		.priority	= NF_IP6_PRI_CONNTRACK + 1,
+	},
+#endif
 };
+
+/* Conntrack (and defrag) for the families the hooks judge. */
+#if IS_ENABLED(CONFIG_IPV6)
+#define PP_FW_NFPROTO	NFPROTO_INET
+#else
+#define PP_FW_NFPROTO	NFPROTO_IPV4
+#endif
 
 void pp_fw_totals(struct pp_net *pn, struct pp_fw_totals *tot)
 {
@@ -214,7 +382,7 @@ int pp_fw_init(struct pp_net *pn)
 		u64_stats_init(&per_cpu_ptr(pn->stats, cpu)->syncp);
 
 	/* Conntrack and defrag for this namespace: ctinfo, whole packets. */
-	err = nf_ct_netns_get(pn->net, NFPROTO_IPV4);
+	err = nf_ct_netns_get(pn->net, PP_FW_NFPROTO);
 	if (err)
 		goto err_ct;
 	err = nf_register_net_hooks(pn->net, pp_fw_ops, ARRAY_SIZE(pp_fw_ops));
@@ -223,7 +391,7 @@ int pp_fw_init(struct pp_net *pn)
 	return 0;
 
 err_hooks:
-	nf_ct_netns_put(pn->net, NFPROTO_IPV4);
+	nf_ct_netns_put(pn->net, PP_FW_NFPROTO);
 err_ct:
 	free_percpu(pn->stats);
 	pn->stats = NULL;
@@ -234,7 +402,7 @@ void pp_fw_exit(struct pp_net *pn)
 {
 	/* Waits for the packets in flight. */
 	nf_unregister_net_hooks(pn->net, pp_fw_ops, ARRAY_SIZE(pp_fw_ops));
-	nf_ct_netns_put(pn->net, NFPROTO_IPV4);
+	nf_ct_netns_put(pn->net, PP_FW_NFPROTO);
 	free_percpu(pn->stats);
 	pn->stats = NULL;
 }

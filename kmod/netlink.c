@@ -659,6 +659,16 @@ static int pp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 				pp_nl_put_stats(msg, pp_nl_net(info)));
 }
 
+/*
+ * Who may do what: every write, and every read that names a user or
+ * shows where phones are (users and their SIDs, activations and their
+ * addresses, calls, and the CallManagers the users map to) needs
+ * CAP_NET_ADMIN in the user namespace that owns the network namespace,
+ * as "wg show" does: a local user, or root of a user namespace of its own,
+ * learns no SID to register with nor an address to spoof. The
+ * configuration (what "ip addr" and "ss -l" show anyway) and the counters
+ * (totals, no names) stay readable for monitoring.
+ */
 static const struct genl_ops pp_nl_ops[] = {
 	{
 		.cmd	= PP_CMD_CONFIG_GET,
@@ -686,12 +696,14 @@ static const struct genl_ops pp_nl_ops[] = {
 		.dumpit	= pp_nl_user_get_dumpit,
 		.policy	= pp_user_get_policy,
 		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= PP_CMD_CCM_GET,
 		.dumpit	= pp_nl_ccm_get_dumpit,
 		.policy	= pp_none_policy,
 		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 	{
 		.cmd	= PP_CMD_ACTIVATE,
@@ -718,6 +730,7 @@ static const struct genl_ops pp_nl_ops[] = {
 		.dumpit	= pp_nl_call_get_dumpit,
 		.policy	= pp_none_policy,
 		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
 	},
 };
 

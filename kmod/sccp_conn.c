@@ -21,6 +21,7 @@
  * A garbage collector (delayed work, every PP_SCCP_GC_SECS) frees the
  * state of connections whose conntrack entry died.
  */
+#include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/jhash.h>
@@ -655,6 +656,35 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 	return NF_DROP;
 }
 
+/*
+ * A forwarded packet of a tracked connection that is not TCP: conntrack
+ * relates only ICMP errors to it, in either direction (IP_CT_RELATED_REPLY
+ * for one travelling toward the phone: "fragmentation needed" from the
+ * south path, translated back by NAT). Destination unreachable (path-MTU
+ * discovery), time exceeded and parameter problem pass; nothing else.
+ */
+static unsigned int pp_sccp_fwd_icmp(const struct sk_buff *skb,
+				     enum ip_conntrack_info ctinfo)
+{
+	const struct icmphdr *ih;
+	struct icmphdr _ih;
+
+	if ((ctinfo != IP_CT_RELATED && ctinfo != IP_CT_RELATED_REPLY) ||
+	    ip_hdr(skb)->protocol != IPPROTO_ICMP)
+		return NF_DROP;
+	ih = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_ih), &_ih);
+	if (!ih)
+		return NF_DROP;
+	switch (ih->type) {
+	case ICMP_DEST_UNREACH:
+	case ICMP_TIME_EXCEEDED:
+	case ICMP_PARAMETERPROB:
+		return NF_ACCEPT;
+	default:
+		return NF_DROP;
+	}
+}
+
 static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
 				    const struct nf_hook_state *state)
 {
@@ -676,7 +706,7 @@ static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
-		return ctinfo == IP_CT_RELATED ? NF_ACCEPT : NF_DROP;
+		return pp_sccp_fwd_icmp(skb, ctinfo);
 	spin_lock(&c->lock);
 	v = pp_sccp_segment(c, cfg, skb, CTINFO2DIR(ctinfo));
 	spin_unlock(&c->lock);

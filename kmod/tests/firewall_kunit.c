@@ -3,8 +3,8 @@
 /*
  * The north firewall's verdict (guide: "Firewall Requirements",
  * Appendix D), table-driven over protocol, port, activation, the mode and
- * the optional services, on hand-built packets. firewall.c is included
- * for pp_fw_judge() and pp_fw_filter().
+ * the optional services, on hand-built packets, IPv4 and IPv6. firewall.c
+ * is included for pp_fw_judge(), pp_fw_judge6() and pp_fw_filter().
  */
 #include "../firewall.c"
 
@@ -13,6 +13,8 @@
 #include "pp_kunit.h"
 
 #define NORTH	PP_KUNIT_ADDR(192, 0, 2, 1)
+#define SOUTH	PP_KUNIT_ADDR(198, 51, 100, 1)
+#define NBCAST	PP_KUNIT_ADDR(192, 0, 2, 255)
 #define PHONE	PP_KUNIT_ADDR(192, 0, 2, 10)	/* activated when asked */
 #define STRANGER PP_KUNIT_ADDR(192, 0, 2, 99)	/* never activated */
 
@@ -31,6 +33,11 @@ enum {
 	MF	= BIT(10),	/* the first fragment of several */
 	SHORT	= BIT(11),	/* the transport header is cut short */
 	BADOFF	= BIT(12),	/* TCP data offset below 5 */
+	TOSOUTH	= BIT(13),	/* to the south address (weak host) */
+	TOBCAST	= BIT(14),	/* to the north subnet's broadcast */
+	EXTHDR	= BIT(15),	/* IPv6: a hop-by-hop header first */
+	HOP1	= BIT(16),	/* IPv6: hop limit 1 (else 255 for ICMPv6) */
+	HOP64	= BIT(17),	/* IPv6: hop limit 64 */
 };
 
 struct pp_kt_fw_case {
@@ -109,6 +116,18 @@ static const struct pp_kt_fw_case pp_kt_fw_cases[] = {
 	{ "tcp 80 data offset 4: drop", TCP, 80, BADOFF, DROP },
 	{ "udp 69 activated, header cut short: drop", UDP, 69, ACT | SHORT,
 	  DROP },
+	/* Only the north address offers anything (weak host model). */
+	{ "tcp 80 to the south address: drop", TCP, 80, TOSOUTH, DROP },
+	{ "tcp 2000 activated, to the south address: drop", TCP, 2000,
+	  ACT | TOSOUTH, DROP },
+	{ "udp 69 open mode, to the south address: drop", UDP, 69,
+	  OPEN | TOSOUTH, DROP },
+	{ "udp 69 open mode, to the broadcast address: drop", UDP, 69,
+	  OPEN | TOBCAST, DROP },
+	{ "tcp 22 reply direction, to the south address: reply", TCP, 22,
+	  CTREPLY | TOSOUTH, RPLY },
+	{ "icmp related, to the south address: reply", ICMP, 0,
+	  CTREL | TOSOUTH, RPLY },
 };
 
 static void pp_kt_fw_desc(const struct pp_kt_fw_case *c, char *desc)
@@ -150,7 +169,7 @@ static struct sk_buff *pp_kt_packet(struct kunit *test, __be32 saddr,
 	iph->ttl = 64;
 	iph->protocol = proto;
 	iph->saddr = saddr;
-	iph->daddr = NORTH;
+	iph->daddr = flags & TOSOUTH ? SOUTH : flags & TOBCAST ? NBCAST : NORTH;
 	iph->tot_len = htons(sizeof(*iph) + l4len);
 	if (flags & FRAG)
 		iph->frag_off = htons(185);
@@ -255,7 +274,7 @@ static void pp_firewall_verdict_hook_scope(struct kunit *test)
 	skb = pp_kt_packet(test, STRANGER, IPPROTO_TCP, 22, 0);
 	local_bh_disable();
 	rcu_read_lock();
-	v[0] = pp_fw_filter(pn, skb, NULL);
+	v[0] = pp_fw_filter(pn, skb, NULL, false);
 
 	rcu_read_unlock();
 	local_bh_enable();
@@ -269,20 +288,20 @@ static void pp_firewall_verdict_hook_scope(struct kunit *test)
 	local_bh_disable();
 	rcu_read_lock();
 	/* To the north address: judged and counted. */
-	v[1] = pp_fw_filter(pn, skb, NULL);
+	v[1] = pp_fw_filter(pn, skb, NULL, false);
 	/* From the box itself: not the north side. */
-	v[2] = pp_fw_filter(pn, skb, lo);
+	v[2] = pp_fw_filter(pn, skb, lo, false);
 	/* To another address of the box: not judged. */
 	iph = ip_hdr(skb);
 	iph->daddr = PP_KUNIT_ADDR(198, 51, 100, 1);
-	v[3] = pp_fw_filter(pn, skb, NULL);
+	v[3] = pp_fw_filter(pn, skb, NULL, false);
 	iph->daddr = NORTH;
 	/* Activated: SCCP passes. */
 	iph->saddr = PHONE;
 	tcp_hdr(skb)->dest = htons(2000);
-	v[4] = pp_fw_filter(pn, skb, NULL);
+	v[4] = pp_fw_filter(pn, skb, NULL, false);
 	tcp_hdr(skb)->dest = htons(443);
-	v[5] = pp_fw_filter(pn, skb, NULL);
+	v[5] = pp_fw_filter(pn, skb, NULL, false);
 	rcu_read_unlock();
 	local_bh_enable();
 	pp_kt_packet_free(skb);
@@ -330,8 +349,157 @@ static void pp_firewall_verdict_follows_activation(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, after, PP_FW_DROP);
 }
 
+/* The north interface is the one that holds the north address. */
+static void pp_firewall_verdict_north_dev(struct kunit *test)
+{
+	struct net_device *lo = init_net.loopback_dev;
+	bool lo_has_own, lo_has_north, none;
+
+	rcu_read_lock();
+	lo_has_own = pp_fw_north_dev(lo, htonl(INADDR_LOOPBACK));
+	lo_has_north = pp_fw_north_dev(lo, NORTH);
+	none = pp_fw_north_dev(NULL, NORTH);
+	rcu_read_unlock();
+	KUNIT_EXPECT_TRUE(test, lo_has_own);
+	KUNIT_EXPECT_FALSE(test, lo_has_north);
+	KUNIT_EXPECT_FALSE(test, none);
+}
+
+#if IS_ENABLED(CONFIG_IPV6)
+/* IPv6 on the north interface: nothing offered; NDP and replies pass. */
+struct pp_kt_fw6_case {
+	const char *desc;
+	u8 nexthdr;
+	u16 port;		/* TCP/UDP port, or ICMPv6 type */
+	u32 flags;		/* EXTHDR, HOP1, HOP64, CTREPLY, CTREL, CTORIG */
+	enum pp_fw_verdict want;
+};
+
+#define ICMP6	IPPROTO_ICMPV6
+#define NDP	PP_FW_ACCEPT_NDISC
+
+static const struct pp_kt_fw6_case pp_kt_fw6_cases[] = {
+	{ "tcp 80: drop", TCP, 80, 0, DROP },
+	{ "tcp 443: drop", TCP, 443, 0, DROP },
+	{ "tcp 2000: drop", TCP, 2000, 0, DROP },
+	{ "udp 69: drop", UDP, 69, 0, DROP },
+	{ "tcp 22 after a hop-by-hop header: drop", TCP, 22, EXTHDR, DROP },
+	{ "echo request: drop", ICMP6, ICMPV6_ECHO_REQUEST, HOP64, DROP },
+	{ "neighbour solicitation: ndisc", ICMP6,
+	  NDISC_NEIGHBOUR_SOLICITATION, 0, NDP },
+	{ "neighbour advertisement: ndisc", ICMP6,
+	  NDISC_NEIGHBOUR_ADVERTISEMENT, 0, NDP },
+	{ "neighbour solicitation, hop limit 64 (routed): drop", ICMP6,
+	  NDISC_NEIGHBOUR_SOLICITATION, HOP64, DROP },
+	{ "router solicitation: drop", ICMP6, NDISC_ROUTER_SOLICITATION, 0,
+	  DROP },
+	{ "router advertisement: drop", ICMP6, NDISC_ROUTER_ADVERTISEMENT, 0,
+	  DROP },
+	{ "redirect: drop", ICMP6, NDISC_REDIRECT, 0, DROP },
+	{ "MLD query: drop", ICMP6, ICMPV6_MGM_QUERY, HOP1, DROP },
+	{ "tcp 22 reply direction: reply", TCP, 22, CTREPLY, RPLY },
+	{ "udp 53 reply direction: reply", UDP, 53, CTREPLY, RPLY },
+	{ "packet too big, related: reply", ICMP6, ICMPV6_PKT_TOOBIG, CTREL,
+	  RPLY },
+	{ "packet too big after a hop-by-hop header, related: reply", ICMP6,
+	  ICMPV6_PKT_TOOBIG, CTREL | EXTHDR, RPLY },
+	{ "tcp 22 related, original direction: drop", TCP, 22, CTREL, DROP },
+	{ "tcp 80 established, original direction: drop", TCP, 80, CTORIG,
+	  DROP },
+};
+
+static void pp_kt_fw6_desc(const struct pp_kt_fw6_case *c, char *desc)
+{
+	strscpy(desc, c->desc, KUNIT_PARAM_DESC_SIZE);
+}
+
+KUNIT_ARRAY_PARAM(pp_kt_fw6, pp_kt_fw6_cases, pp_kt_fw6_desc);
+
+/* An IPv6 packet from 2001:db8:1::99 to 2001:db8:1::1 per @c. */
+static struct sk_buff *pp_kt_packet6(struct kunit *test,
+				     const struct pp_kt_fw6_case *c)
+{
+	unsigned int ext = c->flags & EXTHDR ? 8 : 0, l4len;
+	struct ipv6hdr *ip6h;
+	struct sk_buff *skb;
+	u8 *l4;
+
+	l4len = c->nexthdr == TCP ? sizeof(struct tcphdr) :
+		c->nexthdr == UDP ? sizeof(struct udphdr) : 24;
+	skb = alloc_skb(sizeof(*ip6h) + ext + l4len, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	ip6h = skb_put_zero(skb, sizeof(*ip6h));
+	skb_reset_network_header(skb);
+	ip6h->version = 6;
+	ip6h->payload_len = htons(ext + l4len);
+	ip6h->nexthdr = ext ? NEXTHDR_HOP : c->nexthdr;
+	ip6h->hop_limit = c->flags & HOP1 ? 1 : c->flags & HOP64 ? 64 : 255;
+	ip6h->saddr.s6_addr32[0] = htonl(0x20010db8);
+	ip6h->saddr.s6_addr32[1] = htonl(0x00010000);
+	ip6h->saddr.s6_addr32[3] = htonl(0x99);
+	ip6h->daddr = ip6h->saddr;
+	ip6h->daddr.s6_addr32[3] = htonl(1);
+	if (ext) {
+		u8 *hbh = skb_put_zero(skb, ext);
+
+		hbh[0] = c->nexthdr;	/* length 0: 8 bytes */
+		hbh[2] = IPV6_TLV_PADN;
+		hbh[3] = 4;
+	}
+	l4 = skb_put_zero(skb, l4len);
+	skb_set_transport_header(skb, sizeof(*ip6h) + ext);
+	if (c->nexthdr == TCP) {
+		struct tcphdr *th = (struct tcphdr *)l4;
+
+		th->source = htons(40000);
+		th->dest = htons(c->port);
+		th->doff = 5;
+		th->syn = 1;
+	} else if (c->nexthdr == UDP) {
+		struct udphdr *uh = (struct udphdr *)l4;
+
+		uh->source = htons(40000);
+		uh->dest = htons(c->port);
+		uh->len = htons(l4len);
+	} else {
+		l4[0] = c->port;	/* the ICMPv6 type */
+	}
+	return skb;
+}
+
+static void pp_firewall_verdict_ipv6(struct kunit *test)
+{
+	const struct pp_kt_fw6_case *c = test->param_value;
+	struct nf_conn *ct = NULL;
+	enum pp_fw_verdict v;
+	struct sk_buff *skb;
+
+	if (c->flags & (CTREPLY | CTREL | CTORIG)) {
+		ct = kunit_kzalloc(test, sizeof(*ct), GFP_KERNEL);
+		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, ct);
+	}
+	skb = pp_kt_packet6(test, c);
+	if (c->flags & CTREPLY)
+		nf_ct_set(skb, ct, IP_CT_ESTABLISHED_REPLY);
+	else if (c->flags & CTREL)
+		nf_ct_set(skb, ct, IP_CT_RELATED);
+	else if (c->flags & CTORIG)
+		nf_ct_set(skb, ct, IP_CT_ESTABLISHED);
+
+	rcu_read_lock();
+	v = pp_fw_judge6(skb);
+	rcu_read_unlock();
+	pp_kt_packet_free(skb);
+	KUNIT_EXPECT_EQ(test, v, c->want);
+}
+#endif
+
 static struct kunit_case pp_firewall_verdict_cases[] = {
 	KUNIT_CASE_PARAM(pp_firewall_verdict_table, pp_kt_fw_gen_params),
+#if IS_ENABLED(CONFIG_IPV6)
+	KUNIT_CASE_PARAM(pp_firewall_verdict_ipv6, pp_kt_fw6_gen_params),
+#endif
+	KUNIT_CASE(pp_firewall_verdict_north_dev),
 	KUNIT_CASE(pp_firewall_verdict_hook_scope),
 	KUNIT_CASE(pp_firewall_verdict_follows_activation),
 	{}

@@ -33,47 +33,6 @@ nsx "$NS_CCM" python3 "$(dirname "$0")/listen.py" $CCM tcp:2000 > "$TMPD/listen-
 at_exit "kill $!"
 wait_for 10 grep -q listening "$TMPD/listen-ccm.out" || { tap_result 1 "CallManager listener up"; tap_done; }
 
-# scan NS: print "port/proto state" for every scanned port.
-scan() {
-	local ns=$1 tcp udp
-	tcp=$(echo 1-1024 $TCP_PORTS | tr ' ' ',')
-	udp=$(echo $UDP_PORTS 70 | tr ' ' ',')
-	nsx "$ns" nmap -n -Pn -sS -sU -p "T:$tcp,U:$udp" --max-retries 1 \
-		--max-rtt-timeout 300ms --initial-rtt-timeout 200ms \
-		--defeat-rst-ratelimit -T4 -oG - $NORTH 2>/dev/null |
-		python3 -c '
-import re, sys
-for line in sys.stdin:
-    m = re.search(r"Ports: (.*?)(\tIgnored State: (\S+) \((\d+)\))?$", line.rstrip("\n"))
-    if not m:
-        continue
-    for p in m.group(1).split(", "):
-        f = p.split("/")
-        print(f"{f[0]}/{f[2]} {f[1]}")
-    if m.group(3):
-        print(f"ignored {m.group(3)} {m.group(4)}")
-'
-}
-
-# expect_open SCANFILE "port/proto ...": exactly these open, rest filtered.
-expect_view() {
-	local f=$1 want=$2 got bad
-	got=$(awk '$2 == "open" {print $1}' "$f" | sort | tr '\n' ' ' | sed 's/ $//')
-	want=$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
-	if [ "$got" != "$want" ]; then
-		diag "open: got [$got], want [$want]"
-		return 1
-	fi
-	bad=$(awk '$1 != "ignored" && $2 != "open" && $2 != "filtered" && $2 != "open|filtered"' "$f")
-	bad="$bad$(awk '$1 == "ignored" && $2 != "filtered"' "$f")"
-	if [ -n "$bad" ]; then
-		diag "ports neither open nor filtered: $bad"
-		return 1
-	fi
-	# UDP: open only where we expect; the rest silent (open|filtered).
-	return 0
-}
-
 scan "$NS_PHONE2" > "$TMPD/scan-none"
 diag "non-activated view: $(grep -v filtered "$TMPD/scan-none" | tr '\n' ' ')"
 check "non-activated phone: exactly TCP 80 and 443 open, all else filtered" \

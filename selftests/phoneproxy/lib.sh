@@ -215,3 +215,70 @@ start_monitor() {
 
 # wait_event SECONDS "pattern": an event line matching the extended regex.
 wait_event() { wait_for "$1" grep -Eq "$2" "$EVENTS"; }
+
+# IPv6 on the lab links (documentation prefix 2001:db8::/32, RFC 3849):
+# the proxy offers nothing over IPv6, the firewall tests attack it there.
+# No duplicate address detection: the addresses are usable at once.
+NORTH6=2001:db8:1::1
+SOUTH6=2001:db8:2::1
+PHONE6=2001:db8:1::10
+PHONE2_6=2001:db8:1::20
+CCM6=2001:db8:2::10
+setup_ipv6() {
+	ip -n "$NS_PROXY" addr add $NORTH6/64 dev br-north nodad || return 1
+	ip -n "$NS_PROXY" addr add $SOUTH6/64 dev south nodad || return 1
+	ip -n "$NS_PHONE" addr add $PHONE6/64 dev veth-ph nodad || return 1
+	ip -n "$NS_PHONE2" addr add $PHONE2_6/64 dev veth-ph nodad || return 1
+	ip -n "$NS_CCM" addr add $CCM6/64 dev veth-ccm nodad || return 1
+	# A host on the north link that sends to the south prefixes through
+	# the proxy, as an attacker would.
+	ip -n "$NS_PHONE" -6 route add 2001:db8:2::/64 via $NORTH6 || return 1
+	ip -n "$NS_PHONE" route add 198.51.100.0/24 via $NORTH || return 1
+}
+
+# The north firewall seen by nmap (firewall.sh, firewall_north.sh); the
+# caller sets TCP_PORTS and UDP_PORTS, the ports its listeners serve.
+# scan NS [TARGET]: print "port/proto state" for every scanned port of
+# TARGET: the north address (default) on TCP 1-1024 too; another address
+# (an IPv6 one scans over IPv6) on the listeners' ports.
+scan() {
+	local ns=$1 target=${2:-$NORTH} tcp udp six= range=
+	[ "$target" = "$NORTH" ] && range=1-1024
+	tcp=$(echo $range $TCP_PORTS | tr ' ' ',')
+	udp=$(echo $UDP_PORTS 70 | tr ' ' ',')
+	case $target in *:*) six=-6 ;; esac
+	nsx "$ns" nmap $six -n -Pn -sS -sU -p "T:$tcp,U:$udp" --max-retries 1 \
+		--max-rtt-timeout 300ms --initial-rtt-timeout 200ms \
+		--defeat-rst-ratelimit -T4 -oG - "$target" 2>/dev/null |
+		python3 -c '
+import re, sys
+for line in sys.stdin:
+    m = re.search(r"Ports: (.*?)(\tIgnored State: (\S+) \((\d+)\))?$", line.rstrip("\n"))
+    if not m:
+        continue
+    for p in m.group(1).split(", "):
+        f = p.split("/")
+        print(f"{f[0]}/{f[2]} {f[1]}")
+    if m.group(3):
+        print(f"ignored {m.group(3)} {m.group(4)}")
+'
+}
+
+# expect_view SCANFILE "port/proto ...": exactly these open, rest filtered.
+expect_view() {
+	local f=$1 want=$2 got bad
+	got=$(awk '$2 == "open" {print $1}' "$f" | sort | tr '\n' ' ' | sed 's/ $//')
+	want=$(echo $want | tr ' ' '\n' | sort | tr '\n' ' ' | sed 's/ $//')
+	if [ "$got" != "$want" ]; then
+		diag "open: got [$got], want [$want]"
+		return 1
+	fi
+	bad=$(awk '$1 != "ignored" && $2 != "open" && $2 != "filtered" && $2 != "open|filtered"' "$f")
+	bad="$bad$(awk '$1 == "ignored" && $2 != "filtered"' "$f")"
+	if [ -n "$bad" ]; then
+		diag "ports neither open nor filtered: $bad"
+		return 1
+	fi
+	# UDP: open only where we expect; the rest silent (open|filtered).
+	return 0
+}

@@ -7,10 +7,12 @@
  *
  * Family PHONEPROXY_GENL_NAME ("phoneproxy"), version 1. The family is
  * per network namespace: every namespace has its own configuration, user
- * table, activations and counters. Commands that change state need
+ * table, activations and counters. Commands that change state, and the
+ * reads that name users or phones (USER_GET, CCM_GET, CALL_GET), need
  * CAP_NET_ADMIN in the namespace's user namespace (GENL_UNS_ADMIN_PERM);
- * reads are open. Every rejection carries an extended-ACK message naming
- * the attribute and the reason; clients should set NETLINK_EXT_ACK.
+ * CONFIG_GET and STATS_GET are open. Every rejection carries an
+ * extended-ACK message naming the attribute and the reason; clients
+ * should set NETLINK_EXT_ACK.
  *
  * Addresses are IPv4, in network byte order (NLA_BE32). Strings are
  * NUL-terminated and at most PP_NAME_MAX bytes including the NUL.
@@ -47,7 +49,7 @@
  *	Activations of users that survive with the same SID and stay enabled
  *	are kept; the others are inactivated with PP_REASON_UNPUBLISHED.
  *
- * PP_CMD_USER_GET (do or dump)
+ * PP_CMD_USER_GET (do or dump, admin)
  *	do: PP_A_USER nest with PP_USER_A_NAME, or with PP_USER_A_ADDR to
  *	    find the user activated at that address (ENOENT if none).
  *	dump: one message per user, in table order; NLM_F_DUMP_INTR is set
@@ -56,7 +58,7 @@
  *	when the user is active, ADDR, ACTIVE_SECS, REASON (how it was
  *	activated), CONNECTIONS, CONNECTIONS_TOTAL and REGISTERED.
  *
- * PP_CMD_CCM_GET (dump)
+ * PP_CMD_CCM_GET (dump, admin)
  *	One message per CallManager: a PP_A_CCM nest.
  *
  * PP_CMD_ACTIVATE (do, admin)
@@ -78,7 +80,7 @@
  *	Reply: PP_A_STATS nest with the north firewall's verdict counters,
  *	the table sizes, the SCCP proxy's and the media relay's counters.
  *
- * PP_CMD_CALL_GET (dump)
+ * PP_CMD_CALL_GET (dump, admin)
  *	One message per media stream: a PP_A_CALL nest (enum pp_call_attr)
  *	with the user, the passThruPartyId, the phone's address and ports,
  *	the north and south relay ports, the far end and the packet, byte
@@ -92,8 +94,11 @@
  *	why (CLI, WEB, SOAP, CLUSTER, DISPLACED, MOVED, TIMEOUT_IDLE,
  *	TIMEOUT_AUTH, UNPUBLISHED). Subscribing needs admin rights.
  *
- * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every IPv4 packet
- * whose destination is that address is judged before NAT:
+ * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every packet that
+ * arrives on the interface holding that address (IPv4 and IPv6, for any
+ * address) and every IPv4 packet for that address is judged before NAT;
+ * only the north address offers anything, IPv6 nothing (neighbour
+ * solicitations and advertisements pass):
  * - replies to connections the proxy itself opened pass;
  * - TCP 80 and 443 pass from anyone while PP_A_CFG_HTTP is on;
  * - from an activated source address (or from anyone in open mode) also
