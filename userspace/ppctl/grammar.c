@@ -122,6 +122,17 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->seconds = (uint32_t)num;
+	} else if (!strcmp(t->type, "connections") || !strcmp(t->type, "streams")) {
+		unsigned int max = t->type[0] == 'c' ? PP_MAX_CONNS_MAX :
+			PP_MAX_STREAMS_MAX;
+
+		if (pp_parse_uint(v, 1, max, &num)) {
+			snprintf(err, errlen,
+				 "\"%s\" value \"%s\" is not a number of %s (1..%u)",
+				 name, v, t->type, max);
+			return -1;
+		}
+		cmd->count = (uint32_t)num;
 	} else if (!strcmp(t->type, "port")) {
 		if (pp_parse_uint(v, 1, 65535, &num)) {
 			snprintf(err, errlen,

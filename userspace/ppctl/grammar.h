@@ -10,7 +10,8 @@
  *	{a|b}		one of the alternatives; its index goes to cmd->choice
  *	<type>		a value, checked and stored by type:
  *	<label:type>	  user, phone-ip, ip, seconds, port, file, url,
- *			  pattern (a file name pattern), keysize, certtag
+ *			  pattern (a file name pattern), keysize, certtag,
+ *			  connections, streams (per-activation limits)
  *
  * e.g. "set phoneproxy activation mode {required|open}".
  */
@@ -56,6 +57,7 @@ struct ppctl_cmd {
 	char user[PP_NAME_MAX];
 	uint32_t addr;			/* network byte order */
 	uint32_t seconds;
+	uint32_t count;			/* connections, streams */
 	uint16_t ports[2];
 	unsigned int nports;
 	const char *file;		/* points into argv */
