@@ -24,7 +24,7 @@ grep -qw pp_sccp_net_init /proc/kallsyms || skip_all "the module has no SCCP pro
 
 A=SEP001122334455	# homer
 B=SEP0003E348E321	# marge
-ROUNDS=${PP_CT_FLUSH_ROUNDS:-6}
+ROUNDS=${PP_CT_FLUSH_ROUNDS:-3}
 
 setup_topology || skip_all "cannot build the lab topology"
 write_users_xml "$TMPD/users.xml"
@@ -61,13 +61,13 @@ for ((r = 0; r < ROUNDS; r++)); do
 		reg=$((reg + 1))
 	# Calls come up while the flushes run: each flush lands between
 	# OpenReceiveChannel, the Acks, StartMediaTransmission and RTP.
-	flush_loop 20 &
+	flush_loop 12 &
 	fl=$!
 	ctl ccm call $A $B >/dev/null && up=$((up + 1))
 	ctl ccm call $A south >/dev/null
 	wait $fl
 	ctl ccm hangup >/dev/null
-	flush_loop 5
+	flush_loop 3
 	kill -KILL $PA $PB
 	wait $PA $PB 2>/dev/null
 done
