@@ -118,6 +118,33 @@ void pp_activation_conn_opened(struct net *net, __be32 addr);
 void pp_activation_conn_closed(struct net *net, __be32 addr);
 
 /*
+ * The SCCP proxy's per-activation limit: count a new connection of @act
+ * (under rcu_read_lock(), any context) unless PP_A_CFG_MAX_CONNS (@max)
+ * are open; false when refused. Exact under concurrent SYNs (a cmpxchg
+ * loop, no lock). The connection's close is reported by address, as
+ * any (pp_activation_conn_closed()); pp_activation_conn_unopen() undoes
+ * a count whose connection never came to be.
+ */
+static inline bool pp_activation_conn_try_open(struct pp_activation *act,
+					       int max)
+{
+	int n = atomic_read(&act->conns);
+
+	do {
+		if (n >= max)
+			return false;
+	} while (!atomic_try_cmpxchg(&act->conns, &n, n + 1));
+	atomic_inc(&act->conns_total);
+	return true;
+}
+
+static inline void pp_activation_conn_unopen(struct pp_activation *act)
+{
+	atomic_dec_if_positive(&act->conns);
+	atomic_dec_if_positive(&act->conns_total);
+}
+
+/*
  * A connection from @addr registered (RegisterAck seen) or stopped being
  * registered (@on false). Same contract as above.
  */

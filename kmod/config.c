@@ -25,6 +25,8 @@ int pp_config_init(struct pp_net *pn)
 	cfg->idle_timeout = PP_DEFAULT_IDLE_TIMEOUT;
 	cfg->auth_timeout = PP_DEFAULT_AUTH_TIMEOUT;
 	cfg->media_timeout = PP_DEFAULT_MEDIA_TIMEOUT;
+	cfg->max_conns = PP_DEFAULT_MAX_CONNS;
+	cfg->max_streams = PP_DEFAULT_MAX_STREAMS;
 	cfg->act_mode = PP_ACT_MODE_REQUIRED;
 	cfg->http = true;
 
@@ -71,6 +73,10 @@ static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
 		cfg->rtp_port_min = nla_get_u16(tb[PP_A_CFG_RTP_PORT_MIN]);
 	if (tb[PP_A_CFG_RTP_PORT_MAX])
 		cfg->rtp_port_max = nla_get_u16(tb[PP_A_CFG_RTP_PORT_MAX]);
+	if (tb[PP_A_CFG_MAX_CONNS])
+		cfg->max_conns = nla_get_u32(tb[PP_A_CFG_MAX_CONNS]);
+	if (tb[PP_A_CFG_MAX_STREAMS])
+		cfg->max_streams = nla_get_u32(tb[PP_A_CFG_MAX_STREAMS]);
 }
 
 /* Is @addr configured on an interface of @net? */

@@ -28,6 +28,8 @@ struct pp_config {
 	u32 idle_timeout;		/* seconds, 0 = off */
 	u32 auth_timeout;		/* seconds, 0 = off */
 	u32 media_timeout;		/* seconds without media, 0 = off */
+	u32 max_conns;			/* SCCP connections per activation */
+	u32 max_streams;		/* media streams per activation */
 	u8 act_mode;			/* enum pp_act_mode */
 	bool ssccp;
 	bool httpproxy;

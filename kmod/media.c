@@ -34,6 +34,42 @@ static void pp_media_stream_free_rcu(struct rcu_head *head)
 	kfree(s);
 }
 
+/*
+ * Streams per phone address (an activation is one address): the limit
+ * PP_A_CFG_MAX_STREAMS spans every SCCP connection of the phone, and
+ * outlives none of its streams. Under mn->lock.
+ */
+struct pp_media_phone {
+	struct hlist_node node;
+	__be32 addr;
+	unsigned int streams;
+};
+
+static struct pp_media_phone *pp_media_phone_get(struct pp_media_net *mn,
+						 __be32 addr)
+{
+	struct pp_media_phone *ph;
+
+	lockdep_assert_held(&mn->lock);
+	hash_for_each_possible(mn->phones, ph, node, (__force u32)addr)
+		if (ph->addr == addr)
+			return ph;
+	ph = kzalloc(sizeof(*ph), GFP_ATOMIC);
+	if (!ph)
+		return NULL;
+	ph->addr = addr;
+	hash_add(mn->phones, &ph->node, (__force u32)addr);
+	return ph;
+}
+
+static void pp_media_phone_put(struct pp_media_phone *ph)
+{
+	if (--ph->streams)
+		return;
+	hash_del(&ph->node);
+	kfree(ph);
+}
+
 /* Unhash @s and free it after the readers. Under mn->lock. */
 static void pp_media_destroy(struct pp_media_net *mn,
 			     struct pp_media_stream *s)
@@ -53,6 +89,8 @@ static void pp_media_destroy(struct pp_media_net *mn,
 		mn->gone.bytes[side] += tot.bytes[side];
 		mn->gone.drops[side] += tot.drops[side];
 	}
+	mn->gone.port_drops += tot.port_drops;
+	pp_media_phone_put(s->phone);
 	list_del(&s->owner_node);
 	if (list_empty(&s->owner->streams))
 		mn->n_calls--;		/* the phone's last stream of the call */
@@ -90,10 +128,39 @@ static struct pp_media_stream *pp_media_create(struct pp_media_net *mn,
 	struct pp_media_stream *s;
 	int side, err, cpu, port;
 
+	struct pp_media_phone *ph;
+	u32 max_streams;
+
 	lockdep_assert_held(&mn->lock);
-	s = kzalloc(sizeof(*s), GFP_ATOMIC);
-	if (!s)
+	/*
+	 * The owner's connection is gone (or its user inactivated): checked
+	 * under the lock that pp_media_owner_close() takes, so no stream
+	 * can outlive its owner.
+	 */
+	if (o->dead)
+		return ERR_PTR(-ESHUTDOWN);
+	if (o->frozen)
+		return ERR_PTR(-EPERM);
+	rcu_read_lock();
+	max_streams = pp_config_rcu(mn->pn)->max_streams;
+	rcu_read_unlock();
+	ph = pp_media_phone_get(mn, o->phone_addr);
+	if (!ph)
 		return ERR_PTR(-ENOMEM);
+	if (ph->streams >= max_streams) {
+		mn->stream_limit++;
+		net_info_ratelimited("phoneproxy: %pI4 (%s): more than %u media streams: refused\n",
+				     &o->phone_addr, o->user, max_streams);
+		err = -EDQUOT;
+		goto err_limit;
+	}
+	ph->streams++;		/* pp_media_phone_put() on every way out */
+	s = kzalloc(sizeof(*s), GFP_ATOMIC);
+	if (!s) {
+		err = -ENOMEM;
+		goto err_alloc;
+	}
+	s->phone = ph;
 	s->stats = alloc_percpu_gfp(struct pp_relay_pcpu, GFP_ATOMIC);
 	if (!s->stats) {
 		err = -ENOMEM;
@@ -162,6 +229,7 @@ err_fwd:
 	for (side = 0; side < PP_SIDES; side++)
 		pp_port_free(&mn->ports[side], s->port[side]);
 	call_rcu(&s->rcu, pp_media_stream_free_rcu);
+	pp_media_phone_put(ph);
 	return ERR_PTR(err);
 
 err_ports:
@@ -171,6 +239,15 @@ err_ports:
 	free_percpu(s->stats);
 err_stats:
 	kfree(s);
+err_alloc:
+	pp_media_phone_put(ph);
+	return ERR_PTR(err);
+
+err_limit:
+	if (!ph->streams) {	/* just created for this refusal */
+		ph->streams = 1;
+		pp_media_phone_put(ph);
+	}
 	return ERR_PTR(err);
 }
 
@@ -200,14 +277,41 @@ void pp_media_owner_init(struct pp_media_owner *o, struct net *net,
 	o->net = net;
 }
 
+static void __pp_media_owner_release(struct pp_media_net *mn,
+				     struct pp_media_owner *o)
+{
+	struct pp_media_stream *s, *tmp;
+
+	lockdep_assert_held(&mn->lock);
+	list_for_each_entry_safe(s, tmp, &o->streams, owner_node)
+		pp_media_destroy(mn, s);
+}
+
 void pp_media_owner_release(struct pp_media_owner *o)
 {
 	struct pp_media_net *mn = o->mn;
-	struct pp_media_stream *s, *tmp;
 
 	spin_lock_bh(&mn->lock);
-	list_for_each_entry_safe(s, tmp, &o->streams, owner_node)
-		pp_media_destroy(mn, s);
+	__pp_media_owner_release(mn, o);
+	spin_unlock_bh(&mn->lock);
+}
+
+void pp_media_owner_close(struct pp_media_owner *o)
+{
+	struct pp_media_net *mn = o->mn;
+
+	spin_lock_bh(&mn->lock);
+	o->dead = true;
+	__pp_media_owner_release(mn, o);
+	spin_unlock_bh(&mn->lock);
+}
+
+void pp_media_owner_freeze(struct pp_media_owner *o)
+{
+	struct pp_media_net *mn = o->mn;
+
+	spin_lock_bh(&mn->lock);
+	o->frozen = true;
 	spin_unlock_bh(&mn->lock);
 }
 
@@ -227,6 +331,7 @@ enum pp_media_sig {
 	PP_SIG_PHONE_RX,	/* OpenReceiveChannelAck: the phone receives */
 	PP_SIG_PHONE_TX,	/* StartMediaTransmissionAck: it sends */
 	PP_SIG_FAR_RX,		/* StartMediaTransmission: the far end */
+	PP_SIG_OPEN,		/* OpenReceiveChannel, PortReq: a channel */
 };
 
 /*
@@ -243,12 +348,23 @@ static int pp_media_signal(struct pp_media_owner *o, u32 ppid,
 	int side = PP_SOUTH;
 
 	spin_lock_bh(&mn->lock);
-	s = pp_media_get(mn, o, ppid);
+	if (sig == PP_SIG_PHONE_RX || sig == PP_SIG_PHONE_TX) {
+		/* Only for a channel the CallManager opened. */
+		s = pp_media_find(o, ppid);
+		if (!s) {
+			spin_unlock_bh(&mn->lock);
+			return -ENOENT;
+		}
+	} else {
+		s = pp_media_get(mn, o, ppid);
+	}
 	if (IS_ERR(s)) {
 		spin_unlock_bh(&mn->lock);
 		return PTR_ERR(s);
 	}
 	switch (sig) {
+	case PP_SIG_OPEN:
+		break;
 	case PP_SIG_PHONE_RX:
 		if (port_in)
 			WRITE_ONCE(s->phone_port, port_in);
@@ -256,7 +372,7 @@ static int pp_media_signal(struct pp_media_owner *o, u32 ppid,
 		s->keep = false;
 		break;
 	case PP_SIG_PHONE_TX:
-		break;		/* its packets are admitted from any port */
+		break;		/* its source port is latched by its packets */
 	case PP_SIG_FAR_RX:
 		if (far_addr)
 			WRITE_ONCE(s->far_addr, far_addr);
@@ -271,6 +387,14 @@ static int pp_media_signal(struct pp_media_owner *o, u32 ppid,
 	*port = htons(s->port[side]);
 	spin_unlock_bh(&mn->lock);
 	return 0;
+}
+
+int pp_media_open(struct pp_media_owner *o, u32 ppid)
+{
+	__be32 addr;
+	__be16 port;
+
+	return pp_media_signal(o, ppid, PP_SIG_OPEN, 0, 0, &addr, &port);
 }
 
 int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
@@ -292,6 +416,15 @@ int pp_media_far_rx(struct pp_media_owner *o, u32 ppid, __be32 far_addr,
 {
 	return pp_media_signal(o, ppid, PP_SIG_FAR_RX, far_addr, far_port, addr,
 			       port);
+}
+
+void pp_media_unopened(struct pp_media_owner *o)
+{
+	struct pp_media_net *mn = o->mn;
+
+	spin_lock_bh(&mn->lock);
+	mn->unopened++;
+	spin_unlock_bh(&mn->lock);
 }
 
 void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid)
@@ -382,6 +515,9 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 	st->calls_total = mn->calls_total;
 	st->no_port = mn->no_port;
 	st->timeouts = mn->timeouts;
+	st->unopened = mn->unopened;
+	st->stream_limit = mn->stream_limit;
+	st->port_drops = mn->gone.port_drops;
 	for (side = 0; side < PP_SIDES; side++) {
 		st->pkts += mn->gone.pkts[side];
 		st->bytes += mn->gone.bytes[side];
@@ -394,6 +530,7 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 			st->bytes += tot.bytes[side];
 			st->drops += tot.drops[side];
 		}
+		st->port_drops += tot.port_drops;
 	}
 	spin_unlock_bh(&mn->lock);
 }
@@ -494,6 +631,7 @@ static struct pp_media_net *pp_media_net_alloc(struct pp_net *pn)
 	mn->pn = pn;
 	spin_lock_init(&mn->lock);
 	INIT_LIST_HEAD(&mn->streams);
+	hash_init(mn->phones);
 	mn->gen = 1;
 	INIT_DELAYED_WORK(&mn->sweep, pp_media_sweep);
 	return mn;

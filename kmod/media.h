@@ -22,15 +22,17 @@
  * RTP there, the CallManager's StartMediaTransmission is rewritten to
  * north:N) and a south relay port S (on the south address: the far end
  * sends there, the phone's OpenReceiveChannelAck/StartMediaTransmissionAck/
- * PortRes are rewritten to south:S). Each is allocated the first time it
- * is needed, RTP on an even port and RTCP on port + 1, from the
- * configured RTP range. Messages may come in any order
- * (StartMediaTransmission before the phone's OpenReceiveChannelAck).
+ * PortRes are rewritten to south:S). Both are allocated, at random, when
+ * the CallManager opens the channel (OpenReceiveChannel, PortReq or a
+ * StartMediaTransmission that comes first), RTP on an even port and RTCP
+ * on port + 1, from the configured RTP range; what the phone announces
+ * only finds a stream, never creates one.
  *
  * Forwarding (relay.c):
- *   phone -> north:N[+1]  from the owner's phone address (any port; the
- *			  source port is learned: phones behind NAT routers
- *			  do not send from the port they receive on)
+ *   phone -> north:N[+1]  from the owner's phone address and the source
+ *			  port its first packet came from (latched per port:
+ *			  phones behind NAT routers do not send from the port
+ *			  they receive on, but keep the port they send from)
  *			  => from south:S[+1] to the far end's port[+1]
  *   far   -> south:S[+1]  from the far end's address
  *			  => from north:N[+1] to the phone address and the port
@@ -57,6 +59,8 @@ struct pp_media_owner {
 	__be32 phone_addr;		/* the phone's observed (activated) address */
 	char user[PP_NAME_MAX];		/* the user, for show calls */
 	struct list_head streams;	/* media.c's streams of this owner */
+	bool frozen;			/* no new stream (inactivated user) */
+	bool dead;			/* closed for good: no stream ever again */
 };
 
 /* Before the first call below; @user may be "" (open mode, unknown). */
@@ -64,32 +68,55 @@ void pp_media_owner_init(struct pp_media_owner *o, struct net *net,
 			 __be32 phone_addr, const char *user);
 
 /*
- * Tear down every stream of @o (connection closed, Unregister). Idempotent;
+ * Tear down every stream of @o (Unregister, a FIN or RST). Idempotent;
  * the owner may get new streams afterwards (a phone registering again on
- * the same connection). After it returns no stream of @o forwards; the
- * owner may be freed after an RCU grace period.
+ * the same connection). After it returns no stream of @o forwards.
  */
 void pp_media_owner_release(struct pp_media_owner *o);
 
 /*
- * Has @o no stream left? After an inactivation the SCCP connection is
- * reset but a call in progress keeps its audio until its media ends
- * (Stop/Close never come now: the idle-media timeout ends it); the SCCP
- * proxy keeps the owner until this is true, then releases and frees it.
+ * The owner's connection is gone: release every stream and refuse any
+ * new one for good (-ESHUTDOWN), under the media lock, so that a caller
+ * racing with the close (a segment that found the connection before it
+ * was unlinked) cannot leave a stream pointing at a freed owner. The
+ * owner may be freed after an RCU grace period.
  */
+void pp_media_owner_close(struct pp_media_owner *o);
+
+/*
+ * The owner's user was inactivated: its streams live on (the guide: the
+ * audio of a call in progress is not interrupted) until the signalling
+ * or the connection ends them, but no new stream is created for it
+ * (-EPERM): the phone "will not be able to make a new call or put the
+ * current call on hold".
+ */
+void pp_media_owner_freeze(struct pp_media_owner *o);
+
+/* Has @o no stream left? */
 bool pp_media_owner_idle(struct pp_media_owner *o);
 
 /*
+ * The CallManager opened a channel on @o's connection (OpenReceiveChannel,
+ * OpenMultiMediaReceiveChannel, PortReq): the stream @ppid is created with
+ * both relay ports if new. A stream exists only for a channel the
+ * CallManager opened: the phone's announcements below never create one.
+ * -EDQUOT when the phone's address already has the configured maximum of
+ * streams (PP_A_CFG_MAX_STREAMS, counted), -ENOSPC when the RTP range is
+ * exhausted, -ENOMEM, -ENETUNREACH without a north or south address,
+ * -EPERM (frozen) or -ESHUTDOWN (closed).
+ */
+int pp_media_open(struct pp_media_owner *o, u32 ppid);
+
+/*
  * The phone says where it receives (OpenReceiveChannelAck, OpenMultiMedia-
- * ReceiveChannelAck, PortRes) or sends from (StartMediaTransmissionAck):
- * @phone_port is the port it announced (0 when not known yet: the field
- * straddles two TCP segments and the replacement is needed before the
- * rest arrives; the caller calls again with the port once the message is
- * complete, and the same ppid gets the same ports back). Creates
- * the stream if needed and returns in @addr and @port the south relay
- * address and RTP port to write into the message instead. -ENOSPC when
- * the RTP range is exhausted, -ENOMEM, -ENETUNREACH when no south
- * address is configured.
+ * ReceiveChannelAck, PortRes): @phone_port is the port it announced (0
+ * when not known yet: the field straddles two TCP segments and the
+ * replacement is needed before the rest arrives; the caller calls again
+ * with the port once the message is complete, and the same ppid gets the
+ * same ports back). Returns in @addr and @port the south relay address
+ * and RTP port to write into the message instead. -ENOENT when the
+ * CallManager opened no such channel: no stream is created for what a
+ * phone announces on its own.
  */
 int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
 		      __be32 *addr, __be16 *port);
@@ -98,9 +125,9 @@ int pp_media_phone_rx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
  * The phone says where it sends from (StartMediaTransmissionAck,
  * StartMultiMediaTransmissionAck): as pp_media_phone_rx(), but @phone_port
  * is its send port, which is neither where it receives nor needed (its
- * packets are admitted from any port): the stream's receive side is left
- * alone. Returns the south relay address and RTP port to write instead
- * (what the far end sees the phone's media come from).
+ * source port is latched from its first packet): the stream's receive
+ * side is left alone. Returns the south relay address and RTP port to
+ * write instead (what the far end sees the phone's media come from).
  */
 int pp_media_phone_tx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
 		      __be32 *addr, __be16 *port);
@@ -110,11 +137,17 @@ int pp_media_phone_tx(struct pp_media_owner *o, u32 ppid, __be16 phone_port,
  * StartMultiMediaTransmission): the far end @far_addr:@far_port (0 and 0
  * when not known yet, as above: the caller calls again with them once the
  * message is complete, and the same ppid gets the same ports back).
- * Returns the north relay address and RTP port to write instead. Errors as above
- * (-ENETUNREACH: no north address).
+ * Creates the stream if new, as pp_media_open(). Returns the north relay
+ * address and RTP port to write instead. Errors as pp_media_open().
  */
 int pp_media_far_rx(struct pp_media_owner *o, u32 ppid, __be32 far_addr,
 		    __be16 far_port, __be32 *addr, __be16 *port);
+
+/*
+ * Count a phone's announcement that found no channel (-ENOENT above),
+ * once per message field (the SCCP proxy may report a field twice).
+ */
+void pp_media_unopened(struct pp_media_owner *o);
 
 /* StopMediaTransmission: the phone stops sending on @ppid. */
 void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid);
@@ -140,6 +173,9 @@ struct pp_media_stats {
 	u64 drops;		/* packets to a relay port not relayed */
 	u64 no_port;		/* streams refused: RTP range exhausted */
 	u64 timeouts;		/* streams ended by the idle-media timeout */
+	u64 unopened;		/* phone's fields for no channel the CCM opened */
+	u64 stream_limit;	/* streams refused: the address's maximum */
+	u64 port_drops;		/* phone's packets not from its latched port */
 };
 
 void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st);

@@ -75,6 +75,10 @@ static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_MEDIA_TIMEOUT]	= PP_POLICY_TIMEOUT,
 	[PP_A_CFG_RTP_PORT_MIN]		= PP_POLICY_PORT,
 	[PP_A_CFG_RTP_PORT_MAX]		= PP_POLICY_PORT,
+	[PP_A_CFG_MAX_CONNS]		= NLA_POLICY_RANGE(NLA_U32, 1,
+							   PP_MAX_CONNS_MAX),
+	[PP_A_CFG_MAX_STREAMS]		= NLA_POLICY_RANGE(NLA_U32, 1,
+							   PP_MAX_STREAMS_MAX),
 };
 
 static const struct nla_policy pp_users_replace_policy[PP_A_MAX + 1] = {
@@ -123,7 +127,9 @@ static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
 	    nla_put_u32(skb, PP_A_CFG_AUTH_TIMEOUT, cfg->auth_timeout) ||
 	    nla_put_u32(skb, PP_A_CFG_MEDIA_TIMEOUT, cfg->media_timeout) ||
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MIN, cfg->rtp_port_min) ||
-	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max))
+	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max) ||
+	    nla_put_u32(skb, PP_A_CFG_MAX_CONNS, cfg->max_conns) ||
+	    nla_put_u32(skb, PP_A_CFG_MAX_STREAMS, cfg->max_streams))
 		return -EMSGSIZE;
 	return 0;
 }
@@ -238,6 +244,10 @@ static int pp_nl_put_counters(struct sk_buff *skb, struct pp_net *pn,
 		{ PP_STATS_A_MEDIA_NO_PORT, ms->no_port },
 		{ PP_STATS_A_MEDIA_TIMEOUTS, ms->timeouts },
 		{ PP_STATS_A_SCCP_INCONSISTENT, sc->inconsistent },
+		{ PP_STATS_A_SCCP_CONN_LIMIT, sc->conn_limit },
+		{ PP_STATS_A_MEDIA_UNOPENED, ms->unopened },
+		{ PP_STATS_A_MEDIA_STREAM_LIMIT, ms->stream_limit },
+		{ PP_STATS_A_MEDIA_PORT_DROPS, ms->port_drops },
 	};
 
 	return pp_nl_put_stat_table(skb, u32s, ARRAY_SIZE(u32s), true) ?:

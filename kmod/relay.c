@@ -19,6 +19,7 @@
 #include <linux/ip.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/udp.h>
 #include <net/checksum.h>
@@ -73,27 +74,65 @@ void pp_fwd_destroy(struct pp_fwd *t)
 
 /* ---- The RTP port allocator ------------------------------------------ */
 
+/* Random probes before the exact draw: 8 misses in a row at 75 % use. */
+#define PP_PORT_PROBES	8
+
+/* The @k-th (from 0) zero bit of @map in [@first, @last]; it exists. */
+static unsigned int pp_port_nth_free(const unsigned long *map,
+				     unsigned int first, unsigned int last,
+				     unsigned int k)
+{
+	unsigned int p = first, end, n;
+
+	/* Whole words where possible: count their zeros, skip them. */
+	while (p <= last) {
+		end = min(round_up(p + 1, BITS_PER_LONG), last + 1);
+		if (p % BITS_PER_LONG == 0 && end - p == BITS_PER_LONG) {
+			n = BITS_PER_LONG -
+			    hweight_long(map[p / BITS_PER_LONG]);
+			if (k >= n) {
+				k -= n;
+				p = end;
+				continue;
+			}
+		}
+		for (; p < end; p++)
+			if (!test_bit(p, map) && !k--)
+				return p;
+	}
+	WARN_ON_ONCE(1);
+	return first;
+}
+
 int pp_port_alloc(struct pp_port_alloc *a, u16 min, u16 max)
 {
 	/* Pair p is ports 2p and 2p + 1, both within [min, max]. */
 	unsigned int first = DIV_ROUND_UP(min, 2);
 	unsigned int last = max ? (max - 1U) / 2 : 0;
-	unsigned int p, start;
+	unsigned int p, n, used, i;
 
 	if (!first)
 		first = 1;		/* never port 0: it means "none" */
 	if (!max || first > last)
 		return -ENOSPC;
-	start = clamp(a->hint, first, last);
-	p = find_next_zero_bit(a->map, last + 1, start);
-	if (p > last) {
-		p = find_next_zero_bit(a->map, start, first);
-		if (p >= start)
-			return -ENOSPC;
+	n = last - first + 1;
+	/*
+	 * Each probe is uniform over the range, so a free pair it hits is
+	 * uniform over the free pairs; so is the exact draw below.
+	 */
+	for (i = 0; i < PP_PORT_PROBES; i++) {
+		p = first + get_random_u32_below(n);
+		if (!test_bit(p, a->map))
+			goto found;
 	}
+	used = bitmap_weight(a->map, last + 1) - bitmap_weight(a->map, first);
+	if (used >= n)
+		return -ENOSPC;
+	p = pp_port_nth_free(a->map, first, last,
+			     get_random_u32_below(n - used));
+found:
 	__set_bit(p, a->map);
 	a->used++;
-	a->hint = p + 1;
 	return p * 2;
 }
 
@@ -126,18 +165,20 @@ void pp_relay_totals(const struct pp_media_stream *s,
 				one.drops[side] =
 					u64_stats_read(&c->drops[side]);
 			}
+			one.port_drops = u64_stats_read(&c->port_drops);
 		} while (u64_stats_fetch_retry(&c->syncp, start));
 		for (side = 0; side < PP_SIDES; side++) {
 			tot->pkts[side] += one.pkts[side];
 			tot->bytes[side] += one.bytes[side];
 			tot->drops[side] += one.drops[side];
 		}
+		tot->port_drops += one.port_drops;
 	}
 }
 
 /* BH off: this CPU's set has one writer. */
 static void pp_relay_count(struct pp_media_stream *s, enum pp_side side,
-			   unsigned int len, bool relayed)
+			   unsigned int len, bool relayed, bool port_drop)
 {
 	struct pp_relay_pcpu *c = this_cpu_ptr(s->stats);
 
@@ -147,6 +188,8 @@ static void pp_relay_count(struct pp_media_stream *s, enum pp_side side,
 		u64_stats_add(&c->bytes[side], len);
 	} else {
 		u64_stats_inc(&c->drops[side]);
+		if (port_drop)
+			u64_stats_inc(&c->port_drops);
 	}
 	u64_stats_update_end(&c->syncp);
 }
@@ -159,6 +202,7 @@ struct pp_relay_out {
 	__be32 daddr;
 	__be16 sport;
 	__be16 dport;
+	bool port_drop;		/* dropped: not the phone's latched port */
 };
 
 static __be16 pp_port_add(__be16 port, unsigned int n)
@@ -167,9 +211,33 @@ static __be16 pp_port_add(__be16 port, unsigned int n)
 }
 
 /*
+ * Latch @val into *@slot if it is still 0; the value latched (ours or a
+ * racing packet's) is returned.
+ */
+static __be16 pp_latch16(__be16 *slot, __be16 val)
+{
+	__be16 cur = READ_ONCE(*slot);
+
+	if (cur)
+		return cur;
+	cur = (__force __be16)cmpxchg((u16 *)slot, 0, (__force u16)val);
+	return cur ?: val;
+}
+
+/*
  * A packet from @saddr:@sport reached @s's port on @side (@rtcp: the odd
- * port). Is it admitted, and where does it go? Learns the phone's source
- * ports and, while the far end is unknown, latches its address.
+ * port). Is it admitted, and where does it go? Latches the phone's
+ * source ports and, while the far end is unknown, the far end's address.
+ *
+ * The phone's source port: phones behind NAT routers do not send from the
+ * port they announced, so it cannot be checked against the signalling;
+ * the first packet from the phone's address latches it (per RTP and RTCP
+ * port) and later packets from other ports of that address are dropped
+ * (out->port_drop), as rtpengine's "strict source" after its learning
+ * phase: a host sharing the phone's public address (its NAT) cannot
+ * inject media once the call's audio flows, and one that races the
+ * phone's first packet only gets its own packets relayed while the
+ * phone's are dropped and counted.
  */
 static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 			    unsigned int rtcp, __be32 saddr, __be16 sport,
@@ -179,11 +247,12 @@ static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 	__be16 port;
 
 	if (side == PP_NORTH) {
-		/* From the phone's address, any port (kept for show calls). */
 		if (saddr != s->phone_addr || !READ_ONCE(s->tx))
 			return false;
-		if (READ_ONCE(s->phone_src[rtcp]) != sport)
-			WRITE_ONCE(s->phone_src[rtcp], sport);
+		if (pp_latch16(&s->phone_src[rtcp], sport) != sport) {
+			out->port_drop = true;
+			return false;
+		}
 		far = READ_ONCE(s->far_addr);
 		port = READ_ONCE(s->far_port);
 		if (!far || !port)
@@ -353,6 +422,7 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 		return NF_ACCEPT;
 
 	len = skb->len;
+	out.port_drop = false;
 	if (!pp_relay_decide(s, side, dport & 1, iph->saddr, uh->source,
 			     &out) || iph->ttl <= 1)
 		goto drop;
@@ -363,7 +433,7 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 	pp_relay_rewrite(skb, iph, uh, &out);
 	if (pp_relay_xmit(net, skb, &out))
 		goto drop;
-	pp_relay_count(s, side, len, true);
+	pp_relay_count(s, side, len, true, false);
 	now = jiffies;
 	/* One write per jiffy at most: the line stays shared otherwise. */
 	if (READ_ONCE(s->last) != now)
@@ -371,7 +441,7 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 	return NF_STOLEN;
 
 drop:
-	pp_relay_count(s, side, len, false);
+	pp_relay_count(s, side, len, false, out.port_drop);
 	net_dbg_ratelimited("media: drop %pI4:%u -> %pI4:%u\n",
 			    &iph->saddr, ntohs(uh->source), &iph->daddr,
 			    dport);

@@ -5,6 +5,7 @@
 
 #include <linux/bitmap.h>
 #include <linux/bits.h>
+#include <linux/hashtable.h>
 #include <linux/list.h>
 #include <linux/rcupdate.h>
 #include <linux/skbuff.h>
@@ -39,12 +40,15 @@ enum pp_side {
  * Per-stream counters, one set per CPU, indexed by the side the packet
  * arrived on: [PP_NORTH] is phone -> far end, [PP_SOUTH] far end -> phone.
  * drops: packets to the stream's ports that were not relayed (wrong
- * source, no destination known yet, no route, TTL spent).
+ * source, no destination known yet, no route, TTL spent); port_drops,
+ * of those, packets from the phone's address but not from the source
+ * port it latched.
  */
 struct pp_relay_pcpu {
 	u64_stats_t pkts[PP_SIDES];
 	u64_stats_t bytes[PP_SIDES];
 	u64_stats_t drops[PP_SIDES];
+	u64_stats_t port_drops;
 	struct u64_stats_sync syncp;
 };
 
@@ -52,9 +56,11 @@ struct pp_relay_totals {
 	u64 pkts[PP_SIDES];
 	u64 bytes[PP_SIDES];
 	u64 drops[PP_SIDES];
+	u64 port_drops;
 };
 
 struct pp_media_owner;
+struct pp_media_phone;
 
 /*
  * One media stream: (owner, passThruPartyId). The packet path reads it
@@ -74,7 +80,11 @@ struct pp_media_stream {
 	__be16 far_port;
 	__be16 phone_port;		/* OpenReceiveChannelAck, PortRes, ... */
 
-	/* Learned from packets (0: none yet). */
+	/*
+	 * Learned from packets (0: none yet). The phone's source ports are
+	 * latched by its first RTP and RTCP packet (cmpxchg from 0): packets
+	 * from other ports of its address are dropped.
+	 */
 	__be16 phone_src[2];		/* the phone's source port: RTP, RTCP */
 	__be32 latched;			/* far end's source, while @far_addr is 0 */
 	unsigned long last;		/* jiffies: last packet or signal */
@@ -83,6 +93,7 @@ struct pp_media_stream {
 
 	/* media.c, under the media lock. */
 	struct pp_media_owner *owner;
+	struct pp_media_phone *phone;	/* its address's stream count */
 	struct list_head owner_node;	/* owner->streams */
 	struct list_head node;		/* pp_media_net.streams */
 	u32 ppid;
@@ -129,21 +140,23 @@ void pp_fwd_remove(struct pp_fwd *t, u16 port);
 void pp_fwd_destroy(struct pp_fwd *t);
 
 /*
- * The RTP port allocator of one side: a bitmap of pairs, searched from a
- * rotating hint (a released pair is not reused at once while others are
- * free: late packets of the old call do not reach the new one).
- * Serialised by the caller.
+ * The RTP port allocator of one side: a bitmap of pairs. A pair is drawn
+ * uniformly at random among the free pairs of the range (a few random
+ * probes; when they all hit used pairs, the k-th free pair for a random
+ * k): an attacker cannot predict the port of the next call to inject
+ * media into it (RFC 3550 section 5.1 asks for unpredictable values for
+ * the same reason). Serialised by the caller.
  */
 struct pp_port_alloc {
 	DECLARE_BITMAP(map, PP_RELAY_PAIRS);
-	unsigned int hint;		/* the pair to try first */
 	unsigned int used;
 };
 
 /*
  * An even RTP port P, with P + 1, both within [@min, @max], or -ENOSPC.
  * The range is the configuration's now: ports allocated under an older
- * range stay allocated until freed.
+ * range stay allocated until freed. No allocation; O(1) expected while
+ * the range is less than nearly full, O(range / BITS_PER_LONG) at worst.
  */
 int pp_port_alloc(struct pp_port_alloc *a, u16 min, u16 max);
 void pp_port_free(struct pp_port_alloc *a, u16 port);
@@ -165,11 +178,14 @@ struct pp_media_net {
 	unsigned int gen;		/* bumped on every create/destroy, never 0 */
 	struct pp_port_alloc ports[PP_SIDES];
 	struct pp_relay_totals gone;	/* counters of destroyed streams */
+	DECLARE_HASHTABLE(phones, 8);	/* struct pp_media_phone by address */
 	u64 streams_total;
 	unsigned int n_calls;		/* owners with at least one stream */
 	u64 calls_total;		/* owners going from none to one */
 	u64 no_port;
 	u64 timeouts;
+	u64 unopened;			/* phone fields for unopened channels */
+	u64 stream_limit;		/* streams refused: address's maximum */
 	bool closing;			/* the namespace goes: no new sweep */
 	struct delayed_work sweep;	/* the idle-media timeout */
 };

@@ -67,7 +67,9 @@ struct pp_sccp_conn {
 	u8 state;			/* enum pp_sccp_state */
 	bool counted;			/* open: reported to activation.c */
 	bool registered;
-	bool orphan;			/* inactivated: media lives on */
+	bool orphan;			/* inactivated during a call: see
+					 * pp_sccp_addr_down()
+					 */
 	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
 	bool fin[IP_CT_DIR_MAX];
 	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
@@ -93,6 +95,7 @@ enum pp_sccp_counter {
 	PP_SC_CONNS, PP_SC_REGISTERED, PP_SC_SID_MISMATCH, PP_SC_STREAM_ERRORS,
 	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
 	PP_SC_INCONSISTENT,
+	PP_SC_CONN_LIMIT,
 	PP_SC_NUM
 };
 
@@ -162,6 +165,7 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->rewrites = sum[PP_SC_REWRITES];
 	out->fwd_drop = sum[PP_SC_FWD_DROP];
 	out->inconsistent = sum[PP_SC_INCONSISTENT];
+	out->conn_limit = sum[PP_SC_CONN_LIMIT];
 	out->open = atomic_read(&sn->open);
 }
 
@@ -379,6 +383,18 @@ static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
 		       pp_media_phone_rx)(&c->media, ppid,
 					  htons(ep->known ? ep->val.port : 0),
 					  &addr, &port);
+		if (err == -ENOENT) {
+			pp_media_unopened(&c->media);
+			/*
+			 * No channel the CallManager opened (counted): no
+			 * stream, no port. The answer still goes south, as
+			 * the south address and port 0, not the phone's own
+			 * address: it may be a late answer to a channel the
+			 * CallManager just closed, no reason for a reset.
+			 */
+			pp_sccp_v4(repl, ep, south, 0);
+			break;
+		}
 		if (err)
 			return SCCP_E_ABORT;
 		pp_sccp_v4(repl, ep, addr, ntohs(port));
@@ -454,6 +470,49 @@ static void pp_sccp_hint(struct pp_sccp_conn *c)
 	sccp_stream_set_hint(&c->st[IP_CT_DIR_REPLY], v);
 }
 
+/*
+ * What the phone of an inactivated user may still send while its call's
+ * audio goes on (pp_sccp_addr_down()): keepalives and the answers about
+ * the channels of that call, or its Unregister. Anything else (a new
+ * call, hold, transfer, a hang-up) resets the connection, which ends the
+ * call's streams: the guide's "the phone will not be able to perform any
+ * more functions".
+ */
+static bool pp_sccp_orphan_may(u32 id)
+{
+	switch (id) {
+	case SCCP_KEEPALIVE_REQ:
+	case SCCP_OPEN_RECV_CHAN_ACK:
+	case SCCP_OPEN_MM_RECV_CHAN_ACK:
+	case SCCP_START_MEDIA_TX_ACK:
+	case SCCP_START_MM_TX_ACK:
+	case SCCP_PORT_RES:
+	case SCCP_MEDIA_TX_FAILURE:
+	case SCCP_UNREGISTER_REQ:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The CallManager opened channel @ppid on @c (from pp_sccp_pdu()). */
+static int pp_sccp_media_open(struct pp_sccp_ctx *x, const struct sccp_msg *m,
+			      u32 ppid)
+{
+	struct pp_sccp_conn *c = x->c;
+	int err;
+
+	err = pp_media_open(&c->media, ppid);
+	if (!err)
+		return 0;
+	net_info_ratelimited("phoneproxy: %pI4: no media stream for the CallManager's %s (ppid %u): %s: connection reset\n",
+			     &c->phone_addr, sccp_msg_name(m->hdr.id), ppid,
+			     err == -EDQUOT ? "the phone's maximum of streams" :
+			     err == -EPERM ? "user inactivated" :
+			     err == -ENOSPC ? "no RTP port left" : "no memory");
+	return SCCP_E_ABORT;
+}
+
 static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 {
 	struct pp_sccp_ctx *x = ctx;
@@ -467,6 +526,12 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 		net_info_ratelimited("phoneproxy: %pI4: malformed SCCP %s (%s): connection reset\n",
 				     &c->phone_addr, sccp_msg_name(m->hdr.id),
 				     sccp_strerror(err));
+		return SCCP_E_ABORT;
+	}
+	if (c->orphan && x->dir == IP_CT_DIR_ORIGINAL &&
+	    !pp_sccp_orphan_may(m->hdr.id)) {
+		net_info_ratelimited("phoneproxy: %pI4: inactivated user's phone sent %s: connection reset\n",
+				     &c->phone_addr, sccp_msg_name(m->hdr.id));
 		return SCCP_E_ABORT;
 	}
 	switch (m->hdr.id) {
@@ -497,9 +562,13 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 		break;
 	case SCCP_OPEN_RECV_CHAN:
 	case SCCP_OPEN_MM_RECV_CHAN:
-		if (m->fields & SCCP_F_PPID)
+	case SCCP_PORT_REQ:
+		/* A channel the CallManager opens: its stream, now. */
+		if (!(m->fields & SCCP_F_PPID) || x->dir != IP_CT_DIR_REPLY)
+			break;
+		if (m->hdr.id != SCCP_PORT_REQ)
 			pp_sccp_orc_push(c, ppid);
-		break;
+		return pp_sccp_media_open(x, m, ppid);
 	case SCCP_OPEN_RECV_CHAN_ACK:
 	case SCCP_OPEN_MM_RECV_CHAN_ACK:
 		if (m->fields & SCCP_F_PPID)
@@ -718,13 +787,26 @@ static void pp_sccp_free_rcu(struct rcu_head *head)
 	kfree(container_of(head, struct pp_sccp_conn, rcu));
 }
 
-/* Unhash and free @c. Under sn->lock. */
+/*
+ * Unhash and free @c. Under sn->lock.
+ *
+ * A segment of @c may have found it (pp_sccp_lookup(), under RCU only)
+ * just before it was unhashed and wait for c->lock: once it gets the
+ * lock it must see a dead connection and touch nothing (the DEAD check
+ * of pp_sccp_segment()), or it would create a media stream owned by @c,
+ * which is freed after the grace period. So the connection is marked
+ * dead under c->lock, and its media owner is closed for good under the
+ * media lock (pp_media_owner_close(): no stream can be created for it
+ * afterwards, whoever calls). @c itself stays valid for such a segment
+ * until the RCU grace period ends.
+ */
 static void pp_sccp_unlink(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
 {
 	rhashtable_remove_fast(&sn->ht, &c->node, pp_sccp_params);
 	list_del(&c->list);
 	spin_lock(&c->lock);
-	pp_media_owner_release(&c->media);
+	c->state = PP_SCCP_DEAD;
+	pp_media_owner_close(&c->media);
 	pp_sccp_closed(c);
 	spin_unlock(&c->lock);
 	nf_ct_put(c->ct);
@@ -770,10 +852,22 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
 	if (!u || !th || !th->syn || th->ack)
 		return NF_DROP;		/* never a connection picked up midway */
+	/*
+	 * At most max_conns open connections per activation (a phone needs
+	 * one, two with a backup CallManager, and a few while reconnecting):
+	 * each costs a conntrack entry, NAT and this state. The SYN is
+	 * dropped, as any other unwanted one: the phone retries.
+	 */
+	if (!pp_activation_conn_try_open(act, cfg->max_conns)) {
+		pp_sccp_count(sn, PP_SC_CONN_LIMIT, 1);
+		net_info_ratelimited("phoneproxy: %pI4 (%s): %u SCCP connections open: SYN dropped\n",
+				     &t->src.u3.ip, u->name, cfg->max_conns);
+		return NF_DROP;
+	}
 
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
 	if (!c)
-		return NF_DROP;
+		goto err_unopen;
 	c->ct = ct;
 	c->pn = pn;
 	c->created = jiffies;
@@ -808,14 +902,15 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	}
 	list_add_tail(&c->list, &sn->conns);
 	atomic_inc(&sn->open);
-	c->counted = true;
+	c->counted = true;	/* pp_activation_conn_try_open() above */
 	spin_unlock(&sn->lock);
-	pp_activation_conn_opened(pn->net, c->phone_addr);
 	pp_sccp_count(sn, PP_SC_CONNS, 1);
 	return NF_ACCEPT;
 
 err_free:
 	kfree(c);
+err_unopen:
+	pp_activation_conn_unopen(act);
 	return NF_DROP;
 }
 
@@ -840,10 +935,23 @@ static bool pp_sccp_gone(struct pp_sccp_conn *c)
 	if (!nf_ct_is_confirmed(c->ct))
 		return time_after(jiffies, c->created +
 				  PP_SCCP_UNCONFIRMED_SECS * HZ);
-	if (!nf_ct_is_dying(c->ct) && !nf_ct_is_expired(c->ct))
-		return false;
-	/* After an inactivation the call's audio lives on. */
-	return !c->orphan || pp_media_owner_idle(&c->media);
+	/* The connection's end ends its media, an orphan's too. */
+	return nf_ct_is_dying(c->ct) || nf_ct_is_expired(c->ct);
+}
+
+/*
+ * An inactivated user's call is over (the CallManager's Stop and Close
+ * ended its last stream): reset the connection it was kept for. From
+ * the collector, not from the segment that ended the call, so that the
+ * CloseReceiveChannel reaches the phone before the RST.
+ */
+static void pp_sccp_orphan_check(struct pp_sccp_conn *c)
+{
+	spin_lock(&c->lock);
+	if (c->orphan && c->state == PP_SCCP_OPEN &&
+	    pp_media_owner_idle(&c->media))
+		pp_sccp_reset(c);
+	spin_unlock(&c->lock);
 }
 
 static void pp_sccp_gc(struct work_struct *work)
@@ -853,9 +961,12 @@ static void pp_sccp_gc(struct work_struct *work)
 	struct pp_sccp_conn *c, *tmp;
 
 	spin_lock_bh(&sn->lock);
-	list_for_each_entry_safe(c, tmp, &sn->conns, list)
+	list_for_each_entry_safe(c, tmp, &sn->conns, list) {
 		if (pp_sccp_gone(c))
 			pp_sccp_unlink(sn, c);
+		else if (c->orphan)
+			pp_sccp_orphan_check(c);
+	}
 	spin_unlock_bh(&sn->lock);
 	queue_delayed_work(system_power_efficient_wq, &sn->gc,
 			   PP_SCCP_GC_SECS * HZ);
@@ -873,9 +984,23 @@ void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
 		if (c->phone_addr != addr)
 			continue;
 		spin_lock(&c->lock);
-		if (c->state != PP_SCCP_DEAD) {
+		if (c->state == PP_SCCP_OPEN &&
+		    !pp_media_owner_idle(&c->media)) {
+			/*
+			 * A call in progress: the guide keeps its audio. The
+			 * connection is kept too, restricted (pp_sccp_orphan_
+			 * may(), no new stream), so that the call's end,
+			 * Stop/Close or the connection's, ends the audio;
+			 * reset at once, its streams would live on with no
+			 * signalling to end them, for ever with the media
+			 * timeout off. The collector resets it once the last
+			 * stream is gone.
+			 */
 			c->orphan = true;
+			pp_media_owner_freeze(&c->media);
+		} else if (c->state != PP_SCCP_DEAD) {
 			pp_sccp_reset(c);
+			pp_media_owner_release(&c->media);
 		}
 		pp_sccp_closed(c);
 		spin_unlock(&c->lock);

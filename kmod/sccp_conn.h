@@ -52,6 +52,7 @@ struct pp_sccp_stats {
 	u64 rewrites;		/* address fields rewritten */
 	u64 fwd_drop;		/* forwarded packets not of a proxied connection */
 	u64 inconsistent;	/* segments dropped: contradict the stream */
+	u64 conn_limit;		/* SYNs dropped: the activation's limit is open */
 	u32 open;		/* connections tracked now */
 };
 

@@ -83,6 +83,8 @@ static void pp_config_validation_defaults(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, cfg->http);
 	KUNIT_EXPECT_FALSE(test, cfg->ssccp);
 	KUNIT_EXPECT_FALSE(test, cfg->httpproxy);
+	KUNIT_EXPECT_EQ(test, cfg->max_conns, 4U);
+	KUNIT_EXPECT_EQ(test, cfg->max_streams, 8U);
 	mutex_unlock(&pn->lock);
 }
 
@@ -120,6 +122,20 @@ static void pp_config_validation_merge_only_named(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cfg.idle_timeout, before.idle_timeout);
 	KUNIT_EXPECT_EQ(test, cfg.ssccp, before.ssccp);
 	KUNIT_EXPECT_EQ(test, cfg.httpproxy, before.httpproxy);
+	KUNIT_EXPECT_EQ(test, cfg.max_conns, before.max_conns);
+	KUNIT_EXPECT_EQ(test, cfg.max_streams, before.max_streams);
+
+	/* The per-activation limits, each alone. */
+	memset(&r, 0, sizeof(r));
+	pp_kt_put_u32(test, &r, PP_A_CFG_MAX_CONNS, 2);
+	KUNIT_ASSERT_EQ(test, pp_kt_check(test, &r, &cfg, NULL), 0);
+	KUNIT_EXPECT_EQ(test, cfg.max_conns, 2U);
+	KUNIT_EXPECT_EQ(test, cfg.max_streams, before.max_streams);
+	memset(&r, 0, sizeof(r));
+	pp_kt_put_u32(test, &r, PP_A_CFG_MAX_STREAMS, 100);
+	KUNIT_ASSERT_EQ(test, pp_kt_check(test, &r, &cfg, NULL), 0);
+	KUNIT_EXPECT_EQ(test, cfg.max_streams, 100U);
+	KUNIT_EXPECT_EQ(test, cfg.max_conns, before.max_conns);
 }
 
 static void pp_config_validation_rtp_range(struct kunit *test)

@@ -58,9 +58,13 @@ static void pp_media_ports_odd_bounds_round_inwards(struct kunit *test)
 {
 	struct pp_port_alloc *a = pp_kt_alloc(test);
 
+	int p1, p2;
+
 	/* 20481..20486: RTP 20482 and 20484 (20486 would need 20487). */
-	KUNIT_EXPECT_EQ(test, pp_port_alloc(a, 20481, 20486), 20482);
-	KUNIT_EXPECT_EQ(test, pp_port_alloc(a, 20481, 20486), 20484);
+	p1 = pp_port_alloc(a, 20481, 20486);
+	p2 = pp_port_alloc(a, 20481, 20486);
+	KUNIT_EXPECT_TRUE(test, p1 == 20482 || p1 == 20484);
+	KUNIT_EXPECT_EQ(test, p1 + p2, 20482 + 20484);
 	KUNIT_EXPECT_EQ(test, pp_port_alloc(a, 20481, 20486), -ENOSPC);
 	/* Two ports that are not a pair: nothing. */
 	KUNIT_EXPECT_EQ(test, pp_port_alloc(a, 30001, 30002), -ENOSPC);
@@ -97,19 +101,89 @@ static void pp_media_ports_exhaustion_then_reuse_after_release(struct kunit *tes
 	KUNIT_EXPECT_EQ(test, pp_port_alloc(a, 20480, 20495), ports[3]);
 }
 
-static void pp_media_ports_released_pair_not_reused_at_once(struct kunit *test)
+/*
+ * Relay ports are not predictable: consecutive allocations from an empty
+ * range are not consecutive ports (a sequential allocator gives 99 of 99).
+ */
+static void pp_media_ports_not_sequential(struct kunit *test)
 {
 	struct pp_port_alloc *a = pp_kt_alloc(test);
-	int first, next;
+	int prev, port, i, seq = 0;
 
-	first = pp_port_alloc(a, RTP_MIN, RTP_MAX);
-	pp_port_free(a, first);
-	/* Others are free: the hint has moved on (late packets of the old
-	 * call must not reach the new one).
-	 */
-	next = pp_port_alloc(a, RTP_MIN, RTP_MAX);
-	KUNIT_EXPECT_NE(test, next, first);
-	KUNIT_EXPECT_EQ(test, next, first + 2);
+	prev = pp_port_alloc(a, RTP_MIN, RTP_MAX);
+	for (i = 0; i < 99; i++) {
+		port = pp_port_alloc(a, RTP_MIN, RTP_MAX);
+		KUNIT_ASSERT_GE(test, port, RTP_MIN);
+		if (port == prev + 2)
+			seq++;
+		prev = port;
+	}
+	/* By chance: about 99 / 600 on average. */
+	KUNIT_EXPECT_LT(test, seq, 10);
+}
+
+/*
+ * Allocation is uniform over the range: 60000 allocations (each released
+ * at once) from the default 600 pairs hit every pair, about 100 times
+ * each (a binomial: below 40 or above 200 has odds under 1e-9 per pair).
+ */
+static void pp_media_ports_random_covers_range_uniformly(struct kunit *test)
+{
+	struct pp_port_alloc *a = pp_kt_alloc(test);
+	unsigned int n = (RTP_MAX - RTP_MIN + 1) / 2, i, min = UINT_MAX, max = 0;
+	u16 *hits;
+	int port;
+
+	hits = kunit_kcalloc(test, n, sizeof(*hits), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, hits);
+	for (i = 0; i < 100 * n; i++) {
+		port = pp_port_alloc(a, RTP_MIN, RTP_MAX);
+		KUNIT_ASSERT_GE(test, port, RTP_MIN);
+		KUNIT_ASSERT_LE(test, port + 1, RTP_MAX);
+		hits[(port - RTP_MIN) / 2]++;
+		pp_port_free(a, port);
+	}
+	for (i = 0; i < n; i++) {
+		min = min_t(unsigned int, min, hits[i]);
+		max = max_t(unsigned int, max, hits[i]);
+	}
+	KUNIT_EXPECT_GE(test, min, 40U);
+	KUNIT_EXPECT_LE(test, max, 200U);
+	KUNIT_EXPECT_EQ(test, a->used, 0U);
+}
+
+/*
+ * A nearly full range (590 of 600 pairs taken, so the random probes
+ * mostly miss and the exact draw decides): the 10 free pairs come out
+ * uniformly, about 2000 times each in 20000, never a taken one.
+ */
+static void pp_media_ports_random_uniform_over_free_pairs(struct kunit *test)
+{
+	struct pp_port_alloc *a = pp_kt_alloc(test);
+	unsigned int n = (RTP_MAX - RTP_MIN + 1) / 2, i, j, nfree = 0;
+	int free_port[10], hits[10] = {}, port;
+
+	/* Take every pair but ten spread over the range. */
+	for (i = 0; i < n; i++)
+		if (i % 60 != 7)
+			__set_bit(RTP_MIN / 2 + i, a->map);
+		else
+			free_port[nfree++] = RTP_MIN + 2 * i;
+	a->used = n - 10;
+	KUNIT_ASSERT_EQ(test, nfree, 10U);
+	for (i = 0; i < 20000; i++) {
+		port = pp_port_alloc(a, RTP_MIN, RTP_MAX);
+		for (j = 0; j < 10; j++)
+			if (port == free_port[j])
+				break;
+		KUNIT_ASSERT_LT_MSG(test, j, 10U, "port %d was taken", port);
+		hits[j]++;
+		pp_port_free(a, port);
+	}
+	for (j = 0; j < 10; j++) {
+		KUNIT_EXPECT_GE(test, hits[j], 1700);
+		KUNIT_EXPECT_LE(test, hits[j], 2300);
+	}
 }
 
 static void pp_media_ports_range_change_affects_new_allocations(struct kunit *test)
@@ -164,7 +238,9 @@ static struct kunit_case pp_media_ports_cases[] = {
 	KUNIT_CASE(pp_media_ports_even_within_range),
 	KUNIT_CASE(pp_media_ports_odd_bounds_round_inwards),
 	KUNIT_CASE(pp_media_ports_exhaustion_then_reuse_after_release),
-	KUNIT_CASE(pp_media_ports_released_pair_not_reused_at_once),
+	KUNIT_CASE(pp_media_ports_not_sequential),
+	KUNIT_CASE(pp_media_ports_random_covers_range_uniformly),
+	KUNIT_CASE(pp_media_ports_random_uniform_over_free_pairs),
 	KUNIT_CASE(pp_media_ports_range_change_affects_new_allocations),
 	KUNIT_CASE(pp_media_ports_whole_port_space),
 	{}
@@ -436,6 +512,8 @@ static struct pp_kt_ret pp_kt_phone_rx(struct kunit *test, int owner,
 	struct pp_kt_media *km = pp_kt_km(test);
 	struct pp_kt_ret r = {};
 
+	/* The CallManager opens the channel first (same ppid: a no-op). */
+	KUNIT_ASSERT_EQ(test, pp_media_open(&km->owners[owner], ppid), 0);
 	KUNIT_ASSERT_EQ(test, pp_media_phone_rx(&km->owners[owner], ppid,
 						htons(phone_port), &r.addr,
 						&r.port), 0);
@@ -696,8 +774,7 @@ static void pp_media_streams_no_address_no_stream(struct kunit *test)
 	rcu_read_unlock();
 	cfg.south_addr = 0;
 	pp_kunit_set_config(test, pn, &cfg);
-	KUNIT_EXPECT_EQ(test, pp_media_phone_rx(&km->owners[0], 1, htons(1),
-						&addr, &port), -ENETUNREACH);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 1), -ENETUNREACH);
 	cfg.south_addr = SOUTH;
 	cfg.north_addr = 0;
 	pp_kunit_set_config(test, pn, &cfg);
@@ -719,8 +796,7 @@ static void pp_media_streams_range_exhausted_enospc(struct kunit *test)
 	pp_kt_set_range(test, 20480, 20483, 60);
 	pp_kt_phone_rx(test, 0, 1, 24000);
 	pp_kt_phone_rx(test, 0, 2, 24002);
-	KUNIT_EXPECT_EQ(test, pp_media_phone_rx(&km->owners[0], 3, htons(1),
-						&addr, &port), -ENOSPC);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 3), -ENOSPC);
 	KUNIT_EXPECT_EQ(test, pp_media_far_rx(&km->owners[1], 3, FAR,
 					      htons(1), &addr, &port),
 			-ENOSPC);
@@ -784,7 +860,137 @@ static void pp_media_streams_range_change_keeps_live_ports(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, ntohs(b.port), ntohs(a.port));
 }
 
+/* A phone announces channels nobody opened: nothing is created. */
+static void pp_media_streams_phone_announcement_creates_nothing(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	__be32 addr;
+	__be16 port;
+	u32 ppid;
+
+	for (ppid = 1; ppid <= 600; ppid++) {
+		KUNIT_ASSERT_EQ(test, pp_media_phone_rx(&km->owners[0], ppid,
+							htons(24000), &addr,
+							&port), -ENOENT);
+		KUNIT_ASSERT_EQ(test, pp_media_phone_tx(&km->owners[0], ppid,
+							htons(24000), &addr,
+							&port), -ENOENT);
+	}
+	KUNIT_EXPECT_EQ(test, km->mn->n_streams, 0U);
+	KUNIT_EXPECT_EQ(test, km->mn->streams_total, 0ULL);
+	KUNIT_EXPECT_EQ(test, km->mn->ports[PP_NORTH].used, 0U);
+	KUNIT_EXPECT_EQ(test, km->mn->ports[PP_SOUTH].used, 0U);
+	/* Once the CallManager opens it, the announcement finds it. */
+	KUNIT_ASSERT_EQ(test, pp_media_open(&km->owners[0], 7), 0);
+	KUNIT_EXPECT_EQ(test, pp_media_phone_rx(&km->owners[0], 7,
+						htons(24000), &addr, &port), 0);
+	KUNIT_EXPECT_EQ(test, km->mn->n_streams, 1U);
+	/* On its own connection only. */
+	KUNIT_EXPECT_EQ(test, pp_media_phone_rx(&km->owners[1], 7,
+						htons(24000), &addr, &port),
+			-ENOENT);
+}
+
+static void pp_kt_set_max_streams(struct kunit *test, u32 max)
+{
+	struct pp_net *pn = pp_kunit_pn(test);
+	struct pp_config cfg;
+
+	rcu_read_lock();
+	cfg = *pp_config_rcu(pn);
+	rcu_read_unlock();
+	cfg.max_streams = max;
+	pp_kunit_set_config(test, pn, &cfg);
+}
+
+/* The limit counts every connection of the phone's address. */
+static void pp_media_streams_limit_per_phone_address(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	__be32 addr;
+	__be16 port;
+
+	KUNIT_EXPECT_EQ(test, PP_DEFAULT_MAX_STREAMS, 8);
+	pp_kt_set_max_streams(test, 3);
+	KUNIT_ASSERT_EQ(test, pp_media_open(&km->owners[0], 1), 0);
+	KUNIT_ASSERT_EQ(test, pp_media_open(&km->owners[0], 2), 0);
+	KUNIT_ASSERT_EQ(test, pp_media_open(&km->owners[1], 1), 0);
+	/* Opening an existing one again is no new stream. */
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 2), 0);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[1], 2), -EDQUOT);
+	KUNIT_EXPECT_EQ(test, pp_media_far_rx(&km->owners[0], 3, FAR,
+					      htons(30000), &addr, &port),
+			-EDQUOT);
+	KUNIT_EXPECT_EQ(test, km->mn->stream_limit, 2ULL);
+	KUNIT_EXPECT_EQ(test, km->mn->n_streams, 3U);
+	/* Another phone is not affected. */
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[2], 1), 0);
+	/* One ends, one more fits. */
+	pp_media_close_rx(&km->owners[0], 1, false);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[1], 2), 0);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[1], 3), -EDQUOT);
+	/* A connection's end gives its share back. */
+	pp_media_owner_release(&km->owners[1]);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 4), 0);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 5), 0);
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 6), -EDQUOT);
+	pp_media_owner_release(&km->owners[0]);
+	pp_media_owner_release(&km->owners[2]);
+	KUNIT_EXPECT_TRUE(test, hash_empty(km->mn->phones));
+}
+
+/*
+ * The unlink race (sccp_conn.c): once the owner is closed, nobody can
+ * give it a stream, whatever message comes late.
+ */
+static void pp_media_streams_closed_owner_takes_no_stream(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	__be32 addr;
+	__be16 port;
+
+	pp_kt_phone_rx(test, 0, 1, 24000);
+	pp_media_owner_close(&km->owners[0]);
+	KUNIT_EXPECT_TRUE(test, pp_media_owner_idle(&km->owners[0]));
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 2), -ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, pp_media_far_rx(&km->owners[0], 1, FAR,
+					      htons(30000), &addr, &port),
+			-ESHUTDOWN);
+	KUNIT_EXPECT_EQ(test, pp_media_phone_rx(&km->owners[0], 1,
+						htons(24000), &addr, &port),
+			-ENOENT);
+	KUNIT_EXPECT_TRUE(test, pp_media_owner_idle(&km->owners[0]));
+	KUNIT_EXPECT_EQ(test, km->mn->n_streams, 0U);
+}
+
+/* An inactivated user: the call's stream lives on, no new one. */
+static void pp_media_streams_frozen_owner_keeps_its_call_only(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	__be32 addr;
+	__be16 port;
+
+	pp_kt_phone_rx(test, 0, 1, 24000);
+	pp_kt_far_rx(test, 0, 1, FAR, 30000);
+	pp_media_owner_freeze(&km->owners[0]);
+	KUNIT_EXPECT_NOT_NULL(test, pp_kt_find(test, 0, 1));
+	KUNIT_EXPECT_EQ(test, pp_media_open(&km->owners[0], 2), -EPERM);
+	KUNIT_EXPECT_EQ(test, pp_media_far_rx(&km->owners[0], 3, FAR,
+					      htons(30002), &addr, &port),
+			-EPERM);
+	/* The call's own messages still work, and end it. */
+	KUNIT_EXPECT_EQ(test, pp_media_phone_tx(&km->owners[0], 1,
+						htons(24000), &addr, &port), 0);
+	pp_media_stop_tx(&km->owners[0], 1);
+	pp_media_close_rx(&km->owners[0], 1, false);
+	KUNIT_EXPECT_TRUE(test, pp_media_owner_idle(&km->owners[0]));
+}
+
 static struct kunit_case pp_media_streams_cases[] = {
+	KUNIT_CASE(pp_media_streams_phone_announcement_creates_nothing),
+	KUNIT_CASE(pp_media_streams_limit_per_phone_address),
+	KUNIT_CASE(pp_media_streams_closed_owner_takes_no_stream),
+	KUNIT_CASE(pp_media_streams_frozen_owner_keeps_its_call_only),
 	KUNIT_CASE(pp_media_streams_phone_rx_gives_south_relay_port),
 	KUNIT_CASE(pp_media_streams_same_ppid_same_ports),
 	KUNIT_CASE(pp_media_streams_tx_ack_leaves_receive_side),
@@ -898,7 +1104,7 @@ static bool pp_kt_relay(struct kunit *test, struct pp_media_stream *s,
 	struct iphdr *iph = ip_hdr(skb);
 	struct udphdr *uh = pp_kt_uh(skb);
 	enum pp_side side = iph->daddr == NORTH ? PP_NORTH : PP_SOUTH;
-	struct pp_relay_out out;
+	struct pp_relay_out out = {};
 
 	if (!pp_relay_decide(s, side, ntohs(uh->dest) & 1, iph->saddr,
 			     uh->source, &out))
@@ -978,6 +1184,47 @@ static void pp_media_relay_far_end_to_phone(struct kunit *test)
 	skb = pp_kt_udp(test, FAR, 40000, SOUTH, so, false, false);
 	KUNIT_EXPECT_TRUE(test, pp_kt_relay(test, s, skb));
 	kfree_skb(skb);
+}
+
+/*
+ * The phone's source port is latched by its first packet (RTP and RTCP
+ * apart): another program on its address (behind the same NAT) spraying
+ * from other ports is dropped and counted as such.
+ */
+static void pp_media_relay_phone_source_port_latched(struct kunit *test)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	u16 n = s->port[PP_NORTH], so = s->port[PP_SOUTH];
+	struct pp_relay_out out = {};
+	struct sk_buff *skb;
+	u16 sport;
+
+	skb = pp_kt_udp(test, PHONE, 61000, NORTH, n, false, false);
+	KUNIT_ASSERT_TRUE(test, pp_kt_relay(test, s, skb));
+	pp_kt_expect_to(test, skb, SOUTH, so, FAR, 30000);
+	kfree_skb(skb);
+	for (sport = 1024; sport < 1124; sport++) {
+		KUNIT_EXPECT_FALSE(test, pp_relay_decide(s, PP_NORTH, 0, PHONE,
+							 htons(sport), &out));
+		KUNIT_EXPECT_TRUE(test, out.port_drop);
+		out.port_drop = false;
+	}
+	KUNIT_EXPECT_EQ(test, ntohs(s->phone_src[0]), 61000);
+	/* RTCP latches its own port, then holds it too. */
+	KUNIT_EXPECT_TRUE(test, pp_relay_decide(s, PP_NORTH, 1, PHONE,
+						htons(61001), &out));
+	KUNIT_EXPECT_FALSE(test, pp_relay_decide(s, PP_NORTH, 1, PHONE,
+						 htons(61003), &out));
+	KUNIT_EXPECT_TRUE(test, out.port_drop);
+	/* The latched port goes on. */
+	out.port_drop = false;
+	KUNIT_EXPECT_TRUE(test, pp_relay_decide(s, PP_NORTH, 0, PHONE,
+						htons(61000), &out));
+	KUNIT_EXPECT_FALSE(test, out.port_drop);
+	/* Another address is no port drop: a plain wrong source. */
+	KUNIT_EXPECT_FALSE(test, pp_relay_decide(s, PP_NORTH, 0, STRANGER,
+						 htons(61000), &out));
+	KUNIT_EXPECT_FALSE(test, out.port_drop);
 }
 
 static void pp_media_relay_pinhole_admits_only_endpoints(struct kunit *test)
@@ -1113,14 +1360,19 @@ static void pp_media_relay_checksum_forms(struct kunit *test)
 	struct sk_buff *skb;
 	unsigned int sport;
 
-	/* Computed: patched by the difference, over many values. */
+	/*
+	 * Computed: patched by the difference, over many values (each a
+	 * new phone source port: the latch is cleared each time).
+	 */
 	for (sport = 1024; sport < 65535; sport += 997) {
+		WRITE_ONCE(s->phone_src[0], 0);
 		skb = pp_kt_udp(test, PHONE, sport, NORTH, n, false, false);
 		KUNIT_ASSERT_TRUE(test, pp_kt_relay(test, s, skb));
 		pp_kt_expect_csums(test, skb);
 		kfree_skb(skb);
 	}
 	/* Partial (from a local veth peer): the pseudo-header sum. */
+	WRITE_ONCE(s->phone_src[0], 0);
 	skb = pp_kt_udp(test, PHONE, 61000, NORTH, n, false, true);
 	KUNIT_ASSERT_TRUE(test, pp_kt_relay(test, s, skb));
 	KUNIT_EXPECT_EQ(test, (int)skb->ip_summed, CHECKSUM_PARTIAL);
@@ -1210,6 +1462,7 @@ static void pp_media_relay_hook_verdicts_and_counters(struct kunit *test)
 static struct kunit_case pp_media_relay_cases[] = {
 	KUNIT_CASE(pp_media_relay_phone_to_far_end),
 	KUNIT_CASE(pp_media_relay_far_end_to_phone),
+	KUNIT_CASE(pp_media_relay_phone_source_port_latched),
 	KUNIT_CASE(pp_media_relay_pinhole_admits_only_endpoints),
 	KUNIT_CASE(pp_media_relay_needs_both_ends),
 	KUNIT_CASE(pp_media_relay_receive_only_latches_source),

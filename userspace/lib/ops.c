@@ -36,6 +36,8 @@ static struct nla_policy top_policy[PP_A_MAX + 1] = {
 	[PP_A_REASON]			= { .type = NLA_U8 },
 	[PP_A_CFG_MEDIA_TIMEOUT]	= { .type = NLA_U32 },
 	[PP_A_CALL]			= { .type = NLA_NESTED },
+	[PP_A_CFG_MAX_CONNS]		= { .type = NLA_U32 },
+	[PP_A_CFG_MAX_STREAMS]		= { .type = NLA_U32 },
 };
 
 static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
@@ -84,6 +86,10 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_MEDIA_CALLS]	= { .type = NLA_U32 },
 	[PP_STATS_A_MEDIA_CALLS_TOTAL]	= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_INCONSISTENT]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_CONN_LIMIT]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_UNOPENED]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_STREAM_LIMIT]	= { .type = NLA_U64 },
+	[PP_STATS_A_MEDIA_PORT_DROPS]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
@@ -186,6 +192,10 @@ static int config_reply(struct nl_msg *msg, void *arg)
 			cfg->present |= PP_CFG_BIT(a);
 	if (tb[PP_A_CFG_MEDIA_TIMEOUT])
 		cfg->present |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT);
+	if (tb[PP_A_CFG_MAX_CONNS])
+		cfg->present |= PP_CFG_BIT(PP_A_CFG_MAX_CONNS);
+	if (tb[PP_A_CFG_MAX_STREAMS])
+		cfg->present |= PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
 #define U8(attr, field)  if (tb[attr]) cfg->field = nla_get_u8(tb[attr])
 #define U16(attr, field) if (tb[attr]) cfg->field = nla_get_u16(tb[attr])
 #define U32(attr, field) if (tb[attr]) cfg->field = nla_get_u32(tb[attr])
@@ -204,6 +214,8 @@ static int config_reply(struct nl_msg *msg, void *arg)
 	U16(PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
 	U16(PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
 	U32(PP_A_CFG_MEDIA_TIMEOUT, media_timeout);
+	U32(PP_A_CFG_MAX_CONNS, max_conns);
+	U32(PP_A_CFG_MAX_STREAMS, max_streams);
 #undef U8
 #undef U16
 #undef U32
@@ -244,6 +256,8 @@ int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
 	PUT(u16, PP_A_CFG_RTP_PORT_MIN, rtp_port_min);
 	PUT(u16, PP_A_CFG_RTP_PORT_MAX, rtp_port_max);
 	PUT(u32, PP_A_CFG_MEDIA_TIMEOUT, media_timeout);
+	PUT(u32, PP_A_CFG_MAX_CONNS, max_conns);
+	PUT(u32, PP_A_CFG_MAX_STREAMS, max_streams);
 #undef PUT
 	if (err) {
 		nlmsg_free(msg);
@@ -554,6 +568,10 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U32(PP_STATS_A_MEDIA_CALLS, media_calls);
 	U64(PP_STATS_A_MEDIA_CALLS_TOTAL, media_calls_total);
 	U64(PP_STATS_A_SCCP_INCONSISTENT, sccp_inconsistent);
+	U64(PP_STATS_A_SCCP_CONN_LIMIT, sccp_conn_limit);
+	U64(PP_STATS_A_MEDIA_UNOPENED, media_unopened);
+	U64(PP_STATS_A_MEDIA_STREAM_LIMIT, media_stream_limit);
+	U64(PP_STATS_A_MEDIA_PORT_DROPS, media_port_drops);
 #undef U64
 #undef U32
 	return 0;

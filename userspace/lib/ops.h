@@ -36,6 +36,8 @@ struct pp_config {
 	uint32_t idle_timeout;		/* seconds, 0 = off */
 	uint32_t auth_timeout;		/* seconds, 0 = off */
 	uint32_t media_timeout;		/* seconds without media, 0 = off */
+	uint32_t max_conns;		/* SCCP connections per activation */
+	uint32_t max_streams;		/* media streams per activation */
 };
 
 #define PP_CFG_BIT(attr)	(1u << (attr))
@@ -89,6 +91,10 @@ struct pp_stats {
 	uint32_t media_calls;
 	uint64_t media_calls_total;
 	uint64_t sccp_inconsistent;
+	uint64_t sccp_conn_limit;
+	uint64_t media_unopened;
+	uint64_t media_stream_limit;
+	uint64_t media_port_drops;
 };
 
 /* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */

@@ -45,6 +45,10 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the UDP ports for media (default 20480 21680)" },
 	{ .words = "set phoneproxy media timeout <seconds>", .handler = ppctl_do_set_media_timeout,
 	  .help = "end a media stream that relayed no packet this long (0 = never; default 60)" },
+	{ .words = "set phoneproxy sccp maxconnections <connections>", .handler = ppctl_do_set_max_conns,
+	  .help = "SCCP connections one activation may have open (1..64; default 4)" },
+	{ .words = "set phoneproxy media maxstreams <streams>", .handler = ppctl_do_set_max_streams,
+	  .help = "media streams one activation may have (1..1024; default 8)" },
 
 	/* pp-httpd (userspace settings in $PP_CONF_DIR/httpd.conf). */
 	{ .words = "set phoneproxy http publish {webpage|webservice}", .handler = ppctl_do_http_publish,

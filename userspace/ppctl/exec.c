@@ -296,6 +296,26 @@ int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cm
 	return config_set(ctx, &cfg, "media timeout");
 }
 
+int ppctl_do_set_max_conns(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_MAX_CONNS),
+		.max_conns = cmd->count,
+	};
+
+	return config_set(ctx, &cfg, "sccp maxconnections");
+}
+
+int ppctl_do_set_max_streams(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_config cfg = {
+		.present = PP_CFG_BIT(PP_A_CFG_MAX_STREAMS),
+		.max_streams = cmd->count,
+	};
+
+	return config_set(ctx, &cfg, "media maxstreams");
+}
+
 int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	/* {north|south} */

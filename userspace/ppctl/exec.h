@@ -47,6 +47,8 @@ int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_max_conns(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_set_max_streams(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

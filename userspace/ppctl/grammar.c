@@ -122,11 +122,23 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->seconds = (uint32_t)num;
-	} else if (!strcmp(t->type, "count")) {
-		if (pp_parse_uint(v, 1, 1000000, &num)) {
-			snprintf(err, errlen,
-				 "\"%s\" value \"%s\" is not a number in 1..1000000",
-				 name, v);
+	} else if (!strcmp(t->type, "count") ||
+		   !strcmp(t->type, "connections") ||
+		   !strcmp(t->type, "streams")) {
+		bool plain = !strcmp(t->type, "count");
+		unsigned int max = plain ? 1000000 :
+			!strcmp(t->type, "connections") ? PP_MAX_CONNS_MAX :
+			PP_MAX_STREAMS_MAX;
+
+		if (pp_parse_uint(v, 1, max, &num)) {
+			if (plain)
+				snprintf(err, errlen,
+					 "\"%s\" value \"%s\" is not a number in 1..%u",
+					 name, v, max);
+			else
+				snprintf(err, errlen,
+					 "\"%s\" value \"%s\" is not a number of %s (1..%u)",
+					 name, v, t->type, max);
 			return -1;
 		}
 		cmd->count = (uint32_t)num;

@@ -10,7 +10,8 @@
  *	{a|b}		one of the alternatives; its index goes to cmd->choice
  *	<type>		a value, checked and stored by type:
  *	<label:type>	  user, phone-ip, ip, seconds, port, file, url,
- *			  pattern (a file name pattern), keysize, certtag
+ *			  pattern (a file name pattern), keysize, certtag,
+ *			  connections, streams (per-activation limits)
  *
  * e.g. "set phoneproxy activation mode {required|open}".
  */
@@ -56,12 +57,12 @@ struct ppctl_cmd {
 	char user[PP_NAME_MAX];
 	uint32_t addr;			/* network byte order */
 	uint32_t seconds;
+	uint32_t count;			/* <count>, connections, streams */
 	uint16_t ports[2];
 	unsigned int nports;
 	const char *file;		/* points into argv */
 	const char *text;		/* url, pattern: points into argv */
 	unsigned int bits;		/* keysize */
-	uint32_t count;			/* <count> */
 	/* For help ("?"): the words to complete. */
 	int help_argc;
 	char **help_argv;

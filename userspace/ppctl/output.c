@@ -239,6 +239,10 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 			pp_json_kv_u64(&j, "rtp_port_max", c->rtp_port_max);
 		if (HAS(PP_A_CFG_MEDIA_TIMEOUT))
 			pp_json_kv_u64(&j, "media_timeout", c->media_timeout);
+		if (HAS(PP_A_CFG_MAX_CONNS))
+			pp_json_kv_u64(&j, "sccp_maxconnections", c->max_conns);
+		if (HAS(PP_A_CFG_MAX_STREAMS))
+			pp_json_kv_u64(&j, "media_maxstreams", c->max_streams);
 		pp_json_obj_end(&j);
 		fputc('\n', f);
 		return;
@@ -267,6 +271,8 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 			c->rtp_port_max);
 	LINE(PP_A_CFG_MEDIA_TIMEOUT, "%" PRIu32 "%s", "media timeout",
 	     c->media_timeout, c->media_timeout ? "" : " (off)");
+	LINE(PP_A_CFG_MAX_CONNS, "%" PRIu32, "sccp maxconnections", c->max_conns);
+	LINE(PP_A_CFG_MAX_STREAMS, "%" PRIu32, "media maxstreams", c->max_streams);
 #undef LINE
 #undef HAS
 }
@@ -345,6 +351,10 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "media_drops", "media drops", st->media_drops },
 		{ "media_no_port", "media no port", st->media_no_port },
 		{ "media_timeouts", "media timeouts", st->media_timeouts },
+		{ "sccp_conn_limit", "sccp conn limit", st->sccp_conn_limit },
+		{ "media_unopened", "media unopened", st->media_unopened },
+		{ "media_stream_limit", "media stream limit", st->media_stream_limit },
+		{ "media_port_drops", "media port drops", st->media_port_drops },
 	};
 	size_t i;
 
@@ -383,6 +393,7 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 		{ "sccp", "dropped_out_of_order", "dropped: out of order", st->sccp_ooo },
 		{ "sccp", "dropped_inconsistent", "dropped: inconsistent", st->sccp_inconsistent },
 		{ "sccp", "dropped_not_proxied", "dropped: not proxied", st->fwd_drop },
+		{ "sccp", "refused_conn_limit", "refused: connection limit", st->sccp_conn_limit },
 		{ "media", "calls", "calls now (phones)", st->media_calls },
 		{ "media", "calls_total", "calls (phones)", st->media_calls_total },
 		{ "media", "streams", "streams now", st->media_streams },
@@ -392,6 +403,9 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 		{ "media", "dropped_wrong_source", "dropped: wrong source", st->media_drops },
 		{ "media", "dropped_no_stream", "dropped: no stream", st->media_no_port },
 		{ "media", "ended_idle", "ended: idle timeout", st->media_timeouts },
+		{ "media", "refused_unopened", "refused: channel not opened", st->media_unopened },
+		{ "media", "refused_stream_limit", "refused: stream limit", st->media_stream_limit },
+		{ "media", "dropped_source_port", "dropped: not latched port", st->media_port_drops },
 	};
 	const char *open = NULL;
 	size_t i;
@@ -609,6 +623,12 @@ void ppctl_print_running(FILE *f, const struct pp_config *c,
 	if (HAS(PP_A_CFG_MEDIA_TIMEOUT))
 		fprintf(f, "set phoneproxy media timeout %" PRIu32 "\n",
 			c->media_timeout);
+	if (HAS(PP_A_CFG_MAX_CONNS))
+		fprintf(f, "set phoneproxy sccp maxconnections %" PRIu32 "\n",
+			c->max_conns);
+	if (HAS(PP_A_CFG_MAX_STREAMS))
+		fprintf(f, "set phoneproxy media maxstreams %" PRIu32 "\n",
+			c->max_streams);
 	if (HAS(PP_A_CFG_NORTH_ADDR) && c->north_addr)
 		fprintf(f, "set interface north address %s\n",
 			pp_ipv4_str(c->north_addr, buf));

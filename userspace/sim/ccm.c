@@ -848,6 +848,43 @@ static void cmd_call(struct client *cl, int ac, char **av)
 	}
 }
 
+/*
+ * open SID N: N OpenReceiveChannels to a registered phone outside any
+ * call (each a new passThruPartyId, 20 ms G.711): channels the CallManager
+ * opened, as a conference bridge or a transfer would, for the proxy's
+ * per-activation stream limit. Closed by nothing but the connection's end.
+ */
+static void cmd_open(struct client *cl, int ac, char **av)
+{
+	struct ccm *c = cl->c;
+	struct sb_media m;
+	uint8_t pdu[SB_MAX_PDU];
+	struct dev *d;
+	uint64_t n, i;
+
+	if (ac != 3 || pp_parse_uint(av[2], 1, 1000, &n)) {
+		client_done(cl, false, "usage: open SID N (1..1000)");
+		return;
+	}
+	d = dev_find(c, av[1]);
+	if (!d) {
+		client_done(cl, false, "%s: not registered", av[1]);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		memset(&m, 0, sizeof(m));
+		m.ppid = 0x02000000u + ++c->next_ppid;
+		m.conf_id = m.ppid;
+		m.call_ref = m.ppid;
+		m.packet_ms = 20;
+		m.codec = SB_CODEC_G711_ULAW;
+		m.ip = d->peer_ip;
+		m.port = 4000;
+		dev_send(d, pdu, sb_orc(pdu, sizeof(pdu), d->hv, d->layout, &m));
+	}
+	client_done(cl, true, "opened=%u", (unsigned int)n);
+}
+
 static void cmd_calls(struct client *cl, int ac, char **av)
 {
 	struct ccm *c = cl->c;
@@ -1009,6 +1046,8 @@ static void run_cmd(struct client *cl, char *line)
 		cmd_calls(cl, ac, av);
 	} else if (!strcmp(av[0], "hangup")) {
 		cmd_hangup(cl, ac, av);
+	} else if (!strcmp(av[0], "open")) {
+		cmd_open(cl, ac, av);
 	} else if (!strcmp(av[0], "wait")) {
 		cmd_wait(cl, ac, av);
 	} else if (!strcmp(av[0], "stats") && ac == 1) {

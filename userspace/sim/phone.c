@@ -65,6 +65,7 @@ struct opts {
 	bool quiet;
 	bool preserve;			/* a lost connection keeps the media */
 	unsigned int count;
+	unsigned int forge_orc_acks;	/* misbehave: unrequested ORC-Acks */
 };
 
 struct sim;
@@ -139,6 +140,7 @@ static const char usage[] =
 "  --device-type N        Register deviceType (default 115, a 7941)\n"
 "  --preserve             call preservation: a lost connection keeps the media\n"
 "                         stream running (until replaced, or the exit)\n"
+"  --forge-orc-acks N     misbehave: N OpenReceiveChannelAcks nobody asked for\n"
 "  --quiet                no line per phone, only the totals\n"
 "Exit: 0 done (signal or --duration), 1 failure (every phone rejected or\n"
 "failed, or a system error), 2 bad argument. Output: docs/sim.md.\n";
@@ -351,6 +353,27 @@ static void keepalive_arm(struct phone *p)
 	event_add(p->timer, &tv);
 }
 
+/*
+ * An attacker's phone (--forge-orc-acks N): N OpenReceiveChannelAcks the
+ * CallManager never asked for, each with a new passThruPartyId, as a
+ * phone that wants the proxy to hand it relay ports.
+ */
+static void forge_orc_acks(struct phone *p, unsigned int n)
+{
+	struct sb_media a = { 0 };
+	uint8_t pdu[SB_MAX_PDU];
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		a.ppid = 0x7f000000u + i;
+		a.call_ref = 0x7f000000u + i;
+		a.ip = my_addr(p);
+		a.port = 30000 + 2 * (i % 1000);
+		send_pdu(p, pdu, sb_orc_ack(pdu, sizeof(pdu), p->hv, p->layout, &a));
+	}
+	sim_event("forged", "sid=%s orc_acks=%u", p->sid, n);
+}
+
 static void on_register_ack(struct phone *p, const struct sccp_msg *m)
 {
 	struct sim *s = p->s;
@@ -370,6 +393,8 @@ static void on_register_ack(struct phone *p, const struct sccp_msg *m)
 		s->ever_registered++;
 	}
 	keepalive_arm(p);
+	if (s->o.forge_orc_acks)
+		forge_orc_acks(p, s->o.forge_orc_acks);
 	if (!s->o.quiet)
 		sim_event("registered", "sid=%s proto=%u layout=%s hv=%u local=%s server=%s keepalive=%u time_ms=%llu",
 			  p->sid, p->proto, p->layout == SCCP_LAYOUT_V17 ? "v17" : "old",
@@ -820,6 +845,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_U32("--device-type", &o->device_type) },
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ SIM_NUM("--forge-orc-acks", &o->forge_orc_acks, 0, 100000) },
 		{ .name = NULL },
 	};
 	const struct sim_cmdline cl = {

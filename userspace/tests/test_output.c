@@ -243,8 +243,9 @@ static void test_ccms_counters(void)
 		.fwd_drop = 8, .media_streams = 4, .media_streams_total = 10,
 		.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
 		.media_no_port = 2, .media_timeouts = 3, .media_calls = 2,
-		.media_calls_total = 5,
-		.sccp_inconsistent = 11,
+		.media_calls_total = 5, .sccp_conn_limit = 11,
+		.media_unopened = 600, .media_stream_limit = 1,
+		.media_port_drops = 20, .sccp_inconsistent = 12,
 	};
 	char *text = NULL;
 
@@ -278,7 +279,7 @@ static void test_ccms_counters(void)
 	       "sccp stream errors  0\n"
 	       "sccp out of order   6\n"
 	       "sccp rewrites       9\n"
-	       "sccp inconsistent   11\n"
+	       "sccp inconsistent   12\n"
 	       "forward drop        8\n"
 	       "media calls         2\n"
 	       "media calls total   5\n"
@@ -288,7 +289,11 @@ static void test_ccms_counters(void)
 	       "media bytes         21234432\n"
 	       "media drops         17\n"
 	       "media no port       2\n"
-	       "media timeouts      3\n",
+	       "media timeouts      3\n"
+	       "sccp conn limit     11\n"
+	       "media unopened      600\n"
+	       "media stream limit  1\n"
+	       "media port drops    20\n",
 	       "show counters, with the media relay's");
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, true, &st));
@@ -298,11 +303,12 @@ static void test_ccms_counters(void)
 	       "\"sccp_connections\":5,\"sccp_open\":2,\"sccp_registered\":4,"
 	       "\"sccp_sid_mismatch\":1,\"sccp_stream_errors\":0,"
 	       "\"sccp_out_of_order\":6,\"sccp_rewrites\":9,"
-	       "\"sccp_inconsistent\":11,\"forward_drop\":8,"
+	       "\"sccp_inconsistent\":12,\"forward_drop\":8,"
 	       "\"media_calls\":2,\"media_calls_total\":5,"
 	       "\"media_streams\":4,\"media_streams_total\":10,\"media_packets\":123456,"
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
-	       "\"media_timeouts\":3}\n",
+	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
+	       "\"media_stream_limit\":1,\"media_port_drops\":20}\n",
 	       "show counters -j");
 	free(text);
 	CAPTURE(text, ppctl_print_call_stats(f, NULL, &st));
@@ -315,8 +321,9 @@ static void test_ccms_counters(void)
 	       "  reset: SID mismatch         1\n"
 	       "  reset: stream error         0\n"
 	       "  dropped: out of order       6\n"
-	       "  dropped: inconsistent       11\n"
+	       "  dropped: inconsistent       12\n"
 	       "  dropped: not proxied        8\n"
+	       "  refused: connection limit   11\n"
 	       "media\n"
 	       "  calls now (phones)          2\n"
 	       "  calls (phones)              5\n"
@@ -326,7 +333,10 @@ static void test_ccms_counters(void)
 	       "  bytes relayed               21234432\n"
 	       "  dropped: wrong source       17\n"
 	       "  dropped: no stream          2\n"
-	       "  ended: idle timeout         3\n",
+	       "  ended: idle timeout         3\n"
+	       "  refused: channel not opened 600\n"
+	       "  refused: stream limit       1\n"
+	       "  dropped: not latched port   20\n",
 	       "show stats: SCCP and media sections, drops by reason");
 	free(text);
 	{
@@ -339,11 +349,12 @@ static void test_ccms_counters(void)
 	is_str(text,
 	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
-	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":11,"
-	       "\"dropped_not_proxied\":8},"
+	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":12,"
+	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
-	       "\"dropped_no_stream\":2,\"ended_idle\":3}}",
+	       "\"dropped_no_stream\":2,\"ended_idle\":3,\"refused_unopened\":600,"
+	       "\"refused_stream_limit\":1,\"dropped_source_port\":20}}",
 	       "show stats -j: sccp and media objects");
 	free(text);
 }

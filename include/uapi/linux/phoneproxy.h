@@ -118,6 +118,14 @@
  * StopMediaTransmission and CloseReceiveChannel (unless it keeps the
  * port), the end of its SCCP connection, or PP_A_CFG_MEDIA_TIMEOUT
  * seconds without a packet relayed.
+ *
+ * Limits per activation (docs/security.md): a stream exists only for a
+ * channel the CallManager opened on that connection (OpenReceiveChannel,
+ * StartMediaTransmission, PortReq); an activated address has at most
+ * PP_A_CFG_MAX_CONNS SCCP connections open (more SYNs are dropped) and
+ * at most PP_A_CFG_MAX_STREAMS streams (one more resets the connection
+ * that asked for it). The relay ports are drawn at random; the phone's
+ * RTP (and RTCP) source port is latched by its first packet.
  */
 #ifndef _UAPI_LINUX_PHONEPROXY_H
 #define _UAPI_LINUX_PHONEPROXY_H
@@ -142,6 +150,10 @@
 #define PP_DEFAULT_RTP_PORT_MIN		20480
 #define PP_DEFAULT_RTP_PORT_MAX		21680
 #define PP_DEFAULT_MEDIA_TIMEOUT	60
+#define PP_DEFAULT_MAX_CONNS		4	/* SCCP connections per activation */
+#define PP_DEFAULT_MAX_STREAMS		8	/* media streams per activation */
+#define PP_MAX_CONNS_MAX		64
+#define PP_MAX_STREAMS_MAX		1024
 
 enum pp_cmd {
 	PP_CMD_UNSPEC,
@@ -184,6 +196,8 @@ enum pp_attr {
 	PP_A_REASON,			/* u8 enum pp_reason */
 	PP_A_CFG_MEDIA_TIMEOUT,		/* u32 seconds, default 60, 0 = off */
 	PP_A_CALL,			/* nest of enum pp_call_attr */
+	PP_A_CFG_MAX_CONNS,		/* u32 1..PP_MAX_CONNS_MAX, default 4 */
+	PP_A_CFG_MAX_STREAMS,		/* u32 1..PP_MAX_STREAMS_MAX, default 8 */
 	__PP_A_MAX
 };
 
@@ -254,6 +268,14 @@ enum pp_stats_attr {
 	PP_STATS_A_MEDIA_CALLS,		/* u32, phones in a call (with media) now */
 	PP_STATS_A_MEDIA_CALLS_TOTAL,	/* u64, calls: a phone's first stream */
 	PP_STATS_A_SCCP_INCONSISTENT,	/* u64, contradict the stream: dropped */
+	PP_STATS_A_SCCP_CONN_LIMIT,	/* u64, SYNs dropped: MAX_CONNS open */
+	PP_STATS_A_MEDIA_UNOPENED,	/* u64, phone's media fields for a channel
+					 * the CallManager did not open: refused
+					 */
+	PP_STATS_A_MEDIA_STREAM_LIMIT,	/* u64, streams refused: MAX_STREAMS */
+	PP_STATS_A_MEDIA_PORT_DROPS,	/* u64, from the phone's address but not
+					 * its latched source port: dropped
+					 */
 	__PP_STATS_A_MAX
 };
 
