@@ -42,8 +42,8 @@
 #include "activation.h"
 #include "config.h"
 #include "media.h"
-#include "proto/sccp.h"
-#include "proto/sccp_stream.h"
+#include "sccp.h"
+#include "sccp_stream.h"
 #include "sccp_conn.h"
 #include "users.h"
 

@@ -33,7 +33,7 @@ tree=$("$top/scripts/build-debug-kernel.sh") || exit 1
 mkdir -p "$dm" || exit 1
 
 list() {
-	(cd "$1" && find Kbuild include kmod -type f \
+	(cd "$1" && find Kbuild include kmod proto -type f \
 		\( -name '*.[ch]' -o -name Kbuild -o -name Makefile \) \
 		! -name '*.mod.c' 2>/dev/null | LC_ALL=C sort)
 }

@@ -10,7 +10,7 @@
  * exact size, so KASAN catches any read beyond the bytes given.
  * userspace/tests/test_sccp.c runs the same checks on the host.
  */
-#include "../proto/sccp.c"
+#include "../../proto/sccp.c"
 
 #include <linux/slab.h>
 

@@ -16,7 +16,7 @@
  * size, so KASAN sees any access beyond it.
  * userspace/tests/test_sccp_stream.c runs the same checks on the host.
  */
-#include "../proto/sccp_stream.c"
+#include "../../proto/sccp_stream.c"
 
 #include <linux/slab.h>
 

@@ -15,7 +15,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "../../kmod/proto/sccp.h"
+#include "sccp.h"
 
 #define RP_MAX_PDUS	1024
 #define RP_MAX_RUNS	256

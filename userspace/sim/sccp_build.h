@@ -4,7 +4,7 @@
  *
  * The SCCP messages the test peers (pp-ccm-sim, pp-phone-sim) send, in
  * both address layouts: old (bare IPv4) and v17 (ipAddrType + 16 bytes).
- * Decoding is the project's parser, kmod/proto/sccp.c; every message
+ * Decoding is the project's parser, proto/sccp.c; every message
  * built here round-trips through sccp_decode() (tests/test_sim.c).
  *
  * Each builder writes one whole PDU into @out (@cap bytes) and returns
@@ -17,7 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "../../kmod/proto/sccp.h"
+#include "sccp.h"
 
 #define SB_MAX_PDU	256	/* the largest PDU built here */
 

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * libFuzzer target: the SCCP parser and stream rewriter (kmod/proto) on an
+ * libFuzzer target: the SCCP parser and stream rewriter (proto/) on an
  * arbitrary byte stream. The parser walks it PDU by PDU checking its own
  * invariants; the stream tracker is fed the same bytes cut into segments,
  * with retransmissions (some corrupted), early segments and

@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../kmod/proto/sccp.h"
-#include "../../kmod/proto/sccp_stream.h"
+#include "sccp.h"
+#include "sccp_stream.h"
 
 /*
  * The replacement of endpoint @ep of the @pdu_no-th PDU: decided from

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * SCCP parser (kmod/proto/sccp.c): framing; a table of crafted PDUs, one
+ * SCCP parser (proto/sccp.c): framing; a table of crafted PDUs, one
  * per message and layout, decoded whole, at every truncation of the body
  * and from every prefix; the two genuine PDUs of the protocol notes; and
  * every PDU of the captured streams in data/sccp/, counted by type against

@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * SCCP stream tracker (kmod/proto/sccp_stream.c). The property: a byte
+ * SCCP stream tracker (proto/sccp_stream.c). The property: a byte
  * stream fed as TCP segments, whatever the cuts (every single offset,
  * one byte at a time, random multi-cuts, the captured segmentation), with
  * retransmissions and out-of-order segments injected, comes out

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * The test peers' pure parts: every SCCP message they build decodes with
- * the project's parser (kmod/proto/sccp.c) into the fields it was built
+ * the project's parser (proto/sccp.c) into the fields it was built
  * from, in both layouts and under every header version they use; a
  * stream of them is framed back whatever the TCP cuts; the RTP they send
  * and the receiver's accounting (loss, gaps, duplicates, reordering,

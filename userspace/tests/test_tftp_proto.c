@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * The TFTP wire code shared with the module (kmod/proto/tftp.c): RFC 1350
+ * The TFTP wire code shared with the module (kmod/lib/tftp.c): RFC 1350
  * requests and packets, the RFC 2347/2348/2349 options, the builders, and
  * the classification of the file names phones ask for.
  */

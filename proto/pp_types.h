@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* Copyright (C) 2026 The phoneproxy authors. */
 /*
- * The only dependency of the pure protocol code in kmod/proto: fixed-size
+ * The only dependency of the pure protocol code in proto/: fixed-size
  * integer types, bool, size_t, memcpy() and memset(), from the kernel or
  * from the C library, so the same sources build into the module, the
  * userspace tests and the fuzzers.
