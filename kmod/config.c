@@ -17,7 +17,7 @@ int pp_config_init(struct pp_net *pn)
 		return -ENOMEM;
 
 	cfg->sccp_port = PP_DEFAULT_SCCP_PORT;
-	cfg->ssccp_port = PP_DEFAULT_SSCCP_PORT;
+	cfg->sccp_security_port = PP_DEFAULT_SCCP_SECURITY_PORT;
 	cfg->tftp_port = PP_DEFAULT_TFTP_PORT;
 	cfg->httpproxy_port = PP_DEFAULT_HTTPPROXY_PORT;
 	cfg->rtp_port_min = PP_DEFAULT_RTP_PORT_MIN;
@@ -49,10 +49,10 @@ static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
 		cfg->south_addr = nla_get_in_addr(tb[PP_A_CFG_SOUTH_ADDR]);
 	if (tb[PP_A_CFG_SCCP_PORT])
 		cfg->sccp_port = nla_get_u16(tb[PP_A_CFG_SCCP_PORT]);
-	if (tb[PP_A_CFG_SSCCP_PORT])
-		cfg->ssccp_port = nla_get_u16(tb[PP_A_CFG_SSCCP_PORT]);
-	if (tb[PP_A_CFG_SSCCP])
-		cfg->ssccp = nla_get_u8(tb[PP_A_CFG_SSCCP]);
+	if (tb[PP_A_CFG_SCCP_SECURITY_PORT])
+		cfg->sccp_security_port = nla_get_u16(tb[PP_A_CFG_SCCP_SECURITY_PORT]);
+	if (tb[PP_A_CFG_SCCP_SECURITY])
+		cfg->sccp_security = nla_get_u8(tb[PP_A_CFG_SCCP_SECURITY]);
 	if (tb[PP_A_CFG_TFTP_PORT])
 		cfg->tftp_port = nla_get_u16(tb[PP_A_CFG_TFTP_PORT]);
 	if (tb[PP_A_CFG_HTTPPROXY_PORT])

@@ -20,7 +20,7 @@ struct pp_config {
 	__be32 north_addr;		/* 0: no north role, firewall off */
 	__be32 south_addr;
 	u16 sccp_port;
-	u16 ssccp_port;
+	u16 sccp_security_port;
 	u16 tftp_port;
 	u16 httpproxy_port;
 	u16 rtp_port_min;
@@ -31,7 +31,7 @@ struct pp_config {
 	u32 max_conns;			/* SCCP connections per activation */
 	u32 max_streams;		/* media streams per activation */
 	u8 act_mode;			/* enum pp_act_mode */
-	bool ssccp;
+	bool sccp_security;
 	bool httpproxy;
 	bool http;
 };

@@ -169,7 +169,7 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 		if (cfg->http && (port == 80 || port == 443))
 			return PP_FW_ACCEPT_WEB;
 		service = port == cfg->sccp_port ||
-			  (cfg->ssccp && port == cfg->ssccp_port) ||
+			  (cfg->sccp_security && port == cfg->sccp_security_port) ||
 			  (cfg->httpproxy && port == cfg->httpproxy_port);
 		break;
 	}

@@ -63,8 +63,8 @@ static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_BE32 },
 	[PP_A_CFG_SOUTH_ADDR]		= { .type = NLA_BE32 },
 	[PP_A_CFG_SCCP_PORT]		= PP_POLICY_PORT,
-	[PP_A_CFG_SSCCP_PORT]		= PP_POLICY_PORT,
-	[PP_A_CFG_SSCCP]		= PP_POLICY_BOOL,
+	[PP_A_CFG_SCCP_SECURITY_PORT]		= PP_POLICY_PORT,
+	[PP_A_CFG_SCCP_SECURITY]		= PP_POLICY_BOOL,
 	[PP_A_CFG_TFTP_PORT]		= PP_POLICY_PORT,
 	[PP_A_CFG_HTTPPROXY_PORT]	= PP_POLICY_PORT,
 	[PP_A_CFG_HTTPPROXY]		= PP_POLICY_BOOL,
@@ -116,8 +116,8 @@ static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
 	if (nla_put_in_addr(skb, PP_A_CFG_NORTH_ADDR, cfg->north_addr) ||
 	    nla_put_in_addr(skb, PP_A_CFG_SOUTH_ADDR, cfg->south_addr) ||
 	    nla_put_u16(skb, PP_A_CFG_SCCP_PORT, cfg->sccp_port) ||
-	    nla_put_u16(skb, PP_A_CFG_SSCCP_PORT, cfg->ssccp_port) ||
-	    nla_put_u8(skb, PP_A_CFG_SSCCP, cfg->ssccp) ||
+	    nla_put_u16(skb, PP_A_CFG_SCCP_SECURITY_PORT, cfg->sccp_security_port) ||
+	    nla_put_u8(skb, PP_A_CFG_SCCP_SECURITY, cfg->sccp_security) ||
 	    nla_put_u16(skb, PP_A_CFG_TFTP_PORT, cfg->tftp_port) ||
 	    nla_put_u16(skb, PP_A_CFG_HTTPPROXY_PORT, cfg->httpproxy_port) ||
 	    nla_put_u8(skb, PP_A_CFG_HTTPPROXY, cfg->httpproxy) ||
@@ -375,9 +375,50 @@ static int pp_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return pp_nl_reply_send(msg, hdr, info, err);
 }
 
+/* Send the configuration now in force to the "events" group. */
+static void pp_nl_notify_config(struct pp_net *pn)
+{
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	down_read(&pp_nl_gate);
+	if (!pp_nl_open ||
+	    !genl_has_listeners(&pp_nl_family, pn->net, PP_NL_MCGRP_EVENTS))
+		goto out;
+	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!msg)
+		goto lost;
+	hdr = genlmsg_put(msg, 0, 0, &pp_nl_family, 0, PP_CMD_EVENT);
+	err = !hdr || nla_put_u8(msg, PP_A_EVENT, PP_EVENT_CONFIG);
+	if (!err) {
+		rcu_read_lock();
+		err = pp_nl_put_config(msg, pp_config_rcu(pn));
+		rcu_read_unlock();
+	}
+	if (err) {
+		nlmsg_free(msg);
+		goto lost;
+	}
+	genlmsg_end(msg, hdr);
+	genlmsg_multicast_netns(&pp_nl_family, pn->net, msg, 0,
+				PP_NL_MCGRP_EVENTS, GFP_KERNEL);
+	goto out;
+lost:
+	genl_set_err(&pp_nl_family, pn->net, 0, PP_NL_MCGRP_EVENTS, -ENOBUFS);
+out:
+	up_read(&pp_nl_gate);
+}
+
 static int pp_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
-	return pp_config_set(pp_nl_net(info), info->attrs, info->extack);
+	struct pp_net *pn = pp_nl_net(info);
+	int err;
+
+	err = pp_config_set(pn, info->attrs, info->extack);
+	if (!err)
+		pp_nl_notify_config(pn);
+	return err;
 }
 
 static int pp_nl_users_replace(struct sk_buff *skb, struct genl_info *info)

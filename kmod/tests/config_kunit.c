@@ -72,7 +72,7 @@ static void pp_config_validation_defaults(struct kunit *test)
 	KUNIT_EXPECT_FALSE(test, cfg->north_addr);
 	KUNIT_EXPECT_FALSE(test, cfg->south_addr);
 	KUNIT_EXPECT_EQ(test, cfg->sccp_port, PP_DEFAULT_SCCP_PORT);
-	KUNIT_EXPECT_EQ(test, cfg->ssccp_port, PP_DEFAULT_SSCCP_PORT);
+	KUNIT_EXPECT_EQ(test, cfg->sccp_security_port, PP_DEFAULT_SCCP_SECURITY_PORT);
 	KUNIT_EXPECT_EQ(test, cfg->tftp_port, PP_DEFAULT_TFTP_PORT);
 	KUNIT_EXPECT_EQ(test, cfg->httpproxy_port, PP_DEFAULT_HTTPPROXY_PORT);
 	KUNIT_EXPECT_EQ(test, cfg->rtp_port_min, PP_DEFAULT_RTP_PORT_MIN);
@@ -81,7 +81,7 @@ static void pp_config_validation_defaults(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, cfg->auth_timeout, PP_DEFAULT_AUTH_TIMEOUT);
 	KUNIT_EXPECT_EQ(test, cfg->act_mode, PP_ACT_MODE_REQUIRED);
 	KUNIT_EXPECT_TRUE(test, cfg->http);
-	KUNIT_EXPECT_FALSE(test, cfg->ssccp);
+	KUNIT_EXPECT_FALSE(test, cfg->sccp_security);
 	KUNIT_EXPECT_FALSE(test, cfg->httpproxy);
 	KUNIT_EXPECT_EQ(test, cfg->max_conns, 4U);
 	KUNIT_EXPECT_EQ(test, cfg->max_streams, 8U);
@@ -114,13 +114,13 @@ static void pp_config_validation_merge_only_named(struct kunit *test)
 			be32_to_cpu(before.north_addr));
 	KUNIT_EXPECT_EQ(test, be32_to_cpu(cfg.south_addr),
 			be32_to_cpu(before.south_addr));
-	KUNIT_EXPECT_EQ(test, cfg.ssccp_port, before.ssccp_port);
+	KUNIT_EXPECT_EQ(test, cfg.sccp_security_port, before.sccp_security_port);
 	KUNIT_EXPECT_EQ(test, cfg.tftp_port, before.tftp_port);
 	KUNIT_EXPECT_EQ(test, cfg.httpproxy_port, before.httpproxy_port);
 	KUNIT_EXPECT_EQ(test, cfg.rtp_port_min, before.rtp_port_min);
 	KUNIT_EXPECT_EQ(test, cfg.rtp_port_max, before.rtp_port_max);
 	KUNIT_EXPECT_EQ(test, cfg.idle_timeout, before.idle_timeout);
-	KUNIT_EXPECT_EQ(test, cfg.ssccp, before.ssccp);
+	KUNIT_EXPECT_EQ(test, cfg.sccp_security, before.sccp_security);
 	KUNIT_EXPECT_EQ(test, cfg.httpproxy, before.httpproxy);
 	KUNIT_EXPECT_EQ(test, cfg.max_conns, before.max_conns);
 	KUNIT_EXPECT_EQ(test, cfg.max_streams, before.max_streams);
@@ -208,10 +208,10 @@ static void pp_config_validation_unnamed_address_unchecked(struct kunit *test)
 	running.north_addr = FOREIGN;
 	pp_kunit_set_config(test, pn, &running);
 
-	pp_kt_put_u8(test, &r, PP_A_CFG_SSCCP, 1);
+	pp_kt_put_u8(test, &r, PP_A_CFG_SCCP_SECURITY, 1);
 	KUNIT_EXPECT_EQ(test, pp_kt_check(test, &r, &cfg, NULL), 0);
 	KUNIT_EXPECT_EQ(test, be32_to_cpu(cfg.north_addr), be32_to_cpu(FOREIGN));
-	KUNIT_EXPECT_TRUE(test, cfg.ssccp);
+	KUNIT_EXPECT_TRUE(test, cfg.sccp_security);
 }
 
 static void pp_config_validation_north_south_differ(struct kunit *test)

@@ -24,7 +24,7 @@ enum {
 	OPEN	= BIT(1),	/* activation mode open */
 	NOHTTP	= BIT(2),	/* the activation web service off */
 	HPROXY	= BIT(3),	/* HTTP proxy on */
-	SSCCP	= BIT(4),	/* secure SCCP on */
+	SECURITY	= BIT(4),	/* secure SCCP on */
 	SCCP01	= BIT(5),	/* SCCP on port 2001 */
 	CTREPLY	= BIT(6),	/* conntrack: reply direction */
 	CTREL	= BIT(7),	/* conntrack: related (original direction) */
@@ -82,10 +82,10 @@ static const struct pp_kt_fw_case pp_kt_fw_cases[] = {
 	{ "tcp 2000 activated, sccp on 2001: drop", TCP, 2000, ACT | SCCP01,
 	  DROP },
 	/* Secure SCCP and the HTTP proxy only when on. */
-	{ "tcp 2443 activated, ssccp off: drop", TCP, 2443, ACT, DROP },
-	{ "tcp 2443 activated, ssccp on: accept", TCP, 2443, ACT | SSCCP,
+	{ "tcp 2443 activated, sccp_security off: drop", TCP, 2443, ACT, DROP },
+	{ "tcp 2443 activated, sccp_security on: accept", TCP, 2443, ACT | SECURITY,
 	  ACTD },
-	{ "tcp 2443 ssccp on, not activated: drop", TCP, 2443, SSCCP, DROP },
+	{ "tcp 2443 sccp_security on, not activated: drop", TCP, 2443, SECURITY, DROP },
 	{ "tcp 8088 activated, proxy off: drop", TCP, 8088, ACT, DROP },
 	{ "tcp 8088 activated, proxy on: accept", TCP, 8088, ACT | HPROXY,
 	  ACTD },
@@ -219,7 +219,7 @@ static void pp_kt_config(struct pp_config *cfg, u32 flags)
 	cfg->act_mode = flags & OPEN ? PP_ACT_MODE_OPEN : PP_ACT_MODE_REQUIRED;
 	cfg->http = !(flags & NOHTTP);
 	cfg->httpproxy = flags & HPROXY;
-	cfg->ssccp = flags & SSCCP;
+	cfg->sccp_security = flags & SECURITY;
 	if (flags & SCCP01)
 		cfg->sccp_port = 2001;
 }

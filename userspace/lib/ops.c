@@ -18,8 +18,8 @@ static struct nla_policy top_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_U32 },
 	[PP_A_CFG_SOUTH_ADDR]		= { .type = NLA_U32 },
 	[PP_A_CFG_SCCP_PORT]		= { .type = NLA_U16 },
-	[PP_A_CFG_SSCCP_PORT]		= { .type = NLA_U16 },
-	[PP_A_CFG_SSCCP]		= { .type = NLA_U8 },
+	[PP_A_CFG_SCCP_SECURITY_PORT]		= { .type = NLA_U16 },
+	[PP_A_CFG_SCCP_SECURITY]		= { .type = NLA_U8 },
 	[PP_A_CFG_TFTP_PORT]		= { .type = NLA_U16 },
 	[PP_A_CFG_HTTPPROXY_PORT]	= { .type = NLA_U16 },
 	[PP_A_CFG_HTTPPROXY]		= { .type = NLA_U8 },
@@ -202,8 +202,8 @@ static int config_reply(struct nl_msg *msg, void *arg)
 	U32(PP_A_CFG_NORTH_ADDR, north_addr);
 	U32(PP_A_CFG_SOUTH_ADDR, south_addr);
 	U16(PP_A_CFG_SCCP_PORT, sccp_port);
-	U16(PP_A_CFG_SSCCP_PORT, sccp_secure_port);
-	U8(PP_A_CFG_SSCCP, sccp_secure);
+	U16(PP_A_CFG_SCCP_SECURITY_PORT, sccp_security_port);
+	U8(PP_A_CFG_SCCP_SECURITY, sccp_security);
 	U16(PP_A_CFG_TFTP_PORT, tftp_port);
 	U16(PP_A_CFG_HTTPPROXY_PORT, httpproxy_port);
 	U8(PP_A_CFG_HTTPPROXY, httpproxy);
@@ -244,8 +244,8 @@ int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
 	PUT(u32, PP_A_CFG_NORTH_ADDR, north_addr);
 	PUT(u32, PP_A_CFG_SOUTH_ADDR, south_addr);
 	PUT(u16, PP_A_CFG_SCCP_PORT, sccp_port);
-	PUT(u16, PP_A_CFG_SSCCP_PORT, sccp_secure_port);
-	PUT(u8, PP_A_CFG_SSCCP, sccp_secure);
+	PUT(u16, PP_A_CFG_SCCP_SECURITY_PORT, sccp_security_port);
+	PUT(u8, PP_A_CFG_SCCP_SECURITY, sccp_security);
 	PUT(u16, PP_A_CFG_TFTP_PORT, tftp_port);
 	PUT(u16, PP_A_CFG_HTTPPROXY_PORT, httpproxy_port);
 	PUT(u8, PP_A_CFG_HTTPPROXY, httpproxy);

@@ -24,12 +24,12 @@ struct pp_config {
 	uint32_t north_addr;		/* network byte order */
 	uint32_t south_addr;
 	uint16_t sccp_port;
-	uint16_t sccp_secure_port;
+	uint16_t sccp_security_port;
 	uint16_t tftp_port;
 	uint16_t httpproxy_port;
 	uint16_t rtp_port_min;
 	uint16_t rtp_port_max;
-	uint8_t sccp_secure;		/* 0/1 */
+	uint8_t sccp_security;		/* 0/1 */
 	uint8_t httpproxy;		/* 0/1 */
 	uint8_t http;			/* 0/1 */
 	uint8_t act_mode;		/* enum pp_act_mode */

@@ -267,8 +267,8 @@ int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cm
 {
 	/* {on|off} */
 	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_SSCCP),
-		.sccp_secure = cmd->choice == 0,
+		.present = PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY),
+		.sccp_security = cmd->choice == 0,
 	};
 
 	return config_set(ctx, &cfg, "sccp security");

@@ -227,10 +227,10 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 			pp_json_kv_u64(&j, "httpproxy_port", c->httpproxy_port);
 		if (HAS(PP_A_CFG_SCCP_PORT))
 			pp_json_kv_u64(&j, "sccp_port", c->sccp_port);
-		if (HAS(PP_A_CFG_SSCCP))
-			pp_json_kv_bool(&j, "sccp_security", c->sccp_secure);
-		if (HAS(PP_A_CFG_SSCCP_PORT))
-			pp_json_kv_u64(&j, "sccp_security_port", c->sccp_secure_port);
+		if (HAS(PP_A_CFG_SCCP_SECURITY))
+			pp_json_kv_bool(&j, "sccp_security", c->sccp_security);
+		if (HAS(PP_A_CFG_SCCP_SECURITY_PORT))
+			pp_json_kv_u64(&j, "sccp_security_port", c->sccp_security_port);
 		if (HAS(PP_A_CFG_TFTP_PORT))
 			pp_json_kv_u64(&j, "tftp_port", c->tftp_port);
 		if (HAS(PP_A_CFG_RTP_PORT_MIN))
@@ -263,8 +263,8 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 	     onoff(c->httpproxy, "enable", "disable"));
 	LINE(PP_A_CFG_HTTPPROXY_PORT, "%u", "httpproxy port", c->httpproxy_port);
 	LINE(PP_A_CFG_SCCP_PORT, "%u", "sccp port", c->sccp_port);
-	LINE(PP_A_CFG_SSCCP, "%s", "sccp security", onoff(c->sccp_secure, "on", "off"));
-	LINE(PP_A_CFG_SSCCP_PORT, "%u", "sccp security port", c->sccp_secure_port);
+	LINE(PP_A_CFG_SCCP_SECURITY, "%s", "sccp security", onoff(c->sccp_security, "on", "off"));
+	LINE(PP_A_CFG_SCCP_SECURITY_PORT, "%u", "sccp security port", c->sccp_security_port);
 	LINE(PP_A_CFG_TFTP_PORT, "%u", "tftp port", c->tftp_port);
 	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
 		fprintf(f, "%-24s%u %u\n", "rtp ports", c->rtp_port_min,
@@ -614,9 +614,9 @@ void ppctl_print_running(FILE *f, const struct pp_config *c,
 	if (HAS(PP_A_CFG_HTTPPROXY))
 		fprintf(f, "set phoneproxy httpproxy %s\n",
 			onoff(c->httpproxy, "enable", "disable"));
-	if (HAS(PP_A_CFG_SSCCP))
+	if (HAS(PP_A_CFG_SCCP_SECURITY))
 		fprintf(f, "set phoneproxy sccp security %s\n",
-			onoff(c->sccp_secure, "on", "off"));
+			onoff(c->sccp_security, "on", "off"));
 	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
 		fprintf(f, "set phoneproxy rtp ports %u %u\n", c->rtp_port_min,
 			c->rtp_port_max);

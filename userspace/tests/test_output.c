@@ -108,7 +108,7 @@ static struct pp_config defaults(void)
 		c.present |= PP_CFG_BIT(a);
 	c.present |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT);
 	c.sccp_port = PP_DEFAULT_SCCP_PORT;
-	c.sccp_secure_port = PP_DEFAULT_SSCCP_PORT;
+	c.sccp_security_port = PP_DEFAULT_SCCP_SECURITY_PORT;
 	c.tftp_port = PP_DEFAULT_TFTP_PORT;
 	c.httpproxy_port = PP_DEFAULT_HTTPPROXY_PORT;
 	c.http = 1;
@@ -147,7 +147,7 @@ static void test_running_config(void)
 	c.idle_timeout = 120;
 	c.auth_timeout = 3600;
 	c.httpproxy = 1;
-	c.sccp_secure = 1;
+	c.sccp_security = 1;
 	c.http = 0;
 	c.media_timeout = 0;
 	CAPTURE(text, ppctl_print_running(f, &c, "/var/lib/phone proxy/users.xml"));

@@ -454,7 +454,7 @@ static int rewrite(struct job *j)
 	pp_ipv4_str(c->north_addr, node);
 	p.nodes[0] = node;
 	p.nnodes = 1;
-	p.sccp_port = c->sccp_secure ? c->sccp_secure_port : c->sccp_port;
+	p.sccp_port = c->sccp_security ? c->sccp_security_port : c->sccp_port;
 	pp_httpconf_init(&hc);
 	if (c->httpproxy) {
 		snprintf(url, sizeof(url), "http://%s:%u", node, c->httpproxy_port);

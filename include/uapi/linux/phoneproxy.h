@@ -93,6 +93,9 @@
  *	is who activated (CLI, WEB, SOAP, OPEN, CLUSTER); for INACTIVATED it is
  *	why (CLI, WEB, SOAP, CLUSTER, DISPLACED, MOVED, TIMEOUT_IDLE,
  *	TIMEOUT_AUTH, UNPUBLISHED). Subscribing needs admin rights.
+ *	PP_EVENT_CONFIG: the configuration changed (PP_CMD_CONFIG_SET
+ *	succeeded); the event carries every PP_A_CFG_* attribute, as the
+ *	reply of PP_CMD_CONFIG_GET, so daemons follow without asking.
  *
  * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every packet that
  * arrives on the interface holding that address (IPv4 and IPv6, for any
@@ -102,7 +105,7 @@
  * - replies to connections the proxy itself opened pass;
  * - TCP 80 and 443 pass from anyone while PP_A_CFG_HTTP is on;
  * - from an activated source address (or from anyone in open mode) also
- *   TCP PP_A_CFG_SCCP_PORT, TCP PP_A_CFG_SSCCP_PORT when PP_A_CFG_SSCCP is
+ *   TCP PP_A_CFG_SCCP_PORT, TCP PP_A_CFG_SCCP_SECURITY_PORT when PP_A_CFG_SCCP_SECURITY is
  *   on, UDP PP_A_CFG_TFTP_PORT, and TCP PP_A_CFG_HTTPPROXY_PORT when
  *   PP_A_CFG_HTTPPROXY is on;
  * - everything else is dropped silently (no RST, no ICMP, no echo reply).
@@ -142,7 +145,7 @@
 
 /* Defaults of a fresh namespace. */
 #define PP_DEFAULT_SCCP_PORT		2000
-#define PP_DEFAULT_SSCCP_PORT		2443
+#define PP_DEFAULT_SCCP_SECURITY_PORT		2443
 #define PP_DEFAULT_TFTP_PORT		69
 #define PP_DEFAULT_HTTPPROXY_PORT	8088
 #define PP_DEFAULT_IDLE_TIMEOUT		300
@@ -178,8 +181,8 @@ enum pp_attr {
 	PP_A_CFG_NORTH_ADDR,		/* be32 */
 	PP_A_CFG_SOUTH_ADDR,		/* be32 */
 	PP_A_CFG_SCCP_PORT,		/* u16, default 2000 */
-	PP_A_CFG_SSCCP_PORT,		/* u16, secure SCCP, default 2443 */
-	PP_A_CFG_SSCCP,			/* u8 0/1, secure SCCP on, default 0 */
+	PP_A_CFG_SCCP_SECURITY_PORT,		/* u16, secure SCCP, default 2443 */
+	PP_A_CFG_SCCP_SECURITY,			/* u8 0/1, secure SCCP on, default 0 */
 	PP_A_CFG_TFTP_PORT,		/* u16, default 69 */
 	PP_A_CFG_HTTPPROXY_PORT,	/* u16, default 8088 */
 	PP_A_CFG_HTTPPROXY,		/* u8 0/1, HTTP proxy on, default 0 */
@@ -323,6 +326,7 @@ enum pp_event {
 	PP_EVENT_UNSPEC,
 	PP_EVENT_ACTIVATED,
 	PP_EVENT_INACTIVATED,
+	PP_EVENT_CONFIG,		/* the configuration changed */
 	__PP_EVENT_MAX
 };
 
