@@ -149,7 +149,7 @@ static struct pp_media_stream *pp_media_create(struct pp_media_net *mn,
 		return ERR_PTR(-ENOMEM);
 	if (ph->streams >= max_streams) {
 		mn->stream_limit++;
-		net_info_ratelimited("phoneproxy: %pI4 (%s): more than %u media streams: refused\n",
+		net_info_ratelimited("%pI4 (%s): more than %u media streams: refused\n",
 				     &o->phone_addr, o->user, max_streams);
 		err = -EDQUOT;
 		goto err_limit;
@@ -189,7 +189,7 @@ static struct pp_media_stream *pp_media_create(struct pp_media_net *mn,
 	}
 	if (side < PP_SIDES) {
 		mn->no_port++;
-		net_warn_ratelimited("phoneproxy: %pI4: no RTP port left (%s side): call without media\n",
+		net_warn_ratelimited("%pI4: no RTP port left (%s side): call without media\n",
 				     &o->phone_addr,
 				     side == PP_NORTH ? "north" : "south");
 		err = -ENOSPC;

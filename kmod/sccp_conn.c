@@ -290,7 +290,7 @@ static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
 	struct pp_sccp_conn *c = x->c;
 
 	pp_sccp_count(c->pn->sccp, PP_SC_SID_MISMATCH, 1);
-	net_info_ratelimited("phoneproxy: %pI4 (SID %s) registered as device \"%s\": connection reset\n",
+	net_info_ratelimited("%pI4 (SID %s) registered as device \"%s\": connection reset\n",
 			     &c->phone_addr, c->sid,
 			     (m->fields & SCCP_F_NAME) ? m->name : "");
 	return SCCP_E_ABORT;
@@ -505,7 +505,7 @@ static int pp_sccp_media_open(struct pp_sccp_ctx *x, const struct sccp_msg *m,
 	err = pp_media_open(&c->media, ppid);
 	if (!err)
 		return 0;
-	net_info_ratelimited("phoneproxy: %pI4: no media stream for the CallManager's %s (ppid %u): %s: connection reset\n",
+	net_info_ratelimited("%pI4: no media stream for the CallManager's %s (ppid %u): %s: connection reset\n",
 			     &c->phone_addr, sccp_msg_name(m->hdr.id), ppid,
 			     err == -EDQUOT ? "the phone's maximum of streams" :
 			     err == -EPERM ? "user inactivated" :
@@ -523,14 +523,14 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 	unsigned int i;
 
 	if (err) {
-		net_info_ratelimited("phoneproxy: %pI4: malformed SCCP %s (%s): connection reset\n",
+		net_info_ratelimited("%pI4: malformed SCCP %s (%s): connection reset\n",
 				     &c->phone_addr, sccp_msg_name(m->hdr.id),
 				     sccp_strerror(err));
 		return SCCP_E_ABORT;
 	}
 	if (c->orphan && x->dir == IP_CT_DIR_ORIGINAL &&
 	    !pp_sccp_orphan_may(m->hdr.id)) {
-		net_info_ratelimited("phoneproxy: %pI4: inactivated user's phone sent %s: connection reset\n",
+		net_info_ratelimited("%pI4: inactivated user's phone sent %s: connection reset\n",
 				     &c->phone_addr, sccp_msg_name(m->hdr.id));
 		return SCCP_E_ABORT;
 	}
@@ -702,7 +702,7 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 	}
 	if (ret == SCCP_ST_CONFLICT) {
 		pp_sccp_count(sn, PP_SC_INCONSISTENT, 1);
-		net_info_ratelimited("phoneproxy: %pI4: SCCP segment %s contradicts the stream forwarded: dropped\n",
+		net_info_ratelimited("%pI4: SCCP segment %s contradicts the stream forwarded: dropped\n",
 				     &c->phone_addr,
 				     dir == IP_CT_DIR_ORIGINAL ? "from the phone" :
 				     "from the CallManager");
@@ -713,7 +713,7 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		return NF_DROP;
 	}
 	if (ret != SCCP_E_ABORT)
-		net_info_ratelimited("phoneproxy: %pI4: SCCP stream %s: %s: connection reset\n",
+		net_info_ratelimited("%pI4: SCCP stream %s: %s: connection reset\n",
 				     &c->phone_addr,
 				     dir == IP_CT_DIR_ORIGINAL ? "from the phone" :
 				     "from the CallManager",
@@ -860,7 +860,7 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	 */
 	if (!pp_activation_conn_try_open(act, cfg->max_conns)) {
 		pp_sccp_count(sn, PP_SC_CONN_LIMIT, 1);
-		net_info_ratelimited("phoneproxy: %pI4 (%s): %u SCCP connections open: SYN dropped\n",
+		net_info_ratelimited("%pI4 (%s): %u SCCP connections open: SYN dropped\n",
 				     &t->src.u3.ip, u->name, cfg->max_conns);
 		return NF_DROP;
 	}
