@@ -7,8 +7,7 @@
 
 #include "activation.h"
 #include "config.h"
-#include "netlink.h"
-#include "sccp_conn.h"
+#include "events.h"
 
 static const struct rhashtable_params pp_act_params = {
 	.key_len		= sizeof(__be32),
@@ -58,10 +57,18 @@ static struct pp_user *pp_act_user(struct pp_net *pn,
 					 lockdep_is_held(&pn->lock));
 }
 
-/* OPEN-mode activations come from packets: keep them off the console. */
-static void pp_act_log(struct pp_net *pn, const char *what,
-		       const struct pp_user *u, __be32 addr, u8 reason)
+/*
+ * Log and announce that @u is (PP_EV_ACTIVATED) or is no longer active
+ * at @addr. OPEN-mode activations come from packets: keep them off the
+ * console.
+ */
+static void pp_act_event(struct pp_net *pn, enum pp_ev_type type,
+			 const char *what, struct pp_user *u, __be32 addr,
+			 u8 reason)
 {
+	struct pp_ev ev = { .pn = pn, .user = u, .addr = addr,
+			       .reason = reason };
+
 	if (reason == PP_REASON_OPEN)
 		pr_info_ratelimited("net %u: user %s %s at %pI4 (%s)\n",
 				    pn->net->ns.inum, u->name, what, &addr,
@@ -70,6 +77,7 @@ static void pp_act_log(struct pp_net *pn, const char *what,
 		pr_info("net %u: user %s %s at %pI4 (%s)\n",
 			pn->net->ns.inum, u->name, what, &addr,
 			pp_reason_name(reason));
+	pp_events_announce(type, &ev);
 }
 
 /*
@@ -139,12 +147,26 @@ static void pp_act_arm(struct pp_net *pn, const struct pp_activation *act)
 		pp_act_queue(pn, when);
 }
 
-void pp_activation_rearm(struct pp_net *pn)
+/* The timeouts changed: re-arm every activation. */
+static int pp_act_config_set(struct notifier_block *nb, unsigned long type,
+			     void *data)
 {
+	const struct pp_ev *ev = data;
+	struct pp_net *pn = ev->pn;
+
+	if (type != PP_EV_CONFIG_SET)
+		return NOTIFY_DONE;
 	lockdep_assert_held(&pn->lock);
-	if (!list_empty(&pn->act_list))
+	if ((ev->cfg->idle_timeout != ev->old->idle_timeout ||
+	     ev->cfg->auth_timeout != ev->old->auth_timeout) &&
+	    !list_empty(&pn->act_list))
 		pp_act_queue(pn, jiffies);
+	return NOTIFY_DONE;
 }
+
+struct notifier_block pp_activation_nb = {
+	.notifier_call = pp_act_config_set,
+};
 
 /*
  * Inactivate @act for @reason: unlink it (from the hash unless it was
@@ -163,10 +185,8 @@ static void pp_act_destroy(struct pp_net *pn, struct pp_activation *act,
 		RCU_INIT_POINTER(u->act, NULL);
 	WRITE_ONCE(pn->n_active, pn->n_active - 1);
 
-	/* Its SCCP connections go with it (their calls' audio lives on). */
-	pp_sccp_addr_down(pn, act->addr);
-	pp_act_log(pn, "inactivated", u, act->addr, reason);
-	pp_nl_notify(pn, PP_EVENT_INACTIVATED, reason, u, act->addr);
+	pp_act_event(pn, PP_EV_INACTIVATED, "inactivated", u, act->addr,
+		     reason);
 	kfree_rcu(act, rcu);
 }
 
@@ -238,8 +258,8 @@ int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
 		/* Again at the same address: restart the timers. */
 		WRITE_ONCE(cur->since, jiffies);
 		WRITE_ONCE(cur->reason, reason);
-		pp_act_log(pn, "activated again", u, addr, reason);
-		pp_nl_notify(pn, PP_EVENT_ACTIVATED, reason, u, addr);
+		pp_act_event(pn, PP_EV_ACTIVATED, "activated again", u, addr,
+			     reason);
 		pp_act_arm(pn, cur);
 		err = 0;
 		goto out_changed;
@@ -271,8 +291,7 @@ int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
 	list_add_tail(&act->list, &pn->act_list);
 	rcu_assign_pointer(u->act, act);
 	WRITE_ONCE(pn->n_active, pn->n_active + 1);
-	pp_act_log(pn, "activated", u, addr, reason);
-	pp_nl_notify(pn, PP_EVENT_ACTIVATED, reason, u, addr);
+	pp_act_event(pn, PP_EV_ACTIVATED, "activated", u, addr, reason);
 	pp_act_arm(pn, act);
 	act = NULL;
 
@@ -311,7 +330,13 @@ out:
 	return err;
 }
 
-void pp_activation_users_prepare(struct pp_net *pn, struct pp_users *t)
+/*
+ * Around publishing the new user table @t: prepare carries each
+ * activation whose user survives with the same SID and enabled over to
+ * its new entry; commit, after the swap, inactivates the rest with
+ * PP_REASON_UNPUBLISHED.
+ */
+static void pp_act_users_prepare(struct pp_net *pn, struct pp_users *t)
 {
 	struct pp_activation *act;
 	struct pp_user *old, *nu;
@@ -330,7 +355,7 @@ void pp_activation_users_prepare(struct pp_net *pn, struct pp_users *t)
 	}
 }
 
-void pp_activation_users_commit(struct pp_net *pn)
+static void pp_act_users_commit(struct pp_net *pn)
 {
 	struct pp_activation *act, *tmp;
 
@@ -343,6 +368,21 @@ void pp_activation_users_commit(struct pp_net *pn)
 			pp_act_destroy(pn, act, PP_REASON_UNPUBLISHED, true);
 		}
 	}
+}
+
+void pp_activation_users_publish(struct pp_net *pn, struct pp_users *t)
+{
+	struct pp_users *old;
+
+	mutex_lock(&pn->lock);
+	old = pp_users_locked(pn);
+	pp_act_users_prepare(pn, t);
+	rcu_assign_pointer(pn->users, t);
+	pp_act_users_commit(pn);
+	pp_net_changed(pn);
+	mutex_unlock(&pn->lock);
+
+	kvfree_rcu(old, rcu);
 }
 
 void pp_activation_conn_opened(struct net *net, __be32 addr)

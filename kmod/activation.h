@@ -150,17 +150,15 @@ static inline void pp_activation_conn_unopen(struct pp_activation *act)
  */
 void pp_activation_conn_registered(struct net *net, __be32 addr, bool on);
 
-/* Under pn->lock: the timeouts changed, re-arm every activation. */
-void pp_activation_rearm(struct pp_net *pn);
-
 /*
- * Under pn->lock, around publishing the new user table @t: prepare
- * carries each activation whose user survives with the same SID and
- * enabled over to its new entry; commit, after the swap, inactivates
- * the rest with PP_REASON_UNPUBLISHED.
+ * Publish the new user table @t, keeping the activations of the users
+ * that survive with the same SID and enabled; the others end with
+ * PP_REASON_UNPUBLISHED. Takes pn->lock; consumes @t. Cannot fail.
  */
-void pp_activation_users_prepare(struct pp_net *pn, struct pp_users *t);
-void pp_activation_users_commit(struct pp_net *pn);
+void pp_activation_users_publish(struct pp_net *pn, struct pp_users *t);
+
+/* Subscribes to the configuration events: re-arms the timers. */
+extern struct notifier_block pp_activation_nb;
 
 const char *pp_reason_name(u8 reason);
 

@@ -4,9 +4,8 @@
 #include <linux/phoneproxy.h>
 #include <linux/slab.h>
 
-#include "activation.h"
 #include "config.h"
-#include "sccp_conn.h"
+#include "events.h"
 
 int pp_config_init(struct pp_net *pn)
 {
@@ -130,9 +129,8 @@ static int pp_config_check(struct net *net, const struct pp_config *cfg,
 int pp_config_set(struct pp_net *pn, struct nlattr **tb,
 		  struct netlink_ext_ack *extack)
 {
-	const struct pp_config *old;
+	struct pp_ev ev = { .pn = pn, .extack = extack };
 	struct pp_config *cfg;
-	bool rearm;
 	int err;
 
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
@@ -140,25 +138,23 @@ int pp_config_set(struct pp_net *pn, struct nlattr **tb,
 		return -ENOMEM;
 
 	mutex_lock(&pn->lock);
-	old = pp_config_locked(pn);
-	*cfg = *old;
+	ev.old = pp_config_locked(pn);
+	*cfg = *ev.old;
 	pp_config_merge(cfg, tb);
-	err = pp_config_check(pn->net, cfg, tb, extack);
-	if (!err)
-		err = pp_sccp_nat_update(pn, cfg, extack);
+	ev.cfg = cfg;
+	err = pp_config_check(pn->net, cfg, tb, extack) ?:
+	      pp_events_announce(PP_EV_CONFIG_CHECK, &ev);
 	if (err) {
 		mutex_unlock(&pn->lock);
 		kfree(cfg);
 		return err;
 	}
 
-	rearm = cfg->idle_timeout != old->idle_timeout ||
-		cfg->auth_timeout != old->auth_timeout;
 	rcu_assign_pointer(pn->config, cfg);
-	if (rearm)
-		pp_activation_rearm(pn);
+	pp_events_announce(PP_EV_CONFIG_SET, &ev);
 	mutex_unlock(&pn->lock);
+	pp_events_announce(PP_EV_CONFIG_CHANGED, &ev);
 
-	kfree_rcu((struct pp_config *)old, rcu);
+	kfree_rcu((struct pp_config *)ev.old, rcu);
 	return 0;
 }

@@ -55,8 +55,8 @@ static inline const struct pp_config *pp_config_locked(struct pp_net *pn)
 /*
  * Validate the PP_A_CFG_* attributes of @tb (already checked against the
  * policy) merged into the current configuration and publish the result,
- * or change nothing and return an error with @extack set. Process
- * context; takes pn->lock.
+ * or change nothing and return an error with @extack set (a subscriber
+ * to PP_EV_CONFIG_CHECK may refuse too). Process context; takes pn->lock.
  */
 int pp_config_set(struct pp_net *pn, struct nlattr **tb,
 		  struct netlink_ext_ack *extack);

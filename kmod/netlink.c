@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The phoneproxy authors. */
 #include <linux/phoneproxy.h>
-#include <linux/rwsem.h>
 #include <net/genetlink.h>
 #include <net/netlink.h>
 #include <net/sock.h>
 
 #include "activation.h"
 #include "config.h"
+#include "events.h"
 #include "firewall.h"
 #include "media.h"
 #include "netlink.h"
@@ -101,13 +101,6 @@ static const struct nla_policy pp_inactivate_policy[PP_A_MAX + 1] = {
 };
 
 static struct genl_family pp_nl_family;
-
-/*
- * Events may be sent (by the timer sweep) while the module unloads:
- * pp_nl_unregister() closes this gate before the family goes.
- */
-static DECLARE_RWSEM(pp_nl_gate);
-static bool pp_nl_open;
 
 /* Message building. */
 
@@ -280,48 +273,81 @@ static int pp_nl_put_stats(struct sk_buff *skb, struct pp_net *pn)
 	return 0;
 }
 
-void pp_nl_notify(struct pp_net *pn, u8 event, u8 reason,
-		  const struct pp_user *u, __be32 addr)
+/* The user @ev says is (in)active, and where. */
+static int pp_nl_put_event_user(struct sk_buff *msg, const struct pp_ev *ev)
 {
-	struct sk_buff *msg;
 	struct nlattr *nest;
+
+	if (nla_put_u8(msg, PP_A_REASON, ev->reason))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest ||
+	    nla_put_string(msg, PP_USER_A_NAME, ev->user->name) ||
+	    nla_put_string(msg, PP_USER_A_SID, ev->user->sid) ||
+	    nla_put_in_addr(msg, PP_USER_A_ADDR, ev->addr))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
+/*
+ * Multicast @event (PP_EVENT_*) to the namespace's "events" group: an
+ * activation change as @ev says, or the configuration now in force.
+ * Process context (GFP_KERNEL).
+ */
+static void pp_nl_notify(const struct pp_ev *ev, u8 event)
+{
+	struct net *net = ev->pn->net;
+	struct sk_buff *msg;
 	void *hdr;
+	int err;
 
-	down_read(&pp_nl_gate);
-	if (!pp_nl_open ||
-	    !genl_has_listeners(&pp_nl_family, pn->net, PP_NL_MCGRP_EVENTS))
-		goto out;
-
+	if (!genl_has_listeners(&pp_nl_family, net, PP_NL_MCGRP_EVENTS))
+		return;
 	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
 	if (!msg)
 		goto lost;
 	hdr = genlmsg_put(msg, 0, 0, &pp_nl_family, 0, PP_CMD_EVENT);
-	if (!hdr)
-		goto free;
-	if (nla_put_u8(msg, PP_A_EVENT, event) ||
-	    nla_put_u8(msg, PP_A_REASON, reason))
-		goto free;
-	nest = nla_nest_start(msg, PP_A_USER);
-	if (!nest ||
-	    nla_put_string(msg, PP_USER_A_NAME, u->name) ||
-	    nla_put_string(msg, PP_USER_A_SID, u->sid) ||
-	    nla_put_in_addr(msg, PP_USER_A_ADDR, addr))
-		goto free;
-	nla_nest_end(msg, nest);
+	err = !hdr || nla_put_u8(msg, PP_A_EVENT, event);
+	if (!err && event == PP_EVENT_CONFIG) {
+		rcu_read_lock();
+		err = pp_nl_put_config(msg, pp_config_rcu(ev->pn));
+		rcu_read_unlock();
+	} else if (!err) {
+		err = pp_nl_put_event_user(msg, ev);
+	}
+	if (err) {
+		nlmsg_free(msg);
+		goto lost;
+	}
 	genlmsg_end(msg, hdr);
 	/* -ESRCH (the listeners left) and -ENOBUFS reach them as errors. */
-	genlmsg_multicast_netns(&pp_nl_family, pn->net, msg, 0,
+	genlmsg_multicast_netns(&pp_nl_family, net, msg, 0,
 				PP_NL_MCGRP_EVENTS, GFP_KERNEL);
-	goto out;
-
-free:
-	nlmsg_free(msg);
+	return;
 lost:
 	/* Tell the listeners they lost an event. */
-	genl_set_err(&pp_nl_family, pn->net, 0, PP_NL_MCGRP_EVENTS, -ENOBUFS);
-out:
-	up_read(&pp_nl_gate);
+	genl_set_err(&pp_nl_family, net, 0, PP_NL_MCGRP_EVENTS, -ENOBUFS);
 }
+
+/* The core's events the "events" group hears of. */
+static int pp_nl_event(struct notifier_block *nb, unsigned long type,
+		       void *ev)
+{
+	static const u8 events[] = {
+		[PP_EV_ACTIVATED]	= PP_EVENT_ACTIVATED,
+		[PP_EV_INACTIVATED]	= PP_EVENT_INACTIVATED,
+		[PP_EV_CONFIG_CHANGED]	= PP_EVENT_CONFIG,
+	};
+
+	if (type < ARRAY_SIZE(events) && events[type])
+		pp_nl_notify(ev, events[type]);
+	return NOTIFY_DONE;
+}
+
+static struct notifier_block pp_nl_nb = {
+	.notifier_call = pp_nl_event,
+};
 
 /* Handlers. */
 
@@ -375,50 +401,9 @@ static int pp_nl_config_get(struct sk_buff *skb, struct genl_info *info)
 	return pp_nl_reply_send(msg, hdr, info, err);
 }
 
-/* Send the configuration now in force to the "events" group. */
-static void pp_nl_notify_config(struct pp_net *pn)
-{
-	struct sk_buff *msg;
-	void *hdr;
-	int err;
-
-	down_read(&pp_nl_gate);
-	if (!pp_nl_open ||
-	    !genl_has_listeners(&pp_nl_family, pn->net, PP_NL_MCGRP_EVENTS))
-		goto out;
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-	if (!msg)
-		goto lost;
-	hdr = genlmsg_put(msg, 0, 0, &pp_nl_family, 0, PP_CMD_EVENT);
-	err = !hdr || nla_put_u8(msg, PP_A_EVENT, PP_EVENT_CONFIG);
-	if (!err) {
-		rcu_read_lock();
-		err = pp_nl_put_config(msg, pp_config_rcu(pn));
-		rcu_read_unlock();
-	}
-	if (err) {
-		nlmsg_free(msg);
-		goto lost;
-	}
-	genlmsg_end(msg, hdr);
-	genlmsg_multicast_netns(&pp_nl_family, pn->net, msg, 0,
-				PP_NL_MCGRP_EVENTS, GFP_KERNEL);
-	goto out;
-lost:
-	genl_set_err(&pp_nl_family, pn->net, 0, PP_NL_MCGRP_EVENTS, -ENOBUFS);
-out:
-	up_read(&pp_nl_gate);
-}
-
 static int pp_nl_config_set(struct sk_buff *skb, struct genl_info *info)
 {
-	struct pp_net *pn = pp_nl_net(info);
-	int err;
-
-	err = pp_config_set(pn, info->attrs, info->extack);
-	if (!err)
-		pp_nl_notify_config(pn);
-	return err;
+	return pp_config_set(pp_nl_net(info), info->attrs, info->extack);
 }
 
 static int pp_nl_users_replace(struct sk_buff *skb, struct genl_info *info)
@@ -473,7 +458,7 @@ static int pp_nl_users_replace(struct sk_buff *skb, struct genl_info *info)
 			goto err_free;
 	}
 
-	pp_users_publish(pp_nl_net(info), t);
+	pp_activation_users_publish(pp_nl_net(info), t);
 	return 0;
 
 err_free:
@@ -817,16 +802,19 @@ int __init pp_nl_register(void)
 	err = genl_register_family(&pp_nl_family);
 	if (err)
 		return err;
-	down_write(&pp_nl_gate);
-	pp_nl_open = true;
-	up_write(&pp_nl_gate);
-	return 0;
+	err = pp_events_subscribe(&pp_nl_nb);
+	if (err)
+		genl_unregister_family(&pp_nl_family);
+	return err;
 }
 
+/*
+ * Events may be announced (by the timer sweep) while the module unloads:
+ * once unsubscribed (which waits for a notifier running), none reaches
+ * the family.
+ */
 void pp_nl_unregister(void)
 {
-	down_write(&pp_nl_gate);
-	pp_nl_open = false;
-	up_write(&pp_nl_gate);
+	pp_events_unsubscribe(&pp_nl_nb);
 	genl_unregister_family(&pp_nl_family);
 }

@@ -80,7 +80,4 @@ static inline unsigned int pp_net_gen(struct pp_net *pn)
 	return gen;
 }
 
-int pp_pernet_register(void);
-void pp_pernet_unregister(void);
-
 #endif /* _PP_PERNET_H */

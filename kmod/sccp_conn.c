@@ -41,6 +41,7 @@
 
 #include "activation.h"
 #include "config.h"
+#include "events.h"
 #include "media.h"
 #include "sccp.h"
 #include "sccp_stream.h"
@@ -972,7 +973,12 @@ static void pp_sccp_gc(struct work_struct *work)
 			   PP_SCCP_GC_SECS * HZ);
 }
 
-void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
+/*
+ * The activation at @addr ended: reset every SCCP connection from it
+ * (an RST to both ends). Media of a call in progress lives on until it
+ * ends. Process context, under pn->lock.
+ */
+static void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
 {
 	struct pp_sccp_net *sn = pn->sccp;
 	struct pp_sccp_conn *c;
@@ -1046,8 +1052,13 @@ err_stats:
 	return err;
 }
 
-int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
-		       struct netlink_ext_ack *extack)
+/*
+ * The NAT hook is registered while @cfg (about to be published) has both
+ * a north and a south address, and only then: NAT stays off in namespaces
+ * that are not a proxy. Process context, under pn->lock.
+ */
+static int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
+			      struct netlink_ext_ack *extack)
 {
 	struct pp_sccp_net *sn = pn->sccp;
 	bool want = cfg->north_addr && cfg->south_addr;
@@ -1069,6 +1080,24 @@ int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
 	sn->nat_on = want;
 	return 0;
 }
+
+static int pp_sccp_event(struct notifier_block *nb, unsigned long type,
+			 void *data)
+{
+	struct pp_ev *ev = data;
+
+	if (type == PP_EV_CONFIG_CHECK)
+		return notifier_from_errno(pp_sccp_nat_update(ev->pn, ev->cfg,
+							      ev->extack));
+	/* Its SCCP connections go with it (their calls' audio lives on). */
+	if (type == PP_EV_INACTIVATED)
+		pp_sccp_addr_down(ev->pn, ev->addr);
+	return NOTIFY_DONE;
+}
+
+struct notifier_block pp_sccp_nb = {
+	.notifier_call = pp_sccp_event,
+};
 
 void pp_sccp_net_exit(struct pp_net *pn)
 {

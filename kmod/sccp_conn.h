@@ -24,23 +24,12 @@
 int pp_sccp_net_init(struct pp_net *pn);
 void pp_sccp_net_exit(struct pp_net *pn);
 
-struct pp_config;
-struct netlink_ext_ack;
-
 /*
- * The NAT hook is registered while @cfg (about to be published) has both
- * a north and a south address, and only then: NAT stays off in namespaces
- * that are not a proxy. Process context, under pn->lock.
+ * Subscribes to the core's events: a configuration with both a north and
+ * a south address turns the NAT hook on (it may refuse), an inactivation
+ * resets the address's SCCP connections.
  */
-int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
-		       struct netlink_ext_ack *extack);
-
-/*
- * The activation at @addr ended: reset every SCCP connection from it
- * (an RST to both ends). Media of a call in progress lives on until it
- * ends. Process context, under pn->lock.
- */
-void pp_sccp_addr_down(struct pp_net *pn, __be32 addr);
+extern struct notifier_block pp_sccp_nb;
 
 /* Counters for PP_CMD_STATS_GET. */
 struct pp_sccp_stats {

@@ -8,7 +8,6 @@
 #include <linux/random.h>
 #include <linux/string.h>
 
-#include "activation.h"
 #include "users.h"
 
 static u32 pp_users_hash(const struct pp_users *t, const char *s)
@@ -253,21 +252,6 @@ int pp_users_add_user(struct pp_users *t, const struct nlattr *nest,
 	*head = t->n_users;
 	t->n_users++;
 	return 0;
-}
-
-void pp_users_publish(struct pp_net *pn, struct pp_users *t)
-{
-	struct pp_users *old;
-
-	mutex_lock(&pn->lock);
-	old = pp_users_locked(pn);
-	pp_activation_users_prepare(pn, t);
-	rcu_assign_pointer(pn->users, t);
-	pp_activation_users_commit(pn);
-	pp_net_changed(pn);
-	mutex_unlock(&pn->lock);
-
-	kvfree_rcu(old, rcu);
 }
 
 int pp_users_init(struct pp_net *pn)

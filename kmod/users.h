@@ -84,8 +84,9 @@ const struct pp_ccm *pp_users_find_ccm(const struct pp_users *t,
 /*
  * Building a new table: allocate it for the counts, add every
  * CallManager, then every user (each add validates its entry against
- * the ones before and sets @extack on error), then publish it, or free
- * it if anything failed. @tb is the parsed nest @nest.
+ * the ones before and sets @extack on error), then publish it
+ * (pp_activation_users_publish()), or free it if anything failed. @tb
+ * is the parsed nest @nest.
  */
 struct pp_users *pp_users_alloc(u32 n_users, u32 n_ccms);
 void pp_users_free(struct pp_users *t);
@@ -93,7 +94,5 @@ int pp_users_add_ccm(struct pp_users *t, const struct nlattr *nest,
 		     struct nlattr **tb, struct netlink_ext_ack *extack);
 int pp_users_add_user(struct pp_users *t, const struct nlattr *nest,
 		      struct nlattr **tb, struct netlink_ext_ack *extack);
-/* Takes pn->lock; consumes @t. Cannot fail. */
-void pp_users_publish(struct pp_net *pn, struct pp_users *t);
 
 #endif /* _PP_USERS_H */

@@ -86,7 +86,7 @@ static void pp_activation_rules_activate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_NE(test, pp_net_gen(pn), gen);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 1U);
-	pp_kunit_expect_event(test, 0, PP_EVENT_ACTIVATED, PP_REASON_CLI,
+	pp_kunit_expect_event(test, 0, PP_EV_ACTIVATED, PP_REASON_CLI,
 			      "homer", X);
 	/* Nobody else is active. */
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, Y, buf), "");
@@ -187,9 +187,9 @@ static void pp_activation_rules_address_displaces_holder(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "marge"), be32_to_cpu(X));
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
-	pp_kunit_expect_event(test, 1, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 1, PP_EV_INACTIVATED,
 			      PP_REASON_DISPLACED, "homer", X);
-	pp_kunit_expect_event(test, 2, PP_EVENT_ACTIVATED, PP_REASON_WEB,
+	pp_kunit_expect_event(test, 2, PP_EV_ACTIVATED, PP_REASON_WEB,
 			      "marge", X);
 }
 
@@ -205,9 +205,9 @@ static void pp_activation_rules_user_moves(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), be32_to_cpu(Y));
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
-	pp_kunit_expect_event(test, 1, PP_EVENT_INACTIVATED, PP_REASON_MOVED,
+	pp_kunit_expect_event(test, 1, PP_EV_INACTIVATED, PP_REASON_MOVED,
 			      "homer", X);
-	pp_kunit_expect_event(test, 2, PP_EVENT_ACTIVATED, PP_REASON_WEB,
+	pp_kunit_expect_event(test, 2, PP_EV_ACTIVATED, PP_REASON_WEB,
 			      "homer", Y);
 }
 
@@ -226,11 +226,11 @@ static void pp_activation_rules_displace_and_move(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "marge"), 0U);
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 5U);
-	pp_kunit_expect_event(test, 2, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 2, PP_EV_INACTIVATED,
 			      PP_REASON_DISPLACED, "marge", Y);
-	pp_kunit_expect_event(test, 3, PP_EVENT_INACTIVATED, PP_REASON_MOVED,
+	pp_kunit_expect_event(test, 3, PP_EV_INACTIVATED, PP_REASON_MOVED,
 			      "homer", X);
-	pp_kunit_expect_event(test, 4, PP_EVENT_ACTIVATED, PP_REASON_SOAP,
+	pp_kunit_expect_event(test, 4, PP_EV_ACTIVATED, PP_REASON_SOAP,
 			      "homer", Y);
 }
 
@@ -257,7 +257,7 @@ static void pp_activation_rules_again_restarts_timers(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	/* No inactivation: the same activation, announced again. */
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 2U);
-	pp_kunit_expect_event(test, 1, PP_EVENT_ACTIVATED, PP_REASON_WEB,
+	pp_kunit_expect_event(test, 1, PP_EV_ACTIVATED, PP_REASON_WEB,
 			      "homer", X);
 }
 
@@ -283,7 +283,7 @@ static void pp_activation_rules_inactivate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), 0U);
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 0U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 2U);
-	pp_kunit_expect_event(test, 1, PP_EVENT_INACTIVATED, PP_REASON_CLI,
+	pp_kunit_expect_event(test, 1, PP_EV_INACTIVATED, PP_REASON_CLI,
 			      "homer", X);
 	/* The address is free again. */
 	KUNIT_EXPECT_EQ(test, pp_kt_activate(pn, "marge", X, PP_REASON_CLI), 0);
@@ -313,7 +313,7 @@ static void pp_kt_publish(struct kunit *test, struct pp_net *pn,
 		pp_users_free(t);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "%s", extack._msg);
 	}
-	pp_users_publish(pn, t);
+	pp_activation_users_publish(pn, t);
 }
 
 /*
@@ -355,9 +355,9 @@ static void pp_activation_rules_republish_keeps_survivors(struct kunit *test)
 						       "homer"));
 	mutex_unlock(&pn->lock);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 5U);
-	pp_kunit_expect_event(test, 3, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 3, PP_EV_INACTIVATED,
 			      PP_REASON_UNPUBLISHED, "marge", Y);
-	pp_kunit_expect_event(test, 4, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 4, PP_EV_INACTIVATED,
 			      PP_REASON_UNPUBLISHED, "bart", Z);
 	/* Lisa, enabled now, can be activated where Marge was. */
 	KUNIT_EXPECT_EQ(test, pp_kt_activate(pn, "lisa", Y, PP_REASON_CLI), 0);
@@ -378,7 +378,7 @@ static void pp_activation_rules_republish_drops_removed(struct kunit *test)
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, Y, buf), "marge");
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
-	pp_kunit_expect_event(test, 2, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 2, PP_EV_INACTIVATED,
 			      PP_REASON_UNPUBLISHED, "homer", X);
 	KUNIT_EXPECT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_CLI),
 			-ENOENT);
@@ -737,7 +737,7 @@ static void pp_activation_timers_sweep_expires_idle(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
 	KUNIT_EXPECT_NE(test, pp_net_gen(pn), gen);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
-	pp_kunit_expect_event(test, 2, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 2, PP_EV_INACTIVATED,
 			      PP_REASON_TIMEOUT_IDLE, "homer", X);
 	/* Queued again for Marge. */
 	mutex_lock(&pn->lock);
@@ -762,7 +762,7 @@ static void pp_activation_timers_auth_expires_connected(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), 0U);
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 2U);
-	pp_kunit_expect_event(test, 1, PP_EVENT_INACTIVATED,
+	pp_kunit_expect_event(test, 1, PP_EV_INACTIVATED,
 			      PP_REASON_TIMEOUT_AUTH, "homer", X);
 	mutex_lock(&pn->lock);
 	KUNIT_EXPECT_FALSE(test, pn->sweep_queued);

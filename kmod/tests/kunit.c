@@ -6,50 +6,40 @@
 #include <linux/spinlock.h>
 #include <linux/string.h>
 
+#include "../events.c"
 #include "../firewall.h"
-#include "../netlink.h"
-#include "../sccp_conn.h"
+#include "../pernet.c"
 #include "pp_kunit.h"
-
-/* The module's pernet id; the suites never look a namespace up. */
-unsigned int pp_net_id;
 
 static DEFINE_SPINLOCK(pp_kunit_ev_lock);
 static struct pp_kunit_event pp_kunit_ev[PP_KUNIT_EVENTS_MAX];
 static unsigned int pp_kunit_n_ev;
 
-/* netlink.c is not in this module: record what would be multicast. */
-void pp_nl_notify(struct pp_net *pn, u8 event, u8 reason,
-		  const struct pp_user *u, __be32 addr)
+/* A subscriber that records the activation events the core announces. */
+static int pp_kunit_record(struct notifier_block *nb, unsigned long type,
+			   void *data)
 {
+	const struct pp_ev *e = data;
 	struct pp_kunit_event *ev;
 
+	if (type != PP_EV_ACTIVATED && type != PP_EV_INACTIVATED)
+		return NOTIFY_DONE;
 	spin_lock(&pp_kunit_ev_lock);
 	if (pp_kunit_n_ev < PP_KUNIT_EVENTS_MAX) {
 		ev = &pp_kunit_ev[pp_kunit_n_ev];
-		ev->event = event;
-		ev->reason = reason;
-		strscpy(ev->name, u->name, sizeof(ev->name));
-		ev->addr = addr;
+		ev->event = type;
+		ev->reason = e->reason;
+		strscpy(ev->name, e->user->name, sizeof(ev->name));
+		ev->addr = e->addr;
 	}
 	pp_kunit_n_ev++;
 	spin_unlock(&pp_kunit_ev_lock);
+	return NOTIFY_DONE;
 }
 
-/*
- * sccp_conn.c is not in this module: an inactivation asks it to reset
- * the address's SCCP connections, a configuration to turn its NAT hook
- * on or off; there are none here.
- */
-void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
-{
-}
-
-int pp_sccp_nat_update(struct pp_net *pn, const struct pp_config *cfg,
-		       struct netlink_ext_ack *extack)
-{
-	return 0;
-}
+static struct notifier_block pp_kunit_nb = {
+	.notifier_call = pp_kunit_record,
+};
 
 unsigned int pp_kunit_n_events(void)
 {
@@ -120,6 +110,8 @@ int pp_kunit_net_init(struct kunit *test)
 	for_each_possible_cpu(cpu)
 		u64_stats_init(&per_cpu_ptr(pn->stats, cpu)->syncp);
 	test->priv = pn;
+	pp_events_subscribe(&pp_activation_nb);
+	pp_events_subscribe(&pp_kunit_nb);
 	return 0;
 
 err_stats:
@@ -139,6 +131,8 @@ void pp_kunit_net_exit(struct kunit *test)
 
 	if (!pn)
 		return;
+	pp_events_unsubscribe(&pp_kunit_nb);
+	pp_events_unsubscribe(&pp_activation_nb);
 	free_percpu(pn->stats);
 	pp_activation_exit(pn);
 	pp_users_exit(pn);
@@ -232,7 +226,7 @@ void pp_kunit_publish_family(struct kunit *test, struct pp_net *pn)
 		pp_users_free(t);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "%s", extack._msg);
 	}
-	pp_users_publish(pn, t);
+	pp_activation_users_publish(pn, t);
 }
 
 void pp_kunit_set_config(struct kunit *test, struct pp_net *pn,

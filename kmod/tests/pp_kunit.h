@@ -19,8 +19,8 @@
  * test->priv, as pp_net_init() builds it (config, users, activations,
  * per-CPU counters) but without the netfilter hook: pn->net is init_net
  * only for the log lines. .exit tears it down as pp_net_exit() does.
- * The events the code under test sends (pp_nl_notify()) are recorded
- * instead of multicast.
+ * A subscriber records the activation events the core announces, as
+ * netlink.c's would multicast them.
  */
 int pp_kunit_net_init(struct kunit *test);
 void pp_kunit_net_exit(struct kunit *test);
@@ -31,7 +31,7 @@ static inline struct pp_net *pp_kunit_pn(struct kunit *test)
 }
 
 struct pp_kunit_event {
-	u8 event;			/* PP_EVENT_* */
+	u8 event;			/* PP_EV_ACTIVATED, _INACTIVATED */
 	u8 reason;			/* PP_REASON_* */
 	char name[PP_NAME_MAX];
 	__be32 addr;
