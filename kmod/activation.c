@@ -8,6 +8,7 @@
 #include "activation.h"
 #include "config.h"
 #include "events.h"
+#include "pp_rules.h"
 
 static const struct rhashtable_params pp_act_params = {
 	.key_len		= sizeof(__be32),
@@ -15,27 +16,6 @@ static const struct rhashtable_params pp_act_params = {
 	.head_offset		= offsetof(struct pp_activation, node),
 	.automatic_shrinking	= true,
 };
-
-static const char * const pp_reason_names[] = {
-	[PP_REASON_UNSPEC]		= "unspecified",
-	[PP_REASON_CLI]			= "cli",
-	[PP_REASON_WEB]			= "web",
-	[PP_REASON_SOAP]		= "soap",
-	[PP_REASON_OPEN]		= "open",
-	[PP_REASON_CLUSTER]		= "cluster",
-	[PP_REASON_DISPLACED]		= "displaced",
-	[PP_REASON_MOVED]		= "moved",
-	[PP_REASON_TIMEOUT_IDLE]	= "idle timeout",
-	[PP_REASON_TIMEOUT_AUTH]	= "auth timeout",
-	[PP_REASON_UNPUBLISHED]		= "unpublished",
-};
-
-const char *pp_reason_name(u8 reason)
-{
-	if (reason < ARRAY_SIZE(pp_reason_names) && pp_reason_names[reason])
-		return pp_reason_names[reason];
-	return "?";
-}
 
 struct pp_activation *pp_activation_lookup_rcu(struct pp_net *pn,
 					       __be32 addr)
@@ -72,11 +52,11 @@ static void pp_act_event(struct pp_net *pn, enum pp_ev_type type,
 	if (reason == PP_REASON_OPEN)
 		pr_info_ratelimited("net %u: user %s %s at %pI4 (%s)\n",
 				    pn->net->ns.inum, u->name, what, &addr,
-				    pp_reason_name(reason));
+				    pp_reason_str(reason));
 	else
 		pr_info("net %u: user %s %s at %pI4 (%s)\n",
 			pn->net->ns.inum, u->name, what, &addr,
-			pp_reason_name(reason));
+			pp_reason_str(reason));
 	pp_events_announce(type, &ev);
 }
 

@@ -160,6 +160,4 @@ void pp_activation_users_publish(struct pp_net *pn, struct pp_users *t);
 /* Subscribes to the configuration events: re-arms the timers. */
 extern struct notifier_block pp_activation_nb;
 
-const char *pp_reason_name(u8 reason);
-
 #endif /* _PP_ACTIVATION_H */

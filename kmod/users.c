@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Copyright (C) 2026 The phoneproxy authors. */
-#include <linux/ctype.h>
 #include <linux/jhash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
@@ -8,6 +7,7 @@
 #include <linux/random.h>
 #include <linux/string.h>
 
+#include "pp_rules.h"
 #include "users.h"
 
 static u32 pp_users_hash(const struct pp_users *t, const char *s)
@@ -66,24 +66,6 @@ struct pp_user *pp_users_find_name(const struct pp_users *t, const char *name)
 		if (!strcmp(t->users[i].name, name))
 			return (struct pp_user *)&t->users[i];
 	return NULL;
-}
-
-/* Copy @sid upper case into @buf; false unless it is SEP + 12 hex. */
-static bool pp_sid_normalize(char buf[PP_SID_LEN + 1], const char *sid)
-{
-	int i;
-
-	if (strlen(sid) != PP_SID_LEN)
-		return false;
-	for (i = 0; i < PP_SID_LEN; i++)
-		buf[i] = toupper(sid[i]);
-	buf[PP_SID_LEN] = '\0';
-	if (memcmp(buf, "SEP", 3))
-		return false;
-	for (i = 3; i < PP_SID_LEN; i++)
-		if (!isxdigit(buf[i]))
-			return false;
-	return true;
 }
 
 static struct pp_user *pp_users_find_sid_norm(const struct pp_users *t,

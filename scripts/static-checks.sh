@@ -60,6 +60,11 @@ else
 	n=$((n + 1))
 fi
 
+# After the build above: the include and call graph of kmod/ has no cycle.
+out=$(scripts/check-layers.sh 2>&1)
+result $? "the include and call graph of kmod/ and proto/ has no cycle"
+[ -n "$out" ] && printf '%s\n' "$out" | sed 's/^/#   /'
+
 # The modules built against the debug kernel, KUnit suites included (they
 # build only there), when that kernel is built: scripts/check.sh builds it
 # before this runs.

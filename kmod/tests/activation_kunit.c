@@ -611,8 +611,8 @@ static void pp_activation_timers_deadline(struct kunit *test)
 			continue;
 		KUNIT_EXPECT_EQ_MSG(test, (long)(when - now), c->when * HZ,
 				    "now %lu", now);
-		KUNIT_EXPECT_STREQ_MSG(test, pp_reason_name(why),
-				       pp_reason_name(c->why), "now %lu", now);
+		KUNIT_EXPECT_EQ_MSG(test, why, c->why, "now %lu: %s", now,
+				    pp_reason_str(why));
 	}
 }
 

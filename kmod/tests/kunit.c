@@ -71,8 +71,8 @@ void pp_kunit_expect_event(struct kunit *test, unsigned int i, u8 event,
 	KUNIT_ASSERT_TRUE_MSG(test, pp_kunit_event(i, &ev),
 			      "event %u was not sent", i);
 	KUNIT_EXPECT_EQ_MSG(test, ev.event, event, "event %u", i);
-	KUNIT_EXPECT_STREQ_MSG(test, pp_reason_name(ev.reason),
-			       pp_reason_name(reason), "event %u", i);
+	KUNIT_EXPECT_EQ_MSG(test, ev.reason, reason, "event %u: %s", i,
+			    pp_reason_str(ev.reason));
 	KUNIT_EXPECT_STREQ_MSG(test, ev.name, name, "event %u", i);
 	KUNIT_EXPECT_EQ_MSG(test, be32_to_cpu(ev.addr), be32_to_cpu(addr),
 			    "event %u", i);

@@ -13,6 +13,7 @@
 #include <netlink/msg.h>
 
 #include "ops.h"
+#include "pp_rules.h"
 
 static struct nla_policy top_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_U32 },
@@ -116,22 +117,9 @@ static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
 	[PP_CALL_A_FAR_DROPS]		= { .type = NLA_U64 },
 };
 
-static const char *const reason_names[PP_REASON_MAX + 1] = {
-	[PP_REASON_CLI]			= "cli",
-	[PP_REASON_WEB]			= "web",
-	[PP_REASON_SOAP]		= "soap",
-	[PP_REASON_OPEN]		= "open",
-	[PP_REASON_CLUSTER]		= "cluster",
-	[PP_REASON_DISPLACED]		= "displaced",
-	[PP_REASON_MOVED]		= "moved",
-	[PP_REASON_TIMEOUT_IDLE]	= "timeout-idle",
-	[PP_REASON_TIMEOUT_AUTH]	= "timeout-auth",
-	[PP_REASON_UNPUBLISHED]		= "unpublished",
-};
-
 const char *pp_reason_name(unsigned int reason)
 {
-	return reason <= PP_REASON_MAX ? reason_names[reason] : NULL;
+	return pp_reason_str(reason);
 }
 
 int pp_reason_from_name(const char *name)
@@ -139,7 +127,7 @@ int pp_reason_from_name(const char *name)
 	int i;
 
 	for (i = 0; i <= PP_REASON_MAX; i++)
-		if (reason_names[i] && !strcmp(reason_names[i], name))
+		if (pp_reason_str(i) && !strcmp(pp_reason_str(i), name))
 			return i;
 	return -1;
 }

@@ -67,20 +67,9 @@ const char *pp_ipv4_str(uint32_t be, char *buf)
 
 bool pp_sid_valid(const char *s)
 {
-	size_t i;
+	char buf[PP_SID_LEN + 1];
 
-	if (!s || strlen(s) != PP_SID_LEN || strncasecmp(s, "SEP", 3))
-		return false;
-	for (i = 3; i < PP_SID_LEN; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return false;
-	return true;
-}
-
-void pp_sid_normalize(char *s)
-{
-	for (; *s; s++)
-		*s = (char)toupper((unsigned char)*s);
+	return s && pp_sid_normalize(buf, s);
 }
 
 bool pp_name_valid(const char *s)

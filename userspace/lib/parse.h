@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "pp_rules.h"
+
 /* Decimal digits only, value in [min, max]. Returns 0 or -1. */
 int pp_parse_uint(const char *s, uint64_t min, uint64_t max, uint64_t *out);
 
@@ -26,10 +28,8 @@ bool pp_ipv4_is_phone(uint32_t be);
 const char *pp_ipv4_str(uint32_t be, char *buf);
 #define PP_IPV4_STRLEN 16
 
-/* "SEP" + 12 hex digits, either case (the guide: "SEP001122334455"). */
+/* "SEP" + 12 hex digits, either case: pp_sid_normalize() (pp_rules.h). */
 bool pp_sid_valid(const char *s);
-/* Upper case, as the kernel stores it. */
-void pp_sid_normalize(char *s);
 
 /* A name for a user or CallManager: 1..PP_NAME_MAX-1 bytes, no control
  * characters, no leading or trailing white space. */

@@ -526,15 +526,13 @@ static int user_field(struct reader *r, struct pp_account *a,
 
 	switch (f) {
 	case F_SID:
-		if (!pp_sid_valid(text))
+		if (!pp_sid_normalize(a->sid, text))
 			return fail(r, el, "%ssid \"%.64s\" is not SEP followed by 12 hex digits",
 				    owner, text);
-		pp_sid_normalize(text);
-		other = xmlHashLookup(r->sids, (const xmlChar *)text);
+		other = xmlHashLookup(r->sids, (const xmlChar *)a->sid);
 		if (other)
 			return fail(r, el, "%ssid \"%s\" already used by user \"%s\" (line %ld)",
-				    owner, text, other->name, other->line);
-		strcpy(a->sid, text);
+				    owner, a->sid, other->name, other->line);
 		if (xmlHashAddEntry(r->sids, (const xmlChar *)a->sid, a))
 			return fail(r, el, "out of memory");
 		return 0;

@@ -76,11 +76,11 @@ static void test_addresses(void)
 
 static void test_sids_and_names(void)
 {
-	char sid[] = "sep001647051b3a";
+	char sid[PP_SID_LEN + 1];
 
 	ok(pp_sid_valid("SEP001122334455"), "SEP001122334455 is a SID");
-	ok(pp_sid_valid(sid), "SIDs are case-insensitive");
-	pp_sid_normalize(sid);
+	ok(pp_sid_valid("sep001647051b3a"), "SIDs are case-insensitive");
+	ok(pp_sid_normalize(sid, "sep001647051b3a"), "a SID normalises");
 	is_str(sid, "SEP001647051B3A", "SIDs are normalised to upper case");
 	ok(!pp_sid_valid("SEP12") && !pp_sid_valid("SEP0011223344556") &&
 	   !pp_sid_valid("SEP00112233445G") && !pp_sid_valid("ATA001122334455"),
