@@ -83,7 +83,6 @@ static struct pernet_operations pp_net_ops = {
 	.size	= sizeof(struct pp_net),
 };
 
-
 static int __init pp_init(void)
 {
 	int err;

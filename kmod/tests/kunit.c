@@ -9,6 +9,7 @@
 #include "../events.c"
 #include "../firewall.h"
 #include "../pernet.c"
+#include "pp_rules.h"
 #include "pp_kunit.h"
 
 static DEFINE_SPINLOCK(pp_kunit_ev_lock);
