@@ -365,19 +365,6 @@ void pp_activation_users_publish(struct pp_net *pn, struct pp_users *t)
 	kvfree_rcu(old, rcu);
 }
 
-void pp_activation_conn_opened(struct net *net, __be32 addr)
-{
-	struct pp_activation *act;
-
-	rcu_read_lock();
-	act = pp_activation_lookup_rcu(pp_net(net), addr);
-	if (act) {
-		atomic_inc(&act->conns);
-		atomic_inc(&act->conns_total);
-	}
-	rcu_read_unlock();
-}
-
 void pp_activation_conn_closed(struct net *net, __be32 addr)
 {
 	struct pp_activation *act;

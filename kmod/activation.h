@@ -96,14 +96,13 @@ static inline u32 pp_activation_count(struct pp_net *pn)
 }
 
 /*
- * SCCP connection tracking (for the SCCP proxy, a later issue).
- *
- * Report that an SCCP connection from @addr opened or closed. If a user
- * is active at @addr its CONNECTIONS (open now) and CONNECTIONS_TOTAL
- * (opened since activation) change, and a close records the time the
- * idle timeout counts from: a user times out idle only with no open
- * connection, idle timeout seconds after the later of its activation and
- * its last close. Unknown addresses are ignored.
+ * SCCP connection tracking, for the SCCP proxy: it counts an open with
+ * pp_activation_conn_try_open() below and reports a close from @addr
+ * here. If a user is active at @addr its CONNECTIONS (open now) and
+ * CONNECTIONS_TOTAL (opened since activation) change; a close records
+ * the time the idle timeout counts from: a user times out idle only with
+ * no open connection, idle timeout seconds after the later of its
+ * activation and its last close. Unknown addresses are ignored.
  *
  * Contract: callable from any context, softirq included (RCU lookup,
  * atomics, no lock, no allocation, no sleeping). Call each close at most
@@ -114,7 +113,6 @@ static inline u32 pp_activation_count(struct pp_net *pn)
  * synchronising with these calls: a connection that opens while the
  * sweep is expiring the activation does not save it.
  */
-void pp_activation_conn_opened(struct net *net, __be32 addr);
 void pp_activation_conn_closed(struct net *net, __be32 addr);
 
 /*

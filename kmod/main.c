@@ -18,62 +18,49 @@
  * Each namespace's state, layer by layer (docs/architecture.md): the
  * core, then the features.
  */
+static const struct {
+	int (*init)(struct pp_net *pn);
+	void (*exit)(struct pp_net *pn);
+} pp_net_layers[] = {
+	{ pp_config_init, pp_config_exit },
+	{ pp_users_init, pp_users_exit },
+	{ pp_activation_init, pp_activation_exit },
+	{ pp_media_net_init, pp_media_net_exit },
+	{ pp_sccp_net_init, pp_sccp_net_exit },
+	/* Last: it exposes the state above to the packet path. */
+	{ pp_fw_init, pp_fw_exit },
+};
+
+/* Undo the first @n layers of @pn, the last first. */
+static void pp_net_unwind(struct pp_net *pn, unsigned int n)
+{
+	while (n--)
+		pp_net_layers[n].exit(pn);
+	mutex_destroy(&pn->lock);
+}
+
 static int __net_init pp_net_init(struct net *net)
 {
 	struct pp_net *pn = pp_net(net);
+	unsigned int i;
 	int err;
 
 	pn->net = net;
 	mutex_init(&pn->lock);
 	atomic_set(&pn->gen, 1);
-
-	err = pp_config_init(pn);
-	if (err)
-		goto err_config;
-	err = pp_users_init(pn);
-	if (err)
-		goto err_users;
-	err = pp_activation_init(pn);
-	if (err)
-		goto err_activation;
-	err = pp_media_net_init(pn);
-	if (err)
-		goto err_media;
-	err = pp_sccp_net_init(pn);
-	if (err)
-		goto err_sccp;
-	/* Last: it exposes the state above to the packet path. */
-	err = pp_fw_init(pn);
-	if (err)
-		goto err_fw;
+	for (i = 0; i < ARRAY_SIZE(pp_net_layers); i++) {
+		err = pp_net_layers[i].init(pn);
+		if (err) {
+			pp_net_unwind(pn, i);
+			return err;
+		}
+	}
 	return 0;
-
-err_fw:
-	pp_sccp_net_exit(pn);
-err_sccp:
-	pp_media_net_exit(pn);
-err_media:
-	pp_activation_exit(pn);
-err_activation:
-	pp_users_exit(pn);
-err_users:
-	pp_config_exit(pn);
-err_config:
-	mutex_destroy(&pn->lock);
-	return err;
 }
 
 static void __net_exit pp_net_exit(struct net *net)
 {
-	struct pp_net *pn = pp_net(net);
-
-	pp_fw_exit(pn);
-	pp_sccp_net_exit(pn);
-	pp_media_net_exit(pn);
-	pp_activation_exit(pn);
-	pp_users_exit(pn);
-	pp_config_exit(pn);
-	mutex_destroy(&pn->lock);
+	pp_net_unwind(pp_net(net), ARRAY_SIZE(pp_net_layers));
 }
 
 static struct pernet_operations pp_net_ops = {

@@ -24,11 +24,7 @@
 int pp_sccp_net_init(struct pp_net *pn);
 void pp_sccp_net_exit(struct pp_net *pn);
 
-/*
- * Subscribes to the core's events: a configuration with both a north and
- * a south address turns the NAT hook on (it may refuse), an inactivation
- * resets the address's SCCP connections.
- */
+/* Subscribes to the core's events: NAT on or off, resets on inactivation. */
 extern struct notifier_block pp_sccp_nb;
 
 /* Counters for PP_CMD_STATS_GET. */
