@@ -290,32 +290,6 @@ static void pp_activation_rules_inactivate(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
 }
 
-/* Publish @n users of @users (CallManager "ccm", default). */
-static void pp_kt_publish(struct kunit *test, struct pp_net *pn,
-			  const struct pp_kunit_user *users, unsigned int n)
-{
-	const struct pp_kunit_ccm ccm = {
-		.name = "ccm",
-		.addr = PP_KUNIT_ADDR(198, 51, 100, 10),
-		.is_default = true,
-	};
-	struct netlink_ext_ack extack = {};
-	struct pp_users *t;
-	unsigned int i;
-	int err;
-
-	t = pp_users_alloc(n, 1);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
-	err = pp_kunit_add_ccm(test, t, &ccm, &extack);
-	for (i = 0; !err && i < n; i++)
-		err = pp_kunit_add_user(test, t, &users[i], &extack);
-	if (err) {
-		pp_users_free(t);
-		KUNIT_ASSERT_EQ_MSG(test, err, 0, "%s", extack._msg);
-	}
-	pp_activation_users_publish(pn, t);
-}
-
 /*
  * A new users.xml keeps the activations of users that survive with the
  * same SID (in any case) and enabled; it ends the others ("unpublished").
@@ -339,7 +313,7 @@ static void pp_activation_rules_republish_keeps_survivors(struct kunit *test)
 	act = pp_kt_act_locked(pn, "homer");
 	mutex_unlock(&pn->lock);
 
-	pp_kt_publish(test, pn, next, ARRAY_SIZE(next));
+	pp_kunit_publish(test, pn, next, ARRAY_SIZE(next));
 
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, X, buf), "homer");
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, Y, buf), "");
@@ -373,7 +347,7 @@ static void pp_activation_rules_republish_drops_removed(struct kunit *test)
 
 	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_CLI), 0);
 	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "marge", Y, PP_REASON_CLI), 0);
-	pp_kt_publish(test, pn, next, ARRAY_SIZE(next));
+	pp_kunit_publish(test, pn, next, ARRAY_SIZE(next));
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, X, buf), "");
 	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, Y, buf), "marge");
 	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 1U);
@@ -409,7 +383,7 @@ static void pp_kt_publish_many(struct kunit *test, struct pp_net *pn)
 			.enabled = i % 7 == 6 ? "0" : NULL,
 		};
 	}
-	pp_kt_publish(test, pn, users, PP_KT_USERS);
+	pp_kunit_publish(test, pn, users, PP_KT_USERS);
 }
 
 /* Compare the table with the reference; the number of disagreements. */

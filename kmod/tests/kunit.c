@@ -206,7 +206,8 @@ static const struct pp_kunit_user pp_kunit_family[] = {
 	{ .name = "lisa", .sid = "SEP000000000004", .enabled = "0" },
 };
 
-void pp_kunit_publish_family(struct kunit *test, struct pp_net *pn)
+void pp_kunit_publish(struct kunit *test, struct pp_net *pn,
+		      const struct pp_kunit_user *users, unsigned int n)
 {
 	const struct pp_kunit_ccm ccm = {
 		.name = "ccm",
@@ -218,16 +219,22 @@ void pp_kunit_publish_family(struct kunit *test, struct pp_net *pn)
 	unsigned int i;
 	int err;
 
-	t = pp_users_alloc(ARRAY_SIZE(pp_kunit_family), 1);
+	t = pp_users_alloc(n, 1);
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, t);
 	err = pp_kunit_add_ccm(test, t, &ccm, &extack);
-	for (i = 0; !err && i < ARRAY_SIZE(pp_kunit_family); i++)
-		err = pp_kunit_add_user(test, t, &pp_kunit_family[i], &extack);
+	for (i = 0; !err && i < n; i++)
+		err = pp_kunit_add_user(test, t, &users[i], &extack);
 	if (err) {
 		pp_users_free(t);
 		KUNIT_ASSERT_EQ_MSG(test, err, 0, "%s", extack._msg);
 	}
 	pp_activation_users_publish(pn, t);
+}
+
+void pp_kunit_publish_family(struct kunit *test, struct pp_net *pn)
+{
+	pp_kunit_publish(test, pn, pp_kunit_family,
+			 ARRAY_SIZE(pp_kunit_family));
 }
 
 void pp_kunit_set_config(struct kunit *test, struct pp_net *pn,

@@ -84,9 +84,13 @@ int pp_kunit_add_user(struct kunit *test, struct pp_users *t,
 		      const struct pp_kunit_user *u,
 		      struct netlink_ext_ack *extack);
 
+/* Publish CallManager "ccm" (default, 198.51.100.10) and @n @users. */
+void pp_kunit_publish(struct kunit *test, struct pp_net *pn,
+		      const struct pp_kunit_user *users, unsigned int n);
+
 /*
- * Publish CallManager "ccm" (default, 198.51.100.10) and users "homer",
- * "marge", "bart" (enabled) and "lisa" (disabled), SIDs SEP0000000000x1..4.
+ * pp_kunit_publish() users "homer", "marge", "bart" (enabled) and "lisa"
+ * (disabled), SIDs SEP0000000000x1..4.
  */
 void pp_kunit_publish_family(struct kunit *test, struct pp_net *pn);
 
