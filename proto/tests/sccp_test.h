@@ -3,7 +3,7 @@
 /*
  * What the SCCP test cases (sccp_cases.h) and the stream tests need from
  * their harness, the same in the kernel (KUnit) and in userspace (TAP):
- * exact-size buffers, a failure description, and the deterministic
+ * exact-size buffers, memory freed with the test, a failure description, and the deterministic
  * rewrite policy with the reference rewrite of a whole stream that the
  * stream tracker's output is compared with.
  */
@@ -11,9 +11,11 @@
 #define _PP_SCCP_TEST_H
 
 #ifdef __KERNEL__
+#include <kunit/test.h>
 #include <linux/kernel.h>
 #include <linux/slab.h>
 #else
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +50,37 @@ static inline void sccp_t_free(void *p)
 	free(p);
 #endif
 }
+
+#ifdef __KERNEL__
+/* @n bytes, zeroed, freed when the test @t (a struct kunit) ends. */
+static inline void *sccp_t_zalloc(void *t, size_t n)
+{
+	return kunit_kzalloc(t, n ? n : 1, GFP_KERNEL);
+}
+#else
+/* What sccp_t_zalloc() gave the current test; sccp_t_zfree_all() frees it. */
+static void *sccp_t_zones[64] __attribute__((unused));
+static unsigned int sccp_t_nzones __attribute__((unused));
+
+static inline void *sccp_t_zalloc(void *t, size_t n)
+{
+	void *p;
+
+	(void)t;
+	if (sccp_t_nzones == ARRAY_SIZE(sccp_t_zones))
+		return NULL;
+	p = calloc(1, n ? n : 1);
+	if (p)
+		sccp_t_zones[sccp_t_nzones++] = p;
+	return p;
+}
+
+static inline void sccp_t_zfree_all(void)
+{
+	while (sccp_t_nzones)
+		free(sccp_t_zones[--sccp_t_nzones]);
+}
+#endif
 
 /* A copy of the first @n bytes of @p in a buffer of exactly @n bytes. */
 static inline u8 *sccp_t_exact(const u8 *p, size_t n)
