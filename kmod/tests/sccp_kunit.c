@@ -17,50 +17,34 @@
 #define PP_KT_SCCP_VECTORS_DEFINE
 #include "sccp_cases.h"
 
-/* A case of @table run by @check, its description being @field. */
-#define PP_KT_SCCP_CASE(name, table, field, check)			\
-static void name##_desc(const typeof(table[0]) *c, char *desc)		\
-{									\
-	strscpy(desc, c->field, KUNIT_PARAM_DESC_SIZE);			\
-}									\
-KUNIT_ARRAY_PARAM(name, table, name##_desc);				\
-static void name(struct kunit *test)					\
-{									\
-	char why[SCCP_T_WHY] = "";					\
-									\
-	KUNIT_EXPECT_EQ_MSG(test, check(test->param_value, why), 0,	\
-			    "%s", why);					\
-}
+SCCP_T_KUNIT_DESC(pp_kt_frame_desc, const struct sccp_t_frame_case *)
+SCCP_T_KUNIT_DESC(pp_kt_msg_desc, const struct sccp_t_msg_case *)
+SCCP_T_KUNIT_DESC(pp_kt_layout_desc, const struct sccp_t_layout_case *)
+SCCP_T_KUNIT_DESC(pp_kt_cap_desc, const struct sccp_t_cap_case *)
+SCCP_T_KUNIT_DESC(pp_kt_vec_desc, const struct pp_kt_sccp_vec *)
+KUNIT_ARRAY_PARAM(pp_kt_frame, sccp_t_frame_cases, pp_kt_frame_desc);
+KUNIT_ARRAY_PARAM(pp_kt_msg, sccp_t_msg_cases, pp_kt_msg_desc);
+KUNIT_ARRAY_PARAM(pp_kt_layout, sccp_t_layout_cases, pp_kt_layout_desc);
+KUNIT_ARRAY_PARAM(pp_kt_cap, sccp_t_cap_cases, pp_kt_cap_desc);
+KUNIT_ARRAY_PARAM(pp_kt_vec, pp_kt_sccp_vecs, pp_kt_vec_desc);
 
-PP_KT_SCCP_CASE(pp_sccp_parser_framing, sccp_t_frame_cases, desc,
-		sccp_t_framing)
-PP_KT_SCCP_CASE(pp_sccp_parser_message, sccp_t_msg_cases, desc,
-		sccp_t_message)
-PP_KT_SCCP_CASE(pp_sccp_parser_every_truncation, sccp_t_msg_cases, desc,
-		sccp_t_every_truncation)
-PP_KT_SCCP_CASE(pp_sccp_parser_every_prefix, sccp_t_msg_cases, desc,
-		sccp_t_every_prefix)
-PP_KT_SCCP_CASE(pp_sccp_parser_layout_rule, sccp_t_layout_cases, desc,
-		sccp_t_layout_rule)
-PP_KT_SCCP_CASE(pp_sccp_parser_captured_pdu, sccp_t_cap_cases, desc,
-		sccp_t_captured_pdu)
-PP_KT_SCCP_CASE(pp_sccp_parser_captured_stream, pp_kt_sccp_vecs, name,
-		sccp_t_captured_stream)
-
-/* A check without parameters. */
-#define PP_KT_SCCP_ONE(name, check)					\
-static void name(struct kunit *test)					\
-{									\
-	char why[SCCP_T_WHY] = "";					\
-									\
-	KUNIT_EXPECT_EQ_MSG(test, check(why), 0, "%s", why);		\
-}
-
-PP_KT_SCCP_ONE(pp_sccp_parser_names, sccp_t_names)
-PP_KT_SCCP_ONE(pp_sccp_parser_layout_point, sccp_t_layout_point)
-PP_KT_SCCP_ONE(pp_sccp_parser_v17_header_short_body_truncated,
-	       sccp_t_v17_header_short_body)
-PP_KT_SCCP_ONE(pp_sccp_parser_captured_totals, sccp_t_captured_totals)
+SCCP_T_KUNIT(pp_sccp_parser_framing, sccp_t_framing(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_message, sccp_t_message(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_every_truncation,
+	     sccp_t_every_truncation(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_every_prefix,
+	     sccp_t_every_prefix(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_layout_rule,
+	     sccp_t_layout_rule(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_captured_pdu,
+	     sccp_t_captured_pdu(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_captured_stream,
+	     sccp_t_captured_stream(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_names, sccp_t_names(why))
+SCCP_T_KUNIT(pp_sccp_parser_layout_point, sccp_t_layout_point(why))
+SCCP_T_KUNIT(pp_sccp_parser_v17_header_short_body_truncated,
+	     sccp_t_v17_header_short_body(why))
+SCCP_T_KUNIT(pp_sccp_parser_captured_totals, sccp_t_captured_totals(why))
 
 /* One slot per (message, variant) of the layout rule: its address. */
 static const u8 pp_kt_layout_slots[ARRAY_SIZE(sccp_t_layout_msgs) *
@@ -91,25 +75,18 @@ static void pp_sccp_parser_layout_per_message(struct kunit *test)
 }
 
 static struct kunit_case pp_sccp_parser_cases[] = {
-	KUNIT_CASE_PARAM(pp_sccp_parser_framing,
-			 pp_sccp_parser_framing_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_framing, pp_kt_frame_gen_params),
 	KUNIT_CASE(pp_sccp_parser_names),
-	KUNIT_CASE_PARAM(pp_sccp_parser_message,
-			 pp_sccp_parser_message_gen_params),
-	KUNIT_CASE_PARAM(pp_sccp_parser_every_truncation,
-			 pp_sccp_parser_every_truncation_gen_params),
-	KUNIT_CASE_PARAM(pp_sccp_parser_every_prefix,
-			 pp_sccp_parser_every_prefix_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_message, pp_kt_msg_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_every_truncation, pp_kt_msg_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_every_prefix, pp_kt_msg_gen_params),
 	KUNIT_CASE_PARAM(pp_sccp_parser_layout_per_message,
 			 pp_kt_layout_msg_gen_params),
-	KUNIT_CASE_PARAM(pp_sccp_parser_layout_rule,
-			 pp_sccp_parser_layout_rule_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_layout_rule, pp_kt_layout_gen_params),
 	KUNIT_CASE(pp_sccp_parser_layout_point),
 	KUNIT_CASE(pp_sccp_parser_v17_header_short_body_truncated),
-	KUNIT_CASE_PARAM(pp_sccp_parser_captured_pdu,
-			 pp_sccp_parser_captured_pdu_gen_params),
-	KUNIT_CASE_PARAM(pp_sccp_parser_captured_stream,
-			 pp_sccp_parser_captured_stream_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_captured_pdu, pp_kt_cap_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_captured_stream, pp_kt_vec_gen_params),
 	KUNIT_CASE(pp_sccp_parser_captured_totals),
 	{}
 };

@@ -17,81 +17,68 @@
 #define SCCP_T_RETX_RUNS	30
 #include "sccp_stream_cases.h"
 
-/* A test run once per element of @table. */
-#define PP_KT_ST_PARAM(name, table, field, check)			\
-static void name##_desc(const typeof(table[0]) *c, char *desc)		\
-{									\
-	strscpy(desc, c->field, KUNIT_PARAM_DESC_SIZE);			\
-}									\
-KUNIT_ARRAY_PARAM(name, table, name##_desc);				\
-static void name(struct kunit *test)					\
-{									\
-	char why[SCCP_T_WHY] = "";					\
-									\
-	KUNIT_EXPECT_EQ_MSG(test, check(test, test->param_value, why), 0, \
-			    "%s", why);					\
-}
+SCCP_T_KUNIT_DESC(pp_kt_vec_desc, const struct pp_kt_sccp_vec *)
+SCCP_T_KUNIT_DESC(pp_kt_verdict_desc, const struct sccp_t_verdict_case *)
+SCCP_T_KUNIT_DESC(pp_kt_seglayout_desc, const struct sccp_t_seglayout_case *)
+KUNIT_ARRAY_PARAM(pp_kt_st_vec, pp_kt_sccp_vecs, pp_kt_vec_desc);
+KUNIT_ARRAY_PARAM(pp_kt_verdict, sccp_t_verdict_cases, pp_kt_verdict_desc);
+KUNIT_ARRAY_PARAM(pp_kt_seglayout, sccp_t_seglayout_cases,
+		  pp_kt_seglayout_desc);
 
-/* A test without parameters. */
-#define PP_KT_ST_ONE(name, check)					\
-static void name(struct kunit *test)					\
-{									\
-	char why[SCCP_T_WHY] = "";					\
-									\
-	KUNIT_EXPECT_EQ_MSG(test, check(test, why), 0, "%s", why);	\
-}
-
-PP_KT_ST_PARAM(pp_sccp_stream_one_segment, pp_kt_sccp_vecs, name,
-	       sccp_t_st_one_segment)
-PP_KT_ST_PARAM(pp_sccp_stream_captured_segmentation, pp_kt_sccp_vecs, name,
-	       sccp_t_st_captured_segmentation)
-PP_KT_ST_PARAM(pp_sccp_stream_cut_at_every_byte, pp_kt_sccp_vecs, name,
-	       sccp_t_st_cut_at_every_byte)
-PP_KT_ST_PARAM(pp_sccp_stream_one_byte_per_segment_across_wrap,
-	       pp_kt_sccp_vecs, name,
-	       sccp_t_st_one_byte_per_segment_across_wrap)
-PP_KT_ST_PARAM(pp_sccp_stream_random_cuts, pp_kt_sccp_vecs, name,
-	       sccp_t_st_random_cuts)
-PP_KT_ST_PARAM(pp_sccp_stream_retransmissions_and_early_segments,
-	       pp_kt_sccp_vecs, name,
-	       sccp_t_st_retransmissions_and_early_segments)
-PP_KT_ST_ONE(pp_sccp_stream_straddling_field, sccp_t_st_straddling_field)
-PP_KT_ST_ONE(pp_sccp_stream_out_of_order_refused,
-	     sccp_t_st_out_of_order_refused)
-PP_KT_ST_ONE(pp_sccp_stream_uninitialised_refused,
-	     sccp_t_st_uninitialised_refused)
-PP_KT_ST_ONE(pp_sccp_stream_changed_retransmission_refused,
-	     sccp_t_st_changed_retransmission_refused)
-PP_KT_ST_ONE(pp_sccp_stream_retransmission_with_other_device_refused,
-	     sccp_t_st_retransmission_with_other_device_refused)
-PP_KT_ST_ONE(pp_sccp_stream_second_syn_refused, sccp_t_st_second_syn_refused)
-PP_KT_ST_ONE(pp_sccp_stream_register_token_checked,
-	     sccp_t_st_register_token_checked)
-PP_KT_ST_ONE(pp_sccp_stream_framing_error_kills,
-	     sccp_t_st_framing_error_kills)
-PP_KT_ST_PARAM(pp_sccp_stream_verdicts, sccp_t_verdict_cases, desc,
-	       sccp_t_st_verdicts)
-PP_KT_ST_ONE(pp_sccp_stream_malformed_reported_before_body,
-	     sccp_t_st_malformed_reported_before_body)
-PP_KT_ST_PARAM(pp_sccp_stream_layout_under_segmentation,
-	       sccp_t_seglayout_cases, desc,
-	       sccp_t_st_layout_under_segmentation)
-PP_KT_ST_ONE(pp_sccp_stream_history_evicted_refused,
-	     sccp_t_st_history_evicted_refused)
-PP_KT_ST_ONE(pp_sccp_stream_history_acknowledged_as_it_goes,
-	     sccp_t_st_history_acknowledged_as_it_goes)
-PP_KT_ST_ONE(pp_sccp_stream_history_headers_only,
-	     sccp_t_st_history_headers_only)
-
-#define PP_KT_ST_CASE(name) KUNIT_CASE_PARAM(name, name##_gen_params)
+SCCP_T_KUNIT(pp_sccp_stream_one_segment,
+	     sccp_t_st_one_segment(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_captured_segmentation,
+	     sccp_t_st_captured_segmentation(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_cut_at_every_byte,
+	     sccp_t_st_cut_at_every_byte(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_one_byte_per_segment_across_wrap,
+	     sccp_t_st_byte_by_byte(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_random_cuts,
+	     sccp_t_st_random_cuts(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_retransmissions_and_early_segments,
+	     sccp_t_st_retransmissions(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_straddling_field,
+	     sccp_t_st_straddling_field(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_out_of_order_refused,
+	     sccp_t_st_out_of_order_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_uninitialised_refused,
+	     sccp_t_st_uninitialised_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_changed_retransmission_refused,
+	     sccp_t_st_changed_retransmission_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_retransmission_with_other_device_refused,
+	     sccp_t_st_retransmission_with_other_device_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_second_syn_refused,
+	     sccp_t_st_second_syn_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_register_token_checked,
+	     sccp_t_st_register_token_checked(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_framing_error_kills,
+	     sccp_t_st_framing_error_kills(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_verdicts,
+	     sccp_t_st_verdicts(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_malformed_reported_before_body,
+	     sccp_t_st_malformed_reported_before_body(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_layout_under_segmentation,
+	     sccp_t_st_layout_under_segmentation(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_history_evicted_refused,
+	     sccp_t_st_history_evicted_refused(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_history_acknowledged_as_it_goes,
+	     sccp_t_st_history_acknowledged_as_it_goes(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_history_headers_only,
+	     sccp_t_st_history_headers_only(test, why))
 
 static struct kunit_case pp_sccp_stream_cases[] = {
-	PP_KT_ST_CASE(pp_sccp_stream_one_segment),
-	PP_KT_ST_CASE(pp_sccp_stream_captured_segmentation),
-	PP_KT_ST_CASE(pp_sccp_stream_cut_at_every_byte),
-	PP_KT_ST_CASE(pp_sccp_stream_one_byte_per_segment_across_wrap),
-	PP_KT_ST_CASE(pp_sccp_stream_random_cuts),
-	PP_KT_ST_CASE(pp_sccp_stream_retransmissions_and_early_segments),
+	KUNIT_CASE_PARAM(pp_sccp_stream_one_segment,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_captured_segmentation,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_cut_at_every_byte,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_one_byte_per_segment_across_wrap,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_random_cuts,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_retransmissions_and_early_segments,
+			 pp_kt_st_vec_gen_params),
 	KUNIT_CASE(pp_sccp_stream_straddling_field),
 	KUNIT_CASE(pp_sccp_stream_out_of_order_refused),
 	KUNIT_CASE(pp_sccp_stream_uninitialised_refused),
@@ -100,9 +87,10 @@ static struct kunit_case pp_sccp_stream_cases[] = {
 	KUNIT_CASE(pp_sccp_stream_second_syn_refused),
 	KUNIT_CASE(pp_sccp_stream_register_token_checked),
 	KUNIT_CASE(pp_sccp_stream_framing_error_kills),
-	PP_KT_ST_CASE(pp_sccp_stream_verdicts),
+	KUNIT_CASE_PARAM(pp_sccp_stream_verdicts, pp_kt_verdict_gen_params),
 	KUNIT_CASE(pp_sccp_stream_malformed_reported_before_body),
-	PP_KT_ST_CASE(pp_sccp_stream_layout_under_segmentation),
+	KUNIT_CASE_PARAM(pp_sccp_stream_layout_under_segmentation,
+			 pp_kt_seglayout_gen_params),
 	KUNIT_CASE(pp_sccp_stream_history_evicted_refused),
 	KUNIT_CASE(pp_sccp_stream_history_acknowledged_as_it_goes),
 	KUNIT_CASE(pp_sccp_stream_history_headers_only),

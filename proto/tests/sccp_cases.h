@@ -913,6 +913,7 @@ struct sccp_t_cap_case {
 	u32 absent;		/* SCCP_F_* that must not be decoded */
 	struct sccp_t_xf f[6];
 };
+
 #define MODERN0C PP_KT_SCCP_V_CUCM_MODERN_V20_CALL_0_C2S
 #define MODERN0S PP_KT_SCCP_V_CUCM_MODERN_V20_CALL_0_S2C
 #define MODERN1C PP_KT_SCCP_V_CUCM_MODERN_V20_CALL_1_C2S

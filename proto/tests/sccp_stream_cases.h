@@ -327,10 +327,9 @@ static inline int sccp_t_st_cut_at_every_byte(void *t,
 			 bad, v->len - 1, first);
 }
 
-static inline int
-sccp_t_st_one_byte_per_segment_across_wrap(void *t,
-					   const struct pp_kt_sccp_vec *v,
-					   char *why)
+static inline int sccp_t_st_byte_by_byte(void *t,
+					 const struct pp_kt_sccp_vec *v,
+					 char *why)
 {
 	struct sccp_t_fix f;
 	u32 k, isn = 0xfffffff0;
@@ -388,10 +387,9 @@ static inline int sccp_t_st_random_cuts(void *t,
  * reaching into new data) and segments sent ahead of time (refused, sent
  * again later), the receiver acknowledging with a lag.
  */
-static inline int
-sccp_t_st_retransmissions_and_early_segments(void *t,
-					     const struct pp_kt_sccp_vec *v,
-					     char *why)
+static inline int sccp_t_st_retransmissions(void *t,
+					    const struct pp_kt_sccp_vec *v,
+					    char *why)
 {
 	unsigned int seed, bad = 0, retx = 0, early = 0;
 	u32 sent, acked, a, b, isn, s;

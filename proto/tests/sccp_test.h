@@ -3,9 +3,9 @@
 /*
  * What the SCCP test cases (sccp_cases.h) and the stream tests need from
  * their harness, the same in the kernel (KUnit) and in userspace (TAP):
- * exact-size buffers, memory freed with the test, a failure description, and the deterministic
- * rewrite policy with the reference rewrite of a whole stream that the
- * stream tracker's output is compared with.
+ * exact-size buffers, memory freed with the test, a failure description,
+ * and the deterministic rewrite policy with the reference rewrite of a
+ * whole stream that the stream tracker's output is compared with.
  */
 #ifndef _PP_SCCP_TEST_H
 #define _PP_SCCP_TEST_H
@@ -24,7 +24,7 @@
 #include "sccp.h"
 
 #ifndef __printf
-#define __printf(a, b) __attribute__((format(printf, a, b)))
+#define __printf(a, b)		/* checked by the kernel build */
 #endif
 #ifndef ARRAY_SIZE
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -52,6 +52,30 @@ static inline void sccp_t_free(void *p)
 }
 
 #ifdef __KERNEL__
+/*
+ * The description of a KUnit parameter @c (of type @ctype, a pointer):
+ * the string its table's elements start with.
+ */
+#define SCCP_T_KUNIT_DESC(fn, ctype)					\
+static void fn(ctype c, char *desc)					\
+{									\
+	const char * const *name = (const void *)c;			\
+									\
+	strscpy(desc, *name, KUNIT_PARAM_DESC_SIZE);			\
+}
+
+/*
+ * A KUnit test expecting 0 of @call, which may use test (the struct
+ * kunit) and why (the failure description).
+ */
+#define SCCP_T_KUNIT(fn, call)						\
+static void fn(struct kunit *test)					\
+{									\
+	char why[SCCP_T_WHY] = "";					\
+									\
+	KUNIT_EXPECT_EQ_MSG(test, call, 0, "%s", why);			\
+}
+
 /* @n bytes, zeroed, freed when the test @t (a struct kunit) ends. */
 static inline void *sccp_t_zalloc(void *t, size_t n)
 {
@@ -59,26 +83,38 @@ static inline void *sccp_t_zalloc(void *t, size_t n)
 }
 #else
 /* What sccp_t_zalloc() gave the current test; sccp_t_zfree_all() frees it. */
-static void *sccp_t_zones[64] __attribute__((unused));
-static unsigned int sccp_t_nzones __attribute__((unused));
+struct sccp_t_zones {
+	void *p[64];
+	unsigned int n;
+};
+
+static inline struct sccp_t_zones *sccp_t_zones_get(void)
+{
+	static struct sccp_t_zones z;
+
+	return &z;
+}
 
 static inline void *sccp_t_zalloc(void *t, size_t n)
 {
+	struct sccp_t_zones *z = sccp_t_zones_get();
 	void *p;
 
 	(void)t;
-	if (sccp_t_nzones == ARRAY_SIZE(sccp_t_zones))
+	if (z->n == ARRAY_SIZE(z->p))
 		return NULL;
 	p = calloc(1, n ? n : 1);
 	if (p)
-		sccp_t_zones[sccp_t_nzones++] = p;
+		z->p[z->n++] = p;
 	return p;
 }
 
 static inline void sccp_t_zfree_all(void)
 {
-	while (sccp_t_nzones)
-		free(sccp_t_zones[--sccp_t_nzones]);
+	struct sccp_t_zones *z = sccp_t_zones_get();
+
+	while (z->n)
+		free(z->p[--z->n]);
 }
 #endif
 

@@ -44,11 +44,11 @@ int main(void)
 	    "captured segmentation");
 	RUN(pp_kt_sccp_vecs, name, sccp_t_st_cut_at_every_byte,
 	    "cut at every byte");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_one_byte_per_segment_across_wrap,
+	RUN(pp_kt_sccp_vecs, name, sccp_t_st_byte_by_byte,
 	    "one byte per segment, sequence wrapping");
 	RUN(pp_kt_sccp_vecs, name, sccp_t_st_random_cuts,
 	    "300 random multi-cut segmentations");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_retransmissions_and_early_segments,
+	RUN(pp_kt_sccp_vecs, name, sccp_t_st_retransmissions,
 	    "300 runs with retransmissions and early segments");
 	one(sccp_t_st_straddling_field, "a field straddling two segments");
 	one(sccp_t_st_out_of_order_refused, "out of order refused");
