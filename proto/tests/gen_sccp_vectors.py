@@ -142,36 +142,12 @@ HEAD = '''\
  *
  * The data is defined where PP_KT_SCCP_VECTORS_DEFINE is (sccp_kunit.c,
  * each userspace test), declared elsewhere. Built by the KUnit suites and
- * the userspace unit tests alike (pp_types.h).
+ * the userspace unit tests alike (sccp_test.h).
  */
 #ifndef _PP_KT_SCCP_VECTORS_H
 #define _PP_KT_SCCP_VECTORS_H
 
-#include "pp_types.h"
-
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-
-struct pp_kt_sccp_pdu {
-	u16 off;		/* offset in the stream */
-	u16 id;			/* message id */
-};
-
-struct pp_kt_sccp_seg {
-	u16 off;		/* offset in the stream */
-	u16 len;
-};
-
-struct pp_kt_sccp_vec {
-	const char *name;	/* capture.connection.direction */
-	const u8 *data;
-	u16 len;
-	u16 n_pdus;
-	u16 n_segs;
-	const struct pp_kt_sccp_pdu *pdus;
-	const struct pp_kt_sccp_seg *segs;	/* in capture order */
-};
+#include "sccp_test.h"	/* struct pp_kt_sccp_vec */
 
 /* Indexes in pp_kt_sccp_vecs[]. */
 '''

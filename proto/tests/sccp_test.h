@@ -30,6 +30,27 @@
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #endif
 
+/* A captured stream (sccp_vectors.h): its bytes, PDUs and segments. */
+struct pp_kt_sccp_pdu {
+	u16 off;		/* offset in the stream */
+	u16 id;			/* message id */
+};
+
+struct pp_kt_sccp_seg {
+	u16 off;		/* offset in the stream */
+	u16 len;
+};
+
+struct pp_kt_sccp_vec {
+	const char *name;	/* capture.connection.direction */
+	const u8 *data;
+	u16 len;
+	u16 n_pdus;
+	u16 n_segs;
+	const struct pp_kt_sccp_pdu *pdus;
+	const struct pp_kt_sccp_seg *segs;	/* in capture order */
+};
+
 #define SCCP_T_WHY 160		/* bytes of a failure description */
 
 /* @n bytes (at least one), zeroed, in a buffer of exactly that size. */

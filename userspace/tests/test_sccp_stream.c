@@ -7,68 +7,46 @@
  * runs in the kernel: the captured streams of sccp_vectors.h under every
  * segmentation (300 random runs of each kind here), then the edges.
  */
-#include "tap.h"
 #include "sccp_stream.h"
-
-/* The tables give only the fields a case needs. */
-#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
-#define PP_KT_SCCP_VECTORS_DEFINE
+#include "sccp_tap.h"
 #include "sccp_stream_cases.h"
 
-/* One TAP line per element of @table run by @check, named by @field. */
-#define RUN(table, field, check, what)					\
-	do {								\
-		for (size_t i_ = 0; i_ < ARRAY_SIZE(table); i_++) {	\
-			char why_[SCCP_T_WHY] = "";			\
-									\
-			if (!ok(!check(NULL, &(table)[i_], why_),	\
-				"%s: %s", (table)[i_].field, what))	\
-				diag("%s", why_);			\
-			sccp_t_zfree_all();				\
-		}							\
-	} while (0)
-
-static void one(int (*check)(void *t, char *why), const char *what)
-{
-	char why[SCCP_T_WHY] = "";
-
-	if (!ok(!check(NULL, why), "%s", what))
-		diag("%s", why);
-	sccp_t_zfree_all();
-}
+#define EACH_STREAM(check, what) \
+	SCCP_T_TAP_EACH(pp_kt_sccp_vecs, check(NULL, c, why), what)
+#define ONE(check, what) SCCP_T_TAP(check(NULL, why), what)
 
 int main(void)
 {
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_one_segment, "one segment");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_captured_segmentation,
-	    "captured segmentation");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_cut_at_every_byte,
-	    "cut at every byte");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_byte_by_byte,
-	    "one byte per segment, sequence wrapping");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_random_cuts,
-	    "300 random multi-cut segmentations");
-	RUN(pp_kt_sccp_vecs, name, sccp_t_st_retransmissions,
-	    "300 runs with retransmissions and early segments");
-	one(sccp_t_st_straddling_field, "a field straddling two segments");
-	one(sccp_t_st_out_of_order_refused, "out of order refused");
-	one(sccp_t_st_uninitialised_refused, "uninitialised stream refused");
-	one(sccp_t_st_changed_retransmission_refused,
+	EACH_STREAM(sccp_t_st_one_segment, "one segment");
+	EACH_STREAM(sccp_t_st_captured_segmentation, "captured segmentation");
+	EACH_STREAM(sccp_t_st_cut_at_every_byte, "cut at every byte");
+	EACH_STREAM(sccp_t_st_byte_by_byte,
+		    "one byte per segment, sequence wrapping");
+	EACH_STREAM(sccp_t_st_random_cuts,
+		    "300 random multi-cut segmentations");
+	EACH_STREAM(sccp_t_st_retransmissions,
+		    "300 runs with retransmissions and early segments");
+	ONE(sccp_t_st_straddling_field, "a field straddling two segments");
+	ONE(sccp_t_st_out_of_order_refused, "out of order refused");
+	ONE(sccp_t_st_uninitialised_refused, "uninitialised stream refused");
+	ONE(sccp_t_st_changed_retransmission_refused,
 	    "a changed retransmission refused");
-	one(sccp_t_st_retransmission_with_other_device_refused,
+	ONE(sccp_t_st_retransmission_with_other_device_refused,
 	    "a retransmission naming another device refused");
-	one(sccp_t_st_second_syn_refused, "a second SYN refused");
-	one(sccp_t_st_register_token_checked, "RegisterTokenReq SID-checked");
-	one(sccp_t_st_framing_error_kills, "a framing error kills the stream");
-	RUN(sccp_t_verdict_cases, desc, sccp_t_st_verdicts, "verdict");
-	one(sccp_t_st_malformed_reported_before_body,
+	ONE(sccp_t_st_second_syn_refused, "a second SYN refused");
+	ONE(sccp_t_st_register_token_checked, "RegisterTokenReq SID-checked");
+	ONE(sccp_t_st_framing_error_kills, "a framing error kills the stream");
+	SCCP_T_TAP_EACH(sccp_t_verdict_cases, sccp_t_st_verdicts(NULL, c, why),
+			"verdict");
+	ONE(sccp_t_st_malformed_reported_before_body,
 	    "malformed: reported with its header, before any body byte");
-	RUN(sccp_t_seglayout_cases, desc, sccp_t_st_layout_under_segmentation,
-	    "layout under segmentation");
-	one(sccp_t_st_history_evicted_refused,
+	SCCP_T_TAP_EACH(sccp_t_seglayout_cases,
+			sccp_t_st_layout_under_segmentation(NULL, c, why),
+			"layout under segmentation");
+	ONE(sccp_t_st_history_evicted_refused,
 	    "history: evicted records refused");
-	one(sccp_t_st_history_acknowledged_as_it_goes,
+	ONE(sccp_t_st_history_acknowledged_as_it_goes,
 	    "history: acknowledged as it goes");
-	one(sccp_t_st_history_headers_only, "history: headers only");
+	ONE(sccp_t_st_history_headers_only, "history: headers only");
 	return done_testing();
 }
