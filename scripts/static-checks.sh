@@ -31,6 +31,8 @@ if [ -x "$cache/scripts/checkpatch.pl" ]; then
 	files=$(ls kmod/*.c kmod/*.h include/uapi/linux/phoneproxy.h | grep -v "\.mod\.c$")
 	# The KUnit suites and the shared pure parsers too.
 	files="$files $(ls kmod/tests/*.[ch] proto/*.[ch] 2>/dev/null)"
+	# The SCCP test cases the KUnit suites share with userspace.
+	files="$files $(ls proto/tests/*.[ch] 2>/dev/null)"
 	if out=$("$cache/scripts/checkpatch.pl" --strict --no-tree --terse \
 		--show-types --ignore SPDX_LICENSE_TAG,FILE_PATH_CHANGES -f $files 2>&1) &&
 		! printf '%s\n' "$out" | grep -Eq ': (WARNING|ERROR|CHECK):'; then

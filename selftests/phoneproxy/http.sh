@@ -33,17 +33,6 @@ LOG=$TMPD/httpd.log
 ORIGIN_LOG=$TMPD/origin.log
 EXT_LOG=$TMPD/external.log
 
-# until SECONDS command...: like wait_for, but bounded in time however
-# long each try takes (curl and TLS are slow in an emulated guest).
-until_ok() {
-	local end=$(($(date +%s) + $1))
-	shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
-	done
-}
 T0=$(date +%s)
 phase() { diag "$(($(date +%s) - T0)) s: $*"; }
 

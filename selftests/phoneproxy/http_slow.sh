@@ -50,16 +50,6 @@ HTTPD_PID=$!
 at_exit "kill $HTTPD_PID"
 [ -n "${PP_VM_OUT:-}" ] && at_exit "cp $LOG $PP_VM_OUT/http_slow-httpd.log"
 
-# until_ok SECONDS command...: bounded in time however long each try takes.
-until_ok() {
-	local end=$(($(date +%s) + $1))
-	shift
-	while :; do
-		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
-	done
-}
 check "the page answers on http://$NORTH/" \
 	until_ok 30 nsx "$NS_PHONE2" curl -sf --max-time 5 "http://$NORTH/"
 

@@ -127,6 +127,18 @@ wait_for() {
 	return 1
 }
 
+# until_ok SECONDS command...: like wait_for, but bounded in time however
+# long each try takes (curl and TLS are slow in an emulated guest).
+until_ok() {
+	local end=$(($(date +%s) + $1))
+	shift
+	while :; do
+		"$@" >/dev/null 2>&1 && return 0
+		[ "$(date +%s)" -ge "$end" ] && return 1
+		sleep 0.3
+	done
+}
+
 # The lab: two phones on a north bridge, the proxy, a CallManager south.
 setup_topology() {
 	local ns

@@ -20,20 +20,8 @@
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
-require ip python3
-require_sims
-grep -qw pp_sccp_net_init /proc/kallsyms ||
-	skip_all "the module has no SCCP proxy yet: no call can set up a stream"
-
-A=SEP001122334455	# homer
-B=SEP0003E348E321	# marge
+call_lab
 MEDIA_S=2
-
-setup_topology || skip_all "cannot build the lab topology"
-write_users_xml "$TMPD/users.xml"
-pp publish "$TMPD/users.xml" >/dev/null || skip_all "cannot publish users"
-pp set user active name homer address $PHONE
-pp set user active name marge address $PHONE2
 
 ccm_start ccm || skip_all "pp-ccm-sim does not start"
 

@@ -16,6 +16,22 @@ require_sims() {
 	[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
 }
 
+# call_lab: the lab of the call tests (or skip): the simulators, the
+# module's SCCP proxy, the topology, the guide's users published, homer
+# ($A) active at $PHONE and marge ($B) at $PHONE2.
+call_lab() {
+	require ip python3
+	require_sims
+	grep -qw pp_sccp_net_init /proc/kallsyms || skip_all "the module has no SCCP proxy"
+	A=SEP001122334455
+	B=SEP0003E348E321
+	setup_topology || skip_all "cannot build the lab topology"
+	write_users_xml "$TMPD/users.xml"
+	pp publish "$TMPD/users.xml" >/dev/null || skip_all "cannot publish users"
+	pp set user active name homer address $PHONE
+	pp set user active name marge address $PHONE2
+}
+
 # ---- the simulators ----------------------------------------------------
 
 # ccm_start NAME args...: pp-ccm-sim listening on $CCM, control socket

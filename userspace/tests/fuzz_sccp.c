@@ -8,7 +8,7 @@
  * with retransmissions (some corrupted), early segments and
  * acknowledgments, all drawn from a hash of the input; every byte it lets
  * through, a corrupted one too, must equal the reference rewrite of the
- * uncut stream (sccp_util.h), unless the receiver acknowledged it (and
+ * uncut stream (sccp_test.h), unless the receiver acknowledged it (and
  * so discards it). Seeds: the captured streams (corpus/fuzz_sccp/, copies of
  * data/sccp/*.bin) and corpus/fuzz_sccp.dict.
  *	scripts/fuzz.sh -t 60 fuzz_sccp		(from the top)
@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sccp_util.h"
+#include "sccp_stream.h"
+#include "sccp_test.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -90,7 +91,7 @@ static int f_rewrite(void *c, const struct sccp_msg *m, unsigned int i,
 
 	CHECK(i < m->n_ep);
 	check_msg(m);
-	policy_addr(&m->ep[i], x->st.stats.pdus - 1, repl);
+	sccp_t_policy(&m->ep[i], x->st.stats.pdus - 1, repl);
 	return SCCP_RW_REWRITE;
 }
 
@@ -122,6 +123,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	u64 h = 1469598103934665603ULL;
 	unsigned int pdus;
 	struct sccp_hdr hdr;
+	struct sccp_msg rm;
 	int v, err = 0;
 	u32 isn;
 
@@ -136,7 +138,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	want = malloc(size + 1);
 	seg = malloc(size + 1);
 	got = calloc(1, size + 1);
-	len = ref_rewrite(data, size, want, hint, &pdus, NULL, 0);
+	len = sccp_t_reference(data, size, want, hint, &rm, &pdus, NULL, 0);
 	if (len < size && sccp_frame(data + len, size - len, &hdr) != SCCP_E_NEED_HDR &&
 	    sccp_frame(data + len, size - len, &hdr) != 0)
 		len = size;

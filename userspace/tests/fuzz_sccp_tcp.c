@@ -32,7 +32,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "sccp_util.h"
+#include "sccp_stream.h"
+#include "sccp_test.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -68,7 +69,7 @@ static int f_rewrite(void *c, const struct sccp_msg *m, unsigned int i,
 
 	if (!sccp_device_ok(m, OWN))
 		return SCCP_E_ABORT;
-	policy_addr(&m->ep[i], x->st.stats.pdus - 1, repl);
+	sccp_t_policy(&m->ep[i], x->st.stats.pdus - 1, repl);
 	return SCCP_RW_REWRITE;
 }
 
