@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -17,6 +16,7 @@
 #include "file.h"
 #include "httpconf.h"
 #include "parse.h"
+#include "log.h"
 
 void pp_httpconf_init(struct pp_httpconf *c)
 {
@@ -44,18 +44,6 @@ int pp_httpconf_path(char *buf, size_t len)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 			       size_t errlen)
 {
@@ -65,11 +53,11 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 	char host[PP_URL_MAX];
 
 	if (len == 0) {
-		set_err(err, errlen, "the URL pattern is empty");
+		pp_errf(err, errlen, "the URL pattern is empty");
 		return -1;
 	}
 	if (len >= PP_URL_MAX - 1) {
-		set_err(err, errlen, "URL pattern \"%.40s...\" is longer than %d bytes",
+		pp_errf(err, errlen, "URL pattern \"%.40s...\" is longer than %d bytes",
 			pattern, PP_URL_MAX - 2);
 		return -1;
 	}
@@ -78,14 +66,14 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 
 		if (ch <= 0x20 || ch >= 0x7f || ch == '\\' || ch == '#' ||
 		    ch == '"' || ch == '<' || ch == '>') {
-			set_err(err, errlen,
+			pp_errf(err, errlen,
 				"URL pattern \"%s\" has a character a URL cannot hold at position %zu",
 				pattern, i + 1);
 			return -1;
 		}
 	}
 	if (strncasecmp(pattern, scheme, strlen(scheme))) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"URL pattern \"%s\" does not start with \"http://\" (the phones' proxy serves plain HTTP)",
 			pattern);
 		return -1;
@@ -94,11 +82,11 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 	slash = strchr(auth, '/');
 	alen = slash ? (size_t)(slash - auth) : strlen(auth);
 	if (alen == 0) {
-		set_err(err, errlen, "URL pattern \"%s\" names no host", pattern);
+		pp_errf(err, errlen, "URL pattern \"%s\" names no host", pattern);
 		return -1;
 	}
 	if (memchr(auth, '@', alen)) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"URL pattern \"%s\" has a user name (\"@\"); give the host only", pattern);
 		return -1;
 	}
@@ -134,12 +122,12 @@ int pp_httpconf_allow_add(struct pp_httpconf *c, const char *pattern,
 	if (allow_find(c, norm) >= 0)
 		return 0;
 	if (c->nallow == PP_ALLOW_MAX) {
-		set_err(err, errlen, "the allow list is full (%d URL patterns)", PP_ALLOW_MAX);
+		pp_errf(err, errlen, "the allow list is full (%d URL patterns)", PP_ALLOW_MAX);
 		return -ENOSPC;
 	}
 	c->allow[c->nallow] = strdup(norm);
 	if (!c->allow[c->nallow]) {
-		set_err(err, errlen, "out of memory");
+		pp_errf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	c->nallow++;
@@ -156,7 +144,7 @@ int pp_httpconf_allow_remove(struct pp_httpconf *c, const char *pattern,
 		return -EINVAL;
 	i = allow_find(c, norm);
 	if (i < 0) {
-		set_err(err, errlen, "\"%s\" is not in the httpproxy allow list", norm);
+		pp_errf(err, errlen, "\"%s\" is not in the httpproxy allow list", norm);
 		return -ENOENT;
 	}
 	free(c->allow[i]);
@@ -193,12 +181,12 @@ static int parse_limit(char **w, int n, struct pp_httpconf *c, char *err,
 	uint64_t num;
 
 	if (per && (strcmp(w[3], "maxconnections") || strcmp(w[4], "peraddress"))) {
-		set_err(err, errlen, "unknown setting \"%s %s %s\"", w[2], w[3], w[4]);
+		pp_errf(err, errlen, "unknown setting \"%s %s %s\"", w[2], w[3], w[4]);
 		return -1;
 	}
 	if (!strcmp(w[3], "maxconnections")) {
 		if (pp_parse_uint(v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX, &num)) {
-			set_err(err, errlen, "\"maxconnections%s\" value \"%s\" is not a number in %d..%d",
+			pp_errf(err, errlen, "\"maxconnections%s\" value \"%s\" is not a number in %d..%d",
 				per ? " peraddress" : "", v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX);
 			return -1;
 		}
@@ -209,7 +197,7 @@ static int parse_limit(char **w, int n, struct pp_httpconf *c, char *err,
 		return 0;
 	}
 	if (pp_parse_uint(v, 1, PP_HTTP_TIMEOUT_MAX, &num)) {
-		set_err(err, errlen, "\"%s\" value \"%s\" is not a number of seconds in 1..%d",
+		pp_errf(err, errlen, "\"%s\" value \"%s\" is not a number of seconds in 1..%d",
 			w[3], v, PP_HTTP_TIMEOUT_MAX);
 		return -1;
 	}
@@ -236,7 +224,7 @@ static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
 	uint32_t addr;
 
 	if (n < 4 || strcmp(w[0], "set") || strcmp(w[1], "phoneproxy")) {
-		set_err(err, errlen, "not a \"set phoneproxy http ...\" or \"set phoneproxy httpproxy ...\" command");
+		pp_errf(err, errlen, "not a \"set phoneproxy http ...\" or \"set phoneproxy httpproxy ...\" command");
 		return -1;
 	}
 	if (!strcmp(w[2], "http") && (n == 5 || n == 6) &&
@@ -272,10 +260,10 @@ static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
 	if (!strcmp(w[3], "allow"))
 		return pp_httpconf_allow_add(c, w[4], err, errlen) ? -1 : 0;
 unknown:
-	set_err(err, errlen, "unknown setting \"%s %s\"", w[2], w[3]);
+	pp_errf(err, errlen, "unknown setting \"%s %s\"", w[2], w[3]);
 	return -1;
 bad_value:
-	set_err(err, errlen, "\"%s\" value \"%s\" is not valid", w[3], w[4]);
+	pp_errf(err, errlen, "\"%s\" value \"%s\" is not valid", w[3], w[4]);
 	return -1;
 }
 
@@ -295,7 +283,7 @@ int pp_httpconf_parse(const char *text, size_t len, const char *name,
 
 		lineno++;
 		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
-			set_err(err, errlen, "%s:%ld: line too long or not text", name, lineno);
+			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
 			goto fail;
 		}
 		memcpy(line, p, llen);
@@ -303,13 +291,13 @@ int pp_httpconf_parse(const char *text, size_t len, const char *name,
 		p += llen + (nl ? 1 : 0);
 		n = split(line, w);
 		if (n < 0) {
-			set_err(err, errlen, "%s:%ld: too many words", name, lineno);
+			pp_errf(err, errlen, "%s:%ld: too many words", name, lineno);
 			goto fail;
 		}
 		if (n == 0)
 			continue;
 		if (parse_line(w, n, c, reason, sizeof(reason))) {
-			set_err(err, errlen, "%s:%ld: %s", name, lineno, reason);
+			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, reason);
 			goto fail;
 		}
 	}
@@ -331,7 +319,7 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 	if (rc == -ENOENT)
 		return 0;
 	if (rc) {
-		set_err(err, errlen, "%s: %s", path,
+		pp_errf(err, errlen, "%s: %s", path,
 			rc == -EFBIG ? "file too large" : strerror(-rc));
 		return -1;
 	}

@@ -26,6 +26,9 @@ struct ppctl_ctx {
 /* The commands, terminated by an entry with words NULL. */
 extern const struct ppctl_cmd_def ppctl_commands[];
 
+/* Set ctx->err; returns code. */
+#define ppctl_fail(ctx, code, ...) ppctl_error_set(&(ctx)->err, (code), __VA_ARGS__)
+
 void ppctl_ctx_init(struct ppctl_ctx *ctx, FILE *out, bool json);
 void ppctl_ctx_fini(struct ppctl_ctx *ctx);
 

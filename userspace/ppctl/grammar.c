@@ -33,7 +33,7 @@ struct match {
 	char value_err[512];		/* MISS_VALUE */
 };
 
-void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
+int ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,6 +42,7 @@ void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return code;
 }
 
 /* The entry's words as tokens. The table is ours: malformed is a bug. */

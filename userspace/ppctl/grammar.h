@@ -74,7 +74,8 @@ struct ppctl_error {
 	char msg[1024];
 };
 
-void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
+/* Returns code. */
+int ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 enum ppctl_parse_result {
