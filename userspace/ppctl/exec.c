@@ -185,136 +185,29 @@ out:
 
 /* ---- settings ---- */
 
-static int config_set(struct ppctl_ctx *ctx, const struct pp_config *cfg,
-		      const char *what)
+void ppctl_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg)
 {
+	const struct pp_setting *s = cmd->def->setting;
+	/* Only one of seconds and count is parsed (the other stays 0). */
+	uint32_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
+			  cmd->ports[0] : cmd->seconds | cmd->count, cmd->ports[1] };
+
+	pp_setting_store(s, cfg, cmd->choice, v);
+}
+
+int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	const struct pp_setting *s = cmd->def->setting;
 	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct pp_config cfg = { 0 };
 
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
-	if (pp_config_set(nl, cfg))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", what, pp_nl_error(nl));
+	ppctl_setting_apply(cmd, &cfg);
+	if (pp_config_set(nl, &cfg))
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
+				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
 	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_set_idletimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT),
-		.idle_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "idletimeout");
-}
-
-int ppctl_do_set_authtimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_AUTH_TIMEOUT),
-		.auth_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "authtimeout");
-}
-
-int ppctl_do_set_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {required|open} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_ACT_MODE),
-		.act_mode = cmd->choice == 1 ? PP_ACT_MODE_OPEN : PP_ACT_MODE_REQUIRED,
-	};
-
-	return config_set(ctx, &cfg, "activation mode");
-}
-
-int ppctl_do_set_http(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {enable|disable} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_HTTP),
-		.http = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "http");
-}
-
-int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_HTTPPROXY),
-		.httpproxy = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "httpproxy");
-}
-
-int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {on|off} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY),
-		.sccp_security = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "sccp security");
-}
-
-int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_RTP_PORT_MIN) |
-			   PP_CFG_BIT(PP_A_CFG_RTP_PORT_MAX),
-		.rtp_port_min = cmd->ports[0],
-		.rtp_port_max = cmd->ports[1],
-	};
-
-	return config_set(ctx, &cfg, "rtp ports");
-}
-
-int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT),
-		.media_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "media timeout");
-}
-
-int ppctl_do_set_max_conns(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MAX_CONNS),
-		.max_conns = cmd->count,
-	};
-
-	return config_set(ctx, &cfg, "sccp maxconnections");
-}
-
-int ppctl_do_set_max_streams(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MAX_STREAMS),
-		.max_streams = cmd->count,
-	};
-
-	return config_set(ctx, &cfg, "media maxstreams");
-}
-
-int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {north|south} */
-	struct pp_config cfg = { 0 };
-
-	if (cmd->choice == 0) {
-		cfg.present = PP_CFG_BIT(PP_A_CFG_NORTH_ADDR);
-		cfg.north_addr = cmd->addr;
-	} else {
-		cfg.present = PP_CFG_BIT(PP_A_CFG_SOUTH_ADDR);
-		cfg.south_addr = cmd->addr;
-	}
-	return config_set(ctx, &cfg, cmd->choice == 0 ? "north address" : "south address");
 }
 
 /* ---- looking ---- */

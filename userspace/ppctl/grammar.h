@@ -24,6 +24,8 @@
 
 #include <linux/phoneproxy.h>
 
+#include "settings.h"
+
 #define PPCTL_MAX_WORDS		64	/* words on one command line */
 
 /* Exit statuses. */
@@ -41,6 +43,8 @@ struct ppctl_cmd_def {
 	const char *words;
 	ppctl_handler handler;
 	const char *help;
+	/* A declared setting (settings.h): its words and help are used. */
+	const struct pp_setting *setting;
 	/* Not a command but a known mistake: refuse with this message. The
 	 * words then match as a prefix (anything may follow). */
 	const char *reject;
@@ -49,6 +53,17 @@ struct ppctl_cmd_def {
 	const char *fail_tag;
 	int tag_depth;
 };
+
+/* The entry's words and help (NULL words: the table's end). */
+static inline const char *ppctl_def_words(const struct ppctl_cmd_def *d)
+{
+	return d->setting ? d->setting->words : d->words;
+}
+
+static inline const char *ppctl_def_help(const struct ppctl_cmd_def *d)
+{
+	return d->setting ? d->setting->help : d->help;
+}
 
 /* A parsed command line. */
 struct ppctl_cmd {
