@@ -185,25 +185,20 @@ out:
 
 /* ---- settings ---- */
 
-void ppctl_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg)
-{
-	const struct pp_setting *s = cmd->def->setting;
-	/* Only one of seconds and count is parsed (the other stays 0). */
-	uint32_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
-			  cmd->ports[0] : cmd->seconds | cmd->count, cmd->ports[1] };
-
-	pp_setting_store(s, cfg, cmd->choice, v);
-}
-
+/* A declared setting (settings.h): the module's by netlink, pp-httpd's
+ * in httpd.conf. */
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	const struct pp_setting *s = cmd->def->setting;
-	struct pp_nl *nl = ctx_nl(ctx, NULL);
 	struct pp_config cfg = { 0 };
+	struct pp_nl *nl;
 
+	if (s->holder == PP_HOLD_HTTPD)
+		return ppctl_http_edit(ctx, cmd);
+	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
-	ppctl_setting_apply(cmd, &cfg);
+	pp_setting_apply(cmd, &cfg, NULL, NULL, 0);
 	if (pp_config_set(nl, &cfg))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
 				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));

@@ -42,9 +42,7 @@ int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-/* A declared setting (cmd->def->setting): apply cmd to cfg, send it. */
-struct pp_config;
-void ppctl_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg);
+/* A declared setting (cmd->def->setting). */
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
@@ -59,13 +57,8 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_loglevel(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 
 /* httpcmds.c: pp-httpd's settings, certificates, the admin password. */
-int ppctl_do_http_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_http_unpublish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* An unset, or a setting pp-httpd holds: edits httpd.conf. */
+int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

@@ -30,13 +30,25 @@
 
 /* ---- httpd.conf ---- */
 
-/* Load, let fn change, save. */
-static int conf_edit(struct ppctl_ctx *ctx,
-		     int (*fn)(struct ppctl_ctx *, const struct ppctl_cmd *,
-			       struct pp_httpconf *),
-		     const struct ppctl_cmd *cmd)
+/* The unset commands: back to the default, or off the allow list. */
+static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
+		 size_t errlen)
 {
-	char path[4096], err[1200];
+	if (cmd->text)
+		return pp_httpconf_allow_remove(c, cmd->text, err, errlen);
+	if (cmd->choice >= 0)
+		(cmd->choice ? &c->webservice : &c->webpage)[0] = false;
+	else if (strstr(ppctl_def_words(cmd->def), "mode"))
+		c->mode = PP_PROXY_INTERNAL;
+	else
+		c->external_addr = 0;
+	return 0;
+}
+
+/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save. */
+int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096], err[PP_URL_MAX + 1200];
 	struct pp_httpconf c;
 	int rc;
 
@@ -44,136 +56,16 @@ static int conf_edit(struct ppctl_ctx *ctx,
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
-	rc = fn(ctx, cmd, &c);
-	if (rc == PPCTL_EXIT_OK) {
-		int w = pp_httpconf_save(path, &c);
-
-		if (w)
-			rc = ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-w));
-	}
+	rc = cmd->def->setting ? pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) :
+		unset(cmd, &c, err, sizeof(err));
+	if (rc == -EINVAL)
+		ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
+	else if (rc)
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
+	else if ((rc = pp_httpconf_save(path, &c)))
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
 	pp_httpconf_free(&c);
-	return rc;
-}
-
-static int publish_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		       struct pp_httpconf *c)
-{
-	(void)ctx;
-	/* {webpage|webservice} */
-	if (cmd->choice == 0)
-		c->webpage = true;
-	else
-		c->webservice = true;
-	return PPCTL_EXIT_OK;
-}
-
-static int publish_unset(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			 struct pp_httpconf *c)
-{
-	(void)ctx;
-	if (cmd->choice == 0)
-		c->webpage = false;
-	else
-		c->webservice = false;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_http_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, publish_set, cmd);
-}
-
-int ppctl_do_http_unpublish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, publish_unset, cmd);
-}
-
-static int allow_add(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		     struct pp_httpconf *c)
-{
-	char err[PP_URL_MAX + 128];
-
-	if (pp_httpconf_allow_add(c, cmd->text, err, sizeof(err)))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
-	return PPCTL_EXIT_OK;
-}
-
-static int allow_remove(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			struct pp_httpconf *c)
-{
-	char err[PP_URL_MAX + 128];
-
-	if (pp_httpconf_allow_remove(c, cmd->text, err, sizeof(err)))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, allow_add, cmd);
-}
-
-int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, allow_remove, cmd);
-}
-
-static int mode_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		    struct pp_httpconf *c)
-{
-	(void)ctx;
-	/* {internal|external}; "unset" (no choice) is internal */
-	c->mode = cmd->choice == 1 ? PP_PROXY_EXTERNAL : PP_PROXY_INTERNAL;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, mode_set, cmd);
-}
-
-static int external_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			struct pp_httpconf *c)
-{
-	if (cmd->def->words[0] == 's' && !pp_ipv4_is_phone(cmd->addr))
-		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
-			    "\"externaladdress\" value must be a unicast IPv4 address");
-	c->external_addr = cmd->def->words[0] == 's' ? cmd->addr : 0;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, external_set, cmd);
-}
-
-/* http maxconnections [peraddress] <count>, http {header|body}timeout <seconds> */
-static int limit_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		     struct pp_httpconf *c)
-{
-	const char *w = cmd->def->words;
-
-	if (strstr(w, "peraddress")) {
-		c->max_conns_per_addr = cmd->count;
-	} else if (strstr(w, "maxconnections")) {
-		c->max_conns = cmd->count;
-	} else {
-		if (cmd->seconds < 1 || cmd->seconds > PP_HTTP_TIMEOUT_MAX)
-			return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
-				    "\"%s\" value %u is not a number of seconds in 1..%d",
-				    strstr(w, "header") ? "headertimeout" : "bodytimeout",
-				    cmd->seconds, PP_HTTP_TIMEOUT_MAX);
-		if (strstr(w, "headertimeout"))
-			c->header_timeout = cmd->seconds;
-		else
-			c->body_timeout = cmd->seconds;
-	}
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, limit_set, cmd);
+	return rc ? ctx->err.code : PPCTL_EXIT_OK;
 }
 
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)

@@ -14,6 +14,7 @@
 
 #include "exec.h"
 #include "grammar.h"
+#include "httpconf.h"
 #include "ops.h"
 #include "output.h"
 #include "tap.h"
@@ -417,7 +418,8 @@ static void test_exec_without_kernel(void)
 static const char *sample(const char *type, int i)
 {
 	return !strcmp(type, "seconds") ? "120" : !strcmp(type, "port") ?
-		(i ? "20100" : "20000") : !strncmp(type, "ip", 2) ? "192.0.2.1" : "5";
+		(i ? "20100" : "20000") : !strncmp(type, "ip", 2) ? "192.0.2.1" :
+		!strcmp(type, "url") ? "http://198.51.100.10/dir/*" : "5";
 }
 
 /* For every declared setting and every word of its {a|b}: set -> "show
@@ -432,9 +434,11 @@ static void test_settings_round_trip(void)
 		for (alt = 0; alt < nalt; alt++) {
 			char line[256] = "", cp[256], *w, *save = NULL, *text = NULL;
 			struct pp_config a = { 0 }, b = { 0 };
+			struct pp_httpconf ha, hb;
 			size_t len;
 			FILE *f;
 			int nv = 0;
+			bool dflt;
 
 			snprintf(cp, sizeof(cp), "%s", s->words);
 			for (w = strtok_r(cp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
@@ -447,16 +451,33 @@ static void test_settings_round_trip(void)
 				strcat(strcat(line, *line ? " " : ""), w);
 			}
 			ok(sets(line, (enum pp_setting_id)(s - pp_settings)), "%s parses", line);
-			ppctl_setting_apply(&cmd, &a);
+			pp_httpconf_init(&ha);
+			pp_httpconf_init(&hb);
+			pp_setting_apply(&cmd, &a, &ha, NULL, 0);
 			f = open_memstream(&text, &len);
-			ppctl_print_running(f, &a, NULL);
+			if (s->holder == PP_HOLD_MODULE)
+				ppctl_print_running(f, &a, NULL);
+			else
+				pp_httpconf_print(f, &ha);
 			fclose(f);
-			ok(text && !strncmp(text, line, strlen(line)) && text[strlen(line)] == '\n',
-			   "show config running prints \"%s\"", line);
-			if (text && text[0])
-				text[len - 1] = '\0';
-			ok(text && parse(text) == PPCTL_PARSE_OK && (ppctl_setting_apply(&cmd, &b), 1) &&
-			   !memcmp(&a, &b, sizeof(a)), "replaying \"%s\" sets the same", line);
+			dflt = s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_CHOICE &&
+			       s->values[alt] == s->def;
+			if (dflt)
+				ok(text && !*text, "show config running omits \"%s\", the default", line);
+			else
+				ok(text && !strncmp(text, line, strlen(line)) && text[strlen(line)] == '\n',
+				   "show config running prints \"%s\"", line);
+			snprintf(cp, sizeof(cp), "%s", dflt || !text ? line : text);
+			cp[strcspn(cp, "\n")] = '\0';
+			ok(parse(cp) == PPCTL_PARSE_OK &&
+			   !pp_setting_apply(&cmd, &b, &hb, NULL, 0) && !memcmp(&a, &b, sizeof(a)) &&
+			   ha.nallow == hb.nallow && (!ha.nallow || !strcmp(ha.allow[0], hb.allow[0])) &&
+			   !memcmp(&ha.max_conns, &hb.max_conns, 4 * sizeof(unsigned int)) &&
+			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&
+			   ha.mode == hb.mode && ha.external_addr == hb.external_addr,
+			   "replaying \"%s\" sets the same", line);
+			pp_httpconf_free(&ha);
+			pp_httpconf_free(&hb);
 			free(text);
 		}
 	}
