@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * ppctl's command grammar, kept apart from execution so it can be tested
- * (and fuzzed) without a kernel. A command is described by a line of
- * words:
+ * (and fuzzed) without a kernel, and shared with the daemons that read
+ * their settings as ppctl commands (settings.h). A command is described
+ * by a line of words:
  *
  *	keyword		matched exactly (case sensitive)
  *	{a|b}		one of the alternatives; its index goes to cmd->choice

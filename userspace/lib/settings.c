@@ -141,6 +141,7 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
+	/* The grammar checked <count>'s range: only the timeouts' is narrower. */
 	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
 		pp_errf(err, errlen, "\"%s\" value %u is not a number of seconds in %u..%u",
 			s->what, v[0], s->min, s->max);
