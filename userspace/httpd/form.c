@@ -19,17 +19,7 @@
 
 #include "form.h"
 #include "parse.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "log.h"
 
 void pp_form_clear(struct pp_form *f)
 {
@@ -59,21 +49,21 @@ int pp_form_parse(const char *body, size_t len, struct pp_form *f, char *err,
 	memset(f, 0, sizeof(*f));
 	TAILQ_INIT(&q);
 	if (len > PP_FORM_MAX)
-		return fail(err, errlen, "the form is larger than %d bytes", PP_FORM_MAX);
+		return pp_errf(err, errlen, "the form is larger than %d bytes", PP_FORM_MAX);
 	if (memchr(body, '\0', len))
-		return fail(err, errlen, "the form holds a NUL byte");
+		return pp_errf(err, errlen, "the form holds a NUL byte");
 	copy = malloc(len + 1);
 	if (!copy)
-		return fail(err, errlen, "out of memory");
+		return pp_errf(err, errlen, "out of memory");
 	memcpy(copy, body, len);
 	copy[len] = '\0';
 	/* A %00 would cut a decoded value short: refuse it outright. */
 	if (strstr(copy, "%00")) {
-		fail(err, errlen, "the form holds an encoded NUL (%%00)");
+		pp_errf(err, errlen, "the form holds an encoded NUL (%%00)");
 		goto out;
 	}
 	if (evhttp_parse_query_str(copy, &q)) {
-		fail(err, errlen, "the form is not application/x-www-form-urlencoded (name=value&...)");
+		pp_errf(err, errlen, "the form is not application/x-www-form-urlencoded (name=value&...)");
 		goto out;
 	}
 	TAILQ_FOREACH(kv, &q, next) {
@@ -81,56 +71,56 @@ int pp_form_parse(const char *body, size_t len, struct pp_form *f, char *err,
 
 		if (!strcmp(k, "username")) {
 			if (seen_user) {
-				fail(err, errlen, "the field \"username\" is given twice");
+				pp_errf(err, errlen, "the field \"username\" is given twice");
 				goto out;
 			}
 			seen_user = true;
 			if (!*v) {
-				fail(err, errlen, "the user name is empty");
+				pp_errf(err, errlen, "the user name is empty");
 				goto out;
 			}
 			if (!pp_name_valid(v)) {
-				fail(err, errlen, "the user name \"%s\" is not a user name (1..%d bytes of text)",
+				pp_errf(err, errlen, "the user name \"%s\" is not a user name (1..%d bytes of text)",
 				     shown(v, show, sizeof(show)), PP_NAME_MAX - 1);
 				goto out;
 			}
 			strcpy(f->username, v);
 		} else if (!strcmp(k, "password")) {
 			if (seen_pw) {
-				fail(err, errlen, "the field \"password\" is given twice");
+				pp_errf(err, errlen, "the field \"password\" is given twice");
 				goto out;
 			}
 			seen_pw = true;
 			if (!*v) {
-				fail(err, errlen, "the password is empty");
+				pp_errf(err, errlen, "the password is empty");
 				goto out;
 			}
 			if (strlen(v) > PP_PW_MAX) {
-				fail(err, errlen, "the password is longer than %d bytes", PP_PW_MAX);
+				pp_errf(err, errlen, "the password is longer than %d bytes", PP_PW_MAX);
 				goto out;
 			}
 			strcpy(f->password, v);
 		} else if (!strcmp(k, "address")) {
 			if (seen_addr) {
-				fail(err, errlen, "the field \"address\" is given twice");
+				pp_errf(err, errlen, "the field \"address\" is given twice");
 				goto out;
 			}
 			seen_addr = true;
 			if (strlen(v) >= sizeof(f->address) ||
 			    (*v && pp_parse_ipv4(v, &f->addr))) {
-				fail(err, errlen, "the phone's address \"%s\" is not an IPv4 address (like 192.0.2.10)",
+				pp_errf(err, errlen, "the phone's address \"%s\" is not an IPv4 address (like 192.0.2.10)",
 				     shown(v, show, sizeof(show)));
 				goto out;
 			}
 			if (*v && !pp_ipv4_is_phone(f->addr)) {
-				fail(err, errlen, "the phone's address \"%s\" cannot be a phone's (not a unicast address)",
+				pp_errf(err, errlen, "the phone's address \"%s\" cannot be a phone's (not a unicast address)",
 				     v);
 				goto out;
 			}
 			strcpy(f->address, v);
 		} else if (!strcmp(k, "action")) {
 			if (seen_act) {
-				fail(err, errlen, "the field \"action\" is given twice");
+				pp_errf(err, errlen, "the field \"action\" is given twice");
 				goto out;
 			}
 			seen_act = true;
@@ -139,21 +129,21 @@ int pp_form_parse(const char *body, size_t len, struct pp_form *f, char *err,
 			} else if (!strcmp(v, "inactivate")) {
 				f->action = PP_FORM_INACTIVATE;
 			} else {
-				fail(err, errlen, "the action \"%s\" is neither \"activate\" nor \"inactivate\"",
+				pp_errf(err, errlen, "the action \"%s\" is neither \"activate\" nor \"inactivate\"",
 				     shown(v, show, sizeof(show)));
 				goto out;
 			}
 		} else {
-			fail(err, errlen, "unknown field \"%s\"", shown(k, show, sizeof(show)));
+			pp_errf(err, errlen, "unknown field \"%s\"", shown(k, show, sizeof(show)));
 			goto out;
 		}
 	}
 	if (!seen_user || !seen_pw) {
-		fail(err, errlen, "the %s is missing", !seen_user ? "user name" : "password");
+		pp_errf(err, errlen, "the %s is missing", !seen_user ? "user name" : "password");
 		goto out;
 	}
 	if (f->action == PP_FORM_ACTIVATE && !f->address[0]) {
-		fail(err, errlen, "the phone's address is missing");
+		pp_errf(err, errlen, "the phone's address is missing");
 		goto out;
 	}
 	rc = 0;

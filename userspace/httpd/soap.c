@@ -16,6 +16,7 @@
 #include <openssl/crypto.h>
 
 #include "soap.h"
+#include "log.h"
 
 struct method_def {
 	const char *name;
@@ -83,16 +84,6 @@ static xmlEntityPtr no_entity(void *ctx, const xmlChar *name)
 	return NULL;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 static bool is(const xmlNode *n, const char *local, const char *ns)
 {
 	return n->type == XML_ELEMENT_NODE && !xmlStrcmp(n->name, BAD_CAST local) &&
@@ -134,16 +125,16 @@ static enum pp_soap_error walk(xmlDoc *doc, struct pp_soap_req *req,
 	int m, i;
 
 	if (!env || !is(env, "Envelope", NULL) || !env->ns) {
-		set_err(err, errlen, "the document is not a SOAP Envelope");
+		pp_errf(err, errlen, "the document is not a SOAP Envelope");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	if (!xmlStrcmp(env->ns->href, BAD_CAST PP_SOAP12_ENV_NS)) {
-		set_err(err, errlen, "SOAP 1.2 is not served; send a SOAP 1.1 envelope (%s)",
+		pp_errf(err, errlen, "SOAP 1.2 is not served; send a SOAP 1.1 envelope (%s)",
 			PP_SOAP11_ENV_NS);
 		return PP_SOAP_ERR_VERSION;
 	}
 	if (xmlStrcmp(env->ns->href, BAD_CAST PP_SOAP11_ENV_NS)) {
-		set_err(err, errlen, "the Envelope's namespace is not SOAP 1.1's (%s)",
+		pp_errf(err, errlen, "the Envelope's namespace is not SOAP 1.1's (%s)",
 			PP_SOAP11_ENV_NS);
 		return PP_SOAP_ERR_VERSION;
 	}
@@ -158,7 +149,7 @@ static enum pp_soap_error walk(xmlDoc *doc, struct pp_soap_req *req,
 
 				xmlFree(mu);
 				if (must) {
-					set_err(err, errlen, "header \"%s\" must be understood and is not",
+					pp_errf(err, errlen, "header \"%s\" must be understood and is not",
 						(const char *)h->name);
 					return PP_SOAP_ERR_MUST_UNDERSTAND;
 				}
@@ -166,29 +157,29 @@ static enum pp_soap_error walk(xmlDoc *doc, struct pp_soap_req *req,
 		} else if (is(n, "Body", PP_SOAP11_ENV_NS) && !body) {
 			body = n;
 		} else {
-			set_err(err, errlen, "unexpected element \"%s\" in the Envelope",
+			pp_errf(err, errlen, "unexpected element \"%s\" in the Envelope",
 				(const char *)n->name);
 			return PP_SOAP_ERR_CLIENT;
 		}
 	}
 	if (!body) {
-		set_err(err, errlen, "the Envelope has no Body");
+		pp_errf(err, errlen, "the Envelope has no Body");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	call = first_element(body->children);
 	if (!call) {
-		set_err(err, errlen, "the Body names no method");
+		pp_errf(err, errlen, "the Body names no method");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	if (first_element(call->next)) {
-		set_err(err, errlen, "the Body holds more than one method call");
+		pp_errf(err, errlen, "the Body holds more than one method call");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	for (m = 0; m < PP_SOAP_NMETHODS; m++)
 		if (!xmlStrcmp(call->name, BAD_CAST methods[m].name))
 			def = &methods[m];
 	if (!def) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"unknown method \"%.64s\" (login, phoneproxy_activate, phoneproxy_inactivate, phoneproxy_login, phoneproxy_logout)",
 			(const char *)call->name);
 		return PP_SOAP_ERR_CLIENT;
@@ -201,28 +192,28 @@ static enum pp_soap_error walk(xmlDoc *doc, struct pp_soap_req *req,
 			if (!xmlStrcmp(n->name, BAD_CAST def->args[i]))
 				break;
 		if (!def->args[i]) {
-			set_err(err, errlen, "%s: unknown argument \"%.64s\"", def->name,
+			pp_errf(err, errlen, "%s: unknown argument \"%.64s\"", def->name,
 				(const char *)n->name);
 			return PP_SOAP_ERR_CLIENT;
 		}
 		if (req->args[i]) {
-			set_err(err, errlen, "%s: argument \"%s\" is given twice", def->name,
+			pp_errf(err, errlen, "%s: argument \"%s\" is given twice", def->name,
 				def->args[i]);
 			return PP_SOAP_ERR_CLIENT;
 		}
 		if (first_element(n->children)) {
-			set_err(err, errlen, "%s: argument \"%s\" is not a simple string",
+			pp_errf(err, errlen, "%s: argument \"%s\" is not a simple string",
 				def->name, def->args[i]);
 			return PP_SOAP_ERR_CLIENT;
 		}
 		v = xmlNodeGetContent(n);
 		if (!v) {
-			set_err(err, errlen, "out of memory");
+			pp_errf(err, errlen, "out of memory");
 			return PP_SOAP_ERR_CLIENT;
 		}
 		if (xmlStrlen(v) > PP_SOAP_VALUE_MAX) {
 			xmlFree(v);
-			set_err(err, errlen, "%s: argument \"%s\" is longer than %d bytes",
+			pp_errf(err, errlen, "%s: argument \"%s\" is longer than %d bytes",
 				def->name, def->args[i], PP_SOAP_VALUE_MAX);
 			return PP_SOAP_ERR_CLIENT;
 		}
@@ -230,14 +221,14 @@ static enum pp_soap_error walk(xmlDoc *doc, struct pp_soap_req *req,
 		OPENSSL_cleanse(v, (size_t)xmlStrlen(v));
 		xmlFree(v);
 		if (!req->args[i]) {
-			set_err(err, errlen, "out of memory");
+			pp_errf(err, errlen, "out of memory");
 			return PP_SOAP_ERR_CLIENT;
 		}
 		req->nargs++;
 	}
 	for (i = 0; def->args[i]; i++) {
 		if (!req->args[i]) {
-			set_err(err, errlen, "%s: argument \"%s\" is missing", def->name,
+			pp_errf(err, errlen, "%s: argument \"%s\" is missing", def->name,
 				def->args[i]);
 			return PP_SOAP_ERR_CLIENT;
 		}
@@ -256,16 +247,16 @@ enum pp_soap_error pp_soap_parse(const char *buf, size_t len,
 
 	memset(req, 0, sizeof(*req));
 	if (len > PP_SOAP_BODY_MAX) {
-		set_err(err, errlen, "the request is larger than %u bytes", PP_SOAP_BODY_MAX);
+		pp_errf(err, errlen, "the request is larger than %u bytes", PP_SOAP_BODY_MAX);
 		return PP_SOAP_ERR_CLIENT;
 	}
 	if (len == 0) {
-		set_err(err, errlen, "the request body is empty");
+		pp_errf(err, errlen, "the request body is empty");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt) {
-		set_err(err, errlen, "out of memory");
+		pp_errf(err, errlen, "out of memory");
 		return PP_SOAP_ERR_CLIENT;
 	}
 	ctxt->_private = &g;
@@ -278,19 +269,19 @@ enum pp_soap_error pp_soap_parse(const char *buf, size_t len,
 				XML_PARSE_NONET | XML_PARSE_NOERROR |
 				XML_PARSE_NOWARNING | XML_PARSE_NOCDATA);
 	if (g.doctype) {
-		set_err(err, errlen, "a DOCTYPE is not allowed in a SOAP message (no DTD, no entities)");
+		pp_errf(err, errlen, "a DOCTYPE is not allowed in a SOAP message (no DTD, no entities)");
 		rc = PP_SOAP_ERR_CLIENT;
 	} else if (g.entity) {
-		set_err(err, errlen, "entity references are not allowed in a SOAP message");
+		pp_errf(err, errlen, "entity references are not allowed in a SOAP message");
 		rc = PP_SOAP_ERR_CLIENT;
 	} else if (!doc || !ctxt->wellFormed) {
 		const xmlError *e = xmlCtxtGetLastError(ctxt);
 
 		if (e && e->message)
-			set_err(err, errlen, "the request is not well-formed XML: line %d: %.*s",
+			pp_errf(err, errlen, "the request is not well-formed XML: line %d: %.*s",
 				e->line, (int)strcspn(e->message, "\n"), e->message);
 		else
-			set_err(err, errlen, "the request is not well-formed XML");
+			pp_errf(err, errlen, "the request is not well-formed XML");
 		rc = PP_SOAP_ERR_CLIENT;
 	} else {
 		rc = walk(doc, req, err, errlen);

@@ -7,7 +7,6 @@
  * canonicalises the parts.
  */
 #include <ctype.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,19 +16,7 @@
 
 #include "allowlist.h"
 #include "parse.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return -1;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-	return -1;
-}
+#include "log.h"
 
 static int hexval(int c)
 {
@@ -265,82 +252,82 @@ int pp_allow_url_parse(const char *uri, struct pp_allow_url *u, char *err,
 		if ((unsigned char)shown[i] < 0x20 || (unsigned char)shown[i] >= 0x7f)
 			shown[i] = '?';
 	if (strlen(uri) >= PP_URL_MAX)
-		return fail(err, errlen, "URL \"%s...\" is longer than %d bytes", shown,
+		return pp_errf(err, errlen, "URL \"%s...\" is longer than %d bytes", shown,
 			    PP_URL_MAX - 1);
 	for (i = 0; uri[i]; i++)
 		if ((unsigned char)uri[i] <= 0x20 || (unsigned char)uri[i] >= 0x7f)
-			return fail(err, errlen,
+			return pp_errf(err, errlen,
 				    "URL \"%s\" holds a space, control or non-ASCII character",
 				    shown);
 	if (strchr(uri, '\\'))
-		return fail(err, errlen, "URL \"%s\" holds a backslash", shown);
+		return pp_errf(err, errlen, "URL \"%s\" holds a backslash", shown);
 	if (strncasecmp(uri, "http://", 7))
-		return fail(err, errlen,
+		return pp_errf(err, errlen,
 			    "\"%s\" is not an absolute http:// URL (a proxy is asked for http://host/path)",
 			    shown);
 	/* '@' anywhere in the authority: a user name, or a host that is not one. */
 	auth = uri + 7;
 	aend = auth + strcspn(auth, "/?#");
 	if (memchr(auth, '@', (size_t)(aend - auth)))
-		return fail(err, errlen, "URL \"%s\" holds a user name ('@')", shown);
+		return pp_errf(err, errlen, "URL \"%s\" holds a user name ('@')", shown);
 	eu = evhttp_uri_parse_with_flags(uri, 0);
 	if (!eu)
-		return fail(err, errlen, "URL \"%s\" is not a valid URL", shown);
+		return pp_errf(err, errlen, "URL \"%s\" is not a valid URL", shown);
 	scheme = evhttp_uri_get_scheme(eu);
 	host = evhttp_uri_get_host(eu);
 	path = evhttp_uri_get_path(eu);
 	query = evhttp_uri_get_query(eu);
 	port = evhttp_uri_get_port(eu);
 	if (!scheme || !host || strcasecmp(scheme, "http")) {
-		fail(err, errlen, "\"%s\" is not an absolute http:// URL", shown);
+		pp_errf(err, errlen, "\"%s\" is not an absolute http:// URL", shown);
 		goto out;
 	}
 	if (evhttp_uri_get_userinfo(eu)) {
-		fail(err, errlen, "URL \"%s\" holds a user name ('@')", shown);
+		pp_errf(err, errlen, "URL \"%s\" holds a user name ('@')", shown);
 		goto out;
 	}
 	if (evhttp_uri_get_fragment(eu)) {
-		fail(err, errlen, "URL \"%s\" holds a fragment ('#')", shown);
+		pp_errf(err, errlen, "URL \"%s\" holds a fragment ('#')", shown);
 		goto out;
 	}
 	if (host[0] == '[') {
-		fail(err, errlen, "URL \"%s\": IPv6 hosts are not proxied", shown);
+		pp_errf(err, errlen, "URL \"%s\": IPv6 hosts are not proxied", shown);
 		goto out;
 	}
 	why = check_host(host, u->host, sizeof(u->host), &u->is_ipv4, &u->addr);
 	if (why) {
-		fail(err, errlen, "URL \"%s\": %s", shown, why);
+		pp_errf(err, errlen, "URL \"%s\": %s", shown, why);
 		goto out;
 	}
 	if (port == 0 || port > 65535) {
-		fail(err, errlen, "URL \"%s\" has port %d", shown, port);
+		pp_errf(err, errlen, "URL \"%s\" has port %d", shown, port);
 		goto out;
 	}
 	u->port = port < 0 ? 80 : (uint16_t)port;
 	if (!path || !*path)
 		path = "/";
 	if (path[0] != '/') {
-		fail(err, errlen, "URL \"%s\": the path does not start with '/'", shown);
+		pp_errf(err, errlen, "URL \"%s\": the path does not start with '/'", shown);
 		goto out;
 	}
 	why = canon_path(path, u->path, sizeof(u->path));
 	if (!why)
 		why = normalise_path(u->path);
 	if (why) {
-		fail(err, errlen, "URL \"%s\": %s", shown, why);
+		pp_errf(err, errlen, "URL \"%s\": %s", shown, why);
 		goto out;
 	}
 	if (query) {
 		for (i = 0; query[i]; i++)
 			if (query[i] == '%' && (hexval((unsigned char)query[i + 1]) < 0 ||
 						hexval((unsigned char)query[i + 2]) < 0)) {
-				fail(err, errlen,
+				pp_errf(err, errlen,
 				     "URL \"%s\": a '%%' in the query is not followed by two hex digits",
 				     shown);
 				goto out;
 			}
 		if (strlen(query) >= sizeof(u->query)) {
-			fail(err, errlen, "URL \"%s...\" is too long", shown);
+			pp_errf(err, errlen, "URL \"%s...\" is too long", shown);
 			goto out;
 		}
 		strcpy(u->query, query);
@@ -349,7 +336,7 @@ int pp_allow_url_parse(const char *uri, struct pp_allow_url *u, char *err,
 	n = snprintf(u->target, sizeof(u->target), "%s%s%s", u->path,
 		     u->has_query ? "?" : "", u->query);
 	if (n < 0 || (size_t)n >= sizeof(u->target)) {
-		fail(err, errlen, "URL \"%s...\" is too long", shown);
+		pp_errf(err, errlen, "URL \"%s...\" is too long", shown);
 		goto out;
 	}
 	if (u->port == 80)
@@ -358,7 +345,7 @@ int pp_allow_url_parse(const char *uri, struct pp_allow_url *u, char *err,
 		n = snprintf(u->norm, sizeof(u->norm), "http://%s:%u%s", u->host,
 			     u->port, u->target);
 	if (n < 0 || (size_t)n >= sizeof(u->norm)) {
-		fail(err, errlen, "URL \"%s...\" is too long", shown);
+		pp_errf(err, errlen, "URL \"%s...\" is too long", shown);
 		goto out;
 	}
 	rc = 0;

@@ -7,7 +7,6 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,24 +28,13 @@
 #include "conf.h"
 #include "file.h"
 #include "parse.h"
+#include "log.h"
 
 static const char *const tag_names[PP_CERT_NTAGS] = {
 	[PP_CERT_BOTH] = "https",
 	[PP_CERT_NORTH] = "https-north",
 	[PP_CERT_SOUTH] = "https-south",
 };
-
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /* The first OpenSSL error, as text, and clear the queue. */
 static const char *ssl_reason(void)
@@ -220,12 +208,12 @@ int pp_cert_inspect(const char *pem, size_t len, struct pp_cert_info *info,
 	memset(info, 0, sizeof(*info));
 	ERR_clear_error();
 	if (len > PP_CERT_FILE_MAX || len > INT32_MAX) {
-		set_err(err, errlen, "file too large");
+		pp_errf(err, errlen, "file too large");
 		return -1;
 	}
 	b = BIO_new_mem_buf(pem, (int)len);
 	if (!b || !(x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL))) {
-		set_err(err, errlen, "no PEM certificate in it");
+		pp_errf(err, errlen, "no PEM certificate in it");
 		goto out;
 	}
 	info->chain = 1;
@@ -239,7 +227,7 @@ int pp_cert_inspect(const char *pem, size_t len, struct pp_cert_info *info,
 	if (b && strstr(pem, "PRIVATE KEY-----")) {
 		key = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
 		if (!key) {
-			set_err(err, errlen,
+			pp_errf(err, errlen,
 				"the private key cannot be read (an encrypted key is not accepted): %s",
 				ssl_reason());
 			goto out;
@@ -325,14 +313,14 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 	*len = 0;
 	ERR_clear_error();
 	if (bits != 1024 && bits != 2048) {
-		set_err(err, errlen, "key size %d is not supported (1024 or 2048 bits)", bits);
+		pp_errf(err, errlen, "key size %d is not supported (1024 or 2048 bits)", bits);
 		return -1;
 	}
 	key = EVP_RSA_gen((unsigned int)bits);
 	x = X509_new();
 	bn = BN_new();
 	if (!key || !x || !bn || RAND_bytes(rnd, sizeof(rnd)) != 1) {
-		set_err(err, errlen, "cannot make a key: %s", ssl_reason());
+		pp_errf(err, errlen, "cannot make a key: %s", ssl_reason());
 		goto out;
 	}
 	rnd[0] &= 0x7f;		/* a positive serial */
@@ -372,7 +360,7 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 	n = BIO_get_mem_data(b, &data);
 	*pem = malloc((size_t)n + 1);
 	if (!*pem) {
-		set_err(err, errlen, "out of memory");
+		pp_errf(err, errlen, "out of memory");
 		goto out;
 	}
 	memcpy(*pem, data, (size_t)n);
@@ -381,7 +369,7 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 	rc = 0;
 	goto out;
 ssl_fail:
-	set_err(err, errlen, "cannot make the certificate: %s", ssl_reason());
+	pp_errf(err, errlen, "cannot make the certificate: %s", ssl_reason());
 out:
 	if (b)
 		BIO_free(b);
@@ -399,44 +387,44 @@ int pp_cert_install(enum pp_cert_tag tag, const char *pem, size_t len,
 	int rc;
 
 	if (pp_cert_inspect(pem, len, &info, why, sizeof(why))) {
-		set_err(err, errlen, "%s", why);
+		pp_errf(err, errlen, "%s", why);
 		return -1;
 	}
 	if (!info.has_key) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"it holds no private key (the file must hold the key and the certificate, PEM)");
 		return -1;
 	}
 	if (!info.key_matches) {
-		set_err(err, errlen, "its private key is not the certificate's key");
+		pp_errf(err, errlen, "its private key is not the certificate's key");
 		return -1;
 	}
 	if (strcmp(info.key_type, "RSA") && strcmp(info.key_type, "EC")) {
-		set_err(err, errlen, "its key is %s; RSA or EC keys are served", info.key_type);
+		pp_errf(err, errlen, "its key is %s; RSA or EC keys are served", info.key_type);
 		return -1;
 	}
 	if ((!strcmp(info.key_type, "RSA") && info.key_bits < 1024) ||
 	    (!strcmp(info.key_type, "EC") && info.key_bits < 256)) {
-		set_err(err, errlen, "its %s key of %d bits is too small (RSA 1024, EC 256 at least)",
+		pp_errf(err, errlen, "its %s key of %d bits is too small (RSA 1024, EC 256 at least)",
 			info.key_type, info.key_bits);
 		return -1;
 	}
 	if (info.expires && info.expires <= time(NULL)) {
-		set_err(err, errlen, "it expired on %s", info.not_after);
+		pp_errf(err, errlen, "it expired on %s", info.not_after);
 		return -1;
 	}
 	if (pp_cert_dir(dir, sizeof(dir)) || pp_cert_path(tag, path, sizeof(path))) {
-		set_err(err, errlen, "state directory path too long");
+		pp_errf(err, errlen, "state directory path too long");
 		return -1;
 	}
 	rc = pp_mkdir_p(dir, 0700);
 	if (rc || chmod(dir, 0700)) {
-		set_err(err, errlen, "%s: %s", dir, strerror(rc ? -rc : errno));
+		pp_errf(err, errlen, "%s: %s", dir, strerror(rc ? -rc : errno));
 		return -1;
 	}
 	rc = pp_file_write_atomic(path, pem, len, 0600);
 	if (rc) {
-		set_err(err, errlen, "%s: %s", path, strerror(-rc));
+		pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
 		return -1;
 	}
 	return 0;

@@ -8,20 +8,22 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
 #include "conf.h"
 #include "file.h"
+#include "grammar.h"
 #include "httpconf.h"
 #include "parse.h"
+#include "settings.h"
+#include "log.h"
 
 void pp_httpconf_init(struct pp_httpconf *c)
 {
 	memset(c, 0, sizeof(*c));
-	c->mode = PP_PROXY_INTERNAL;
+	pp_settings_httpd_defaults(c);
 }
 
 void pp_httpconf_free(struct pp_httpconf *c)
@@ -44,18 +46,6 @@ int pp_httpconf_path(char *buf, size_t len)
 	return 0;
 }
 
-__attribute__((format(printf, 3, 4)))
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (!err || !errlen)
-		return;
-	va_start(ap, fmt);
-	vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
-
 int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 			       size_t errlen)
 {
@@ -65,11 +55,11 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 	char host[PP_URL_MAX];
 
 	if (len == 0) {
-		set_err(err, errlen, "the URL pattern is empty");
+		pp_errf(err, errlen, "the URL pattern is empty");
 		return -1;
 	}
 	if (len >= PP_URL_MAX - 1) {
-		set_err(err, errlen, "URL pattern \"%.40s...\" is longer than %d bytes",
+		pp_errf(err, errlen, "URL pattern \"%.40s...\" is longer than %d bytes",
 			pattern, PP_URL_MAX - 2);
 		return -1;
 	}
@@ -78,14 +68,14 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 
 		if (ch <= 0x20 || ch >= 0x7f || ch == '\\' || ch == '#' ||
 		    ch == '"' || ch == '<' || ch == '>') {
-			set_err(err, errlen,
+			pp_errf(err, errlen,
 				"URL pattern \"%s\" has a character a URL cannot hold at position %zu",
 				pattern, i + 1);
 			return -1;
 		}
 	}
 	if (strncasecmp(pattern, scheme, strlen(scheme))) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"URL pattern \"%s\" does not start with \"http://\" (the phones' proxy serves plain HTTP)",
 			pattern);
 		return -1;
@@ -94,11 +84,11 @@ int pp_allow_pattern_normalize(const char *pattern, char *out, char *err,
 	slash = strchr(auth, '/');
 	alen = slash ? (size_t)(slash - auth) : strlen(auth);
 	if (alen == 0) {
-		set_err(err, errlen, "URL pattern \"%s\" names no host", pattern);
+		pp_errf(err, errlen, "URL pattern \"%s\" names no host", pattern);
 		return -1;
 	}
 	if (memchr(auth, '@', alen)) {
-		set_err(err, errlen,
+		pp_errf(err, errlen,
 			"URL pattern \"%s\" has a user name (\"@\"); give the host only", pattern);
 		return -1;
 	}
@@ -134,12 +124,12 @@ int pp_httpconf_allow_add(struct pp_httpconf *c, const char *pattern,
 	if (allow_find(c, norm) >= 0)
 		return 0;
 	if (c->nallow == PP_ALLOW_MAX) {
-		set_err(err, errlen, "the allow list is full (%d URL patterns)", PP_ALLOW_MAX);
+		pp_errf(err, errlen, "the allow list is full (%d URL patterns)", PP_ALLOW_MAX);
 		return -ENOSPC;
 	}
 	c->allow[c->nallow] = strdup(norm);
 	if (!c->allow[c->nallow]) {
-		set_err(err, errlen, "out of memory");
+		pp_errf(err, errlen, "out of memory");
 		return -ENOMEM;
 	}
 	c->nallow++;
@@ -156,7 +146,7 @@ int pp_httpconf_allow_remove(struct pp_httpconf *c, const char *pattern,
 		return -EINVAL;
 	i = allow_find(c, norm);
 	if (i < 0) {
-		set_err(err, errlen, "\"%s\" is not in the httpproxy allow list", norm);
+		pp_errf(err, errlen, "\"%s\" is not in the httpproxy allow list", norm);
 		return -ENOENT;
 	}
 	free(c->allow[i]);
@@ -166,150 +156,49 @@ int pp_httpconf_allow_remove(struct pp_httpconf *c, const char *pattern,
 	return 0;
 }
 
-#define MAX_WORDS 8
-
-static int split(char *line, char **w)
-{
-	int n = 0;
-	char *save = NULL, *tok;
-
-	for (tok = strtok_r(line, " \t\r", &save); tok;
-	     tok = strtok_r(NULL, " \t\r", &save)) {
-		if (*tok == '#')
-			break;
-		if (n == MAX_WORDS)
-			return -1;
-		w[n++] = tok;
-	}
-	return n;
-}
-
-/* http maxconnections [peraddress] N, http {header|body}timeout S */
-static int parse_limit(char **w, int n, struct pp_httpconf *c, char *err,
-		       size_t errlen)
-{
-	bool per = n == 6;
-	const char *v = w[n - 1];
-	uint64_t num;
-
-	if (per && (strcmp(w[3], "maxconnections") || strcmp(w[4], "peraddress"))) {
-		set_err(err, errlen, "unknown setting \"%s %s %s\"", w[2], w[3], w[4]);
-		return -1;
-	}
-	if (!strcmp(w[3], "maxconnections")) {
-		if (pp_parse_uint(v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX, &num)) {
-			set_err(err, errlen, "\"maxconnections%s\" value \"%s\" is not a number in %d..%d",
-				per ? " peraddress" : "", v, PP_HTTP_CONNS_MIN, PP_HTTP_CONNS_MAX);
-			return -1;
-		}
-		if (per)
-			c->max_conns_per_addr = (unsigned int)num;
-		else
-			c->max_conns = (unsigned int)num;
-		return 0;
-	}
-	if (pp_parse_uint(v, 1, PP_HTTP_TIMEOUT_MAX, &num)) {
-		set_err(err, errlen, "\"%s\" value \"%s\" is not a number of seconds in 1..%d",
-			w[3], v, PP_HTTP_TIMEOUT_MAX);
-		return -1;
-	}
-	if (!strcmp(w[3], "headertimeout"))
-		c->header_timeout = (unsigned int)num;
-	else
-		c->body_timeout = (unsigned int)num;
-	return 0;
-}
-
 void pp_httpconf_limits(const struct pp_httpconf *c, unsigned int *max_conns,
 			unsigned int *per_addr, unsigned int *header_timeout,
 			unsigned int *body_timeout)
 {
-	*max_conns = c->max_conns ? c->max_conns : PP_HTTP_MAX_CONNS;
-	*per_addr = c->max_conns_per_addr ? c->max_conns_per_addr : PP_HTTP_MAX_CONNS_PER_ADDR;
-	*header_timeout = c->header_timeout ? c->header_timeout : PP_HTTP_HEADER_TIMEOUT;
-	*body_timeout = c->body_timeout ? c->body_timeout : PP_HTTP_BODY_TIMEOUT;
+	*max_conns = c->max_conns;
+	*per_addr = c->max_conns_per_addr;
+	*header_timeout = c->header_timeout;
+	*body_timeout = c->body_timeout;
 }
 
-static int parse_line(char **w, int n, struct pp_httpconf *c, char *err,
-		      size_t errlen)
-{
-	uint32_t addr;
-
-	if (n < 4 || strcmp(w[0], "set") || strcmp(w[1], "phoneproxy")) {
-		set_err(err, errlen, "not a \"set phoneproxy http ...\" or \"set phoneproxy httpproxy ...\" command");
-		return -1;
-	}
-	if (!strcmp(w[2], "http") && (n == 5 || n == 6) &&
-	    (!strcmp(w[3], "maxconnections") || !strcmp(w[3], "headertimeout") ||
-	     !strcmp(w[3], "bodytimeout")))
-		return parse_limit(w, n, c, err, errlen);
-	if (!strcmp(w[2], "http") && n == 5 && !strcmp(w[3], "publish")) {
-		if (!strcmp(w[4], "webpage"))
-			c->webpage = true;
-		else if (!strcmp(w[4], "webservice"))
-			c->webservice = true;
-		else
-			goto bad_value;
-		return 0;
-	}
-	if (strcmp(w[2], "httpproxy") || n != 5)
-		goto unknown;
-	if (!strcmp(w[3], "mode")) {
-		if (!strcmp(w[4], "internal"))
-			c->mode = PP_PROXY_INTERNAL;
-		else if (!strcmp(w[4], "external"))
-			c->mode = PP_PROXY_EXTERNAL;
-		else
-			goto bad_value;
-		return 0;
-	}
-	if (!strcmp(w[3], "externaladdress")) {
-		if (pp_parse_ipv4(w[4], &addr))
-			goto bad_value;
-		c->external_addr = addr;
-		return 0;
-	}
-	if (!strcmp(w[3], "allow"))
-		return pp_httpconf_allow_add(c, w[4], err, errlen) ? -1 : 0;
-unknown:
-	set_err(err, errlen, "unknown setting \"%s %s\"", w[2], w[3]);
-	return -1;
-bad_value:
-	set_err(err, errlen, "\"%s\" value \"%s\" is not valid", w[3], w[4]);
-	return -1;
-}
-
+/* The lines are ppctl's commands, parsed by its grammar over the settings
+ * pp-httpd holds (settings.h). */
 int pp_httpconf_parse(const char *text, size_t len, const char *name,
 		      struct pp_httpconf *c, char *err, size_t errlen)
 {
 	const char *p = text, *end = text + len;
-	char reason[PP_URL_MAX + 128];
+	struct ppctl_error perr;
+	struct ppctl_cmd cmd;
 	long lineno = 0;
 
 	pp_httpconf_init(c);
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[PP_URL_MAX + 128], *w[MAX_WORDS];
+		char line[PP_URL_MAX + 128], *w[PPCTL_MAX_WORDS];
 		int n;
 
 		lineno++;
 		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
-			set_err(err, errlen, "%s:%ld: line too long or not text", name, lineno);
+			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
 			goto fail;
 		}
 		memcpy(line, p, llen);
 		line[llen] = '\0';
 		p += llen + (nl ? 1 : 0);
-		n = split(line, w);
+		n = ppctl_split(line, w, PPCTL_MAX_WORDS, &perr);
+		if (n > 0 && ppctl_parse(pp_settings_table(PP_HOLD_HTTPD), n, w, &cmd,
+					 &perr) != PPCTL_PARSE_OK)
+			n = -1;
+		if (n > 0 && pp_setting_apply(&cmd, NULL, c, perr.msg, sizeof(perr.msg)))
+			n = -1;
 		if (n < 0) {
-			set_err(err, errlen, "%s:%ld: too many words", name, lineno);
-			goto fail;
-		}
-		if (n == 0)
-			continue;
-		if (parse_line(w, n, c, reason, sizeof(reason))) {
-			set_err(err, errlen, "%s:%ld: %s", name, lineno, reason);
+			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, perr.msg);
 			goto fail;
 		}
 	}
@@ -331,7 +220,7 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 	if (rc == -ENOENT)
 		return 0;
 	if (rc) {
-		set_err(err, errlen, "%s: %s", path,
+		pp_errf(err, errlen, "%s: %s", path,
 			rc == -EFBIG ? "file too large" : strerror(-rc));
 		return -1;
 	}
@@ -342,29 +231,7 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 
 void pp_httpconf_print(FILE *f, const struct pp_httpconf *c)
 {
-	char buf[PP_IPV4_STRLEN];
-	size_t i;
-
-	if (c->webpage)
-		fputs("set phoneproxy http publish webpage\n", f);
-	if (c->webservice)
-		fputs("set phoneproxy http publish webservice\n", f);
-	if (c->mode == PP_PROXY_EXTERNAL)
-		fputs("set phoneproxy httpproxy mode external\n", f);
-	if (c->external_addr)
-		fprintf(f, "set phoneproxy httpproxy externaladdress %s\n",
-			pp_ipv4_str(c->external_addr, buf));
-	for (i = 0; i < c->nallow; i++)
-		fprintf(f, "set phoneproxy httpproxy allow %s\n", c->allow[i]);
-	if (c->max_conns && c->max_conns != PP_HTTP_MAX_CONNS)
-		fprintf(f, "set phoneproxy http maxconnections %u\n", c->max_conns);
-	if (c->max_conns_per_addr && c->max_conns_per_addr != PP_HTTP_MAX_CONNS_PER_ADDR)
-		fprintf(f, "set phoneproxy http maxconnections peraddress %u\n",
-			c->max_conns_per_addr);
-	if (c->header_timeout && c->header_timeout != PP_HTTP_HEADER_TIMEOUT)
-		fprintf(f, "set phoneproxy http headertimeout %u\n", c->header_timeout);
-	if (c->body_timeout && c->body_timeout != PP_HTTP_BODY_TIMEOUT)
-		fprintf(f, "set phoneproxy http bodytimeout %u\n", c->body_timeout);
+	pp_settings_print_httpd(f, c);
 }
 
 int pp_httpconf_save(const char *path, const struct pp_httpconf *c)

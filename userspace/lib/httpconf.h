@@ -8,8 +8,8 @@
  *
  * ppctl writes them to $PP_CONF_DIR/httpd.conf (atomically); pp-httpd
  * reads that file and follows it. The file holds the very ppctl commands
- * that recreate the settings, one a line (# comments), so "show config
- * running" prints it as it is:
+ * that recreate the settings, one a line (# comments), read with ppctl's
+ * grammar over their declaration (settings.h):
  *
  *	set phoneproxy http publish webpage
  *	set phoneproxy http publish webservice
@@ -45,28 +45,15 @@ struct pp_httpconf {
 	uint32_t external_addr;		/* network order; 0 = unset */
 	size_t nallow;
 	char *allow[PP_ALLOW_MAX];	/* patterns, normalized */
-	/* Connection limits of pp-httpd (0 = the default below). */
+	/* Connection limits of pp-httpd. */
 	unsigned int max_conns;		/* http maxconnections */
 	unsigned int max_conns_per_addr; /* http maxconnections peraddress */
 	unsigned int header_timeout;	/* http headertimeout (s) */
 	unsigned int body_timeout;	/* http bodytimeout (s) */
 };
 
-/*
- * The defaults, and the ranges ppctl accepts, of the connection limits
- * (docs/security.md, "pp-httpd"): "set phoneproxy http maxconnections N",
- * "... maxconnections peraddress N", "... headertimeout S", "...
- * bodytimeout S"; printed when not the default.
- */
-#define PP_HTTP_MAX_CONNS		4096
-#define PP_HTTP_MAX_CONNS_PER_ADDR	32
-#define PP_HTTP_HEADER_TIMEOUT		10
-#define PP_HTTP_BODY_TIMEOUT		20
-#define PP_HTTP_CONNS_MIN		1
-#define PP_HTTP_CONNS_MAX		1000000
-#define PP_HTTP_TIMEOUT_MAX		3600
-
-/* The effective value of each limit (the default for 0). */
+/* The connection limits (docs/security.md, "pp-httpd"); their defaults
+ * and ranges are declared in settings.c. */
 void pp_httpconf_limits(const struct pp_httpconf *c, unsigned int *max_conns,
 			unsigned int *per_addr, unsigned int *header_timeout,
 			unsigned int *body_timeout);

@@ -67,3 +67,15 @@ void pp_log(int level, const char *fmt, ...)
 	}
 	va_end(ap);
 }
+
+int pp_errf(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!err || !errlen)
+		return -1;
+	va_start(ap, fmt);
+	vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+	return -1;
+}

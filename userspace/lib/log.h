@@ -9,6 +9,7 @@
 #define PP_LOG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <syslog.h>
 
 /* Severities are syslog's. */
@@ -27,6 +28,10 @@ int pp_log_get_level(void);
 
 void pp_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* Format into err (nothing when err is NULL or errlen 0); returns -1. */
+int pp_errf(char *err, size_t errlen, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #define pp_err(...)	pp_log(PP_LOG_ERR, __VA_ARGS__)
 #define pp_warn(...)	pp_log(PP_LOG_WARNING, __VA_ARGS__)

@@ -9,6 +9,9 @@
 
 #include "exec.h"
 
+/* A declared setting: set by the table-driven ppctl_do_set(). */
+#define SETTING(id)	{ .setting = &pp_settings[id], .handler = ppctl_do_set }
+
 const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "help", .handler = ppctl_do_help,
 	  .help = "list the commands (\"<words> ?\" lists what may follow)" },
@@ -27,53 +30,35 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "validate a users.xml and make it the CallManager and user table" },
 
 	/* Activation settings. */
-	{ .words = "set phoneproxy activation idletimeout <seconds>", .handler = ppctl_do_set_idletimeout,
-	  .help = "inactivate an activation not connected this long (0 = never; default 300)" },
-	{ .words = "set phoneproxy activation authtimeout <seconds>", .handler = ppctl_do_set_authtimeout,
-	  .help = "inactivate every activation this long after it was made (0 = never; default 0)" },
-	{ .words = "set phoneproxy activation mode {required|open}", .handler = ppctl_do_set_mode,
-	  .help = "phones must be activated (required), or any phone may connect (open)" },
+	SETTING(PP_S_IDLE_TIMEOUT),
+	SETTING(PP_S_AUTH_TIMEOUT),
+	SETTING(PP_S_ACT_MODE),
 
 	/* Services. */
-	{ .words = "set phoneproxy http {enable|disable}", .handler = ppctl_do_set_http,
-	  .help = "the user activation web page on the north address (TCP 80/443)" },
-	{ .words = "set phoneproxy httpproxy {enable|disable}", .handler = ppctl_do_set_httpproxy,
-	  .help = "the HTTP proxy for the phones' services (TCP 8088)" },
-	{ .words = "set phoneproxy sccp security {on|off}", .handler = ppctl_do_set_sccp_security,
-	  .help = "secure SCCP for the remote phones (TCP 2443)" },
-	{ .words = "set phoneproxy rtp ports <min:port> <max:port>", .handler = ppctl_do_set_rtp_ports,
-	  .help = "the UDP ports for media (default 20480 21680)" },
-	{ .words = "set phoneproxy media timeout <seconds>", .handler = ppctl_do_set_media_timeout,
-	  .help = "end a media stream that relayed no packet this long (0 = never; default 60)" },
-	{ .words = "set phoneproxy sccp maxconnections <connections>", .handler = ppctl_do_set_max_conns,
-	  .help = "SCCP connections one activation may have open (1..64; default 4)" },
-	{ .words = "set phoneproxy media maxstreams <streams>", .handler = ppctl_do_set_max_streams,
-	  .help = "media streams one activation may have (1..1024; default 8)" },
+	SETTING(PP_S_HTTP),
+	SETTING(PP_S_HTTPPROXY),
+	SETTING(PP_S_SCCP_SECURITY),
+	SETTING(PP_S_RTP_PORTS),
+	SETTING(PP_S_MEDIA_TIMEOUT),
+	SETTING(PP_S_MAX_CONNS),
+	SETTING(PP_S_MAX_STREAMS),
 
 	/* pp-httpd (userspace settings in $PP_CONF_DIR/httpd.conf). */
-	{ .words = "set phoneproxy http publish {webpage|webservice}", .handler = ppctl_do_http_publish,
-	  .help = "publish the activation web page (north) or web service (south)" },
-	{ .words = "unset phoneproxy http publish {webpage|webservice}", .handler = ppctl_do_http_unpublish,
+	SETTING(PP_S_HTTP_PUBLISH),
+	{ .words = "unset phoneproxy http publish {webpage|webservice}", .handler = ppctl_http_edit,
 	  .help = "stop publishing the web page or the web service" },
-	{ .words = "set phoneproxy http maxconnections <count>", .handler = ppctl_do_http_limit,
-	  .help = "connections pp-httpd holds at most, all clients together (default 4096)" },
-	{ .words = "set phoneproxy http maxconnections peraddress <count>", .handler = ppctl_do_http_limit,
-	  .help = "connections one client address may hold (default 32)" },
-	{ .words = "set phoneproxy http headertimeout <seconds>", .handler = ppctl_do_http_limit,
-	  .help = "seconds a whole request head may take to arrive (default 10)" },
-	{ .words = "set phoneproxy http bodytimeout <seconds>", .handler = ppctl_do_http_limit,
-	  .help = "seconds a whole request body may take to arrive (default 20)" },
-	{ .words = "set phoneproxy httpproxy allow <url:url>", .handler = ppctl_do_httpproxy_allow,
-	  .help = "let the phones fetch URLs matching this pattern (* is a wildcard)" },
-	{ .words = "unset phoneproxy httpproxy allow <url:url>", .handler = ppctl_do_httpproxy_unallow,
+	SETTING(PP_S_HTTP_MAX_CONNS),
+	SETTING(PP_S_HTTP_PER_ADDR),
+	SETTING(PP_S_HTTP_HEADER_TIMEOUT),
+	SETTING(PP_S_HTTP_BODY_TIMEOUT),
+	SETTING(PP_S_HTTPPROXY_ALLOW),
+	{ .words = "unset phoneproxy httpproxy allow <url:url>", .handler = ppctl_http_edit,
 	  .help = "remove a pattern from the HTTP proxy's allow list" },
-	{ .words = "set phoneproxy httpproxy mode {internal|external}", .handler = ppctl_do_httpproxy_mode,
-	  .help = "fetch through the south address (internal) or an external proxy" },
-	{ .words = "unset phoneproxy httpproxy mode", .handler = ppctl_do_httpproxy_mode,
+	SETTING(PP_S_HTTPPROXY_MODE),
+	{ .words = "unset phoneproxy httpproxy mode", .handler = ppctl_http_edit,
 	  .help = "back to the default internal HTTP proxy" },
-	{ .words = "set phoneproxy httpproxy externaladdress <ip>", .handler = ppctl_do_httpproxy_external,
-	  .help = "the external HTTP proxy (port 8088) used in mode external" },
-	{ .words = "unset phoneproxy httpproxy externaladdress", .handler = ppctl_do_httpproxy_external,
+	SETTING(PP_S_HTTPPROXY_EXTERNAL),
+	{ .words = "unset phoneproxy httpproxy externaladdress", .handler = ppctl_http_edit,
 	  .help = "forget the external HTTP proxy" },
 	{ .words = "show phoneproxy httpproxy", .handler = ppctl_do_show_httpproxy,
 	  .help = "the HTTP proxy: state, mode, external address, allow list" },
@@ -108,8 +93,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "remove it: the web service's login is refused" },
 
 	/* Interface roles: the host owns addressing, ppctl picks roles. */
-	{ .words = "set interface {north|south} address <ip>", .handler = ppctl_do_set_interface,
-	  .help = "the host address facing the phones (north) or the CallManager (south); 0.0.0.0 unsets" },
+	SETTING(PP_S_INTERFACE),
 	{ .words = "set interface {north|south} address <ip> netmask",
 	  .reject = "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
 		    "ppctl only picks which of its addresses is north or south" },

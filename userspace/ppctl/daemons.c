@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <inttypes.h>
-#include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -29,19 +28,6 @@
 #include "parse.h"
 
 static const char *const loglevels[] = { "min", "brief", "full" };
-
-__attribute__((format(printf, 3, 4)))
-static int fail(struct ppctl_ctx *ctx, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	ctx->err.code = code;
-	ctx->err.tagged = false;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 /*
  * Ask a daemon of this network namespace over its abstract control
@@ -91,17 +77,17 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	(void)cmd;
 	/* The module's: SCCP and media (registrations, streams, drops). */
 	if (!ctx->nl && pp_nl_open(&ctx->nl, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s", err);
 	if (pp_stats_get(ctx->nl, &st))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s",
 			    pp_nl_error(ctx->nl));
 	buf = malloc(TFTPD_CTL_MAX + 1);
 	if (!buf)
-		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	n = ask(TFTPD_CTL_NAME, "stats", buf, TFTPD_CTL_MAX + 1);
 	if (n < 0 && n != -ENOENT) {
 		free(buf);
-		return fail(ctx, PPCTL_EXIT_FAIL, "show stats: pp-tftpd: %s",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: pp-tftpd: %s",
 			    strerror(-n));
 	}
 	if (ctx->json) {
@@ -152,19 +138,19 @@ int ppctl_do_set_loglevel(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	int rc;
 
 	if (cmd->choice < 0 || cmd->choice > 2)
-		return fail(ctx, PPCTL_EXIT_USAGE, "loglevel must be min, brief or full");
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "loglevel must be min, brief or full");
 	level = loglevels[cmd->choice];
 	if (snprintf(path, sizeof(path), "%s/loglevel", pp_state_dir()) >= (int)sizeof(path))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	snprintf(line, sizeof(line), "%s\n", level);
 	rc = pp_file_write_atomic(path, line, strlen(line), 0644);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "set phoneproxy loglevel: %s: %s",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "set phoneproxy loglevel: %s: %s",
 			    path, strerror(-rc));
 	/* The daemons running here take it now; the others when they start. */
 	rc = ask(TFTPD_CTL_NAME, "reload", reply, sizeof(reply));
 	if (rc < 0 && rc != -ENOENT)
-		return fail(ctx, PPCTL_EXIT_FAIL,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "set phoneproxy loglevel: saved, but pp-tftpd did not take it: %s",
 			    strerror(-rc));
 	return PPCTL_EXIT_OK;

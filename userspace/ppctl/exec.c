@@ -6,7 +6,6 @@
  * and the published users file.
  */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -38,19 +37,6 @@ void ppctl_ctx_fini(struct ppctl_ctx *ctx)
 	ctx->nl = NULL;
 }
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct ppctl_ctx *ctx, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	ctx->err.code = code;
-	ctx->err.tagged = false;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 /* The netlink connection, opened on first use. */
 static struct pp_nl *ctx_nl(struct ppctl_ctx *ctx, const char *tag)
 {
@@ -61,10 +47,10 @@ static struct pp_nl *ctx_nl(struct ppctl_ctx *ctx, const char *tag)
 	if (pp_nl_open(&ctx->nl, err, sizeof(err)) == 0)
 		return ctx->nl;
 	if (tag) {
-		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, err);
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, err);
 		ctx->err.tagged = true;
 	} else {
-		fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	}
 	return NULL;
 }
@@ -111,9 +97,9 @@ int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!rc)
 		return PPCTL_EXIT_OK;	/* the guide: no message on success */
 	if (pp_nl_extack(nl) || rc != -ENOENT)
-		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, pp_nl_error(nl));
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", tag, pp_nl_error(nl));
 	else
-		fail(ctx, PPCTL_EXIT_FAIL, "%s: no user \"%s\"", tag, cmd->user);
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: no user \"%s\"", tag, cmd->user);
 	ctx->err.tagged = true;
 	return PPCTL_EXIT_FAIL;
 }
@@ -129,11 +115,11 @@ int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!rc)
 		return PPCTL_EXIT_OK;
 	if (!pp_nl_extack(nl) && rc == -ENOENT)
-		return fail(ctx, PPCTL_EXIT_FAIL, "no user \"%s\"", cmd->user);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "no user \"%s\"", cmd->user);
 	if (!pp_nl_extack(nl) && rc == -EALREADY)
-		return fail(ctx, PPCTL_EXIT_FAIL, "user \"%s\" is not active",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "user \"%s\" is not active",
 			    cmd->user);
-	return fail(ctx, PPCTL_EXIT_FAIL, "set user inactive: %s",
+	return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "set user inactive: %s",
 		    pp_nl_error(nl));
 }
 
@@ -147,7 +133,7 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_user_list(nl, &users, &n))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show user: %s", pp_nl_error(nl));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show user: %s", pp_nl_error(nl));
 	ppctl_print_users(ctx->out, ctx->json, users, n);
 	free(users);
 	return PPCTL_EXIT_OK;
@@ -164,24 +150,24 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	rc = pp_file_read(cmd->file, PP_USERS_FILE_MAX, &buf, &len);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
 			    rc == -EFBIG ? "file too large" : strerror(-rc));
 	/* Validate everything before anything is sent. */
 	if (pp_users_parse_memory(buf, len, cmd->file, &users, err, sizeof(err))) {
 		free(buf);
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	}
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		goto out;
 	if (pp_users_replace(nl, users)) {
-		fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file, pp_nl_error(nl));
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file, pp_nl_error(nl));
 		goto out;
 	}
 	/* Kept for the next boot (and the daemons): the bytes validated. */
 	if (pp_conf_users_path(state, sizeof(state)) ||
 	    (rc = pp_file_write_atomic(state, buf, len, 0600))) {
-		fail(ctx, PPCTL_EXIT_FAIL,
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 		     "published %zu users, %zu CallManagers, but cannot keep a copy in %s: %s",
 		     users->nusers, users->nccms, state,
 		     strerror(rc ? -rc : ENAMETOOLONG));
@@ -199,136 +185,24 @@ out:
 
 /* ---- settings ---- */
 
-static int config_set(struct ppctl_ctx *ctx, const struct pp_config *cfg,
-		      const char *what)
+/* A declared setting (settings.h): the module's by netlink, pp-httpd's
+ * in httpd.conf. */
+int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
-	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	const struct pp_setting *s = cmd->def->setting;
+	struct pp_config cfg = { 0 };
+	struct pp_nl *nl;
 
+	if (s->holder == PP_HOLD_HTTPD)
+		return ppctl_http_edit(ctx, cmd);
+	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
-	if (pp_config_set(nl, cfg))
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", what, pp_nl_error(nl));
+	pp_setting_apply(cmd, &cfg, NULL, NULL, 0);
+	if (pp_config_set(nl, &cfg))
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
+				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
 	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_set_idletimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT),
-		.idle_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "idletimeout");
-}
-
-int ppctl_do_set_authtimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_AUTH_TIMEOUT),
-		.auth_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "authtimeout");
-}
-
-int ppctl_do_set_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {required|open} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_ACT_MODE),
-		.act_mode = cmd->choice == 1 ? PP_ACT_MODE_OPEN : PP_ACT_MODE_REQUIRED,
-	};
-
-	return config_set(ctx, &cfg, "activation mode");
-}
-
-int ppctl_do_set_http(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {enable|disable} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_HTTP),
-		.http = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "http");
-}
-
-int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_HTTPPROXY),
-		.httpproxy = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "httpproxy");
-}
-
-int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {on|off} */
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY),
-		.sccp_security = cmd->choice == 0,
-	};
-
-	return config_set(ctx, &cfg, "sccp security");
-}
-
-int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_RTP_PORT_MIN) |
-			   PP_CFG_BIT(PP_A_CFG_RTP_PORT_MAX),
-		.rtp_port_min = cmd->ports[0],
-		.rtp_port_max = cmd->ports[1],
-	};
-
-	return config_set(ctx, &cfg, "rtp ports");
-}
-
-int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT),
-		.media_timeout = cmd->seconds,
-	};
-
-	return config_set(ctx, &cfg, "media timeout");
-}
-
-int ppctl_do_set_max_conns(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MAX_CONNS),
-		.max_conns = cmd->count,
-	};
-
-	return config_set(ctx, &cfg, "sccp maxconnections");
-}
-
-int ppctl_do_set_max_streams(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	struct pp_config cfg = {
-		.present = PP_CFG_BIT(PP_A_CFG_MAX_STREAMS),
-		.max_streams = cmd->count,
-	};
-
-	return config_set(ctx, &cfg, "media maxstreams");
-}
-
-int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	/* {north|south} */
-	struct pp_config cfg = { 0 };
-
-	if (cmd->choice == 0) {
-		cfg.present = PP_CFG_BIT(PP_A_CFG_NORTH_ADDR);
-		cfg.north_addr = cmd->addr;
-	} else {
-		cfg.present = PP_CFG_BIT(PP_A_CFG_SOUTH_ADDR);
-		cfg.south_addr = cmd->addr;
-	}
-	return config_set(ctx, &cfg, cmd->choice == 0 ? "north address" : "south address");
 }
 
 /* ---- looking ---- */
@@ -340,7 +214,7 @@ static int get_config(struct ppctl_ctx *ctx, struct pp_config *cfg)
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_config_get(nl, cfg))
-		return fail(ctx, PPCTL_EXIT_FAIL, "cannot read the configuration: %s",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot read the configuration: %s",
 			    pp_nl_error(nl));
 	return PPCTL_EXIT_OK;
 }
@@ -367,7 +241,7 @@ int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_ccm_list(nl, &ccms, &n))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show callmanager: %s",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show callmanager: %s",
 			    pp_nl_error(nl));
 	ppctl_print_ccms(ctx->out, ctx->json, ccms, n);
 	free(ccms);
@@ -383,7 +257,7 @@ int ppctl_do_show_counters(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_stats_get(nl, &st))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show counters: %s", pp_nl_error(nl));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show counters: %s", pp_nl_error(nl));
 	ppctl_print_stats(ctx->out, ctx->json, &st);
 	return PPCTL_EXIT_OK;
 }
@@ -398,7 +272,7 @@ int ppctl_do_show_calls(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_call_list(nl, &calls, &n))
-		return fail(ctx, PPCTL_EXIT_FAIL, "show calls: %s", pp_nl_error(nl));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show calls: %s", pp_nl_error(nl));
 	ppctl_print_calls(ctx->out, ctx->json, calls, n);
 	free(calls);
 	return PPCTL_EXIT_OK;
@@ -418,15 +292,15 @@ static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
 	if (rc)
 		return rc;
 	if (pp_conf_users_path(users, sizeof(users)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	have_users = stat(users, &st) == 0 && S_ISREG(st.st_mode);
 	mem = open_memstream(text, len);
 	if (!mem)
-		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
 	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's settings */
 	if (fclose(mem))
-		return fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	if (rc) {
 		free(*text);
 		*text = NULL;
@@ -462,14 +336,14 @@ int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	(void)cmd;
 	if (pp_conf_startup_path(path, sizeof(path)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	rc = running_text(ctx, &text, &len);
 	if (rc)
 		return rc;
 	rc = pp_file_write_atomic(path, text, len, 0644);
 	free(text);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "save config: %s: %s", path,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "save config: %s: %s", path,
 			    strerror(-rc));
 	return PPCTL_EXIT_OK;
 }
@@ -483,7 +357,7 @@ int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	(void)cmd;
 	if (pp_conf_startup_path(path, sizeof(path)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	rc = pp_file_read(path, STARTUP_MAX, &text, &len);
 	if (rc == -ENOENT) {
 		if (ctx->json)
@@ -494,7 +368,7 @@ int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return PPCTL_EXIT_OK;
 	}
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
 			    rc == -EFBIG ? "file too large" : strerror(-rc));
 	if (ctx->json)
 		ppctl_print_config_json(ctx->out, path, true, text);
@@ -528,7 +402,7 @@ int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_nl_subscribe(nl, PHONEPROXY_MCGRP_EVENTS))
-		return fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
 	for (;;) {
 		rc = pp_nl_recv_events(nl, on_event, ctx);
 		if (rc == -ENOBUFS) {
@@ -536,8 +410,8 @@ int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 			continue;
 		}
 		if (rc && ferror(ctx->out))
-			return fail(ctx, PPCTL_EXIT_FAIL, "monitor: cannot write the events");
+			return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "monitor: cannot write the events");
 		if (rc)
-			return fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
+			return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
 	}
 }

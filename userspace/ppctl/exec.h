@@ -26,6 +26,9 @@ struct ppctl_ctx {
 /* The commands, terminated by an entry with words NULL. */
 extern const struct ppctl_cmd_def ppctl_commands[];
 
+/* Set ctx->err; returns code. */
+#define ppctl_fail(ctx, code, ...) ppctl_error_set(&(ctx)->err, (code), __VA_ARGS__)
+
 void ppctl_ctx_init(struct ppctl_ctx *ctx, FILE *out, bool json);
 void ppctl_ctx_fini(struct ppctl_ctx *ctx);
 
@@ -39,17 +42,8 @@ int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_idletimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_authtimeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_http(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_sccp_security(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_rtp_ports(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_media_timeout(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_max_conns(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_max_streams(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_set_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* A declared setting (cmd->def->setting). */
+int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_counters(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
@@ -63,13 +57,8 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_loglevel(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 
 /* httpcmds.c: pp-httpd's settings, certificates, the admin password. */
-int ppctl_do_http_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_http_unpublish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* An unset, or a setting pp-httpd holds: edits httpd.conf. */
+int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

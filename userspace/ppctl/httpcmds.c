@@ -9,7 +9,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fnmatch.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -29,165 +28,44 @@
 #include "parse.h"
 #include "password.h"
 
-__attribute__((format(printf, 3, 4)))
-static int fail(struct ppctl_ctx *ctx, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	ctx->err.code = code;
-	ctx->err.tagged = false;
-	va_start(ap, fmt);
-	vsnprintf(ctx->err.msg, sizeof(ctx->err.msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
-
 /* ---- httpd.conf ---- */
 
-/* Load, let fn change, save. */
-static int conf_edit(struct ppctl_ctx *ctx,
-		     int (*fn)(struct ppctl_ctx *, const struct ppctl_cmd *,
-			       struct pp_httpconf *),
-		     const struct ppctl_cmd *cmd)
+/* The unset commands: back to the default, or off the allow list. */
+static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
+		 size_t errlen)
 {
-	char path[4096], err[1200];
+	if (cmd->text)
+		return pp_httpconf_allow_remove(c, cmd->text, err, errlen);
+	if (cmd->choice >= 0)
+		(cmd->choice ? &c->webservice : &c->webpage)[0] = false;
+	else if (strstr(ppctl_def_words(cmd->def), "mode"))
+		c->mode = PP_PROXY_INTERNAL;
+	else
+		c->external_addr = 0;
+	return 0;
+}
+
+/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save. */
+int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096], err[PP_URL_MAX + 1200];
 	struct pp_httpconf c;
 	int rc;
 
 	if (pp_httpconf_path(path, sizeof(path)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
-	rc = fn(ctx, cmd, &c);
-	if (rc == PPCTL_EXIT_OK) {
-		int w = pp_httpconf_save(path, &c);
-
-		if (w)
-			rc = fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-w));
-	}
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+	rc = cmd->def->setting ? pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) :
+		unset(cmd, &c, err, sizeof(err));
+	if (rc == -EINVAL)
+		ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
+	else if (rc)
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
+	else if ((rc = pp_httpconf_save(path, &c)))
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
 	pp_httpconf_free(&c);
-	return rc;
-}
-
-static int publish_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		       struct pp_httpconf *c)
-{
-	(void)ctx;
-	/* {webpage|webservice} */
-	if (cmd->choice == 0)
-		c->webpage = true;
-	else
-		c->webservice = true;
-	return PPCTL_EXIT_OK;
-}
-
-static int publish_unset(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			 struct pp_httpconf *c)
-{
-	(void)ctx;
-	if (cmd->choice == 0)
-		c->webpage = false;
-	else
-		c->webservice = false;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_http_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, publish_set, cmd);
-}
-
-int ppctl_do_http_unpublish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, publish_unset, cmd);
-}
-
-static int allow_add(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		     struct pp_httpconf *c)
-{
-	char err[PP_URL_MAX + 128];
-
-	if (pp_httpconf_allow_add(c, cmd->text, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
-	return PPCTL_EXIT_OK;
-}
-
-static int allow_remove(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			struct pp_httpconf *c)
-{
-	char err[PP_URL_MAX + 128];
-
-	if (pp_httpconf_allow_remove(c, cmd->text, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "httpproxy allow: %s", err);
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_allow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, allow_add, cmd);
-}
-
-int ppctl_do_httpproxy_unallow(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, allow_remove, cmd);
-}
-
-static int mode_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		    struct pp_httpconf *c)
-{
-	(void)ctx;
-	/* {internal|external}; "unset" (no choice) is internal */
-	c->mode = cmd->choice == 1 ? PP_PROXY_EXTERNAL : PP_PROXY_INTERNAL;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_mode(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, mode_set, cmd);
-}
-
-static int external_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-			struct pp_httpconf *c)
-{
-	if (cmd->def->words[0] == 's' && !pp_ipv4_is_phone(cmd->addr))
-		return fail(ctx, PPCTL_EXIT_USAGE,
-			    "\"externaladdress\" value must be a unicast IPv4 address");
-	c->external_addr = cmd->def->words[0] == 's' ? cmd->addr : 0;
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_httpproxy_external(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, external_set, cmd);
-}
-
-/* http maxconnections [peraddress] <count>, http {header|body}timeout <seconds> */
-static int limit_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd,
-		     struct pp_httpconf *c)
-{
-	const char *w = cmd->def->words;
-
-	if (strstr(w, "peraddress")) {
-		c->max_conns_per_addr = cmd->count;
-	} else if (strstr(w, "maxconnections")) {
-		c->max_conns = cmd->count;
-	} else {
-		if (cmd->seconds < 1 || cmd->seconds > PP_HTTP_TIMEOUT_MAX)
-			return fail(ctx, PPCTL_EXIT_USAGE,
-				    "\"%s\" value %u is not a number of seconds in 1..%d",
-				    strstr(w, "header") ? "headertimeout" : "bodytimeout",
-				    cmd->seconds, PP_HTTP_TIMEOUT_MAX);
-		if (strstr(w, "headertimeout"))
-			c->header_timeout = cmd->seconds;
-		else
-			c->body_timeout = cmd->seconds;
-	}
-	return PPCTL_EXIT_OK;
-}
-
-int ppctl_do_http_limit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
-{
-	return conf_edit(ctx, limit_set, cmd);
+	return rc ? ctx->err.code : PPCTL_EXIT_OK;
 }
 
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
@@ -196,9 +74,9 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 	struct pp_httpconf c;
 
 	if (pp_httpconf_path(path, sizeof(path)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	pp_httpconf_print(f, &c);
 	pp_httpconf_free(&c);
 	return PPCTL_EXIT_OK;
@@ -215,9 +93,9 @@ int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	(void)cmd;
 	if (pp_httpconf_path(path, sizeof(path)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	if (ctx->nl || pp_nl_open(&ctx->nl, nlerr, sizeof(nlerr)) == 0)
 		have_cfg = pp_config_get(ctx->nl, &cfg) == 0;
 	if (ctx->json) {
@@ -299,12 +177,12 @@ int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	snprintf(cn, sizeof(cn), "%s", addrs[0] ? pp_ipv4_str(addrs[0], a) :
 		 addrs[1] ? pp_ipv4_str(addrs[1], a) : "phoneproxy");
 	if (pp_cert_selfsigned((int)bits, cn, addrs, 2, &pem, &len, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "set certificate selfsigned: %s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "set certificate selfsigned: %s", err);
 	if (pp_cert_install(tag, pem, len, err, sizeof(err)) ||
 	    pp_cert_inspect(pem, len, &info, err, sizeof(err))) {
 		OPENSSL_cleanse(pem, len);
 		free(pem);
-		return fail(ctx, PPCTL_EXIT_FAIL, "set certificate selfsigned: %s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "set certificate selfsigned: %s", err);
 	}
 	OPENSSL_cleanse(pem, len);
 	free(pem);
@@ -334,21 +212,21 @@ int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	int rc;
 
 	if (!plain_name(cmd->file))
-		return fail(ctx, PPCTL_EXIT_USAGE,
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
 			    "\"install\" value \"%s\" must be the name of a file in the incoming directory (no \"/\")",
 			    cmd->file);
 	if (pp_cert_incoming_dir(dir, sizeof(dir)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	snprintf(path, sizeof(path), "%s/%s", dir, cmd->file);
 	rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
 			    rc == -EFBIG ? "file too large" : strerror(-rc));
 	if (pp_cert_install(tag, pem, len, err, sizeof(err)) ||
 	    pp_cert_inspect(pem, len, &info, err, sizeof(err))) {
 		OPENSSL_cleanse(pem, len);
 		free(pem);
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, err);
 	}
 	OPENSSL_cleanse(pem, len);
 	free(pem);
@@ -434,7 +312,7 @@ static int show_certs(struct ppctl_ctx *ctx, bool available)
 	int north, south;
 
 	if (pp_cert_incoming_dir(in, sizeof(in)) || pp_cert_dir(certs, sizeof(certs)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	if (ctx->json) {
 		pp_json_init(&j, ctx->out);
 		pp_json_arr_begin(&j);
@@ -475,20 +353,20 @@ int ppctl_do_show_cert_file(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	struct stat st;
 
 	if (!plain_name(cmd->file))
-		return fail(ctx, PPCTL_EXIT_USAGE,
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
 			    "\"certificate\" value \"%s\" must be a certificate's file name (no \"/\")",
 			    cmd->file);
 	if (pp_cert_incoming_dir(in, sizeof(in)) || pp_cert_dir(certs, sizeof(certs)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	snprintf(path, sizeof(path), "%s/%s", in, cmd->file);
 	if (stat(path, &st))
 		snprintf(path, sizeof(path), "%s/%s", certs, cmd->file);
 	if (stat(path, &st))
-		return fail(ctx, PPCTL_EXIT_FAIL,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "no certificate \"%s\" (neither available in %s nor installed in %s)",
 			    cmd->file, in, certs);
 	if (read_pem(path, &i, err, sizeof(err)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, err);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, err);
 	if (ctx->json) {
 		struct pp_json j;
 
@@ -531,7 +409,7 @@ static int delete_in(struct ppctl_ctx *ctx, const char *dir, const char *pattern
 	DIR *d = opendir(dir);
 
 	if (!d)
-		return errno == ENOENT ? 0 : fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", dir,
+		return errno == ENOENT ? 0 : ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", dir,
 						  strerror(errno));
 	while ((e = readdir(d))) {
 		char path[8192];
@@ -543,7 +421,7 @@ static int delete_in(struct ppctl_ctx *ctx, const char *dir, const char *pattern
 			int saved = errno;
 
 			closedir(d);
-			return fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(saved));
+			return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(saved));
 		}
 		fprintf(ctx->out, "deleted %s\n", path);
 		(*count)++;
@@ -558,12 +436,12 @@ int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	int count = 0, rc;
 
 	if (pp_cert_incoming_dir(in, sizeof(in)) || pp_cert_dir(certs, sizeof(certs)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
 	rc = delete_in(ctx, in, cmd->text, &count);
 	if (!rc)
 		rc = delete_in(ctx, certs, cmd->text, &count);
 	if (!rc && !count)
-		return fail(ctx, PPCTL_EXIT_FAIL,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "no certificate matches \"%s\" (see \"show certificate\")", cmd->text);
 	return rc;
 }
@@ -618,15 +496,15 @@ static int check_old(struct ppctl_ctx *ctx)
 	if (rc == -ENOENT)
 		return PPCTL_EXIT_OK;
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL,
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "the stored administrator password cannot be read: %s",
 			    rc == -EINVAL ? "malformed" : strerror(-rc));
 	if (read_secret("Enter old Password: ", old, sizeof(old)))
-		return fail(ctx, PPCTL_EXIT_FAIL, "no old password given");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "no old password given");
 	rc = pp_pw_verify(old, seed, hash, NULL, 0) == PP_PW_MATCH;
 	OPENSSL_cleanse(old, sizeof(old));
 	if (!rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "the old password is wrong");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "the old password is wrong");
 	return PPCTL_EXIT_OK;
 }
 
@@ -642,28 +520,28 @@ int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return rc;
 	rc = read_secret("Enter new Password: ", pw, sizeof(pw));
 	if (rc == -2)
-		return fail(ctx, PPCTL_EXIT_FAIL, "the password is longer than %d characters",
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "the password is longer than %d characters",
 			    PP_PW_MAX);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "no new password given");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "no new password given");
 	if (read_secret("Repeat new Password: ", again, sizeof(again)) ||
 	    strcmp(pw, again)) {
 		OPENSSL_cleanse(pw, sizeof(pw));
 		OPENSSL_cleanse(again, sizeof(again));
-		return fail(ctx, PPCTL_EXIT_FAIL, "the two new passwords differ; nothing changed");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "the two new passwords differ; nothing changed");
 	}
 	OPENSSL_cleanse(again, sizeof(again));
 	if (pp_pw_strength(pw, why, sizeof(why))) {
 		OPENSSL_cleanse(pw, sizeof(pw));
-		return fail(ctx, PPCTL_EXIT_FAIL, "password not strong enough: %s", why);
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "password not strong enough: %s", why);
 	}
 	rc = pp_pw_hash(pw, 0, seed, hash);
 	OPENSSL_cleanse(pw, sizeof(pw));
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "cannot hash the password");
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot hash the password");
 	rc = pp_admin_pw_write(seed, hash);
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "cannot store the password: %s", strerror(-rc));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot store the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password changed (the activation web service's \"admin\")\n");
 	return PPCTL_EXIT_OK;
 }
@@ -678,7 +556,7 @@ int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return rc;
 	rc = pp_admin_pw_remove();
 	if (rc)
-		return fail(ctx, PPCTL_EXIT_FAIL, "cannot remove the password: %s", strerror(-rc));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot remove the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password removed: the web service's login is refused until one is set\n");
 	return PPCTL_EXIT_OK;
 }

@@ -597,45 +597,7 @@ void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
 void ppctl_print_running(FILE *f, const struct pp_config *c,
 			 const char *users_path)
 {
-	char buf[PP_IPV4_STRLEN];
-	const char *mode = pp_act_mode_name(c->act_mode);
-
-#define HAS(a) pp_cfg_has(c, a)
-	if (HAS(PP_A_CFG_ACT_MODE) && mode)
-		fprintf(f, "set phoneproxy activation mode %s\n", mode);
-	if (HAS(PP_A_CFG_IDLE_TIMEOUT))
-		fprintf(f, "set phoneproxy activation idletimeout %" PRIu32 "\n",
-			c->idle_timeout);
-	if (HAS(PP_A_CFG_AUTH_TIMEOUT))
-		fprintf(f, "set phoneproxy activation authtimeout %" PRIu32 "\n",
-			c->auth_timeout);
-	if (HAS(PP_A_CFG_HTTP))
-		fprintf(f, "set phoneproxy http %s\n", onoff(c->http, "enable", "disable"));
-	if (HAS(PP_A_CFG_HTTPPROXY))
-		fprintf(f, "set phoneproxy httpproxy %s\n",
-			onoff(c->httpproxy, "enable", "disable"));
-	if (HAS(PP_A_CFG_SCCP_SECURITY))
-		fprintf(f, "set phoneproxy sccp security %s\n",
-			onoff(c->sccp_security, "on", "off"));
-	if (HAS(PP_A_CFG_RTP_PORT_MIN) && HAS(PP_A_CFG_RTP_PORT_MAX))
-		fprintf(f, "set phoneproxy rtp ports %u %u\n", c->rtp_port_min,
-			c->rtp_port_max);
-	if (HAS(PP_A_CFG_MEDIA_TIMEOUT))
-		fprintf(f, "set phoneproxy media timeout %" PRIu32 "\n",
-			c->media_timeout);
-	if (HAS(PP_A_CFG_MAX_CONNS))
-		fprintf(f, "set phoneproxy sccp maxconnections %" PRIu32 "\n",
-			c->max_conns);
-	if (HAS(PP_A_CFG_MAX_STREAMS))
-		fprintf(f, "set phoneproxy media maxstreams %" PRIu32 "\n",
-			c->max_streams);
-	if (HAS(PP_A_CFG_NORTH_ADDR) && c->north_addr)
-		fprintf(f, "set interface north address %s\n",
-			pp_ipv4_str(c->north_addr, buf));
-	if (HAS(PP_A_CFG_SOUTH_ADDR) && c->south_addr)
-		fprintf(f, "set interface south address %s\n",
-			pp_ipv4_str(c->south_addr, buf));
-#undef HAS
+	pp_settings_print_module(f, c);
 	if (users_path) {
 		fputs("publish ", f);
 		ppctl_quote(f, users_path);

@@ -5,24 +5,11 @@
  * pp-replay's pure logic: framing, order, write patterns, verification
  * (replay_core.h).
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "replay_core.h"
-
-__attribute__((format(printf, 3, 4)))
-static int fail(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err && errlen) {
-		va_start(ap, fmt);
-		vsnprintf(err, errlen, fmt, ap);
-		va_end(ap);
-	}
-	return -1;
-}
+#include "log.h"
 
 int rp_stream_frame(struct rp_stream *s, const uint8_t *buf, size_t len,
 		    char *err, size_t errlen)
@@ -37,14 +24,14 @@ int rp_stream_frame(struct rp_stream *s, const uint8_t *buf, size_t len,
 	while (off < len) {
 		r = sccp_frame(buf + off, len - off, &h);
 		if (r)
-			return fail(err, errlen, "offset %zu: %s", off,
+			return pp_errf(err, errlen, "offset %zu: %s", off,
 				    sccp_strerror(r));
 		if (h.size > len - off)
-			return fail(err, errlen,
+			return pp_errf(err, errlen,
 				    "offset %zu: PDU of %u bytes, %zu left",
 				    off, h.size, len - off);
 		if (s->n_pdu == RP_MAX_PDUS)
-			return fail(err, errlen, "more than %d PDUs",
+			return pp_errf(err, errlen, "more than %d PDUs",
 				    RP_MAX_PDUS);
 		off += h.size;
 		s->end[s->n_pdu++] = off;
@@ -94,7 +81,7 @@ int rp_order_check(const struct rp_order *o, const struct rp_stream *c2s,
 			s += o->run[i].count;
 	}
 	if (c != c2s->n_pdu || s != s2c->n_pdu)
-		return fail(err, errlen,
+		return pp_errf(err, errlen,
 			    "order has %u+%u PDUs, the streams %u+%u",
 			    c, s, c2s->n_pdu, s2c->n_pdu);
 	return 0;
@@ -319,11 +306,11 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 	memset(res, 0, sizeof(*res));
 	rs = malloc(sizeof(*rs));
 	if (!rs)
-		return fail(res->err, sizeof(res->err), "out of memory");
+		return pp_errf(res->err, sizeof(res->err), "out of memory");
 	if (rp_stream_frame(rs, recv, recv_len, res->err, sizeof(res->err)))
 		goto out;
 	if (rs->n_pdu != sent->n_pdu) {
-		fail(res->err, sizeof(res->err), "%u PDUs arrived, %u sent",
+		pp_errf(res->err, sizeof(res->err), "%u PDUs arrived, %u sent",
 		     rs->n_pdu, sent->n_pdu);
 		goto out;
 	}
@@ -334,14 +321,14 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 
 		res->pdus++;
 		if (rs->end[i] != sent->end[i]) {
-			fail(res->err, sizeof(res->err),
+			pp_errf(res->err, sizeof(res->err),
 			     "PDU %u at %u: %u bytes arrived, %u sent", i, lo,
 			     rs->end[i] - lo, size);
 			goto out;
 		}
 		r = sccp_decode(ps, size, 0, &ms);
 		if (r && r != SCCP_E_TRUNCATED) {
-			fail(res->err, sizeof(res->err), "PDU %u at %u: %s", i,
+			pp_errf(res->err, sizeof(res->err), "PDU %u at %u: %s", i,
 			     lo, sccp_strerror(r));
 			goto out;
 		}
@@ -362,7 +349,7 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 				res->rewritten++;
 			w = want_of(&ms, ep, exp->to_ccm);
 			if (w < 0) {
-				fail(res->err, sizeof(res->err),
+				pp_errf(res->err, sizeof(res->err),
 				     "PDU %u at %u (%s): a %s field %s",
 				     i, lo, sccp_msg_name(ms.hdr.id),
 				     sccp_role_name(ep->role),
@@ -395,7 +382,7 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 			if (memcmp(wire, pr + ep->off, ep->len)) {
 				fmt_addr(a, sizeof(a), ep, &ep->val);
 				fmt_addr(b, sizeof(b), ep, &mr.ep[e].val);
-				fail(res->err, sizeof(res->err),
+				pp_errf(res->err, sizeof(res->err),
 				     "PDU %u at %u (%s): %s field %s arrived as %s (%s)",
 				     i, lo, sccp_msg_name(ms.hdr.id),
 				     sccp_role_name(ep->role), a, b,
@@ -407,7 +394,7 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 			if (w == RP_RELAY && (want.port < exp->port_lo ||
 					      want.port > exp->port_hi ||
 					      want.port & 1)) {
-				fail(res->err, sizeof(res->err),
+				pp_errf(res->err, sizeof(res->err),
 				     "PDU %u at %u (%s): port %u not an (even) relay port %u-%u",
 				     i, lo, sccp_msg_name(ms.hdr.id), want.port,
 				     exp->port_lo, exp->port_hi);
@@ -438,7 +425,7 @@ int rp_verify(const struct rp_stream *sent, const uint8_t *recv,
 				continue;
 			res->bytes++;
 			if (!covered[j]) {
-				fail(res->err, sizeof(res->err),
+				pp_errf(res->err, sizeof(res->err),
 				     "PDU %u at %u (%s): byte %u changed (%02x -> %02x) outside every address/port field",
 				     i, lo, sccp_msg_name(ms.hdr.id), j,
 				     ps[j], pr[j]);

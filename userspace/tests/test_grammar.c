@@ -14,6 +14,9 @@
 
 #include "exec.h"
 #include "grammar.h"
+#include "httpconf.h"
+#include "ops.h"
+#include "output.h"
 #include "tap.h"
 
 static struct ppctl_cmd cmd;
@@ -44,6 +47,12 @@ static bool parses_to(const char *line, ppctl_handler h)
 	return cmd.def->handler == h;
 }
 
+/* A declared setting, set by the one table-driven handler. */
+static bool sets(const char *line, enum pp_setting_id id)
+{
+	return parses_to(line, ppctl_do_set) && cmd.def->setting == &pp_settings[id];
+}
+
 static void test_commands(void)
 {
 	ok(parses_to("set user active name homer address 192.0.2.10", ppctl_do_user_active) &&
@@ -54,37 +63,37 @@ static void test_commands(void)
 	ok(parses_to("show user", ppctl_do_show_user), "show user");
 	ok(parses_to("publish /tmp/users.xml", ppctl_do_publish) &&
 	   !strcmp(cmd.file, "/tmp/users.xml"), "publish <users.xml>");
-	ok(parses_to("set phoneproxy activation idletimeout 300", ppctl_do_set_idletimeout) &&
+	ok(sets("set phoneproxy activation idletimeout 300", PP_S_IDLE_TIMEOUT) &&
 	   cmd.seconds == 300, "set phoneproxy activation idletimeout 300");
-	ok(parses_to("set phoneproxy activation authtimeout 0", ppctl_do_set_authtimeout) &&
+	ok(sets("set phoneproxy activation authtimeout 0", PP_S_AUTH_TIMEOUT) &&
 	   cmd.seconds == 0, "set phoneproxy activation authtimeout 0");
-	ok(parses_to("set phoneproxy activation authtimeout 604800", ppctl_do_set_authtimeout) &&
+	ok(sets("set phoneproxy activation authtimeout 604800", PP_S_AUTH_TIMEOUT) &&
 	   cmd.seconds == 604800, "authtimeout of one week (the maximum)");
-	ok(parses_to("set phoneproxy activation mode required", ppctl_do_set_mode) &&
+	ok(sets("set phoneproxy activation mode required", PP_S_ACT_MODE) &&
 	   cmd.choice == 0, "set phoneproxy activation mode required");
-	ok(parses_to("set phoneproxy activation mode open", ppctl_do_set_mode) &&
+	ok(sets("set phoneproxy activation mode open", PP_S_ACT_MODE) &&
 	   cmd.choice == 1, "set phoneproxy activation mode open");
-	ok(parses_to("set phoneproxy http enable", ppctl_do_set_http) && cmd.choice == 0 &&
-	   parses_to("set phoneproxy http disable", ppctl_do_set_http) && cmd.choice == 1,
+	ok(sets("set phoneproxy http enable", PP_S_HTTP) && cmd.choice == 0 &&
+	   sets("set phoneproxy http disable", PP_S_HTTP) && cmd.choice == 1,
 	   "set phoneproxy http enable|disable");
-	ok(parses_to("set phoneproxy httpproxy enable", ppctl_do_set_httpproxy) &&
+	ok(sets("set phoneproxy httpproxy enable", PP_S_HTTPPROXY) &&
 	   cmd.choice == 0 &&
-	   parses_to("set phoneproxy httpproxy disable", ppctl_do_set_httpproxy) &&
+	   sets("set phoneproxy httpproxy disable", PP_S_HTTPPROXY) &&
 	   cmd.choice == 1, "set phoneproxy httpproxy enable|disable");
-	ok(parses_to("set phoneproxy sccp security on", ppctl_do_set_sccp_security) &&
+	ok(sets("set phoneproxy sccp security on", PP_S_SCCP_SECURITY) &&
 	   cmd.choice == 0 &&
-	   parses_to("set phoneproxy sccp security off", ppctl_do_set_sccp_security) &&
+	   sets("set phoneproxy sccp security off", PP_S_SCCP_SECURITY) &&
 	   cmd.choice == 1, "set phoneproxy sccp security on|off");
-	ok(parses_to("set phoneproxy rtp ports 20480 21680", ppctl_do_set_rtp_ports) &&
+	ok(sets("set phoneproxy rtp ports 20480 21680", PP_S_RTP_PORTS) &&
 	   cmd.nports == 2 && cmd.ports[0] == 20480 && cmd.ports[1] == 21680,
 	   "set phoneproxy rtp ports 20480 21680");
-	ok(parses_to("set interface north address 192.0.2.1", ppctl_do_set_interface) &&
+	ok(sets("set interface north address 192.0.2.1", PP_S_INTERFACE) &&
 	   cmd.choice == 0 && cmd.addr == htonl(0xc0000201),
 	   "set interface north address 192.0.2.1");
-	ok(parses_to("set interface south address 198.51.100.1", ppctl_do_set_interface) &&
+	ok(sets("set interface south address 198.51.100.1", PP_S_INTERFACE) &&
 	   cmd.choice == 1 && cmd.addr == htonl(0xc6336401),
 	   "set interface south address 198.51.100.1");
-	ok(parses_to("set interface north address 0.0.0.0", ppctl_do_set_interface) &&
+	ok(sets("set interface north address 0.0.0.0", PP_S_INTERFACE) &&
 	   cmd.addr == 0, "set interface north address 0.0.0.0 (unset the role)");
 	ok(parses_to("show phoneproxy", ppctl_do_show_phoneproxy), "show phoneproxy");
 	ok(parses_to("show callmanager", ppctl_do_show_callmanager), "show callmanager");
@@ -329,16 +338,16 @@ static void test_table(void)
 	const struct ppctl_cmd_def *d, *e;
 	bool handlers = true, lower = true, unique = true;
 
-	for (d = ppctl_commands; d->words; d++) {
+	for (d = ppctl_commands; ppctl_def_words(d); d++) {
 		const char *p;
 
-		if (!d->reject && (!d->handler || !d->help))
+		if (!d->reject && (!d->handler || !ppctl_def_help(d)))
 			handlers = false;
-		for (p = d->words; *p; p++)
+		for (p = ppctl_def_words(d); *p; p++)
 			if (*p >= 'A' && *p <= 'Z')
 				lower = false;
-		for (e = d + 1; e->words; e++)
-			if (!strcmp(d->words, e->words))
+		for (e = d + 1; ppctl_def_words(e); e++)
+			if (!strcmp(ppctl_def_words(d), ppctl_def_words(e)))
 				unique = false;
 	}
 	ok(handlers, "every command has a handler and a help line");
@@ -405,6 +414,75 @@ static void test_exec_without_kernel(void)
 	unsetenv("PP_STATE_DIR");
 }
 
+/* A sample value of each <label:type> of the declaration. */
+static const char *sample(const char *type, int i)
+{
+	return !strcmp(type, "seconds") ? "120" : !strcmp(type, "port") ?
+		(i ? "20100" : "20000") : !strncmp(type, "ip", 2) ? "192.0.2.1" :
+		!strcmp(type, "url") ? "http://198.51.100.10/dir/*" : "5";
+}
+
+/* For every declared setting and every word of its {a|b}: set -> "show
+ * config running" prints the same line -> replaying it sets the same. */
+static void test_settings_round_trip(void)
+{
+	const struct pp_setting *s;
+
+	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++) {
+		int alt, nalt = strchr(s->words, '{') ? 2 : 1;
+
+		for (alt = 0; alt < nalt; alt++) {
+			char line[256] = "", cp[256], *w, *save = NULL, *text = NULL;
+			struct pp_config a = { 0 }, b = { 0 };
+			struct pp_httpconf ha, hb;
+			size_t len;
+			FILE *f;
+			int nv = 0;
+			bool dflt;
+
+			snprintf(cp, sizeof(cp), "%s", s->words);
+			for (w = strtok_r(cp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+				char *colon = strchr(w, ':');
+
+				if (*w == '{')
+					w = strtok(w + 1, "|}"), w = alt ? strtok(NULL, "|}") : w;
+				else if (*w == '<')
+					w[strlen(w) - 1] = '\0', w = (char *)sample(colon ? colon + 1 : w + 1, nv++);
+				strcat(strcat(line, *line ? " " : ""), w);
+			}
+			ok(sets(line, (enum pp_setting_id)(s - pp_settings)), "%s parses", line);
+			pp_httpconf_init(&ha);
+			pp_httpconf_init(&hb);
+			pp_setting_apply(&cmd, &a, &ha, NULL, 0);
+			f = open_memstream(&text, &len);
+			if (s->holder == PP_HOLD_MODULE)
+				ppctl_print_running(f, &a, NULL);
+			else
+				pp_httpconf_print(f, &ha);
+			fclose(f);
+			dflt = s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_CHOICE &&
+			       s->values[alt] == s->def;
+			if (dflt)
+				ok(text && !*text, "show config running omits \"%s\", the default", line);
+			else
+				ok(text && !strncmp(text, line, strlen(line)) && text[strlen(line)] == '\n',
+				   "show config running prints \"%s\"", line);
+			snprintf(cp, sizeof(cp), "%s", dflt || !text ? line : text);
+			cp[strcspn(cp, "\n")] = '\0';
+			ok(parse(cp) == PPCTL_PARSE_OK &&
+			   !pp_setting_apply(&cmd, &b, &hb, NULL, 0) && !memcmp(&a, &b, sizeof(a)) &&
+			   ha.nallow == hb.nallow && (!ha.nallow || !strcmp(ha.allow[0], hb.allow[0])) &&
+			   !memcmp(&ha.max_conns, &hb.max_conns, 4 * sizeof(unsigned int)) &&
+			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&
+			   ha.mode == hb.mode && ha.external_addr == hb.external_addr,
+			   "replaying \"%s\" sets the same", line);
+			pp_httpconf_free(&ha);
+			pp_httpconf_free(&hb);
+			free(text);
+		}
+	}
+}
+
 int main(void)
 {
 	test_commands();
@@ -413,5 +491,6 @@ int main(void)
 	test_split_quote();
 	test_table();
 	test_exec_without_kernel();
+	test_settings_round_trip();
 	return done_testing();
 }

@@ -3,8 +3,9 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * ppctl's command grammar, kept apart from execution so it can be tested
- * (and fuzzed) without a kernel. A command is described by a line of
- * words:
+ * (and fuzzed) without a kernel, and shared with the daemons that read
+ * their settings as ppctl commands (settings.h). A command is described
+ * by a line of words:
  *
  *	keyword		matched exactly (case sensitive)
  *	{a|b}		one of the alternatives; its index goes to cmd->choice
@@ -24,6 +25,8 @@
 
 #include <linux/phoneproxy.h>
 
+#include "settings.h"
+
 #define PPCTL_MAX_WORDS		64	/* words on one command line */
 
 /* Exit statuses. */
@@ -41,6 +44,8 @@ struct ppctl_cmd_def {
 	const char *words;
 	ppctl_handler handler;
 	const char *help;
+	/* A declared setting (settings.h): its words and help are used. */
+	const struct pp_setting *setting;
 	/* Not a command but a known mistake: refuse with this message. The
 	 * words then match as a prefix (anything may follow). */
 	const char *reject;
@@ -49,6 +54,17 @@ struct ppctl_cmd_def {
 	const char *fail_tag;
 	int tag_depth;
 };
+
+/* The entry's words and help (NULL words: the table's end). */
+static inline const char *ppctl_def_words(const struct ppctl_cmd_def *d)
+{
+	return d->setting ? d->setting->words : d->words;
+}
+
+static inline const char *ppctl_def_help(const struct ppctl_cmd_def *d)
+{
+	return d->setting ? d->setting->help : d->help;
+}
 
 /* A parsed command line. */
 struct ppctl_cmd {
@@ -74,7 +90,8 @@ struct ppctl_error {
 	char msg[1024];
 };
 
-void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
+/* Returns code. */
+int ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
 enum ppctl_parse_result {

@@ -33,7 +33,7 @@ struct match {
 	char value_err[512];		/* MISS_VALUE */
 };
 
-void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
+int ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -42,6 +42,7 @@ void ppctl_error_set(struct ppctl_error *err, int code, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
 	va_end(ap);
+	return code;
 }
 
 /* The entry's words as tokens. The table is ours: malformed is a bug. */
@@ -227,7 +228,7 @@ static void match_def(const struct ppctl_cmd_def *def, int argc, char **argv,
 {
 	struct tok toks[MAX_TOKENS];
 	const char *name = "";
-	int n = tokens(def->words, toks), i;
+	int n = tokens(ppctl_def_words(def), toks), i;
 
 	memset(cmd, 0, sizeof(*cmd));
 	cmd->choice = -1;
@@ -338,7 +339,7 @@ static void expected_at(const struct ppctl_cmd_def *table, int argc,
 	const struct ppctl_cmd_def *def;
 
 	list[0] = '\0';
-	for (def = table; def->words; def++) {
+	for (def = table; ppctl_def_words(def); def++) {
 		struct tok toks[MAX_TOKENS];
 		struct ppctl_cmd scratch;
 		struct match m;
@@ -347,7 +348,7 @@ static void expected_at(const struct ppctl_cmd_def *table, int argc,
 		if (def->reject)
 			continue;
 		match_def(def, depth < argc ? depth : argc, argv, true, &scratch, &m);
-		n = tokens(def->words, toks);
+		n = tokens(ppctl_def_words(def), toks);
 		if (m.miss != MISS_NONE || m.depth < depth || depth >= n)
 			continue;
 		if (toks[depth].kind == TOK_ARG) {
@@ -433,7 +434,7 @@ static const struct ppctl_cmd_def *best_match(const struct ppctl_cmd_def *table,
 
 	best->miss = MISS_WORD;
 	best->depth = -1;
-	for (def = table; def->words; def++) {
+	for (def = table; ppctl_def_words(def); def++) {
 		if (prefix && def->reject)
 			continue;
 		match_def(def, argc, argv, prefix, &scratch, &m);
@@ -524,7 +525,7 @@ enum ppctl_parse_result ppctl_parse(const struct ppctl_cmd_def *table,
 static void display(const struct ppctl_cmd_def *def, char *buf, size_t len)
 {
 	struct tok toks[MAX_TOKENS];
-	int n = tokens(def->words, toks), i;
+	int n = tokens(ppctl_def_words(def), toks), i;
 	size_t used = 0;
 
 	buf[0] = '\0';
@@ -549,7 +550,7 @@ void ppctl_print_help(FILE *f, const struct ppctl_cmd_def *table,
 
 	/* Pass 0 measures, pass 1 prints. */
 	for (pass = 0; pass < 2; pass++) {
-		for (def = table; def->words; def++) {
+		for (def = table; ppctl_def_words(def); def++) {
 			struct ppctl_cmd scratch;
 			struct match m;
 
@@ -564,7 +565,7 @@ void ppctl_print_help(FILE *f, const struct ppctl_cmd_def *table,
 					width = strlen(line);
 			} else {
 				fprintf(f, "%-*s  %s\n", (int)width, line,
-					def->help ? def->help : "");
+					ppctl_def_help(def) ? ppctl_def_help(def) : "");
 			}
 		}
 	}

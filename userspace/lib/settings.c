@@ -1,0 +1,269 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The declaration of every setting (settings.h).
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "grammar.h"
+#include "httpconf.h"
+#include "log.h"
+#include "ops.h"
+#include "parse.h"
+#include "settings.h"
+
+#define FIELD(t, f)	.off = offsetof(struct t, f), .size = sizeof(((struct t *)0)->f)
+#define CFG(a, f)	.attr = (a), FIELD(pp_config, f)
+#define HTTPD(f)	FIELD(pp_httpconf, f)
+
+const struct pp_setting pp_settings[PP_S_COUNT] = {
+	[PP_S_ACT_MODE] = { "set phoneproxy activation mode {required|open}",
+	  "phones must be activated (required), or any phone may connect (open)",
+	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_ACT_MODE, act_mode),
+	  { PP_ACT_MODE_REQUIRED, PP_ACT_MODE_OPEN }, "activation mode" },
+	[PP_S_IDLE_TIMEOUT] = { "set phoneproxy activation idletimeout <seconds>",
+	  "inactivate an activation not connected this long (0 = never; default 300)",
+	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_IDLE_TIMEOUT, idle_timeout),
+	  { 0 }, "idletimeout" },
+	[PP_S_AUTH_TIMEOUT] = { "set phoneproxy activation authtimeout <seconds>",
+	  "inactivate every activation this long after it was made (0 = never; default 0)",
+	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_AUTH_TIMEOUT, auth_timeout),
+	  { 0 }, "authtimeout" },
+	[PP_S_HTTP] = { "set phoneproxy http {enable|disable}",
+	  "the user activation web page on the north address (TCP 80/443)",
+	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_HTTP, http), { 1, 0 }, "http" },
+	[PP_S_HTTPPROXY] = { "set phoneproxy httpproxy {enable|disable}",
+	  "the HTTP proxy for the phones' services (TCP 8088)",
+	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_HTTPPROXY, httpproxy),
+	  { 1, 0 }, "httpproxy" },
+	[PP_S_SCCP_SECURITY] = { "set phoneproxy sccp security {on|off}",
+	  "secure SCCP for the remote phones (TCP 2443)",
+	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_SCCP_SECURITY, sccp_security),
+	  { 1, 0 }, "sccp security" },
+	[PP_S_RTP_PORTS] = { "set phoneproxy rtp ports <min:port> <max:port>",
+	  "the UDP ports for media (default 20480 21680)",
+	  PP_HOLD_MODULE, PP_SK_PORTS, CFG(PP_A_CFG_RTP_PORT_MIN, rtp_port_min),
+	  { 0 }, "rtp ports" },
+	[PP_S_MEDIA_TIMEOUT] = { "set phoneproxy media timeout <seconds>",
+	  "end a media stream that relayed no packet this long (0 = never; default 60)",
+	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MEDIA_TIMEOUT, media_timeout),
+	  { 0 }, "media timeout" },
+	[PP_S_MAX_CONNS] = { "set phoneproxy sccp maxconnections <connections>",
+	  "SCCP connections one activation may have open (1..64; default 4)",
+	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MAX_CONNS, max_conns),
+	  { 0 }, "sccp maxconnections" },
+	[PP_S_MAX_STREAMS] = { "set phoneproxy media maxstreams <streams>",
+	  "media streams one activation may have (1..1024; default 8)",
+	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MAX_STREAMS, max_streams),
+	  { 0 }, "media maxstreams" },
+	[PP_S_INTERFACE] = { "set interface {north|south} address <ip>",
+	  "the host address facing the phones (north) or the CallManager (south); 0.0.0.0 unsets",
+	  PP_HOLD_MODULE, PP_SK_ADDR, CFG(PP_A_CFG_NORTH_ADDR, north_addr),
+	  { 0 }, "address" },
+
+	/* pp-httpd's (httpd.conf): printed when not the default. */
+	[PP_S_HTTP_PUBLISH] = { "set phoneproxy http publish {webpage|webservice}",
+	  "publish the activation web page (north) or web service (south)",
+	  PP_HOLD_HTTPD, PP_SK_FLAG, HTTPD(webpage), .what = "http publish" },
+	[PP_S_HTTPPROXY_MODE] = { "set phoneproxy httpproxy mode {internal|external}",
+	  "fetch through the south address (internal) or an external proxy",
+	  PP_HOLD_HTTPD, PP_SK_CHOICE, HTTPD(mode), { PP_PROXY_INTERNAL, PP_PROXY_EXTERNAL },
+	  "httpproxy mode" },
+	[PP_S_HTTPPROXY_EXTERNAL] = { "set phoneproxy httpproxy externaladdress <ip>",
+	  "the external HTTP proxy (port 8088) used in mode external",
+	  PP_HOLD_HTTPD, PP_SK_ADDR, HTTPD(external_addr), .what = "externaladdress" },
+	[PP_S_HTTPPROXY_ALLOW] = { "set phoneproxy httpproxy allow <url:url>",
+	  "let the phones fetch URLs matching this pattern (* is a wildcard)",
+	  PP_HOLD_HTTPD, PP_SK_LIST, .what = "httpproxy allow" },
+	[PP_S_HTTP_MAX_CONNS] = { "set phoneproxy http maxconnections <count>",
+	  "connections pp-httpd holds at most, all clients together (default 4096)",
+	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(max_conns), .what = "maxconnections",
+	  .def = 4096, .min = 1, .max = 1000000 },
+	[PP_S_HTTP_PER_ADDR] = { "set phoneproxy http maxconnections peraddress <count>",
+	  "connections one client address may hold (default 32)",
+	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(max_conns_per_addr), .what = "peraddress",
+	  .def = 32, .min = 1, .max = 1000000 },
+	[PP_S_HTTP_HEADER_TIMEOUT] = { "set phoneproxy http headertimeout <seconds>",
+	  "seconds a whole request head may take to arrive (default 10)",
+	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(header_timeout), .what = "headertimeout",
+	  .def = 10, .min = 1, .max = 3600 },
+	[PP_S_HTTP_BODY_TIMEOUT] = { "set phoneproxy http bodytimeout <seconds>",
+	  "seconds a whole request body may take to arrive (default 20)",
+	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(body_timeout), .what = "bodytimeout",
+	  .def = 20, .min = 1, .max = 3600 },
+};
+
+/* Field i of s in base (a struct pp_config or pp_httpconf): the fields of
+ * a pair (north and south address, the RTP ports, webpage and webservice)
+ * are adjacent, as are the attributes of the module's. */
+static void *field(const struct pp_setting *s, const void *base, int i)
+{
+	return (char *)base + s->off + (size_t)i * s->size;
+}
+
+static uint32_t load(const struct pp_setting *s, const void *base, int i)
+{
+	const void *p = field(s, base, i);
+
+	return s->size == 1 ? *(const uint8_t *)p : s->size == 2 ?
+		*(const uint16_t *)p : *(const uint32_t *)p;
+}
+
+static void store(const struct pp_setting *s, void *base, int i, uint32_t x)
+{
+	void *p = field(s, base, i);
+
+	if (s->size == 1)
+		*(uint8_t *)p = (uint8_t)x;
+	else if (s->size == 2)
+		*(uint16_t *)p = (uint16_t)x;
+	else
+		*(uint32_t *)p = x;
+}
+
+int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
+		     struct pp_httpconf *hc, char *err, size_t errlen)
+{
+	const struct pp_setting *s = cmd->def->setting;
+	void *base = s->holder == PP_HOLD_MODULE ? (void *)cfg : (void *)hc;
+	int i, n = s->kind == PP_SK_PORTS ? 2 : 1;
+	int at = s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? cmd->choice : 0;
+	/* Only one of seconds and count is parsed (the other stays 0). */
+	uint32_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
+			  cmd->ports[0] : s->kind == PP_SK_CHOICE ? s->values[cmd->choice] :
+			  s->kind == PP_SK_FLAG ? 1 : cmd->seconds | cmd->count, cmd->ports[1] };
+
+	if (at < 0)
+		at = 0;
+	if (s->kind == PP_SK_LIST)
+		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
+	/* The grammar checked <count>'s range: only the timeouts' is narrower. */
+	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
+		pp_errf(err, errlen, "\"%s\" value %u is not a number of seconds in %u..%u",
+			s->what, v[0], s->min, s->max);
+		return -EINVAL;
+	}
+	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_ADDR && !pp_ipv4_is_phone(v[0])) {
+		pp_errf(err, errlen, "\"%s\" value must be a unicast IPv4 address", s->what);
+		return -EINVAL;
+	}
+	for (i = 0; i < n; i++) {
+		store(s, base, at + i, v[i]);
+		if (s->holder == PP_HOLD_MODULE)
+			cfg->present |= PP_CFG_BIT(s->attr + at + i);
+	}
+	return 0;
+}
+
+/* Print s's words with the word choice of {a|b} and the values in
+ * place of <x>. */
+static void print_command(FILE *f, const struct pp_setting *s, int choice,
+			  const char *const *vals)
+{
+	const char *p = s->words;
+
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		if (*p == '{') {
+			const char *alt = p + 1;
+			int k;
+
+			for (k = 0; k < choice; k++)
+				alt = strchr(alt, '|') + 1;
+			fprintf(f, "%.*s", (int)strcspn(alt, "|}"), alt);
+		} else if (*p == '<') {
+			fputs(*vals++, f);
+		} else {
+			fprintf(f, "%.*s", (int)len, p);
+		}
+		p += len;
+		if (*p)
+			fputc(*p++, f);
+	}
+	fputc('\n', f);
+}
+
+/* Print s as set in base: the module's when present, pp-httpd's when not
+ * the default. */
+static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
+{
+	const struct pp_config *cfg = base;
+	bool module = s->holder == PP_HOLD_MODULE;
+	char v[2][PP_IPV4_STRLEN];
+	const char *vals[2] = { v[0], v[1] };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		bool has = !module || pp_cfg_has(cfg, s->attr + (s->kind == PP_SK_ADDR ? i : 0));
+		uint32_t x = load(s, base, s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? i : 0);
+
+		if (s->kind == PP_SK_CHOICE && has && x == s->values[i] && (module || x != s->def))
+			print_command(f, s, i, vals);
+		if (s->kind == PP_SK_FLAG && x)
+			print_command(f, s, i, vals);
+		if (s->kind == PP_SK_ADDR && has && x && (module || !i)) {
+			pp_ipv4_str(x, v[0]);
+			print_command(f, s, i, vals);
+		}
+	}
+	if ((s->kind == PP_SK_NUM || s->kind == PP_SK_PORTS) &&
+	    (module ? pp_cfg_has(cfg, s->attr) && (s->kind == PP_SK_NUM ||
+						   pp_cfg_has(cfg, s->attr + 1)) :
+	     load(s, base, 0) != s->def)) {
+		for (i = 0; i < (s->kind == PP_SK_PORTS ? 2 : 1); i++)
+			snprintf(v[i], sizeof(v[i]), "%" PRIu32, load(s, base, i));
+		print_command(f, s, 0, vals);
+	}
+	if (s->kind == PP_SK_LIST) {
+		const struct pp_httpconf *hc = base;
+		size_t k;
+
+		for (k = 0; k < hc->nallow; k++)
+			print_command(f, s, 0, (const char *const *)&hc->allow[k]);
+	}
+}
+
+static void print_holder(FILE *f, enum pp_holder holder, const void *base)
+{
+	const struct pp_setting *s;
+
+	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
+		if (s->holder == holder)
+			print_setting(f, s, base);
+}
+
+void pp_settings_print_module(FILE *f, const struct pp_config *cfg)
+{
+	print_holder(f, PP_HOLD_MODULE, cfg);
+}
+
+void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc)
+{
+	print_holder(f, PP_HOLD_HTTPD, hc);
+}
+
+void pp_settings_httpd_defaults(struct pp_httpconf *hc)
+{
+	const struct pp_setting *s;
+
+	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
+		if (s->holder == PP_HOLD_HTTPD && s->kind != PP_SK_LIST)
+			store(s, hc, 0, s->def);
+}
+
+const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder)
+{
+	static struct ppctl_cmd_def tables[PP_HOLD_PPCTL + 1][PP_S_COUNT + 1];
+	struct ppctl_cmd_def *t = tables[holder];
+	int i, n = 0;
+
+	for (i = 0; i < PP_S_COUNT && (n || !t[0].setting); i++)
+		if (pp_settings[i].holder == holder)
+			t[n++].setting = &pp_settings[i];
+	return t;
+}
