@@ -5,7 +5,8 @@
  * libpp without a kernel: strict value parsing, the JSON writer, atomic
  * files, the configurable paths, extended-ack parsing, the PP_CMD_USERS_
  * REPLACE message for a full table, and parsing of replies and events
- * built the way the kernel builds them.
+ * (the configuration's, the controller's) built the way the kernel builds
+ * them.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -426,6 +428,120 @@ static void test_replies(void)
 	nlmsg_free(m);
 }
 
+/* The configuration event as the module sends it: every PP_A_CFG_*. */
+static struct nl_msg *config_event(void)
+{
+	struct nl_msg *m = genl_msg(PP_CMD_EVENT);
+
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
+	nla_put_u32(m, PP_A_CFG_NORTH_ADDR, htonl(0xc0000201));
+	nla_put_u32(m, PP_A_CFG_SOUTH_ADDR, htonl(0xc6336401));
+	nla_put_u16(m, PP_A_CFG_SCCP_PORT, 2000);
+	nla_put_u16(m, PP_A_CFG_SCCP_SECURITY_PORT, 2443);
+	nla_put_u8(m, PP_A_CFG_SCCP_SECURITY, 1);
+	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
+	nla_put_u16(m, PP_A_CFG_HTTPPROXY_PORT, 8088);
+	nla_put_u8(m, PP_A_CFG_HTTPPROXY, 1);
+	nla_put_u8(m, PP_A_CFG_HTTP, 0);
+	nla_put_u8(m, PP_A_CFG_ACT_MODE, PP_ACT_MODE_OPEN);
+	nla_put_u32(m, PP_A_CFG_IDLE_TIMEOUT, 120);
+	nla_put_u32(m, PP_A_CFG_AUTH_TIMEOUT, 3600);
+	nla_put_u16(m, PP_A_CFG_RTP_PORT_MIN, 30000);
+	nla_put_u16(m, PP_A_CFG_RTP_PORT_MAX, 30998);
+	nla_put_u32(m, PP_A_CFG_MEDIA_TIMEOUT, 60);
+	nla_put_u32(m, PP_A_CFG_MAX_CONNS, 4);
+	nla_put_u32(m, PP_A_CFG_MAX_STREAMS, 8);
+	return m;
+}
+
+static struct nl_msg *family_event(uint8_t cmd, const char *name)
+{
+	struct nl_msg *m = nlmsg_alloc();
+
+	genlmsg_put(m, 0, 0, GENL_ID_CTRL, 0, 0, cmd, 2);
+	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, 0x1f);
+	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, name);
+	return m;
+}
+
+static void test_config_events(void)
+{
+	struct pp_config cfg;
+	struct pp_event_info ev;
+	struct nl_msg *m = config_event();
+	uint32_t all = 0;
+	int a;
+
+	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
+		all |= PP_CFG_BIT(a);
+	all |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT) | PP_CFG_BIT(PP_A_CFG_MAX_CONNS) |
+	       PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
+	ok(pp_event_config_parse(m, &cfg) == 0 && cfg.present == all &&
+	   cfg.north_addr == htonl(0xc0000201) && cfg.south_addr == htonl(0xc6336401) &&
+	   cfg.sccp_port == 2000 && cfg.sccp_security_port == 2443 && cfg.sccp_security &&
+	   cfg.tftp_port == 69 && cfg.httpproxy_port == 8088 && cfg.httpproxy && !cfg.http &&
+	   cfg.act_mode == PP_ACT_MODE_OPEN && cfg.idle_timeout == 120 &&
+	   cfg.auth_timeout == 3600 && cfg.rtp_port_min == 30000 &&
+	   cfg.rtp_port_max == 30998 && cfg.media_timeout == 60 && cfg.max_conns == 4 &&
+	   cfg.max_streams == 8, "a configuration event parses into every setting");
+	ok(pp_event_parse(m, &ev) == -EINVAL,
+	   "a configuration event is not an activation event (ppctl monitor skips it)");
+	ok(pp_nl_family_event(m) == 0, "nor an announcement of the family");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_CONFIG_GET);
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
+	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
+	ok(pp_event_config_parse(m, &cfg) == -EINVAL, "a CONFIG_GET reply is not an event");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_EVENT);
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_ACTIVATED);
+	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
+	ok(pp_event_config_parse(m, &cfg) == -EINVAL,
+	   "an activation event is not a configuration event");
+	nlmsg_free(m);
+
+	m = genl_msg(PP_CMD_EVENT);
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
+	nla_put_u8(m, PP_A_CFG_TFTP_PORT, 69);
+	ok(pp_event_config_parse(m, &cfg) == -EINVAL, "a malformed setting is refused");
+	nlmsg_free(m);
+
+	m = family_event(CTRL_CMD_NEWFAMILY, PHONEPROXY_GENL_NAME);
+	ok(pp_nl_family_event(m) == CTRL_CMD_NEWFAMILY, "the controller announces the module loaded");
+	nlmsg_free(m);
+	m = family_event(CTRL_CMD_DELFAMILY, PHONEPROXY_GENL_NAME);
+	ok(pp_nl_family_event(m) == CTRL_CMD_DELFAMILY, "... and unloaded");
+	nlmsg_free(m);
+	m = family_event(CTRL_CMD_NEWFAMILY, "phoneproxyx");
+	ok(pp_nl_family_event(m) == 0, "another family's announcement is not ours");
+	nlmsg_free(m);
+	m = family_event(CTRL_CMD_NEWMCAST_GRP, PHONEPROXY_GENL_NAME);
+	ok(pp_nl_family_event(m) == 0, "nor is a new group of ours");
+	nlmsg_free(m);
+}
+
+static void on_follow_cfg(const struct pp_config *cfg, void *arg)
+{
+	*(int *)arg = cfg ? 1 : 0;
+}
+
+static void test_follow(void)
+{
+	struct pp_follow *f = NULL;
+	struct pp_nl *nl = NULL;
+	char err[256] = "";
+	int told = -1, loaded = pp_nl_open(&nl, NULL, 0) == 0;
+
+	pp_nl_close(nl);
+	ok(pp_follow_open(&f, on_follow_cfg, &told, err, sizeof(err)) == 0 &&
+	   pp_follow_fd(f) >= 0 && told == loaded,
+	   "following the module starts %s%s", loaded ? "with its configuration" :
+	   "without it, told it is not loaded", err);
+	pp_follow_close(f);
+}
+
 static void test_names(void)
 {
 	static const char *const want[] = {
@@ -506,6 +622,8 @@ int main(void)
 	test_extack();
 	test_users_message();
 	test_replies();
+	test_config_events();
+	test_follow();
 	test_names();
 	test_log();
 	test_no_module();
