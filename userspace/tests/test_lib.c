@@ -431,45 +431,60 @@ static void test_replies(void)
 /* The configuration event as the module sends it: every PP_A_CFG_*. */
 static struct nl_msg *config_event(void)
 {
+	static const struct {
+		int attr, size;
+		uint32_t v;
+	} attrs[] = {
+		{ PP_A_CFG_NORTH_ADDR, 4, 0xc0000201 }, { PP_A_CFG_SOUTH_ADDR, 4, 0xc6336401 },
+		{ PP_A_CFG_SCCP_PORT, 2, 2000 }, { PP_A_CFG_SCCP_SECURITY_PORT, 2, 2443 },
+		{ PP_A_CFG_SCCP_SECURITY, 1, 1 }, { PP_A_CFG_TFTP_PORT, 2, 69 },
+		{ PP_A_CFG_HTTPPROXY_PORT, 2, 8088 }, { PP_A_CFG_HTTPPROXY, 1, 1 },
+		{ PP_A_CFG_HTTP, 1, 0 }, { PP_A_CFG_ACT_MODE, 1, PP_ACT_MODE_OPEN },
+		{ PP_A_CFG_IDLE_TIMEOUT, 4, 120 }, { PP_A_CFG_AUTH_TIMEOUT, 4, 3600 },
+		{ PP_A_CFG_RTP_PORT_MIN, 2, 30000 }, { PP_A_CFG_RTP_PORT_MAX, 2, 30998 },
+		{ PP_A_CFG_MEDIA_TIMEOUT, 4, 60 }, { PP_A_CFG_MAX_CONNS, 4, 4 },
+		{ PP_A_CFG_MAX_STREAMS, 4, 8 },
+	};
 	struct nl_msg *m = genl_msg(PP_CMD_EVENT);
+	size_t i;
 
 	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
-	nla_put_u32(m, PP_A_CFG_NORTH_ADDR, htonl(0xc0000201));
-	nla_put_u32(m, PP_A_CFG_SOUTH_ADDR, htonl(0xc6336401));
-	nla_put_u16(m, PP_A_CFG_SCCP_PORT, 2000);
-	nla_put_u16(m, PP_A_CFG_SCCP_SECURITY_PORT, 2443);
-	nla_put_u8(m, PP_A_CFG_SCCP_SECURITY, 1);
-	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
-	nla_put_u16(m, PP_A_CFG_HTTPPROXY_PORT, 8088);
-	nla_put_u8(m, PP_A_CFG_HTTPPROXY, 1);
-	nla_put_u8(m, PP_A_CFG_HTTP, 0);
-	nla_put_u8(m, PP_A_CFG_ACT_MODE, PP_ACT_MODE_OPEN);
-	nla_put_u32(m, PP_A_CFG_IDLE_TIMEOUT, 120);
-	nla_put_u32(m, PP_A_CFG_AUTH_TIMEOUT, 3600);
-	nla_put_u16(m, PP_A_CFG_RTP_PORT_MIN, 30000);
-	nla_put_u16(m, PP_A_CFG_RTP_PORT_MAX, 30998);
-	nla_put_u32(m, PP_A_CFG_MEDIA_TIMEOUT, 60);
-	nla_put_u32(m, PP_A_CFG_MAX_CONNS, 4);
-	nla_put_u32(m, PP_A_CFG_MAX_STREAMS, 8);
-	return m;
-}
-
-static struct nl_msg *family_event(uint8_t cmd, const char *name)
-{
-	struct nl_msg *m = nlmsg_alloc();
-
-	genlmsg_put(m, 0, 0, GENL_ID_CTRL, 0, 0, cmd, 2);
-	nla_put_u16(m, CTRL_ATTR_FAMILY_ID, 0x1f);
-	nla_put_string(m, CTRL_ATTR_FAMILY_NAME, name);
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		nla_put(m, attrs[i].attr, attrs[i].size, attrs[i].size == 1 ?
+			(const void *)&(uint8_t){ (uint8_t)attrs[i].v } : attrs[i].size == 2 ?
+			(const void *)&(uint16_t){ (uint16_t)attrs[i].v } : &attrs[i].v);
 	return m;
 }
 
 static void test_config_events(void)
 {
+	static const struct {
+		uint8_t cmd, event;
+		bool port_u8;
+		const char *what;
+	} bad[] = {
+		{ PP_CMD_CONFIG_GET, PP_EVENT_CONFIG, false, "a CONFIG_GET reply is not an event" },
+		{ PP_CMD_EVENT, PP_EVENT_ACTIVATED, false,
+		  "an activation event is not a configuration event" },
+		{ PP_CMD_EVENT, PP_EVENT_CONFIG, true, "a malformed setting is refused" },
+	};
+	static const struct {
+		uint8_t cmd;
+		const char *name;
+		int want;
+		const char *what;
+	} fam[] = {
+		{ CTRL_CMD_NEWFAMILY, PHONEPROXY_GENL_NAME, CTRL_CMD_NEWFAMILY,
+		  "the controller announces the module loaded" },
+		{ CTRL_CMD_DELFAMILY, PHONEPROXY_GENL_NAME, CTRL_CMD_DELFAMILY, "... and unloaded" },
+		{ CTRL_CMD_NEWFAMILY, "phoneproxyx", 0, "another family's announcement is not ours" },
+		{ CTRL_CMD_NEWMCAST_GRP, PHONEPROXY_GENL_NAME, 0, "nor is a new group of ours" },
+	};
 	struct pp_config cfg;
 	struct pp_event_info ev;
 	struct nl_msg *m = config_event();
 	uint32_t all = 0;
+	size_t i;
 	int a;
 
 	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
@@ -477,7 +492,7 @@ static void test_config_events(void)
 	all |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT) | PP_CFG_BIT(PP_A_CFG_MAX_CONNS) |
 	       PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
 	ok(pp_event_config_parse(m, &cfg) == 0 && cfg.present == all &&
-	   cfg.north_addr == htonl(0xc0000201) && cfg.south_addr == htonl(0xc6336401) &&
+	   cfg.north_addr == 0xc0000201 && cfg.south_addr == 0xc6336401 &&
 	   cfg.sccp_port == 2000 && cfg.sccp_security_port == 2443 && cfg.sccp_security &&
 	   cfg.tftp_port == 69 && cfg.httpproxy_port == 8088 && cfg.httpproxy && !cfg.http &&
 	   cfg.act_mode == PP_ACT_MODE_OPEN && cfg.idle_timeout == 120 &&
@@ -489,37 +504,24 @@ static void test_config_events(void)
 	ok(pp_nl_family_event(m) == 0, "nor an announcement of the family");
 	nlmsg_free(m);
 
-	m = genl_msg(PP_CMD_CONFIG_GET);
-	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
-	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
-	ok(pp_event_config_parse(m, &cfg) == -EINVAL, "a CONFIG_GET reply is not an event");
-	nlmsg_free(m);
-
-	m = genl_msg(PP_CMD_EVENT);
-	nla_put_u8(m, PP_A_EVENT, PP_EVENT_ACTIVATED);
-	nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
-	ok(pp_event_config_parse(m, &cfg) == -EINVAL,
-	   "an activation event is not a configuration event");
-	nlmsg_free(m);
-
-	m = genl_msg(PP_CMD_EVENT);
-	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
-	nla_put_u8(m, PP_A_CFG_TFTP_PORT, 69);
-	ok(pp_event_config_parse(m, &cfg) == -EINVAL, "a malformed setting is refused");
-	nlmsg_free(m);
-
-	m = family_event(CTRL_CMD_NEWFAMILY, PHONEPROXY_GENL_NAME);
-	ok(pp_nl_family_event(m) == CTRL_CMD_NEWFAMILY, "the controller announces the module loaded");
-	nlmsg_free(m);
-	m = family_event(CTRL_CMD_DELFAMILY, PHONEPROXY_GENL_NAME);
-	ok(pp_nl_family_event(m) == CTRL_CMD_DELFAMILY, "... and unloaded");
-	nlmsg_free(m);
-	m = family_event(CTRL_CMD_NEWFAMILY, "phoneproxyx");
-	ok(pp_nl_family_event(m) == 0, "another family's announcement is not ours");
-	nlmsg_free(m);
-	m = family_event(CTRL_CMD_NEWMCAST_GRP, PHONEPROXY_GENL_NAME);
-	ok(pp_nl_family_event(m) == 0, "nor is a new group of ours");
-	nlmsg_free(m);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = genl_msg(bad[i].cmd);
+		nla_put_u8(m, PP_A_EVENT, bad[i].event);
+		if (bad[i].port_u8)
+			nla_put_u8(m, PP_A_CFG_TFTP_PORT, 69);
+		else
+			nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
+		ok(pp_event_config_parse(m, &cfg) == -EINVAL, "%s", bad[i].what);
+		nlmsg_free(m);
+	}
+	for (i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		m = nlmsg_alloc();
+		genlmsg_put(m, 0, 0, GENL_ID_CTRL, 0, 0, fam[i].cmd, 2);
+		nla_put_u16(m, CTRL_ATTR_FAMILY_ID, 0x1f);
+		nla_put_string(m, CTRL_ATTR_FAMILY_NAME, fam[i].name);
+		ok(pp_nl_family_event(m) == fam[i].want, "%s", fam[i].what);
+		nlmsg_free(m);
+	}
 }
 
 static void on_follow_cfg(const struct pp_config *cfg, void *arg)
