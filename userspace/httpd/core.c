@@ -2,7 +2,7 @@
 /*
  * Copyright (C) 2026 The phoneproxy authors.
  *
- * What the handlers share: the netlink connection, the peer's address,
+ * What the handlers share: the peer's address,
  * replies with the security headers, request bodies, password checks
  * with the lockout around them.
  */
@@ -22,32 +22,6 @@
 #include "nl.h"
 #include "parse.h"
 #include "password.h"
-
-/* ---- netlink ---- */
-
-struct pp_nl *httpd_nl(struct httpd *h)
-{
-	char err[256];
-
-	if (h->nl)
-		return h->nl;
-	if (pp_nl_open(&h->nl, err, sizeof(err))) {
-		if (!h->nl_warned)
-			pp_warn("netlink: %s", err);
-		h->nl_warned = true;
-		return NULL;
-	}
-	if (h->nl_warned)
-		pp_notice("netlink: connected to the phoneproxy module");
-	h->nl_warned = false;
-	return h->nl;
-}
-
-void httpd_nl_failed(struct httpd *h)
-{
-	pp_nl_close(h->nl);
-	h->nl = NULL;
-}
 
 /* ---- helpers for the handlers ---- */
 

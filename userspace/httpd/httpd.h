@@ -93,10 +93,11 @@ struct httpd_options {
 struct httpd {
 	struct event_base *base;
 	struct httpd_options opt;
-	struct pp_nl *nl;		/* NULL while the module is away */
-	bool nl_warned;
-	struct pp_config cfg;		/* the kernel's, last read */
+	struct pp_follow *follow;	/* the module: requests, configuration */
+	struct event *follow_ev;
+	struct pp_config cfg;		/* the kernel's, as last told */
 	bool have_cfg;
+	char cfg_line[160];		/* what was logged of it */
 	struct pp_httpconf conf;	/* httpd.conf */
 	struct file_sig conf_sig;
 	struct pp_users *users;		/* the published users.xml */
@@ -125,9 +126,7 @@ struct httpd {
 	unsigned long busy_refusals;	/* logins answered 503 */
 };
 
-/* main.c */
-struct pp_nl *httpd_nl(struct httpd *h);
-void httpd_nl_failed(struct httpd *h);
+/* core.c */
 /* Who is at the other end of a request (network order), 0 if unknown. */
 uint32_t httpd_peer(struct evhttp_request *req, char *buf);
 uint32_t httpd_peer_of(struct evhttp_connection *c);

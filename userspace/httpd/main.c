@@ -9,11 +9,11 @@
  *   - the activation web service (SOAP, Appendix A) on the south address,
  *   - the phones' HTTP proxy on north:8088 (URL allow list).
  *
- * It follows, once a second (and at once on SIGHUP), the kernel's
- * configuration (addresses, "http" and "httpproxy" enable), httpd.conf
- * (published roles, proxy settings), the published users.xml, the
- * administrator's password and the installed certificates, and opens or
- * closes its listeners to match.
+ * It follows the kernel's configuration (addresses, "http" and "httpproxy"
+ * enable) as the module announces it, and once a second (and at once on
+ * SIGHUP) httpd.conf (published roles, proxy settings), the published
+ * users.xml, the administrator's password and the installed certificates,
+ * and opens or closes its listeners to match.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -247,21 +247,6 @@ static void reload_cert(struct tls_cert *c, bool north, bool force)
 	pp_notice("%s: certificate %s loaded", north ? "north" : "south", path);
 }
 
-static void refresh_config(struct httpd *h)
-{
-	struct pp_nl *nl = httpd_nl(h);
-
-	if (nl && pp_config_get(nl, &h->cfg) == 0) {
-		h->have_cfg = true;
-		return;
-	}
-	if (nl) {
-		pp_warn("netlink: cannot read the configuration: %s", pp_nl_error(nl));
-		httpd_nl_failed(h);
-	}
-	h->have_cfg = false;
-}
-
 /* ---- listeners ---- */
 
 static void listener_stop(struct listener *l)
@@ -378,7 +363,6 @@ static void reconcile(struct httpd *h)
 
 static void refresh(struct httpd *h, bool force)
 {
-	refresh_config(h);
 	reload_conf(h, force);
 	reload_users(h, force);
 	reload_admin(h, force);
@@ -401,10 +385,41 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 static void on_sighup(evutil_socket_t fd, short what, void *arg)
 {
+	struct httpd *h = arg;
+
 	(void)fd;
 	(void)what;
 	pp_notice("SIGHUP: reloading everything");
-	refresh(arg, true);
+	pp_follow_sync(h->follow);
+	refresh(h, true);
+}
+
+/* The module's configuration, at start and after every change. */
+static void on_config(const struct pp_config *cfg, void *arg)
+{
+	struct httpd *h = arg;
+	char line[sizeof(h->cfg_line)], n[PP_IPV4_STRLEN], s[PP_IPV4_STRLEN];
+
+	h->have_cfg = cfg != NULL;
+	h->cfg = cfg ? *cfg : (struct pp_config){ 0 };
+	if (cfg)
+		snprintf(line, sizeof(line), "north %s, south %s, web activation %s, HTTP proxy %s port %u",
+			 pp_ipv4_str(cfg->north_addr, n), pp_ipv4_str(cfg->south_addr, s),
+			 cfg->http ? "on" : "off", cfg->httpproxy ? "on" : "off",
+			 cfg->httpproxy_port);
+	else
+		snprintf(line, sizeof(line), "phoneproxy module not loaded; waiting for it");
+	if (strcmp(line, h->cfg_line))
+		pp_notice("configuration: %s", line);
+	memcpy(h->cfg_line, line, sizeof(line));
+	reconcile(h);
+}
+
+static void on_follow(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	pp_follow_read(((struct httpd *)arg)->follow);
 }
 
 static void on_stop(evutil_socket_t fd, short what, void *arg)
@@ -499,6 +514,7 @@ int main(int argc, char **argv)
 	static struct httpd h;
 	struct pp_lockout_policy pol;
 	bool to_syslog = false, hash = false;
+	char err[256] = "cannot set up the event loop";
 	uint64_t v, iterations = 0;
 	int opt, i;
 
@@ -629,6 +645,13 @@ int main(int argc, char **argv)
 	}
 	pp_notice("started (conf %s, state %s)", pp_conf_dir(), pp_state_dir());
 	refresh(&h, true);
+	/* Listeners open once the module's configuration is known. */
+	if (pp_follow_open(&h.follow, on_config, &h, err, sizeof(err)) ||
+	    !(h.follow_ev = event_new(h.base, pp_follow_fd(h.follow), EV_READ | EV_PERSIST,
+				      on_follow, &h)) || event_add(h.follow_ev, NULL)) {
+		pp_err("netlink: %s", err);
+		return 1;
+	}
 	event_base_dispatch(h.base);
 
 	for (i = 0; i < L_COUNT; i++)
@@ -636,6 +659,7 @@ int main(int argc, char **argv)
 	pw_pool_free(h.pw);
 	SSL_CTX_free(h.cert_north.ctx);
 	SSL_CTX_free(h.cert_south.ctx);
+	event_free(h.follow_ev);
 	event_free(h.tick);
 	event_free(h.sighup);
 	event_free(h.sigterm);
@@ -643,7 +667,7 @@ int main(int argc, char **argv)
 	pp_users_free(h.users);
 	pp_httpconf_free(&h.conf);
 	pp_lockout_free(h.lockout);
-	pp_nl_close(h.nl);
+	pp_follow_close(h.follow);
 	event_base_free(h.base);
 	OPENSSL_cleanse(h.admin_hash, sizeof(h.admin_hash));
 	pp_notice("stopped");

@@ -139,7 +139,7 @@ static void post_checked(struct login *lg, bool ok)
 		       form->address[0] ? form->address : peer_s);
 		goto out;
 	}
-	nl = httpd_nl(h);
+	nl = pp_follow_nl(h->follow);
 	if (!nl) {
 		render(req, 503, "Service Unavailable", MSG_ERR,
 		       "Activation is not available now; try again later.", form->username,
@@ -151,8 +151,6 @@ static void post_checked(struct login *lg, bool ok)
 		if (rc) {
 			pp_info("page: activation of \"%s\" at %s (from %s) refused: %s",
 				form->username, form->address, peer_s, pp_nl_error(nl));
-			if (rc == -ENOENT && !pp_nl_extack(nl) && strstr(pp_nl_error(nl), "module"))
-				httpd_nl_failed(h);
 			render(req, 403, "Forbidden", MSG_ERR, "Login failed", form->username,
 			       form->address);
 			goto out;

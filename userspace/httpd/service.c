@@ -135,7 +135,7 @@ static bool phone_addr(const char *s, uint32_t *addr)
 static int activate(struct httpd *h, const char *user, uint32_t addr,
 		    const char *peer)
 {
-	struct pp_nl *nl = httpd_nl(h);
+	struct pp_nl *nl = pp_follow_nl(h->follow);
 	char a[PP_IPV4_STRLEN];
 	int rc;
 
@@ -153,7 +153,7 @@ static int activate(struct httpd *h, const char *user, uint32_t addr,
 
 static int inactivate(struct httpd *h, const char *user, const char *peer)
 {
-	struct pp_nl *nl = httpd_nl(h);
+	struct pp_nl *nl = pp_follow_nl(h->follow);
 	int rc;
 
 	if (!nl)

@@ -122,52 +122,83 @@ void pp_nl_parse_extack(const struct nlmsghdr *nlh, char *buf, size_t len)
 		nla_strlcpy(buf, tb[NLMSGERR_ATTR_MSG], len);
 }
 
-int pp_nl_open(struct pp_nl **out, char *err, size_t errlen)
+/* A connected socket; watch: non-blocking, for notifications only. */
+static int nl_new(struct pp_nl **out, bool watch)
 {
 	struct pp_nl *nl;
 	int one = 1, rc;
 
-	*out = NULL;
-	nl = calloc(1, sizeof(*nl));
-	if (!nl || !(nl->sk = nl_socket_alloc())) {
-		free(nl);
-		if (err && errlen)
-			snprintf(err, errlen, "out of memory");
+	*out = nl = calloc(1, sizeof(*nl));
+	if (!nl || !(nl->sk = nl_socket_alloc()))
 		return -ENOMEM;
-	}
 	rc = genl_connect(nl->sk);
 	if (rc < 0) {
 		rc = -nlerr_to_errno(rc);
-		set_error(nl, rc, "cannot open a generic netlink socket: %s",
-			  strerror(-rc));
-		goto fail;
+		return set_error(nl, rc, "cannot open a generic netlink socket: %s",
+				 strerror(-rc));
+	}
+	nl_socket_enable_msg_peek(nl->sk);
+	if (watch) {
+		nl->events = true;
+		nl_socket_set_buffer_size(nl->sk, EVENTS_RCVBUF, 0);
+		return 0;
 	}
 	/* The kernel's reasons, and no copy of big requests in its acks. */
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK,
 		   &one, sizeof(one));
 	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK,
 		   &one, sizeof(one));
-	nl_socket_enable_msg_peek(nl->sk);
+	return 0;
+}
+
+/* *out's, or out of memory: the error of a failed open, then close it. */
+static int open_failed(struct pp_nl **out, int rc, char *err, size_t errlen)
+{
+	if (err && errlen)
+		snprintf(err, errlen, "%s", *out && (*out)->sk ? (*out)->errmsg :
+			 "out of memory");
+	pp_nl_close(*out);
+	*out = NULL;
+	return rc;
+}
+
+int pp_nl_open(struct pp_nl **out, char *err, size_t errlen)
+{
+	struct pp_nl *nl;
+	int rc = nl_new(out, false);
+
+	nl = *out;
+	if (rc)
+		return open_failed(out, rc, err, errlen);
 	rc = genl_ctrl_resolve(nl->sk, PHONEPROXY_GENL_NAME);
-	if (rc == -NLE_OBJ_NOTFOUND) {
+	if (rc == -NLE_OBJ_NOTFOUND)
 		rc = set_error(nl, -ENOENT, "%s module not loaded",
 			       PHONEPROXY_GENL_NAME);
-		goto fail;
-	}
-	if (rc < 0) {
+	else if (rc < 0)
 		rc = set_error(nl, -nlerr_to_errno(rc),
 			       "cannot resolve the generic netlink family %s: %s",
 			       PHONEPROXY_GENL_NAME, nl_geterror(rc));
-		goto fail;
-	}
+	if (rc < 0)
+		return open_failed(out, rc, err, errlen);
 	nl->family = rc;
-	*out = nl;
 	return 0;
-fail:
-	if (err && errlen)
-		snprintf(err, errlen, "%s", nl->errmsg);
-	pp_nl_close(nl);
-	return rc;
+}
+
+int pp_nl_watch(struct pp_nl **out, char *err, size_t errlen)
+{
+	int rc = nl_new(out, true), grp;
+
+	if (!rc) {
+		grp = genl_ctrl_resolve_grp((*out)->sk, "nlctrl", "notify");
+		rc = grp < 0 ? grp : nl_socket_add_membership((*out)->sk, grp);
+		if (!rc)
+			rc = nl_socket_set_nonblocking((*out)->sk);
+		if (rc < 0)
+			rc = set_error(*out, -nlerr_to_errno(rc),
+				       "cannot follow the generic netlink controller: %s",
+				       nl_geterror(rc));
+	}
+	return rc ? open_failed(out, rc, err, errlen) : 0;
 }
 
 void pp_nl_close(struct pp_nl *nl)
@@ -415,12 +446,12 @@ int pp_nl_dump(struct pp_nl *nl, uint8_t cmd, pp_nl_msg_fn fn,
 			 "the table kept changing while it was read; try again");
 }
 
-int pp_nl_subscribe(struct pp_nl *nl, const char *group)
+int pp_nl_subscribe(struct pp_nl *nl, struct pp_nl *via, const char *group)
 {
 	int grp, rc;
 
 	nl->errmsg[0] = '\0';
-	grp = genl_ctrl_resolve_grp(nl->sk, PHONEPROXY_GENL_NAME, group);
+	grp = genl_ctrl_resolve_grp(via->sk, PHONEPROXY_GENL_NAME, group);
 	if (grp < 0)
 		return set_error(nl, -nlerr_to_errno(grp),
 				 "no multicast group \"%s\" in family %s: %s", group,
@@ -434,6 +465,24 @@ int pp_nl_subscribe(struct pp_nl *nl, const char *group)
 	}
 	nl->events = true;
 	return 0;
+}
+
+int pp_nl_family_event(struct nl_msg *msg)
+{
+	static struct nla_policy policy[CTRL_ATTR_MAX + 1] = {
+		[CTRL_ATTR_FAMILY_NAME] = { .type = NLA_STRING },
+	};
+	struct nlattr *tb[CTRL_ATTR_MAX + 1];
+	struct nlmsghdr *nlh = nlmsg_hdr(msg);
+	struct genlmsghdr *gh = nlmsg_data(nlh);
+
+	if (nlh->nlmsg_type != GENL_ID_CTRL ||
+	    genlmsg_parse(nlh, 0, tb, CTRL_ATTR_MAX, policy) < 0 ||
+	    (gh->cmd != CTRL_CMD_NEWFAMILY && gh->cmd != CTRL_CMD_DELFAMILY) ||
+	    !tb[CTRL_ATTR_FAMILY_NAME] ||
+	    strcmp(nla_get_string(tb[CTRL_ATTR_FAMILY_NAME]), PHONEPROXY_GENL_NAME))
+		return 0;
+	return gh->cmd;
 }
 
 int pp_nl_recv_events(struct pp_nl *nl, pp_nl_msg_fn fn, void *arg)

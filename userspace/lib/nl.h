@@ -61,10 +61,21 @@ int pp_nl_dump(struct pp_nl *nl, uint8_t cmd, pp_nl_msg_fn fn,
 	       pp_nl_reset_fn reset, void *arg);
 
 /*
- * Join a multicast group of the family (PHONEPROXY_MCGRP_EVENTS). The
+ * Join a multicast group of the family (PHONEPROXY_MCGRP_EVENTS), as via
+ * (nl itself, or a request socket when nl is a watch) resolves it. The
  * socket then serves notifications only: no more requests on it.
  */
-int pp_nl_subscribe(struct pp_nl *nl, const char *group);
+int pp_nl_subscribe(struct pp_nl *nl, struct pp_nl *via, const char *group);
+/*
+ * A notification socket for an event loop (non-blocking), whether or not
+ * the module is loaded: it hears the generic netlink controller's
+ * announcements ("nlctrl", group "notify"); pp_nl_family_event() tells
+ * those of the family. Subscribe it to the family's group each time the
+ * family appears: its group ids change with every load.
+ */
+int pp_nl_watch(struct pp_nl **out, char *err, size_t errlen);
+/* CTRL_CMD_NEWFAMILY or CTRL_CMD_DELFAMILY of the family; else 0. */
+int pp_nl_family_event(struct nl_msg *msg);
 /*
  * Receive what is pending of the subscribed groups (blocking until
  * something is), calling fn for each message. -ENOBUFS when the kernel

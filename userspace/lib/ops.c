@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 
+#include "log.h"
 #include "ops.h"
 #include "pp_rules.h"
 
@@ -166,13 +168,16 @@ static void copy_str(char *dst, size_t len, const struct nlattr *a)
 
 /* ---- configuration ---- */
 
-static int config_reply(struct nl_msg *msg, void *arg)
+/* A CONFIG_GET reply, or (event) a PP_EVENT_CONFIG notification. */
+static int config_parse(struct nl_msg *msg, struct pp_config *cfg, bool event)
 {
-	struct pp_config *cfg = arg;
+	struct genlmsghdr *gh = nlmsg_data(nlmsg_hdr(msg));
 	struct nlattr *tb[PP_A_MAX + 1];
 	int a;
 
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0)
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, top_policy) < 0 ||
+	    (event && (gh->cmd != PP_CMD_EVENT || !tb[PP_A_EVENT] ||
+		       nla_get_u8(tb[PP_A_EVENT]) != PP_EVENT_CONFIG)))
 		return -EINVAL;
 	memset(cfg, 0, sizeof(*cfg));
 	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
@@ -208,6 +213,16 @@ static int config_reply(struct nl_msg *msg, void *arg)
 #undef U16
 #undef U32
 	return 0;
+}
+
+static int config_reply(struct nl_msg *msg, void *arg)
+{
+	return config_parse(msg, arg, false);
+}
+
+int pp_event_config_parse(struct nl_msg *msg, struct pp_config *cfg)
+{
+	return config_parse(msg, cfg, true);
 }
 
 int pp_config_get(struct pp_nl *nl, struct pp_config *cfg)
@@ -666,4 +681,117 @@ int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev)
 	if (ub[PP_USER_A_ADDR])
 		ev->addr = nla_get_u32(ub[PP_USER_A_ADDR]);
 	return 0;
+}
+
+/* ---- following the module (the daemons) ---- */
+
+struct pp_follow {
+	struct pp_nl *ev;	/* the controller's and the family's notifications */
+	struct pp_nl *nl;	/* requests; NULL while the module is away */
+	pp_follow_fn fn;
+	void *arg;
+	bool resync;
+};
+
+void pp_follow_sync(struct pp_follow *f)
+{
+	struct pp_nl *bad = NULL;
+	struct pp_config cfg;
+	char err[256];
+	int rc;
+
+	f->resync = false;
+	pp_follow_nl_reset(f);
+	rc = pp_nl_open(&f->nl, err, sizeof(err));
+	if (!rc && pp_nl_subscribe(f->ev, f->nl, PHONEPROXY_MCGRP_EVENTS))
+		bad = f->ev;
+	else if (!rc && pp_config_get(f->nl, &cfg))
+		bad = f->nl;
+	if (bad) {
+		snprintf(err, sizeof(err), "%s", pp_nl_error(bad));
+		rc = -EIO;
+		pp_follow_nl_reset(f);
+	}
+	if (rc && rc != -ENOENT)
+		pp_warn("netlink: %s", err);
+	f->fn(rc ? NULL : &cfg, f->arg);
+}
+
+int pp_follow_open(struct pp_follow **out, pp_follow_fn fn, void *arg,
+		   char *err, size_t errlen)
+{
+	struct pp_follow *f = calloc(1, sizeof(*f));
+	int rc;
+
+	*out = NULL;
+	if (!f) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	rc = pp_nl_watch(&f->ev, err, errlen);
+	if (rc) {
+		free(f);
+		return rc;
+	}
+	f->fn = fn;
+	f->arg = arg;
+	*out = f;
+	pp_follow_sync(f);
+	return 0;
+}
+
+static int follow_msg(struct nl_msg *msg, void *arg)
+{
+	struct pp_follow *f = arg;
+	struct pp_config cfg;
+
+	if (pp_nl_family_event(msg))
+		f->resync = true;
+	else if (!pp_event_config_parse(msg, &cfg))
+		f->fn(&cfg, f->arg);
+	return 0;
+}
+
+void pp_follow_read(struct pp_follow *f)
+{
+	char c;
+
+	if (pp_nl_recv_events(f->ev, follow_msg, f) == -ENOBUFS) {
+		pp_warn("netlink: %s; reading the configuration again",
+			pp_nl_error(f->ev));
+		/* What is queued is older than what CONFIG_GET will say. */
+		while (recv(pp_nl_fd(f->ev), &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
+		       errno == ENOBUFS)
+			;
+		f->resync = true;
+	}
+	if (f->resync)
+		pp_follow_sync(f);
+}
+
+int pp_follow_fd(const struct pp_follow *f)
+{
+	return pp_nl_fd(f->ev);
+}
+
+struct pp_nl *pp_follow_nl(struct pp_follow *f)
+{
+	if (!f->nl)
+		pp_nl_open(&f->nl, NULL, 0);
+	return f->nl;
+}
+
+void pp_follow_nl_reset(struct pp_follow *f)
+{
+	pp_nl_close(f->nl);
+	f->nl = NULL;
+}
+
+void pp_follow_close(struct pp_follow *f)
+{
+	if (!f)
+		return;
+	pp_follow_nl_reset(f);
+	pp_nl_close(f->ev);
+	free(f);
 }

@@ -156,6 +156,8 @@ int pp_call_state_parse(struct nlattr *nest, struct pp_call_state *call);
 
 /* A PP_CMD_EVENT notification. Returns 0 or -EINVAL. */
 int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev);
+/* A PP_EVENT_CONFIG notification (not pp_event_parse's). 0 or -EINVAL. */
+int pp_event_config_parse(struct nl_msg *msg, struct pp_config *cfg);
 /* A PP_A_USER nest of a reply. Returns 0 or -EINVAL. */
 int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user);
 
@@ -166,5 +168,30 @@ int pp_reason_from_name(const char *name);
 const char *pp_event_name(unsigned int event);
 /* "required", "open"; NULL if unknown. */
 const char *pp_act_mode_name(unsigned int mode);
+
+/*
+ * A daemon following the module: told the configuration in force when it
+ * changes, with no polling. fn gets it at pp_follow_open(), on every
+ * PP_EVENT_CONFIG, and after a resync (when the module is loaded again,
+ * when notifications were lost, on pp_follow_sync()); NULL while the
+ * module is not loaded. The configuration may be the same as the last.
+ */
+struct pp_follow;
+typedef void (*pp_follow_fn)(const struct pp_config *cfg, void *arg);
+
+int pp_follow_open(struct pp_follow **out, pp_follow_fn fn, void *arg,
+		   char *err, size_t errlen);
+void pp_follow_close(struct pp_follow *f);
+/* Watch this descriptor for reading; then call pp_follow_read(). */
+int pp_follow_fd(const struct pp_follow *f);
+void pp_follow_read(struct pp_follow *f);
+/* Join the events group again and read the configuration (CONFIG_GET). */
+void pp_follow_sync(struct pp_follow *f);
+/*
+ * A request socket of the family, opened when needed (NULL while the
+ * module is not loaded); reset it after an error that may have broken it.
+ */
+struct pp_nl *pp_follow_nl(struct pp_follow *f);
+void pp_follow_nl_reset(struct pp_follow *f);
 
 #endif /* PP_OPS_H */

@@ -401,7 +401,7 @@ int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	(void)cmd;
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
-	if (pp_nl_subscribe(nl, PHONEPROXY_MCGRP_EVENTS))
+	if (pp_nl_subscribe(nl, nl, PHONEPROXY_MCGRP_EVENTS))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "monitor: %s", pp_nl_error(nl));
 	for (;;) {
 		rc = pp_nl_recv_events(nl, on_event, ctx);

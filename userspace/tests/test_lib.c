@@ -5,7 +5,8 @@
  * libpp without a kernel: strict value parsing, the JSON writer, atomic
  * files, the configurable paths, extended-ack parsing, the PP_CMD_USERS_
  * REPLACE message for a full table, and parsing of replies and events
- * built the way the kernel builds them.
+ * (the configuration's, the controller's) built the way the kernel builds
+ * them.
  */
 #include <arpa/inet.h>
 #include <dirent.h>
@@ -15,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <linux/genetlink.h>
 #include <linux/netlink.h>
 #include <netlink/attr.h>
 #include <netlink/genl/genl.h>
@@ -426,6 +428,122 @@ static void test_replies(void)
 	nlmsg_free(m);
 }
 
+/* The configuration event as the module sends it: every PP_A_CFG_*. */
+static struct nl_msg *config_event(void)
+{
+	static const struct {
+		int attr, size;
+		uint32_t v;
+	} attrs[] = {
+		{ PP_A_CFG_NORTH_ADDR, 4, 0xc0000201 }, { PP_A_CFG_SOUTH_ADDR, 4, 0xc6336401 },
+		{ PP_A_CFG_SCCP_PORT, 2, 2000 }, { PP_A_CFG_SCCP_SECURITY_PORT, 2, 2443 },
+		{ PP_A_CFG_SCCP_SECURITY, 1, 1 }, { PP_A_CFG_TFTP_PORT, 2, 69 },
+		{ PP_A_CFG_HTTPPROXY_PORT, 2, 8088 }, { PP_A_CFG_HTTPPROXY, 1, 1 },
+		{ PP_A_CFG_HTTP, 1, 0 }, { PP_A_CFG_ACT_MODE, 1, PP_ACT_MODE_OPEN },
+		{ PP_A_CFG_IDLE_TIMEOUT, 4, 120 }, { PP_A_CFG_AUTH_TIMEOUT, 4, 3600 },
+		{ PP_A_CFG_RTP_PORT_MIN, 2, 30000 }, { PP_A_CFG_RTP_PORT_MAX, 2, 30998 },
+		{ PP_A_CFG_MEDIA_TIMEOUT, 4, 60 }, { PP_A_CFG_MAX_CONNS, 4, 4 },
+		{ PP_A_CFG_MAX_STREAMS, 4, 8 },
+	};
+	struct nl_msg *m = genl_msg(PP_CMD_EVENT);
+	size_t i;
+
+	nla_put_u8(m, PP_A_EVENT, PP_EVENT_CONFIG);
+	for (i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++)
+		nla_put(m, attrs[i].attr, attrs[i].size, attrs[i].size == 1 ?
+			(const void *)&(uint8_t){ (uint8_t)attrs[i].v } : attrs[i].size == 2 ?
+			(const void *)&(uint16_t){ (uint16_t)attrs[i].v } : &attrs[i].v);
+	return m;
+}
+
+static void test_config_events(void)
+{
+	static const struct {
+		uint8_t cmd, event;
+		bool port_u8;
+		const char *what;
+	} bad[] = {
+		{ PP_CMD_CONFIG_GET, PP_EVENT_CONFIG, false, "a CONFIG_GET reply is not an event" },
+		{ PP_CMD_EVENT, PP_EVENT_ACTIVATED, false,
+		  "an activation event is not a configuration event" },
+		{ PP_CMD_EVENT, PP_EVENT_CONFIG, true, "a malformed setting is refused" },
+	};
+	static const struct {
+		uint8_t cmd;
+		const char *name;
+		int want;
+		const char *what;
+	} fam[] = {
+		{ CTRL_CMD_NEWFAMILY, PHONEPROXY_GENL_NAME, CTRL_CMD_NEWFAMILY,
+		  "the controller announces the module loaded" },
+		{ CTRL_CMD_DELFAMILY, PHONEPROXY_GENL_NAME, CTRL_CMD_DELFAMILY, "... and unloaded" },
+		{ CTRL_CMD_NEWFAMILY, "phoneproxyx", 0, "another family's announcement is not ours" },
+		{ CTRL_CMD_NEWMCAST_GRP, PHONEPROXY_GENL_NAME, 0, "nor is a new group of ours" },
+	};
+	struct pp_config cfg;
+	struct pp_event_info ev;
+	struct nl_msg *m = config_event();
+	uint32_t all = 0;
+	size_t i;
+	int a;
+
+	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
+		all |= PP_CFG_BIT(a);
+	all |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT) | PP_CFG_BIT(PP_A_CFG_MAX_CONNS) |
+	       PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
+	ok(pp_event_config_parse(m, &cfg) == 0 && cfg.present == all &&
+	   cfg.north_addr == 0xc0000201 && cfg.south_addr == 0xc6336401 &&
+	   cfg.sccp_port == 2000 && cfg.sccp_security_port == 2443 && cfg.sccp_security &&
+	   cfg.tftp_port == 69 && cfg.httpproxy_port == 8088 && cfg.httpproxy && !cfg.http &&
+	   cfg.act_mode == PP_ACT_MODE_OPEN && cfg.idle_timeout == 120 &&
+	   cfg.auth_timeout == 3600 && cfg.rtp_port_min == 30000 &&
+	   cfg.rtp_port_max == 30998 && cfg.media_timeout == 60 && cfg.max_conns == 4 &&
+	   cfg.max_streams == 8, "a configuration event parses into every setting");
+	ok(pp_event_parse(m, &ev) == -EINVAL,
+	   "a configuration event is not an activation event (ppctl monitor skips it)");
+	ok(pp_nl_family_event(m) == 0, "nor an announcement of the family");
+	nlmsg_free(m);
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		m = genl_msg(bad[i].cmd);
+		nla_put_u8(m, PP_A_EVENT, bad[i].event);
+		if (bad[i].port_u8)
+			nla_put_u8(m, PP_A_CFG_TFTP_PORT, 69);
+		else
+			nla_put_u16(m, PP_A_CFG_TFTP_PORT, 69);
+		ok(pp_event_config_parse(m, &cfg) == -EINVAL, "%s", bad[i].what);
+		nlmsg_free(m);
+	}
+	for (i = 0; i < sizeof(fam) / sizeof(fam[0]); i++) {
+		m = nlmsg_alloc();
+		genlmsg_put(m, 0, 0, GENL_ID_CTRL, 0, 0, fam[i].cmd, 2);
+		nla_put_u16(m, CTRL_ATTR_FAMILY_ID, 0x1f);
+		nla_put_string(m, CTRL_ATTR_FAMILY_NAME, fam[i].name);
+		ok(pp_nl_family_event(m) == fam[i].want, "%s", fam[i].what);
+		nlmsg_free(m);
+	}
+}
+
+static void on_follow_cfg(const struct pp_config *cfg, void *arg)
+{
+	*(int *)arg = cfg ? 1 : 0;
+}
+
+static void test_follow(void)
+{
+	struct pp_follow *f = NULL;
+	struct pp_nl *nl = NULL;
+	char err[256] = "";
+	int told = -1, loaded = pp_nl_open(&nl, NULL, 0) == 0;
+
+	pp_nl_close(nl);
+	ok(pp_follow_open(&f, on_follow_cfg, &told, err, sizeof(err)) == 0 &&
+	   pp_follow_fd(f) >= 0 && told == loaded,
+	   "following the module starts %s%s", loaded ? "with its configuration" :
+	   "without it, told it is not loaded", err);
+	pp_follow_close(f);
+}
+
 static void test_names(void)
 {
 	static const char *const want[] = {
@@ -506,6 +624,8 @@ int main(void)
 	test_extack();
 	test_users_message();
 	test_replies();
+	test_config_events();
+	test_follow();
 	test_names();
 	test_log();
 	test_no_module();

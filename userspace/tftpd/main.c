@@ -42,40 +42,44 @@ const char *tftpd_ip(uint32_t addr)
 	return pp_ipv4_str(addr, buf[i++ & 3]);
 }
 
-struct pp_nl *tftpd_nl(struct tftpd *d)
+/* The module's configuration, at start and after every change. */
+static void on_config(const struct pp_config *cfg, void *arg)
 {
-	char err[256];
+	struct tftpd *d = arg;
+	char line[sizeof(d->cfg_line)];
 
-	if (d->nl)
-		return d->nl;
-	if (pp_nl_open(&d->nl, err, sizeof(err))) {
-		pp_err("Tftp: netlink: %s", err);
-		return NULL;
-	}
-	return d->nl;
+	d->have_cfg = cfg != NULL;
+	d->cfg = cfg ? *cfg : (struct pp_config){ 0 };
+	if (cfg)
+		snprintf(line, sizeof(line), "north %s, south %s, TFTP port %u, SCCP port %u, HTTP proxy %s port %u, activation %s",
+			 tftpd_ip(cfg->north_addr), tftpd_ip(cfg->south_addr), cfg->tftp_port,
+			 cfg->sccp_security ? cfg->sccp_security_port : cfg->sccp_port,
+			 cfg->httpproxy ? "on" : "off", cfg->httpproxy_port,
+			 pp_act_mode_name(cfg->act_mode));
+	else
+		snprintf(line, sizeof(line), "phoneproxy module not loaded; waiting for it");
+	if (strcmp(line, d->cfg_line))
+		pp_notice("Tftp: configuration: %s", line);
+	memcpy(d->cfg_line, line, sizeof(line));
+	serve_rebind(d, &d->cfg);
 }
 
-void tftpd_nl_reset(struct tftpd *d)
+static void on_follow(evutil_socket_t fd, short what, void *arg)
 {
-	pp_nl_close(d->nl);
-	d->nl = NULL;
+	(void)fd;
+	(void)what;
+	pp_follow_read(((struct tftpd *)arg)->follow);
 }
 
+/* Housekeeping: expire cached files, and rate-limit state every 10 s. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct tftpd *d = arg;
-	struct pp_config cfg;
-	struct pp_nl *nl = tftpd_nl(d);
 	static unsigned int n;
 	uint64_t now = tftpd_now_ms();
 
 	(void)fd;
 	(void)what;
-	/* Follow "set interface north address" and the TFTP port. */
-	if (nl && pp_config_get(nl, &cfg) == 0)
-		serve_rebind(d, &cfg);
-	else if (nl)
-		tftpd_nl_reset(d);
 	cache_expire(d, now);
 	if (++n % 10 == 0)
 		ratelimit_expire(&d->rl, now);
@@ -134,7 +138,6 @@ int main(int argc, char **argv)
 	const char *conf = NULL;
 	bool to_stderr = false, test = false;
 	struct timeval second = { .tv_sec = 1 };
-	struct pp_config cfg;
 	int opt, rc = 1;
 
 	while ((opt = getopt(argc, argv, "c:eth")) != -1) {
@@ -194,10 +197,6 @@ int main(int argc, char **argv)
 		pp_err("Tftp: cannot create the event loop");
 		return 1;
 	}
-	if (pp_nl_open(&d.nl, err, sizeof(err))) {
-		pp_err("Tftp: %s", err);
-		goto out;
-	}
 	opt = ctl_init(&d);
 	if (opt) {
 		pp_err("Tftp: control socket: %s%s", strerror(-opt),
@@ -207,19 +206,20 @@ int main(int argc, char **argv)
 	ratelimit_init(&d.rl, d.conf.rate, d.conf.burst);
 	slots_init(&d.slots, d.conf.max_transfers_per_address);
 	serve_init(&d);
-	if (pp_config_get(d.nl, &cfg)) {
-		pp_err("Tftp: reading the proxy's configuration: %s", pp_nl_error(d.nl));
+	if (pp_follow_open(&d.follow, on_config, &d, err, sizeof(err))) {
+		pp_err("Tftp: %s", err);
 		goto out;
 	}
-	serve_rebind(&d, &cfg);
-	if (!d.bound_addr)
+	if (d.have_cfg && !d.bound_addr)
 		pp_notice("Tftp: no north address yet; waiting for \"set interface north address\"");
+	d.follow_ev = event_new(d.base, pp_follow_fd(d.follow), EV_READ | EV_PERSIST,
+				on_follow, &d);
 	d.tick = event_new(d.base, -1, EV_PERSIST, on_tick, &d);
 	d.sig_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
 	d.sig_int = evsignal_new(d.base, SIGINT, on_signal, &d);
 	d.sig_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
-	if (!d.tick || !d.sig_term || !d.sig_int || !d.sig_hup ||
-	    event_add(d.tick, &second) || event_add(d.sig_term, NULL) ||
+	if (!d.follow_ev || !d.tick || !d.sig_term || !d.sig_int || !d.sig_hup ||
+	    event_add(d.follow_ev, NULL) || event_add(d.tick, &second) || event_add(d.sig_term, NULL) ||
 	    event_add(d.sig_int, NULL) || event_add(d.sig_hup, NULL)) {
 		pp_err("Tftp: cannot set up the event loop");
 		goto out;
@@ -233,6 +233,8 @@ out:
 	ctl_fini(&d);
 	ratelimit_fini(&d.rl);
 	slots_fini(&d.slots);
+	if (d.follow_ev)
+		event_free(d.follow_ev);
 	if (d.tick)
 		event_free(d.tick);
 	if (d.sig_term)
@@ -241,7 +243,7 @@ out:
 		event_free(d.sig_int);
 	if (d.sig_hup)
 		event_free(d.sig_hup);
-	pp_nl_close(d.nl);
+	pp_follow_close(d.follow);
 	event_base_free(d.base);
 	xmlCleanupParser();
 	pp_log_close();

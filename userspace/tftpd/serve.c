@@ -584,7 +584,7 @@ static int find_user(struct tftpd *d, struct pp_nl *nl, struct job *j)
 		goto found;
 	if (rc != -ENOENT) {
 		pp_err("Tftp: looking up the user at %s: %s", addr, pp_nl_error(nl));
-		tftpd_nl_reset(d);
+		pp_follow_nl_reset(d->follow);
 		return -2;
 	}
 	if (j->cfg.act_mode != PP_ACT_MODE_OPEN) {
@@ -736,11 +736,11 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		return;
 	}
 	tftp_classify(j->req.filename, &j->fc);
-	nl = tftpd_nl(d);
-	if (!nl || pp_config_get(nl, &j->cfg)) {
-		pp_err("Tftp: cannot read the proxy's configuration: %s",
-		       nl ? pp_nl_error(nl) : "no netlink");
-		tftpd_nl_reset(d);
+	nl = d->have_cfg ? pp_follow_nl(d->follow) : NULL;
+	j->cfg = d->cfg;
+	if (!nl) {
+		pp_err("Tftp: %s from %s: the phoneproxy module is not loaded",
+		       j->req.filename, addr);
 		error69(d, j->addr, j->port, TFTP_EUNDEF, "proxy not ready");
 		free(j);
 		return;

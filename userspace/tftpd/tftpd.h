@@ -100,7 +100,7 @@ void cache_fini(struct tftpd *d);
 /* ---- serve.c: the phones' side ---- */
 
 int serve_init(struct tftpd *d);
-/* (Re)bind UDP port 69 on the north address from the kernel's config. */
+/* (Re)bind UDP port 69 on the north address of the module's config. */
 void serve_rebind(struct tftpd *d, const struct pp_config *cfg);
 void serve_fini(struct tftpd *d);
 
@@ -117,7 +117,11 @@ struct tftpd {
 	struct event_base *base;
 	struct tftpd_conf conf;
 	int conf_loglevel;		/* from tftpd.conf, before the state file */
-	struct pp_nl *nl;
+	struct pp_follow *follow;	/* the module: requests, configuration */
+	struct event *follow_ev;
+	struct pp_config cfg;		/* the module's, as last told */
+	bool have_cfg;
+	char cfg_line[200];		/* what was logged of it */
 	struct tftpd_stats stats;
 	struct ratelimit rl;
 	struct slots slots;		/* transfers per phone address */
@@ -145,10 +149,6 @@ struct tftpd {
 };
 
 uint64_t tftpd_now_ms(void);
-/* The netlink connection, reopened if it was lost; NULL if it cannot be. */
-struct pp_nl *tftpd_nl(struct tftpd *d);
-/* Forget the netlink connection after an error that may be fatal to it. */
-void tftpd_nl_reset(struct tftpd *d);
 
 /* "a.b.c.d" of a network-order address, in a static rotating buffer. */
 const char *tftpd_ip(uint32_t addr);
