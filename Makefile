@@ -9,6 +9,8 @@
 #                 (VMFLAGS=-d: on the debug kernel, KASAN, kmemleak, lockdep)
 # make fuzz       run every libFuzzer harness for FUZZ_SECONDS (300) each
 # make install    install the module (kbuild modules_install) and the tools
+# make clean      remove build/, where everything is built (scripts/mirror.sh):
+#                 build/kmod/phoneproxy.ko, build/userspace/ppctl/ppctl...
 
 # The Debian kernel the guest boots and the module is built for: the
 # newest one that has both an image in /boot and headers.
@@ -16,6 +18,8 @@ KVER ?= $(shell for v in $$(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort 
 	[ -e /lib/modules/$$v/build/Makefile ] && [ -e /boot/vmlinuz-$$v ] && { echo $$v; break; }; done)
 KDIR ?= /lib/modules/$(KVER)/build
 export KVER
+# kbuild's M=: the mirror of the sources where the module is built.
+MDIR := $(CURDIR)/build
 
 .PHONY: all deps module userspace check demo vm install clean fuzz
 
@@ -26,7 +30,8 @@ deps:
 
 module:
 	@test -n "$(KVER)" || { echo "no Debian kernel with headers: run make deps" >&2; exit 1; }
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+	@scripts/mirror.sh
+	$(MAKE) -C $(KDIR) M=$(MDIR) modules
 
 userspace:
 	$(MAKE) -C userspace
@@ -46,10 +51,8 @@ fuzz: deps
 	@scripts/fuzz.sh -t $(FUZZ_SECONDS)
 
 install: all
-	$(MAKE) -C $(KDIR) M=$(CURDIR) modules_install
+	$(MAKE) -C $(KDIR) M=$(MDIR) modules_install
 	$(MAKE) -C userspace install
 
 clean:
-	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean
-	$(MAKE) -C userspace clean
 	rm -rf build

@@ -5,7 +5,7 @@
 # Build phoneproxy.ko and phoneproxy_kunit.ko (kmod/tests/, PP_KUNIT=m)
 # against the debug kernel (scripts/build-debug-kernel.sh, built first if
 # needed), in a copy of the sources: kbuild writes into its M= directory,
-# and kmod/phoneproxy.ko, built for Debian's kernel, must stay as it is.
+# and build/kmod/phoneproxy.ko, built for Debian's kernel, must stay as it is.
 #
 #   scripts/build-debug-mod.sh		build in DIR/mod; print DIR/mod
 #   scripts/build-debug-mod.sh --dir	print DIR/mod, build nothing
@@ -13,9 +13,9 @@
 #					DIR/sparse; print its output
 #
 # DIR is $PP_CACHE_DIR/debug-mod/<hash of this work tree's path> (default
-# /var/cache/phoneproxy): outside the work tree, because `make clean` and
-# the static checks clean M=<work tree>, which deletes every .o and .ko
-# below it, and visible to the guest (unlike /tmp). The copy is
+# /var/cache/phoneproxy): outside the work tree, because `make clean`
+# deletes build/ and the static checks rebuild build/kmod, and visible to
+# the guest (unlike /tmp). The copy is
 # synchronised (new, changed and deleted files; mtimes kept so kbuild
 # rebuilds only what changed) under a lock: several runs may share it.
 # Exit status: that of the build.

@@ -3,9 +3,10 @@
 # Copyright (C) 2026 The phoneproxy authors.
 #
 # Run every libFuzzer harness (userspace/tests/fuzz_*.c, built with clang,
-# ASan and UBSan by userspace/Makefile) for a fixed time each and print
-# one TAP line per harness: its executions, and a crash, leak, timeout or
-# sanitizer report as "not ok" with the reproducer's path.
+# ASan and UBSan by userspace/Makefile into build/userspace/tests/) for a
+# fixed time each and print one TAP line per harness: its executions, and
+# a crash, leak, timeout or sanitizer report as "not ok" with the
+# reproducer's path.
 #
 #   scripts/fuzz.sh [-t SECONDS] [harness ...]	(default 300 s: make fuzz)
 #   make fuzz FUZZ_SECONDS=N			the same, from the top
@@ -50,10 +51,12 @@ fi
 targets=
 for h in "$@"; do targets="$targets tests/$h"; done
 make -k -j"$(nproc)" -C userspace CC="$CC" $targets > "$out/build.log" 2>&1
-# Which did not build: checked now, before the sources can change again.
+# Which did not build: checked now, before the sources can change again
+# (in build/userspace: make -q answers through userspace/GNUmakefile's
+# redirection only when a target is out of date).
 unbuilt=" "
 for h in "$@"; do
-	make -s -q --no-print-directory -C userspace CC="$CC" "tests/$h" \
+	make -s -q --no-print-directory -C build/userspace CC="$CC" "tests/$h" \
 		2>/dev/null || unbuilt="$unbuilt$h "
 done
 
@@ -61,7 +64,7 @@ n=0
 fail=0
 for h in "$@"; do
 	n=$((n + 1))
-	bin=userspace/tests/$h
+	bin=build/userspace/tests/$h
 	log=$out/$h.log
 	if [ -z "${unbuilt##* $h *}" ]; then
 		echo "not ok $n - $h: does not build (see $out/build.log)"

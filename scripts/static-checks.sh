@@ -4,7 +4,8 @@
 #
 # Static checks of the kernel code, as TAP: checkpatch.pl --strict (taken
 # from Debian's linux-source-6.1, cached under build/) on kmod/ and the
-# uapi header, and sparse (C=2) on the module. Zero warnings each.
+# uapi header, and sparse (C=2) on the module. Zero warnings each. Last,
+# that the build wrote nothing outside build/.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 cd "$top"
@@ -47,8 +48,9 @@ else
 fi
 
 if command -v sparse >/dev/null; then
-	make -s -C "/lib/modules/$KVER/build" M="$top" clean >/dev/null 2>&1
-	out=$(make -s -C "/lib/modules/$KVER/build" M="$top" C=2 modules 2>&1)
+	# The module's objects only (build/userspace stays): all rebuilt.
+	rm -rf build/kmod build/proto
+	out=$(make -s module C=2 KVER="$KVER" 2>&1)
 	rc=$?
 	warn=$(printf '%s\n' "$out" | grep -E 'warning:|error:' | grep -v '^make')
 	if [ $rc = 0 ] && [ -z "$warn" ]; then
@@ -83,6 +85,25 @@ if command -v sparse >/dev/null && scripts/build-debug-kernel.sh --dir >/dev/nul
 else
 	n=$((n + 1))
 	echo "ok $n - sparse against the debug kernel # SKIP debug kernel not built"
+fi
+
+# Every build output is under build/: after `make all` (check.sh builds
+# first), nothing git ignores lies outside it, nor an untracked ELF file
+# or archive (a binary a new rule writes beside its sources).
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+	stray=$(git status --porcelain --ignored --untracked-files=all . |
+		sed -n 's/^\(!!\|??\) //p' | grep -v '^build/' |
+		while read -r f; do
+			if git check-ignore -q "$f" ||
+				head -c 8 "$f" | grep -qaE '^(.ELF|!<arch>)'; then
+				echo "$f"
+			fi
+		done)
+	result "$([ -z "$stray" ]; echo $?)" "the build writes nothing outside build/"
+	printf '%s\n' "$stray" | grep . | sed 's/^/#   /' | head -n 20
+else
+	n=$((n + 1))
+	echo "ok $n - the build writes nothing outside build/ # SKIP not a git work tree"
 fi
 echo "1..$n"
 exit $fail

@@ -26,7 +26,7 @@ at_exit "kill $!"
 wait_for 10 grep -q listening "$TMPD/l"
 # The CallManager (pp-ccm-sim) listens for SCCP on $CCM:2000: the proxy
 # NATs an activated phone's connection to its north port 2000 there
-# (CCM_SIM and PHONE_SIM: sim.sh).
+# (CCM_SIM and PHONE_SIM: lib.sh).
 if [ -x "$CCM_SIM" ]; then
 	ccm_start ccm || { echo "pp-ccm-sim did not start"; exit 1; }
 fi

@@ -17,8 +17,7 @@
 PP_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$PP_TOP/selftests/phoneproxy/lib.sh"
 SECS=${1:-15}
-LOAD=$PP_TOP/bench/http/ppload
-HTTPD=$PP_TOP/userspace/httpd/pp-httpd
+LOAD=$PP_OUT/bench/http/ppload
 export PP_PW_ITERATIONS=${PP_PW_ITERATIONS:-10000}
 [ -x "$LOAD" ] || { echo "build it first: make -C bench/http" >&2; exit 1; }
 require curl openssl python3

@@ -44,7 +44,7 @@
 # variants share. The guest is emulated: compare the two columns, not
 # the absolute numbers with real hardware.
 PP_TOP=$(cd "$(dirname "$0")/../.." && pwd)
-BLAST=$PP_TOP/bench/rtp/rtpblast
+BLAST=$PP_TOP/build/bench/rtp/rtpblast
 
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
@@ -55,8 +55,6 @@ fi
 # In the guest.
 source "$PP_TOP/selftests/phoneproxy/lib.sh"
 require ip nft python3
-CCM_SIM=$PP_TOP/userspace/sim/pp-ccm-sim
-PHONE_SIM=$PP_TOP/userspace/sim/pp-phone-sim
 [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
 [ -x "$BLAST" ] || skip_all "build it first: make -C bench/rtp"
 SECS=${SECS:-10}

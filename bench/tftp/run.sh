@@ -21,8 +21,7 @@
 TOP=$(cd "$(dirname "$0")/../.." && pwd)
 source "$TOP/selftests/phoneproxy/lib.sh"
 require ip in.tftpd
-BENCH=$TOP/bench/tftp/pp-tftpbench
-TFTPD=$TOP/userspace/tftpd/pp-tftpd
+BENCH=$PP_OUT/bench/tftp/pp-tftpbench
 [ -x "$BENCH" ] || skip_all "build it first: make -C userspace bench"
 SECS=${SECS:-20}
 USERS=200

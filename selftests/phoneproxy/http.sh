@@ -20,7 +20,6 @@
 #  - the settings are part of the running configuration.
 source "$(dirname "$0")/lib.sh"
 
-HTTPD=${HTTPD:-$PP_TOP/userspace/httpd/pp-httpd}
 HERE=$(cd "$(dirname "$0")" && pwd)
 require curl openssl perl python3 chromium
 [ -x "$HTTPD" ] || skip_all "pp-httpd not built ($HTTPD)"

@@ -16,7 +16,6 @@
 # steadily the bytes come.
 source "$(dirname "$0")/lib.sh"
 
-HTTPD=${HTTPD:-$PP_TOP/userspace/httpd/pp-httpd}
 require curl python3 slowhttptest
 [ -x "$HTTPD" ] || skip_all "pp-httpd not built ($HTTPD)"
 # An emulated guest is ~50 times slower: hashes of 2000 iterations (what

@@ -16,7 +16,16 @@ ksft_fail=1
 ksft_skip=4
 
 PP_TOP=${PP_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
-PPCTL=${PPCTL:-$PP_TOP/userspace/ppctl/ppctl}
+# What make builds, all under build/ (scripts/mirror.sh); each may be
+# pointed elsewhere from the environment (an ASan build of pp-httpd...).
+PP_OUT=${PP_OUT:-$PP_TOP/build}
+PP_KO=${PP_KO:-$PP_OUT/kmod/phoneproxy.ko}
+PPCTL=${PPCTL:-$PP_OUT/userspace/ppctl/ppctl}
+HTTPD=${HTTPD:-$PP_OUT/userspace/httpd/pp-httpd}
+TFTPD=${TFTPD:-$PP_OUT/userspace/tftpd/pp-tftpd}
+CCM_SIM=${CCM_SIM:-$PP_OUT/userspace/sim/pp-ccm-sim}
+PHONE_SIM=${PHONE_SIM:-$PP_OUT/userspace/sim/pp-phone-sim}
+REPLAY=${REPLAY:-$PP_OUT/userspace/sim/pp-replay}
 SFX=$(mktemp -u XXXXXX)
 NS_PHONE=pp-phone-$SFX
 NS_PHONE2=pp-phone2-$SFX

@@ -24,7 +24,6 @@ source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
 require ip
-REPLAY=${REPLAY:-$PP_TOP/userspace/sim/pp-replay}
 DATA=$PP_TOP/userspace/tests/data/sccp
 ORDER=$PP_TOP/userspace/sim/replay-order.txt
 [ -x "$REPLAY" ] || skip_all "pp-replay not built (make -C userspace)"

@@ -6,10 +6,8 @@
 # pp-ccm-sim and pp-phone-sim in the lab's namespaces, reading their
 # result lines ("event key=value ..."), checking the RTP a phone received,
 # and what the proxy shows of it (show counters, show calls). Source it
-# after lib.sh; sourcing only defines CCM_SIM, PHONE_SIM and functions.
-
-CCM_SIM=${CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
-PHONE_SIM=${PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
+# after lib.sh (which names CCM_SIM and PHONE_SIM); sourcing only defines
+# functions.
 
 # Skip the whole test when the simulators are not built.
 require_sims() {

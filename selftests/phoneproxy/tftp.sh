@@ -10,7 +10,6 @@
 # and curl are the phones.
 source "$(dirname "$0")/lib.sh"
 require ip nft python3 in.tftpd tftp atftp curl
-TFTPD=${TFTPD:-$PP_TOP/userspace/tftpd/pp-tftpd}
 PROBE="python3 $(dirname "$0")/tftp_probe.py"
 DATA=$PP_TOP/userspace/tests/data/tftp
 ORIG=$DATA/SEP001380AD9E5F.cnf.xml
@@ -329,8 +328,8 @@ assert t[\"served\"] < t[\"requests\"], t
 # The phone simulator knows only the proxy's north address as its TFTP
 # server: it must register with the CallManager through the proxy using
 # what the rewritten file told it (processNodeName, ethernetPhonePort).
-SIM=${PP_PHONE_SIM:-$PP_TOP/userspace/sim/pp-phone-sim}
-CCM_SIM=${PP_CCM_SIM:-$PP_TOP/userspace/sim/pp-ccm-sim}
+SIM=${PP_PHONE_SIM:-$PHONE_SIM}
+CCM_SIM=${PP_CCM_SIM:-$CCM_SIM}
 if [ -x "$SIM" ] && [ -x "$CCM_SIM" ] && grep -qw pp_sccp_net_init /proc/kallsyms; then
 	pp set user active name homer address $PHONE
 	ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM > "$OUT/ccm-sim.out" 2>&1 &

@@ -21,7 +21,7 @@ dmesg_before=$(dmesg | wc -l)
 
 check "rmmod with activations present" rmmod phoneproxy
 check "the module is gone" sh -c "! test -d /sys/module/phoneproxy"
-check "insmod again" insmod "${PP_KO:-$PP_TOP/kmod/phoneproxy.ko}"
+check "insmod again" insmod "$PP_KO"
 check "a namespace that lived through the reload starts clean" \
 	sh -c "ip netns exec $NS_PROXY $PPCTL show user | awk 'NR > 2' | wc -l | grep -qx 0"
 check "the reloaded module takes configuration" \

@@ -31,7 +31,7 @@
 # cached by scripts/build-debug-kernel.sh. Everything the guest needs is
 # built in, so the initramfs loads no module and modprobe is skipped.
 # phoneproxy.ko and phoneproxy_kunit.ko are built against that kernel in
-# a copy of the sources (scripts/build-debug-mod.sh; kmod/phoneproxy.ko,
+# a copy of the sources (scripts/build-debug-mod.sh; build/kmod/phoneproxy.ko,
 # built for Debian's kernel, is left alone); the guest gets their paths in
 # PP_KO and PP_KUNIT_KO.
 # kmemleak is cleared before the command and scanned after it (and after
@@ -63,7 +63,7 @@ shift $((OPTIND - 1))
 cmd="$*"
 
 die() { echo "run-vm: $*" >&2; exit 1; }
-KO=$TOP/kmod/phoneproxy.ko
+KO=$TOP/build/kmod/phoneproxy.ko
 KUNIT_KO=
 if [ "$debug" = 1 ]; then
 	mem=${mem:-2048}

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * libFuzzer target: the activation page's form parser on arbitrary bytes.
- *	make fuzz CC=clang && tests/fuzz_form
+ *	make fuzz CC=clang && ../build/userspace/tests/fuzz_form
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -4,7 +4,7 @@
  *
  * libFuzzer target: ppctl's line splitting, grammar and help on arbitrary
  * command lines (no command is executed).
- *	make fuzz CC=clang && tests/fuzz_grammar
+ *	make fuzz CC=clang && ../build/userspace/tests/fuzz_grammar
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -12,7 +12,8 @@
  * so discards it). Seeds: the captured streams (corpus/fuzz_sccp/, copies of
  * data/sccp/*.bin) and corpus/fuzz_sccp.dict.
  *	scripts/fuzz.sh -t 60 fuzz_sccp		(from the top)
- *	make fuzz CC=clang && tests/fuzz_sccp -dict=tests/corpus/fuzz_sccp.dict \
+ *	make fuzz CC=clang &&
+ *	  ../build/userspace/tests/fuzz_sccp -dict=tests/corpus/fuzz_sccp.dict \
  *		-max_total_time=60 $(mktemp -d) tests/corpus/fuzz_sccp
  */
 #include <stddef.h>

@@ -5,7 +5,7 @@
  * libFuzzer target: the SOAP request parser (libxml2 underneath, DTDs and
  * entities refused) on arbitrary bytes; accepted requests are answered
  * and the answer must be built.
- *	make fuzz CC=clang && tests/fuzz_soap
+ *	make fuzz CC=clang && ../build/userspace/tests/fuzz_soap
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -5,7 +5,8 @@
  * libFuzzer target: the TFTP wire code shared with the module on
  * arbitrary bytes: requests, packets, file name classification, and the
  * builders fed with what the parsers accepted (round trip).
- *	make fuzz CC=clang && tests/fuzz_tftp_packet tests/data/tftp
+ *	make fuzz CC=clang &&
+ *	  ../build/userspace/tests/fuzz_tftp_packet tests/data/tftp
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -6,7 +6,8 @@
  * with the HTTP proxy off and on. Whatever it returns has been checked
  * again by the rewriter itself; here it must also never hand back a
  * processNodeName other than the proxy's.
- *	make fuzz CC=clang && tests/fuzz_tftp_rewrite tests/data/tftp
+ *	make fuzz CC=clang &&
+ *	  ../build/userspace/tests/fuzz_tftp_rewrite tests/data/tftp
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -3,7 +3,7 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * libFuzzer target: the users.xml reader on arbitrary bytes.
- *	make fuzz CC=clang && tests/fuzz_users_xml tests/data
+ *	make fuzz CC=clang && ../build/userspace/tests/fuzz_users_xml tests/data
  */
 #include <stddef.h>
 #include <stdint.h>

@@ -12,7 +12,7 @@
  *  - its path holds no dot segment, no "//", no ';', no encoded '/',
  *    '\', '.' or '%', and the host holds no '/', '?', '@' or ':';
  *  - it matches "http://*:*" + "/*".
- *	make fuzz CC=clang && tests/fuzz_whitelist
+ *	make fuzz CC=clang && ../build/userspace/tests/fuzz_whitelist
  */
 #include <stddef.h>
 #include <stdint.h>
