@@ -12,9 +12,7 @@
 # without it.
 source "$(dirname "$0")/lib.sh"
 require ip python3 rmmod insmod
-TFTPD=${TFTPD:-$PP_TOP/userspace/tftpd/pp-tftpd}
-HTTPD=${HTTPD:-$PP_TOP/userspace/httpd/pp-httpd}
-KO=${PP_KO:-$PP_TOP/kmod/phoneproxy.ko}
+KO=$PP_KO
 [ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
 [ -x "$HTTPD" ] || skip_all "pp-httpd not built ($HTTPD)"
 [ -r "$KO" ] || skip_all "no phoneproxy.ko to reload ($KO)"
