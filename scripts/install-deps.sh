@@ -15,7 +15,8 @@ sparse linux-source-6.1 xz-utils
 flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl
 openssl chromium libsoap-lite-perl tshark
-slowhttptest conntrack python3-scapy"
+slowhttptest conntrack python3-scapy
+python3-cryptography python3-lxml"
 
 missing=
 for p in $pkgs; do
