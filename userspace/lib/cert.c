@@ -38,8 +38,7 @@ static const char *const tag_names[PP_CERT_NTAGS] = {
 	[PP_CERT_CAPF] = "capf",
 };
 
-/* The first OpenSSL error, as text, and clear the queue. */
-static const char *ssl_reason(void)
+const char *pp_ssl_reason(void)
 {
 	static char buf[256];
 	unsigned long e = ERR_get_error();
@@ -231,7 +230,7 @@ int pp_cert_inspect(const char *pem, size_t len, struct pp_cert_info *info,
 		if (!key) {
 			pp_errf(err, errlen,
 				"the private key cannot be read (an encrypted key is not accepted): %s",
-				ssl_reason());
+				pp_ssl_reason());
 			goto out;
 		}
 		info->has_key = true;
@@ -322,7 +321,7 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 	x = X509_new();
 	bn = BN_new();
 	if (!key || !x || !bn || RAND_bytes(rnd, sizeof(rnd)) != 1) {
-		pp_errf(err, errlen, "cannot make a key: %s", ssl_reason());
+		pp_errf(err, errlen, "cannot make a key: %s", pp_ssl_reason());
 		goto out;
 	}
 	rnd[0] &= 0x7f;		/* a positive serial */
@@ -371,7 +370,7 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 	rc = 0;
 	goto out;
 ssl_fail:
-	pp_errf(err, errlen, "cannot make the certificate: %s", ssl_reason());
+	pp_errf(err, errlen, "cannot make the certificate: %s", pp_ssl_reason());
 out:
 	if (b)
 		BIO_free(b);
@@ -477,7 +476,7 @@ int pp_proxy_uuid(char *buf, size_t len, char *err, size_t errlen)
 		return pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
 	/* Made once: a random (version 4) UUID. */
 	if (RAND_bytes(r, sizeof(r)) != 1)
-		return pp_errf(err, errlen, "no random bytes: %s", ssl_reason());
+		return pp_errf(err, errlen, "no random bytes: %s", pp_ssl_reason());
 	r[6] = (r[6] & 0x0f) | 0x40;
 	r[8] = (r[8] & 0x3f) | 0x80;
 	snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

@@ -41,6 +41,9 @@ enum pp_cert_tag {
 	PP_CERT_NTAGS
 };
 
+/* The first OpenSSL error, as text (static buffer), and clear the queue. */
+const char *pp_ssl_reason(void);
+
 /* "https", "https-north", "https-south". */
 const char *pp_cert_tag_name(enum pp_cert_tag tag);
 /* The tag of a name, case-insensitively ("https-North" is the guide's

@@ -29,6 +29,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "cert.h"
 #include "conf.h"
 #include "log.h"
 #include "tlv.h"
@@ -75,18 +76,6 @@ enum { HASH_SHA1 = 1, HASH_SHA256 = 2, HASH_SHA512 = 3 };
 #define SIG_MAX		1024	/* 8192-bit RSA */
 #define ROLE_APP_SERVER	7
 #define ROLE_TVS	21
-
-static const char *ssl_reason(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_get_error();
-
-	if (!e)
-		return "unknown error";
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return buf;
-}
 
 int pp_ctl_dir(char *buf, size_t len)
 {
@@ -350,7 +339,7 @@ static int w_sign(struct wbuf *w, size_t sig_at, EVP_PKEY *key,
 	if (!md || EVP_DigestSignInit(md, NULL, EVP_sha1(), NULL, key) != 1 ||
 	    EVP_DigestSign(md, sig, &siglen, w->p, w->len) != 1) {
 		EVP_MD_CTX_free(md);
-		return pp_errf(err, errlen, "cannot sign: %s", ssl_reason());
+		return pp_errf(err, errlen, "cannot sign: %s", pp_ssl_reason());
 	}
 	EVP_MD_CTX_free(md);
 	if (siglen != (size_t)EVP_PKEY_get_size(key))

@@ -258,24 +258,14 @@ int ppctl_do_ctl_sast_generate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cm
 int ppctl_do_ctl_sast_import(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	int which = cmd->choice == 1;
-	char dir[4096], path[8192], *pem;
+	char path[8192], *pem;
 	size_t len;
 	int rc;
 
 	if (need_root(ctx, "set ctl sast") || sast_absent(ctx, which))
 		return ctx->err.code;
-	if (!*cmd->file || strchr(cmd->file, '/') || !strcmp(cmd->file, ".") ||
-	    !strcmp(cmd->file, ".."))
-		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
-				  "\"import\" value \"%s\" must be the name of a file in the incoming directory (no \"/\")",
-				  cmd->file);
-	if (pp_cert_incoming_dir(dir, sizeof(dir)))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
-	snprintf(path, sizeof(path), "%s/%s", dir, cmd->file);
-	rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
-	if (rc)
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
-				  rc == -EFBIG ? "file too large" : strerror(-rc));
+	if (ppctl_read_incoming(ctx, "import", cmd->file, &pem, &len, path, sizeof(path)))
+		return ctx->err.code;
 	rc = sast_write(ctx, which, pem, len, path);
 	OPENSSL_cleanse(pem, len);
 	free(pem);

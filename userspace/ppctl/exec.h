@@ -62,6 +62,10 @@ int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* Read file (a plain name) of the incoming directory; path gets its path.
+ * word names the command's value in the error. Returns 0 or the exit code. */
+int ppctl_read_incoming(struct ppctl_ctx *ctx, const char *word, const char *file,
+			char **pem, size_t *len, char *path, size_t pathlen);
 int ppctl_do_show_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_cert_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_cert_file(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
