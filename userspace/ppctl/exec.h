@@ -62,12 +62,26 @@ int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* Read file (a plain name) of the incoming directory; path gets its path.
+ * word names the command's value in the error. Returns 0 or the exit code. */
+int ppctl_read_incoming(struct ppctl_ctx *ctx, const char *word, const char *file,
+			char **pem, size_t *len, char *path, size_t pathlen);
 int ppctl_do_show_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_cert_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_cert_file(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* ctlcmds.c: secure SCCP's certificates, SAST keys and CTL (docs/ctl.md). */
+/* "set phoneproxy sccp security on": the tftp and capf certificates exist. */
+int ppctl_sccp_security_certs(struct ppctl_ctx *ctx);
+void ppctl_show_sccp_certs(struct ppctl_ctx *ctx);
+int ppctl_do_cert_regenerate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_generate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_import(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_delete(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_ctl(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* The httpd.conf settings as commands, for "show config running". */
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 

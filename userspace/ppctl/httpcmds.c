@@ -202,26 +202,36 @@ static bool plain_name(const char *s)
 	return *s && !strchr(s, '/') && strcmp(s, ".") && strcmp(s, "..");
 }
 
-int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+int ppctl_read_incoming(struct ppctl_ctx *ctx, const char *word, const char *file,
+			char **pem, size_t *len, char *path, size_t pathlen)
 {
-	enum pp_cert_tag tag = tag_of(cmd->choice);
-	char dir[4096], path[8192], err[512];
-	struct pp_cert_info info;
-	size_t len;
-	char *pem;
+	char dir[4096];
 	int rc;
 
-	if (!plain_name(cmd->file))
+	if (!plain_name(file))
 		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
-			    "\"install\" value \"%s\" must be the name of a file in the incoming directory (no \"/\")",
-			    cmd->file);
-	if (pp_cert_incoming_dir(dir, sizeof(dir)))
+			    "\"%s\" value \"%s\" must be the name of a file in the incoming directory (no \"/\")",
+			    word, file);
+	if (pp_cert_incoming_dir(dir, sizeof(dir)) ||
+	    snprintf(path, pathlen, "%s/%s", dir, file) >= (int)pathlen)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
-	snprintf(path, sizeof(path), "%s/%s", dir, cmd->file);
-	rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
+	rc = pp_file_read(path, PP_CERT_FILE_MAX, pem, len);
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
 			    rc == -EFBIG ? "file too large" : strerror(-rc));
+	return 0;
+}
+
+int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	enum pp_cert_tag tag = tag_of(cmd->choice);
+	char path[8192], err[512];
+	struct pp_cert_info info;
+	size_t len;
+	char *pem;
+
+	if (ppctl_read_incoming(ctx, "install", cmd->file, &pem, &len, path, sizeof(path)))
+		return ctx->err.code;
 	if (pp_cert_install(tag, pem, len, err, sizeof(err)) ||
 	    pp_cert_inspect(pem, len, &info, err, sizeof(err))) {
 		OPENSSL_cleanse(pem, len);
@@ -325,6 +335,7 @@ static int show_certs(struct ppctl_ctx *ctx, bool available)
 		fputc('\n', ctx->out);
 		return PPCTL_EXIT_OK;
 	}
+	ppctl_show_sccp_certs(ctx);
 	north = pp_cert_for_interface(true, path, sizeof(path));
 	fprintf(ctx->out, "north serves %s\n", north ? "plain HTTP (no certificate)" :
 		strrchr(path, '/') + 1);
