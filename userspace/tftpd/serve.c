@@ -455,6 +455,8 @@ static int rewrite(struct job *j)
 	p.nodes[0] = node;
 	p.nnodes = 1;
 	p.sccp_port = c->sccp_security ? c->sccp_security_port : c->sccp_port;
+	/* Secure SCCP is all or nothing (the guide): encrypted, for everyone. */
+	p.security_mode = c->sccp_security ? CNF_SECURITY_ENCRYPTED : 0;
 	pp_httpconf_init(&hc);
 	if (c->httpproxy) {
 		snprintf(url, sizeof(url), "http://%s:%u", node, c->httpproxy_port);
