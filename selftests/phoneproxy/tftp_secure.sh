@@ -65,7 +65,7 @@ ctl() {	# ctl OUT FILENAME SIGNER [OTHER SAST]: a CTL with the proxy as CCM+TFTP
 }
 check "tlvfile builds CTLFile.tlv (SAST sast1 + sast2, CCM+TFTP the proxy)" \
 	ctl "$CTLDIR/CTLFile.tlv" CTLFile.tlv sast1 sast2
-check "and CTLSEP$HOMER.tlv" ctl "$CTLDIR/CTL$HOMER.tlv" CTL$HOMER.tlv sast1 sast2
+check "and CTL$HOMER.tlv" ctl "$CTLDIR/CTL$HOMER.tlv" CTL$HOMER.tlv sast1 sast2
 cp "$K/sast1.pem" "$CTLDIR/sast1.pem"	# a key beside the CTL: never served
 
 cat > "$TMPD/tftpd.conf" <<EOF
@@ -84,9 +84,9 @@ get() {	# get FILE OUT: tftp-hpa in the phone's namespace, through the proxy
 
 diag "$SECONDS s"
 # ---- secure SCCP off: as before ----
+get $HOMER.cnf.xml "$OUT/off.xml" > /dev/null
 check "security off: SEP<MAC>.cnf.xml is today's rewrite, byte for byte" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get $HOMER.cnf.xml $OUT/off.xml >/dev/null &&
-	       cmp $OUT/off.xml $DATA/SEP001380AD9E5F.rewritten.cnf.xml"
+	cmp "$OUT/off.xml" "$DATA/SEP001380AD9E5F.rewritten.cnf.xml"
 check_fail "security off: no deviceSecurityMode is added" grep -q deviceSecurityMode "$OUT/off.xml"
 out=$(get $HOMER.cnf.xml.sgn "$OUT/off.sgn")
 printf '%s' "$out" | grep -q 'Error code 1'
@@ -98,14 +98,13 @@ tap_result $? "security off: CTLFile.tlv is file not found (the proxy's CTL is n
 diag "$SECONDS s"
 # ---- secure SCCP on ----
 pp set phoneproxy sccp security on
-check "CTLFile.tlv is the proxy's, byte for byte" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get CTLFile.tlv $OUT/CTLFile.tlv >/dev/null &&
-	       cmp $OUT/CTLFile.tlv $CTLDIR/CTLFile.tlv"
+get CTLFile.tlv "$OUT/CTLFile.tlv" > /dev/null
+check "CTLFile.tlv is the proxy's, byte for byte" cmp "$OUT/CTLFile.tlv" "$CTLDIR/CTLFile.tlv"
 check "tlvfile verifies CTLFile.tlv as served" \
 	sh -c "$TLVFILE -p $OUT/CTLFile.tlv | grep -qx 'Valid signature'"
-check "CTLSEP<MAC>.tlv is served to its phone" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get CTL$HOMER.tlv $OUT/CTLSEP.tlv >/dev/null &&
-	       cmp $OUT/CTLSEP.tlv $CTLDIR/CTL$HOMER.tlv && $TLVFILE -p $OUT/CTLSEP.tlv | grep -qx 'Valid signature'"
+get CTL$HOMER.tlv "$OUT/CTLSEP.tlv" > /dev/null
+check "CTLSEP<MAC>.tlv is served to its phone, and tlvfile verifies it" \
+	sh -c "cmp $OUT/CTLSEP.tlv $CTLDIR/CTL$HOMER.tlv && $TLVFILE -p $OUT/CTLSEP.tlv | grep -qx 'Valid signature'"
 out=$(get CTLSEP0003E348E321.tlv "$OUT/other.tlv")
 printf '%s' "$out" | grep -q 'Error code 2'
 tap_result $? "another device's CTLSEP file: access violation"
@@ -135,9 +134,8 @@ check "deviceSecurityMode is 3 (encrypted), once" \
 	sh -c "[ \$(grep -cx '<deviceSecurityMode>3</deviceSecurityMode>' $OUT/on.xml) = 1 ]"
 check "the log says signed" grep -q "Tftp: signed $HOMER.cnf.xml.sgn for $PHONE user=homer" "$LOG"
 sleep 1.1	# a later second: a new signature would carry a new timestamp
-check "fetched again: the same bytes (signed once, from the cache)" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get $HOMER.cnf.xml.sgn $OUT/homer2.sgn >/dev/null &&
-	       cmp $OUT/homer.sgn $OUT/homer2.sgn"
+get $HOMER.cnf.xml.sgn "$OUT/homer2.sgn" > /dev/null
+check "fetched again: the same bytes (signed once, from the cache)" cmp "$OUT/homer.sgn" "$OUT/homer2.sgn"
 out=$(get SEP0003E348E321.cnf.xml.sgn "$OUT/other.sgn")
 printf '%s' "$out" | grep -q 'Error code 2'
 tap_result $? "another device's .sgn: access violation"
@@ -182,9 +180,11 @@ ctl "$CTLDIR/CTLFile.tlv" CTLFile.tlv sast1 sast2
 
 # The TFTP key is replaced: pp-tftpd signs with the new one.
 install -m 600 "$K/tftp2.pem" "$PP_STATE_DIR/certs/tftp.pem"
+get $HOMER.cnf.xml.sgn "$OUT/new.sgn" > /dev/null
 check "tftp.pem replaced: the .sgn is signed by the new key" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get $HOMER.cnf.xml.sgn $OUT/new.sgn >/dev/null &&
-	       $SGNFILE -p $OUT/new.sgn -t $K/tftp2.crt | grep -qx 'Valid signature'"
+	sh -c "$SGNFILE -p $OUT/new.sgn -t $K/tftp2.crt | grep -qx 'Valid signature'"
+check "and the log says the key was loaded again" \
+	sh -c "[ \$(grep -c 'Tftp: loaded the TFTP signing key' $LOG) = 2 ]"
 sim "$OUT/sim4.out" --ctl "$FLASH/homer.tlv"
 check "which the phone refuses: the CTL lists the old one" \
 	grep -q "^secure-refused sid=$HOMER reason=\"the signed configuration file refused" "$OUT/sim4.out"
@@ -226,7 +226,7 @@ pp set phoneproxy sccp security off
 out=$(get $HOMER.cnf.xml.sgn "$OUT/off2.sgn")
 printf '%s' "$out" | grep -q 'Error code 1'
 tap_result $? "security off again: no .sgn"
+get $HOMER.cnf.xml "$OUT/off2.xml" > /dev/null
 check "and the plain file is today's rewrite again" \
-	sh -c "$(declare -f get); NS_PHONE=$NS_PHONE NORTH=$NORTH; get $HOMER.cnf.xml $OUT/off2.xml >/dev/null &&
-	       cmp $OUT/off2.xml $DATA/SEP001380AD9E5F.rewritten.cnf.xml"
+	cmp "$OUT/off2.xml" "$DATA/SEP001380AD9E5F.rewritten.cnf.xml"
 tap_done
