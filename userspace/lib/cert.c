@@ -431,3 +431,105 @@ int pp_cert_install(enum pp_cert_tag tag, const char *pem, size_t len,
 	}
 	return 0;
 }
+
+/* ---- secure SCCP: the proxy's UUID, its tftp and capf certificates ---- */
+
+static bool uuid_ok(const char *s)
+{
+	size_t i;
+
+	if (strlen(s) != 36)
+		return false;
+	for (i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]))
+			return false;
+	}
+	return true;
+}
+
+int pp_proxy_uuid(char *buf, size_t len, char *err, size_t errlen)
+{
+	char path[4096], *data = NULL;
+	unsigned char r[16];
+	size_t n = 0;
+	int rc;
+
+	if (len < 37 || snprintf(path, sizeof(path), "%s/%s", pp_state_dir(),
+				 PP_UUID_FILE) >= (int)sizeof(path))
+		return pp_errf(err, errlen, "state directory path too long");
+	rc = pp_file_read(path, 64, &data, &n);
+	if (rc == 0) {
+		while (n && (data[n - 1] == '\n' || data[n - 1] == ' '))
+			data[--n] = '\0';
+		if (!uuid_ok(data)) {
+			free(data);
+			return pp_errf(err, errlen,
+				       "%s does not hold a UUID (36 lower-case characters, 8-4-4-4-12)",
+				       path);
+		}
+		snprintf(buf, len, "%s", data);
+		free(data);
+		return 0;
+	}
+	if (rc != -ENOENT)
+		return pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
+	/* Made once: a random (version 4) UUID. */
+	if (RAND_bytes(r, sizeof(r)) != 1)
+		return pp_errf(err, errlen, "no random bytes: %s", ssl_reason());
+	r[6] = (r[6] & 0x0f) | 0x40;
+	r[8] = (r[8] & 0x3f) | 0x80;
+	snprintf(buf, len, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], r[10], r[11],
+		 r[12], r[13], r[14], r[15]);
+	rc = pp_mkdir_p(pp_state_dir(), 0755);
+	if (!rc)
+		rc = pp_file_write_atomic(path, buf, strlen(buf), 0644);
+	if (rc)
+		return pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
+	return 0;
+}
+
+int pp_cert_ensure(enum pp_cert_tag tag, uint32_t north, bool regenerate,
+		   bool *made, char *err, size_t errlen)
+{
+	char path[4096], uuid[40], cn[64], why[512], *pem = NULL;
+	struct pp_cert_info info;
+	size_t len = 0;
+	int rc;
+
+	*made = false;
+	if (tag != PP_CERT_TFTP && tag != PP_CERT_CAPF)
+		return pp_errf(err, errlen, "only the tftp and capf certificates are made here");
+	if (pp_cert_path(tag, path, sizeof(path)))
+		return pp_errf(err, errlen, "state directory path too long");
+	if (!regenerate) {
+		rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
+		if (rc == 0) {
+			rc = pp_cert_inspect(pem, len, &info, why, sizeof(why));
+			OPENSSL_cleanse(pem, len);
+			free(pem);
+			if (rc || !info.has_key || !info.key_matches)
+				return pp_errf(err, errlen,
+					       "%s is not a private key and its certificate (%s); "
+					       "\"set certificate regenerate %s\" replaces it",
+					       path, rc ? why : "no matching key", pp_cert_tag_name(tag));
+			return 0;
+		}
+		if (rc != -ENOENT)
+			return pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
+	}
+	if (pp_proxy_uuid(uuid, sizeof(uuid), err, errlen))
+		return -1;
+	snprintf(cn, sizeof(cn), "%s%s", pp_cert_tag_name(tag), uuid);
+	if (pp_cert_selfsigned(2048, cn, &north, 1, &pem, &len, err, errlen))
+		return -1;
+	rc = pp_cert_install(tag, pem, len, err, errlen);
+	OPENSSL_cleanse(pem, len);
+	free(pem);
+	if (rc)
+		return -1;
+	*made = true;
+	return 0;
+}

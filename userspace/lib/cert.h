@@ -96,4 +96,22 @@ int pp_cert_selfsigned(int bits, const char *cn, const uint32_t *addrs,
 int pp_cert_install(enum pp_cert_tag tag, const char *pem, size_t len,
 		    char *err, size_t errlen);
 
+/*
+ * Secure SCCP (docs/ctl.md). The proxy's UUID: $PP_STATE_DIR/uuid, a
+ * random (version 4) UUID made on first use and kept (the cluster and
+ * users.xml's <proxy uuid=...> use the same kind of id). buf holds 37
+ * bytes at least. Returns 0, or -1 with err.
+ */
+#define PP_UUID_FILE		"uuid"
+int pp_proxy_uuid(char *buf, size_t len, char *err, size_t errlen);
+
+/*
+ * The tftp or capf certificate exists: RSA 2048, self-signed,
+ * CN=<tag><uuid>, subjectAltName the north address (network order, 0:
+ * none). Kept when it is there and valid (*made false) unless regenerate;
+ * made and installed otherwise (*made true). Returns 0, or -1 with err.
+ */
+int pp_cert_ensure(enum pp_cert_tag tag, uint32_t north, bool regenerate,
+		   bool *made, char *err, size_t errlen);
+
 #endif /* PP_CERT_H */

@@ -802,21 +802,22 @@ int pp_ctl_parse(const unsigned char *buf, size_t len, struct pp_ctl *ctl,
 	while (off < len) {
 		size_t rl;
 
-		if (len - off < 5 || buf[off] != R_LENGTH || get16(buf + off + 1) != 2)
-			return pp_errf(err, errlen, "no record length tag at offset %zu", off);
+		if (len - off < 5 || buf[off] != R_LENGTH || get16(buf + off + 1) != 2) {
+			pp_errf(err, errlen, "no record length tag at offset %zu", off);
+			goto fail;
+		}
 		rl = get16(buf + off + 3);
-		if (rl < 5 || rl > len - off)
-			return pp_errf(err, errlen, "record at %zu: length %zu outside the file",
-				       off, rl);
+		if (rl < 5 || rl > len - off) {
+			pp_errf(err, errlen, "record at %zu: length %zu outside the file", off, rl);
+			goto fail;
+		}
 		if (ctl->n == PP_CTL_RECORDS_MAX) {
-			pp_ctl_free(ctl);
-			return pp_errf(err, errlen, "more than %d records", PP_CTL_RECORDS_MAX);
+			pp_errf(err, errlen, "more than %d records", PP_CTL_RECORDS_MAX);
+			goto fail;
 		}
 		if (parse_record(buf, off + 5, off + rl, &ctl->rec[ctl->n], ctl->n + 1,
-				 err, errlen)) {
-			pp_ctl_free(ctl);
-			return -1;
-		}
+				 err, errlen))
+			goto fail;
 		ctl->n++;
 		off += rl;
 	}
@@ -833,20 +834,21 @@ int pp_ctl_parse(const unsigned char *buf, size_t len, struct pp_ctl *ctl,
 	}
 	hex(h.serial, h.serial_len, s, sizeof(s));
 	if (sast > 2) {
-		pp_ctl_free(ctl);
-		return pp_errf(err, errlen, "%zu SAST records (two at most)", sast);
+		pp_errf(err, errlen, "%zu SAST records (two at most)", sast);
+		goto fail;
 	}
 	if (!found) {
-		pp_ctl_free(ctl);
-		return pp_errf(err, errlen, "signed by serial %s, which no SAST record holds", s);
+		pp_errf(err, errlen, "signed by serial %s, which no SAST record holds", s);
+		goto fail;
 	}
-	if (verify_sig(buf, len, &h, ctl->rec[ctl->signer].cert, err, errlen)) {
-		pp_ctl_free(ctl);
-		return -1;
-	}
+	if (verify_sig(buf, len, &h, ctl->rec[ctl->signer].cert, err, errlen))
+		goto fail;
 	memcpy(ctl->filename, h.filename, sizeof(ctl->filename));
 	ctl->timestamp = h.timestamp;
 	return 0;
+fail:
+	pp_ctl_free(ctl);
+	return -1;
 }
 
 static void subject_of(X509 *x, char *buf, size_t len)

@@ -86,6 +86,26 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "delete certificate <pattern:pattern>", .handler = ppctl_do_delete_cert,
 	  .help = "delete the certificates (available or installed) whose file names match" },
 
+	/* Secure SCCP (docs/ctl.md): the guide's "Enabling Secure Communications". */
+	{ .words = "set certificate regenerate {tftp|capf}", .handler = ppctl_do_cert_regenerate,
+	  .help = "replace the proxy's secure SCCP certificate (then rebuild the CTL)" },
+	{ .words = "set ctl sast {sast1|sast2} generate", .handler = ppctl_do_ctl_sast_generate,
+	  .help = "make a SAST signing key (RSA 2048, self-signed): the guide's eToken" },
+	{ .words = "set ctl sast {sast1|sast2} import <file>", .handler = ppctl_do_ctl_sast_import,
+	  .help = "take a SAST key (PEM key + certificate) from the incoming directory" },
+	{ .words = "delete ctl sast {sast1|sast2}", .handler = ppctl_do_ctl_sast_delete,
+	  .help = "delete a SAST key (sign the next CTL with the other one)" },
+	{ .words = "set ctl build", .handler = ppctl_do_ctl_build,
+	  .help = "build and sign the CTL (CTLFile.tlv, CTLSEP<MAC>.tlv per published user)" },
+	{ .words = "set ctl build signer {sast1|sast2}", .handler = ppctl_do_ctl_build,
+	  .help = "... signed by this SAST key" },
+	{ .words = "set ctl build force", .handler = ppctl_do_ctl_build,
+	  .help = "... even if the phones' current CTL does not hold the signer (erase it on the phones)" },
+	{ .words = "set ctl build signer {sast1|sast2} force", .handler = ppctl_do_ctl_build,
+	  .help = "... both" },
+	{ .words = "show ctl", .handler = ppctl_do_show_ctl,
+	  .help = "the CTL's records (role, subject, serial, address, fingerprints) and the SAST keys" },
+
 	/* The web service's administrator ("admin"). */
 	{ .words = "set password", .handler = ppctl_do_set_password,
 	  .help = "set the admin password of the activation web service (a strong one)" },

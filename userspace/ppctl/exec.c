@@ -195,6 +195,10 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	if (s->holder == PP_HOLD_HTTPD)
 		return ppctl_http_edit(ctx, cmd);
+	/* Secure SCCP needs the proxy's certificates first (docs/ctl.md). */
+	if (s == &pp_settings[PP_S_SCCP_SECURITY] && cmd->choice == 0 &&
+	    ppctl_sccp_security_certs(ctx))
+		return ctx->err.code;
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		return PPCTL_EXIT_FAIL;

@@ -68,6 +68,16 @@ int ppctl_do_show_cert_file(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* ctlcmds.c: secure SCCP's certificates, SAST keys and CTL (docs/ctl.md). */
+/* "set phoneproxy sccp security on": the tftp and capf certificates exist. */
+int ppctl_sccp_security_certs(struct ppctl_ctx *ctx);
+void ppctl_show_sccp_certs(struct ppctl_ctx *ctx);
+int ppctl_do_cert_regenerate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_generate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_import(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_sast_delete(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_ctl(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* The httpd.conf settings as commands, for "show config running". */
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 

@@ -325,6 +325,7 @@ static int show_certs(struct ppctl_ctx *ctx, bool available)
 		fputc('\n', ctx->out);
 		return PPCTL_EXIT_OK;
 	}
+	ppctl_show_sccp_certs(ctx);
 	north = pp_cert_for_interface(true, path, sizeof(path));
 	fprintf(ctx->out, "north serves %s\n", north ? "plain HTTP (no certificate)" :
 		strrchr(path, '/') + 1);
