@@ -836,6 +836,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		return;
 	}
 	if (!tsearch(j, &d->jobs, job_cmp)) {
+		free(j->own);
 		free(j);
 		return;
 	}
