@@ -30,6 +30,9 @@ mkdir -p "$OUT" "$K" "$CTLDIR" "$PP_STATE_DIR/certs"
 chmod 700 "$CTLDIR"
 
 setup_topology || { tap_result 1 "lab topology"; tap_done; }
+# The phones here never connect SCCP: their activation must outlive the
+# test however slow the guest (idletimeout, default 300 s).
+pp set phoneproxy activation idletimeout 0
 write_users_xml "$TMPD/users.xml"
 check "publish the lab's users" pp publish "$TMPD/users.xml"
 
