@@ -243,7 +243,10 @@ pp set phoneproxy httpproxy allow http://10.102.172.11:8088/CCMCIP/xmldirectory.
 pp set phoneproxy sccp security on
 check "with the HTTP proxy and secure SCCP on, the file is rewritten for them" \
 	sh -c "ip netns exec $NS_PHONE tftp $NORTH -m binary -c get SEP001122334455.cnf.xml $OUT/homer2.xml &&
-	       cmp $OUT/homer2.xml $DATA/SEP001380AD9E5F.rewritten-httpproxy.cnf.xml"
+	       grep -vx '<deviceSecurityMode>3</deviceSecurityMode>' $OUT/homer2.xml |
+	       cmp - $DATA/SEP001380AD9E5F.rewritten-httpproxy.cnf.xml"
+check "and the device security mode is encrypted (3), one line before </device>" \
+	sh -c "tail -n 2 $OUT/homer2.xml | head -n 1 | grep -qx '<deviceSecurityMode>3</deviceSecurityMode>'"
 check "proxyServerURL names the proxy's HTTP proxy" \
 	grep -qx "<proxyServerURL>http://$NORTH:8088</proxyServerURL>" "$OUT/homer2.xml"
 check "a whitelisted service URL is kept" \

@@ -27,6 +27,7 @@
 #include "parse.h"
 #include "simcore.h"
 #include "tftpc.h"
+#include "secure.h"
 
 #define PROG		"pp-phone-sim"
 #define MAX_PHONES	200000
@@ -49,6 +50,8 @@ struct opts {
 	bool tftp;
 	uint32_t tftp_ip;
 	uint16_t tftp_port;
+	bool secure;			/* --secure: CTL and .sgn (secure.h) */
+	const char *ctl_flash;		/* --ctl FILE: the stored CTL */
 	unsigned int proto;
 	bool hdr0;
 	uint32_t bind_ip;		/* network order, 0: the kernel's choice */
@@ -83,6 +86,8 @@ struct phone {
 	struct bufferevent *bev;
 	struct event *timer;		/* keepalive, retry, TFTP completion */
 	struct tftpc *tftp;
+	/* --secure; sim_secure_anchor(sec): the TLS client's only trust anchor */
+	struct sim_secure *sec;
 	int tftp_err;
 	uint32_t local_ip;
 	uint16_t local_port;
@@ -123,6 +128,11 @@ static const char usage[] =
 "  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
 "  --tftp ADDR[:PORT]     read SEP<MAC>.cnf.xml first; its callManagerGroup\n"
 "                         names the CallManager (--server: the fallback)\n"
+"  --secure               with --tftp: read and verify CTLFile.tlv,\n"
+"                         CTLSEP<MAC>.tlv and SEP<MAC>.cnf.xml.sgn instead\n"
+"                         (a refused file stops the phone; no fallback)\n"
+"  --ctl FILE             the phone's stored CTL: a new one must be signed\n"
+"                         by one of its SAST keys; written when accepted\n"
 "  --layout old|v17       highest protocol offered: 11 (old) or 17 (v17; default)\n"
 "  --proto N              offer protocol N (1..255) instead\n"
 "  --hdr0                 header version 0 on every message (as Asterisk)\n"
@@ -593,6 +603,8 @@ static void tftp_done(void *arg, int err, const char *why, const uint8_t *data,
 	struct timeval now = { 0 };
 
 	p->tftp_err = err;
+	if (err && p->s->o.secure)
+		p->server_known = false;	/* a secure phone never falls back */
 	if (!err && sim_cnf_callmanager(data, len, host, sizeof(host), &port, &w2)) {
 		p->tftp_err = -EINVAL;
 		why = w2;
@@ -630,8 +642,13 @@ static void phone_start(struct phone *p)
 
 	if (s->o.tftp) {
 		snprintf(file, sizeof(file), "%s.cnf.xml", p->sid);
-		e = tftpc_start(&p->tftp, s->loop.base, p->bind_ip, s->o.tftp_ip,
-				s->o.tftp_port, file, 1000, 5, tftp_done, p);
+		if (s->o.secure)
+			e = sim_secure_start(&p->sec, s->loop.base, p->bind_ip, s->o.tftp_ip,
+					     s->o.tftp_port, p->sid, s->o.ctl_flash,
+					     tftp_done, p);
+		else
+			e = tftpc_start(&p->tftp, s->loop.base, p->bind_ip, s->o.tftp_ip,
+					s->o.tftp_port, file, 1000, 5, tftp_done, p);
 		if (!e) {
 			p->st = P_TFTP;
 			return;
@@ -788,14 +805,19 @@ struct phone_ids {
 	unsigned int nsids;
 	uint64_t base_mac;
 	bool have_base;
+	const char *ctl;		/* --ctl */
 };
 
-enum { O_SID, O_SID_BASE };
+enum { O_SID, O_SID_BASE, O_CTL };
 
 static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 {
 	struct phone_ids *ids = arg;
 
+	if (opt->id == O_CTL) {
+		ids->ctl = val;
+		return 0;
+	}
 	if (opt->id == O_SID) {
 		if (!pp_sid_valid(val) || ids->have_base)
 			return sim_bad_arg(opt->name, val, ids->have_base ?
@@ -826,6 +848,8 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		  .given = &o->have_server },
 		{ SIM_HOSTPORT("--tftp", &o->tftp_ip, &o->tftp_port, 69),
 		  .given = &o->tftp },
+		{ SIM_FLAG("--secure", &o->secure) },
+		{ SIM_OWN("--ctl", O_CTL) },
 		{ SIM_OWN("--sid", O_SID) },
 		{ SIM_OWN("--sid-base", O_SID_BASE) },
 		{ SIM_NUM("--count", &o->count, 1, MAX_PHONES), .given = &have_count },
@@ -863,6 +887,11 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		o->proto = (unsigned int)layout;
 	if (!o->have_server && !o->tftp) {
 		fprintf(stderr, PROG ": --server or --tftp is required: where to register\n");
+		return SIM_EXIT_USAGE;
+	}
+	o->ctl_flash = ids->ctl;
+	if ((o->secure || o->ctl_flash) && !(o->secure && o->tftp)) {
+		fprintf(stderr, PROG ": --secure needs --tftp, --ctl needs --secure\n");
 		return SIM_EXIT_USAGE;
 	}
 	if (!ids->nsids && !ids->have_base) {
@@ -1003,6 +1032,7 @@ out:
 			if (p->bev)
 				bufferevent_free(p->bev);
 			tftpc_free(p->tftp);
+			sim_secure_free(p->sec);
 			if (p->timer)
 				event_free(p->timer);
 		}

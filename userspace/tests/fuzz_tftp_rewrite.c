@@ -3,7 +3,8 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * libFuzzer target: the configuration file rewriter on arbitrary bytes,
- * with the HTTP proxy off and on. Whatever it returns has been checked
+ * with the HTTP proxy off and on (the second pass also with secure SCCP:
+ * the device security mode set or added). Whatever it returns has been checked
  * again by the rewriter itself; here it must also never hand back a
  * processNodeName other than the proxy's.
  *	make fuzz CC=clang &&
@@ -48,6 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			p.proxy_url = "http://192.0.2.1:8088";
 			p.allow = allow;
 			p.nallow = 1;
+			p.security_mode = CNF_SECURITY_ENCRYPTED;
 		}
 		if (cnf_rewrite((const char *)data, size, &p, &r, err, sizeof(err)))
 			continue;

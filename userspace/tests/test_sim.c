@@ -7,7 +7,8 @@
  * from, in both layouts and under every header version they use; a
  * stream of them is framed back whatever the TCP cuts; the RTP they send
  * and the receiver's accounting (loss, gaps, duplicates, reordering,
- * wrap, foreign packets); reading a phone configuration file.
+ * wrap, foreign packets); reading a phone configuration file; a secure
+ * phone's checks of the CTL and the signed configuration file.
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -16,11 +17,15 @@
 
 #include <event2/buffer.h>
 #include <libxml/parser.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
 
 #include "../sim/rtp.h"
+#include "../sim/secure.h"
 #include "../sim/sccp_build.h"
 #include "../sim/simcore.h"
 #include "../sim/tftpc.h"
+#include "cert.h"
 #include "parse.h"
 #include "tap.h"
 
@@ -611,6 +616,147 @@ static void test_hostport(void)
 	   "names, empty strings and bad quads refused as not IPv4");
 }
 
+/* ---- secure: CTL and .sgn ---- */
+
+struct keypair {
+	EVP_PKEY *key;
+	X509 *cert;
+};
+
+static int make_key(const char *cn, struct keypair *k)
+{
+	char *pem, err[256];
+	size_t len;
+	BIO *b;
+
+	if (pp_cert_selfsigned(1024, cn, NULL, 0, &pem, &len, err, sizeof(err)))
+		return -1;
+	b = BIO_new_mem_buf(pem, (int)len);
+	k->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
+	BIO_free(b);
+	b = BIO_new_mem_buf(pem, (int)len);
+	k->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
+	BIO_free(b);
+	free(pem);
+	return k->key && k->cert ? 0 : -1;
+}
+
+/* A CTL: sast (the signer) and the proxy as CCM+TFTP. */
+static unsigned char *make_ctl(const struct keypair *sast, const struct keypair *proxy,
+			       const char *name, size_t *len)
+{
+	struct pp_ctl_record r[2] = {
+		{ .role = PP_ROLE_SAST, .cert = sast->cert },
+		{ .role = PP_ROLE_CCM_TFTP, .cert = proxy->cert, .ip = "192.0.2.1" },
+	};
+	unsigned char *out = NULL;
+	char err[256];
+
+	if (pp_ctl_build(r, 2, sast->key, sast->cert, name, 1700000000, &out, len,
+			 err, sizeof(err)))
+		diag("pp_ctl_build: %s", err);
+	return out;
+}
+
+static int mode_of(const char *xml)
+{
+	return sim_cnf_security_mode((const uint8_t *)xml, strlen(xml));
+}
+
+static void test_secure(void)
+{
+	static const char cnf[] =
+		"<device><devicePool><callManagerGroup><members><member priority=\"0\">"
+		"<callManager><ports><ethernetPhonePort>2443</ethernetPhonePort></ports>"
+		"<processNodeName>192.0.2.1</processNodeName></callManager></member>"
+		"</members></callManagerGroup></devicePool>"
+		"<deviceSecurityMode>3</deviceSecurityMode>\n</device>\n";
+	struct keypair sast1, sast2, proxy, rogue;
+	unsigned char *ctl1, *ctl2, *sep1, *sep2, *sgn, *sgn_rogue;
+	size_t l1, l2, ls1, ls2, lsgn, lrogue;
+	struct sim_secure_result r;
+	struct pp_ctl stored = { 0 };
+	char why[1024], err[256], host[64];
+	uint16_t port;
+	const char *w;
+
+	if (make_key("sast1", &sast1) || make_key("sast2", &sast2) ||
+	    make_key("proxy", &proxy) || make_key("rogue", &rogue)) {
+		ok(0, "test keys");
+		return;
+	}
+	ctl1 = make_ctl(&sast1, &proxy, "CTLFile.tlv", &l1);
+	ctl2 = make_ctl(&sast2, &proxy, "CTLFile.tlv", &l2);
+	sep1 = make_ctl(&sast1, &proxy, "CTLSEP001122334455.tlv", &ls1);
+	sep2 = make_ctl(&sast2, &proxy, "CTLSEP001122334455.tlv", &ls2);
+	if (pp_sgn_build((const unsigned char *)cnf, strlen(cnf), "SEP001122334455.cnf.xml.sgn",
+			 proxy.key, proxy.cert, 1700000000, &sgn, &lsgn, err, sizeof(err)) ||
+	    pp_sgn_build((const unsigned char *)cnf, strlen(cnf), "SEP001122334455.cnf.xml.sgn",
+			 rogue.key, rogue.cert, 1700000000, &sgn_rogue, &lrogue, err, sizeof(err)) ||
+	    !ctl1 || !ctl2 || !sep1 || !sep2) {
+		ok(0, "test files (%s)", err);
+		return;
+	}
+
+	ok(sim_secure_check(NULL, ctl1, l1, sep1, ls1, sgn, lsgn, &r, why, sizeof(why)) == 0,
+	   "no stored CTL: the CTL, the CTLSEP file and the signed file are accepted (%s)", why);
+	ok(r.cnf_len == strlen(cnf) && !memcmp(r.cnf, cnf, r.cnf_len),
+	   "the configuration is the signed file's body, byte for byte");
+	ok(r.ccm && !X509_cmp(r.ccm, proxy.cert),
+	   "the TLS trust anchor is the CTL's CCM+TFTP certificate");
+	ok(r.security_mode == 3 && r.records == 2 && r.signer == 0 && r.ctlsep == 1,
+	   "security mode 3 (encrypted), two records, signed by the SAST record");
+	ok(sim_cnf_callmanager(r.cnf, r.cnf_len, host, sizeof(host), &port, &w) == 0 &&
+	   !strcmp(host, "192.0.2.1") && port == 2443,
+	   "the CallManager and the secure port come from the verified file");
+	sim_secure_result_free(&r);
+
+	ok(pp_ctl_parse(ctl1, l1, &stored, err, sizeof(err)) == 0, "a stored CTL (sast1)");
+	ok(sim_secure_check(&stored, ctl1, l1, NULL, 0, sgn, lsgn, &r, why, sizeof(why)) == 0 &&
+	   r.ctlsep == 0, "a CTL signed by a SAST key the stored CTL holds: accepted; no CTLSEP file is fine");
+	sim_secure_result_free(&r);
+	ok(sim_secure_check(&stored, ctl2, l2, NULL, 0, sgn, lsgn, &r, why, sizeof(why)) == -1 &&
+	   strstr(why, "CTLFile.tlv refused: not signed by a SAST key of the stored CTL") &&
+	   strstr(why, "sast2"),
+	   "a CTL signed by a SAST key the stored CTL does not hold: refused, the signer named");
+	diag("%s", why);
+	ok(sim_secure_check(NULL, ctl1, l1, sep2, ls2, sgn, lsgn, &r, why, sizeof(why)) == -1 &&
+	   strstr(why, "CTLSEP file refused"),
+	   "a CTLSEP file signed by another SAST key than CTLFile.tlv's: refused");
+	ok(sim_secure_check(NULL, ctl1, l1, NULL, 0, sgn_rogue, lrogue, &r, why, sizeof(why)) == -1 &&
+	   strstr(why, "signed configuration file refused"),
+	   "a signed file by a key the CTL does not list: refused (%s)", why);
+	sgn[lsgn - 20] ^= 1;	/* in the body: the XML */
+	ok(sim_secure_check(NULL, ctl1, l1, NULL, 0, sgn, lsgn, &r, why, sizeof(why)) == -1 &&
+	   strstr(why, "signed configuration file refused"),
+	   "a signed file whose body was changed: refused (%s)", why);
+	sgn[lsgn - 20] ^= 1;
+	ctl1[l1 - 1] ^= 1;
+	ok(sim_secure_check(NULL, ctl1, l1, NULL, 0, sgn, lsgn, &r, why, sizeof(why)) == -1 &&
+	   strstr(why, "CTLFile.tlv refused"), "a CTL changed by one bit: refused (%s)", why);
+	ok(mode_of("<device/>") == 0 &&
+	   mode_of("<device><deviceSecurityMode>9</deviceSecurityMode></device>") == -1 &&
+	   mode_of("<device><a><deviceSecurityMode>3</deviceSecurityMode></a></device>") == 0 &&
+	   mode_of("<device><deviceSecurityMode>2</deviceSecurityMode></device>") == 2 &&
+	   mode_of("<device") == -1,
+	   "deviceSecurityMode: absent 0, out of range or not XML -1, only as <device>'s child");
+	pp_ctl_free(&stored);
+	free(ctl1);
+	free(ctl2);
+	free(sep1);
+	free(sep2);
+	free(sgn);
+	free(sgn_rogue);
+	EVP_PKEY_free(sast1.key);
+	EVP_PKEY_free(sast2.key);
+	EVP_PKEY_free(proxy.key);
+	EVP_PKEY_free(rogue.key);
+	X509_free(sast1.cert);
+	X509_free(sast2.cert);
+	X509_free(proxy.cert);
+	X509_free(rogue.cert);
+}
+
 int main(void)
 {
 	xmlInitParser();
@@ -623,6 +769,7 @@ int main(void)
 	test_rtp_rx();
 	test_cnf();
 	test_hostport();
+	test_secure();
 	xmlCleanupParser();
 	return done_testing();
 }

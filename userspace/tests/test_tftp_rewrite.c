@@ -106,6 +106,51 @@ static void test_real_file(void)
 	free(expect_h);
 }
 
+/* Secure SCCP: the device security mode, encrypted. */
+static void test_security_mode(void)
+{
+	struct cnf_params sp = plain;
+	struct cnf_result r;
+	char err[512], *out, *exp;
+	size_t elen, n;
+	static const char line[] = "<deviceSecurityMode>3</deviceSecurityMode>\n";
+	static const char with[] =
+		"<device><deviceSecurityMode>1</deviceSecurityMode><x/></device>";
+	static const char nested[] =
+		"<device><a><deviceSecurityMode>1</deviceSecurityMode></a></device>";
+	static const char empty[] = "<device/>";
+
+	sp.security_mode = CNF_SECURITY_ENCRYPTED;
+	exp = load(DATA "SEP001380AD9E5F.rewritten.cnf.xml", &elen);
+	out = rw(DATA "SEP001380AD9E5F.cnf.xml", &sp, &r, err, sizeof(err));
+	n = exp ? strlen("</device>\n") : 0;
+	ok(out && exp && r.len == elen + strlen(line) &&
+	   !memcmp(out, exp, elen - n) && !memcmp(out + elen - n, line, strlen(line)) &&
+	   !memcmp(out + elen - n + strlen(line), exp + elen - n, n),
+	   "security mode on the real file: the plain rewrite plus one line before </device>");
+	ok(r.security_mode == 1 && r.spliced, "counted, and still spliced");
+	free(out);
+	free(exp);
+
+	ok(!cnf_rewrite(with, strlen(with), &sp, &r, err, sizeof(err)) &&
+	   !strcmp(r.data, "<device><deviceSecurityMode>3</deviceSecurityMode><x/></device>"),
+	   "an existing deviceSecurityMode 1 becomes 3, in place");
+	free(r.data);
+	ok(!cnf_rewrite(nested, strlen(nested), &sp, &r, err, sizeof(err)) &&
+	   has(r.data, "</a><deviceSecurityMode>3</deviceSecurityMode>\n</device>") &&
+	   has(r.data, "<a><deviceSecurityMode>1</deviceSecurityMode></a>"),
+	   "only <device>'s own child counts: a nested one is left, one is added");
+	free(r.data);
+	ok(!cnf_rewrite(empty, strlen(empty), &sp, &r, err, sizeof(err)) &&
+	   has(r.data, "<deviceSecurityMode>3</deviceSecurityMode>") && !r.spliced,
+	   "<device/>: added by serializing");
+	free(r.data);
+	sp.security_mode = 0;
+	ok(!cnf_rewrite(with, strlen(with), &sp, &r, err, sizeof(err)) &&
+	   !strcmp(r.data, with), "security mode 0: the element is left alone");
+	free(r.data);
+}
+
 static void test_elements(void)
 {
 	const char *nodes3[] = { "192.0.2.1", "192.0.2.2", "192.0.2.3" };
@@ -291,6 +336,7 @@ int main(void)
 	xmlInitParser();
 	test_real_file();
 	test_elements();
+	test_security_mode();
 	test_encodings();
 	test_refused();
 	test_params();

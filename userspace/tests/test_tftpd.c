@@ -6,17 +6,23 @@
  * user may have which file), the per-source rate limit and the counters
  * "ppctl show stats" reads.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tftpd/policy.h"
 #include "../tftpd/ratelimit.h"
+#include "../tftpd/secure.h"
 #include "../tftpd/slots.h"
 #include "../tftpd/stats.h"
 #include "../tftpd/tconf.h"
+#include "cert.h"
+#include "file.h"
 #include "log.h"
 #include "tap.h"
+#include "tlv.h"
 
 static void test_conf(void)
 {
@@ -217,6 +223,123 @@ static void test_stats(void)
 	free(buf);
 }
 
+/* Secure SCCP: which names are served from ctl/ or signed here. */
+static void test_secure_names(void)
+{
+	char plain[64];
+
+	ok(secure_ctl_name("CTLFile.tlv") && secure_ctl_name("CTLSEP001122334455.tlv") &&
+	   secure_ctl_name("CTLSEP00AABBCCDDEE.tlv"),
+	   "CTLFile.tlv and CTLSEP<MAC>.tlv are trust lists pp-tftpd serves");
+	ok(!secure_ctl_name("ITLFile.tlv") && !secure_ctl_name("ctlfile.tlv") &&
+	   !secure_ctl_name("/CTLFile.tlv") && !secure_ctl_name("CTLFile.tlv.bak") &&
+	   !secure_ctl_name("CTLSEP00112233445.tlv") && !secure_ctl_name("CTLSEP0011223344556.tlv") &&
+	   !secure_ctl_name("CTLSEP00112233445G.tlv") && !secure_ctl_name("CTLSEP00aabbccddee.tlv") &&
+	   !secure_ctl_name("CTLSEP001122334455.tlv/") && !secure_ctl_name("../ctl/CTLFile.tlv") &&
+	   !secure_ctl_name("sast1.pem") && !secure_ctl_name(""),
+	   "any other name, spelling, path or length is not (ITL, lower case, /, ..)");
+	ok(secure_sgn_name("SEP001122334455.cnf.xml.sgn", plain, sizeof(plain)) &&
+	   !strcmp(plain, "SEP001122334455.cnf.xml"),
+	   "SEP<MAC>.cnf.xml.sgn is signed here, from SEP<MAC>.cnf.xml");
+	ok(!secure_sgn_name("SEP001122334455.cnf.xml.enc.sgn", plain, sizeof(plain)) &&
+	   !secure_sgn_name("XMLDefault.cnf.xml.sgn", plain, sizeof(plain)) &&
+	   !secure_sgn_name("/SEP001122334455.cnf.xml.sgn", plain, sizeof(plain)) &&
+	   !secure_sgn_name("SEP00112233445.cnf.xml.sgn", plain, sizeof(plain)) &&
+	   !secure_sgn_name("SEP001122334455.cnf.xml.sgn", plain, 10),
+	   "not the encrypted .enc.sgn, a default file, a path, a short MAC or a short buffer");
+}
+
+static int write_tftp_key(const char *cn, char *err, size_t errlen)
+{
+	char *pem;
+	size_t len;
+	int rc;
+
+	if (pp_cert_selfsigned(2048, cn, NULL, 0, &pem, &len, err, errlen))
+		return -1;
+	rc = pp_cert_install(PP_CERT_TFTP, pem, len, err, errlen);
+	free(pem);
+	return rc;
+}
+
+static void test_secure_files(void)
+{
+	char dir[] = "/tmp/pp-test-secure-XXXXXX", path[256], err[512];
+	static const unsigned char cnf[] = "<device><deviceSecurityMode>3</deviceSecurityMode></device>\n";
+	struct tftpd_secure s = { 0 };
+	unsigned char *a = NULL, *b = NULL, *c = NULL, *f = NULL;
+	const unsigned char *body;
+	size_t alen = 0, blen = 0, clen = 0, flen = 0, bodylen;
+	X509 *cert1 = NULL;
+	int rc;
+
+	if (!mkdtemp(dir)) {
+		ok(0, "a state directory for the test");
+		return;
+	}
+	setenv("PP_STATE_DIR", dir, 1);
+	ok(secure_sign(&s, "SEP001122334455.cnf.xml.sgn", cnf, sizeof(cnf) - 1, &a, &alen,
+		       err, sizeof(err)) == -1 && strstr(err, "no TFTP key") && strstr(err, "tftp.pem"),
+	   "no tftp.pem: nothing is signed, and the error names the file");
+	diag("%s", err);
+	ok(write_tftp_key("proxy-tftp-1", err, sizeof(err)) == 0, "a TFTP key (%s)", err);
+	ok(secure_sign(&s, "SEP001122334455.cnf.xml.sgn", cnf, sizeof(cnf) - 1, &a, &alen,
+		       err, sizeof(err)) == 0, "the configuration is signed (%s)", err);
+	cert1 = s.cert ? X509_dup(s.cert) : NULL;
+	ok(a && cert1 && pp_sgn_verify(a, alen, cert1, &body, &bodylen, err, sizeof(err)) == 0 &&
+	   bodylen == sizeof(cnf) - 1 && !memcmp(body, cnf, bodylen),
+	   "the .sgn verifies with the TFTP certificate and carries the file byte for byte");
+	ok(secure_sign(&s, "SEP001122334455.cnf.xml.sgn", cnf, sizeof(cnf) - 1, &b, &blen,
+		       err, sizeof(err)) == 0 && blen == alen && !memcmp(a, b, alen),
+	   "the same content again: the same bytes, from the cache (signed once)");
+	free(b);
+	b = NULL;
+	ok(secure_sign(&s, "SEP001122334455.cnf.xml.sgn", cnf, sizeof(cnf) - 2, &b, &blen,
+		       err, sizeof(err)) == 0 &&
+	   pp_sgn_verify(b, blen, cert1, &body, &bodylen, err, sizeof(err)) == 0 &&
+	   bodylen == sizeof(cnf) - 2, "other content: signed anew");
+	sleep(1);	/* a new mtime for tftp.pem, whatever the file system */
+	ok(write_tftp_key("proxy-tftp-2", err, sizeof(err)) == 0, "a new TFTP key");
+	ok(secure_sign(&s, "SEP001122334455.cnf.xml.sgn", cnf, sizeof(cnf) - 1, &c, &clen,
+		       err, sizeof(err)) == 0 &&
+	   pp_sgn_verify(c, clen, cert1, &body, &bodylen, err, sizeof(err)) == -1 &&
+	   pp_sgn_verify(c, clen, s.cert, &body, &bodylen, err, sizeof(err)) == 0,
+	   "tftp.pem changed: reloaded, the old cache dropped, signed by the new key");
+	secure_fini(&s);
+
+	/* The trust lists of ctl/. */
+	rc = secure_ctl_read("CTLFile.tlv", &f, &flen, err, sizeof(err));
+	ok(rc == -ENOENT, "no ctl/CTLFile.tlv: -ENOENT, the caller says file not found");
+	snprintf(path, sizeof(path), "%s/ctl/CTLFile.tlv", dir);
+	ok(pp_file_write_atomic(path, "a trust list", 12, 0600) == 0 &&
+	   secure_ctl_read("CTLFile.tlv", &f, &flen, err, sizeof(err)) == 0 &&
+	   flen == 12 && !memcmp(f, "a trust list", 12), "ctl/CTLFile.tlv is read as it is");
+	free(f);
+	f = NULL;
+	snprintf(path, sizeof(path), "%s/ctl/CTLSEP001122334455.tlv", dir);
+	ok(symlink("CTLFile.tlv", path) == 0 &&
+	   secure_ctl_read("CTLSEP001122334455.tlv", &f, &flen, err, sizeof(err)) == -1 &&
+	   strstr(err, "not a regular file"), "a symbolic link is refused (%s)", err);
+	snprintf(path, sizeof(path), "%s/ctl/CTLSEP00112233AA01.tlv", dir);
+	{
+		char *big = calloc(1, PP_TLV_FILE_MAX + 1);
+
+		ok(big && pp_file_write_atomic(path, big, PP_TLV_FILE_MAX + 1, 0600) == 0 &&
+		   secure_ctl_read("CTLSEP00112233AA01.tlv", &f, &flen, err, sizeof(err)) == -1 &&
+		   strstr(err, "larger"), "a file beyond PP_TLV_FILE_MAX is refused (%s)", err);
+		free(big);
+	}
+	ok(secure_ctl_read("../certs/tftp.pem", &f, &flen, err, sizeof(err)) == -1 &&
+	   strstr(err, "not a trust list name"), "a name outside the two is never opened");
+	free(a);
+	free(b);
+	free(c);
+	X509_free(cert1);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path))
+		diag("could not remove %s", dir);
+}
+
 int main(void)
 {
 	test_conf();
@@ -224,5 +347,7 @@ int main(void)
 	test_ratelimit();
 	test_slots();
 	test_stats();
+	test_secure_names();
+	test_secure_files();
 	return done_testing();
 }

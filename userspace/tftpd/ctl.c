@@ -31,6 +31,7 @@ void tftpd_reload(struct tftpd *d)
 	size_t len;
 	int rc, lvl;
 
+	secure_reload(&d->secure);
 	snprintf(path, sizeof(path), "%s/%s", pp_state_dir(), TFTPD_LOGLEVEL_FILE);
 	rc = pp_file_read(path, 64, &text, &len);
 	if (rc) {

@@ -233,6 +233,7 @@ out:
 	ctl_fini(&d);
 	ratelimit_fini(&d.rl);
 	slots_fini(&d.slots);
+	secure_fini(&d.secure);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	if (d.tick)

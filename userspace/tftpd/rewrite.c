@@ -562,6 +562,45 @@ static void walk(struct plan *pl, xmlNodePtr n)
 	}
 }
 
+/*
+ * The device security mode: the root's deviceSecurityMode child gets the
+ * value, or one is added just before </device>.
+ */
+static void set_security_mode(struct plan *pl, xmlNodePtr root)
+{
+	const struct pos *ps = pos_of(pl, root);
+	char v[16], *t = NULL;
+	xmlNodePtr c;
+	long lt;
+
+	snprintf(v, sizeof(v), "%u", pl->p->security_mode);
+	for (c = root->children; c; c = c->next) {
+		if (named(c, "deviceSecurityMode")) {
+			if (set_text(pl, c, v))
+				pl->res->security_mode++;
+			return;
+		}
+	}
+	if (!xmlNewTextChild(root, NULL, (const xmlChar *)"deviceSecurityMode",
+			     (const xmlChar *)v)) {
+		pl->oom = true;
+		return;
+	}
+	pl->res->security_mode++;
+	if (pl->ps->unreliable)
+		return;
+	if (!ps || ps->empty) {
+		pl->ps->unreliable = true;	/* <device/>: serialize instead */
+		return;
+	}
+	lt = ps->end - 1;
+	while (lt > ps->gt && pl->ps->in[lt] != '<')
+		lt--;
+	if (asprintf(&t, "<deviceSecurityMode>%s</deviceSecurityMode>\n", v) < 0)
+		t = NULL;
+	add_edit(pl, lt, lt, t);
+}
+
 static int edit_cmp(const void *a, const void *b)
 {
 	const struct edit *x = a, *y = b;
@@ -759,6 +798,18 @@ static int verify(const char *out, size_t len, const struct cnf_params *p,
 		return -1;
 	}
 	verify_walk(&v, xmlDocGetRootElement(doc));
+	if (p->security_mode) {
+		xmlNodePtr root = xmlDocGetRootElement(doc), c;
+		char mode[16];
+		bool ok = false;
+
+		snprintf(mode, sizeof(mode), "%u", p->security_mode);
+		for (c = root->children; c; c = c->next)
+			if (named(c, "deviceSecurityMode"))
+				ok = text_is(c, mode);
+		if (!ok)
+			vfail(&v, "deviceSecurityMode is not the proxy's", root);
+	}
 	xmlFreeDoc(doc);
 	return v.bad ? -1 : 0;
 }
@@ -798,6 +849,8 @@ int cnf_rewrite(const char *in, size_t len, const struct cnf_params *p,
 	if (check_doc(doc, err, errlen))
 		goto out;
 	walk(&pl, xmlDocGetRootElement(doc));
+	if (p->security_mode)
+		set_security_mode(&pl, xmlDocGetRootElement(doc));
 	for (i = 0; i < pl.nremoved; i++) {
 		xmlUnlinkNode(pl.removed[i]);
 		xmlFreeNode(pl.removed[i]);
@@ -837,8 +890,8 @@ out:
 void cnf_result_summary(const struct cnf_result *r, char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "nodes=%u ports=%u members-removed=%u proxy-url=%u urls-cleared=%u urls-kept=%u srst=%u servers=%u capf=%u other-nodes=%u%s",
+		 "nodes=%u ports=%u members-removed=%u proxy-url=%u urls-cleared=%u urls-kept=%u srst=%u servers=%u capf=%u other-nodes=%u security-mode=%u%s",
 		 r->nodes, r->ports, r->members_removed, r->proxy_url,
 		 r->urls_cleared, r->urls_kept, r->srst, r->servers, r->capf,
-		 r->other_nodes, r->spliced ? "" : " (re-serialized)");
+		 r->other_nodes, r->security_mode, r->spliced ? "" : " (re-serialized)");
 }

@@ -15,7 +15,9 @@
  *  - service URLs (*URL) stay only when the HTTP proxy is on and they
  *    match its whitelist, else they are emptied;
  *  - SRST addresses, load/log servers, CAPF servers and any other
- *    processNodeName are emptied, srstOption becomes Disable.
+ *    processNodeName are emptied, srstOption becomes Disable;
+ *  - with secure SCCP, the device's deviceSecurityMode (a child of
+ *    <device>) gets the security mode, added before </device> if absent.
  *
  * libxml2 parses (no network, no DTD, no entity substitution; a DOCTYPE
  * is refused), and the changes are spliced into the original bytes so
@@ -41,7 +43,14 @@ struct cnf_params {
 	 * matched as lib/allowlist.h says). */
 	const char *const *allow;
 	size_t nallow;
+	/* deviceSecurityMode to set (CNF_SECURITY_*), 0: leave it alone. */
+	unsigned int security_mode;
 };
+
+/* deviceSecurityMode values (CallManager's device security profiles). */
+#define CNF_SECURITY_NONSECURE		1
+#define CNF_SECURITY_AUTHENTICATED	2
+#define CNF_SECURITY_ENCRYPTED		3
 
 struct cnf_result {
 	char *data;		/* malloc()ed output */
@@ -58,6 +67,7 @@ struct cnf_result {
 	unsigned int servers;	/* loadServer, logServer, ... */
 	unsigned int capf;
 	unsigned int other_nodes;	/* processNodeName elsewhere */
+	unsigned int security_mode;	/* deviceSecurityMode set or added */
 };
 
 /*

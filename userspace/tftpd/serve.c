@@ -31,6 +31,7 @@
 #include "parse.h"
 #include "policy.h"
 #include "rewrite.h"
+#include "secure.h"
 #include "tftpd.h"
 
 #define ADHOC_USER	"AdHoCuSeR"	/* the guide's spelling, exactly */
@@ -58,6 +59,9 @@ struct job {
 	struct event *timer;
 	unsigned char *own;		/* the rewritten file, if any */
 	size_t own_len;
+	bool local;			/* own is a trust list of ctl/ */
+	bool sign;			/* own becomes the .sgn of plain */
+	char plain[TFTP_FILENAME_MAX + 1];	/* SEP<MAC>.cnf.xml of a .sgn */
 	uint16_t blksize;
 	unsigned int rto0_ms, rto_ms, rto_max_ms;
 	unsigned int tries;
@@ -230,11 +234,12 @@ static void complete(struct job *j)
 
 	d->stats.served++;
 	d->stats.bytes_sent += j->sent_bytes;
-	if (j->own)
+	if (j->own && !j->local)
 		d->stats.rewritten++;
 	pp_info("Tftp: served %s to %s %s: %llu bytes%s", j->req.filename,
 		tftpd_ip(j->addr), who(j), (unsigned long long)j->sent_bytes,
-		j->own ? ", rewritten" : "");
+		j->local ? ", from the proxy's trust lists" : j->sign ?
+		", rewritten and signed" : j->own ? ", rewritten" : "");
 	job_free(j);
 }
 
@@ -455,6 +460,8 @@ static int rewrite(struct job *j)
 	p.nodes[0] = node;
 	p.nnodes = 1;
 	p.sccp_port = c->sccp_security ? c->sccp_security_port : c->sccp_port;
+	/* Secure SCCP is all or nothing (the guide): encrypted, for everyone. */
+	p.security_mode = c->sccp_security ? CNF_SECURITY_ENCRYPTED : 0;
 	pp_httpconf_init(&hc);
 	if (c->httpproxy) {
 		snprintf(url, sizeof(url), "http://%s:%u", node, c->httpproxy_port);
@@ -485,6 +492,28 @@ fail:
 	return -1;
 }
 
+/* The rewritten file becomes SEP<MAC>.cnf.xml.sgn, signed by the TFTP key. */
+static int sign(struct job *j)
+{
+	char name[TFTP_FILENAME_MAX + 8], why[512];
+	unsigned char *out;
+	size_t n;
+
+	snprintf(name, sizeof(name), "%s.sgn", j->plain);
+	if (secure_sign(&j->d->secure, name, j->own, j->own_len, &out, &n, why,
+			sizeof(why))) {
+		pp_err("Tftp: cannot sign %s for %s %s: %s; not served", name,
+		       tftpd_ip(j->addr), who(j), why);
+		return -1;
+	}
+	free(j->own);
+	j->own = out;
+	j->own_len = n;
+	pp_info("Tftp: signed %s for %s %s: %zu bytes", name, tftpd_ip(j->addr),
+		who(j), n);
+	return 0;
+}
+
 /* The file's fetch made progress. */
 static void try_start(struct job *j)
 {
@@ -503,6 +532,10 @@ static void try_start(struct job *j)
 		}
 		if (rewrite(j)) {
 			job_error69(j, TFTP_EUNDEF, "configuration file could not be rewritten");
+			return;
+		}
+		if (j->sign && sign(j)) {
+			job_error69(j, TFTP_EUNDEF, "configuration file could not be signed");
 			return;
 		}
 	} else if (!e->started && e->state != CE_DONE) {
@@ -665,6 +698,40 @@ static void count_reason(struct tftpd *d, enum tftpd_reason r)
 	}
 }
 
+/*
+ * Secure SCCP (docs/tftp.md): with it on, the trust lists of ctl/ are
+ * served as they are (a missing one stays "file not found"), and
+ * SEP<MAC>.cnf.xml.sgn is the device's rewritten file, signed here.
+ */
+static void secure_decide(struct job *j)
+{
+	char canon[TFTP_FILENAME_MAX + 1], why[512];
+	int rc;
+
+	if (!j->cfg.sccp_security || j->dec.verdict != TFTPD_NOT_FOUND)
+		return;
+	tftp_canonical_name(j->req.filename, canon);
+	if (j->fc.kind == TFTP_FILE_TRUST_LIST && (!j->fc.mac[0] || j->user[0]) &&
+	    secure_ctl_name(canon)) {
+		rc = secure_ctl_read(canon, &j->own, &j->own_len, why, sizeof(why));
+		if (rc == 0) {
+			j->local = true;
+			j->dec.verdict = TFTPD_SERVE;
+			j->dec.why = "trust list";
+		} else if (rc != -ENOENT) {
+			pp_err("Tftp: %s for %s %s: %s", j->req.filename,
+			       tftpd_ip(j->addr), who(j), why);
+		}
+		return;
+	}
+	if (j->fc.kind == TFTP_FILE_CONFIG_SIGNED && j->user[0] &&
+	    secure_sgn_name(canon, j->plain, sizeof(j->plain))) {
+		j->sign = true;
+		j->dec.verdict = TFTPD_REWRITE;
+		j->dec.why = "signed configuration file";
+	}
+}
+
 static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		       const struct sockaddr_in *from)
 {
@@ -753,6 +820,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		return;
 	}
 	tftpd_decide(&j->fc, j->user[0] ? j->sid : NULL, &j->dec);
+	secure_decide(j);
 	if (j->dec.verdict == TFTPD_DENY || j->dec.verdict == TFTPD_NOT_FOUND) {
 		count_reason(d, j->dec.reason);
 		if (j->dec.verdict == TFTPD_DENY)
@@ -768,6 +836,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		return;
 	}
 	if (!tsearch(j, &d->jobs, job_cmp)) {
+		free(j->own);
 		free(j);
 		return;
 	}
@@ -778,8 +847,12 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		job_error69(j, TFTP_EUNDEF, "out of memory");
 		return;
 	}
+	if (j->local) {
+		start_xfer(j);
+		return;
+	}
 	/* The CallManager's own spelling of device files: SEP + upper case. */
-	tftp_canonical_name(j->req.filename, upname);
+	tftp_canonical_name(j->sign ? j->plain : j->req.filename, upname);
 	j->e = cache_get(d, j->cm, upname, j->cfg.south_addr, &how);
 	if (!j->e) {
 		job_error69(j, TFTP_EUNDEF, "out of memory");

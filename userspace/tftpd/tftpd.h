@@ -18,6 +18,7 @@
 
 #include "ops.h"
 #include "ratelimit.h"
+#include "secure.h"
 #include "slots.h"
 #include "stats.h"
 #include "tconf.h"
@@ -125,6 +126,7 @@ struct tftpd {
 	struct tftpd_stats stats;
 	struct ratelimit rl;
 	struct slots slots;		/* transfers per phone address */
+	struct tftpd_secure secure;	/* the TFTP key, signed files */
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;
