@@ -885,6 +885,47 @@ static void pp_sccp_unlink(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
 }
 
 /*
+ * A new connection's state: of the phone at @phone (the source of a
+ * plain connection, a claim's peer), for the user @user (@sid) whose
+ * CallManager is @ccm, keyed by @ct.
+ */
+static void pp_sccp_conn_init(struct pp_sccp_conn *c, struct pp_net *pn,
+			      struct nf_conn *ct, __be32 phone, __be32 ccm,
+			      const char *sid, const char *user)
+{
+	c->ct = ct;
+	c->pn = pn;
+	c->created = jiffies;
+	c->phone_addr = phone;
+	c->ccm_addr = ccm;
+	strscpy(c->sid, sid, sizeof(c->sid));
+	spin_lock_init(&c->lock);
+	pp_media_owner_init(&c->media, pn->net, phone, user);
+}
+
+/*
+ * Hash @c (it references its conntrack entry) and count it open: its
+ * activation's count was taken (pp_activation_conn_try_open()) by the SYN
+ * or by the claim. Under sn->lock.
+ */
+static int pp_sccp_conn_hash(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
+{
+	int err;
+
+	nf_conntrack_get(&c->ct->ct_general);
+	err = rhashtable_lookup_insert_fast(&sn->ht, &c->node,
+					    pp_sccp_params);
+	if (err) {
+		nf_ct_put(c->ct);
+		return err;
+	}
+	list_add_tail(&c->list, &sn->conns);
+	atomic_inc(&sn->open);
+	c->counted = true;
+	return 0;
+}
+
+/*
  * The NAT hook: called by nf_nat for the first packet of a connection
  * (unconfirmed conntrack entry without DST NAT yet).
  */
@@ -950,14 +991,8 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
 	if (!c)
 		goto err_unopen;
-	c->ct = ct;
-	c->pn = pn;
-	c->created = jiffies;
-	c->phone_addr = t->src.u3.ip;
-	c->ccm_addr = u->ccm->addr;
-	strscpy(c->sid, u->sid, sizeof(c->sid));
-	spin_lock_init(&c->lock);
-	pp_media_owner_init(&c->media, pn->net, c->phone_addr, u->name);
+	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, u->sid,
+			  u->name);
 
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
 	range.min_addr.ip = c->ccm_addr;
@@ -973,19 +1008,11 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC) != NF_ACCEPT)
 		goto err_free;
 
-	nf_conntrack_get(&ct->ct_general);
 	spin_lock(&sn->lock);
-	err = rhashtable_lookup_insert_fast(&sn->ht, &c->node,
-					    pp_sccp_params);
-	if (err) {
-		spin_unlock(&sn->lock);
-		nf_ct_put(ct);
-		goto err_free;
-	}
-	list_add_tail(&c->list, &sn->conns);
-	atomic_inc(&sn->open);
-	c->counted = true;	/* pp_activation_conn_try_open() above */
+	err = pp_sccp_conn_hash(sn, c);
 	spin_unlock(&sn->lock);
+	if (err)
+		goto err_free;
 	pp_sccp_count(sn, PP_SC_CONNS, 1);
 	return NF_ACCEPT;
 
@@ -1167,40 +1194,31 @@ static struct pp_sccp_conn *pp_sccp_claim_take(struct pp_sccp_net *sn,
 	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
 	if (!th || !th->syn || th->ack)
 		return NULL;
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
-	if (!c)
-		return NULL;
 
 	spin_lock(&sn->lock);
 	cl = pp_sccp_claim_find(sn, t->src.u.tcp.port);
 	if (!cl || cl->ccm_addr != t->dst.u3.ip ||
 	    cl->ccm_port != t->dst.u.tcp.port) {
 		spin_unlock(&sn->lock);
-		kfree(c);
 		return NULL;	/* not claimed, or elsewhere: untouched */
 	}
-	c->ct = ct;
-	c->pn = sn->pn;
-	c->created = jiffies;
+	/* Once per claimed connection, never for another packet. */
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c) {
+		spin_unlock(&sn->lock);
+		return NULL;	/* the claim stays until it expires */
+	}
+	pp_sccp_conn_init(c, sn->pn, ct, cl->peer_addr, cl->ccm_addr, cl->sid,
+			  cl->user);
 	c->local = true;
-	c->phone_addr = cl->peer_addr;
-	c->ccm_addr = cl->ccm_addr;
-	strscpy(c->sid, cl->sid, sizeof(c->sid));
 	strscpy(c->device, cl->device, sizeof(c->device));
-	spin_lock_init(&c->lock);
-	pp_media_owner_init(&c->media, sn->pn->net, c->phone_addr, cl->user);
-	nf_conntrack_get(&ct->ct_general);
-	err = rhashtable_lookup_insert_fast(&sn->ht, &c->node,
-					    pp_sccp_params);
+	err = pp_sccp_conn_hash(sn, c);
 	if (err) {
 		spin_unlock(&sn->lock);
-		nf_ct_put(ct);
 		kfree(c);
 		return NULL;	/* the claim stays until it expires */
 	}
-	list_add_tail(&c->list, &sn->conns);
-	atomic_inc(&sn->open);
-	c->counted = true;	/* the claim's pp_activation_conn_try_open() */
+	/* The claim's count is the connection's now. */
 	pp_sccp_claim_drop(sn, cl, false);
 	spin_unlock(&sn->lock);
 	pp_sccp_count(sn, PP_SC_CONNS, 1);
