@@ -18,6 +18,9 @@
  *   claim_relay claim PEER_ADDR PEER_PORT LOCAL_PORT [DEVICE]
  *	One claim, no connection: prints "ccm=C:P" (exit 0) or
  *	"errno=N msg=..." (exit 1).
+ *   claim_relay claims PEER_ADDR PEER_PORT LOCAL_PORT...
+ *	One claim per local port, back to back (well within the claim's
+ *	PP_CLAIM_TIMEOUT), one line each as above; exit 0.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -217,27 +220,43 @@ static int relay(int argc, char **argv, struct pp_nl *nl)
 	return 0;
 }
 
-static int claim(int argc, char **argv, struct pp_nl *nl)
+/* One claim; prints its result. */
+static int claim_one(struct pp_nl *nl, struct in_addr peer, int peer_port,
+		     int local_port, const char *device)
 {
-	struct in_addr peer, ccm;
+	struct in_addr ccm;
 	uint32_t ccm_addr;
 	uint16_t ccm_port;
 	int err;
 
-	if (argc < 3) {
-		fprintf(stderr, "usage: claim_relay claim PEER_ADDR PEER_PORT LOCAL_PORT [DEVICE]\n");
-		return 2;
-	}
-	if (parse_addr(argv[0], &peer))
-		return 2;
-	err = pp_nl_sccp_claim(nl, peer.s_addr, atoi(argv[1]), atoi(argv[2]),
-			       argc > 3 ? argv[3] : NULL, &ccm_addr, &ccm_port);
+	err = pp_nl_sccp_claim(nl, peer.s_addr, peer_port, local_port, device,
+			       &ccm_addr, &ccm_port);
 	if (err) {
 		printf("errno=%d msg=\"%s\"\n", -err, pp_nl_error(nl));
 		return 1;
 	}
 	ccm.s_addr = ccm_addr;
 	printf("ccm=%s:%u\n", inet_ntoa(ccm), ccm_port);
+	return 0;
+}
+
+static int claim(int argc, char **argv, struct pp_nl *nl, int many)
+{
+	struct in_addr peer;
+	int i;
+
+	if (argc < 3) {
+		fprintf(stderr, "usage: claim_relay claim PEER_ADDR PEER_PORT LOCAL_PORT [DEVICE]\n"
+			"       claim_relay claims PEER_ADDR PEER_PORT LOCAL_PORT...\n");
+		return 2;
+	}
+	if (parse_addr(argv[0], &peer))
+		return 2;
+	if (!many)
+		return claim_one(nl, peer, atoi(argv[1]), atoi(argv[2]),
+				 argc > 3 ? argv[3] : NULL);
+	for (i = 2; i < argc; i++)
+		claim_one(nl, peer, atoi(argv[1]), atoi(argv[i]), NULL);
 	return 0;
 }
 
@@ -249,7 +268,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	if (argc < 2) {
-		fprintf(stderr, "usage: claim_relay relay|claim ...\n");
+		fprintf(stderr, "usage: claim_relay relay|claim|claims ...\n");
 		return 2;
 	}
 	if (pp_nl_open(&nl, err, sizeof(err)) < 0) {
@@ -259,7 +278,9 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "relay"))
 		rc = relay(argc - 2, argv + 2, nl);
 	else if (!strcmp(argv[1], "claim"))
-		rc = claim(argc - 2, argv + 2, nl);
+		rc = claim(argc - 2, argv + 2, nl, 0);
+	else if (!strcmp(argv[1], "claims"))
+		rc = claim(argc - 2, argv + 2, nl, 1);
 	else {
 		fprintf(stderr, "claim_relay: %s: relay or claim\n", argv[1]);
 		rc = 2;
