@@ -58,8 +58,9 @@ check_fail "ping stays unanswered for an activated phone" \
 pp set phoneproxy httpproxy enable
 pp set phoneproxy sccp security on
 scan "$NS_PHONE" > "$TMPD/scan-proxy"
-check "with httpproxy and SCCP security on: also 8088 and 2443" \
-	expect_view "$TMPD/scan-proxy" "80/tcp 443/tcp 2000/tcp 2443/tcp 8088/tcp 69/udp"
+# Secure SCCP on: the SCCP proxy drops new plain SYNs to 2000 (docs/sccp.md).
+check "with httpproxy and SCCP security on: also 8088 and 2443, plain SCCP 2000 no more" \
+	expect_view "$TMPD/scan-proxy" "80/tcp 443/tcp 2443/tcp 8088/tcp 69/udp"
 pp set phoneproxy sccp security off
 
 pp set user inactive name homer
