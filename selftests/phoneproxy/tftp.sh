@@ -253,8 +253,8 @@ check "a whitelisted service URL is kept" \
 	grep -qx '<directoryURL>http://10.102.172.11:8088/CCMCIP/xmldirectory.asp</directoryURL>' "$OUT/homer2.xml"
 check "a service URL not whitelisted is emptied" \
 	grep -qx '<servicesURL></servicesURL>' "$OUT/homer2.xml"
-check "ethernetPhonePort is 2443 with secure SCCP" \
-	grep -qx '<ethernetPhonePort>2443</ethernetPhonePort>' "$OUT/homer2.xml"
+check "ethernetPhonePort is 2000 with secure SCCP: the phone adds 443 (2443)" \
+	grep -qx '<ethernetPhonePort>2000</ethernetPhonePort>' "$OUT/homer2.xml"
 pp set phoneproxy sccp security off
 pp set phoneproxy httpproxy disable
 

@@ -619,6 +619,9 @@ static void tftp_done(void *arg, int err, const char *why, const uint8_t *data,
 		if (ai)
 			freeaddrinfo(ai);
 	}
+	/* Encrypted mode: TLS to the file's SCCP port + 443 (docs/tftp.md). */
+	if (!p->tftp_err && p->sec && sim_secure_mode(p->sec) == 3)
+		port += PP_SCCP_TLS_PORT_OFFSET;
 	if (!p->tftp_err) {
 		p->server_ip = ip;
 		p->server_port = port;

@@ -459,7 +459,14 @@ static int rewrite(struct job *j)
 	pp_ipv4_str(c->north_addr, node);
 	p.nodes[0] = node;
 	p.nnodes = 1;
-	p.sccp_port = c->sccp_security ? c->sccp_security_port : c->sccp_port;
+	/*
+	 * A phone in encrypted mode connects with TLS to ethernetPhonePort
+	 * + 443 (docs/tftp.md, "The port of Secure SCCP"): the file names
+	 * the secure port - 443 (2000 for 2443).
+	 */
+	p.sccp_port = c->sccp_port;
+	if (c->sccp_security && c->sccp_security_port > PP_SCCP_TLS_PORT_OFFSET)
+		p.sccp_port = c->sccp_security_port - PP_SCCP_TLS_PORT_OFFSET;
 	/* Secure SCCP is all or nothing (the guide): encrypted, for everyone. */
 	p.security_mode = c->sccp_security ? CNF_SECURITY_ENCRYPTED : 0;
 	pp_httpconf_init(&hc);

@@ -98,7 +98,8 @@
  *	address) and optionally PP_CLAIM_A_DEVICE (the device name the
  *	phone's client certificate names: its Register must name it too).
  *	Refused unless PP_A_CFG_SCCP_SECURITY is on (EPERM), the peer address
- *	is activated (ENOENT; in open mode any address), the activation is
+ *	is activated (ENOENT; in open mode too: the phone's TFTP request
+ *	activates it, as for plain connections), the activation is
  *	under PP_A_CFG_MAX_CONNS (EBUSY), the local port is not claimed
  *	already (EEXIST). Reply: PP_A_CLAIM nest with PP_CLAIM_A_CCM_ADDR and
  *	PP_CLAIM_A_CCM_PORT, where the socket must connect (the user's
@@ -169,6 +170,9 @@
 /* Defaults of a fresh namespace. */
 #define PP_DEFAULT_SCCP_PORT		2000
 #define PP_DEFAULT_SCCP_SECURITY_PORT		2443
+/* A phone in encrypted mode connects with TLS to the SCCP port its
+ * configuration file names + 443 (pp-tftpd writes the secure port - 443). */
+#define PP_SCCP_TLS_PORT_OFFSET		443
 #define PP_DEFAULT_TFTP_PORT		69
 #define PP_DEFAULT_HTTPPROXY_PORT	8088
 #define PP_DEFAULT_IDLE_TIMEOUT		300
