@@ -94,14 +94,11 @@ static const char *who(const struct job *j)
 	return b;
 }
 
-static void job_free(struct job *j)
+/* Everything a job holds; also tdestroy()'s callback at exit. */
+static void free_job_node(void *p)
 {
-	struct tftpd *d = j->d;
+	struct job *j = p;
 
-	tdelete(j, &d->jobs, job_cmp);
-	d->njobs--;
-	if (j->slot)
-		slots_put(&d->slots, j->addr);
 	if (j->life)
 		event_free(j->life);
 	if (j->e) {
@@ -117,6 +114,17 @@ static void job_free(struct job *j)
 	free(j->own);
 	free(j->pkt);
 	free(j);
+}
+
+static void job_free(struct job *j)
+{
+	struct tftpd *d = j->d;
+
+	tdelete(j, &d->jobs, job_cmp);
+	d->njobs--;
+	if (j->slot)
+		slots_put(&d->slots, j->addr);
+	free_job_node(j);
 }
 
 /* An ERROR from port 69 (a bad request, or one we could not serve). */
@@ -878,27 +886,6 @@ int serve_init(struct tftpd *d)
 	d->jobs = NULL;
 	d->njobs = 0;
 	return 0;
-}
-
-static void free_job_node(void *p)
-{
-	struct job *j = p;
-
-	if (j->life)
-		event_free(j->life);
-	if (j->e) {
-		cache_unlisten(j->e, &j->l);
-		cache_put(j->e);
-	}
-	if (j->ev)
-		event_free(j->ev);
-	if (j->timer)
-		event_free(j->timer);
-	if (j->fd >= 0)
-		close(j->fd);
-	free(j->own);
-	free(j->pkt);
-	free(j);
 }
 
 void serve_fini(struct tftpd *d)
