@@ -80,8 +80,8 @@ run() {	# run LABEL TTL [--warm PLAN] ARGS...: one pp-tftpd, one measurement
 	log=$TMPD/tftpd.$runs.log
 	# No rate limit (5 phones share an address); a patient bound on the
 	# CallManager (tftpd-hpa forks per request, slow under emulation).
-	printf 'cache-ttl %s\nrate 1000000\nburst 1000000\nupstream-timeout 10s\nloglevel min\n' "$ttl" \
-		> "$TMPD/tftpd.conf"
+	printf 'set phoneproxy tftp %s\n' "cache timeout $ttl" 'rate 1000000' 'rate burst 1000000' \
+		'upstream timeout 10s' 'loglevel min' > "$TMPD/tftpd.conf"
 	ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/tftpd.conf" 2> "$log" &
 	local pid=$!
 	wait_for 10 grep -q "listening on" "$log" || { echo "pp-tftpd did not start"; cat "$log"; return; }

@@ -71,14 +71,14 @@ check "tftpd-hpa serves the CallManager's files (control)" \
 # pp-tftpd in the proxy's namespace, logging to a file.
 cat > "$TMPD/tftpd.conf" <<EOF
 # test settings: quick retransmissions, a 2 s bound on the CallManager
-upstream-timeout 2s
-retransmit 500ms
-cache-ttl 60s
+set phoneproxy tftp upstream timeout 2s
+set phoneproxy tftp retransmit 500ms
+set phoneproxy tftp cache timeout 60s
 EOF
 check "pp-tftpd accepts its settings (-t)" "$TFTPD" -t -c "$TMPD/tftpd.conf"
-printf 'retries many\n' > "$TMPD/bad.conf"
+printf 'set phoneproxy tftp retries many\n' > "$TMPD/bad.conf"
 out=$("$TFTPD" -t -e -c "$TMPD/bad.conf" 2>&1)
-[ $? != 0 ] && printf '%s' "$out" | grep -q "bad.conf:1: retries \"many\" is not a number"
+[ $? != 0 ] && printf '%s' "$out" | grep -q "bad.conf:1: \"retries\" value \"many\" is not a number"
 tap_result $? "a bad setting is refused naming file, line, key and value"
 ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/tftpd.conf" 2> "$LOG" &
 TFTPD_PID=$!
@@ -365,8 +365,9 @@ diag "$SECONDS s"
 # retries 50 so that only the lifetime can end them), and a phone at
 # another address still gets its file meanwhile.
 LOG2=$TMPD/pp-tftpd-slots.log
-printf '%s\n' 'upstream-timeout 2s' 'retransmit 500ms' 'retries 50' 'max-transfers 6' \
-	'max-transfers-per-address 4' 'transfer-lifetime 20s' 'max-timeout 5' > "$TMPD/slots.conf"
+printf 'set phoneproxy tftp %s\n' 'upstream timeout 2s' 'retransmit 500ms' 'retries 50' \
+	'maxtransfers 6' 'maxtransfers peraddress 4' 'transferlifetime 20s' 'maxtimeout 5' \
+	> "$TMPD/slots.conf"
 ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/slots.conf" 2> "$LOG2" &
 TFTPD_PID=$!
 at_exit "kill $TFTPD_PID"

@@ -178,6 +178,34 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->file = v;
+	} else if (!strcmp(t->type, "size") || !strcmp(t->type, "time") ||
+		   !strcmp(t->type, "ms")) {
+		/* <size>: "64k", "32M", "1G"; <time>, <ms>: "1500ms", "2s" or a
+		 * bare number of seconds (<time>) or milliseconds (<ms>). */
+		static const char sfx[][3] = { "k", "K", "m", "M", "g", "G", "ms", "s" };
+		bool size = t->type[0] == 's';
+		size_t n = strlen(v), i, k = 0, end = size ? 6 : 8;
+		uint64_t mul = size || t->type[0] == 'm' ? 1 : 1000;
+		char buf[32];
+
+		for (i = size ? 0 : 6; i < end; i++) {
+			k = strlen(sfx[i]);
+			if (n > k && !strcmp(v + n - k, sfx[i]))
+				break;
+		}
+		if (i < end)
+			mul = size ? 1ull << (10 * (i / 2 + 1)) : i == 6 ? 1 : 1000;
+		else
+			k = 0;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(n - k), v);
+		if (n - k >= sizeof(buf) ||
+		    pp_parse_uint(buf, 0, (size ? UINT64_MAX : UINT32_MAX) / mul, &num)) {
+			snprintf(err, errlen, size ?
+				 "\"%s\" value \"%s\" is not a size in bytes (k, M, G suffixes)" :
+				 "\"%s\" value \"%s\" is not a duration (\"500ms\", \"2s\")", name, v);
+			return -1;
+		}
+		cmd->value = num * mul;
 	} else if (!strcmp(t->type, "url")) {
 		char norm[PP_URL_MAX], why[400];
 

@@ -431,6 +431,9 @@ static void test_settings_round_trip(void)
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++) {
 		int alt, nalt = strchr(s->words, '{') ? 2 : 1;
 
+		if (s->holder == PP_HOLD_TFTPD)	/* not yet ppctl's: test_tftpd.c */
+			continue;
+
 		for (alt = 0; alt < nalt; alt++) {
 			char line[256] = "", cp[256], *w, *save = NULL, *text = NULL;
 			struct pp_config a = { 0 }, b = { 0 };

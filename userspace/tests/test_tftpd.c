@@ -27,35 +27,43 @@ static void test_conf(void)
 	ok(c.cache_ttl_ms == 5000 && c.upstream_timeout_ms == 3000 &&
 	   c.max_blksize == 1468 && c.loglevel == PP_LOG_INFO,
 	   "defaults: 5 s cache, 3 s CallManager bound, blksize up to 1468, brief");
-	ok(tftpd_conf_parse(&c, "# comment\n\n  cache-ttl 0  # off\nupstream-timeout 1500ms\n"
-			    "max-file-size 8M\nretransmit 250ms\nloglevel full\n",
+	ok(tftpd_conf_parse(&c, "# comment\n\n  set phoneproxy tftp cache timeout 0  # off\n"
+			    "set phoneproxy tftp upstream timeout 1500ms\n"
+			    "set phoneproxy tftp maxfilesize 8M\nset phoneproxy tftp retransmit 250\n"
+			    "set phoneproxy tftp loglevel full\n",
 			    "t.conf", err, sizeof(err)) == 0 &&
 	   c.cache_ttl_ms == 0 && c.upstream_timeout_ms == 1500 &&
 	   c.max_file_size == 8u << 20 && c.retransmit_ms == 250 &&
 	   c.loglevel == PP_LOG_DEBUG,
-	   "keys, comments, blank lines, sizes and durations");
-	ok(tftpd_conf_parse(&c, "upstream-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	   "commands, comments, blank lines, sizes and durations");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp upstream timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
 	   c.upstream_timeout_ms == 2000, "a bare number of seconds");
 	d = c;
-	ok(tftpd_conf_parse(&c, "rate 10\nretries many\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:2: retries \"many\" is not a number in 1..50"),
-	   "a bad value names file, line, key, value and range (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp rate 10\nset phoneproxy tftp retries 51\n",
+			    "t.conf", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:2: \"tftp retries\" value 51 is not in 1..50"),
+	   "a bad value names file, line, setting, value and range (%s)", err);
 	ok(!memcmp(&c, &d, sizeof(c)), "a refused file changes nothing");
-	ok(tftpd_conf_parse(&c, "cache-tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:1: unknown key \"cache-tll\""), "an unknown key is named");
-	ok(tftpd_conf_parse(&c, "rate\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "t.conf:1: \"rate\" has no value"), "a key without a value");
-	ok(tftpd_conf_parse(&c, "rate 1 2\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "one value expected"), "two values");
-	ok(tftpd_conf_parse(&c, "upstream-timeout 61\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "1..60 s"), "a duration out of range names the range");
-	ok(tftpd_conf_parse(&c, "max-blksize 70000\n", "t.conf", err, sizeof(err)) == -1,
-	   "max-blksize beyond RFC 2348 is refused");
-	ok(tftpd_conf_parse(&c, "retransmit 2s\nretransmit-max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "retransmit-max (1000 ms) is below retransmit (2000 ms)"),
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp cache tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:1: \"set phoneproxy tftp cache\": unknown word \"tll\""),
+	   "an unknown word is named (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp retries\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:1: \"set phoneproxy tftp retries\": missing <count>"),
+	   "a setting without a value (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp rate 1 2\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "unexpected word \"2\""), "two values (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp upstream timeout 61\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "1000..60000 ms"),
+	   "a duration out of range names the range (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxblocksize 70000\n", "t.conf", err, sizeof(err)) == -1,
+	   "maxblocksize beyond RFC 2348 is refused");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp retransmit 2s\n"
+			    "set phoneproxy tftp retransmit max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "retransmit max (1000 ms) is below retransmit (2000 ms)"),
 	   "a back-off cap below the first timeout is refused");
-	ok(tftpd_conf_parse(&c, "loglevel verbose\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "not min, brief or full"), "the guide's loglevels only");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp loglevel verbose\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "(expected min|brief|full)"),
+	   "the guide's loglevels only");
 	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", true, err, sizeof(err)) == 0,
 	   "a missing default file is the defaults");
 	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", false, err, sizeof(err)) == -1 &&
@@ -156,16 +164,18 @@ static void test_slots(void)
 	tftpd_conf_defaults(&c);
 	ok(c.max_transfers_per_address == 16 && c.transfer_lifetime_ms == 900000 &&
 	   c.max_timeout == 5, "defaults: 16 transfers per address, 900 s lifetime, timeout <= 5 s");
-	ok(tftpd_conf_parse(&c, "max-transfers-per-address 4\ntransfer-lifetime 3s\n"
-			    "max-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtransfers peraddress 4\n"
+			    "set phoneproxy tftp transferlifetime 3s\n"
+			    "set phoneproxy tftp maxtimeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
 	   c.max_transfers_per_address == 4 && c.transfer_lifetime_ms == 3000 &&
-	   c.max_timeout == 2, "the three keys parse");
-	ok(tftpd_conf_parse(&c, "max-timeout 256\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:1: max-timeout \"256\" is not a number in 1..255"),
-	   "max-timeout beyond RFC 2349's 255: %s", err);
-	ok(tftpd_conf_parse(&c, "transfer-lifetime 0\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "1..86400 s"), "a zero lifetime is refused: %s", err);
-	ok(tftpd_conf_parse(&c, "max-transfers-per-address 0\n", "t.conf", err, sizeof(err)) == -1,
+	   c.max_timeout == 2, "the three settings parse");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtimeout 256\n", "t.conf", err,
+			    sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:1: \"tftp maxtimeout\" value 256 is not in 1..255"),
+	   "maxtimeout beyond RFC 2349's 255: %s", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp transferlifetime 0\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "1000..86400000 ms"), "a zero lifetime is refused: %s", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtransfers peraddress 0\n", "t.conf", err, sizeof(err)) == -1,
 	   "a zero per-address cap is refused");
 
 	slots_init(&s, 4);
