@@ -200,7 +200,7 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 
 void pp_httpconf_print(FILE *f, const struct pp_httpconf *c)
 {
-	pp_settings_print_httpd(f, c);
+	pp_settings_print(f, PP_HOLD_HTTPD, c);
 }
 
 int pp_httpconf_save(const char *path, const struct pp_httpconf *c)

@@ -247,9 +247,10 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 	bool module = s->holder == PP_HOLD_MODULE;
 	char v[2][PP_IPV4_STRLEN];
 	const char *vals[2] = { v[0], v[1] };
-	int i;
+	const char *bar = strchr(s->words, '|');
+	int i, nalt = s->kind == PP_SK_CHOICE && strchr(bar + 1, '|') ? 3 : 2;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nalt; i++) {
 		bool has = !module || pp_cfg_has(cfg, s->attr + (s->kind == PP_SK_ADDR ? i : 0));
 		uint32_t x = load(s, base, s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? i : 0);
 
@@ -267,7 +268,8 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 						   pp_cfg_has(cfg, s->attr + 1)) :
 	     load(s, base, 0) != s->def)) {
 		for (i = 0; i < (s->kind == PP_SK_PORTS ? 2 : 1); i++)
-			snprintf(v[i], sizeof(v[i]), "%" PRIu64, load(s, base, i));
+			snprintf(v[i], sizeof(v[i]), "%" PRIu64 "%s", load(s, base, i),
+				 strstr(s->words, "<time>") ? "ms" : "");
 		print_command(f, s, 0, vals);
 	}
 	if (s->kind == PP_SK_LIST) {
@@ -279,23 +281,13 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 	}
 }
 
-static void print_holder(FILE *f, enum pp_holder holder, const void *base)
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *held)
 {
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
 		if (s->holder == holder)
-			print_setting(f, s, base);
-}
-
-void pp_settings_print_module(FILE *f, const struct pp_config *cfg)
-{
-	print_holder(f, PP_HOLD_MODULE, cfg);
-}
-
-void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc)
-{
-	print_holder(f, PP_HOLD_HTTPD, hc);
+			print_setting(f, s, held);
 }
 
 void pp_settings_defaults(enum pp_holder holder, void *held)

@@ -102,10 +102,9 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 int pp_settings_parse(const char *text, size_t len, const char *name,
 		      enum pp_holder holder, void *held, char *err, size_t errlen);
 
-/* The commands that recreate the module's settings present in cfg, or
- * pp-httpd's settings other than the defaults. */
-void pp_settings_print_module(FILE *f, const struct pp_config *cfg);
-void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc);
+/* The commands that recreate the module's settings present in held (a
+ * struct pp_config), or a daemon's settings other than the defaults. */
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *held);
 /* The defaults of a daemon's settings. */
 void pp_settings_defaults(enum pp_holder holder, void *held);
 

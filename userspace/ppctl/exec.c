@@ -193,7 +193,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	struct pp_config cfg = { 0 };
 	struct pp_nl *nl;
 
-	if (s->holder == PP_HOLD_HTTPD)
+	if (s->holder != PP_HOLD_MODULE)
 		return ppctl_http_edit(ctx, cmd);
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
@@ -298,7 +298,7 @@ static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
 	if (!mem)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
-	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's settings */
+	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's and pp-tftpd's settings */
 	if (fclose(mem))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	if (rc) {

@@ -4,7 +4,8 @@
  *
  * ppctl commands of the web side (pp-httpd): what is published, the HTTP
  * proxy's mode, external address and allow list (httpd.conf), the web
- * server's certificates, the web service's administrator password.
+ * server's certificates, the web service's administrator password; and
+ * pp-tftpd's settings (tftpd.conf).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -27,6 +28,7 @@
 #include "ops.h"
 #include "parse.h"
 #include "password.h"
+#include "../tftpd/tconf.h"
 
 /* ---- httpd.conf ---- */
 
@@ -45,13 +47,59 @@ static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
 	return 0;
 }
 
-/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save. */
+/* tftpd.conf's settings in c (the defaults without the file). */
+static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
+{
+	char err[1200], *text;
+	size_t len;
+	int rc;
+
+	snprintf(path, 4096, "%s/%s", pp_conf_dir(), TFTPD_CONF_FILE);
+	memset(c, 0, sizeof(*c));
+	pp_settings_defaults(PP_HOLD_TFTPD, c);
+	rc = pp_file_read(path, 64u << 10, &text, &len);
+	if (rc == -ENOENT)
+		return 0;
+	if (rc)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
+	rc = pp_settings_parse(text, len, path, PP_HOLD_TFTPD, c, err, sizeof(err));
+	free(text);
+	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
+}
+
+/* Load tftpd.conf, apply cmd, save (pp-tftpd reads it at its start). */
+static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096], err[1200], *text = NULL;
+	struct tftpd_conf c;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (tftp_load(ctx, path, &c))
+		return ctx->err.code;
+	if (pp_setting_apply(cmd, NULL, &c, err, sizeof(err)))
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	fputs("# pp-tftpd settings: written by ppctl, read by pp-tftpd at its start\n", mem);
+	pp_settings_print(mem, PP_HOLD_TFTPD, &c);
+	rc = fclose(mem) ? -ENOMEM : pp_file_write_atomic(path, text, len, 0644);
+	free(text);
+	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) : 0;
+}
+
+/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save;
+ * or tftpd.conf's. */
 int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	char path[4096], err[PP_URL_MAX + 1200];
 	struct pp_httpconf c;
 	int rc;
 
+	if (cmd->def->setting && cmd->def->setting->holder == PP_HOLD_TFTPD)
+		return tftp_edit(ctx, cmd);
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
@@ -72,6 +120,7 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 {
 	char path[4096], err[1200];
 	struct pp_httpconf c;
+	struct tftpd_conf t;
 
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
@@ -79,6 +128,9 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	pp_httpconf_print(f, &c);
 	pp_httpconf_free(&c);
+	if (tftp_load(ctx, path, &t))
+		return ctx->err.code;
+	pp_settings_print(f, PP_HOLD_TFTPD, &t);
 	return PPCTL_EXIT_OK;
 }
 
