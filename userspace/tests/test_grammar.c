@@ -409,6 +409,23 @@ static void test_exec_without_kernel(void)
 	snprintf(path, sizeof(path), "%s/users.xml", dir);
 	ok(access(path, F_OK) != 0, "a refused users.xml is not kept");
 
+	snprintf(line, sizeof(line), "set phoneproxy tftp retries 7");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc = ppctl_run(&ctx, argc, argv);
+	snprintf(line, sizeof(line), "set phoneproxy tftp upstream timeout 1500ms");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc |= ppctl_run(&ctx, argc, argv);
+	snprintf(path, sizeof(path), "%s/tftpd.conf", dir);
+	f = fopen(path, "r");
+	len = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+	line[len] = '\0';
+	if (f)
+		fclose(f);
+	ok(rc == 0 && strstr(line, "\nset phoneproxy tftp upstream timeout 1500ms\n"
+			     "set phoneproxy tftp retries 7\n"),
+	   "set phoneproxy tftp ... keeps the settings in tftpd.conf as commands");
+	unlink(path);
+
 	ppctl_ctx_fini(&ctx);
 	rmdir(dir);
 	unsetenv("PP_CONF_DIR");
