@@ -299,6 +299,18 @@ void pp_settings_defaults(enum pp_holder holder, void *held)
 			store(s, held, 0, s->def);
 }
 
+int pp_settings_check(enum pp_holder holder, const void *held, const char *name,
+		      char *err, size_t errlen)
+{
+	const struct tftpd_conf *c = held;
+
+	if (holder != PP_HOLD_TFTPD || c->retransmit_max_ms >= c->retransmit_ms)
+		return 0;
+	pp_errf(err, errlen, "%s: retransmit max (%u ms) is below retransmit (%u ms)",
+		name, c->retransmit_max_ms, c->retransmit_ms);
+	return -1;
+}
+
 int pp_settings_parse(const char *text, size_t len, const char *name,
 		      enum pp_holder holder, void *held, char *err, size_t errlen)
 {

@@ -105,6 +105,10 @@ int pp_settings_parse(const char *text, size_t len, const char *name,
 /* The commands that recreate the module's settings present in held (a
  * struct pp_config), or a daemon's settings other than the defaults. */
 void pp_settings_print(FILE *f, enum pp_holder holder, const void *held);
+/* Whether a daemon's settings agree with each other (pp-tftpd's
+ * retransmit max is not below retransmit): 0, or -1 with err "name: why". */
+int pp_settings_check(enum pp_holder holder, const void *held, const char *name,
+		      char *err, size_t errlen);
 /* The defaults of a daemon's settings. */
 void pp_settings_defaults(enum pp_holder holder, void *held);
 

@@ -78,7 +78,8 @@ static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	if (tftp_load(ctx, path, &c))
 		return ctx->err.code;
-	if (pp_setting_apply(cmd, NULL, &c, err, sizeof(err)))
+	if (pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) ||
+	    pp_settings_check(PP_HOLD_TFTPD, &c, TFTPD_CONF_FILE, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
 	mem = open_memstream(&text, &len);
 	if (!mem)

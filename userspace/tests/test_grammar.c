@@ -415,6 +415,11 @@ static void test_exec_without_kernel(void)
 	snprintf(line, sizeof(line), "set phoneproxy tftp upstream timeout 1500ms");
 	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
 	rc |= ppctl_run(&ctx, argc, argv);
+	snprintf(line, sizeof(line), "set phoneproxy tftp retransmit max 500");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	ok(ppctl_run(&ctx, argc, argv) == PPCTL_EXIT_USAGE && !strcmp(ctx.err.msg,
+	   "tftpd.conf: retransmit max (500 ms) is below retransmit (1000 ms)"),
+	   "a retransmit max below retransmit is refused (%s)", ctx.err.msg);
 	snprintf(path, sizeof(path), "%s/tftpd.conf", dir);
 	f = fopen(path, "r");
 	len = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
@@ -422,7 +427,7 @@ static void test_exec_without_kernel(void)
 	if (f)
 		fclose(f);
 	ok(rc == 0 && strstr(line, "\nset phoneproxy tftp upstream timeout 1500ms\n"
-			     "set phoneproxy tftp retries 7\n"),
+			     "set phoneproxy tftp retries 7\n") && !strstr(line, "max"),
 	   "set phoneproxy tftp ... keeps the settings in tftpd.conf as commands");
 	unlink(path);
 

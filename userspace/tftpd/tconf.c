@@ -48,13 +48,9 @@ int tftpd_conf_parse(struct tftpd_conf *out, const char *text, const char *name,
 {
 	struct tftpd_conf c = *out;
 
-	if (pp_settings_parse(text, strlen(text), name, PP_HOLD_TFTPD, &c, err, errlen))
+	if (pp_settings_parse(text, strlen(text), name, PP_HOLD_TFTPD, &c, err, errlen) ||
+	    pp_settings_check(PP_HOLD_TFTPD, &c, name, err, errlen))
 		return -1;
-	if (c.retransmit_max_ms < c.retransmit_ms) {
-		snprintf(err, errlen, "%s: retransmit max (%u ms) is below retransmit (%u ms)",
-			 name, c.retransmit_max_ms, c.retransmit_ms);
-		return -1;
-	}
 	*out = c;
 	return 0;
 }
