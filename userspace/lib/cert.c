@@ -34,6 +34,8 @@ static const char *const tag_names[PP_CERT_NTAGS] = {
 	[PP_CERT_BOTH] = "https",
 	[PP_CERT_NORTH] = "https-north",
 	[PP_CERT_SOUTH] = "https-south",
+	[PP_CERT_TFTP] = "tftp",
+	[PP_CERT_CAPF] = "capf",
 };
 
 /* The first OpenSSL error, as text, and clear the queue. */

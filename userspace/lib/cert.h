@@ -11,6 +11,10 @@
  *	https.pem		  serves both interfaces
  *	https-north.pem		  the activation page (north)
  *	https-south.pem		  the activation web service (south)
+ *	tftp.pem		  secure SCCP: the proxy's CCM+TFTP-role
+ *				  certificate (CN=tftp<uuid>): pp-tlsd serves
+ *				  it on 2443, pp-tftpd signs .sgn files with it
+ *	capf.pem		  secure SCCP: CN=capf<uuid>
  *
  * An interface uses its own certificate when it has one, else https.pem.
  * Files are PEM: the private key and the certificate (and any chain).
@@ -32,6 +36,8 @@ enum pp_cert_tag {
 	PP_CERT_BOTH,		/* "https": no interface qualifier */
 	PP_CERT_NORTH,		/* "https-north" */
 	PP_CERT_SOUTH,		/* "https-south" */
+	PP_CERT_TFTP,		/* "tftp": secure SCCP, CCM+TFTP role */
+	PP_CERT_CAPF,		/* "capf": secure SCCP, CAPF role */
 	PP_CERT_NTAGS
 };
 

@@ -226,7 +226,7 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 		/* The guide writes "https-North": names match in any case. */
 		int tag = pp_cert_tag_from_name(v);
 
-		if (tag < 0) {
+		if (tag < 0 || tag > PP_CERT_SOUTH) {
 			snprintf(err, errlen,
 				 "\"%s\" value \"%s\" is not a certificate tag (https-north, https-south, or https for both)",
 				 name, v);

@@ -87,6 +87,29 @@
  *	and drop counters of each direction. NLM_F_DUMP_INTR is set when a
  *	stream began or ended during the dump (retry).
  *
+ * PP_CMD_SCCP_CLAIM (do, admin)
+ *	Secure SCCP (docs/secure-sccp.md). The TLS terminator (pp-tlsd) has
+ *	accepted a TLS connection from a phone on the north address's
+ *	PP_A_CFG_SCCP_SECURITY_PORT and bound, not yet connected, a TCP socket
+ *	on the south address. It hands that connection to the SCCP proxy:
+ *	PP_A_CLAIM nest with PP_CLAIM_A_PEER_ADDR/PEER_PORT (the phone's
+ *	north address and port the TLS connection comes from),
+ *	PP_CLAIM_A_LOCAL_PORT (the port the socket is bound to on the south
+ *	address) and optionally PP_CLAIM_A_DEVICE (the device name the
+ *	phone's client certificate names: its Register must name it too).
+ *	Refused unless PP_A_CFG_SCCP_SECURITY is on (EPERM), the peer address
+ *	is activated (ENOENT; in open mode any address), the activation is
+ *	under PP_A_CFG_MAX_CONNS (EBUSY), the local port is not claimed
+ *	already (EEXIST). Reply: PP_A_CLAIM nest with PP_CLAIM_A_CCM_ADDR and
+ *	PP_CLAIM_A_CCM_PORT, where the socket must connect (the user's
+ *	CallManager, SCCP port). The first SYN of that locally originated
+ *	connection (south:LOCAL_PORT -> CCM_ADDR:CCM_PORT) within
+ *	PP_CLAIM_TIMEOUT seconds makes it an SCCP connection of the phone at
+ *	PEER_ADDR exactly like a plain one (SID check, rewrites, media relay
+ *	keyed on PEER_ADDR, limits, resets, counters); an unclaimed local
+ *	connection is never touched. With PP_A_CFG_SCCP_SECURITY on, new plain
+ *	connections to PP_A_CFG_SCCP_PORT are refused (existing ones go on).
+ *
  * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
  *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
  *	and a PP_A_USER nest with NAME, SID and ADDR. For ACTIVATED the reason
@@ -157,6 +180,7 @@
 #define PP_DEFAULT_MAX_STREAMS		8	/* media streams per activation */
 #define PP_MAX_CONNS_MAX		64
 #define PP_MAX_STREAMS_MAX		1024
+#define PP_CLAIM_TIMEOUT		10	/* seconds from claim to SYN */
 
 enum pp_cmd {
 	PP_CMD_UNSPEC,
@@ -170,6 +194,7 @@ enum pp_cmd {
 	PP_CMD_STATS_GET,
 	PP_CMD_EVENT,
 	PP_CMD_CALL_GET,
+	PP_CMD_SCCP_CLAIM,
 	__PP_CMD_MAX
 };
 
@@ -201,6 +226,7 @@ enum pp_attr {
 	PP_A_CALL,			/* nest of enum pp_call_attr */
 	PP_A_CFG_MAX_CONNS,		/* u32 1..PP_MAX_CONNS_MAX, default 4 */
 	PP_A_CFG_MAX_STREAMS,		/* u32 1..PP_MAX_STREAMS_MAX, default 8 */
+	PP_A_CLAIM,			/* nest of enum pp_claim_attr */
 	__PP_A_MAX
 };
 
@@ -279,6 +305,8 @@ enum pp_stats_attr {
 	PP_STATS_A_MEDIA_PORT_DROPS,	/* u64, from the phone's address but not
 					 * its latched source port: dropped
 					 */
+	PP_STATS_A_SCCP_CLAIMED,	/* u64, TLS connections handed over */
+	PP_STATS_A_SCCP_PLAIN_REFUSED,	/* u64, plain SYNs refused: security on */
 	__PP_STATS_A_MAX
 };
 
@@ -321,6 +349,20 @@ enum pp_call_attr {
 };
 
 #define PP_CALL_A_MAX (__PP_CALL_A_MAX - 1)
+
+/* PP_CMD_SCCP_CLAIM: a TLS connection handed to the SCCP proxy. */
+enum pp_claim_attr {
+	PP_CLAIM_A_UNSPEC,
+	PP_CLAIM_A_PEER_ADDR,		/* be32, the phone's north address */
+	PP_CLAIM_A_PEER_PORT,		/* u16, its TCP port */
+	PP_CLAIM_A_LOCAL_PORT,		/* u16, the socket's port on south */
+	PP_CLAIM_A_DEVICE,		/* string, from the client certificate */
+	PP_CLAIM_A_CCM_ADDR,		/* be32, reply: connect there */
+	PP_CLAIM_A_CCM_PORT,		/* u16, reply */
+	__PP_CLAIM_A_MAX
+};
+
+#define PP_CLAIM_A_MAX (__PP_CLAIM_A_MAX - 1)
 
 enum pp_event {
 	PP_EVENT_UNSPEC,
