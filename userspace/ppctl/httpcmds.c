@@ -28,7 +28,7 @@
 #include "ops.h"
 #include "parse.h"
 #include "password.h"
-#include "../tftpd/tconf.h"
+#include "tftpdconf.h"
 
 /* ---- httpd.conf ---- */
 
@@ -47,24 +47,16 @@ static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
 	return 0;
 }
 
-/* tftpd.conf's settings in c (the defaults without the file). */
+/* tftpd.conf's settings in c (the defaults without the file; an old
+ * format converted). */
 static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
 {
-	char err[1200], *text;
-	size_t len;
-	int rc;
+	char err[1200];
 
 	snprintf(path, 4096, "%s/%s", pp_conf_dir(), TFTPD_CONF_FILE);
-	memset(c, 0, sizeof(*c));
-	pp_settings_defaults(PP_HOLD_TFTPD, c);
-	rc = pp_file_read(path, 64u << 10, &text, &len);
-	if (rc == -ENOENT)
-		return 0;
-	if (rc)
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
-	rc = pp_settings_parse(text, len, path, PP_HOLD_TFTPD, c, err, sizeof(err));
-	free(text);
-	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
+	tftpd_conf_defaults(c);
+	return tftpd_conf_load(c, path, true, err, sizeof(err)) ?
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
 }
 
 /* Load tftpd.conf, apply cmd, save (pp-tftpd reads it at its start). */

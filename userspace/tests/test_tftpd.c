@@ -9,12 +9,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tftpd/policy.h"
 #include "../tftpd/ratelimit.h"
 #include "../tftpd/slots.h"
 #include "../tftpd/stats.h"
-#include "../tftpd/tconf.h"
+#include "file.h"
+#include "tftpdconf.h"
 #include "log.h"
 #include "tap.h"
 
@@ -76,6 +78,79 @@ static void test_conf(void)
 	   tftpd_loglevel_parse("full") == PP_LOG_DEBUG &&
 	   !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full"),
 	   "min/brief/full are notice/info/debug");
+}
+
+/* A file's text, "" when it cannot be read (the caller frees it). */
+static char *slurp(const char *path)
+{
+	char *text;
+	size_t len;
+
+	return pp_file_read(path, 1 << 20, &text, &len) ? strdup("") : text;
+}
+
+/*
+ * An old "key value" tftpd.conf: data/tftpd-old.conf is the file shipped
+ * before the settings became ppctl commands (git show 00ad8b7^:
+ * userspace/tftpd/tftpd.conf), its settings uncommented and four of
+ * them changed.
+ */
+static void test_conf_upgrade(void)
+{
+	char dir[] = "/tmp/test_tftpd.XXXXXX", path[256], old[256], err[512];
+	char *orig = slurp("data/tftpd-old.conf"), *now, *kept;
+	struct tftpd_conf c;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/tftpd.conf", dir);
+	snprintf(old, sizeof(old), "%s/tftpd.conf.old", dir);
+	ok(*orig && pp_file_write_atomic(path, orig, strlen(orig), 0644) == 0, "an old file in place");
+	tftpd_conf_defaults(&c);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_DEBUG && c.cache_ttl_ms == 60000 && c.upstream_timeout_ms == 2000 &&
+	   c.retransmit_ms == 500 && c.max_transfers_per_address == 16 &&
+	   c.cache_max_bytes == 64ull << 20, "the guide's old file is read, its settings kept");
+	now = slurp(path);
+	kept = slurp(old);
+	ok(!strcmp(kept, orig), "the old file is kept as tftpd.conf.old, unchanged");
+	ok(strstr(now, "\nset phoneproxy tftp loglevel full\n") &&
+	   strstr(now, "\nset phoneproxy tftp cache timeout 60s # as tftp.sh had it\n") &&
+	   strstr(now, "\nset phoneproxy tftp retransmit max 4000ms\n") &&
+	   strstr(now, "\nset phoneproxy tftp maxtransfers peraddress 16\n") &&
+	   strstr(now, "\n# Retransmission to phones: first timeout, back-off cap, tries.\n") &&
+	   !strstr(now, "\nretries"), "tftpd.conf is rewritten as ppctl commands, comments kept");
+	free(now);
+	free(kept);
+	unlink(old);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == 0 && access(old, F_OK) == -1,
+	   "a converted file is not converted again");
+
+	f = fopen(path, "w");
+	fputs("# old\nretries 5\nmax-blksize 1468\nmax-idle 30\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:4: \"max-idle\" is not a key of the old format") &&
+	   strstr(err, dir) && access(old, F_OK) == -1,
+	   "an old key it cannot convert names the file, line and key; nothing written");
+	now = slurp(path);
+	ok(!strcmp(now, "# old\nretries 5\nmax-blksize 1468\nmax-idle 30\n"), "the file stays as it was");
+	free(now);
+	f = fopen(path, "w");
+	fputs("retries 5\nmax-timeout 256\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:2: \"tftp maxtimeout\" value 256 is not in 1..255") &&
+	   access(old, F_OK) == -1, "a value out of range: the converted line's error, nothing written");
+	f = fopen(path, "w");
+	fputs("retries\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:1: \"retries\" needs one value"), "a key without its value");
+	unlink(path);
+	rmdir(dir);
+	free(orig);
 }
 
 static void decide(const char *file, const char *sid, enum tftpd_verdict v,
@@ -230,6 +305,7 @@ static void test_stats(void)
 int main(void)
 {
 	test_conf();
+	test_conf_upgrade();
 	test_policy();
 	test_ratelimit();
 	test_slots();

@@ -20,7 +20,7 @@
 #include "ratelimit.h"
 #include "slots.h"
 #include "stats.h"
-#include "tconf.h"
+#include "tftpdconf.h"
 #include "tftp.h"
 
 struct tftpd;

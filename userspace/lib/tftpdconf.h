@@ -8,8 +8,8 @@
  * south addresses, ports, activation mode, HTTP proxy on/off) is read
  * from the module instead, per request. docs/tftp.md lists the settings.
  */
-#ifndef PP_TFTPD_TCONF_H
-#define PP_TFTPD_TCONF_H
+#ifndef PP_TFTPDCONF_H
+#define PP_TFTPDCONF_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -29,7 +29,18 @@ void tftpd_conf_defaults(struct tftpd_conf *c);
 int tftpd_conf_parse(struct tftpd_conf *c, const char *text, const char *name,
 		     char *err, size_t errlen);
 
-/* Read and apply a file; a missing file is not an error when optional. */
+/*
+ * text (len bytes, read from path) in the old "key value" format of
+ * pp-tftpd's settings (before they were ppctl commands): converted once,
+ * path rewritten as the commands (atomically, the old file kept as
+ * path.old, a notice in the log) and *text, *len replaced by them. Not
+ * in the old format: 0, nothing done. A key it cannot convert or a value
+ * out of range: -1 with err = "path:line: reason", nothing written.
+ */
+int tftpd_conf_upgrade(const char *path, char **text, size_t *len, char *err, size_t errlen);
+
+/* Read and apply a file (upgraded first if in the old format); a missing
+ * file is not an error when optional. */
 int tftpd_conf_load(struct tftpd_conf *c, const char *path, bool optional,
 		    char *err, size_t errlen);
 
@@ -37,4 +48,4 @@ int tftpd_conf_load(struct tftpd_conf *c, const char *path, bool optional,
 int tftpd_loglevel_parse(const char *s);
 const char *tftpd_loglevel_name(int level);
 
-#endif /* PP_TFTPD_TCONF_H */
+#endif /* PP_TFTPDCONF_H */
