@@ -101,10 +101,11 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  .def = 20, .min = 1, .max = 3600 },
 
 	/* pp-tftpd's (tftpd.conf): <time> and <ms> are held in ms. */
-	[PP_S_TFTP_LOGLEVEL] = { "set phoneproxy tftp loglevel {min|brief|full}",
-	  "pp-tftpd's log detail at start (set phoneproxy loglevel overrides it)",
+	/* The daemons' log detail (pp-tftpd's is the only one yet). */
+	[PP_S_TFTP_LOGLEVEL] = { "set phoneproxy loglevel {min|brief|full}",
+	  "how much the daemons log: min (errors, denials), brief (+ every file), full (+ options, cache, retransmissions)",
 	  PP_HOLD_TFTPD, PP_SK_CHOICE, .values = { PP_LOG_NOTICE, PP_LOG_INFO, PP_LOG_DEBUG },
-	  TFTPD(loglevel, "tftp loglevel", PP_LOG_INFO, 0, 0) },
+	  TFTPD(loglevel, "loglevel", PP_LOG_INFO, 0, 0) },
 	[PP_S_TFTP_CACHE_TTL] = TFTP("cache timeout", "<time>", cache_ttl_ms, 5000, 0, 3600000,
 	  "serve a file fetched from a CallManager this long (0: no cache; default 5s)"),
 	[PP_S_TFTP_CACHE_SIZE] = TFTP("cache size", "<size>", cache_max_bytes, 64ull << 20, 0,
@@ -187,14 +188,12 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
-	/* The grammar checked <count>'s range: only pp-httpd's timeouts' is narrower. */
+	/* The grammar checked a <count>'s or <seconds>' range; a <size>'s,
+	 * <time>'s or <ms>' is checked here, in bytes or ms. */
 	if (s->holder != PP_HOLD_MODULE && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
-		const char *unit = s->holder == PP_HOLD_HTTPD ? "" : strstr(s->words, "<size>") ?
-			" bytes" : strstr(s->words, "<time>") || strstr(s->words, "<ms>") ? " ms" : "";
+		const char *unit = strstr(s->words, "<size>") ? " bytes" : " ms";
 
-		pp_errf(err, errlen, s->holder == PP_HOLD_HTTPD ?
-			"\"%s\" value %" PRIu64 "%s is not a number of seconds in %" PRIu64 "..%" PRIu64 :
-			"\"%s\" value %" PRIu64 "%s is not in %" PRIu64 "..%" PRIu64 "%s",
+		pp_errf(err, errlen, "\"%s\" value %" PRIu64 "%s is not in %" PRIu64 "..%" PRIu64 "%s",
 			s->what, v[0], unit, s->min, s->max, unit);
 		return -EINVAL;
 	}

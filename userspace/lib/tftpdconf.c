@@ -24,24 +24,18 @@ void tftpd_conf_defaults(struct tftpd_conf *c)
 	pp_settings_defaults(PP_HOLD_TFTPD, c);
 }
 
-int tftpd_loglevel_parse(const char *s)
-{
-	if (!strcmp(s, "min"))
-		return PP_LOG_NOTICE;
-	if (!strcmp(s, "brief"))
-		return PP_LOG_INFO;
-	if (!strcmp(s, "full"))
-		return PP_LOG_DEBUG;
-	return -1;
-}
-
+/* The word of "set phoneproxy loglevel {min|brief|full}" for level. */
 const char *tftpd_loglevel_name(int level)
 {
-	if (level <= PP_LOG_NOTICE)
-		return "min";
-	if (level == PP_LOG_INFO)
-		return "brief";
-	return "full";
+	static char names[3][8];
+	const struct pp_setting *s = &pp_settings[PP_S_TFTP_LOGLEVEL];
+	const char *w = strchr(s->words, '{') + 1;
+	int i;
+
+	for (i = 0; i < 2 && level > s->values[i]; i++)
+		w = strchr(w, '|') + 1;
+	snprintf(names[i], sizeof(names[i]), "%.*s", (int)strcspn(w, "|}"), w);
+	return names[i];
 }
 
 /* The lines are ppctl's commands over the settings pp-tftpd holds. */

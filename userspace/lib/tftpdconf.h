@@ -16,7 +16,6 @@
 #include <stdint.h>
 
 #define TFTPD_CONF_FILE		"tftpd.conf"
-#define TFTPD_LOGLEVEL_FILE	"loglevel"	/* in $PP_STATE_DIR */
 
 #include "settings.h"	/* struct tftpd_conf */
 
@@ -44,8 +43,8 @@ int tftpd_conf_upgrade(const char *path, char **text, size_t *len, char *err, si
 int tftpd_conf_load(struct tftpd_conf *c, const char *path, bool optional,
 		    char *err, size_t errlen);
 
-/* The guide's loglevels: "min", "brief", "full" <-> PP_LOG_*; -1 if not one. */
-int tftpd_loglevel_parse(const char *s);
+/* The guide's loglevel of PP_LOG_*: "min", "brief" or "full" (the words
+ * of the setting). */
 const char *tftpd_loglevel_name(int level);
 
 #endif /* PP_TFTPDCONF_H */

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "log.h"
@@ -176,7 +177,7 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	fprintf(ctx->out, "published %zu user%s, %zu CallManager%s\n",
 		users->nusers, users->nusers == 1 ? "" : "s",
 		users->nccms, users->nccms == 1 ? "" : "s");
-	ctx->err.code = PPCTL_EXIT_OK;
+	ctx->err.code = ppctl_tell(ctx, PP_CTL_HTTPD, state);
 out:
 	pp_users_free(users);
 	free(buf);

@@ -20,6 +20,7 @@
 
 #include "cert.h"
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "httpconf.h"
@@ -29,6 +30,7 @@
 #include "parse.h"
 #include "password.h"
 #include "tftpdconf.h"
+#include "../tftpd/ctl.h"
 
 /* ---- httpd.conf ---- */
 
@@ -59,7 +61,7 @@ static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
 		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
 }
 
-/* Load tftpd.conf, apply cmd, save (pp-tftpd reads it at its start). */
+/* Load tftpd.conf, apply cmd, save, tell pp-tftpd. */
 static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	char path[4096], err[1200], *text = NULL;
@@ -76,11 +78,12 @@ static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
-	fputs("# pp-tftpd settings: written by ppctl, read by pp-tftpd at its start\n", mem);
+	fputs("# pp-tftpd settings: written by ppctl, read by pp-tftpd\n", mem);
 	pp_settings_print(mem, PP_HOLD_TFTPD, &c);
 	rc = fclose(mem) ? -ENOMEM : pp_file_write_atomic(path, text, len, 0644);
 	free(text);
-	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) : 0;
+	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) :
+		ppctl_tell(ctx, TFTPD_CTL_NAME, path);
 }
 
 /* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save;
@@ -106,7 +109,7 @@ int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	else if ((rc = pp_httpconf_save(path, &c)))
 		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
 	pp_httpconf_free(&c);
-	return rc ? ctx->err.code : PPCTL_EXIT_OK;
+	return rc ? ctx->err.code : ppctl_tell(ctx, PP_CTL_HTTPD, path);
 }
 
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
@@ -238,7 +241,7 @@ int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	fprintf(ctx->out, "  SHA-256 %s\n", info.sha256);
 	if (bits < 2048)
 		fprintf(ctx->out, "warning: a 1024-bit key is weak; browsers may refuse it\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, pp_cert_tag_name(tag));
 }
 
 /* A plain file name (no directory), for the incoming directory. */
@@ -277,7 +280,7 @@ int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	free(pem);
 	fprintf(ctx->out, "installed %s as %s\n", cmd->file, pp_cert_tag_name(tag));
 	print_summary(ctx->out, pp_cert_tag_name(tag), &info);
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, pp_cert_tag_name(tag));
 }
 
 static int read_pem(const char *path, struct pp_cert_info *info, char *err,
@@ -488,7 +491,7 @@ int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!rc && !count)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "no certificate matches \"%s\" (see \"show certificate\")", cmd->text);
-	return rc;
+	return rc ? rc : ppctl_tell(ctx, PP_CTL_HTTPD, cmd->text);
 }
 
 /* ---- the administrator's password ---- */
@@ -588,7 +591,7 @@ int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot store the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password changed (the activation web service's \"admin\")\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, "password");
 }
 
 int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
@@ -603,5 +606,5 @@ int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot remove the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password removed: the web service's login is refused until one is set\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, "password");
 }

@@ -32,7 +32,7 @@ static void test_conf(void)
 	ok(tftpd_conf_parse(&c, "# comment\n\n  set phoneproxy tftp cache timeout 0  # off\n"
 			    "set phoneproxy tftp upstream timeout 1500ms\n"
 			    "set phoneproxy tftp maxfilesize 8M\nset phoneproxy tftp retransmit 250\n"
-			    "set phoneproxy tftp loglevel full\n",
+			    "set phoneproxy loglevel full\n",
 			    "t.conf", err, sizeof(err)) == 0 &&
 	   c.cache_ttl_ms == 0 && c.upstream_timeout_ms == 1500 &&
 	   c.max_file_size == 8u << 20 && c.retransmit_ms == 250 &&
@@ -43,7 +43,7 @@ static void test_conf(void)
 	d = c;
 	ok(tftpd_conf_parse(&c, "set phoneproxy tftp rate 10\nset phoneproxy tftp retries 51\n",
 			    "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:2: \"tftp retries\" value 51 is not in 1..50"),
+	   !strcmp(err, "t.conf:2: \"retries\" value \"51\" is not a number in 1..50"),
 	   "a bad value names file, line, setting, value and range (%s)", err);
 	ok(!memcmp(&c, &d, sizeof(c)), "a refused file changes nothing");
 	ok(tftpd_conf_parse(&c, "set phoneproxy tftp cache tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
@@ -63,7 +63,7 @@ static void test_conf(void)
 			    "set phoneproxy tftp retransmit max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
 	   strstr(err, "retransmit max (1000 ms) is below retransmit (2000 ms)"),
 	   "a back-off cap below the first timeout is refused");
-	ok(tftpd_conf_parse(&c, "set phoneproxy tftp loglevel verbose\n", "t.conf", err,
+	ok(tftpd_conf_parse(&c, "set phoneproxy loglevel verbose\n", "t.conf", err,
 			    sizeof(err)) == -1 && strstr(err, "(expected min|brief|full)"),
 	   "the guide's loglevels only");
 	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", true, err, sizeof(err)) == 0,
@@ -73,10 +73,14 @@ static void test_conf(void)
 	   "a missing file that was asked for is an error naming it");
 	ok(tftpd_conf_load(&c, "../tftpd/tftpd.conf", false, err, sizeof(err)) == 0,
 	   "the shipped example file parses");
-	ok(tftpd_loglevel_parse("min") == PP_LOG_NOTICE &&
-	   tftpd_loglevel_parse("brief") == PP_LOG_INFO &&
-	   tftpd_loglevel_parse("full") == PP_LOG_DEBUG &&
-	   !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full"),
+	ok(tftpd_conf_parse(&c, "set phoneproxy loglevel min\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_NOTICE &&
+	   tftpd_conf_parse(&c, "set phoneproxy loglevel brief\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_INFO &&
+	   tftpd_conf_parse(&c, "set phoneproxy loglevel full\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_DEBUG && !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full") &&
+	   !strcmp(tftpd_loglevel_name(PP_LOG_INFO), "brief") &&
+	   !strcmp(tftpd_loglevel_name(PP_LOG_NOTICE), "min"),
 	   "min/brief/full are notice/info/debug");
 }
 
@@ -115,7 +119,7 @@ static void test_conf_upgrade(void)
 	now = slurp(path);
 	kept = slurp(old);
 	ok(!strcmp(kept, orig), "the old file is kept as tftpd.conf.old, unchanged");
-	ok(strstr(now, "\nset phoneproxy tftp loglevel full\n") &&
+	ok(strstr(now, "\nset phoneproxy loglevel full\n") &&
 	   strstr(now, "\nset phoneproxy tftp cache timeout 60s # as tftp.sh had it\n") &&
 	   strstr(now, "\nset phoneproxy tftp retransmit max 4000ms\n") &&
 	   strstr(now, "\nset phoneproxy tftp maxtransfers peraddress 16\n") &&
@@ -141,7 +145,7 @@ static void test_conf_upgrade(void)
 	fputs("retries 5\nmax-timeout 256\n", f);
 	fclose(f);
 	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
-	   strstr(err, "tftpd.conf:2: \"tftp maxtimeout\" value 256 is not in 1..255") &&
+	   strstr(err, "tftpd.conf:2: \"maxtimeout\" value \"256\" is not a number in 1..255") &&
 	   access(old, F_OK) == -1, "a value out of range: the converted line's error, nothing written");
 	f = fopen(path, "w");
 	fputs("retries\n", f);
@@ -226,7 +230,7 @@ static void test_ratelimit(void)
 
 /*
  * Issue 12 item 6: one address cannot hold more than
- * max-transfers-per-address slots, nor ask for a timeout that lets a
+ * maxtransfers peraddress slots, nor ask for a timeout that lets a
  * transfer it never ACKs hold one for minutes.
  */
 static void test_slots(void)
@@ -246,7 +250,7 @@ static void test_slots(void)
 	   c.max_timeout == 2, "the three settings parse");
 	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtimeout 256\n", "t.conf", err,
 			    sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:1: \"tftp maxtimeout\" value 256 is not in 1..255"),
+	   !strcmp(err, "t.conf:1: \"maxtimeout\" value \"256\" is not a number in 1..255"),
 	   "maxtimeout beyond RFC 2349's 255: %s", err);
 	ok(tftpd_conf_parse(&c, "set phoneproxy tftp transferlifetime 0\n", "t.conf", err,
 			    sizeof(err)) == -1 && strstr(err, "1000..86400000 ms"), "a zero lifetime is refused: %s", err);
@@ -271,7 +275,7 @@ static void test_slots(void)
 	slots_fini(&s);
 	ok(slots_grant_timeout(1, 5) == 1 && slots_grant_timeout(5, 5) == 5 &&
 	   slots_grant_timeout(6, 5) == 0 && slots_grant_timeout(255, 5) == 0,
-	   "timeout=255 is declined, up to max-timeout is granted as asked (RFC 2349)");
+	   "timeout=255 is declined, up to maxtimeout is granted as asked (RFC 2349)");
 }
 
 static void test_stats(void)

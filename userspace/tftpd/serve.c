@@ -363,7 +363,7 @@ static void start_xfer(struct job *j)
 	if ((j->req.opts.present & TFTP_OPT_TIMEOUT) &&
 	    !slots_grant_timeout(j->req.opts.timeout, d->conf.max_timeout)) {
 		d->stats.timeout_option_declined++;
-		pp_info("Tftp: %s to %s %s: timeout %u s declined (max-timeout %u)",
+		pp_info("Tftp: %s to %s %s: timeout %u s declined (maxtimeout %u)",
 			j->req.filename, tftpd_ip(j->addr), who(j), j->req.opts.timeout,
 			d->conf.max_timeout);
 	} else if (j->req.opts.present & TFTP_OPT_TIMEOUT) {
@@ -429,7 +429,7 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	d->stats.transfer_lifetime_expired++;
-	pp_notice("Tftp: %s to %s %s: ended after transfer-lifetime (%u ms), %llu bytes sent",
+	pp_notice("Tftp: %s to %s %s: ended after transferlifetime (%u ms), %llu bytes sent",
 		  j->req.filename, tftpd_ip(j->addr), who(j), d->conf.transfer_lifetime_ms,
 		  (unsigned long long)j->sent_bytes);
 	if (j->phase == J_XFER && j->fd >= 0) {
@@ -455,7 +455,7 @@ static int rewrite(struct job *j)
 	int rc;
 
 	if (j->e->len > d->conf.max_config_size) {
-		snprintf(why, sizeof(why), "%zu bytes, more than max-config-size (%llu)",
+		snprintf(why, sizeof(why), "%zu bytes, more than maxconfigsize (%llu)",
 			 j->e->len, (unsigned long long)d->conf.max_config_size);
 		goto fail;
 	}
@@ -736,7 +736,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 	}
 	if (slots_held(&d->slots, j->addr) >= d->slots.per_addr) {
 		d->stats.refused_per_address++;
-		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (max-transfers-per-address)",
+		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (maxtransfers peraddress)",
 			  j->req.filename, addr, slots_held(&d->slots, j->addr));
 		error69(d, j->addr, j->port, TFTP_EUNDEF,
 			"too many transfers from this address, try again");
