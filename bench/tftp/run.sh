@@ -13,7 +13,7 @@
 #     rewrite, serve), and without (every file from the CallManager);
 #  2. 1,000 phones booting at once: 5 phones per address (5 ports), each
 #     fetching its configuration file, RingList.xml and a firmware file
-#     of $FW_KB KiB, with the cache (cache-ttl 5s) and without (0).
+#     of $FW_KB KiB, with the cache (cache timeout 5s) and without (0).
 # (The documentation prefixes the tests may use hold fewer than 1,000
 # host addresses, hence 5 phones per address.)
 # Results go to stdout and to $PP_BENCH_OUT (default build/bench/tftp.txt
@@ -80,8 +80,8 @@ run() {	# run LABEL TTL [--warm PLAN] ARGS...: one pp-tftpd, one measurement
 	log=$TMPD/tftpd.$runs.log
 	# No rate limit (5 phones share an address); a patient bound on the
 	# CallManager (tftpd-hpa forks per request, slow under emulation).
-	printf 'cache-ttl %s\nrate 1000000\nburst 1000000\nupstream-timeout 10s\nloglevel min\n' "$ttl" \
-		> "$TMPD/tftpd.conf"
+	printf 'set phoneproxy %s\n' "tftp cache timeout $ttl" 'tftp rate 1000000' \
+		'tftp rate burst 1000000' 'tftp upstream timeout 10s' 'loglevel min' > "$TMPD/tftpd.conf"
 	ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/tftpd.conf" 2> "$log" &
 	local pid=$!
 	wait_for 10 grep -q "listening on" "$log" || { echo "pp-tftpd did not start"; cat "$log"; return; }

@@ -345,6 +345,21 @@ check "external mode still refuses what is not allowed ($code)" test "$code" = 4
 pp show phoneproxy httpproxy > "$TMPD/showproxy"
 check "show phoneproxy httpproxy" sh -c "grep -q 'mode  *external' $TMPD/showproxy && grep -q 'http://$CCM:8080/dir/\*' $TMPD/showproxy"
 
+phase "told, not polling"
+# ppctl tells pp-httpd of what it changed (its control socket); pp-httpd
+# no longer looks at its files on its own: one changed behind its back
+# is read on SIGHUP only.
+check "set phoneproxy http maxconnections peraddress 31" pp set phoneproxy http maxconnections peraddress 31
+check "... reaches the running pp-httpd within 3 s (ppctl tells it)" \
+	until_ok 3 grep -q "connections: at most [0-9]*, 31 per address" "$LOG"
+sed -i 's/peraddress 31$/peraddress 30/' "$PP_CONF_DIR/httpd.conf"
+sleep 3
+check "httpd.conf changed behind pp-httpd's back: not read (no polling)" \
+	sh -c "! grep -q 'connections: at most [0-9]*, 30 per address' $LOG"
+kill -HUP "$HTTPD_PID"
+check "... until SIGHUP" until_ok 5 grep -q "connections: at most [0-9]*, 30 per address" "$LOG"
+check "back to the default" pp set phoneproxy http maxconnections peraddress 32
+
 phase "the end of the lockout"
 homer_back() {
 	form "$NS_PHONE" "https://$NORTH/" homer "$HOMER_PW" "$PHONE" activate \

@@ -68,24 +68,25 @@ at_exit "kill $!"
 check "tftpd-hpa serves the CallManager's files (control)" \
 	wait_for 5 nsx "$NS_CCM" tftp $CCM -m binary -c get CTLSEP001122334455.tlv "$OUT/ctl.direct"
 
-# pp-tftpd in the proxy's namespace, logging to a file.
-cat > "$TMPD/tftpd.conf" <<EOF
+# pp-tftpd in the proxy's namespace, logging to a file; its settings in
+# $PP_CONF_DIR/tftpd.conf, where ppctl set phoneproxy tftp ... keeps them.
+cat > "$PP_CONF_DIR/tftpd.conf" <<EOF
 # test settings: quick retransmissions, a 2 s bound on the CallManager
-upstream-timeout 2s
-retransmit 500ms
-cache-ttl 60s
+set phoneproxy tftp upstream timeout 2s
+set phoneproxy tftp retransmit 500ms
+set phoneproxy tftp cache timeout 60s
 EOF
-check "pp-tftpd accepts its settings (-t)" "$TFTPD" -t -c "$TMPD/tftpd.conf"
-printf 'retries many\n' > "$TMPD/bad.conf"
+check "pp-tftpd accepts its settings (-t)" "$TFTPD" -t -c "$PP_CONF_DIR/tftpd.conf"
+printf 'set phoneproxy tftp retries many\n' > "$TMPD/bad.conf"
 out=$("$TFTPD" -t -e -c "$TMPD/bad.conf" 2>&1)
-[ $? != 0 ] && printf '%s' "$out" | grep -q "bad.conf:1: retries \"many\" is not a number"
+[ $? != 0 ] && printf '%s' "$out" | grep -q "bad.conf:1: \"retries\" value \"many\" is not a number"
 tap_result $? "a bad setting is refused naming file, line, key and value"
-ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/tftpd.conf" 2> "$LOG" &
+ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$LOG" &
 TFTPD_PID=$!
 at_exit "kill $TFTPD_PID"
 check "pp-tftpd listens on the north address, UDP 69" \
 	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG"
-out=$(ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/tftpd.conf" 2>&1)
+out=$(ip netns exec "$NS_PROXY" "$TFTPD" -e 2>&1)
 [ $? != 0 ] && printf '%s' "$out" | grep -q "already runs in this network namespace"
 tap_result $? "a second pp-tftpd in the same namespace is refused"
 check "show stats reaches pp-tftpd in this namespace" \
@@ -221,7 +222,7 @@ t0=$(date +%s)
 out=$(get "$NS_PHONE2" tftp SEP00112233AA04.cnf.xml "$OUT/maggie" 2>&1)
 t1=$(date +%s)
 printf '%s' "$out" | grep -q "Error code 0: CallManager $CCM_SILENT did not answer within 2000 ms"
-tap_result $? "a silent CallManager: an error after upstream-timeout 2s ($((t1 - t0))s)"
+tap_result $? "a silent CallManager: an error after upstream timeout 2s ($((t1 - t0))s)"
 # tftp-hpa itself gives up only after 25 s: the error is the proxy's.
 [ $((t1 - t0)) -lt 20 ]
 tap_result $? "that error came before the client's own timeout"
@@ -292,6 +293,8 @@ diag "$SECONDS s"
 # ---- loglevel ----
 check "set phoneproxy loglevel full" pp set phoneproxy loglevel full
 check "pp-tftpd takes it at once" wait_for 5 grep -q "Tftp: loglevel full" "$LOG"
+check "the loglevel is in the running configuration, saved like every setting" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL show config running | grep -qx 'set phoneproxy loglevel full'"
 get "$NS_PHONE" tftp RingList.xml "$OUT/ring3.xml"
 check "full: packets are logged (OACK/ACK/cache lines)" \
 	wait_for 5 grep -q "debug: Tftp: RingList.xml for $PHONE .*cache hit" "$LOG"
@@ -312,6 +315,21 @@ wait_for 5 grep -q "Tftp: loglevel brief" "$LOG"
 get "$NS_PHONE" tftp RingList.xml "$OUT/ring5.xml"
 check "brief: they are again (control)" \
 	wait_for 5 sh -c "[ \$(grep -c 'Tftp: served ' $LOG) -gt $n1 ]"
+
+# ---- settings changed while pp-tftpd runs ----
+check "set phoneproxy tftp maxtransfers 4000" pp set phoneproxy tftp maxtransfers 4000
+check "a running pp-tftpd takes a changed setting at once (ppctl tells it)" \
+	wait_for 5 grep -q "Tftp: settings of .*tftpd.conf taken: .*set phoneproxy tftp maxtransfers 4000" "$LOG"
+cp "$PP_CONF_DIR/tftpd.conf" "$TMPD/tftpd.conf.good"
+printf 'set phoneproxy tftp maxtransfers 4000\nset phoneproxy tftp retries many\n' \
+	> "$PP_CONF_DIR/tftpd.conf"
+kill -HUP "$TFTPD_PID"
+check "a bad tftpd.conf re-read is refused naming file and line; the settings read before stay" \
+	wait_for 5 grep -q "tftpd.conf:2: \"retries\" value \"many\" is not a number.*keeping the settings read before" "$LOG"
+cp "$TMPD/tftpd.conf.good" "$PP_CONF_DIR/tftpd.conf"
+get "$NS_PHONE" tftp RingList.xml "$OUT/ring6.xml"
+cmp -s "$OUT/ring5.xml" "$OUT/ring6.xml" && [ -s "$OUT/ring6.xml" ]
+tap_result $? "and pp-tftpd still serves"
 
 diag "$SECONDS s"
 # ---- the counters ----
@@ -362,18 +380,19 @@ diag "$SECONDS s"
 # ---- issue 12 item 6: one address cannot hold the transfer slots ----
 # An activated phone's address opens 12 read requests for the firmware,
 # each asking timeout=255 (RFC 2349) and never ACKing: before, each held
-# a slot for up to 25 minutes and 12 filled max-transfers 6. Now 4 start
-# (max-transfers-per-address), the excess gets a TFTP error, the timeout
-# is declined (max-timeout), the 4 end by transfer-lifetime (20 s here,
+# a slot for up to 25 minutes and 12 filled maxtransfers 6. Now 4 start
+# (maxtransfers peraddress), the excess gets a TFTP error, the timeout
+# is declined (maxtimeout), the 4 end by transferlifetime (20 s here,
 # retries 50 so that only the lifetime can end them), and a phone at
 # another address still gets its file meanwhile.
 LOG2=$TMPD/pp-tftpd-slots.log
-printf '%s\n' 'upstream-timeout 2s' 'retransmit 500ms' 'retries 50' 'max-transfers 6' \
-	'max-transfers-per-address 4' 'transfer-lifetime 20s' 'max-timeout 5' > "$TMPD/slots.conf"
+printf 'set phoneproxy tftp %s\n' 'upstream timeout 2s' 'retransmit 500ms' 'retries 50' \
+	'maxtransfers 6' 'maxtransfers peraddress 4' 'transferlifetime 20s' 'maxtimeout 5' \
+	> "$TMPD/slots.conf"
 ip netns exec "$NS_PROXY" "$TFTPD" -e -c "$TMPD/slots.conf" 2> "$LOG2" &
 TFTPD_PID=$!
 at_exit "kill $TFTPD_PID"
-check "slots: pp-tftpd listens with max-transfers 6, 4 per address, 20 s lifetime" \
+check "slots: pp-tftpd listens with maxtransfers 6, 4 per address, 20 s lifetime" \
 	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG2"
 pp set user active name homer address $PHONE >/dev/null 2>&1
 pp set user active name marge address $PHONE2 >/dev/null 2>&1
@@ -386,13 +405,13 @@ check "slots: a phone at another address gets its file during the attack" \
 	sh -c "ip netns exec $NS_PHONE2 tftp $NORTH -m binary -c get SEP0003E348E321.cnf.xml $OUT/marge.slots &&
 	       cmp $OUT/marge.slots $DATA/SEP001380AD9E5F.rewritten.cnf.xml"
 check_fail "slots: ... while the attacker's transfers were still held (none ended yet)" \
-	grep -q "ended after transfer-lifetime" "$LOG2"
+	grep -q "ended after transferlifetime" "$LOG2"
 wait $ATTACK_PID
 sed 's/^/# attacker: /' "$OUT/attack.out"
 check "slots: 4 of the attacker's requests started" grep -qx "STARTED 4" "$OUT/attack.out"
 check "slots: 8 were refused with a TFTP error from port 69" \
 	grep -qx "REFUSED 8 too many transfers from this address, try again" "$OUT/attack.out"
-check "slots: the 4 ended by transfer-lifetime, with a TFTP error" \
+check "slots: the 4 ended by transferlifetime, with a TFTP error" \
 	grep -qx "ENDED 4 transfer took too long" "$OUT/attack.out"
 check "slots: none was left open" grep -qx "OPEN 0" "$OUT/attack.out"
 check "slots: show stats counts each refusal" \

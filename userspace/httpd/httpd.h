@@ -95,6 +95,7 @@ struct httpd {
 	struct httpd_options opt;
 	struct pp_follow *follow;	/* the module: requests, configuration */
 	struct event *follow_ev;
+	struct pp_ctl *ctl;		/* ppctl's "reload" (lib/ctlsock.h) */
 	struct pp_config cfg;		/* the kernel's, as last told */
 	bool have_cfg;
 	char cfg_line[160];		/* what was logged of it */

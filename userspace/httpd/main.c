@@ -10,10 +10,11 @@
  *   - the phones' HTTP proxy on north:8088 (URL allow list).
  *
  * It follows the kernel's configuration (addresses, "http" and "httpproxy"
- * enable) as the module announces it, and once a second (and at once on
- * SIGHUP) httpd.conf (published roles, proxy settings), the published
- * users.xml, the administrator's password and the installed certificates,
- * and opens or closes its listeners to match.
+ * enable) as the module announces it, and, when ppctl tells it (its
+ * control socket, lib/ctlsock.h) or on SIGHUP, httpd.conf (published
+ * roles, proxy settings), the published users.xml, the administrator's
+ * password and the installed certificates, and opens or closes its
+ * listeners to match.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,6 +37,7 @@
 
 #include "cert.h"
 #include "conf.h"
+#include "ctlsock.h"
 #include "httpd.h"
 #include "log.h"
 #include "nl.h"
@@ -371,6 +373,7 @@ static void refresh(struct httpd *h, bool force)
 	reconcile(h);
 }
 
+/* Housekeeping; a listener that could not bind tries again. */
 static void on_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct httpd *h = arg;
@@ -378,7 +381,7 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	refresh(h, false);
+	reconcile(h);
 	pp_lockout_expire(h->lockout, now);
 	tokens_expire(h, now);
 }
@@ -392,6 +395,17 @@ static void on_sighup(evutil_socket_t fd, short what, void *arg)
 	pp_notice("SIGHUP: reloading everything");
 	pp_follow_sync(h->follow);
 	refresh(h, true);
+}
+
+/* ppctl changed a file we read: re-read those that changed. */
+static void on_ctl(void *arg, const char *req, FILE *out)
+{
+	if (strcmp(req, "reload")) {
+		fputs("error unknown request\n", out);
+		return;
+	}
+	refresh(arg, false);
+	fputs("ok\n", out);
 }
 
 /* The module's configuration, at start and after every change. */
@@ -643,6 +657,10 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	i = pp_ctl_open(h.base, PP_CTL_HTTPD, on_ctl, &h, &h.ctl);
+	if (i)
+		pp_warn("control socket: %s%s", strerror(-i), i != -EADDRINUSE ? "" :
+			" (another pp-httpd runs in this network namespace: this one learns of ppctl's changes by SIGHUP only)");
 	pp_notice("started (conf %s, state %s)", pp_conf_dir(), pp_state_dir());
 	refresh(&h, true);
 	/* Listeners open once the module's configuration is known. */
@@ -659,6 +677,7 @@ int main(int argc, char **argv)
 	pw_pool_free(h.pw);
 	SSL_CTX_free(h.cert_north.ctx);
 	SSL_CTX_free(h.cert_south.ctx);
+	pp_ctl_close(h.ctl);
 	event_free(h.follow_ev);
 	event_free(h.tick);
 	event_free(h.sighup);

@@ -4,6 +4,7 @@
  *
  * ppctl command grammar: table-driven matching, help, line splitting.
  */
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,7 @@
 #include "grammar.h"
 #include "httpconf.h"
 #include "parse.h"
+#include "settings.h"
 
 #define MAX_TOKENS	16
 #define TOKEN_LEN	64
@@ -109,17 +111,21 @@ static int choice_index(const char *alts, const char *word)
 	}
 }
 
-/* Check and store one value. name is the keyword before it. */
+/* Check and store one value. name is the keyword before it; s the
+ * setting, whose range (a daemon's) a number must be in. */
 static int take_value(const struct tok *t, const char *name, const char *v,
-		      struct ppctl_cmd *cmd, char *err, size_t errlen)
+		      const struct pp_setting *s, struct ppctl_cmd *cmd, char *err, size_t errlen)
 {
+	bool ranged = s && s->kind == PP_SK_NUM && s->max;
 	uint64_t num;
 
 	if (!strcmp(t->type, "seconds")) {
-		if (pp_parse_uint(v, 0, PP_TIMEOUT_MAX, &num)) {
+		uint64_t lo = ranged ? s->min : 0, hi = ranged ? s->max : PP_TIMEOUT_MAX;
+
+		if (pp_parse_uint(v, lo, hi, &num)) {
 			snprintf(err, errlen,
-				 "\"%s\" value \"%s\" is not a number of seconds (0..%d)",
-				 name, v, PP_TIMEOUT_MAX);
+				 "\"%s\" value \"%s\" is not a number of seconds (%" PRIu64 "..%" PRIu64 ")",
+				 name, v, lo, hi);
 			return -1;
 		}
 		cmd->seconds = (uint32_t)num;
@@ -127,15 +133,16 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 		   !strcmp(t->type, "connections") ||
 		   !strcmp(t->type, "streams")) {
 		bool plain = !strcmp(t->type, "count");
-		unsigned int max = plain ? 1000000 :
+		unsigned int min = ranged ? (unsigned int)s->min : 1, max = ranged ?
+			(unsigned int)s->max : plain ? 1000000 :
 			!strcmp(t->type, "connections") ? PP_MAX_CONNS_MAX :
 			PP_MAX_STREAMS_MAX;
 
-		if (pp_parse_uint(v, 1, max, &num)) {
+		if (pp_parse_uint(v, min, max, &num)) {
 			if (plain)
 				snprintf(err, errlen,
-					 "\"%s\" value \"%s\" is not a number in 1..%u",
-					 name, v, max);
+					 "\"%s\" value \"%s\" is not a number in %u..%u",
+					 name, v, min, max);
 			else
 				snprintf(err, errlen,
 					 "\"%s\" value \"%s\" is not a number of %s (1..%u)",
@@ -178,6 +185,34 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		cmd->file = v;
+	} else if (!strcmp(t->type, "size") || !strcmp(t->type, "time") ||
+		   !strcmp(t->type, "ms")) {
+		/* <size>: "64k", "32M", "1G"; <time>, <ms>: "1500ms", "2s" or a
+		 * bare number of seconds (<time>) or milliseconds (<ms>). */
+		static const char sfx[][3] = { "k", "K", "m", "M", "g", "G", "ms", "s" };
+		bool size = t->type[0] == 's';
+		size_t n = strlen(v), i, k = 0, end = size ? 6 : 8;
+		uint64_t mul = size || t->type[0] == 'm' ? 1 : 1000;
+		char buf[32];
+
+		for (i = size ? 0 : 6; i < end; i++) {
+			k = strlen(sfx[i]);
+			if (n > k && !strcmp(v + n - k, sfx[i]))
+				break;
+		}
+		if (i < end)
+			mul = size ? 1ull << (10 * (i / 2 + 1)) : i == 6 ? 1 : 1000;
+		else
+			k = 0;
+		snprintf(buf, sizeof(buf), "%.*s", (int)(n - k), v);
+		if (n - k >= sizeof(buf) ||
+		    pp_parse_uint(buf, 0, (size ? UINT64_MAX : UINT32_MAX) / mul, &num)) {
+			snprintf(err, errlen, size ?
+				 "\"%s\" value \"%s\" is not a size in bytes (k, M, G suffixes)" :
+				 "\"%s\" value \"%s\" is not a duration (\"500ms\", \"2s\")", name, v);
+			return -1;
+		}
+		cmd->value = num * mul;
 	} else if (!strcmp(t->type, "url")) {
 		char norm[PP_URL_MAX], why[400];
 
@@ -261,8 +296,8 @@ static void match_def(const struct ppctl_cmd_def *def, int argc, char **argv,
 			}
 			break;
 		case TOK_ARG:
-			if (!prefix && take_value(t, name, argv[i], cmd, m->value_err,
-						  sizeof(m->value_err))) {
+			if (!prefix && take_value(t, name, argv[i], def->setting, cmd,
+						  m->value_err, sizeof(m->value_err))) {
 				m->miss = MISS_VALUE;
 				m->depth = i;
 				return;

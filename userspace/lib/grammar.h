@@ -12,7 +12,8 @@
  *	<type>		a value, checked and stored by type:
  *	<label:type>	  user, phone-ip, ip, seconds, port, file, url,
  *			  pattern (a file name pattern), keysize, certtag,
- *			  connections, streams (per-activation limits)
+ *			  connections, streams (per-activation limits),
+ *			  size (k, M, G), time (s or ms; bare: s), ms (bare: ms)
  *
  * e.g. "set phoneproxy activation mode {required|open}".
  */
@@ -74,6 +75,7 @@ struct ppctl_cmd {
 	uint32_t addr;			/* network byte order */
 	uint32_t seconds;
 	uint32_t count;			/* <count>, connections, streams */
+	uint64_t value;			/* <size> in bytes, <time> and <ms> in ms */
 	uint16_t ports[2];
 	unsigned int nports;
 	const char *file;		/* points into argv */

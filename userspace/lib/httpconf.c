@@ -23,7 +23,7 @@
 void pp_httpconf_init(struct pp_httpconf *c)
 {
 	memset(c, 0, sizeof(*c));
-	pp_settings_httpd_defaults(c);
+	pp_settings_defaults(PP_HOLD_HTTPD, c);
 }
 
 void pp_httpconf_free(struct pp_httpconf *c)
@@ -166,44 +166,13 @@ void pp_httpconf_limits(const struct pp_httpconf *c, unsigned int *max_conns,
 	*body_timeout = c->body_timeout;
 }
 
-/* The lines are ppctl's commands, parsed by its grammar over the settings
- * pp-httpd holds (settings.h). */
+/* The lines are ppctl's commands over the settings pp-httpd holds. */
 int pp_httpconf_parse(const char *text, size_t len, const char *name,
 		      struct pp_httpconf *c, char *err, size_t errlen)
 {
-	const char *p = text, *end = text + len;
-	struct ppctl_error perr;
-	struct ppctl_cmd cmd;
-	long lineno = 0;
-
 	pp_httpconf_init(c);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[PP_URL_MAX + 128], *w[PPCTL_MAX_WORDS];
-		int n;
-
-		lineno++;
-		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
-			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
-			goto fail;
-		}
-		memcpy(line, p, llen);
-		line[llen] = '\0';
-		p += llen + (nl ? 1 : 0);
-		n = ppctl_split(line, w, PPCTL_MAX_WORDS, &perr);
-		if (n > 0 && ppctl_parse(pp_settings_table(PP_HOLD_HTTPD), n, w, &cmd,
-					 &perr) != PPCTL_PARSE_OK)
-			n = -1;
-		if (n > 0 && pp_setting_apply(&cmd, NULL, c, perr.msg, sizeof(perr.msg)))
-			n = -1;
-		if (n < 0) {
-			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, perr.msg);
-			goto fail;
-		}
-	}
-	return 0;
-fail:
+	if (!pp_settings_parse(text, len, name, PP_HOLD_HTTPD, c, err, errlen))
+		return 0;
 	pp_httpconf_free(c);
 	return -1;
 }
@@ -231,7 +200,7 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 
 void pp_httpconf_print(FILE *f, const struct pp_httpconf *c)
 {
-	pp_settings_print_httpd(f, c);
+	pp_settings_print(f, PP_HOLD_HTTPD, c);
 }
 
 int pp_httpconf_save(const char *path, const struct pp_httpconf *c)

@@ -15,10 +15,14 @@
 #include "ops.h"
 #include "parse.h"
 #include "settings.h"
+#include "tftp.h"
 
 #define FIELD(t, f)	.off = offsetof(struct t, f), .size = sizeof(((struct t *)0)->f)
 #define CFG(a, f)	.attr = (a), FIELD(pp_config, f)
 #define HTTPD(f)	FIELD(pp_httpconf, f)
+#define TFTPD(f, w, d, lo, hi)	FIELD(tftpd_conf, f), .what = (w), .def = (d), .min = (lo), .max = (hi)
+#define TFTP(w, v, f, d, lo, hi, h)	{ "set phoneproxy tftp " w " " v, h, PP_HOLD_TFTPD, \
+	PP_SK_NUM, TFTPD(f, "tftp " w, d, lo, hi) }
 
 const struct pp_setting pp_settings[PP_S_COUNT] = {
 	[PP_S_ACT_MODE] = { "set phoneproxy activation mode {required|open}",
@@ -95,6 +99,46 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  "seconds a whole request body may take to arrive (default 20)",
 	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(body_timeout), .what = "bodytimeout",
 	  .def = 20, .min = 1, .max = 3600 },
+
+	/* pp-tftpd's (tftpd.conf): <time> and <ms> are held in ms. */
+	/* The daemons' log detail (pp-tftpd's is the only one yet). */
+	[PP_S_TFTP_LOGLEVEL] = { "set phoneproxy loglevel {min|brief|full}",
+	  "how much the daemons log: min (errors, denials), brief (+ every file), full (+ options, cache, retransmissions)",
+	  PP_HOLD_TFTPD, PP_SK_CHOICE, .values = { PP_LOG_NOTICE, PP_LOG_INFO, PP_LOG_DEBUG },
+	  TFTPD(loglevel, "loglevel", PP_LOG_INFO, 0, 0) },
+	[PP_S_TFTP_CACHE_TTL] = TFTP("cache timeout", "<time>", cache_ttl_ms, 5000, 0, 3600000,
+	  "serve a file fetched from a CallManager this long (0: no cache; default 5s)"),
+	[PP_S_TFTP_CACHE_SIZE] = TFTP("cache size", "<size>", cache_max_bytes, 64ull << 20, 0,
+	  1ull << 34, "the cache's size (default 64M)"),
+	[PP_S_TFTP_MAX_FILE] = TFTP("maxfilesize", "<size>", max_file_size, 32ull << 20, 1,
+	  1ull << 32, "the largest file relayed (default 32M)"),
+	[PP_S_TFTP_MAX_CONFIG] = TFTP("maxconfigsize", "<size>", max_config_size, 1ull << 20, 1024,
+	  64ull << 20, "the largest configuration file rewritten (default 1M)"),
+	[PP_S_TFTP_UP_TIMEOUT] = TFTP("upstream timeout", "<time>", upstream_timeout_ms, 3000,
+	  1000, 60000, "a CallManager silent this long gets the phone an error (default 3s)"),
+	[PP_S_TFTP_UP_BLKSIZE] = TFTP("upstream blocksize", "<count>", upstream_blksize, 1428,
+	  TFTP_BLKSIZE_DEFAULT, TFTP_BLKSIZE_MAX, "the block size asked of the CallManager (default 1428)"),
+	[PP_S_TFTP_RETRANSMIT] = TFTP("retransmit", "<ms>", retransmit_ms, 1000, 10, 60000,
+	  "the first retransmission to a phone (default 1000ms)"),
+	[PP_S_TFTP_RETRANSMIT_MAX] = TFTP("retransmit max", "<ms>", retransmit_max_ms, 4000, 10,
+	  60000, "the retransmission back-off's cap (default 4000ms)"),
+	[PP_S_TFTP_RETRIES] = TFTP("retries", "<count>", retries, 5, 1, 50,
+	  "retransmissions before giving up (default 5)"),
+	[PP_S_TFTP_MAX_BLKSIZE] = TFTP("maxblocksize", "<count>", max_blksize, 1468,
+	  TFTP_BLKSIZE_DEFAULT, TFTP_BLKSIZE_MAX,
+	  "the largest block size granted to a phone (default 1468, fits a 1500-byte MTU)"),
+	[PP_S_TFTP_RATE] = TFTP("rate", "<count>", rate, 20, 1, 1000000,
+	  "requests per second per phone address (default 20)"),
+	[PP_S_TFTP_BURST] = TFTP("rate burst", "<count>", burst, 40, 1, 1000000,
+	  "the request rate's burst (default 40)"),
+	[PP_S_TFTP_MAX_TRANSFERS] = TFTP("maxtransfers", "<count>", max_transfers, 4096, 1, 1000000,
+	  "requests in progress at once, all phones together (default 4096)"),
+	[PP_S_TFTP_PER_ADDR] = TFTP("maxtransfers peraddress", "<count>", max_transfers_per_address,
+	  16, 1, 1000000, "requests in progress from one address (default 16)"),
+	[PP_S_TFTP_LIFETIME] = TFTP("transferlifetime", "<time>", transfer_lifetime_ms, 900000,
+	  1000, 86400000, "the longest a transfer may take, request to last ACK (default 900s)"),
+	[PP_S_TFTP_MAX_TIMEOUT] = TFTP("maxtimeout", "<seconds:count>", max_timeout, 5, 1, 255,
+	  "the largest RFC 2349 timeout granted to a phone (default 5)"),
 };
 
 /* Field i of s in base (a struct pp_config or pp_httpconf): the fields of
@@ -105,15 +149,15 @@ static void *field(const struct pp_setting *s, const void *base, int i)
 	return (char *)base + s->off + (size_t)i * s->size;
 }
 
-static uint32_t load(const struct pp_setting *s, const void *base, int i)
+static uint64_t load(const struct pp_setting *s, const void *base, int i)
 {
 	const void *p = field(s, base, i);
 
-	return s->size == 1 ? *(const uint8_t *)p : s->size == 2 ?
-		*(const uint16_t *)p : *(const uint32_t *)p;
+	return s->size == 1 ? *(const uint8_t *)p : s->size == 2 ? *(const uint16_t *)p :
+		s->size == 4 ? *(const uint32_t *)p : *(const uint64_t *)p;
 }
 
-static void store(const struct pp_setting *s, void *base, int i, uint32_t x)
+static void store(const struct pp_setting *s, void *base, int i, uint64_t x)
 {
 	void *p = field(s, base, i);
 
@@ -121,30 +165,36 @@ static void store(const struct pp_setting *s, void *base, int i, uint32_t x)
 		*(uint8_t *)p = (uint8_t)x;
 	else if (s->size == 2)
 		*(uint16_t *)p = (uint16_t)x;
+	else if (s->size == 4)
+		*(uint32_t *)p = (uint32_t)x;
 	else
-		*(uint32_t *)p = x;
+		*(uint64_t *)p = x;
 }
 
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
-		     struct pp_httpconf *hc, char *err, size_t errlen)
+		     void *hc, char *err, size_t errlen)
 {
 	const struct pp_setting *s = cmd->def->setting;
-	void *base = s->holder == PP_HOLD_MODULE ? (void *)cfg : (void *)hc;
+	void *base = s->holder == PP_HOLD_MODULE ? (void *)cfg : hc;
 	int i, n = s->kind == PP_SK_PORTS ? 2 : 1;
 	int at = s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? cmd->choice : 0;
-	/* Only one of seconds and count is parsed (the other stays 0). */
-	uint32_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
+	/* Only one of seconds, count and value is parsed (the others stay 0). */
+	uint64_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
 			  cmd->ports[0] : s->kind == PP_SK_CHOICE ? s->values[cmd->choice] :
-			  s->kind == PP_SK_FLAG ? 1 : cmd->seconds | cmd->count, cmd->ports[1] };
+			  s->kind == PP_SK_FLAG ? 1 : cmd->seconds | cmd->count | cmd->value,
+			  cmd->ports[1] };
 
 	if (at < 0)
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
-	/* The grammar checked <count>'s range: only the timeouts' is narrower. */
-	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
-		pp_errf(err, errlen, "\"%s\" value %u is not a number of seconds in %u..%u",
-			s->what, v[0], s->min, s->max);
+	/* The grammar checked a <count>'s or <seconds>' range; a <size>'s,
+	 * <time>'s or <ms>' is checked here, in bytes or ms. */
+	if (s->holder != PP_HOLD_MODULE && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
+		const char *unit = strstr(s->words, "<size>") ? " bytes" : " ms";
+
+		pp_errf(err, errlen, "\"%s\" value %" PRIu64 "%s is not in %" PRIu64 "..%" PRIu64 "%s",
+			s->what, v[0], unit, s->min, s->max, unit);
 		return -EINVAL;
 	}
 	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_ADDR && !pp_ipv4_is_phone(v[0])) {
@@ -196,9 +246,10 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 	bool module = s->holder == PP_HOLD_MODULE;
 	char v[2][PP_IPV4_STRLEN];
 	const char *vals[2] = { v[0], v[1] };
-	int i;
+	const char *bar = strchr(s->words, '|');
+	int i, nalt = s->kind == PP_SK_CHOICE && strchr(bar + 1, '|') ? 3 : 2;
 
-	for (i = 0; i < 2; i++) {
+	for (i = 0; i < nalt; i++) {
 		bool has = !module || pp_cfg_has(cfg, s->attr + (s->kind == PP_SK_ADDR ? i : 0));
 		uint32_t x = load(s, base, s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? i : 0);
 
@@ -216,7 +267,8 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 						   pp_cfg_has(cfg, s->attr + 1)) :
 	     load(s, base, 0) != s->def)) {
 		for (i = 0; i < (s->kind == PP_SK_PORTS ? 2 : 1); i++)
-			snprintf(v[i], sizeof(v[i]), "%" PRIu32, load(s, base, i));
+			snprintf(v[i], sizeof(v[i]), "%" PRIu64 "%s", load(s, base, i),
+				 strstr(s->words, "<time>") ? "ms" : "");
 		print_command(f, s, 0, vals);
 	}
 	if (s->kind == PP_SK_LIST) {
@@ -228,32 +280,70 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 	}
 }
 
-static void print_holder(FILE *f, enum pp_holder holder, const void *base)
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *held)
 {
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
 		if (s->holder == holder)
-			print_setting(f, s, base);
+			print_setting(f, s, held);
 }
 
-void pp_settings_print_module(FILE *f, const struct pp_config *cfg)
-{
-	print_holder(f, PP_HOLD_MODULE, cfg);
-}
-
-void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc)
-{
-	print_holder(f, PP_HOLD_HTTPD, hc);
-}
-
-void pp_settings_httpd_defaults(struct pp_httpconf *hc)
+void pp_settings_defaults(enum pp_holder holder, void *held)
 {
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
-		if (s->holder == PP_HOLD_HTTPD && s->kind != PP_SK_LIST)
-			store(s, hc, 0, s->def);
+		if (s->holder == holder && s->kind != PP_SK_LIST)
+			store(s, held, 0, s->def);
+}
+
+int pp_settings_check(enum pp_holder holder, const void *held, const char *name,
+		      char *err, size_t errlen)
+{
+	const struct tftpd_conf *c = held;
+
+	if (holder != PP_HOLD_TFTPD || c->retransmit_max_ms >= c->retransmit_ms)
+		return 0;
+	pp_errf(err, errlen, "%s: retransmit max (%u ms) is below retransmit (%u ms)",
+		name, c->retransmit_max_ms, c->retransmit_ms);
+	return -1;
+}
+
+int pp_settings_parse(const char *text, size_t len, const char *name,
+		      enum pp_holder holder, void *held, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	struct ppctl_error perr;
+	struct ppctl_cmd cmd;
+	long lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[PP_URL_MAX + 128], *w[PPCTL_MAX_WORDS];
+		int n;
+
+		lineno++;
+		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
+			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
+			return -1;
+		}
+		memcpy(line, p, llen);
+		line[llen] = '\0';
+		p += llen + (nl ? 1 : 0);
+		n = ppctl_split(line, w, PPCTL_MAX_WORDS, &perr);
+		if (n > 0 && ppctl_parse(pp_settings_table(holder), n, w, &cmd,
+					 &perr) != PPCTL_PARSE_OK)
+			n = -1;
+		if (n > 0 && pp_setting_apply(&cmd, NULL, held, perr.msg, sizeof(perr.msg)))
+			n = -1;
+		if (n < 0) {
+			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, perr.msg);
+			return -1;
+		}
+	}
+	return 0;
 }
 
 const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder)

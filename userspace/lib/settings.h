@@ -7,7 +7,7 @@
  * it and where. ppctl's command table, "set", "show config running" (and
  * so "save config" and the startup replay) derive from this table, and
  * pp-httpd reads its settings (httpd.conf, the same command lines) with
- * ppctl's grammar over it.
+ * ppctl's grammar over it, as does pp-tftpd (tftpd.conf).
  */
 #ifndef PP_SETTINGS_H
 #define PP_SETTINGS_H
@@ -39,10 +39,10 @@ struct pp_setting {
 	int attr;		/* PP_HOLD_MODULE: PP_A_CFG_* */
 	size_t off;		/* the field in struct pp_config or pp_httpconf */
 	unsigned int size;	/* of the field: 1, 2 or 4 bytes */
-	uint8_t values[2];	/* PP_SK_CHOICE: the field's value of each word */
+	uint8_t values[3];	/* PP_SK_CHOICE: the field's value of each word */
 	const char *what;	/* names it in error messages */
-	/* PP_HOLD_HTTPD: the default (not printed) and the range of a number. */
-	unsigned int def, min, max;
+	/* The daemons': the default (not printed) and the range of a number. */
+	uint64_t def, min, max;
 };
 
 enum pp_setting_id {
@@ -51,27 +51,66 @@ enum pp_setting_id {
 	PP_S_MAX_CONNS, PP_S_MAX_STREAMS, PP_S_INTERFACE,
 	PP_S_HTTP_PUBLISH, PP_S_HTTPPROXY_MODE, PP_S_HTTPPROXY_EXTERNAL,
 	PP_S_HTTPPROXY_ALLOW, PP_S_HTTP_MAX_CONNS, PP_S_HTTP_PER_ADDR,
-	PP_S_HTTP_HEADER_TIMEOUT, PP_S_HTTP_BODY_TIMEOUT, PP_S_COUNT
+	PP_S_HTTP_HEADER_TIMEOUT, PP_S_HTTP_BODY_TIMEOUT,
+	PP_S_TFTP_LOGLEVEL, PP_S_TFTP_CACHE_TTL, PP_S_TFTP_CACHE_SIZE,
+	PP_S_TFTP_MAX_FILE, PP_S_TFTP_MAX_CONFIG, PP_S_TFTP_UP_TIMEOUT,
+	PP_S_TFTP_UP_BLKSIZE, PP_S_TFTP_RETRANSMIT, PP_S_TFTP_RETRANSMIT_MAX,
+	PP_S_TFTP_RETRIES, PP_S_TFTP_MAX_BLKSIZE, PP_S_TFTP_RATE, PP_S_TFTP_BURST,
+	PP_S_TFTP_MAX_TRANSFERS, PP_S_TFTP_PER_ADDR, PP_S_TFTP_LIFETIME,
+	PP_S_TFTP_MAX_TIMEOUT, PP_S_COUNT
 };
 
 /* In the order "show config running" prints them. */
 extern const struct pp_setting pp_settings[PP_S_COUNT];
 
+/* pp-tftpd's settings (tftpd.conf), held in struct tftpd_conf. */
+struct tftpd_conf {
+	int loglevel;			/* PP_LOG_NOTICE/INFO/DEBUG */
+	unsigned int cache_ttl_ms;	/* 0: no cache, no coalescing */
+	uint64_t cache_max_bytes;
+	uint64_t max_file_size;		/* largest file relayed */
+	uint64_t max_config_size;	/* largest config file rewritten */
+	unsigned int upstream_timeout_ms;	/* CallManager's first answer */
+	unsigned int upstream_blksize;	/* asked of the CallManager */
+	unsigned int retransmit_ms;	/* first retransmission */
+	unsigned int retransmit_max_ms;	/* back-off cap */
+	unsigned int retries;		/* retransmissions before giving up */
+	unsigned int max_blksize;	/* granted to phones */
+	unsigned int rate;		/* requests per second per source */
+	unsigned int burst;
+	unsigned int max_transfers;	/* requests in progress, all phones */
+	/* Issue 12 item 6: what one address may hold, and for how long. */
+	unsigned int max_transfers_per_address;	/* requests in progress */
+	unsigned int transfer_lifetime_ms;	/* request to last ACK */
+	unsigned int max_timeout;	/* largest RFC 2349 timeout granted, s */
+};
+
 /*
  * Apply a parsed "set" of a declared setting (cmd->def->setting) to cfg
- * (PP_HOLD_MODULE: marks it present) or hc (PP_HOLD_HTTPD). Returns 0,
- * -EINVAL for a value out of the setting's range or another error with
- * err set.
+ * (PP_HOLD_MODULE: marks it present) or held (a daemon's: struct
+ * pp_httpconf or tftpd_conf). Returns 0, -EINVAL for a value out of the
+ * setting's range or another error with err set.
  */
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
-		     struct pp_httpconf *hc, char *err, size_t errlen);
+		     void *held, char *err, size_t errlen);
 
-/* The commands that recreate the module's settings present in cfg, or
- * pp-httpd's settings other than the defaults. */
-void pp_settings_print_module(FILE *f, const struct pp_config *cfg);
-void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc);
-/* The defaults of pp-httpd's settings. */
-void pp_settings_httpd_defaults(struct pp_httpconf *hc);
+/*
+ * Apply a daemon's settings file (text, len; name for messages): ppctl
+ * commands, one a line, over the settings holder holds. Returns 0, or -1
+ * with err = "name:line: reason" (held is then partly applied).
+ */
+int pp_settings_parse(const char *text, size_t len, const char *name,
+		      enum pp_holder holder, void *held, char *err, size_t errlen);
+
+/* The commands that recreate the module's settings present in held (a
+ * struct pp_config), or a daemon's settings other than the defaults. */
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *held);
+/* Whether a daemon's settings agree with each other (pp-tftpd's
+ * retransmit max is not below retransmit): 0, or -1 with err "name: why". */
+int pp_settings_check(enum pp_holder holder, const void *held, const char *name,
+		      char *err, size_t errlen);
+/* The defaults of a daemon's settings. */
+void pp_settings_defaults(enum pp_holder holder, void *held);
 
 /* The "set" commands of the settings one component holds (grammar.h),
  * terminated by an entry with words NULL. */

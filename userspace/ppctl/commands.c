@@ -58,6 +58,14 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "unset phoneproxy httpproxy mode", .handler = ppctl_http_edit,
 	  .help = "back to the default internal HTTP proxy" },
 	SETTING(PP_S_HTTPPROXY_EXTERNAL),
+	/* pp-tftpd (userspace settings in $PP_CONF_DIR/tftpd.conf). */
+	SETTING(PP_S_TFTP_CACHE_TTL), SETTING(PP_S_TFTP_CACHE_SIZE),
+	SETTING(PP_S_TFTP_MAX_FILE), SETTING(PP_S_TFTP_MAX_CONFIG), SETTING(PP_S_TFTP_UP_TIMEOUT),
+	SETTING(PP_S_TFTP_UP_BLKSIZE), SETTING(PP_S_TFTP_RETRANSMIT),
+	SETTING(PP_S_TFTP_RETRANSMIT_MAX), SETTING(PP_S_TFTP_RETRIES),
+	SETTING(PP_S_TFTP_MAX_BLKSIZE), SETTING(PP_S_TFTP_RATE), SETTING(PP_S_TFTP_BURST),
+	SETTING(PP_S_TFTP_MAX_TRANSFERS), SETTING(PP_S_TFTP_PER_ADDR), SETTING(PP_S_TFTP_LIFETIME),
+	SETTING(PP_S_TFTP_MAX_TIMEOUT),
 	{ .words = "unset phoneproxy httpproxy externaladdress", .handler = ppctl_http_edit,
 	  .help = "forget the external HTTP proxy" },
 	{ .words = "show phoneproxy httpproxy", .handler = ppctl_do_show_httpproxy,
@@ -129,8 +137,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
 	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors" },
-	{ .words = "set phoneproxy loglevel {min|brief|full}", .handler = ppctl_do_set_loglevel,
-	  .help = "how much the daemons log: min (errors, denials), brief (+ every file), full (+ options, cache, retransmissions)" },
+	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },
 

@@ -3,9 +3,8 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * ppctl's commands for the userspace daemons of the proxy: "show stats"
- * (their counters, read from their control sockets) and "set phoneproxy
- * loglevel" (kept in $PP_STATE_DIR/loglevel, which the daemons read at
- * start and again when told to).
+ * (their counters, read from their control sockets), and telling them
+ * their settings changed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -26,8 +25,6 @@
 #include "ops.h"
 #include "output.h"
 #include "parse.h"
-
-static const char *const loglevels[] = { "min", "brief", "full" };
 
 /*
  * Ask a daemon of this network namespace over its abstract control
@@ -131,27 +128,16 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	return PPCTL_EXIT_OK;
 }
 
-int ppctl_do_set_loglevel(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
 {
-	char path[4096], line[16], reply[64];
-	const char *level;
+	char reply[1024];
 	int rc;
 
-	if (cmd->choice < 0 || cmd->choice > 2)
-		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "loglevel must be min, brief or full");
-	level = loglevels[cmd->choice];
-	if (snprintf(path, sizeof(path), "%s/loglevel", pp_state_dir()) >= (int)sizeof(path))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "state directory path too long");
-	snprintf(line, sizeof(line), "%s\n", level);
-	rc = pp_file_write_atomic(path, line, strlen(line), 0644);
-	if (rc)
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "set phoneproxy loglevel: %s: %s",
-			    path, strerror(-rc));
-	/* The daemons running here take it now; the others when they start. */
-	rc = ask(TFTPD_CTL_NAME, "reload", reply, sizeof(reply));
-	if (rc < 0 && rc != -ENOENT)
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
-			    "set phoneproxy loglevel: saved, but pp-tftpd did not take it: %s",
-			    strerror(-rc));
-	return PPCTL_EXIT_OK;
+	/* A daemon running here takes it now; one elsewhere when it starts. */
+	rc = ask(daemon, "reload", reply, sizeof(reply));
+	if (rc == -ENOENT || (rc >= 0 && !strcmp(reply, "ok\n")))
+		return PPCTL_EXIT_OK;
+	return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: saved, but pp-%s did not take it: %s", what,
+			  strrchr(daemon, '/') + 1, rc < 0 ? strerror(-rc) :
+			  strncmp(reply, "error ", 6) ? reply : reply + 6);
 }

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "log.h"
@@ -176,7 +177,7 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	fprintf(ctx->out, "published %zu user%s, %zu CallManager%s\n",
 		users->nusers, users->nusers == 1 ? "" : "s",
 		users->nccms, users->nccms == 1 ? "" : "s");
-	ctx->err.code = PPCTL_EXIT_OK;
+	ctx->err.code = ppctl_tell(ctx, PP_CTL_HTTPD, state);
 out:
 	pp_users_free(users);
 	free(buf);
@@ -193,7 +194,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	struct pp_config cfg = { 0 };
 	struct pp_nl *nl;
 
-	if (s->holder == PP_HOLD_HTTPD)
+	if (s->holder != PP_HOLD_MODULE)
 		return ppctl_http_edit(ctx, cmd);
 	/* Secure SCCP needs the proxy's certificates first (docs/ctl.md). */
 	if (s == &pp_settings[PP_S_SCCP_SECURITY] && cmd->choice == 0 &&
@@ -302,7 +303,7 @@ static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
 	if (!mem)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
-	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's settings */
+	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's and pp-tftpd's settings */
 	if (fclose(mem))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	if (rc) {

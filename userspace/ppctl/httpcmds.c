@@ -4,7 +4,8 @@
  *
  * ppctl commands of the web side (pp-httpd): what is published, the HTTP
  * proxy's mode, external address and allow list (httpd.conf), the web
- * server's certificates, the web service's administrator password.
+ * server's certificates, the web service's administrator password; and
+ * pp-tftpd's settings (tftpd.conf).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -19,6 +20,7 @@
 
 #include "cert.h"
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "httpconf.h"
@@ -27,6 +29,8 @@
 #include "ops.h"
 #include "parse.h"
 #include "password.h"
+#include "tftpdconf.h"
+#include "../tftpd/ctl.h"
 
 /* ---- httpd.conf ---- */
 
@@ -45,13 +49,53 @@ static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
 	return 0;
 }
 
-/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save. */
+/* tftpd.conf's settings in c (the defaults without the file; an old
+ * format converted). */
+static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
+{
+	char err[1200];
+
+	snprintf(path, 4096, "%s/%s", pp_conf_dir(), TFTPD_CONF_FILE);
+	tftpd_conf_defaults(c);
+	return tftpd_conf_load(c, path, true, err, sizeof(err)) ?
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
+}
+
+/* Load tftpd.conf, apply cmd, save, tell pp-tftpd. */
+static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	char path[4096], err[1200], *text = NULL;
+	struct tftpd_conf c;
+	size_t len = 0;
+	FILE *mem;
+	int rc;
+
+	if (tftp_load(ctx, path, &c))
+		return ctx->err.code;
+	if (pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) ||
+	    pp_settings_check(PP_HOLD_TFTPD, &c, TFTPD_CONF_FILE, err, sizeof(err)))
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
+	mem = open_memstream(&text, &len);
+	if (!mem)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	fputs("# pp-tftpd settings: written by ppctl, read by pp-tftpd\n", mem);
+	pp_settings_print(mem, PP_HOLD_TFTPD, &c);
+	rc = fclose(mem) ? -ENOMEM : pp_file_write_atomic(path, text, len, 0644);
+	free(text);
+	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) :
+		ppctl_tell(ctx, TFTPD_CTL_NAME, path);
+}
+
+/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save;
+ * or tftpd.conf's. */
 int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	char path[4096], err[PP_URL_MAX + 1200];
 	struct pp_httpconf c;
 	int rc;
 
+	if (cmd->def->setting && cmd->def->setting->holder == PP_HOLD_TFTPD)
+		return tftp_edit(ctx, cmd);
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
@@ -65,13 +109,14 @@ int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	else if ((rc = pp_httpconf_save(path, &c)))
 		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
 	pp_httpconf_free(&c);
-	return rc ? ctx->err.code : PPCTL_EXIT_OK;
+	return rc ? ctx->err.code : ppctl_tell(ctx, PP_CTL_HTTPD, path);
 }
 
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 {
 	char path[4096], err[1200];
 	struct pp_httpconf c;
+	struct tftpd_conf t;
 
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
@@ -79,6 +124,9 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
 	pp_httpconf_print(f, &c);
 	pp_httpconf_free(&c);
+	if (tftp_load(ctx, path, &t))
+		return ctx->err.code;
+	pp_settings_print(f, PP_HOLD_TFTPD, &t);
 	return PPCTL_EXIT_OK;
 }
 
@@ -193,7 +241,7 @@ int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	fprintf(ctx->out, "  SHA-256 %s\n", info.sha256);
 	if (bits < 2048)
 		fprintf(ctx->out, "warning: a 1024-bit key is weak; browsers may refuse it\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, pp_cert_tag_name(tag));
 }
 
 /* A plain file name (no directory), for the incoming directory. */
@@ -242,7 +290,7 @@ int ppctl_do_cert_install(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	free(pem);
 	fprintf(ctx->out, "installed %s as %s\n", cmd->file, pp_cert_tag_name(tag));
 	print_summary(ctx->out, pp_cert_tag_name(tag), &info);
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, pp_cert_tag_name(tag));
 }
 
 static int read_pem(const char *path, struct pp_cert_info *info, char *err,
@@ -454,7 +502,7 @@ int ppctl_do_delete_cert(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (!rc && !count)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL,
 			    "no certificate matches \"%s\" (see \"show certificate\")", cmd->text);
-	return rc;
+	return rc ? rc : ppctl_tell(ctx, PP_CTL_HTTPD, cmd->text);
 }
 
 /* ---- the administrator's password ---- */
@@ -554,7 +602,7 @@ int ppctl_do_set_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot store the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password changed (the activation web service's \"admin\")\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, "password");
 }
 
 int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
@@ -569,5 +617,5 @@ int ppctl_do_unset_password(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot remove the password: %s", strerror(-rc));
 	fprintf(ctx->out, "Password removed: the web service's login is refused until one is set\n");
-	return PPCTL_EXIT_OK;
+	return ppctl_tell(ctx, PP_CTL_HTTPD, "password");
 }

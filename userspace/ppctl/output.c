@@ -601,7 +601,7 @@ void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
 void ppctl_print_running(FILE *f, const struct pp_config *c,
 			 const char *users_path)
 {
-	pp_settings_print_module(f, c);
+	pp_settings_print(f, PP_HOLD_MODULE, c);
 	if (users_path) {
 		fputs("publish ", f);
 		ppctl_quote(f, users_path);

@@ -8,6 +8,7 @@
  * follow, lines split and quote back. Run from tests/.
  */
 #include <arpa/inet.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -138,7 +139,7 @@ static const struct bad bad_lines[] = {
 	{ "set phoneproxy activation idletimeout",
 	  "\"set phoneproxy activation idletimeout\": missing <seconds>", 2, false },
 	{ "set phoneproxy foo",
-	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp|media|loglevel)",
+	  "\"set phoneproxy\": unknown word \"foo\" (expected activation|http|httpproxy|sccp|rtp|media|tftp|loglevel)",
 	  2, false },
 	{ "set phoneproxy http",
 	  "\"set phoneproxy http\" is incomplete (expected enable|disable|publish|maxconnections|headertimeout|bodytimeout); try \"set phoneproxy http ?\"",
@@ -284,9 +285,9 @@ static void test_help(void)
 	free(a);
 
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 59 && strstr(a, "publish <file>") &&
+	ok(a && count_lines(a) == 75 && strstr(a, "publish <file>") &&
 	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 59 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 75 commands (%d)", count_lines(a));
 	free(a);
 
 	a = help_of("Show ?", &r);
@@ -408,6 +409,28 @@ static void test_exec_without_kernel(void)
 	snprintf(path, sizeof(path), "%s/users.xml", dir);
 	ok(access(path, F_OK) != 0, "a refused users.xml is not kept");
 
+	snprintf(line, sizeof(line), "set phoneproxy tftp retries 7");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc = ppctl_run(&ctx, argc, argv);
+	snprintf(line, sizeof(line), "set phoneproxy tftp upstream timeout 1500ms");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	rc |= ppctl_run(&ctx, argc, argv);
+	snprintf(line, sizeof(line), "set phoneproxy tftp retransmit max 500");
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	ok(ppctl_run(&ctx, argc, argv) == PPCTL_EXIT_USAGE && !strcmp(ctx.err.msg,
+	   "tftpd.conf: retransmit max (500 ms) is below retransmit (1000 ms)"),
+	   "a retransmit max below retransmit is refused (%s)", ctx.err.msg);
+	snprintf(path, sizeof(path), "%s/tftpd.conf", dir);
+	f = fopen(path, "r");
+	len = f ? fread(line, 1, sizeof(line) - 1, f) : 0;
+	line[len] = '\0';
+	if (f)
+		fclose(f);
+	ok(rc == 0 && strstr(line, "\nset phoneproxy tftp upstream timeout 1500ms\n"
+			     "set phoneproxy tftp retries 7\n") && !strstr(line, "max"),
+	   "set phoneproxy tftp ... keeps the settings in tftpd.conf as commands");
+	unlink(path);
+
 	ppctl_ctx_fini(&ctx);
 	rmdir(dir);
 	unsetenv("PP_CONF_DIR");
@@ -429,12 +452,21 @@ static void test_settings_round_trip(void)
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++) {
-		int alt, nalt = strchr(s->words, '{') ? 2 : 1;
+		int alt, k, nalt = 1;
+		const char *p;
+		char max[32];
+
+		for (p = s->words; (p = strchr(p, '|')); p++)
+			nalt++;
+		/* pp-tftpd's: its largest value (<time> in ms). */
+		snprintf(max, sizeof(max), "%" PRIu64 "%s", s->max,
+			 strstr(s->words, "<time>") ? "ms" : "");
 
 		for (alt = 0; alt < nalt; alt++) {
 			char line[256] = "", cp[256], *w, *save = NULL, *text = NULL;
 			struct pp_config a = { 0 }, b = { 0 };
 			struct pp_httpconf ha, hb;
+			struct tftpd_conf ta, tb;
 			size_t len;
 			FILE *f;
 			int nv = 0;
@@ -445,7 +477,10 @@ static void test_settings_round_trip(void)
 				char *colon = strchr(w, ':');
 
 				if (*w == '{')
-					w = strtok(w + 1, "|}"), w = alt ? strtok(NULL, "|}") : w;
+					for (k = 0, w = strtok(w + 1, "|}"); k < alt; k++)
+						w = strtok(NULL, "|}");
+				else if (*w == '<' && s->holder == PP_HOLD_TFTPD)
+					w = max;
 				else if (*w == '<')
 					w[strlen(w) - 1] = '\0', w = (char *)sample(colon ? colon + 1 : w + 1, nv++);
 				strcat(strcat(line, *line ? " " : ""), w);
@@ -453,14 +488,19 @@ static void test_settings_round_trip(void)
 			ok(sets(line, (enum pp_setting_id)(s - pp_settings)), "%s parses", line);
 			pp_httpconf_init(&ha);
 			pp_httpconf_init(&hb);
-			pp_setting_apply(&cmd, &a, &ha, NULL, 0);
+			memset(&ta, 0, sizeof(ta));
+			pp_settings_defaults(PP_HOLD_TFTPD, &ta);
+			tb = ta;
+			pp_setting_apply(&cmd, &a, s->holder == PP_HOLD_TFTPD ? (void *)&ta : &ha, NULL, 0);
 			f = open_memstream(&text, &len);
 			if (s->holder == PP_HOLD_MODULE)
 				ppctl_print_running(f, &a, NULL);
+			else if (s->holder == PP_HOLD_TFTPD)
+				pp_settings_print(f, PP_HOLD_TFTPD, &ta);
 			else
 				pp_httpconf_print(f, &ha);
 			fclose(f);
-			dflt = s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_CHOICE &&
+			dflt = s->holder != PP_HOLD_MODULE && s->kind == PP_SK_CHOICE &&
 			       s->values[alt] == s->def;
 			if (dflt)
 				ok(text && !*text, "show config running omits \"%s\", the default", line);
@@ -470,7 +510,8 @@ static void test_settings_round_trip(void)
 			snprintf(cp, sizeof(cp), "%s", dflt || !text ? line : text);
 			cp[strcspn(cp, "\n")] = '\0';
 			ok(parse(cp) == PPCTL_PARSE_OK &&
-			   !pp_setting_apply(&cmd, &b, &hb, NULL, 0) && !memcmp(&a, &b, sizeof(a)) &&
+			   !pp_setting_apply(&cmd, &b, s->holder == PP_HOLD_TFTPD ? (void *)&tb : &hb,
+					     NULL, 0) && !memcmp(&a, &b, sizeof(a)) && !memcmp(&ta, &tb, sizeof(ta)) &&
 			   ha.nallow == hb.nallow && (!ha.nallow || !strcmp(ha.allow[0], hb.allow[0])) &&
 			   !memcmp(&ha.max_conns, &hb.max_conns, 4 * sizeof(unsigned int)) &&
 			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&

@@ -17,9 +17,9 @@
 #include "../tftpd/secure.h"
 #include "../tftpd/slots.h"
 #include "../tftpd/stats.h"
-#include "../tftpd/tconf.h"
 #include "cert.h"
 #include "file.h"
+#include "tftpdconf.h"
 #include "log.h"
 #include "tap.h"
 #include "tlv.h"
@@ -33,35 +33,43 @@ static void test_conf(void)
 	ok(c.cache_ttl_ms == 5000 && c.upstream_timeout_ms == 3000 &&
 	   c.max_blksize == 1468 && c.loglevel == PP_LOG_INFO,
 	   "defaults: 5 s cache, 3 s CallManager bound, blksize up to 1468, brief");
-	ok(tftpd_conf_parse(&c, "# comment\n\n  cache-ttl 0  # off\nupstream-timeout 1500ms\n"
-			    "max-file-size 8M\nretransmit 250ms\nloglevel full\n",
+	ok(tftpd_conf_parse(&c, "# comment\n\n  set phoneproxy tftp cache timeout 0  # off\n"
+			    "set phoneproxy tftp upstream timeout 1500ms\n"
+			    "set phoneproxy tftp maxfilesize 8M\nset phoneproxy tftp retransmit 250\n"
+			    "set phoneproxy loglevel full\n",
 			    "t.conf", err, sizeof(err)) == 0 &&
 	   c.cache_ttl_ms == 0 && c.upstream_timeout_ms == 1500 &&
 	   c.max_file_size == 8u << 20 && c.retransmit_ms == 250 &&
 	   c.loglevel == PP_LOG_DEBUG,
-	   "keys, comments, blank lines, sizes and durations");
-	ok(tftpd_conf_parse(&c, "upstream-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	   "commands, comments, blank lines, sizes and durations");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp upstream timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
 	   c.upstream_timeout_ms == 2000, "a bare number of seconds");
 	d = c;
-	ok(tftpd_conf_parse(&c, "rate 10\nretries many\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:2: retries \"many\" is not a number in 1..50"),
-	   "a bad value names file, line, key, value and range (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp rate 10\nset phoneproxy tftp retries 51\n",
+			    "t.conf", err, sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:2: \"retries\" value \"51\" is not a number in 1..50"),
+	   "a bad value names file, line, setting, value and range (%s)", err);
 	ok(!memcmp(&c, &d, sizeof(c)), "a refused file changes nothing");
-	ok(tftpd_conf_parse(&c, "cache-tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:1: unknown key \"cache-tll\""), "an unknown key is named");
-	ok(tftpd_conf_parse(&c, "rate\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "t.conf:1: \"rate\" has no value"), "a key without a value");
-	ok(tftpd_conf_parse(&c, "rate 1 2\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "one value expected"), "two values");
-	ok(tftpd_conf_parse(&c, "upstream-timeout 61\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "1..60 s"), "a duration out of range names the range");
-	ok(tftpd_conf_parse(&c, "max-blksize 70000\n", "t.conf", err, sizeof(err)) == -1,
-	   "max-blksize beyond RFC 2348 is refused");
-	ok(tftpd_conf_parse(&c, "retransmit 2s\nretransmit-max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "retransmit-max (1000 ms) is below retransmit (2000 ms)"),
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp cache tll 5\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:1: \"set phoneproxy tftp cache\": unknown word \"tll\""),
+	   "an unknown word is named (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp retries\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "t.conf:1: \"set phoneproxy tftp retries\": missing <count>"),
+	   "a setting without a value (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp rate 1 2\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "unexpected word \"2\""), "two values (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp upstream timeout 61\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "1000..60000 ms"),
+	   "a duration out of range names the range (%s)", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxblocksize 70000\n", "t.conf", err, sizeof(err)) == -1,
+	   "maxblocksize beyond RFC 2348 is refused");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp retransmit 2s\n"
+			    "set phoneproxy tftp retransmit max 1s\n", "t.conf", err, sizeof(err)) == -1 &&
+	   strstr(err, "retransmit max (1000 ms) is below retransmit (2000 ms)"),
 	   "a back-off cap below the first timeout is refused");
-	ok(tftpd_conf_parse(&c, "loglevel verbose\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "not min, brief or full"), "the guide's loglevels only");
+	ok(tftpd_conf_parse(&c, "set phoneproxy loglevel verbose\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "(expected min|brief|full)"),
+	   "the guide's loglevels only");
 	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", true, err, sizeof(err)) == 0,
 	   "a missing default file is the defaults");
 	ok(tftpd_conf_load(&c, "/nonexistent/tftpd.conf", false, err, sizeof(err)) == -1 &&
@@ -69,11 +77,88 @@ static void test_conf(void)
 	   "a missing file that was asked for is an error naming it");
 	ok(tftpd_conf_load(&c, "../tftpd/tftpd.conf", false, err, sizeof(err)) == 0,
 	   "the shipped example file parses");
-	ok(tftpd_loglevel_parse("min") == PP_LOG_NOTICE &&
-	   tftpd_loglevel_parse("brief") == PP_LOG_INFO &&
-	   tftpd_loglevel_parse("full") == PP_LOG_DEBUG &&
-	   !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full"),
+	ok(tftpd_conf_parse(&c, "set phoneproxy loglevel min\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_NOTICE &&
+	   tftpd_conf_parse(&c, "set phoneproxy loglevel brief\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_INFO &&
+	   tftpd_conf_parse(&c, "set phoneproxy loglevel full\n", "t.conf", err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_DEBUG && !strcmp(tftpd_loglevel_name(PP_LOG_DEBUG), "full") &&
+	   !strcmp(tftpd_loglevel_name(PP_LOG_INFO), "brief") &&
+	   !strcmp(tftpd_loglevel_name(PP_LOG_NOTICE), "min"),
 	   "min/brief/full are notice/info/debug");
+}
+
+/* A file's text, "" when it cannot be read (the caller frees it). */
+static char *slurp(const char *path)
+{
+	char *text;
+	size_t len;
+
+	return pp_file_read(path, 1 << 20, &text, &len) ? strdup("") : text;
+}
+
+/*
+ * An old "key value" tftpd.conf: data/tftpd-old.conf is the file shipped
+ * before the settings became ppctl commands (git show 00ad8b7^:
+ * userspace/tftpd/tftpd.conf), its settings uncommented and four of
+ * them changed.
+ */
+static void test_conf_upgrade(void)
+{
+	char dir[] = "/tmp/test_tftpd.XXXXXX", path[256], old[256], err[512];
+	char *orig = slurp("data/tftpd-old.conf"), *now, *kept;
+	struct tftpd_conf c;
+	FILE *f;
+
+	if (!mkdtemp(dir))
+		abort();
+	snprintf(path, sizeof(path), "%s/tftpd.conf", dir);
+	snprintf(old, sizeof(old), "%s/tftpd.conf.old", dir);
+	ok(*orig && pp_file_write_atomic(path, orig, strlen(orig), 0644) == 0, "an old file in place");
+	tftpd_conf_defaults(&c);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == 0 &&
+	   c.loglevel == PP_LOG_DEBUG && c.cache_ttl_ms == 60000 && c.upstream_timeout_ms == 2000 &&
+	   c.retransmit_ms == 500 && c.max_transfers_per_address == 16 &&
+	   c.cache_max_bytes == 64ull << 20, "the guide's old file is read, its settings kept");
+	now = slurp(path);
+	kept = slurp(old);
+	ok(!strcmp(kept, orig), "the old file is kept as tftpd.conf.old, unchanged");
+	ok(strstr(now, "\nset phoneproxy loglevel full\n") &&
+	   strstr(now, "\nset phoneproxy tftp cache timeout 60s # as tftp.sh had it\n") &&
+	   strstr(now, "\nset phoneproxy tftp retransmit max 4000ms\n") &&
+	   strstr(now, "\nset phoneproxy tftp maxtransfers peraddress 16\n") &&
+	   strstr(now, "\n# Retransmission to phones: first timeout, back-off cap, tries.\n") &&
+	   !strstr(now, "\nretries"), "tftpd.conf is rewritten as ppctl commands, comments kept");
+	free(now);
+	free(kept);
+	unlink(old);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == 0 && access(old, F_OK) == -1,
+	   "a converted file is not converted again");
+
+	f = fopen(path, "w");
+	fputs("# old\nretries 5\nmax-blksize 1468\nmax-idle 30\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:4: \"max-idle\" is not a key of the old format") &&
+	   strstr(err, dir) && access(old, F_OK) == -1,
+	   "an old key it cannot convert names the file, line and key; nothing written");
+	now = slurp(path);
+	ok(!strcmp(now, "# old\nretries 5\nmax-blksize 1468\nmax-idle 30\n"), "the file stays as it was");
+	free(now);
+	f = fopen(path, "w");
+	fputs("retries 5\nmax-timeout 256\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:2: \"maxtimeout\" value \"256\" is not a number in 1..255") &&
+	   access(old, F_OK) == -1, "a value out of range: the converted line's error, nothing written");
+	f = fopen(path, "w");
+	fputs("retries\n", f);
+	fclose(f);
+	ok(tftpd_conf_load(&c, path, false, err, sizeof(err)) == -1 &&
+	   strstr(err, "tftpd.conf:1: \"retries\" needs one value"), "a key without its value");
+	unlink(path);
+	rmdir(dir);
+	free(orig);
 }
 
 static void decide(const char *file, const char *sid, enum tftpd_verdict v,
@@ -149,7 +234,7 @@ static void test_ratelimit(void)
 
 /*
  * Issue 12 item 6: one address cannot hold more than
- * max-transfers-per-address slots, nor ask for a timeout that lets a
+ * maxtransfers peraddress slots, nor ask for a timeout that lets a
  * transfer it never ACKs hold one for minutes.
  */
 static void test_slots(void)
@@ -162,16 +247,18 @@ static void test_slots(void)
 	tftpd_conf_defaults(&c);
 	ok(c.max_transfers_per_address == 16 && c.transfer_lifetime_ms == 900000 &&
 	   c.max_timeout == 5, "defaults: 16 transfers per address, 900 s lifetime, timeout <= 5 s");
-	ok(tftpd_conf_parse(&c, "max-transfers-per-address 4\ntransfer-lifetime 3s\n"
-			    "max-timeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtransfers peraddress 4\n"
+			    "set phoneproxy tftp transferlifetime 3s\n"
+			    "set phoneproxy tftp maxtimeout 2\n", "t.conf", err, sizeof(err)) == 0 &&
 	   c.max_transfers_per_address == 4 && c.transfer_lifetime_ms == 3000 &&
-	   c.max_timeout == 2, "the three keys parse");
-	ok(tftpd_conf_parse(&c, "max-timeout 256\n", "t.conf", err, sizeof(err)) == -1 &&
-	   !strcmp(err, "t.conf:1: max-timeout \"256\" is not a number in 1..255"),
-	   "max-timeout beyond RFC 2349's 255: %s", err);
-	ok(tftpd_conf_parse(&c, "transfer-lifetime 0\n", "t.conf", err, sizeof(err)) == -1 &&
-	   strstr(err, "1..86400 s"), "a zero lifetime is refused: %s", err);
-	ok(tftpd_conf_parse(&c, "max-transfers-per-address 0\n", "t.conf", err, sizeof(err)) == -1,
+	   c.max_timeout == 2, "the three settings parse");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtimeout 256\n", "t.conf", err,
+			    sizeof(err)) == -1 &&
+	   !strcmp(err, "t.conf:1: \"maxtimeout\" value \"256\" is not a number in 1..255"),
+	   "maxtimeout beyond RFC 2349's 255: %s", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp transferlifetime 0\n", "t.conf", err,
+			    sizeof(err)) == -1 && strstr(err, "1000..86400000 ms"), "a zero lifetime is refused: %s", err);
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp maxtransfers peraddress 0\n", "t.conf", err, sizeof(err)) == -1,
 	   "a zero per-address cap is refused");
 
 	slots_init(&s, 4);
@@ -192,7 +279,7 @@ static void test_slots(void)
 	slots_fini(&s);
 	ok(slots_grant_timeout(1, 5) == 1 && slots_grant_timeout(5, 5) == 5 &&
 	   slots_grant_timeout(6, 5) == 0 && slots_grant_timeout(255, 5) == 0,
-	   "timeout=255 is declined, up to max-timeout is granted as asked (RFC 2349)");
+	   "timeout=255 is declined, up to maxtimeout is granted as asked (RFC 2349)");
 }
 
 static void test_stats(void)
@@ -343,6 +430,7 @@ static void test_secure_files(void)
 int main(void)
 {
 	test_conf();
+	test_conf_upgrade();
 	test_policy();
 	test_ratelimit();
 	test_slots();

@@ -6,15 +6,15 @@
  *
  * An entry is keyed by (CallManager, file name). While its fetch runs,
  * everyone asking for the same file joins it (1,000 phones booting at
- * once cause one fetch); a complete entry is kept for cache-ttl. With
- * cache-ttl 0 nothing is shared: every request fetches its own copy.
+ * once cause one fetch); a complete entry is kept for cache timeout. With
+ * cache timeout 0 nothing is shared: every request fetches its own copy.
  *
  * The fetch: RRQ from the south address with blksize and tsize=0, the
  * CallManager's OACK or DATA 1 fixes its transfer ID, every DATA is
  * acknowledged, duplicates are acknowledged again, a timeout resends
  * the last packet with back-off. No answer to the RRQ within
- * upstream-timeout, an ICMP unreachable, an ERROR, or a file larger than
- * max-file-size ends the fetch with an error the phone is given.
+ * upstream timeout, an ICMP unreachable, an ERROR, or a file larger than
+ * maxfilesize ends the fetch with an error the phone is given.
  */
 #include <errno.h>
 #include <netinet/in.h>
@@ -346,7 +346,7 @@ static void on_oack(struct upstream *up, const struct tftp_packet *pkt)
 		if (pkt->opts.tsize > d->conf.max_file_size) {
 			send_error_to(up, &up->peer, TFTP_ENOSPACE, "file too large");
 			fail(e, CE_FAIL_TOO_LARGE, TFTP_ENOSPACE,
-			     "file of %llu bytes is larger than max-file-size (%llu)",
+			     "file of %llu bytes is larger than maxfilesize (%llu)",
 			     (unsigned long long)pkt->opts.tsize,
 			     (unsigned long long)d->conf.max_file_size);
 			return;
@@ -403,7 +403,7 @@ static void on_data(struct upstream *up, const struct tftp_packet *pkt)
 	if (e->len + pkt->data_len > d->conf.max_file_size) {
 		send_error_to(up, &up->peer, TFTP_ENOSPACE, "file too large");
 		fail(e, CE_FAIL_TOO_LARGE, TFTP_ENOSPACE,
-		     "file is larger than max-file-size (%llu bytes)",
+		     "file is larger than maxfilesize (%llu bytes)",
 		     (unsigned long long)d->conf.max_file_size);
 		return;
 	}

@@ -91,7 +91,9 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 	(void)what;
 	if (sig == SIGHUP) {
-		tftpd_reload(d);
+		char err[1024];
+
+		tftpd_reload(d, err, sizeof(err));
 		return;
 	}
 	pp_notice("Tftp: stopping on signal %d", (int)sig);
@@ -100,7 +102,7 @@ static void on_signal(evutil_socket_t sig, short what, void *arg)
 
 /*
  * Every transfer holds a socket to the phone and every fetch one to a
- * CallManager: max-transfers needs about twice as many descriptors.
+ * CallManager: maxtransfers needs about twice as many descriptors.
  */
 static void raise_nofile(const struct tftpd_conf *c)
 {
@@ -114,7 +116,7 @@ static void raise_nofile(const struct tftpd_conf *c)
 	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
 	setrlimit(RLIMIT_NOFILE, &rl);
 	if (rl.rlim_cur < want)
-		pp_warn("Tftp: only %llu file descriptors (max-transfers %u wants %llu)",
+		pp_warn("Tftp: only %llu file descriptors (maxtransfers %u wants %llu)",
 			(unsigned long long)rl.rlim_cur, c->max_transfers,
 			(unsigned long long)want);
 }
@@ -128,7 +130,8 @@ static void usage(FILE *f)
 		"  -e       log to stderr instead of syslog\n"
 		"  -t       check the settings and exit\n"
 		"Runs in the network namespace of its proxy; ppctl show stats\n"
-		"shows its counters, ppctl set phoneproxy loglevel its detail.\n");
+		"shows its counters; ppctl set phoneproxy ... changes its settings\n"
+		"and tells it (or SIGHUP: it re-reads FILE).\n");
 }
 
 int main(int argc, char **argv)
@@ -166,16 +169,15 @@ int main(int argc, char **argv)
 	pp_log_open("pp-tftpd", !to_stderr && !test);
 	memset(&d, 0, sizeof(d));
 	d.fd69 = -1;
-	d.ctl_fd = -1;
 	TAILQ_INIT(&d.lru);
 	tftpd_conf_defaults(&d.conf);
+	d.conf_optional = !conf;
 	if (!conf) {
 		snprintf(path, sizeof(path), "%s/%s", pp_conf_dir(), TFTPD_CONF_FILE);
 		conf = path;
-		rc = tftpd_conf_load(&d.conf, conf, true, err, sizeof(err));
-	} else {
-		rc = tftpd_conf_load(&d.conf, conf, false, err, sizeof(err));
 	}
+	d.conf_path = conf;
+	rc = tftpd_conf_load(&d.conf, conf, d.conf_optional, err, sizeof(err));
 	if (rc) {
 		pp_err("%s", err);
 		return 1;
@@ -185,9 +187,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	rc = 1;		/* until the loop ends well */
-	d.conf_loglevel = d.conf.loglevel;
 	pp_log_set_level(d.conf.loglevel);
-	tftpd_reload(&d);
 	xmlInitParser();
 	signal(SIGPIPE, SIG_IGN);
 	raise_nofile(&d.conf);
@@ -224,7 +224,7 @@ int main(int argc, char **argv)
 		pp_err("Tftp: cannot set up the event loop");
 		goto out;
 	}
-	pp_notice("Tftp: pp-tftpd started (loglevel %s, cache-ttl %u ms)",
+	pp_notice("Tftp: pp-tftpd started (loglevel %s, cache timeout %u ms)",
 		  tftpd_loglevel_name(pp_log_get_level()), d.conf.cache_ttl_ms);
 	rc = event_base_dispatch(d.base) < 0 ? 1 : 0;
 out:

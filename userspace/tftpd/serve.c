@@ -98,14 +98,11 @@ static const char *who(const struct job *j)
 	return b;
 }
 
-static void job_free(struct job *j)
+/* Everything a job holds; also tdestroy()'s callback at exit. */
+static void free_job_node(void *p)
 {
-	struct tftpd *d = j->d;
+	struct job *j = p;
 
-	tdelete(j, &d->jobs, job_cmp);
-	d->njobs--;
-	if (j->slot)
-		slots_put(&d->slots, j->addr);
 	if (j->life)
 		event_free(j->life);
 	if (j->e) {
@@ -121,6 +118,17 @@ static void job_free(struct job *j)
 	free(j->own);
 	free(j->pkt);
 	free(j);
+}
+
+static void job_free(struct job *j)
+{
+	struct tftpd *d = j->d;
+
+	tdelete(j, &d->jobs, job_cmp);
+	d->njobs--;
+	if (j->slot)
+		slots_put(&d->slots, j->addr);
+	free_job_node(j);
 }
 
 /* An ERROR from port 69 (a bad request, or one we could not serve). */
@@ -360,7 +368,7 @@ static void start_xfer(struct job *j)
 	if ((j->req.opts.present & TFTP_OPT_TIMEOUT) &&
 	    !slots_grant_timeout(j->req.opts.timeout, d->conf.max_timeout)) {
 		d->stats.timeout_option_declined++;
-		pp_info("Tftp: %s to %s %s: timeout %u s declined (max-timeout %u)",
+		pp_info("Tftp: %s to %s %s: timeout %u s declined (maxtimeout %u)",
 			j->req.filename, tftpd_ip(j->addr), who(j), j->req.opts.timeout,
 			d->conf.max_timeout);
 	} else if (j->req.opts.present & TFTP_OPT_TIMEOUT) {
@@ -426,7 +434,7 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	d->stats.transfer_lifetime_expired++;
-	pp_notice("Tftp: %s to %s %s: ended after transfer-lifetime (%u ms), %llu bytes sent",
+	pp_notice("Tftp: %s to %s %s: ended after transferlifetime (%u ms), %llu bytes sent",
 		  j->req.filename, tftpd_ip(j->addr), who(j), d->conf.transfer_lifetime_ms,
 		  (unsigned long long)j->sent_bytes);
 	if (j->phase == J_XFER && j->fd >= 0) {
@@ -452,7 +460,7 @@ static int rewrite(struct job *j)
 	int rc;
 
 	if (j->e->len > d->conf.max_config_size) {
-		snprintf(why, sizeof(why), "%zu bytes, more than max-config-size (%llu)",
+		snprintf(why, sizeof(why), "%zu bytes, more than maxconfigsize (%llu)",
 			 j->e->len, (unsigned long long)d->conf.max_config_size);
 		goto fail;
 	}
@@ -802,7 +810,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 	}
 	if (slots_held(&d->slots, j->addr) >= d->slots.per_addr) {
 		d->stats.refused_per_address++;
-		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (max-transfers-per-address)",
+		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (maxtransfers peraddress)",
 			  j->req.filename, addr, slots_held(&d->slots, j->addr));
 		error69(d, j->addr, j->port, TFTP_EUNDEF,
 			"too many transfers from this address, try again");
@@ -958,27 +966,6 @@ int serve_init(struct tftpd *d)
 	d->jobs = NULL;
 	d->njobs = 0;
 	return 0;
-}
-
-static void free_job_node(void *p)
-{
-	struct job *j = p;
-
-	if (j->life)
-		event_free(j->life);
-	if (j->e) {
-		cache_unlisten(j->e, &j->l);
-		cache_put(j->e);
-	}
-	if (j->ev)
-		event_free(j->ev);
-	if (j->timer)
-		event_free(j->timer);
-	if (j->fd >= 0)
-		close(j->fd);
-	free(j->own);
-	free(j->pkt);
-	free(j);
 }
 
 void serve_fini(struct tftpd *d)

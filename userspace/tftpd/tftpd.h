@@ -21,7 +21,7 @@
 #include "secure.h"
 #include "slots.h"
 #include "stats.h"
-#include "tconf.h"
+#include "tftpdconf.h"
 #include "tftp.h"
 
 struct tftpd;
@@ -109,15 +109,16 @@ void serve_fini(struct tftpd *d);
 
 int ctl_init(struct tftpd *d);
 void ctl_fini(struct tftpd *d);
-/* Re-read $PP_STATE_DIR/loglevel. */
-void tftpd_reload(struct tftpd *d);
+/* Re-read tftpd.conf: 0, or -1 with err (the settings read before kept). */
+int tftpd_reload(struct tftpd *d, char *err, size_t errlen);
 
 /* ---- the daemon ---- */
 
 struct tftpd {
 	struct event_base *base;
 	struct tftpd_conf conf;
-	int conf_loglevel;		/* from tftpd.conf, before the state file */
+	const char *conf_path;		/* tftpd.conf, re-read when told */
+	bool conf_optional;		/* the default path: may be missing */
 	struct pp_follow *follow;	/* the module: requests, configuration */
 	struct event *follow_ev;
 	struct pp_config cfg;		/* the module's, as last told */
@@ -144,8 +145,7 @@ struct tftpd {
 	uint64_t cache_entries;
 	uint64_t cache_bytes;
 
-	int ctl_fd;
-	struct event *ctl_ev;
+	struct pp_ctl *ctl;		/* the control socket */
 	struct event *tick;		/* housekeeping, every second */
 	struct event *sig_term, *sig_int, *sig_hup;
 };
