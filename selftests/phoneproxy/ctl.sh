@@ -12,7 +12,7 @@
 # not hold is refused (the phones would refuse it), saying how to recover.
 source "$(dirname "$0")/lib.sh"
 require ip openssl python3 setpriv
-CU=${PP_CERTUTILS:-/work/shared/peers/certutils}
+CU=$PP_CERTUTILS
 
 setup_topology || { tap_result 1 "lab topology"; tap_done; }
 write_users_xml "$TMPD/users.xml"

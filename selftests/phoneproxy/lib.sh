@@ -20,6 +20,13 @@ PP_TOP=${PP_TOP:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 # pointed elsewhere from the environment (an ASan build of pp-httpd...).
 PP_OUT=${PP_OUT:-$PP_TOP/build}
 PP_KO=${PP_KO:-$PP_OUT/kmod/phoneproxy.ko}
+# The independent CTL/.sgn reader (usecallmanagernz/certutils): the
+# project's ../shared/peers (the guide's place for test oracles).
+if [ -z "${PP_CERTUTILS:-}" ]; then
+	for PP_CERTUTILS in "$PP_TOP/../shared/peers/certutils" /work/shared/peers/certutils; do
+		[ -d "$PP_CERTUTILS" ] && break
+	done
+fi
 PPCTL=${PPCTL:-$PP_OUT/userspace/ppctl/ppctl}
 HTTPD=${HTTPD:-$PP_OUT/userspace/httpd/pp-httpd}
 TFTPD=${TFTPD:-$PP_OUT/userspace/tftpd/pp-tftpd}

@@ -11,7 +11,7 @@
 # pp-phone-sim --secure are the phones.
 source "$(dirname "$0")/lib.sh"
 require ip python3 openssl in.tftpd tftp
-CERTUTILS=${CERTUTILS:-/work/shared/peers/certutils}
+CERTUTILS=$PP_CERTUTILS
 TLVFILE="python3 $CERTUTILS/tlvfile"
 SGNFILE="python3 $CERTUTILS/sgnfile"
 DATA=$PP_TOP/userspace/tests/data/tftp

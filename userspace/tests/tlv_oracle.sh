@@ -3,7 +3,7 @@
 # Copyright (C) 2026 The phoneproxy authors.
 #
 # The independent oracle for lib/tlv.c (TAP): usecallmanagernz/certutils
-# ($PP_CERTUTILS, default /work/shared/peers/certutils) must parse a CTL and
+# ($PP_CERTUTILS, default ../shared/peers/certutils beside the work tree) must parse a CTL and
 # a .sgn we build and verify their signatures, and we must parse and verify
 # a CTL its tlvfile builds. A phone reads the same bytes (the guide's
 # "Enabling Secure Communications"). Skipped (exit 0, "# SKIP") when
@@ -11,7 +11,12 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 tool=$here/tlvtool
-cu=${PP_CERTUTILS:-/work/shared/peers/certutils}
+cu=${PP_CERTUTILS:-}
+if [ -z "$cu" ]; then
+	for cu in "$(git -C "$here" rev-parse --show-toplevel 2>/dev/null)/../shared/peers/certutils" /work/shared/peers/certutils; do
+		[ -d "$cu" ] && break
+	done
+fi
 n=0 failed=0
 ok() { n=$((n + 1)); if [ "$1" = 0 ]; then echo "ok $n - $2"; else echo "not ok $n - $2"; failed=1; fi; }
 
