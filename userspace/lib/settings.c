@@ -15,10 +15,12 @@
 #include "ops.h"
 #include "parse.h"
 #include "settings.h"
+#include "tlsdconf.h"
 
 #define FIELD(t, f)	.off = offsetof(struct t, f), .size = sizeof(((struct t *)0)->f)
 #define CFG(a, f)	.attr = (a), FIELD(pp_config, f)
 #define HTTPD(f)	FIELD(pp_httpconf, f)
+#define TLSD(f)		FIELD(pp_tlsdconf, f)
 
 const struct pp_setting pp_settings[PP_S_COUNT] = {
 	[PP_S_ACT_MODE] = { "set phoneproxy activation mode {required|open}",
@@ -95,6 +97,27 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  "seconds a whole request body may take to arrive (default 20)",
 	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(body_timeout), .what = "bodytimeout",
 	  .def = 20, .min = 1, .max = 3600 },
+
+	/* pp-tlsd's (tlsd.conf, docs/secure-sccp.md): printed when not the default. */
+	[PP_S_TLS_CAFILE] = { "set phoneproxy sccp security cafile <file>",
+	  "verify and require the phones' client certificates against this PEM CA bundle (none: any)",
+	  PP_HOLD_TLSD, PP_SK_FILE, TLSD(cafile), .what = "cafile" },
+	[PP_S_TLS_HANDSHAKE_TIMEOUT] = { "set phoneproxy sccp security handshaketimeout <seconds>",
+	  "seconds a phone's whole TLS handshake may take (default 10)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(handshake_timeout), .what = "handshaketimeout",
+	  .def = 10, .min = 1, .max = 300 },
+	[PP_S_TLS_MAX_CONNS] = { "set phoneproxy sccp security maxconnections <count>",
+	  "TLS connections pp-tlsd holds at most, all phones together (default 4096)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_conns), .what = "maxconnections",
+	  .def = 4096, .min = 1, .max = 1000000 },
+	[PP_S_TLS_PER_ADDR] = { "set phoneproxy sccp security maxconnections peraddress <count>",
+	  "TLS connections (handshakes included) one source address may hold (default 8)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_conns_per_addr), .what = "peraddress",
+	  .def = 8, .min = 1, .max = 1000000 },
+	[PP_S_TLS_MAX_HANDSHAKES] = { "set phoneproxy sccp security maxhandshakes <count>",
+	  "TLS handshakes in progress at most, all addresses together (default 256)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_handshakes), .what = "maxhandshakes",
+	  .def = 256, .min = 1, .max = 1000000 },
 };
 
 /* Field i of s in base (a struct pp_config or pp_httpconf): the fields of
@@ -126,7 +149,7 @@ static void store(const struct pp_setting *s, void *base, int i, uint32_t x)
 }
 
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
-		     struct pp_httpconf *hc, char *err, size_t errlen)
+		     void *hc, char *err, size_t errlen)
 {
 	const struct pp_setting *s = cmd->def->setting;
 	void *base = s->holder == PP_HOLD_MODULE ? (void *)cfg : (void *)hc;
@@ -141,8 +164,25 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
+	if (s->kind == PP_SK_FILE) {
+		const char *path = strcmp(cmd->file, "none") ? cmd->file : "";
+
+		if (*path != '/' && *path) {
+			pp_errf(err, errlen, "\"%s\" value \"%s\" is not an absolute path (or none)",
+				s->what, path);
+			return -EINVAL;
+		}
+		if (strlen(path) >= s->size) {
+			pp_errf(err, errlen, "\"%s\" value is longer than %u bytes", s->what,
+				s->size - 1);
+			return -EINVAL;
+		}
+		strcpy(field(s, hc, 0), path);
+		return 0;
+	}
 	/* The grammar checked <count>'s range: only the timeouts' is narrower. */
-	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
+	if ((s->holder == PP_HOLD_HTTPD || s->holder == PP_HOLD_TLSD) && s->kind == PP_SK_NUM &&
+	    (v[0] < s->min || v[0] > s->max)) {
 		pp_errf(err, errlen, "\"%s\" value %u is not a number of seconds in %u..%u",
 			s->what, v[0], s->min, s->max);
 		return -EINVAL;
@@ -219,6 +259,10 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 			snprintf(v[i], sizeof(v[i]), "%" PRIu32, load(s, base, i));
 		print_command(f, s, 0, vals);
 	}
+	if (s->kind == PP_SK_FILE && *(const char *)field(s, base, 0)) {
+		vals[0] = field(s, base, 0);
+		print_command(f, s, 0, vals);
+	}
 	if (s->kind == PP_SK_LIST) {
 		const struct pp_httpconf *hc = base;
 		size_t k;
@@ -249,11 +293,23 @@ void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc)
 
 void pp_settings_httpd_defaults(struct pp_httpconf *hc)
 {
+	pp_settings_defaults(PP_HOLD_HTTPD, hc);
+}
+
+void pp_settings_defaults(enum pp_holder holder, void *base)
+{
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
-		if (s->holder == PP_HOLD_HTTPD && s->kind != PP_SK_LIST)
-			store(s, hc, 0, s->def);
+		if (s->holder == holder && s->kind == PP_SK_FILE)
+			*(char *)field(s, base, 0) = '\0';
+		else if (s->holder == holder && s->kind != PP_SK_LIST)
+			store(s, base, 0, s->def);
+}
+
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *base)
+{
+	print_holder(f, holder, base);
 }
 
 const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder)

@@ -20,7 +20,7 @@ struct pp_config;
 struct pp_httpconf;
 struct ppctl_cmd;
 
-enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_PPCTL };
+enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_TLSD, PP_HOLD_PPCTL };
 
 enum pp_setting_kind {
 	PP_SK_NUM,		/* <seconds>, <connections>...: one field */
@@ -29,6 +29,7 @@ enum pp_setting_kind {
 	PP_SK_ADDR,		/* {north|south} ... <ip>: attr + choice; or <ip> */
 	PP_SK_FLAG,		/* {a|b}: sets the bool field + choice */
 	PP_SK_LIST,		/* <url>: adds to the allow list */
+	PP_SK_FILE,		/* <file>: a path in a char array ("none": empty) */
 };
 
 struct pp_setting {
@@ -51,7 +52,9 @@ enum pp_setting_id {
 	PP_S_MAX_CONNS, PP_S_MAX_STREAMS, PP_S_INTERFACE,
 	PP_S_HTTP_PUBLISH, PP_S_HTTPPROXY_MODE, PP_S_HTTPPROXY_EXTERNAL,
 	PP_S_HTTPPROXY_ALLOW, PP_S_HTTP_MAX_CONNS, PP_S_HTTP_PER_ADDR,
-	PP_S_HTTP_HEADER_TIMEOUT, PP_S_HTTP_BODY_TIMEOUT, PP_S_COUNT
+	PP_S_HTTP_HEADER_TIMEOUT, PP_S_HTTP_BODY_TIMEOUT,
+	PP_S_TLS_CAFILE, PP_S_TLS_HANDSHAKE_TIMEOUT, PP_S_TLS_MAX_CONNS,
+	PP_S_TLS_PER_ADDR, PP_S_TLS_MAX_HANDSHAKES, PP_S_COUNT
 };
 
 /* In the order "show config running" prints them. */
@@ -59,12 +62,13 @@ extern const struct pp_setting pp_settings[PP_S_COUNT];
 
 /*
  * Apply a parsed "set" of a declared setting (cmd->def->setting) to cfg
- * (PP_HOLD_MODULE: marks it present) or hc (PP_HOLD_HTTPD). Returns 0,
+ * (PP_HOLD_MODULE: marks it present) or hc (the struct pp_httpconf of
+ * PP_HOLD_HTTPD, the struct pp_tlsdconf of PP_HOLD_TLSD). Returns 0,
  * -EINVAL for a value out of the setting's range or another error with
  * err set.
  */
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
-		     struct pp_httpconf *hc, char *err, size_t errlen);
+		     void *hc, char *err, size_t errlen);
 
 /* The commands that recreate the module's settings present in cfg, or
  * pp-httpd's settings other than the defaults. */
@@ -72,6 +76,10 @@ void pp_settings_print_module(FILE *f, const struct pp_config *cfg);
 void pp_settings_print_httpd(FILE *f, const struct pp_httpconf *hc);
 /* The defaults of pp-httpd's settings. */
 void pp_settings_httpd_defaults(struct pp_httpconf *hc);
+/* The defaults of the settings a daemon holds in its struct at base
+ * (pp-tlsd's struct pp_tlsdconf), and the commands of those that differ. */
+void pp_settings_defaults(enum pp_holder holder, void *base);
+void pp_settings_print(FILE *f, enum pp_holder holder, const void *base);
 
 /* The "set" commands of the settings one component holds (grammar.h),
  * terminated by an entry with words NULL. */
