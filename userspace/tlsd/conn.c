@@ -88,14 +88,21 @@ static void conn_free(struct conn *c)
 	free(c);
 }
 
-static const char *ssl_reason(void)
+/* Why a TLS bufferevent failed: OpenSSL's errors are kept in it. */
+static const char *ssl_reason(struct bufferevent *bev, short what)
 {
 	static char buf[256];
-	unsigned long e = ERR_get_error();
+	unsigned long e = bufferevent_get_openssl_error(bev);
 
-	ERR_error_string_n(e, buf, sizeof(buf));
 	ERR_clear_error();
-	return e ? buf : "connection closed";
+	if (e) {
+		ERR_error_string_n(e, buf, sizeof(buf));
+		return buf;
+	}
+	if (what & BEV_EVENT_EOF)
+		return "closed by the client";
+	snprintf(buf, sizeof(buf), "%s", strerror(EVUTIL_SOCKET_ERROR()));
+	return buf;
 }
 
 /* ---- the claim (PP_CMD_SCCP_CLAIM) ---- */
@@ -300,7 +307,8 @@ static void on_tls_event(struct bufferevent *bev, short what, void *arg)
 	}
 	if (c->handshaking) {
 		c->d->st.handshake_failed++;
-		pp_info("Tls: %s:%u: handshake failed: %s", tlsd_ip(c->addr), c->port, ssl_reason());
+		pp_info("Tls: %s:%u: handshake failed: %s", tlsd_ip(c->addr), c->port,
+			ssl_reason(bev, what));
 		conn_free(c);
 		return;
 	}
