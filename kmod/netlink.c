@@ -100,6 +100,17 @@ static const struct nla_policy pp_inactivate_policy[PP_A_MAX + 1] = {
 	[PP_A_REASON]	= NLA_POLICY_MAX(NLA_U8, PP_REASON_MAX),
 };
 
+static const struct nla_policy pp_claim_attr_policy[PP_CLAIM_A_MAX + 1] = {
+	[PP_CLAIM_A_PEER_ADDR]	= { .type = NLA_BE32 },
+	[PP_CLAIM_A_PEER_PORT]	= PP_POLICY_PORT,
+	[PP_CLAIM_A_LOCAL_PORT]	= PP_POLICY_PORT,
+	[PP_CLAIM_A_DEVICE]	= PP_POLICY_STRING,
+};
+
+static const struct nla_policy pp_claim_policy[PP_A_MAX + 1] = {
+	[PP_A_CLAIM]		= NLA_POLICY_NESTED(pp_claim_attr_policy),
+};
+
 static struct genl_family pp_nl_family;
 
 /* Message building. */
@@ -241,6 +252,8 @@ static int pp_nl_put_counters(struct sk_buff *skb, struct pp_net *pn,
 		{ PP_STATS_A_MEDIA_UNOPENED, ms->unopened },
 		{ PP_STATS_A_MEDIA_STREAM_LIMIT, ms->stream_limit },
 		{ PP_STATS_A_MEDIA_PORT_DROPS, ms->port_drops },
+		{ PP_STATS_A_SCCP_CLAIMED, sc->claimed },
+		{ PP_STATS_A_SCCP_PLAIN_REFUSED, sc->plain_refused },
 	};
 
 	return pp_nl_put_stat_table(skb, u32s, ARRAY_SIZE(u32s), true) ?:
@@ -696,6 +709,86 @@ static int pp_nl_stats_get(struct sk_buff *skb, struct genl_info *info)
 }
 
 /*
+ * PP_CMD_SCCP_CLAIM: the TLS terminator hands a phone's connection to the
+ * SCCP proxy (pp_sccp_claim()); the reply says where to connect.
+ */
+static int pp_nl_sccp_claim(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PP_CLAIM_A_MAX + 1];
+	struct pp_sccp_claim_reply reply;
+	struct pp_sccp_claim_req req;
+	struct nlattr *nest;
+	struct sk_buff *msg;
+	void *hdr;
+	int err;
+
+	if (GENL_REQ_ATTR_CHECK(info, PP_A_CLAIM)) {
+		GENL_SET_ERR_MSG(info, "claim (PP_A_CLAIM) missing");
+		return -EINVAL;
+	}
+	nest = info->attrs[PP_A_CLAIM];
+	err = nla_parse_nested(tb, PP_CLAIM_A_MAX, nest, pp_claim_attr_policy,
+			       extack);
+	if (err)
+		return err;
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_CLAIM_A_PEER_ADDR)) {
+		NL_SET_ERR_MSG(extack, "peer address missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_CLAIM_A_PEER_PORT)) {
+		NL_SET_ERR_MSG(extack, "peer port missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_CLAIM_A_LOCAL_PORT)) {
+		NL_SET_ERR_MSG(extack, "local port missing");
+		return -EINVAL;
+	}
+	memset(&req, 0, sizeof(req));
+	req.peer_addr = nla_get_in_addr(tb[PP_CLAIM_A_PEER_ADDR]);
+	if (!pp_activation_addr_ok(req.peer_addr)) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[PP_CLAIM_A_PEER_ADDR],
+				    "peer address must be a unicast address");
+		return -EINVAL;
+	}
+	req.peer_port = htons(nla_get_u16(tb[PP_CLAIM_A_PEER_PORT]));
+	req.local_port = htons(nla_get_u16(tb[PP_CLAIM_A_LOCAL_PORT]));
+	if (tb[PP_CLAIM_A_DEVICE]) {
+		req.device = nla_data(tb[PP_CLAIM_A_DEVICE]);
+		if (!req.device[0]) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[PP_CLAIM_A_DEVICE],
+					    "device name is empty");
+			return -EINVAL;
+		}
+	}
+
+	msg = pp_nl_reply_new(info, PP_CMD_SCCP_CLAIM, &hdr);
+	if (IS_ERR(msg))
+		return PTR_ERR(msg);
+	err = pp_sccp_claim(pp_nl_net(info), &req, &reply, extack);
+	if (err) {
+		switch (err) {
+		case -ENOENT:
+		case -EBUSY:
+			NL_SET_BAD_ATTR(extack, tb[PP_CLAIM_A_PEER_ADDR]);
+			break;
+		case -EEXIST:
+			NL_SET_BAD_ATTR(extack, tb[PP_CLAIM_A_LOCAL_PORT]);
+			break;
+		}
+		nlmsg_free(msg);
+		return err;
+	}
+	nest = nla_nest_start(msg, PP_A_CLAIM);
+	if (!nest || nla_put_in_addr(msg, PP_CLAIM_A_CCM_ADDR, reply.ccm_addr) ||
+	    nla_put_u16(msg, PP_CLAIM_A_CCM_PORT, ntohs(reply.ccm_port)))
+		err = -EMSGSIZE;	/* the claim expires unused */
+	else
+		nla_nest_end(msg, nest);
+	return pp_nl_reply_send(msg, hdr, info, err);
+}
+
+/*
  * Who may do what: every write, and every read that names a user or
  * shows where phones are (users and their SIDs, activations and their
  * addresses, calls, and the CallManagers the users map to) needs
@@ -765,6 +858,13 @@ static const struct genl_ops pp_nl_ops[] = {
 		.cmd	= PP_CMD_CALL_GET,
 		.dumpit	= pp_nl_call_get_dumpit,
 		.policy	= pp_none_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_SCCP_CLAIM,
+		.doit	= pp_nl_sccp_claim,
+		.policy	= pp_claim_policy,
 		.maxattr = PP_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

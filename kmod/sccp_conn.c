@@ -18,12 +18,19 @@
  *   payload followed and rewritten (same lengths: sequence numbers never
  *   move, so the TCP checksum is patched incrementally); every other
  *   forwarded packet is dropped while the north role is configured.
+ * - LOCAL_OUT and LOCAL_IN hooks: a connection the TLS terminator
+ *   (pp-tlsd) opens from the south address to a CallManager after
+ *   claiming it (pp_sccp_claim(), PP_CMD_SCCP_CLAIM) is tracked as the
+ *   phone's, by the same per-segment code (pp_sccp_packet()); its phone
+ *   is the claim's peer address, never the conntrack tuple's. Unclaimed
+ *   local connections are not touched.
  * A garbage collector (delayed work, every PP_SCCP_GC_SECS) frees the
- * state of connections whose conntrack entry died.
+ * state of connections whose conntrack entry died and expires claims.
  */
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
+#include <linux/hash.h>
 #include <linux/jhash.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
@@ -50,6 +57,8 @@
 
 #define PP_SCCP_GC_SECS		2
 #define PP_SCCP_UNCONFIRMED_SECS	10	/* a SYN that never got through */
+#define PP_SCCP_CLAIMS_MAX	1024	/* pending claims per namespace */
+#define PP_SCCP_CLAIM_BITS	6	/* hash buckets, by local port */
 
 enum pp_sccp_state {
 	PP_SCCP_OPEN,		/* following the streams */
@@ -71,12 +80,19 @@ struct pp_sccp_conn {
 	bool orphan;			/* inactivated during a call: see
 					 * pp_sccp_addr_down()
 					 */
+	bool local;			/* claimed: the LOCAL_OUT/IN hooks */
 	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
 	bool fin[IP_CT_DIR_MAX];
 	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
+	/*
+	 * The phone: the source of a plain connection, the claim's peer
+	 * for a claimed one (the tuple holds the south address). Activation
+	 * counts, media pinholes, resets on inactivation and logs use it.
+	 */
 	__be32 phone_addr;
 	__be32 ccm_addr;
 	char sid[PP_SID_LEN + 1];
+	char device[PP_NAME_MAX];	/* claimed: the certificate's, or "" */
 	/*
 	 * passThruPartyIds of the OpenReceiveChannels not yet acknowledged,
 	 * oldest first: an OpenReceiveChannelAck carries its ppid after
@@ -97,6 +113,8 @@ enum pp_sccp_counter {
 	PP_SC_OOO, PP_SC_REWRITES, PP_SC_FWD_DROP,
 	PP_SC_INCONSISTENT,
 	PP_SC_CONN_LIMIT,
+	PP_SC_CLAIMED,
+	PP_SC_PLAIN_REFUSED,
 	PP_SC_NUM
 };
 
@@ -114,6 +132,29 @@ struct pp_sccp_net {
 	struct delayed_work gc;
 	struct pp_sccp_pcpu __percpu *stats;
 	bool nat_on;			/* pp_sccp_nat_ops registered; pn->lock */
+	/* Pending claims (struct pp_sccp_claim) by local port; sn->lock. */
+	struct hlist_head claims[1 << PP_SCCP_CLAIM_BITS];
+	unsigned int n_claims;		/* written under sn->lock */
+};
+
+/*
+ * A claim (PP_CMD_SCCP_CLAIM): the TLS terminator's socket bound to
+ * south:@local_port will connect to @ccm_addr:@ccm_port for the phone at
+ * @peer_addr. Counted as an open connection of that activation from the
+ * claim on (pp_activation_conn_try_open()); the connection's state takes
+ * the count over, an expired or dropped claim gives it back.
+ */
+struct pp_sccp_claim {
+	struct hlist_node node;
+	__be32 peer_addr;
+	__be16 peer_port;
+	__be16 local_port;
+	__be32 ccm_addr;
+	__be16 ccm_port;
+	unsigned long expires;		/* jiffies */
+	char sid[PP_SID_LEN + 1];
+	char device[PP_NAME_MAX];
+	char user[PP_NAME_MAX];
 };
 
 static const struct rhashtable_params pp_sccp_params = {
@@ -167,6 +208,8 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->fwd_drop = sum[PP_SC_FWD_DROP];
 	out->inconsistent = sum[PP_SC_INCONSISTENT];
 	out->conn_limit = sum[PP_SC_CONN_LIMIT];
+	out->claimed = sum[PP_SC_CLAIMED];
+	out->plain_refused = sum[PP_SC_PLAIN_REFUSED];
 	out->open = atomic_read(&sn->open);
 }
 
@@ -220,6 +263,12 @@ static void pp_sccp_send_rst(struct net *net, __be32 saddr, __be16 sport,
 	fl4.daddr = daddr;
 	fl4.saddr = saddr;
 	fl4.flowi4_proto = IPPROTO_TCP;
+	/*
+	 * A claimed connection's RST to the terminator's socket comes from
+	 * the CallManager's address, not ours: routed to the local south
+	 * address, loopback delivers it to the socket (ECONNRESET).
+	 */
+	fl4.flowi4_flags = FLOWI_FLAG_ANYSRC;
 	rt = ip_route_output_key(net, &fl4);
 	if (IS_ERR(rt)) {
 		kfree_skb(skb);
@@ -234,6 +283,9 @@ static void pp_sccp_send_rst(struct net *net, __be32 saddr, __be16 sport,
  * Reset @c: a RST to the phone (from north:sccp_port) and one to the
  * CallManager (from the south address and port of the SNAT), at the
  * sequence numbers the streams reached, then kill the conntrack entry.
+ * A claimed connection has no NAT: its "phone" end is the terminator's
+ * socket on the south address, which gets its RST locally (from the
+ * CallManager's address and port), and closes the TLS side.
  * Under c->lock.
  */
 static void pp_sccp_reset(struct pp_sccp_conn *c)
@@ -279,11 +331,16 @@ static void pp_sccp_v4(struct sccp_addr *repl, const struct sccp_ep *ep,
 		repl->type = SCCP_IPTYPE_BOTH;
 }
 
-/* The SCCP check of the guide: one user, one device (sccp_device_ok()). */
+/*
+ * The SCCP check of the guide: one user, one device (sccp_device_ok()).
+ * A claimed connection whose client certificate named a device must
+ * register as that device too.
+ */
 static bool pp_sccp_sid_ok(const struct pp_sccp_conn *c,
 			   const struct sccp_msg *m)
 {
-	return sccp_device_ok(m, c->sid);
+	return sccp_device_ok(m, c->sid) &&
+	       (!c->device[0] || sccp_device_ok(m, c->device));
 }
 
 static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
@@ -727,6 +784,23 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 }
 
 /*
+ * A TCP segment of @c in direction @dir, from any of the hooks (forward
+ * for a plain connection, LOCAL_OUT/LOCAL_IN for a claimed one): one
+ * code path for both. BH off.
+ */
+static unsigned int pp_sccp_packet(struct pp_sccp_conn *c,
+				   const struct pp_config *cfg,
+				   struct sk_buff *skb, int dir)
+{
+	unsigned int v;
+
+	spin_lock(&c->lock);
+	v = pp_sccp_segment(c, cfg, skb, dir);
+	spin_unlock(&c->lock);
+	return v;
+}
+
+/*
  * A forwarded packet of a tracked connection that is not TCP: conntrack
  * relates only ICMP errors to it, in either direction (IP_CT_RELATED_REPLY
  * for one travelling toward the phone: "fragmentation needed" from the
@@ -764,23 +838,19 @@ static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
 	enum ip_conntrack_info ctinfo;
 	struct pp_sccp_conn *c;
 	struct nf_conn *ct;
-	unsigned int v;
 
 	cfg = pp_config_rcu(pn);
 	if (!cfg->north_addr)
 		return NF_ACCEPT;	/* not configured: not our business */
 	ct = nf_ct_get(skb, &ctinfo);
 	c = ct ? pp_sccp_lookup(sn, ct) : NULL;
-	if (!c) {
+	if (!c || c->local) {
 		pp_sccp_count(sn, PP_SC_FWD_DROP, 1);
 		return NF_DROP;
 	}
 	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
 		return pp_sccp_fwd_icmp(skb, ctinfo);
-	spin_lock(&c->lock);
-	v = pp_sccp_segment(c, cfg, skb, CTINFO2DIR(ctinfo));
-	spin_unlock(&c->lock);
-	return v;
+	return pp_sccp_packet(c, cfg, skb, CTINFO2DIR(ctinfo));
 }
 
 static void pp_sccp_free_rcu(struct rcu_head *head)
@@ -846,6 +916,17 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 		return NF_ACCEPT;
 	if (!cfg->south_addr)
 		return NF_ACCEPT;	/* no south role: nothing to proxy to */
+	if (cfg->sccp_security) {
+		/*
+		 * Secure SCCP on: the phones speak TLS to the secure port;
+		 * a new plain connection is dropped, as the north firewall
+		 * drops (docs/sccp.md). Established ones are not NEW.
+		 */
+		pp_sccp_count(sn, PP_SC_PLAIN_REFUSED, 1);
+		net_info_ratelimited("%pI4: plain SCCP refused: secure SCCP is on\n",
+				     &t->src.u3.ip);
+		return NF_DROP;
+	}
 	act = pp_activation_lookup_rcu(pn, t->src.u3.ip);
 	if (!act)
 		return NF_DROP;		/* open mode: activate over TFTP first */
@@ -929,6 +1010,288 @@ static const struct nf_hook_ops pp_sccp_fwd_ops = {
 	.priority	= NF_IP_PRI_FILTER,
 };
 
+/* ---- Connections handed over by the TLS terminator ------------------- */
+
+static struct hlist_head *pp_sccp_claim_head(struct pp_sccp_net *sn,
+					     __be16 port)
+{
+	return &sn->claims[hash_32(ntohs(port), PP_SCCP_CLAIM_BITS)];
+}
+
+static struct pp_sccp_claim *pp_sccp_claim_find(struct pp_sccp_net *sn,
+						__be16 port)
+{
+	struct pp_sccp_claim *cl;
+
+	hlist_for_each_entry(cl, pp_sccp_claim_head(sn, port), node)
+		if (cl->local_port == port)
+			return cl;
+	return NULL;
+}
+
+/*
+ * Forget @cl. @unopen: give its count back to the activation (not when
+ * the connection took it over). Under sn->lock.
+ */
+static void pp_sccp_claim_drop(struct pp_sccp_net *sn,
+			       struct pp_sccp_claim *cl, bool unopen)
+{
+	hlist_del(&cl->node);
+	sn->n_claims--;
+	if (unopen)
+		pp_activation_conn_closed(sn->pn->net, cl->peer_addr);
+	kfree(cl);
+}
+
+/* Drop the claims of @addr (any with 0). Under sn->lock. */
+static void pp_sccp_claims_drop(struct pp_sccp_net *sn, __be32 addr,
+				bool unopen, bool expired_only)
+{
+	struct pp_sccp_claim *cl;
+	struct hlist_node *tmp;
+	unsigned int i;
+
+	if (!sn->n_claims)
+		return;
+	for (i = 0; i < ARRAY_SIZE(sn->claims); i++)
+		hlist_for_each_entry_safe(cl, tmp, &sn->claims[i], node) {
+			if (addr && cl->peer_addr != addr)
+				continue;
+			if (expired_only && !time_after(jiffies, cl->expires))
+				continue;
+			if (expired_only)
+				net_info_ratelimited("%pI4: SCCP claim of local port %u expired\n",
+						     &cl->peer_addr,
+						     ntohs(cl->local_port));
+			pp_sccp_claim_drop(sn, cl, unopen);
+		}
+}
+
+int pp_sccp_claim(struct pp_net *pn, const struct pp_sccp_claim_req *req,
+		  struct pp_sccp_claim_reply *reply,
+		  struct netlink_ext_ack *extack)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	const struct pp_config *cfg;
+	struct pp_activation *act;
+	struct pp_sccp_claim *cl;
+	struct pp_user *u;
+	int err = 0;
+
+	cl = kzalloc(sizeof(*cl), GFP_KERNEL);
+	if (!cl)
+		return -ENOMEM;
+	cl->peer_addr = req->peer_addr;
+	cl->peer_port = req->peer_port;
+	cl->local_port = req->local_port;
+	strscpy(cl->device, req->device ?: "", sizeof(cl->device));
+
+	rcu_read_lock();
+	cfg = pp_config_rcu(pn);
+	if (!cfg->sccp_security) {
+		NL_SET_ERR_MSG(extack,
+			       "secure SCCP is off (sccp security): no claim");
+		err = -EPERM;
+		goto out;
+	}
+	if (!cfg->north_addr || !cfg->south_addr) {
+		NL_SET_ERR_MSG(extack,
+			       "no north and south address configured: nothing to proxy");
+		err = -ENETUNREACH;
+		goto out;
+	}
+	act = pp_activation_lookup_rcu(pn, req->peer_addr);
+	u = act ? rcu_dereference(act->user) : NULL;
+	if (!u) {
+		NL_SET_ERR_MSG(extack,
+			       "peer address (PP_CLAIM_A_PEER_ADDR) is not activated");
+		err = -ENOENT;
+		goto out;
+	}
+	cl->ccm_addr = u->ccm->addr;
+	cl->ccm_port = htons(cfg->sccp_port);
+	strscpy(cl->sid, u->sid, sizeof(cl->sid));
+	strscpy(cl->user, u->name, sizeof(cl->user));
+	cl->expires = jiffies + PP_CLAIM_TIMEOUT * HZ;
+
+	spin_lock_bh(&sn->lock);
+	if (pp_sccp_claim_find(sn, req->local_port)) {
+		NL_SET_ERR_MSG(extack,
+			       "local port (PP_CLAIM_A_LOCAL_PORT) is claimed already");
+		err = -EEXIST;
+	} else if (sn->n_claims >= PP_SCCP_CLAIMS_MAX) {
+		NL_SET_ERR_MSG(extack,
+			       "too many claims pending in this namespace");
+		err = -ENOSPC;
+	} else if (!pp_activation_conn_try_open(act, cfg->max_conns)) {
+		pp_sccp_count(sn, PP_SC_CONN_LIMIT, 1);
+		NL_SET_ERR_MSG(extack,
+			       "peer address (PP_CLAIM_A_PEER_ADDR) has the maximum of SCCP connections open (max connections)");
+		err = -EBUSY;
+	} else {
+		hlist_add_head(&cl->node,
+			       pp_sccp_claim_head(sn, cl->local_port));
+		sn->n_claims++;
+		reply->ccm_addr = cl->ccm_addr;
+		reply->ccm_port = cl->ccm_port;
+		cl = NULL;
+	}
+	spin_unlock_bh(&sn->lock);
+out:
+	rcu_read_unlock();
+	kfree(cl);
+	return err;
+}
+
+/*
+ * The first SYN of a local connection (LOCAL_OUT, unconfirmed conntrack
+ * entry): if a claim names its source port on the south address and its
+ * destination, the connection becomes the claim's phone's. BH off.
+ */
+static struct pp_sccp_conn *pp_sccp_claim_take(struct pp_sccp_net *sn,
+					       const struct pp_config *cfg,
+					       struct nf_conn *ct,
+					       const struct sk_buff *skb)
+{
+	const struct nf_conntrack_tuple *t;
+	struct pp_sccp_claim *cl;
+	const struct tcphdr *th;
+	struct pp_sccp_conn *c;
+	struct tcphdr _th;
+	int err;
+
+	t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	if (t->dst.protonum != IPPROTO_TCP || !cfg->south_addr ||
+	    t->src.u3.ip != cfg->south_addr)
+		return NULL;
+	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
+	if (!th || !th->syn || th->ack)
+		return NULL;
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c)
+		return NULL;
+
+	spin_lock(&sn->lock);
+	cl = pp_sccp_claim_find(sn, t->src.u.tcp.port);
+	if (!cl || cl->ccm_addr != t->dst.u3.ip ||
+	    cl->ccm_port != t->dst.u.tcp.port) {
+		spin_unlock(&sn->lock);
+		kfree(c);
+		return NULL;	/* not claimed, or elsewhere: untouched */
+	}
+	c->ct = ct;
+	c->pn = sn->pn;
+	c->created = jiffies;
+	c->local = true;
+	c->phone_addr = cl->peer_addr;
+	c->ccm_addr = cl->ccm_addr;
+	strscpy(c->sid, cl->sid, sizeof(c->sid));
+	strscpy(c->device, cl->device, sizeof(c->device));
+	spin_lock_init(&c->lock);
+	pp_media_owner_init(&c->media, sn->pn->net, c->phone_addr, cl->user);
+	nf_conntrack_get(&ct->ct_general);
+	err = rhashtable_lookup_insert_fast(&sn->ht, &c->node,
+					    pp_sccp_params);
+	if (err) {
+		spin_unlock(&sn->lock);
+		nf_ct_put(ct);
+		kfree(c);
+		return NULL;	/* the claim stays until it expires */
+	}
+	list_add_tail(&c->list, &sn->conns);
+	atomic_inc(&sn->open);
+	c->counted = true;	/* the claim's pp_activation_conn_try_open() */
+	pp_sccp_claim_drop(sn, cl, false);
+	spin_unlock(&sn->lock);
+	pp_sccp_count(sn, PP_SC_CONNS, 1);
+	pp_sccp_count(sn, PP_SC_CLAIMED, 1);
+	return c;
+}
+
+/*
+ * LOCAL_OUT (the terminator -> CallManager: the phone's direction) and
+ * LOCAL_IN (CallManager -> terminator) of claimed connections. Both run
+ * the forward hook's per-segment code (pp_sccp_packet()) after conntrack
+ * and before the segment leaves or reaches the socket: the tracker sees
+ * what the far end gets. A GSO segment (LOCAL_OUT) or a GRO'd one
+ * (LOCAL_IN) is one large segment whose payload is the bytes the far
+ * end gets; its checksum: CHECKSUM_PARTIAL is summed after us (output,
+ * or a veth peer's), CHECKSUM_COMPLETE becomes CHECKSUM_NONE with the
+ * checksum patched, CHECKSUM_UNNECESSARY keeps the patched one.
+ */
+static unsigned int pp_sccp_local(void *priv, struct sk_buff *skb,
+				  const struct nf_hook_state *state)
+{
+	struct pp_net *pn = pp_net(state->net);
+	struct pp_sccp_net *sn = pn->sccp;
+	bool out = state->hook == NF_INET_LOCAL_OUT;
+	const struct pp_config *cfg;
+	enum ip_conntrack_info ctinfo;
+	struct pp_sccp_conn *c;
+	struct nf_conn *ct;
+	unsigned int v = NF_ACCEPT;
+
+	if (ip_hdr(skb)->protocol != IPPROTO_TCP)
+		return NF_ACCEPT;
+	ct = nf_ct_get(skb, &ctinfo);
+	if (!ct)
+		return NF_ACCEPT;
+	/* LOCAL_OUT may run with BH on (a socket's sendmsg). */
+	local_bh_disable();
+	cfg = pp_config_rcu(pn);
+	c = pp_sccp_lookup(sn, ct);
+	if (!c && out && ctinfo == IP_CT_NEW && !nf_ct_is_confirmed(ct) &&
+	    READ_ONCE(sn->n_claims))
+		c = pp_sccp_claim_take(sn, cfg, ct, skb);
+	if (c && c->local)
+		v = pp_sccp_packet(c, cfg, skb, CTINFO2DIR(ctinfo));
+	local_bh_enable();
+	return v;
+}
+
+static const struct nf_hook_ops pp_sccp_local_ops[] = {
+	{
+		.hook		= pp_sccp_local,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_OUT,
+		.priority	= NF_IP_PRI_FILTER,
+	},
+	{
+		.hook		= pp_sccp_local,
+		.pf		= NFPROTO_IPV4,
+		.hooknum	= NF_INET_LOCAL_IN,
+		.priority	= NF_IP_PRI_FILTER,
+	},
+};
+
+/*
+ * Secure SCCP turned off: pending claims are refused from now on and the
+ * claimed connections reset (their phones reconnect in plain, which the
+ * configuration now asks for). Process context, under pn->lock.
+ */
+static void pp_sccp_security_off(struct pp_net *pn)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	struct pp_sccp_conn *c;
+
+	spin_lock_bh(&sn->lock);
+	pp_sccp_claims_drop(sn, 0, true, false);
+	list_for_each_entry(c, &sn->conns, list) {
+		if (!c->local)
+			continue;
+		spin_lock(&c->lock);
+		if (c->state != PP_SCCP_DEAD) {
+			net_info_ratelimited("%pI4: secure SCCP turned off: claimed connection reset\n",
+					     &c->phone_addr);
+			pp_sccp_reset(c);
+			pp_media_owner_release(&c->media);
+		}
+		pp_sccp_closed(c);
+		spin_unlock(&c->lock);
+	}
+	spin_unlock_bh(&sn->lock);
+}
+
 /* ---- Lifetime -------------------------------------------------------- */
 
 static bool pp_sccp_gone(struct pp_sccp_conn *c)
@@ -968,6 +1331,7 @@ static void pp_sccp_gc(struct work_struct *work)
 		else if (c->orphan)
 			pp_sccp_orphan_check(c);
 	}
+	pp_sccp_claims_drop(sn, 0, true, true);
 	spin_unlock_bh(&sn->lock);
 	queue_delayed_work(system_power_efficient_wq, &sn->gc,
 			   PP_SCCP_GC_SECS * HZ);
@@ -986,6 +1350,8 @@ static void pp_sccp_addr_down(struct pp_net *pn, __be32 addr)
 	if (!sn)
 		return;
 	spin_lock_bh(&sn->lock);
+	/* The activation is gone: its count with it. */
+	pp_sccp_claims_drop(sn, addr, false, false);
 	list_for_each_entry(c, &sn->conns, list) {
 		if (c->phone_addr != addr)
 			continue;
@@ -1038,10 +1404,16 @@ int pp_sccp_net_init(struct pp_net *pn)
 	err = nf_register_net_hook(pn->net, &pp_sccp_fwd_ops);
 	if (err)
 		goto err_fwd;
+	err = nf_register_net_hooks(pn->net, pp_sccp_local_ops,
+				    ARRAY_SIZE(pp_sccp_local_ops));
+	if (err)
+		goto err_local;
 	queue_delayed_work(system_power_efficient_wq, &sn->gc,
 			   PP_SCCP_GC_SECS * HZ);
 	return 0;
 
+err_local:
+	nf_unregister_net_hook(pn->net, &pp_sccp_fwd_ops);
 err_fwd:
 	pn->sccp = NULL;
 	rhashtable_destroy(&sn->ht);
@@ -1089,6 +1461,9 @@ static int pp_sccp_event(struct notifier_block *nb, unsigned long type,
 	if (type == PP_EV_CONFIG_CHECK)
 		return notifier_from_errno(pp_sccp_nat_update(ev->pn, ev->cfg,
 							      ev->extack));
+	if (type == PP_EV_CONFIG_SET && ev->old && ev->old->sccp_security &&
+	    !ev->cfg->sccp_security && ev->pn->sccp)
+		pp_sccp_security_off(ev->pn);
 	/* Its SCCP connections go with it (their calls' audio lives on). */
 	if (type == PP_EV_INACTIVATED)
 		pp_sccp_addr_down(ev->pn, ev->addr);
@@ -1104,6 +1479,8 @@ void pp_sccp_net_exit(struct pp_net *pn)
 	struct pp_sccp_net *sn = pn->sccp;
 	struct pp_sccp_conn *c, *tmp;
 
+	nf_unregister_net_hooks(pn->net, pp_sccp_local_ops,
+				ARRAY_SIZE(pp_sccp_local_ops));
 	nf_unregister_net_hook(pn->net, &pp_sccp_fwd_ops);
 	if (sn->nat_on)
 		nf_nat_ipv4_unregister_fn(pn->net, &pp_sccp_nat_ops);
@@ -1111,6 +1488,7 @@ void pp_sccp_net_exit(struct pp_net *pn)
 	spin_lock_bh(&sn->lock);
 	list_for_each_entry_safe(c, tmp, &sn->conns, list)
 		pp_sccp_unlink(sn, c);
+	pp_sccp_claims_drop(sn, 0, false, false);
 	spin_unlock_bh(&sn->lock);
 	rcu_barrier();
 	rhashtable_destroy(&sn->ht);

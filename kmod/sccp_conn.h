@@ -38,9 +38,38 @@ struct pp_sccp_stats {
 	u64 fwd_drop;		/* forwarded packets not of a proxied connection */
 	u64 inconsistent;	/* segments dropped: contradict the stream */
 	u64 conn_limit;		/* SYNs dropped: the activation's limit is open */
+	u64 claimed;		/* connections handed over by the TLS terminator */
+	u64 plain_refused;	/* plain SYNs dropped: secure SCCP on */
 	u32 open;		/* connections tracked now */
 };
 
 void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *s);
+
+/*
+ * PP_CMD_SCCP_CLAIM (docs/sccp.md, "Connections handed over by the TLS
+ * terminator"): the terminator's socket bound to south:@local_port will
+ * connect for the phone at @peer_addr (@device: the client
+ * certificate's device name, NULL or "" for none). Ports network order.
+ * 0 and where to connect, or -EPERM (secure SCCP off), -ENETUNREACH (no
+ * north or south address), -ENOENT (not activated), -EBUSY (max
+ * connections open or claimed), -EEXIST (port claimed), -ENOSPC (too many
+ * claims pending), -ENOMEM; with an @extack message. Process context.
+ */
+struct pp_sccp_claim_req {
+	__be32 peer_addr;
+	__be16 peer_port;
+	__be16 local_port;
+	const char *device;
+};
+
+struct pp_sccp_claim_reply {
+	__be32 ccm_addr;
+	__be16 ccm_port;
+};
+
+struct netlink_ext_ack;
+int pp_sccp_claim(struct pp_net *pn, const struct pp_sccp_claim_req *req,
+		  struct pp_sccp_claim_reply *reply,
+		  struct netlink_ext_ack *extack);
 
 #endif /* _PP_SCCP_CONN_H */

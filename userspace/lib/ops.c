@@ -93,6 +93,8 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_MEDIA_UNOPENED]	= { .type = NLA_U64 },
 	[PP_STATS_A_MEDIA_STREAM_LIMIT]	= { .type = NLA_U64 },
 	[PP_STATS_A_MEDIA_PORT_DROPS]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_CLAIMED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_PLAIN_REFUSED]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
@@ -575,6 +577,8 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_MEDIA_UNOPENED, media_unopened);
 	U64(PP_STATS_A_MEDIA_STREAM_LIMIT, media_stream_limit);
 	U64(PP_STATS_A_MEDIA_PORT_DROPS, media_port_drops);
+	U64(PP_STATS_A_SCCP_CLAIMED, sccp_claimed);
+	U64(PP_STATS_A_SCCP_PLAIN_REFUSED, sccp_plain_refused);
 #undef U64
 #undef U32
 	return 0;
@@ -588,6 +592,65 @@ int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats)
 		return -ENOMEM;
 	memset(stats, 0, sizeof(*stats));
 	return pp_nl_request(nl, msg, stats_reply, stats);
+}
+
+/* ---- secure SCCP ---- */
+
+struct claim_reply {
+	uint32_t addr;
+	uint16_t port;
+	bool got;
+};
+
+static int claim_reply(struct nl_msg *msg, void *arg)
+{
+	static struct nla_policy policy[PP_CLAIM_A_MAX + 1] = {
+		[PP_CLAIM_A_CCM_ADDR]	= { .type = NLA_U32 },
+		[PP_CLAIM_A_CCM_PORT]	= { .type = NLA_U16 },
+	};
+	struct nlattr *tb[PP_A_MAX + 1], *cb[PP_CLAIM_A_MAX + 1];
+	struct claim_reply *r = arg;
+
+	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, NULL) < 0 ||
+	    !tb[PP_A_CLAIM] ||
+	    nla_parse_nested(cb, PP_CLAIM_A_MAX, tb[PP_A_CLAIM], policy) < 0 ||
+	    !cb[PP_CLAIM_A_CCM_ADDR] || !cb[PP_CLAIM_A_CCM_PORT])
+		return -EINVAL;
+	r->addr = nla_get_u32(cb[PP_CLAIM_A_CCM_ADDR]);
+	r->port = nla_get_u16(cb[PP_CLAIM_A_CCM_PORT]);
+	r->got = true;
+	return 0;
+}
+
+int pp_nl_sccp_claim(struct pp_nl *nl, uint32_t peer_addr, uint16_t peer_port,
+		     uint16_t local_port, const char *device,
+		     uint32_t *ccm_addr, uint16_t *ccm_port)
+{
+	struct claim_reply r = { 0 };
+	struct nl_msg *msg;
+	struct nlattr *nest;
+	int err;
+
+	msg = pp_nl_msg_new(nl, PP_CMD_SCCP_CLAIM, 0, 0);
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, PP_A_CLAIM);
+	if (!nest || nla_put_u32(msg, PP_CLAIM_A_PEER_ADDR, peer_addr) ||
+	    nla_put_u16(msg, PP_CLAIM_A_PEER_PORT, peer_port) ||
+	    nla_put_u16(msg, PP_CLAIM_A_LOCAL_PORT, local_port) ||
+	    (device && nla_put_string(msg, PP_CLAIM_A_DEVICE, device))) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	err = pp_nl_request(nl, msg, claim_reply, &r);
+	if (err)
+		return err;
+	if (!r.got)
+		return -EPROTO;
+	*ccm_addr = r.addr;
+	*ccm_port = r.port;
+	return 0;
 }
 
 /* ---- media streams ---- */

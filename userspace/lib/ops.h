@@ -95,6 +95,8 @@ struct pp_stats {
 	uint64_t media_unopened;
 	uint64_t media_stream_limit;
 	uint64_t media_port_drops;
+	uint64_t sccp_claimed;
+	uint64_t sccp_plain_refused;
 };
 
 /* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */
@@ -148,6 +150,23 @@ int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
 int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason);
 
 int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats);
+
+/*
+ * PP_CMD_SCCP_CLAIM, for the TLS terminator: hand the phone's connection
+ * (it comes from peer_addr:peer_port, network order / host order) to the
+ * kernel's SCCP proxy; the terminator's socket is bound, not connected,
+ * to the south address and local_port (host order). device: the device
+ * name of the client certificate, or NULL. On success *ccm_addr (network
+ * order) and *ccm_port (host order) say where to connect() within
+ * PP_CLAIM_TIMEOUT seconds. Returns 0 or a negative errno: -EPERM secure
+ * SCCP off, -ENOENT peer not activated, -EBUSY max connections, -EEXIST
+ * local port claimed, -ENOSPC too many claims pending, -ENETUNREACH no
+ * north/south address, -EINVAL bad input; pp_nl_error(nl) says why (the
+ * kernel's extack message).
+ */
+int pp_nl_sccp_claim(struct pp_nl *nl, uint32_t peer_addr, uint16_t peer_port,
+		     uint16_t local_port, const char *device,
+		     uint32_t *ccm_addr, uint16_t *ccm_port);
 
 /* Every media stream; free(*calls). */
 int pp_call_list(struct pp_nl *nl, struct pp_call_state **calls, size_t *n);

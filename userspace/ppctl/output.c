@@ -355,6 +355,8 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "media_unopened", "media unopened", st->media_unopened },
 		{ "media_stream_limit", "media stream limit", st->media_stream_limit },
 		{ "media_port_drops", "media port drops", st->media_port_drops },
+		{ "sccp_claimed", "sccp claimed", st->sccp_claimed },
+		{ "sccp_plain_refused", "sccp plain refused", st->sccp_plain_refused },
 	};
 	size_t i;
 
@@ -394,6 +396,8 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 		{ "sccp", "dropped_inconsistent", "dropped: inconsistent", st->sccp_inconsistent },
 		{ "sccp", "dropped_not_proxied", "dropped: not proxied", st->fwd_drop },
 		{ "sccp", "refused_conn_limit", "refused: connection limit", st->sccp_conn_limit },
+		{ "sccp", "claimed", "handed over (TLS)", st->sccp_claimed },
+		{ "sccp", "refused_plain", "refused: plain, secure on", st->sccp_plain_refused },
 		{ "media", "calls", "calls now (phones)", st->media_calls },
 		{ "media", "calls_total", "calls (phones)", st->media_calls_total },
 		{ "media", "streams", "streams now", st->media_streams },

@@ -246,6 +246,7 @@ static void test_ccms_counters(void)
 		.media_calls_total = 5, .sccp_conn_limit = 11,
 		.media_unopened = 600, .media_stream_limit = 1,
 		.media_port_drops = 20, .sccp_inconsistent = 12,
+		.sccp_claimed = 13, .sccp_plain_refused = 14,
 	};
 	char *text = NULL;
 
@@ -293,7 +294,9 @@ static void test_ccms_counters(void)
 	       "sccp conn limit     11\n"
 	       "media unopened      600\n"
 	       "media stream limit  1\n"
-	       "media port drops    20\n",
+	       "media port drops    20\n"
+	       "sccp claimed        13\n"
+	       "sccp plain refused  14\n",
 	       "show counters, with the media relay's");
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, true, &st));
@@ -308,7 +311,8 @@ static void test_ccms_counters(void)
 	       "\"media_streams\":4,\"media_streams_total\":10,\"media_packets\":123456,"
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
 	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
-	       "\"media_stream_limit\":1,\"media_port_drops\":20}\n",
+	       "\"media_stream_limit\":1,\"media_port_drops\":20,"
+	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14}\n",
 	       "show counters -j");
 	free(text);
 	CAPTURE(text, ppctl_print_call_stats(f, NULL, &st));
@@ -324,6 +328,8 @@ static void test_ccms_counters(void)
 	       "  dropped: inconsistent       12\n"
 	       "  dropped: not proxied        8\n"
 	       "  refused: connection limit   11\n"
+	       "  handed over (TLS)           13\n"
+	       "  refused: plain, secure on   14\n"
 	       "media\n"
 	       "  calls now (phones)          2\n"
 	       "  calls (phones)              5\n"
@@ -350,7 +356,8 @@ static void test_ccms_counters(void)
 	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
 	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":12,"
-	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11},"
+	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11,"
+	       "\"claimed\":13,\"refused_plain\":14},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
 	       "\"dropped_no_stream\":2,\"ended_idle\":3,\"refused_unopened\":600,"
