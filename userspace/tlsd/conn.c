@@ -16,7 +16,6 @@
 
 #include <event2/buffer.h>
 #include <event2/bufferevent_ssl.h>
-#include <netlink/genl/genl.h>
 #include <openssl/err.h>
 
 #include "log.h"
@@ -103,48 +102,6 @@ static const char *ssl_reason(struct bufferevent *bev, short what)
 		return "closed by the client";
 	snprintf(buf, sizeof(buf), "%s", strerror(EVUTIL_SOCKET_ERROR()));
 	return buf;
-}
-
-/* ---- the claim (PP_CMD_SCCP_CLAIM) ---- */
-
-struct claim_reply {
-	uint32_t ccm_addr;
-	uint16_t ccm_port;
-};
-
-static int on_claim_reply(struct nl_msg *msg, void *arg)
-{
-	struct nlattr *tb[PP_A_MAX + 1], *cb[PP_CLAIM_A_MAX + 1];
-	struct claim_reply *r = arg;
-
-	if (genlmsg_parse(nlmsg_hdr(msg), 0, tb, PP_A_MAX, NULL) < 0 || !tb[PP_A_CLAIM] ||
-	    nla_parse_nested(cb, PP_CLAIM_A_MAX, tb[PP_A_CLAIM], NULL) < 0 ||
-	    !cb[PP_CLAIM_A_CCM_ADDR] || !cb[PP_CLAIM_A_CCM_PORT])
-		return -EINVAL;
-	r->ccm_addr = nla_get_u32(cb[PP_CLAIM_A_CCM_ADDR]);
-	r->ccm_port = nla_get_u16(cb[PP_CLAIM_A_CCM_PORT]);
-	return 0;
-}
-
-/* TODO(i13-tlsk): replaced by lib/nl.c's pp_nl_sccp_claim() at the merge. */
-static int sccp_claim(struct pp_nl *nl, uint32_t peer, uint16_t peer_port, uint16_t local_port,
-		      const char *device, struct claim_reply *r)
-{
-	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_SCCP_CLAIM, 0, 0);
-	struct nlattr *nest;
-
-	if (!msg)
-		return -ENOMEM;
-	nest = nla_nest_start(msg, PP_A_CLAIM);
-	if (!nest || nla_put_u32(msg, PP_CLAIM_A_PEER_ADDR, peer) ||
-	    nla_put_u16(msg, PP_CLAIM_A_PEER_PORT, peer_port) ||
-	    nla_put_u16(msg, PP_CLAIM_A_LOCAL_PORT, local_port) ||
-	    (device && nla_put_string(msg, PP_CLAIM_A_DEVICE, device))) {
-		nlmsg_free(msg);
-		return -EMSGSIZE;
-	}
-	nla_nest_end(msg, nest);
-	return pp_nl_request(nl, msg, on_claim_reply, r);
 }
 
 /* ---- copying ---- */
@@ -244,7 +201,8 @@ static void handover(struct conn *c)
 	bool has_dev = !tlsd_cert_device(peer, dev);
 	struct sockaddr_in sa = { .sin_family = AF_INET };
 	socklen_t salen = sizeof(sa);
-	struct claim_reply r = { 0 };
+	uint32_t ccm_addr = 0;
+	uint16_t ccm_port = 0;
 	struct pp_nl *nl;
 	int fd, rc;
 
@@ -263,14 +221,14 @@ static void handover(struct conn *c)
 		return;
 	}
 	nl = pp_follow_nl(d->follow);
-	rc = nl ? sccp_claim(nl, c->addr, c->port, ntohs(sa.sin_port), has_dev ? dev : NULL, &r) :
-		-ENOENT;
+	rc = nl ? pp_nl_sccp_claim(nl, c->addr, c->port, ntohs(sa.sin_port),
+				   has_dev ? dev : NULL, &ccm_addr, &ccm_port) : -ENOENT;
 	if (rc) {
 		d->st.claim_refused++;
 		pp_notice("Tls: %s:%u: the SCCP proxy refused the connection: %s", tlsd_ip(c->addr),
 			  c->port, nl ? pp_nl_error(nl) : "phoneproxy module not loaded");
 		if (nl && rc != -EPERM && rc != -ENOENT && rc != -EBUSY && rc != -EEXIST &&
-		    rc != -EINVAL)
+		    rc != -ENOSPC && rc != -ENETUNREACH && rc != -EINVAL)
 			pp_follow_nl_reset(d->follow);
 		close(fd);
 		conn_free(c);
@@ -285,8 +243,8 @@ static void handover(struct conn *c)
 	}
 	bufferevent_setcb(c->south, on_read, on_write, on_south_event, c);
 	bufferevent_setwatermark(c->south, EV_READ, 0, TLSD_HIGH_WATER);
-	sa.sin_addr.s_addr = r.ccm_addr;
-	sa.sin_port = htons(r.ccm_port);
+	sa.sin_addr.s_addr = ccm_addr;
+	sa.sin_port = htons(ccm_port);
 	if (bufferevent_socket_connect(c->south, (struct sockaddr *)&sa, sizeof(sa))) {
 		d->st.ccm_failed++;
 		conn_free(c);
