@@ -32,13 +32,16 @@ MEDIA_S=3
 
 # The proxy's (pp_cert_path(PP_CERT_TFTP)): PEM key + certificate.
 mkdir -m 0700 -p "$PP_STATE_DIR/certs"
+# The proxy's key is RSA (TLS 1.0's AES128-SHA is RSA key exchange); the
+# phones' and their CA's are EC (quick to make in an emulated guest).
 mkcert() {	# mkcert NAME CN [CA]: $TMPD/NAME.key, NAME.crt (signed by CA)
-	local ca=$3
+	local ca=$3 key="ec -pkeyopt ec_paramgen_curve:P-256"
+	[ "$1" = proxy ] && key="rsa:2048"
 	if [ -z "$ca" ]; then
-		openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=$2" \
+		openssl req -x509 -newkey $key -nodes -days 2 -subj "/CN=$2" \
 			-keyout "$TMPD/$1.key" -out "$TMPD/$1.crt" 2>/dev/null
 	else
-		openssl req -newkey rsa:2048 -nodes -subj "/CN=$2" -keyout "$TMPD/$1.key" \
+		openssl req -newkey $key -nodes -subj "/CN=$2" -keyout "$TMPD/$1.key" \
 			-out "$TMPD/$1.csr" 2>/dev/null &&
 		openssl x509 -req -in "$TMPD/$1.csr" -CA "$TMPD/$ca.crt" -CAkey "$TMPD/$ca.key" \
 			-CAcreateserial -days 2 -out "$TMPD/$1.crt" 2>/dev/null
