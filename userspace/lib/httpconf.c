@@ -171,39 +171,9 @@ void pp_httpconf_limits(const struct pp_httpconf *c, unsigned int *max_conns,
 int pp_httpconf_parse(const char *text, size_t len, const char *name,
 		      struct pp_httpconf *c, char *err, size_t errlen)
 {
-	const char *p = text, *end = text + len;
-	struct ppctl_error perr;
-	struct ppctl_cmd cmd;
-	long lineno = 0;
-
 	pp_httpconf_init(c);
-	while (p < end) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
-		char line[PP_URL_MAX + 128], *w[PPCTL_MAX_WORDS];
-		int n;
-
-		lineno++;
-		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
-			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
-			goto fail;
-		}
-		memcpy(line, p, llen);
-		line[llen] = '\0';
-		p += llen + (nl ? 1 : 0);
-		n = ppctl_split(line, w, PPCTL_MAX_WORDS, &perr);
-		if (n > 0 && ppctl_parse(pp_settings_table(PP_HOLD_HTTPD), n, w, &cmd,
-					 &perr) != PPCTL_PARSE_OK)
-			n = -1;
-		if (n > 0 && pp_setting_apply(&cmd, NULL, c, perr.msg, sizeof(perr.msg)))
-			n = -1;
-		if (n < 0) {
-			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, perr.msg);
-			goto fail;
-		}
-	}
-	return 0;
-fail:
+	if (!pp_settings_parse(PP_HOLD_HTTPD, text, len, name, c, err, errlen))
+		return 0;
 	pp_httpconf_free(c);
 	return -1;
 }

@@ -323,3 +323,39 @@ const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder)
 			t[n++].setting = &pp_settings[i];
 	return t;
 }
+
+int pp_settings_parse(enum pp_holder holder, const char *text, size_t len, const char *name,
+		      void *base, char *err, size_t errlen)
+{
+	const char *p = text, *end = text + len;
+	struct ppctl_error perr;
+	struct ppctl_cmd cmd;
+	long lineno = 0;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t llen = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[PP_URL_MAX + 128], *w[PPCTL_MAX_WORDS];
+		int n;
+
+		lineno++;
+		if (llen >= sizeof(line) || memchr(p, '\0', llen)) {
+			pp_errf(err, errlen, "%s:%ld: line too long or not text", name, lineno);
+			return -1;
+		}
+		memcpy(line, p, llen);
+		line[llen] = '\0';
+		p += llen + (nl ? 1 : 0);
+		n = ppctl_split(line, w, PPCTL_MAX_WORDS, &perr);
+		if (n > 0 && ppctl_parse(pp_settings_table(holder), n, w, &cmd,
+					 &perr) != PPCTL_PARSE_OK)
+			n = -1;
+		if (n > 0 && pp_setting_apply(&cmd, NULL, base, perr.msg, sizeof(perr.msg)))
+			n = -1;
+		if (n < 0) {
+			pp_errf(err, errlen, "%s:%ld: %s", name, lineno, perr.msg);
+			return -1;
+		}
+	}
+	return 0;
+}

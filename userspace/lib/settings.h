@@ -85,4 +85,13 @@ void pp_settings_print(FILE *f, enum pp_holder holder, const void *base);
  * terminated by an entry with words NULL. */
 const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder);
 
+/*
+ * A settings file of a daemon (httpd.conf, tlsd.conf): the "set" command
+ * lines of holder's settings, applied to base; name is used in messages
+ * ("name:line: reason"). Returns 0, or -1 with err set (base then holds
+ * the lines before the bad one).
+ */
+int pp_settings_parse(enum pp_holder holder, const char *text, size_t len, const char *name,
+		      void *base, char *err, size_t errlen);
+
 #endif /* PP_SETTINGS_H */
