@@ -177,14 +177,15 @@ tls_phone() {
 }
 ccm_start ccm || skip_all "pp-ccm-sim does not start"
 DUMP_PID=
-if command -v tcpdump > /dev/null && command -v tshark > /dev/null; then
-	nsx "$NS_PHONE" timeout 60 tcpdump -U -n -i veth-ph -w "$TMPD/homer.pcap" tcp port $PORT \
-		2> "$TMPD/tcpdump.err" &
+if command -v dumpcap > /dev/null && command -v tshark > /dev/null; then
+	nsx "$NS_PHONE" timeout 120 dumpcap -q -i veth-ph -f "tcp port $PORT" -w "$TMPD/homer.pcap" \
+		2> "$TMPD/dumpcap.err" &
 	DUMP_PID=$!
 	at_exit "kill $DUMP_PID"
-	wait_for 5 grep -q listening "$TMPD/tcpdump.err"
+	until_ok 20 grep -q Capturing "$TMPD/dumpcap.err"
 fi
 tls_phone homer "$NS_PHONE" $A 1.0
+PA=$PHONE_PID
 # why_not NAME: a phone's output and what pp-tlsd said of its address.
 why_not() {
 	cat "$TMPD/$1.out" "$TMPD/$1.err"
