@@ -136,21 +136,6 @@ same_counter() {
 	[ "$now" = "$2" ] || { echo "$1: $2 -> $now"; return 1; }
 }
 
-# The CallManager saw SID from the proxy's south address only: TCP
-# source and RegisterReq's station address.
-ccm_sees_south() {	# ccm_sees_south FILE SID
-	local l
-	l=$(line_of "$1" registered "sid=$2 ")
-	[ -n "$l" ] || { echo "no registration of $2"; return 1; }
-	case $(field "$l" peer) in
-	$SOUTH:*) ;;
-	*) echo "TCP source $(field "$l" peer), want $SOUTH:<port>"; return 1 ;;
-	esac
-	[ "$(field "$l" station)" = $SOUTH ] ||
-		{ echo "station address $(field "$l" station), want $SOUTH"; return 1; }
-	echo "$l"
-}
-
 # rx_close RECEIVER_LINE SENDER_LINE FROM: the receiver got the sender's
 # RTP (rx_clean) from a relay port of FROM, within 1% of what was sent.
 rx_close() {

@@ -75,6 +75,21 @@ line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
 # has_lines FILE REGEX N: FILE has at least N lines matching REGEX.
 has_lines() { [ "$(grep -cE "$2" "$1")" -ge "$3" ]; }
 
+# The CallManager saw SID from the proxy's south address only: TCP
+# source and RegisterReq's station address.
+ccm_sees_south() {	# ccm_sees_south FILE SID
+	local l
+	l=$(line_of "$1" registered "sid=$2 ")
+	[ -n "$l" ] || { echo "no registration of $2"; return 1; }
+	case $(field "$l" peer) in
+	$SOUTH:*) ;;
+	*) echo "TCP source $(field "$l" peer), want $SOUTH:<port>"; return 1 ;;
+	esac
+	[ "$(field "$l" station)" = $SOUTH ] ||
+		{ echo "station address $(field "$l" station), want $SOUTH"; return 1; }
+	echo "$l"
+}
+
 # media_stats FILE WHAT [N]: the last media-stats line of FILE holding WHAT
 # ("sid=$A", "sid=south .*end=hangup"), once there are N (default 1) of
 # them: a stream's line comes when it ends, so this waits up to 5 s.

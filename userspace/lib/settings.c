@@ -16,10 +16,12 @@
 #include "parse.h"
 #include "settings.h"
 #include "tftp.h"
+#include "tlsdconf.h"
 
 #define FIELD(t, f)	.off = offsetof(struct t, f), .size = sizeof(((struct t *)0)->f)
 #define CFG(a, f)	.attr = (a), FIELD(pp_config, f)
 #define HTTPD(f)	FIELD(pp_httpconf, f)
+#define TLSD(f)		FIELD(pp_tlsdconf, f)
 #define TFTPD(f, w, d, lo, hi)	FIELD(tftpd_conf, f), .what = (w), .def = (d), .min = (lo), .max = (hi)
 #define TFTP(w, v, f, d, lo, hi, h)	{ "set phoneproxy tftp " w " " v, h, PP_HOLD_TFTPD, \
 	PP_SK_NUM, TFTPD(f, "tftp " w, d, lo, hi) }
@@ -139,6 +141,27 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  1000, 86400000, "the longest a transfer may take, request to last ACK (default 900s)"),
 	[PP_S_TFTP_MAX_TIMEOUT] = TFTP("maxtimeout", "<seconds:count>", max_timeout, 5, 1, 255,
 	  "the largest RFC 2349 timeout granted to a phone (default 5)"),
+
+	/* pp-tlsd's (tlsd.conf, docs/secure-sccp.md): printed when not the default. */
+	[PP_S_TLS_CAFILE] = { "set phoneproxy sccp security cafile <file>",
+	  "verify and require the phones' client certificates against this PEM CA bundle (none: any)",
+	  PP_HOLD_TLSD, PP_SK_FILE, TLSD(cafile), .what = "cafile" },
+	[PP_S_TLS_HANDSHAKE_TIMEOUT] = { "set phoneproxy sccp security handshaketimeout <seconds>",
+	  "seconds a phone's whole TLS handshake may take (default 10)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(handshake_timeout), .what = "handshaketimeout",
+	  .def = 10, .min = 1, .max = 300 },
+	[PP_S_TLS_MAX_CONNS] = { "set phoneproxy sccp security maxconnections <count>",
+	  "TLS connections pp-tlsd holds at most, all phones together (default 4096)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_conns), .what = "maxconnections",
+	  .def = 4096, .min = 1, .max = 1000000 },
+	[PP_S_TLS_PER_ADDR] = { "set phoneproxy sccp security maxconnections peraddress <count>",
+	  "TLS connections (handshakes included) one source address may hold (default 8)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_conns_per_addr), .what = "peraddress",
+	  .def = 8, .min = 1, .max = 1000000 },
+	[PP_S_TLS_MAX_HANDSHAKES] = { "set phoneproxy sccp security maxhandshakes <count>",
+	  "TLS handshakes in progress at most, all addresses together (default 256)",
+	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_handshakes), .what = "maxhandshakes",
+	  .def = 256, .min = 1, .max = 1000000 },
 };
 
 /* Field i of s in base (a struct pp_config or pp_httpconf): the fields of
@@ -188,6 +211,22 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
+	if (s->kind == PP_SK_FILE) {
+		const char *path = strcmp(cmd->file, "none") ? cmd->file : "";
+
+		if (*path != '/' && *path) {
+			pp_errf(err, errlen, "\"%s\" value \"%s\" is not an absolute path (or none)",
+				s->what, path);
+			return -EINVAL;
+		}
+		if (strlen(path) >= s->size) {
+			pp_errf(err, errlen, "\"%s\" value is longer than %u bytes", s->what,
+				s->size - 1);
+			return -EINVAL;
+		}
+		strcpy(field(s, hc, 0), path);
+		return 0;
+	}
 	/* The grammar checked a <count>'s or <seconds>' range; a <size>'s,
 	 * <time>'s or <ms>' is checked here, in bytes or ms. */
 	if (s->holder != PP_HOLD_MODULE && s->kind == PP_SK_NUM && (v[0] < s->min || v[0] > s->max)) {
@@ -271,6 +310,10 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 				 strstr(s->words, "<time>") ? "ms" : "");
 		print_command(f, s, 0, vals);
 	}
+	if (s->kind == PP_SK_FILE && *(const char *)field(s, base, 0)) {
+		vals[0] = field(s, base, 0);
+		print_command(f, s, 0, vals);
+	}
 	if (s->kind == PP_SK_LIST) {
 		const struct pp_httpconf *hc = base;
 		size_t k;
@@ -294,7 +337,9 @@ void pp_settings_defaults(enum pp_holder holder, void *held)
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
-		if (s->holder == holder && s->kind != PP_SK_LIST)
+		if (s->holder == holder && s->kind == PP_SK_FILE)
+			*(char *)field(s, held, 0) = '\0';
+		else if (s->holder == holder && s->kind != PP_SK_LIST)
 			store(s, held, 0, s->def);
 }
 

@@ -20,7 +20,7 @@ struct pp_config;
 struct pp_httpconf;
 struct ppctl_cmd;
 
-enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_PPCTL };
+enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_TLSD, PP_HOLD_PPCTL };
 
 enum pp_setting_kind {
 	PP_SK_NUM,		/* <seconds>, <connections>...: one field */
@@ -29,6 +29,7 @@ enum pp_setting_kind {
 	PP_SK_ADDR,		/* {north|south} ... <ip>: attr + choice; or <ip> */
 	PP_SK_FLAG,		/* {a|b}: sets the bool field + choice */
 	PP_SK_LIST,		/* <url>: adds to the allow list */
+	PP_SK_FILE,		/* <file>: a path in a char array ("none": empty) */
 };
 
 struct pp_setting {
@@ -57,7 +58,9 @@ enum pp_setting_id {
 	PP_S_TFTP_UP_BLKSIZE, PP_S_TFTP_RETRANSMIT, PP_S_TFTP_RETRANSMIT_MAX,
 	PP_S_TFTP_RETRIES, PP_S_TFTP_MAX_BLKSIZE, PP_S_TFTP_RATE, PP_S_TFTP_BURST,
 	PP_S_TFTP_MAX_TRANSFERS, PP_S_TFTP_PER_ADDR, PP_S_TFTP_LIFETIME,
-	PP_S_TFTP_MAX_TIMEOUT, PP_S_COUNT
+	PP_S_TFTP_MAX_TIMEOUT,
+	PP_S_TLS_CAFILE, PP_S_TLS_HANDSHAKE_TIMEOUT, PP_S_TLS_MAX_CONNS,
+	PP_S_TLS_PER_ADDR, PP_S_TLS_MAX_HANDSHAKES, PP_S_COUNT
 };
 
 /* In the order "show config running" prints them. */
@@ -88,7 +91,7 @@ struct tftpd_conf {
 /*
  * Apply a parsed "set" of a declared setting (cmd->def->setting) to cfg
  * (PP_HOLD_MODULE: marks it present) or held (a daemon's: struct
- * pp_httpconf or tftpd_conf). Returns 0, -EINVAL for a value out of the
+ * pp_httpconf, tftpd_conf or pp_tlsdconf). Returns 0, -EINVAL for a value out of the
  * setting's range or another error with err set.
  */
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,

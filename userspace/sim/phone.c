@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <libxml/parser.h>
 #include <netdb.h>
@@ -69,6 +70,7 @@ struct opts {
 	bool preserve;			/* a lost connection keeps the media */
 	unsigned int count;
 	unsigned int forge_orc_acks;	/* misbehave: unrequested ORC-Acks */
+	struct sim_tls_opts tls;	/* secure SCCP: --tls ... */
 };
 
 struct sim;
@@ -106,6 +108,7 @@ struct phone {
 
 struct sim {
 	struct sim_loop loop;
+	SSL_CTX *tls;			/* --tls: the phones' TLS client */
 	struct opts o;
 	struct phone *phones;
 	unsigned int n;
@@ -152,6 +155,13 @@ static const char usage[] =
 "                         stream running (until replaced, or the exit)\n"
 "  --forge-orc-acks N     misbehave: N OpenReceiveChannelAcks nobody asked for\n"
 "  --quiet                no line per phone, only the totals\n"
+"  --tls 1.0|1.2          secure SCCP: TLS 1.0 with AES128-SHA (old firmware) or TLS 1.2\n"
+"                         (ECDHE-RSA AES-GCM); give --server ADDR:2443\n"
+"  --tls-ca FILE          trust anchor: the server's certificate or CA (PEM); without it\n"
+"                         the server is not verified\n"
+"  --tls-cert FILE        client certificate (the phone's LSC/MIC), PEM\n"
+"  --tls-key FILE         its private key (default: in --tls-cert)\n"
+"  --tls-keylog FILE      append the TLS secrets (SSLKEYLOGFILE format) for tshark\n"
 "Exit: 0 done (signal or --duration), 1 failure (every phone rejected or\n"
 "failed, or a system error), 2 bad argument. Output: docs/sim.md.\n";
 
@@ -532,10 +542,20 @@ static void phone_event(struct bufferevent *bev, short what, void *arg)
 		}
 		p->local_ip = sa.sin_addr.s_addr;
 		p->local_port = ntohs(sa.sin_port);
+		if (p->s->tls) {
+			SSL *ssl = bufferevent_openssl_get_ssl(bev);
+
+			sim_event("tls", "sid=%s version=%s cipher=%s", p->sid,
+				  SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+		}
 		send_register(p);
 		return;
 	}
 	why = sim_conn_why(what, "closed by the server", buf, sizeof(buf));
+	if (why && p->s->tls && *sim_tls_error(bev)) {
+		snprintf(buf, sizeof(buf), "TLS: %s", sim_tls_error(bev));
+		why = buf;
+	}
 	if (why)
 		phone_disconnect(p, why, true);
 }
@@ -719,7 +739,18 @@ static void phone_connect(struct phone *p)
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 			goto fail;
 	}
-	p->bev = bufferevent_socket_new(s->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (s->tls) {
+		/* Secure SCCP: TLS over this socket (CONNECTED after the handshake). */
+		SSL *ssl = SSL_new(s->tls);
+
+		p->bev = ssl ? bufferevent_openssl_socket_new(s->loop.base, fd, ssl,
+							       BUFFEREVENT_SSL_CONNECTING,
+							       BEV_OPT_CLOSE_ON_FREE) : NULL;
+		if (!p->bev)
+			SSL_free(ssl);
+	} else {
+		p->bev = bufferevent_socket_new(s->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	}
 	if (!p->bev)
 		goto fail;
 	fd = -1;
@@ -809,9 +840,10 @@ struct phone_ids {
 	uint64_t base_mac;
 	bool have_base;
 	const char *ctl;		/* --ctl */
+	struct sim_tls_opts *tls;
 };
 
-enum { O_SID, O_SID_BASE, O_CTL };
+enum { O_SID, O_SID_BASE, O_CTL, O_TLS_CA, O_TLS_CERT, O_TLS_KEY, O_TLS_KEYLOG };
 
 static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 {
@@ -819,6 +851,15 @@ static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 
 	if (opt->id == O_CTL) {
 		ids->ctl = val;
+		return 0;
+	}
+	if (opt->id >= O_TLS_CA) {
+		const char **f[] = { &ids->tls->ca, &ids->tls->cert, &ids->tls->key,
+				     &ids->tls->keylog };
+
+		if (!*val)
+			return sim_bad_arg(opt->name, val, "an empty file name");
+		*f[opt->id - O_TLS_CA] = val;
 		return 0;
 	}
 	if (opt->id == O_SID) {
@@ -841,11 +882,14 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 {
 	static const char seconds[] =
 		"not a number of seconds in 0..86400 (keepalive 1..)";
+	static const struct sim_choice tls_versions[] = {
+		{ "1.0", 10 }, { "1.2", 12 }, { NULL, 0 },
+	};
 	static const struct sim_choice smt_ack[] = {
 		{ "auto", -1 }, { "yes", 1 }, { "no", 0 }, { NULL, 0 },
 	};
 	bool have_count = false, have_proto = false;
-	int layout = 0, rc;
+	int layout = 0, tls = 0, rc;
 	const struct sim_opt opts[] = {
 		{ SIM_HOSTPORT("--server", &o->server_ip, &o->server_port, 2000),
 		  .given = &o->have_server },
@@ -873,6 +917,11 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
 		{ SIM_NUM("--forge-orc-acks", &o->forge_orc_acks, 0, 100000) },
+		{ SIM_CHOICE("--tls", &tls, tls_versions) },
+		{ SIM_OWN("--tls-ca", O_TLS_CA) },
+		{ SIM_OWN("--tls-cert", O_TLS_CERT) },
+		{ SIM_OWN("--tls-key", O_TLS_KEY) },
+		{ SIM_OWN("--tls-keylog", O_TLS_KEYLOG) },
 		{ .name = NULL },
 	};
 	const struct sim_cmdline cl = {
@@ -883,9 +932,19 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		.arg = ids,
 	};
 
+	ids->tls = &o->tls;
 	rc = sim_parse_cmdline(&cl, argc, argv);
 	if (rc)
 		return rc;
+	o->tls.version = (unsigned int)tls;
+	if (!tls && (o->tls.ca || o->tls.cert || o->tls.key || o->tls.keylog)) {
+		fprintf(stderr, PROG ": --tls-ca, --tls-cert, --tls-key, --tls-keylog: need --tls\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (o->tls.key && !o->tls.cert) {
+		fprintf(stderr, PROG ": --tls-key: needs --tls-cert\n");
+		return SIM_EXIT_USAGE;
+	}
 	if (layout && !have_proto)
 		o->proto = (unsigned int)layout;
 	if (!o->have_server && !o->tftp) {
@@ -952,6 +1011,18 @@ int main(int argc, char **argv)
 	s.o.count = s.n;
 	pp_log_open(PROG, false);
 	xmlInitParser();
+	if (s.o.tls.version) {
+		char err[512];
+
+		/* The trust anchor: --tls-ca now; the CTL's certificate
+		 * (sim/secure.c) goes in with sim_tls_trust(s.tls, ...). */
+		s.tls = sim_tls_ctx(&s.o.tls, err, sizeof(err));
+		if (!s.tls) {
+			fprintf(stderr, PROG ": %s\n", err);
+			free(ids.sid);
+			return SIM_EXIT_FAIL;
+		}
+	}
 	lim = sim_raise_nofile(3UL * s.n + 64);
 	if (lim < 2UL * s.n + 32)
 		fprintf(stderr, PROG ": warning: only %lu file descriptors for %u phones\n",
@@ -1045,6 +1116,7 @@ out:
 	if (s.stop_timer)
 		event_free(s.stop_timer);
 	sim_loop_close(&s.loop);
+	SSL_CTX_free(s.tls);
 	free(s.phones);
 	free(ids.sid);
 	xmlCleanupParser();

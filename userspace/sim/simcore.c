@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include <event2/bufferevent.h>
+#include <event2/bufferevent_ssl.h>
+#include <openssl/err.h>
 
 #include "parse.h"
 #include "simcore.h"
@@ -657,4 +659,93 @@ void sim_media_format(const struct sim_media *m, char *buf, size_t len)
 		 (unsigned long long)rx->not_rtp,
 		 sim_ipport(rx->src_ip, rx->src_port),
 		 (unsigned long long)rx->other_src);
+}
+
+/* ---- TLS (secure SCCP) ---- */
+
+static FILE *keylog_file;
+
+static void keylog_line(const SSL *ssl, const char *line)
+{
+	(void)ssl;
+	if (keylog_file) {
+		fprintf(keylog_file, "%s\n", line);
+		fflush(keylog_file);
+	}
+}
+
+static const char *tls_reason(void)
+{
+	static char buf[256];
+	unsigned long e = ERR_get_error();
+
+	ERR_error_string_n(e, buf, sizeof(buf));
+	ERR_clear_error();
+	return e ? buf : "unknown error";
+}
+
+SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len)
+{
+	int v = o->version == 10 ? TLS1_VERSION : TLS1_2_VERSION;
+	SSL_CTX *ctx = SSL_CTX_new(TLS_client_method());
+
+	ERR_clear_error();
+	if (!ctx) {
+		snprintf(err, len, "TLS: %s", tls_reason());
+		return NULL;
+	}
+	/* A phone of that firmware: exactly this version and these suites
+	 * (level 0: TLS 1.0's SHA-1 signatures). */
+	SSL_CTX_set_security_level(ctx, 0);
+	if (!SSL_CTX_set_min_proto_version(ctx, v) || !SSL_CTX_set_max_proto_version(ctx, v) ||
+	    !SSL_CTX_set_cipher_list(ctx, o->version == 10 ? "AES128-SHA" :
+				     "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384")) {
+		snprintf(err, len, "TLS settings: %s", tls_reason());
+		goto fail;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
+	if (o->ca && sim_tls_trust(ctx, o->ca, err, len))
+		goto fail;
+	if (o->cert && (SSL_CTX_use_certificate_chain_file(ctx, o->cert) != 1 ||
+			SSL_CTX_use_PrivateKey_file(ctx, o->key ? o->key : o->cert,
+						    SSL_FILETYPE_PEM) != 1 ||
+			SSL_CTX_check_private_key(ctx) != 1)) {
+		snprintf(err, len, "--tls-cert %s / --tls-key %s: %s", o->cert,
+			 o->key ? o->key : o->cert, tls_reason());
+		goto fail;
+	}
+	if (o->keylog) {
+		if (!keylog_file)
+			keylog_file = fopen(o->keylog, "ae");
+		if (!keylog_file) {
+			snprintf(err, len, "--tls-keylog %s: %s", o->keylog, strerror(errno));
+			goto fail;
+		}
+		SSL_CTX_set_keylog_callback(ctx, keylog_line);
+	}
+	return ctx;
+fail:
+	SSL_CTX_free(ctx);
+	return NULL;
+}
+
+int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len)
+{
+	if (SSL_CTX_load_verify_locations(ctx, pem_cert, NULL) != 1) {
+		snprintf(err, len, "trust anchor %s: %s", pem_cert, tls_reason());
+		return -1;
+	}
+	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	return 0;
+}
+
+const char *sim_tls_error(struct bufferevent *bev)
+{
+	static char buf[256];
+	unsigned long e = bufferevent_get_openssl_error(bev);
+
+	if (!e)
+		return "";
+	ERR_error_string_n(e, buf, sizeof(buf));
+	return buf;
 }

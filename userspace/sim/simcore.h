@@ -16,7 +16,9 @@
 #include <stdint.h>
 
 #include <event2/buffer.h>
+#include <event2/bufferevent.h>
 #include <event2/event.h>
+#include <openssl/ssl.h>
 
 #include "rtp.h"
 #include "sccp_build.h"
@@ -220,5 +222,28 @@ void sim_totals_add(struct sim_totals *t, const struct sim_media *m);
 /* "PFXstreams=N PFXtx_packets=N PFXrx_packets=N PFXrx_lost=N PFXrx_bad=N" */
 void sim_totals_format(const struct sim_totals *t, const char *pfx, char *buf,
 		       size_t len);
+
+/*
+ * TLS client of a phone (secure SCCP, docs/secure-sccp.md): version 10
+ * (TLS 1.0, AES128-SHA only, as old firmware) or 12 (TLS 1.2, ECDHE-RSA
+ * AES-GCM); the server verified against @ca (PEM; NULL: not verified
+ * until a trust anchor is added with sim_tls_trust()); an optional
+ * client certificate and key (the phone's LSC or MIC, or another
+ * device's to play an attacker); TLS secrets appended to @keylog in
+ * NSS key log format (SSLKEYLOGFILE) so tshark can decrypt. NULL with
+ * @err naming the file and the reason.
+ */
+struct sim_tls_opts {
+	unsigned int version;		/* 0 (plain TCP), 10, 12 */
+	const char *ca, *cert, *key, *keylog;
+};
+
+SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len);
+/* Trust @pem_cert (a PEM certificate file) as the server's anchor, e.g.
+ * the certificate a CTL names (sim/secure.c); verification is then on.
+ * 0 or -1 with @err. */
+int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len);
+/* The OpenSSL error of a TLS bufferevent, "" when none. */
+const char *sim_tls_error(struct bufferevent *bev);
 
 #endif /* PP_SIM_SIMCORE_H */

@@ -29,7 +29,9 @@
 #include "nl.h"
 #include "ops.h"
 #include "parse.h"
+#include "settings.h"
 #include "tap.h"
+#include "tlsdconf.h"
 #include "users_xml.h"
 
 static void test_numbers(void)
@@ -612,6 +614,49 @@ static void test_no_module(void)
 	}
 }
 
+/* pp-tlsd's tlsd.conf: ppctl's command lines over its declared settings. */
+static void test_tlsdconf(void)
+{
+	static const char good[] =
+		"# pp-tlsd\n"
+		"set phoneproxy sccp security cafile /etc/phoneproxy/phones-ca.pem\n"
+		"set phoneproxy sccp security handshaketimeout 5\n"
+		"set phoneproxy sccp security maxconnections 100\n"
+		"set phoneproxy sccp security maxconnections peraddress 2\n"
+		"set phoneproxy sccp security maxhandshakes 50\n";
+	static const char *const bad[][2] = {
+		{ "set phoneproxy sccp security cafile phones-ca.pem\n", "absolute path" },
+		{ "set phoneproxy sccp security handshaketimeout 0\n", "1..300" },
+		{ "set phoneproxy sccp security maxhandshakes 0\n", "1..1000000" },
+		{ "set phoneproxy sccp security on\n", "security" },
+		{ "set phoneproxy http maxconnections 5\n", "http" },
+	};
+	struct pp_tlsdconf c;
+	char err[1200], *text = NULL;
+	size_t len, i;
+	FILE *f;
+
+	pp_tlsdconf_init(&c);
+	ok(!*c.cafile && c.handshake_timeout == 10 && c.max_conns == 4096 &&
+	   c.max_conns_per_addr == 8 && c.max_handshakes == 256, "tlsd.conf defaults");
+	ok(!pp_tlsdconf_parse(good, strlen(good), "tlsd.conf", &c, err, sizeof(err)) &&
+	   !strcmp(c.cafile, "/etc/phoneproxy/phones-ca.pem") && c.handshake_timeout == 5 &&
+	   c.max_conns == 100 && c.max_conns_per_addr == 2 && c.max_handshakes == 50,
+	   "tlsd.conf sets every setting");
+	f = open_memstream(&text, &len);
+	pp_settings_print(f, PP_HOLD_TLSD, &c);
+	fclose(f);
+	ok(text && !strcmp(text, strchr(good, '\n') + 1), "tlsd.conf prints back as read");
+	free(text);
+	ok(!pp_tlsdconf_parse("set phoneproxy sccp security cafile none\n", 41, "t", &c, err,
+			      sizeof(err)) && !*c.cafile, "cafile none: any client certificate");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(pp_tlsdconf_parse(bad[i][0], strlen(bad[i][0]), "tlsd.conf", &c, err,
+				     sizeof(err)) && strstr(err, "tlsd.conf:1: ") &&
+		   strstr(err, bad[i][1]), "tlsd.conf refuses %.*s (%s)",
+		   (int)strlen(bad[i][0]) - 1, bad[i][0], err);
+}
+
 int main(void)
 {
 	test_numbers();
@@ -629,5 +674,6 @@ int main(void)
 	test_names();
 	test_log();
 	test_no_module();
+	test_tlsdconf();
 	return done_testing();
 }

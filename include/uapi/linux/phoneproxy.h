@@ -170,8 +170,10 @@
 /* Defaults of a fresh namespace. */
 #define PP_DEFAULT_SCCP_PORT		2000
 #define PP_DEFAULT_SCCP_SECURITY_PORT		2443
-/* A phone in encrypted mode connects with TLS to the SCCP port its
- * configuration file names + 443 (pp-tftpd writes the secure port - 443). */
+/*
+ * A phone in encrypted mode connects with TLS to the SCCP port its
+ * configuration file names + 443 (pp-tftpd writes the secure port - 443).
+ */
 #define PP_SCCP_TLS_PORT_OFFSET		443
 #define PP_DEFAULT_TFTP_PORT		69
 #define PP_DEFAULT_HTTPPROXY_PORT	8088
