@@ -119,14 +119,21 @@ rx_clean() {
 		{ echo "SSRC $(field "$r" rx_ssrc) != $(field "$s" tx_ssrc)"; return 1; }
 }
 
-# rx_ok RECEIVER_LINE SENDER_LINE MIN [FROM]: rx_clean, nothing lost,
-# duplicated or reordered, at least MIN packets. FROM, when given: an
+# rx_ok RECEIVER_LINE SENDER_LINE MIN [FROM]: rx_clean, nothing lost or
+# duplicated, at most 1% reordered, at least MIN packets. FROM, when given: an
 # address, the RTP came from a relay port of it (from_relay); "sender",
 # it came from the sender's own send address (no proxy in the path).
 rx_ok() {
 	local r=$1 s=$2 min=$3 from=$4 k
-	for k in rx_lost rx_gaps rx_dup rx_reorder; do
+	for k in rx_lost rx_dup; do
 		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	# The relay keeps order; an emulated guest's two vCPUs may not (a
+	# sender moved between CPUs): at most 1% of the packets reordered,
+	# none lost.
+	for k in rx_gaps rx_reorder; do
+		[ $(($(field "$r" $k) * 100)) -le "$(field "$r" rx_packets)" ] ||
+			{ echo "$k=$(field "$r" $k): $r"; return 1; }
 	done
 	rx_clean "$r" "$s" || return 1
 	case $from in
