@@ -187,6 +187,7 @@ if [ -n "$dtree" ]; then
 	if [ "${PP_CHECK_PARALLEL:-0}" != 1 ]; then
 		echo "== KUnit and kselftests on the debug kernel"
 		debug_lanes
+		t2=$(date +%s)
 	else
 		echo "== KUnit and kselftests on the debug kernel: started in the background"
 		debug_lanes &
