@@ -11,6 +11,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
+#include "cert.h"
 #include "httpd.h"
 #include "log.h"
 
@@ -30,16 +31,6 @@ static int no_passphrase(char *buf, int size, int rwflag, void *u)
 	return -1;
 }
 
-static const char *reason(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_get_error();
-
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return e ? buf : "unknown error";
-}
-
 SSL_CTX *tls_server_ctx(const char *path, char *err, size_t errlen)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
@@ -48,7 +39,7 @@ SSL_CTX *tls_server_ctx(const char *path, char *err, size_t errlen)
 
 	ERR_clear_error();
 	if (!ctx) {
-		snprintf(err, errlen, "cannot make a TLS context: %s", reason());
+		snprintf(err, errlen, "cannot make a TLS context: %s", pp_ssl_reason());
 		return NULL;
 	}
 	/* The guide allows 1024-bit keys: accept them (level 1), and keep
@@ -59,18 +50,18 @@ SSL_CTX *tls_server_ctx(const char *path, char *err, size_t errlen)
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
 	    !SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) ||
 	    !SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384")) {
-		snprintf(err, errlen, "TLS settings refused: %s", reason());
+		snprintf(err, errlen, "TLS settings refused: %s", pp_ssl_reason());
 		goto fail;
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
 			    SSL_OP_CIPHER_SERVER_PREFERENCE);
 	if (SSL_CTX_use_certificate_chain_file(ctx, path) != 1) {
-		snprintf(err, errlen, "%s: certificate: %s", path, reason());
+		snprintf(err, errlen, "%s: certificate: %s", path, pp_ssl_reason());
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, path, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "%s: private key: %s", path, reason());
+		snprintf(err, errlen, "%s: private key: %s", path, pp_ssl_reason());
 		goto fail;
 	}
 	x = SSL_CTX_get0_certificate(ctx);

@@ -24,6 +24,7 @@
 #include <event2/bufferevent_ssl.h>
 #include <openssl/err.h>
 
+#include "cert.h"
 #include "parse.h"
 #include "simcore.h"
 
@@ -674,16 +675,6 @@ static void keylog_line(const SSL *ssl, const char *line)
 	}
 }
 
-static const char *tls_reason(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_get_error();
-
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return e ? buf : "unknown error";
-}
-
 SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len)
 {
 	int v = o->version == 10 ? TLS1_VERSION : TLS1_2_VERSION;
@@ -691,7 +682,7 @@ SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len)
 
 	ERR_clear_error();
 	if (!ctx) {
-		snprintf(err, len, "TLS: %s", tls_reason());
+		snprintf(err, len, "TLS: %s", pp_ssl_reason());
 		return NULL;
 	}
 	/* A phone of that firmware: exactly this version and these suites
@@ -700,7 +691,7 @@ SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len)
 	if (!SSL_CTX_set_min_proto_version(ctx, v) || !SSL_CTX_set_max_proto_version(ctx, v) ||
 	    !SSL_CTX_set_cipher_list(ctx, o->version == 10 ? "AES128-SHA" :
 				     "ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384")) {
-		snprintf(err, len, "TLS settings: %s", tls_reason());
+		snprintf(err, len, "TLS settings: %s", pp_ssl_reason());
 		goto fail;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_NONE, NULL);
@@ -711,7 +702,7 @@ SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len)
 						    SSL_FILETYPE_PEM) != 1 ||
 			SSL_CTX_check_private_key(ctx) != 1)) {
 		snprintf(err, len, "--tls-cert %s / --tls-key %s: %s", o->cert,
-			 o->key ? o->key : o->cert, tls_reason());
+			 o->key ? o->key : o->cert, pp_ssl_reason());
 		goto fail;
 	}
 	if (o->keylog) {
@@ -732,7 +723,7 @@ fail:
 int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len)
 {
 	if (SSL_CTX_load_verify_locations(ctx, pem_cert, NULL) != 1) {
-		snprintf(err, len, "trust anchor %s: %s", pem_cert, tls_reason());
+		snprintf(err, len, "trust anchor %s: %s", pem_cert, pp_ssl_reason());
 		return -1;
 	}
 	SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);

@@ -14,21 +14,12 @@
 #include <openssl/err.h>
 #include <openssl/x509.h>
 
+#include "cert.h"
 #include "log.h"
 #include "tlsd.h"
 
 #define PHONE_CIPHERS \
 	"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA"
-
-static const char *reason(void)
-{
-	static char buf[256];
-	unsigned long e = ERR_get_error();
-
-	ERR_error_string_n(e, buf, sizeof(buf));
-	ERR_clear_error();
-	return e ? buf : "unknown error";
-}
 
 static int no_passphrase(char *buf, int size, int rwflag, void *u)
 {
@@ -55,7 +46,7 @@ SSL_CTX *tlsd_ctx_new(const char *certfile, const char *cafile, char *err, size_
 
 	ERR_clear_error();
 	if (!ctx) {
-		snprintf(err, errlen, "cannot make a TLS context: %s", reason());
+		snprintf(err, errlen, "cannot make a TLS context: %s", pp_ssl_reason());
 		return NULL;
 	}
 	/* Level 0 in this context only: TLS 1.0 signs with SHA-1 (MD5+SHA-1),
@@ -66,19 +57,19 @@ SSL_CTX *tlsd_ctx_new(const char *certfile, const char *cafile, char *err, size_
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_cipher_list(ctx, PHONE_CIPHERS) ||
 	    !SSL_CTX_set1_groups_list(ctx, "X25519:P-256:P-384")) {
-		snprintf(err, errlen, "TLS settings refused: %s", reason());
+		snprintf(err, errlen, "TLS settings refused: %s", pp_ssl_reason());
 		goto fail;
 	}
 	SSL_CTX_set_options(ctx, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
 			    SSL_OP_CIPHER_SERVER_PREFERENCE | SSL_OP_NO_TICKET);
 	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	if (SSL_CTX_use_certificate_chain_file(ctx, certfile) != 1) {
-		snprintf(err, errlen, "%s: certificate: %s", certfile, reason());
+		snprintf(err, errlen, "%s: certificate: %s", certfile, pp_ssl_reason());
 		goto fail;
 	}
 	if (SSL_CTX_use_PrivateKey_file(ctx, certfile, SSL_FILETYPE_PEM) != 1 ||
 	    SSL_CTX_check_private_key(ctx) != 1) {
-		snprintf(err, errlen, "%s: private key: %s", certfile, reason());
+		snprintf(err, errlen, "%s: private key: %s", certfile, pp_ssl_reason());
 		goto fail;
 	}
 	if (cafile && *cafile) {
@@ -86,7 +77,7 @@ SSL_CTX *tlsd_ctx_new(const char *certfile, const char *cafile, char *err, size_
 
 		if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1 || !names) {
 			sk_X509_NAME_pop_free(names, X509_NAME_free);
-			snprintf(err, errlen, "%s: CA bundle: %s", cafile, reason());
+			snprintf(err, errlen, "%s: CA bundle: %s", cafile, pp_ssl_reason());
 			goto fail;
 		}
 		SSL_CTX_set_client_CA_list(ctx, names);
