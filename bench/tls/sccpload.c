@@ -115,15 +115,19 @@ static void conn_close(struct worker *w)
 	w->fd = -1;
 }
 
-static bool send_all(struct worker *w, const uint8_t *p, size_t n)
+/* All @n bytes written (@out) or read, over TLS or not. */
+static bool io_all(struct worker *w, uint8_t *p, size_t n, bool out)
 {
 	while (n) {
 		ssize_t k;
 
 		errno = 0;
-		k = w->ssl ? SSL_write(w->ssl, p, (int)n) : send(w->fd, p, n, MSG_NOSIGNAL);
+		if (w->ssl)
+			k = out ? SSL_write(w->ssl, p, (int)n) : SSL_read(w->ssl, p, (int)n);
+		else
+			k = out ? send(w->fd, p, n, MSG_NOSIGNAL) : recv(w->fd, p, n, 0);
 		if (k <= 0) {
-			fail(w, "write");
+			fail(w, out ? "write" : "read");
 			return false;
 		}
 		p += k;
@@ -132,21 +136,14 @@ static bool send_all(struct worker *w, const uint8_t *p, size_t n)
 	return true;
 }
 
+static bool send_all(struct worker *w, const uint8_t *p, size_t n)
+{
+	return io_all(w, (uint8_t *)p, n, true);
+}
+
 static bool recv_all(struct worker *w, uint8_t *p, size_t n)
 {
-	while (n) {
-		ssize_t k;
-
-		errno = 0;
-		k = w->ssl ? SSL_read(w->ssl, p, (int)n) : recv(w->fd, p, n, 0);
-		if (k <= 0) {
-			fail(w, "read");
-			return false;
-		}
-		p += k;
-		n -= (size_t)k;
-	}
-	return true;
+	return io_all(w, p, n, false);
 }
 
 /* Read PDUs until one with message id @id (others are skipped). */
