@@ -21,10 +21,10 @@
  *		  counts when the CallManager's KeepAliveAck says it read it)
  *
  * Prints one line: mode, conns, secs (the window: from the start barrier
- * to the last phone's end), ops, rate (ops/s), errors, cpu_us (busy CPU
- * time of the whole machine per op in the window: the CPUs' time minus
- * their idle time of /proc/stat) and, with -p PID, pid_us (that
- * process's CPU time per op: pp-tlsd).
+ * to the last phone's end), ops, rate (ops/s), errors, cpu_us and tick_us
+ * (busy CPU time of the whole machine per op in the window, two ways:
+ * cpu_stat()) and, with -p PID, pid_us (that process's CPU time per op:
+ * pp-tlsd).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -302,23 +302,27 @@ done:
 }
 
 /*
- * Idle time of all CPUs, in ticks (idle + iowait of /proc/stat). Busy
- * time is the window times the CPUs minus this: the idle fields are
- * measured (NO_HZ idle accounting), whereas user and system are sampled
- * at the tick, which an emulated guest under load misses (they came out
- * below pp-tlsd's own CPU time).
+ * The CPUs' time of /proc/stat, in ticks: @idle (idle + iowait) and
+ * @busy (user nice system irq softirq steal). Two estimates of the busy
+ * time, as an emulated guest on a loaded host sees it: the window times
+ * the CPUs minus @idle (measured, NO_HZ idle accounting) counts also the
+ * time the host did not run the vCPU (too high); @busy is sampled at the
+ * tick, which a vCPU that did not run misses (too low: in a first run it
+ * came out below pp-tlsd's own CPU time).
  */
-static unsigned long long cpu_idle(void)
+static void cpu_stat(unsigned long long *idle, unsigned long long *busy)
 {
-	unsigned long long u, n, s, i = 0, io = 0;
+	unsigned long long u = 0, n = 0, s = 0, i = 0, io = 0, irq = 0, sirq = 0, st = 0;
 	FILE *f = fopen("/proc/stat", "r");
 
-	if (!f)
-		return 0;
-	if (fscanf(f, "cpu %llu %llu %llu %llu %llu", &u, &n, &s, &i, &io) != 5)
-		i = io = 0;
-	fclose(f);
-	return i + io;
+	if (f) {
+		if (fscanf(f, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			   &u, &n, &s, &i, &io, &irq, &sirq, &st) != 8)
+			u = n = s = i = io = irq = sirq = st = 0;
+		fclose(f);
+	}
+	*idle = i + io;
+	*busy = u + n + s + irq + sirq + st;
 }
 
 /* utime + stime of a process, in ticks (0 when it is not there). */
@@ -388,7 +392,7 @@ int main(int argc, char **argv)
 {
 	static struct worker w[MAX_CONNS];
 	const char *mode = NULL, *sid = NULL, *bind_s = NULL;
-	unsigned long long c0, c1, p0, p1, ops = 0, errors = 0;
+	unsigned long long c0, c1, k0, k1, p0, p1, ops = 0, errors = 0;
 	double end = 0, window, t_end, busy;
 	long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 	long hz = sysconf(_SC_CLK_TCK);
@@ -462,7 +466,7 @@ int main(int argc, char **argv)
 	pthread_barrier_wait(&ready_barrier);
 	t_start = now();
 	t_stop = t_start + opt.secs;
-	c0 = cpu_idle();
+	cpu_stat(&c0, &k0);
 	p0 = pid_cpu(opt.pid);
 	pthread_barrier_wait(&start_barrier);
 	for (i = 0; i < opt.conns; i++) {
@@ -474,17 +478,18 @@ int main(int argc, char **argv)
 		if (!why[0] && w[i].why[0])
 			why = w[i].why;
 	}
-	c1 = cpu_idle();
+	cpu_stat(&c1, &k1);
 	t_end = now();
 	p1 = pid_cpu(opt.pid);
 	window = end - t_start;
 	busy = (t_end - t_start) * (double)ncpu - (double)(c1 - c0) / hz;
 	if (busy < 0)
 		busy = 0;
-	printf("mode=%s tls=%s conns=%d secs=%.2f ops=%llu rate=%.1f errors=%llu cpu_us=%.1f",
+	printf("mode=%s tls=%s conns=%d secs=%.2f ops=%llu rate=%.1f errors=%llu cpu_us=%.1f tick_us=%.1f",
 	       mode, opt.tls ? opt.tls : "none", opt.conns, window, ops,
 	       window > 0 ? ops / window : 0, errors,
-	       ops ? busy * 1e6 / ops : 0);
+	       ops ? busy * 1e6 / ops : 0,
+	       ops ? (double)(k1 - k0) / hz * 1e6 / ops : 0);
 	if (opt.pid)
 		printf(" pid_us=%.1f", ops ? (double)(p1 - p0) / hz * 1e6 / ops : 0);
 	if (why[0])
