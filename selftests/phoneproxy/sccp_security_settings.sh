@@ -72,7 +72,8 @@ check "marge's first TLS handshake is done" eval "[ \"\$(hello $NS_PHONE2)\" = d
 check "show stats: accepted and handshakes counted" \
 	eval "[ \"\$(tls_stat accepted)\" -ge 1 ] && [ \"\$(tls_stat handshakes)\" -ge 1 ]"
 # Two stalled handshakes from marge's address, held by pp-tlsd (deadline 30 s).
-nsx "$NS_PHONE2" python3 "$ATTACK" hold $NORTH $PORT 2 25 > "$TMPD/hold.out" &
+# (ip netns exec execs: $! is python itself.)
+ip netns exec "$NS_PHONE2" python3 "$ATTACK" hold $NORTH $PORT 2 25 > "$TMPD/hold.out" &
 HOLD_PID=$!
 at_exit "kill $HOLD_PID"
 check "show stats: two handshakes in progress" wait_for 10 eval "[ \"\$(tls_stat handshaking)\" = 2 ]"
@@ -86,6 +87,7 @@ check "show stats: refused_peraddress moved" eval "[ \"\$(tls_stat refused_perad
 check "homer's address is not marge's: served" eval "[ \"\$(hello $NS_PHONE)\" = done ]"
 kill $HOLD_PID 2>/dev/null
 wait $HOLD_PID 2>/dev/null
+check "the held handshakes end with their client" wait_for 10 eval "[ \"\$(tls_stat handshaking)\" = 0 ]"
 
 diag "a bad value (${SECONDS}s)"
 cp "$CONF" "$TMPD/conf.before"
@@ -104,7 +106,7 @@ t0=$(tls_stat handshake_timeout)
 check "ppctl set phoneproxy sccp security handshaketimeout 2: pp-tlsd takes it" \
 	eval "pp set phoneproxy sccp security handshaketimeout 2 && taken 'handshaketimeout 2 s'"
 check "a stalled handshake is closed by the new deadline" \
-	eval "[ \"\$(nsx $NS_PHONE2 $ATTACK stall $NORTH $PORT 20)\" = closed ] &&
+	eval "[ \"\$(nsx $NS_PHONE $ATTACK stall $NORTH $PORT 20)\" = closed ] &&
 	      wait_for 5 grep -q 'handshake not done within 2 s' $TLOG"
 check "show stats: handshake_timeout moved" eval "[ \"\$(tls_stat handshake_timeout)\" -gt $t0 ]"
 
