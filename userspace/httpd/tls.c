@@ -22,15 +22,6 @@
 	"ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:" \
 	"ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305"
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
 SSL_CTX *tls_server_ctx(const char *path, char *err, size_t errlen)
 {
 	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
@@ -45,7 +36,7 @@ SSL_CTX *tls_server_ctx(const char *path, char *err, size_t errlen)
 	/* The guide allows 1024-bit keys: accept them (level 1), and keep
 	 * level 2 for anything stronger. */
 	SSL_CTX_set_security_level(ctx, 1);
-	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb(ctx, pp_no_passphrase);
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_3_VERSION) ||
 	    !SSL_CTX_set_cipher_list(ctx, TLS12_CIPHERS) ||

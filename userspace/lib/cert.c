@@ -110,7 +110,7 @@ int pp_cert_for_interface(bool north, char *buf, size_t len)
 	return -ENOENT;
 }
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
+int pp_no_passphrase(char *buf, int size, int rwflag, void *u)
 {
 	(void)buf;
 	(void)size;
@@ -213,12 +213,12 @@ int pp_cert_inspect(const char *pem, size_t len, struct pp_cert_info *info,
 		return -1;
 	}
 	b = BIO_new_mem_buf(pem, (int)len);
-	if (!b || !(x = PEM_read_bio_X509(b, NULL, no_passphrase, NULL))) {
+	if (!b || !(x = PEM_read_bio_X509(b, NULL, pp_no_passphrase, NULL))) {
 		pp_errf(err, errlen, "no PEM certificate in it");
 		goto out;
 	}
 	info->chain = 1;
-	while ((more = PEM_read_bio_X509(b, NULL, no_passphrase, NULL))) {
+	while ((more = PEM_read_bio_X509(b, NULL, pp_no_passphrase, NULL))) {
 		info->chain++;
 		X509_free(more);
 	}
@@ -226,7 +226,7 @@ int pp_cert_inspect(const char *pem, size_t len, struct pp_cert_info *info,
 	BIO_free(b);
 	b = BIO_new_mem_buf(pem, (int)len);
 	if (b && strstr(pem, "PRIVATE KEY-----")) {
-		key = PEM_read_bio_PrivateKey(b, NULL, no_passphrase, NULL);
+		key = PEM_read_bio_PrivateKey(b, NULL, pp_no_passphrase, NULL);
 		if (!key) {
 			pp_errf(err, errlen,
 				"the private key cannot be read (an encrypted key is not accepted): %s",
@@ -531,4 +531,28 @@ int pp_cert_ensure(enum pp_cert_tag tag, uint32_t north, bool regenerate,
 		return -1;
 	*made = true;
 	return 0;
+}
+
+int pp_cert_ca_bundle_check(const char *path, char *err, size_t errlen)
+{
+	size_t len;
+	char *pem;
+	BIO *b;
+	X509 *x;
+	int rc, n = 0;
+
+	rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
+	if (rc)
+		return pp_errf(err, errlen, "%s: %s", path,
+			       rc == -EFBIG ? "file too large" : strerror(-rc));
+	ERR_clear_error();
+	b = BIO_new_mem_buf(pem, (int)len);
+	while (b && (x = PEM_read_bio_X509(b, NULL, pp_no_passphrase, NULL))) {
+		n++;
+		X509_free(x);
+	}
+	ERR_clear_error();
+	BIO_free(b);
+	free(pem);
+	return n ? 0 : pp_errf(err, errlen, "%s: no PEM certificate in it", path);
 }

@@ -43,6 +43,11 @@ enum pp_cert_tag {
 
 /* The first OpenSSL error, as text (static buffer), and clear the queue. */
 const char *pp_ssl_reason(void);
+/* OpenSSL's pem_password_cb that refuses encrypted keys (never prompts). */
+int pp_no_passphrase(char *buf, int size, int rwflag, void *u);
+/* path is a PEM bundle of at least one certificate (a CA bundle to verify
+ * client certificates against): 0, or -1 with err = "path: reason". */
+int pp_cert_ca_bundle_check(const char *path, char *err, size_t errlen);
 
 /* "https", "https-north", "https-south". */
 const char *pp_cert_tag_name(enum pp_cert_tag tag);

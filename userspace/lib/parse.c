@@ -104,3 +104,11 @@ const char *pp_duration_str(uint64_t secs, char *buf, size_t len)
 		snprintf(buf, len, "%" PRIu64 "s", s);
 	return buf;
 }
+
+const char *pp_ip(uint32_t be)
+{
+	static char buf[4][PP_IPV4_STRLEN];
+	static unsigned int i;
+
+	return pp_ipv4_str(be, buf[i++ & 3]);
+}

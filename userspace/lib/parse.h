@@ -27,6 +27,9 @@ bool pp_ipv4_is_phone(uint32_t be);
 /* Dotted quad of a network-order address; buf must hold 16 bytes. */
 const char *pp_ipv4_str(uint32_t be, char *buf);
 #define PP_IPV4_STRLEN 16
+/* pp_ipv4_str() in one of 4 rotating static buffers: up to 4 in one log
+ * line (the daemons' messages). */
+const char *pp_ip(uint32_t be);
 
 /* "SEP" + 12 hex digits, either case: pp_sid_normalize() (pp_rules.h). */
 bool pp_sid_valid(const char *s);

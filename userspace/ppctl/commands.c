@@ -66,6 +66,9 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	SETTING(PP_S_TFTP_MAX_BLKSIZE), SETTING(PP_S_TFTP_RATE), SETTING(PP_S_TFTP_BURST),
 	SETTING(PP_S_TFTP_MAX_TRANSFERS), SETTING(PP_S_TFTP_PER_ADDR), SETTING(PP_S_TFTP_LIFETIME),
 	SETTING(PP_S_TFTP_MAX_TIMEOUT),
+	/* pp-tlsd (secure SCCP's TLS; $PP_CONF_DIR/tlsd.conf). */
+	SETTING(PP_S_TLS_CAFILE), SETTING(PP_S_TLS_HANDSHAKE_TIMEOUT), SETTING(PP_S_TLS_MAX_CONNS),
+	SETTING(PP_S_TLS_PER_ADDR), SETTING(PP_S_TLS_MAX_HANDSHAKES),
 	{ .words = "unset phoneproxy httpproxy externaladdress", .handler = ppctl_http_edit,
 	  .help = "forget the external HTTP proxy" },
 	{ .words = "show phoneproxy httpproxy", .handler = ppctl_do_show_httpproxy,
@@ -136,7 +139,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "show calls", .handler = ppctl_do_show_calls,
 	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
-	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors" },
+	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors; pp-tlsd's TLS connections, handshakes, claims, refusals by cap" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },

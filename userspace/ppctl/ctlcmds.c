@@ -24,6 +24,7 @@
 
 #include "cert.h"
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "json.h"
@@ -125,7 +126,9 @@ int ppctl_do_cert_regenerate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return ctx->err.code;
 	fprintf(ctx->out, "the CTL still lists the old %s certificate: rebuild it "
 		"(\"set ctl build\") and reset the phones\n", pp_cert_tag_name(tag));
-	return PPCTL_EXIT_OK;
+	/* pp-tlsd serves the tftp certificate: the new one from now on. */
+	return tag == PP_CERT_TFTP ? ppctl_tell(ctx, PP_CTL_TLSD, "tftp certificate") :
+		PPCTL_EXIT_OK;
 }
 
 /* Details of the secure SCCP certificates, for "show certificate". */

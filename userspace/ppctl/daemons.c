@@ -12,12 +12,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/socket.h>
-#include <sys/un.h>
-#include <unistd.h>
 
 #include "../tftpd/ctl.h"
 #include "conf.h"
+#include "ctlsock.h"
 #include "exec.h"
 #include "file.h"
 #include "json.h"
@@ -26,50 +24,23 @@
 #include "output.h"
 #include "parse.h"
 
-/*
- * Ask a daemon of this network namespace over its abstract control
- * socket. Returns the reply's length, -ENOENT when the daemon does not
- * run here, or another -errno.
- */
-static int ask(const char *name, const char *req, char *buf, size_t len)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
-				      strlen(name));
-	struct timeval tv = { .tv_sec = 3 };
-	ssize_t n;
-	int fd, err;
+/* The daemons with counters, in the order "show stats" shows them. */
+static const struct {
+	const char *section, *daemon, *ctl;
+} daemons[] = {
+	{ "tftp", "pp-tftpd", TFTPD_CTL_NAME },
+	{ "tls", "pp-tlsd", PP_CTL_TLSD },
+};
 
-	memcpy(sa.sun_path + 1, name, strlen(name));
-	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, salen) < 0) {
-		err = errno == ECONNREFUSED ? -ENOENT : -errno;
-		close(fd);
-		return err;
-	}
-	if (send(fd, req, strlen(req), MSG_NOSIGNAL) < 0) {
-		err = -errno;
-		close(fd);
-		return err;
-	}
-	n = recv(fd, buf, len - 1, 0);
-	err = n < 0 ? -errno : 0;
-	close(fd);
-	if (n < 0)
-		return err;
-	buf[n] = '\0';
-	return (int)n;
-}
-
+/* The module's sections, then each daemon's; a daemon not running (or
+ * not answering) is said in its section and the others are shown. */
 int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
-	char *buf, *line, *p, err[256];
+	char *buf, err[256];
 	struct pp_stats st;
 	struct pp_json j;
-	int n;
+	int rc = PPCTL_EXIT_OK;
+	size_t i;
 
 	(void)cmd;
 	/* The module's: SCCP and media (registrations, streams, drops). */
@@ -78,54 +49,30 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (pp_stats_get(ctx->nl, &st))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s",
 			    pp_nl_error(ctx->nl));
-	buf = malloc(TFTPD_CTL_MAX + 1);
+	buf = malloc(PP_CTL_MAX + 1);
 	if (!buf)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
-	n = ask(TFTPD_CTL_NAME, "stats", buf, TFTPD_CTL_MAX + 1);
-	if (n < 0 && n != -ENOENT) {
-		free(buf);
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: pp-tftpd: %s",
-			    strerror(-n));
-	}
 	if (ctx->json) {
 		pp_json_init(&j, ctx->out);
 		pp_json_obj_begin(&j);
-		ppctl_print_call_stats(ctx->out, &j, &st);
-		if (n < 0) {
-			pp_json_kv_null(&j, "tftp");
-		} else {
-			pp_json_key(&j, "tftp");
-			pp_json_obj_begin(&j);
-		}
-	} else {
-		ppctl_print_call_stats(ctx->out, NULL, &st);
-		fprintf(ctx->out, "tftp%s\n", n < 0 ?
-			": pp-tftpd is not running in this network namespace" : "");
 	}
-	for (p = n < 0 ? NULL : buf; p && (line = strsep(&p, "\n"));) {
-		char *val = strchr(line, ' ');
-		uint64_t v;
+	ppctl_print_call_stats(ctx->out, ctx->json ? &j : NULL, &st);
+	for (i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		int n = pp_ctl_ask(daemons[i].ctl, "stats", buf, PP_CTL_MAX + 1);
 
-		if (!*line || !val)
-			continue;
-		*val++ = '\0';
-		if (ctx->json) {
-			if (pp_parse_uint(val, 0, UINT64_MAX, &v) == 0)
-				pp_json_kv_u64(&j, line, v);
-			else
-				pp_json_kv_str(&j, line, val);
-		} else {
-			fprintf(ctx->out, "  %-28s%s\n", line, val);
-		}
+		ppctl_print_daemon_stats(ctx->out, ctx->json ? &j : NULL, daemons[i].section,
+					 daemons[i].daemon, n, buf);
+		/* Not running is an answer; a daemon that does not answer is not. */
+		if (n < 0 && n != -ENOENT)
+			rc = ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s: %s",
+					daemons[i].daemon, strerror(-n));
 	}
 	if (ctx->json) {
-		if (n >= 0)
-			pp_json_obj_end(&j);
 		pp_json_obj_end(&j);
 		fputc('\n', ctx->out);
 	}
 	free(buf);
-	return PPCTL_EXIT_OK;
+	return rc;
 }
 
 int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
@@ -134,7 +81,7 @@ int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
 	int rc;
 
 	/* A daemon running here takes it now; one elsewhere when it starts. */
-	rc = ask(daemon, "reload", reply, sizeof(reply));
+	rc = pp_ctl_ask(daemon, "reload", reply, sizeof(reply));
 	if (rc == -ENOENT || (rc >= 0 && !strcmp(reply, "ok\n")))
 		return PPCTL_EXIT_OK;
 	return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: saved, but pp-%s did not take it: %s", what,

@@ -5,7 +5,7 @@
  * ppctl commands of the web side (pp-httpd): what is published, the HTTP
  * proxy's mode, external address and allow list (httpd.conf), the web
  * server's certificates, the web service's administrator password; and
- * pp-tftpd's settings (tftpd.conf).
+ * pp-tftpd's and pp-tlsd's settings (tftpd.conf, tlsd.conf).
  */
 #include <dirent.h>
 #include <errno.h>
@@ -30,6 +30,7 @@
 #include "parse.h"
 #include "password.h"
 #include "tftpdconf.h"
+#include "tlsdconf.h"
 #include "../tftpd/ctl.h"
 
 /* ---- httpd.conf ---- */
@@ -61,29 +62,55 @@ static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
 		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
 }
 
-/* Load tftpd.conf, apply cmd, save, tell pp-tftpd. */
-static int tftp_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+/* tlsd.conf's settings in c (the defaults without the file). */
+static int tls_load(struct ppctl_ctx *ctx, char *path, struct pp_tlsdconf *c)
 {
+	char err[1200];
+
+	snprintf(path, 4096, "%s/%s", pp_conf_dir(), PP_TLSDCONF_FILE);
+	return pp_tlsdconf_load(path, true, c, err, sizeof(err)) ?
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err) : 0;
+}
+
+/*
+ * A daemon's settings file (tftpd.conf, tlsd.conf): load it, apply cmd,
+ * check the whole, write it atomically (0644), tell the daemon. A bad
+ * value (or a file that does not read) changes nothing.
+ */
+static int daemon_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	enum pp_holder holder = cmd->def->setting->holder;
+	bool tls = holder == PP_HOLD_TLSD;
 	char path[4096], err[1200], *text = NULL;
-	struct tftpd_conf c;
+	union {
+		struct tftpd_conf tftp;
+		struct pp_tlsdconf tls;
+	} c;
 	size_t len = 0;
 	FILE *mem;
 	int rc;
 
-	if (tftp_load(ctx, path, &c))
+	if (tls ? tls_load(ctx, path, &c.tls) : tftp_load(ctx, path, &c.tftp))
 		return ctx->err.code;
 	if (pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) ||
-	    pp_settings_check(PP_HOLD_TFTPD, &c, TFTPD_CONF_FILE, err, sizeof(err)))
+	    pp_settings_check(holder, &c, tls ? PP_TLSDCONF_FILE : TFTPD_CONF_FILE, err,
+			      sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
+	/* The CA bundle pp-tlsd would verify the phones against: now, not
+	 * when pp-tlsd reloads. */
+	if (tls && cmd->def->setting == &pp_settings[PP_S_TLS_CAFILE] && *c.tls.cafile &&
+	    pp_cert_ca_bundle_check(c.tls.cafile, err, sizeof(err)))
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "cafile: %s", err);
 	mem = open_memstream(&text, &len);
 	if (!mem)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
-	fputs("# pp-tftpd settings: written by ppctl, read by pp-tftpd\n", mem);
-	pp_settings_print(mem, PP_HOLD_TFTPD, &c);
+	fprintf(mem, "# pp-%s settings: written by ppctl, read by pp-%s\n", tls ? "tlsd" : "tftpd",
+		tls ? "tlsd" : "tftpd");
+	pp_settings_print(mem, holder, &c);
 	rc = fclose(mem) ? -ENOMEM : pp_file_write_atomic(path, text, len, 0644);
 	free(text);
 	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) :
-		ppctl_tell(ctx, TFTPD_CTL_NAME, path);
+		ppctl_tell(ctx, tls ? PP_CTL_TLSD : TFTPD_CTL_NAME, path);
 }
 
 /* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save;
@@ -94,8 +121,9 @@ int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	struct pp_httpconf c;
 	int rc;
 
-	if (cmd->def->setting && cmd->def->setting->holder == PP_HOLD_TFTPD)
-		return tftp_edit(ctx, cmd);
+	if (cmd->def->setting && (cmd->def->setting->holder == PP_HOLD_TFTPD ||
+				  cmd->def->setting->holder == PP_HOLD_TLSD))
+		return daemon_edit(ctx, cmd);
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
@@ -116,6 +144,7 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 {
 	char path[4096], err[1200];
 	struct pp_httpconf c;
+	struct pp_tlsdconf l;
 	struct tftpd_conf t;
 
 	if (pp_httpconf_path(path, sizeof(path)))
@@ -127,6 +156,9 @@ int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f)
 	if (tftp_load(ctx, path, &t))
 		return ctx->err.code;
 	pp_settings_print(f, PP_HOLD_TFTPD, &t);
+	if (tls_load(ctx, path, &l))
+		return ctx->err.code;
+	pp_settings_print(f, PP_HOLD_TLSD, &l);
 	return PPCTL_EXIT_OK;
 }
 

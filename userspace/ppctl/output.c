@@ -4,10 +4,12 @@
  *
  * ppctl output formatting.
  */
+#include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "ctlsock.h"
 #include "grammar.h"
 #include "json.h"
 #include "output.h"
@@ -433,6 +435,59 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 	}
 	if (j && open)
 		pp_json_obj_end(j);
+}
+
+struct stat_out {
+	FILE *f;
+	struct pp_json *j;
+};
+
+static void stat_line(void *arg, const char *name, const char *value, bool num, uint64_t v)
+{
+	struct stat_out *o = arg;
+
+	if (!o->j)
+		fprintf(o->f, "  %-28s%s\n", name, value);
+	else if (num)
+		pp_json_kv_u64(o->j, name, v);
+	else
+		pp_json_kv_str(o->j, name, value);
+}
+
+int ppctl_print_daemon_stats(FILE *f, struct pp_json *j, const char *section,
+			     const char *daemon, int rc, const char *reply)
+{
+	struct stat_out o = { .f = f, .j = j };
+	char why[256], bad[200], key[64];
+
+	if (rc >= 0 && pp_ctl_stats_parse(reply, NULL, NULL, bad, sizeof(bad)) < 0) {
+		snprintf(why, sizeof(why), "%s: bad reply: %s", daemon, bad);
+		rc = -EPROTO;
+	} else if (rc == -ENOENT) {
+		snprintf(why, sizeof(why), "%s is not running in this network namespace", daemon);
+	} else if (rc < 0) {
+		snprintf(why, sizeof(why), "%s: %s", daemon, strerror(-rc));
+	}
+	if (rc < 0) {
+		if (j) {
+			pp_json_kv_null(j, section);
+			snprintf(key, sizeof(key), "%s_error", section);
+			pp_json_kv_str(j, key, why);
+		} else {
+			fprintf(f, "%s: %s\n", section, why);
+		}
+		return -1;
+	}
+	if (j) {
+		pp_json_key(j, section);
+		pp_json_obj_begin(j);
+	} else {
+		fprintf(f, "%s\n", section);
+	}
+	pp_ctl_stats_parse(reply, stat_line, &o, why, sizeof(why));
+	if (j)
+		pp_json_obj_end(j);
+	return 0;
 }
 
 /* "192.0.2.10:61000", "192.0.2.10" (port 0) or "-" (address 0). */

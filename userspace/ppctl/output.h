@@ -26,6 +26,18 @@ void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
 void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st);
 struct pp_json;
 void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *st);
+/*
+ * "show stats", a daemon's section (its control socket's "stats" reply,
+ * lib/ctlsock.h): rc is what pp_ctl_ask() returned, reply the text. Text:
+ * "section" then "  name value" lines, or "section: <daemon> is not
+ * running in this network namespace" (rc -ENOENT), or "section: <daemon>:
+ * reason". With j: the member "section", an object of the names (numbers
+ * as numbers), or null with a member "section_error" saying why.
+ * Returns 0, or -1 when the daemon could not be read (not running
+ * included): the rest of "show stats" is shown all the same.
+ */
+int ppctl_print_daemon_stats(FILE *f, struct pp_json *j, const char *section,
+			     const char *daemon, int rc, const char *reply);
 /* "show calls": one line (or JSON object) per media stream. */
 void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
 		       size_t n);

@@ -18,6 +18,8 @@
 #include "httpconf.h"
 #include "ops.h"
 #include "output.h"
+#include "settings.h"
+#include "tlsdconf.h"
 #include "tap.h"
 
 static struct ppctl_cmd cmd;
@@ -285,9 +287,9 @@ static void test_help(void)
 	free(a);
 
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 75 && strstr(a, "publish <file>") &&
+	ok(a && count_lines(a) == 80 && strstr(a, "publish <file>") &&
 	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 75 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 80 commands (%d)", count_lines(a));
 	free(a);
 
 	a = help_of("Show ?", &r);
@@ -357,6 +359,106 @@ static void test_table(void)
 }
 
 /* The parts of execution that need no kernel. */
+/* The whole of a file ("" when missing), malloc()ed. */
+static char *slurp(const char *path)
+{
+	char *buf = calloc(1, 8192);
+	FILE *f = fopen(path, "r");
+
+	if (f && buf) {
+		if (fread(buf, 1, 8191, f) == 0)
+			buf[0] = '\0';
+	}
+	if (f)
+		fclose(f);
+	return buf;
+}
+
+static int run_line(struct ppctl_ctx *ctx, const char *cmdline)
+{
+	char line[512], *argv[PPCTL_MAX_WORDS];
+	int argc;
+
+	snprintf(line, sizeof(line), "%s", cmdline);
+	argc = ppctl_split(line, argv, PPCTL_MAX_WORDS, &err);
+	return ppctl_run(ctx, argc, argv);
+}
+
+/*
+ * "set phoneproxy sccp security ..." writes tlsd.conf (pp-tlsd not
+ * running here: nothing to tell); a bad value, a CA bundle that is not
+ * one, or a tlsd.conf that does not parse change nothing.
+ */
+static void test_tlsd_conf_write(struct ppctl_ctx *ctx, const char *dir)
+{
+	static const char *const bad[][2] = {
+		{ "set phoneproxy sccp security handshaketimeout 0",
+		  "\"handshaketimeout\" value \"0\" is not a number of seconds (1..300)" },
+		{ "set phoneproxy sccp security maxconnections peraddress 1000001",
+		  "\"peraddress\" value \"1000001\" is not a number in 1..1000000" },
+		{ "set phoneproxy sccp security cafile ca.pem",
+		  "\"cafile\" value \"ca.pem\" is not an absolute path (or none)" },
+		{ "set phoneproxy sccp security cafile /nonexistent/ca.pem",
+		  "cafile: /nonexistent/ca.pem: No such file or directory" },
+		{ NULL, "no PEM certificate in it" },	/* cafile: tlsd.conf itself */
+	};
+	char path[256], line[512], *before, *after, *text = NULL;
+	size_t i, len;
+	FILE *f;
+	int rc;
+
+	snprintf(path, sizeof(path), "%s/tlsd.conf", dir);
+	rc = run_line(ctx, "set phoneproxy sccp security handshaketimeout 4");
+	rc |= run_line(ctx, "set phoneproxy sccp security maxconnections peraddress 2");
+	rc |= run_line(ctx, "set phoneproxy sccp security maxhandshakes 64");
+	before = slurp(path);
+	ok(rc == 0 && before && !strcmp(before,
+	   "# pp-tlsd settings: written by ppctl, read by pp-tlsd\n"
+	   "set phoneproxy sccp security handshaketimeout 4\n"
+	   "set phoneproxy sccp security maxconnections peraddress 2\n"
+	   "set phoneproxy sccp security maxhandshakes 64\n"),
+	   "set phoneproxy sccp security ... keeps every accepted setting in tlsd.conf (%s)",
+	   ctx->err.msg);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		if (bad[i][0])
+			snprintf(line, sizeof(line), "%s", bad[i][0]);
+		else
+			snprintf(line, sizeof(line), "set phoneproxy sccp security cafile %s", path);
+		rc = run_line(ctx, line);
+		after = slurp(path);
+		ok(rc == PPCTL_EXIT_USAGE && strstr(ctx->err.msg, bad[i][1]) && after &&
+		   !strcmp(before, after), "%s: refused (%s), tlsd.conf unchanged", line,
+		   ctx->err.msg);
+		free(after);
+	}
+	/* A tlsd.conf edited by hand into nonsense: named, and kept as it is. */
+	f = fopen(path, "a");
+	if (f) {
+		fputs("set phoneproxy sccp security maxhandshakes many\n", f);
+		fclose(f);
+	}
+	free(before);
+	before = slurp(path);
+	rc = run_line(ctx, "set phoneproxy sccp security maxconnections 100");
+	after = slurp(path);
+	ok(rc == PPCTL_EXIT_FAIL && strstr(ctx->err.msg, "tlsd.conf:5: ") && after &&
+	   !strcmp(before, after), "a tlsd.conf that does not parse: named with its line (%s), unchanged",
+	   ctx->err.msg);
+	free(after);
+	free(before);
+	/* show config running: from the file (without the kernel: the
+	 * daemons' part alone is checked, ppctl_http_print_running). */
+	unlink(path);
+	run_line(ctx, "set phoneproxy sccp security cafile /etc/phoneproxy/x.pem");
+	rc = run_line(ctx, "set phoneproxy sccp security maxconnections 100");
+	f = open_memstream(&text, &len);
+	ok(rc == 0 && !ppctl_http_print_running(ctx, f) && !fclose(f) && text &&
+	   strstr(text, "set phoneproxy sccp security maxconnections 100\n") &&
+	   !strstr(text, "cafile"), "show config running prints tlsd.conf's settings");
+	free(text);
+	unlink(path);
+}
+
 static void test_exec_without_kernel(void)
 {
 	char dir[] = "/tmp/pp-test-grammar.XXXXXX", path[256], *text = NULL;
@@ -431,6 +533,8 @@ static void test_exec_without_kernel(void)
 	   "set phoneproxy tftp ... keeps the settings in tftpd.conf as commands");
 	unlink(path);
 
+	test_tlsd_conf_write(&ctx, dir);
+
 	ppctl_ctx_fini(&ctx);
 	rmdir(dir);
 	unsetenv("PP_CONF_DIR");
@@ -442,7 +546,8 @@ static const char *sample(const char *type, int i)
 {
 	return !strcmp(type, "seconds") ? "120" : !strcmp(type, "port") ?
 		(i ? "20100" : "20000") : !strncmp(type, "ip", 2) ? "192.0.2.1" :
-		!strcmp(type, "url") ? "http://198.51.100.10/dir/*" : "5";
+		!strcmp(type, "url") ? "http://198.51.100.10/dir/*" :
+		!strcmp(type, "file") ? "/etc/phoneproxy/capf-ca.pem" : "5";
 }
 
 /* For every declared setting and every word of its {a|b}: set -> "show
@@ -467,14 +572,13 @@ static void test_settings_round_trip(void)
 			struct pp_config a = { 0 }, b = { 0 };
 			struct pp_httpconf ha, hb;
 			struct tftpd_conf ta, tb;
+			struct pp_tlsdconf la, lb;
+			void *held_a, *held_b;
 			size_t len;
 			FILE *f;
 			int nv = 0;
 			bool dflt;
 
-			/* pp-tlsd's: tlsd.conf only (test_lib), not ppctl's commands. */
-			if (s->holder == PP_HOLD_TLSD)
-				break;
 			snprintf(cp, sizeof(cp), "%s", s->words);
 			for (w = strtok_r(cp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 				char *colon = strchr(w, ':');
@@ -494,12 +598,18 @@ static void test_settings_round_trip(void)
 			memset(&ta, 0, sizeof(ta));
 			pp_settings_defaults(PP_HOLD_TFTPD, &ta);
 			tb = ta;
-			pp_setting_apply(&cmd, &a, s->holder == PP_HOLD_TFTPD ? (void *)&ta : &ha, NULL, 0);
+			pp_tlsdconf_init(&la);
+			lb = la;
+			held_a = s->holder == PP_HOLD_TFTPD ? (void *)&ta :
+				 s->holder == PP_HOLD_TLSD ? (void *)&la : &ha;
+			held_b = s->holder == PP_HOLD_TFTPD ? (void *)&tb :
+				 s->holder == PP_HOLD_TLSD ? (void *)&lb : &hb;
+			pp_setting_apply(&cmd, &a, held_a, NULL, 0);
 			f = open_memstream(&text, &len);
 			if (s->holder == PP_HOLD_MODULE)
 				ppctl_print_running(f, &a, NULL);
-			else if (s->holder == PP_HOLD_TFTPD)
-				pp_settings_print(f, PP_HOLD_TFTPD, &ta);
+			else if (s->holder == PP_HOLD_TFTPD || s->holder == PP_HOLD_TLSD)
+				pp_settings_print(f, s->holder, held_a);
 			else
 				pp_httpconf_print(f, &ha);
 			fclose(f);
@@ -513,8 +623,8 @@ static void test_settings_round_trip(void)
 			snprintf(cp, sizeof(cp), "%s", dflt || !text ? line : text);
 			cp[strcspn(cp, "\n")] = '\0';
 			ok(parse(cp) == PPCTL_PARSE_OK &&
-			   !pp_setting_apply(&cmd, &b, s->holder == PP_HOLD_TFTPD ? (void *)&tb : &hb,
-					     NULL, 0) && !memcmp(&a, &b, sizeof(a)) && !memcmp(&ta, &tb, sizeof(ta)) &&
+			   !pp_setting_apply(&cmd, &b, held_b, NULL, 0) && !memcmp(&a, &b, sizeof(a)) &&
+			   !memcmp(&ta, &tb, sizeof(ta)) && !memcmp(&la, &lb, sizeof(la)) &&
 			   ha.nallow == hb.nallow && (!ha.nallow || !strcmp(ha.allow[0], hb.allow[0])) &&
 			   !memcmp(&ha.max_conns, &hb.max_conns, 4 * sizeof(unsigned int)) &&
 			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&

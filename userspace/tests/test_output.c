@@ -8,6 +8,7 @@
  * ("show calls"), and the JSON forms.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -500,6 +501,48 @@ static void test_config_json(void)
 	free(text);
 }
 
+/* show stats, a daemon's section: its reply shown, or why not (the rest
+ * of show stats goes on). */
+static void test_daemon_stats(void)
+{
+	const char *reply = "accepted 7\nrefused_peraddress 2\nlistening yes\n";
+	struct pp_json j;
+	char *text = NULL;
+	int rc;
+
+	CAPTURE(text, rc = ppctl_print_daemon_stats(f, NULL, "tls", "pp-tlsd", 50, reply));
+	ok(rc == 0 && !strcmp(text, "tls\n"
+	   "  accepted                    7\n"
+	   "  refused_peraddress          2\n"
+	   "  listening                   yes\n"), "show stats: a daemon's section, its lines in order");
+	free(text);
+	CAPTURE(text, (pp_json_init(&j, f), pp_json_obj_begin(&j),
+		       rc = ppctl_print_daemon_stats(f, &j, "tls", "pp-tlsd", 50, reply),
+		       pp_json_obj_end(&j)));
+	is_str(text, "{\"tls\":{\"accepted\":7,\"refused_peraddress\":2,\"listening\":\"yes\"}}",
+	       "show stats -j: the section an object, numbers as numbers");
+	free(text);
+	CAPTURE(text, rc = ppctl_print_daemon_stats(f, NULL, "tls", "pp-tlsd", -ENOENT, ""));
+	ok(rc == -1 && !strcmp(text, "tls: pp-tlsd is not running in this network namespace\n"),
+	   "show stats: a daemon not running is said in its section");
+	free(text);
+	CAPTURE(text, (pp_json_init(&j, f), pp_json_obj_begin(&j),
+		       rc = ppctl_print_daemon_stats(f, &j, "tls", "pp-tlsd", -ENOENT, ""),
+		       pp_json_obj_end(&j)));
+	is_str(text, "{\"tls\":null,\"tls_error\":\"pp-tlsd is not running in this network namespace\"}",
+	       "show stats -j: null and why");
+	free(text);
+	CAPTURE(text, rc = ppctl_print_daemon_stats(f, NULL, "tls", "pp-tlsd", 20,
+						    "accepted 7\nerror unknown request\n"));
+	ok(rc == -1 && !strcmp(text, "tls: pp-tlsd: bad reply: line 2: \"error\": the value is not one word\n"),
+	   "show stats: a malformed reply is refused whole, saying where");
+	free(text);
+	CAPTURE(text, rc = ppctl_print_daemon_stats(f, NULL, "tftp", "pp-tftpd", -ETIMEDOUT, ""));
+	ok(rc == -1 && strstr(text, "tftp: pp-tftpd: ") && strstr(text, strerror(ETIMEDOUT)),
+	   "show stats: a daemon that does not answer");
+	free(text);
+}
+
 int main(void)
 {
 	test_show_user();
@@ -509,5 +552,6 @@ int main(void)
 	test_show_calls();
 	test_events();
 	test_config_json();
+	test_daemon_stats();
 	return done_testing();
 }

@@ -21,6 +21,7 @@
 #include "file.h"
 #include "tftpdconf.h"
 #include "log.h"
+#include "ctlsock.h"
 #include "tap.h"
 #include "tlv.h"
 
@@ -307,6 +308,12 @@ static void test_stats(void)
 	   strstr(buf, "\ntransfer_lifetime_expired 0\n") &&
 	   strstr(buf, "\ntimeout_option_declined 0\n"),
 	   "the refusals of issue 12 item 6 are counted");
+	{
+		char err[256] = "";
+
+		ok(pp_ctl_stats_parse(buf, NULL, NULL, err, sizeof(err)) > 20,
+		   "the reply is in the control sockets' stats format (lib/ctlsock.h) %s", err);
+	}
 	free(buf);
 }
 

@@ -78,7 +78,7 @@ static void reply(void *arg, const char *req, FILE *f)
 
 int ctl_init(struct tftpd *d)
 {
-	return pp_ctl_open(d->base, TFTPD_CTL_NAME, reply, d, &d->ctl);
+	return pp_daemon_ctl(d->base, TFTPD_CTL_NAME, "Tftp", "pp-tftpd", reply, d, &d->ctl);
 }
 
 void ctl_fini(struct tftpd *d)

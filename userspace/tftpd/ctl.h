@@ -5,6 +5,7 @@
  * pp-tftpd's control socket (lib/ctlsock.h), its requests and replies:
  *
  *	"stats"		"name value" lines: the counters, then the gauges
+ *			(the format of lib/ctlsock.h, shared with pp-tlsd)
  *	"reload"	re-read tftpd.conf; replies "ok" or "error reason"
  */
 #ifndef PP_TFTPD_CTL_H

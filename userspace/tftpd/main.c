@@ -8,22 +8,16 @@
  * files to point at the proxy, enforces which device's files a user may
  * have, and activates users in open activation mode. docs/tftp.md.
  */
-#include <errno.h>
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <libxml/parser.h>
 
-#include "conf.h"
 #include "ctl.h"
 #include "log.h"
 #include "nl.h"
-#include "parse.h"
 #include "tftpd.h"
 
 uint64_t tftpd_now_ms(void)
@@ -32,14 +26,6 @@ uint64_t tftpd_now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-const char *tftpd_ip(uint32_t addr)
-{
-	static char buf[4][PP_IPV4_STRLEN];
-	static unsigned int i;
-
-	return pp_ipv4_str(addr, buf[i++ & 3]);
 }
 
 /* The module's configuration, at start and after every change. */
@@ -85,40 +71,11 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 		ratelimit_expire(&d->rl, now);
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_hup(void *arg)
 {
-	struct tftpd *d = arg;
+	char err[1024];
 
-	(void)what;
-	if (sig == SIGHUP) {
-		char err[1024];
-
-		tftpd_reload(d, err, sizeof(err));
-		return;
-	}
-	pp_notice("Tftp: stopping on signal %d", (int)sig);
-	event_base_loopbreak(d->base);
-}
-
-/*
- * Every transfer holds a socket to the phone and every fetch one to a
- * CallManager: maxtransfers needs about twice as many descriptors.
- */
-static void raise_nofile(const struct tftpd_conf *c)
-{
-	rlim_t want = (rlim_t)c->max_transfers * 2 + 64;
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl))
-		return;
-	if (rl.rlim_cur >= want)
-		return;
-	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur < want)
-		pp_warn("Tftp: only %llu file descriptors (maxtransfers %u wants %llu)",
-			(unsigned long long)rl.rlim_cur, c->max_transfers,
-			(unsigned long long)want);
+	tftpd_reload(arg, err, sizeof(err));
 }
 
 static void usage(FILE *f)
@@ -136,73 +93,44 @@ static void usage(FILE *f)
 
 int main(int argc, char **argv)
 {
+	struct pp_daemon_args args;
 	struct tftpd d;
-	char path[4096], err[1024];
-	const char *conf = NULL;
-	bool to_stderr = false, test = false;
+	char err[1024];
 	struct timeval second = { .tv_sec = 1 };
-	int opt, rc = 1;
+	int rc;
 
-	while ((opt = getopt(argc, argv, "c:eth")) != -1) {
-		switch (opt) {
-		case 'c':
-			conf = optarg;
-			break;
-		case 'e':
-			to_stderr = true;
-			break;
-		case 't':
-			test = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	pp_log_open("pp-tftpd", !to_stderr && !test);
+	rc = pp_daemon_args(argc, argv, "pp-tftpd", TFTPD_CONF_FILE, usage, &args);
+	if (rc >= 0)
+		return rc;
 	memset(&d, 0, sizeof(d));
 	d.fd69 = -1;
 	TAILQ_INIT(&d.lru);
 	tftpd_conf_defaults(&d.conf);
-	d.conf_optional = !conf;
-	if (!conf) {
-		snprintf(path, sizeof(path), "%s/%s", pp_conf_dir(), TFTPD_CONF_FILE);
-		conf = path;
-	}
-	d.conf_path = conf;
-	rc = tftpd_conf_load(&d.conf, conf, d.conf_optional, err, sizeof(err));
+	d.conf_optional = args.conf_optional;
+	d.conf_path = args.conf;
+	rc = tftpd_conf_load(&d.conf, d.conf_path, d.conf_optional, err, sizeof(err));
 	if (rc) {
 		pp_err("%s", err);
 		return 1;
 	}
-	if (test) {
-		printf("%s: ok\n", conf);
+	if (args.test) {
+		printf("%s: ok\n", d.conf_path);
 		return 0;
 	}
 	rc = 1;		/* until the loop ends well */
 	pp_log_set_level(d.conf.loglevel);
 	xmlInitParser();
-	signal(SIGPIPE, SIG_IGN);
-	raise_nofile(&d.conf);
+	/* Every transfer holds a socket to the phone and every fetch one to a
+	 * CallManager. */
+	pp_daemon_nofile(d.conf.max_transfers, "Tftp", "maxtransfers");
 
 	d.base = event_base_new();
 	if (!d.base) {
 		pp_err("Tftp: cannot create the event loop");
 		return 1;
 	}
-	opt = ctl_init(&d);
-	if (opt) {
-		pp_err("Tftp: control socket: %s%s", strerror(-opt),
-		       opt == -EADDRINUSE ? " (pp-tftpd already runs in this network namespace)" : "");
+	if (ctl_init(&d))
 		goto out;
-	}
 	ratelimit_init(&d.rl, d.conf.rate, d.conf.burst);
 	slots_init(&d.slots, d.conf.max_transfers_per_address);
 	serve_init(&d);
@@ -215,15 +143,13 @@ int main(int argc, char **argv)
 	d.follow_ev = event_new(d.base, pp_follow_fd(d.follow), EV_READ | EV_PERSIST,
 				on_follow, &d);
 	d.tick = event_new(d.base, -1, EV_PERSIST, on_tick, &d);
-	d.sig_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
-	d.sig_int = evsignal_new(d.base, SIGINT, on_signal, &d);
-	d.sig_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
-	if (!d.follow_ev || !d.tick || !d.sig_term || !d.sig_int || !d.sig_hup ||
-	    event_add(d.follow_ev, NULL) || event_add(d.tick, &second) || event_add(d.sig_term, NULL) ||
-	    event_add(d.sig_int, NULL) || event_add(d.sig_hup, NULL)) {
+	if (!d.follow_ev || !d.tick ||
+	    event_add(d.follow_ev, NULL) || event_add(d.tick, &second)) {
 		pp_err("Tftp: cannot set up the event loop");
 		goto out;
 	}
+	if (pp_daemon_signals_add(&d.sig, d.base, "Tftp", on_hup, NULL, &d))
+		goto out;
 	pp_notice("Tftp: pp-tftpd started (loglevel %s, cache timeout %u ms)",
 		  tftpd_loglevel_name(pp_log_get_level()), d.conf.cache_ttl_ms);
 	rc = event_base_dispatch(d.base) < 0 ? 1 : 0;
@@ -238,12 +164,7 @@ out:
 		event_free(d.follow_ev);
 	if (d.tick)
 		event_free(d.tick);
-	if (d.sig_term)
-		event_free(d.sig_term);
-	if (d.sig_int)
-		event_free(d.sig_int);
-	if (d.sig_hup)
-		event_free(d.sig_hup);
+	pp_daemon_signals_free(&d.sig);
 	pp_follow_close(d.follow);
 	event_base_free(d.base);
 	xmlCleanupParser();

@@ -6,16 +6,17 @@
  */
 #include <inttypes.h>
 
+#include "ctlsock.h"
 #include "stats.h"
 
 void tftpd_stats_write(FILE *f, const struct tftpd_stats *s,
 		       const struct tftpd_gauges *g)
 {
-#define TFTPD_STATS_LINE(n) fprintf(f, "%s %" PRIu64 "\n", #n, s->n);
+#define TFTPD_STATS_LINE(n) pp_ctl_stat(f, #n, s->n);
 	TFTPD_COUNTERS(TFTPD_STATS_LINE)
 #undef TFTPD_STATS_LINE
-	fprintf(f, "transfers_active %" PRIu64 "\n", g->transfers_active);
-	fprintf(f, "cache_entries %" PRIu64 "\n", g->cache_entries);
-	fprintf(f, "cache_bytes %" PRIu64 "\n", g->cache_bytes);
-	fprintf(f, "loglevel %s\n", g->loglevel);
+	pp_ctl_stat(f, "transfers_active", g->transfers_active);
+	pp_ctl_stat(f, "cache_entries", g->cache_entries);
+	pp_ctl_stat(f, "cache_bytes", g->cache_bytes);
+	pp_ctl_stat_word(f, "loglevel", g->loglevel);
 }

@@ -16,7 +16,9 @@
 
 #include <event2/event.h>
 
+#include "daemon.h"
 #include "ops.h"
+#include "parse.h"
 #include "ratelimit.h"
 #include "secure.h"
 #include "slots.h"
@@ -147,12 +149,12 @@ struct tftpd {
 
 	struct pp_ctl *ctl;		/* the control socket */
 	struct event *tick;		/* housekeeping, every second */
-	struct event *sig_term, *sig_int, *sig_hup;
+	struct pp_daemon_signals sig;	/* lib/daemon.h */
 };
 
 uint64_t tftpd_now_ms(void);
 
 /* "a.b.c.d" of a network-order address, in a static rotating buffer. */
-const char *tftpd_ip(uint32_t addr);
+#define tftpd_ip(addr)	pp_ip(addr)
 
 #endif /* PP_TFTPD_H */

@@ -394,3 +394,25 @@ void tlsd_stats_log(const struct tlsd *d)
 		  (unsigned long long)s->handshake_timeout, (unsigned long long)s->claim_refused,
 		  (unsigned long long)s->ccm_failed, (unsigned long long)s->reset);
 }
+
+void tlsd_stats_write(FILE *f, const struct tlsd *d)
+{
+	const struct tlsd_stats *s = &d->st;
+
+	pp_ctl_stat(f, "accepted", s->accepted);
+	pp_ctl_stat(f, "handshakes", s->handshakes);
+	pp_ctl_stat(f, "handshake_failed", s->handshake_failed);
+	pp_ctl_stat(f, "handshake_timeout", s->handshake_timeout);
+	pp_ctl_stat(f, "claimed", s->claimed);
+	pp_ctl_stat(f, "closed", s->closed);
+	pp_ctl_stat(f, "refused_maxconnections", s->refused_conns);
+	pp_ctl_stat(f, "refused_peraddress", s->refused_addr);
+	pp_ctl_stat(f, "refused_maxhandshakes", s->refused_handshakes);
+	pp_ctl_stat(f, "refused_not_activated", s->refused_inactive);
+	pp_ctl_stat(f, "claim_refused", s->claim_refused);
+	pp_ctl_stat(f, "ccm_connect_failed", s->ccm_failed);
+	pp_ctl_stat(f, "reset_by_module", s->reset);
+	pp_ctl_stat(f, "open", d->conns);
+	pp_ctl_stat(f, "handshaking", d->handshaking);
+	pp_ctl_stat_word(f, "listening", d->lis ? "yes" : "no");
+}

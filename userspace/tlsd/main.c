@@ -11,26 +11,14 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 
 #include "cert.h"
 #include "conf.h"
 #include "log.h"
-#include "parse.h"
 #include "tlsd.h"
-
-const char *tlsd_ip(uint32_t addr)
-{
-	static char buf[4][PP_IPV4_STRLEN];
-	static unsigned int i;
-
-	return pp_ipv4_str(addr, buf[i++ & 3]);
-}
 
 static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct sockaddr *sa,
 		      int len, void *arg)
@@ -141,53 +129,75 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	relisten(d);
 }
 
-static int load_conf(struct tlsd *d, struct pp_tlsdconf *c)
+/*
+ * Re-read tlsd.conf and the certificate (ppctl's "reload", SIGHUP). All
+ * or nothing: a bad file, a bad CA bundle or a certificate that no longer
+ * loads keeps the settings and the TLS context of before (returns -1 with
+ * err). Without a certificate yet, the settings are taken and pp-tlsd
+ * listens once it is installed. Established connections keep theirs.
+ */
+static int tlsd_reload(struct tlsd *d, char *err, size_t errlen)
+{
+	char path[4096], why[1024];
+	struct pp_tlsdconf c;
+	SSL_CTX *ctx;
+
+	if (pp_tlsdconf_load(d->conf_path, d->conf_missing_ok, &c, err, errlen) ||
+	    (*c.cafile && pp_cert_ca_bundle_check(c.cafile, err, errlen)))
+		goto keep;
+	if (pp_cert_path(PP_CERT_TFTP, path, sizeof(path))) {
+		pp_errf(err, errlen, "certificate path too long");
+		goto keep;
+	}
+	ctx = tlsd_ctx_new(path, c.cafile, why, sizeof(why));
+	if (!ctx && d->ctx) {
+		pp_errf(err, errlen, "%s", why);
+		goto keep;
+	}
+	if (ctx) {
+		if (d->ctx)
+			SSL_CTX_free(d->ctx);
+		d->ctx = ctx;
+	}
+	d->conf = c;
+	pp_daemon_nofile(c.max_conns, "Tls", "maxconnections");
+	pp_notice("Tls: settings of %s taken: handshaketimeout %u s, maxconnections %u, peraddress %u, maxhandshakes %u, client certificates %s%s%s",
+		  d->conf_path, c.handshake_timeout, c.max_conns, c.max_conns_per_addr,
+		  c.max_handshakes, *c.cafile ? "verified against " : "requested, any accepted",
+		  c.cafile, d->ctx ? "" : "; no certificate yet, not listening");
+	relisten(d);
+	return 0;
+keep:
+	pp_warn("Tls: %s; keeping the settings read before", err);
+	return -1;
+}
+
+static void on_hup(void *arg)
 {
 	char err[1200];
 
-	if (pp_tlsdconf_load(d->conf_path, d->conf_missing_ok, c, err, sizeof(err))) {
-		pp_err("Tls: %s", err);
-		return -1;
-	}
-	return 0;
+	tlsd_reload(arg, err, sizeof(err));
 }
 
-static void on_signal(evutil_socket_t sig, short what, void *arg)
+static void on_usr1(void *arg)
+{
+	tlsd_stats_log(arg);
+}
+
+/* The control socket (lib/ctlsock.h PP_CTL_TLSD): "stats", "reload". */
+static void on_ctl(void *arg, const char *req, FILE *f)
 {
 	struct tlsd *d = arg;
-	struct pp_tlsdconf c;
+	char err[1200];
 
-	(void)what;
-	if (sig == SIGUSR1) {
-		tlsd_stats_log(d);
-		return;
-	}
-	if (sig == SIGHUP) {
-		/* New settings and certificate; a bad file keeps the old ones. */
-		if (!load_conf(d, &c)) {
-			d->conf = c;
-			load_ctx(d, false);
-			relisten(d);
-		}
-		return;
-	}
-	pp_notice("Tls: stopping on signal %d", (int)sig);
-	event_base_loopbreak(d->base);
-}
-
-/* Two descriptors per connection (phone, CallManager). */
-static void raise_nofile(unsigned int conns)
-{
-	rlim_t want = (rlim_t)conns * 2 + 64;
-	struct rlimit rl;
-
-	if (getrlimit(RLIMIT_NOFILE, &rl) || rl.rlim_cur >= want)
-		return;
-	rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
-	setrlimit(RLIMIT_NOFILE, &rl);
-	if (rl.rlim_cur < want)
-		pp_warn("Tls: only %llu file descriptors (maxconnections %u wants %llu)",
-			(unsigned long long)rl.rlim_cur, conns, (unsigned long long)want);
+	if (!strcmp(req, "stats"))
+		tlsd_stats_write(f, d);
+	else if (!strcmp(req, "reload") && tlsd_reload(d, err, sizeof(err)))
+		fprintf(f, "error %s\n", err);
+	else if (!strcmp(req, "reload"))
+		fputs("ok\n", f);
+	else
+		fputs("error unknown request\n", f);
 }
 
 static void usage(FILE *f)
@@ -197,60 +207,43 @@ static void usage(FILE *f)
 		"  -c FILE  settings (default $PP_CONF_DIR/" PP_TLSDCONF_FILE ")\n"
 		"  -e       log to stderr instead of syslog\n"
 		"  -t       check the settings and exit\n"
-		"SIGHUP reloads the settings and the certificate, SIGUSR1 logs the counters.\n");
+		"Runs in the network namespace of its proxy; ppctl show stats shows its\n"
+		"counters; ppctl set phoneproxy sccp security ... changes its settings and\n"
+		"tells it (or SIGHUP: it re-reads FILE and the certificate). SIGUSR1 logs\n"
+		"the counters.\n");
 }
 
 int main(int argc, char **argv)
 {
 	static struct tlsd d;
-	char path[4096], err[1024];
+	struct pp_daemon_args args;
+	char err[1200];
 	struct timeval tick = { .tv_sec = 2 };
 	struct event *tick_ev = NULL;
-	bool to_stderr = false, test = false;
-	int opt, rc = 1;
+	int rc;
 
-	while ((opt = getopt(argc, argv, "c:eth")) != -1) {
-		switch (opt) {
-		case 'c':
-			d.conf_path = optarg;
-			break;
-		case 'e':
-			to_stderr = true;
-			break;
-		case 't':
-			test = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			usage(stderr);
-			return 2;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return 2;
-	}
-	pp_log_open("pp-tlsd", !to_stderr && !test);
-	if (!d.conf_path) {
-		snprintf(path, sizeof(path), "%s/%s", pp_conf_dir(), PP_TLSDCONF_FILE);
-		d.conf_path = path;
-		d.conf_missing_ok = true;
-	}
-	if (load_conf(&d, &d.conf))
+	rc = pp_daemon_args(argc, argv, "pp-tlsd", PP_TLSDCONF_FILE, usage, &args);
+	if (rc >= 0)
+		return rc;
+	d.conf_path = args.conf;
+	d.conf_missing_ok = args.conf_optional;
+	if (pp_tlsdconf_load(d.conf_path, d.conf_missing_ok, &d.conf, err, sizeof(err))) {
+		pp_err("Tls: %s", err);
 		return 1;
-	if (test) {
+	}
+	if (args.test) {
 		printf("%s: ok\n", d.conf_path);
 		return 0;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	raise_nofile(d.conf.max_conns);
+	rc = 1;		/* until the loop ends well */
+	pp_daemon_nofile(d.conf.max_conns, "Tls", "maxconnections");
 	d.base = event_base_new();
 	if (!d.base) {
 		pp_err("Tls: cannot create the event loop");
 		return 1;
 	}
+	if (pp_daemon_ctl(d.base, PP_CTL_TLSD, "Tls", "pp-tlsd", on_ctl, &d, &d.ctl))
+		goto out;
 	load_ctx(&d, false);
 	if (pp_follow_open(&d.follow, on_config, &d, err, sizeof(err))) {
 		pp_err("Tls: %s", err);
@@ -258,17 +251,12 @@ int main(int argc, char **argv)
 	}
 	d.follow_ev = event_new(d.base, pp_follow_fd(d.follow), EV_READ | EV_PERSIST, on_follow, &d);
 	tick_ev = event_new(d.base, -1, EV_PERSIST, on_tick, &d);
-	d.sig_term = evsignal_new(d.base, SIGTERM, on_signal, &d);
-	d.sig_int = evsignal_new(d.base, SIGINT, on_signal, &d);
-	d.sig_hup = evsignal_new(d.base, SIGHUP, on_signal, &d);
-	d.sig_usr1 = evsignal_new(d.base, SIGUSR1, on_signal, &d);
-	if (!d.follow_ev || !tick_ev || !d.sig_term || !d.sig_int || !d.sig_hup || !d.sig_usr1 ||
-	    event_add(d.follow_ev, NULL) || event_add(tick_ev, &tick) ||
-	    event_add(d.sig_term, NULL) || event_add(d.sig_int, NULL) ||
-	    event_add(d.sig_hup, NULL) || event_add(d.sig_usr1, NULL)) {
+	if (!d.follow_ev || !tick_ev || event_add(d.follow_ev, NULL) || event_add(tick_ev, &tick)) {
 		pp_err("Tls: cannot set up the event loop");
 		goto out;
 	}
+	if (pp_daemon_signals_add(&d.sig, d.base, "Tls", on_hup, on_usr1, &d))
+		goto out;
 	pp_notice("Tls: pp-tlsd started (handshake timeout %u s, maxconnections %u, peraddress %u, maxhandshakes %u)",
 		  d.conf.handshake_timeout, d.conf.max_conns, d.conf.max_conns_per_addr,
 		  d.conf.max_handshakes);
@@ -281,14 +269,8 @@ out:
 		event_free(d.follow_ev);
 	if (tick_ev)
 		event_free(tick_ev);
-	if (d.sig_term)
-		event_free(d.sig_term);
-	if (d.sig_int)
-		event_free(d.sig_int);
-	if (d.sig_hup)
-		event_free(d.sig_hup);
-	if (d.sig_usr1)
-		event_free(d.sig_usr1);
+	pp_daemon_signals_free(&d.sig);
+	pp_ctl_close(d.ctl);
 	pp_follow_close(d.follow);
 	if (d.ctx)
 		SSL_CTX_free(d.ctx);

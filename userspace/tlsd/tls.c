@@ -21,15 +21,6 @@
 #define PHONE_CIPHERS \
 	"ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES256-GCM-SHA384:AES128-SHA"
 
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-	(void)buf;
-	(void)size;
-	(void)rwflag;
-	(void)u;
-	return -1;
-}
-
 /* Without a CA bundle any client certificate is taken (its key is still
  * proven by CertificateVerify); it only narrows what the phone may
  * register as. */
@@ -52,7 +43,7 @@ SSL_CTX *tlsd_ctx_new(const char *certfile, const char *cafile, char *err, size_
 	/* Level 0 in this context only: TLS 1.0 signs with SHA-1 (MD5+SHA-1),
 	 * which level 1 refuses. The cipher list below is the real limit. */
 	SSL_CTX_set_security_level(ctx, 0);
-	SSL_CTX_set_default_passwd_cb(ctx, no_passphrase);
+	SSL_CTX_set_default_passwd_cb(ctx, pp_no_passphrase);
 	if (!SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION) ||
 	    !SSL_CTX_set_max_proto_version(ctx, TLS1_2_VERSION) ||
 	    !SSL_CTX_set_cipher_list(ctx, PHONE_CIPHERS) ||

@@ -9,13 +9,16 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <event2/bufferevent.h>
 #include <event2/event.h>
 #include <event2/listener.h>
 #include <openssl/ssl.h>
 
+#include "daemon.h"
 #include "ops.h"
+#include "parse.h"
 #include "tlsdconf.h"
 
 /* Bytes buffered towards one side before reading the other pauses. */
@@ -39,7 +42,9 @@ struct tlsd_stats {
 struct tlsd {
 	struct event_base *base;
 	struct pp_follow *follow;
-	struct event *follow_ev, *sig_term, *sig_int, *sig_hup, *sig_usr1;
+	struct event *follow_ev;
+	struct pp_daemon_signals sig;
+	struct pp_ctl *ctl;
 	struct pp_config cfg;
 	bool have_cfg;
 	struct pp_tlsdconf conf;
@@ -63,7 +68,9 @@ int tlsd_cert_device(X509 *x, char dev[TLSD_DEVICE_LEN + 1]);
 /* conn.c */
 void tlsd_accept(struct tlsd *d, evutil_socket_t fd, uint32_t addr, uint16_t port);
 void tlsd_stats_log(const struct tlsd *d);
+/* The reply to "stats" (lib/ctlsock.h's format; docs/secure-sccp.md). */
+void tlsd_stats_write(FILE *f, const struct tlsd *d);
 
-const char *tlsd_ip(uint32_t addr);
+#define tlsd_ip(addr)	pp_ip(addr)
 
 #endif /* TLSD_H */
