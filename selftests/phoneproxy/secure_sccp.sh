@@ -196,12 +196,7 @@ mkdir -p "$ROOT"
 for sid in $A $B; do
 	cp "$PP_TOP/userspace/tests/data/tftp/SEP001380AD9E5F.cnf.xml" "$ROOT/$sid.cnf.xml"
 done
-chmod 755 "$ROOT"
-chmod 644 "$ROOT"/*
-source "$(dirname "$0")/tftpd-hpa.conf"
-ip netns exec "$NS_CCM" in.tftpd --foreground --user "$TFTP_USERNAME" \
-	--address "$TFTP_ADDRESS" $TFTP_OPTIONS "$ROOT" &
-at_exit "kill $!"
+ccm_tftpd "$ROOT"
 FLOG=$TMPD/tftpd.log
 ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$FLOG" &
 at_exit "kill $!"
@@ -302,7 +297,8 @@ check "during 1,000 concurrent handshakes from one address, homer registers over
 wait $HOLD_PID
 diag "hold: $(cat "$TMPD/hold.out")"
 check "... all 1,000 closed by pp-tlsd: 992 beyond peraddress 8 refused, 8 timed out" \
-	eval "grep -qx 'open=0 closed=1000' $TMPD/hold.out && [ \"\$(tls_stat peraddress)\" -ge 992 ]"
+	eval "grep -qx 'open=0 closed=1000' $TMPD/hold.out && [ \"\$(tls_stat peraddress)\" -ge 992 ] ||
+	      { echo \"peraddress=\$(tls_stat peraddress) timeout=\$(tls_stat timeout)\"; false; }"
 
 # The global cap on handshakes in progress (SIGHUP reloads tlsd.conf).
 echo "set phoneproxy sccp security maxhandshakes 4" >> "$PP_CONF_DIR/tlsd.conf"
