@@ -230,6 +230,18 @@ $*
 XML
 }
 
+# ccm_tftpd ROOT: the CallManager's TFTP server serving ROOT on $CCM:69,
+# Debian's tftpd-hpa configured as its /etc/default/tftpd-hpa does
+# (tftpd-hpa.conf), in the CallManager's namespace; stopped at exit.
+ccm_tftpd() {
+	chmod 755 "$1"
+	chmod 644 "$1"/*
+	source "$(dirname "$0")/tftpd-hpa.conf"
+	ip netns exec "$NS_CCM" in.tftpd --foreground --user "$TFTP_USERNAME" \
+		--address "$TFTP_ADDRESS" $TFTP_OPTIONS "$1" &
+	at_exit "kill $!"
+}
+
 # Start "ppctl monitor" in the proxy namespace; events land in $EVENTS.
 EVENTS=$TMPD/events
 start_monitor() {

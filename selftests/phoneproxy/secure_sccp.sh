@@ -12,11 +12,15 @@
 #
 # What TLS pp-tlsd accepts (openssl s_client, nmap ssl-enum-ciphers);
 # the key log letting tshark decrypt a phone's RegisterReq; both phones
-# registering over TLS and calling each other through the media relay,
-# the CallManager seeing plain SCCP from the south address; and the
-# attacks: no handshake for a non-activated address, another device's
-# client certificate reset by the kernel, a garbage ClientHello, a
-# stalled handshake, 1,000 handshakes at once, the global handshake cap.
+# doing what a secure phone does (over TFTP from pp-tftpd their CTLSEP
+# file, the CTL and the signed configuration, verified; TLS to the port
+# it names + 443, trusting only the CTL's CCM certificate), registering
+# and calling each other through the media relay, the CallManager seeing
+# plain SCCP from the south address; and the attacks: no handshake for a
+# non-activated address, another device's client certificate reset by
+# the kernel, a garbage ClientHello, a stalled handshake, 1,000
+# handshakes at once, the global handshake cap; last, the proxy's
+# certificate regenerated without a new CTL: the phone refuses it.
 #
 # Two runs share this file (each within the test timeout of an emulated
 # guest): secure_sccp.sh the TLS checks and the attacks before a phone
@@ -164,18 +168,44 @@ check "... counted as timed out" eval "[ \"\$(tls_stat timeout)\" -ge 1 ]"
 
 fi	# SECURE_PART=tls
 
-# ---- 3. Two phones over TLS, a call ---------------------------------------
+# ---- 3. Two secure phones: TFTP, the CTL, TLS; a call ----------------------
 
 if [ "$SECURE_PART" = call ]; then
 
-diag "phones over TLS (${SECONDS}s)"
-# tls_phone NAME NS SID VERSION: a phone with its certificate, over TLS.
+diag "secure phones: TFTP, CTL, TLS (${SECONDS}s)"
+require in.tftpd
+[ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
+# tls_phone NAME NS SID VERSION: a phone with its certificate, over TLS,
+# trusting the proxy's certificate file (--tls-ca).
 tls_phone() {
 	phone_start "$1" "$2" --server $NORTH:$PORT --sid "$3" --tls "$4" \
 		--tls-ca "$TMPD/proxy.crt" --tls-cert "$TMPD/$1.crt" --tls-key "$TMPD/$1.key" \
 		--tls-keylog "$TMPD/keylog"
 }
+# secure_phone NAME NS SID VERSION: a secure phone from its TFTP round on:
+# CTLSEP<MAC>.tlv, CTLFile.tlv (kept in its flash, $TMPD/NAME.flash),
+# SEP<MAC>.cnf.xml.sgn from pp-tftpd, then TLS anchored on the CTL alone.
+secure_phone() {
+	phone_start "$1" "$2" --tftp $NORTH --secure --ctl "$TMPD/$1.flash" --sid "$3" \
+		--tls "$4" --tls-cert "$TMPD/$1.crt" --tls-key "$TMPD/$1.key" \
+		--tls-keylog "$TMPD/keylog"
+}
+# The CallManager's TFTP server (tftpd-hpa, as tftp.sh) and pp-tftpd.
+ROOT=$TMPD/ccm-tftp
+mkdir -p "$ROOT"
+for sid in $A $B; do
+	cp "$PP_TOP/userspace/tests/data/tftp/SEP001380AD9E5F.cnf.xml" "$ROOT/$sid.cnf.xml"
+done
+ccm_tftpd "$ROOT"
+FLOG=$TMPD/tftpd.log
+ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$FLOG" &
+at_exit "kill $!"
+check "pp-tftpd listens on the north address" wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$FLOG"
+# The CTL (docs/ctl.md): a SAST key, then CTLFile.tlv and the CTLSEP files.
+check "set ctl sast sast1 generate; set ctl build" \
+	eval "pp set ctl sast sast1 generate >/dev/null && pp set ctl build"
 ccm_start ccm || skip_all "pp-ccm-sim does not start"
+diag "the phones start (${SECONDS}s)"
 DUMP_PID=
 if command -v dumpcap > /dev/null && command -v tshark > /dev/null; then
 	nsx "$NS_PHONE" timeout 120 dumpcap -q -i veth-ph -f "tcp port $PORT" -w "$TMPD/homer.pcap" \
@@ -184,20 +214,38 @@ if command -v dumpcap > /dev/null && command -v tshark > /dev/null; then
 	at_exit "kill $DUMP_PID"
 	until_ok 20 grep -q Capturing "$TMPD/dumpcap.err"
 fi
-tls_phone homer "$NS_PHONE" $A 1.0
+check "pp-phone-sim: --tls-ca with --secure is refused (the CTL is the only trust anchor)" \
+	eval "out=\$($PHONE_SIM --tftp $NORTH --secure --tls 1.2 --tls-ca $TMPD/proxy.crt --sid $A 2>&1);
+	      [ \$? = 2 ] && grep -q 'tls-ca: not with --secure' <<< \"\$out\""
+secure_phone homer "$NS_PHONE" $A 1.0
 PA=$PHONE_PID
-# why_not NAME: a phone's output and what pp-tlsd said of its address.
+# why_not NAME: a phone's output and what pp-tlsd and pp-tftpd said of its address.
 why_not() {
 	cat "$TMPD/$1.out" "$TMPD/$1.err"
 	grep -E "$2|refused|failed" "$TLOG" | tail -n 8
+	grep -E "$2" "$FLOG" | tail -n 8
 	return 1
 }
-check "homer: TLS 1.0 with AES128-SHA, the proxy's certificate verified" \
-	eval "until_ok 30 grep -q '^tls sid=$A version=TLSv1 cipher=AES128-SHA' $TMPD/homer.out ||
+check "homer: TLS 1.0 with AES128-SHA, the server's certificate the CTL's CCM certificate" \
+	eval "until_ok 30 grep -q '^tls sid=$A version=TLSv1 cipher=AES128-SHA verified=ctl$' $TMPD/homer.out ||
 	      why_not homer $PHONE"
-tls_phone marge "$NS_PHONE2" $B 1.2
-check "marge: TLS 1.2 with ECDHE-RSA AES-GCM, the proxy's certificate verified" \
-	eval "until_ok 30 grep -Eq '^tls sid=$B version=TLSv1.2 cipher=ECDHE-RSA-AES(128|256)-GCM' \
+check "homer verified CTLSEP<MAC>.tlv, CTLFile.tlv and the .sgn from pp-tftpd, stored the CTL" \
+	grep -q "^secure sid=$A ctl=stored records=[0-9]* signer=[0-9]* ctlsep=verified sgn=verified security-mode=3$" \
+	"$TMPD/homer.out"
+# served_order SID: the files pp-tftpd served the phone, in order.
+served_order() {
+	sed -n "s/.*Tftp: served \([^ ]*\) to .*/\1/p" "$FLOG" | grep -E "$1" | tr '\n' ' '
+}
+check "... asked in a phone's order: CTLSEP<MAC>.tlv, CTLFile.tlv, SEP<MAC>.cnf.xml.sgn" \
+	eval "[ \"\$(served_order 'CTL(SEP)?[^ ]*\.tlv|$A')\" = 'CTL$A.tlv CTLFile.tlv $A.cnf.xml.sgn ' ] ||
+	      { served_order .; false; }"
+check "... its CallManager from the verified file: the proxy, the file's port 2000 + 443" \
+	grep -q "^tftp sid=$A file=$A.cnf.xml .*callmanager=$NORTH:$PORT$" "$TMPD/homer.out"
+check "... its flash holds the CTL it accepted" cmp "$TMPD/homer.flash" "$PP_STATE_DIR/ctl/CTLFile.tlv"
+secure_phone marge "$NS_PHONE2" $B 1.2
+check "marge: TFTP, CTL, .sgn, then TLS 1.2 with ECDHE-RSA AES-GCM anchored on the CTL" \
+	eval "until_ok 30 grep -Eq '^tls sid=$B version=TLSv1.2 cipher=ECDHE-RSA-AES(128|256)-GCM-SHA(256|384) verified=ctl$' \
+	      $TMPD/marge.out && grep -q '^secure sid=$B ctl=stored .*ctlsep=verified sgn=verified security-mode=3$' \
 	      $TMPD/marge.out || why_not marge $PHONE2"
 check "both register through pp-tlsd and the module (RegisterAck)" ctl ccm wait registered 2 20
 grep 'refused the connection' "$TLOG" | tail -n 2 | sed 's/^/# /'
@@ -249,7 +297,8 @@ check "during 1,000 concurrent handshakes from one address, homer registers over
 wait $HOLD_PID
 diag "hold: $(cat "$TMPD/hold.out")"
 check "... all 1,000 closed by pp-tlsd: 992 beyond peraddress 8 refused, 8 timed out" \
-	eval "grep -qx 'open=0 closed=1000' $TMPD/hold.out && [ \"\$(tls_stat peraddress)\" -ge 992 ]"
+	eval "grep -qx 'open=0 closed=1000' $TMPD/hold.out && [ \"\$(tls_stat peraddress)\" -ge 992 ] ||
+	      { echo \"peraddress=\$(tls_stat peraddress) timeout=\$(tls_stat timeout)\"; false; }"
 
 # The global cap on handshakes in progress (SIGHUP reloads tlsd.conf).
 echo "set phoneproxy sccp security maxhandshakes 4" >> "$PP_CONF_DIR/tlsd.conf"
@@ -260,6 +309,36 @@ check "maxhandshakes 4: of 6 stalled handshakes 4 are held, 2 refused at once" \
 check "pp-tlsd still serves after the attacks (s_client handshake)" \
 	negotiates TLSv1.2 ECDHE-RSA-AES128-GCM-SHA256 -tls1_2 -cipher ECDHE-RSA-AES128-GCM-SHA256
 check "pp-tlsd is alive" kill -0 $TLSD_PID
+
+# ---- 5. The proxy's certificate replaced, the CTL not rebuilt -------------------
+
+diag "the tftp certificate regenerated without a new CTL (${SECONDS}s)"
+n=$(grep -c 'Tls: certificate ' "$TLOG")
+check "set certificate regenerate tftp; pp-tlsd reloads it (SIGHUP)" \
+	eval "pp set certificate regenerate tftp >/dev/null && kill -HUP $TLSD_PID &&
+	      wait_for 10 has_lines $TLOG 'Tls: certificate ' $((n + 1))"
+fp() { openssl x509 -noout -fingerprint -sha256 "$@"; }
+check "pp-tlsd now serves a certificate the phones' CTL does not list (control)" \
+	eval "[ \"\$(s_client $NS_PHONE2 -tls1_2 | fp)\" = \"\$(fp -in $PP_STATE_DIR/certs/tftp.pem)\" ] &&
+	      [ \"\$(fp -in $PP_STATE_DIR/certs/tftp.pem)\" != \"\$(fp -in $TMPD/proxy.crt)\" ]"
+# marge's connection is reset (inactivated, then activated again): she
+# reconnects (--retry 2) with the CTL she has.
+nreg=$(grep -c "^registered sid=$B" "$TMPD/marge.out")
+nref=$(grep -c "^tls-refused sid=$B" "$TMPD/marge.out")
+pp set user inactive name marge
+pp set user active name marge address $PHONE2
+check "marge refuses the handshake: the server's certificate is not the CTL's, said naming it" \
+	eval "wait_for 20 has_lines $TMPD/marge.out '^tls-refused sid=$B' $((nref + 2)) ||
+	      why_not marge $PHONE2"
+grep "^tls-refused sid=$B" "$TMPD/marge.out" | tail -n 1 | sed 's/^/# /'
+check "... the reason names the CTL and the certificate's subject" \
+	grep -q "^tls-refused sid=$B reason=\"the server's certificate is not the CCM certificate of the CTL: /.*CN=tftp.*: self-signed certificate\"" \
+	"$TMPD/marge.out"
+check "... twice, and she does not register again" \
+	eval "[ \$(grep -c '^registered sid=$B' $TMPD/marge.out) = $nreg ]"
+check "... pp-tlsd saw the phone's alert (unknown CA)" \
+	grep -q "$PHONE2:.*handshake failed.*alert unknown ca" "$TLOG"
+diag "done (${SECONDS}s)"
 fi	# SECURE_PART=call
 pp set phoneproxy sccp security off
 check "sccp security off: pp-tlsd stops listening" \

@@ -59,12 +59,7 @@ echo "signed config" > "$ROOT/SEP001122334455.cnf.xml.sgn"
 printf '<CiscoIPPhoneRingList></CiscoIPPhoneRingList>\n' > "$ROOT/RingList.xml"
 # 2 MiB and a bit: a last block shorter than 512 and than 1428.
 head -c $((2 * 1024 * 1024 + 333)) /dev/urandom > "$ROOT/P00308000400.bin"
-chmod 755 "$ROOT"
-chmod 644 "$ROOT"/*
-source "$(dirname "$0")/tftpd-hpa.conf"
-ip netns exec "$NS_CCM" in.tftpd --foreground --user "$TFTP_USERNAME" \
-	--address "$TFTP_ADDRESS" $TFTP_OPTIONS "$ROOT" &
-at_exit "kill $!"
+ccm_tftpd "$ROOT"
 check "tftpd-hpa serves the CallManager's files (control)" \
 	wait_for 5 nsx "$NS_CCM" tftp $CCM -m binary -c get CTLSEP001122334455.tlv "$OUT/ctl.direct"
 

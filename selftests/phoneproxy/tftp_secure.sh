@@ -42,12 +42,7 @@ mkdir -p "$ROOT"
 cp "$ORIG" "$ROOT/$HOMER.cnf.xml"
 echo "CallManager's own signed file" > "$ROOT/$HOMER.cnf.xml.sgn"
 echo "CallManager's own trust list" > "$ROOT/CTLFile.tlv"
-chmod 755 "$ROOT"
-chmod 644 "$ROOT"/*
-source "$(dirname "$0")/tftpd-hpa.conf"
-ip netns exec "$NS_CCM" in.tftpd --foreground --user "$TFTP_USERNAME" \
-	--address "$TFTP_ADDRESS" $TFTP_OPTIONS "$ROOT" &
-at_exit "kill $!"
+ccm_tftpd "$ROOT"
 check "tftpd-hpa serves the CallManager's files (control)" \
 	wait_for 5 nsx "$NS_CCM" tftp $CCM -m binary -c get $HOMER.cnf.xml "$OUT/direct.xml"
 

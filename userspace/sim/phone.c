@@ -90,6 +90,7 @@ struct phone {
 	struct tftpc *tftp;
 	/* --secure; sim_secure_anchor(sec): the TLS client's only trust anchor */
 	struct sim_secure *sec;
+	bool tls;			/* this phone's SCCP is over TLS */
 	int tftp_err;
 	uint32_t local_ip;
 	uint16_t local_port;
@@ -131,9 +132,12 @@ static const char usage[] =
 "  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
 "  --tftp ADDR[:PORT]     read SEP<MAC>.cnf.xml first; its callManagerGroup\n"
 "                         names the CallManager (--server: the fallback)\n"
-"  --secure               with --tftp: read and verify CTLFile.tlv,\n"
-"                         CTLSEP<MAC>.tlv and SEP<MAC>.cnf.xml.sgn instead\n"
-"                         (a refused file stops the phone; no fallback)\n"
+"  --secure               with --tftp: read and verify CTLSEP<MAC>.tlv,\n"
+"                         CTLFile.tlv and SEP<MAC>.cnf.xml.sgn instead\n"
+"                         (a refused file stops the phone; no fallback);\n"
+"                         with --tls and deviceSecurityMode 3: TLS to the\n"
+"                         file's port + 443, trusting only the CTL's CCM\n"
+"                         certificate\n"
 "  --ctl FILE             the phone's stored CTL: a new one must be signed\n"
 "                         by one of its SAST keys; written when accepted\n"
 "  --layout old|v17       highest protocol offered: 11 (old) or 17 (v17; default)\n"
@@ -158,7 +162,7 @@ static const char usage[] =
 "  --tls 1.0|1.2          secure SCCP: TLS 1.0 with AES128-SHA (old firmware) or TLS 1.2\n"
 "                         (ECDHE-RSA AES-GCM); give --server ADDR:2443\n"
 "  --tls-ca FILE          trust anchor: the server's certificate or CA (PEM); without it\n"
-"                         the server is not verified\n"
+"                         (and without --secure) the server is not verified\n"
 "  --tls-cert FILE        client certificate (the phone's LSC/MIC), PEM\n"
 "  --tls-key FILE         its private key (default: in --tls-cert)\n"
 "  --tls-keylog FILE      append the TLS secrets (SSLKEYLOGFILE format) for tshark\n"
@@ -527,6 +531,24 @@ static void send_register(struct phone *p)
 	p->st = P_REGISTERING;
 }
 
+/*
+ * A handshake that failed on the server's certificate: said on a line
+ * of its own, naming the certificate and why (a secure phone: not the
+ * one its CTL lists). True when that was the failure.
+ */
+static bool tls_refused(struct phone *p, struct bufferevent *bev)
+{
+	char buf[400];
+	const char *why = sim_tls_refused(bufferevent_openssl_get_ssl(bev), buf, sizeof(buf));
+
+	if (!why)
+		return false;
+	sim_event("tls-refused", "sid=%s reason=\"%s %s\"", p->sid,
+		  p->sec ? "the server's certificate is not the CCM certificate of the CTL:" :
+		  "the server's certificate does not verify with --tls-ca:", why);
+	return true;
+}
+
 static void phone_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct phone *p = arg;
@@ -542,17 +564,20 @@ static void phone_event(struct bufferevent *bev, short what, void *arg)
 		}
 		p->local_ip = sa.sin_addr.s_addr;
 		p->local_port = ntohs(sa.sin_port);
-		if (p->s->tls) {
+		if (p->tls) {
 			SSL *ssl = bufferevent_openssl_get_ssl(bev);
 
-			sim_event("tls", "sid=%s version=%s cipher=%s", p->sid,
-				  SSL_get_version(ssl), SSL_get_cipher_name(ssl));
+			sim_event("tls", "sid=%s version=%s cipher=%s verified=%s", p->sid,
+				  SSL_get_version(ssl), SSL_get_cipher_name(ssl),
+				  p->sec ? "ctl" : p->s->o.tls.ca ? "tls-ca" : "no");
 		}
 		send_register(p);
 		return;
 	}
 	why = sim_conn_why(what, "closed by the server", buf, sizeof(buf));
-	if (why && p->s->tls && *sim_tls_error(bev)) {
+	if (why && p->tls && tls_refused(p, bev)) {
+		why = "TLS: the server's certificate refused";
+	} else if (why && p->tls && *sim_tls_error(bev)) {
 		snprintf(buf, sizeof(buf), "TLS: %s", sim_tls_error(bev));
 		why = buf;
 	}
@@ -639,9 +664,14 @@ static void tftp_done(void *arg, int err, const char *why, const uint8_t *data,
 		if (ai)
 			freeaddrinfo(ai);
 	}
-	/* Encrypted mode: TLS to the file's SCCP port + 443 (docs/tftp.md). */
+	/*
+	 * Encrypted mode: TLS to the file's SCCP port + 443 (docs/tftp.md),
+	 * anchored on the CTL; a secure phone in another mode speaks plain.
+	 */
 	if (!p->tftp_err && p->sec && sim_secure_mode(p->sec) == 3)
 		port += PP_SCCP_TLS_PORT_OFFSET;
+	if (!p->tftp_err && p->sec)
+		p->tls = p->s->tls && sim_secure_mode(p->sec) == 3;
 	if (!p->tftp_err) {
 		p->server_ip = ip;
 		p->server_port = port;
@@ -739,10 +769,17 @@ static void phone_connect(struct phone *p)
 		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
 			goto fail;
 	}
-	if (s->tls) {
+	if (p->tls) {
 		/* Secure SCCP: TLS over this socket (CONNECTED after the handshake). */
 		SSL *ssl = SSL_new(s->tls);
 
+		if (ssl && p->sec &&
+		    sim_tls_anchor(ssl, sim_secure_anchor(p->sec), why, sizeof(why))) {
+			SSL_free(ssl);
+			close(fd);
+			phone_disconnect(p, why, true);
+			return;
+		}
 		p->bev = ssl ? bufferevent_openssl_socket_new(s->loop.base, fd, ssl,
 							       BUFFEREVENT_SSL_CONNECTING,
 							       BEV_OPT_CLOSE_ON_FREE) : NULL;
@@ -956,6 +993,10 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		fprintf(stderr, PROG ": --secure needs --tftp, --ctl needs --secure\n");
 		return SIM_EXIT_USAGE;
 	}
+	if (o->secure && o->tls.ca) {
+		fprintf(stderr, PROG ": --tls-ca: not with --secure (the CTL's CCM certificate is the only trust anchor)\n");
+		return SIM_EXIT_USAGE;
+	}
 	if (!ids->nsids && !ids->have_base) {
 		fprintf(stderr, PROG ": --sid or --sid-base is required: which phones\n");
 		return SIM_EXIT_USAGE;
@@ -1014,8 +1055,8 @@ int main(int argc, char **argv)
 	if (s.o.tls.version) {
 		char err[512];
 
-		/* The trust anchor: --tls-ca now; the CTL's certificate
-		 * (sim/secure.c) goes in with sim_tls_trust(s.tls, ...). */
+		/* The trust anchor: --tls-ca, or per phone the CTL's CCM
+		 * certificate (--secure; phone_connect(), sim_tls_anchor()). */
 		s.tls = sim_tls_ctx(&s.o.tls, err, sizeof(err));
 		if (!s.tls) {
 			fprintf(stderr, PROG ": %s\n", err);
@@ -1049,6 +1090,7 @@ int main(int argc, char **argv)
 		p->server_ip = s.o.server_ip;
 		p->server_port = s.o.server_port;
 		p->server_known = s.o.have_server;
+		p->tls = s.tls != NULL;	/* --secure: the verified file decides */
 		sim_media_init(&p->media);
 		p->timer = event_new(s.loop.base, -1, 0, phone_timer, p);
 		if (!p->timer) {

@@ -135,7 +135,8 @@ out:
 
 /* ---- over TFTP ---- */
 
-enum sec_step { S_CTL, S_SEP, S_SGN, S_DONE };
+/* A phone's order: its own trust list first, then the common one (docs/ctl.md 5). */
+enum sec_step { S_SEP, S_CTL, S_SGN, S_DONE };
 
 struct sim_secure {
 	struct event_base *base;
@@ -150,7 +151,7 @@ struct sim_secure {
 	struct event *next;		/* runs the next step outside tftpc's callback */
 	int err;
 	char why[1024];
-	uint8_t *got[3];		/* CTLFile.tlv, CTLSEP<MAC>.tlv, .sgn */
+	uint8_t *got[3];		/* by step: CTLSEP<MAC>.tlv, CTLFile.tlv, .sgn */
 	size_t got_len[3];
 	struct sim_secure_result r;
 };
@@ -235,15 +236,15 @@ static void finish(struct sim_secure *s)
 		goto report;
 	}
 	fresh = s->flash && !have;
-	if (sim_secure_check(have ? &stored : NULL, s->got[0], s->got_len[0], s->got[1],
-			     s->got_len[1], s->got[2], s->got_len[2], &s->r, s->why,
-			     sizeof(s->why))) {
+	if (sim_secure_check(have ? &stored : NULL, s->got[S_CTL], s->got_len[S_CTL],
+			     s->got[S_SEP], s->got_len[S_SEP], s->got[S_SGN],
+			     s->got_len[S_SGN], &s->r, s->why, sizeof(s->why))) {
 		s->err = -EPERM;
 		goto report;
 	}
 	if (s->flash) {
 		/* The phone's flash: the CTL it trusts now is kept. */
-		rc = pp_file_write_atomic(s->flash, s->got[0], s->got_len[0], 0600);
+		rc = pp_file_write_atomic(s->flash, s->got[S_CTL], s->got_len[S_CTL], 0600);
 		if (rc)
 			fprintf(stderr, "pp-phone-sim: cannot store the CTL in %s: %s\n",
 				s->flash, strerror(-rc));
@@ -305,7 +306,7 @@ int sim_secure_start(struct sim_secure **out, struct event_base *base,
 	s->flash = flash ? strdup(flash) : NULL;
 	s->done = done;
 	s->arg = arg;
-	s->step = S_CTL;
+	s->step = S_SEP;
 	s->next = evtimer_new(base, on_next, s);
 	if (!s->next || (flash && !s->flash)) {
 		sim_secure_free(s);

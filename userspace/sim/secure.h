@@ -3,13 +3,14 @@
  * Copyright (C) 2026 The phoneproxy authors.
  *
  * pp-phone-sim --secure: what a secure phone does before it registers
- * (docs/sim.md). Over TFTP it reads CTLFile.tlv, verifies it and accepts
- * it only as a phone would (none stored yet, or signed by a SAST
- * certificate the stored one lists: lib/tlv.h pp_ctl_may_replace()),
- * then CTLSEP<MAC>.tlv when served (the same rule against the accepted
- * CTL), then SEP<MAC>.cnf.xml.sgn, verified with the CTL's TFTP-capable
- * record. The verified file's bytes go to the phone as the plain file
- * would; the CTL's CCM certificate is the TLS client's trust anchor.
+ * (docs/sim.md). Over TFTP, in a phone's order, it reads CTLSEP<MAC>.tlv
+ * (optional) and CTLFile.tlv, accepts CTLFile.tlv only as a phone would
+ * (none stored yet, or signed by a SAST certificate the stored one lists:
+ * lib/tlv.h pp_ctl_may_replace()) and CTLSEP<MAC>.tlv, when served, by
+ * the same rule against it, then reads SEP<MAC>.cnf.xml.sgn, verified
+ * with the CTL's TFTP-capable record. The verified file's bytes go to the
+ * phone as the plain file would; the CTL's CCM certificate is the TLS
+ * client's only trust anchor (simcore.h sim_tls_anchor()).
  */
 #ifndef PP_SIM_SECURE_H
 #define PP_SIM_SECURE_H

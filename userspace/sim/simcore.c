@@ -730,6 +730,66 @@ int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len)
 	return 0;
 }
 
+static int anchor_idx = -1;
+
+/* Chain verified against the anchor alone; the leaf must be the anchor. */
+static int anchor_verify(int ok, X509_STORE_CTX *st)
+{
+	SSL *ssl = X509_STORE_CTX_get_ex_data(st, SSL_get_ex_data_X509_STORE_CTX_idx());
+	X509 *anchor = ssl ? SSL_get_ex_data(ssl, anchor_idx) : NULL;
+	X509 *cur = X509_STORE_CTX_get_current_cert(st);
+
+	if (ok && X509_STORE_CTX_get_error_depth(st) == 0 &&
+	    (!anchor || !cur || X509_cmp(cur, anchor))) {
+		X509_STORE_CTX_set_error(st, X509_V_ERR_CERT_REJECTED);
+		return 0;
+	}
+	return ok;
+}
+
+int sim_tls_anchor(SSL *ssl, X509 *anchor, char *err, size_t len)
+{
+	X509_STORE *st;
+
+	ERR_clear_error();
+	if (!anchor) {
+		snprintf(err, len, "no CCM certificate of a verified CTL to trust");
+		return -1;
+	}
+	if (anchor_idx < 0)
+		anchor_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
+	st = X509_STORE_new();
+	/* PARTIAL_CHAIN: the CTL's certificate is trusted as it is, whoever issued it. */
+	if (anchor_idx < 0 || !st || X509_STORE_add_cert(st, anchor) != 1 ||
+	    X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN) != 1 ||
+	    !SSL_set_ex_data(ssl, anchor_idx, anchor) ||
+	    SSL_set0_verify_cert_store(ssl, st) != 1) {
+		snprintf(err, len, "the CTL's certificate as the TLS trust anchor: %s",
+			 pp_ssl_reason());
+		X509_STORE_free(st);
+		return -1;
+	}
+	SSL_set_verify(ssl, SSL_VERIFY_PEER, anchor_verify);
+	return 0;
+}
+
+const char *sim_tls_refused(const SSL *ssl, char *buf, size_t len)
+{
+	STACK_OF(X509) *chain = SSL_get_peer_cert_chain(ssl);
+	long v = SSL_get_verify_result(ssl);
+	char subject[256] = "(no certificate)";
+
+	if (v == X509_V_OK || SSL_get_verify_mode(ssl) == SSL_VERIFY_NONE)
+		return NULL;
+	if (chain && sk_X509_num(chain) > 0)
+		X509_NAME_oneline(X509_get_subject_name(sk_X509_value(chain, 0)), subject,
+				  sizeof(subject));
+	snprintf(buf, len, "%s: %s", subject,
+		 v == X509_V_ERR_CERT_REJECTED ? "not the trusted certificate" :
+		 X509_verify_cert_error_string(v));
+	return buf;
+}
+
 const char *sim_tls_error(struct bufferevent *bev)
 {
 	static char buf[256];

@@ -243,6 +243,19 @@ SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len);
  * the certificate a CTL names (sim/secure.c); verification is then on.
  * 0 or -1 with @err. */
 int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len);
+/*
+ * A secure phone's connection (--secure): @anchor, the CTL's CCM
+ * certificate, is this connection's only trust anchor, and the server
+ * must present exactly that certificate (docs/ctl.md 5.3). Replaces the
+ * context's anchors and verification mode for @ssl. 0 or -1 with @err.
+ */
+int sim_tls_anchor(SSL *ssl, X509 *anchor, char *err, size_t len);
+/*
+ * Why the handshake refused the server's certificate: its subject and
+ * OpenSSL's verification error ("/CN=x: self-signed certificate"), or
+ * NULL when the certificate was not what failed.
+ */
+const char *sim_tls_refused(const SSL *ssl, char *buf, size_t len);
 /* The OpenSSL error of a TLS bufferevent, "" when none. */
 const char *sim_tls_error(struct bufferevent *bev);
 

@@ -8,7 +8,8 @@
  * stream of them is framed back whatever the TCP cuts; the RTP they send
  * and the receiver's accounting (loss, gaps, duplicates, reordering,
  * wrap, foreign packets); reading a phone configuration file; a secure
- * phone's checks of the CTL and the signed configuration file.
+ * phone's checks of the CTL and the signed configuration file, and its
+ * TLS client trusting only the CTL's certificate (handshakes in memory).
  */
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -18,7 +19,9 @@
 #include <event2/buffer.h>
 #include <libxml/parser.h>
 #include <openssl/bio.h>
+#include <openssl/err.h>
 #include <openssl/pem.h>
+#include <openssl/x509v3.h>
 
 #include "../sim/rtp.h"
 #include "../sim/secure.h"
@@ -757,6 +760,153 @@ static void test_secure(void)
 	X509_free(rogue.cert);
 }
 
+/* ---- secure: TLS anchored on the CTL's certificate ---- */
+
+/*
+ * A certificate CN=@cn for @k's key issued by @by (NULL: self-signed),
+ * a CA's (basicConstraints CA:TRUE) when @ca.
+ */
+static X509 *make_cert(const struct keypair *by, const struct keypair *k, const char *cn,
+		       bool ca)
+{
+	X509 *x = X509_new();
+	X509_NAME *n = X509_NAME_new();
+	X509_EXTENSION *ext = ca ? X509V3_EXT_conf_nid(NULL, NULL, NID_basic_constraints,
+						       "critical,CA:TRUE") : NULL;
+
+	if (!x || !n || (ca && !ext) || !X509_set_version(x, 2) ||
+	    !ASN1_INTEGER_set(X509_get_serialNumber(x), 7) ||
+	    !X509_gmtime_adj(X509_getm_notBefore(x), -3600) ||
+	    !X509_gmtime_adj(X509_getm_notAfter(x), 86400) ||
+	    !X509_NAME_add_entry_by_txt(n, "CN", MBSTRING_ASC, (const unsigned char *)cn,
+					-1, -1, 0) ||
+	    !X509_set_subject_name(x, n) ||
+	    !X509_set_issuer_name(x, by ? X509_get_subject_name(by->cert) : n) ||
+	    (ext && !X509_add_ext(x, ext, -1)) ||
+	    !X509_set_pubkey(x, k->key) || !X509_sign(x, (by ? by : k)->key, EVP_sha256())) {
+		X509_free(x);
+		x = NULL;
+	}
+	X509_EXTENSION_free(ext);
+	X509_NAME_free(n);
+	return x;
+}
+
+/*
+ * A handshake in memory: the phone's client (sim_tls_ctx(), TLS
+ * @version, anchored on @anchor by sim_tls_anchor()) against a server
+ * presenting @cert (+ @chain) with @key. 1: done, 0: failed, with
+ * sim_tls_refused()'s text (or "") in @why.
+ */
+static int handshake(unsigned int version, X509 *anchor, X509 *cert, X509 *chain,
+		     EVP_PKEY *key, char *why, size_t len)
+{
+	struct sim_tls_opts o = { .version = version };
+	SSL_CTX *cctx, *sctx = SSL_CTX_new(TLS_server_method());
+	SSL *c = NULL, *sv = NULL;
+	BIO *bc = NULL, *bs = NULL;
+	char err[256], buf[400];
+	const char *r;
+	int i, rc = -1, cd = 0, sd = 0;
+
+	why[0] = '\0';
+	cctx = sim_tls_ctx(&o, err, sizeof(err));
+	if (!cctx || !sctx)
+		goto out;
+	SSL_CTX_set_security_level(sctx, 0);
+	SSL_CTX_set_min_proto_version(sctx, TLS1_VERSION);
+	SSL_CTX_set_max_proto_version(sctx, TLS1_2_VERSION);
+	if (SSL_CTX_use_certificate(sctx, cert) != 1 || SSL_CTX_use_PrivateKey(sctx, key) != 1 ||
+	    (chain && SSL_CTX_add1_chain_cert(sctx, chain) != 1))
+		goto out;
+	c = SSL_new(cctx);
+	sv = SSL_new(sctx);
+	if (!c || !sv || !BIO_new_bio_pair(&bc, 0, &bs, 0))
+		goto out;
+	SSL_set_bio(c, bc, bc);
+	SSL_set_bio(sv, bs, bs);
+	if (sim_tls_anchor(c, anchor, err, sizeof(err))) {
+		snprintf(why, len, "anchor: %s", err);
+		goto out;
+	}
+	SSL_set_connect_state(c);
+	SSL_set_accept_state(sv);
+	for (i = 0; i < 50 && !(cd == 1 && sd == 1); i++) {
+		if (cd != 1)
+			cd = SSL_do_handshake(c);
+		if (sd != 1)
+			sd = SSL_do_handshake(sv);
+		if (cd <= 0 && SSL_get_error(c, cd) != SSL_ERROR_WANT_READ &&
+		    SSL_get_error(c, cd) != SSL_ERROR_WANT_WRITE)
+			break;
+	}
+	rc = cd == 1 && sd == 1;
+	r = sim_tls_refused(c, buf, sizeof(buf));
+	snprintf(why, len, "%s", r ? r : "");
+out:
+	ERR_clear_error();
+	SSL_free(c);
+	SSL_free(sv);
+	SSL_CTX_free(cctx);
+	SSL_CTX_free(sctx);
+	return rc;
+}
+
+static void test_tls_anchor(void)
+{
+	struct keypair proxy, again, rogue, leaf, ca;
+	X509 *sub;
+	SSL_CTX *ctx;
+	SSL *ssl;
+	struct sim_tls_opts o = { .version = 12 };
+	char why[512];
+
+	if (make_key("tftp17a98efd", &proxy) || make_key("tftp17a98efd", &again) ||
+	    make_key("rogue", &rogue) || make_key("leaf", &leaf) || make_key("ca", &ca)) {
+		ok(0, "test keys");
+		return;
+	}
+	/* A CTL whose CCM certificate is a CA's: what it issued is still not it. */
+	X509_free(ca.cert);
+	ca.cert = make_cert(NULL, &ca, "ccm-ca", true);
+	sub = ca.cert ? make_cert(&ca, &leaf, "tftp-issued", false) : NULL;
+	ok(handshake(12, proxy.cert, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1 &&
+	   !*why, "TLS 1.2: the server presents the CTL's CCM certificate: accepted (%s)", why);
+	ok(handshake(10, proxy.cert, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1,
+	   "TLS 1.0 with AES128-SHA: accepted the same way (%s)", why);
+	ok(handshake(12, proxy.cert, again.cert, NULL, again.key, why, sizeof(why)) == 0 &&
+	   strstr(why, "/CN=tftp17a98efd: "),
+	   "a certificate regenerated with the same name, not in the CTL: refused, named (%s)", why);
+	ok(handshake(10, proxy.cert, rogue.cert, NULL, rogue.key, why, sizeof(why)) == 0 &&
+	   strstr(why, "/CN=rogue: "),
+	   "TLS 1.0: another self-signed certificate: refused (%s)", why);
+	ok(sub && handshake(12, ca.cert, ca.cert, NULL, ca.key, why, sizeof(why)) == 1,
+	   "a CA's certificate in the CTL, presented as it is: accepted (%s)", why);
+	ok(sub && handshake(12, ca.cert, sub, ca.cert, leaf.key, why, sizeof(why)) == 0 &&
+	   strstr(why, "/CN=tftp-issued: not the trusted certificate"),
+	   "a certificate the CTL's (CA) certificate issued, chain sent: refused, only that one is trusted (%s)",
+	   why);
+	ok(handshake(12, NULL, proxy.cert, NULL, proxy.key, why, sizeof(why)) == -1 &&
+	   strstr(why, "anchor: no CCM certificate"), "no CTL certificate: no TLS at all (%s)", why);
+	ctx = sim_tls_ctx(&o, why, sizeof(why));
+	ssl = ctx ? SSL_new(ctx) : NULL;
+	ok(ssl && !sim_tls_refused(ssl, why, sizeof(why)),
+	   "nothing refused before a handshake");
+	SSL_free(ssl);
+	SSL_CTX_free(ctx);
+	X509_free(sub);
+	EVP_PKEY_free(proxy.key);
+	EVP_PKEY_free(again.key);
+	EVP_PKEY_free(rogue.key);
+	EVP_PKEY_free(leaf.key);
+	EVP_PKEY_free(ca.key);
+	X509_free(ca.cert);
+	X509_free(proxy.cert);
+	X509_free(again.cert);
+	X509_free(rogue.cert);
+	X509_free(leaf.cert);
+}
+
 int main(void)
 {
 	xmlInitParser();
@@ -770,6 +920,7 @@ int main(void)
 	test_cnf();
 	test_hostport();
 	test_secure();
+	test_tls_anchor();
 	xmlCleanupParser();
 	return done_testing();
 }
