@@ -333,6 +333,31 @@ static int pp_srtp_replay_commit(struct pp_srtp_replay *r, u32 ssrc,
 
 /* ---- SRTP ------------------------------------------------------------ */
 
+/*
+ * The index of SRTP sequence number @seq into @index, checked against
+ * @r's SSRC, the index space (2^48) and the window; with @commit also
+ * accepted (the sender's, or a receiver's after authentication).
+ */
+static int pp_srtp_rtp_index(struct pp_srtp_replay *r, u32 ssrc, u16 seq,
+			     bool commit, u64 *index)
+{
+	int err;
+
+	spin_lock_bh(&r->lock);
+	*index = pp_srtp_guess(r->top, seq);
+	err = pp_srtp_ssrc_check(r, ssrc);
+	if (!err && *index > PP_SRTP_MAX)
+		err = -EKEYEXPIRED;
+	if (!err)
+		err = pp_srtp_replay_check(r, *index);
+	if (!err && commit) {
+		pp_srtp_ssrc_latch(r, ssrc);
+		pp_srtp_replay_add(r, *index);
+	}
+	spin_unlock_bh(&r->lock);
+	return err;
+}
+
 /* The RTP header's length (fixed, CSRCs, extension) or -EPROTO. */
 static int pp_rtp_hdr_len(const u8 *buf, unsigned int len)
 {
@@ -370,18 +395,8 @@ int pp_srtp_protect(struct pp_srtp_ctx *c, u8 *buf, unsigned int len,
 	ssrc = get_unaligned_be32(buf + 8);
 
 	/* As libsrtp's sender: never the same index twice (keystream). */
-	spin_lock_bh(&r->lock);
-	index = pp_srtp_guess(r->top, get_unaligned_be16(buf + 2));
-	err = pp_srtp_ssrc_check(r, ssrc);
-	if (!err && index > PP_SRTP_MAX)
-		err = -EKEYEXPIRED;
-	if (!err)
-		err = pp_srtp_replay_check(r, index);
-	if (!err) {
-		pp_srtp_ssrc_latch(r, ssrc);
-		pp_srtp_replay_add(r, index);
-	}
-	spin_unlock_bh(&r->lock);
+	err = pp_srtp_rtp_index(r, ssrc, get_unaligned_be16(buf + 2), true,
+				&index);
 	if (err)
 		return err;
 
@@ -411,15 +426,8 @@ int pp_srtp_unprotect(struct pp_srtp_ctx *c, u8 *buf, unsigned int len)
 	alen = len - c->tag_len;
 	ssrc = get_unaligned_be32(buf + 8);
 
-	spin_lock_bh(&r->lock);
-	index = pp_srtp_guess(r->top, get_unaligned_be16(buf + 2));
-	err = pp_srtp_ssrc_check(r, ssrc);
-	/* Beyond 2^48: no sender can have got there with this key. */
-	if (!err && index > PP_SRTP_MAX)
-		err = -EKEYEXPIRED;
-	if (!err)
-		err = pp_srtp_replay_check(r, index);
-	spin_unlock_bh(&r->lock);
+	err = pp_srtp_rtp_index(r, ssrc, get_unaligned_be16(buf + 2), false,
+				&index);
 	if (err)
 		return err;
 
