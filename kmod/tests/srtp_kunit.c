@@ -423,7 +423,7 @@ static struct pp_kt_stream *pp_kt_stream(struct kunit *test,
 		memset(b + 12, i, 20);
 		st->pkt[i] = b;
 		st->len[i] = pp_srtp_protect(tx, b, PP_KT_PKT, 16);
-		KUNIT_ASSERT_EQ(test, st->len[i], PP_KT_PKT + 10);
+		KUNIT_ASSERT_EQ(test, st->len[i], PP_KT_PKT + tx->tag_len);
 	}
 	return st;
 }
@@ -517,20 +517,7 @@ static void pp_srtp_reordered_across_wrap(struct kunit *test)
 	tx = pp_kt_ctx(test, 32, PP_SRTP_TX, pp_kt_key);
 	rx = pp_kt_ctx(test, 32, PP_SRTP_RX, pp_kt_key);
 	/* Sequence numbers 65531..65535, 0..4. */
-	st = kunit_kzalloc(test, sizeof(*st), GFP_KERNEL);
-	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, st);
-	for (i = 0; i < 10; i++) {
-		u8 *b = kunit_kzalloc(test, PP_KT_PKT + 16, GFP_KERNEL);
-
-		KUNIT_ASSERT_NOT_ERR_OR_NULL(test, b);
-		b[0] = 0x80;
-		put_unaligned_be16(65531 + i, b + 2);
-		put_unaligned_be32(0x600df00d, b + 8);
-		memset(b + 12, i, 20);
-		st->pkt[i] = b;
-		st->len[i] = pp_srtp_protect(tx, b, PP_KT_PKT, 16);
-		KUNIT_ASSERT_EQ(test, st->len[i], PP_KT_PKT + 4);
-	}
+	st = pp_kt_stream(test, tx, 0x600df00d, 65531, 10);
 	KUNIT_EXPECT_EQ(test, tx->rtp.top, (1ULL << 16) | 4);
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		KUNIT_EXPECT_EQ_MSG(test, pp_kt_rx(test, rx, st, order[i]),
