@@ -16,7 +16,8 @@ flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl
 openssl chromium libsoap-lite-perl tshark
 slowhttptest conntrack python3-scapy
-python3-cryptography python3-lxml"
+python3-cryptography python3-lxml
+libsrtp2-dev"
 
 missing=
 for p in $pkgs; do
