@@ -1355,12 +1355,13 @@ static inline int sccp_t_key_write(const struct sccp_t_key_msg *c, char *why)
 	if (!bad) {
 		/* the rest of the body not zero: nothing but the block moves */
 		for (i = SCCP_HDR_LEN; i < size; i++)
-			buf[i] = was[i] = (u8)(0xc0 | (i & 0x3f));
+			buf[i] = (u8)(0xc0 | (i & 0x3f));
 		if (c->body >= 132 && c->id == SCCP_START_MEDIA_TX && !c->hv)
 			/* the v17 window of an hv-0 SMT: IPv4 type, zeros */
 			for (i = 8; i < 28; i++)
-				buf[SCCP_HDR_LEN + i] = was[SCCP_HDR_LEN + i] =
+				buf[SCCP_HDR_LEN + i] =
 					i >= 12 && i < 16 ? 0xcb : 0;
+		memcpy(was, buf, size);
 		n = sccp_key_block(buf, size, 0, &off);
 		bad = sccp_t_ck(why, n == c->blk_len &&
 				off + 8 == SCCP_HDR_LEN + c->key_at,

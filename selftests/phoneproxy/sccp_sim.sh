@@ -14,7 +14,9 @@
 # SSRC, from the other's send port), hang up (media stops), and call the
 # CallManager's own "south phone". Then: the allow-list, a phone that
 # reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
-# address, bad arguments, and 1000 phones in one process.
+# address, bad arguments, and 1000 phones in one process. A secure
+# CallManager (--srtp) keys a call: SRTP end to end (libsrtp2), v17 and
+# old layouts, both suites.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -147,6 +149,90 @@ variant v17 "--layout v17" "--layout v17" 17 v17 17
 variant old "--layout old" "--layout old" 11 old 11
 variant asterisk "--layout v17 --hdr0 --early-smt" "--layout v17 --hdr0" 17 v17 0
 variant mixed "--layout old" "--layout v17" 11 old 11
+
+# A secure CallManager (--srtp): fresh SRTP keys in the ORC and SMT of a
+# phone-to-phone call (the guide's "Encrypted" mode, end to end, no proxy
+# here); the phones protect what they send with their SMT's key and
+# unprotect what they receive with their ORC's (libsrtp2). Every packet
+# received authenticated and decrypted to the original payload (a plain
+# or foreign one would fail libsrtp2's authentication and be counted),
+# none lost; on the wire every RTP packet of the call carries the suite's
+# tag (nft counts UDP lengths: 8 + 12 + 160 + tag, never the plain 180).
+# A call with the south phone stays plain RTP.
+srtp_ok() {	# srtp_ok RECEIVER-LINE SENDER-LINE SUITE
+	local r=$1 s=$2 suite=$3 k
+	for k in srtp_tx srtp_rx; do
+		[ "$(field "$r" $k)" = "$suite" ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	for k in srtp_auth_fail srtp_replay srtp_fail; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
+		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
+		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
+	echo "srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
+}
+
+udp_len_count() {	# udp_len_count NAME: packets the phones sent with that counter
+	nsx "$NS_PHONE" nft list counter inet srtplen "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+srtp_variant() {	# srtp_variant NAME LAYOUT SUITE(32|80) SUITE-NAME TAG-BYTES
+	local v=$1 layout=$2 suite=$3 name=$4 tag=$5 la lb ls n
+	nsx "$NS_PHONE" nft -f - <<-EOF || { tap_result 1 "$v: nft counters"; return; }
+	table inet srtplen {
+		counter plain { }
+		counter srtp { }
+		chain out {
+			type filter hook output priority 0;
+			udp length 180 counter name plain
+			udp length $((180 + tag)) counter name srtp
+		}
+	}
+	EOF
+	ccm_start "$v" --layout $layout --srtp $suite ||
+		{ tap_result 1 "$v: pp-ccm-sim --srtp listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA --layout $layout
+	local pa=$PHONE_PID
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB --tx-port-offset 2 --layout $layout
+	local pb=$PHONE_PID
+	check "$v: two phones register" ctl "$v" wait registered 2 20
+	check "$v: call $A $B comes up, keyed $name" \
+		eval "ctl $v call $A $B && grep -q '^call call=1 .*media=$name' $TMPD/$v.out"
+	sleep $MEDIA_S
+	check "$v: hangup" ctl "$v" hangup
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A")
+	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B")
+	check "$v: $A got $B's media: no loss, the original payload bytes after unprotect" \
+		rx_ok "$la" "$lb" $((MEDIA_S * 20)) sender
+	check "$v: $B got $A's media: no loss, the original payload bytes after unprotect" \
+		rx_ok "$lb" "$la" $((MEDIA_S * 20)) sender
+	check "$v: $A: every packet SRTP both ways ($name), no auth failure, no replay" \
+		srtp_ok "$la" "$lb" "$name"
+	check "$v: $B: every packet SRTP both ways ($name), no auth failure, no replay" \
+		srtp_ok "$lb" "$la" "$name"
+	n=$(($(field "$la" tx_packets) + $(field "$lb" tx_packets)))
+	check "$v: on the wire: $n packets of $((180 + tag)) UDP bytes (the $tag-byte tag), none plain" \
+		eval "[ '$(udp_len_count plain)' = 0 ] && [ '$(udp_len_count srtp)' = $n ]"
+
+	check "$v: call $A south stays plain RTP" \
+		eval "ctl $v call $A south && grep -q '^call call=2 .*media=plain' $TMPD/$v.out"
+	sleep 1
+	check "$v: hangup of the south call" ctl "$v" hangup
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A .*remote=$CCM_ADDR")
+	ls=$(media_stats "$TMPD/$v.out" "sid=south .*end=hangup")
+	check "$v: plain both ways with the south phone (no srtp fields, no loss)" \
+		eval "! grep -q srtp_ <<< '$la' && rx_ok '$la' '$ls' 20 sender >/dev/null &&
+		      rx_ok '$ls' '$la' 20 sender"
+	kill -TERM $pa $pb
+	wait $pa $pb
+	ccm_stop "$v"
+	nsx "$NS_PHONE" nft delete table inet srtplen
+	check "$v: nothing on stderr" eval "! grep . $TMPD/$v.err $TMPD/$v-a.err $TMPD/$v-b.err"
+}
+
+srtp_variant srtp-v17 v17 32 AES_CM_128_HMAC_SHA1_32 4
+srtp_variant srtp-old old 80 AES_CM_128_HMAC_SHA1_80 10
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A
