@@ -37,6 +37,7 @@
 #define PROG		"pp-ccm-sim"
 #define HASH_BITS	16
 #define MAX_ARGS	8
+#define SRTP_ALTERNATE	0x100	/* --srtp 32,80 */
 
 struct call;
 struct client;
@@ -130,7 +131,8 @@ struct opts {
 	bool early_smt;
 	bool preserve;
 	bool quiet;
-	int srtp;			/* enum sccp_key_alg of --srtp, 0 none */
+	int srtp;			/* enum sccp_key_alg of --srtp, 0 none,
+					 * SRTP_ALTERNATE: _32 and _80 in turn */
 };
 
 struct ccm {
@@ -517,6 +519,10 @@ static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
 static int call_keys(struct call *k, int alg)
 {
 	int i;
+
+	if (alg == SRTP_ALTERNATE)	/* odd calls _32, even ones _80 */
+		alg = k->id % 2 ? SCCP_KEY_AES_CM_128_SHA1_32 :
+				  SCCP_KEY_AES_CM_128_SHA1_80;
 
 	for (i = 0; i < 2; i++) {
 		struct sccp_media_key *key = &k->key[i];
@@ -1299,9 +1305,10 @@ static const char usage[] =
 "  --preserve             call preservation: a phone that disconnects during a\n"
 "                         call leaves it up (the other leg's media goes on)\n"
 "  --quiet                no line per phone or call, only failures and totals\n"
-"  --srtp 32|80           a secure CallManager: fresh SRTP keys in the ORC and\n"
-"                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32\n"
-"                         or _80); calls with the south phone stay plain\n"
+"  --srtp 32|80|32,80     a secure CallManager: fresh SRTP keys in the ORC and\n"
+"                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
+"                         _80, or both in turn); calls with the south phone\n"
+"                         stay plain\n"
 "Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
@@ -1386,6 +1393,7 @@ static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 static const struct sim_choice srtp_suites[] = {
 	{ "32", SCCP_KEY_AES_CM_128_SHA1_32 },
 	{ "80", SCCP_KEY_AES_CM_128_SHA1_80 },
+	{ "32,80", SRTP_ALTERNATE },
 	{ NULL, 0 },
 };
 
