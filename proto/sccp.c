@@ -339,6 +339,44 @@ static void dec_media_stop(struct dec *d)
 	get32(d, 12, &m->port_handling, SCCP_F_PORT_HANDLING);
 }
 
+/* Body offset of the key block in the message's layout, 0 if none. */
+static u32 key_body_off(u32 id, bool v17)
+{
+	switch (id) {
+	case SCCP_OPEN_RECV_CHAN:
+		return 28;
+	case SCCP_START_MEDIA_TX:
+		return v17 ? 60 : 44;
+	}
+	return 0;
+}
+
+int sccp_key_locate(u32 id, u32 size, int layout, u32 *off)
+{
+	u32 b = key_body_off(id, layout == SCCP_LAYOUT_V17);
+
+	if (!b)
+		return SCCP_E_NO_KEY;
+	if (size < BODY(b) + SCCP_KEY_BLOCK_SHORT)
+		return SCCP_E_KEY_ABSENT;
+	*off = BODY(b);
+	return size < BODY(b) + SCCP_KEY_BLOCK_LEN ? SCCP_KEY_BLOCK_SHORT :
+						     SCCP_KEY_BLOCK_LEN;
+}
+
+static void dec_key(struct dec *d)
+{
+	u32 off;
+	int n = sccp_key_locate(d->m->hdr.id, d->size,
+				d->v17 ? SCCP_LAYOUT_V17 : SCCP_LAYOUT_OLD,
+				&off);
+
+	if (n > 0) {
+		d->m->key_off = off;
+		d->m->key_len = n;
+	}
+}
+
 static void dec_body(struct dec *d)
 {
 	struct sccp_msg *m = d->m;
@@ -412,6 +450,7 @@ static void dec_body(struct dec *d)
 		get32(d, e, &m->packet_ms, SCCP_F_PKT_MS);
 		get32(d, e + 4, &m->codec, SCCP_F_CODEC);
 		get32(d, e + 24, &m->call_ref, SCCP_F_CALLREF);
+		dec_key(d);
 		break;
 	case SCCP_START_MCAST_RX:
 	case SCCP_START_MCAST_TX:
@@ -446,6 +485,7 @@ static void dec_body(struct dec *d)
 		e = add_ep(d, 100, EP_ADDR | SCCP_EP_PORT,
 			   SCCP_ROLE_MEDIA_SOURCE, 0);
 		get32(d, e, &m->req_iptype, SCCP_F_REQ_IPTYPE);
+		dec_key(d);
 		break;
 	case SCCP_OPEN_MM_RECV_CHAN:
 		/*
@@ -546,6 +586,122 @@ int sccp_decode(const u8 *p, size_t len, u8 hint, struct sccp_msg *m)
 	return err;
 }
 
+int sccp_key_block(const u8 *p, size_t len, u8 hint, u32 *off)
+{
+	struct sccp_hdr h;
+	bool tentative;
+	int n, err;
+	u32 o = 0;
+
+	err = sccp_frame(p, len, &h);
+	if (err)
+		return err;
+	if (len > h.size)
+		len = h.size;
+	n = sccp_key_locate(h.id, h.size, sccp_layout(p, len, hint, &tentative),
+			    &o);
+	if (n < 0)
+		return n;
+	if (o + n > len)
+		return SCCP_E_NEED_MORE;
+	*off = o;
+	return n;
+}
+
+static u16 get_le16(const u8 *p)
+{
+	return (u16)(p[0] | p[1] << 8);
+}
+
+static void put_le16(u8 *p, u16 v)
+{
+	p[0] = v;
+	p[1] = v >> 8;
+}
+
+int sccp_key_get(const u8 *blk, u32 blk_len, struct sccp_media_key *k)
+{
+	memset(k, 0, sizeof(*k));
+	if (blk_len < SCCP_KEY_BLOCK_SHORT)
+		return SCCP_E_KEY_ABSENT;
+	k->alg = sccp_get_le32(blk);
+	k->key_len = get_le16(blk + 4);
+	k->salt_len = get_le16(blk + 6);
+	memcpy(k->key, blk + 8, SCCP_KEY_FIELD);
+	memcpy(k->salt, blk + 24, SCCP_KEY_FIELD);
+	if (blk_len >= SCCP_KEY_BLOCK_LEN) {
+		k->mki = sccp_get_le32(blk + 40);
+		k->kdr = sccp_get_le32(blk + 44);
+	}
+	return 0;
+}
+
+int sccp_key_check(const struct sccp_media_key *k)
+{
+	u16 klen = SCCP_KEY_AES_CM_KEY, slen = SCCP_KEY_AES_CM_SALT;
+
+	switch (k->alg) {
+	case SCCP_KEY_NONE:
+		klen = 0;
+		slen = 0;
+		break;
+	case SCCP_KEY_AES_CM_128_SHA1_32:
+	case SCCP_KEY_AES_CM_128_SHA1_80:
+		break;
+	case SCCP_KEY_F8_128_SHA1_32:
+	case SCCP_KEY_F8_128_SHA1_80:
+	case SCCP_KEY_AEAD_AES_128_GCM:
+	case SCCP_KEY_AEAD_AES_256_GCM:
+		return SCCP_E_KEY_SUITE;
+	default:
+		return SCCP_E_KEY_ALG;
+	}
+	if (k->key_len != klen)
+		return SCCP_E_KEY_LEN;
+	if (k->salt_len != slen)
+		return SCCP_E_KEY_SALT;
+	if (k->mki)
+		return SCCP_E_KEY_MKI;
+	if (k->kdr)
+		return SCCP_E_KEY_KDR;
+	return 0;
+}
+
+int sccp_key_set(u8 *blk, u32 blk_len, const struct sccp_media_key *k)
+{
+	int err = sccp_key_check(k);
+
+	if (err)
+		return err;
+	if (blk_len < SCCP_KEY_BLOCK_SHORT)
+		return SCCP_E_KEY_ABSENT;
+	sccp_put_le32(blk, k->alg);
+	put_le16(blk + 4, k->key_len);
+	put_le16(blk + 6, k->salt_len);
+	memset(blk + 8, 0, 2 * SCCP_KEY_FIELD);
+	memcpy(blk + 8, k->key, k->key_len);
+	memcpy(blk + 24, k->salt, k->salt_len);
+	if (blk_len >= SCCP_KEY_BLOCK_LEN) {
+		sccp_put_le32(blk + 40, k->mki);
+		sccp_put_le32(blk + 44, k->kdr);
+	}
+	return 0;
+}
+
+const char *sccp_key_alg_name(u32 alg)
+{
+	switch (alg) {
+	case SCCP_KEY_NONE:			return "NO_ENCRYPTION";
+	case SCCP_KEY_AES_CM_128_SHA1_32:	return "AES_CM_128_HMAC_SHA1_32";
+	case SCCP_KEY_AES_CM_128_SHA1_80:	return "AES_CM_128_HMAC_SHA1_80";
+	case SCCP_KEY_F8_128_SHA1_32:		return "F8_128_HMAC_SHA1_32";
+	case SCCP_KEY_F8_128_SHA1_80:		return "F8_128_HMAC_SHA1_80";
+	case SCCP_KEY_AEAD_AES_128_GCM:		return "AEAD_AES_128_GCM";
+	case SCCP_KEY_AEAD_AES_256_GCM:		return "AEAD_AES_256_GCM";
+	}
+	return "unknown";
+}
+
 static char ascii_lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c;
@@ -625,6 +781,14 @@ const char *sccp_strerror(int err)
 	case SCCP_E_MISMATCH:		return "retransmission differs";
 	case SCCP_E_ABORT:		return "refused by the caller";
 	case SCCP_E_STATE:		return "stream not initialised";
+	case SCCP_E_NO_KEY:		return "the message carries no key block";
+	case SCCP_E_KEY_ABSENT:		return "the body ends before the key block's salt";
+	case SCCP_E_KEY_ALG:		return "unknown key algorithm";
+	case SCCP_E_KEY_SUITE:		return "key algorithm not supported";
+	case SCCP_E_KEY_LEN:		return "key length wrong for the algorithm";
+	case SCCP_E_KEY_SALT:		return "salt length wrong for the algorithm";
+	case SCCP_E_KEY_MKI:		return "MKI not supported";
+	case SCCP_E_KEY_KDR:		return "key derivation rate not supported";
 	}
 	return "unknown error";
 }

@@ -78,6 +78,15 @@ enum sccp_err {
 	SCCP_E_MISMATCH		= -8,	/* tracker: retransmission differs from the first copy */
 	SCCP_E_ABORT		= -9,	/* tracker: the caller's callback refused */
 	SCCP_E_STATE		= -10,	/* tracker: not initialised */
+	/* media encryption key block (sccp_key_*()) */
+	SCCP_E_NO_KEY		= -11,	/* the message has no key block */
+	SCCP_E_KEY_ABSENT	= -12,	/* the body ends before the salt does */
+	SCCP_E_KEY_ALG		= -13,	/* algorithm id unknown */
+	SCCP_E_KEY_SUITE	= -14,	/* algorithm known, not supported */
+	SCCP_E_KEY_LEN		= -15,	/* key length wrong for the algorithm */
+	SCCP_E_KEY_SALT		= -16,	/* salt length wrong for the algorithm */
+	SCCP_E_KEY_MKI		= -17,	/* MKI present: not supported */
+	SCCP_E_KEY_KDR		= -18,	/* key derivation rate not 0 */
 };
 
 /* Address layout of a message. */
@@ -193,6 +202,8 @@ struct sccp_msg {
 	u32 packet_ms;
 	u32 codec;
 	struct sccp_ep ep[SCCP_MAX_EP];	/* in wire order, never overlapping */
+	u16 key_off;		/* PDU offset of the key block, when key_len */
+	u8 key_len;		/* its bytes in the body: 48, 40 or 0 (none) */
 };
 
 /* Little-endian helpers, usable on any alignment. */
@@ -301,6 +312,110 @@ void sccp_addr_v4(struct sccp_addr *a, const u8 ip[4], u32 port);
  * Return: true if @m may pass.
  */
 bool sccp_device_ok(const struct sccp_msg *m, const char *sid);
+
+/*
+ * The media encryption key block of OpenReceiveChannel (the key the phone
+ * decrypts what it receives with) and StartMediaTransmission (the key it
+ * encrypts with): body offset 28 in ORC (every version), 44 (old layout)
+ * or 60 (v17) in SMT. Little-endian, docs/sccp.md "Media keys":
+ * +0 algorithmID u32, +4 keyLen u16, +6 saltLen u16, +8 key[16],
+ * +24 salt[16], +40 isMKIPresent u32, +44 keyDerivationRate u32.
+ * CUCM 4.x bodies stop after the salt (40 bytes). Non-secure calls carry
+ * zeros.
+ */
+#define SCCP_KEY_BLOCK_LEN	48
+#define SCCP_KEY_BLOCK_SHORT	40	/* through the salt */
+#define SCCP_KEY_FIELD		16	/* bytes of the key and salt fields */
+#define SCCP_KEY_AES_CM_KEY	16	/* RFC 3711 AES-CM-128 master key */
+#define SCCP_KEY_AES_CM_SALT	14	/* and master salt */
+
+enum sccp_key_alg {
+	SCCP_KEY_NONE			= 0,
+	SCCP_KEY_AES_CM_128_SHA1_32	= 1,	/* AES_CM_128_HMAC_SHA1_32 */
+	SCCP_KEY_AES_CM_128_SHA1_80	= 2,	/* AES_CM_128_HMAC_SHA1_80 */
+	SCCP_KEY_F8_128_SHA1_32		= 3,
+	SCCP_KEY_F8_128_SHA1_80		= 4,
+	SCCP_KEY_AEAD_AES_128_GCM	= 5,
+	SCCP_KEY_AEAD_AES_256_GCM	= 6,
+};
+
+struct sccp_media_key {
+	u32 alg;		/* enum sccp_key_alg */
+	u16 key_len;
+	u16 salt_len;
+	u8 key[SCCP_KEY_FIELD];
+	u8 salt[SCCP_KEY_FIELD];
+	u32 mki;		/* isMKIPresent */
+	u32 kdr;		/* keyDerivationRate */
+};
+
+/**
+ * sccp_key_locate() - where the key block of a message is
+ * @id: message id
+ * @size: PDU size (header length field + 8)
+ * @layout: the message's layout (struct sccp_msg.layout)
+ * @off: set to the PDU offset of the block on success
+ *
+ * Depends on the header and the layout only, like the endpoints.
+ *
+ * Return: the block's bytes in the body, SCCP_KEY_BLOCK_LEN or
+ * SCCP_KEY_BLOCK_SHORT (the body ends after the salt, before the MKI
+ * flag or the key derivation rate ends); SCCP_E_NO_KEY when @id carries
+ * no block; SCCP_E_KEY_ABSENT when the body ends before the salt does.
+ */
+int sccp_key_locate(u32 id, u32 size, int layout, u32 *off);
+
+/**
+ * sccp_key_block() - where the key block of a PDU is
+ * @p: first byte of the PDU
+ * @len: bytes available at @p
+ * @hint: negotiated protocol version, 0 if unknown
+ * @off: set to the PDU offset of the block on success
+ *
+ * As sccp_key_locate(), the layout chosen by sccp_layout(); the block
+ * must lie within @len (else SCCP_E_NEED_MORE), framing errors as
+ * sccp_frame().
+ *
+ * Return: the block's length (> 0) or a negative SCCP_E_*.
+ */
+int sccp_key_block(const u8 *p, size_t len, u8 hint, u32 *off);
+
+/**
+ * sccp_key_get() - read a key block
+ * @blk: first byte of the block
+ * @blk_len: its length, SCCP_KEY_BLOCK_LEN or SCCP_KEY_BLOCK_SHORT
+ * @k: filled; mki and kdr are 0 when the block is short
+ *
+ * Return: 0, or SCCP_E_KEY_ABSENT when @blk_len is below
+ * SCCP_KEY_BLOCK_SHORT (@k zeroed).
+ */
+int sccp_key_get(const u8 *blk, u32 blk_len, struct sccp_media_key *k);
+
+/**
+ * sccp_key_check() - may @k be used (or written)?
+ * @k: key
+ *
+ * SCCP_KEY_NONE with zero lengths (a non-secure call), or an AES-CM-128
+ * suite with a 16-byte key and a 14-byte salt; no MKI, key derivation
+ * rate 0.
+ *
+ * Return: 0 or the reason it is refused (SCCP_E_KEY_*).
+ */
+int sccp_key_check(const struct sccp_media_key *k);
+
+/**
+ * sccp_key_set() - write @k into a key block, in place
+ * @blk: first byte of the block
+ * @blk_len: its length, SCCP_KEY_BLOCK_LEN or SCCP_KEY_BLOCK_SHORT
+ * @k: key, checked first (sccp_key_check()); key and salt bytes beyond
+ *	their lengths are written as zeros
+ *
+ * Return: 0, or the reason nothing was written.
+ */
+int sccp_key_set(u8 *blk, u32 blk_len, const struct sccp_media_key *k);
+
+/* "AES_CM_128_HMAC_SHA1_32" etc., "unknown" */
+const char *sccp_key_alg_name(u32 alg);
 
 const char *sccp_msg_name(u32 id);
 const char *sccp_strerror(int err);

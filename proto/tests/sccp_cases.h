@@ -467,6 +467,56 @@ static inline u8 *sccp_t_build(u32 id, u32 hv, u32 body,
 	return buf;
 }
 
+/*
+ * ---- the media key block (oracle: docs/sccp.md, sccp-protocol.md §7) ----
+ * ORC: body offset 28 in every version; SMT: 44 old, 60 v17; 48 bytes,
+ * of which CUCM 4.x bodies carry the first 40 (through the salt).
+ */
+static inline int sccp_t_key_expect(u32 id, int layout, u32 body, u32 *off)
+{
+	u32 b;
+
+	if (id == SCCP_OPEN_RECV_CHAN)
+		b = 28;
+	else if (id == SCCP_START_MEDIA_TX)
+		b = layout == SCCP_LAYOUT_V17 ? 60 : 44;
+	else
+		return SCCP_E_NO_KEY;
+	*off = SCCP_HDR_LEN + b;
+	if (body >= b + 48)
+		return 48;
+	return body >= b + 40 ? 40 : SCCP_E_KEY_ABSENT;
+}
+
+/*
+ * The key block of the whole PDU @buf (@len bytes, exactly), decoded in
+ * @m: where the decoder and sccp_key_block() put it, as the oracle says;
+ * read, it is @want (NULL: not read).
+ */
+static inline int sccp_t_key_in(const u8 *buf, u32 len, const struct sccp_msg *m,
+				const struct sccp_media_key *want, char *why)
+{
+	u32 xoff = 0, off = 0;
+	int x = sccp_t_key_expect(m->hdr.id, m->layout, m->body_len, &xoff);
+	int n = sccp_key_block(buf, len, 0, &off);
+	struct sccp_media_key k;
+
+	if (sccp_t_ck(why, n == x && (x < 0 ? m->key_len == 0 :
+				     off == xoff && m->key_off == xoff &&
+				     m->key_len == x),
+		      "%s body %u: key block %d at %u (decoder %u at %u), want %d at %u",
+		      sccp_msg_name(m->hdr.id), m->body_len, n, off,
+		      m->key_len, m->key_off, x, xoff))
+		return 1;
+	if (x < 0 || !want)
+		return 0;
+	if (sccp_t_ck(why, !sccp_key_get(buf + off, n, &k), "key not read"))
+		return 1;
+	return sccp_t_ck(why, !memcmp(&k, want, sizeof(k)),
+			 "key block: alg %u, lengths %u/%u, key %02x.., mki %u, kdr %u",
+			 k.alg, k.key_len, k.salt_len, k.key[0], k.mki, k.kdr);
+}
+
 static inline u32 sccp_t_ip4(const struct sccp_addr *a)
 {
 	return SCCP_T_IP(a->ip[0], a->ip[1], a->ip[2], a->ip[3]);
@@ -569,6 +619,11 @@ static inline int sccp_t_message(const struct sccp_t_msg_case *c, char *why)
 	}
 	if (!bad)
 		bad = sccp_t_scalars(m, c->f, ARRAY_SIZE(c->f), why);
+	if (!bad) {
+		static const struct sccp_media_key zero;
+
+		bad = sccp_t_key_in(buf, SCCP_HDR_LEN + c->body, m, &zero, why);
+	}
 	sccp_t_free(buf);
 	sccp_t_free(m);
 	return bad;
@@ -623,7 +678,7 @@ static inline int sccp_t_every_truncation(const struct sccp_t_msg_case *c,
 {
 	struct sccp_msg *m = sccp_t_alloc(sizeof(*m));
 	u8 *full = sccp_t_build(c->id, c->hv, c->body, c->w), *buf = NULL;
-	int bad = sccp_t_ck(why, m && full, "no memory"), err = 0;
+	int bad = sccp_t_ck(why, m && full, "no memory"), err = 0, kbad;
 	unsigned int i;
 	u32 cut;
 
@@ -633,8 +688,12 @@ static inline int sccp_t_every_truncation(const struct sccp_t_msg_case *c,
 			break;
 		sccp_put_le32(buf, cut + 4);
 		err = sccp_decode(buf, SCCP_HDR_LEN + cut, 0, m);
+		/* the key block: located, short or absent, never read past */
+		kbad = sccp_t_key_in(buf, SCCP_HDR_LEN + cut, m, NULL, why);
 		sccp_t_free(buf);
-		if (err && err != SCCP_E_TRUNCATED)
+		if (kbad)
+			bad = 1;
+		else if (err && err != SCCP_E_TRUNCATED)
 			bad = 1;
 		else if (c->v17min)
 			bad = cut < c->v17min && m->layout != SCCP_LAYOUT_OLD;
@@ -676,6 +735,14 @@ static inline int sccp_t_every_prefix(const struct sccp_t_msg_case *c,
 		err = sccp_decode(buf, avail, 0, m);
 		bad = err != (avail < SCCP_HDR_LEN ? SCCP_E_NEED_HDR :
 						     SCCP_E_NEED_MORE);
+		if (!bad && avail >= SCCP_HDR_LEN && whole->key_len) {
+			u32 off = 0;
+			int n = sccp_key_block(buf, avail, 0, &off);
+
+			bad = avail < whole->key_off + whole->key_len ?
+			      n != SCCP_E_NEED_MORE :
+			      n != whole->key_len || off != whole->key_off;
+		}
 		if (!bad && avail >= SCCP_HDR_LEN) {
 			err = sccp_decode_prefix(buf, avail, whole->layout, 0,
 						 m);
@@ -1039,6 +1106,12 @@ static inline int sccp_t_captured_pdu(const struct sccp_t_cap_case *c,
 	bad |= sccp_t_ck(why, !(m->fields & c->absent), "fields %#x",
 			 m->fields);
 	bad |= sccp_t_scalars(m, c->f, ARRAY_SIZE(c->f), why);
+	/* a non-secure call: the key block is there, all zeros */
+	if (!bad) {
+		static const struct sccp_media_key zero;
+
+		bad = sccp_t_key_in(buf, size, m, &zero, why);
+	}
 
 	for (cut = 0; cut < c->body && !bad; cut++) {
 		sccp_t_free(buf);
@@ -1048,6 +1121,8 @@ static inline int sccp_t_captured_pdu(const struct sccp_t_cap_case *c,
 			break;
 		sccp_put_le32(buf, cut + 4);
 		err = sccp_decode(buf, SCCP_HDR_LEN + cut, 0, m);
+		if (sccp_t_key_in(buf, SCCP_HDR_LEN + cut, m, NULL, why))
+			err = -101;
 		for (i = 0; i < m->n_ep && (!err || err == SCCP_E_TRUNCATED);
 		     i++)
 			if (m->ep[i].off + m->ep[i].len > SCCP_HDR_LEN + cut)
@@ -1128,6 +1203,315 @@ static inline int sccp_t_captured_totals(char *why)
 	}
 	/* One address each, but RegisterAck and CUCM 4.x's short ORC. */
 	bad |= sccp_t_ck(why, eps == 1 + 2 + 3 + 7 + 6, "%u endpoints", eps);
+	sccp_t_free(m);
+	return bad;
+}
+
+/* ---- the media key block: validation, writing in place ------------------- */
+
+struct sccp_t_key_case {
+	const char *desc;
+	u32 alg;
+	u16 key_len;
+	u16 salt_len;
+	u32 mki;
+	u32 kdr;
+	int err;		/* sccp_key_check() */
+};
+
+static const struct sccp_t_key_case sccp_t_key_cases[] = {
+	{ "no encryption, zero lengths (non-secure call)", 0, 0, 0, 0, 0, 0 },
+	{ "AES_CM_128_HMAC_SHA1_32, 16/14", 1, 16, 14, 0, 0, 0 },
+	{ "AES_CM_128_HMAC_SHA1_80, 16/14", 2, 16, 14, 0, 0, 0 },
+	{ "no encryption with a key length refused", 0, 16, 0, 0, 0,
+	  SCCP_E_KEY_LEN },
+	{ "no encryption with a salt length refused", 0, 0, 14, 0, 0,
+	  SCCP_E_KEY_SALT },
+	{ "AES-CM key length 15 refused", 1, 15, 14, 0, 0, SCCP_E_KEY_LEN },
+	{ "AES-CM key length 32 refused", 2, 32, 14, 0, 0, SCCP_E_KEY_LEN },
+	{ "AES-CM salt length 16 refused", 1, 16, 16, 0, 0, SCCP_E_KEY_SALT },
+	{ "AES-CM salt length 0 refused", 2, 16, 0, 0, 0, SCCP_E_KEY_SALT },
+	{ "AES-CM with MKI refused", 1, 16, 14, 1, 0, SCCP_E_KEY_MKI },
+	{ "AES-CM key derivation rate 24 refused", 1, 16, 14, 0, 24,
+	  SCCP_E_KEY_KDR },
+	{ "F8_128_HMAC_SHA1_32 not supported", 3, 16, 14, 0, 0,
+	  SCCP_E_KEY_SUITE },
+	{ "F8_128_HMAC_SHA1_80 not supported", 4, 16, 14, 0, 0,
+	  SCCP_E_KEY_SUITE },
+	{ "AEAD_AES_128_GCM not supported", 5, 16, 12, 0, 0,
+	  SCCP_E_KEY_SUITE },
+	{ "AEAD_AES_256_GCM not supported", 6, 16, 12, 0, 0,
+	  SCCP_E_KEY_SUITE },
+	{ "algorithm 7 unknown", 7, 16, 14, 0, 0, SCCP_E_KEY_ALG },
+	{ "algorithm 0xffffffff unknown", 0xffffffff, 16, 14, 0, 0,
+	  SCCP_E_KEY_ALG },
+};
+
+static inline void sccp_t_key_fill(struct sccp_media_key *k, u32 alg, u8 seed)
+{
+	unsigned int i;
+
+	memset(k, 0, sizeof(*k));
+	k->alg = alg;
+	if (alg == SCCP_KEY_NONE)
+		return;
+	k->key_len = SCCP_KEY_AES_CM_KEY;
+	k->salt_len = SCCP_KEY_AES_CM_SALT;
+	for (i = 0; i < k->key_len; i++)
+		k->key[i] = (u8)(seed + i);
+	for (i = 0; i < k->salt_len; i++)
+		k->salt[i] = (u8)(seed + 0x40 + i);
+}
+
+/*
+ * sccp_key_check() says why; sccp_key_set() writes a valid key and
+ * leaves a refused one's block untouched.
+ */
+static inline int sccp_t_key_check(const struct sccp_t_key_case *c, char *why)
+{
+	struct sccp_media_key k;
+	u8 blk[SCCP_KEY_BLOCK_LEN], was[SCCP_KEY_BLOCK_LEN];
+	int err, set;
+
+	sccp_t_key_fill(&k, c->alg == SCCP_KEY_NONE ? 0 : 1, 0x11);
+	k.alg = c->alg;
+	k.key_len = c->key_len;
+	k.salt_len = c->salt_len;
+	k.mki = c->mki;
+	k.kdr = c->kdr;
+	memset(blk, 0xa5, sizeof(blk));
+	memcpy(was, blk, sizeof(blk));
+	err = sccp_key_check(&k);
+	set = sccp_key_set(blk, sizeof(blk), &k);
+	if (sccp_t_ck(why, err == c->err && set == c->err,
+		      "check %d (%s), set %d, want %d", err,
+		      sccp_strerror(err), set, c->err))
+		return 1;
+	if (c->err)
+		return sccp_t_ck(why, !memcmp(blk, was, sizeof(blk)),
+				 "a refused key was written");
+	return sccp_t_ck(why, sccp_get_le32(blk) == c->alg &&
+			 blk[4] == c->key_len && blk[5] == 0 &&
+			 blk[6] == c->salt_len && blk[7] == 0 &&
+			 (c->key_len == 0 || (blk[8] == 0x11 && blk[23] == 0x20)) &&
+			 (c->salt_len == 0 ||
+			  (blk[24] == 0x51 && blk[37] == 0x5e)) &&
+			 blk[38] == 0 && blk[39] == 0 &&
+			 sccp_get_le32(blk + 40) == 0 &&
+			 sccp_get_le32(blk + 44) == 0,
+			 "written block wrong");
+}
+
+/* A message carrying a key block, in each layout and length. */
+struct sccp_t_key_msg {
+	const char *desc;
+	u32 id;
+	u32 hv;
+	u32 body;
+	u32 key_at;		/* absolute body offsets of the key, the salt */
+	u32 salt_at;		/* (sccp-protocol.md §7) */
+	u8 blk_len;
+};
+
+static const struct sccp_t_key_msg sccp_t_key_msgs[] = {
+	{ "ORC body 68 (CUCM 4.x: through the salt)", SCCP_OPEN_RECV_CHAN, 0,
+	  68, 36, 52, 40 },
+	{ "ORC body 92 (hv 0)", SCCP_OPEN_RECV_CHAN, 0, 92, 36, 52, 48 },
+	{ "ORC body 108 (hv 0x0b)", SCCP_OPEN_RECV_CHAN, 0x0b, 108, 36, 52, 48 },
+	{ "ORC body 112 (hv 0x10)", SCCP_OPEN_RECV_CHAN, 0x10, 112, 36, 52, 48 },
+	{ "ORC v17 body 128 (hv 0x14)", SCCP_OPEN_RECV_CHAN, 0x14, 128, 36, 52,
+	  48 },
+	{ "ORC v21 body 168 (hv 0x15)", SCCP_OPEN_RECV_CHAN, 0x15, 168, 36, 52,
+	  48 },
+	{ "SMT old body 84 (CUCM 4.x: through the salt)", SCCP_START_MEDIA_TX,
+	  0, 84, 52, 68, 40 },
+	{ "SMT old body 112 (hv 0)", SCCP_START_MEDIA_TX, 0, 112, 52, 68, 48 },
+	{ "SMT old body 116 (hv 0x0f)", SCCP_START_MEDIA_TX, 0x0f, 116, 52, 68,
+	  48 },
+	{ "SMT v17 body 132 (hv 0x14)", SCCP_START_MEDIA_TX, 0x14, 132, 68, 84,
+	  48 },
+	{ "SMT v17 body 132, hv 0 (Asterisk)", SCCP_START_MEDIA_TX, 0, 132, 68,
+	  84, 48 },
+	{ "SMT v21 body 168 (hv 0x15)", SCCP_START_MEDIA_TX, 0x15, 168, 68, 84,
+	  48 },
+};
+
+/*
+ * A fresh key written in place with the API lands at the absolute
+ * offsets of the protocol notes, reads back, changes no other byte and
+ * no length; a refused key writes nothing; every cut of the body short
+ * of the salt's end reports the block absent.
+ */
+static inline int sccp_t_key_write(const struct sccp_t_key_msg *c, char *why)
+{
+	static const struct sccp_t_put w[] = { {} };
+	u32 size = SCCP_HDR_LEN + c->body, off = 0, i, end;
+	u8 *buf = sccp_t_build(c->id, c->hv, c->body, w);
+	u8 *was = sccp_t_build(c->id, c->hv, c->body, w);
+	struct sccp_media_key k, back, bad_key;
+	int bad = sccp_t_ck(why, buf && was, "no memory"), n = 0;
+	u8 *cut;
+
+	if (!bad) {
+		/* the rest of the body not zero: nothing but the block moves */
+		for (i = SCCP_HDR_LEN; i < size; i++)
+			buf[i] = (u8)(0xc0 | (i & 0x3f));
+		if (c->body >= 132 && c->id == SCCP_START_MEDIA_TX && !c->hv)
+			/* the v17 window of an hv-0 SMT: IPv4 type, zeros */
+			for (i = 8; i < 28; i++)
+				buf[SCCP_HDR_LEN + i] =
+					i >= 12 && i < 16 ? 0xcb : 0;
+		memcpy(was, buf, size);
+		n = sccp_key_block(buf, size, 0, &off);
+		bad = sccp_t_ck(why, n == c->blk_len &&
+				off + 8 == SCCP_HDR_LEN + c->key_at,
+				"block %d (%s) at %u", n, sccp_strerror(n), off);
+	}
+	if (!bad) {
+		sccp_t_key_fill(&k, SCCP_KEY_AES_CM_128_SHA1_32, 0x30);
+		bad = sccp_t_ck(why, !sccp_key_set(buf + off, n, &k),
+				"key not written");
+	}
+	if (!bad) {
+		end = off + n;
+		for (i = 0; i < size && !bad; i++) {
+			u8 x = was[i];
+
+			if (i >= SCCP_HDR_LEN + c->key_at &&
+			    i < SCCP_HDR_LEN + c->key_at + 16)
+				x = (u8)(0x30 + i - SCCP_HDR_LEN - c->key_at);
+			else if (i >= SCCP_HDR_LEN + c->salt_at &&
+				 i < SCCP_HDR_LEN + c->salt_at + 16)
+				x = i < SCCP_HDR_LEN + c->salt_at + 14 ?
+				    (u8)(0x70 + i - SCCP_HDR_LEN - c->salt_at) : 0;
+			else if (i == off)
+				x = SCCP_KEY_AES_CM_128_SHA1_32;
+			else if (i == off + 4)
+				x = 16;
+			else if (i == off + 6)
+				x = 14;
+			else if (i > off && i < end)
+				x = 0;
+			bad = sccp_t_ck(why, buf[i] == x,
+					"byte %u: %#x, want %#x", i, buf[i], x);
+		}
+	}
+	if (!bad)
+		bad = sccp_t_ck(why, !sccp_key_get(buf + off, n, &back) &&
+				!memcmp(&back, &k, sizeof(k)) &&
+				sccp_get_le32(buf) == c->body + 4,
+				"read back differs");
+	if (!bad) {
+		memcpy(was, buf, size);
+		sccp_t_key_fill(&bad_key, SCCP_KEY_AES_CM_128_SHA1_80, 0x01);
+		bad_key.salt_len = 16;
+		bad = sccp_t_ck(why, sccp_key_set(buf + off, n, &bad_key) ==
+				SCCP_E_KEY_SALT && !memcmp(was, buf, size),
+				"a refused key changed the PDU");
+	}
+	/* the block's last 8 bytes, then its salt cut: short, absent */
+	for (i = off + SCCP_KEY_BLOCK_SHORT - 1; i < off + n + 1 && !bad &&
+	     i <= size; i++) {
+		u32 o = 0, xo = 0;
+		bool tent;
+		int x, got;
+
+		cut = sccp_t_exact(buf, i);
+		if (sccp_t_ck(why, cut, "no memory"))
+			break;
+		sccp_put_le32(cut, i - 8);
+		got = sccp_key_block(cut, i, 0, &o);
+		/* a cut hv-0 SMT is below the v17 length: old layout */
+		x = sccp_t_key_expect(c->id, sccp_layout(cut, i, 0, &tent),
+				      i - SCCP_HDR_LEN, &xo);
+		bad = sccp_t_ck(why, got == x && (x < 0 || o == xo) &&
+				(x > 0 || i < off + SCCP_KEY_BLOCK_SHORT ||
+				 c->body >= 132),
+				"PDU cut to %u: %d (%s), want %d", i, got,
+				sccp_strerror(got), x);
+		if (!bad && x > 0 && o == off) {
+			bad = sccp_t_ck(why, !sccp_key_get(cut + o, got, &back) &&
+					!memcmp(back.key, k.key, 16) &&
+					!memcmp(back.salt, k.salt, 16) &&
+					!back.mki && !back.kdr, "cut key differs");
+		}
+		sccp_t_free(cut);
+	}
+	sccp_t_free(buf);
+	sccp_t_free(was);
+	return bad;
+}
+
+/*
+ * No key block in any other message, the block's getter and setter
+ * refuse fewer than 40 bytes, the names.
+ */
+static inline int sccp_t_key_misc(char *why)
+{
+	static const struct sccp_t_put w[] = { {} };
+	struct sccp_media_key k;
+	u8 blk[SCCP_KEY_BLOCK_SHORT - 1] = {};
+	u8 *b = sccp_t_build(SCCP_OPEN_RECV_CHAN_ACK, 0x14, 128, w);
+	u32 off = 7;
+	int bad = sccp_t_ck(why, b, "no memory");
+
+	sccp_t_key_fill(&k, SCCP_KEY_AES_CM_128_SHA1_80, 1);
+	if (!bad)
+		bad = sccp_t_ck(why, sccp_key_block(b, SCCP_HDR_LEN + 128, 0,
+						    &off) == SCCP_E_NO_KEY &&
+				off == 7 &&
+				sccp_key_locate(SCCP_START_MM_TX, 200,
+						SCCP_LAYOUT_V17, &off) ==
+				SCCP_E_NO_KEY &&
+				sccp_key_block(b, 11, 0, &off) ==
+				SCCP_E_NEED_HDR &&
+				sccp_key_get(blk, sizeof(blk), &k) ==
+				SCCP_E_KEY_ABSENT && k.alg == 0 &&
+				sccp_key_set(blk, sizeof(blk), &k) ==
+				SCCP_E_KEY_ABSENT &&
+				!strcmp(sccp_key_alg_name(1),
+					"AES_CM_128_HMAC_SHA1_32") &&
+				!strcmp(sccp_key_alg_name(2),
+					"AES_CM_128_HMAC_SHA1_80") &&
+				!strcmp(sccp_key_alg_name(7), "unknown") &&
+				strcmp(sccp_strerror(SCCP_E_KEY_ALG),
+				       "unknown error") &&
+				strcmp(sccp_strerror(SCCP_E_KEY_KDR),
+				       "unknown error"),
+				"no key block where none is, or a name");
+	sccp_t_free(b);
+	return bad;
+}
+
+/*
+ * The captures are non-secure calls: every ORC and SMT carries the
+ * block, all zeros; CUCM 4.x's stop after the salt.
+ */
+static inline int sccp_t_captured_keys(char *why)
+{
+	struct sccp_msg *m = sccp_t_alloc(sizeof(*m));
+	static const struct sccp_media_key zero;
+	unsigned int i, j, full = 0, shrt = 0;
+	const struct pp_kt_sccp_vec *v;
+	int bad = sccp_t_ck(why, m, "no memory");
+
+	for (i = 0; i < PP_KT_SCCP_N_VECS && !bad; i++) {
+		v = &pp_kt_sccp_vecs[i];
+		for (j = 0; j < v->n_pdus && !bad; j++) {
+			u32 size = (j + 1 < v->n_pdus ? v->pdus[j + 1].off :
+				    v->len) - v->pdus[j].off;
+			const u8 *p = v->data + v->pdus[j].off;
+
+			bad = sccp_t_ck(why, !sccp_decode(p, size, 0, m),
+					"%s: PDU %u", v->name, j);
+			if (!bad)
+				bad = sccp_t_key_in(p, size, m, &zero, why);
+			full += m->key_len == SCCP_KEY_BLOCK_LEN;
+			shrt += m->key_len == SCCP_KEY_BLOCK_SHORT;
+		}
+	}
+	bad |= sccp_t_ck(why, full == 2 + 6 && shrt == 1 + 1,
+			 "%u whole key blocks, %u short", full, shrt);
 	sccp_t_free(m);
 	return bad;
 }

@@ -14,7 +14,9 @@
 # SSRC, from the other's send port), hang up (media stops), and call the
 # CallManager's own "south phone". Then: the allow-list, a phone that
 # reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
-# address, bad arguments, and 1000 phones in one process.
+# address, bad arguments, and 1000 phones in one process. A secure
+# CallManager (--srtp) keys two calls: SRTP end to end (libsrtp2), v17
+# and old layouts, both suites.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -85,6 +87,22 @@ registered_as() {	# registered_as FILE SID "proto=.. .*layout=.. hv=.."
 	grep -Eq "^registered sid=$2 $3" "$1"
 }
 
+# call_ab NAME WHAT [N]: call $A $B (the phones' Nth, default 1), $MEDIA_S
+# s of media, hangup; LA, LB: the phones' media-stats, WHAT checked both
+# ways (no loss, the other's SSRC and payload, from its send port).
+call_ab() {
+	local v=$1 what=$2 n=${3:-1}
+	check "$v: call $A $B comes up" ctl "$v" call $A $B
+	sleep $MEDIA_S
+	check "$v: hangup" ctl "$v" hangup
+	LA=$(media_stats "$TMPD/$v-a.out" "sid=$A" $n)
+	LB=$(media_stats "$TMPD/$v-b.out" "sid=$B" $n)
+	check "$v: $A got $B's $what: no loss, $B's SSRC, from its send port (+2)" \
+		rx_ok "$LA" "$LB" $((MEDIA_S * 20)) sender
+	check "$v: $B got $A's $what: no loss, $A's SSRC, from its port" \
+		rx_ok "$LB" "$LA" $((MEDIA_S * 20)) sender
+}
+
 # variant NAME "ccm args" "phone args" PROTO LAYOUT HV
 variant() {
 	local v=$1 cargs=$2 pargs=$3 proto=$4 layout=$5 hv=$6 n line la lb ls
@@ -102,15 +120,11 @@ variant() {
 		eval "registered_as $TMPD/$v-a.out $A 'proto=$proto layout=$layout hv=$hv' &&
 		      registered_as $TMPD/$v-b.out $B 'proto=$proto layout=$layout hv=$hv'"
 
-	check "$v: call $A $B comes up" ctl "$v" call $A $B
-	sleep $MEDIA_S
-	check "$v: hangup" ctl "$v" hangup
-	la=$(media_stats "$TMPD/$v-a.out" "sid=$A")
-	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B")
-	check "$v: $A got $B's RTP: no loss, $B's SSRC, from its send port (+2)" \
-		rx_ok "$la" "$lb" $((MEDIA_S * 20)) sender
-	check "$v: $B got $A's RTP: no loss, $A's SSRC, from its port" \
-		rx_ok "$lb" "$la" $((MEDIA_S * 20)) sender
+	call_ab "$v" RTP
+	la=$LA
+	lb=$LB
+	check "$v: a non-secure call (zero key blocks) stays plain RTP" \
+		eval "! grep -q srtp_ <<< '$la$lb' && grep -q '^call call=1 .*media=plain' $TMPD/$v.out"
 	check "$v: each phone sent to the other's announced receive port" \
 		eval "[ '$(field "$la" remote)' = '$(field "$lb" local)' ] &&
 		      [ '$(field "$lb" remote)' = '$(field "$la" local)' ]"
@@ -147,6 +161,99 @@ variant v17 "--layout v17" "--layout v17" 17 v17 17
 variant old "--layout old" "--layout old" 11 old 11
 variant asterisk "--layout v17 --hdr0 --early-smt" "--layout v17 --hdr0" 17 v17 0
 variant mixed "--layout old" "--layout v17" 11 old 11
+
+# A secure CallManager (--srtp 32,80): fresh SRTP keys in the ORC and SMT
+# of each phone-to-phone call, _32 for the first, _80 for the second
+# (the guide's "Encrypted" mode, end to end, no proxy here); one v17 and
+# one old-layout phone, so the key blocks go out in both layouts. The
+# phones protect what they send with their SMT's key and unprotect what
+# they receive with their ORC's (libsrtp2): every packet received
+# authenticated and decrypted to the original payload (a plain or foreign
+# one would fail libsrtp2's authentication and be counted), none lost; on
+# the wire every RTP packet of the call carries the suite's tag (nft
+# counts UDP lengths: 8 + 12 + 160 + tag, never the plain 180). (The
+# calls of the variants above, without --srtp, stay plain RTP.)
+srtp_ok() {	# srtp_ok RECEIVER-LINE SENDER-LINE SUITE
+	local r=$1 s=$2 suite=$3 k
+	for k in srtp_tx srtp_rx; do
+		[ "$(field "$r" $k)" = "$suite" ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	for k in srtp_auth_fail srtp_replay srtp_fail; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
+		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
+		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
+	echo "srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
+}
+
+udp_len_count() {	# udp_len_count COUNTER: UDP packets the phones sent of that length
+	nsx "$NS_PHONE" nft list counter inet srtplen "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
+}
+
+wire_is() {	# wire_is PLAIN S32 S80: the counters
+	local got
+	got="$(udp_len_count plain) $(udp_len_count s32) $(udp_len_count s80)"
+	[ "$got" = "$1 $2 $3" ] || { echo "UDP 180/184/190 bytes: $got, want $1 $2 $3"; return 1; }
+	echo "UDP 180/184/190 bytes: $got"
+}
+
+srtp_lab() {
+	local v=srtp la lb n32 n80
+	nsx "$NS_PHONE" nft -f - <<-EOF || { tap_result 1 "$v: nft counters"; return; }
+	table inet srtplen {
+		counter plain { }
+		counter s32 { }
+		counter s80 { }
+		chain out {
+			type filter hook output priority 0;
+			udp length 180 counter name plain
+			udp length 184 counter name s32
+			udp length 190 counter name s80
+		}
+	}
+	EOF
+	ccm_start "$v" --layout v17 --srtp 32,80 ||
+		{ tap_result 1 "$v: pp-ccm-sim --srtp listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA --layout v17
+	local pa=$PHONE_PID
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB --tx-port-offset 2 --layout old
+	local pb=$PHONE_PID
+	check "$v: a v17 and an old-layout phone register" ctl "$v" wait registered 2 20
+
+	call_ab "$v" "SRTP, unprotected to the original payload bytes"
+	la=$LA
+	lb=$LB
+	check "$v: the first call was keyed AES_CM_128_HMAC_SHA1_32" \
+		grep -q "^call call=1 .*media=AES_CM_128_HMAC_SHA1_32" "$TMPD/$v.out"
+	check "$v: $A: every packet SRTP both ways (_32), no auth failure, no replay" \
+		srtp_ok "$la" "$lb" AES_CM_128_HMAC_SHA1_32
+	check "$v: $B: every packet SRTP both ways (_32), no auth failure, no replay" \
+		srtp_ok "$lb" "$la" AES_CM_128_HMAC_SHA1_32
+	n32=$(($(field "$la" tx_packets) + $(field "$lb" tx_packets)))
+	check "$v: on the wire: $n32 packets of 184 UDP bytes (the 4-byte tag), none plain" \
+		wire_is 0 $n32 0
+
+	call_ab "$v" "SRTP (_80), unprotected to the original payload bytes" 2
+	la=$LA
+	lb=$LB
+	check "$v: the second call was keyed AES_CM_128_HMAC_SHA1_80" \
+		grep -q "^call call=2 .*media=AES_CM_128_HMAC_SHA1_80" "$TMPD/$v.out"
+	check "$v: $A: every packet SRTP both ways (_80), no auth failure, no replay" \
+		srtp_ok "$la" "$lb" AES_CM_128_HMAC_SHA1_80
+	check "$v: $B: every packet SRTP both ways (_80), no auth failure, no replay" \
+		srtp_ok "$lb" "$la" AES_CM_128_HMAC_SHA1_80
+	n80=$(($(field "$la" tx_packets) + $(field "$lb" tx_packets)))
+	check "$v: on the wire: $n80 packets of 190 UDP bytes (the 10-byte tag), none plain" \
+		wire_is 0 $n32 $n80
+	kill -TERM $pa $pb
+	wait $pa $pb
+	ccm_stop "$v"
+	nsx "$NS_PHONE" nft delete table inet srtplen
+	check "$v: nothing on stderr" eval "! grep . $TMPD/$v.err $TMPD/$v-a.err $TMPD/$v-b.err"
+}
+
+srtp_lab
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A

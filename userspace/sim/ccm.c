@@ -21,6 +21,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
+#include <sys/random.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -36,6 +37,7 @@
 #define PROG		"pp-ccm-sim"
 #define HASH_BITS	16
 #define MAX_ARGS	8
+#define SRTP_ALTERNATE	0x100	/* --srtp 32,80 */
 
 struct call;
 struct client;
@@ -83,6 +85,10 @@ struct call {
 	unsigned int id;
 	uint32_t conf_id;
 	struct leg leg[2];
+	/* --srtp, phone to phone: what leg i sends with (its SMT), what
+	 * the other leg receives with (its ORC) */
+	struct sccp_media_key key[2];
+	bool secure;
 	bool up;
 	struct batch *batch;
 	uint64_t t0;
@@ -125,6 +131,8 @@ struct opts {
 	bool early_smt;
 	bool preserve;
 	bool quiet;
+	int srtp;			/* enum sccp_key_alg of --srtp, 0 none,
+					 * SRTP_ALTERNATE: _32 and _80 in turn */
 };
 
 struct ccm {
@@ -381,6 +389,8 @@ static void leg_start(struct call *k, int i)
 		media_of(k, l, &m);
 		m.ip = o->ip;
 		m.port = o->port;
+		if (k->secure)
+			m.key = &k->key[i];
 		dev_send(l->dev, pdu, sb_smt(pdu, sizeof(pdu), l->dev->hv,
 					     l->dev->layout, &m));
 		return;
@@ -505,6 +515,30 @@ static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
 		  sim_ipport(ip, ep ? (uint16_t)ep->val.port : 0));
 }
 
+/* Fresh SRTP master keys and salts of both directions (kernel RNG). */
+static int call_keys(struct call *k, int alg)
+{
+	int i;
+
+	if (alg == SRTP_ALTERNATE)	/* odd calls _32, even ones _80 */
+		alg = k->id % 2 ? SCCP_KEY_AES_CM_128_SHA1_32 :
+				  SCCP_KEY_AES_CM_128_SHA1_80;
+
+	for (i = 0; i < 2; i++) {
+		struct sccp_media_key *key = &k->key[i];
+
+		memset(key, 0, sizeof(*key));
+		key->alg = (uint32_t)alg;
+		key->key_len = SCCP_KEY_AES_CM_KEY;
+		key->salt_len = SCCP_KEY_AES_CM_SALT;
+		if (getrandom(key->key, key->key_len, 0) != key->key_len ||
+		    getrandom(key->salt, key->salt_len, 0) != key->salt_len)
+			return -1;
+	}
+	k->secure = true;
+	return 0;
+}
+
 static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 			     struct batch *batch, char *err, size_t errlen)
 {
@@ -529,6 +563,12 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 		k->leg[i].call = k;
 		k->leg[i].ppid = 0x01000000u + ++c->next_ppid;
 		sim_media_init(&k->leg[i].media);
+	}
+	/* A secure CallManager keys phone-to-phone calls (not the south) */
+	if (c->o.srtp && b && call_keys(k, c->o.srtp)) {
+		snprintf(err, errlen, "no random bytes for the SRTP keys");
+		free(k);
+		return NULL;
 	}
 	if (!b) {
 		struct leg *s = &k->leg[1];
@@ -562,13 +602,16 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 		/* The far end as a hint: its station, the dummy port 4000. */
 		m.ip = o->dev ? o->dev->peer_ip : o->ip;
 		m.port = o->dev ? 4000 : o->port;
+		if (k->secure)
+			m.key = &k->key[!i];
 		dev_send(l->dev, pdu, sb_orc(pdu, sizeof(pdu), l->dev->hv,
 					     l->dev->layout, &m));
 	}
 	if (!c->o.quiet)
-		sim_event("call", "call=%u a=%s b=%s a_ppid=%u b_ppid=%u",
+		sim_event("call", "call=%u a=%s b=%s a_ppid=%u b_ppid=%u media=%s",
 			  k->id, leg_name(&k->leg[0]), leg_name(&k->leg[1]),
-			  k->leg[0].ppid, k->leg[1].ppid);
+			  k->leg[0].ppid, k->leg[1].ppid,
+			  k->secure ? sccp_key_alg_name(k->key[0].alg) : "plain");
 	if (c->o.early_smt)
 		call_progress(k);
 	return k;
@@ -1262,6 +1305,10 @@ static const char usage[] =
 "  --preserve             call preservation: a phone that disconnects during a\n"
 "                         call leaves it up (the other leg's media goes on)\n"
 "  --quiet                no line per phone or call, only failures and totals\n"
+"  --srtp 32|80|32,80     a secure CallManager: fresh SRTP keys in the ORC and\n"
+"                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
+"                         _80, or both in turn); calls with the south phone\n"
+"                         stay plain\n"
 "Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
@@ -1343,6 +1390,13 @@ static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 	return 0;
 }
 
+static const struct sim_choice srtp_suites[] = {
+	{ "32", SCCP_KEY_AES_CM_128_SHA1_32 },
+	{ "80", SCCP_KEY_AES_CM_128_SHA1_80 },
+	{ "32,80", SRTP_ALTERNATE },
+	{ NULL, 0 },
+};
+
 static int parse_opts(struct opts *o, int argc, char **argv)
 {
 	bool have_proto = false;
@@ -1368,6 +1422,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ SIM_FLAG("--early-smt", &o->early_smt) },
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ SIM_CHOICE("--srtp", &o->srtp, srtp_suites) },
 		{ .name = NULL },
 	};
 	const struct sim_cmdline cl = {

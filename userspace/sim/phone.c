@@ -265,7 +265,27 @@ static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
 	return e;
 }
 
-static void on_orc(struct phone *p, const struct sccp_msg *m)
+/*
+ * The media key block of ORC (@tx false: what the phone receives) or SMT
+ * (@tx: what it sends) keys the stream's SRTP; zeros (or no block) leave
+ * it plain RTP. 0, or -1 after a media-error line.
+ */
+static int media_key(struct phone *p, const struct sccp_msg *m,
+		     const uint8_t *pdu, bool tx)
+{
+	struct sccp_media_key k;
+	char err[200];
+
+	sccp_key_get(pdu + m->key_off, m->key_len, &k);
+	if (!sim_srtp_key(&p->media.srtp, tx, &k, err, sizeof(err)))
+		return 0;
+	sim_event("media-error", "sid=%s ppid=%u reason=\"%s\"", p->sid,
+		  m->ppid, err);
+	return -1;
+}
+
+static void on_orc(struct phone *p, const struct sccp_msg *m,
+		   const uint8_t *in)
 {
 	struct sb_media a = { 0 };
 	uint8_t pdu[SB_MAX_PDU];
@@ -281,6 +301,8 @@ static void on_orc(struct phone *p, const struct sccp_msg *m)
 	a.call_ref = m->call_ref;
 	if (stream_open(p, sb_codec_pt(codec), ms)) {
 		a.status = 8;		/* OutOfSockets */
+	} else if (media_key(p, m, in, false)) {
+		a.status = 1;		/* the key refused */
 	} else {
 		p->stream = true;
 		a.ip = my_addr(p);
@@ -293,7 +315,8 @@ static void on_orc(struct phone *p, const struct sccp_msg *m)
 			  p->media.tx_port, sim_ipport(a.ip, (uint16_t)a.port));
 }
 
-static void on_smt(struct phone *p, const struct sccp_msg *m)
+static void on_smt(struct phone *p, const struct sccp_msg *m,
+		   const uint8_t *in)
 {
 	const struct opts *o = &p->s->o;
 	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_REMOTE);
@@ -320,7 +343,8 @@ static void on_smt(struct phone *p, const struct sccp_msg *m)
 			p->stream = true;
 	}
 	if (p->stream)
-		e = sim_media_start(&p->media, ip, (uint16_t)ep->val.port,
+		e = media_key(p, m, in, true) ? -EPROTO :
+		    sim_media_start(&p->media, ip, (uint16_t)ep->val.port,
 				    rtp_mix32(sim_random32() ^ p->idx) ^ m->ppid,
 				    sb_codec_pt(codec), ms);
 	a.conf_id = m->conference_id;
@@ -469,10 +493,10 @@ static void phone_msg(struct phone *p, const struct sccp_msg *m,
 		p->ka_acked++;
 		break;
 	case SCCP_OPEN_RECV_CHAN:
-		on_orc(p, m);
+		on_orc(p, m, pdu);
 		break;
 	case SCCP_START_MEDIA_TX:
-		on_smt(p, m);
+		on_smt(p, m, pdu);
 		break;
 	case SCCP_STOP_MEDIA_TX:
 		on_stop(p, m);

@@ -146,6 +146,20 @@ size_t sb_register_reject(uint8_t *out, size_t cap, uint32_t version,
 	return n;
 }
 
+/* The key block of the built PDU (@n bytes) from @m->key: 0 if refused. */
+static size_t put_key(uint8_t *out, size_t n, const struct sb_media *m)
+{
+	uint32_t off;
+	int len;
+
+	if (!m->key)
+		return n;
+	len = sccp_key_block(out, n, 0, &off);
+	if (len < 0 || sccp_key_set(out + off, (uint32_t)len, m->key))
+		return 0;
+	return n;
+}
+
 size_t sb_orc(uint8_t *out, size_t cap, uint32_t version, int layout,
 	      const struct sb_media *m)
 {
@@ -166,7 +180,7 @@ size_t sb_orc(uint8_t *out, size_t cap, uint32_t version, int layout,
 	e = put_addr(out, 100, layout, m->ip);	/* the far end, a hint */
 	put32(out, e, m->port);
 	/* e + 4: requestedIpAddrType 0, IPv4 */
-	return n;
+	return put_key(out, n, m);
 }
 
 size_t sb_orc_ack(uint8_t *out, size_t cap, uint32_t version, int layout,
@@ -209,7 +223,7 @@ size_t sb_smt(uint8_t *out, size_t cap, uint32_t version, int layout,
 	/* e + 32: 48 bytes of key info; then stream ids */
 	put32(out, e + 88, 101);		/* RFC2833PayloadType */
 	put32(out, e + 92, 10);			/* dtmfType */
-	return n;
+	return put_key(out, n, m);
 }
 
 size_t sb_smt_ack(uint8_t *out, size_t cap, uint32_t version, int layout,

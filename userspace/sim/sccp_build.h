@@ -66,6 +66,8 @@ struct sb_media {
 	uint32_t precedence;
 	uint32_t status;		/* ORC-Ack, SMT-Ack */
 	uint32_t port_handling;		/* Stop, Close: 1 = keep the port */
+	/* ORC, SMT: the media key block (sccp_key_set()); NULL: zeros */
+	const struct sccp_media_key *key;
 };
 
 /* The header alone (length from @body_len); used by every builder. */

@@ -398,6 +398,7 @@ static void media_read(evutil_socket_t fd, short what, void *arg)
 	uint8_t buf[2048];
 	struct sockaddr_in from;
 	socklen_t flen;
+	size_t len;
 	ssize_t n;
 	int i;
 
@@ -408,7 +409,10 @@ static void media_read(evutil_socket_t fd, short what, void *arg)
 			     &flen);
 		if (n < 0)
 			break;
-		rtp_rx_account(&m->rx, buf, (size_t)n, from.sin_addr.s_addr,
+		len = (size_t)n;
+		if (sim_srtp_unprotect(&m->srtp, buf, &len))
+			continue;	/* dropped, counted */
+		rtp_rx_account(&m->rx, buf, len, from.sin_addr.s_addr,
 			       ntohs(from.sin_port));
 	}
 }
@@ -417,7 +421,7 @@ static void media_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_media *m = arg;
 	struct sockaddr_in to = { .sin_family = AF_INET };
-	uint8_t buf[RTP_MAX_PKT];
+	uint8_t buf[RTP_MAX_PKT + SIM_SRTP_TRAILER];
 	size_t len;
 
 	(void)fd;
@@ -425,7 +429,9 @@ static void media_tick(evutil_socket_t fd, short what, void *arg)
 	to.sin_addr.s_addr = m->remote_ip;
 	to.sin_port = htons(m->remote_port);
 	len = rtp_tx_next(&m->tx, buf);
-	if (sendto(m->tx_fd, buf, len, 0, (struct sockaddr *)&to,
+	if (sim_srtp_protect(&m->srtp, buf, &len, sizeof(buf)))
+		m->tx.errors++;
+	else if (sendto(m->tx_fd, buf, len, 0, (struct sockaddr *)&to,
 		   sizeof(to)) == (ssize_t)len)
 		m->tx.packets++;
 	else
@@ -609,6 +615,7 @@ void sim_media_close(struct sim_media *m)
 	m->rx_ev = m->tx_ev = m->timer = NULL;
 	m->rx_fd = m->tx_fd = -1;
 	m->open = false;
+	sim_srtp_end(&m->srtp);
 }
 
 void sim_totals_add(struct sim_totals *t, const struct sim_media *m)
@@ -660,6 +667,11 @@ void sim_media_format(const struct sim_media *m, char *buf, size_t len)
 		 (unsigned long long)rx->not_rtp,
 		 sim_ipport(rx->src_ip, rx->src_port),
 		 (unsigned long long)rx->other_src);
+	if (m->srtp.keyed) {
+		size_t n = strlen(buf);
+
+		sim_srtp_format(&m->srtp, buf + n, len - n);
+	}
 }
 
 /* ---- TLS (secure SCCP) ---- */

@@ -22,6 +22,7 @@
 
 #include "rtp.h"
 #include "sccp_build.h"
+#include "simsrtp.h"
 
 /* Exit statuses of both simulators. */
 #define SIM_EXIT_OK	0
@@ -194,6 +195,7 @@ struct sim_media {
 	struct rtp_tx tx;
 	struct rtp_rx rx;
 	uint64_t tx_started_ms, tx_stopped_ms;
+	struct sim_srtp srtp;		/* keyed by the phone: SRTP */
 };
 
 void sim_media_init(struct sim_media *m);

@@ -55,6 +55,46 @@ static void check_msg(const struct sccp_msg *m)
 	CHECK(m->name[16] == '\0');
 }
 
+/*
+ * The key block of a whole PDU @p: where the decoder put it, inside the
+ * body; read, then a fresh key written in place into a copy changes
+ * nothing but the block (the PDU decodes the same).
+ */
+static void check_key(const u8 *p, const struct sccp_msg *m, u8 hint)
+{
+	static u8 copy[SCCP_MAX_PDU];
+	struct sccp_media_key k;
+	struct sccp_msg again;
+	u32 off = 0, i;
+	int n;
+
+	n = sccp_key_block(p, m->hdr.size, hint, &off);
+	if (n < 0) {
+		CHECK(m->key_len == 0);
+		CHECK(n == SCCP_E_NO_KEY || n == SCCP_E_KEY_ABSENT);
+		return;
+	}
+	CHECK(n == SCCP_KEY_BLOCK_LEN || n == SCCP_KEY_BLOCK_SHORT);
+	CHECK(m->key_len == n && m->key_off == off);
+	CHECK(off + n <= m->hdr.size);
+	CHECK(!sccp_key_get(p + off, n, &k));
+	(void)sccp_key_check(&k);
+	memcpy(copy, p, m->hdr.size);
+	memset(&k, 0, sizeof(k));
+	k.alg = SCCP_KEY_AES_CM_128_SHA1_32;
+	k.key_len = SCCP_KEY_AES_CM_KEY;
+	k.salt_len = SCCP_KEY_AES_CM_SALT;
+	memset(k.key, 0x5a, sizeof(k.key));
+	memset(k.salt, 0xa5, SCCP_KEY_AES_CM_SALT);
+	CHECK(!sccp_key_set(copy + off, n, &k));
+	for (i = 0; i < m->hdr.size; i++)
+		CHECK(copy[i] == p[i] || (i >= off && i < off + n));
+	n = sccp_decode(copy, m->hdr.size, hint, &again);
+	CHECK(n == 0 || n == SCCP_E_TRUNCATED);
+	CHECK(again.n_ep == m->n_ep && again.key_off == m->key_off &&
+	      again.key_len == m->key_len);
+}
+
 static void parse_all(const u8 *p, size_t len, u8 hint)
 {
 	struct sccp_msg m, q;
@@ -69,6 +109,7 @@ static void parse_all(const u8 *p, size_t len, u8 hint)
 			break;
 		CHECK(err == 0 || err == SCCP_E_TRUNCATED);
 		check_msg(&m);
+		check_key(p + off, &m, hint);
 		/* every prefix lists the same endpoints */
 		for (avail = SCCP_HDR_LEN; avail < m.hdr.size && avail < 400;
 		     avail += 7) {

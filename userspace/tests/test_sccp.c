@@ -41,5 +41,12 @@ int main(void)
 			"every PDU decodes where the walker framed it");
 	SCCP_T_TAP(sccp_t_captured_totals(why),
 		   "captures: 3 ORC, 3 ORC-Ack, 7 SMT, 6 SMT-Ack, 1 Register, 1 RegisterAck");
+	SCCP_T_TAP_EACH(sccp_t_key_cases, sccp_t_key_check(c, why),
+			"key block validation");
+	SCCP_T_TAP_EACH(sccp_t_key_msgs, sccp_t_key_write(c, why),
+			"fresh key written in place, every cut of the block");
+	SCCP_T_TAP(sccp_t_key_misc(why), "no key block elsewhere, names");
+	SCCP_T_TAP(sccp_t_captured_keys(why),
+		   "captures: 8 whole key blocks, 2 through the salt (CUCM 4.x), all zeros");
 	return done_testing();
 }

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * libsrtp2 sessions of a media endpoint (simsrtp.h).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <srtp2/srtp.h>
+
+#include "simsrtp.h"
+
+static bool srtp_ready;
+
+static void end_dir(struct sim_srtp *s, bool tx)
+{
+	void **sess = tx ? &s->tx : &s->rx;
+
+	if (*sess)
+		srtp_dealloc(*sess);
+	*sess = NULL;
+	if (tx)
+		s->tx_alg = SCCP_KEY_NONE;
+	else
+		s->rx_alg = SCCP_KEY_NONE;
+}
+
+int sim_srtp_key(struct sim_srtp *s, bool tx, const struct sccp_media_key *k,
+		 char *err, size_t errlen)
+{
+	uint8_t master[SCCP_KEY_AES_CM_KEY + SCCP_KEY_AES_CM_SALT];
+	srtp_policy_t pol;
+	srtp_err_status_t st;
+	srtp_t sess = NULL;
+	int e = sccp_key_check(k);
+
+	if (e) {
+		snprintf(err, errlen, "%s key refused (%s, key length %u, salt length %u): %s",
+			 tx ? "StartMediaTransmission" : "OpenReceiveChannel",
+			 sccp_key_alg_name(k->alg), k->key_len, k->salt_len,
+			 sccp_strerror(e));
+		return -1;
+	}
+	end_dir(s, tx);
+	if (k->alg == SCCP_KEY_NONE)
+		return 0;
+	if (!srtp_ready) {
+		st = srtp_init();
+		if (st) {
+			snprintf(err, errlen, "srtp_init: error %d", st);
+			return -1;
+		}
+		srtp_ready = true;
+	}
+	memset(&pol, 0, sizeof(pol));
+	if (k->alg == SCCP_KEY_AES_CM_128_SHA1_32)
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
+	else
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	/* RFC 3711: SRTCP keeps the 80-bit tag with either suite */
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	memcpy(master, k->key, SCCP_KEY_AES_CM_KEY);
+	memcpy(master + SCCP_KEY_AES_CM_KEY, k->salt, SCCP_KEY_AES_CM_SALT);
+	pol.key = master;
+	pol.ssrc.type = tx ? ssrc_any_outbound : ssrc_any_inbound;
+	pol.window_size = 128;
+	pol.allow_repeat_tx = 0;
+	st = srtp_create(&sess, &pol);
+	memset(master, 0, sizeof(master));
+	if (st) {
+		snprintf(err, errlen, "srtp_create: error %d", st);
+		return -1;
+	}
+	if (tx) {
+		s->tx = sess;
+		s->tx_alg = k->alg;
+	} else {
+		s->rx = sess;
+		s->rx_alg = k->alg;
+	}
+	s->keyed = true;
+	return 0;
+}
+
+int sim_srtp_protect(struct sim_srtp *s, uint8_t *buf, size_t *len,
+		     size_t cap)
+{
+	int n = (int)*len;
+
+	if (!s->tx)
+		return 0;
+	if (cap < *len + SIM_SRTP_TRAILER ||
+	    srtp_protect(s->tx, buf, &n) != srtp_err_status_ok) {
+		s->fail++;
+		return -1;
+	}
+	*len = (size_t)n;
+	s->protected_pkts++;
+	return 0;
+}
+
+int sim_srtp_unprotect(struct sim_srtp *s, uint8_t *buf, size_t *len)
+{
+	int n = (int)*len;
+
+	if (!s->rx)
+		return 0;
+	switch (srtp_unprotect(s->rx, buf, &n)) {
+	case srtp_err_status_ok:
+		*len = (size_t)n;
+		s->unprotected_pkts++;
+		return 0;
+	case srtp_err_status_auth_fail:
+		s->auth_fail++;
+		return -1;
+	case srtp_err_status_replay_fail:
+	case srtp_err_status_replay_old:
+		s->replay++;
+		return -1;
+	default:
+		s->fail++;
+		return -1;
+	}
+}
+
+void sim_srtp_end(struct sim_srtp *s)
+{
+	end_dir(s, true);
+	end_dir(s, false);
+}
+
+void sim_srtp_reset(struct sim_srtp *s)
+{
+	sim_srtp_end(s);
+	memset(s, 0, sizeof(*s));
+}
+
+static const char *suite(uint32_t alg)
+{
+	return alg == SCCP_KEY_NONE ? "plain" : sccp_key_alg_name(alg);
+}
+
+void sim_srtp_format(const struct sim_srtp *s, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 " srtp_tx=%s srtp_rx=%s srtp_protected=%llu srtp_unprotected=%llu srtp_auth_fail=%llu srtp_replay=%llu srtp_fail=%llu",
+		 suite(s->tx_alg), suite(s->rx_alg),
+		 (unsigned long long)s->protected_pkts,
+		 (unsigned long long)s->unprotected_pkts,
+		 (unsigned long long)s->auth_fail,
+		 (unsigned long long)s->replay, (unsigned long long)s->fail);
+}
