@@ -17,8 +17,7 @@ libevent-dev tftpd-hpa tftp-hpa atftp curl
 libsrtp2-dev
 openssl chromium libsoap-lite-perl tshark
 slowhttptest conntrack python3-scapy
-python3-cryptography python3-lxml
-libsrtp2-dev"
+python3-cryptography python3-lxml"
 
 missing=
 for p in $pkgs; do
