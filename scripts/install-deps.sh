@@ -10,7 +10,7 @@ pkgs="build-essential make pkg-config kmod cpio gzip
 linux-headers-amd64 linux-image-amd64
 libnl-3-dev libnl-genl-3-dev libxml2-dev
 qemu-system-x86 busybox-static
-iproute2 iputils-ping nftables nmap python3 util-linux procps
+iproute2 iputils-ping nftables nmap python3 util-linux procps jq
 sparse linux-source-6.1 xz-utils
 flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl

@@ -91,6 +91,16 @@ check_fail() {
 
 diag() { printf '# %s\n' "$*"; }
 
+# The debug-kernel lane (make check runs the guest there with
+# PP_LANE=debug): KASAN and lockdep under TCG make every step several
+# times slower, and the lane is there to find memory and locking errors in
+# the module, which one pass over a kernel path finds. A part of a test
+# that only repeats kernel paths this test (or KUnit on that kernel)
+# already ran may be left out there, with a SKIP naming where they run:
+#	if debug_lane; then lane_skip "description" "where"; else ... fi
+debug_lane() { [ "${PP_LANE:-}" = debug ]; }
+lane_skip() { tap_result 0 "$1 # SKIP on the debug kernel: $2"; }
+
 skip_all() {
 	echo "1..0 # SKIP $*"
 	exit $ksft_skip
@@ -132,13 +142,31 @@ nsx() { local ns=$1; shift; ip netns exec "$ns" "$@"; }
 pp() { ip netns exec "$NS_PROXY" "$PPCTL" "$@"; }
 show_user_has() { pp show user | grep -Eq "$1"; }
 
+# snooze SECONDS: sleep without starting a process. In an emulated guest
+# every exec costs tens to hundreds of milliseconds of CPU, and the polling
+# loops below would pay one per turn for sleep(1) alone. read -t on a FIFO
+# nobody writes to is bash's own timer (the guest has no /dev/fd for a
+# process substitution). Where that cannot be set up, or read ends
+# otherwise than by its timeout, sleep(1) does it.
+_snooze_fd=
+if mkfifo "$TMPD/.snooze" 2> /dev/null; then
+	exec {_snooze_fd}<> "$TMPD/.snooze" || _snooze_fd=
+fi
+snooze() {
+	if [ -n "$_snooze_fd" ]; then
+		read -r -t "$1" -u "$_snooze_fd" _ 2> /dev/null
+		[ $? -gt 128 ] && return 0
+	fi
+	sleep "$1"
+}
+
 # wait_for SECONDS command...: poll until the command succeeds.
 wait_for() {
 	local limit=$1 i
 	shift
 	for ((i = 0; i < limit * 10; i++)); do
 		"$@" >/dev/null 2>&1 && return 0
-		sleep 0.1
+		snooze 0.1
 	done
 	return 1
 }
@@ -151,7 +179,7 @@ until_ok() {
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
 		[ "$(date +%s)" -ge "$end" ] && return 1
-		sleep 0.3
+		snooze 0.3
 	done
 }
 

@@ -51,13 +51,6 @@ claim_err() {
 	*) echo "got: $got; want errno=$want ($msg)"; return 1 ;;
 	esac
 }
-user_field() {
-	pp -j show user | python3 -c '
-import json, sys
-for u in json.load(sys.stdin):
-    if u["name"] == sys.argv[1]:
-        print(u.get(sys.argv[2]))' "$1" "$2"
-}
 grew_by() {
 	local now
 	now=$(counter "$1")

@@ -116,14 +116,6 @@ pp set user active name homer address $PHONE
 
 # ---- helpers ---------------------------------------------------------
 
-user_field() {	# user_field USER KEY: KEY of USER in show user -j
-	pp -j show user | python3 -c '
-import json, sys
-user, key = sys.argv[1], sys.argv[2]
-for u in json.load(sys.stdin):
-    if u["name"] == user:
-        print(u.get(key))' "$1" "$2"
-}
 # grew_by NAME BEFORE MIN: counter NAME is at least BEFORE + MIN.
 grew_by() {
 	local now
@@ -215,13 +207,20 @@ variant v17 "--layout v17" 17 v17 17
 check "show user: after Unregister, connection closed, not registered (c 0:1)" \
 	wait_for 5 show_user_has "^homer +$A +$PHONE +.* c 0:1 *$"
 check "show counters: sccp open 0 after the close" eval "[ \$(counter sccp_open) = 0 ]"
-variant old "--layout old" 11 old 11
-variant hdr0 "--layout v17 --hdr0" 17 v17 0
-check "show counters: 3 connections, 3 registrations, no stream error, no SID mismatch" \
-	eval "grew_by sccp_connections $conns0 3 && grew_by sccp_registered $regs0 3 &&
+NV=3	# layouts registered
+if debug_lane; then
+	NV=1
+	lane_skip "old, hdr0: homer registers, calls the south, RTP both ways in those layouts" \
+		"the layouts differ in the parser and rewriter only, which KUnit's pp_sccp and pp_sccp_stream run in every layout here"
+else
+	variant old "--layout old" 11 old 11
+	variant hdr0 "--layout v17 --hdr0" 17 v17 0
+fi
+check "show counters: $NV connections, $NV registrations, no stream error, no SID mismatch" \
+	eval "grew_by sccp_connections $conns0 $NV && grew_by sccp_registered $regs0 $NV &&
 	      [ \$(counter sccp_stream_errors) = 0 ] && [ \$(counter sccp_sid_mismatch) = 0 ]"
-check "show user: 3 connections since activation, none open (c 0:3)" \
-	wait_for 5 show_user_has "^homer +$A +$PHONE +.* c 0:3 *$"
+check "show user: $NV connections since activation, none open (c 0:$NV)" \
+	wait_for 5 show_user_has "^homer +$A +$PHONE +.* c 0:$NV *$"
 pp show user
 pp show counters | grep -E '^sccp|^forward'
 
@@ -311,10 +310,6 @@ dl=$(call_field lisa phone_drops)
 check "relay ports in the narrowed range $RTP_MIN-$RTP_MAX" \
 	eval "[ $NH -ge $RTP_MIN ] && [ $NH -le $RTP_MAX ] && [ $NL -ge $RTP_MIN ] && [ $NL -le $RTP_MAX ]"
 
-# nmap from marge's address (activated, not in the call) over the range.
-nsx "$NS_PHONE2" nmap -n -Pn -sU -p $RTP_MIN-$RTP_MAX --max-retries 1 \
-	--max-rtt-timeout 300ms --initial-rtt-timeout 200ms -T4 -oG - $NORTH \
-	> "$TMPD/nmap.out" 2> "$TMPD/nmap.err"
 # scan_states: "state count" for every state in nmap's grepable output
 scan_states() {
 	python3 -c '
@@ -330,12 +325,22 @@ for line in open(sys.argv[1]):
 for s, c in n.items():
     print(s, c)' "$TMPD/nmap.out"
 }
-scan_states > "$TMPD/nmap.states"
-diag "nmap -sU $RTP_MIN-$RTP_MAX from marge: $(tr '\n' ' ' < "$TMPD/nmap.states")"
-check "nmap -sU of the RTP range during the call: every port silent (open|filtered), none open or closed" \
-	eval "[ \"\$(cat $TMPD/nmap.states)\" = 'open|filtered $((RTP_MAX - RTP_MIN + 1))' ]"
-check "the call's pinholes dropped the scan's probes, and counted them" \
-	eval "[ \$(call_field homer phone_drops) -gt $dh ] && [ \$(call_field lisa phone_drops) -gt $dl ]"
+
+if debug_lane; then
+	lane_skip "nmap -sU of the RTP range during the call: every port silent" \
+		"the pinholes' drops of foreign packets are media_limits.sh's spray and this test's closed ports, run here"
+else
+	# nmap from marge's address (activated, not in the call) over the range.
+	nsx "$NS_PHONE2" nmap -n -Pn -sU -p $RTP_MIN-$RTP_MAX --max-retries 1 \
+		--max-rtt-timeout 300ms --initial-rtt-timeout 200ms -T4 -oG - $NORTH \
+		> "$TMPD/nmap.out" 2> "$TMPD/nmap.err"
+	scan_states > "$TMPD/nmap.states"
+	diag "nmap -sU $RTP_MIN-$RTP_MAX from marge: $(tr '\n' ' ' < "$TMPD/nmap.states")"
+	check "nmap -sU of the RTP range during the call: every port silent (open|filtered), none open or closed" \
+		eval "[ \"\$(cat $TMPD/nmap.states)\" = 'open|filtered $((RTP_MAX - RTP_MIN + 1))' ]"
+	check "the call's pinholes dropped the scan's probes, and counted them" \
+		eval "[ \$(call_field homer phone_drops) -gt $dh ] && [ \$(call_field lisa phone_drops) -gt $dl ]"
+fi
 
 check "NAT: hangup" ctl ccm hangup
 lh=$(media_stats "$TMPD/homer.out" "sid=$A")
@@ -405,15 +410,16 @@ pp show stats | sed -n '/^sccp/,/^tftp/p' | grep -v '^tftp'
 stats_ok() {
 	pp -j show stats | python3 -c '
 import json, sys
+nv = int(sys.argv[1])
 t = json.load(sys.stdin)
 s, m = t["sccp"], t["media"]
-assert s["registrations"] >= 4 and s["reset_sid_mismatch"] >= 1, s
+assert s["registrations"] >= nv + 1 and s["reset_sid_mismatch"] >= 1, s
 assert s["rewrites"] > 0 and s["dropped_not_proxied"] > 0, s
 assert m["streams_total"] >= 4 and m["packets"] > 0 and m["bytes"] > m["packets"], m
 assert m["dropped_wrong_source"] > 0 and m["streams"] == 0, m
-# Six calls reached a phone through the proxy (3 layouts, lisa and homer, the inactivation).
-assert 6 <= m["calls_total"] <= m["streams_total"] and m["calls"] == 0, m
-'
+# Calls reached a phone through the proxy: one a layout, lisa and homer, the inactivation.
+assert nv + 3 <= m["calls_total"] <= m["streams_total"] and m["calls"] == 0, m
+' $NV
 }
 check "show stats: registrations, resets, calls, streams, packets and drops by reason" stats_ok
 

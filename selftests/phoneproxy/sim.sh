@@ -18,7 +18,7 @@ require_sims() {
 # module's SCCP proxy, the topology, the guide's users published, homer
 # ($A) active at $PHONE and marge ($B) at $PHONE2.
 call_lab() {
-	require ip python3
+	require ip python3 jq
 	require_sims
 	grep -qw pp_sccp_net_init /proc/kallsyms || skip_all "the module has no SCCP proxy"
 	A=SEP001122334455
@@ -65,12 +65,24 @@ phone_start() {
 
 # ---- their result lines ------------------------------------------------
 
-# field LINE KEY: the value of KEY in a result line ("event k=v k=v ...").
-field() { sed -n "s/.* $2=\([^ ]*\).*/\1/p" <<< " $1" | head -n 1; }
+# field LINE KEY: the value of KEY in a result line ("event k=v k=v ...");
+# the last one when KEY repeats, from the first line holding it. Plain
+# bash: the checks call it dozens of times, and every process costs an
+# emulated guest a lot (docs/testing.md, "Keeping the lanes short").
+field() {
+	local l
+	while IFS= read -r l; do
+		l=" $l"
+		[[ $l == *" $2="* ]] || continue
+		l=${l##*" $2="}
+		printf '%s\n' "${l%%[[:space:]]*}"
+		return 0
+	done <<< "$1"
+}
 
 # line_of FILE EVENT WORD: the last line of FILE starting with EVENT and
 # holding WORD (an extended regex).
-line_of() { grep -E "^$2 .*$3" "$1" | tail -n 1; }
+line_of() { _re="^$2 .*$3" awk '$0 ~ ENVIRON["_re"] { l = $0 } END { if (l != "") print l }' "$1"; }
 
 # has_lines FILE REGEX N: FILE has at least N lines matching REGEX.
 has_lines() { [ "$(grep -cE "$2" "$1")" -ge "$3" ]; }
@@ -158,11 +170,12 @@ no_calls() { [ "$(calls_json)" = "[]" ]; }
 
 # call_field USER KEY: KEY of USER's first stream in show calls -j.
 call_field() {
-	calls_json | python3 -c '
-import json, sys
-user, key = sys.argv[1], sys.argv[2]
-for c in json.load(sys.stdin):
-    if c["user"] == user:
-        print(c[key])
-        break' "$1" "$2"
+	calls_json | jq -r --arg u "$1" --arg k "$2" \
+		'first(.[] | select(.user == $u)) | .[$k]'
+}
+
+# user_field USER KEY: KEY of USER in show user -j.
+user_field() {
+	pp -j show user | jq -r --arg u "$1" --arg k "$2" \
+		'first(.[] | select(.name == $u)) | .[$k]'
 }
