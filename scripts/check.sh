@@ -10,7 +10,7 @@
 # by its config; about 11 minutes on 2 cores when cold), the KUnit suites
 # and the kselftests on it (KASAN, kmemleak, lockdep...), and a short
 # libFuzzer smoke of every harness. PP_FUZZ_SMOKE (seconds per harness,
-# default 10) and PP_DEBUG_TESTS (the tests the debug kernel runs; default
+# default 5) and PP_DEBUG_TESTS (the tests the debug kernel runs; default
 # all but those selftests/vm/debug-kernel/skip lists, with the reason)
 # tune them.
 set -u
@@ -88,8 +88,8 @@ fi
 t2=$(date +%s)
 lane_time unit $((t2 - t1))
 
-echo "== fuzz smoke (libFuzzer + ASan + UBSan, ${PP_FUZZ_SMOKE:-10}s per harness)"
-scripts/fuzz.sh -t "${PP_FUZZ_SMOKE:-10}" > "$out/fuzz.tap" 2>&1
+echo "== fuzz smoke (libFuzzer + ASan + UBSan, ${PP_FUZZ_SMOKE:-5}s per harness)"
+scripts/fuzz.sh -t "${PP_FUZZ_SMOKE:-5}" > "$out/fuzz.tap" 2>&1
 cat "$out/fuzz.tap"
 count "$out/fuzz.tap"
 ts=$(date +%s)
