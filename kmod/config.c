@@ -27,6 +27,7 @@ int pp_config_init(struct pp_net *pn)
 	cfg->max_conns = PP_DEFAULT_MAX_CONNS;
 	cfg->max_streams = PP_DEFAULT_MAX_STREAMS;
 	cfg->act_mode = PP_ACT_MODE_REQUIRED;
+	cfg->srtp_suite = PP_SRTP_SUITE_SHA1_32;
 	cfg->http = true;
 
 	RCU_INIT_POINTER(pn->config, cfg);
@@ -76,6 +77,8 @@ static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
 		cfg->max_conns = nla_get_u32(tb[PP_A_CFG_MAX_CONNS]);
 	if (tb[PP_A_CFG_MAX_STREAMS])
 		cfg->max_streams = nla_get_u32(tb[PP_A_CFG_MAX_STREAMS]);
+	if (tb[PP_A_CFG_SRTP_SUITE])
+		cfg->srtp_suite = nla_get_u8(tb[PP_A_CFG_SRTP_SUITE]);
 }
 
 /* Is @addr configured on an interface of @net? */

@@ -31,6 +31,7 @@ struct pp_config {
 	u32 max_conns;			/* SCCP connections per activation */
 	u32 max_streams;		/* media streams per activation */
 	u8 act_mode;			/* enum pp_act_mode */
+	u8 srtp_suite;			/* enum pp_srtp_suite_cfg */
 	bool sccp_security;
 	bool httpproxy;
 	bool http;

@@ -79,6 +79,9 @@ static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
 							   PP_MAX_CONNS_MAX),
 	[PP_A_CFG_MAX_STREAMS]		= NLA_POLICY_RANGE(NLA_U32, 1,
 							   PP_MAX_STREAMS_MAX),
+	[PP_A_CFG_SRTP_SUITE]		= NLA_POLICY_RANGE(NLA_U8,
+							   PP_SRTP_SUITE_SHA1_32,
+							   PP_SRTP_SUITE_SHA1_80),
 };
 
 static const struct nla_policy pp_users_replace_policy[PP_A_MAX + 1] = {
@@ -133,7 +136,8 @@ static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MIN, cfg->rtp_port_min) ||
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max) ||
 	    nla_put_u32(skb, PP_A_CFG_MAX_CONNS, cfg->max_conns) ||
-	    nla_put_u32(skb, PP_A_CFG_MAX_STREAMS, cfg->max_streams))
+	    nla_put_u32(skb, PP_A_CFG_MAX_STREAMS, cfg->max_streams) ||
+	    nla_put_u8(skb, PP_A_CFG_SRTP_SUITE, cfg->srtp_suite))
 		return -EMSGSIZE;
 	return 0;
 }

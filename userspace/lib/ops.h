@@ -33,6 +33,7 @@ struct pp_config {
 	uint8_t httpproxy;		/* 0/1 */
 	uint8_t http;			/* 0/1 */
 	uint8_t act_mode;		/* enum pp_act_mode */
+	uint8_t srtp_suite;		/* enum pp_srtp_suite_cfg */
 	uint32_t idle_timeout;		/* seconds, 0 = off */
 	uint32_t auth_timeout;		/* seconds, 0 = off */
 	uint32_t media_timeout;		/* seconds without media, 0 = off */

@@ -42,6 +42,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	SETTING(PP_S_MEDIA_TIMEOUT),
 	SETTING(PP_S_MAX_CONNS),
 	SETTING(PP_S_MAX_STREAMS),
+	SETTING(PP_S_SRTP_SUITE),
 
 	/* pp-httpd (userspace settings in $PP_CONF_DIR/httpd.conf). */
 	SETTING(PP_S_HTTP_PUBLISH),

@@ -192,6 +192,13 @@ static const char *onoff(uint8_t v, const char *on, const char *off)
 	return v ? on : off;
 }
 
+/* The word of "set phoneproxy media srtp" (lib/settings.c) */
+static const char *srtp_suite_name(uint8_t v)
+{
+	return v == PP_SRTP_SUITE_SHA1_80 ? "aes_cm_128_hmac_sha1_80" :
+	       v == PP_SRTP_SUITE_SHA1_32 ? "aes_cm_128_hmac_sha1_32" : "unknown";
+}
+
 void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 {
 	char buf[PP_IPV4_STRLEN];
@@ -245,6 +252,8 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 			pp_json_kv_u64(&j, "sccp_maxconnections", c->max_conns);
 		if (HAS(PP_A_CFG_MAX_STREAMS))
 			pp_json_kv_u64(&j, "media_maxstreams", c->max_streams);
+		if (HAS(PP_A_CFG_SRTP_SUITE))
+			pp_json_kv_str(&j, "media_srtp", srtp_suite_name(c->srtp_suite));
 		pp_json_obj_end(&j);
 		fputc('\n', f);
 		return;
@@ -275,6 +284,7 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 	     c->media_timeout, c->media_timeout ? "" : " (off)");
 	LINE(PP_A_CFG_MAX_CONNS, "%" PRIu32, "sccp maxconnections", c->max_conns);
 	LINE(PP_A_CFG_MAX_STREAMS, "%" PRIu32, "media maxstreams", c->max_streams);
+	LINE(PP_A_CFG_SRTP_SUITE, "%s", "media srtp", srtp_suite_name(c->srtp_suite));
 #undef LINE
 #undef HAS
 }

@@ -445,7 +445,7 @@ static struct nl_msg *config_event(void)
 		{ PP_A_CFG_IDLE_TIMEOUT, 4, 120 }, { PP_A_CFG_AUTH_TIMEOUT, 4, 3600 },
 		{ PP_A_CFG_RTP_PORT_MIN, 2, 30000 }, { PP_A_CFG_RTP_PORT_MAX, 2, 30998 },
 		{ PP_A_CFG_MEDIA_TIMEOUT, 4, 60 }, { PP_A_CFG_MAX_CONNS, 4, 4 },
-		{ PP_A_CFG_MAX_STREAMS, 4, 8 },
+		{ PP_A_CFG_MAX_STREAMS, 4, 8 }, { PP_A_CFG_SRTP_SUITE, 1, PP_SRTP_SUITE_SHA1_80 },
 	};
 	struct nl_msg *m = genl_msg(PP_CMD_EVENT);
 	size_t i;
@@ -492,7 +492,7 @@ static void test_config_events(void)
 	for (a = PP_A_CFG_NORTH_ADDR; a <= PP_A_CFG_RTP_PORT_MAX; a++)
 		all |= PP_CFG_BIT(a);
 	all |= PP_CFG_BIT(PP_A_CFG_MEDIA_TIMEOUT) | PP_CFG_BIT(PP_A_CFG_MAX_CONNS) |
-	       PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
+	       PP_CFG_BIT(PP_A_CFG_MAX_STREAMS) | PP_CFG_BIT(PP_A_CFG_SRTP_SUITE);
 	ok(pp_event_config_parse(m, &cfg) == 0 && cfg.present == all &&
 	   cfg.north_addr == 0xc0000201 && cfg.south_addr == 0xc6336401 &&
 	   cfg.sccp_port == 2000 && cfg.sccp_security_port == 2443 && cfg.sccp_security &&
@@ -500,7 +500,8 @@ static void test_config_events(void)
 	   cfg.act_mode == PP_ACT_MODE_OPEN && cfg.idle_timeout == 120 &&
 	   cfg.auth_timeout == 3600 && cfg.rtp_port_min == 30000 &&
 	   cfg.rtp_port_max == 30998 && cfg.media_timeout == 60 && cfg.max_conns == 4 &&
-	   cfg.max_streams == 8, "a configuration event parses into every setting");
+	   cfg.max_streams == 8 && cfg.srtp_suite == PP_SRTP_SUITE_SHA1_80,
+	   "a configuration event parses into every setting");
 	ok(pp_event_parse(m, &ev) == -EINVAL,
 	   "a configuration event is not an activation event (ppctl monitor skips it)");
 	ok(pp_nl_family_event(m) == 0, "nor an announcement of the family");

@@ -233,10 +233,21 @@ enum pp_attr {
 	PP_A_CFG_MAX_CONNS,		/* u32 1..PP_MAX_CONNS_MAX, default 4 */
 	PP_A_CFG_MAX_STREAMS,		/* u32 1..PP_MAX_STREAMS_MAX, default 8 */
 	PP_A_CLAIM,			/* nest of enum pp_claim_attr */
+	PP_A_CFG_SRTP_SUITE,		/* u8 enum pp_srtp_suite_cfg, default _32 */
 	__PP_A_MAX
 };
 
 #define PP_A_MAX (__PP_A_MAX - 1)
+
+/*
+ * The SRTP suite of the keys the module writes into the OpenReceiveChannel
+ * and StartMediaTransmission going to secure phones (docs/srtp.md); the
+ * values are SCCP's algorithm ids.
+ */
+enum pp_srtp_suite_cfg {
+	PP_SRTP_SUITE_SHA1_32 = 1,	/* AES_CM_128_HMAC_SHA1_32 */
+	PP_SRTP_SUITE_SHA1_80 = 2,	/* AES_CM_128_HMAC_SHA1_80 */
+};
 
 enum pp_act_mode {
 	PP_ACT_MODE_REQUIRED,
