@@ -28,8 +28,11 @@ check_fail "keywords are case sensitive" \
 check_fail "an inverted RTP port range is refused" \
 	pp set phoneproxy rtp ports 30000 20000
 
-check "the defaults are the guide's: idletimeout 300, authtimeout 0, mode required" \
+check_fail "an SRTP suite the phones do not use is refused" \
+	pp set phoneproxy media srtp aes_cm_128_hmac_sha1_64
+check "the defaults are the guide's: idletimeout 300, authtimeout 0, mode required; SRTP suite _32" \
 	sh -c "ip netns exec $NS_PROXY $PPCTL show config running > $TMPD/run0 &&
+	       grep -qx 'set phoneproxy media srtp aes_cm_128_hmac_sha1_32' $TMPD/run0 &&
 	       grep -qx 'set phoneproxy activation idletimeout 300' $TMPD/run0 &&
 	       grep -qx 'set phoneproxy activation authtimeout 0' $TMPD/run0 &&
 	       grep -qx 'set phoneproxy activation mode required' $TMPD/run0"
@@ -38,6 +41,7 @@ pp set phoneproxy activation idletimeout 120
 pp set phoneproxy activation authtimeout 3600
 pp set phoneproxy activation mode open
 pp set phoneproxy httpproxy enable
+pp set phoneproxy media srtp aes_cm_128_hmac_sha1_80
 write_users_xml "$TMPD/users.xml"
 pp publish "$TMPD/users.xml" >/dev/null
 pp show config running > "$TMPD/running"
@@ -47,7 +51,8 @@ check "show config running carries the changed values" \
 	sh -c "grep -qx 'set phoneproxy activation idletimeout 120' $TMPD/running &&
 	       grep -qx 'set phoneproxy activation authtimeout 3600' $TMPD/running &&
 	       grep -qx 'set phoneproxy activation mode open' $TMPD/running &&
-	       grep -qx 'set phoneproxy httpproxy enable' $TMPD/running"
+	       grep -qx 'set phoneproxy httpproxy enable' $TMPD/running &&
+	       grep -qx 'set phoneproxy media srtp aes_cm_128_hmac_sha1_80' $TMPD/running"
 check_fail "show config startup before save says there is none" \
 	sh -c "ip netns exec $NS_PROXY $PPCTL show config startup | grep -q 'set '"
 check "save config" pp save config
