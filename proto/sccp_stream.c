@@ -187,8 +187,10 @@ static void apply(struct sccp_stream *st, u32 seq, u8 *data, u32 len)
 static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 		     void *ctx)
 {
+	struct sccp_media_key k;
 	struct sccp_msg msg;
-	int err;
+	int err, n;
+	u32 off;
 
 	err = sccp_decode_prefix(st->prefix, SCCP_HDR_LEN, SCCP_LAYOUT_NONE,
 				 st->hint, &msg);
@@ -201,6 +203,7 @@ static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 	st->tentative = false;
 	st->next_ep = 0;
 	st->notified = false;
+	st->key_done = true;
 	st->stats.pdus++;
 	if (err) {
 		/* Before any byte of the body leaves. */
@@ -209,6 +212,47 @@ static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 		if (!ops->pdu || ops->pdu(ctx, &msg, err) < 0)
 			return SCCP_E_ABORT;
 	}
+	if (!ops->key)
+		return 0;
+	/*
+	 * Whether the block is there depends on the header alone: SMT's
+	 * layout is chosen from content only for bodies of 132 bytes or
+	 * more, which hold the whole block in either layout.
+	 */
+	n = sccp_key_locate(msg.hdr.id, msg.hdr.size, msg.layout, &off);
+	if (n == SCCP_E_KEY_ABSENT) {
+		/* Before any byte of the body leaves, like a malformed PDU. */
+		memset(&k, 0, sizeof(k));
+		if (ops->key(ctx, &msg, n, &k) != SCCP_RW_KEEP)
+			return SCCP_E_ABORT;
+	} else if (n > 0) {
+		st->key_done = false;
+	}
+	return 0;
+}
+
+/* The key block of the current PDU (@m) is about to leave. */
+static int key_block(struct sccp_stream *st, const struct sccp_msg *m,
+		     const struct sccp_stream_ops *ops, void *ctx)
+{
+	u8 blk[SCCP_KEY_BLOCK_LEN];
+	struct sccp_rw_rec *rec;
+	struct sccp_media_key k;
+	int v;
+
+	st->key_done = true;
+	memset(&k, 0, sizeof(k));
+	v = ops->key(ctx, m, m->key_len, &k);
+	if (v == SCCP_RW_KEEP)
+		return 0;
+	if (v != SCCP_RW_REWRITE)
+		return SCCP_E_ABORT;
+	v = sccp_key_set(blk, m->key_len, &k);
+	if (v)
+		return v;
+	rec = push_rw(st, st->pdu_seq + m->key_off, m->key_len);
+	memcpy(rec->repl, blk, m->key_len);
+	st->stats.keys++;
 	return 0;
 }
 
@@ -252,9 +296,25 @@ static int body(struct sccp_stream *st, const u8 *p, u32 n,
 		}
 	}
 
-	/* Decide every field whose first byte is about to leave. */
-	while (st->next_ep < msg.n_ep && msg.ep[st->next_ep].off < to) {
-		ep = &msg.ep[st->next_ep];
+	/*
+	 * Decide every field whose first byte is about to leave, in wire
+	 * order (the records stay in stream order). The layout is frozen
+	 * by now when the key block is due: SMT's layout point (PDU offset
+	 * 20) and window (to 40) come before its block (56 or 72), and
+	 * ORC's block (40) is at the same place in both layouts.
+	 */
+	for (;;) {
+		ep = st->next_ep < msg.n_ep && msg.ep[st->next_ep].off < to ?
+		     &msg.ep[st->next_ep] : NULL;
+		if (!st->key_done && msg.key_len && msg.key_off < to &&
+		    (!ep || msg.key_off < ep->off)) {
+			err = key_block(st, &msg, ops, ctx);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!ep)
+			break;
 		memset(&repl, 0, sizeof(repl));
 		v = ops->rewrite ? ops->rewrite(ctx, &msg, st->next_ep, &repl) :
 				   SCCP_E_ABORT;
@@ -267,6 +327,10 @@ static int body(struct sccp_stream *st, const u8 *p, u32 n,
 		}
 		st->next_ep++;
 	}
+
+	/* Never reached (see start_pdu()); fail closed all the same. */
+	if (!st->key_done && to == st->pdu_size)
+		return SCCP_E_ABORT;
 
 	if (!st->notified && (msg.flags & SCCP_MSG_COMPLETE)) {
 		st->notified = true;
