@@ -1272,6 +1272,33 @@ static inline int sccp_t_st_history_acknowledged_as_it_goes(void *t,
 			 (unsigned int)x->st.stats.evicted);
 }
 
+/*
+ * One segment holding more fields than the record ring: every one of
+ * them is rewritten, also those whose records leave before the segment
+ * does; a retransmission of it is refused (its first records are gone).
+ */
+static inline int sccp_t_st_history_one_segment(void *t, char *why)
+{
+	struct sccp_t_crafted *c = sccp_t_history(t, true);
+	struct sccp_t_st_ctx *x;
+	struct sccp_t_rx *r;
+	int bad, v;
+
+	if (sccp_t_ck(why, c, "no memory"))
+		return 1;
+	x = c->x;
+	r = c->r;
+	v = sccp_t_send(x, r, 0, c->n);
+	bad = sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			sccp_t_rx_complete(r) &&
+			x->rewrites == SCCP_T_HIST_PDUS,
+			"%s: %u of %u bytes wrong, %u fields", sccp_strerror(v),
+			r->wrong, c->n, x->rewrites);
+	bad |= sccp_t_ck(why, sccp_t_send(x, r, 0, c->n) == SCCP_ST_STALE,
+			 "retransmitted without its first records");
+	return bad;
+}
+
 static inline int sccp_t_st_history_headers_only(void *t, char *why)
 {
 	struct sccp_t_crafted *c = sccp_t_history(t, false);
