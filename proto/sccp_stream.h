@@ -13,6 +13,8 @@
  * field's original bytes too unless the segment ends inside it); the
  * caller learns the whole original PDU once all its bytes have passed.
  * Rewrites never change lengths, so TCP sequence numbers stay as they are.
+ * A replacement is written into the segment as soon as it is decided,
+ * so one segment may hold more fields than the record ring.
  * With a key callback, the media key block of OpenReceiveChannel and
  * StartMediaTransmission is rewritten the same way, as one 48- or 40-byte
  * field (sccp_stream_ops.key).
@@ -70,9 +72,11 @@ enum sccp_stream_verdict {
 #define SCCP_RW_REWRITE	0	/* write *repl (*k) */
 #define SCCP_RW_KEEP	1	/* leave the field as it is */
 
-/* Bytes of the longest field rewritten: an endpoint or a key block. */
-#define SCCP_RW_MAX_LEN	(SCCP_KEY_BLOCK_LEN > SCCP_EP_MAX_LEN ?	\
-			 SCCP_KEY_BLOCK_LEN : SCCP_EP_MAX_LEN)
+/*
+ * Bytes of the longest field rewritten: a key block (48), an endpoint
+ * (SCCP_EP_MAX_LEN, 28); checked by the tests (sccp_stream_cases.h).
+ */
+#define SCCP_RW_MAX_LEN	SCCP_KEY_BLOCK_LEN
 
 struct sccp_stream_ops {
 	/*

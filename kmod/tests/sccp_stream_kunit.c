@@ -5,8 +5,9 @@
  * flags, in the kernel, on the tests of proto/tests/sccp_stream_cases.h
  * (which userspace/tests/test_sccp_stream.c runs on the host): the
  * captured streams of sccp_vectors.h under every segmentation, then the
- * edges, then the media key blocks the key callback writes. Each segment is handed over in a buffer of its exact size, so
- * KASAN sees any access beyond it.
+ * edges, then the media key blocks the key callback writes. Each segment
+ * is handed over in a buffer of its exact size, so KASAN sees any access
+ * beyond it.
  */
 #include "../../proto/sccp_stream.c"
 

@@ -403,19 +403,32 @@ static inline int sccp_t_st_captured_segmentation(void *t,
 			     why);
 }
 
-/* One cut at each byte position: the same bytes as the uncut stream. */
-static inline int sccp_t_st_cut_at_every_byte(void *t,
-					      const struct pp_kt_sccp_vec *v,
-					      char *why)
+/*
+ * One cut at each byte position: the same bytes as the uncut stream
+ * (@keys: with the key callback, every block written as the reference).
+ */
+static inline int sccp_t_st_every_cut(void *t, const struct pp_kt_sccp_vec *v,
+				      bool keys, char *why)
 {
-	unsigned int bad = 0;
+	unsigned int bad = 0, i, orc_smt = 0;
 	struct sccp_t_fix f;
 	u32 k, first = 0;
 
 	if (sccp_t_fix_init(t, v, &f, why))
 		return 1;
+	if (keys) {
+		sccp_t_fix_keys(&f);
+		/* every captured ORC and SMT carries a block */
+		for (i = 0; i < v->n_pdus; i++)
+			orc_smt += v->pdus[i].id == SCCP_OPEN_RECV_CHAN ||
+				   v->pdus[i].id == SCCP_START_MEDIA_TX;
+		if (sccp_t_ck(why, f.blocks == orc_smt,
+			      "%u key blocks, %u ORC and SMT", f.blocks,
+			      orc_smt))
+			return 1;
+	}
 	for (k = 1; k < v->len; k++) {
-		if (!sccp_t_run_cuts(&f, 0x10000, &k, 1) && !bad++) {
+		if (!sccp_t_run_cuts(&f, 0x10000 - 8 * keys, &k, 1) && !bad++) {
 			first = k;
 			sccp_t_run_ck(&f, false, "first bad cut", why);
 		}
@@ -423,6 +436,13 @@ static inline int sccp_t_st_cut_at_every_byte(void *t,
 	return sccp_t_ck(why, !bad,
 			 "%u of %u cuts differ from the uncut stream, the first at byte %u",
 			 bad, v->len - 1, first);
+}
+
+static inline int sccp_t_st_cut_at_every_byte(void *t,
+					      const struct pp_kt_sccp_vec *v,
+					      char *why)
+{
+	return sccp_t_st_every_cut(t, v, false, why);
 }
 
 static inline int sccp_t_st_byte_by_byte(void *t,
@@ -1327,7 +1347,6 @@ static inline int sccp_t_st_history_headers_only(void *t, char *why)
 	return bad;
 }
 
-
 /* ---- media key blocks (sccp_stream_ops.key) -------------------------------- */
 
 /*
@@ -1339,22 +1358,7 @@ static inline int sccp_t_st_keys_cut_at_every_byte(void *t,
 						   const struct pp_kt_sccp_vec *v,
 						   char *why)
 {
-	unsigned int bad = 0;
-	struct sccp_t_fix f;
-	u32 k, first = 0;
-
-	if (sccp_t_fix_init(t, v, &f, why))
-		return 1;
-	sccp_t_fix_keys(&f);
-	for (k = 1; k < v->len; k++) {
-		if (!sccp_t_run_cuts(&f, 0xfffffff8, &k, 1) && !bad++) {
-			first = k;
-			sccp_t_run_ck(&f, false, "first bad cut", why);
-		}
-	}
-	return sccp_t_ck(why, !bad && sccp_t_run_cuts(&f, 3, NULL, 0),
-			 "%u of %u cuts differ from the reference, the first at byte %u (%u key calls, %u blocks)",
-			 bad, v->len - 1, first, f.x->keys, f.blocks);
+	return sccp_t_st_every_cut(t, v, true, why);
 }
 
 /* The same with retransmissions and early segments. */
@@ -1633,7 +1637,7 @@ static inline int sccp_t_st_key_verdicts(void *t,
  * What start_pdu() relies on: whether the block is there, and its
  * length, follow from the header alone. Where the content chooses the
  * layout (SMT, header version below 0x11, body of 132 or more), both
- * layouts give the same answer.
+ * layouts give the same answer. And a record holds any field.
  */
 static inline int sccp_t_st_key_from_header(void *t, char *why)
 {
@@ -1641,11 +1645,17 @@ static inline int sccp_t_st_key_from_header(void *t, char *why)
 	static const u32 hvs[] = { 0, 0x10, 0x11, 0x15 };
 	u8 hdr[SCCP_HDR_LEN] = {};
 	struct sccp_msg *m = sccp_t_zalloc(t, sizeof(*m));
+	struct sccp_rw_rec x;
 	unsigned int i, j;
 	u32 body, o;
 	int bad = 0, n, nold, nv17;
 
 	if (sccp_t_ck(why, m, "no memory"))
+		return 1;
+	/* and a record holds an endpoint and a key block */
+	if (sccp_t_ck(why, sizeof(x.repl) >= SCCP_EP_MAX_LEN &&
+		      sizeof(x.repl) >= SCCP_KEY_BLOCK_LEN,
+		      "records of %zu bytes", sizeof(x.repl)))
 		return 1;
 	for (i = 0; i < ARRAY_SIZE(ids); i++)
 		for (j = 0; j < ARRAY_SIZE(hvs); j++)
