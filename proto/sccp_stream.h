@@ -114,7 +114,11 @@ struct sccp_stream_ops {
 	 * block the MKI flag and key derivation rate from @k, which
 	 * sccp_key_check() wants 0); a key sccp_key_check() refuses kills
 	 * the stream with its SCCP_E_KEY_* error, nothing written. Or
-	 * SCCP_RW_KEEP: the block passes as it is.
+	 * SCCP_RW_KEEP: the block passes as it is. In ORC, key() comes
+	 * before pdu(msg, 0) and @msg's layout may still be a guess (the
+	 * block's place does not depend on it); in SMT the decoded fields
+	 * end where the block starts, so pdu(msg, 0) may come before or
+	 * after key(), as the segments fall.
 	 *
 	 * @blk_len SCCP_E_KEY_ABSENT: the body ends before the block's salt
 	 * does. Reported as soon as the PDU header is complete, before any

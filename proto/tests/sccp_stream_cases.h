@@ -426,6 +426,8 @@ static inline int sccp_t_st_every_cut(void *t, const struct pp_kt_sccp_vec *v,
 			      "%u key blocks, %u ORC and SMT", f.blocks,
 			      orc_smt))
 			return 1;
+		if (!orc_smt)
+			return 0;	/* the phone's direction: as without */
 	}
 	for (k = 1; k < v->len; k++) {
 		if (!sccp_t_run_cuts(&f, 0x10000 - 8 * keys, &k, 1) && !bad++) {
