@@ -55,6 +55,13 @@ static u32 overlap(u32 a, u32 alen, u32 b, u32 blen, u32 *oa, u32 *ob)
 	return hi - lo;
 }
 
+/* The segment being handed over: rewritten in place. */
+struct seg {
+	u32 seq;
+	u8 *data;
+	u32 len;
+};
+
 static struct sccp_rw_rec *rw_at(struct sccp_stream *st, u32 i)
 {
 	return &st->rws[(st->rw_first + i) % SCCP_STREAM_RWS];
@@ -169,26 +176,47 @@ static int check_old(struct sccp_stream *st, u32 seq, const u8 *data, u32 n)
 	return 0;
 }
 
-/* Write every recorded replacement that falls in the segment. */
-static void apply(struct sccp_stream *st, u32 seq, u8 *data, u32 len)
+/* Write the replacement of @r where it falls in @sg. */
+static void apply_rec(const struct sccp_rw_rec *r, const struct seg *sg)
 {
-	struct sccp_rw_rec *r;
-	u32 i, k, oa, ob;
+	u32 k, oa, ob;
 
-	for (i = 0; i < st->rw_n; i++) {
-		r = rw_at(st, i);
-		k = overlap(seq, len, r->seq, r->len, &oa, &ob);
-		if (k)
-			memcpy(data + oa, r->repl + ob, k);
-	}
+	k = overlap(sg->seq, sg->len, r->seq, r->len, &oa, &ob);
+	if (k)
+		memcpy(sg->data + oa, r->repl + ob, k);
+}
+
+/* Write every recorded replacement that falls in the segment. */
+static void apply(struct sccp_stream *st, const struct seg *sg)
+{
+	u32 i;
+
+	for (i = 0; i < st->rw_n; i++)
+		apply_rec(rw_at(st, i), sg);
+}
+
+/*
+ * Record the replacement @repl of the @len bytes at @seq and write it
+ * into the segment at once: when one segment holds more fields than
+ * the ring, the oldest records leave before the segment does.
+ */
+static void put_rw(struct sccp_stream *st, const struct seg *sg, u32 seq,
+		   u8 len, const u8 *repl)
+{
+	struct sccp_rw_rec *r = push_rw(st, seq, len);
+
+	memcpy(r->repl, repl, len);
+	apply_rec(r, sg);
 }
 
 /* The 12 header bytes of a PDU are in prefix[]. */
 static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 		     void *ctx)
 {
+	struct sccp_media_key k;
 	struct sccp_msg msg;
-	int err;
+	int err, n;
+	u32 off;
 
 	err = sccp_decode_prefix(st->prefix, SCCP_HDR_LEN, SCCP_LAYOUT_NONE,
 				 st->hint, &msg);
@@ -201,6 +229,7 @@ static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 	st->tentative = false;
 	st->next_ep = 0;
 	st->notified = false;
+	st->key_done = true;
 	st->stats.pdus++;
 	if (err) {
 		/* Before any byte of the body leaves. */
@@ -209,16 +238,56 @@ static int start_pdu(struct sccp_stream *st, const struct sccp_stream_ops *ops,
 		if (!ops->pdu || ops->pdu(ctx, &msg, err) < 0)
 			return SCCP_E_ABORT;
 	}
+	if (!ops->key)
+		return 0;
+	/*
+	 * Whether the block is there depends on the header alone: SMT's
+	 * layout is chosen from content only for bodies of 132 bytes or
+	 * more, which hold the whole block in either layout.
+	 */
+	n = sccp_key_locate(msg.hdr.id, msg.hdr.size, msg.layout, &off);
+	if (n == SCCP_E_KEY_ABSENT) {
+		/* Before any byte of the body leaves, like a malformed PDU. */
+		memset(&k, 0, sizeof(k));
+		if (ops->key(ctx, &msg, n, &k) != SCCP_RW_KEEP)
+			return SCCP_E_ABORT;
+	} else if (n > 0) {
+		st->key_done = false;
+	}
+	return 0;
+}
+
+/* The key block of the current PDU (@m) is about to leave. */
+static int key_block(struct sccp_stream *st, const struct seg *sg,
+		     const struct sccp_msg *m,
+		     const struct sccp_stream_ops *ops, void *ctx)
+{
+	u8 blk[SCCP_KEY_BLOCK_LEN];
+	struct sccp_media_key k;
+	int v;
+
+	st->key_done = true;
+	memset(&k, 0, sizeof(k));
+	v = ops->key(ctx, m, m->key_len, &k);
+	if (v == SCCP_RW_KEEP)
+		return 0;
+	if (v != SCCP_RW_REWRITE)
+		return SCCP_E_ABORT;
+	v = sccp_key_set(blk, m->key_len, &k);
+	if (v)
+		return v;
+	put_rw(st, sg, st->pdu_seq + m->key_off, m->key_len, blk);
+	st->stats.keys++;
 	return 0;
 }
 
 /* @n more bytes of the current PDU's body (@n may be 0). */
-static int body(struct sccp_stream *st, const u8 *p, u32 n,
-		const struct sccp_stream_ops *ops, void *ctx)
+static int body(struct sccp_stream *st, const struct seg *sg, const u8 *p,
+		u32 n, const struct sccp_stream_ops *ops, void *ctx)
 {
 	u32 to = st->have + n, lp;
+	u8 enc[SCCP_EP_MAX_LEN];
 	const struct sccp_ep *ep;
-	struct sccp_rw_rec *rec;
 	struct sccp_addr repl;
 	struct sccp_msg msg;
 	bool tentative;
@@ -252,21 +321,41 @@ static int body(struct sccp_stream *st, const u8 *p, u32 n,
 		}
 	}
 
-	/* Decide every field whose first byte is about to leave. */
-	while (st->next_ep < msg.n_ep && msg.ep[st->next_ep].off < to) {
-		ep = &msg.ep[st->next_ep];
+	/*
+	 * Decide every field whose first byte is about to leave, in wire
+	 * order (the records stay in stream order). The layout is frozen
+	 * by now when the key block is due: SMT's layout point (PDU offset
+	 * 20) and window (to 40) come before its block (56 or 72), and
+	 * ORC's block (40) is at the same place in both layouts.
+	 */
+	for (;;) {
+		ep = st->next_ep < msg.n_ep && msg.ep[st->next_ep].off < to ?
+		     &msg.ep[st->next_ep] : NULL;
+		if (!st->key_done && msg.key_len && msg.key_off < to &&
+		    (!ep || msg.key_off < ep->off)) {
+			err = key_block(st, sg, &msg, ops, ctx);
+			if (err)
+				return err;
+			continue;
+		}
+		if (!ep)
+			break;
 		memset(&repl, 0, sizeof(repl));
 		v = ops->rewrite ? ops->rewrite(ctx, &msg, st->next_ep, &repl) :
 				   SCCP_E_ABORT;
 		if (v != SCCP_RW_REWRITE && v != SCCP_RW_KEEP)
 			return SCCP_E_ABORT;
 		if (v == SCCP_RW_REWRITE) {
-			rec = push_rw(st, st->pdu_seq + ep->off, ep->len);
-			sccp_ep_encode(ep, &repl, rec->repl);
+			sccp_ep_encode(ep, &repl, enc);
+			put_rw(st, sg, st->pdu_seq + ep->off, ep->len, enc);
 			st->stats.rewrites++;
 		}
 		st->next_ep++;
 	}
+
+	/* Never reached (see start_pdu()); fail closed all the same. */
+	if (!st->key_done && to == st->pdu_size)
+		return SCCP_E_ABORT;
 
 	if (!st->notified && (msg.flags & SCCP_MSG_COMPLETE)) {
 		st->notified = true;
@@ -285,7 +374,12 @@ static void end_pdu(struct sccp_stream *st)
 	st->keep = SCCP_HDR_LEN;
 }
 
-static int parse_new(struct sccp_stream *st, const u8 *data, u32 len,
+/*
+ * The @len new bytes at @data, in segment @sg. Each PDU's bytes are read
+ * (into prefix[]) before a replacement is written over them.
+ */
+static int parse_new(struct sccp_stream *st, const struct seg *sg,
+		     const u8 *data, u32 len,
 		     const struct sccp_stream_ops *ops, void *ctx)
 {
 	u32 off = 0, n;
@@ -305,7 +399,7 @@ static int parse_new(struct sccp_stream *st, const u8 *data, u32 len,
 				return err;
 		}
 		n = umin(st->pdu_size - st->have, len - off);
-		err = body(st, data + off, n, ops, ctx);
+		err = body(st, sg, data + off, n, ops, ctx);
 		if (err)
 			return err;
 		off += n;
@@ -318,6 +412,7 @@ static int parse_new(struct sccp_stream *st, const u8 *data, u32 len,
 int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 			const struct sccp_stream_ops *ops, void *ctx)
 {
+	struct seg sg = { .seq = seq, .data = data, .len = len };
 	u32 old;
 	int ret;
 
@@ -339,15 +434,16 @@ int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 			return ret;
 	}
 	if (old < len) {
-		ret = parse_new(st, data + old, len - old, ops, ctx);
+		/* the originals, before parse_new() rewrites them */
+		keep(st, seq + old, data + old, len - old);
+		ret = parse_new(st, &sg, data + old, len - old, ops, ctx);
 		if (ret) {
 			st->error = ret;
 			return ret;
 		}
-		keep(st, seq + old, data + old, len - old);
 		st->next_seq = seq + len;
 	}
-	apply(st, seq, data, len);
+	apply(st, &sg);
 	return SCCP_ST_FORWARD;
 }
 

@@ -13,6 +13,11 @@
  * field's original bytes too unless the segment ends inside it); the
  * caller learns the whole original PDU once all its bytes have passed.
  * Rewrites never change lengths, so TCP sequence numbers stay as they are.
+ * A replacement is written into the segment as soon as it is decided,
+ * so one segment may hold more fields than the record ring.
+ * With a key callback, the media key block of OpenReceiveChannel and
+ * StartMediaTransmission is rewritten the same way, as one 48- or 40-byte
+ * field (sccp_stream_ops.key).
  *
  * A retransmission (bytes already seen) must carry exactly the bytes
  * seen the first time: the original bytes of the last SCCP_STREAM_RING
@@ -63,9 +68,15 @@ enum sccp_stream_verdict {
 #define SCCP_TCP_SYN	0x01
 #define SCCP_TCP_URG	0x02
 
-/* Return values of sccp_stream_ops.rewrite (or a negative to abort). */
-#define SCCP_RW_REWRITE	0	/* write *repl */
+/* Return values of sccp_stream_ops.rewrite and .key (or a negative to abort). */
+#define SCCP_RW_REWRITE	0	/* write *repl (*k) */
 #define SCCP_RW_KEEP	1	/* leave the field as it is */
+
+/*
+ * Bytes of the longest field rewritten: a key block (48), an endpoint
+ * (SCCP_EP_MAX_LEN, 28); checked by the tests (sccp_stream_cases.h).
+ */
+#define SCCP_RW_MAX_LEN	SCCP_KEY_BLOCK_LEN
 
 struct sccp_stream_ops {
 	/*
@@ -87,12 +98,46 @@ struct sccp_stream_ops {
 	 * Optional: without it a malformed PDU aborts the stream.
 	 */
 	int (*pdu)(void *ctx, const struct sccp_msg *msg, int err);
+	/*
+	 * The media key block of an OpenReceiveChannel or a
+	 * StartMediaTransmission (docs/sccp.md "Media keys"), once per PDU
+	 * of these ids. Optional: without it every block passes unchanged.
+	 *
+	 * @blk_len SCCP_KEY_BLOCK_LEN or SCCP_KEY_BLOCK_SHORT: the block's
+	 * first byte is about to leave (@msg->key_off, @msg->key_len). @msg
+	 * holds every field before the block, original values: the header,
+	 * conference_id, ppid, packet_ms, codec, call_ref (SCCP_F_* set in
+	 * @msg->fields) and, in SMT, the remote endpoint (->known; its
+	 * rewrite() came first). Fill @k (zeroed) and return SCCP_RW_REWRITE:
+	 * the whole block is written with sccp_key_set() (algorithm,
+	 * lengths, key and salt zero-padded to 16 bytes, and in a 48-byte
+	 * block the MKI flag and key derivation rate from @k, which
+	 * sccp_key_check() wants 0); a key sccp_key_check() refuses kills
+	 * the stream with its SCCP_E_KEY_* error, nothing written. Or
+	 * SCCP_RW_KEEP: the block passes as it is. In ORC, key() comes
+	 * before pdu(msg, 0) and @msg's layout may still be a guess (the
+	 * block's place does not depend on it); in SMT the decoded fields
+	 * end where the block starts, so pdu(msg, 0) may come before or
+	 * after key(), as the segments fall.
+	 *
+	 * @blk_len SCCP_E_KEY_ABSENT: the body ends before the block's salt
+	 * does. Reported as soon as the PDU header is complete, before any
+	 * byte of the body leaves (after pdu() of a malformed PDU): @msg
+	 * holds the header alone. Return SCCP_RW_KEEP to let the PDU pass
+	 * unchanged; anything else aborts the stream (no key can be
+	 * written).
+	 *
+	 * Any other return value, or a negative one, aborts the stream
+	 * (SCCP_E_ABORT).
+	 */
+	int (*key)(void *ctx, const struct sccp_msg *msg, int blk_len,
+		   struct sccp_media_key *k);
 };
 
 struct sccp_rw_rec {
 	u32 seq;			/* first byte of the field */
 	u8 len;
-	u8 repl[SCCP_EP_MAX_LEN];
+	u8 repl[SCCP_RW_MAX_LEN];
 };
 
 struct sccp_stream_stats {
@@ -104,6 +149,7 @@ struct sccp_stream_stats {
 	u32 malformed;		/* PDUs with SCCP_E_TRUNCATED */
 	u32 evicted;		/* bytes or records evicted before acknowledgment */
 	u32 conflict;		/* segments refused: SCCP_ST_CONFLICT */
+	u32 keys;		/* key blocks rewritten */
 };
 
 struct sccp_stream {
@@ -122,6 +168,7 @@ struct sccp_stream {
 	bool tentative;		/* layout frozen before its content was seen */
 	bool notified;		/* ops->pdu called for the current PDU */
 	bool init;
+	bool key_done;		/* the current PDU's key block decided */
 	u8 hint;		/* negotiated protocol version, 0 unknown */
 	s16 error;		/* SCCP_E_* once the stream is dead */
 	u16 rw_first, rw_n;

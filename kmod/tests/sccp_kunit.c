@@ -6,7 +6,8 @@
  * userspace/tests/test_sccp.c runs on the host): framing; a crafted PDU
  * of every message of docs/sccp.md's table in each layout, decoded
  * whole, at every truncation of its body and from every prefix; the
- * layout rule; the captured PDUs and streams of sccp_vectors.h. The cut
+ * layout rule; the captured PDUs and streams of sccp_vectors.h; the
+ * media key block (validation, writing in place, the captures'). The cut
  * and prefix copies live in buffers of their exact size, so KASAN
  * catches any read beyond the bytes given.
  */
@@ -22,11 +23,15 @@ SCCP_T_KUNIT_DESC(pp_kt_msg_desc, const struct sccp_t_msg_case *)
 SCCP_T_KUNIT_DESC(pp_kt_layout_desc, const struct sccp_t_layout_case *)
 SCCP_T_KUNIT_DESC(pp_kt_cap_desc, const struct sccp_t_cap_case *)
 SCCP_T_KUNIT_DESC(pp_kt_vec_desc, const struct pp_kt_sccp_vec *)
+SCCP_T_KUNIT_DESC(pp_kt_key_desc, const struct sccp_t_key_case *)
+SCCP_T_KUNIT_DESC(pp_kt_key_msg_desc, const struct sccp_t_key_msg *)
 KUNIT_ARRAY_PARAM(pp_kt_frame, sccp_t_frame_cases, pp_kt_frame_desc);
 KUNIT_ARRAY_PARAM(pp_kt_msg, sccp_t_msg_cases, pp_kt_msg_desc);
 KUNIT_ARRAY_PARAM(pp_kt_layout, sccp_t_layout_cases, pp_kt_layout_desc);
 KUNIT_ARRAY_PARAM(pp_kt_cap, sccp_t_cap_cases, pp_kt_cap_desc);
 KUNIT_ARRAY_PARAM(pp_kt_vec, pp_kt_sccp_vecs, pp_kt_vec_desc);
+KUNIT_ARRAY_PARAM(pp_kt_key, sccp_t_key_cases, pp_kt_key_desc);
+KUNIT_ARRAY_PARAM(pp_kt_key_msg, sccp_t_key_msgs, pp_kt_key_msg_desc);
 
 SCCP_T_KUNIT(pp_sccp_parser_framing, sccp_t_framing(test->param_value, why))
 SCCP_T_KUNIT(pp_sccp_parser_message, sccp_t_message(test->param_value, why))
@@ -45,6 +50,10 @@ SCCP_T_KUNIT(pp_sccp_parser_layout_point, sccp_t_layout_point(why))
 SCCP_T_KUNIT(pp_sccp_parser_v17_header_short_body_truncated,
 	     sccp_t_v17_header_short_body(why))
 SCCP_T_KUNIT(pp_sccp_parser_captured_totals, sccp_t_captured_totals(why))
+SCCP_T_KUNIT(pp_sccp_parser_key_check, sccp_t_key_check(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_key_write, sccp_t_key_write(test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_parser_key_misc, sccp_t_key_misc(why))
+SCCP_T_KUNIT(pp_sccp_parser_captured_keys, sccp_t_captured_keys(why))
 
 /* One slot per (message, variant) of the layout rule: its address. */
 static const u8 pp_kt_layout_slots[ARRAY_SIZE(sccp_t_layout_msgs) *
@@ -88,6 +97,10 @@ static struct kunit_case pp_sccp_parser_cases[] = {
 	KUNIT_CASE_PARAM(pp_sccp_parser_captured_pdu, pp_kt_cap_gen_params),
 	KUNIT_CASE_PARAM(pp_sccp_parser_captured_stream, pp_kt_vec_gen_params),
 	KUNIT_CASE(pp_sccp_parser_captured_totals),
+	KUNIT_CASE_PARAM(pp_sccp_parser_key_check, pp_kt_key_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_parser_key_write, pp_kt_key_msg_gen_params),
+	KUNIT_CASE(pp_sccp_parser_key_misc),
+	KUNIT_CASE(pp_sccp_parser_captured_keys),
 	{}
 };
 

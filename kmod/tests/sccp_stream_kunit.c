@@ -5,8 +5,9 @@
  * flags, in the kernel, on the tests of proto/tests/sccp_stream_cases.h
  * (which userspace/tests/test_sccp_stream.c runs on the host): the
  * captured streams of sccp_vectors.h under every segmentation, then the
- * edges. Each segment is handed over in a buffer of its exact size, so
- * KASAN sees any access beyond it.
+ * edges, then the media key blocks the key callback writes. Each segment
+ * is handed over in a buffer of its exact size, so KASAN sees any access
+ * beyond it.
  */
 #include "../../proto/sccp_stream.c"
 
@@ -20,10 +21,13 @@
 SCCP_T_KUNIT_DESC(pp_kt_vec_desc, const struct pp_kt_sccp_vec *)
 SCCP_T_KUNIT_DESC(pp_kt_verdict_desc, const struct sccp_t_verdict_case *)
 SCCP_T_KUNIT_DESC(pp_kt_seglayout_desc, const struct sccp_t_seglayout_case *)
+SCCP_T_KUNIT_DESC(pp_kt_keymsg_desc, const struct sccp_t_key_msg *)
 KUNIT_ARRAY_PARAM(pp_kt_st_vec, pp_kt_sccp_vecs, pp_kt_vec_desc);
 KUNIT_ARRAY_PARAM(pp_kt_verdict, sccp_t_verdict_cases, pp_kt_verdict_desc);
 KUNIT_ARRAY_PARAM(pp_kt_seglayout, sccp_t_seglayout_cases,
 		  pp_kt_seglayout_desc);
+KUNIT_ARRAY_PARAM(pp_kt_keymsg, sccp_t_key_msgs, pp_kt_keymsg_desc);
+KUNIT_ARRAY_PARAM(pp_kt_keyabsent, sccp_t_key_absent, pp_kt_keymsg_desc);
 
 SCCP_T_KUNIT(pp_sccp_stream_one_segment,
 	     sccp_t_st_one_segment(test, test->param_value, why))
@@ -65,6 +69,20 @@ SCCP_T_KUNIT(pp_sccp_stream_history_acknowledged_as_it_goes,
 	     sccp_t_st_history_acknowledged_as_it_goes(test, why))
 SCCP_T_KUNIT(pp_sccp_stream_history_headers_only,
 	     sccp_t_st_history_headers_only(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_history_one_segment_beyond_records,
+	     sccp_t_st_history_one_segment(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_keys_cut_at_every_byte,
+	     sccp_t_st_keys_cut_at_every_byte(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_keys_retransmissions,
+	     sccp_t_st_keys_retransmissions(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_key_block_cut_at_every_byte,
+	     sccp_t_st_key_every_cut(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_key_absent_reported_with_header,
+	     sccp_t_st_key_absent(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_key_verdicts,
+	     sccp_t_st_key_verdicts(test, test->param_value, why))
+SCCP_T_KUNIT(pp_sccp_stream_key_from_header,
+	     sccp_t_st_key_from_header(test, why))
 
 static struct kunit_case pp_sccp_stream_cases[] = {
 	KUNIT_CASE_PARAM(pp_sccp_stream_one_segment,
@@ -94,6 +112,17 @@ static struct kunit_case pp_sccp_stream_cases[] = {
 	KUNIT_CASE(pp_sccp_stream_history_evicted_refused),
 	KUNIT_CASE(pp_sccp_stream_history_acknowledged_as_it_goes),
 	KUNIT_CASE(pp_sccp_stream_history_headers_only),
+	KUNIT_CASE(pp_sccp_stream_history_one_segment_beyond_records),
+	KUNIT_CASE_PARAM(pp_sccp_stream_keys_cut_at_every_byte,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_keys_retransmissions,
+			 pp_kt_st_vec_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_key_block_cut_at_every_byte,
+			 pp_kt_keymsg_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_key_absent_reported_with_header,
+			 pp_kt_keyabsent_gen_params),
+	KUNIT_CASE_PARAM(pp_sccp_stream_key_verdicts, pp_kt_keymsg_gen_params),
+	KUNIT_CASE(pp_sccp_stream_key_from_header),
 	{}
 };
 

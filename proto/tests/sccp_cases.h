@@ -21,6 +21,7 @@
 
 #include "sccp_test.h"
 #include "sccp_vectors.h"
+#include "sccp_key_cases.h"
 
 #define SCCP_T_IP(a, b, c, d) \
 	(((u32)(a) << 24) | ((u32)(b) << 16) | ((u32)(c) << 8) | (u32)(d))
@@ -1247,22 +1248,6 @@ static const struct sccp_t_key_case sccp_t_key_cases[] = {
 	  SCCP_E_KEY_ALG },
 };
 
-static inline void sccp_t_key_fill(struct sccp_media_key *k, u32 alg, u8 seed)
-{
-	unsigned int i;
-
-	memset(k, 0, sizeof(*k));
-	k->alg = alg;
-	if (alg == SCCP_KEY_NONE)
-		return;
-	k->key_len = SCCP_KEY_AES_CM_KEY;
-	k->salt_len = SCCP_KEY_AES_CM_SALT;
-	for (i = 0; i < k->key_len; i++)
-		k->key[i] = (u8)(seed + i);
-	for (i = 0; i < k->salt_len; i++)
-		k->salt[i] = (u8)(seed + 0x40 + i);
-}
-
 /*
  * sccp_key_check() says why; sccp_key_set() writes a valid key and
  * leaves a refused one's block untouched.
@@ -1302,40 +1287,6 @@ static inline int sccp_t_key_check(const struct sccp_t_key_case *c, char *why)
 			 "written block wrong");
 }
 
-/* A message carrying a key block, in each layout and length. */
-struct sccp_t_key_msg {
-	const char *desc;
-	u32 id;
-	u32 hv;
-	u32 body;
-	u32 key_at;		/* absolute body offsets of the key, the salt */
-	u32 salt_at;		/* (sccp-protocol.md §7) */
-	u8 blk_len;
-};
-
-static const struct sccp_t_key_msg sccp_t_key_msgs[] = {
-	{ "ORC body 68 (CUCM 4.x: through the salt)", SCCP_OPEN_RECV_CHAN, 0,
-	  68, 36, 52, 40 },
-	{ "ORC body 92 (hv 0)", SCCP_OPEN_RECV_CHAN, 0, 92, 36, 52, 48 },
-	{ "ORC body 108 (hv 0x0b)", SCCP_OPEN_RECV_CHAN, 0x0b, 108, 36, 52, 48 },
-	{ "ORC body 112 (hv 0x10)", SCCP_OPEN_RECV_CHAN, 0x10, 112, 36, 52, 48 },
-	{ "ORC v17 body 128 (hv 0x14)", SCCP_OPEN_RECV_CHAN, 0x14, 128, 36, 52,
-	  48 },
-	{ "ORC v21 body 168 (hv 0x15)", SCCP_OPEN_RECV_CHAN, 0x15, 168, 36, 52,
-	  48 },
-	{ "SMT old body 84 (CUCM 4.x: through the salt)", SCCP_START_MEDIA_TX,
-	  0, 84, 52, 68, 40 },
-	{ "SMT old body 112 (hv 0)", SCCP_START_MEDIA_TX, 0, 112, 52, 68, 48 },
-	{ "SMT old body 116 (hv 0x0f)", SCCP_START_MEDIA_TX, 0x0f, 116, 52, 68,
-	  48 },
-	{ "SMT v17 body 132 (hv 0x14)", SCCP_START_MEDIA_TX, 0x14, 132, 68, 84,
-	  48 },
-	{ "SMT v17 body 132, hv 0 (Asterisk)", SCCP_START_MEDIA_TX, 0, 132, 68,
-	  84, 48 },
-	{ "SMT v21 body 168 (hv 0x15)", SCCP_START_MEDIA_TX, 0x15, 168, 68, 84,
-	  48 },
-};
-
 /*
  * A fresh key written in place with the API lands at the absolute
  * offsets of the protocol notes, reads back, changes no other byte and
@@ -1354,13 +1305,7 @@ static inline int sccp_t_key_write(const struct sccp_t_key_msg *c, char *why)
 
 	if (!bad) {
 		/* the rest of the body not zero: nothing but the block moves */
-		for (i = SCCP_HDR_LEN; i < size; i++)
-			buf[i] = (u8)(0xc0 | (i & 0x3f));
-		if (c->body >= 132 && c->id == SCCP_START_MEDIA_TX && !c->hv)
-			/* the v17 window of an hv-0 SMT: IPv4 type, zeros */
-			for (i = 8; i < 28; i++)
-				buf[SCCP_HDR_LEN + i] =
-					i >= 12 && i < 16 ? 0xcb : 0;
+		sccp_t_key_pdu(buf, size, c);
 		memcpy(was, buf, size);
 		n = sccp_key_block(buf, size, 0, &off);
 		bad = sccp_t_ck(why, n == c->blk_len &&

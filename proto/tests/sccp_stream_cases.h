@@ -27,6 +27,7 @@
 #include "sccp_test.h"
 #include "sccp_stream.h"
 #include "sccp_vectors.h"
+#include "sccp_key_cases.h"
 
 #define SCCP_T_ST_PDUS	64	/* PDUs of the longest stream, and more */
 
@@ -49,6 +50,17 @@ struct sccp_t_st_ctx {
 	int pdu_verdict;		/* what pdu(err != 0) returns */
 	int rw_verdict;			/* what rewrite() returns */
 	u32 bad_at_next_seq;		/* st.next_seq when pdu(err) ran */
+	const struct sccp_stream_ops *ops;	/* NULL: sccp_t_st_ops */
+	/* key(): what it returns, and what it was told the last time */
+	int key_verdict;
+	bool key_bad;			/* give a key sccp_key_check() refuses */
+	unsigned int keys;		/* key() calls */
+	int key_blk;			/* its blk_len */
+	u32 key_next_seq;		/* st.next_seq, st.have then */
+	u32 key_have;
+	u32 key_fields;			/* msg->fields */
+	u32 key_ppid;
+	bool key_ep_known;		/* every endpoint before the block known */
 	struct sccp_msg msgs[SCCP_T_ST_PDUS];	/* as pdu(0) reported them */
 };
 
@@ -84,6 +96,72 @@ static const struct sccp_stream_ops sccp_t_st_ops = {
 	.rewrite = sccp_t_st_rewrite,
 	.pdu = sccp_t_st_pdu,
 };
+
+/*
+ * The key of the @pdu_no-th PDU, decided from nothing the segmentation
+ * changes: the suites alternate, the bytes follow the PDU's number.
+ */
+static inline void sccp_t_key_of(unsigned int pdu_no, struct sccp_media_key *k)
+{
+	sccp_t_key_fill(k, pdu_no & 1 ? SCCP_KEY_AES_CM_128_SHA1_80 :
+			SCCP_KEY_AES_CM_128_SHA1_32, (u8)(0x21 + 7 * pdu_no));
+}
+
+static inline int sccp_t_st_key(void *c, const struct sccp_msg *m,
+				int blk_len, struct sccp_media_key *k)
+{
+	struct sccp_t_st_ctx *x = c;
+	unsigned int i;
+
+	x->keys++;
+	x->key_blk = blk_len;
+	x->key_next_seq = x->st.next_seq;
+	x->key_have = x->st.have;
+	x->key_fields = m->fields;
+	x->key_ppid = m->ppid;
+	x->key_ep_known = true;
+	for (i = 0; i < m->n_ep; i++)
+		if (m->ep[i].off < m->key_off && !m->ep[i].known)
+			x->key_ep_known = false;
+	sccp_t_key_of(x->st.stats.pdus - 1, k);
+	if (x->key_bad)
+		k->salt_len = SCCP_KEY_FIELD;
+	return x->key_verdict;
+}
+
+static const struct sccp_stream_ops sccp_t_st_key_ops = {
+	.rewrite = sccp_t_st_rewrite,
+	.pdu = sccp_t_st_pdu,
+	.key = sccp_t_st_key,
+};
+
+/*
+ * The reference's key blocks: into @out (the reference rewrite of the
+ * @len bytes of @in), the key of each PDU's number where sccp_key_block()
+ * finds a block. Returns the number of blocks written.
+ */
+static inline unsigned int sccp_t_key_reference(const u8 *in, u32 len,
+						u8 *out, u8 hint)
+{
+	struct sccp_media_key k;
+	unsigned int n, blocks = 0;
+	struct sccp_hdr h;
+	u32 off = 0, o;
+	int b;
+
+	for (n = 0; off < len && !sccp_frame(in + off, len - off, &h); n++) {
+		if (h.size > len - off)
+			break;
+		b = sccp_key_block(in + off, h.size, hint, &o);
+		if (b > 0) {
+			sccp_t_key_of(n, &k);
+			if (!sccp_key_set(out + off + o, b, &k))
+				blocks++;
+		}
+		off += h.size;
+	}
+	return blocks;
+}
 
 static inline void sccp_t_st_ctx_init(struct sccp_t_st_ctx *x, u32 isn)
 {
@@ -146,8 +224,8 @@ static inline int sccp_t_send(struct sccp_t_st_ctx *x, struct sccp_t_rx *r,
 		r->err = r->err ? r->err : -ENOMEM;
 		return -ENOMEM;
 	}
-	v = sccp_stream_segment(&x->st, r->isn + off, seg, n, &sccp_t_st_ops,
-				x);
+	v = sccp_stream_segment(&x->st, r->isn + off, seg, n,
+				x->ops ? x->ops : &sccp_t_st_ops, x);
 	if (v != SCCP_ST_FORWARD) {
 		r->refused++;
 		if (v < 0 && !r->err)
@@ -183,6 +261,8 @@ struct sccp_t_fix {
 	struct sccp_msg *tmp;
 	struct sccp_t_st_ctx *x;
 	struct sccp_t_rx *r;
+	bool keys;			/* with the key callback */
+	unsigned int blocks;		/* key blocks in the reference */
 };
 
 /* @f for stream @v; non-zero (described in @why) when it cannot be. */
@@ -213,7 +293,24 @@ static inline int sccp_t_fix_init(void *t, const struct pp_kt_sccp_vec *v,
 				"PDU %u does not decode", i);
 		off += f->msgs[i].hdr.size;
 	}
+	f->keys = false;
+	f->blocks = 0;
 	return bad;
+}
+
+/* From now on @f's runs rewrite the key blocks too, as the reference. */
+static inline void sccp_t_fix_keys(struct sccp_t_fix *f)
+{
+	f->keys = true;
+	f->blocks = sccp_t_key_reference(f->v->data, f->v->len, f->want, 0);
+}
+
+/* A run of @f starts: the stream at @isn, an empty receiver. */
+static inline void sccp_t_fix_start(struct sccp_t_fix *f, u32 isn)
+{
+	sccp_t_st_ctx_init(f->x, isn);
+	f->x->ops = f->keys ? &sccp_t_st_key_ops : NULL;
+	sccp_t_rx_reset(f->r, isn);
 }
 
 /*
@@ -242,7 +339,9 @@ static inline bool sccp_t_same_msgs(const struct sccp_t_fix *f)
 static inline bool sccp_t_fix_good(const struct sccp_t_fix *f)
 {
 	return !f->r->refused && !f->r->wrong && sccp_t_rx_complete(f->r) &&
-	       sccp_t_same_msgs(f);
+	       sccp_t_same_msgs(f) &&
+	       (!f->keys || (f->x->keys == f->blocks &&
+			     f->x->st.stats.keys == f->blocks));
 }
 
 /* The stream fed in order, cut at @cuts (increasing). */
@@ -252,8 +351,7 @@ static inline bool sccp_t_run_cuts(struct sccp_t_fix *f, u32 isn,
 	u32 from = 0, to;
 	unsigned int i;
 
-	sccp_t_st_ctx_init(f->x, isn);
-	sccp_t_rx_reset(f->r, isn);
+	sccp_t_fix_start(f, isn);
 	for (i = 0; i <= ncuts; i++) {
 		to = i < ncuts ? cuts[i] : f->v->len;
 		if (to > from)
@@ -305,19 +403,34 @@ static inline int sccp_t_st_captured_segmentation(void *t,
 			     why);
 }
 
-/* One cut at each byte position: the same bytes as the uncut stream. */
-static inline int sccp_t_st_cut_at_every_byte(void *t,
-					      const struct pp_kt_sccp_vec *v,
-					      char *why)
+/*
+ * One cut at each byte position: the same bytes as the uncut stream
+ * (@keys: with the key callback, every block written as the reference).
+ */
+static inline int sccp_t_st_every_cut(void *t, const struct pp_kt_sccp_vec *v,
+				      bool keys, char *why)
 {
-	unsigned int bad = 0;
+	unsigned int bad = 0, i, orc_smt = 0;
 	struct sccp_t_fix f;
 	u32 k, first = 0;
 
 	if (sccp_t_fix_init(t, v, &f, why))
 		return 1;
+	if (keys) {
+		sccp_t_fix_keys(&f);
+		/* every captured ORC and SMT carries a block */
+		for (i = 0; i < v->n_pdus; i++)
+			orc_smt += v->pdus[i].id == SCCP_OPEN_RECV_CHAN ||
+				   v->pdus[i].id == SCCP_START_MEDIA_TX;
+		if (sccp_t_ck(why, f.blocks == orc_smt,
+			      "%u key blocks, %u ORC and SMT", f.blocks,
+			      orc_smt))
+			return 1;
+		if (!orc_smt)
+			return 0;	/* the phone's direction: as without */
+	}
 	for (k = 1; k < v->len; k++) {
-		if (!sccp_t_run_cuts(&f, 0x10000, &k, 1) && !bad++) {
+		if (!sccp_t_run_cuts(&f, 0x10000 - 8 * keys, &k, 1) && !bad++) {
 			first = k;
 			sccp_t_run_ck(&f, false, "first bad cut", why);
 		}
@@ -325,6 +438,13 @@ static inline int sccp_t_st_cut_at_every_byte(void *t,
 	return sccp_t_ck(why, !bad,
 			 "%u of %u cuts differ from the uncut stream, the first at byte %u",
 			 bad, v->len - 1, first);
+}
+
+static inline int sccp_t_st_cut_at_every_byte(void *t,
+					      const struct pp_kt_sccp_vec *v,
+					      char *why)
+{
+	return sccp_t_st_every_cut(t, v, false, why);
 }
 
 static inline int sccp_t_st_byte_by_byte(void *t,
@@ -387,9 +507,8 @@ static inline int sccp_t_st_random_cuts(void *t,
  * reaching into new data) and segments sent ahead of time (refused, sent
  * again later), the receiver acknowledging with a lag.
  */
-static inline int sccp_t_st_retransmissions(void *t,
-					    const struct pp_kt_sccp_vec *v,
-					    char *why)
+static inline int sccp_t_st_retx(void *t, const struct pp_kt_sccp_vec *v,
+				 bool keys, char *why)
 {
 	unsigned int seed, bad = 0, retx = 0, early = 0;
 	u32 sent, acked, a, b, isn, s;
@@ -399,12 +518,13 @@ static inline int sccp_t_st_retransmissions(void *t,
 
 	if (sccp_t_fix_init(t, v, &f, why))
 		return 1;
+	if (keys)
+		sccp_t_fix_keys(&f);
 	r = f.r;
 	for (seed = 1; seed <= SCCP_T_RETX_RUNS; seed++) {
 		s = seed * 40503u + 7;
 		isn = sccp_t_rnd(&s);
-		sccp_t_st_ctx_init(f.x, isn);
-		sccp_t_rx_reset(r, isn);
+		sccp_t_fix_start(&f, isn);
 		sent = 0;
 		acked = 0;
 		while (sent < v->len && !r->err) {
@@ -447,6 +567,13 @@ static inline int sccp_t_st_retransmissions(void *t,
 			 early > SCCP_T_RETX_RUNS / 10,
 			 "%u of %u runs, %u retransmissions, %u early segments",
 			 bad, SCCP_T_RETX_RUNS, retx, early);
+}
+
+static inline int sccp_t_st_retransmissions(void *t,
+					    const struct pp_kt_sccp_vec *v,
+					    char *why)
+{
+	return sccp_t_st_retx(t, v, false, why);
 }
 
 /* ---- crafted streams -------------------------------------------------- */
@@ -1167,6 +1294,33 @@ static inline int sccp_t_st_history_acknowledged_as_it_goes(void *t,
 			 (unsigned int)x->st.stats.evicted);
 }
 
+/*
+ * One segment holding more fields than the record ring: every one of
+ * them is rewritten, also those whose records leave before the segment
+ * does; a retransmission of it is refused (its first records are gone).
+ */
+static inline int sccp_t_st_history_one_segment(void *t, char *why)
+{
+	struct sccp_t_crafted *c = sccp_t_history(t, true);
+	struct sccp_t_st_ctx *x;
+	struct sccp_t_rx *r;
+	int bad, v;
+
+	if (sccp_t_ck(why, c, "no memory"))
+		return 1;
+	x = c->x;
+	r = c->r;
+	v = sccp_t_send(x, r, 0, c->n);
+	bad = sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			sccp_t_rx_complete(r) &&
+			x->rewrites == SCCP_T_HIST_PDUS,
+			"%s: %u of %u bytes wrong, %u fields", sccp_strerror(v),
+			r->wrong, c->n, x->rewrites);
+	bad |= sccp_t_ck(why, sccp_t_send(x, r, 0, c->n) == SCCP_ST_STALE,
+			 "retransmitted without its first records");
+	return bad;
+}
+
 static inline int sccp_t_st_history_headers_only(void *t, char *why)
 {
 	struct sccp_t_crafted *c = sccp_t_history(t, false);
@@ -1192,6 +1346,341 @@ static inline int sccp_t_st_history_headers_only(void *t, char *why)
 	bad |= sccp_t_ck(why, sccp_t_send(x, r, c->n - SCCP_STREAM_RING, 24) ==
 			 SCCP_ST_FORWARD && !r->wrong,
 			 "unacknowledged bytes still kept");
+	return bad;
+}
+
+/* ---- media key blocks (sccp_stream_ops.key) -------------------------------- */
+
+/*
+ * The captured streams cut at every byte with the key callback: each
+ * ORC and SMT block (8 whole, 2 short) carries its PDU's key, the rest
+ * as the reference, whatever the cut.
+ */
+static inline int sccp_t_st_keys_cut_at_every_byte(void *t,
+						   const struct pp_kt_sccp_vec *v,
+						   char *why)
+{
+	return sccp_t_st_every_cut(t, v, true, why);
+}
+
+/* The same with retransmissions and early segments. */
+static inline int sccp_t_st_keys_retransmissions(void *t,
+						 const struct pp_kt_sccp_vec *v,
+						 char *why)
+{
+	return sccp_t_st_retx(t, v, true, why);
+}
+
+/* A KeepAlive, the PDU @c (body @body), a KeepAliveAck: its stream. */
+struct sccp_t_keystream {
+	u8 *in;
+	u8 *want;		/* addresses rewritten, the key written */
+	u8 *plain;		/* addresses rewritten, the block as it was */
+	u8 *seg;
+	u32 n;
+	u32 blk;		/* stream offset of the block, 0 if absent */
+	int blk_len;		/* sccp_key_block() of the PDU */
+	struct sccp_t_st_ctx *x;
+	struct sccp_t_rx *r;
+};
+
+static inline struct sccp_t_keystream *
+sccp_t_keystream(void *t, const struct sccp_t_key_msg *c, u32 body)
+{
+	struct sccp_t_keystream *ks = sccp_t_zalloc(t, sizeof(*ks));
+	struct sccp_msg *m = sccp_t_zalloc(t, sizeof(*m));
+	u32 size = SCCP_HDR_LEN + body, o = 0;
+
+	if (!ks || !m)
+		return NULL;
+	ks->n = SCCP_HDR_LEN + size + SCCP_HDR_LEN;
+	ks->in = sccp_t_zalloc(t, ks->n);
+	ks->want = sccp_t_zalloc(t, ks->n);
+	ks->plain = sccp_t_zalloc(t, ks->n);
+	ks->seg = sccp_t_zalloc(t, ks->n);
+	ks->x = sccp_t_zalloc(t, sizeof(*ks->x));
+	if (!ks->in || !ks->want || !ks->plain || !ks->seg || !ks->x)
+		return NULL;
+	ks->in[0] = 4;
+	sccp_t_key_pdu(ks->in + SCCP_HDR_LEN, size, c);
+	ks->in[SCCP_HDR_LEN + size] = 4;
+	ks->in[SCCP_HDR_LEN + size + 9] = 0x01;		/* KeepAliveAck */
+	if (sccp_t_reference(ks->in, ks->n, ks->plain, 0, m, NULL, NULL, 0) !=
+	    ks->n)
+		return NULL;
+	memcpy(ks->want, ks->plain, ks->n);
+	sccp_t_key_reference(ks->in, ks->n, ks->want, 0);
+	ks->blk_len = sccp_key_block(ks->in + SCCP_HDR_LEN, size, 0, &o);
+	ks->blk = ks->blk_len > 0 ? SCCP_HDR_LEN + o : 0;
+	ks->r = sccp_t_rx_alloc(t, ks->in, ks->want, ks->n);
+	return ks->r ? ks : NULL;
+}
+
+/* A run of @ks starts: the stream at @isn, key() answering @verdict. */
+static inline void sccp_t_keystream_start(struct sccp_t_keystream *ks,
+					  u32 isn, int verdict)
+{
+	sccp_t_st_ctx_init(ks->x, isn);
+	ks->x->ops = &sccp_t_st_key_ops;
+	ks->x->key_verdict = verdict;
+	sccp_t_rx_reset(ks->r, isn);
+	ks->r->want = ks->want;
+}
+
+/*
+ * Two segments cut at @cut, both sent again, then the whole stream
+ * again with one byte of the block changed: the block carries the key
+ * of key(), called once, when the segment holding its first byte came,
+ * with everything before the block known; the retransmissions come out
+ * the same; the changed one is refused.
+ */
+static inline int sccp_t_keystream_cut(struct sccp_t_keystream *ks,
+				       const struct sccp_t_key_msg *c,
+				       u32 cut, char *why)
+{
+	const u32 fields = SCCP_F_CONF | SCCP_F_PPID | SCCP_F_PKT_MS |
+			   SCCP_F_CODEC | SCCP_F_CALLREF;
+	struct sccp_t_st_ctx *x = ks->x;
+	struct sccp_t_rx *r = ks->r;
+	const u32 isn = 0xffffffe0;	/* the block across the wrap */
+	int bad, v;
+
+	sccp_t_keystream_start(ks, isn, SCCP_RW_REWRITE);
+	sccp_t_send(x, r, 0, cut);
+	sccp_t_send(x, r, cut, ks->n - cut);
+	bad = sccp_t_ck(why, !r->refused && !r->wrong && sccp_t_rx_complete(r),
+			"%u refused, %u bytes wrong, error %s", r->refused,
+			r->wrong, sccp_strerror(r->err));
+	bad |= sccp_t_ck(why, x->keys == 1 && x->key_blk == c->blk_len &&
+			 x->st.stats.keys == 1,
+			 "key() called %u times, block %d", x->keys, x->key_blk);
+	bad |= sccp_t_ck(why, x->key_next_seq == isn + (ks->blk < cut ? 0 : cut) &&
+			 x->key_have > ks->blk - SCCP_HDR_LEN,
+			 "key() at %u (PDU byte %u), the block at %u",
+			 x->key_next_seq - isn, x->key_have, ks->blk);
+	bad |= sccp_t_ck(why, (x->key_fields & fields) == fields &&
+			 x->key_ppid == sccp_get_le32(ks->in + 28) &&
+			 x->key_ep_known,
+			 "before the block: fields %#x, ppid %#x, endpoints %s",
+			 x->key_fields, x->key_ppid,
+			 x->key_ep_known ? "known" : "not known");
+	bad |= sccp_t_ck(why, sccp_t_send(x, r, 0, cut) == SCCP_ST_FORWARD &&
+			 sccp_t_send(x, r, cut, ks->n - cut) ==
+			 SCCP_ST_FORWARD && !r->wrong && x->keys == 1,
+			 "retransmitted: %u bytes wrong, %u key() calls",
+			 r->wrong, x->keys);
+	memcpy(ks->seg, ks->in, ks->n);
+	ks->seg[ks->blk + cut % c->blk_len] ^= 0x10;
+	v = sccp_stream_segment(&x->st, isn, ks->seg, ks->n, x->ops, x);
+	bad |= sccp_t_ck(why, v == SCCP_ST_CONFLICT && !x->st.error,
+			 "a retransmission with another block byte %u: %d",
+			 cut % c->blk_len, v);
+	return bad;
+}
+
+/*
+ * ORC and SMT in every layout and length (the parser's key messages):
+ * the block cut at every byte between two segments.
+ */
+static inline int sccp_t_st_key_every_cut(void *t,
+					  const struct sccp_t_key_msg *c,
+					  char *why)
+{
+	struct sccp_t_keystream *ks = sccp_t_keystream(t, c, c->body);
+	unsigned int bad = 0;
+	char first[SCCP_T_WHY];
+	u32 cut;
+
+	if (sccp_t_ck(why, ks, "no memory"))
+		return 1;
+	if (sccp_t_ck(why, ks->blk_len == c->blk_len &&
+		      ks->blk + 8 == 2 * SCCP_HDR_LEN + c->key_at,
+		      "block %d at %u", ks->blk_len, ks->blk))
+		return 1;
+	for (cut = 1; cut < ks->n; cut++) {
+		first[0] = '\0';
+		if (sccp_t_keystream_cut(ks, c, cut, first) && !bad++)
+			sccp_t_ck(why, false, "cut at %u: %.120s", cut, first);
+	}
+	return sccp_t_ck(why, !bad, "%u of %u cuts", bad, ks->n - 1);
+}
+
+/* Bodies ending before the salt does. */
+static const struct sccp_t_key_msg sccp_t_key_absent[] = {
+	{ "ORC body 67: the salt's last byte missing", SCCP_OPEN_RECV_CHAN, 0,
+	  67 },
+	{ "ORC body 40 (hv 0x14): the key cut", SCCP_OPEN_RECV_CHAN, 0x14, 40 },
+	{ "ORC body 28: no block at all", SCCP_OPEN_RECV_CHAN, 0, 28 },
+	{ "SMT old body 83: the salt's last byte missing", SCCP_START_MEDIA_TX,
+	  0, 83 },
+	{ "SMT v17 body 99 (hv 0x14)", SCCP_START_MEDIA_TX, 0x14, 99 },
+	{ "SMT v17 body 64 (hv 0x11): the block's first bytes",
+	  SCCP_START_MEDIA_TX, 0x11, 64 },
+};
+
+/*
+ * SCCP_E_KEY_ABSENT, reported with the PDU's header, before a byte of
+ * its body leaves, whatever the cut: SCCP_RW_KEEP lets it pass with no
+ * key written; SCCP_RW_REWRITE or a refusal aborts the stream before
+ * any body byte left.
+ */
+static inline int sccp_t_st_key_absent(void *t, const struct sccp_t_key_msg *c,
+				       char *why)
+{
+	static const int verdicts[] = { SCCP_RW_KEEP, SCCP_RW_REWRITE, -1 };
+	struct sccp_t_keystream *ks = sccp_t_keystream(t, c, c->body);
+	const u32 body_at = 2 * SCCP_HDR_LEN;
+	struct sccp_t_st_ctx *x;
+	struct sccp_t_rx *r;
+	unsigned int i, bad = 0;
+	u32 cut, j;
+
+	if (sccp_t_ck(why, ks, "no memory") ||
+	    sccp_t_ck(why, ks->blk_len == SCCP_E_KEY_ABSENT, "block %d",
+		      ks->blk_len))
+		return 1;
+	x = ks->x;
+	r = ks->r;
+	for (i = 0; i < ARRAY_SIZE(verdicts) && !bad; i++) {
+		for (cut = 1; cut <= ks->n && !bad; cut++) {
+			sccp_t_keystream_start(ks, 77, verdicts[i]);
+			r->want = ks->plain;
+			sccp_t_send(x, r, 0, cut);
+			if (cut < ks->n)
+				sccp_t_send(x, r, cut, ks->n - cut);
+			bad = sccp_t_ck(why, x->keys == 1 &&
+					x->key_blk == SCCP_E_KEY_ABSENT &&
+					x->key_have == SCCP_HDR_LEN &&
+					!(x->key_fields & SCCP_F_PPID) &&
+					!x->st.stats.keys,
+					"verdict %d, cut %u: %u calls, block %d, at PDU byte %u",
+					verdicts[i], cut, x->keys, x->key_blk,
+					x->key_have);
+			if (verdicts[i] == SCCP_RW_KEEP) {
+				bad |= sccp_t_ck(why, !r->refused && !r->wrong &&
+						 sccp_t_rx_complete(r),
+						 "kept, cut %u: %u refused, %u wrong",
+						 cut, r->refused, r->wrong);
+				continue;
+			}
+			for (j = body_at; j < ks->n; j++)
+				if (r->got[j])
+					break;
+			bad |= sccp_t_ck(why, r->err == SCCP_E_ABORT &&
+					 j == ks->n && !r->wrong,
+					 "verdict %d, cut %u: %s, body byte %u left",
+					 verdicts[i], cut, sccp_strerror(r->err),
+					 j);
+		}
+	}
+	return bad;
+}
+
+/*
+ * The caller's answers on a block that is there: SCCP_RW_KEEP, no key
+ * callback (the block passes as it was, the addresses rewritten); a
+ * refusal, an unknown answer (SCCP_E_ABORT), a key sccp_key_check()
+ * refuses (its reason): the stream dies before the block leaves.
+ */
+static inline int sccp_t_st_key_verdicts(void *t,
+					 const struct sccp_t_key_msg *c,
+					 char *why)
+{
+	static const struct {
+		int verdict;
+		bool key_bad;
+		bool no_key_cb;
+		int want;
+	} vs[] = {
+		{ SCCP_RW_KEEP, false, false, SCCP_ST_FORWARD },
+		{ SCCP_RW_REWRITE, false, true, SCCP_ST_FORWARD },
+		{ -1, false, false, SCCP_E_ABORT },
+		{ 7, false, false, SCCP_E_ABORT },
+		{ SCCP_RW_REWRITE, true, false, SCCP_E_KEY_SALT },
+	};
+	struct sccp_t_keystream *ks = sccp_t_keystream(t, c, c->body);
+	struct sccp_t_st_ctx *x;
+	unsigned int j;
+	int bad = 0, v;
+
+	if (sccp_t_ck(why, ks, "no memory"))
+		return 1;
+	x = ks->x;
+	for (j = 0; j < ARRAY_SIZE(vs) && !bad; j++) {
+		sccp_t_keystream_start(ks, 5, vs[j].verdict);
+		x->key_bad = vs[j].key_bad;
+		if (vs[j].no_key_cb)
+			x->ops = &sccp_t_st_ops;
+		ks->r->want = ks->plain;
+		/* the block's first byte in the second segment */
+		sccp_t_send(x, ks->r, 0, ks->blk);
+		v = sccp_t_send(x, ks->r, ks->blk, ks->n - ks->blk);
+		bad = sccp_t_ck(why, v == vs[j].want &&
+				x->keys == !vs[j].no_key_cb &&
+				!x->st.stats.keys && !ks->r->wrong,
+				"answer %d%s%s: %s, %u calls", vs[j].verdict,
+				vs[j].key_bad ? " (bad key)" : "",
+				vs[j].no_key_cb ? " (no callback)" : "",
+				sccp_strerror(v), x->keys);
+		if (v == SCCP_ST_FORWARD)
+			bad |= sccp_t_ck(why, sccp_t_rx_complete(ks->r),
+					 "answer %d: the block changed",
+					 vs[j].verdict);
+		else
+			bad |= sccp_t_ck(why, x->st.error == v &&
+					 sccp_t_send(x, ks->r, 0, 1) == v,
+					 "answer %d: the stream goes on",
+					 vs[j].verdict);
+	}
+	return bad;
+}
+
+/*
+ * What start_pdu() relies on: whether the block is there, and its
+ * length, follow from the header alone. Where the content chooses the
+ * layout (SMT, header version below 0x11, body of 132 or more), both
+ * layouts give the same answer. And a record holds any field.
+ */
+static inline int sccp_t_st_key_from_header(void *t, char *why)
+{
+	static const u32 ids[] = { SCCP_OPEN_RECV_CHAN, SCCP_START_MEDIA_TX };
+	static const u32 hvs[] = { 0, 0x10, 0x11, 0x15 };
+	u8 hdr[SCCP_HDR_LEN] = {};
+	struct sccp_msg *m = sccp_t_zalloc(t, sizeof(*m));
+	struct sccp_rw_rec x;
+	unsigned int i, j;
+	u32 body, o;
+	int bad = 0, n, nold, nv17;
+
+	if (sccp_t_ck(why, m, "no memory"))
+		return 1;
+	/* and a record holds an endpoint and a key block */
+	if (sccp_t_ck(why, sizeof(x.repl) >= SCCP_EP_MAX_LEN &&
+		      sizeof(x.repl) >= SCCP_KEY_BLOCK_LEN,
+		      "records of %zu bytes", sizeof(x.repl)))
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(ids); i++)
+		for (j = 0; j < ARRAY_SIZE(hvs); j++)
+			for (body = 0; body <= 400 && !bad; body++) {
+				sccp_put_le32(hdr, body + 4);
+				sccp_put_le32(hdr + 4, hvs[j]);
+				sccp_put_le32(hdr + 8, ids[i]);
+				sccp_decode_prefix(hdr, SCCP_HDR_LEN,
+						   SCCP_LAYOUT_NONE, 0, m);
+				n = sccp_key_locate(ids[i], body + 12, m->layout,
+						    &o);
+				nold = sccp_key_locate(ids[i], body + 12,
+						       SCCP_LAYOUT_OLD, &o);
+				nv17 = sccp_key_locate(ids[i], body + 12,
+						       SCCP_LAYOUT_V17, &o);
+				if (!(m->flags & SCCP_MSG_TENTATIVE))
+					continue;
+				bad = sccp_t_ck(why, n == nold && n == nv17 &&
+						n == SCCP_KEY_BLOCK_LEN,
+						"%s hv %#x body %u: %d, old %d, v17 %d",
+						sccp_msg_name(ids[i]), hvs[j],
+						body, n, nold, nv17);
+			}
 	return bad;
 }
 

@@ -5,7 +5,8 @@
  * SCCP stream tracker (proto/sccp_stream.c) on the tests of
  * proto/tests/sccp_stream_cases.h, which the KUnit suite pp_sccp_stream
  * runs in the kernel: the captured streams of sccp_vectors.h under every
- * segmentation (300 random runs of each kind here), then the edges.
+ * segmentation (300 random runs of each kind here), then the edges, then
+ * the media key blocks written by the key callback.
  */
 #include "sccp_stream.h"
 #include "sccp_tap.h"
@@ -48,5 +49,19 @@ int main(void)
 	ONE(sccp_t_st_history_acknowledged_as_it_goes,
 	    "history: acknowledged as it goes");
 	ONE(sccp_t_st_history_headers_only, "history: headers only");
+	ONE(sccp_t_st_history_one_segment,
+	    "history: more fields in one segment than records, all rewritten");
+	EACH_STREAM(sccp_t_st_keys_cut_at_every_byte,
+		    "media keys written, cut at every byte");
+	EACH_STREAM(sccp_t_st_keys_retransmissions,
+		    "media keys written, 300 runs with retransmissions");
+	SCCP_T_TAP_EACH(sccp_t_key_msgs, sccp_t_st_key_every_cut(NULL, c, why),
+			"key block cut at every byte, retransmitted, changed");
+	SCCP_T_TAP_EACH(sccp_t_key_absent, sccp_t_st_key_absent(NULL, c, why),
+			"body ends before the salt: reported with the header");
+	SCCP_T_TAP_EACH(sccp_t_key_msgs, sccp_t_st_key_verdicts(NULL, c, why),
+			"key: keep, no callback, refusal, unknown answer, refused key");
+	ONE(sccp_t_st_key_from_header,
+	    "key block present or absent: from the header alone");
 	return done_testing();
 }
