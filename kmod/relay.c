@@ -252,7 +252,9 @@ static __be16 pp_latch16(__be16 *slot, __be16 val)
  * phase: a host sharing the phone's public address (its NAT) cannot
  * inject media once the call's audio flows, and one that races the
  * phone's first packet only gets its own packets relayed while the
- * phone's are dropped and counted.
+ * phone's are dropped and counted. When what the phone sends is keyed
+ * (SRTP), only an authenticated packet latches (pp_relay_latch_phone(),
+ * after the unprotect): such a host cannot even win that race.
  */
 static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 			    unsigned int rtcp, __be32 saddr, __be16 sport,
@@ -264,7 +266,10 @@ static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 	if (side == PP_NORTH) {
 		if (saddr != s->phone_addr || !READ_ONCE(s->tx))
 			return false;
-		if (pp_latch16(&s->phone_src[rtcp], sport) != sport) {
+		port = READ_ONCE(s->phone_src[rtcp]);
+		if (!port && !(READ_ONCE(s->srtp_keyed) & BIT(PP_SRTP_RX)))
+			port = pp_latch16(&s->phone_src[rtcp], sport);
+		if (port && port != sport) {
 			out->port_drop = true;
 			return false;
 		}
@@ -368,6 +373,17 @@ static void pp_relay_set_payload_len(struct sk_buff *skb, unsigned int thoff,
 	if (!uh->check)
 		uh->check = CSUM_MANGLED_0;
 	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * An authenticated packet from the phone (@rtcp: to the odd port) latches
+ * its source port if none is yet (see pp_relay_decide()). False: another
+ * authenticated packet latched another port first.
+ */
+static bool pp_relay_latch_phone(struct pp_media_stream *s,
+				 unsigned int rtcp, __be16 sport)
+{
+	return pp_latch16(&s->phone_src[rtcp], sport) == sport;
 }
 
 /* The counter of an engine error. */
@@ -576,6 +592,13 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 	if (keyed) {
 		if (pp_relay_srtp(s, dir, dport & 1, skb, thoff, &cnt))
 			goto drop;
+		uh = (struct udphdr *)(skb->data + thoff);
+		if (dir == PP_SRTP_RX &&
+		    !pp_relay_latch_phone(s, dport & 1, uh->source)) {
+			keyed = false;		/* a port drop, not SRTP's */
+			out.port_drop = true;
+			goto drop;
+		}
 	} else if (skb_ensure_writable(skb, thoff + sizeof(*uh))) {
 		goto drop;
 	}

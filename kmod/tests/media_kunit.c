@@ -1596,6 +1596,9 @@ static int pp_kt_relay_srtp(struct kunit *test, struct pp_media_stream *s,
 	rcu_read_unlock();
 	if (err)
 		return err;
+	if (side == PP_NORTH &&
+	    !pp_relay_latch_phone(s, rtcp, pp_kt_uh(skb)->source))
+		return -EADDRINUSE;
 	pp_relay_rewrite(skb, ip_hdr(skb), pp_kt_uh(skb), &out);
 	return 0;
 }
@@ -1844,6 +1847,52 @@ static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
 }
 
 /*
+ * A host behind the phone's NAT (its address, another port) sends first:
+ * with SRTP its packets fail authentication and latch nothing; the
+ * phone's first authenticated packet latches its port, and the host's
+ * later packets are port drops.
+ */
+static void pp_media_srtp_only_authenticated_packets_latch(struct kunit *test)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct pp_relay_totals tot;
+	struct sccp_media_key k;
+	enum pp_srtp_cnt cnt;
+	struct pp_srtp_ctx *phone;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	KUNIT_ASSERT_NOT_NULL(test, wire);
+	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &k);
+	phone = pp_kt_peer(test, &k, PP_SRTP_TX);
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 10, 0x0badcafe);
+	skb = pp_kt_udp_data(test, PHONE, 40000, NORTH, s->port[PP_NORTH],
+			     wire, len + 10, 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->phone_src[0]), 0);
+
+	n = pp_srtp_protect(phone, wire, len, 256 - len);
+	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
+			     wire, n, 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ntohs(READ_ONCE(s->phone_src[0])), 61000);
+
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 11, 0x0badcafe);
+	skb = pp_kt_udp_data(test, PHONE, 40000, NORTH, s->port[PP_NORTH],
+			     wire, len + 10, 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_AUTH], 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.port_drops, 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.drops[PP_NORTH], 2ULL);
+	pp_srtp_free(phone);
+}
+
+/*
  * Two remote phones, each leg keyed both ways: A's SRTP is decrypted
  * with A's RX context, crosses lo plain, and is encrypted with B's TX
  * context for phone B.
@@ -1999,6 +2048,7 @@ static struct kunit_case pp_media_srtp_cases[] = {
 	KUNIT_CASE(pp_media_srtp_phone_to_far_end_decrypted),
 	KUNIT_CASE(pp_media_srtp_far_end_to_phone_encrypted),
 	KUNIT_CASE(pp_media_srtp_auth_replay_other_dropped),
+	KUNIT_CASE(pp_media_srtp_only_authenticated_packets_latch),
 	KUNIT_CASE(pp_media_srtp_hairpin_per_leg_keys),
 	KUNIT_CASE(pp_media_srtp_new_key_replaces_context),
 	KUNIT_CASE(pp_media_srtp_streams_end_with_keys_pending),
