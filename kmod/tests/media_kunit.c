@@ -1524,6 +1524,15 @@ static struct sk_buff *pp_kt_udp_data(struct kunit *test, __be32 saddr,
 	return skb;
 }
 
+/* @len bytes of @wire from PHONE:@sport to @s's north RTP port. */
+static struct sk_buff *pp_kt_from_phone(struct kunit *test,
+					struct pp_media_stream *s, u16 sport,
+					const u8 *wire, unsigned int len)
+{
+	return pp_kt_udp_data(test, PHONE, sport, NORTH, s->port[PP_NORTH],
+			      wire, len, 0);
+}
+
 /* A plain RTP packet: version 2, PT 0, @seq, @ssrc, a payload pattern. */
 static unsigned int pp_kt_rtp(u8 *buf, unsigned int len, u16 seq, u32 ssrc)
 {
@@ -1573,6 +1582,34 @@ static struct pp_srtp_ctx *pp_kt_peer(struct kunit *test,
 
 	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
 	return c;
+}
+
+/*
+ * pp_kt_call()'s stream with @dir keyed (@suite, context made), and in
+ * *@phone the phone's own context for it (the test frees it).
+ */
+static struct pp_media_stream *pp_kt_secure_call(struct kunit *test,
+						 enum pp_srtp_dir dir,
+						 enum pp_srtp_suite suite,
+						 struct pp_srtp_ctx **phone)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	struct sccp_media_key k;
+
+	pp_kt_key(test, 0, 1, dir, suite, &k);
+	*phone = pp_kt_peer(test, &k,
+			    dir == PP_SRTP_RX ? PP_SRTP_TX : PP_SRTP_RX);
+	memzero_explicit(&k, sizeof(k));
+	return s;
+}
+
+/* A zeroed test buffer of @len bytes (freed with the test). */
+static u8 *pp_kt_buf(struct kunit *test, size_t len)
+{
+	u8 *p = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
 }
 
 /* Decide, transform and rewrite @skb for @s as the hook does. */
@@ -1672,28 +1709,23 @@ static void pp_media_srtp_pending_dropped_never_plain(struct kunit *test)
 /* Phone -> far end: SRTP and SRTCP from the phone leave plain. */
 static void pp_media_srtp_phone_to_far_end_decrypted(struct kunit *test)
 {
-	struct pp_media_stream *s = pp_kt_call(test);
-	u8 *plain = kunit_kzalloc(test, 256, GFP_KERNEL);
-	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
-	struct sccp_media_key k;
+	struct pp_media_stream *s;
+	u8 *plain = pp_kt_buf(test, 256);
+	u8 *wire = pp_kt_buf(test, 256);
 	enum pp_srtp_cnt cnt;
 	struct pp_srtp_ctx *phone;
 	struct sk_buff *skb;
 	unsigned int len;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, plain);
-	KUNIT_ASSERT_NOT_NULL(test, wire);
-	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
-		  &k);
-	phone = pp_kt_peer(test, &k, PP_SRTP_TX);
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
 
 	len = pp_kt_rtp(plain, 12 + PP_KT_RTP, 1000, 0x11223344);
 	memcpy(wire, plain, len);
 	n = pp_srtp_protect(phone, wire, len, 256 - len);
 	KUNIT_ASSERT_EQ(test, n, (int)len + 10);
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
 	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_UNPROTECTED);
 	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len);
@@ -1726,20 +1758,17 @@ static void pp_media_srtp_phone_to_far_end_decrypted(struct kunit *test)
 /* Far end -> phone: plain RTP leaves as SRTP the phone can decrypt. */
 static void pp_media_srtp_far_end_to_phone_encrypted(struct kunit *test)
 {
-	struct pp_media_stream *s = pp_kt_call(test);
-	u8 *plain = kunit_kzalloc(test, 2048, GFP_KERNEL);
+	struct pp_media_stream *s;
+	u8 *plain = pp_kt_buf(test, 2048);
 	struct pp_relay_totals tot;
-	struct sccp_media_key k;
 	enum pp_srtp_cnt cnt;
 	struct pp_srtp_ctx *phone;
 	struct sk_buff *skb;
 	unsigned int len, room;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, plain);
-	pp_kt_key(test, 0, 1, PP_SRTP_TX, PP_SRTP_AES_CM_128_HMAC_SHA1_32,
-		  &k);
-	phone = pp_kt_peer(test, &k, PP_SRTP_RX);
+	s = pp_kt_secure_call(test, PP_SRTP_TX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_32, &phone);
 
 	/* Room for the tag: used in place. */
 	len = pp_kt_rtp(plain, 12 + PP_KT_RTP, 7, 0x55667788);
@@ -1781,48 +1810,40 @@ static void pp_media_srtp_far_end_to_phone_encrypted(struct kunit *test)
 /* Forged, replayed, malformed: dropped by the hook and counted. */
 static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
 {
-	struct pp_media_stream *s = pp_kt_call(test);
-	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct pp_media_stream *s;
+	u8 *wire = pp_kt_buf(test, 256);
 	struct pp_relay_totals tot;
 	struct pp_media_stats st;
-	struct sccp_media_key k;
 	enum pp_srtp_cnt cnt;
 	struct pp_srtp_ctx *phone;
 	struct sk_buff *skb;
 	unsigned int len;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, wire);
-	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
-		  &k);
-	phone = pp_kt_peer(test, &k, PP_SRTP_TX);
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 500, 0x01020304);
 	n = pp_srtp_protect(phone, wire, len, 256 - len);
 	KUNIT_ASSERT_GT(test, n, 0);
 
 	/* Genuine once. */
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
 	kfree_skb(skb);
 	/* The same again: replay. */
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	/* A flipped payload bit (the UDP checksum made right): forged. */
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 501, 0x01020304);
 	n = pp_srtp_protect(phone, wire, len, 256 - len);
 	wire[20] ^= 1;
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	/* Too short for a header and a tag; a bad UDP checksum. */
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, 12, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, 12);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	wire[20] ^= 1;
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	pp_kt_uh(skb)->check ^= htons(0x100);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 
@@ -1833,8 +1854,7 @@ static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_OTHER], 2ULL);
 	KUNIT_EXPECT_EQ(test, tot.drops[PP_NORTH], 4ULL);
 	/* The genuine packet, not replayed, still passes after them all. */
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
 	kfree_skb(skb);
 	/* The namespace's totals keep an ended stream's. */
@@ -1854,36 +1874,30 @@ static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
  */
 static void pp_media_srtp_only_authenticated_packets_latch(struct kunit *test)
 {
-	struct pp_media_stream *s = pp_kt_call(test);
-	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
+	struct pp_media_stream *s;
+	u8 *wire = pp_kt_buf(test, 256);
 	struct pp_relay_totals tot;
-	struct sccp_media_key k;
 	enum pp_srtp_cnt cnt;
 	struct pp_srtp_ctx *phone;
 	struct sk_buff *skb;
 	unsigned int len;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, wire);
-	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
-		  &k);
-	phone = pp_kt_peer(test, &k, PP_SRTP_TX);
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 10, 0x0badcafe);
-	skb = pp_kt_udp_data(test, PHONE, 40000, NORTH, s->port[PP_NORTH],
-			     wire, len + 10, 0);
+	skb = pp_kt_from_phone(test, s, 40000, wire, len + 10);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	KUNIT_EXPECT_EQ(test, READ_ONCE(s->phone_src[0]), 0);
 
 	n = pp_srtp_protect(phone, wire, len, 256 - len);
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
 	kfree_skb(skb);
 	KUNIT_EXPECT_EQ(test, ntohs(READ_ONCE(s->phone_src[0])), 61000);
 
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 11, 0x0badcafe);
-	skb = pp_kt_udp_data(test, PHONE, 40000, NORTH, s->port[PP_NORTH],
-			     wire, len + 10, 0);
+	skb = pp_kt_from_phone(test, s, 40000, wire, len + 10);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	pp_relay_totals(s, &tot);
 	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_AUTH], 1ULL);
@@ -1899,8 +1913,8 @@ static void pp_media_srtp_only_authenticated_packets_latch(struct kunit *test)
  */
 static void pp_media_srtp_hairpin_per_leg_keys(struct kunit *test)
 {
-	u8 *plain = kunit_kzalloc(test, 256, GFP_KERNEL);
-	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
+	u8 *plain = pp_kt_buf(test, 256);
+	u8 *wire = pp_kt_buf(test, 256);
 	struct sccp_media_key ka_rx, ka_tx, kb_rx, kb_tx;
 	struct pp_srtp_ctx *phone_a, *phone_b;
 	struct pp_media_stream *a, *b;
@@ -1910,8 +1924,6 @@ static void pp_media_srtp_hairpin_per_leg_keys(struct kunit *test)
 	unsigned int len;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, plain);
-	KUNIT_ASSERT_NOT_NULL(test, wire);
 	sa = pp_kt_phone_rx(test, 0, 1, 24000);
 	sb = pp_kt_phone_rx(test, 2, 2, 26000);
 	pp_kt_far_rx(test, 0, 1, sb.addr, ntohs(sb.port));
@@ -1958,7 +1970,7 @@ static void pp_media_srtp_hairpin_per_leg_keys(struct kunit *test)
 static void pp_media_srtp_new_key_replaces_context(struct kunit *test)
 {
 	struct pp_media_stream *s = pp_kt_call(test);
-	u8 *wire = kunit_kzalloc(test, 256, GFP_KERNEL);
+	u8 *wire = pp_kt_buf(test, 256);
 	struct sccp_media_key k1, k2;
 	struct pp_srtp_ctx *old, *cur;
 	enum pp_srtp_cnt cnt;
@@ -1966,7 +1978,6 @@ static void pp_media_srtp_new_key_replaces_context(struct kunit *test)
 	unsigned int len;
 	int n;
 
-	KUNIT_ASSERT_NOT_NULL(test, wire);
 	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
 		  &k1);
 	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
@@ -1975,15 +1986,13 @@ static void pp_media_srtp_new_key_replaces_context(struct kunit *test)
 	cur = pp_kt_peer(test, &k2, PP_SRTP_TX);
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 1, 9);
 	n = pp_srtp_protect(old, wire, len, 256 - len);
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), -EBADMSG);
 	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_AUTH);
 	kfree_skb(skb);
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 1, 9);
 	n = pp_srtp_protect(cur, wire, len, 256 - len);
-	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, s->port[PP_NORTH],
-			     wire, n, 0);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
 	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
 	kfree_skb(skb);
 	pp_srtp_free(old);
