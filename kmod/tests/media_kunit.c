@@ -1844,7 +1844,8 @@ static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 	wire[20] ^= 1;
 	skb = pp_kt_from_phone(test, s, 61000, wire, n);
-	pp_kt_uh(skb)->check ^= htons(0x100);
+	pp_kt_uh(skb)->check = (__force __sum16)
+		((__force u16)pp_kt_uh(skb)->check ^ 0x100);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
 
 	pp_relay_totals(s, &tot);
@@ -1888,7 +1889,7 @@ static void pp_media_srtp_only_authenticated_packets_latch(struct kunit *test)
 	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 10, 0x0badcafe);
 	skb = pp_kt_from_phone(test, s, 40000, wire, len + 10);
 	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
-	KUNIT_EXPECT_EQ(test, READ_ONCE(s->phone_src[0]), 0);
+	KUNIT_EXPECT_EQ(test, ntohs(READ_ONCE(s->phone_src[0])), 0);
 
 	n = pp_srtp_protect(phone, wire, len, 256 - len);
 	skb = pp_kt_from_phone(test, s, 61000, wire, n);
