@@ -8,6 +8,7 @@
 #include <linux/jiffies.h>
 #include <linux/percpu.h>
 #include <linux/phoneproxy.h>
+#include <linux/random.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <net/genetlink.h>
@@ -16,6 +17,8 @@
 #include "config.h"
 #include "media.h"
 #include "relay.h"
+#include "sccp.h"
+#include "srtp.h"
 
 #define PP_MEDIA_SWEEP	HZ	/* the idle-media timeout's resolution */
 
@@ -70,18 +73,22 @@ static void pp_media_phone_put(struct pp_media_phone *ph)
 	kfree(ph);
 }
 
+static void pp_media_srtp_release(struct pp_media_net *mn,
+				  struct pp_media_stream *s);
+
 /* Unhash @s and free it after the readers. Under mn->lock. */
 static void pp_media_destroy(struct pp_media_net *mn,
 			     struct pp_media_stream *s)
 {
 	struct pp_relay_totals tot;
-	int side;
+	int side, i;
 
 	lockdep_assert_held(&mn->lock);
 	for (side = 0; side < PP_SIDES; side++) {
 		pp_fwd_remove(&mn->fwd[side], s->port[side]);
 		pp_port_free(&mn->ports[side], s->port[side]);
 	}
+	pp_media_srtp_release(mn, s);
 	/* What was counted until now; a packet in flight may be lost. */
 	pp_relay_totals(s, &tot);
 	for (side = 0; side < PP_SIDES; side++) {
@@ -90,6 +97,8 @@ static void pp_media_destroy(struct pp_media_net *mn,
 		mn->gone.drops[side] += tot.drops[side];
 	}
 	mn->gone.port_drops += tot.port_drops;
+	for (i = 0; i < PP_SRTP_CNTS; i++)
+		mn->gone.srtp[i] += tot.srtp[i];
 	pp_media_phone_put(s->phone);
 	list_del(&s->owner_node);
 	if (list_empty(&s->owner->streams))
@@ -456,6 +465,215 @@ void pp_media_close_rx(struct pp_media_owner *o, u32 ppid, bool keep_port)
 	spin_unlock_bh(&mn->lock);
 }
 
+/* ---- SRTP contexts ---------------------------------------------------- */
+
+/*
+ * The lifetimes (docs/srtp.md "In the relay"). pp_media_srtp_key() (any
+ * context, under mn->lock) makes a job and links it both ways: the job's
+ * @s and the stream's srtp_job[dir]; the invariant is job->s == s iff
+ * s->srtp_job[dir] == job. Whoever ends that link (a newer key, the
+ * stream's destruction, the work item) does so under mn->lock: a job
+ * whose @s is NULL is wanted by nobody and is freed by whoever holds it
+ * (the work item when busy, else the one that unlinked it). A published
+ * context leaves its stream only under mn->lock and only onto
+ * mn->srtp_dead, which the work item frees after synchronize_rcu(): no
+ * packet-path reader (rcu_read_lock() in the hook) can still hold it.
+ */
+static void pp_media_srtp_kick(struct pp_media_net *mn)
+{
+	lockdep_assert_held(&mn->lock);
+	/* Closing: pp_media_net_free() runs the work itself, last. */
+	if (!mn->closing)
+		queue_work(system_wq, &mn->srtp_work);
+}
+
+/* Free a job nobody wants (its key zeroed with it). */
+static void pp_media_srtp_job_free(struct pp_media_srtp *j)
+{
+	kfree_sensitive(j);
+}
+
+/* @s is destroyed: drop its jobs, retire its contexts. Under mn->lock. */
+static void pp_media_srtp_release(struct pp_media_net *mn,
+				  struct pp_media_stream *s)
+{
+	struct pp_media_srtp *j, *c;
+	bool dead = false;
+	int dir;
+
+	lockdep_assert_held(&mn->lock);
+	for (dir = 0; dir < ARRAY_SIZE(s->srtp); dir++) {
+		j = s->srtp_job[dir];
+		if (j) {
+			s->srtp_job[dir] = NULL;
+			j->s = NULL;
+			if (!j->busy) {
+				list_del(&j->node);
+				pp_media_srtp_job_free(j);
+			}
+		}
+		c = rcu_dereference_protected(s->srtp[dir],
+					      lockdep_is_held(&mn->lock));
+		if (c) {
+			RCU_INIT_POINTER(s->srtp[dir], NULL);
+			list_add_tail(&c->node, &mn->srtp_dead);
+			dead = true;
+		}
+	}
+	if (dead)
+		pp_media_srtp_kick(mn);
+}
+
+static void pp_media_srtp_free_list(struct list_head *dead)
+{
+	struct pp_media_srtp *c, *tmp;
+
+	list_for_each_entry_safe(c, tmp, dead, node) {
+		list_del(&c->node);
+		pp_srtp_free(c->ctx);
+		kfree_sensitive(c);
+	}
+}
+
+/*
+ * The work item: allocate the contexts of the waiting jobs, one at a
+ * time (pp_srtp_alloc() sleeps: the lock is dropped around it), publish
+ * each if its stream still wants it, then free what was retired once no
+ * reader can hold it. The only place contexts are made or freed, with
+ * pp_media_net_free() (which runs it after the hook is gone).
+ */
+static void pp_media_srtp_work(struct work_struct *work)
+{
+	struct pp_media_net *mn = container_of(work, struct pp_media_net,
+					       srtp_work);
+	struct pp_media_srtp *j, *old;
+	struct pp_srtp_ctx *ctx;
+	struct pp_media_stream *s;
+	LIST_HEAD(dead);
+
+	for (;;) {
+		spin_lock_bh(&mn->lock);
+		j = list_first_entry_or_null(&mn->srtp_jobs,
+					     struct pp_media_srtp, node);
+		if (j) {
+			list_del_init(&j->node);
+			j->busy = true;
+		}
+		list_splice_tail_init(&mn->srtp_dead, &dead);
+		spin_unlock_bh(&mn->lock);
+		if (!j)
+			break;
+
+		ctx = pp_srtp_alloc(j->suite, j->dir, j->key, j->salt);
+		memzero_explicit(j->key, sizeof(j->key));
+		memzero_explicit(j->salt, sizeof(j->salt));
+
+		spin_lock_bh(&mn->lock);
+		j->busy = false;
+		s = j->s;
+		if (s) {
+			s->srtp_job[j->dir] = NULL;
+			j->s = NULL;
+			if (IS_ERR(ctx)) {
+				/* Keyed for good: its packets stay dropped. */
+				mn->srtp_alloc_fail++;
+				net_warn_ratelimited("%pI4 (%s) stream %u: no SRTP context (%ld): its media is dropped\n",
+						     &s->phone_addr,
+						     s->owner->user, s->ppid,
+						     PTR_ERR(ctx));
+			} else {
+				old = rcu_dereference_protected(s->srtp[j->dir],
+								lockdep_is_held(&mn->lock));
+				j->ctx = ctx;
+				rcu_assign_pointer(s->srtp[j->dir], j);
+				if (old)
+					list_add_tail(&old->node, &dead);
+				j = NULL;	/* published */
+				pp_media_changed(mn);
+			}
+		}
+		spin_unlock_bh(&mn->lock);
+		if (j) {		/* nobody wants it (any more) */
+			pp_srtp_free(ctx);
+			pp_media_srtp_job_free(j);
+		}
+		cond_resched();
+	}
+	if (!list_empty(&dead)) {
+		synchronize_rcu();
+		pp_media_srtp_free_list(&dead);
+	}
+}
+
+static const u32 pp_media_srtp_alg[] = {
+	[PP_SRTP_AES_CM_128_HMAC_SHA1_80] = SCCP_KEY_AES_CM_128_SHA1_80,
+	[PP_SRTP_AES_CM_128_HMAC_SHA1_32] = SCCP_KEY_AES_CM_128_SHA1_32,
+};
+
+int pp_media_srtp_key(struct pp_media_owner *o, u32 ppid,
+		      enum pp_srtp_dir dir, enum pp_srtp_suite suite,
+		      struct sccp_media_key *out)
+{
+	struct pp_media_net *mn = o->mn;
+	struct pp_media_srtp *j, *prev;
+	struct pp_media_stream *s;
+
+	if ((dir != PP_SRTP_TX && dir != PP_SRTP_RX) ||
+	    (suite != PP_SRTP_AES_CM_128_HMAC_SHA1_80 &&
+	     suite != PP_SRTP_AES_CM_128_HMAC_SHA1_32))
+		return -EINVAL;
+	/* Allocated before the lock; one per key, never per packet. */
+	j = kzalloc(sizeof(*j), GFP_ATOMIC);
+	if (!j)
+		return -ENOMEM;
+	j->dir = dir;
+	j->suite = suite;
+	INIT_LIST_HEAD(&j->node);
+
+	spin_lock_bh(&mn->lock);
+	if (mn->closing || o->dead) {
+		spin_unlock_bh(&mn->lock);
+		kfree(j);
+		return -ESHUTDOWN;
+	}
+	s = pp_media_find(o, ppid);
+	if (!s) {
+		spin_unlock_bh(&mn->lock);
+		kfree(j);
+		return -ENOENT;
+	}
+	get_random_bytes(j->key, sizeof(j->key));
+	get_random_bytes(j->salt, sizeof(j->salt));
+
+	/* A newer key replaces the one still waiting for its context. */
+	prev = s->srtp_job[dir];
+	if (prev) {
+		prev->s = NULL;
+		if (!prev->busy) {
+			list_del(&prev->node);
+			pp_media_srtp_job_free(prev);
+		}
+	}
+	j->s = s;
+	s->srtp_job[dir] = j;
+	list_add_tail(&j->node, &mn->srtp_jobs);
+	s->srtp_suite[dir] = suite;
+	WRITE_ONCE(s->srtp_keyed, s->srtp_keyed | BIT(dir));
+	WRITE_ONCE(s->last, jiffies);
+	mn->srtp_keys++;
+	pp_media_changed(mn);
+	pp_media_srtp_kick(mn);
+
+	memset(out, 0, sizeof(*out));
+	out->alg = pp_media_srtp_alg[suite];
+	out->key_len = PP_SRTP_KEY_LEN;
+	out->salt_len = PP_SRTP_SALT_LEN;
+	memcpy(out->key, j->key, PP_SRTP_KEY_LEN);
+	memcpy(out->salt, j->salt, PP_SRTP_SALT_LEN);
+	spin_unlock_bh(&mn->lock);
+	return 0;
+}
+
 /* ---- The idle-media timeout ------------------------------------------ */
 
 /*
@@ -505,7 +723,7 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 	struct pp_media_net *mn = pn->media;
 	struct pp_relay_totals tot;
 	struct pp_media_stream *s;
-	int side;
+	int side, i;
 
 	memset(st, 0, sizeof(*st));
 	spin_lock_bh(&mn->lock);
@@ -518,6 +736,10 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 	st->unopened = mn->unopened;
 	st->stream_limit = mn->stream_limit;
 	st->port_drops = mn->gone.port_drops;
+	for (i = 0; i < PP_SRTP_CNTS; i++)
+		st->srtp[i] = mn->gone.srtp[i];
+	st->srtp_keys = mn->srtp_keys;
+	st->srtp_alloc_fail = mn->srtp_alloc_fail;
 	for (side = 0; side < PP_SIDES; side++) {
 		st->pkts += mn->gone.pkts[side];
 		st->bytes += mn->gone.bytes[side];
@@ -531,6 +753,8 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 			st->drops += tot.drops[side];
 		}
 		st->port_drops += tot.port_drops;
+		for (i = 0; i < PP_SRTP_CNTS; i++)
+			st->srtp[i] += tot.srtp[i];
 	}
 	spin_unlock_bh(&mn->lock);
 }
@@ -538,6 +762,54 @@ void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st)
 static u32 pp_media_secs(unsigned long since)
 {
 	return (jiffies - since) / HZ;
+}
+
+/*
+ * A stream's SRTP attributes (a direction keyed: its suite; whether its
+ * context is ready; the counters). Under mn->lock. Never the keys.
+ */
+static int pp_media_put_srtp(struct sk_buff *skb,
+			     const struct pp_media_stream *s,
+			     const struct pp_relay_totals *tot)
+{
+	static const struct {
+		int attr;
+		enum pp_srtp_cnt cnt;
+	} cnts[] = {
+		{ PP_CALL_A_SRTP_PROTECTED, PP_SRTP_CNT_PROTECTED },
+		{ PP_CALL_A_SRTP_UNPROTECTED, PP_SRTP_CNT_UNPROTECTED },
+		{ PP_CALL_A_SRTP_AUTH_FAIL, PP_SRTP_CNT_AUTH },
+		{ PP_CALL_A_SRTP_REPLAY, PP_SRTP_CNT_REPLAY },
+		{ PP_CALL_A_SRTP_PENDING, PP_SRTP_CNT_PENDING },
+		{ PP_CALL_A_SRTP_OTHER, PP_SRTP_CNT_OTHER },
+		{ PP_CALL_A_SRTP_EXPANDED, PP_SRTP_CNT_EXPANDED },
+	};
+	static const int suite_attr[2] = {
+		[PP_SRTP_TX] = PP_CALL_A_SRTP_TX_SUITE,
+		[PP_SRTP_RX] = PP_CALL_A_SRTP_RX_SUITE,
+	};
+	u8 keyed = READ_ONCE(s->srtp_keyed), ready = 0;
+	unsigned int i;
+	int dir;
+
+	if (!keyed)
+		return 0;
+	for (dir = 0; dir < ARRAY_SIZE(s->srtp); dir++) {
+		if (!(keyed & BIT(dir)))
+			continue;
+		if (rcu_access_pointer(s->srtp[dir]))
+			ready |= BIT(dir);
+		if (nla_put_u8(skb, suite_attr[dir],
+			       pp_media_srtp_alg[s->srtp_suite[dir]]))
+			return -EMSGSIZE;
+	}
+	if (nla_put_u8(skb, PP_CALL_A_SRTP_READY, ready))
+		return -EMSGSIZE;
+	for (i = 0; i < ARRAY_SIZE(cnts); i++)
+		if (nla_put_u64_64bit(skb, cnts[i].attr, tot->srtp[cnts[i].cnt],
+				      PP_CALL_A_PAD))
+			return -EMSGSIZE;
+	return 0;
 }
 
 /* One stream as a PP_A_CALL nest. Under mn->lock. */
@@ -582,7 +854,8 @@ static int pp_media_put_stream(struct sk_buff *skb,
 	    nla_put_u64_64bit(skb, PP_CALL_A_FAR_BYTES, tot.bytes[PP_SOUTH],
 			      PP_CALL_A_PAD) ||
 	    nla_put_u64_64bit(skb, PP_CALL_A_FAR_DROPS, tot.drops[PP_SOUTH],
-			      PP_CALL_A_PAD)) {
+			      PP_CALL_A_PAD) ||
+	    pp_media_put_srtp(skb, s, &tot)) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}
@@ -634,6 +907,9 @@ static struct pp_media_net *pp_media_net_alloc(struct pp_net *pn)
 	hash_init(mn->phones);
 	mn->gen = 1;
 	INIT_DELAYED_WORK(&mn->sweep, pp_media_sweep);
+	INIT_LIST_HEAD(&mn->srtp_jobs);
+	INIT_LIST_HEAD(&mn->srtp_dead);
+	INIT_WORK(&mn->srtp_work, pp_media_srtp_work);
 	return mn;
 }
 
@@ -656,6 +932,15 @@ static void pp_media_net_free(struct pp_media_net *mn)
 		pp_media_destroy(mn, s);
 	}
 	spin_unlock_bh(&mn->lock);
+	/*
+	 * No stream is left, so no job: what is queued is only contexts to
+	 * free. The work item is not queued again (closing): run it here,
+	 * once it is idle, to free them after a grace period.
+	 */
+	cancel_work_sync(&mn->srtp_work);
+	pp_media_srtp_work(&mn->srtp_work);
+	WARN_ON_ONCE(!list_empty(&mn->srtp_jobs) ||
+		     !list_empty(&mn->srtp_dead));
 	for (side = 0; side < PP_SIDES; side++)
 		pp_fwd_destroy(&mn->fwd[side]);
 	kvfree(mn);

@@ -9,6 +9,7 @@
 #include <linux/types.h>
 
 #include "pernet.h"
+#include "srtp.h"
 
 /*
  * Media relay: per-call pinholes and the in-kernel RTP/RTCP relay.
@@ -158,6 +159,34 @@ void pp_media_stop_tx(struct pp_media_owner *o, u32 ppid);
  */
 void pp_media_close_rx(struct pp_media_owner *o, u32 ppid, bool keep_port);
 
+struct sccp_media_key;
+
+/*
+ * SRTP for one direction of @o's stream @ppid (docs/srtp.md "In the
+ * relay"): @dir PP_SRTP_RX for the key of StartMediaTransmission (what
+ * the phone sends: the relay unprotects it), PP_SRTP_TX for that of
+ * OpenReceiveChannel (what the phone receives: the relay protects it).
+ * Draws a fresh master key and salt from the kernel RNG and fills @out
+ * with them (alg SCCP_KEY_AES_CM_128_SHA1_80 or _32 after @suite,
+ * key_len 16, salt_len 14, mki and kdr 0) for the caller to write into
+ * the message to the phone, then to zero (memzero_explicit()).
+ *
+ * From then on that direction of the stream is keyed for good: it never
+ * relays plain again. Its context is allocated by a work item (process
+ * context) and published when ready; until then its packets are dropped
+ * and counted ("pending"). A second call for the same stream and
+ * direction replaces the key (and the context once the new one is
+ * ready). The stream must exist (pp_media_open(), pp_media_far_rx()).
+ *
+ * Any context, under rcu_read_lock() or not; does not sleep; allocates
+ * one small job (GFP_ATOMIC). Returns 0, -ENOENT (no such stream),
+ * -EINVAL (@dir or @suite), -ENOMEM, -ESHUTDOWN (owner closed,
+ * namespace going). Never logs the key.
+ */
+int pp_media_srtp_key(struct pp_media_owner *o, u32 ppid,
+		      enum pp_srtp_dir dir, enum pp_srtp_suite suite,
+		      struct sccp_media_key *out);
+
 /* Per-namespace state, from pernet.c (after config, before the firewall). */
 int pp_media_net_init(struct pp_net *pn);
 void pp_media_net_exit(struct pp_net *pn);
@@ -176,6 +205,9 @@ struct pp_media_stats {
 	u64 unopened;		/* phone's fields for no channel the CCM opened */
 	u64 stream_limit;	/* streams refused: the address's maximum */
 	u64 port_drops;		/* phone's packets not from its latched port */
+	u64 srtp[PP_SRTP_CNTS];	/* enum pp_srtp_cnt (relay.h) */
+	u64 srtp_keys;		/* keys handed to the signalling */
+	u64 srtp_alloc_fail;	/* contexts that could not be made */
 };
 
 void pp_media_stats(struct pp_net *pn, struct pp_media_stats *st);

@@ -258,6 +258,16 @@ static int pp_nl_put_counters(struct sk_buff *skb, struct pp_net *pn,
 		{ PP_STATS_A_MEDIA_PORT_DROPS, ms->port_drops },
 		{ PP_STATS_A_SCCP_CLAIMED, sc->claimed },
 		{ PP_STATS_A_SCCP_PLAIN_REFUSED, sc->plain_refused },
+		{ PP_STATS_A_SRTP_PROTECTED, ms->srtp[PP_SRTP_CNT_PROTECTED] },
+		{ PP_STATS_A_SRTP_UNPROTECTED,
+		  ms->srtp[PP_SRTP_CNT_UNPROTECTED] },
+		{ PP_STATS_A_SRTP_AUTH_FAIL, ms->srtp[PP_SRTP_CNT_AUTH] },
+		{ PP_STATS_A_SRTP_REPLAY, ms->srtp[PP_SRTP_CNT_REPLAY] },
+		{ PP_STATS_A_SRTP_PENDING, ms->srtp[PP_SRTP_CNT_PENDING] },
+		{ PP_STATS_A_SRTP_OTHER, ms->srtp[PP_SRTP_CNT_OTHER] },
+		{ PP_STATS_A_SRTP_EXPANDED, ms->srtp[PP_SRTP_CNT_EXPANDED] },
+		{ PP_STATS_A_SRTP_KEYS, ms->srtp_keys },
+		{ PP_STATS_A_SRTP_ALLOC_FAIL, ms->srtp_alloc_fail },
 	};
 
 	return pp_nl_put_stat_table(skb, u32s, ARRAY_SIZE(u32s), true) ?:

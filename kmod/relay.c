@@ -148,7 +148,7 @@ void pp_port_free(struct pp_port_alloc *a, u16 port)
 void pp_relay_totals(const struct pp_media_stream *s,
 		     struct pp_relay_totals *tot)
 {
-	int cpu, side;
+	int cpu, side, i;
 
 	memset(tot, 0, sizeof(*tot));
 	for_each_possible_cpu(cpu) {
@@ -166,6 +166,8 @@ void pp_relay_totals(const struct pp_media_stream *s,
 					u64_stats_read(&c->drops[side]);
 			}
 			one.port_drops = u64_stats_read(&c->port_drops);
+			for (i = 0; i < PP_SRTP_CNTS; i++)
+				one.srtp[i] = u64_stats_read(&c->srtp[i]);
 		} while (u64_stats_fetch_retry(&c->syncp, start));
 		for (side = 0; side < PP_SIDES; side++) {
 			tot->pkts[side] += one.pkts[side];
@@ -173,6 +175,8 @@ void pp_relay_totals(const struct pp_media_stream *s,
 			tot->drops[side] += one.drops[side];
 		}
 		tot->port_drops += one.port_drops;
+		for (i = 0; i < PP_SRTP_CNTS; i++)
+			tot->srtp[i] += one.srtp[i];
 	}
 }
 
@@ -191,6 +195,17 @@ static void pp_relay_count(struct pp_media_stream *s, enum pp_side side,
 		if (port_drop)
 			u64_stats_inc(&c->port_drops);
 	}
+	u64_stats_update_end(&c->syncp);
+}
+
+/* BH off, as above. */
+static void pp_relay_count_srtp(struct pp_media_stream *s,
+				enum pp_srtp_cnt cnt)
+{
+	struct pp_relay_pcpu *c = this_cpu_ptr(s->stats);
+
+	u64_stats_update_begin(&c->syncp);
+	u64_stats_inc(&c->srtp[cnt]);
 	u64_stats_update_end(&c->syncp);
 }
 
@@ -237,7 +252,9 @@ static __be16 pp_latch16(__be16 *slot, __be16 val)
  * phase: a host sharing the phone's public address (its NAT) cannot
  * inject media once the call's audio flows, and one that races the
  * phone's first packet only gets its own packets relayed while the
- * phone's are dropped and counted.
+ * phone's are dropped and counted. When what the phone sends is keyed
+ * (SRTP), only an authenticated packet latches (pp_relay_latch_phone(),
+ * after the unprotect): such a host cannot even win that race.
  */
 static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 			    unsigned int rtcp, __be32 saddr, __be16 sport,
@@ -249,7 +266,10 @@ static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 	if (side == PP_NORTH) {
 		if (saddr != s->phone_addr || !READ_ONCE(s->tx))
 			return false;
-		if (pp_latch16(&s->phone_src[rtcp], sport) != sport) {
+		port = READ_ONCE(s->phone_src[rtcp]);
+		if (!port && !(READ_ONCE(s->srtp_keyed) & BIT(PP_SRTP_RX)))
+			port = pp_latch16(&s->phone_src[rtcp], sport);
+		if (port && port != sport) {
 			out->port_drop = true;
 			return false;
 		}
@@ -304,6 +324,139 @@ static bool pp_relay_decide(struct pp_media_stream *s, enum pp_side side,
 	out->daddr = s->phone_addr;
 	out->dport = port;
 	return true;
+}
+
+/* ---- SRTP ------------------------------------------------------------ */
+
+/*
+ * Is the UDP checksum of the linear @skb right? None (0), or one the
+ * device or the loopback vouched for, is; else it is summed here, once,
+ * over the @ulen bytes at @uh (the receive-side sum, CHECKSUM_COMPLETE,
+ * is not used: where it starts after the IP layer's pulls is not ours to
+ * assume).
+ */
+static bool pp_relay_udp_csum_ok(const struct sk_buff *skb,
+				 const struct iphdr *iph,
+				 const struct udphdr *uh, unsigned int ulen)
+{
+	if (!uh->check || skb->ip_summed == CHECKSUM_UNNECESSARY ||
+	    skb->ip_summed == CHECKSUM_PARTIAL)
+		return true;
+	return !csum_tcpudp_magic(iph->saddr, iph->daddr, ulen, IPPROTO_UDP,
+				  csum_partial(uh, ulen, 0));
+}
+
+/*
+ * The UDP payload of the linear, writable @skb (its IPv4 header at
+ * skb->data, UDP at @thoff) is now @plen bytes: set the skb's length,
+ * the IP total length and header checksum, the UDP length and a full UDP
+ * checksum (a computed 0 is sent as 0xffff). The sum is complete: the
+ * skb is CHECKSUM_NONE from here on (the rewrite patches it).
+ */
+static void pp_relay_set_payload_len(struct sk_buff *skb, unsigned int thoff,
+				     unsigned int plen)
+{
+	unsigned int ulen = sizeof(struct udphdr) + plen;
+	struct iphdr *iph = ip_hdr(skb);
+	struct udphdr *uh = (struct udphdr *)(skb->data + thoff);
+
+	if (thoff + ulen > skb->len)
+		__skb_put(skb, thoff + ulen - skb->len);
+	else
+		__skb_trim(skb, thoff + ulen);
+	iph->tot_len = htons(thoff + ulen);
+	ip_send_check(iph);
+	uh->len = htons(ulen);
+	uh->check = 0;
+	uh->check = csum_tcpudp_magic(iph->saddr, iph->daddr, ulen,
+				      IPPROTO_UDP, csum_partial(uh, ulen, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	skb->ip_summed = CHECKSUM_NONE;
+}
+
+/*
+ * An authenticated packet from the phone (@rtcp: to the odd port) latches
+ * its source port if none is yet (see pp_relay_decide()). False: another
+ * authenticated packet latched another port first.
+ */
+static bool pp_relay_latch_phone(struct pp_media_stream *s,
+				 unsigned int rtcp, __be16 sport)
+{
+	return pp_latch16(&s->phone_src[rtcp], sport) == sport;
+}
+
+/* The counter of an engine error. */
+static enum pp_srtp_cnt pp_relay_srtp_err(int err)
+{
+	switch (err) {
+	case -EBADMSG:
+		return PP_SRTP_CNT_AUTH;
+	case -EALREADY:
+		return PP_SRTP_CNT_REPLAY;
+	default:
+		return PP_SRTP_CNT_OTHER;
+	}
+}
+
+/*
+ * @skb reached the keyed direction @dir of @s (@rtcp: the odd port):
+ * unprotect (RX, from the phone) or protect (TX, toward it) its UDP
+ * payload in place, then fix its lengths and checksums. The whole packet
+ * is made linear and writable (a copy only when it is shared or paged);
+ * protect appends the tag in the tailroom, growing the head (counted
+ * "expanded": that allocates) only when there is too little. Returns 0
+ * or a negative error, with the counter to bump in *@cnt either way.
+ * Under rcu_read_lock(), BH off.
+ */
+static int pp_relay_srtp(struct pp_media_stream *s, enum pp_srtp_dir dir,
+			 unsigned int rtcp, struct sk_buff *skb,
+			 unsigned int thoff, enum pp_srtp_cnt *cnt)
+{
+	struct pp_media_srtp *m = rcu_dereference(s->srtp[dir]);
+	unsigned int ulen, plen, need;
+	struct udphdr *uh;
+	int n;
+
+	if (!m) {
+		*cnt = PP_SRTP_CNT_PENDING;	/* never plain: dropped */
+		return -EAGAIN;
+	}
+	*cnt = PP_SRTP_CNT_OTHER;
+	if (skb_is_gso(skb) || skb_ensure_writable(skb, skb->len))
+		return -ENOMEM;
+	uh = (struct udphdr *)(skb->data + thoff);
+	ulen = ntohs(uh->len);
+	if (ulen < sizeof(*uh) || ulen != skb->len - thoff ||
+	    !pp_relay_udp_csum_ok(skb, ip_hdr(skb), uh, ulen))
+		return -EPROTO;
+	plen = ulen - sizeof(*uh);
+
+	if (dir == PP_SRTP_RX) {
+		n = rtcp ? pp_srtcp_unprotect(m->ctx, (u8 *)(uh + 1), plen) :
+			   pp_srtp_unprotect(m->ctx, (u8 *)(uh + 1), plen);
+	} else {
+		need = rtcp ? PP_SRTCP_TRAILER : m->ctx->tag_len;
+		if (skb_tailroom(skb) < need) {
+			if (pskb_expand_head(skb, 0, need - skb_tailroom(skb),
+					     GFP_ATOMIC))
+				return -ENOMEM;
+			pp_relay_count_srtp(s, PP_SRTP_CNT_EXPANDED);
+			uh = (struct udphdr *)(skb->data + thoff);
+		}
+		n = rtcp ? pp_srtcp_protect(m->ctx, (u8 *)(uh + 1), plen,
+					    skb_tailroom(skb)) :
+			   pp_srtp_protect(m->ctx, (u8 *)(uh + 1), plen,
+					   skb_tailroom(skb));
+	}
+	if (n < 0) {
+		*cnt = pp_relay_srtp_err(n);
+		return n;
+	}
+	pp_relay_set_payload_len(skb, thoff, n);
+	*cnt = dir == PP_SRTP_RX ? PP_SRTP_CNT_UNPROTECTED :
+				   PP_SRTP_CNT_PROTECTED;
+	return 0;
 }
 
 /* ---- The rewrite ----------------------------------------------------- */
@@ -390,10 +543,13 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 	const struct pp_config *cfg = pp_config_rcu(pn);
 	struct pp_media_net *mn = pn->media;
 	struct pp_media_stream *s;
+	enum pp_srtp_cnt cnt = 0;
 	struct pp_relay_out out;
 	unsigned int thoff, len;
+	enum pp_srtp_dir dir;
 	unsigned long now;
 	enum pp_side side;
+	bool keyed = false;
 	struct udphdr *uh;
 	struct iphdr *iph;
 	u16 dport;
@@ -426,14 +582,36 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 	if (!pp_relay_decide(s, side, dport & 1, iph->saddr, uh->source,
 			     &out) || iph->ttl <= 1)
 		goto drop;
-	if (skb_ensure_writable(skb, thoff + sizeof(*uh)))
+	/*
+	 * A keyed direction is transformed or dropped, never relayed plain:
+	 * from the phone (north) with its RX context, toward it (south)
+	 * with its TX context.
+	 */
+	dir = side == PP_NORTH ? PP_SRTP_RX : PP_SRTP_TX;
+	keyed = READ_ONCE(s->srtp_keyed) & BIT(dir);
+	if (keyed) {
+		if (pp_relay_srtp(s, dir, dport & 1, skb, thoff, &cnt))
+			goto drop;
+		uh = (struct udphdr *)(skb->data + thoff);
+		if (dir == PP_SRTP_RX &&
+		    !pp_relay_latch_phone(s, dport & 1, uh->source)) {
+			keyed = false;		/* a port drop, not SRTP's */
+			out.port_drop = true;
+			goto drop;
+		}
+	} else if (skb_ensure_writable(skb, thoff + sizeof(*uh))) {
 		goto drop;
+	}
 	iph = ip_hdr(skb);
 	uh = (struct udphdr *)(skb->data + thoff);
 	pp_relay_rewrite(skb, iph, uh, &out);
-	if (pp_relay_xmit(net, skb, &out))
+	if (pp_relay_xmit(net, skb, &out)) {
+		keyed = false;		/* a route drop, not SRTP's */
 		goto drop;
+	}
 	pp_relay_count(s, side, len, true, false);
+	if (keyed)
+		pp_relay_count_srtp(s, cnt);
 	now = jiffies;
 	/* One write per jiffy at most: the line stays shared otherwise. */
 	if (READ_ONCE(s->last) != now)
@@ -442,6 +620,10 @@ static unsigned int pp_relay_rx(struct pp_net *pn, struct net *net,
 
 drop:
 	pp_relay_count(s, side, len, false, out.port_drop);
+	if (keyed)
+		pp_relay_count_srtp(s, cnt);
+	iph = ip_hdr(skb);
+	uh = (struct udphdr *)(skb->data + thoff);
 	net_dbg_ratelimited("media: drop %pI4:%u -> %pI4:%u\n",
 			    &iph->saddr, ntohs(uh->source), &iph->daddr,
 			    dport);

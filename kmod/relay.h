@@ -15,6 +15,7 @@
 #include <linux/workqueue.h>
 
 #include "pernet.h"
+#include "srtp.h"
 
 /*
  * The media relay's data (see media.h for the model, docs/media.md for the
@@ -49,6 +50,7 @@ struct pp_relay_pcpu {
 	u64_stats_t bytes[PP_SIDES];
 	u64_stats_t drops[PP_SIDES];
 	u64_stats_t port_drops;
+	u64_stats_t srtp[PP_SRTP_CNTS];
 	struct u64_stats_sync syncp;
 };
 
@@ -57,6 +59,26 @@ struct pp_relay_totals {
 	u64 bytes[PP_SIDES];
 	u64 drops[PP_SIDES];
 	u64 port_drops;
+	u64 srtp[PP_SRTP_CNTS];
+};
+
+/*
+ * One direction's SRTP context of a stream. Made in softirq by
+ * pp_media_srtp_key() as a job (@key, @salt, @s set), on mn->srtp_jobs
+ * until the work item allocates @ctx in process context; then published
+ * in s->srtp[@dir] (key and salt zeroed, @s NULL), and, once replaced or
+ * its stream destroyed, on mn->srtp_dead until a grace period has passed.
+ */
+struct pp_media_srtp {
+	struct pp_srtp_ctx *ctx;	/* published: set, never changed */
+	struct list_head node;		/* mn->srtp_jobs or mn->srtp_dead */
+	/* A job: its stream while it still wants it (under mn->lock). */
+	struct pp_media_stream *s;
+	bool busy;			/* the work item allocates for it */
+	enum pp_srtp_dir dir;
+	enum pp_srtp_suite suite;
+	u8 key[PP_SRTP_KEY_LEN];
+	u8 salt[PP_SRTP_SALT_LEN];
 };
 
 struct pp_media_owner;
@@ -91,6 +113,17 @@ struct pp_media_stream {
 
 	struct pp_relay_pcpu __percpu *stats;
 
+	/*
+	 * SRTP, indexed by enum pp_srtp_dir: RX unprotects what the phone
+	 * sends, TX protects what goes to it. @srtp_keyed (a bit per
+	 * direction, WRITE_ONCE() under the media lock) is set when the
+	 * key is handed to the signalling and never cleared: a keyed
+	 * direction drops what it cannot transform (no context yet: a
+	 * "pending" drop), it never relays plain.
+	 */
+	struct pp_media_srtp __rcu *srtp[2];
+	u8 srtp_keyed;
+
 	/* media.c, under the media lock. */
 	struct pp_media_owner *owner;
 	struct pp_media_phone *phone;	/* its address's stream count */
@@ -100,6 +133,8 @@ struct pp_media_stream {
 	bool rx;			/* the phone receives (Ack seen, no Close) */
 	bool tx;			/* the phone sends (StartMediaTx, no Stop) */
 	bool keep;			/* Close with the keep-port flag */
+	u8 srtp_suite[2];		/* enum pp_srtp_suite, when keyed */
+	struct pp_media_srtp *srtp_job[2];	/* waiting for its context */
 	unsigned long created;		/* jiffies */
 	struct rcu_head rcu;
 };
@@ -188,6 +223,12 @@ struct pp_media_net {
 	u64 stream_limit;		/* streams refused: address's maximum */
 	bool closing;			/* the namespace goes: no new sweep */
 	struct delayed_work sweep;	/* the idle-media timeout */
+	/* SRTP contexts: made and freed by @srtp_work (process context). */
+	struct list_head srtp_jobs;	/* struct pp_media_srtp to allocate */
+	struct list_head srtp_dead;	/* to free after a grace period */
+	struct work_struct srtp_work;
+	u64 srtp_keys;			/* keys handed to the signalling */
+	u64 srtp_alloc_fail;		/* contexts that could not be made */
 };
 
 /* Sum @s's per-CPU counters. */

@@ -69,6 +69,23 @@ enum pp_srtp_dir {
 #define PP_SRTCP_TRAILER	(4 + PP_SRTCP_TAG_LEN)
 #define PP_SRTP_WINDOW		128	/* replay window, packets */
 
+/*
+ * The relay's SRTP counters, per stream and per namespace (docs/srtp.md
+ * "In the relay"): packets protected toward the phone and unprotected
+ * from it, and the drops of a keyed direction (also counted in the
+ * stream's drops of their side).
+ */
+enum pp_srtp_cnt {
+	PP_SRTP_CNT_PROTECTED,		/* relayed: plain -> SRTP/SRTCP */
+	PP_SRTP_CNT_UNPROTECTED,	/* relayed: SRTP/SRTCP -> plain */
+	PP_SRTP_CNT_AUTH,		/* dropped: authentication (-EBADMSG) */
+	PP_SRTP_CNT_REPLAY,		/* dropped: replayed (-EALREADY) */
+	PP_SRTP_CNT_PENDING,		/* dropped: keyed, context not ready */
+	PP_SRTP_CNT_OTHER,		/* dropped: short, malformed, SSRC... */
+	PP_SRTP_CNT_EXPANDED,		/* relayed after pskb_expand_head() */
+	PP_SRTP_CNTS
+};
+
 struct crypto_sync_skcipher;
 struct crypto_shash;
 

@@ -259,6 +259,7 @@ kunit_test_suites(&pp_activation_rules_suite, &pp_activation_timers_suite,
 		  &pp_media_fwd_suite, &pp_media_streams_suite,
 		  &pp_media_relay_suite);
 kunit_test_suites(&pp_srtp_suite);
+kunit_test_suites(&pp_media_srtp_suite);
 
 MODULE_LICENSE("GPL");
 MODULE_AUTHOR("The phoneproxy authors");

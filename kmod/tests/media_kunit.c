@@ -11,6 +11,7 @@
 #include "../media.c"
 #include "../relay.c"
 
+#include <asm/unaligned.h>
 #include <linux/bottom_half.h>
 #include <linux/prandom.h>
 
@@ -1477,4 +1478,596 @@ struct kunit_suite pp_media_relay_suite = {
 	.init = pp_media_streams_init,
 	.exit = pp_media_streams_exit,
 	.test_cases = pp_media_relay_cases,
+};
+
+/* ---- SRTP in the relay ----------------------------------------------- */
+
+#define PP_KT_RTP	160	/* G.711 20 ms payload */
+
+/*
+ * A UDP packet carrying @len bytes of @payload, with at least @tailroom
+ * bytes after it (more when the allocation rounds up), UDP checksum
+ * computed.
+ */
+static struct sk_buff *pp_kt_udp_data(struct kunit *test, __be32 saddr,
+				      u16 sport, __be32 daddr, u16 dport,
+				      const u8 *payload, unsigned int len,
+				      unsigned int tailroom)
+{
+	unsigned int ulen = sizeof(struct udphdr) + len;
+	struct sk_buff *skb;
+	struct udphdr *uh;
+	struct iphdr *iph;
+
+	skb = alloc_skb(sizeof(*iph) + ulen + tailroom, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, skb);
+	iph = skb_put_zero(skb, sizeof(*iph));
+	skb_reset_network_header(skb);
+	iph->version = 4;
+	iph->ihl = 5;
+	iph->ttl = 60;
+	iph->protocol = IPPROTO_UDP;
+	iph->saddr = saddr;
+	iph->daddr = daddr;
+	iph->tot_len = htons(sizeof(*iph) + ulen);
+	ip_send_check(iph);
+	uh = skb_put_zero(skb, sizeof(*uh));
+	skb_set_transport_header(skb, sizeof(*iph));
+	uh->source = htons(sport);
+	uh->dest = htons(dport);
+	uh->len = htons(ulen);
+	skb_put_data(skb, payload, len);
+	uh->check = csum_tcpudp_magic(saddr, daddr, ulen, IPPROTO_UDP,
+				      csum_partial(uh, ulen, 0));
+	if (!uh->check)
+		uh->check = CSUM_MANGLED_0;
+	return skb;
+}
+
+/* @len bytes of @wire from PHONE:@sport to @s's north RTP port. */
+static struct sk_buff *pp_kt_from_phone(struct kunit *test,
+					struct pp_media_stream *s, u16 sport,
+					const u8 *wire, unsigned int len)
+{
+	return pp_kt_udp_data(test, PHONE, sport, NORTH, s->port[PP_NORTH],
+			      wire, len, 0);
+}
+
+/* A plain RTP packet: version 2, PT 0, @seq, @ssrc, a payload pattern. */
+static unsigned int pp_kt_rtp(u8 *buf, unsigned int len, u16 seq, u32 ssrc)
+{
+	unsigned int i;
+
+	for (i = 12; i < len; i++)
+		buf[i] = i * 13 + seq;
+	buf[0] = 0x80;
+	buf[1] = 0;
+	put_unaligned_be16(seq, buf + 2);
+	put_unaligned_be32(seq * 160, buf + 4);
+	put_unaligned_be32(ssrc, buf + 8);
+	return len;
+}
+
+static u8 *pp_kt_payload(struct sk_buff *skb)
+{
+	return (u8 *)(pp_kt_uh(skb) + 1);
+}
+
+static unsigned int pp_kt_payload_len(struct sk_buff *skb)
+{
+	return ntohs(pp_kt_uh(skb)->len) - sizeof(struct udphdr);
+}
+
+/* Key @dir of @owner's @ppid and wait for its context. */
+static void pp_kt_key(struct kunit *test, int owner, u32 ppid,
+		      enum pp_srtp_dir dir, enum pp_srtp_suite suite,
+		      struct sccp_media_key *k)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+
+	KUNIT_ASSERT_EQ(test, pp_media_srtp_key(&km->owners[owner], ppid, dir,
+						suite, k), 0);
+	flush_work(&km->mn->srtp_work);
+}
+
+/* The phone's side of a key: its own context (freed by the test). */
+static struct pp_srtp_ctx *pp_kt_peer(struct kunit *test,
+				      const struct sccp_media_key *k,
+				      enum pp_srtp_dir dir)
+{
+	enum pp_srtp_suite suite = k->alg == SCCP_KEY_AES_CM_128_SHA1_32 ?
+				   PP_SRTP_AES_CM_128_HMAC_SHA1_32 :
+				   PP_SRTP_AES_CM_128_HMAC_SHA1_80;
+	struct pp_srtp_ctx *c = pp_srtp_alloc(suite, dir, k->key, k->salt);
+
+	KUNIT_ASSERT_NOT_ERR_OR_NULL(test, c);
+	return c;
+}
+
+/*
+ * pp_kt_call()'s stream with @dir keyed (@suite, context made), and in
+ * *@phone the phone's own context for it (the test frees it).
+ */
+static struct pp_media_stream *pp_kt_secure_call(struct kunit *test,
+						 enum pp_srtp_dir dir,
+						 enum pp_srtp_suite suite,
+						 struct pp_srtp_ctx **phone)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	struct sccp_media_key k;
+
+	pp_kt_key(test, 0, 1, dir, suite, &k);
+	*phone = pp_kt_peer(test, &k,
+			    dir == PP_SRTP_RX ? PP_SRTP_TX : PP_SRTP_RX);
+	memzero_explicit(&k, sizeof(k));
+	return s;
+}
+
+/* A zeroed test buffer of @len bytes (freed with the test). */
+static u8 *pp_kt_buf(struct kunit *test, size_t len)
+{
+	u8 *p = kunit_kzalloc(test, len, GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, p);
+	return p;
+}
+
+/* Decide, transform and rewrite @skb for @s as the hook does. */
+static int pp_kt_relay_srtp(struct kunit *test, struct pp_media_stream *s,
+			    struct sk_buff *skb, enum pp_srtp_cnt *cnt)
+{
+	struct iphdr *iph = ip_hdr(skb);
+	struct udphdr *uh = pp_kt_uh(skb);
+	enum pp_side side = iph->daddr == NORTH ? PP_NORTH : PP_SOUTH;
+	unsigned int rtcp = ntohs(uh->dest) & 1;
+	struct pp_relay_out out = {};
+	int err;
+
+	KUNIT_ASSERT_TRUE(test, pp_relay_decide(s, side, rtcp, iph->saddr,
+						uh->source, &out));
+	rcu_read_lock();
+	local_bh_disable();
+	err = pp_relay_srtp(s, side == PP_NORTH ? PP_SRTP_RX : PP_SRTP_TX,
+			    rtcp, skb, ip_hdrlen(skb), cnt);
+	local_bh_enable();
+	rcu_read_unlock();
+	if (err)
+		return err;
+	if (side == PP_NORTH &&
+	    !pp_relay_latch_phone(s, rtcp, pp_kt_uh(skb)->source))
+		return -EADDRINUSE;
+	pp_relay_rewrite(skb, ip_hdr(skb), pp_kt_uh(skb), &out);
+	return 0;
+}
+
+static void pp_media_srtp_key_fills_the_sccp_key(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	struct sccp_media_key k80, k32, again;
+	struct pp_media_stream *s = pp_kt_call(test);
+
+	/* No stream, no key: the signalling creates the stream first. */
+	KUNIT_EXPECT_EQ(test, pp_media_srtp_key(&km->owners[0], 99, PP_SRTP_TX,
+						PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+						&k80), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pp_media_srtp_key(&km->owners[0], 1, 7,
+						PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+						&k80), -EINVAL);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->srtp_keyed), 0);
+
+	pp_kt_key(test, 0, 1, PP_SRTP_TX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &k80);
+	KUNIT_EXPECT_EQ(test, k80.alg, (u32)SCCP_KEY_AES_CM_128_SHA1_80);
+	KUNIT_EXPECT_EQ(test, k80.key_len, 16);
+	KUNIT_EXPECT_EQ(test, k80.salt_len, 14);
+	KUNIT_EXPECT_EQ(test, k80.mki, 0U);
+	KUNIT_EXPECT_EQ(test, k80.kdr, 0U);
+	KUNIT_EXPECT_EQ(test, sccp_key_check(&k80), 0);
+	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_32,
+		  &k32);
+	KUNIT_EXPECT_EQ(test, k32.alg, (u32)SCCP_KEY_AES_CM_128_SHA1_32);
+	KUNIT_EXPECT_EQ(test, sccp_key_check(&k32), 0);
+	/* Fresh from the RNG each time. */
+	KUNIT_EXPECT_NE(test, memcmp(k80.key, k32.key, 16), 0);
+	KUNIT_EXPECT_NE(test, memcmp(k80.salt, k32.salt, 14), 0);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(s->srtp_keyed),
+			(u8)(BIT(PP_SRTP_TX) | BIT(PP_SRTP_RX)));
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(s->srtp[PP_SRTP_TX]));
+	KUNIT_EXPECT_NOT_NULL(test, rcu_access_pointer(s->srtp[PP_SRTP_RX]));
+	/* The published job holds no key any more. */
+	KUNIT_EXPECT_TRUE(test, !memchr_inv(rcu_access_pointer(s->srtp[PP_SRTP_TX])->key,
+					    0, PP_SRTP_KEY_LEN));
+	pp_kt_key(test, 0, 1, PP_SRTP_TX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &again);
+	KUNIT_EXPECT_NE(test, memcmp(k80.key, again.key, 16), 0);
+}
+
+/* A keyed direction without its context drops: never plain. */
+static void pp_media_srtp_pending_dropped_never_plain(struct kunit *test)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	struct pp_relay_totals tot;
+	struct pp_media_stats st;
+	struct sk_buff *skb;
+
+	/* As between pp_media_srtp_key() and the work item. */
+	WRITE_ONCE(s->srtp_keyed, BIT(PP_SRTP_RX) | BIT(PP_SRTP_TX));
+	skb = pp_kt_udp(test, PHONE, 61000, NORTH, s->port[PP_NORTH], false,
+			false);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	skb = pp_kt_udp(test, FAR, 30000, SOUTH, s->port[PP_SOUTH] + 1, false,
+			false);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_PENDING], 2ULL);
+	KUNIT_EXPECT_EQ(test, tot.drops[PP_NORTH], 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.drops[PP_SOUTH], 1ULL);
+	pp_media_stats(pp_kunit_pn(test), &st);
+	KUNIT_EXPECT_EQ(test, st.srtp[PP_SRTP_CNT_PENDING], 2ULL);
+}
+
+/* Phone -> far end: SRTP and SRTCP from the phone leave plain. */
+static void pp_media_srtp_phone_to_far_end_decrypted(struct kunit *test)
+{
+	struct pp_media_stream *s;
+	u8 *plain = pp_kt_buf(test, 256);
+	u8 *wire = pp_kt_buf(test, 256);
+	enum pp_srtp_cnt cnt;
+	struct pp_srtp_ctx *phone;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
+
+	len = pp_kt_rtp(plain, 12 + PP_KT_RTP, 1000, 0x11223344);
+	memcpy(wire, plain, len);
+	n = pp_srtp_protect(phone, wire, len, 256 - len);
+	KUNIT_ASSERT_EQ(test, n, (int)len + 10);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_UNPROTECTED);
+	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len);
+	KUNIT_EXPECT_EQ(test, skb->len, 28 + len);
+	KUNIT_EXPECT_EQ(test, ntohs(ip_hdr(skb)->tot_len), 28 + len);
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	pp_kt_expect_to(test, skb, SOUTH, s->port[PP_SOUTH], FAR, 30000);
+	kfree_skb(skb);
+
+	/* SRTCP on the odd port: the 14-byte trailer goes. */
+	len = 28;
+	memset(plain, 0, len);
+	plain[0] = 0x80;
+	plain[1] = 200;			/* SR */
+	put_unaligned_be16(len / 4 - 1, plain + 2);
+	put_unaligned_be32(0x11223344, plain + 4);
+	memcpy(wire, plain, len);
+	n = pp_srtcp_protect(phone, wire, len, 256 - len);
+	KUNIT_ASSERT_EQ(test, n, (int)len + PP_SRTCP_TRAILER);
+	skb = pp_kt_udp_data(test, PHONE, 61001, NORTH, s->port[PP_NORTH] + 1,
+			     wire, n, 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len);
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	pp_kt_expect_to(test, skb, SOUTH, s->port[PP_SOUTH] + 1, FAR, 30001);
+	kfree_skb(skb);
+	pp_srtp_free(phone);
+}
+
+/* Far end -> phone: plain RTP leaves as SRTP the phone can decrypt. */
+static void pp_media_srtp_far_end_to_phone_encrypted(struct kunit *test)
+{
+	struct pp_media_stream *s;
+	u8 *plain = pp_kt_buf(test, 2048);
+	struct pp_relay_totals tot;
+	enum pp_srtp_cnt cnt;
+	struct pp_srtp_ctx *phone;
+	struct sk_buff *skb;
+	unsigned int len, room;
+	int n;
+
+	s = pp_kt_secure_call(test, PP_SRTP_TX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_32, &phone);
+
+	/* Room for the tag: used in place. */
+	len = pp_kt_rtp(plain, 12 + PP_KT_RTP, 7, 0x55667788);
+	skb = pp_kt_udp_data(test, FAR, 30000, SOUTH, s->port[PP_SOUTH],
+			     plain, len, 64);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_PROTECTED);
+	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len + 4);
+	KUNIT_EXPECT_EQ(test, ntohs(ip_hdr(skb)->tot_len), 28 + len + 4);
+	pp_kt_expect_to(test, skb, NORTH, s->port[PP_NORTH], PHONE, 24000);
+	n = pp_srtp_unprotect(phone, pp_kt_payload(skb), len + 4);
+	KUNIT_EXPECT_EQ(test, n, (int)len);
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	kfree_skb(skb);
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_EXPANDED], 0ULL);
+
+	/* No tailroom at all: the head grows (counted). */
+	skb = alloc_skb(1024, GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, skb);
+	room = skb_tailroom(skb);
+	kfree_skb(skb);
+	len = pp_kt_rtp(plain, room - 28, 8, 0x55667788);
+	skb = pp_kt_udp_data(test, FAR, 30000, SOUTH, s->port[PP_SOUTH],
+			     plain, len, 0);
+	KUNIT_ASSERT_LT(test, skb_tailroom(skb), 4);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len + 4);
+	pp_kt_expect_to(test, skb, NORTH, s->port[PP_NORTH], PHONE, 24000);
+	n = pp_srtp_unprotect(phone, pp_kt_payload(skb), len + 4);
+	KUNIT_EXPECT_EQ(test, n, (int)len);
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	kfree_skb(skb);
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_EXPANDED], 1ULL);
+	pp_srtp_free(phone);
+}
+
+/* Forged, replayed, malformed: dropped by the hook and counted. */
+static void pp_media_srtp_auth_replay_other_dropped(struct kunit *test)
+{
+	struct pp_media_stream *s;
+	u8 *wire = pp_kt_buf(test, 256);
+	struct pp_relay_totals tot;
+	struct pp_media_stats st;
+	enum pp_srtp_cnt cnt;
+	struct pp_srtp_ctx *phone;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 500, 0x01020304);
+	n = pp_srtp_protect(phone, wire, len, 256 - len);
+	KUNIT_ASSERT_GT(test, n, 0);
+
+	/* Genuine once. */
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	kfree_skb(skb);
+	/* The same again: replay. */
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	/* A flipped payload bit (the UDP checksum made right): forged. */
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 501, 0x01020304);
+	n = pp_srtp_protect(phone, wire, len, 256 - len);
+	wire[20] ^= 1;
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	/* Too short for a header and a tag; a bad UDP checksum. */
+	skb = pp_kt_from_phone(test, s, 61000, wire, 12);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	wire[20] ^= 1;
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	pp_kt_uh(skb)->check = (__force __sum16)
+		((__force u16)pp_kt_uh(skb)->check ^ 0x100);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_UNPROTECTED], 0ULL);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_REPLAY], 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_AUTH], 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_OTHER], 2ULL);
+	KUNIT_EXPECT_EQ(test, tot.drops[PP_NORTH], 4ULL);
+	/* The genuine packet, not replayed, still passes after them all. */
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	kfree_skb(skb);
+	/* The namespace's totals keep an ended stream's. */
+	pp_media_owner_release(&pp_kt_km(test)->owners[0]);
+	pp_media_stats(pp_kunit_pn(test), &st);
+	KUNIT_EXPECT_EQ(test, st.srtp[PP_SRTP_CNT_AUTH], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.srtp[PP_SRTP_CNT_REPLAY], 1ULL);
+	KUNIT_EXPECT_EQ(test, st.srtp_keys, 1ULL);
+	pp_srtp_free(phone);
+}
+
+/*
+ * A host behind the phone's NAT (its address, another port) sends first:
+ * with SRTP its packets fail authentication and latch nothing; the
+ * phone's first authenticated packet latches its port, and the host's
+ * later packets are port drops.
+ */
+static void pp_media_srtp_only_authenticated_packets_latch(struct kunit *test)
+{
+	struct pp_media_stream *s;
+	u8 *wire = pp_kt_buf(test, 256);
+	struct pp_relay_totals tot;
+	enum pp_srtp_cnt cnt;
+	struct pp_srtp_ctx *phone;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	s = pp_kt_secure_call(test, PP_SRTP_RX,
+			      PP_SRTP_AES_CM_128_HMAC_SHA1_80, &phone);
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 10, 0x0badcafe);
+	skb = pp_kt_from_phone(test, s, 40000, wire, len + 10);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	KUNIT_EXPECT_EQ(test, ntohs(READ_ONCE(s->phone_src[0])), 0);
+
+	n = pp_srtp_protect(phone, wire, len, 256 - len);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	kfree_skb(skb);
+	KUNIT_EXPECT_EQ(test, ntohs(READ_ONCE(s->phone_src[0])), 61000);
+
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 11, 0x0badcafe);
+	skb = pp_kt_from_phone(test, s, 40000, wire, len + 10);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, skb), NF_DROP);
+	pp_relay_totals(s, &tot);
+	KUNIT_EXPECT_EQ(test, tot.srtp[PP_SRTP_CNT_AUTH], 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.port_drops, 1ULL);
+	KUNIT_EXPECT_EQ(test, tot.drops[PP_NORTH], 2ULL);
+	pp_srtp_free(phone);
+}
+
+/*
+ * Two remote phones, each leg keyed both ways: A's SRTP is decrypted
+ * with A's RX context, crosses lo plain, and is encrypted with B's TX
+ * context for phone B.
+ */
+static void pp_media_srtp_hairpin_per_leg_keys(struct kunit *test)
+{
+	u8 *plain = pp_kt_buf(test, 256);
+	u8 *wire = pp_kt_buf(test, 256);
+	struct sccp_media_key ka_rx, ka_tx, kb_rx, kb_tx;
+	struct pp_srtp_ctx *phone_a, *phone_b;
+	struct pp_media_stream *a, *b;
+	struct pp_kt_ret sa, sb;
+	enum pp_srtp_cnt cnt;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	sa = pp_kt_phone_rx(test, 0, 1, 24000);
+	sb = pp_kt_phone_rx(test, 2, 2, 26000);
+	pp_kt_far_rx(test, 0, 1, sb.addr, ntohs(sb.port));
+	pp_kt_far_rx(test, 2, 2, sa.addr, ntohs(sa.port));
+	a = pp_kt_find(test, 0, 1);
+	b = pp_kt_find(test, 2, 2);
+	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &ka_rx);
+	pp_kt_key(test, 0, 1, PP_SRTP_TX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &ka_tx);
+	pp_kt_key(test, 2, 2, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_32,
+		  &kb_rx);
+	pp_kt_key(test, 2, 2, PP_SRTP_TX, PP_SRTP_AES_CM_128_HMAC_SHA1_32,
+		  &kb_tx);
+	phone_a = pp_kt_peer(test, &ka_rx, PP_SRTP_TX);
+	phone_b = pp_kt_peer(test, &kb_tx, PP_SRTP_RX);
+
+	len = pp_kt_rtp(plain, 12 + PP_KT_RTP, 42, 0xaabbccdd);
+	memcpy(wire, plain, len);
+	n = pp_srtp_protect(phone_a, wire, len, 256 - len);
+	skb = pp_kt_udp_data(test, PHONE, 61000, NORTH, a->port[PP_NORTH],
+			     wire, n, 32);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, a, skb, &cnt), 0);
+	/* On lo: plain, from A's south port to B's. */
+	pp_kt_expect_to(test, skb, SOUTH, ntohs(sa.port), SOUTH,
+			ntohs(sb.port));
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_relay_srtp(test, b, skb, &cnt), 0);
+	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_PROTECTED);
+	KUNIT_EXPECT_EQ(test, be32_to_cpu(ip_hdr(skb)->daddr),
+			be32_to_cpu(PHONE2));
+	KUNIT_EXPECT_EQ(test, ntohs(pp_kt_uh(skb)->dest), 26000);
+	pp_kt_expect_csums(test, skb);
+	KUNIT_ASSERT_EQ(test, pp_kt_payload_len(skb), len + 4);
+	KUNIT_EXPECT_EQ(test, pp_srtp_unprotect(phone_b, pp_kt_payload(skb),
+						len + 4), (int)len);
+	KUNIT_EXPECT_EQ(test, memcmp(pp_kt_payload(skb), plain, len), 0);
+	kfree_skb(skb);
+	pp_srtp_free(phone_a);
+	pp_srtp_free(phone_b);
+}
+
+/* A second key replaces the first: the old one no longer decrypts. */
+static void pp_media_srtp_new_key_replaces_context(struct kunit *test)
+{
+	struct pp_media_stream *s = pp_kt_call(test);
+	u8 *wire = pp_kt_buf(test, 256);
+	struct sccp_media_key k1, k2;
+	struct pp_srtp_ctx *old, *cur;
+	enum pp_srtp_cnt cnt;
+	struct sk_buff *skb;
+	unsigned int len;
+	int n;
+
+	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &k1);
+	pp_kt_key(test, 0, 1, PP_SRTP_RX, PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+		  &k2);
+	old = pp_kt_peer(test, &k1, PP_SRTP_TX);
+	cur = pp_kt_peer(test, &k2, PP_SRTP_TX);
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 1, 9);
+	n = pp_srtp_protect(old, wire, len, 256 - len);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), -EBADMSG);
+	KUNIT_EXPECT_EQ(test, (int)cnt, PP_SRTP_CNT_AUTH);
+	kfree_skb(skb);
+	len = pp_kt_rtp(wire, 12 + PP_KT_RTP, 1, 9);
+	n = pp_srtp_protect(cur, wire, len, 256 - len);
+	skb = pp_kt_from_phone(test, s, 61000, wire, n);
+	KUNIT_EXPECT_EQ(test, pp_kt_relay_srtp(test, s, skb, &cnt), 0);
+	kfree_skb(skb);
+	pp_srtp_free(old);
+	pp_srtp_free(cur);
+}
+
+/*
+ * Streams end while their keys wait for the work item, or just after:
+ * Close, Stop, owner release, a replaced key; nothing leaks or is used
+ * after it is freed (KASAN and kmemleak on the debug kernel), and the
+ * namespace's end frees the rest.
+ */
+static void pp_media_srtp_streams_end_with_keys_pending(struct kunit *test)
+{
+	struct pp_kt_media *km = pp_kt_km(test);
+	struct sccp_media_key k;
+	unsigned int i;
+
+	for (i = 0; i < 20; i++) {
+		pp_kt_call(test);
+		KUNIT_ASSERT_EQ(test, pp_media_srtp_key(&km->owners[0], 1,
+							PP_SRTP_RX,
+							PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+							&k), 0);
+		KUNIT_ASSERT_EQ(test, pp_media_srtp_key(&km->owners[0], 1,
+							PP_SRTP_TX,
+							PP_SRTP_AES_CM_128_HMAC_SHA1_32,
+							&k), 0);
+		KUNIT_ASSERT_EQ(test, pp_media_srtp_key(&km->owners[0], 1,
+							PP_SRTP_TX,
+							PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+							&k), 0);
+		if (i % 3 == 1)
+			flush_work(&km->mn->srtp_work);
+		if (i % 2) {
+			pp_media_owner_release(&km->owners[0]);
+		} else {
+			pp_media_stop_tx(&km->owners[0], 1);
+			pp_media_close_rx(&km->owners[0], 1, false);
+		}
+		KUNIT_EXPECT_NULL(test, pp_kt_find(test, 0, 1));
+	}
+	/* Left keyed and pending for the namespace's end (exit). */
+	pp_kt_call(test);
+	KUNIT_ASSERT_EQ(test, pp_media_srtp_key(&km->owners[0], 1, PP_SRTP_RX,
+						PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+						&k), 0);
+	flush_work(&km->mn->srtp_work);
+	spin_lock_bh(&km->mn->lock);
+	KUNIT_EXPECT_TRUE(test, list_empty(&km->mn->srtp_jobs));
+	KUNIT_EXPECT_TRUE(test, list_empty(&km->mn->srtp_dead));
+	spin_unlock_bh(&km->mn->lock);
+	KUNIT_EXPECT_EQ(test, pp_media_srtp_key(&km->owners[2], 1, PP_SRTP_RX,
+						PP_SRTP_AES_CM_128_HMAC_SHA1_80,
+						&k), -ENOENT);
+	memzero_explicit(&k, sizeof(k));
+}
+
+static struct kunit_case pp_media_srtp_cases[] = {
+	KUNIT_CASE(pp_media_srtp_key_fills_the_sccp_key),
+	KUNIT_CASE(pp_media_srtp_pending_dropped_never_plain),
+	KUNIT_CASE(pp_media_srtp_phone_to_far_end_decrypted),
+	KUNIT_CASE(pp_media_srtp_far_end_to_phone_encrypted),
+	KUNIT_CASE(pp_media_srtp_auth_replay_other_dropped),
+	KUNIT_CASE(pp_media_srtp_only_authenticated_packets_latch),
+	KUNIT_CASE(pp_media_srtp_hairpin_per_leg_keys),
+	KUNIT_CASE(pp_media_srtp_new_key_replaces_context),
+	KUNIT_CASE(pp_media_srtp_streams_end_with_keys_pending),
+	{}
+};
+
+struct kunit_suite pp_media_srtp_suite = {
+	.name = "pp_media_srtp",
+	.init = pp_media_streams_init,
+	.exit = pp_media_streams_exit,
+	.test_cases = pp_media_srtp_cases,
 };

@@ -114,5 +114,6 @@ extern struct kunit_suite pp_media_fwd_suite;
 extern struct kunit_suite pp_media_streams_suite;
 extern struct kunit_suite pp_media_relay_suite;
 extern struct kunit_suite pp_srtp_suite;
+extern struct kunit_suite pp_media_srtp_suite;
 
 #endif /* _PP_KUNIT_H */

@@ -96,6 +96,15 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_MEDIA_PORT_DROPS]	= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_CLAIMED]	= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_PLAIN_REFUSED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_PROTECTED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_UNPROTECTED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_AUTH_FAIL]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_REPLAY]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_PENDING]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_OTHER]		= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_EXPANDED]	= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_KEYS]		= { .type = NLA_U64 },
+	[PP_STATS_A_SRTP_ALLOC_FAIL]	= { .type = NLA_U64 },
 };
 
 static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
@@ -120,6 +129,16 @@ static struct nla_policy call_policy[PP_CALL_A_MAX + 1] = {
 	[PP_CALL_A_FAR_PKTS]		= { .type = NLA_U64 },
 	[PP_CALL_A_FAR_BYTES]		= { .type = NLA_U64 },
 	[PP_CALL_A_FAR_DROPS]		= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_TX_SUITE]	= { .type = NLA_U8 },
+	[PP_CALL_A_SRTP_RX_SUITE]	= { .type = NLA_U8 },
+	[PP_CALL_A_SRTP_READY]		= { .type = NLA_U8 },
+	[PP_CALL_A_SRTP_PROTECTED]	= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_UNPROTECTED]	= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_AUTH_FAIL]	= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_REPLAY]		= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_PENDING]	= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_OTHER]		= { .type = NLA_U64 },
+	[PP_CALL_A_SRTP_EXPANDED]	= { .type = NLA_U64 },
 };
 
 const char *pp_reason_name(unsigned int reason)
@@ -584,6 +603,15 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_MEDIA_PORT_DROPS, media_port_drops);
 	U64(PP_STATS_A_SCCP_CLAIMED, sccp_claimed);
 	U64(PP_STATS_A_SCCP_PLAIN_REFUSED, sccp_plain_refused);
+	U64(PP_STATS_A_SRTP_PROTECTED, srtp_protected);
+	U64(PP_STATS_A_SRTP_UNPROTECTED, srtp_unprotected);
+	U64(PP_STATS_A_SRTP_AUTH_FAIL, srtp_auth_fail);
+	U64(PP_STATS_A_SRTP_REPLAY, srtp_replay);
+	U64(PP_STATS_A_SRTP_PENDING, srtp_pending);
+	U64(PP_STATS_A_SRTP_OTHER, srtp_other);
+	U64(PP_STATS_A_SRTP_EXPANDED, srtp_expanded);
+	U64(PP_STATS_A_SRTP_KEYS, srtp_keys);
+	U64(PP_STATS_A_SRTP_ALLOC_FAIL, srtp_alloc_fail);
 #undef U64
 #undef U32
 	return 0;
@@ -693,6 +721,16 @@ int pp_call_state_parse(struct nlattr *nest, struct pp_call_state *call)
 	U64(PP_CALL_A_FAR_PKTS, far_pkts);
 	U64(PP_CALL_A_FAR_BYTES, far_bytes);
 	U64(PP_CALL_A_FAR_DROPS, far_drops);
+	U8(PP_CALL_A_SRTP_TX_SUITE, srtp_tx_suite);
+	U8(PP_CALL_A_SRTP_RX_SUITE, srtp_rx_suite);
+	U8(PP_CALL_A_SRTP_READY, srtp_ready);
+	U64(PP_CALL_A_SRTP_PROTECTED, srtp_protected);
+	U64(PP_CALL_A_SRTP_UNPROTECTED, srtp_unprotected);
+	U64(PP_CALL_A_SRTP_AUTH_FAIL, srtp_auth_fail);
+	U64(PP_CALL_A_SRTP_REPLAY, srtp_replay);
+	U64(PP_CALL_A_SRTP_PENDING, srtp_pending);
+	U64(PP_CALL_A_SRTP_OTHER, srtp_other);
+	U64(PP_CALL_A_SRTP_EXPANDED, srtp_expanded);
 #undef U8
 #undef U16
 #undef U32

@@ -98,6 +98,10 @@ struct pp_stats {
 	uint64_t media_port_drops;
 	uint64_t sccp_claimed;
 	uint64_t sccp_plain_refused;
+	/* SRTP in the relay (docs/srtp.md) */
+	uint64_t srtp_protected, srtp_unprotected, srtp_auth_fail, srtp_replay;
+	uint64_t srtp_pending, srtp_other, srtp_expanded, srtp_keys;
+	uint64_t srtp_alloc_fail;
 };
 
 /* A media stream (PP_CMD_CALL_GET); ports host order, 0 = not known. */
@@ -118,6 +122,10 @@ struct pp_call_state {
 	uint32_t idle_secs;
 	uint64_t phone_pkts, phone_bytes, phone_drops;	/* phone -> far end */
 	uint64_t far_pkts, far_bytes, far_drops;	/* far end -> phone */
+	/* SRTP: SCCP algorithmID per direction (0: plain), PP_CALL_A_SRTP_* */
+	uint8_t srtp_tx_suite, srtp_rx_suite, srtp_ready;
+	uint64_t srtp_protected, srtp_unprotected, srtp_auth_fail, srtp_replay;
+	uint64_t srtp_pending, srtp_other, srtp_expanded;
 };
 
 struct pp_event_info {

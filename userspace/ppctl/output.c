@@ -17,7 +17,7 @@
 
 /* A text table: header, a line of dashes under each header word, rows;
  * columns padded to the widest value, no trailing blanks. */
-#define TABLE_COLS 10
+#define TABLE_COLS 11
 
 struct table {
 	int ncols;
@@ -369,6 +369,15 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "media_port_drops", "media port drops", st->media_port_drops },
 		{ "sccp_claimed", "sccp claimed", st->sccp_claimed },
 		{ "sccp_plain_refused", "sccp plain refused", st->sccp_plain_refused },
+		{ "srtp_protected", "srtp protected", st->srtp_protected },
+		{ "srtp_unprotected", "srtp unprotected", st->srtp_unprotected },
+		{ "srtp_auth_fail", "srtp auth fail", st->srtp_auth_fail },
+		{ "srtp_replay", "srtp replay", st->srtp_replay },
+		{ "srtp_pending", "srtp pending", st->srtp_pending },
+		{ "srtp_other", "srtp other", st->srtp_other },
+		{ "srtp_expanded", "srtp expanded", st->srtp_expanded },
+		{ "srtp_keys", "srtp keys", st->srtp_keys },
+		{ "srtp_alloc_fail", "srtp alloc fail", st->srtp_alloc_fail },
 	};
 	size_t i;
 
@@ -422,6 +431,15 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 		{ "media", "refused_unopened", "refused: channel not opened", st->media_unopened },
 		{ "media", "refused_stream_limit", "refused: stream limit", st->media_stream_limit },
 		{ "media", "dropped_source_port", "dropped: not latched port", st->media_port_drops },
+		{ "srtp", "keys", "keys to phones", st->srtp_keys },
+		{ "srtp", "protected", "encrypted to phones", st->srtp_protected },
+		{ "srtp", "unprotected", "decrypted from phones", st->srtp_unprotected },
+		{ "srtp", "dropped_auth", "dropped: authentication", st->srtp_auth_fail },
+		{ "srtp", "dropped_replay", "dropped: replay", st->srtp_replay },
+		{ "srtp", "dropped_pending", "dropped: key pending", st->srtp_pending },
+		{ "srtp", "dropped_other", "dropped: malformed, other", st->srtp_other },
+		{ "srtp", "expanded", "packets copied for the tag", st->srtp_expanded },
+		{ "srtp", "context_failures", "contexts not made", st->srtp_alloc_fail },
 	};
 	const char *open = NULL;
 	size_t i;
@@ -525,7 +543,37 @@ struct call_cells {
 	char to_phone[48];
 	char dropped[48];
 	char duration[32];
+	char srtp[96];
 };
+
+/* "80" or "32": the SRTP tag bits of SCCP's algorithmID; "?" else. */
+static const char *srtp_suite_str(uint8_t alg)
+{
+	return alg == 2 ? "80" : alg == 1 ? "32" : "?";
+}
+
+/*
+ * The srtp cell of a secure stream: the directions keyed with their
+ * suite (tx: to the phone, rx: from it), "(keying)" while a context is
+ * not made yet, then the authentication and replay drops.
+ */
+static void srtp_cell(const struct pp_call_state *c, char *buf, size_t len)
+{
+	char tx[16] = "", rx[16] = "";
+
+	if (c->srtp_tx_suite)
+		snprintf(tx, sizeof(tx), "tx/%s%s", srtp_suite_str(c->srtp_tx_suite),
+			 c->srtp_ready & 1 ? "" : "(keying)");
+	if (c->srtp_rx_suite)
+		snprintf(rx, sizeof(rx), "rx/%s%s", srtp_suite_str(c->srtp_rx_suite),
+			 c->srtp_ready & 2 ? "" : "(keying)");
+	if (!tx[0] && !rx[0])
+		snprintf(buf, len, "-");
+	else
+		snprintf(buf, len, "%s%s%s auth %" PRIu64 " replay %" PRIu64,
+			 tx, tx[0] && rx[0] ? "," : "", rx, c->srtp_auth_fail,
+			 c->srtp_replay);
+}
 
 static void call_cells(const struct pp_call_state *c, struct call_cells *b,
 		       const char **cells)
@@ -555,6 +603,8 @@ static void call_cells(const struct pp_call_state *c, struct call_cells *b,
 	cells[7] = b->to_phone;
 	cells[8] = b->dropped;
 	cells[9] = b->duration;
+	srtp_cell(c, b->srtp, sizeof(b->srtp));
+	cells[10] = b->srtp;
 }
 
 static void calls_json(FILE *f, const struct pp_call_state *calls, size_t n)
@@ -593,6 +643,22 @@ static void calls_json(FILE *f, const struct pp_call_state *calls, size_t n)
 		pp_json_kv_u64(&j, "far_packets", c->far_pkts);
 		pp_json_kv_u64(&j, "far_bytes", c->far_bytes);
 		pp_json_kv_u64(&j, "far_drops", c->far_drops);
+		if (c->srtp_tx_suite || c->srtp_rx_suite) {
+			pp_json_key(&j, "srtp");
+			pp_json_obj_begin(&j);
+			pp_json_kv_u64(&j, "tx_suite", c->srtp_tx_suite);
+			pp_json_kv_u64(&j, "rx_suite", c->srtp_rx_suite);
+			pp_json_kv_bool(&j, "tx_ready", c->srtp_ready & 1);
+			pp_json_kv_bool(&j, "rx_ready", c->srtp_ready & 2);
+			pp_json_kv_u64(&j, "protected", c->srtp_protected);
+			pp_json_kv_u64(&j, "unprotected", c->srtp_unprotected);
+			pp_json_kv_u64(&j, "dropped_auth", c->srtp_auth_fail);
+			pp_json_kv_u64(&j, "dropped_replay", c->srtp_replay);
+			pp_json_kv_u64(&j, "dropped_pending", c->srtp_pending);
+			pp_json_kv_u64(&j, "dropped_other", c->srtp_other);
+			pp_json_kv_u64(&j, "expanded", c->srtp_expanded);
+			pp_json_obj_end(&j);
+		}
 		pp_json_obj_end(&j);
 	}
 	pp_json_arr_end(&j);
@@ -604,9 +670,10 @@ void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
 {
 	static const char *const header[] = {
 		"user", "ppid", "phone", "north", "south", "far",
-		"to far", "to phone", "dropped", "duration"
+		"to far", "to phone", "dropped", "duration", "srtp"
 	};
 	struct table t;
+	int cols = 10;
 	size_t i;
 	int pass;
 
@@ -614,13 +681,17 @@ void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
 		calls_json(f, calls, n);
 		return;
 	}
-	table_init(&t, 10, header);
+	/* The srtp column when a stream is secure. */
+	for (i = 0; i < n; i++)
+		if (calls[i].srtp_tx_suite || calls[i].srtp_rx_suite)
+			cols = 11;
+	table_init(&t, cols, header);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
 			table_header(f, &t);
 		for (i = 0; i < n; i++) {
 			struct call_cells b;
-			const char *cells[10];
+			const char *cells[11];
 
 			call_cells(&calls[i], &b, cells);
 			if (pass == 0)

@@ -248,6 +248,10 @@ static void test_ccms_counters(void)
 		.media_unopened = 600, .media_stream_limit = 1,
 		.media_port_drops = 20, .sccp_inconsistent = 12,
 		.sccp_claimed = 13, .sccp_plain_refused = 14,
+		.srtp_protected = 21, .srtp_unprotected = 22,
+		.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
+		.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
+		.srtp_alloc_fail = 29,
 	};
 	char *text = NULL;
 
@@ -297,8 +301,17 @@ static void test_ccms_counters(void)
 	       "media stream limit  1\n"
 	       "media port drops    20\n"
 	       "sccp claimed        13\n"
-	       "sccp plain refused  14\n",
-	       "show counters, with the media relay's");
+	       "sccp plain refused  14\n"
+	       "srtp protected      21\n"
+	       "srtp unprotected    22\n"
+	       "srtp auth fail      23\n"
+	       "srtp replay         24\n"
+	       "srtp pending        25\n"
+	       "srtp other          26\n"
+	       "srtp expanded       27\n"
+	       "srtp keys           28\n"
+	       "srtp alloc fail     29\n",
+	       "show counters, with the media relay's and SRTP's");
 	free(text);
 	CAPTURE(text, ppctl_print_stats(f, true, &st));
 	is_str(text,
@@ -313,7 +326,10 @@ static void test_ccms_counters(void)
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
 	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
 	       "\"media_stream_limit\":1,\"media_port_drops\":20,"
-	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14}\n",
+	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14,"
+	       "\"srtp_protected\":21,\"srtp_unprotected\":22,\"srtp_auth_fail\":23,"
+	       "\"srtp_replay\":24,\"srtp_pending\":25,\"srtp_other\":26,"
+	       "\"srtp_expanded\":27,\"srtp_keys\":28,\"srtp_alloc_fail\":29}\n",
 	       "show counters -j");
 	free(text);
 	CAPTURE(text, ppctl_print_call_stats(f, NULL, &st));
@@ -343,8 +359,18 @@ static void test_ccms_counters(void)
 	       "  ended: idle timeout         3\n"
 	       "  refused: channel not opened 600\n"
 	       "  refused: stream limit       1\n"
-	       "  dropped: not latched port   20\n",
-	       "show stats: SCCP and media sections, drops by reason");
+	       "  dropped: not latched port   20\n"
+	       "srtp\n"
+	       "  keys to phones              28\n"
+	       "  encrypted to phones         21\n"
+	       "  decrypted from phones       22\n"
+	       "  dropped: authentication     23\n"
+	       "  dropped: replay             24\n"
+	       "  dropped: key pending        25\n"
+	       "  dropped: malformed, other   26\n"
+	       "  packets copied for the tag  27\n"
+	       "  contexts not made           29\n",
+	       "show stats: SCCP, media and SRTP sections, drops by reason");
 	free(text);
 	{
 		struct pp_json j;
@@ -362,8 +388,11 @@ static void test_ccms_counters(void)
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
 	       "\"dropped_no_stream\":2,\"ended_idle\":3,\"refused_unopened\":600,"
-	       "\"refused_stream_limit\":1,\"dropped_source_port\":20}}",
-	       "show stats -j: sccp and media objects");
+	       "\"refused_stream_limit\":1,\"dropped_source_port\":20},"
+	       "\"srtp\":{\"keys\":28,\"protected\":21,\"unprotected\":22,"
+	       "\"dropped_auth\":23,\"dropped_replay\":24,\"dropped_pending\":25,"
+	       "\"dropped_other\":26,\"expanded\":27,\"context_failures\":29}}",
+	       "show stats -j: sccp, media and srtp objects");
 	free(text);
 }
 
@@ -451,6 +480,44 @@ static void test_show_calls(void)
 	free(text);
 	CAPTURE(text, ppctl_print_calls(f, true, calls, 0));
 	is_str(text, "[]\n", "show calls -j without a call: []");
+	free(text);
+
+	/* Secure: both ways _80, the phone's context still being made. */
+	calls[1].srtp_tx_suite = 2;
+	calls[1].srtp_rx_suite = 2;
+	calls[1].srtp_ready = 1;
+	calls[1].srtp_auth_fail = 4;
+	calls[1].srtp_replay = 5;
+	calls[1].srtp_pending = 6;
+	calls[1].srtp_protected = 7;
+	CAPTURE(text, ppctl_print_calls(f, false, calls, 2));
+	is_str(text,
+	       "user   ppid      phone             north  south  far                  "
+	       "to far       to phone     dropped  duration  srtp\n"
+	       "----   ----      -----             -----  -----  ---                  "
+	       "------       --------     -------  --------  ----\n"
+	       "homer  16777217  192.0.2.10:24000  20480  20482  198.51.100.20:30000  "
+	       "4750/817000  4749/816828  0/3      1m 35s    -\n"
+	       "marge  2         192.0.2.20        20484  20480  -                    "
+	       "0/0          0/0          0/0      0s        "
+	       "tx/80,rx/80(keying) auth 4 replay 5\n",
+	       "show calls marks a secure stream: suites, keying, auth and replay drops");
+	free(text);
+	CAPTURE(text, ppctl_print_calls(f, true, calls + 1, 1));
+	is_str(text,
+	       "[{\"user\":\"marge\",\"ppid\":2,\"phone_address\":\"192.0.2.20\","
+	       "\"phone_port\":0,\"phone_source_port\":0,"
+	       "\"north_address\":\"192.0.2.1\",\"north_port\":20484,"
+	       "\"south_address\":\"198.51.100.1\",\"south_port\":20480,"
+	       "\"far_address\":null,\"far_port\":0,"
+	       "\"receiving\":true,\"sending\":false,\"duration_secs\":0,\"idle_secs\":0,"
+	       "\"phone_packets\":0,\"phone_bytes\":0,\"phone_drops\":0,"
+	       "\"far_packets\":0,\"far_bytes\":0,\"far_drops\":0,"
+	       "\"srtp\":{\"tx_suite\":2,\"rx_suite\":2,\"tx_ready\":true,"
+	       "\"rx_ready\":false,\"protected\":7,\"unprotected\":0,"
+	       "\"dropped_auth\":4,\"dropped_replay\":5,\"dropped_pending\":6,"
+	       "\"dropped_other\":0,\"expanded\":0}}]\n",
+	       "show calls -j: an srtp object for a secure stream");
 	free(text);
 }
 

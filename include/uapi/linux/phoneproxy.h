@@ -324,6 +324,16 @@ enum pp_stats_attr {
 					 */
 	PP_STATS_A_SCCP_CLAIMED,	/* u64, TLS connections handed over */
 	PP_STATS_A_SCCP_PLAIN_REFUSED,	/* u64, plain SYNs refused: security on */
+	/* SRTP in the relay (docs/srtp.md), the namespace's totals: */
+	PP_STATS_A_SRTP_PROTECTED,	/* u64, packets encrypted to phones */
+	PP_STATS_A_SRTP_UNPROTECTED,	/* u64, packets decrypted from phones */
+	PP_STATS_A_SRTP_AUTH_FAIL,	/* u64, dropped: authentication failed */
+	PP_STATS_A_SRTP_REPLAY,		/* u64, dropped: replayed or too old */
+	PP_STATS_A_SRTP_PENDING,	/* u64, dropped: keyed, no context yet */
+	PP_STATS_A_SRTP_OTHER,		/* u64, dropped: short, malformed, SSRC */
+	PP_STATS_A_SRTP_EXPANDED,	/* u64, skb grown for the tag (copied) */
+	PP_STATS_A_SRTP_KEYS,		/* u64, keys handed to the signalling */
+	PP_STATS_A_SRTP_ALLOC_FAIL,	/* u64, contexts that could not be made */
 	__PP_STATS_A_MAX
 };
 
@@ -362,6 +372,23 @@ enum pp_call_attr {
 	PP_CALL_A_FAR_PKTS,		/* u64 */
 	PP_CALL_A_FAR_BYTES,		/* u64 */
 	PP_CALL_A_FAR_DROPS,		/* u64 */
+	/*
+	 * SRTP (docs/srtp.md), present when a direction is keyed: the suite
+	 * as SCCP's algorithmID (1 AES_CM_128_HMAC_SHA1_32, 2 _80) of what
+	 * the phone receives (TX: the relay encrypts) and sends (RX: the
+	 * relay decrypts), READY a bit per direction whose context is made
+	 * (1 << 0 TX, 1 << 1 RX), then the stream's SRTP counters.
+	 */
+	PP_CALL_A_SRTP_TX_SUITE,	/* u8 */
+	PP_CALL_A_SRTP_RX_SUITE,	/* u8 */
+	PP_CALL_A_SRTP_READY,		/* u8 */
+	PP_CALL_A_SRTP_PROTECTED,	/* u64 */
+	PP_CALL_A_SRTP_UNPROTECTED,	/* u64 */
+	PP_CALL_A_SRTP_AUTH_FAIL,	/* u64 */
+	PP_CALL_A_SRTP_REPLAY,		/* u64 */
+	PP_CALL_A_SRTP_PENDING,		/* u64 */
+	PP_CALL_A_SRTP_OTHER,		/* u64 */
+	PP_CALL_A_SRTP_EXPANDED,	/* u64 */
 	__PP_CALL_A_MAX
 };
 
