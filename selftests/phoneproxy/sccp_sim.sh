@@ -16,7 +16,9 @@
 # reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
 # address, bad arguments, and 1000 phones in one process. A secure
 # CallManager (--srtp) keys two calls: SRTP end to end (libsrtp2), v17
-# and old layouts, both suites.
+# and old layouts, both suites; then a call under attack (replay, flipped
+# bit, wrong key: each dropped by the receiver), SRTCP both ways, across
+# the sequence wrap.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -254,6 +256,57 @@ srtp_lab() {
 }
 
 srtp_lab
+
+# The attacker against SRTP (pp-phone-sim --attack), RTCP and the
+# sequence wrap, under a secure CallManager (--srtp 80), end to end: $A
+# sends, every 10th packet in turn, a packet twice (replay), a copy with
+# one bit flipped and a copy under a random key (each before the real
+# one); $B's libsrtp2 drops each and counts it (srtp_replay = A's
+# atk_replay, srtp_auth_fail = atk_flip + atk_wrong_key) while the call's
+# audio goes on: every real packet received, none lost, the original
+# bytes. Both phones send an RTCP sender report every 500 ms (--rtcp),
+# SRTCP under the call's keys, each authenticated and decrypted by the
+# other; both start at sequence 65500 (--rtp-seq), so the call crosses
+# the wrap (ROC 0 -> 1) both ways.
+srtp_attack_lab() {
+	local v=srtpatk la lb k
+	ccm_start "$v" --layout v17 --srtp 80 ||
+		{ tap_result 1 "$v: pp-ccm-sim --srtp 80 listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA \
+		--rtcp 500 --rtp-seq 65500 --attack replay,flip,wrong-key
+	local pa=$PHONE_PID
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB \
+		--tx-port-offset 2 --rtcp 500 --rtp-seq 65500
+	local pb=$PHONE_PID
+	check "$v: two phones register" ctl "$v" wait registered 2 20
+	call_ab "$v" "SRTP through the wrap, under attack"
+	la=$LA
+	lb=$LB
+	diag "$v: $A sent atk_replay=$(field "$la" atk_replay) atk_flip=$(field "$la" atk_flip) atk_wrong_key=$(field "$la" atk_wrong_key) tx_packets=$(field "$la" tx_packets); $B srtp_replay=$(field "$lb" srtp_replay) srtp_auth_fail=$(field "$lb" srtp_auth_fail) srtp_unprotected=$(field "$lb" srtp_unprotected)"
+	check "$v: $A sent each attack (replay, flip, wrong-key) at least 3 times" \
+		eval "[ $(field "$la" atk_replay) -ge 3 ] && [ $(field "$la" atk_flip) -ge 3 ] &&
+		      [ $(field "$la" atk_wrong_key) -ge 3 ]"
+	check "$v: $B dropped every replay, flipped bit and wrong key of $A, the call's audio whole" \
+		attacks_dropped "$lb" "$la"
+	check "$v: $A: $B's SRTP clean (no attack that way)" \
+		srtp_ok "$la" "$lb" AES_CM_128_HMAC_SHA1_80
+	check "$v: $A's stream from 65500 crosses the wrap (>36 packets, $B expected = received)" \
+		eval "[ $(field "$la" tx_packets) -gt 36 ] &&
+		      [ $(field "$lb" rx_expected) = $(field "$lb" rx_packets) ]"
+	check "$v: $B's stream from 65500 crosses the wrap (>36 packets, $A expected = received)" \
+		eval "[ $(field "$lb" tx_packets) -gt 36 ] &&
+		      [ $(field "$la" rx_expected) = $(field "$la" rx_packets) ]"
+	check "$v: SRTCP $A -> $B: sender reports protected, authenticated and decrypted" \
+		srtcp_ok "$lb" "$la" 2
+	check "$v: SRTCP $B -> $A: sender reports protected, authenticated and decrypted" \
+		srtcp_ok "$la" "$lb" 2
+	kill -TERM $pa $pb
+	wait $pa $pb
+	ccm_stop "$v"
+	check "$v: nothing on stderr" eval "! grep . $TMPD/$v.err $TMPD/$v-a.err $TMPD/$v-b.err"
+}
+
+srtp_attack_lab
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A

@@ -179,3 +179,45 @@ user_field() {
 	pp -j show user | jq -r --arg u "$1" --arg k "$2" \
 		'first(.[] | select(.name == $u)) | .[$k]'
 }
+
+# ---- SRTP attacks, RTCP (pp-phone-sim --attack, --rtcp) -----------------
+
+# got_sent WHAT GOT SENT: a receiver got GOT of the SENT packets of a kind:
+# all, or all but the last sending tick's (still in flight when its
+# stream closed: the far end stops sending only at its own hangup).
+got_sent() {
+	[ "$2" -le "$3" ] && [ "$2" -ge $(($3 - 1)) ] ||
+		{ echo "$1: got $2 of $3"; return 1; }
+	echo "$1: got $2 of $3"
+}
+
+# attacks_dropped RECEIVER-LINE ATTACKER-LINE: the receiving phone's
+# libsrtp2 dropped each of the attacker's packets (replays as replays,
+# flipped bits and wrong keys as authentication failures), accepted none
+# (no duplicate, none unprotected beyond the real packets), and lost no
+# real packet.
+attacks_dropped() {
+	local r=$1 a=$2
+	got_sent "replays dropped (srtp_replay)" "$(field "$r" srtp_replay)" "$(field "$a" atk_replay)" &&
+	got_sent "flipped and wrong-key packets dropped (srtp_auth_fail)" "$(field "$r" srtp_auth_fail)" \
+		$(($(field "$a" atk_flip) + $(field "$a" atk_wrong_key))) &&
+	got_sent "real packets unprotected" "$(field "$r" srtp_unprotected)" "$(field "$a" tx_packets)" ||
+		return 1
+	[ "$(field "$r" srtp_fail)" = 0 ] && [ "$(field "$r" rx_dup)" = 0 ] && [ "$(field "$r" rx_lost)" = 0 ] &&
+		[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] ||
+		{ echo "srtp_fail, rx_dup, rx_lost not 0 or a packet not unprotected: $r"; return 1; }
+}
+
+# srtcp_ok RECEIVER-LINE SENDER-LINE MIN: the sender sent at least MIN
+# RTCP sender reports, each protected (SRTCP), and the receiver
+# authenticated, decrypted and recognised each (its SSRC).
+srtcp_ok() {
+	local r=$1 s=$2 min=$3
+	[ "$(field "$s" rtcp_tx)" -ge "$min" ] && [ "$(field "$s" rtcp_tx_errors)" = 0 ] &&
+		[ "$(field "$s" srtcp_protected)" = "$(field "$s" rtcp_tx)" ] ||
+		{ echo "sender: $s"; return 1; }
+	got_sent "sender reports received (rtcp_rx)" "$(field "$r" rtcp_rx)" "$(field "$s" rtcp_tx)" || return 1
+	[ "$(field "$r" srtcp_unprotected)" = "$(field "$r" rtcp_rx)" ] && [ "$(field "$r" rtcp_bad)" = 0 ] &&
+		[ "$(field "$r" srtcp_auth_fail)" = 0 ] && [ "$(field "$r" srtcp_replay)" = 0 ] ||
+		{ echo "receiver: $r"; return 1; }
+}
