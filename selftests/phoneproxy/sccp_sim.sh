@@ -300,6 +300,15 @@ srtp_attack_lab() {
 		srtcp_ok "$lb" "$la" 2
 	check "$v: SRTCP $B -> $A: sender reports protected, authenticated and decrypted" \
 		srtcp_ok "$la" "$lb" 2
+	# The call command's packet time: 40 ms (320 bytes, SRTP +10).
+	check "$v: call $A $B 40 (ms) comes up" ctl "$v" call $A $B 40
+	sleep 1
+	check "$v: hangup" ctl "$v" hangup
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A" 2)
+	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B" 2)
+	check "$v: 40 ms packets: $A got $B's SRTP, 320-byte payloads, no loss" \
+		eval "rx_ok '$la' '$lb' 20 sender && srtp_ok '$la' '$lb' AES_CM_128_HMAC_SHA1_80 &&
+		      grep -q '^call call=2 .*packet_ms=40' $TMPD/$v.out"
 	kill -TERM $pa $pb
 	wait $pa $pb
 	ccm_stop "$v"
@@ -391,6 +400,16 @@ check "bad argument: no --server nor --tftp" bad "$PHONE_SIM" "--server or --tft
 check "bad argument: pp-ccm-sim --listen :2000" bad "$CCM_SIM" "--listen: \":2000\"" --listen :2000
 check "bad argument: pp-ccm-sim --allow 001122334455" bad "$CCM_SIM" "--allow: \"001122334455\"" \
 	--allow 001122334455
+check "bad argument: --attack replay,replay" bad "$PHONE_SIM" "--attack: \"replay,replay\": a kind given twice" \
+	--server $CCM_ADDR --sid $A --attack replay,replay
+check "bad argument: --attack drop" bad "$PHONE_SIM" "--attack: \"drop\": not a list of replay, flip and wrong-key" \
+	--server $CCM_ADDR --sid $A --attack drop
+check "bad argument: --attack-every without --attack" bad "$PHONE_SIM" "--attack-every: needs --attack" \
+	--server $CCM_ADDR --sid $A --attack-every 5
+check "bad argument: --rtp-seq 65536" bad "$PHONE_SIM" "--rtp-seq: \"65536\": not a number in 0..65535" \
+	--server $CCM_ADDR --sid $A --rtp-seq 65536
+check "bad argument: --rtcp 50" bad "$PHONE_SIM" "--rtcp: \"50\": not a number of milliseconds in 100..60000" \
+	--server $CCM_ADDR --sid $A --rtcp 50
 check "bad argument: pp-ccm-sim --packet-ms 5" bad "$CCM_SIM" "--packet-ms: \"5\": not a number in 10..60" \
 	--packet-ms 5
 # A raw client (python3): Register and two KeepAliveReq, one byte per TCP
@@ -440,11 +459,13 @@ bad_commands() {
 	grep -q "$A: not registered" <<< "$out" || { echo "$out"; return 1; }
 	out=$(ctl cmds calls 1) && return 1
 	grep -q "0 idle registered phones, 2 needed" <<< "$out" || { echo "$out"; return 1; }
+	out=$(ctl cmds call $A $B 70) && return 1
+	grep -q "70: not a packet time in 10..60 ms" <<< "$out" || { echo "$out"; return 1; }
 	out=$(ctl cmds wait registered 1 1) && return 1
 	grep -q "timeout: registered=0" <<< "$out" || { echo "$out"; return 1; }
 }
 ccm_start cmds
-check "bad commands: refused with the reason (unknown, not registered, too few, timeout)" bad_commands
+check "bad commands: refused with the reason (unknown, not registered, too few, a packet time, timeout)" bad_commands
 ccm_stop cmds
 
 # A scenario on the command line (-e), and commands on stdin.

@@ -1,0 +1,226 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# Security transcoding (issue 14; the guide's "Encrypted Communications":
+# SRTP toward the remote phones, plain RTP toward the CallManager side):
+# two secure remote phones (SCCP over TLS through pp-tlsd, as
+# secure_sccp_call.sh) and one south phone, calls of $CALL_S seconds each,
+# with the three packet times of the guide's known issue ("larger packet
+# sizes with security"):
+#
+#   homer 192.0.2.10 (TLS) --+
+#   marge 192.0.2.20 (TLS) --+ 192.0.2.1 [ pp-tlsd + module ] 198.51.100.1 --- ccm, south phone
+#
+#   1. homer <-> marge, 20 ms (hairpin: each leg its own keys, the relay
+#      decrypts with one and encrypts with the other);
+#   2. at the same time: homer <-> the south phone (a pp-phone-sim on the
+#      CallManager's side), 30 ms, and marge <-> the CallManager's own
+#      media endpoint (south), 40 ms.
+#
+# The CallManager sends zero key blocks (no --srtp): the keys the phones
+# use are the module's. Checks: each remote phone keyed both ways (its
+# libsrtp2 sessions from the key blocks the module wrote), every packet
+# authenticated and decrypted to the original payload, none lost, zero
+# auth failures and replays; the south side plain RTP (no key, no srtp_
+# counters) with payload bytes identical to what the remote phone sent
+# (the sims' pattern check, rtp.c); homer plays the attacker all along
+# (pp-phone-sim --attack: replayed packets, one flipped bit, another key,
+# from its own address and port): the proxy drops each (show stats: its
+# auth and replay counters grow by what homer sent) while the call's
+# audio goes on, and none reaches marge or the south phone.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sim.sh"
+
+# The proxy's SRTP counters in `ppctl -j show stats` (section, keys):
+# the only place the names are written.
+SRTP_SECTION=srtp
+SRTP_PROTECTED=protected	# packets encrypted toward the phones
+SRTP_UNPROTECTED=unprotected	# packets authenticated and decrypted from them
+SRTP_AUTH_FAIL=dropped_auth	# dropped: authentication failed
+SRTP_REPLAY=dropped_replay	# dropped: replayed or too old
+
+CALL_S=${CALL_S:-60}
+PORT=2443
+C=SEP00000000C003		# the south phone
+TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
+require openssl timeout
+[ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
+call_lab
+
+# ---- secure SCCP: certificates, pp-tlsd -----------------------------------
+
+# The proxy's certificate (RSA: TLS 1.0's key exchange), a CA (EC) and
+# the phones' certificates it issues (CN CP-7961G-<SID>: the kernel checks
+# the SID a phone registers against it).
+cert() {	# cert NAME SUBJECT ISSUER|"" -newkey args...
+	local name=$1 subject=$2 sign=(-x509 -days 2)
+	[ -n "$3" ] && sign=(-CA "$TMPD/$3.crt" -CAkey "$TMPD/$3.key" -days 2)
+	shift 3
+	openssl req "${sign[@]}" -newkey "$@" -nodes -subj "/CN=$subject" \
+		-keyout "$TMPD/$name.key" -out "$TMPD/$name.crt" 2>/dev/null
+}
+P256=(ec -pkeyopt ec_paramgen_curve:P-256)
+mkdir -m 0700 -p "$PP_STATE_DIR/certs"
+cert proxy tftp-srtp-call "" rsa:2048 &&
+	cat "$TMPD/proxy.key" "$TMPD/proxy.crt" > "$PP_STATE_DIR/certs/tftp.pem" &&
+	cert ca "phoneproxy srtp CA" "" "${P256[@]}" &&
+	cert homer CP-7961G-$A ca "${P256[@]}" &&
+	cert marge CP-7961G-$B ca "${P256[@]}" ||
+	skip_all "openssl cannot make the test certificates (req -CA: OpenSSL 3)"
+printf 'set phoneproxy sccp security cafile %s\n' "$TMPD/ca.crt" > "$PP_CONF_DIR/tlsd.conf"
+ip netns exec "$NS_PROXY" "$TLSD" -e 2> "$TMPD/tlsd.log" &
+at_exit "kill $!"
+pp set phoneproxy sccp security on
+check "sccp security on: pp-tlsd listens on $NORTH:$PORT" \
+	wait_for 10 grep -q "listening on $NORTH:$PORT" "$TMPD/tlsd.log"
+
+# ---- the phones -------------------------------------------------------------
+
+ccm_start ccm --call-timeout 20 || skip_all "pp-ccm-sim does not start"
+# remote NAME NS SID args...: a secure remote phone, TLS 1.2 with its
+# certificate, the proxy's certificate its trust anchor.
+remote() {
+	local name=$1 ns=$2 sid=$3
+	shift 3
+	phone_start "$name" "$ns" --server $NORTH:$PORT --sid "$sid" --tls 1.2 \
+		--tls-ca "$TMPD/proxy.crt" --tls-cert "$TMPD/$name.crt" \
+		--tls-key "$TMPD/$name.key" "$@"
+}
+remote homer "$NS_PHONE" $A --attack replay,flip,wrong-key
+remote marge "$NS_PHONE2" $B
+phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM
+check "homer and marge: TLS 1.2 to pp-tlsd, the proxy's certificate verified" \
+	eval "wait_for 30 grep -q '^tls sid=$A .*verified=tls-ca' $TMPD/homer.out &&
+	      wait_for 30 grep -q '^tls sid=$B .*verified=tls-ca' $TMPD/marge.out ||
+	      { cat $TMPD/homer.out $TMPD/marge.out; tail -n 5 $TMPD/tlsd.log; false; }"
+check "the two remote phones and the south phone register" ctl ccm wait registered 3 30
+check "the remote phones' SCCP is handed to the module (show stats: claimed)" \
+	eval "[ \"\$(pp -j show stats | jq '.sccp.claimed')\" -ge 2 ]"
+
+# ---- what the checks read --------------------------------------------------
+
+# srtp_stat KEY: the proxy's SRTP counter KEY (show stats -j).
+srtp_stat() {
+	pp -j show stats | jq -r --arg s "$SRTP_SECTION" --arg k "$1" '.[$s][$k] // empty'
+}
+
+# keyed LINE: a remote phone's stream, SRTP both ways under the keys the
+# module wrote (the CallManager sent none), every packet received
+# authenticated and decrypted, every packet sent protected, no auth
+# failure, replay or other SRTP failure.
+keyed() {
+	local l=$1 k
+	for k in srtp_tx srtp_rx; do
+		case $(field "$l" $k) in
+		AES_CM_128_HMAC_SHA1_32 | AES_CM_128_HMAC_SHA1_80) ;;
+		*) echo "$k=$(field "$l" $k) (want the module's suite): $l"; return 1 ;;
+		esac
+	done
+	for k in srtp_auth_fail srtp_replay srtp_fail; do
+		[ "$(field "$l" $k)" = 0 ] || { echo "$k=$(field "$l" $k): $l"; return 1; }
+	done
+	[ "$(field "$l" srtp_unprotected)" = "$(field "$l" rx_packets)" ] &&
+		[ "$(field "$l" srtp_protected)" = "$(field "$l" tx_packets)" ] ||
+		{ echo "unprotected/received, protected/sent differ: $l"; return 1; }
+	echo "srtp_tx=$(field "$l" srtp_tx) srtp_rx=$(field "$l" srtp_rx) srtp_unprotected=$(field "$l" srtp_unprotected)"
+}
+
+# plain LINE: a south stream: no key, no SRTP counters.
+plain() {
+	! grep -q ' srtp_' <<< "$1" || { echo "SRTP on the south side: $1"; return 1; }
+}
+
+# through RECEIVER SENDER MS FROM: the sender's packets of MS ms, from a
+# relay port of FROM, nothing lost, duplicated or foreign, the payload
+# bytes the sender put in (rx_bad_payload, rx_bad_len 0), at least 90%
+# of a $CALL_S s call.
+through() {
+	rx_ok "$1" "$2" $((CALL_S * 1000 / $3 * 9 / 10)) "$4"
+}
+
+# dropped KEY BEFORE SENT STREAMS: the proxy's counter KEY grew from
+# BEFORE by SENT, or short of it by at most one per stream (an attack of
+# a stream's last tick, still in flight at hangup, is dropped for having
+# no stream).
+dropped() {
+	local v
+	v=$(srtp_stat "$1")
+	[ -n "$v" ] || { echo "no $SRTP_SECTION.$1 in show stats -j"; return 1; }
+	v=$((v - ${2:-0}))
+	[ "$v" -le "$3" ] && [ "$v" -ge $(($3 - $4)) ] || { echo "dropped $v of $3"; return 1; }
+	echo "dropped $v of $3"
+}
+
+auth0=$(srtp_stat $SRTP_AUTH_FAIL)
+replay0=$(srtp_stat $SRTP_REPLAY)
+
+# ---- 1. hairpin: homer <-> marge, 20 ms ------------------------------------------
+
+diag "homer <-> marge, 20 ms, ${CALL_S} s (${SECONDS}s)"
+check "call homer marge (20 ms) comes up" ctl ccm call $A $B 20
+sleep "$CALL_S"
+check "hangup" ctl ccm hangup
+h1=$(media_stats "$TMPD/homer.out" "sid=$A")
+m1=$(media_stats "$TMPD/marge.out" "sid=$B")
+diag "homer: $(field "$h1" srtp_tx) atk_replay=$(field "$h1" atk_replay) atk_flip=$(field "$h1" atk_flip) atk_wrong_key=$(field "$h1" atk_wrong_key)"
+check "homer: SRTP both ways under the module's keys, zero auth failures, every packet decrypted" \
+	keyed "$h1"
+check "marge: SRTP both ways under the module's keys, zero auth failures, every packet decrypted" \
+	keyed "$m1"
+check "homer got marge's 20 ms packets through the hairpin (re-encrypted), the original bytes" \
+	through "$h1" "$m1" 20 $NORTH
+check "marge got homer's 20 ms packets, the original bytes, none of homer's attacks" \
+	through "$m1" "$h1" 20 $NORTH
+
+# ---- 2. homer <-> south phone (30 ms), marge <-> the CallManager's endpoint (40 ms) --
+
+diag "homer <-> south phone 30 ms, marge <-> south endpoint 40 ms, ${CALL_S} s (${SECONDS}s)"
+check "call homer south-phone (30 ms) comes up" ctl ccm call $A $C 30
+check "call marge south (40 ms, the CallManager's endpoint) comes up" ctl ccm call $B south 40
+sleep "$CALL_S"
+check "hangup" ctl ccm hangup
+h2=$(media_stats "$TMPD/homer.out" "sid=$A" 2)
+m2=$(media_stats "$TMPD/marge.out" "sid=$B" 2)
+c2=$(media_stats "$TMPD/south.out" "sid=$C")
+s2=$(media_stats "$TMPD/ccm.out" "sid=south .*end=hangup")
+check "homer (30 ms): SRTP both ways, zero auth failures, every packet decrypted" keyed "$h2"
+check "marge (40 ms): SRTP both ways, zero auth failures, every packet decrypted" keyed "$m2"
+check "the south phone: plain RTP, no key" plain "$c2"
+check "the CallManager's endpoint: plain RTP" plain "$s2"
+check "homer got the south phone's 30 ms RTP encrypted, the original bytes" \
+	through "$h2" "$c2" 30 $NORTH
+check "the south phone got homer's packets decrypted to the bytes homer sent, none of the attacks" \
+	through "$c2" "$h2" 30 $SOUTH
+check "marge got the CallManager's 40 ms RTP encrypted, the original bytes" \
+	through "$m2" "$s2" 40 $NORTH
+check "the CallManager got marge's 40 ms packets decrypted to the bytes she sent" \
+	through "$s2" "$m2" 40 $SOUTH
+
+# ---- the proxy's counters ------------------------------------------------------
+
+sent_auth=$(($(field "$h1" atk_flip) + $(field "$h1" atk_wrong_key) +
+	     $(field "$h2" atk_flip) + $(field "$h2" atk_wrong_key)))
+sent_replay=$(($(field "$h1" atk_replay) + $(field "$h2" atk_replay)))
+pp show stats | sed -n "/^$SRTP_SECTION/,/^[a-z]/p" | sed 's/^/# /'
+check "homer attacked: $sent_replay replays, $sent_auth flipped-bit or wrong-key packets" \
+	eval "[ $sent_replay -ge 100 ] && [ $sent_auth -ge 100 ]"
+check "show stats: the proxy dropped each flipped bit and wrong key ($SRTP_SECTION $SRTP_AUTH_FAIL)" \
+	dropped $SRTP_AUTH_FAIL "$auth0" $sent_auth 2
+check "show stats: the proxy dropped each replay ($SRTP_SECTION $SRTP_REPLAY)" \
+	dropped $SRTP_REPLAY "$replay0" $sent_replay 2
+# at_least KEY N: the proxy's counter KEY is at least N.
+at_least() {
+	local v
+	v=$(srtp_stat "$1")
+	[ -n "$v" ] && [ "$v" -ge "$2" ] || { echo "$SRTP_SECTION.$1=${v:-absent}, want >= $2"; return 1; }
+}
+check "show stats: every packet the phones received decrypted by the proxy ($SRTP_UNPROTECTED)" \
+	at_least $SRTP_UNPROTECTED $(($(field "$m1" rx_packets) + $(field "$h1" rx_packets) +
+				    $(field "$c2" rx_packets) + $(field "$s2" rx_packets)))
+check "show stats: every packet the remote phones received encrypted by the proxy ($SRTP_PROTECTED)" \
+	at_least $SRTP_PROTECTED $(($(field "$h1" rx_packets) + $(field "$m1" rx_packets) +
+				  $(field "$h2" rx_packets) + $(field "$m2" rx_packets)))
+diag "done (${SECONDS}s)"
+pp set phoneproxy sccp security off
+tap_done
