@@ -44,7 +44,7 @@ CALL_S=${CALL_S:-60}
 PORT=2443
 C=SEP00000000C003		# the south phone
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
-require openssl timeout
+require openssl jq
 [ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
 call_lab
 
