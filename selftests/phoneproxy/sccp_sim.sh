@@ -175,19 +175,7 @@ variant mixed "--layout old" "--layout v17" 11 old 11
 # the wire every RTP packet of the call carries the suite's tag (nft
 # counts UDP lengths: 8 + 12 + 160 + tag, never the plain 180). (The
 # calls of the variants above, without --srtp, stay plain RTP.)
-srtp_ok() {	# srtp_ok RECEIVER-LINE SENDER-LINE SUITE
-	local r=$1 s=$2 suite=$3 k
-	for k in srtp_tx srtp_rx; do
-		[ "$(field "$r" $k)" = "$suite" ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	for k in srtp_auth_fail srtp_replay srtp_fail; do
-		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
-		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
-		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
-	echo "srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
-}
+# (srtp_ok: sim.sh)
 
 udp_len_count() {	# udp_len_count COUNTER: UDP packets the phones sent of that length
 	nsx "$NS_PHONE" nft list counter inet srtplen "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'

@@ -180,7 +180,25 @@ user_field() {
 		'first(.[] | select(.name == $u)) | .[$k]'
 }
 
-# ---- SRTP attacks, RTCP (pp-phone-sim --attack, --rtcp) -----------------
+# ---- SRTP (pp-phone-sim keyed by SCCP), attacks, RTCP --------------------
+
+# srtp_ok RECEIVER-LINE SENDER-LINE SUITE: the receiver's stream SRTP both
+# ways under SUITE (an extended regex: 'AES_CM_128_HMAC_SHA1_(32|80)'),
+# every packet it received authenticated and decrypted, no auth failure,
+# replay or other SRTP failure, every packet the sender sent protected.
+srtp_ok() {
+	local r=$1 s=$2 suite=$3 k
+	for k in srtp_tx srtp_rx; do
+		[[ $(field "$r" $k) =~ ^($suite)$ ]] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	for k in srtp_auth_fail srtp_replay srtp_fail; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
+		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
+		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
+	echo "srtp_tx=$(field "$r" srtp_tx) srtp_rx=$(field "$r" srtp_rx) srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
+}
 
 # got_sent WHAT GOT SENT: a receiver got GOT of the SENT packets of a kind:
 # all, or all but the last sending tick's (still in flight when its

@@ -92,86 +92,77 @@ int sim_srtp_key(struct sim_srtp *s, bool tx, const struct sccp_media_key *k,
 	return 0;
 }
 
-int sim_srtp_protect(struct sim_srtp *s, uint8_t *buf, size_t *len,
-		     size_t cap)
+/* Protect SRTP (@rtcp false) or SRTCP with the sending session. */
+static int protect(struct sim_srtp *s, uint8_t *buf, size_t *len, size_t cap,
+		   bool rtcp)
 {
 	int n = (int)*len;
 
 	if (!s->tx)
 		return 0;
 	if (cap < *len + SIM_SRTP_TRAILER ||
-	    srtp_protect(s->tx, buf, &n) != srtp_err_status_ok) {
+	    (rtcp ? srtp_protect_rtcp(s->tx, buf, &n) :
+		    srtp_protect(s->tx, buf, &n)) != srtp_err_status_ok) {
 		s->fail++;
 		return -1;
 	}
 	*len = (size_t)n;
-	s->protected_pkts++;
+	if (rtcp)
+		s->rtcp_protected++;
+	else
+		s->protected_pkts++;
 	return 0;
 }
 
-int sim_srtp_unprotect(struct sim_srtp *s, uint8_t *buf, size_t *len)
+int sim_srtp_protect(struct sim_srtp *s, uint8_t *buf, size_t *len,
+		     size_t cap)
+{
+	return protect(s, buf, len, cap, false);
+}
+
+/* Unprotect SRTP (@rtcp false) or SRTCP, counted in @ok, @auth, @replay. */
+static int unprotect(struct sim_srtp *s, uint8_t *buf, size_t *len, bool rtcp,
+		     uint64_t *ok, uint64_t *auth, uint64_t *replay)
 {
 	int n = (int)*len;
 
 	if (!s->rx)
 		return 0;
-	switch (srtp_unprotect(s->rx, buf, &n)) {
+	switch (rtcp ? srtp_unprotect_rtcp(s->rx, buf, &n) :
+		       srtp_unprotect(s->rx, buf, &n)) {
 	case srtp_err_status_ok:
 		*len = (size_t)n;
-		s->unprotected_pkts++;
+		(*ok)++;
 		return 0;
 	case srtp_err_status_auth_fail:
-		s->auth_fail++;
+		(*auth)++;
 		return -1;
 	case srtp_err_status_replay_fail:
 	case srtp_err_status_replay_old:
-		s->replay++;
+		(*replay)++;
 		return -1;
 	default:
 		s->fail++;
 		return -1;
 	}
+}
+
+int sim_srtp_unprotect(struct sim_srtp *s, uint8_t *buf, size_t *len)
+{
+	return unprotect(s, buf, len, false, &s->unprotected_pkts, &s->auth_fail,
+			 &s->replay);
 }
 
 int sim_srtp_protect_rtcp(struct sim_srtp *s, uint8_t *buf, size_t *len,
 			  size_t cap)
 {
-	int n = (int)*len;
-
-	if (!s->tx)
-		return 0;
-	if (cap < *len + SIM_SRTP_TRAILER ||
-	    srtp_protect_rtcp(s->tx, buf, &n) != srtp_err_status_ok) {
-		s->fail++;
-		return -1;
-	}
-	*len = (size_t)n;
-	s->rtcp_protected++;
-	return 0;
+	return protect(s, buf, len, cap, true);
 }
 
 int sim_srtp_unprotect_rtcp(struct sim_srtp *s, uint8_t *buf, size_t *len)
 {
-	int n = (int)*len;
-
-	if (!s->rx)
-		return 0;
-	switch (srtp_unprotect_rtcp(s->rx, buf, &n)) {
-	case srtp_err_status_ok:
-		*len = (size_t)n;
-		s->rtcp_unprotected++;
-		return 0;
-	case srtp_err_status_auth_fail:
-		s->rtcp_auth_fail++;
-		return -1;
-	case srtp_err_status_replay_fail:
-	case srtp_err_status_replay_old:
-		s->rtcp_replay++;
-		return -1;
-	default:
-		s->fail++;
-		return -1;
-	}
+	return unprotect(s, buf, len, true, &s->rtcp_unprotected,
+			 &s->rtcp_auth_fail, &s->rtcp_replay);
 }
 
 int sim_srtp_protect_foreign(uint32_t alg, uint8_t *buf, size_t *len,
