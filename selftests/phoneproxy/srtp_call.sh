@@ -24,11 +24,14 @@
 # authenticated and decrypted to the original payload, none lost, zero
 # auth failures and replays; the south side plain RTP (no key, no srtp_
 # counters) with payload bytes identical to what the remote phone sent
-# (the sims' pattern check, rtp.c); homer plays the attacker all along
-# (pp-phone-sim --attack: replayed packets, one flipped bit, another key,
-# from its own address and port): the proxy drops each (show stats: its
-# auth and replay counters grow by what homer sent) while the call's
-# audio goes on, and none reaches marge or the south phone.
+# (the sims' pattern check, rtp.c); RTCP every second on every stream:
+# SRTCP north, plain RTCP south, each sender report whole at the far end
+# (an SR still encrypted, or encrypted twice, is refused by the
+# receiver's check); homer plays the attacker all along (pp-phone-sim
+# --attack: replayed packets, one flipped bit, another key, from its own
+# address and port): the proxy drops each (show stats: its auth and
+# replay counters grow by what homer sent) while the call's audio goes
+# on, and none reaches marge or the south phone.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -41,6 +44,7 @@ SRTP_AUTH_FAIL=dropped_auth	# dropped: authentication failed
 SRTP_REPLAY=dropped_replay	# dropped: replayed or too old
 
 CALL_S=${CALL_S:-60}
+RTCP_MS=1000			# every stream's RTCP sender reports (--rtcp)
 PORT=2443
 C=SEP00000000C003		# the south phone
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
@@ -77,7 +81,7 @@ check "sccp security on: pp-tlsd listens on $NORTH:$PORT" \
 
 # ---- the phones -------------------------------------------------------------
 
-ccm_start ccm --call-timeout 20 || skip_all "pp-ccm-sim does not start"
+ccm_start ccm --call-timeout 20 --rtcp $RTCP_MS || skip_all "pp-ccm-sim does not start"
 # remote NAME NS SID args...: a secure remote phone, TLS 1.2 with its
 # certificate, the proxy's certificate its trust anchor.
 remote() {
@@ -87,9 +91,9 @@ remote() {
 		--tls-ca "$TMPD/proxy.crt" --tls-cert "$TMPD/$name.crt" \
 		--tls-key "$TMPD/$name.key" "$@"
 }
-remote homer "$NS_PHONE" $A --attack replay,flip,wrong-key
-remote marge "$NS_PHONE2" $B
-phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM
+remote homer "$NS_PHONE" $A --rtcp $RTCP_MS --attack replay,flip,wrong-key
+remote marge "$NS_PHONE2" $B --rtcp $RTCP_MS
+phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM --rtcp $RTCP_MS
 check "homer and marge: TLS 1.2 to pp-tlsd, the proxy's certificate verified" \
 	eval "wait_for 30 grep -q '^tls sid=$A .*verified=tls-ca' $TMPD/homer.out &&
 	      wait_for 30 grep -q '^tls sid=$B .*verified=tls-ca' $TMPD/marge.out ||
@@ -156,6 +160,10 @@ check "homer got marge's 20 ms packets through the hairpin (re-encrypted), the o
 	through "$h1" "$m1" 20 $NORTH
 check "marge got homer's 20 ms packets, the original bytes, none of homer's attacks" \
 	through "$m1" "$h1" 20 $NORTH
+check "SRTCP homer -> marge through the hairpin: each sender report authenticated and decrypted" \
+	rtcp_ok "$m1" "$h1" $((CALL_S / 2))
+check "SRTCP marge -> homer through the hairpin: each sender report authenticated and decrypted" \
+	rtcp_ok "$h1" "$m1" $((CALL_S / 2))
 
 # ---- 2. homer <-> south phone (30 ms), marge <-> the CallManager's endpoint (40 ms) --
 
@@ -180,6 +188,14 @@ check "marge got the CallManager's 40 ms RTP encrypted, the original bytes" \
 	through "$m2" "$s2" 40 $NORTH
 check "the CallManager got marge's 40 ms packets decrypted to the bytes she sent" \
 	through "$s2" "$m2" 40 $SOUTH
+check "RTCP: homer's SRTCP reaches the south phone as plain RTCP (each SR whole)" \
+	rtcp_ok "$c2" "$h2" $((CALL_S / 2))
+check "RTCP: the south phone's plain RTCP reaches homer as SRTCP" \
+	rtcp_ok "$h2" "$c2" $((CALL_S / 2))
+check "RTCP: marge's SRTCP reaches the CallManager's endpoint as plain RTCP" \
+	rtcp_ok "$s2" "$m2" $((CALL_S / 2))
+check "RTCP: the CallManager's plain RTCP reaches marge as SRTCP" \
+	rtcp_ok "$m2" "$s2" $((CALL_S / 2))
 
 # ---- the proxy's counters ------------------------------------------------------
 

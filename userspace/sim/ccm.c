@@ -134,6 +134,7 @@ struct opts {
 	bool quiet;
 	int srtp;			/* enum sccp_key_alg of --srtp, 0 none,
 					 * SRTP_ALTERNATE: _32 and _80 in turn */
+	struct sim_media_opts media;	/* --rtcp: the south endpoint's */
 };
 
 struct ccm {
@@ -354,7 +355,7 @@ static void media_of(const struct call *k, const struct leg *l,
 
 static void south_report(struct leg *l, const char *end)
 {
-	char buf[1024];
+	char buf[2048];
 
 	sim_media_format(&l->media, buf, sizeof(buf));
 	sim_event("media-stats", "call=%u sid=south peer=%s ppid=%u end=%s %s",
@@ -583,6 +584,11 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 				   c->o.media_ip ? c->o.media_ip : a->local_ip,
 				   port, c->o.tx_offset, sb_codec_pt(c->o.codec),
 				   k->packet_ms, err, errlen)) {
+			free(k);
+			return NULL;
+		}
+		if (sim_media_set(&s->media, &c->o.media, err, errlen)) {
+			sim_media_close(&s->media);
 			free(k);
 			return NULL;
 		}
@@ -1310,6 +1316,8 @@ static const char usage[] =
 "                         the phone reached us at)\n"
 "  --media-port N         ... its first RTP port (default: any)\n"
 "  --tx-port-offset N     ... it sends from the receive port + N\n"
+"  --rtcp MS              ... and an RTCP sender report every MS ms, from and\n"
+"                         on its port + 1 (pp-phone-sim --rtcp)\n"
 "  --packet-ms N          packet time in OpenReceiveChannel/SMT (default 20)\n"
 "  --codec N              compressionType (default 4, G.711 mu-law; 2 A-law)\n"
 "  --call-timeout S       a call not up after S seconds fails (default 10)\n"
@@ -1429,6 +1437,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ SIM_ADDR("--media-addr", &o->media_ip) },
 		{ SIM_EVEN_PORT("--media-port", &o->media_port, 1024, 63534) },
 		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
+		{ SIM_NUM("--rtcp", &o->media.rtcp_ms, 100, 60000),
+		  .why = "not a number of milliseconds in 100..60000" },
 		{ SIM_NUM("--packet-ms", &o->packet_ms, 10, 60) },
 		{ SIM_U32("--codec", &o->codec) },
 		{ SIM_SECONDS("--call-timeout", &o->call_timeout, 1, 3600) },

@@ -166,16 +166,18 @@ size_t rtcp_sr_build(uint8_t *buf, const struct rtp_tx *tx, uint64_t ntp)
 	return RTCP_SR_LEN;
 }
 
-int rtcp_sr_check(const uint8_t *pkt, size_t len, uint32_t *ssrc)
+int rtcp_sr_check(const uint8_t *pkt, size_t len, struct rtcp_sr *sr)
 {
 	size_t words;
 
 	if (len < RTCP_SR_LEN || (pkt[0] & 0xc0) != 0x80 || pkt[1] != 200)
 		return -1;
 	words = (size_t)(pkt[2] << 8 | pkt[3]) + 1;
-	/* 6 words of sender info plus 6 per report block */
-	if (words * 4 > len || words != 7 + 6 * (size_t)(pkt[0] & 0x1f))
+	/* 7 words (header, sender info) plus 6 per report block */
+	if (words * 4 != len || words != 7 + 6 * (size_t)(pkt[0] & 0x1f))
 		return -1;
-	*ssrc = be32(pkt + 4);
+	sr->ssrc = be32(pkt + 4);
+	sr->packets = be32(pkt + 20);
+	sr->octets = be32(pkt + 24);
 	return 0;
 }

@@ -75,10 +75,14 @@ uint64_t rtp_rx_lost(const struct rtp_rx *rx);
 #define RTCP_MAX_PKT	256
 size_t rtcp_sr_build(uint8_t *buf, const struct rtp_tx *tx, uint64_t ntp);
 /*
- * A compound RTCP packet whose first packet is a sender report of
- * consistent length: 0 and its SSRC in @ssrc, else -1.
+ * A datagram that is one sender report, as rtcp_sr_build() makes (version
+ * 2, PT 200, its length the datagram's: an SRTCP packet still encrypted
+ * is not one): 0 with its SSRC and the sender's counts in @sr, else -1.
  */
-int rtcp_sr_check(const uint8_t *pkt, size_t len, uint32_t *ssrc);
+struct rtcp_sr {
+	uint32_t ssrc, packets, octets;
+};
+int rtcp_sr_check(const uint8_t *pkt, size_t len, struct rtcp_sr *sr);
 
 /* The payload byte @i of the packet with sequence @seq. */
 static inline uint8_t rtp_pattern(uint16_t seq, size_t i)

@@ -515,7 +515,7 @@ static void rtcp_read(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_media *m = arg;
 	uint8_t buf[2048];
-	uint32_t ssrc;
+	struct rtcp_sr sr;
 	size_t len;
 	ssize_t n;
 	int i;
@@ -528,8 +528,10 @@ static void rtcp_read(evutil_socket_t fd, short what, void *arg)
 		len = (size_t)n;
 		if (sim_srtp_unprotect_rtcp(&m->srtp, buf, &len))
 			continue;	/* dropped, counted */
-		if (rtcp_sr_check(buf, len, &ssrc) ||
-		    (m->rx.have_ssrc && ssrc != m->rx.ssrc))
+		/* an SR of the RTP stream's SSRC, its counts consistent */
+		if (rtcp_sr_check(buf, len, &sr) ||
+		    (m->rx.have_ssrc && sr.ssrc != m->rx.ssrc) ||
+		    (uint64_t)sr.packets * m->rx.payload_len != sr.octets)
 			m->rtcp_bad++;
 		else
 			m->rtcp_rx++;

@@ -440,7 +440,7 @@ static void test_rtcp_sr(void)
 {
 	struct rtp_tx tx;
 	uint8_t b[RTCP_MAX_PKT], pkt[RTP_MAX_PKT];
-	uint32_t ssrc = 0;
+	struct rtcp_sr sr = { 0 };
 	size_t n;
 
 	rtp_tx_init(&tx, 42, 0, 20);
@@ -453,14 +453,17 @@ static void test_rtcp_sr(void)
 	   b[16] == (uint8_t)(tx.ts >> 24) && b[19] == (uint8_t)tx.ts &&
 	   b[23] == 3 && b[26] == 0x01 && b[27] == 0xe0,
 	   "SR: NTP time, RTP timestamp, 3 packets, 480 octets");
-	ok(!rtcp_sr_check(b, n, &ssrc) && ssrc == tx.ssrc, "SR: checks, its SSRC");
+	ok(!rtcp_sr_check(b, n, &sr) && sr.ssrc == tx.ssrc && sr.packets == 3 &&
+	   sr.octets == 480, "SR: checks, its SSRC and counts");
 	b[3] = 7;
-	ok(rtcp_sr_check(b, n, &ssrc), "SR: a length beyond the datagram refused");
+	ok(rtcp_sr_check(b, n, &sr), "SR: a length beyond the datagram refused");
 	b[3] = 6;
+	ok(rtcp_sr_check(b, n + 14, &sr),
+	   "SR: a datagram longer than the SR (an SRTCP trailer: not decrypted) refused");
 	b[1] = 201;
-	ok(rtcp_sr_check(b, n, &ssrc), "SR: a receiver report (PT 201) is not an SR");
+	ok(rtcp_sr_check(b, n, &sr), "SR: a receiver report (PT 201) is not an SR");
 	b[1] = 200;
-	ok(rtcp_sr_check(b, 27, &ssrc) && rtcp_sr_check(pkt, 172, &ssrc),
+	ok(rtcp_sr_check(b, 27, &sr) && rtcp_sr_check(pkt, 172, &sr),
 	   "SR: a short packet and an RTP packet refused");
 }
 

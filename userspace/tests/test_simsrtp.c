@@ -161,7 +161,7 @@ static void srtcp(uint32_t alg)
 	char err[200];
 	size_t n, len, alen = 0;
 	unsigned int i, good = 0;
-	uint32_t ssrc = 0;
+	struct rtcp_sr sr = { 0 };
 
 	key_of(&k, alg, 21);
 	sim_srtp_key(&a, true, &k, err, sizeof(err));
@@ -174,19 +174,20 @@ static void srtcp(uint32_t alg)
 		len = n;
 		/* E flag + 31-bit index (4) and the 80-bit tag (10) */
 		if (sim_srtp_protect_rtcp(&a, buf, &len, sizeof(buf)) ||
-		    len != n + 14 || !memcmp(buf + 8, orig + 8, n - 8))
+		    len != n + 14 || !memcmp(buf + 8, orig + 8, n - 8) ||
+		    !rtcp_sr_check(buf, len, &sr))
 			break;
 		memcpy(again, buf, len);
 		alen = len;
 		if (sim_srtp_unprotect_rtcp(&b, buf, &len) || len != n ||
-		    memcmp(buf, orig, n) || rtcp_sr_check(buf, len, &ssrc) ||
-		    ssrc != tx.ssrc)
+		    memcmp(buf, orig, n) || rtcp_sr_check(buf, len, &sr) ||
+		    sr.ssrc != tx.ssrc)
 			break;
 		good++;
 	}
 	ok(good == 5 && a.rtcp_protected == 5 && b.rtcp_unprotected == 5 &&
 	   !a.protected_pkts && !b.unprotected_pkts,
-	   "%s: 5 sender reports protected as SRTCP (+14 bytes, encrypted) and back to the original bytes, counted apart from SRTP",
+	   "%s: 5 sender reports protected as SRTCP (+14 bytes, encrypted: not an SR as they are) and back to the original bytes, counted apart from SRTP",
 	   sn);
 	len = alen;
 	ok(sim_srtp_unprotect_rtcp(&b, again, &len) && b.rtcp_replay == 1,
