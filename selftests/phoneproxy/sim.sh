@@ -247,3 +247,28 @@ rtcp_ok() {
 			{ echo "receiver, SRTCP: $r"; return 1; }
 	fi
 }
+
+# rtp_wire PCAP PORT: the RTP datagrams to PORT in PCAP, decoded by tshark
+# as RTP: "packets=N ssrcs=S plain=P lens=L..." where plain counts the
+# payloads that are the sims' pattern (rtp.c: byte i of sequence s is
+# s * 31 + i), lens the distinct payload lengths (an SRTP tag included).
+rtp_wire() {
+	tshark -r "$1" -d udp.port=="$2",rtp -Y "udp.dstport == $2 && rtp" \
+		-T fields -e rtp.ssrc -e rtp.seq -e rtp.payload 2>/dev/null | python3 -c '
+import sys
+n = plain = 0
+ssrcs, lens = set(), set()
+for line in sys.stdin:
+    f = line.split("\t")
+    if len(f) < 3:
+        continue
+    ssrc, seq, pay = f[0], int(f[1]), bytes.fromhex(f[2].strip().replace(":", ""))
+    n += 1
+    ssrcs.add(ssrc)
+    lens.add(len(pay))
+    if len(pay) % 8 == 0 and all(b == (seq * 31 + i) & 0xff for i, b in enumerate(pay)):
+        plain += 1
+print("packets=%d ssrcs=%s plain=%d lens=%s" % (n, ",".join(sorted(ssrcs)), plain,
+      ",".join(str(l) for l in sorted(lens))))
+'
+}

@@ -31,7 +31,9 @@
 # --attack: replayed packets, one flipped bit, another key, from its own
 # address and port): the proxy drops each (show stats: its auth and
 # replay counters grow by what homer sent) while the call's audio goes
-# on, and none reaches marge or the south phone.
+# on, and none reaches marge or the south phone. With tshark, captures
+# of both sides: north SRTP (the tag, no plain payload), south plain RTP
+# with the original payload bytes.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -140,12 +142,28 @@ dropped() {
 	echo "dropped $v of $3"
 }
 
+# capture NAME NS IFACE: dumpcap of the UDP on IFACE into $TMPD/NAME.pcap
+# when tshark is installed (the wire checks are skipped without it);
+# $CAP_PID, empty without.
+capture() {
+	CAP_PID=
+	command -v dumpcap > /dev/null && command -v tshark > /dev/null || return 0
+	nsx "$2" dumpcap -q -i "$3" -f udp -w "$TMPD/$1.pcap" 2> "$TMPD/$1.dumpcap" &
+	CAP_PID=$!
+	at_exit "kill $CAP_PID"
+	until_ok 20 grep -q Capturing "$TMPD/$1.dumpcap"
+}
+capture_end() { [ -z "$CAP_PID" ] || { kill $CAP_PID; wait $CAP_PID; } 2>/dev/null; }
+port_of() { echo "${1##*:}"; }
+
 auth0=$(srtp_stat $SRTP_AUTH_FAIL)
 replay0=$(srtp_stat $SRTP_REPLAY)
 
 # ---- 1. hairpin: homer <-> marge, 20 ms ------------------------------------------
 
 diag "homer <-> marge, 20 ms, ${CALL_S} s (${SECONDS}s)"
+capture north "$NS_PHONE" veth-ph
+north_cap=$CAP_PID
 check "call homer marge (20 ms) comes up" ctl ccm call $A $B 20
 sleep "$CALL_S"
 check "hangup" ctl ccm hangup
@@ -168,6 +186,9 @@ check "SRTCP marge -> homer through the hairpin: each sender report authenticate
 # ---- 2. homer <-> south phone (30 ms), marge <-> the CallManager's endpoint (40 ms) --
 
 diag "homer <-> south phone 30 ms, marge <-> south endpoint 40 ms, ${CALL_S} s (${SECONDS}s)"
+CAP_PID=$north_cap
+capture_end
+capture south "$NS_CCM" veth-ccm
 check "call homer south-phone (30 ms) comes up" ctl ccm call $A $C 30
 check "call marge south (40 ms, the CallManager's endpoint) comes up" ctl ccm call $B south 40
 sleep "$CALL_S"
@@ -196,6 +217,28 @@ check "RTCP: marge's SRTCP reaches the CallManager's endpoint as plain RTCP" \
 	rtcp_ok "$s2" "$m2" $((CALL_S / 2))
 check "RTCP: the CallManager's plain RTCP reaches marge as SRTCP" \
 	rtcp_ok "$m2" "$s2" $((CALL_S / 2))
+
+capture_end
+if [ -n "$CAP_PID" ]; then
+	# tshark decodes the UDP to homer's port as RTP: marge's SSRC, the
+	# 160 bytes and the tag of the suite, no payload the plain pattern
+	# (encrypted); to the south phone: homer's SSRC, each payload the
+	# plain pattern of its sequence number (the bytes homer sent).
+	case $(field "$h1" srtp_rx) in
+	*_32) tag=4 ;;
+	*) tag=10 ;;
+	esac
+	w=$(rtp_wire "$TMPD/north.pcap" "$(port_of "$(field "$h1" local)")")
+	diag "north, to homer: $w"
+	check "tshark: north, marge's RTP to homer is SRTP (her SSRC, 160 + $tag bytes, no plain payload)" \
+		eval "[[ '$w' == *' ssrcs=$(field "$m1" tx_ssrc) plain=0 lens=$((160 + tag))' ]] &&
+		      [ $(field "$w" packets) -ge $((CALL_S * 45)) ]"
+	w=$(rtp_wire "$TMPD/south.pcap" "$(port_of "$(field "$c2" local)")")
+	diag "south, to the south phone: $w"
+	check "tshark: south, homer's RTP to the south phone is plain, the original payload bytes (240, 30 ms)" \
+		eval "[[ '$w' == *' ssrcs=$(field "$h2" tx_ssrc) plain=$(field "$w" packets) lens=240' ]] &&
+		      [ $(field "$w" packets) -ge $((CALL_S * 30)) ]"
+fi
 
 # ---- the proxy's counters ------------------------------------------------------
 
