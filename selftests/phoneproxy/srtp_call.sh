@@ -24,7 +24,8 @@
 # authenticated and decrypted to the original payload, none lost, zero
 # auth failures and replays; the south side plain RTP (no key, no srtp_
 # counters) with payload bytes identical to what the remote phone sent
-# (the sims' pattern check, rtp.c); RTCP every second on every stream:
+# (the sims' pattern check, rtp.c); every phone's RTP from sequence
+# number $SEQ, so each call crosses the wrap; RTCP every second on every stream:
 # SRTCP north, plain RTCP south, each sender report whole at the far end
 # (an SR still encrypted, or encrypted twice, is refused by the
 # receiver's check); homer plays the attacker all along (pp-phone-sim
@@ -47,6 +48,7 @@ SRTP_REPLAY=dropped_replay	# dropped: replayed or too old
 
 CALL_S=${CALL_S:-60}
 RTCP_MS=1000			# every stream's RTCP sender reports (--rtcp)
+SEQ=65000			# every phone's first RTP sequence number: the wrap
 PORT=2443
 C=SEP00000000C003		# the south phone
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
@@ -93,9 +95,9 @@ remote() {
 		--tls-ca "$TMPD/proxy.crt" --tls-cert "$TMPD/$name.crt" \
 		--tls-key "$TMPD/$name.key" "$@"
 }
-remote homer "$NS_PHONE" $A --rtcp $RTCP_MS --attack replay,flip,wrong-key
-remote marge "$NS_PHONE2" $B --rtcp $RTCP_MS
-phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM --rtcp $RTCP_MS
+remote homer "$NS_PHONE" $A --rtcp $RTCP_MS --rtp-seq $SEQ --attack replay,flip,wrong-key
+remote marge "$NS_PHONE2" $B --rtcp $RTCP_MS --rtp-seq $SEQ
+phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM --rtcp $RTCP_MS --rtp-seq $SEQ
 check "homer and marge: TLS 1.2 to pp-tlsd, the proxy's certificate verified" \
 	eval "wait_for 30 grep -q '^tls sid=$A .*verified=tls-ca' $TMPD/homer.out &&
 	      wait_for 30 grep -q '^tls sid=$B .*verified=tls-ca' $TMPD/marge.out ||
@@ -178,6 +180,16 @@ check "homer got marge's 20 ms packets through the hairpin (re-encrypted), the o
 	through "$h1" "$m1" 20 $NORTH
 check "marge got homer's 20 ms packets, the original bytes, none of homer's attacks" \
 	through "$m1" "$h1" 20 $NORTH
+# wrapped RECEIVER SENDER: the sender's stream from $SEQ crossed the
+# sequence wrap (the SRTP rollover counter, in the proxy both ways) and
+# the receiver expected every packet it got.
+wrapped() {
+	[ "$(field "$2" tx_packets)" -gt $((65536 - SEQ)) ] &&
+		[ "$(field "$1" rx_expected)" = "$(field "$1" rx_packets)" ] ||
+		{ echo "sent $(field "$2" tx_packets) from $SEQ; expected $(field "$1" rx_expected), got $(field "$1" rx_packets)"; return 1; }
+}
+check "the hairpin across the sequence wrap both ways (from $SEQ)" \
+	eval "wrapped '$m1' '$h1' && wrapped '$h1' '$m1'"
 check "SRTCP homer -> marge through the hairpin: each sender report authenticated and decrypted" \
 	rtcp_ok "$m1" "$h1" $((CALL_S / 2))
 check "SRTCP marge -> homer through the hairpin: each sender report authenticated and decrypted" \
@@ -209,6 +221,8 @@ check "marge got the CallManager's 40 ms RTP encrypted, the original bytes" \
 	through "$m2" "$s2" 40 $NORTH
 check "the CallManager got marge's 40 ms packets decrypted to the bytes she sent" \
 	through "$s2" "$m2" 40 $SOUTH
+check "remote to south across the sequence wrap both ways (from $SEQ)" \
+	eval "wrapped '$c2' '$h2' && wrapped '$h2' '$c2'"
 check "RTCP: homer's SRTCP reaches the south phone as plain RTCP (each SR whole)" \
 	rtcp_ok "$c2" "$h2" $((CALL_S / 2))
 check "RTCP: the south phone's plain RTCP reaches homer as SRTCP" \
