@@ -25,7 +25,7 @@
 # auth failures and replays; the south side plain RTP (no key, no srtp_
 # counters) with payload bytes identical to what the remote phone sent
 # (the sims' pattern check, rtp.c); every phone's RTP from sequence
-# number $SEQ, so each call crosses the wrap; RTCP every second on every stream:
+# number 65000, so each call crosses the wrap; RTCP every second on every stream:
 # SRTCP north, plain RTCP south, each sender report whole at the far end
 # (an SR still encrypted, or encrypted twice, is refused by the
 # receiver's check); homer plays the attacker all along (pp-phone-sim
