@@ -16,7 +16,9 @@
 # reads its CallManager from SEP<MAC>.cnf.xml over TFTP, the announced
 # address, bad arguments, and 1000 phones in one process. A secure
 # CallManager (--srtp) keys two calls: SRTP end to end (libsrtp2), v17
-# and old layouts, both suites.
+# and old layouts, both suites; then a call under attack (replay, flipped
+# bit, wrong key: each dropped by the receiver), SRTCP both ways, across
+# the sequence wrap.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -173,19 +175,7 @@ variant mixed "--layout old" "--layout v17" 11 old 11
 # the wire every RTP packet of the call carries the suite's tag (nft
 # counts UDP lengths: 8 + 12 + 160 + tag, never the plain 180). (The
 # calls of the variants above, without --srtp, stay plain RTP.)
-srtp_ok() {	# srtp_ok RECEIVER-LINE SENDER-LINE SUITE
-	local r=$1 s=$2 suite=$3 k
-	for k in srtp_tx srtp_rx; do
-		[ "$(field "$r" $k)" = "$suite" ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	for k in srtp_auth_fail srtp_replay srtp_fail; do
-		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
-	done
-	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
-		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
-		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
-	echo "srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
-}
+# (srtp_ok: sim.sh)
 
 udp_len_count() {	# udp_len_count COUNTER: UDP packets the phones sent of that length
 	nsx "$NS_PHONE" nft list counter inet srtplen "$1" | sed -n 's/.*packets \([0-9]*\).*/\1/p'
@@ -254,6 +244,76 @@ srtp_lab() {
 }
 
 srtp_lab
+
+# The attacker against SRTP (pp-phone-sim --attack), RTCP and the
+# sequence wrap, under a secure CallManager (--srtp 80), end to end: $A
+# sends, every 10th packet in turn, a packet twice (replay), a copy with
+# one bit flipped and a copy under a random key (each before the real
+# one); $B's libsrtp2 drops each and counts it (srtp_replay = A's
+# atk_replay, srtp_auth_fail = atk_flip + atk_wrong_key) while the call's
+# audio goes on: every real packet received, none lost, the original
+# bytes. Both phones send an RTCP sender report every 500 ms (--rtcp),
+# SRTCP under the call's keys, each authenticated and decrypted by the
+# other; both start at sequence 65500 (--rtp-seq), so the call crosses
+# the wrap (ROC 0 -> 1) both ways.
+srtp_attack_lab() {
+	local v=srtpatk la lb k
+	ccm_start "$v" --layout v17 --srtp 80 --rtcp 500 ||
+		{ tap_result 1 "$v: pp-ccm-sim --srtp 80 listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA \
+		--rtcp 500 --rtp-seq 65500 --attack replay,flip,wrong-key
+	local pa=$PHONE_PID
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB \
+		--tx-port-offset 2 --rtcp 500 --rtp-seq 65500
+	local pb=$PHONE_PID
+	check "$v: two phones register" ctl "$v" wait registered 2 20
+	call_ab "$v" "SRTP through the wrap, under attack"
+	la=$LA
+	lb=$LB
+	diag "$v: $A sent atk_replay=$(field "$la" atk_replay) atk_flip=$(field "$la" atk_flip) atk_wrong_key=$(field "$la" atk_wrong_key) tx_packets=$(field "$la" tx_packets); $B srtp_replay=$(field "$lb" srtp_replay) srtp_auth_fail=$(field "$lb" srtp_auth_fail) srtp_unprotected=$(field "$lb" srtp_unprotected)"
+	check "$v: $A sent each attack (replay, flip, wrong-key) at least 3 times" \
+		eval "[ $(field "$la" atk_replay) -ge 3 ] && [ $(field "$la" atk_flip) -ge 3 ] &&
+		      [ $(field "$la" atk_wrong_key) -ge 3 ]"
+	check "$v: $B dropped every replay, flipped bit and wrong key of $A, the call's audio whole" \
+		attacks_dropped "$lb" "$la"
+	check "$v: $A: $B's SRTP clean (no attack that way)" \
+		srtp_ok "$la" "$lb" AES_CM_128_HMAC_SHA1_80
+	check "$v: $A's stream from 65500 crosses the wrap (>36 packets, $B expected = received)" \
+		eval "[ $(field "$la" tx_packets) -gt 36 ] &&
+		      [ $(field "$lb" rx_expected) = $(field "$lb" rx_packets) ]"
+	check "$v: $B's stream from 65500 crosses the wrap (>36 packets, $A expected = received)" \
+		eval "[ $(field "$lb" tx_packets) -gt 36 ] &&
+		      [ $(field "$la" rx_expected) = $(field "$la" rx_packets) ]"
+	check "$v: SRTCP $A -> $B: sender reports protected, authenticated and decrypted" \
+		eval "[ -n '$(field "$la" srtcp_protected)' ] && rtcp_ok '$lb' '$la' 2"
+	check "$v: SRTCP $B -> $A: sender reports protected, authenticated and decrypted" \
+		eval "[ -n '$(field "$lb" srtcp_protected)' ] && rtcp_ok '$la' '$lb' 2"
+	# The call command's packet time: 40 ms (320 bytes, SRTP +10).
+	check "$v: call $A $B 40 (ms) comes up" ctl "$v" call $A $B 40
+	sleep 1
+	check "$v: hangup" ctl "$v" hangup
+	la=$(media_stats "$TMPD/$v-a.out" "sid=$A" 2)
+	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B" 2)
+	check "$v: 40 ms packets: $A got $B's SRTP, 320-byte payloads, no loss" \
+		eval "rx_ok '$la' '$lb' 20 sender && srtp_ok '$la' '$lb' AES_CM_128_HMAC_SHA1_80 &&
+		      grep -q '^call call=2 .*packet_ms=40' $TMPD/$v.out"
+	# The CallManager's own endpoint with RTCP (--rtcp): plain both ways.
+	check "$v: call $B south comes up" ctl "$v" call $B south
+	sleep 1.2
+	check "$v: hangup" ctl "$v" hangup
+	lb=$(media_stats "$TMPD/$v-b.out" "sid=$B" 3)
+	local ls
+	ls=$(media_stats "$TMPD/$v.out" "sid=south .*end=hangup")
+	check "$v: RTCP $B -> the south endpoint (plain: a south call is never keyed)" \
+		eval "[ -z '$(field "$lb" srtp_tx)' ] && rtcp_ok '$ls' '$lb' 2"
+	check "$v: RTCP the south endpoint -> $B" rtcp_ok "$lb" "$ls" 2
+	kill -TERM $pa $pb
+	wait $pa $pb
+	ccm_stop "$v"
+	check "$v: nothing on stderr" eval "! grep . $TMPD/$v.err $TMPD/$v-a.err $TMPD/$v-b.err"
+}
+
+srtp_attack_lab
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A
@@ -338,6 +398,16 @@ check "bad argument: no --server nor --tftp" bad "$PHONE_SIM" "--server or --tft
 check "bad argument: pp-ccm-sim --listen :2000" bad "$CCM_SIM" "--listen: \":2000\"" --listen :2000
 check "bad argument: pp-ccm-sim --allow 001122334455" bad "$CCM_SIM" "--allow: \"001122334455\"" \
 	--allow 001122334455
+check "bad argument: --attack replay,replay" bad "$PHONE_SIM" "--attack: \"replay,replay\": a kind given twice" \
+	--server $CCM_ADDR --sid $A --attack replay,replay
+check "bad argument: --attack drop" bad "$PHONE_SIM" "--attack: \"drop\": not a list of replay, flip and wrong-key" \
+	--server $CCM_ADDR --sid $A --attack drop
+check "bad argument: --attack-every without --attack" bad "$PHONE_SIM" "--attack-every: needs --attack" \
+	--server $CCM_ADDR --sid $A --attack-every 5
+check "bad argument: --rtp-seq 65536" bad "$PHONE_SIM" "--rtp-seq: \"65536\": not a number in 0..65535" \
+	--server $CCM_ADDR --sid $A --rtp-seq 65536
+check "bad argument: --rtcp 50" bad "$PHONE_SIM" "--rtcp: \"50\": not a number of milliseconds in 100..60000" \
+	--server $CCM_ADDR --sid $A --rtcp 50
 check "bad argument: pp-ccm-sim --packet-ms 5" bad "$CCM_SIM" "--packet-ms: \"5\": not a number in 10..60" \
 	--packet-ms 5
 # A raw client (python3): Register and two KeepAliveReq, one byte per TCP
@@ -387,11 +457,13 @@ bad_commands() {
 	grep -q "$A: not registered" <<< "$out" || { echo "$out"; return 1; }
 	out=$(ctl cmds calls 1) && return 1
 	grep -q "0 idle registered phones, 2 needed" <<< "$out" || { echo "$out"; return 1; }
+	out=$(ctl cmds call $A $B 70) && return 1
+	grep -q "70: not a packet time in 10..60 ms" <<< "$out" || { echo "$out"; return 1; }
 	out=$(ctl cmds wait registered 1 1) && return 1
 	grep -q "timeout: registered=0" <<< "$out" || { echo "$out"; return 1; }
 }
 ccm_start cmds
-check "bad commands: refused with the reason (unknown, not registered, too few, timeout)" bad_commands
+check "bad commands: refused with the reason (unknown, not registered, too few, a packet time, timeout)" bad_commands
 ccm_stop cmds
 
 # A scenario on the command line (-e), and commands on stdin.

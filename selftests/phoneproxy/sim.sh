@@ -179,3 +179,96 @@ user_field() {
 	pp -j show user | jq -r --arg u "$1" --arg k "$2" \
 		'first(.[] | select(.name == $u)) | .[$k]'
 }
+
+# ---- SRTP (pp-phone-sim keyed by SCCP), attacks, RTCP --------------------
+
+# srtp_ok RECEIVER-LINE SENDER-LINE SUITE: the receiver's stream SRTP both
+# ways under SUITE (an extended regex: 'AES_CM_128_HMAC_SHA1_(32|80)'),
+# every packet it received authenticated and decrypted, no auth failure,
+# replay or other SRTP failure, every packet the sender sent protected.
+srtp_ok() {
+	local r=$1 s=$2 suite=$3 k
+	for k in srtp_tx srtp_rx; do
+		[[ $(field "$r" $k) =~ ^($suite)$ ]] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	for k in srtp_auth_fail srtp_replay srtp_fail; do
+		[ "$(field "$r" $k)" = 0 ] || { echo "$k=$(field "$r" $k): $r"; return 1; }
+	done
+	[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] &&
+		[ "$(field "$s" srtp_protected)" = "$(field "$s" tx_packets)" ] ||
+		{ echo "unprotected $(field "$r" srtp_unprotected) of $(field "$r" rx_packets), protected $(field "$s" srtp_protected) of $(field "$s" tx_packets)"; return 1; }
+	echo "srtp_tx=$(field "$r" srtp_tx) srtp_rx=$(field "$r" srtp_rx) srtp_protected=$(field "$s" srtp_protected) srtp_unprotected=$(field "$r" srtp_unprotected)"
+}
+
+# got_sent WHAT GOT SENT: a receiver got GOT of the SENT packets of a kind:
+# all, or all but the last sending tick's (still in flight when its
+# stream closed: the far end stops sending only at its own hangup).
+got_sent() {
+	[ "$2" -le "$3" ] && [ "$2" -ge $(($3 - 1)) ] ||
+		{ echo "$1: got $2 of $3"; return 1; }
+	echo "$1: got $2 of $3"
+}
+
+# attacks_dropped RECEIVER-LINE ATTACKER-LINE: the receiving phone's
+# libsrtp2 dropped each of the attacker's packets (replays as replays,
+# flipped bits and wrong keys as authentication failures), accepted none
+# (no duplicate, none unprotected beyond the real packets), and lost no
+# real packet.
+attacks_dropped() {
+	local r=$1 a=$2
+	got_sent "replays dropped (srtp_replay)" "$(field "$r" srtp_replay)" "$(field "$a" atk_replay)" &&
+	got_sent "flipped and wrong-key packets dropped (srtp_auth_fail)" "$(field "$r" srtp_auth_fail)" \
+		$(($(field "$a" atk_flip) + $(field "$a" atk_wrong_key))) &&
+	got_sent "real packets unprotected" "$(field "$r" srtp_unprotected)" "$(field "$a" tx_packets)" ||
+		return 1
+	[ "$(field "$r" srtp_fail)" = 0 ] && [ "$(field "$r" rx_dup)" = 0 ] && [ "$(field "$r" rx_lost)" = 0 ] &&
+		[ "$(field "$r" srtp_unprotected)" = "$(field "$r" rx_packets)" ] ||
+		{ echo "srtp_fail, rx_dup, rx_lost not 0 or a packet not unprotected: $r"; return 1; }
+}
+
+# rtcp_ok RECEIVER-LINE SENDER-LINE MIN: the sender (--rtcp) sent at
+# least MIN RTCP sender reports, SRTCP when its stream is keyed (each
+# protected), and the receiver got them (but the last one, maybe in
+# flight at hangup), authenticated and decrypted each when its stream is
+# keyed, and recognised each as an SR of the sender's SSRC.
+rtcp_ok() {
+	local r=$1 s=$2 min=$3
+	[ "$(field "$s" rtcp_tx)" -ge "$min" ] && [ "$(field "$s" rtcp_tx_errors)" = 0 ] ||
+		{ echo "sender: $s"; return 1; }
+	if [ -n "$(field "$s" srtp_tx)" ] && [ "$(field "$s" srtp_tx)" != plain ]; then
+		[ "$(field "$s" srtcp_protected)" = "$(field "$s" rtcp_tx)" ] ||
+			{ echo "sender, not every report SRTCP: $s"; return 1; }
+	fi
+	got_sent "sender reports received (rtcp_rx)" "$(field "$r" rtcp_rx)" "$(field "$s" rtcp_tx)" || return 1
+	[ "$(field "$r" rtcp_bad)" = 0 ] || { echo "receiver: $r"; return 1; }
+	if [ -n "$(field "$r" srtp_rx)" ] && [ "$(field "$r" srtp_rx)" != plain ]; then
+		[ "$(field "$r" srtcp_unprotected)" = "$(field "$r" rtcp_rx)" ] &&
+			[ "$(field "$r" srtcp_auth_fail)" = 0 ] && [ "$(field "$r" srtcp_replay)" = 0 ] ||
+			{ echo "receiver, SRTCP: $r"; return 1; }
+	fi
+}
+
+# rtp_wire PCAP PORT: the RTP datagrams to PORT in PCAP, decoded by tshark
+# as RTP: "packets=N ssrcs=S plain=P lens=L..." where plain counts the
+# payloads that are the sims' pattern (rtp.c: byte i of sequence s is
+# s * 31 + i), lens the distinct payload lengths (an SRTP tag included).
+rtp_wire() {
+	tshark -r "$1" -d udp.port=="$2",rtp -Y "udp.dstport == $2 && rtp" \
+		-T fields -e rtp.ssrc -e rtp.seq -e rtp.payload 2>/dev/null | python3 -c '
+import sys
+n = plain = 0
+ssrcs, lens = set(), set()
+for line in sys.stdin:
+    f = line.split("\t")
+    if len(f) < 3:
+        continue
+    ssrc, seq, pay = f[0], int(f[1]), bytes.fromhex(f[2].strip().replace(":", ""))
+    n += 1
+    ssrcs.add(ssrc)
+    lens.add(len(pay))
+    if len(pay) % 8 == 0 and all(b == (seq * 31 + i) & 0xff for i, b in enumerate(pay)):
+        plain += 1
+print("packets=%d ssrcs=%s plain=%d lens=%s" % (n, ",".join(sorted(ssrcs)), plain,
+      ",".join(str(l) for l in sorted(lens))))
+'
+}

@@ -90,6 +90,7 @@ struct call {
 	struct sccp_media_key key[2];
 	bool secure;
 	bool up;
+	unsigned int packet_ms;		/* --packet-ms, or the call command's */
 	struct batch *batch;
 	uint64_t t0;
 	TAILQ_ENTRY(call) link;
@@ -133,6 +134,7 @@ struct opts {
 	bool quiet;
 	int srtp;			/* enum sccp_key_alg of --srtp, 0 none,
 					 * SRTP_ALTERNATE: _32 and _80 in turn */
+	struct sim_media_opts media;	/* --rtcp: the south endpoint's */
 };
 
 struct ccm {
@@ -346,14 +348,14 @@ static void media_of(const struct call *k, const struct leg *l,
 	m->conf_id = k->conf_id;
 	m->ppid = l->ppid;
 	m->call_ref = k->conf_id;
-	m->packet_ms = k->c->o.packet_ms;
+	m->packet_ms = k->packet_ms;
 	m->codec = k->c->o.codec;
 	m->precedence = 0xb8;		/* DSCP EF */
 }
 
 static void south_report(struct leg *l, const char *end)
 {
-	char buf[1024];
+	char buf[2048];
 
 	sim_media_format(&l->media, buf, sizeof(buf));
 	sim_event("media-stats", "call=%u sid=south peer=%s ppid=%u end=%s %s",
@@ -397,7 +399,7 @@ static void leg_start(struct call *k, int i)
 	}
 	sim_media_start(&l->media, o->ip, o->port,
 			rtp_mix32(sim_random32() ^ l->ppid),
-			sb_codec_pt(c->o.codec), c->o.packet_ms);
+			sb_codec_pt(c->o.codec), k->packet_ms);
 }
 
 static void call_progress(struct call *k)
@@ -540,7 +542,8 @@ static int call_keys(struct call *k, int alg)
 }
 
 static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
-			     struct batch *batch, char *err, size_t errlen)
+			     unsigned int packet_ms, struct batch *batch,
+			     char *err, size_t errlen)
 {
 	struct call *k = calloc(1, sizeof(*k));
 	struct sb_media m;
@@ -556,6 +559,7 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 	k->id = ++c->next_call;
 	k->conf_id = 0x02000000u + k->id;
 	k->batch = batch;
+	k->packet_ms = packet_ms;
 	k->t0 = sim_now_ms();
 	k->leg[0].dev = a;
 	k->leg[1].dev = b;
@@ -579,7 +583,12 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 		if (sim_media_open(&s->media, c->loop.base,
 				   c->o.media_ip ? c->o.media_ip : a->local_ip,
 				   port, c->o.tx_offset, sb_codec_pt(c->o.codec),
-				   c->o.packet_ms, err, errlen)) {
+				   k->packet_ms, err, errlen)) {
+			free(k);
+			return NULL;
+		}
+		if (sim_media_set(&s->media, &c->o.media, err, errlen)) {
+			sim_media_close(&s->media);
 			free(k);
 			return NULL;
 		}
@@ -608,10 +617,11 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 					     l->dev->layout, &m));
 	}
 	if (!c->o.quiet)
-		sim_event("call", "call=%u a=%s b=%s a_ppid=%u b_ppid=%u media=%s",
+		sim_event("call", "call=%u a=%s b=%s a_ppid=%u b_ppid=%u media=%s packet_ms=%u",
 			  k->id, leg_name(&k->leg[0]), leg_name(&k->leg[1]),
 			  k->leg[0].ppid, k->leg[1].ppid,
-			  k->secure ? sccp_key_alg_name(k->key[0].alg) : "plain");
+			  k->secure ? sccp_key_alg_name(k->key[0].alg) : "plain",
+			  k->packet_ms);
 	if (c->o.early_smt)
 		call_progress(k);
 	return k;
@@ -858,11 +868,20 @@ static void cmd_call(struct client *cl, int ac, char **av)
 	struct dev *a, *b = NULL;
 	const char *why = NULL;
 	struct batch *bt;
+	unsigned int ms = c->o.packet_ms;
+	uint64_t v;
 	char err[160];
 
-	if (ac != 3) {
-		client_done(cl, false, "usage: call SID SID|south");
+	if (ac != 3 && ac != 4) {
+		client_done(cl, false, "usage: call SID SID|south [MS]");
 		return;
+	}
+	if (ac == 4) {
+		if (pp_parse_uint(av[3], 10, 60, &v)) {
+			client_done(cl, false, "%s: not a packet time in 10..60 ms", av[3]);
+			return;
+		}
+		ms = (unsigned int)v;
 	}
 	a = idle_dev(c, av[1], &why);
 	if (!a) {
@@ -882,7 +901,7 @@ static void cmd_call(struct client *cl, int ac, char **av)
 		client_done(cl, false, "out of memory");
 		return;
 	}
-	if (!call_new(c, a, b, bt, err, sizeof(err))) {
+	if (!call_new(c, a, b, ms, bt, err, sizeof(err))) {
 		bt->cl = NULL;
 		cl->batch = NULL;
 		event_free(bt->timer);
@@ -971,7 +990,7 @@ static void cmd_calls(struct client *cl, int ac, char **av)
 		struct dev *a = south ? pick[i] : pick[2 * i];
 		struct dev *b = south ? NULL : pick[2 * i + 1];
 
-		if (!call_new(c, a, b, bt, err, sizeof(err))) {
+		if (!call_new(c, a, b, c->o.packet_ms, bt, err, sizeof(err))) {
 			sim_event("call-failed", "a=%s b=%s reason=\"%s\"", a->name,
 				  b ? b->name : "south", err);
 			bt->failed++;
@@ -1297,6 +1316,8 @@ static const char usage[] =
 "                         the phone reached us at)\n"
 "  --media-port N         ... its first RTP port (default: any)\n"
 "  --tx-port-offset N     ... it sends from the receive port + N\n"
+"  --rtcp MS              ... and an RTCP sender report every MS ms, from and\n"
+"                         on its port + 1 (pp-phone-sim --rtcp)\n"
 "  --packet-ms N          packet time in OpenReceiveChannel/SMT (default 20)\n"
 "  --codec N              compressionType (default 4, G.711 mu-law; 2 A-law)\n"
 "  --call-timeout S       a call not up after S seconds fails (default 10)\n"
@@ -1309,7 +1330,7 @@ static const char usage[] =
 "                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
 "                         _80, or both in turn); calls with the south phone\n"
 "                         stay plain\n"
-"Commands: call SID SID|south, calls N [south], hangup [all|CALL|SID],\n"
+"Commands: call SID SID|south [MS], calls N [south], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
 static int add_line(char ***v, unsigned int *n, const char *s)
@@ -1416,6 +1437,8 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ SIM_ADDR("--media-addr", &o->media_ip) },
 		{ SIM_EVEN_PORT("--media-port", &o->media_port, 1024, 63534) },
 		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
+		{ SIM_NUM("--rtcp", &o->media.rtcp_ms, 100, 60000),
+		  .why = "not a number of milliseconds in 100..60000" },
 		{ SIM_NUM("--packet-ms", &o->packet_ms, 10, 60) },
 		{ SIM_U32("--codec", &o->codec) },
 		{ SIM_SECONDS("--call-timeout", &o->call_timeout, 1, 3600) },

@@ -70,6 +70,8 @@ struct opts {
 	bool preserve;			/* a lost connection keeps the media */
 	unsigned int count;
 	unsigned int forge_orc_acks;	/* misbehave: unrequested ORC-Acks */
+	/* --rtp-seq, --rtcp, --attack, --attack-every: every stream's */
+	struct sim_media_opts media;
 	struct sim_tls_opts tls;	/* secure SCCP: --tls ... */
 };
 
@@ -158,6 +160,15 @@ static const char usage[] =
 "  --preserve             call preservation: a lost connection keeps the media\n"
 "                         stream running (until replaced, or the exit)\n"
 "  --forge-orc-acks N     misbehave: N OpenReceiveChannelAcks nobody asked for\n"
+"  --attack KIND[,KIND]   misbehave on every stream sent, KIND replay (a packet\n"
+"                         sent twice), flip (a copy with one bit flipped, before\n"
+"                         it) or wrong-key (a copy protected with another key,\n"
+"                         before it); counted as atk_* in media-stats\n"
+"  --attack-every N       one attack every N packets, the kinds in turn (default 10)\n"
+"  --rtp-seq N            the first RTP sequence number of every stream (0..65535;\n"
+"                         default random): 65500 crosses the wrap within 36 packets\n"
+"  --rtcp MS              an RTCP sender report every MS ms (SRTCP when keyed) to\n"
+"                         the remote port + 1, from and on the receive port + 1\n"
 "  --quiet                no line per phone, only the totals\n"
 "  --tls 1.0|1.2          secure SCCP: TLS 1.0 with AES128-SHA (old firmware) or TLS 1.2\n"
 "                         (ECDHE-RSA AES-GCM); give --server ADDR:2443\n"
@@ -225,7 +236,7 @@ static void set_down(struct phone *p)
 
 static void stream_report(struct phone *p, const char *why)
 {
-	char buf[1024];
+	char buf[2048];
 
 	sim_totals_add(&p->s->totals, &p->media);
 	sim_media_format(&p->media, buf, sizeof(buf));
@@ -260,6 +271,11 @@ static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
 	e = sim_media_open(&p->media, p->s->loop.base,
 			   p->bind_ip ? p->bind_ip : p->local_ip, port,
 			   o->tx_offset, pt, ms, err, sizeof(err));
+	if (!e) {
+		e = sim_media_set(&p->media, &o->media, err, sizeof(err));
+		if (e)
+			sim_media_close(&p->media);
+	}
 	if (e)
 		sim_event("media-error", "sid=%s reason=\"%s\"", p->sid, err);
 	return e;
@@ -902,14 +918,48 @@ struct phone_ids {
 	bool have_base;
 	const char *ctl;		/* --ctl */
 	struct sim_tls_opts *tls;
+	unsigned int *attack;		/* --attack: SIM_ATK_* */
 };
 
-enum { O_SID, O_SID_BASE, O_CTL, O_TLS_CA, O_TLS_CERT, O_TLS_KEY, O_TLS_KEYLOG };
+enum { O_SID, O_SID_BASE, O_CTL, O_ATTACK, O_TLS_CA, O_TLS_CERT, O_TLS_KEY,
+       O_TLS_KEYLOG };
+
+/* --attack replay,flip,wrong-key: each word once, at least one. */
+static int parse_attack(const char *opt, const char *val, unsigned int *mask)
+{
+	static const struct { const char *word; unsigned int bit; } kinds[] = {
+		{ "replay", SIM_ATK_REPLAY }, { "flip", SIM_ATK_FLIP },
+		{ "wrong-key", SIM_ATK_WRONG_KEY },
+	};
+	const char *p = val, *e;
+	unsigned int i, bit;
+
+	*mask = 0;
+	do {
+		e = strchr(p, ',');
+		if (!e)
+			e = p + strlen(p);
+		for (i = 0; i < 3; i++)
+			if ((size_t)(e - p) == strlen(kinds[i].word) &&
+			    !strncmp(p, kinds[i].word, (size_t)(e - p)))
+				break;
+		if (i == 3)
+			return sim_bad_arg(opt, val, "not a list of replay, flip and wrong-key");
+		bit = kinds[i].bit;
+		if (*mask & bit)
+			return sim_bad_arg(opt, val, "a kind given twice");
+		*mask |= bit;
+		p = e + 1;
+	} while (*e);
+	return 0;
+}
 
 static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 {
 	struct phone_ids *ids = arg;
 
+	if (opt->id == O_ATTACK)
+		return parse_attack(opt->name, val, ids->attack);
 	if (opt->id == O_CTL) {
 		ids->ctl = val;
 		return 0;
@@ -949,7 +999,8 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 	static const struct sim_choice smt_ack[] = {
 		{ "auto", -1 }, { "yes", 1 }, { "no", 0 }, { NULL, 0 },
 	};
-	bool have_count = false, have_proto = false;
+	bool have_count = false, have_proto = false, have_every = false;
+	unsigned int seq = 0;
 	int layout = 0, tls = 0, rc;
 	const struct sim_opt opts[] = {
 		{ SIM_HOSTPORT("--server", &o->server_ip, &o->server_port, 2000),
@@ -978,6 +1029,12 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
 		{ SIM_NUM("--forge-orc-acks", &o->forge_orc_acks, 0, 100000) },
+		{ SIM_OWN("--attack", O_ATTACK) },
+		{ SIM_NUM("--attack-every", &o->media.attack_every, 1, 100000),
+		  .given = &have_every },
+		{ SIM_NUM("--rtp-seq", &seq, 0, 65535), .given = &o->media.fixed_seq },
+		{ SIM_NUM("--rtcp", &o->media.rtcp_ms, 100, 60000),
+		  .why = "not a number of milliseconds in 100..60000" },
 		{ SIM_CHOICE("--tls", &tls, tls_versions) },
 		{ SIM_OWN("--tls-ca", O_TLS_CA) },
 		{ SIM_OWN("--tls-cert", O_TLS_CERT) },
@@ -994,9 +1051,16 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 	};
 
 	ids->tls = &o->tls;
+	ids->attack = &o->media.attack;
+	o->media.attack_every = 10;
 	rc = sim_parse_cmdline(&cl, argc, argv);
 	if (rc)
 		return rc;
+	o->media.seq = (uint16_t)seq;
+	if (have_every && !o->media.attack) {
+		fprintf(stderr, PROG ": --attack-every: needs --attack\n");
+		return SIM_EXIT_USAGE;
+	}
 	o->tls.version = (unsigned int)tls;
 	if (!tls && (o->tls.ca || o->tls.cert || o->tls.key || o->tls.keylog)) {
 		fprintf(stderr, PROG ": --tls-ca, --tls-cert, --tls-key, --tls-keylog: need --tls\n");

@@ -142,3 +142,42 @@ uint64_t rtp_rx_lost(const struct rtp_rx *rx)
 
 	return got >= expected ? 0 : expected - got;
 }
+
+static void put32(uint8_t *p, uint32_t v)
+{
+	p[0] = v >> 24;
+	p[1] = v >> 16;
+	p[2] = v >> 8;
+	p[3] = v;
+}
+
+size_t rtcp_sr_build(uint8_t *buf, const struct rtp_tx *tx, uint64_t ntp)
+{
+	buf[0] = 0x80;				/* version 2, no padding, RC 0 */
+	buf[1] = 200;				/* SR */
+	buf[2] = 0;
+	buf[3] = RTCP_SR_LEN / 4 - 1;		/* in 32-bit words, minus one */
+	put32(buf + 4, tx->ssrc);
+	put32(buf + 8, (uint32_t)(ntp >> 32));
+	put32(buf + 12, (uint32_t)ntp);
+	put32(buf + 16, tx->ts);
+	put32(buf + 20, (uint32_t)tx->packets);
+	put32(buf + 24, (uint32_t)(tx->packets * tx->payload_len));
+	return RTCP_SR_LEN;
+}
+
+int rtcp_sr_check(const uint8_t *pkt, size_t len, struct rtcp_sr *sr)
+{
+	size_t words;
+
+	if (len < RTCP_SR_LEN || (pkt[0] & 0xc0) != 0x80 || pkt[1] != 200)
+		return -1;
+	words = (size_t)(pkt[2] << 8 | pkt[3]) + 1;
+	/* 7 words (header, sender info) plus 6 per report block */
+	if (words * 4 != len || words != 7 + 6 * (size_t)(pkt[0] & 0x1f))
+		return -1;
+	sr->ssrc = be32(pkt + 4);
+	sr->packets = be32(pkt + 20);
+	sr->octets = be32(pkt + 24);
+	return 0;
+}

@@ -65,6 +65,25 @@ void rtp_rx_account(struct rtp_rx *rx, const uint8_t *pkt, size_t len,
 uint64_t rtp_rx_expected(const struct rtp_rx *rx);
 uint64_t rtp_rx_lost(const struct rtp_rx *rx);
 
+/*
+ * RTCP (RFC 3550 6.4.1): the sender report of a stream, 28 bytes (no
+ * report block): version 2, PT 200, length 6, the SSRC, the NTP time
+ * @ntp (seconds << 32 | fraction), the RTP timestamp, and the sender's
+ * packet and octet counts. Returns its length.
+ */
+#define RTCP_SR_LEN	28
+#define RTCP_MAX_PKT	256
+size_t rtcp_sr_build(uint8_t *buf, const struct rtp_tx *tx, uint64_t ntp);
+/*
+ * A datagram that is one sender report, as rtcp_sr_build() makes (version
+ * 2, PT 200, its length the datagram's: an SRTCP packet still encrypted
+ * is not one): 0 with its SSRC and the sender's counts in @sr, else -1.
+ */
+struct rtcp_sr {
+	uint32_t ssrc, packets, octets;
+};
+int rtcp_sr_check(const uint8_t *pkt, size_t len, struct rtcp_sr *sr);
+
 /* The payload byte @i of the packet with sequence @seq. */
 static inline uint8_t rtp_pattern(uint16_t seq, size_t i)
 {

@@ -417,25 +417,125 @@ static void media_read(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
+/* The attack this packet carries (SIM_ATK_*), 0 for none: one every
+ * attack_every packets, the kinds asked for in turn. */
+static unsigned int attack_due(struct sim_media *m)
+{
+	unsigned int i, kind;
+
+	if (!m->opt.attack || !m->opt.attack_every ||
+	    (m->tx.packets + 1) % m->opt.attack_every)
+		return 0;
+	for (i = 0; i < 3; i++) {
+		kind = 1u << (m->atk_next++ % 3);
+		if (m->opt.attack & kind)
+			return kind;
+	}
+	return 0;
+}
+
+static bool send_to(struct sim_media *m, int fd, const uint8_t *buf, size_t len,
+		    uint16_t port)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET };
+
+	to.sin_addr.s_addr = m->remote_ip;
+	to.sin_port = htons(port);
+	return sendto(fd, buf, len, 0, (struct sockaddr *)&to, sizeof(to)) ==
+	       (ssize_t)len;
+}
+
 static void media_tick(evutil_socket_t fd, short what, void *arg)
 {
 	struct sim_media *m = arg;
-	struct sockaddr_in to = { .sin_family = AF_INET };
 	uint8_t buf[RTP_MAX_PKT + SIM_SRTP_TRAILER];
+	uint8_t atk[RTP_MAX_PKT + SIM_SRTP_TRAILER];
+	unsigned int kind = attack_due(m);
+	size_t len, alen;
+
+	(void)fd;
+	(void)what;
+	len = rtp_tx_next(&m->tx, buf);
+	/* a copy of this packet under a key that is not the call's, first */
+	if (kind == SIM_ATK_WRONG_KEY) {
+		alen = len;
+		memcpy(atk, buf, len);
+		if (!sim_srtp_protect_foreign(m->srtp.tx_alg, atk, &alen, sizeof(atk)) &&
+		    send_to(m, m->tx_fd, atk, alen, m->remote_port))
+			m->atk_wrong_key++;
+	}
+	if (sim_srtp_protect(&m->srtp, buf, &len, sizeof(buf))) {
+		m->tx.errors++;
+		return;
+	}
+	/* this packet with one bit of its (encrypted) payload flipped, first */
+	if (kind == SIM_ATK_FLIP) {
+		memcpy(atk, buf, len);
+		atk[RTP_HDR_LEN] ^= 0x01;
+		if (send_to(m, m->tx_fd, atk, len, m->remote_port))
+			m->atk_flip++;
+	}
+	if (!send_to(m, m->tx_fd, buf, len, m->remote_port)) {
+		m->tx.errors++;
+		return;
+	}
+	m->tx.packets++;
+	/* the same packet again, byte for byte */
+	if (kind == SIM_ATK_REPLAY && send_to(m, m->tx_fd, buf, len, m->remote_port))
+		m->atk_replay++;
+}
+
+/* Seconds since 1900 << 32 | fraction (RFC 3550 4). */
+static uint64_t ntp_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return ((uint64_t)ts.tv_sec + 2208988800ULL) << 32 |
+	       (((uint64_t)ts.tv_nsec << 32) / 1000000000ULL);
+}
+
+static void rtcp_tick(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim_media *m = arg;
+	uint8_t buf[RTCP_MAX_PKT];
 	size_t len;
 
 	(void)fd;
 	(void)what;
-	to.sin_addr.s_addr = m->remote_ip;
-	to.sin_port = htons(m->remote_port);
-	len = rtp_tx_next(&m->tx, buf);
-	if (sim_srtp_protect(&m->srtp, buf, &len, sizeof(buf)))
-		m->tx.errors++;
-	else if (sendto(m->tx_fd, buf, len, 0, (struct sockaddr *)&to,
-		   sizeof(to)) == (ssize_t)len)
-		m->tx.packets++;
+	len = rtcp_sr_build(buf, &m->tx, ntp_now());
+	if (!sim_srtp_protect_rtcp(&m->srtp, buf, &len, sizeof(buf)) &&
+	    send_to(m, m->rtcp_fd, buf, len, (uint16_t)(m->remote_port + 1)))
+		m->rtcp_tx++;
 	else
-		m->tx.errors++;
+		m->rtcp_tx_errors++;
+}
+
+static void rtcp_read(evutil_socket_t fd, short what, void *arg)
+{
+	struct sim_media *m = arg;
+	uint8_t buf[2048];
+	struct rtcp_sr sr;
+	size_t len;
+	ssize_t n;
+	int i;
+
+	(void)what;
+	for (i = 0; i < 16; i++) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			break;
+		len = (size_t)n;
+		if (sim_srtp_unprotect_rtcp(&m->srtp, buf, &len))
+			continue;	/* dropped, counted */
+		/* an SR of the RTP stream's SSRC, its counts consistent */
+		if (rtcp_sr_check(buf, len, &sr) ||
+		    (m->rx.have_ssrc && sr.ssrc != m->rx.ssrc) ||
+		    (uint64_t)sr.packets * m->rx.payload_len != sr.octets)
+			m->rtcp_bad++;
+		else
+			m->rtcp_rx++;
+	}
 }
 
 void sim_media_init(struct sim_media *m)
@@ -443,6 +543,7 @@ void sim_media_init(struct sim_media *m)
 	memset(m, 0, sizeof(*m));
 	m->rx_fd = -1;
 	m->tx_fd = -1;
+	m->rtcp_fd = -1;
 }
 
 /*
@@ -566,6 +667,31 @@ static const struct timeval *interval(struct event_base *base, unsigned int ms)
 	return cache[i].tv;
 }
 
+int sim_media_set(struct sim_media *m, const struct sim_media_opts *o,
+		  char *err, size_t errlen)
+{
+	uint16_t bound;
+	int fd;
+
+	m->opt = *o;
+	if (!o->rtcp_ms || m->rtcp_fd >= 0)
+		return 0;
+	fd = udp_bound(m->ip, (uint16_t)(m->rx_port + 1), &bound);
+	if (fd < 0) {
+		snprintf(err, errlen, "RTCP port %s: %s",
+			 sim_ipport(m->ip, (uint16_t)(m->rx_port + 1)), strerror(-fd));
+		return fd;
+	}
+	m->rtcp_fd = fd;
+	m->rtcp_ev = event_new(m->base, fd, EV_READ | EV_PERSIST, rtcp_read, m);
+	m->rtcp_timer = event_new(m->base, -1, EV_PERSIST, rtcp_tick, m);
+	if (!m->rtcp_ev || !m->rtcp_timer || event_add(m->rtcp_ev, NULL)) {
+		snprintf(err, errlen, "RTCP events: out of memory");
+		return -ENOMEM;		/* sim_media_close frees them */
+	}
+	return 0;
+}
+
 int sim_media_start(struct sim_media *m, uint32_t ip, uint16_t port,
 		    uint32_t seed, uint8_t pt, unsigned int packet_ms)
 {
@@ -578,9 +704,16 @@ int sim_media_start(struct sim_media *m, uint32_t ip, uint16_t port,
 	m->remote_ip = ip;
 	m->remote_port = port;
 	rtp_tx_init(&m->tx, seed, pt, packet_ms);
+	if (m->opt.fixed_seq)
+		m->tx.seq = m->opt.seq;
 	tv = interval(m->base, m->tx.payload_len / 8);
 	if (!tv || event_add(m->timer, tv))
 		return -ENOMEM;
+	if (m->rtcp_timer) {
+		tv = interval(m->base, m->opt.rtcp_ms);
+		if (!tv || event_add(m->rtcp_timer, tv))
+			return -ENOMEM;
+	}
 	m->sending = true;
 	m->tx_started_ms = sim_now_ms();
 	/* The first packet at once, as phones do. */
@@ -593,6 +726,8 @@ void sim_media_stop(struct sim_media *m)
 	if (!m->sending)
 		return;
 	event_del(m->timer);
+	if (m->rtcp_timer)
+		event_del(m->rtcp_timer);
 	m->sending = false;
 	m->tx_stopped_ms = sim_now_ms();
 }
@@ -608,6 +743,14 @@ void sim_media_close(struct sim_media *m)
 		event_free(m->tx_ev);
 	if (m->timer)
 		event_free(m->timer);
+	if (m->rtcp_ev)
+		event_free(m->rtcp_ev);
+	if (m->rtcp_timer)
+		event_free(m->rtcp_timer);
+	if (m->rtcp_fd >= 0)
+		close(m->rtcp_fd);
+	m->rtcp_ev = m->rtcp_timer = NULL;
+	m->rtcp_fd = -1;
 	if (m->tx_fd >= 0 && m->tx_fd != m->rx_fd)
 		close(m->tx_fd);
 	if (m->rx_fd >= 0)
@@ -671,6 +814,27 @@ void sim_media_format(const struct sim_media *m, char *buf, size_t len)
 		size_t n = strlen(buf);
 
 		sim_srtp_format(&m->srtp, buf + n, len - n);
+	}
+	if (m->opt.rtcp_ms) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n,
+			 " rtcp_tx=%llu rtcp_tx_errors=%llu rtcp_rx=%llu rtcp_bad=%llu",
+			 (unsigned long long)m->rtcp_tx,
+			 (unsigned long long)m->rtcp_tx_errors,
+			 (unsigned long long)m->rtcp_rx,
+			 (unsigned long long)m->rtcp_bad);
+		n = strlen(buf);
+		if (m->srtp.keyed)
+			sim_srtcp_format(&m->srtp, buf + n, len - n);
+	}
+	if (m->opt.attack) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " atk_replay=%llu atk_flip=%llu atk_wrong_key=%llu",
+			 (unsigned long long)m->atk_replay,
+			 (unsigned long long)m->atk_flip,
+			 (unsigned long long)m->atk_wrong_key);
 	}
 }
 

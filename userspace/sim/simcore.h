@@ -177,6 +177,22 @@ unsigned long sim_raise_nofile(unsigned long want);
 /* Random 32 bits from the kernel (seeds). */
 uint32_t sim_random32(void);
 
+/* The attacks of a sending stream (pp-phone-sim --attack). */
+enum {
+	SIM_ATK_REPLAY = 1 << 0,	/* a packet sent twice */
+	SIM_ATK_FLIP = 1 << 1,		/* a copy with one bit flipped, first */
+	SIM_ATK_WRONG_KEY = 1 << 2,	/* a copy protected with another key, first */
+};
+
+/* What a stream does beyond plain G.711 (sim_media_set). */
+struct sim_media_opts {
+	bool fixed_seq;			/* the first sequence number is seq */
+	uint16_t seq;
+	unsigned int rtcp_ms;		/* an RTCP SR every rtcp_ms; 0: no RTCP */
+	unsigned int attack;		/* SIM_ATK_* */
+	unsigned int attack_every;	/* one attack every N packets, in turn */
+};
+
 /*
  * A media endpoint: an RTP receive socket, optionally a second socket to
  * send from (rx port + tx_offset), a packet-time timer while sending.
@@ -196,6 +212,14 @@ struct sim_media {
 	struct rtp_rx rx;
 	uint64_t tx_started_ms, tx_stopped_ms;
 	struct sim_srtp srtp;		/* keyed by the phone: SRTP */
+	struct sim_media_opts opt;
+	/* RTCP: sent from and received on rx_port + 1, to remote_port + 1 */
+	int rtcp_fd;
+	struct event *rtcp_ev, *rtcp_timer;
+	uint64_t rtcp_tx, rtcp_tx_errors, rtcp_rx, rtcp_bad;
+	/* the attacks sent (not in tx.packets) */
+	uint64_t atk_replay, atk_flip, atk_wrong_key;
+	unsigned int atk_next;		/* the kind of the next attack */
 };
 
 void sim_media_init(struct sim_media *m);
@@ -207,6 +231,12 @@ void sim_media_init(struct sim_media *m);
 int sim_media_open(struct sim_media *m, struct event_base *base, uint32_t ip,
 		   uint16_t port, unsigned int tx_offset, uint8_t pt,
 		   unsigned int packet_ms, char *err, size_t errlen);
+/*
+ * Apply @o to an open endpoint (before sim_media_start): with RTCP, bind
+ * rx_port + 1. Returns 0 or -errno with @err filled.
+ */
+int sim_media_set(struct sim_media *m, const struct sim_media_opts *o,
+		  char *err, size_t errlen);
 /* Send RTP to @ip:@port every packet time (restarts a running stream). */
 int sim_media_start(struct sim_media *m, uint32_t ip, uint16_t port,
 		    uint32_t seed, uint8_t pt, unsigned int packet_ms);

@@ -30,6 +30,9 @@ struct sim_srtp {
 	uint64_t auth_fail;		/* received, tag wrong */
 	uint64_t replay;		/* received, replayed or too old */
 	uint64_t fail;			/* other libsrtp2 errors both ways */
+	/* SRTCP (RFC 3711 3.4), the same sessions: sent protected, received
+	 * authenticated and decrypted, dropped on a wrong tag or a replay */
+	uint64_t rtcp_protected, rtcp_unprotected, rtcp_auth_fail, rtcp_replay;
 };
 
 /*
@@ -57,6 +60,23 @@ int sim_srtp_protect(struct sim_srtp *s, uint8_t *buf, size_t *len,
  */
 int sim_srtp_unprotect(struct sim_srtp *s, uint8_t *buf, size_t *len);
 
+/*
+ * SRTCP: the same as sim_srtp_protect() and sim_srtp_unprotect() for an
+ * RTCP compound packet (libsrtp2's srtp_protect_rtcp(): the 80-bit tag
+ * and the E flag with the SRTCP index), counted in the rtcp_ counters.
+ */
+int sim_srtp_protect_rtcp(struct sim_srtp *s, uint8_t *buf, size_t *len,
+			  size_t cap);
+int sim_srtp_unprotect_rtcp(struct sim_srtp *s, uint8_t *buf, size_t *len);
+
+/*
+ * The attacker's wrong key: protect the RTP packet in @buf with a fresh
+ * random master key of suite @alg (SCCP_KEY_NONE: _80), as a sender that
+ * does not have the call's key would. 0 or -1 (not protected).
+ */
+int sim_srtp_protect_foreign(uint32_t alg, uint8_t *buf, size_t *len,
+			     size_t cap);
+
 /* End both sessions; the counters stay. */
 void sim_srtp_end(struct sim_srtp *s);
 
@@ -68,5 +88,11 @@ void sim_srtp_reset(struct sim_srtp *s);
  * srtp_auth_fail=N srtp_replay=N srtp_fail=N" for a result line.
  */
 void sim_srtp_format(const struct sim_srtp *s, char *buf, size_t len);
+
+/*
+ * " srtcp_protected=N srtcp_unprotected=N srtcp_auth_fail=N
+ * srtcp_replay=N" for a result line (a stream sending RTCP).
+ */
+void sim_srtcp_format(const struct sim_srtp *s, char *buf, size_t len);
 
 #endif /* PP_SIM_SIMSRTP_H */

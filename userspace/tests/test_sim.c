@@ -435,6 +435,38 @@ static void test_rtp_tx(void)
 	ok(tx.payload_len == 160, "an absurd packet time falls back to 20 ms");
 }
 
+/* RTCP sender report (--rtcp): RFC 3550 6.4.1 layout, and its check. */
+static void test_rtcp_sr(void)
+{
+	struct rtp_tx tx;
+	uint8_t b[RTCP_MAX_PKT], pkt[RTP_MAX_PKT];
+	struct rtcp_sr sr = { 0 };
+	size_t n;
+
+	rtp_tx_init(&tx, 42, 0, 20);
+	rtp_tx_next(&tx, pkt);
+	tx.packets = 3;
+	n = rtcp_sr_build(b, &tx, 0x0102030405060708ULL);
+	ok(n == 28 && b[0] == 0x80 && b[1] == 200 && b[2] == 0 && b[3] == 6,
+	   "SR: version 2, no report block, PT 200, length 6 words");
+	ok(!memcmp(b + 8, "\x01\x02\x03\x04\x05\x06\x07\x08", 8) &&
+	   b[16] == (uint8_t)(tx.ts >> 24) && b[19] == (uint8_t)tx.ts &&
+	   b[23] == 3 && b[26] == 0x01 && b[27] == 0xe0,
+	   "SR: NTP time, RTP timestamp, 3 packets, 480 octets");
+	ok(!rtcp_sr_check(b, n, &sr) && sr.ssrc == tx.ssrc && sr.packets == 3 &&
+	   sr.octets == 480, "SR: checks, its SSRC and counts");
+	b[3] = 7;
+	ok(rtcp_sr_check(b, n, &sr), "SR: a length beyond the datagram refused");
+	b[3] = 6;
+	ok(rtcp_sr_check(b, n + 14, &sr),
+	   "SR: a datagram longer than the SR (an SRTCP trailer: not decrypted) refused");
+	b[1] = 201;
+	ok(rtcp_sr_check(b, n, &sr), "SR: a receiver report (PT 201) is not an SR");
+	b[1] = 200;
+	ok(rtcp_sr_check(b, 27, &sr) && rtcp_sr_check(pkt, 172, &sr),
+	   "SR: a short packet and an RTP packet refused");
+}
+
 static void make_pkt(uint8_t *pkt, uint16_t seq, uint32_t ssrc, uint8_t pt)
 {
 	size_t i;
@@ -916,6 +948,7 @@ int main(void)
 	test_negotiation();
 	test_framing();
 	test_rtp_tx();
+	test_rtcp_sr();
 	test_rtp_rx();
 	test_cnf();
 	test_hostport();

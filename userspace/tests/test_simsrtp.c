@@ -9,7 +9,10 @@
  * the same block unprotects into the original bytes (both suites, across
  * the sequence number wrap); a replay, a flipped bit and a wrong key are
  * dropped and counted; zeros stay plain RTP; unsupported suites are
- * refused with the reason.
+ * refused with the reason. SRTCP: a sender report through the same
+ * sessions (80-bit tag and index with either suite), replayed, flipped
+ * and under another key dropped and counted; the attacker's wrong key
+ * (sim_srtp_protect_foreign) fails authentication.
  */
 #include <stdio.h>
 #include <string.h>
@@ -147,6 +150,67 @@ static void round_trip(uint32_t alg, size_t tag)
 	sim_srtp_reset(&b);
 }
 
+static void srtcp(uint32_t alg)
+{
+	const char *sn = sccp_key_alg_name(alg);
+	struct sim_srtp a = { 0 }, b = { 0 };
+	struct sccp_media_key k;
+	uint8_t buf[RTCP_MAX_PKT], orig[RTCP_SR_LEN], again[RTCP_MAX_PKT];
+	uint8_t pkt[RTP_MAX_PKT + SIM_SRTP_TRAILER], plain[RTP_MAX_PKT];
+	struct rtp_tx tx;
+	char err[200];
+	size_t n, len, alen = 0;
+	unsigned int i, good = 0;
+	struct rtcp_sr sr = { 0 };
+
+	key_of(&k, alg, 21);
+	sim_srtp_key(&a, true, &k, err, sizeof(err));
+	sim_srtp_key(&b, false, &k, err, sizeof(err));
+	rtp_tx_init(&tx, 7, 0, 20);
+	for (i = 0; i < 5; i++) {
+		tx.packets += 50;
+		n = rtcp_sr_build(orig, &tx, 0x1234567800000000ULL + i);
+		memcpy(buf, orig, n);
+		len = n;
+		/* E flag + 31-bit index (4) and the 80-bit tag (10) */
+		if (sim_srtp_protect_rtcp(&a, buf, &len, sizeof(buf)) ||
+		    len != n + 14 || !memcmp(buf + 8, orig + 8, n - 8) ||
+		    !rtcp_sr_check(buf, len, &sr))
+			break;
+		memcpy(again, buf, len);
+		alen = len;
+		if (sim_srtp_unprotect_rtcp(&b, buf, &len) || len != n ||
+		    memcmp(buf, orig, n) || rtcp_sr_check(buf, len, &sr) ||
+		    sr.ssrc != tx.ssrc)
+			break;
+		good++;
+	}
+	ok(good == 5 && a.rtcp_protected == 5 && b.rtcp_unprotected == 5 &&
+	   !a.protected_pkts && !b.unprotected_pkts,
+	   "%s: 5 sender reports protected as SRTCP (+14 bytes, encrypted: not an SR as they are) and back to the original bytes, counted apart from SRTP",
+	   sn);
+	len = alen;
+	ok(sim_srtp_unprotect_rtcp(&b, again, &len) && b.rtcp_replay == 1,
+	   "%s: a replayed SRTCP packet is dropped and counted", sn);
+	n = rtcp_sr_build(buf, &tx, 99);
+	len = n;
+	sim_srtp_protect_rtcp(&a, buf, &len, sizeof(buf));
+	buf[10] ^= 0x01;
+	ok(sim_srtp_unprotect_rtcp(&b, buf, &len) && b.rtcp_auth_fail == 1,
+	   "%s: an SRTCP packet with one flipped bit is dropped (auth failure)", sn);
+	n = packet(&tx, pkt, plain);
+	len = n;
+	ok(!sim_srtp_protect_foreign(alg, pkt, &len, sizeof(pkt)) &&
+	   len > n && sim_srtp_unprotect(&b, pkt, &len) && b.auth_fail == 1 &&
+	   !b.unprotected_pkts,
+	   "%s: the attacker's packet under a random key is dropped (auth failure)", sn);
+	sim_srtcp_format(&b, err, sizeof(err));
+	ok(!strcmp(err, " srtcp_protected=0 srtcp_unprotected=5 srtcp_auth_fail=1 srtcp_replay=1"),
+	   "%s: the result line's SRTCP fields: %s", sn, err);
+	sim_srtp_reset(&a);
+	sim_srtp_reset(&b);
+}
+
 static void plain_and_refused(void)
 {
 	struct sim_srtp s = { 0 };
@@ -226,6 +290,8 @@ int main(void)
 	key_blocks(SCCP_LAYOUT_V17);
 	round_trip(SCCP_KEY_AES_CM_128_SHA1_32, 4);
 	round_trip(SCCP_KEY_AES_CM_128_SHA1_80, 10);
+	srtcp(SCCP_KEY_AES_CM_128_SHA1_32);
+	srtcp(SCCP_KEY_AES_CM_128_SHA1_80);
 	plain_and_refused();
 	return done_testing();
 }
