@@ -53,6 +53,7 @@
 #include "sccp.h"
 #include "sccp_stream.h"
 #include "sccp_conn.h"
+#include "srtp.h"
 #include "users.h"
 
 #define PP_SCCP_GC_SECS		2
@@ -677,9 +678,65 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 	return 0;
 }
 
+/*
+ * The media key block of an OpenReceiveChannel or StartMediaTransmission
+ * on its way to a phone (sccp_stream.h). A secure phone (a claimed
+ * connection: its SCCP travels in TLS through the terminator) gets fresh
+ * SRTP keys the relay then uses (pp_media_srtp_key()): ORC's for what the
+ * phone receives, which the relay protects toward it, SMT's for what it
+ * sends, which the relay unprotects. Whatever the CallManager wrote there
+ * is replaced: the south keeps plain RTP. Encryption cannot be
+ * negotiated away (the guide): a message without room for the keys, or
+ * keys that cannot be made, reset the connection. A plain phone's block
+ * passes as it came.
+ */
+static int pp_sccp_key(void *ctx, const struct sccp_msg *m, int blk_len,
+		       struct sccp_media_key *k)
+{
+	struct pp_sccp_ctx *x = ctx;
+	struct pp_sccp_conn *c = x->c;
+	enum pp_srtp_dir dir;
+	const char *why;
+	int err;
+
+	if (!c->local || x->dir != IP_CT_DIR_REPLY)
+		return SCCP_RW_KEEP;
+	switch (m->hdr.id) {
+	case SCCP_OPEN_RECV_CHAN:
+		dir = PP_SRTP_TX;
+		break;
+	case SCCP_START_MEDIA_TX:
+		dir = PP_SRTP_RX;
+		break;
+	default:
+		return SCCP_RW_KEEP;
+	}
+	if (blk_len < 0 || !(m->fields & SCCP_F_PPID)) {
+		why = "no room for the SRTP keys";
+		goto refuse;
+	}
+	/* The stream first: an ORC's is made once the PDU is complete. */
+	err = dir == PP_SRTP_TX ? pp_media_open(&c->media, m->ppid) : 0;
+	if (!err)
+		err = pp_media_srtp_key(&c->media, m->ppid, dir,
+					x->cfg->srtp_suite ==
+					PP_SRTP_SUITE_SHA1_80 ?
+					PP_SRTP_AES_CM_128_HMAC_SHA1_80 :
+					PP_SRTP_AES_CM_128_HMAC_SHA1_32, k);
+	if (!err)
+		return SCCP_RW_REWRITE;
+	why = err == -ENOENT ? "no media stream" : "no SRTP context";
+refuse:
+	net_info_ratelimited("%pI4: %s for the CallManager's %s (ppid %u): connection reset\n",
+			     &c->phone_addr, why, sccp_msg_name(m->hdr.id),
+			     m->ppid);
+	return SCCP_E_ABORT;
+}
+
 static const struct sccp_stream_ops pp_sccp_ops = {
 	.rewrite	= pp_sccp_rewrite,
 	.pdu		= pp_sccp_pdu,
+	.key		= pp_sccp_key,
 };
 
 /* ---- The packet path ------------------------------------------------- */
@@ -855,7 +912,8 @@ static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
 
 static void pp_sccp_free_rcu(struct rcu_head *head)
 {
-	kfree(container_of(head, struct pp_sccp_conn, rcu));
+	/* The rewrite records hold the SRTP keys given to a secure phone. */
+	kfree_sensitive(container_of(head, struct pp_sccp_conn, rcu));
 }
 
 /*

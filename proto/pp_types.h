@@ -31,4 +31,15 @@ typedef __UINT16_TYPE__ __le16;
 typedef __UINT32_TYPE__ __le32;
 #endif
 
+/* Zero key material so that the compiler cannot drop the write. */
+#ifdef __KERNEL__
+#define pp_wipe(p, n)	memzero_explicit(p, n)
+#else
+static inline void pp_wipe(void *p, size_t n)
+{
+	memset(p, 0, n);
+	__asm__ __volatile__("" : : "r"(p) : "memory");
+}
+#endif
+
 #endif /* _PP_TYPES_H */

@@ -274,11 +274,13 @@ static int key_block(struct sccp_stream *st, const struct seg *sg,
 	if (v != SCCP_RW_REWRITE)
 		return SCCP_E_ABORT;
 	v = sccp_key_set(blk, m->key_len, &k);
-	if (v)
-		return v;
-	put_rw(st, sg, st->pdu_seq + m->key_off, m->key_len, blk);
-	st->stats.keys++;
-	return 0;
+	pp_wipe(&k, sizeof(k));
+	if (!v) {
+		put_rw(st, sg, st->pdu_seq + m->key_off, m->key_len, blk);
+		st->stats.keys++;
+	}
+	pp_wipe(blk, sizeof(blk));
+	return v;
 }
 
 /* @n more bytes of the current PDU's body (@n may be 0). */
