@@ -25,7 +25,8 @@
 # auth failures and replays; the south side plain RTP (no key, no srtp_
 # counters) with payload bytes identical to what the remote phone sent
 # (the sims' pattern check, rtp.c); every phone's RTP from sequence
-# number 65000, so each call crosses the wrap; RTCP every second on every stream:
+# number 65536 minus half the packets of a 40 ms stream, so each call
+# crosses the wrap; RTCP every second on every stream:
 # SRTCP north, plain RTCP south, each sender report whole at the far end
 # (an SR still encrypted, or encrypted twice, is refused by the
 # receiver's check); homer plays the attacker all along (pp-phone-sim
@@ -55,7 +56,9 @@ else
 	CALL_S=${CALL_S:-60}
 fi
 RTCP_MS=1000			# every stream's RTCP sender reports (--rtcp)
-SEQ=65000			# every phone's first RTP sequence number: the wrap
+# every phone's first RTP sequence number: each call crosses the wrap
+# half way through its slowest (40 ms) stream, whatever $CALL_S
+SEQ=$((65536 - CALL_S * 1000 / 40 / 2))
 PORT=2443
 C=SEP00000000C003		# the south phone
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
