@@ -506,8 +506,10 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 		if (!s->srtp)
 			continue;
 		keyed++;
-		memmove(s->ring, s->ring + s->head * SLOT, left * SLOT);
-		memmove(s->rlen, s->rlen + s->head, left * sizeof(*s->rlen));
+		if (left && s->head) {
+			memmove(s->ring, s->ring + s->head * SLOT, left * SLOT);
+			memmove(s->rlen, s->rlen + s->head, left * sizeof(*s->rlen));
+		}
 		s->head = 0;
 		s->tail = left;
 		if (s->cap < left + per) {
@@ -524,15 +526,20 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 			s->cap = left + per;
 		}
 	}
-	for (i = 0; keyed && done + err < count && !stop; ) {
-		struct stream *s = &st[i];
+	/* one packet per stream in turn, until COUNT, SECONDS or all full */
+	while (keyed && done + err < count && !stop) {
+		size_t progress = 0;
 
-		if (((done + err) & 63) == 0 && now() - t0 >= secs)
-			break;
-		if (s->srtp && s->tail < s->cap) {
-			unsigned char *b = s->ring + s->tail * SLOT;
+		for (i = 0; i < r->n && done + err < count; i++) {
+			struct stream *s = &st[i];
+			unsigned char *b;
 			int len = (int)(RTP_HDR + r->plen);
 
+			if (!s->srtp || s->tail >= s->cap)
+				continue;
+			if (((done + err) & 63) == 0 && now() - t0 >= secs)
+				goto out;
+			b = s->ring + s->tail * SLOT;
 			rtp_header(b, r->pt, s->seq, s->ts, s->ssrc);
 			memcpy(b + RTP_HDR, payload, r->plen);
 			s->seq++;
@@ -543,13 +550,12 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 				s->rlen[s->tail++] = (unsigned short)len;
 				done++;
 			}
-		} else if (s->srtp) {
-			keyed--;	/* this one is full */
-			s->cap = s->tail;
+			progress++;
 		}
-		if (++i == r->n)
-			i = 0;
+		if (!progress)
+			break;
 	}
+out:
 	printf("prepared=%llu errors=%llu crypto_s=%.4f\n", done, err, now() - t0);
 	fflush(stdout);
 }

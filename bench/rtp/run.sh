@@ -11,7 +11,8 @@
 # and variant, default 2), BURST (packets per sendmmsg()
 # per stream at full load, default 8), RTP_PPS (packets/s per stream and
 # direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
-# leave the SRTP variant out).
+# leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
+# forwarding is then measured with the SRTP variant only).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: N users
@@ -67,7 +68,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} SRTP=${SRTP:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -81,6 +82,7 @@ BURST=${BURST:-8}
 RTP_PPS=${RTP_PPS:-50}
 ROUNDS=${ROUNDS:-2}
 SRTP=${SRTP:-1}
+PLAIN=${PLAIN:-1}
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
@@ -351,8 +353,9 @@ register_and_call() {
 
 # ---- phase 1: plain phones: the plain relay and plain forwarding -----------
 
+phase1() {
 start_phones ""
-register_and_call "plain SCCP" || exit 1
+register_and_call "plain SCCP" || return 1
 pp -j show calls > "$TMPD/calls.json"
 python3 - "$TMPD" $NORTH $SOUTH $SPORT <<-'EOF' || exit 1
 import json, sys
@@ -367,6 +370,7 @@ with open(f"{d}/plain.up", "w") as f:
 with open(f"{d}/plain.down", "w") as f:
     for c in calls: f.write(f"{c['far_address']} {c['phone_address']}:{c['phone_port']}\n")
 EOF
+[ -s "$TMPD/relay.up" ] || return 1
 S=$(wc -l < "$TMPD/relay.up")
 echo "# $S streams in show calls, each with a far end"
 kill -STOP $CCM_PID $P1 $P2
@@ -406,6 +410,10 @@ kill -CONT $CCM_PID $P1 $P2
 ctl hangup all > /dev/null
 kill -TERM $P1 $P2
 wait $P1 $P2 2> /dev/null
+}
+if [ "$PLAIN" = 1 ]; then
+	phase1 || exit 1
+fi
 
 # ---- phase 2: secure phones: the SRTP relay and plain forwarding -----------
 
@@ -460,6 +468,11 @@ sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 	        f.write(f"{c['phone_address']}:{sport} {north}:{c['north_port']} {s} {k}\n")
 	with open(f"{d}/srtp.down", "w") as f:
 	    for c in calls: f.write(f"{c['far_address']} {south}:{c['south_port']}\n")
+	# plain forwarding of the same streams (the twin lab)
+	with open(f"{d}/splain.up", "w") as f:
+	    for c in calls: f.write(f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}\n")
+	with open(f"{d}/splain.down", "w") as f:
+	    for c in calls: f.write(f"{c['far_address']} {c['phone_address']}:{c['phone_port']}\n")
 	print(f"# {len(calls)} secure streams in show calls, keyed both ways, each with its phone's key",
 	      file=sys.stderr)
 	EOF
@@ -486,7 +499,7 @@ sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 		CUR_N=$N
 		echo "N=$N streams (both directions): SRTP relay, plain forwarding"
 		for f in plain.up plain.down; do
-			head -n "$N" "$TMPD/$f" > "$TMPD/$N.$f"
+			head -n "$N" "$TMPD/s$f" > "$TMPD/$N.$f"
 		done
 		rate=$((N * RTP_PPS))
 		echo "  full load, $ROUNDS rounds"
