@@ -351,25 +351,50 @@ register_and_call() {
 	wait_for 20 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $R ]"
 }
 
+# write_lists PREFIX CALLS_JSON [KEYS]: the senders' lists of the streams
+# of `show calls -j` with a far end, in PREFIX{relay,plain}.{up,down}:
+# relay.up from each phone's address (port SPORT) to north:N, relay.down
+# from the far end to south:S; plain.* the same packets straight between
+# the two ends (the twin lab). With KEYS (the phones' --print-keys lines),
+# each relay.up line gets its stream's StartMediaTransmission suite and
+# key (found by the north port the phone was told to send to), and the
+# streams whose key was not printed are left out.
+write_lists() {
+	python3 - "$TMPD/$1" "$2" "${3:-}" $NORTH $SOUTH $SPORT <<-'EOF'
+	import json, sys
+	out, calls, keyfile, north, south, sport = sys.argv[1:7]
+	calls = [c for c in json.load(open(calls)) if c.get("far_address")]
+	keys = {}
+	if keyfile:
+	    for line in open(keyfile):
+	        f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
+	        if f.get("dir") == "tx" and f.get("remote", "").startswith(north + ":"):
+	            keys[int(f["remote"].split(":")[1])] = f" {f['suite']} {f['key']}"
+	    miss = sum(c["north_port"] not in keys for c in calls)
+	    if miss:
+	        print(f"# {miss} streams without a key printed by their phone")
+	    calls = [c for c in calls if c["north_port"] in keys]
+	lists = {
+	    "relay.up": lambda c: f"{c['phone_address']}:{sport} {north}:{c['north_port']}"
+	                          + keys.get(c["north_port"], ""),
+	    "relay.down": lambda c: f"{c['far_address']} {south}:{c['south_port']}",
+	    "plain.up": lambda c: f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}",
+	    "plain.down": lambda c: f"{c['far_address']} {c['phone_address']}:{c['phone_port']}",
+	}
+	for name, line in lists.items():
+	    with open(out + name, "w") as f:
+	        f.writelines(line(c) + "\n" for c in calls)
+	sys.exit(not calls)
+	EOF
+}
+
 # ---- phase 1: plain phones: the plain relay and plain forwarding -----------
 
 phase1() {
 start_phones ""
 register_and_call "plain SCCP" || return 1
 pp -j show calls > "$TMPD/calls.json"
-python3 - "$TMPD" $NORTH $SOUTH $SPORT <<-'EOF' || exit 1
-import json, sys
-d, north, south, sport = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-calls = [c for c in json.load(open(f"{d}/calls.json")) if c.get("far_address")]
-with open(f"{d}/relay.up", "w") as f:
-    for c in calls: f.write(f"{c['phone_address']}:{sport} {north}:{c['north_port']}\n")
-with open(f"{d}/relay.down", "w") as f:
-    for c in calls: f.write(f"{c['far_address']} {south}:{c['south_port']}\n")
-with open(f"{d}/plain.up", "w") as f:
-    for c in calls: f.write(f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}\n")
-with open(f"{d}/plain.down", "w") as f:
-    for c in calls: f.write(f"{c['far_address']} {c['phone_address']}:{c['phone_port']}\n")
-EOF
+write_lists "" "$TMPD/calls.json" || return 1
 [ -s "$TMPD/relay.up" ] || return 1
 S=$(wc -l < "$TMPD/relay.up")
 echo "# $S streams in show calls, each with a far end"
@@ -449,36 +474,11 @@ sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 		echo "# not every stream keyed and ready"
 	pp -j show calls > "$TMPD/scalls.json"
 	cat "$TMPD"/ph*s.out | grep '^keys ' > "$TMPD/keys"
-	python3 - "$TMPD" $NORTH $SOUTH $SPORT <<-'EOF' || return 1
-	import json, sys
-	d, north, south, sport = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-	keys = {}	# the north port a phone sends to -> (suite, key||salt)
-	for line in open(f"{d}/keys"):
-	    f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
-	    if f.get("dir") == "tx" and f.get("remote", "").startswith(north + ":"):
-	        keys[int(f["remote"].split(":")[1])] = (f["suite"], f["key"])
-	calls = [c for c in json.load(open(f"{d}/scalls.json")) if c.get("far_address")]
-	miss = [c for c in calls if c["north_port"] not in keys]
-	if miss:
-	    print(f"# {len(miss)} streams without a key printed by their phone", file=sys.stderr)
-	calls = [c for c in calls if c["north_port"] in keys]
-	with open(f"{d}/srtp.up", "w") as f:
-	    for c in calls:
-	        s, k = keys[c["north_port"]]
-	        f.write(f"{c['phone_address']}:{sport} {north}:{c['north_port']} {s} {k}\n")
-	with open(f"{d}/srtp.down", "w") as f:
-	    for c in calls: f.write(f"{c['far_address']} {south}:{c['south_port']}\n")
-	# plain forwarding of the same streams (the twin lab)
-	with open(f"{d}/splain.up", "w") as f:
-	    for c in calls: f.write(f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}\n")
-	with open(f"{d}/splain.down", "w") as f:
-	    for c in calls: f.write(f"{c['far_address']} {c['phone_address']}:{c['phone_port']}\n")
-	print(f"# {len(calls)} secure streams in show calls, keyed both ways, each with its phone's key",
-	      file=sys.stderr)
-	EOF
-	suite=$(awk '{ print $3 }' "$TMPD/srtp.up" | sort | uniq -c | tr -s ' ' | paste -sd, -)
+	write_lists s "$TMPD/scalls.json" "$TMPD/keys" || return 1
+	suite=$(awk '{ print $3 }' "$TMPD/srelay.up" | sort | uniq -c | tr -s ' ' | paste -sd, -)
 	echo "# suites of the keys:$suite"
-	S=$(wc -l < "$TMPD/srtp.up")
+	S=$(wc -l < "$TMPD/srelay.up")
+	echo "# $S secure streams in show calls, keyed both ways, each with its phone's key"
 	kill -STOP $CCM_PID $P1 $P2
 	gate_off "$NS_PHONE" && gate_off "$NS_CCM"
 	# the senders of the whole phase, on command
@@ -486,9 +486,9 @@ sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 	exec 7<> "$TMPD/sup.in" 8<> "$TMPD/sdown.in"
 	: > "$TMPD/sup.out"
 	: > "$TMPD/sdown.out"
-	nsx "$NS_PHONE" "$BLAST" -c "$TMPD/srtp.up" <&7 > "$TMPD/sup.out" 2> "$TMPD/sup.err" &
+	nsx "$NS_PHONE" "$BLAST" -c "$TMPD/srelay.up" <&7 > "$TMPD/sup.out" 2> "$TMPD/sup.err" &
 	at_exit "kill $!"
-	nsx "$NS_CCM" "$BLAST" -c "$TMPD/srtp.down" <&8 > "$TMPD/sdown.out" 2> "$TMPD/sdown.err" &
+	nsx "$NS_CCM" "$BLAST" -c "$TMPD/srelay.down" <&8 > "$TMPD/sdown.out" 2> "$TMPD/sdown.err" &
 	at_exit "kill $!"
 	echo "# the senders' libsrtp2 alone (rtpblast -T 2, 160-byte payload, no socket):"
 	"$BLAST" -T 2 | sed 's/^/#   /'
