@@ -106,7 +106,8 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-\n"
-		"       rtpblast -c [-s PAYLOAD] [-p PT] LIST   (stdin: \"SECONDS RATE BURST N\" a run)\n"
+		"       rtpblast -c [-s PAYLOAD] [-p PT] LIST   (stdin: \"SECONDS RATE BURST N\" a run,\n"
+		"                                               \"prep COUNT N SECONDS\" protect ahead)\n"
 		"       rtpblast -T SECONDS [-s PAYLOAD]        (time libsrtp2's protect alone)\n"
 		"  LIST: one stream a line, \"SRC[:PORT] DST:PORT [SUITE KEY]\" (IPv4), # comments;\n"
 		"        SUITE AES_CM_128_HMAC_SHA1_32|80 and KEY (key||salt, 60 hex digits): SRTP\n"
@@ -650,8 +651,8 @@ int main(int argc, char **argv)
 		r.secs = tsecs;
 		return time_protect(&r);
 	}
-	if (optind != argc - 1)
-		return usage();
+	if (optind != argc - 1 || (cmd && !strcmp(argv[optind], "-")))
+		return usage();	/* -c: stdin has the commands, not the list */
 
 	/* One socket per stream: thousands of them. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
