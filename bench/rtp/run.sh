@@ -180,6 +180,9 @@ sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 pp publish "$TMPD/users.xml" > /dev/null || exit 1
 pp set phoneproxy activation idletimeout 0
 pp set phoneproxy media timeout 0
+# room for both phases' streams (a released pair is free at once, but
+# the two sets of calls need not overlap in time to the packet)
+pp set phoneproxy rtp ports 20480 24480
 for ((i = 0; i < MAXN; i++)); do
 	echo "set user active name u$i address $(addr_of $i)"
 done > "$TMPD/activate.conf"
@@ -463,6 +466,8 @@ srtp_phase() {
 	wait_for 30 eval "[ \$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p') -eq 0 ]" ||
 		echo "# the plain phones still registered: $(ctl stats)"
 	N=$MAXN
+	wait_for 30 eval "[ \$(pp -j show calls | grep -o '\"ppid\"' | wc -l) -eq 0 ]" ||
+		echo "# streams of the plain phones left: $(pp -j show calls | grep -o '"ppid"' | wc -l)"
 	start_phones s --server $NORTH:2443 --tls 1.2 --tls-ca "$TMPD/proxy.crt" --print-keys --rate 50
 	register_and_call "secure SCCP (TLS 1.2 to pp-tlsd)" || return 1
 	echo "# claimed by the module (TLS): $(pp -j show stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["sccp"].get("claimed"))')"
