@@ -394,7 +394,7 @@ write_lists() {
 # ---- phase 1: plain phones: the plain relay and plain forwarding -----------
 
 phase1() {
-start_phones ""
+start_phones "" --server $NORTH
 register_and_call "plain SCCP" || return 1
 pp -j show calls > "$TMPD/calls.json"
 write_lists "" "$TMPD/calls.json" || return 1
