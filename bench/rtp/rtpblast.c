@@ -12,10 +12,35 @@
  * it can or at RATE packets per second in all, for SECONDS.
  *
  *   rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-
+ *   rtpblast -c [-s PAYLOAD] [-p PT] LIST	(runs on command, from stdin)
+ *   rtpblast -T SECONDS [-s PAYLOAD]		(libsrtp2's protect alone)
  *
- * Prints one line: "streams=N sent=N errors=N seconds=S pps=R".
- * errors: packets not sent (e.g. ECONNREFUSED after an ICMP port
- * unreachable, ENOBUFS), counted, not fatal. SIGINT/SIGTERM end the run early and still print.
+ * SRTP: a line "SRC[:PORT] DST:PORT SUITE KEY" (SUITE
+ * AES_CM_128_HMAC_SHA1_32 or _80, KEY the master key and salt in hex,
+ * 30 bytes: what pp-phone-sim --print-keys prints) makes that stream
+ * SRTP: each packet is protected with libsrtp2 (a session per stream, a
+ * fresh index per packet: libsrtp2 refuses to reuse one) before it is
+ * sent. The time spent in srtp_protect() is measured (a monotonic clock
+ * around each burst's protects) and printed, for the benchmark to tell
+ * the sender's crypto from the path's.
+ *
+ * -c: the streams stay open and keep their SSRC, sequence numbers and
+ * SRTP sessions from run to run (a receiver that latched the first
+ * packet's source port and SSRC, as an SRTP context, accepts every run);
+ * each stdin line "SECONDS RATE BURST N" runs over the first N streams and
+ * prints its line; "prep COUNT N SECONDS" protects up to COUNT packets
+ * ahead (one per stream in turn over the first N, for at most SECONDS),
+ * which the runs send first, in order, before protecting any more
+ * (the sender's crypto then falls outside the measured run), and prints
+ * "prepared=K crypto_s=S"; EOF ends.
+ *
+ * -T: protects packets of both suites with random keys, no socket, for
+ * SECONDS each; prints "protect_ns_32=X protect_ns_80=Y" (ns per packet).
+ *
+ * Prints one line a run: "streams=N sent=N errors=N seconds=S pps=R
+ * protected=N crypto_s=S". errors: packets not sent (e.g. ECONNREFUSED
+ * after an ICMP port unreachable, ENOBUFS, a protect refused), counted,
+ * not fatal. SIGINT/SIGTERM end the run early and still print.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -31,14 +56,34 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <srtp2/srtp.h>
+
 #define MAX_BURST	64
 #define MAX_PAYLOAD	1400
 #define RTP_HDR		12
+#define SRTP_TAG	16	/* room for the auth tag (10 or 4 bytes) */
+#define MASTER_LEN	30	/* AES-CM-128: key 16 + salt 14 */
 
 struct stream {
 	int fd;
 	uint16_t seq;
 	uint32_t ts, ssrc;
+	srtp_t srtp;		/* NULL: plain RTP */
+	/* -c "prep": packets protected ahead, sent first, in order */
+	unsigned char *ring;	/* cap slots of SLOT bytes */
+	unsigned short *rlen;
+	size_t head, tail, cap;
+};
+
+/* bytes of a ring slot: RTP_HDR + the payload + SRTP_TAG (main sets it) */
+static size_t SLOT = RTP_HDR + MAX_PAYLOAD + SRTP_TAG;
+
+/* What a run sends and counts. */
+struct run {
+	double secs, rate;
+	unsigned int burst, plen, pt;
+	size_t n;		/* the first n streams */
+	int dry;		/* -T: protect only */
 };
 
 static volatile sig_atomic_t stop;
@@ -61,7 +106,11 @@ static int usage(void)
 {
 	fprintf(stderr,
 		"usage: rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-\n"
-		"  LIST: one stream a line, \"SRC[:PORT] DST:PORT\" (IPv4), # comments\n"
+		"       rtpblast -c [-s PAYLOAD] [-p PT] LIST   (stdin: \"SECONDS RATE BURST N\" a run,\n"
+		"                                               \"prep COUNT N SECONDS\" protect ahead)\n"
+		"       rtpblast -T SECONDS [-s PAYLOAD]        (time libsrtp2's protect alone)\n"
+		"  LIST: one stream a line, \"SRC[:PORT] DST:PORT [SUITE KEY]\" (IPv4), # comments;\n"
+		"        SUITE AES_CM_128_HMAC_SHA1_32|80 and KEY (key||salt, 60 hex digits): SRTP\n"
 		"  -d  duration in seconds (default 10)\n"
 		"  -r  packets per second in all (default 0: as fast as possible)\n"
 		"  -b  packets per sendmmsg() call, per stream (default 8, max %d)\n"
@@ -99,10 +148,88 @@ static int parse_addr(const char *s, struct sockaddr_in *sin, int need_port)
 	return 0;
 }
 
+static int srtp_ready;
+
+static int srtp_start(void)
+{
+	if (!srtp_ready && srtp_init() != srtp_err_status_ok)
+		return -1;
+	srtp_ready = 1;
+	return 0;
+}
+
+/* A sending session of @suite (32 or 80) keyed with @master (key || salt). */
+static srtp_t srtp_session(int suite, const unsigned char *master)
+{
+	unsigned char key[MASTER_LEN];
+	srtp_policy_t pol;
+	srtp_t sess = NULL;
+
+	if (srtp_start())
+		return NULL;
+	memset(&pol, 0, sizeof(pol));
+	if (suite == 32)
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32(&pol.rtp);
+	else
+		srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtp);
+	srtp_crypto_policy_set_aes_cm_128_hmac_sha1_80(&pol.rtcp);
+	memcpy(key, master, sizeof(key));
+	pol.key = key;
+	pol.ssrc.type = ssrc_any_outbound;
+	pol.window_size = 128;
+	pol.allow_repeat_tx = 0;
+	if (srtp_create(&sess, &pol) != srtp_err_status_ok)
+		sess = NULL;
+	memset(key, 0, sizeof(key));
+	return sess;
+}
+
+/* "AES_CM_128_HMAC_SHA1_32|80" and 60 hex digits into a session. */
+static int parse_srtp(struct stream *st, const char *suite, const char *hex,
+		      const char *file, unsigned int line)
+{
+	unsigned char master[MASTER_LEN];
+	int bits;
+
+	if (!strcmp(suite, "AES_CM_128_HMAC_SHA1_32")) {
+		bits = 32;
+	} else if (!strcmp(suite, "AES_CM_128_HMAC_SHA1_80")) {
+		bits = 80;
+	} else {
+		fprintf(stderr, "rtpblast: %s:%u: %s: not AES_CM_128_HMAC_SHA1_32 or _80\n",
+			file, line, suite);
+		return -1;
+	}
+	if (strlen(hex) != 2 * MASTER_LEN) {
+		fprintf(stderr, "rtpblast: %s:%u: the key: want %d hex digits (key || salt)\n",
+			file, line, 2 * MASTER_LEN);
+		return -1;
+	}
+	for (int i = 0; i < MASTER_LEN; i++) {
+		unsigned int b;
+
+		if (sscanf(hex + 2 * i, "%2x", &b) != 1 ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+		    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1])) {
+			fprintf(stderr, "rtpblast: %s:%u: the key: not hex\n", file, line);
+			return -1;
+		}
+		master[i] = (unsigned char)b;
+	}
+	st->srtp = srtp_session(bits, master);
+	memset(master, 0, sizeof(master));
+	if (!st->srtp) {
+		fprintf(stderr, "rtpblast: %s:%u: libsrtp2 refuses the session\n", file, line);
+		return -1;
+	}
+	return 0;
+}
+
 static int open_stream(struct stream *st, const char *src, const char *dst,
 		       const char *file, unsigned int line)
 {
 	struct sockaddr_in s, d;
+	int one = 1;
 
 	if (parse_addr(src, &s, 0) || parse_addr(dst, &d, 1)) {
 		fprintf(stderr, "rtpblast: %s:%u: want \"SRC[:PORT] DST:PORT\"\n", file, line);
@@ -113,6 +240,8 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 		fprintf(stderr, "rtpblast: %s:%u: socket: %s\n", file, line, strerror(errno));
 		return -1;
 	}
+	/* a fixed source port, again right after the previous run's */
+	setsockopt(st->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(st->fd, (struct sockaddr *)&s, sizeof(s)) < 0 ||
 	    connect(st->fd, (struct sockaddr *)&d, sizeof(d)) < 0) {
 		fprintf(stderr, "rtpblast: %s:%u: %s -> %s: %s\n", file, line, src, dst,
@@ -123,7 +252,20 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 	st->seq = (uint16_t)rand();
 	st->ts = (uint32_t)rand();
 	st->ssrc = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
+	st->srtp = NULL;
+	st->ring = NULL;
+	st->rlen = NULL;
+	st->head = st->tail = st->cap = 0;
 	return 0;
+}
+
+static void close_stream(struct stream *st)
+{
+	close(st->fd);
+	if (st->srtp)
+		srtp_dealloc(st->srtp);
+	free(st->ring);
+	free(st->rlen);
 }
 
 static struct stream *read_list(const char *file, size_t *count)
@@ -132,20 +274,23 @@ static struct stream *read_list(const char *file, size_t *count)
 	struct stream *v = NULL;
 	size_t n = 0, cap = 0;
 	unsigned int line = 0;
-	char buf[256];
+	char buf[512];
 
 	if (!f) {
 		fprintf(stderr, "rtpblast: %s: %s\n", file, strerror(errno));
 		return NULL;
 	}
 	while (fgets(buf, sizeof(buf), f)) {
-		char src[80], dst[80];
+		char src[80], dst[80], suite[40], key[80], extra[8];
+		int k;
 
 		line++;
-		if (sscanf(buf, " %79s %79s", src, dst) < 1 || src[0] == '#')
+		k = sscanf(buf, " %79s %79s %39s %79s %7s", src, dst, suite, key, extra);
+		if (k < 1 || src[0] == '#')
 			continue;
-		if (sscanf(buf, " %79s %79s", src, dst) != 2) {
-			fprintf(stderr, "rtpblast: %s:%u: want \"SRC[:PORT] DST:PORT\"\n", file, line);
+		if (k != 2 && k != 4) {
+			fprintf(stderr, "rtpblast: %s:%u: want \"SRC[:PORT] DST:PORT [SUITE KEY]\"\n",
+				file, line);
 			goto fail;
 		}
 		if (n == cap) {
@@ -161,6 +306,10 @@ static struct stream *read_list(const char *file, size_t *count)
 		}
 		if (open_stream(&v[n], src, dst, file, line))
 			goto fail;
+		if (k == 4 && parse_srtp(&v[n], suite, key, file, line)) {
+			close(v[n].fd);
+			goto fail;
+		}
 		n++;
 	}
 	if (f != stdin)
@@ -174,7 +323,7 @@ static struct stream *read_list(const char *file, size_t *count)
 	return v;
 fail:
 	while (n)
-		close(v[--n].fd);
+		close_stream(&v[--n]);
 	free(v);
 	if (f != stdin)
 		fclose(f);
@@ -190,91 +339,56 @@ static int parse_num(const char *s, double lo, double hi, double *out)
 	return errno || *end || end == s || *out < lo || *out > hi ? -1 : 0;
 }
 
-int main(int argc, char **argv)
+static void rtp_header(unsigned char *h, unsigned int pt, uint16_t seq,
+		       uint32_t ts, uint32_t ssrc)
+{
+	h[0] = 0x80;
+	h[1] = (unsigned char)pt;
+	h[2] = (unsigned char)(seq >> 8);
+	h[3] = (unsigned char)seq;
+	h[4] = (unsigned char)(ts >> 24);
+	h[5] = (unsigned char)(ts >> 16);
+	h[6] = (unsigned char)(ts >> 8);
+	h[7] = (unsigned char)ts;
+	h[8] = (unsigned char)(ssrc >> 24);
+	h[9] = (unsigned char)(ssrc >> 16);
+	h[10] = (unsigned char)(ssrc >> 8);
+	h[11] = (unsigned char)ssrc;
+}
+
+/* What a run did. */
+struct result {
+	unsigned long long sent, errors, prot;
+	double secs, crypto;
+};
+
+/* One run over the first r->n streams. */
+static void run(struct stream *st, const struct run *r, struct result *res)
 {
 	static unsigned char hdr[MAX_BURST][RTP_HDR], payload[MAX_PAYLOAD];
+	static unsigned char pkt[MAX_BURST][RTP_HDR + MAX_PAYLOAD + SRTP_TAG];
 	struct mmsghdr msgs[MAX_BURST];
 	struct iovec iov[MAX_BURST][2];
-	double secs = 10, rate = 0, v, t0, t, deadline;
-	unsigned int burst = 8, plen = 160, pt = 0;
-	unsigned long long sent = 0, errors = 0;
-	struct sigaction sa;
-	struct stream *st;
-	struct rlimit rl;
-	size_t n, i = 0;
-	int c;
-
-	while ((c = getopt(argc, argv, "d:r:b:s:p:h")) != -1) {
-		switch (c) {
-		case 'd':
-			if (parse_num(optarg, 0.001, 86400, &secs))
-				return usage();
-			break;
-		case 'r':
-			if (parse_num(optarg, 0, 1e9, &rate))
-				return usage();
-			break;
-		case 'b':
-			if (parse_num(optarg, 1, MAX_BURST, &v))
-				return usage();
-			burst = (unsigned int)v;
-			break;
-		case 's':
-			if (parse_num(optarg, 0, MAX_PAYLOAD, &v))
-				return usage();
-			plen = (unsigned int)v;
-			break;
-		case 'p':
-			if (parse_num(optarg, 0, 127, &v))
-				return usage();
-			pt = (unsigned int)v;
-			break;
-		default:
-			return usage();
-		}
-	}
-	if (optind != argc - 1)
-		return usage();
-
-	/* One socket per stream: thousands of them. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
-		setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	srand((unsigned int)getpid() ^ (unsigned int)time(NULL));
-	st = read_list(argv[optind], &n);
-	if (!st)
-		return 1;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	unsigned long long sent = 0, errors = 0, prot = 0;
+	double t0, t, deadline, crypto = 0;
+	size_t i = 0;
 
 	memset(payload, 0xff, sizeof(payload));	/* mu-law silence */
 	memset(msgs, 0, sizeof(msgs));
-	for (unsigned int k = 0; k < MAX_BURST; k++) {
-		iov[k][0].iov_base = hdr[k];
-		iov[k][0].iov_len = RTP_HDR;
-		iov[k][1].iov_base = payload;
-		iov[k][1].iov_len = plen;
-		msgs[k].msg_hdr.msg_iov = iov[k];
-		msgs[k].msg_hdr.msg_iovlen = 2;
-	}
-
 	t0 = now();
-	deadline = t0 + secs;
+	deadline = t0 + r->secs;
 	for (unsigned long long round = 0; !stop; round++) {
 		struct stream *s = &st[i];
-		int r;
+		unsigned int burst = r->burst, k, ok = 0, want;
+		int n;
 
 		/* Check the clock every 64 calls, and pace when asked to. */
 		if ((round & 63) == 0) {
 			t = now();
 			if (t >= deadline)
 				break;
-			if (rate > 0) {
-				double ahead = (double)sent / rate - (t - t0);
+			if (r->rate > 0) {
+				double ahead = (double)sent / r->rate - (t - t0);
 
 				if (ahead > 0.0005) {
 					struct timespec d = {
@@ -286,43 +400,303 @@ int main(int argc, char **argv)
 				}
 			}
 		}
-		for (unsigned int k = 0; k < burst; k++) {
-			unsigned char *h = hdr[k];
-			uint16_t seq = (uint16_t)(s->seq + k);
-			uint32_t ts = s->ts + k * plen, ssrc = s->ssrc;
-
-			h[0] = 0x80;
-			h[1] = (unsigned char)pt;
-			h[2] = (unsigned char)(seq >> 8);
-			h[3] = (unsigned char)seq;
-			h[4] = (unsigned char)(ts >> 24);
-			h[5] = (unsigned char)(ts >> 16);
-			h[6] = (unsigned char)(ts >> 8);
-			h[7] = (unsigned char)ts;
-			h[8] = (unsigned char)(ssrc >> 24);
-			h[9] = (unsigned char)(ssrc >> 16);
-			h[10] = (unsigned char)(ssrc >> 8);
-			h[11] = (unsigned char)ssrc;
-		}
-		r = sendmmsg(s->fd, msgs, burst, 0);
-		if (r < 0) {
-			if (errno == EINTR)
-				continue;
-			errors += burst;
+		if (!s->srtp) {
+			for (k = 0; k < burst; k++) {
+				rtp_header(hdr[k], r->pt, (uint16_t)(s->seq + k),
+					   s->ts + k * r->plen, s->ssrc);
+				iov[k][0].iov_base = hdr[k];
+				iov[k][0].iov_len = RTP_HDR;
+				iov[k][1].iov_base = payload;
+				iov[k][1].iov_len = r->plen;
+				msgs[k].msg_hdr.msg_iov = iov[k];
+				msgs[k].msg_hdr.msg_iovlen = 2;
+			}
+			ok = burst;
 		} else {
-			sent += (unsigned int)r;
-			errors += burst - (unsigned int)r;
-			s->seq = (uint16_t)(s->seq + (unsigned int)r);
-			s->ts += (unsigned int)r * plen;
+			/*
+			 * Each packet gets the next index, sent or not: the
+			 * session refuses an index twice (a keystream reused).
+			 */
+			double c0;
+
+			for (; ok < burst && s->head < s->tail; ok++, s->head++) {
+				iov[ok][0].iov_base = s->ring + s->head * SLOT;
+				iov[ok][0].iov_len = s->rlen[s->head];
+				msgs[ok].msg_hdr.msg_iov = iov[ok];
+				msgs[ok].msg_hdr.msg_iovlen = 1;
+			}
+			if (ok == burst)
+				goto send;
+			c0 = now();
+			want = burst - ok;
+			for (k = 0; k < want; k++) {
+				int len = (int)(RTP_HDR + r->plen);
+
+				rtp_header(pkt[ok], r->pt, (uint16_t)(s->seq + k),
+					   s->ts + k * r->plen, s->ssrc);
+				memcpy(pkt[ok] + RTP_HDR, payload, r->plen);
+				if (srtp_protect(s->srtp, pkt[ok], &len) != srtp_err_status_ok) {
+					errors++;
+					continue;
+				}
+				iov[ok][0].iov_base = pkt[ok];
+				iov[ok][0].iov_len = (size_t)len;
+				msgs[ok].msg_hdr.msg_iov = iov[ok];
+				msgs[ok].msg_hdr.msg_iovlen = 1;
+				ok++;
+				prot++;
+			}
+			crypto += now() - c0;
+			s->seq = (uint16_t)(s->seq + want);
+			s->ts += want * r->plen;
 		}
-		if (++i == n)
+send:
+		if (r->dry) {
+			sent += ok;
+		} else if (ok) {
+			n = sendmmsg(s->fd, msgs, ok, 0);
+			if (n < 0) {
+				if (errno == EINTR && !s->srtp)
+					continue;
+				errors += ok;
+				n = 0;
+			} else {
+				sent += (unsigned int)n;
+				errors += ok - (unsigned int)n;
+			}
+			if (!s->srtp) {
+				s->seq = (uint16_t)(s->seq + (unsigned int)n);
+				s->ts += (unsigned int)n * r->plen;
+			}
+		}
+		if (++i == r->n)
 			i = 0;
 	}
-	t = now() - t0;
-	printf("streams=%zu sent=%llu errors=%llu seconds=%.2f pps=%.0f\n",
-	       n, sent, errors, t, t > 0 ? (double)sent / t : 0.0);
+	res->sent = sent;
+	res->errors = errors;
+	res->prot = prot;
+	res->secs = now() - t0;
+	res->crypto = crypto;
+}
+
+static void run_print(struct stream *st, const struct run *r)
+{
+	struct result res;
+
+	run(st, r, &res);
+	printf("streams=%zu sent=%llu errors=%llu seconds=%.2f pps=%.0f protected=%llu crypto_s=%.4f\n",
+	       r->n, res.sent, res.errors, res.secs,
+	       res.secs > 0 ? (double)res.sent / res.secs : 0.0, res.prot, res.crypto);
+	fflush(stdout);
+}
+
+/* "prep COUNT N SECONDS": protect up to COUNT packets ahead (see -c). */
+static void prep(struct stream *st, const struct run *r, unsigned long long count,
+		 double secs)
+{
+	unsigned char payload[MAX_PAYLOAD];
+	unsigned long long done = 0, err = 0;
+	size_t per = (size_t)(count / r->n + 1), i, keyed = 0;
+	double t0 = now();
+
+	memset(payload, 0xff, sizeof(payload));
+	for (i = 0; i < r->n; i++) {
+		struct stream *s = &st[i];
+		size_t left = s->tail - s->head;
+
+		if (!s->srtp)
+			continue;
+		keyed++;
+		if (left && s->head) {
+			memmove(s->ring, s->ring + s->head * SLOT, left * SLOT);
+			memmove(s->rlen, s->rlen + s->head, left * sizeof(*s->rlen));
+		}
+		s->head = 0;
+		s->tail = left;
+		if (s->cap < left + per) {
+			unsigned char *nr = realloc(s->ring, (left + per) * SLOT);
+			unsigned short *nl;
+
+			if (!nr)
+				break;
+			s->ring = nr;
+			nl = realloc(s->rlen, (left + per) * sizeof(*nl));
+			if (!nl)
+				break;
+			s->rlen = nl;
+			s->cap = left + per;
+		}
+	}
+	/* one packet per stream in turn, until COUNT, SECONDS or all full */
+	while (keyed && done + err < count && !stop) {
+		size_t progress = 0;
+
+		for (i = 0; i < r->n && done + err < count; i++) {
+			struct stream *s = &st[i];
+			unsigned char *b;
+			int len = (int)(RTP_HDR + r->plen);
+
+			if (!s->srtp || s->tail >= s->cap)
+				continue;
+			if (((done + err) & 63) == 0 && now() - t0 >= secs)
+				goto out;
+			b = s->ring + s->tail * SLOT;
+			rtp_header(b, r->pt, s->seq, s->ts, s->ssrc);
+			memcpy(b + RTP_HDR, payload, r->plen);
+			s->seq++;
+			s->ts += r->plen;
+			if (srtp_protect(s->srtp, b, &len) != srtp_err_status_ok) {
+				err++;
+			} else {
+				s->rlen[s->tail++] = (unsigned short)len;
+				done++;
+			}
+			progress++;
+		}
+		if (!progress)
+			break;
+	}
+out:
+	printf("prepared=%llu errors=%llu crypto_s=%.4f\n", done, err, now() - t0);
+	fflush(stdout);
+}
+
+/* -T: srtp_protect() alone, both suites, random keys, no socket. */
+static int time_protect(const struct run *r)
+{
+	unsigned char master[MASTER_LEN];
+	struct run dry = *r;
+	struct result res;
+	struct stream s;
+
+	dry.n = 1;
+	dry.burst = 8;
+	dry.dry = 1;
+	dry.rate = 0;
+	for (int bits = 32; bits <= 80; bits += 48) {
+		for (int b = 0; b < MASTER_LEN; b++)
+			master[b] = (unsigned char)rand();
+		memset(&s, 0, sizeof(s));
+		s.fd = -1;
+		s.ssrc = (uint32_t)rand();
+		s.srtp = srtp_session(bits, master);
+		if (!s.srtp) {
+			fprintf(stderr, "rtpblast: libsrtp2 refuses the session\n");
+			return 1;
+		}
+		run(&s, &dry, &res);
+		srtp_dealloc(s.srtp);
+		printf("suite=AES_CM_128_HMAC_SHA1_%d payload=%u protected=%llu errors=%llu crypto_s=%.4f ns_per_packet=%.0f\n",
+		       bits, dry.plen, res.prot, res.errors, res.crypto,
+		       res.prot ? res.crypto * 1e9 / (double)res.prot : 0.0);
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct run r = { .secs = 10, .burst = 8, .plen = 160 };
+	double v, tsecs = 0;
+	int c, cmd = 0;
+	struct sigaction sa;
+	struct stream *st;
+	struct rlimit rl;
+	size_t n;
+
+	while ((c = getopt(argc, argv, "d:r:b:s:p:cT:h")) != -1) {
+		switch (c) {
+		case 'd':
+			if (parse_num(optarg, 0.001, 86400, &r.secs))
+				return usage();
+			break;
+		case 'r':
+			if (parse_num(optarg, 0, 1e9, &r.rate))
+				return usage();
+			break;
+		case 'b':
+			if (parse_num(optarg, 1, MAX_BURST, &v))
+				return usage();
+			r.burst = (unsigned int)v;
+			break;
+		case 's':
+			if (parse_num(optarg, 0, MAX_PAYLOAD, &v))
+				return usage();
+			r.plen = (unsigned int)v;
+			break;
+		case 'p':
+			if (parse_num(optarg, 0, 127, &v))
+				return usage();
+			r.pt = (unsigned int)v;
+			break;
+		case 'c':
+			cmd = 1;
+			break;
+		case 'T':
+			if (parse_num(optarg, 0.001, 3600, &tsecs))
+				return usage();
+			break;
+		default:
+			return usage();
+		}
+	}
+	srand((unsigned int)getpid() ^ (unsigned int)time(NULL));
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	SLOT = RTP_HDR + r.plen + SRTP_TAG;
+	if (tsecs > 0) {
+		if (optind != argc)
+			return usage();
+		r.secs = tsecs;
+		return time_protect(&r);
+	}
+	if (optind != argc - 1 || (cmd && !strcmp(argv[optind], "-")))
+		return usage();	/* -c: stdin has the commands, not the list */
+
+	/* One socket per stream: thousands of them. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		setrlimit(RLIMIT_NOFILE, &rl);
+	}
+	st = read_list(argv[optind], &n);
+	if (!st)
+		return 1;
+	if (!cmd) {
+		r.n = n;
+		run_print(st, &r);
+	} else {
+		char line[256];
+
+		while (!stop && fgets(line, sizeof(line), stdin)) {
+			double secs, rate, burst, k, cnt;
+			char a[32], b[32], d[32], e[32];
+
+			if (sscanf(line, "prep %31s %31s %31s", a, b, d) == 3 &&
+			    !parse_num(a, 1, 1e9, &cnt) && !parse_num(b, 1, (double)n, &k) &&
+			    !parse_num(d, 0.001, 86400, &secs)) {
+				r.n = (size_t)k;
+				prep(st, &r, (unsigned long long)cnt, secs);
+				continue;
+			}
+			if (sscanf(line, "%31s %31s %31s %31s", a, b, d, e) != 4 ||
+			    parse_num(a, 0.001, 86400, &secs) || parse_num(b, 0, 1e9, &rate) ||
+			    parse_num(d, 1, MAX_BURST, &burst) || parse_num(e, 1, (double)n, &k)) {
+				fprintf(stderr, "rtpblast: stdin: want \"SECONDS RATE BURST N\" (N 1..%zu) or \"prep COUNT N SECONDS\": %s",
+					n, line);
+				printf("error\n");
+				fflush(stdout);
+				continue;
+			}
+			r.secs = secs;
+			r.rate = rate;
+			r.burst = (unsigned int)burst;
+			r.n = (size_t)k;
+			run_print(st, &r);
+		}
+	}
 	while (n)
-		close(st[--n].fd);
+		close_stream(&st[--n]);
 	free(st);
 	return 0;
 }

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Copyright (C) 2026 The phoneproxy authors.
 #
-# bench/rtp: the in-kernel media relay against plain IP forwarding (not a
-# test: numbers, no assertions). On the host:
-#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams)
+# bench/rtp: the in-kernel media relay, plain and transcoding SRTP, against
+# plain IP forwarding (not a test: numbers, no assertions). On the host:
+#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams, at most 479)
 # builds the load generator (make -C bench/rtp) and runs itself in the QEMU
 # guest (selftests/vm/run-vm.sh). Settings from the environment: SECS
-# (measured seconds per line, default 10), ROUNDS (full-load pairs per N,
-# default 2), BURST (packets per sendmmsg()
+# (measured seconds per line, default 10), ROUNDS (full-load rounds per N
+# and variant, default 2), BURST (packets per sendmmsg()
 # per stream at full load, default 8), RTP_PPS (packets/s per stream and
-# direction of the paced line, default 50: real G.711 20 ms).
+# direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
+# leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
+# forwarding is then measured with the SRTP variant only).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: N users
@@ -20,28 +22,45 @@
 #     register through the proxy with pp-ccm-sim, which places `calls N
 #     south`: N streams, each phone <-> the CallManager's media endpoint
 #     (198.51.100.10); each smaller N loads the first N of them (the
-#     others stay set up, idle);
-#  2. the simulators are stopped (SIGSTOP) and rtpblast sends RTP in both
-#     directions at the relay ports the proxy announced (`ppctl -j show
-#     calls`): from each phone's address to north:N, from the media
-#     endpoint to south:S; the relay forwards to the media endpoint and to
-#     each phone's announced port;
+#     others stay set up, idle). The simulators' own RTP is dropped on
+#     output (nft) until they are stopped (SIGSTOP): the relay latches
+#     the phone's source port (and, keyed, the SSRC and the first index)
+#     from the load generator's first packet, never from the simulators';
+#  2. rtpblast sends RTP in both directions at the relay ports the proxy
+#     announced (`ppctl -j show calls`): from each phone's address (port
+#     50000) to north:N, from the media endpoint to south:S; the relay
+#     forwards to the media endpoint and to each phone's announced port;
 #  3. the same packets, same sizes, same senders and receivers, through a
 #     twin of the lab in which the middle namespace is a plain router
 #     (same bridge and veths, ip_forward, conntrack off by an nft raw
 #     "notrack" rule, the module loaded but not configured there): each
 #     phone sends straight to the media endpoint's port, the endpoint
-#     straight to each phone's port.
+#     straight to each phone's port;
+#  4. SRTP: the phones hang up and leave; the same N users come back as
+#     secure phones (SCCP over TLS to pp-tlsd, `sccp security on`), so
+#     the module writes fresh SRTP keys into every OpenReceiveChannel and
+#     StartMediaTransmission it relays to them and transcodes: it
+#     decrypts what the phones send and encrypts what goes to them. The
+#     phones print the keys they were given (pp-phone-sim --print-keys, a
+#     test peer's facility); the north rtpblast protects each packet with
+#     its stream's StartMediaTransmission key (libsrtp2), the south one
+#     sends plain RTP, the receivers count as before. Both senders stay
+#     up for the whole variant (rtpblast -c), so each stream keeps its
+#     SSRC and index from run to run; before each run the north sender
+#     protects the packets it will send ahead ("prep", outside the
+#     measured window), and what it still has to protect during the run
+#     is timed and reported (crypto), to be told from the path's CPU.
+#     Plain forwarding is measured again, alternately, in this phase.
 # Each N measured at full load (as fast as two senders, one per
-# direction, can go; relay and plain alternately, ROUNDS times, default 2,
+# direction, can go; the variants alternately, ROUNDS times, default 2,
 # averaged in the summary) and paced at RTP_PPS per stream and direction.
 # Receivers drop every UDP packet in an nft prerouting chain at raw
 # priority (before conntrack and sockets) and count it there; senders'
 # packets are not tracked either (nft notrack on output). pps: packets
 # counted by the receivers over SECS s; CPU: busy time of all CPUs (/proc/stat: user,
 # nice, system, irq, softirq, steal) over the same window, divided by the
-# packets: the whole path, sender and receiver included, which the two
-# variants share. The guest is emulated: compare the two columns, not
+# packets: the whole path, sender and receiver included, which the
+# variants share. The guest is emulated: compare the columns, not
 # the absolute numbers with real hardware.
 PP_TOP=$(cd "$(dirname "$0")/../.." && pwd)
 BLAST=$PP_TOP/build/bench/rtp/rtpblast
@@ -49,7 +68,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -57,10 +76,13 @@ source "$PP_TOP/selftests/phoneproxy/lib.sh"
 require ip nft python3
 [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
 [ -x "$BLAST" ] || skip_all "build it first: make -C bench/rtp"
+TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 SECS=${SECS:-10}
 BURST=${BURST:-8}
 RTP_PPS=${RTP_PPS:-50}
 ROUNDS=${ROUNDS:-2}
+SRTP=${SRTP:-1}
+PLAIN=${PLAIN:-1}
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
@@ -75,6 +97,7 @@ HZ=$(getconf CLK_TCK)
 # then never gets its SYN-ACK: the "399 of 400" of earlier runs).
 NA=225
 SID_BASE=0x00BE00000000
+SPORT=50000	# rtpblast's source port at the phones (the relay latches it)
 
 addr_of() {	# addr_of I (0-based)
 	if [ "$1" -lt $NA ]; then echo 192.0.2.$((30 + $1)); else echo 203.0.113.$((1 + $1 - NA)); fi
@@ -99,6 +122,15 @@ sink_rules() {	# sink_rules NS
 	EOF
 }
 sink_count() { nsx "$1" nft list chain ip bench pre | sed -n 's/.*counter packets \([0-9]*\) .*/\1/p'; }
+# The simulators' RTP never leaves their namespace while they run.
+gate_on() {	# gate_on NS
+	nsx "$1" nft -f - <<-EOF
+	table ip gate {
+		chain out { type filter hook output priority -310; policy accept; meta l4proto udp drop; }
+	}
+	EOF
+}
+gate_off() { nsx "$1" nft delete table ip gate; }
 
 # The lab, through the proxy (lib.sh): NS_PHONE -- NS_PROXY -- NS_CCM.
 setup_topology > /dev/null || exit 1
@@ -148,11 +180,15 @@ sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 pp publish "$TMPD/users.xml" > /dev/null || exit 1
 pp set phoneproxy activation idletimeout 0
 pp set phoneproxy media timeout 0
+# room for both phases' streams (a released pair is free at once, but
+# the two sets of calls need not overlap in time to the packet)
+pp set phoneproxy rtp ports 20480 24480
 for ((i = 0; i < MAXN; i++)); do
 	echo "set user active name u$i address $(addr_of $i)"
 done > "$TMPD/activate.conf"
 pp -f "$TMPD/activate.conf" || exit 1
 
+gate_on "$NS_PHONE" && gate_on "$NS_CCM" || exit 1
 ip netns exec "$NS_CCM" "$CCM_SIM" --listen $CCM --control "$TMPD/ccm.sock" --quiet \
 	--keepalive 3600 --packet-ms 60 --call-timeout 60 > "$TMPD/ccm.out" 2>&1 &
 CCM_PID=$!
@@ -173,17 +209,58 @@ sample() {
 	printf -v "$1" '%s %s' "$v" "$(awk "BEGIN { printf \"%.6f\", ($t0 + $EPOCHREALTIME) / 2 }")"
 }
 
+# The SRTP variant's two senders stay up (rtpblast -c): commands on fds 7
+# (north, SRTP) and 8 (south, plain RTP), one result line each in
+# $TMPD/s{up,down}.out. wait_line FILE N: until FILE has N lines.
+wait_line() {
+	local i
+	for ((i = 0; i < 10 * (3 * SECS + 60); i++)); do
+		[ "$(wc -l < "$1")" -ge "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "# no answer from the sender ($1): $(tail -n 2 "${1%.out}.err")"
+	return 1
+}
+
+# start_sender VAR NS LIST RATE BURST OUT: a sender for this run, its pid
+# in VAR ("fd" for the SRTP variant's, which runs on command).
+start_sender() {
+	local var=$1 ns=$2 list=$3 rate=$4 burst=$5 out=$6
+	case $list in
+	fd:*)
+		local fd=${list#fd:} f
+		f=$TMPD/$([ "$fd" = 7 ] && echo sup || echo sdown).out
+		printf -v "$var" '%s' "$fd $(wc -l < "$f") $f"
+		echo "$((SECS + 2)) $rate $burst $CUR_N" >&"$fd"
+		;;
+	*)
+		nsx "$ns" "$BLAST" -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
+		printf -v "$var" '%s' "$!"
+		;;
+	esac
+}
+end_sender() {	# end_sender PID|"FD LINES FILE" OUT
+	local fd lines f
+	read -r fd lines f <<< "$1"
+	if [ -n "$f" ]; then
+		wait_line "$f" $((lines + 1)) && tail -n 1 "$f" > "$2"
+	else
+		wait "$1"
+	fi
+}
+
 # measure LABEL UP_NS UP_LIST DOWN_NS DOWN_LIST SINK_UP_NS SINK_DOWN_NS RATE BURST
 # Both senders run SECS + 2 s; the window is about SECS s from 1 s in,
 # each counter read with its own time stamps (reading costs a process).
+# A list "fd:7" or "fd:8": the SRTP variant's sender of that fd.
 measure() {
 	local label=$1 uns=$2 ul=$3 dns=$4 dl=$5 su=$6 sd=$7 rate=$8 burst=$9
-	local p1 p2 a0 a1 b0 b1 c0 c1 ct0 ct1 r0 r1 sent
+	local p1 p2 a0 a1 b0 b1 c0 c1 ct0 ct1 r0 r1 sent crypto
+	: > "$TMPD/up.out"
+	: > "$TMPD/down.out"
 	r0=$(($(sink_count "$su") + $(sink_count "$sd")))
-	nsx "$uns" "$BLAST" -d $((SECS + 2)) -r "$rate" -b "$burst" "$ul" > "$TMPD/up.out" &
-	p1=$!
-	nsx "$dns" "$BLAST" -d $((SECS + 2)) -r "$rate" -b "$burst" "$dl" > "$TMPD/down.out" &
-	p2=$!
+	start_sender p1 "$uns" "$ul" "$rate" "$burst" "$TMPD/up.out"
+	start_sender p2 "$dns" "$dl" "$rate" "$burst" "$TMPD/down.out"
 	sleep 1
 	ct0=$EPOCHREALTIME c0=$(cpu_ticks)
 	sample a0 "$su"
@@ -192,27 +269,34 @@ measure() {
 	ct1=$EPOCHREALTIME c1=$(cpu_ticks)
 	sample a1 "$su"
 	sample b1 "$sd"
-	wait $p1 $p2
+	end_sender "$p1" "$TMPD/up.out"
+	end_sender "$p2" "$TMPD/down.out"
 	r1=$(($(sink_count "$su") + $(sink_count "$sd")))
 	sent=$(cat "$TMPD/up.out" "$TMPD/down.out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }')
+	# the senders' own srtp_protect() time during the run, CPUs busy with it
+	crypto=$(cat "$TMPD/up.out" "$TMPD/down.out" |
+		sed -n 's/.*seconds=\([0-9.]*\) .*crypto_s=\([0-9.]*\).*/\1 \2/p' |
+		awk '{ if ($1 > 0) c += $2 / $1 } END { printf "%.4f", c + 0 }')
 	python3 - "$label" "$a0" "$a1" "$b0" "$b1" "$ct0" "$ct1" "$c0" "$c1" "$HZ" "$(nproc)" \
-		"$sent" "$((r1 - r0))" "${IDLE_BUSY:-0}" >> "$TMPD/results" <<-'EOF'
+		"$sent" "$((r1 - r0))" "${IDLE_BUSY:-0}" "$crypto" >> "$TMPD/results" <<-'EOF'
 	import sys
 	label = sys.argv[1]
 	(a0, ta0), (a1, ta1), (b0, tb0), (b1, tb1) = ([float(x) for x in v.split()] for v in sys.argv[2:6])
 	ct0, ct1 = float(sys.argv[6]), float(sys.argv[7])
 	(c0, s0), (c1, s1) = ([int(x) for x in v.split()] for v in sys.argv[8:10])
 	hz, ncpu, sent, recv, idle = int(sys.argv[10]), int(sys.argv[11]), int(sys.argv[12]), int(sys.argv[13]), float(sys.argv[14])
+	crypto = float(sys.argv[15])
 	pps = (a1 - a0) / (ta1 - ta0) + (b1 - b0) / (tb1 - tb0)
 	cpu = (c1 - c0) / hz / (ct1 - ct0)          # CPUs busy (CPU seconds per second)
 	soft = (s1 - s0) / hz / (ct1 - ct0)
 	us = cpu * 1e6 / pps if pps else 0
 	net = (cpu - idle) * 1e6 / pps if pps else 0
+	nc = (cpu - idle - crypto) * 1e6 / pps if pps else 0
 	loss = 100.0 * (sent - recv) / sent if sent else 0
-	print(f"{label} {pps:.0f} {us:.2f} {net:.2f} {100 * cpu / ncpu:.0f} {100 * soft / cpu if cpu else 0:.0f} {loss:.2f} {sent}")
+	print(f"{label} {pps:.0f} {us:.2f} {net:.2f} {100 * cpu / ncpu:.0f} {100 * soft / cpu if cpu else 0:.0f} {loss:.2f} {sent} {nc:.2f} {crypto:.4f}")
 	EOF
-	tail -n 1 "$TMPD/results" | awk '{ printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $7, '"$(nproc)"', $8, $9, $10 }'
+	tail -n 1 "$TMPD/results" | awk '{ printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
 }
 
 echo "# RTP relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ), kernel $(uname -r), $(nproc) vCPU" \
@@ -225,56 +309,100 @@ sleep "$SECS"
 i1=$EPOCHREALTIME c1=$(cpu_ticks)
 IDLE_BUSY=$(awk "BEGIN { printf \"%.4f\", (${c1% *} - ${c0% *}) / $HZ / ($i1 - $i0) }")
 echo "# idle: $IDLE_BUSY CPUs busy with no traffic (subtracted in \"net of idle\")"
-# Set-up once, by SCCP signalling, for the largest N; each N then loads
-# the first N streams (the others stay set up and idle).
+
+# start_phones SUFFIX args...: the MAXN phones (two processes: the
+# addresses of 192.0.2.0/24, then 203.0.113.0/24); pids in P1, P2.
 N=$MAXN
 n1=$((N < NA ? N : NA))
-# ip netns exec, not nsx: $! must be the simulator itself (SIGSTOP).
-ip netns exec "$NS_PHONE" "$PHONE_SIM" --server $NORTH --sid-base "$(printf 'SEP%012X' $SID_BASE)" \
-	--count $n1 --bind "$(addr_of 0)" --bind-count $n1 --keepalive 3600 --quiet \
-	> "$TMPD/ph1.out" 2>&1 &
-P1=$!
-at_exit "kill -CONT $P1; kill $P1"
-P2=
-if [ "$N" -gt $NA ]; then
-	ip netns exec "$NS_PHONE" "$PHONE_SIM" --server $NORTH \
-		--sid-base "$(printf 'SEP%012X' $((SID_BASE + NA)))" --count $((N - NA)) \
-		--bind 203.0.113.1 --bind-count $((N - NA)) --keepalive 3600 --quiet \
-		> "$TMPD/ph2.out" 2>&1 &
-	P2=$!
-	at_exit "kill -CONT $P2; kill $P2"
-fi
-t0=$EPOCHREALTIME
-if ! ctl wait registered "$N" 120 > /dev/null; then
-	echo "# registration: not all $N phones registered in 120 s: $(ctl stats)"
-	tail -n 5 "$TMPD"/ph*.out "$TMPD/ccm.out"
-	pp show counters | grep -E 'sccp|activations'
-	pp show user | awk 'NR > 2 && !/reg/ { print "# not registered: " $0 }'
-fi
-t1=$EPOCHREALTIME
-R=$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p')
-[ "${R:-0}" -ge 1 ] || { echo "no phone registered"; exit 1; }
-r=$(ctl calls "$R" south) || echo "# calls: $r"
-echo "# set-up by SCCP: $R phones registered through the proxy in" \
-	"$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; calls $R south: $r"
-wait_for 10 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $R ]"
+start_phones() {
+	local sfx=$1
+	shift
+	# ip netns exec, not nsx: $! must be the simulator itself (SIGSTOP).
+	ip netns exec "$NS_PHONE" "$PHONE_SIM" --sid-base "$(printf 'SEP%012X' $SID_BASE)" \
+		--count $n1 --bind "$(addr_of 0)" --bind-count $n1 --keepalive 3600 --quiet "$@" \
+		> "$TMPD/ph1$sfx.out" 2>&1 &
+	P1=$!
+	at_exit "kill -CONT $P1; kill $P1"
+	P2=
+	if [ "$N" -gt $NA ]; then
+		ip netns exec "$NS_PHONE" "$PHONE_SIM" \
+			--sid-base "$(printf 'SEP%012X' $((SID_BASE + NA)))" --count $((N - NA)) \
+			--bind 203.0.113.1 --bind-count $((N - NA)) --keepalive 3600 --quiet "$@" \
+			> "$TMPD/ph2$sfx.out" 2>&1 &
+		P2=$!
+		at_exit "kill -CONT $P2; kill $P2"
+	fi
+}
+
+# register_and_call WHAT: waits for the N phones, places the calls, waits
+# for the streams in show calls; R: the phones registered.
+register_and_call() {
+	local t0 t1 r
+	t0=$EPOCHREALTIME
+	if ! ctl wait registered "$N" 180 > /dev/null; then
+		echo "# registration: not all $N phones registered in 180 s: $(ctl stats)"
+		tail -n 5 "$TMPD"/ph*.out "$TMPD/ccm.out"
+		pp show counters | grep -E 'sccp|activations'
+		pp show user | awk 'NR > 2 && !/reg/ { print "# not registered: " $0 }'
+	fi
+	t1=$EPOCHREALTIME
+	R=$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p')
+	[ "${R:-0}" -ge 1 ] || { echo "no phone registered"; return 1; }
+	r=$(ctl calls "$R" south) || echo "# calls: $r"
+	echo "# $1: $R phones registered through the proxy in" \
+		"$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; calls $R south: $r"
+	wait_for 20 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $R ]"
+}
+
+# write_lists PREFIX CALLS_JSON [KEYS]: the senders' lists of the streams
+# of `show calls -j` with a far end, in PREFIX{relay,plain}.{up,down}:
+# relay.up from each phone's address (port SPORT) to north:N, relay.down
+# from the far end to south:S; plain.* the same packets straight between
+# the two ends (the twin lab). With KEYS (the phones' --print-keys lines),
+# each relay.up line gets its stream's StartMediaTransmission suite and
+# key (found by the north port the phone was told to send to), and the
+# streams whose key was not printed are left out.
+write_lists() {
+	python3 - "$TMPD/$1" "$2" "${3:-}" $NORTH $SOUTH $SPORT <<-'EOF'
+	import json, sys
+	out, calls, keyfile, north, south, sport = sys.argv[1:7]
+	calls = [c for c in json.load(open(calls)) if c.get("far_address")]
+	keys = {}
+	if keyfile:
+	    for line in open(keyfile):
+	        f = dict(w.split("=", 1) for w in line.split()[1:] if "=" in w)
+	        if f.get("dir") == "tx" and f.get("remote", "").startswith(north + ":"):
+	            keys[int(f["remote"].split(":")[1])] = f" {f['suite']} {f['key']}"
+	    miss = sum(c["north_port"] not in keys for c in calls)
+	    if miss:
+	        print(f"# {miss} streams without a key printed by their phone")
+	    calls = [c for c in calls if c["north_port"] in keys]
+	lists = {
+	    "relay.up": lambda c: f"{c['phone_address']}:{sport} {north}:{c['north_port']}"
+	                          + keys.get(c["north_port"], ""),
+	    "relay.down": lambda c: f"{c['far_address']} {south}:{c['south_port']}",
+	    "plain.up": lambda c: f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}",
+	    "plain.down": lambda c: f"{c['far_address']} {c['phone_address']}:{c['phone_port']}",
+	}
+	for name, line in lists.items():
+	    with open(out + name, "w") as f:
+	        f.writelines(line(c) + "\n" for c in calls)
+	sys.exit(not calls)
+	EOF
+}
+
+# ---- phase 1: plain phones: the plain relay and plain forwarding -----------
+
+phase1() {
+start_phones "" --server $NORTH
+register_and_call "plain SCCP" || return 1
 pp -j show calls > "$TMPD/calls.json"
-python3 - "$TMPD" $NORTH $SOUTH <<-'EOF' || exit 1
-import json, sys
-d, north, south = sys.argv[1], sys.argv[2], sys.argv[3]
-calls = [c for c in json.load(open(f"{d}/calls.json")) if c.get("far_address")]
-with open(f"{d}/relay.up", "w") as f:
-    for c in calls: f.write(f"{c['phone_address']} {north}:{c['north_port']}\n")
-with open(f"{d}/relay.down", "w") as f:
-    for c in calls: f.write(f"{c['far_address']} {south}:{c['south_port']}\n")
-with open(f"{d}/plain.up", "w") as f:
-    for c in calls: f.write(f"{c['phone_address']} {c['far_address']}:{c['far_port']}\n")
-with open(f"{d}/plain.down", "w") as f:
-    for c in calls: f.write(f"{c['far_address']} {c['phone_address']}:{c['phone_port']}\n")
-EOF
+write_lists "" "$TMPD/calls.json" || return 1
+[ -s "$TMPD/relay.up" ] || return 1
 S=$(wc -l < "$TMPD/relay.up")
 echo "# $S streams in show calls, each with a far end"
 kill -STOP $CCM_PID $P1 $P2
+gate_off "$NS_PHONE" && gate_off "$NS_CCM"
 sleep 0.5
 q0=$(($(sink_count "$NS_PHONE") + $(sink_count "$NS_CCM")))
 sleep 1
@@ -284,7 +412,7 @@ m0=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 
 for N in $NS_LIST; do
 	[ "$N" -gt "$S" ] && { echo "N=$N: only $S streams, measuring $S"; N=$S; }
-	echo "N=$N streams (both directions)"
+	echo "N=$N streams (both directions): plain relay, plain forwarding"
 	for f in relay.up relay.down plain.up plain.down; do
 		head -n "$N" "$TMPD/$f" > "$TMPD/$N.$f"
 	done
@@ -304,20 +432,136 @@ for N in $NS_LIST; do
 done
 m1=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 echo "# the relay's own count: $((m1 - m0)) packets relayed;" \
-	"$(pp show counters | grep -E 'media (drops|no port)' | tr -s ' ' | paste -sd, -)"
+	"$(pp show counters | grep -E 'media (drops|no port|port drops)' | tr -s ' ' | paste -sd, -)"
+gate_on "$NS_PHONE" && gate_on "$NS_CCM"
 kill -CONT $CCM_PID $P1 $P2
 ctl hangup all > /dev/null
 kill -TERM $P1 $P2
 wait $P1 $P2 2> /dev/null
+}
+if [ "$PLAIN" = 1 ]; then
+	phase1 || exit 1
+fi
+
+# ---- phase 2: secure phones: the SRTP relay and plain forwarding -----------
+
+srtp_phase() {
+	local t0 k rate suite ns
+	command -v openssl > /dev/null || { echo "# SRTP: no openssl"; return 1; }
+	[ -x "$TLSD" ] || { echo "# SRTP: pp-tlsd not built ($TLSD)"; return 1; }
+	# pp-tlsd serves the proxy's certificate (RSA: the phones' ECDHE-RSA
+	# suites); the phones trust it (--tls-ca); no client certificates.
+	openssl req -x509 -days 2 -newkey rsa:2048 -nodes -subj "/CN=bench-rtp-srtp" \
+		-keyout "$TMPD/proxy.key" -out "$TMPD/proxy.crt" 2> /dev/null || return 1
+	mkdir -m 0700 -p "$PP_STATE_DIR/certs"
+	cat "$TMPD/proxy.key" "$TMPD/proxy.crt" > "$PP_STATE_DIR/certs/tftp.pem"
+	# N handshakes at once, under emulation
+	printf 'set phoneproxy sccp security handshaketimeout 120\nset phoneproxy sccp security maxhandshakes 4096\n' \
+		> "$PP_CONF_DIR/tlsd.conf"
+	ip netns exec "$NS_PROXY" "$TLSD" -e 2> "$TMPD/tlsd.log" &
+	at_exit "kill $!"
+	pp set phoneproxy sccp security on
+	wait_for 20 grep -q "listening on $NORTH:2443" "$TMPD/tlsd.log" ||
+		{ echo "# SRTP: pp-tlsd does not listen"; tail -n 5 "$TMPD/tlsd.log"; return 1; }
+	wait_for 30 eval "[ \$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p') -eq 0 ]" ||
+		echo "# the plain phones still registered: $(ctl stats)"
+	N=$MAXN
+	wait_for 30 eval "[ \$(pp -j show calls | grep -o '\"ppid\"' | wc -l) -eq 0 ]" ||
+		echo "# streams of the plain phones left: $(pp -j show calls | grep -o '"ppid"' | wc -l)"
+	start_phones s --server $NORTH:2443 --tls 1.2 --tls-ca "$TMPD/proxy.crt" --print-keys --rate 50
+	register_and_call "secure SCCP (TLS 1.2 to pp-tlsd)" || return 1
+	echo "# claimed by the module (TLS): $(pp -j show stats | python3 -c 'import json,sys; print(json.load(sys.stdin)["sccp"].get("claimed"))')"
+	# every stream keyed both ways, both contexts made
+	wait_for 30 eval "pp -j show calls | python3 -c '
+import json, sys
+c = [x for x in json.load(sys.stdin) if x.get(\"far_address\")]
+sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\"srtp\"].get(\"rx_ready\") for x in c)))'" ||
+		echo "# not every stream keyed and ready"
+	pp -j show calls > "$TMPD/scalls.json"
+	cat "$TMPD"/ph*s.out | grep '^keys ' > "$TMPD/keys"
+	write_lists s "$TMPD/scalls.json" "$TMPD/keys" || return 1
+	suite=$(awk '{ print $3 }' "$TMPD/srelay.up" | sort | uniq -c | tr -s ' ' | paste -sd, -)
+	echo "# suites of the keys:$suite"
+	S=$(wc -l < "$TMPD/srelay.up")
+	echo "# $S secure streams in show calls, keyed both ways, each with its phone's key"
+	kill -STOP $CCM_PID $P1 $P2
+	gate_off "$NS_PHONE" && gate_off "$NS_CCM"
+	# the senders of the whole phase, on command
+	mkfifo "$TMPD/sup.in" "$TMPD/sdown.in"
+	exec 7<> "$TMPD/sup.in" 8<> "$TMPD/sdown.in"
+	: > "$TMPD/sup.out"
+	: > "$TMPD/sdown.out"
+	nsx "$NS_PHONE" "$BLAST" -c "$TMPD/srelay.up" <&7 > "$TMPD/sup.out" 2> "$TMPD/sup.err" &
+	at_exit "kill $!"
+	nsx "$NS_CCM" "$BLAST" -c "$TMPD/srelay.down" <&8 > "$TMPD/sdown.out" 2> "$TMPD/sdown.err" &
+	at_exit "kill $!"
+	echo "# the senders' libsrtp2 alone (rtpblast -T 2, 160-byte payload, no socket):"
+	"$BLAST" -T 2 | sed 's/^/#   /'
+	local s0 s1
+	s0=$(pp -j show stats)
+	for N in $NS_LIST; do
+		[ "$N" -gt "$S" ] && { echo "N=$N: only $S secure streams, measuring $S"; N=$S; }
+		CUR_N=$N
+		echo "N=$N streams (both directions): SRTP relay, plain forwarding"
+		for f in plain.up plain.down; do
+			head -n "$N" "$TMPD/s$f" > "$TMPD/$N.$f"
+		done
+		rate=$((N * RTP_PPS))
+		echo "  full load, $ROUNDS rounds"
+		for ((k = 0; k < ROUNDS; k++)); do
+			srtp_prep $((40000 * (SECS + 2)))
+			measure "$N full srtp" "$NS_PHONE" fd:7 "$NS_CCM" fd:8 \
+				"$NS_CCM" "$NS_PHONE" 0 "$BURST"
+			measure "$N full plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
+				$NS_SINK $NS_PH2 0 "$BURST"
+		done
+		echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered)"
+		srtp_prep $((rate * (SECS + 3)))
+		measure "$N paced srtp" "$NS_PHONE" fd:7 "$NS_CCM" fd:8 \
+			"$NS_CCM" "$NS_PHONE" $rate 1
+		measure "$N paced plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
+			$NS_SINK $NS_PH2 $rate 1
+	done
+	s1=$(pp -j show stats)
+	python3 - "$s0" "$s1" <<-'EOF'
+	import json, sys
+	a, b = (json.loads(x).get("srtp") or {} for x in sys.argv[1:3])
+	print("# the relay's SRTP counters over the runs: " +
+	      ", ".join(f"{k} {b[k] - a.get(k, 0)}" for k in b if isinstance(b[k], int)))
+	EOF
+	exec 7>&- 8>&-
+	kill -CONT $CCM_PID $P1 $P2
+	ctl hangup all > /dev/null
+	kill -TERM $P1 $P2
+	wait $P1 $P2 2> /dev/null
+	return 0
+}
+
+# srtp_prep COUNT: the north sender protects up to COUNT packets of the
+# next N streams ahead, in at most SECS + 2 s (outside the measured run).
+srtp_prep() {
+	local l
+	l=$(wc -l < "$TMPD/sup.out")
+	echo "prep $1 $CUR_N $((SECS + 2))" >&7
+	wait_line "$TMPD/sup.out" $((l + 1)) && echo "    (north sender: $(tail -n 1 "$TMPD/sup.out"))"
+}
+
+if [ "$SRTP" = 1 ]; then
+	srtp_phase || echo "# the SRTP variant could not run (above)"
+fi
 
 echo
-echo "# summary: relay / plain (pkt/s: higher is better; CPU us/pkt, net of idle: lower is better)"
-printf '%-6s %-6s %12s %12s %7s %14s %14s %7s\n' N load "relay pkt/s" "plain pkt/s" ratio \
-	"relay us/pkt" "plain us/pkt" ratio
-awk '$3 == "relay" { k = $1 " " $2; if (!(k in nr)) order[++n] = k; nr[k]++; rp[k] += $4; ru[k] += $6 }
-     $3 == "plain" { k = $1 " " $2; np[k]++; pp[k] += $4; pu[k] += $6 }
+echo "# summary: plain forwarding, plain relay, SRTP relay (pkt/s: higher is better; CPU us/pkt, net of idle: lower is better;"
+echo "# SRTP -crypto: net also of the north sender's own libsrtp2 time during the run; ratio: SRTP / plain relay)"
+printf '%-5s %-6s %10s %10s %10s %6s %9s %9s %9s %9s %6s\n' N load "fwd pkt/s" "relay" "srtp" ratio \
+	"fwd us" "relay us" "srtp us" "-crypto" ratio
+awk '{ k = $1 " " $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
+       c[k, $3]++; p[k, $3] += $4; u[k, $3] += $6; x[k, $3] += $11 }
      END { for (i = 1; i <= n; i++) { k = order[i]; split(k, a, " ");
-	rp[k] /= nr[k]; ru[k] /= nr[k]; pp[k] /= np[k]; pu[k] /= np[k];
-	printf "%-6s %-6s %12d %12d %7.2f %14.2f %14.2f %7.2f\n", a[1], a[2], rp[k], pp[k],
-		pp[k] ? rp[k] / pp[k] : 0, ru[k], pu[k], pu[k] ? ru[k] / pu[k] : 0 } }' "$TMPD/results"
+	for (v = 1; v <= 3; v++) { w = v == 1 ? "plain" : v == 2 ? "relay" : "srtp";
+		P[v] = c[k, w] ? p[k, w] / c[k, w] : 0; U[v] = c[k, w] ? u[k, w] / c[k, w] : 0;
+		X[v] = c[k, w] ? x[k, w] / c[k, w] : 0 }
+	printf "%-5s %-6s %10d %10d %10d %6s %9.2f %9.2f %9.2f %9.2f %6s\n", a[1], a[2], P[1], P[2], P[3],
+		P[2] && P[3] ? sprintf("%.2f", P[3] / P[2]) : "-", U[1], U[2], U[3], X[3],
+		U[2] && X[3] ? sprintf("%.2f", X[3] / U[2]) : "-" } }' "$TMPD/results"
 exit 0

@@ -68,6 +68,7 @@ struct opts {
 	unsigned int device_type;
 	bool quiet;
 	bool preserve;			/* a lost connection keeps the media */
+	bool print_keys;		/* test peer: a "keys" line per key received */
 	unsigned int count;
 	unsigned int forge_orc_acks;	/* misbehave: unrequested ORC-Acks */
 	/* --rtp-seq, --rtcp, --attack, --attack-every: every stream's */
@@ -170,6 +171,8 @@ static const char usage[] =
 "  --rtcp MS              an RTCP sender report every MS ms (SRTCP when keyed) to\n"
 "                         the remote port + 1, from and on the receive port + 1\n"
 "  --quiet                no line per phone, only the totals\n"
+"  --print-keys           test peer only: print each SRTP key received (a keys\n"
+"                         line, also with --quiet; docs/sim.md)\n"
 "  --tls 1.0|1.2          secure SCCP: TLS 1.0 with AES128-SHA (old firmware) or TLS 1.2\n"
 "                         (ECDHE-RSA AES-GCM); give --server ADDR:2443\n"
 "  --tls-ca FILE          trust anchor: the server's certificate or CA (PEM); without it\n"
@@ -282,19 +285,47 @@ static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
 }
 
 /*
+ * --print-keys (a test peer's facility, for bench/rtp's SRTP senders): the
+ * key a message gave, "keys sid= ppid= dir=rx|tx local= [remote=] suite=
+ * key=<master key || salt, hex>". @rport 0: no remote (OpenReceiveChannel).
+ */
+static void print_key(const struct phone *p, const struct sccp_msg *m,
+		      const struct sccp_media_key *k, bool tx, uint32_t rip,
+		      uint16_t rport)
+{
+	char hex[2 * 2 * SCCP_KEY_FIELD + 1], remote[40] = "";
+	unsigned int i, n = 0;
+
+	for (i = 0; i < k->key_len && i < SCCP_KEY_FIELD; i++)
+		n += (unsigned int)snprintf(hex + n, 3, "%02x", k->key[i]);
+	for (i = 0; i < k->salt_len && i < SCCP_KEY_FIELD; i++)
+		n += (unsigned int)snprintf(hex + n, 3, "%02x", k->salt[i]);
+	hex[n] = '\0';
+	if (rport)
+		snprintf(remote, sizeof(remote), " remote=%s", sim_ipport(rip, rport));
+	sim_event("keys", "sid=%s ppid=%u dir=%s local=%s%s suite=%s key=%s",
+		  p->sid, m->ppid, tx ? "tx" : "rx",
+		  sim_ipport(p->media.ip, tx ? p->media.tx_port : p->media.rx_port),
+		  remote, sccp_key_alg_name(k->alg), hex);
+}
+
+/*
  * The media key block of ORC (@tx false: what the phone receives) or SMT
- * (@tx: what it sends) keys the stream's SRTP; zeros (or no block) leave
- * it plain RTP. 0, or -1 after a media-error line.
+ * (@tx: what it sends, to @rip:@rport) keys the stream's SRTP; zeros (or
+ * no block) leave it plain RTP. 0, or -1 after a media-error line.
  */
 static int media_key(struct phone *p, const struct sccp_msg *m,
-		     const uint8_t *pdu, bool tx)
+		     const uint8_t *pdu, bool tx, uint32_t rip, uint16_t rport)
 {
 	struct sccp_media_key k;
 	char err[200];
 
 	sccp_key_get(pdu + m->key_off, m->key_len, &k);
-	if (!sim_srtp_key(&p->media.srtp, tx, &k, err, sizeof(err)))
+	if (!sim_srtp_key(&p->media.srtp, tx, &k, err, sizeof(err))) {
+		if (p->s->o.print_keys && k.alg != SCCP_KEY_NONE)
+			print_key(p, m, &k, tx, rip, rport);
 		return 0;
+	}
 	sim_event("media-error", "sid=%s ppid=%u reason=\"%s\"", p->sid,
 		  m->ppid, err);
 	return -1;
@@ -317,7 +348,7 @@ static void on_orc(struct phone *p, const struct sccp_msg *m,
 	a.call_ref = m->call_ref;
 	if (stream_open(p, sb_codec_pt(codec), ms)) {
 		a.status = 8;		/* OutOfSockets */
-	} else if (media_key(p, m, in, false)) {
+	} else if (media_key(p, m, in, false, 0, 0)) {
 		a.status = 1;		/* the key refused */
 	} else {
 		p->stream = true;
@@ -359,7 +390,7 @@ static void on_smt(struct phone *p, const struct sccp_msg *m,
 			p->stream = true;
 	}
 	if (p->stream)
-		e = media_key(p, m, in, true) ? -EPROTO :
+		e = media_key(p, m, in, true, ip, (uint16_t)ep->val.port) ? -EPROTO :
 		    sim_media_start(&p->media, ip, (uint16_t)ep->val.port,
 				    rtp_mix32(sim_random32() ^ p->idx) ^ m->ppid,
 				    sb_codec_pt(codec), ms);
@@ -1028,6 +1059,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_U32("--device-type", &o->device_type) },
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ SIM_FLAG("--print-keys", &o->print_keys) },
 		{ SIM_NUM("--forge-orc-acks", &o->forge_orc_acks, 0, 100000) },
 		{ SIM_OWN("--attack", O_ATTACK) },
 		{ SIM_NUM("--attack-every", &o->media.attack_every, 1, 100000),
