@@ -165,13 +165,24 @@ done
 # the debug kernel).
 CUTS=()
 for k in 1 3 4 5 7 12 19 20 21 23; do CUTS+=(cut$k); done
-PATTERNS=(packed capture chunk1 chunk3 chunk16 "${CUTS[@]}")
+# The 1- and 3-byte writes are captured apart: tshark's skinny dissector
+# decodes none of their segments, unless the sender happened to coalesce
+# some writes into a segment of 8 bytes or more that starts a PDU (it
+# does under load), so the cut runs' message count in part 3 leaves them
+# out.
+SMALL=(chunk1 chunk3)
+PATTERNS=(packed capture chunk16 "${CUTS[@]}")
+cap_start "$NS_PHONE" veth-ph "$TMPD/phone-small.pcap"
+replay small "${SMALL[@]}"
+cap_stop
 cap_start "$NS_PHONE" veth-ph "$TMPD/phone-cut.pcap"
 cap_start "$NS_CCM" veth-ccm "$TMPD/ccm-cut.pcap"
 replay cuts "${PATTERNS[@]}"
 cap_stop
+PATTERNS+=("${SMALL[@]}")
 check "replay cut ${#PATTERNS[@]} ways (many PDUs per write, the captured segments, 1/3/16 bytes per write, inside every address field at offsets ${CUTS[*]#cut}): every connection completes" \
-	replay_ok cuts $((${#PATTERNS[@]} * ${#STREAMS[@]}))
+	eval "replay_ok small $((${#SMALL[@]} * ${#STREAMS[@]})) &&
+	      replay_ok cuts $(((${#PATTERNS[@]} - ${#SMALL[@]}) * ${#STREAMS[@]}))"
 check "phone to CallManager, every cut: only the expected rewrites" verify c2s "${PATTERNS[@]}"
 cp "$TMPD/verify.c2s" "$TMPD/verify.cuts.c2s"
 check "CallManager to phone, every cut: only the expected rewrites" verify s2c "${PATTERNS[@]}"
@@ -223,7 +234,7 @@ fi
 TS_FIELDS=(tcp.srcport tcp.len skinny.messageId skinny.ipAddr.ipv4 skinny.portNumber
 	   skinny.transmitIpAddr.ipv4 skinny.stationIpAddr skinny.parm2 skinny.DeviceName
 	   skinny.remoteIpAddr.ipv4 skinny.remotePortNumber skinny.sourceIpAddr.ipv4)
-for f in phone ccm phone-cut ccm-cut; do
+for f in phone ccm phone-cut ccm-cut phone-small; do
 	args=()
 	for x in "${TS_FIELDS[@]}"; do args+=(-e "$x"); done
 	tshark -r "$TMPD/$f.pcap" -d tcp.port==2000,skinny -Y tcp -T fields \
@@ -297,15 +308,14 @@ no_private() {	# no captured (private) address in FILE's address fields that way
 }
 check "tshark: no captured address crosses the proxy (CallManager side from the phone, phone side from the CallManager)" \
 	eval "no_private ccm to-ccm && no_private phone to-phone"
-# tshark's skinny dissector refuses a segment shorter than 8 bytes that
-# starts a PDU: it decodes nothing of the chunk1 and chunk3 connections.
-NCUT=$((${#PATTERNS[@]} - 2))
+# The 1- and 3-byte writes were captured apart (above).
+NCUT=$((${#PATTERNS[@]} - ${#SMALL[@]}))
 check "tshark, cut runs (but 1 and 3 bytes per write): the same $((NPDU * NCUT)) SCCP messages in the same order on both sides, each way" \
 	eval "same_msgs phone-cut ccm-cut &&
 	      [ \$(( \$(ts ccm-cut skinny.messageId to-ccm | wc -l) + \$(ts ccm-cut skinny.messageId to-phone | wc -l) )) = $((NPDU * NCUT)) ]"
 one_byte_segs() {	# the 1-byte writes were 1-byte segments on the wire
 	local n
-	n=$(ts phone-cut tcp.len to-ccm | grep -cx 1)
+	n=$(ts phone-small tcp.len to-ccm | grep -cx 1)
 	echo "$n one-byte segments from the phone (chunk1 writes: 1200)"
 	[ "$n" -ge 1000 ]
 }
