@@ -215,6 +215,10 @@ struct pp_srtp_ctx *pp_srtp_alloc(enum pp_srtp_suite suite,
 	if (err)
 		goto err;
 	kfree_sensitive(k);
+	/* Which implementations run (aesni_intel loaded or not). */
+	pr_info_once("srtp: %s, %s\n",
+		     crypto_skcipher_driver_name(&c->ctr[0]->base),
+		     crypto_shash_driver_name(c->hmac[0]));
 	return c;
 
 err:

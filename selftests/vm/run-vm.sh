@@ -139,6 +139,11 @@ if [ $load_module = 1 ]; then
 	# Built into the debug kernel: nothing to load there.
 	if [ $debug != 1 ]; then
 		modprobe -a nf_conntrack nf_defrag_ipv4 nf_nat || exit 97
+		# What udev loads on a real host from the CPU's modalias
+		# (no udev here): AES-NI and the SSSE3/AVX SHA-1, which
+		# the module's SRTP then uses (docs/srtp.md). Refused
+		# quietly by a CPU without the features.
+		modprobe -q -a aesni_intel sha1_ssse3
 	fi
 	insmod '$KO' || exit 98
 fi
