@@ -157,9 +157,11 @@ void pp_srtp_free(struct pp_srtp_ctx *c)
 	kfree(c);
 }
 
-static void pp_srtp_replay_init(struct pp_srtp_replay *r)
+static void pp_srtp_replay_init(struct pp_srtp_replay *r,
+				enum pp_srtp_dir dir)
 {
 	spin_lock_init(&r->lock);
+	r->max = dir == PP_SRTP_TX ? PP_SRTP_TX_SSRCS : 1;
 }
 
 struct pp_srtp_ctx *pp_srtp_alloc(enum pp_srtp_suite suite,
@@ -185,8 +187,8 @@ struct pp_srtp_ctx *pp_srtp_alloc(enum pp_srtp_suite suite,
 	}
 	c->dir = dir;
 	c->tag_len = suite == PP_SRTP_AES_CM_128_HMAC_SHA1_80 ? 10 : 4;
-	pp_srtp_replay_init(&c->rtp);
-	pp_srtp_replay_init(&c->rtcp);
+	pp_srtp_replay_init(&c->rtp, dir);
+	pp_srtp_replay_init(&c->rtcp, dir);
 	for (i = 0; i < 2; i++) {
 		c->ctr[i] = crypto_alloc_sync_skcipher("ctr(aes)", 0, 0);
 		if (IS_ERR(c->ctr[i])) {
@@ -253,8 +255,8 @@ static u64 pp_srtp_guess(u64 top, u16 seq)
 	return roc << 16 | seq;
 }
 
-/* May @index be accepted by @r? 0 or -EALREADY. Under @r->lock. */
-static int pp_srtp_replay_check(const struct pp_srtp_replay *r, u64 index)
+/* May @index be accepted by @r? 0 or -EALREADY. Under the lock. */
+static int pp_srtp_replay_check(const struct pp_srtp_src *r, u64 index)
 {
 	u64 back;
 
@@ -268,8 +270,8 @@ static int pp_srtp_replay_check(const struct pp_srtp_replay *r, u64 index)
 	return 0;
 }
 
-/* Accept @index (checked). Under @r->lock. */
-static void pp_srtp_replay_add(struct pp_srtp_replay *r, u64 index)
+/* Accept @index (checked). Under the lock. */
+static void pp_srtp_replay_add(struct pp_srtp_src *r, u64 index)
 {
 	u64 shift, back;
 
@@ -292,17 +294,31 @@ static void pp_srtp_replay_add(struct pp_srtp_replay *r, u64 index)
 	r->win[back / 64] |= BIT_ULL(back % 64);
 }
 
-/* Does @ssrc belong to @r? -ESRCH if another is latched. Under the lock. */
-static int pp_srtp_ssrc_check(const struct pp_srtp_replay *r, u32 ssrc)
+/*
+ * The state of @ssrc in @r: its own, else a free one (taken for it with
+ * @take; never given back, so that an SSRC coming back finds its index),
+ * else NULL: @r keeps as many other SSRCs as it may (-ESRCH). A free
+ * state is all zero: index 0, empty window. Under @r->lock.
+ */
+static struct pp_srtp_src *pp_srtp_src(struct pp_srtp_replay *r, u32 ssrc,
+				       bool take)
 {
-	return r->has_ssrc && r->ssrc != ssrc ? -ESRCH : 0;
-}
+	struct pp_srtp_src *free = NULL;
+	unsigned int i;
 
-/* Latch @ssrc on the first accepted packet. Under @r->lock. */
-static void pp_srtp_ssrc_latch(struct pp_srtp_replay *r, u32 ssrc)
-{
-	r->ssrc = ssrc;
-	r->has_ssrc = true;
+	for (i = 0; i < r->max; i++) {
+		if (!r->src[i].used) {
+			free = free ?: &r->src[i];
+			continue;
+		}
+		if (r->src[i].ssrc == ssrc)
+			return &r->src[i];
+	}
+	if (free && take) {
+		free->ssrc = ssrc;
+		free->used = true;
+	}
+	return free;
 }
 
 /*
@@ -312,10 +328,12 @@ static void pp_srtp_ssrc_latch(struct pp_srtp_replay *r, u32 ssrc)
 static int pp_srtp_replay_begin(struct pp_srtp_replay *r, u32 ssrc,
 				u64 index)
 {
+	struct pp_srtp_src *src;
 	int err;
 
 	spin_lock_bh(&r->lock);
-	err = pp_srtp_ssrc_check(r, ssrc) ?: pp_srtp_replay_check(r, index);
+	src = pp_srtp_src(r, ssrc, false);
+	err = src ? pp_srtp_replay_check(src, index) : -ESRCH;
 	spin_unlock_bh(&r->lock);
 	return err;
 }
@@ -323,13 +341,15 @@ static int pp_srtp_replay_begin(struct pp_srtp_replay *r, u32 ssrc,
 static int pp_srtp_replay_commit(struct pp_srtp_replay *r, u32 ssrc,
 				 u64 index)
 {
+	struct pp_srtp_src *src;
 	int err;
 
 	spin_lock_bh(&r->lock);
-	err = pp_srtp_ssrc_check(r, ssrc) ?: pp_srtp_replay_check(r, index);
+	src = pp_srtp_src(r, ssrc, false);
+	err = src ? pp_srtp_replay_check(src, index) : -ESRCH;
 	if (!err) {
-		pp_srtp_ssrc_latch(r, ssrc);
-		pp_srtp_replay_add(r, index);
+		src = pp_srtp_src(r, ssrc, true);
+		pp_srtp_replay_add(src, index);
 	}
 	spin_unlock_bh(&r->lock);
 	return err;
@@ -345,18 +365,19 @@ static int pp_srtp_replay_commit(struct pp_srtp_replay *r, u32 ssrc,
 static int pp_srtp_rtp_index(struct pp_srtp_replay *r, u32 ssrc, u16 seq,
 			     bool commit, u64 *index)
 {
-	int err;
+	struct pp_srtp_src *src;
+	int err = -ESRCH;
 
 	spin_lock_bh(&r->lock);
-	*index = pp_srtp_guess(r->top, seq);
-	err = pp_srtp_ssrc_check(r, ssrc);
-	if (!err && *index > PP_SRTP_MAX)
-		err = -EKEYEXPIRED;
-	if (!err)
-		err = pp_srtp_replay_check(r, *index);
+	src = pp_srtp_src(r, ssrc, false);
+	if (src) {
+		*index = pp_srtp_guess(src->top, seq);
+		err = *index > PP_SRTP_MAX ? -EKEYEXPIRED :
+		      pp_srtp_replay_check(src, *index);
+	}
 	if (!err && commit) {
-		pp_srtp_ssrc_latch(r, ssrc);
-		pp_srtp_replay_add(r, *index);
+		src = pp_srtp_src(r, ssrc, true);
+		pp_srtp_replay_add(src, *index);
 	}
 	spin_unlock_bh(&r->lock);
 	return err;
@@ -468,6 +489,7 @@ int pp_srtcp_protect(struct pp_srtp_ctx *c, u8 *buf, unsigned int len,
 {
 	struct pp_srtp_replay *r = &c->rtcp;
 	u8 iv[PP_SRTP_IV], mac[PP_SRTP_SHA1];
+	struct pp_srtp_src *src;
 	u32 ssrc, index;
 	int err;
 
@@ -481,14 +503,16 @@ int pp_srtcp_protect(struct pp_srtp_ctx *c, u8 *buf, unsigned int len,
 		return -EPROTO;
 	ssrc = get_unaligned_be32(buf + 4);
 
-	/* The index of the last packet sent in @top: 1 first, as libsrtp. */
+	/*
+	 * The index of the SSRC's last packet sent in @top: 1 first, as
+	 * libsrtp.
+	 */
 	spin_lock_bh(&r->lock);
-	err = pp_srtp_ssrc_check(r, ssrc);
-	if (!err && r->top >= PP_SRTCP_MAX)
-		err = -EKEYEXPIRED;
+	src = pp_srtp_src(r, ssrc, false);
+	err = !src ? -ESRCH : src->top >= PP_SRTCP_MAX ? -EKEYEXPIRED : 0;
 	if (!err) {
-		pp_srtp_ssrc_latch(r, ssrc);
-		index = ++r->top;
+		src = pp_srtp_src(r, ssrc, true);
+		index = ++src->top;
 	}
 	spin_unlock_bh(&r->lock);
 	if (err)

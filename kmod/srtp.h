@@ -13,9 +13,11 @@
  *
  * A context is one direction of one stream's media, RTP and RTCP: a
  * sender (PP_SRTP_TX: protect) or a receiver (PP_SRTP_RX: unprotect),
- * made from one master key and salt, for one SSRC (the first packet's,
- * authenticated on receive; a packet of another SSRC gets -ESRCH and
- * changes nothing). The relay holds two per secure stream: the phone's
+ * made from one master key and salt. A receiver is for one SSRC (the
+ * first authenticated packet's; a packet of another SSRC gets -ESRCH and
+ * changes nothing); a sender for up to PP_SRTP_TX_SSRCS, each with its
+ * own index, taken as they come (one more: -ESRCH). The relay holds two
+ * per secure stream: the phone's
  * (RX) and the one toward the phone (TX); a hairpin decrypts with one
  * leg's RX and encrypts with the other leg's TX.
  *
@@ -27,7 +29,7 @@
  *   not sleep and allocate nothing (on-stack crypto requests over the
  *   context's transforms, which are read-only after set-up). Any number
  *   of CPUs may call them on the same context at once: the replay state
- *   (index, window, SSRC) of RTP and that of RTCP each have their own
+ *   (SSRCs, indices, windows) of RTP and that of RTCP each have their own
  *   spinlock, held only to check and update it, never during the crypto.
  *   The locks belong to one flow (RTP or RTCP of one stream direction),
  *   which the NIC's flow hashing keeps on one CPU: they are not
@@ -43,10 +45,11 @@
  * Errors (negative): -EMSGSIZE too short for its header and tag,
  * -ENOBUFS no @room for the tag (protect), -EPROTO not RTP/RTCP version
  * 2 or a header longer than the packet, -ESRCH another SSRC than the
- * context's, -EALREADY replayed (index seen or older than the 128-packet
- * window; on protect: an index sent already, which would reuse the
- * keystream), -EBADMSG authentication failed (wrong tag: forged,
- * corrupted or another key), -EKEYEXPIRED the index space of the master
+ * receiver's (a sender: one SSRC more than it keeps), -EALREADY
+ * replayed (index seen or older than the 128-packet window; on protect:
+ * an index sent already, which would reuse the keystream), -EBADMSG
+ * authentication failed (wrong tag: forged, corrupted or another key),
+ * -EKEYEXPIRED the index space of the master
  * key is exhausted (2^31 SRTCP packets, 2^48 SRTP), -EINVAL protect on a
  * receiver or unprotect on a sender, -EIO the crypto API failed.
  */
@@ -89,9 +92,18 @@ enum pp_srtp_cnt {
 struct crypto_sync_skcipher;
 struct crypto_shash;
 
-/* The replay and index state of RTP or RTCP in one context. */
-struct pp_srtp_replay {
-	spinlock_t lock;	/* the fields below */
+/*
+ * Senders keep up to this many SSRCs per context: the plain RTP relayed
+ * toward a phone comes from the far end, which may change its SSRC in
+ * the middle of a channel (a gateway after a transfer on its side) and
+ * come back to an earlier one; each SSRC keeps its own index, so that
+ * no (SSRC, index) is ever protected twice with the key. A receiver
+ * keeps one: the phone's.
+ */
+#define PP_SRTP_TX_SSRCS	4
+
+/* The index state of one SSRC. */
+struct pp_srtp_src {
 	/*
 	 * The highest index accepted (RTP: ROC << 16 | SEQ, RTCP: the
 	 * SRTCP index); on a SRTCP sender, the last index sent.
@@ -99,8 +111,15 @@ struct pp_srtp_replay {
 	u64 top;
 	/* Bit k of the window: index @top - k was accepted (k < 128). */
 	u64 win[PP_SRTP_WINDOW / 64];
-	u32 ssrc;		/* host order, valid with @has_ssrc */
-	bool has_ssrc;
+	u32 ssrc;		/* host order, valid with @used */
+	bool used;		/* taken by @ssrc for the context's life */
+};
+
+/* The replay and index state of RTP or RTCP in one context. */
+struct pp_srtp_replay {
+	spinlock_t lock;	/* the fields below */
+	u8 max;			/* SSRCs: 1, or PP_SRTP_TX_SSRCS (TX) */
+	struct pp_srtp_src src[PP_SRTP_TX_SSRCS];
 };
 
 /* Session keys of RTP ([0]) and RTCP ([1]): labels 0-2 and 3-5. */

@@ -216,7 +216,7 @@ static void pp_srtp_unprotect_gives_plain(struct kunit *test)
 		}
 		/* The wrap: ROC 1 after 65535 (sessions 0 and 1). */
 		if (!v->rtcp && v->pkts[0].plain[2] == 0xff)
-			KUNIT_EXPECT_EQ_MSG(test, c->rtp.top >> 16, 1ULL, "%s",
+			KUNIT_EXPECT_EQ_MSG(test, c->rtp.src[0].top >> 16, 1ULL, "%s",
 					    v->what);
 		pp_srtp_free(c);
 	}
@@ -518,11 +518,11 @@ static void pp_srtp_reordered_across_wrap(struct kunit *test)
 	rx = pp_kt_ctx(test, 32, PP_SRTP_RX, pp_kt_key);
 	/* Sequence numbers 65531..65535, 0..4. */
 	st = pp_kt_stream(test, tx, 0x600df00d, 65531, 10);
-	KUNIT_EXPECT_EQ(test, tx->rtp.top, (1ULL << 16) | 4);
+	KUNIT_EXPECT_EQ(test, tx->rtp.src[0].top, (1ULL << 16) | 4);
 	for (i = 0; i < ARRAY_SIZE(order); i++)
 		KUNIT_EXPECT_EQ_MSG(test, pp_kt_rx(test, rx, st, order[i]),
 				    PP_KT_PKT, "packet %u", order[i]);
-	KUNIT_EXPECT_EQ(test, rx->rtp.top, (1ULL << 16) | 4);
+	KUNIT_EXPECT_EQ(test, rx->rtp.src[0].top, (1ULL << 16) | 4);
 	pp_srtp_free(rx);
 	pp_srtp_free(tx);
 }
@@ -550,7 +550,7 @@ static void pp_srtcp_index_exhausted(struct kunit *test)
 	int len;
 
 	tx = pp_kt_ctx(test, 80, PP_SRTP_TX, v->key);
-	tx->rtcp.top = PP_SRTCP_MAX - 1;
+	tx->rtcp.src[0].top = PP_SRTCP_MAX - 1;
 	memcpy(buf, v->pkts[0].plain, v->pkts[0].plain_len);
 	len = pp_srtcp_protect(tx, buf, v->pkts[0].plain_len, 100);
 	KUNIT_EXPECT_EQ(test, len, (int)v->pkts[0].plain_len + 14);
@@ -559,6 +559,74 @@ static void pp_srtcp_index_exhausted(struct kunit *test)
 	memcpy(buf, v->pkts[0].plain, v->pkts[0].plain_len);
 	KUNIT_EXPECT_EQ(test, pp_srtcp_protect(tx, buf, v->pkts[0].plain_len,
 					       100), -EKEYEXPIRED);
+	pp_srtp_free(tx);
+}
+
+/* An RTCP sender report of @ssrc, protected by @tx: its SRTCP index. */
+static u32 pp_kt_rtcp_index(struct kunit *test, struct pp_srtp_ctx *tx,
+			    u32 ssrc)
+{
+	u8 *buf = pp_kt_buf(test);
+	int len;
+
+	buf[0] = 0x80;
+	buf[1] = 200;
+	put_unaligned_be16(6, buf + 2);
+	put_unaligned_be32(ssrc, buf + 4);
+	len = pp_srtcp_protect(tx, buf, 28, PP_KT_BUF - 28);
+	if (len < 0)
+		return len;
+	KUNIT_EXPECT_EQ(test, len, 28 + PP_SRTCP_TRAILER);
+	return get_unaligned_be32(buf + 28) & PP_SRTCP_MAX;
+}
+
+/*
+ * The far end changes its SSRC in the middle of a channel and comes back
+ * to the first: the sender keeps each SSRC's index (no keystream twice),
+ * up to PP_SRTP_TX_SSRCS of them; a receiver keeps to the first.
+ */
+static void pp_srtp_sender_ssrc_change(struct kunit *test)
+{
+	struct pp_kt_stream *a, *b, *a2, *c;
+	struct pp_srtp_ctx *tx, *rxa, *rxb;
+	u8 *buf = pp_kt_buf(test);
+	unsigned int i;
+
+	tx = pp_kt_ctx(test, 32, PP_SRTP_TX, pp_kt_key);
+	rxa = pp_kt_ctx(test, 32, PP_SRTP_RX, pp_kt_key);
+	rxb = pp_kt_ctx(test, 32, PP_SRTP_RX, pp_kt_key);
+	a = pp_kt_stream(test, tx, 0xaaaa0001, 1000, 5);
+	/* B starts its own sequence: its index is its own. */
+	b = pp_kt_stream(test, tx, 0xbbbb0002, 1000, 5);
+	a2 = pp_kt_stream(test, tx, 0xaaaa0001, 1005, 5);
+	for (i = 0; i < 5; i++) {
+		KUNIT_EXPECT_EQ(test, pp_kt_rx(test, rxa, a, i), PP_KT_PKT);
+		KUNIT_EXPECT_EQ(test, pp_kt_rx(test, rxb, b, i), PP_KT_PKT);
+		KUNIT_EXPECT_EQ(test, pp_kt_rx(test, rxa, a2, i), PP_KT_PKT);
+	}
+	/* A receiver keeps the SSRC it took first. */
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, rxa, b, 0), -ESRCH);
+	/* A's 1000 again would reuse its keystream: refused. */
+	buf[0] = 0x80;
+	put_unaligned_be16(1000, buf + 2);
+	put_unaligned_be32(0xaaaa0001, buf + 8);
+	KUNIT_EXPECT_EQ(test, pp_srtp_protect(tx, buf, PP_KT_PKT, 16),
+			-EALREADY);
+	/* Two more SSRCs fit; a fifth is refused, the others go on. */
+	pp_kt_stream(test, tx, 0xcccc0003, 1, 1);
+	pp_kt_stream(test, tx, 0xdddd0004, 1, 1);
+	put_unaligned_be16(1, buf + 2);
+	put_unaligned_be32(0xeeee0005, buf + 8);
+	KUNIT_EXPECT_EQ(test, pp_srtp_protect(tx, buf, PP_KT_PKT, 16), -ESRCH);
+	c = pp_kt_stream(test, tx, 0xbbbb0002, 1005, 1);
+	KUNIT_EXPECT_EQ(test, pp_kt_rx(test, rxb, c, 0), PP_KT_PKT);
+
+	/* SRTCP: each SSRC counts its own index from 1. */
+	KUNIT_EXPECT_EQ(test, pp_kt_rtcp_index(test, tx, 0xaaaa0001), 1U);
+	KUNIT_EXPECT_EQ(test, pp_kt_rtcp_index(test, tx, 0xbbbb0002), 1U);
+	KUNIT_EXPECT_EQ(test, pp_kt_rtcp_index(test, tx, 0xaaaa0001), 2U);
+	pp_srtp_free(rxb);
+	pp_srtp_free(rxa);
 	pp_srtp_free(tx);
 }
 
@@ -586,6 +654,7 @@ static struct kunit_case pp_srtp_cases[] = {
 	KUNIT_CASE(pp_srtp_reordered_across_wrap),
 	KUNIT_CASE(pp_srtp_index_guess),
 	KUNIT_CASE(pp_srtcp_index_exhausted),
+	KUNIT_CASE(pp_srtp_sender_ssrc_change),
 	KUNIT_CASE(pp_srtp_alloc_refuses_bad_suite),
 	{}
 };
