@@ -968,28 +968,31 @@ static void cmd_open(struct client *cl, int ac, char **av)
 }
 
 /*
- * calls N: N calls between idle phones, paired in registration order;
- * calls N south [K]: N calls to the south phone, K per idle phone (each
- * phone in K calls at once, the last one maybe in fewer).
+ * calls N [south] [K]: N calls between idle phones paired in registration
+ * order, or (south) from idle phones to the south phone; K calls per
+ * phone (per pair), default 1: each phone in K calls at once, each its
+ * own passThruPartyId (the last phone or pair maybe in fewer).
  */
 static void cmd_calls(struct client *cl, int ac, char **av)
 {
 	struct ccm *c = cl->c;
-	bool south = (ac == 3 || ac == 4) && !strcmp(av[2], "south");
+	bool south = ac >= 3 && !strcmp(av[2], "south");
+	const char *per_arg = ac == 4 && south ? av[3] : ac == 3 && !south ? av[2] : NULL;
 	unsigned int i, n, per, need, have = 0;
 	struct dev *d, **pick;
 	struct batch *bt;
 	char err[160];
 	uint64_t v, k = 1;
 
-	if ((ac != 2 && !south) || pp_parse_uint(av[1], 1, 1000000, &v) ||
-	    (ac == 4 && pp_parse_uint(av[3], 1, 1024, &k))) {
-		client_done(cl, false, "usage: calls N [south [K]] (K calls per phone, 1..1024)");
+	if (ac < 2 || ac > 4 || (ac == 4 && !south) ||
+	    pp_parse_uint(av[1], 1, 1000000, &v) ||
+	    (per_arg && pp_parse_uint(per_arg, 1, 1024, &k))) {
+		client_done(cl, false, "usage: calls N [south] [K] (K calls per phone, 1..1024)");
 		return;
 	}
 	n = (unsigned int)v;
 	per = (unsigned int)k;
-	need = south ? (n + per - 1) / per : 2 * n;
+	need = (south ? 1 : 2) * ((n + per - 1) / per);
 	pick = calloc(need, sizeof(*pick));
 	if (!pick) {
 		client_done(cl, false, "out of memory");
@@ -1014,8 +1017,8 @@ static void cmd_calls(struct client *cl, int ac, char **av)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct dev *a = south ? pick[i / per] : pick[2 * i];
-		struct dev *b = south ? NULL : pick[2 * i + 1];
+		struct dev *a = south ? pick[i / per] : pick[2 * (i / per)];
+		struct dev *b = south ? NULL : pick[2 * (i / per) + 1];
 
 		if (!call_new(c, a, b, c->o.packet_ms, bt, err, sizeof(err))) {
 			sim_event("call-failed", "a=%s b=%s reason=\"%s\"", a->name,
@@ -1359,7 +1362,7 @@ static const char usage[] =
 "                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
 "                         _80, or both in turn); calls with the south phone\n"
 "                         stay plain\n"
-"Commands: call SID SID|south [MS], calls N [south [K]], hangup [all|CALL|SID],\n"
+"Commands: call SID SID|south [MS], calls N [south] [K], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
 static int add_line(char ***v, unsigned int *n, const char *s)
