@@ -23,7 +23,8 @@
 #     streams, K per phone, each phone <-> the CallManager's media
 #     endpoint (198.51.100.10). K = ceil(N / 479) streams per phone
 #     (1 up to 479 streams, 3 for 1,000), P = ceil(N / K) phones; each
-#     smaller N loads the first N streams (the others stay set up, idle).
+#     smaller N loads the first N streams, every phone's first stream
+#     before any second one (the others stay set up, idle).
 #     The simulators' own RTP is dropped on
 #     output (nft) until they are stopped (SIGSTOP): the relay latches
 #     the phone's source port (and, keyed, the SSRC and the first index)
@@ -375,8 +376,9 @@ register_and_call() {
 # write_lists PREFIX CALLS_JSON [KEYS]: the senders' lists of the streams
 # of `show calls -j` with a far end, in PREFIX{relay,plain}.{up,down}:
 # relay.up from each phone's address (port SPORT + k for the phone's
-# k-th stream in the list, so that each stream has a source port of its
-# own for the relay to latch) to north:N, relay.down
+# k-th stream, so that each stream has a source port of its own for the
+# relay to latch; the lines ordered by k, so that a smaller N takes one
+# stream per phone while it can) to north:N, relay.down
 # from the far end to south:S; plain.* the same packets straight between
 # the two ends (the twin lab). With KEYS (the phones' --print-keys lines),
 # each relay.up line gets its stream's StartMediaTransmission suite and
@@ -397,11 +399,15 @@ write_lists() {
 	    if miss:
 	        print(f"# {miss} streams without a key printed by their phone")
 	    calls = [c for c in calls if c["north_port"] in keys]
-	src, at = {}, {}	# each stream's source: its phone's address, SPORT + k
+	src, at, rank = {}, {}, {}	# each stream's source: its phone's address, SPORT + k
 	for c in calls:
 	    k = at.get(c["phone_address"], 0)
 	    at[c["phone_address"]] = k + 1
 	    src[c["north_port"]] = f"{c['phone_address']}:{int(sport) + k}"
+	    rank[c["north_port"]] = k
+	# every phone's first stream, then every phone's second...: the first
+	# N lines are N addresses as long as N <= the phones
+	calls.sort(key=lambda c: rank[c["north_port"]])
 	lists = {
 	    "relay.up": lambda c: f"{src[c['north_port']]} {north}:{c['north_port']}"
 	                          + keys.get(c["north_port"], ""),
