@@ -9,7 +9,10 @@
  * RTP packets (version 2, G.711 mu-law by default: 12 + 160 bytes, a
  * sequence number and timestamp per stream, an SSRC per stream) round
  * robin over the streams, BURST packets per sendmmsg() call, as fast as
- * it can or at RATE packets per second in all, for SECONDS.
+ * it can or at RATE packets per second in all, for SECONDS. A SRC:PORT
+ * given twice is refused (SO_REUSEADDR would let both bind): a relay
+ * that latches each stream's source port (bench/rtp: several streams
+ * per phone address, 50000 + k) needs one per stream.
  *
  *   rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-
  *   rtpblast -c [-s PAYLOAD] [-p PT] LIST	(runs on command, from stdin)
@@ -66,6 +69,8 @@
 
 struct stream {
 	int fd;
+	struct sockaddr_in src;	/* bound to (port 0: any) */
+	unsigned int line;	/* of the list */
 	uint16_t seq;
 	uint32_t ts, ssrc;
 	srtp_t srtp;		/* NULL: plain RTP */
@@ -249,6 +254,8 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 		close(st->fd);
 		return -1;
 	}
+	st->src = s;
+	st->line = line;
 	st->seq = (uint16_t)rand();
 	st->ts = (uint32_t)rand();
 	st->ssrc = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
@@ -306,6 +313,15 @@ static struct stream *read_list(const char *file, size_t *count)
 		}
 		if (open_stream(&v[n], src, dst, file, line))
 			goto fail;
+		for (size_t i = 0; v[n].src.sin_port && i < n; i++) {
+			if (v[i].src.sin_port != v[n].src.sin_port ||
+			    v[i].src.sin_addr.s_addr != v[n].src.sin_addr.s_addr)
+				continue;
+			fprintf(stderr, "rtpblast: %s:%u: %s: the source of line %u too (a stream's source port is its own)\n",
+				file, line, src, v[i].line);
+			close(v[n].fd);
+			goto fail;
+		}
 		if (k == 4 && parse_srtp(&v[n], suite, key, file, line)) {
 			close(v[n].fd);
 			goto fail;

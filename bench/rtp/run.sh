@@ -4,7 +4,7 @@
 #
 # bench/rtp: the in-kernel media relay, plain and transcoding SRTP, against
 # plain IP forwarding (not a test: numbers, no assertions). On the host:
-#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams, at most 479)
+#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams, at most 2000)
 # builds the load generator (make -C bench/rtp) and runs itself in the QEMU
 # guest (selftests/vm/run-vm.sh). Settings from the environment: SECS
 # (measured seconds per line, default 10), ROUNDS (full-load rounds per N
@@ -15,20 +15,25 @@
 # forwarding is then measured with the SRTP variant only).
 #
 # In one boot:
-#  1. set-up by SCCP signalling only, once, for the largest N: N users
-#     activated at N addresses (192.0.2.30-254, then 203.0.113.1-254: one
-#     user per address, so at most 479 streams; the lab's own phones keep
-#     192.0.2.10 and .20), N pp-phone-sim phones
-#     register through the proxy with pp-ccm-sim, which places `calls N
-#     south`: N streams, each phone <-> the CallManager's media endpoint
-#     (198.51.100.10); each smaller N loads the first N of them (the
-#     others stay set up, idle). The simulators' own RTP is dropped on
+#  1. set-up by SCCP signalling only, once, for the largest N: P users
+#     activated at P addresses (192.0.2.30-254, then 203.0.113.1-254: one
+#     user per address, at most 479; the lab's own phones keep 192.0.2.10
+#     and .20), P pp-phone-sim phones (--max-streams K) register through
+#     the proxy with pp-ccm-sim, which places `calls N south K`: N
+#     streams, K per phone, each phone <-> the CallManager's media
+#     endpoint (198.51.100.10). K = ceil(N / 479) streams per phone
+#     (1 up to 479 streams, 3 for 1,000), P = ceil(N / K) phones; each
+#     smaller N loads the first N streams, every phone's first stream
+#     before any second one (the others stay set up, idle).
+#     The simulators' own RTP is dropped on
 #     output (nft) until they are stopped (SIGSTOP): the relay latches
 #     the phone's source port (and, keyed, the SSRC and the first index)
 #     from the load generator's first packet, never from the simulators';
 #  2. rtpblast sends RTP in both directions at the relay ports the proxy
 #     announced (`ppctl -j show calls`): from each phone's address (port
-#     50000) to north:N, from the media endpoint to south:S; the relay
+#     50000 + k for its k-th stream: each stream its own source port, the
+#     one the relay latches) to north:N, from the media endpoint to
+#     south:S; the relay
 #     forwards to the media endpoint and to each phone's announced port;
 #  3. the same packets, same sizes, same senders and receivers, through a
 #     twin of the lab in which the middle namespace is a plain router
@@ -86,9 +91,12 @@ PLAIN=${PLAIN:-1}
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
-	[ "$n" -ge 1 ] && [ "$n" -le 479 ] || { echo "N=$n: 1..479 (one address per phone)"; exit 2; }
+	[ "$n" -ge 1 ] && [ "$n" -le 2000 ] || { echo "N=$n: 1..2000 (479 phone addresses, up to 5 streams each)"; exit 2; }
 	[ "$n" -gt $MAXN ] && MAXN=$n
 done
+# 479 phone addresses (below): K streams per phone, NPH phones.
+K=$(((MAXN + 478) / 479))
+NPH=$(((MAXN + K - 1) / K))
 ulimit -n 65536
 HZ=$(getconf CLK_TCK)
 # Phones on 192.0.2.30-254, the rest on 203.0.113.x. Never 192.0.2.20:
@@ -97,7 +105,8 @@ HZ=$(getconf CLK_TCK)
 # then never gets its SYN-ACK: the "399 of 400" of earlier runs).
 NA=225
 SID_BASE=0x00BE00000000
-SPORT=50000	# rtpblast's source port at the phones (the relay latches it)
+SPORT=50000	# rtpblast's source port at the phones (+ k for a phone's k-th
+		# stream: the relay latches each stream's)
 
 addr_of() {	# addr_of I (0-based)
 	if [ "$1" -lt $NA ]; then echo 192.0.2.$((30 + $1)); else echo 203.0.113.$((1 + $1 - NA)); fi
@@ -106,7 +115,7 @@ addr_of() {	# addr_of I (0-based)
 # The phones' addresses in a phone namespace, the route back in a middle one.
 add_phone_addrs() {	# add_phone_addrs PHONE_NS MIDDLE_NS
 	local i
-	for ((i = 0; i < MAXN; i++)); do
+	for ((i = 0; i < NPH; i++)); do
 		echo "address add $(addr_of $i)/24 dev veth-ph"
 	done | ip -n "$1" -batch - || return 1
 	ip -n "$2" route add 203.0.113.0/24 dev br-north
@@ -168,11 +177,11 @@ EOF
 add_phone_addrs $NS_PH2 $NS_RT || exit 1
 sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 
-# MAXN users, each activated at its own address; nothing times out.
+# NPH users, each activated at its own address; nothing times out.
 {
 	echo '<users name="bench-rtp">'
 	echo "  <ccm name=\"ccm\" default=\"true\"><address>$CCM</address></ccm>"
-	for ((i = 0; i < MAXN; i++)); do
+	for ((i = 0; i < NPH; i++)); do
 		printf '  <user name="u%d"><sid>SEP%012X</sid></user>\n' $i $((SID_BASE + i))
 	done
 	echo '</users>'
@@ -181,9 +190,14 @@ pp publish "$TMPD/users.xml" > /dev/null || exit 1
 pp set phoneproxy activation idletimeout 0
 pp set phoneproxy media timeout 0
 # room for both phases' streams (a released pair is free at once, but
-# the two sets of calls need not overlap in time to the packet)
-pp set phoneproxy rtp ports 20480 24480
-for ((i = 0; i < MAXN; i++)); do
+# the two sets of calls need not overlap in time to the packet): at
+# least 2000 pairs, 2 MAXN + 200 beyond 900 streams
+pairs=$((2 * MAXN + 200 > 2000 ? 2 * MAXN + 200 : 2000))
+pp set phoneproxy rtp ports 20480 $((20480 + 2 * pairs))
+# K streams per phone address (at most 5 here, within the default 8:
+# set all the same, so that the run does not depend on the default)
+pp set phoneproxy media maxstreams $((K > 8 ? K : 8))
+for ((i = 0; i < NPH; i++)); do
 	echo "set user active name u$i address $(addr_of $i)"
 done > "$TMPD/activate.conf"
 pp -f "$TMPD/activate.conf" || exit 1
@@ -310,37 +324,41 @@ i1=$EPOCHREALTIME c1=$(cpu_ticks)
 IDLE_BUSY=$(awk "BEGIN { printf \"%.4f\", (${c1% *} - ${c0% *}) / $HZ / ($i1 - $i0) }")
 echo "# idle: $IDLE_BUSY CPUs busy with no traffic (subtracted in \"net of idle\")"
 
-# start_phones SUFFIX args...: the MAXN phones (two processes: the
-# addresses of 192.0.2.0/24, then 203.0.113.0/24); pids in P1, P2.
+# start_phones SUFFIX args...: the NPH phones, K streams each (two
+# processes: the addresses of 192.0.2.0/24, then 203.0.113.0/24); pids
+# in P1, P2.
 N=$MAXN
-n1=$((N < NA ? N : NA))
+n1=$((NPH < NA ? NPH : NA))
 start_phones() {
 	local sfx=$1
 	shift
 	# ip netns exec, not nsx: $! must be the simulator itself (SIGSTOP).
 	ip netns exec "$NS_PHONE" "$PHONE_SIM" --sid-base "$(printf 'SEP%012X' $SID_BASE)" \
-		--count $n1 --bind "$(addr_of 0)" --bind-count $n1 --keepalive 3600 --quiet "$@" \
+		--count $n1 --bind "$(addr_of 0)" --bind-count $n1 --keepalive 3600 --quiet \
+		--max-streams $K "$@" \
 		> "$TMPD/ph1$sfx.out" 2>&1 &
 	P1=$!
 	at_exit "kill -CONT $P1; kill $P1"
 	P2=
-	if [ "$N" -gt $NA ]; then
+	if [ "$NPH" -gt $NA ]; then
 		ip netns exec "$NS_PHONE" "$PHONE_SIM" \
-			--sid-base "$(printf 'SEP%012X' $((SID_BASE + NA)))" --count $((N - NA)) \
-			--bind 203.0.113.1 --bind-count $((N - NA)) --keepalive 3600 --quiet "$@" \
+			--sid-base "$(printf 'SEP%012X' $((SID_BASE + NA)))" --count $((NPH - NA)) \
+			--bind 203.0.113.1 --bind-count $((NPH - NA)) --keepalive 3600 --quiet \
+			--max-streams $K "$@" \
 			> "$TMPD/ph2$sfx.out" 2>&1 &
 		P2=$!
 		at_exit "kill -CONT $P2; kill $P2"
 	fi
 }
 
-# register_and_call WHAT: waits for the N phones, places the calls, waits
-# for the streams in show calls; R: the phones registered.
+# register_and_call WHAT: waits for the NPH phones, places the calls (K
+# per phone), waits for the streams in show calls; R: the phones
+# registered, C: the calls placed (streams).
 register_and_call() {
 	local t0 t1 r
 	t0=$EPOCHREALTIME
-	if ! ctl wait registered "$N" 180 > /dev/null; then
-		echo "# registration: not all $N phones registered in 180 s: $(ctl stats)"
+	if ! ctl wait registered "$NPH" 180 > /dev/null; then
+		echo "# registration: not all $NPH phones registered in 180 s: $(ctl stats)"
 		tail -n 5 "$TMPD"/ph*.out "$TMPD/ccm.out"
 		pp show counters | grep -E 'sccp|activations'
 		pp show user | awk 'NR > 2 && !/reg/ { print "# not registered: " $0 }'
@@ -348,15 +366,19 @@ register_and_call() {
 	t1=$EPOCHREALTIME
 	R=$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p')
 	[ "${R:-0}" -ge 1 ] || { echo "no phone registered"; return 1; }
-	r=$(ctl calls "$R" south) || echo "# calls: $r"
+	C=$((R * K < MAXN ? R * K : MAXN))
+	r=$(ctl calls "$C" south "$K") || echo "# calls: $r"
 	echo "# $1: $R phones registered through the proxy in" \
-		"$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; calls $R south: $r"
-	wait_for 20 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $R ]"
+		"$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; calls $C south $K: $r"
+	wait_for 20 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $C ]"
 }
 
 # write_lists PREFIX CALLS_JSON [KEYS]: the senders' lists of the streams
 # of `show calls -j` with a far end, in PREFIX{relay,plain}.{up,down}:
-# relay.up from each phone's address (port SPORT) to north:N, relay.down
+# relay.up from each phone's address (port SPORT + k for the phone's
+# k-th stream, so that each stream has a source port of its own for the
+# relay to latch; the lines ordered by k, so that a smaller N takes one
+# stream per phone while it can) to north:N, relay.down
 # from the far end to south:S; plain.* the same packets straight between
 # the two ends (the twin lab). With KEYS (the phones' --print-keys lines),
 # each relay.up line gets its stream's StartMediaTransmission suite and
@@ -377,11 +399,20 @@ write_lists() {
 	    if miss:
 	        print(f"# {miss} streams without a key printed by their phone")
 	    calls = [c for c in calls if c["north_port"] in keys]
+	src, at, rank = {}, {}, {}	# each stream's source: its phone's address, SPORT + k
+	for c in calls:
+	    k = at.get(c["phone_address"], 0)
+	    at[c["phone_address"]] = k + 1
+	    src[c["north_port"]] = f"{c['phone_address']}:{int(sport) + k}"
+	    rank[c["north_port"]] = k
+	# every phone's first stream, then every phone's second...: the first
+	# N lines are N addresses as long as N <= the phones
+	calls.sort(key=lambda c: rank[c["north_port"]])
 	lists = {
-	    "relay.up": lambda c: f"{c['phone_address']}:{sport} {north}:{c['north_port']}"
+	    "relay.up": lambda c: f"{src[c['north_port']]} {north}:{c['north_port']}"
 	                          + keys.get(c["north_port"], ""),
 	    "relay.down": lambda c: f"{c['far_address']} {south}:{c['south_port']}",
-	    "plain.up": lambda c: f"{c['phone_address']}:{sport} {c['far_address']}:{c['far_port']}",
+	    "plain.up": lambda c: f"{src[c['north_port']]} {c['far_address']}:{c['far_port']}",
 	    "plain.down": lambda c: f"{c['far_address']} {c['phone_address']}:{c['phone_port']}",
 	}
 	for name, line in lists.items():
@@ -475,7 +506,7 @@ srtp_phase() {
 	wait_for 30 eval "pp -j show calls | python3 -c '
 import json, sys
 c = [x for x in json.load(sys.stdin) if x.get(\"far_address\")]
-sys.exit(not (len(c) >= $R and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\"srtp\"].get(\"rx_ready\") for x in c)))'" ||
+sys.exit(not (len(c) >= $C and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\"srtp\"].get(\"rx_ready\") for x in c)))'" ||
 		echo "# not every stream keyed and ready"
 	pp -j show calls > "$TMPD/scalls.json"
 	cat "$TMPD"/ph*s.out | grep '^keys ' > "$TMPD/keys"

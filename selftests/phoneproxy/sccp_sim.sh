@@ -18,7 +18,8 @@
 # CallManager (--srtp) keys two calls: SRTP end to end (libsrtp2), v17
 # and old layouts, both suites; then a call under attack (replay, flipped
 # bit, wrong key: each dropped by the receiver), SRTCP both ways, across
-# the sequence wrap.
+# the sequence wrap. Several streams per phone: 4 south calls on one
+# phone, 3 keyed calls between two.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/sim.sh"
 
@@ -314,6 +315,103 @@ srtp_attack_lab() {
 }
 
 srtp_attack_lab
+
+# Several streams per phone (pp-phone-sim --max-streams, pp-ccm-sim
+# calls N [south] K), the way bench/rtp reaches 1,000 streams with 479
+# addresses: a phone in 4 concurrent south calls (a fifth refused by the
+# phone beyond its 4), hung up at once by its SID; then, under a secure
+# CallManager, two phones in 3 calls with each other, each stream keyed
+# with its own keys (--print-keys: the key each one sends with is the
+# one its peer's stream receives with).
+
+# streams_both_ways PHONE_FILE PHONE_WHAT PEER_FILE PEER_WHAT N MIN [SUITE]:
+# N streams ended in PHONE_FILE (media-stats lines holding PHONE_WHAT),
+# each on a port of its own, each with its peer's stream (the PEER_FILE
+# line whose local address is its remote): every packet both ways (rx_ok,
+# at least MIN), nothing bad; with SUITE, SRTP both ways (srtp_ok).
+streams_both_ways() {
+	local pf=$1 pw=$2 qf=$3 qw=$4 n=$5 min=$6 suite=${7:-} l q ports=
+	wait_for 5 has_lines "$pf" "^media-stats .*$pw" "$n"
+	while IFS= read -r l; do
+		q=$(line_of "$qf" media-stats "$qw .*local=$(field "$l" remote) ")
+		[ -n "$q" ] || { echo "no peer stream at $(field "$l" remote)"; return 1; }
+		rx_ok "$l" "$q" "$min" sender > /dev/null && rx_ok "$q" "$l" "$min" sender > /dev/null ||
+			{ rx_ok "$l" "$q" "$min" sender; rx_ok "$q" "$l" "$min" sender; return 1; }
+		if [ -n "$suite" ]; then
+			srtp_ok "$l" "$q" "$suite" > /dev/null && srtp_ok "$q" "$l" "$suite" > /dev/null ||
+				{ srtp_ok "$l" "$q" "$suite"; srtp_ok "$q" "$l" "$suite"; return 1; }
+		fi
+		ports="$ports $(field "$l" local)"
+	done < <(grep "^media-stats .*$pw" "$pf")
+	[ "$(wc -w <<< "$ports")" = "$n" ] && [ "$(tr ' ' '\n' <<< "$ports" | sort -u | grep -c .)" = "$n" ] ||
+		{ echo "streams at:$ports (want $n, each its own)"; return 1; }
+	echo "$n streams at:$ports"
+}
+
+# keys_paired FILE_A FILE_B N: A printed N keys to send with and N to
+# receive with (--print-keys), the 2N all different, the N receiving ones
+# each at a port of its own, and each key A sends with is the key B
+# printed for the stream it sends to (by address).
+keys_paired() {
+	local a=$1 b=$2 n=$3 l r
+	[ "$(grep -c '^keys .*dir=tx' "$a")" = "$n" ] && [ "$(grep -c '^keys .*dir=rx' "$a")" = "$n" ] ||
+		{ echo "$(grep -c '^keys ' "$a") keys lines, want $n of each direction"; return 1; }
+	[ "$(grep '^keys ' "$a" | sed 's/.* key=//' | sort -u | wc -l)" = $((2 * n)) ] ||
+		{ echo "the keys are not all different"; return 1; }
+	[ "$(grep '^keys .*dir=rx' "$a" | sed 's/.* local=\([^ ]*\) .*/\1/' | sort -u | wc -l)" = "$n" ] ||
+		{ echo "two receiving keys at one port"; return 1; }
+	while IFS= read -r l; do
+		r=$(line_of "$b" keys "dir=rx local=$(field "$l" remote) ")
+		[ -n "$r" ] && [ "$(field "$r" key)" = "$(field "$l" key)" ] ||
+			{ echo "ppid $(field "$l" ppid) sends to $(field "$l" remote) with a key the stream there does not receive with"; return 1; }
+	done < <(grep '^keys .*dir=tx' "$a")
+	echo "$((2 * n)) keys, each stream's own"
+}
+
+multi_lab() {
+	local v=multi pa pb out
+	ccm_start "$v" || { tap_result 1 "$v: pp-ccm-sim listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA --max-streams 4
+	pa=$PHONE_PID
+	check "$v: a phone with --max-streams 4 registers" ctl "$v" wait registered 1 20
+	out=$(ctl "$v" calls 5 south 5)
+	check "$v: calls 5 south 5: four up, the fifth refused by the phone beyond its 4 streams ($out)" \
+		eval "[[ '$out' == 'error calls=5 up=4 failed=1 '* ]] &&
+		      grep -q '^media-error sid=$A ppid=[0-9]* reason=\"4 streams already: --max-streams 4\"' $TMPD/$v-a.out"
+	sleep 1
+	check "$v: hangup $A ends its four calls" eval "ctl $v hangup $A | grep -qx 'ok hungup=4'"
+	check "$v: hangup stops the four streams" media_stopped
+	check "$v: a phone in 4 concurrent south calls: 4 streams, each its own port, every packet both ways, no bad packet" \
+		streams_both_ways "$TMPD/$v-a.out" "sid=$A" "$TMPD/$v.out" "sid=south" 4 25
+	kill -TERM $pa
+	wait $pa
+	ccm_stop "$v"
+
+	v=multisrtp
+	ccm_start "$v" --srtp 32,80 || { tap_result 1 "$v: pp-ccm-sim --srtp listens"; return; }
+	phone_start "$v-a" "$NS_PHONE" --server $CCM_ADDR --sid $A --bind $PA --max-streams 3 --print-keys
+	pa=$PHONE_PID
+	phone_start "$v-b" "$NS_PHONE" --server $CCM_ADDR --sid $B --bind $PB --max-streams 3 \
+		--tx-port-offset 2 --print-keys --layout old
+	pb=$PHONE_PID
+	check "$v: two phones with --max-streams 3 register" ctl "$v" wait registered 2 20
+	check "$v: calls 3 3: three keyed calls between the two phones come up" ctl "$v" calls 3 3
+	sleep 1
+	check "$v: hangup $B ends its three calls" eval "ctl $v hangup $B | grep -qx 'ok hungup=3'"
+	check "$v: two phones in 3 calls with each other: 3 streams each, each its own port, SRTP both ways, every packet, no auth failure" \
+		streams_both_ways "$TMPD/$v-a.out" "sid=$A" "$TMPD/$v-b.out" "sid=$B" 3 25 \
+		'AES_CM_128_HMAC_SHA1_(32|80)'
+	check "$v: $A's three streams each under their own keys, the ones $B's streams use" \
+		keys_paired "$TMPD/$v-a.out" "$TMPD/$v-b.out" 3
+	check "$v: $B's three streams each under their own keys, the ones $A's streams use" \
+		keys_paired "$TMPD/$v-b.out" "$TMPD/$v-a.out" 3
+	kill -TERM $pa $pb
+	wait $pa $pb
+	ccm_stop "$v"
+	check "$v: nothing on stderr" eval "! grep . $TMPD/multi*.err"
+}
+
+multi_lab
 
 # The allow-list: SIDs not in it get RegisterReject.
 ccm_start allow --allow $A

@@ -53,7 +53,7 @@ struct dev {
 	uint32_t peer_ip, local_ip, station_ip;
 	uint16_t peer_port;
 	uint64_t keepalives;
-	struct leg *leg;
+	TAILQ_HEAD(, leg) legs;		/* its calls' legs (calls N south K: K) */
 	struct dev *hnext;
 	TAILQ_ENTRY(dev) reg_link;	/* registered, in order */
 	TAILQ_ENTRY(dev) all_link;	/* every connection */
@@ -62,6 +62,7 @@ struct dev {
 struct leg {
 	struct call *call;
 	struct dev *dev;		/* NULL: the simulator's "south phone" */
+	TAILQ_ENTRY(leg) dev_link;	/* in dev->legs */
 	bool gone;			/* its phone disconnected (--preserve) */
 	char name[17];			/* ... the phone's SID then */
 	char peer[17];			/* south: the phone it talks to */
@@ -203,23 +204,24 @@ static void dev_send(struct dev *d, const uint8_t *pdu, size_t n)
 static void dev_free(struct dev *d, const char *why)
 {
 	struct ccm *c = d->c;
+	struct leg *l;
 
-	if (d->leg && c->o.preserve && d->leg->call->up) {
+	while ((l = TAILQ_FIRST(&d->legs))) {
+		if (!c->o.preserve || !l->call->up) {
+			call_teardown(l->call, "disconnected");
+			continue;
+		}
 		/*
 		 * Call preservation: the phone's connection is lost, not
 		 * the call; the other leg keeps its media until hangup.
 		 */
-		struct leg *l = d->leg;
-
 		l->gone = true;
 		memcpy(l->name, d->name, sizeof(l->name));
 		l->dev = NULL;
-		d->leg = NULL;
+		TAILQ_REMOVE(&d->legs, l, dev_link);
 		if (!c->o.quiet)
 			sim_event("call-preserved", "call=%u sid=%s", l->call->id,
 				  d->name);
-	} else if (d->leg) {
-		call_teardown(d->leg->call, "disconnected");
 	}
 	if (d->registered) {
 		dev_unhash(d);
@@ -452,7 +454,7 @@ static void call_teardown(struct call *k, const char *why)
 								    l->dev->hv, &m));
 			dev_send(l->dev, pdu, sb_close_rx(pdu, sizeof(pdu),
 							  l->dev->hv, &m));
-			l->dev->leg = NULL;
+			TAILQ_REMOVE(&l->dev->legs, l, dev_link);
 		} else if (l->media.open) {
 			sim_media_stop(&l->media);
 			sim_totals_add(&c->south, &l->media);
@@ -477,13 +479,29 @@ static void call_teardown(struct call *k, const char *why)
 	}
 }
 
+/*
+ * The leg of @d a message from the phone is about: its passThruPartyId's;
+ * without one, the first leg (@unacked: the first not acknowledged yet).
+ */
+static struct leg *dev_leg(struct dev *d, const struct sccp_msg *m,
+			   bool unacked)
+{
+	struct leg *l;
+
+	TAILQ_FOREACH(l, &d->legs, dev_link)
+		if (m->fields & SCCP_F_PPID ? l->ppid == m->ppid :
+		    !unacked || !l->acked)
+			return l;
+	return NULL;
+}
+
 static void on_orc_ack(struct dev *d, const struct sccp_msg *m)
 {
 	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_RX);
-	struct leg *l = d->leg;
+	struct leg *l = dev_leg(d, m, true);
 	char why[64];
 
-	if (!l || l->acked || ((m->fields & SCCP_F_PPID) && m->ppid != l->ppid)) {
+	if (!l || l->acked) {
 		sim_event("unexpected", "sid=%s msg=OpenReceiveChannelAck ppid=%u",
 			  d->name, m->ppid);
 		return;
@@ -506,6 +524,7 @@ static void on_orc_ack(struct dev *d, const struct sccp_msg *m)
 static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
 {
 	const struct sccp_ep *ep = sim_find_ep(m, SCCP_ROLE_MEDIA_TX);
+	struct leg *l = dev_leg(d, m, false);
 	uint32_t ip = 0;
 
 	if (d->c->o.quiet)
@@ -513,7 +532,7 @@ static void on_smt_ack(struct dev *d, const struct sccp_msg *m)
 	if (ep)
 		memcpy(&ip, ep->val.ip, 4);
 	sim_event("smt-ack", "call=%u sid=%s ppid=%u status=%u tx=%s",
-		  d->leg ? d->leg->call->id : 0, d->name, m->ppid, m->status,
+		  l ? l->call->id : 0, d->name, m->ppid, m->status,
 		  sim_ipport(ip, ep ? (uint16_t)ep->val.port : 0));
 }
 
@@ -606,7 +625,7 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 
 		if (!l->dev)
 			continue;
-		l->dev->leg = l;
+		TAILQ_INSERT_TAIL(&l->dev->legs, l, dev_link);
 		media_of(k, l, &m);
 		/* The far end as a hint: its station, the dummy port 4000. */
 		m.ip = o->dev ? o->dev->peer_ip : o->ip;
@@ -670,8 +689,8 @@ static void dev_msg(struct dev *d, const struct sccp_msg *m)
 		dev_send(d, pdu, sb_keepalive_ack(pdu, sizeof(pdu), 0));
 		break;
 	case SCCP_UNREGISTER_REQ:
-		if (d->leg)
-			call_teardown(d->leg->call, "unregistered");
+		while (!TAILQ_EMPTY(&d->legs))
+			call_teardown(TAILQ_FIRST(&d->legs)->call, "unregistered");
 		dev_send(d, pdu, sb_unregister_ack(pdu, sizeof(pdu), 0, 0));
 		if (!d->c->o.quiet)
 			sim_event("unregistered", "sid=%s registered=%u", d->name,
@@ -739,6 +758,7 @@ static void on_accept(struct evconnlistener *l, evutil_socket_t fd,
 		return;
 	}
 	d->c = c;
+	TAILQ_INIT(&d->legs);
 	d->peer_ip = ((struct sockaddr_in *)sa)->sin_addr.s_addr;
 	d->peer_port = ntohs(((struct sockaddr_in *)sa)->sin_port);
 	if (!getsockname(fd, (struct sockaddr *)&local, &len))
@@ -834,9 +854,9 @@ static struct dev *idle_dev(struct ccm *c, const char *name, const char **why)
 
 	if (!d)
 		*why = "not registered";
-	else if (d->leg)
+	else if (!TAILQ_EMPTY(&d->legs))
 		*why = "already in a call";
-	return d && !d->leg ? d : NULL;
+	return d && TAILQ_EMPTY(&d->legs) ? d : NULL;
 }
 
 static struct batch *batch_new(struct client *cl, unsigned int total)
@@ -947,22 +967,32 @@ static void cmd_open(struct client *cl, int ac, char **av)
 	client_done(cl, true, "opened=%u", (unsigned int)n);
 }
 
+/*
+ * calls N [south] [K]: N calls between idle phones paired in registration
+ * order, or (south) from idle phones to the south phone; K calls per
+ * phone (per pair), default 1: each phone in K calls at once, each its
+ * own passThruPartyId (the last phone or pair maybe in fewer).
+ */
 static void cmd_calls(struct client *cl, int ac, char **av)
 {
 	struct ccm *c = cl->c;
-	bool south = ac == 3 && !strcmp(av[2], "south");
-	unsigned int i, n, need, have = 0;
+	bool south = ac >= 3 && !strcmp(av[2], "south");
+	const char *per_arg = ac == 4 && south ? av[3] : ac == 3 && !south ? av[2] : NULL;
+	unsigned int i, n, per, need, have = 0;
 	struct dev *d, **pick;
 	struct batch *bt;
 	char err[160];
-	uint64_t v;
+	uint64_t v, k = 1;
 
-	if ((ac != 2 && !south) || pp_parse_uint(av[1], 1, 1000000, &v)) {
-		client_done(cl, false, "usage: calls N [south]");
+	if (ac < 2 || ac > 4 || (ac == 4 && !south) ||
+	    pp_parse_uint(av[1], 1, 1000000, &v) ||
+	    (per_arg && pp_parse_uint(per_arg, 1, 1024, &k))) {
+		client_done(cl, false, "usage: calls N [south] [K] (K calls per phone, 1..1024)");
 		return;
 	}
 	n = (unsigned int)v;
-	need = south ? n : 2 * n;
+	per = (unsigned int)k;
+	need = (south ? 1 : 2) * ((n + per - 1) / per);
 	pick = calloc(need, sizeof(*pick));
 	if (!pick) {
 		client_done(cl, false, "out of memory");
@@ -971,7 +1001,7 @@ static void cmd_calls(struct client *cl, int ac, char **av)
 	TAILQ_FOREACH(d, &c->regs, reg_link) {
 		if (have == need)
 			break;
-		if (!d->leg)
+		if (TAILQ_EMPTY(&d->legs))
 			pick[have++] = d;
 	}
 	if (have < need) {
@@ -987,8 +1017,8 @@ static void cmd_calls(struct client *cl, int ac, char **av)
 		return;
 	}
 	for (i = 0; i < n; i++) {
-		struct dev *a = south ? pick[i] : pick[2 * i];
-		struct dev *b = south ? NULL : pick[2 * i + 1];
+		struct dev *a = south ? pick[i / per] : pick[2 * (i / per)];
+		struct dev *b = south ? NULL : pick[2 * (i / per) + 1];
 
 		if (!call_new(c, a, b, c->o.packet_ms, bt, err, sizeof(err))) {
 			sim_event("call-failed", "a=%s b=%s reason=\"%s\"", a->name,
@@ -1038,13 +1068,15 @@ static void cmd_hangup(struct client *cl, int ac, char **av)
 		return;
 	}
 	d = dev_find(c, av[1]);
-	if (!d || !d->leg) {
+	if (!d || TAILQ_EMPTY(&d->legs)) {
 		client_done(cl, false, "%s: %s", av[1], d ? "not in a call" :
 			    "not registered");
 		return;
 	}
-	call_teardown(d->leg->call, "hangup");
-	client_done(cl, true, "hungup=1");
+	/* every call of the phone */
+	for (v = 0; !TAILQ_EMPTY(&d->legs); v++)
+		call_teardown(TAILQ_FIRST(&d->legs)->call, "hangup");
+	client_done(cl, true, "hungup=%u", (unsigned int)v);
 }
 
 static void cmd_stats(struct client *cl)
@@ -1330,7 +1362,7 @@ static const char usage[] =
 "                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
 "                         _80, or both in turn); calls with the south phone\n"
 "                         stay plain\n"
-"Commands: call SID SID|south [MS], calls N [south], hangup [all|CALL|SID],\n"
+"Commands: call SID SID|south [MS], calls N [south] [K], hangup [all|CALL|SID],\n"
 "wait registered N [S], stats, sleep MS, quit. Output: docs/sim.md.\n";
 
 static int add_line(char ***v, unsigned int *n, const char *s)

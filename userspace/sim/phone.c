@@ -71,12 +71,21 @@ struct opts {
 	bool print_keys;		/* test peer: a "keys" line per key received */
 	unsigned int count;
 	unsigned int forge_orc_acks;	/* misbehave: unrequested ORC-Acks */
+	unsigned int max_streams;	/* concurrent streams per phone (1: a new
+					 * passThruPartyId replaces the stream) */
 	/* --rtp-seq, --rtcp, --attack, --attack-every: every stream's */
 	struct sim_media_opts media;
 	struct sim_tls_opts tls;	/* secure SCCP: --tls ... */
 };
 
 struct sim;
+
+/* A media stream of a phone: the channel of one passThruPartyId. */
+struct stream {
+	struct sim_media media;
+	bool live;			/* in use (else free, its port maybe kept) */
+	uint32_t ppid, conf_id, call_ref;
+};
 
 struct phone {
 	struct sim *s;
@@ -104,10 +113,8 @@ struct phone {
 	uint64_t ka_sent, ka_acked;
 	uint64_t t_connect;
 	bool ever_registered;
-	/* the media stream (one at a time) */
-	struct sim_media media;
-	bool stream;
-	uint32_t ppid, conf_id, call_ref;
+	/* the media streams: --max-streams of them, each its own ppid */
+	struct stream *strm;
 };
 
 struct sim {
@@ -115,6 +122,7 @@ struct sim {
 	SSL_CTX *tls;			/* --tls: the phones' TLS client */
 	struct opts o;
 	struct phone *phones;
+	struct stream *streams;		/* n x --max-streams */
 	unsigned int n;
 	unsigned int started;
 	unsigned int registered, ever_registered, rejected, failed, down;
@@ -149,9 +157,14 @@ static const char usage[] =
 "  --bind ADDR            source address of TCP and RTP\n"
 "  --bind-count K         phone i binds ADDR + (i mod K) (and announces +i mod K)\n"
 "  --announce ADDR        address put in Register and the acks (NAT test)\n"
-"  --rtp-port N           phone i receives RTP on N + 2i (default: a free even port\n"
-"                         of 16384..32766)\n"
+"  --rtp-port N           phone i receives RTP on N + 2i (stream j of --max-streams\n"
+"                         M: N + 2(iM + j); default: a free even port of\n"
+"                         16384..32766)\n"
 "  --tx-port-offset N     send RTP from the receive port + N (default 0)\n"
+"  --max-streams N        concurrent media streams per phone, one per\n"
+"                         passThruPartyId (1..1024; default 1: a new one\n"
+"                         replaces the stream; above 1 a channel beyond N is\n"
+"                         refused)\n"
 "  --keepalive S          keepalive interval (default: the RegisterAck's)\n"
 "  --rate N               start N phones per second (default: all at once)\n"
 "  --duration S           unregister and exit after S seconds\n"
@@ -237,47 +250,98 @@ static void set_down(struct phone *p)
 	}
 }
 
-static void stream_report(struct phone *p, const char *why)
+static void stream_report(struct phone *p, struct stream *t, const char *why)
 {
 	char buf[2048];
 
-	sim_totals_add(&p->s->totals, &p->media);
-	sim_media_format(&p->media, buf, sizeof(buf));
+	sim_totals_add(&p->s->totals, &t->media);
+	sim_media_format(&t->media, buf, sizeof(buf));
 	if (!p->s->o.quiet)
 		sim_event("media-stats", "sid=%s ppid=%u end=%s %s", p->sid,
-			  p->ppid, why, buf);
+			  t->ppid, why, buf);
 }
 
-static void stream_close(struct phone *p, const char *why)
+static void stream_close(struct phone *p, struct stream *t, const char *why)
 {
-	if (p->media.open) {
-		if (p->stream)
-			stream_report(p, why);
-		sim_media_close(&p->media);
+	if (t->media.open) {
+		if (t->live)
+			stream_report(p, t, why);
+		sim_media_close(&t->media);
 	}
-	p->stream = false;
+	t->live = false;
 }
 
-static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
+static void streams_close(struct phone *p, const char *why)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->s->o.max_streams; i++)
+		stream_close(p, &p->strm[i], why);
+}
+
+/* The stream of @ppid, or NULL. */
+static struct stream *stream_of(struct phone *p, uint32_t ppid)
+{
+	unsigned int i;
+
+	for (i = 0; i < p->s->o.max_streams; i++)
+		if (p->strm[i].live && p->strm[i].ppid == ppid)
+			return &p->strm[i];
+	return NULL;
+}
+
+/*
+ * The stream of a new passThruPartyId @ppid: with --max-streams 1 the
+ * phone's only one (a live one is replaced); else a free one, one whose
+ * port was kept first. NULL when all of them are live: the channel is
+ * refused, after a media-error line.
+ */
+static struct stream *stream_new(struct phone *p, uint32_t ppid)
+{
+	unsigned int i, max = p->s->o.max_streams;
+	struct stream *t = NULL;
+
+	if (max == 1) {
+		if (p->strm[0].live)
+			stream_close(p, &p->strm[0], "replaced");
+		return &p->strm[0];
+	}
+	for (i = 0; i < max; i++) {
+		if (p->strm[i].live)
+			continue;
+		if (p->strm[i].media.open)
+			return &p->strm[i];
+		if (!t)
+			t = &p->strm[i];
+	}
+	if (!t)
+		sim_event("media-error", "sid=%s ppid=%u reason=\"%u streams already: --max-streams %u\"",
+			  p->sid, ppid, max, max);
+	return t;
+}
+
+static int stream_open(struct phone *p, struct stream *t, uint8_t pt,
+		       unsigned int ms)
 {
 	const struct opts *o = &p->s->o;
 	uint16_t port = 0;
 	char err[160];
 	int e;
 
-	if (p->media.open) {
-		rtp_rx_init(&p->media.rx, pt, ms);
+	if (t->media.open) {
+		rtp_rx_init(&t->media.rx, pt, ms);
 		return 0;
 	}
 	if (o->rtp_port)
-		port = (uint16_t)(o->rtp_port + 2 * p->idx);
-	e = sim_media_open(&p->media, p->s->loop.base,
+		port = (uint16_t)(o->rtp_port +
+				  2 * (p->idx * o->max_streams + (unsigned int)(t - p->strm)));
+	e = sim_media_open(&t->media, p->s->loop.base,
 			   p->bind_ip ? p->bind_ip : p->local_ip, port,
 			   o->tx_offset, pt, ms, err, sizeof(err));
 	if (!e) {
-		e = sim_media_set(&p->media, &o->media, err, sizeof(err));
+		e = sim_media_set(&t->media, &o->media, err, sizeof(err));
 		if (e)
-			sim_media_close(&p->media);
+			sim_media_close(&t->media);
 	}
 	if (e)
 		sim_event("media-error", "sid=%s reason=\"%s\"", p->sid, err);
@@ -289,9 +353,9 @@ static int stream_open(struct phone *p, uint8_t pt, unsigned int ms)
  * key a message gave, "keys sid= ppid= dir=rx|tx local= [remote=] suite=
  * key=<master key || salt, hex>". @rport 0: no remote (OpenReceiveChannel).
  */
-static void print_key(const struct phone *p, const struct sccp_msg *m,
-		      const struct sccp_media_key *k, bool tx, uint32_t rip,
-		      uint16_t rport)
+static void print_key(const struct phone *p, const struct stream *t,
+		      const struct sccp_msg *m, const struct sccp_media_key *k,
+		      bool tx, uint32_t rip, uint16_t rport)
 {
 	char hex[2 * 2 * SCCP_KEY_FIELD + 1], remote[40] = "";
 	unsigned int i, n = 0;
@@ -305,25 +369,25 @@ static void print_key(const struct phone *p, const struct sccp_msg *m,
 		snprintf(remote, sizeof(remote), " remote=%s", sim_ipport(rip, rport));
 	sim_event("keys", "sid=%s ppid=%u dir=%s local=%s%s suite=%s key=%s",
 		  p->sid, m->ppid, tx ? "tx" : "rx",
-		  sim_ipport(p->media.ip, tx ? p->media.tx_port : p->media.rx_port),
+		  sim_ipport(t->media.ip, tx ? t->media.tx_port : t->media.rx_port),
 		  remote, sccp_key_alg_name(k->alg), hex);
 }
 
 /*
  * The media key block of ORC (@tx false: what the phone receives) or SMT
- * (@tx: what it sends, to @rip:@rport) keys the stream's SRTP; zeros (or
+ * (@tx: what it sends, to @rip:@rport) keys stream @t's SRTP; zeros (or
  * no block) leave it plain RTP. 0, or -1 after a media-error line.
  */
-static int media_key(struct phone *p, const struct sccp_msg *m,
+static int media_key(struct phone *p, struct stream *t, const struct sccp_msg *m,
 		     const uint8_t *pdu, bool tx, uint32_t rip, uint16_t rport)
 {
 	struct sccp_media_key k;
 	char err[200];
 
 	sccp_key_get(pdu + m->key_off, m->key_len, &k);
-	if (!sim_srtp_key(&p->media.srtp, tx, &k, err, sizeof(err))) {
+	if (!sim_srtp_key(&t->media.srtp, tx, &k, err, sizeof(err))) {
 		if (p->s->o.print_keys && k.alg != SCCP_KEY_NONE)
-			print_key(p, m, &k, tx, rip, rport);
+			print_key(p, t, m, &k, tx, rip, rport);
 		return 0;
 	}
 	sim_event("media-error", "sid=%s ppid=%u reason=\"%s\"", p->sid,
@@ -338,28 +402,33 @@ static void on_orc(struct phone *p, const struct sccp_msg *m,
 	uint8_t pdu[SB_MAX_PDU];
 	unsigned int ms = m->fields & SCCP_F_PKT_MS ? m->packet_ms : 20;
 	uint32_t codec = m->fields & SCCP_F_CODEC ? m->codec : SB_CODEC_G711_ULAW;
+	struct stream *t = stream_of(p, m->ppid);
 
-	if (p->stream && p->ppid != m->ppid)
-		stream_close(p, "replaced");
-	p->ppid = m->ppid;
-	p->conf_id = m->conference_id;
-	p->call_ref = m->call_ref;
+	if (!t)
+		t = stream_new(p, m->ppid);
 	a.ppid = m->ppid;
 	a.call_ref = m->call_ref;
-	if (stream_open(p, sb_codec_pt(codec), ms)) {
-		a.status = 8;		/* OutOfSockets */
-	} else if (media_key(p, m, in, false, 0, 0)) {
-		a.status = 1;		/* the key refused */
+	if (!t) {
+		a.status = 1;		/* beyond --max-streams: refused */
 	} else {
-		p->stream = true;
-		a.ip = my_addr(p);
-		a.port = p->media.rx_port;
+		t->ppid = m->ppid;
+		t->conf_id = m->conference_id;
+		t->call_ref = m->call_ref;
+		if (stream_open(p, t, sb_codec_pt(codec), ms)) {
+			a.status = 8;		/* OutOfSockets */
+		} else if (media_key(p, t, m, in, false, 0, 0)) {
+			a.status = 1;		/* the key refused */
+		} else {
+			t->live = true;
+			a.ip = my_addr(p);
+			a.port = t->media.rx_port;
+		}
 	}
 	send_pdu(p, pdu, sb_orc_ack(pdu, sizeof(pdu), p->hv, p->layout, &a));
 	if (!a.status && !p->s->o.quiet)
 		sim_event("media-open", "sid=%s ppid=%u rx=%s tx_port=%u announce=%s",
-			  p->sid, p->ppid, sim_ipport(p->media.ip, p->media.rx_port),
-			  p->media.tx_port, sim_ipport(a.ip, (uint16_t)a.port));
+			  p->sid, t->ppid, sim_ipport(t->media.ip, t->media.rx_port),
+			  t->media.tx_port, sim_ipport(a.ip, (uint16_t)a.port));
 }
 
 static void on_smt(struct phone *p, const struct sccp_msg *m,
@@ -371,6 +440,7 @@ static void on_smt(struct phone *p, const struct sccp_msg *m,
 	uint32_t codec = m->fields & SCCP_F_CODEC ? m->codec : SB_CODEC_G711_ULAW;
 	struct sb_media a = { 0 };
 	uint8_t pdu[SB_MAX_PDU];
+	struct stream *t;
 	uint32_t ip;
 	int e = -EINVAL;
 
@@ -380,18 +450,20 @@ static void on_smt(struct phone *p, const struct sccp_msg *m,
 		return;
 	}
 	memcpy(&ip, ep->val.ip, 4);
-	if (p->stream && p->ppid != m->ppid)
-		stream_close(p, "replaced");
-	if (!p->stream) {		/* a transmit-only stream */
-		p->ppid = m->ppid;
-		p->conf_id = m->conference_id;
-		p->call_ref = m->call_ref;
-		if (stream_open(p, sb_codec_pt(codec), ms) == 0)
-			p->stream = true;
+	t = stream_of(p, m->ppid);
+	if (!t) {			/* a transmit-only stream */
+		t = stream_new(p, m->ppid);
+		if (t) {
+			t->ppid = m->ppid;
+			t->conf_id = m->conference_id;
+			t->call_ref = m->call_ref;
+			if (stream_open(p, t, sb_codec_pt(codec), ms) == 0)
+				t->live = true;
+		}
 	}
-	if (p->stream)
-		e = media_key(p, m, in, true, ip, (uint16_t)ep->val.port) ? -EPROTO :
-		    sim_media_start(&p->media, ip, (uint16_t)ep->val.port,
+	if (t && t->live)
+		e = media_key(p, t, m, in, true, ip, (uint16_t)ep->val.port) ? -EPROTO :
+		    sim_media_start(&t->media, ip, (uint16_t)ep->val.port,
 				    rtp_mix32(sim_random32() ^ p->idx) ^ m->ppid,
 				    sb_codec_pt(codec), ms);
 	a.conf_id = m->conference_id;
@@ -399,46 +471,60 @@ static void on_smt(struct phone *p, const struct sccp_msg *m,
 	a.call_ref = m->call_ref;
 	if (e) {
 		a.status = 1;
-		sim_event("media-error", "sid=%s ppid=%u reason=\"cannot send: %s\"",
-			  p->sid, m->ppid, strerror(-e));
+		if (t)			/* else refused: said by stream_new() */
+			sim_event("media-error", "sid=%s ppid=%u reason=\"cannot send: %s\"",
+				  p->sid, m->ppid, strerror(-e));
 	} else {
 		a.ip = my_addr(p);
-		a.port = p->media.tx_port;
+		a.port = t->media.tx_port;
 		if (!o->quiet)
 			sim_event("media-tx-start", "sid=%s ppid=%u remote=%s from=%s ssrc=0x%08x",
 				  p->sid, m->ppid, sim_ipport(ip, (uint16_t)ep->val.port),
-				  sim_ipport(p->media.ip, p->media.tx_port),
-				  p->media.tx.ssrc);
+				  sim_ipport(t->media.ip, t->media.tx_port),
+				  t->media.tx.ssrc);
 	}
 	if (o->smt_ack > 0 || (o->smt_ack < 0 && p->proto >= SCCP_V17))
 		send_pdu(p, pdu, sb_smt_ack(pdu, sizeof(pdu), p->hv, p->layout, &a));
 }
 
-static bool same_stream(const struct phone *p, const struct sccp_msg *m)
+/* Stop and Close act on the stream of their ppid; without one, on every one. */
+static bool same_stream(const struct stream *t, const struct sccp_msg *m)
 {
-	return p->stream && (!(m->fields & SCCP_F_PPID) || m->ppid == p->ppid);
+	return t->live && (!(m->fields & SCCP_F_PPID) || m->ppid == t->ppid);
 }
 
 static void on_stop(struct phone *p, const struct sccp_msg *m)
 {
-	if (!same_stream(p, m) || !p->media.sending)
-		return;
-	sim_media_stop(&p->media);
-	if (!p->s->o.quiet)
-		sim_event("media-tx-stop", "sid=%s ppid=%u tx_packets=%llu", p->sid,
-			  p->ppid, (unsigned long long)p->media.tx.packets);
+	unsigned int i;
+
+	for (i = 0; i < p->s->o.max_streams; i++) {
+		struct stream *t = &p->strm[i];
+
+		if (!same_stream(t, m) || !t->media.sending)
+			continue;
+		sim_media_stop(&t->media);
+		if (!p->s->o.quiet)
+			sim_event("media-tx-stop", "sid=%s ppid=%u tx_packets=%llu", p->sid,
+				  t->ppid, (unsigned long long)t->media.tx.packets);
+	}
 }
 
 static void on_close(struct phone *p, const struct sccp_msg *m)
 {
-	if (!same_stream(p, m))
-		return;
-	if (m->fields & SCCP_F_PORT_HANDLING && m->port_handling == 1) {
-		stream_report(p, "close-keep-port");
-		p->stream = false;	/* the port stays for the next ORC */
-		return;
+	unsigned int i;
+
+	for (i = 0; i < p->s->o.max_streams; i++) {
+		struct stream *t = &p->strm[i];
+
+		if (!same_stream(t, m))
+			continue;
+		if (m->fields & SCCP_F_PORT_HANDLING && m->port_handling == 1) {
+			stream_report(p, t, "close-keep-port");
+			t->live = false;	/* the port stays for the next ORC */
+			continue;
+		}
+		stream_close(p, t, "close");
 	}
-	stream_close(p, "close");
 }
 
 static void keepalive_arm(struct phone *p)
@@ -664,17 +750,22 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry)
 {
 	struct sim *s = p->s;
 	struct timeval tv = { .tv_sec = s->o.retry };
+	unsigned int i;
 
 	/*
 	 * Call preservation (as Cisco phones): the connection to the
 	 * CallManager is lost, not the call; the audio goes on.
 	 */
-	if (why && s->o.preserve && p->stream && !s->stopping) {
-		if (!s->o.quiet)
-			sim_event("media-preserved", "sid=%s ppid=%u", p->sid,
-				  p->ppid);
-	} else {
-		stream_close(p, "disconnected");
+	for (i = 0; i < s->o.max_streams; i++) {
+		struct stream *t = &p->strm[i];
+
+		if (why && s->o.preserve && t->live && !s->stopping) {
+			if (!s->o.quiet)
+				sim_event("media-preserved", "sid=%s ppid=%u", p->sid,
+					  t->ppid);
+		} else {
+			stream_close(p, t, "disconnected");
+		}
 	}
 	if (p->bev) {
 		bufferevent_free(p->bev);
@@ -914,7 +1005,7 @@ static void sim_stop(struct sim *s)
 		struct phone *p = &s->phones[i];
 
 		if (p->st == P_REGISTERED) {
-			stream_close(p, "unregister");
+			streams_close(p, "unregister");
 			send_pdu(p, pdu, sb_unregister_req(pdu, sizeof(pdu), p->hv));
 			event_del(p->timer);
 			p->st = P_UNREGISTERING;
@@ -1051,6 +1142,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_ADDR("--announce", &o->announce) },
 		{ SIM_EVEN_PORT("--rtp-port", &o->rtp_port, 1024, 65534) },
 		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
+		{ SIM_NUM("--max-streams", &o->max_streams, 1, 1024) },
 		{ SIM_SECONDS("--keepalive", &o->keepalive, 1, 86400), .why = seconds },
 		{ SIM_NUM("--rate", &o->rate, 0, 1000000) },
 		{ SIM_SECONDS("--duration", &o->duration, 0, 86400), .why = seconds },
@@ -1130,9 +1222,11 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 			o->count);
 		return SIM_EXIT_USAGE;
 	}
-	if (o->rtp_port && o->rtp_port + 2ULL * (o->count - 1) + o->tx_offset > 65535) {
-		fprintf(stderr, PROG ": --rtp-port: %u + 2 x %u phones (+ --tx-port-offset) pass 65535\n",
-			o->rtp_port, o->count);
+	if (o->rtp_port &&
+	    o->rtp_port + 2ULL * ((unsigned long long)o->count * o->max_streams - 1) +
+	    o->tx_offset > 65535) {
+		fprintf(stderr, PROG ": --rtp-port: %u + 2 x %u phones x %u streams (+ --tx-port-offset) pass 65535\n",
+			o->rtp_port, o->count, o->max_streams);
 		return SIM_EXIT_USAGE;
 	}
 	if (o->bind_count > 1 && !o->bind_ip) {
@@ -1160,6 +1254,7 @@ int main(int argc, char **argv)
 	s.o.device_type = 115;
 	s.o.count = 1;
 	s.o.bind_count = 1;
+	s.o.max_streams = 1;
 	ids.sid = calloc((size_t)argc, sizeof(*ids.sid));
 	if (!ids.sid)
 		return SIM_EXIT_FAIL;
@@ -1184,13 +1279,15 @@ int main(int argc, char **argv)
 			return SIM_EXIT_FAIL;
 		}
 	}
-	lim = sim_raise_nofile(3UL * s.n + 64);
-	if (lim < 2UL * s.n + 32)
+	/* a connection and, per stream, up to two RTP sockets (and RTCP) */
+	lim = sim_raise_nofile((1 + 2UL * s.o.max_streams) * s.n + 64);
+	if (lim < (1UL + s.o.max_streams) * s.n + 32)
 		fprintf(stderr, PROG ": warning: only %lu file descriptors for %u phones\n",
 			lim, s.n);
 	s.phones = calloc(s.n, sizeof(*s.phones));
+	s.streams = calloc((size_t)s.n * s.o.max_streams, sizeof(*s.streams));
 	rc = SIM_EXIT_FAIL;
-	if (sim_loop_open(&s.loop) || !s.phones) {
+	if (sim_loop_open(&s.loop) || !s.phones || !s.streams) {
 		fprintf(stderr, PROG ": out of memory\n");
 		goto out;
 	}
@@ -1211,7 +1308,9 @@ int main(int argc, char **argv)
 		p->server_port = s.o.server_port;
 		p->server_known = s.o.have_server;
 		p->tls = s.tls != NULL;	/* --secure: the verified file decides */
-		sim_media_init(&p->media);
+		p->strm = &s.streams[(size_t)i * s.o.max_streams];
+		for (k = 0; k < s.o.max_streams; k++)
+			sim_media_init(&p->strm[k].media);
 		p->timer = event_new(s.loop.base, -1, 0, phone_timer, p);
 		if (!p->timer) {
 			fprintf(stderr, PROG ": out of memory\n");
@@ -1250,7 +1349,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < s.n; i++) {
 			struct phone *p = &s.phones[i];
 
-			stream_close(p, "exit");
+			streams_close(p, "exit");
 			ka_sent += p->ka_sent;
 			ka_acked += p->ka_acked;
 		}
@@ -1264,7 +1363,8 @@ out:
 		for (i = 0; i < s.n; i++) {
 			struct phone *p = &s.phones[i];
 
-			sim_media_close(&p->media);
+			for (k = 0; p->strm && k < s.o.max_streams; k++)
+				sim_media_close(&p->strm[k].media);
 			if (p->bev)
 				bufferevent_free(p->bev);
 			tftpc_free(p->tftp);
@@ -1280,6 +1380,7 @@ out:
 	sim_loop_close(&s.loop);
 	SSL_CTX_free(s.tls);
 	free(s.phones);
+	free(s.streams);
 	free(ids.sid);
 	xmlCleanupParser();
 	return rc;
