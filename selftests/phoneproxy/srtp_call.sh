@@ -16,7 +16,8 @@
 #      decrypts with one and encrypts with the other);
 #   2. at the same time: homer <-> the south phone (a pp-phone-sim on the
 #      CallManager's side), 30 ms, and marge <-> the CallManager's own
-#      media endpoint (south), 40 ms.
+#      media endpoint (south), 40 ms, which changes its SSRC at 40% of
+#      the call and comes back to the first at 80% (A, B, A).
 #
 # The CallManager sends zero key blocks (no --srtp): the keys the phones
 # use are the module's. Checks: each remote phone keyed both ways (its
@@ -106,7 +107,7 @@ remote() {
 		--tls-key "$TMPD/$name.key" "$@"
 }
 remote homer "$NS_PHONE" $A --rtcp $RTCP_MS --rtp-seq $SEQ --attack replay,flip,wrong-key
-remote marge "$NS_PHONE2" $B --rtcp $RTCP_MS --rtp-seq $SEQ
+remote marge "$NS_PHONE2" $B --rtcp $RTCP_MS --rtp-seq $SEQ --ssrc-follow
 phone_start south "$NS_CCM" --server $CCM --sid $C --bind $CCM --rtcp $RTCP_MS --rtp-seq $SEQ
 check "homer and marge: TLS 1.2 to pp-tlsd, the proxy's certificate verified" \
 	eval "wait_for 30 grep -q '^tls sid=$A .*verified=tls-ca' $TMPD/homer.out &&
@@ -225,7 +226,12 @@ CAP_PID=$north_cap
 capture_end
 capture south "$NS_CCM" veth-ccm
 check "call homer south-phone (30 ms) comes up" ctl ccm call $A $C 30
-check "call marge south (40 ms, the CallManager's endpoint) comes up" ctl ccm call $B south 40
+# The CallManager's endpoint changes its SSRC at 40% of the call and
+# comes back to the first at 80% (A, B, A), as a gateway or a media server may
+# after a transfer or a hold on its side, with no new channel toward
+# marge: the relay keeps an index per SSRC toward her (docs/srtp.md).
+check "call marge south (40 ms, the CallManager's endpoint, its SSRC changing every $((CALL_S * 400)) ms) comes up" \
+	ctl ccm call $B south 40 $((CALL_S * 400))
 sleep "$CALL_S"
 check "hangup" ctl ccm hangup
 h2=$(media_stats "$TMPD/homer.out" "sid=$A" 2)
@@ -244,6 +250,10 @@ check "marge got the CallManager's 40 ms RTP encrypted, the original bytes" \
 	through "$m2" "$s2" 40 $NORTH
 check "the CallManager got marge's 40 ms packets decrypted to the bytes she sent" \
 	through "$s2" "$m2" 40 $SOUTH
+check "the far end's SSRC changed mid-call and came back (A, B, A): marge decrypted every packet of each source" \
+	eval "[ \$(field '$s2' tx_ssrc_switches) -ge 2 ] &&
+	      [ \$(field '$m2' rx_ssrc_changes) = \$(field '$s2' tx_ssrc_switches) ] ||
+	      { echo 'switches: $(field "$s2" tx_ssrc_switches), changes seen: $(field "$m2" rx_ssrc_changes)'; false; }"
 check "remote to south across the sequence wrap both ways (from $SEQ)" \
 	eval "wrapped '$c2' '$h2' && wrapped '$h2' '$c2'"
 check "RTCP: homer's SRTCP reaches the south phone as plain RTCP (each SR whole)" \

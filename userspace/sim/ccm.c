@@ -561,9 +561,10 @@ static int call_keys(struct call *k, int alg)
 }
 
 static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
-			     unsigned int packet_ms, struct batch *batch,
-			     char *err, size_t errlen)
+			     unsigned int packet_ms, unsigned int ssrc_ms,
+			     struct batch *batch, char *err, size_t errlen)
 {
+	struct sim_media_opts mo = c->o.media;
 	struct call *k = calloc(1, sizeof(*k));
 	struct sb_media m;
 	uint8_t pdu[SB_MAX_PDU];
@@ -606,7 +607,8 @@ static struct call *call_new(struct ccm *c, struct dev *a, struct dev *b,
 			free(k);
 			return NULL;
 		}
-		if (sim_media_set(&s->media, &c->o.media, err, errlen)) {
+		mo.ssrc_ms = ssrc_ms;
+		if (sim_media_set(&s->media, &mo, err, errlen)) {
 			sim_media_close(&s->media);
 			free(k);
 			return NULL;
@@ -888,20 +890,31 @@ static void cmd_call(struct client *cl, int ac, char **av)
 	struct dev *a, *b = NULL;
 	const char *why = NULL;
 	struct batch *bt;
-	unsigned int ms = c->o.packet_ms;
+	unsigned int ms = c->o.packet_ms, ssrc_ms = 0;
 	uint64_t v;
 	char err[160];
 
-	if (ac != 3 && ac != 4) {
-		client_done(cl, false, "usage: call SID SID|south [MS]");
+	if (ac < 3 || ac > 5) {
+		client_done(cl, false, "usage: call SID SID|south [MS [SSRC_MS]]");
 		return;
 	}
-	if (ac == 4) {
+	if (ac >= 4) {
 		if (pp_parse_uint(av[3], 10, 60, &v)) {
 			client_done(cl, false, "%s: not a packet time in 10..60 ms", av[3]);
 			return;
 		}
 		ms = (unsigned int)v;
+	}
+	if (ac == 5) {
+		if (strcmp(av[2], "south") ||
+		    pp_parse_uint(av[4], 100, 3600000, &v)) {
+			client_done(cl, false, "%s: %s", av[4],
+				    strcmp(av[2], "south") ?
+				    "an SSRC change is the south endpoint's" :
+				    "not a number of milliseconds in 100..3600000");
+			return;
+		}
+		ssrc_ms = (unsigned int)v;
 	}
 	a = idle_dev(c, av[1], &why);
 	if (!a) {
@@ -921,7 +934,7 @@ static void cmd_call(struct client *cl, int ac, char **av)
 		client_done(cl, false, "out of memory");
 		return;
 	}
-	if (!call_new(c, a, b, ms, bt, err, sizeof(err))) {
+	if (!call_new(c, a, b, ms, ssrc_ms, bt, err, sizeof(err))) {
 		bt->cl = NULL;
 		cl->batch = NULL;
 		event_free(bt->timer);
@@ -1020,7 +1033,7 @@ static void cmd_calls(struct client *cl, int ac, char **av)
 		struct dev *a = south ? pick[i / per] : pick[2 * (i / per)];
 		struct dev *b = south ? NULL : pick[2 * (i / per) + 1];
 
-		if (!call_new(c, a, b, c->o.packet_ms, bt, err, sizeof(err))) {
+		if (!call_new(c, a, b, c->o.packet_ms, 0, bt, err, sizeof(err))) {
 			sim_event("call-failed", "a=%s b=%s reason=\"%s\"", a->name,
 				  b ? b->name : "south", err);
 			bt->failed++;

@@ -181,6 +181,8 @@ static const char usage[] =
 "  --attack-every N       one attack every N packets, the kinds in turn (default 10)\n"
 "  --rtp-seq N            the first RTP sequence number of every stream (0..65535;\n"
 "                         default random): 65500 crosses the wrap within 36 packets\n"
+"  --ssrc-follow          a far end's new SSRC is its new source (counted in\n"
+"                         rx_ssrc_changes), not a foreign packet (rx_bad_ssrc)\n"
 "  --rtcp MS              an RTCP sender report every MS ms (SRTCP when keyed) to\n"
 "                         the remote port + 1, from and on the receive port + 1\n"
 "  --quiet                no line per phone, only the totals\n"
@@ -1152,6 +1154,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
 		{ SIM_FLAG("--print-keys", &o->print_keys) },
+		{ SIM_FLAG("--ssrc-follow", &o->media.ssrc_follow) },
 		{ SIM_NUM("--forge-orc-acks", &o->forge_orc_acks, 0, 100000) },
 		{ SIM_OWN("--attack", O_ATTACK) },
 		{ SIM_NUM("--attack-every", &o->media.attack_every, 1, 100000),

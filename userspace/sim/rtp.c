@@ -60,6 +60,28 @@ size_t rtp_tx_next(struct rtp_tx *tx, uint8_t *buf)
 	return RTP_HDR_LEN + tx->payload_len;
 }
 
+void rtp_tx_switch(struct rtp_tx *tx, uint32_t seed)
+{
+	uint32_t ssrc = tx->ssrc, ts = tx->ts;
+	uint16_t seq = tx->seq;
+
+	if (!tx->has_alt) {
+		tx->has_alt = true;
+		tx->alt_ssrc = rtp_mix32(seed ^ 0xa17e55) | 1;
+		if (tx->alt_ssrc == ssrc)
+			tx->alt_ssrc ^= 2;
+		tx->alt_seq = (uint16_t)rtp_mix32(seed ^ 0xa17e5e);
+		tx->alt_ts = rtp_mix32(seed ^ 0xa17e75);
+	}
+	tx->ssrc = tx->alt_ssrc;
+	tx->seq = tx->alt_seq;
+	tx->ts = tx->alt_ts;
+	tx->alt_ssrc = ssrc;
+	tx->alt_seq = seq;
+	tx->alt_ts = ts;
+	tx->switches++;
+}
+
 void rtp_rx_init(struct rtp_rx *rx, uint8_t pt, unsigned int packet_ms)
 {
 	memset(rx, 0, sizeof(*rx));
@@ -95,9 +117,15 @@ void rtp_rx_account(struct rtp_rx *rx, const uint8_t *pkt, size_t len,
 	if (!rx->have_ssrc) {
 		rx->have_ssrc = true;
 		rx->ssrc = ssrc;
-	} else if (ssrc != rx->ssrc) {
+	} else if (ssrc != rx->ssrc && !rx->follow) {
 		rx->bad_ssrc++;
 		return;
+	} else if (ssrc != rx->ssrc) {
+		rx->ssrc_changes++;
+		rx->prev_expected = rtp_rx_expected(rx);
+		rx->prev_ssrc = rx->ssrc;
+		rx->ssrc = ssrc;
+		rx->seg_valid = 0;
 	}
 	if ((pkt[1] & 0x7f) != rx->pt)
 		rx->bad_pt++;
@@ -112,7 +140,8 @@ void rtp_rx_account(struct rtp_rx *rx, const uint8_t *pkt, size_t len,
 		if (i < plen)
 			rx->bad_payload++;
 	}
-	if (!rx->valid++) {
+	rx->valid++;
+	if (!rx->seg_valid++) {
 		rx->base_seq = seq;
 		rx->max_seq = seq;
 		return;
@@ -132,7 +161,8 @@ void rtp_rx_account(struct rtp_rx *rx, const uint8_t *pkt, size_t len,
 
 uint64_t rtp_rx_expected(const struct rtp_rx *rx)
 {
-	return rx->valid ? (uint64_t)(rx->max_seq - rx->base_seq) + 1 : 0;
+	return rx->prev_expected +
+	       (rx->seg_valid ? (uint64_t)(rx->max_seq - rx->base_seq) + 1 : 0);
 }
 
 uint64_t rtp_rx_lost(const struct rtp_rx *rx)

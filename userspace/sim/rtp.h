@@ -27,6 +27,12 @@ struct rtp_tx {
 	uint16_t payload_len;	/* 8 bytes per millisecond */
 	uint64_t packets;
 	uint64_t errors;	/* sends refused by the kernel */
+	/* the other source of rtp_tx_switch(): its SSRC, sequence, time */
+	bool has_alt;
+	uint32_t alt_ssrc;
+	uint16_t alt_seq;
+	uint32_t alt_ts;
+	uint64_t switches;
 };
 
 struct rtp_rx {
@@ -49,6 +55,17 @@ struct rtp_rx {
 	uint32_t src_ip;	/* network order: the first packet's source */
 	uint16_t src_port;	/* host order */
 	uint64_t other_src;	/* packets from another source than the first */
+	/*
+	 * @follow: a new SSRC is the sender's new source (RFC 3550: a far
+	 * end may change it), latched in its turn and counted in
+	 * @ssrc_changes, its sequence numbers counted from its first
+	 * packet; not @follow: counted in @bad_ssrc and not accounted.
+	 */
+	bool follow;
+	uint64_t ssrc_changes;
+	uint32_t prev_ssrc;	/* the SSRC before the last change */
+	uint64_t prev_expected;	/* expected of the sources before */
+	uint64_t seg_valid;	/* valid packets of the current source */
 };
 
 /* Start a stream: random-looking SSRC and sequence from @seed. */
@@ -56,6 +73,13 @@ void rtp_tx_init(struct rtp_tx *tx, uint32_t seed, uint8_t pt,
 		 unsigned int packet_ms);
 /* The next packet into @buf (RTP_MAX_PKT); returns its length. */
 size_t rtp_tx_next(struct rtp_tx *tx, uint8_t *buf);
+/*
+ * Send as the other of two sources from now on: the first switch starts
+ * a second SSRC with its own sequence and timestamp (from @seed), the
+ * next ones alternate, each source going on where it stopped (a far
+ * end coming back to an earlier SSRC).
+ */
+void rtp_tx_switch(struct rtp_tx *tx, uint32_t seed);
 
 void rtp_rx_init(struct rtp_rx *rx, uint8_t pt, unsigned int packet_ms);
 /* Account one received datagram from @src_ip:@src_port. */

@@ -412,6 +412,7 @@ static void media_read(evutil_socket_t fd, short what, void *arg)
 		len = (size_t)n;
 		if (sim_srtp_unprotect(&m->srtp, buf, &len))
 			continue;	/* dropped, counted */
+		m->rx.follow = m->opt.ssrc_follow;
 		rtp_rx_account(&m->rx, buf, len, from.sin_addr.s_addr,
 			       ntohs(from.sin_port));
 	}
@@ -455,6 +456,12 @@ static void media_tick(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
+	/* --ssrc-change: the other source from this packet on */
+	if (m->opt.ssrc_ms &&
+	    ++m->ssrc_ticks * (m->tx.payload_len / 8) >= m->opt.ssrc_ms) {
+		m->ssrc_ticks = 0;
+		rtp_tx_switch(&m->tx, m->tx.ssrc ^ m->rx_port);
+	}
 	len = rtp_tx_next(&m->tx, buf);
 	/* a copy of this packet under a key that is not the call's, first */
 	if (kind == SIM_ATK_WRONG_KEY) {
@@ -530,7 +537,9 @@ static void rtcp_read(evutil_socket_t fd, short what, void *arg)
 			continue;	/* dropped, counted */
 		/* an SR of the RTP stream's SSRC, its counts consistent */
 		if (rtcp_sr_check(buf, len, &sr) ||
-		    (m->rx.have_ssrc && sr.ssrc != m->rx.ssrc) ||
+		    (m->rx.have_ssrc && sr.ssrc != m->rx.ssrc &&
+		     !(m->opt.ssrc_follow && m->rx.ssrc_changes &&
+		       sr.ssrc == m->rx.prev_ssrc)) ||
 		    (uint64_t)sr.packets * m->rx.payload_len != sr.octets)
 			m->rtcp_bad++;
 		else
@@ -704,6 +713,7 @@ int sim_media_start(struct sim_media *m, uint32_t ip, uint16_t port,
 	m->remote_ip = ip;
 	m->remote_port = port;
 	rtp_tx_init(&m->tx, seed, pt, packet_ms);
+	m->ssrc_ticks = 0;
 	if (m->opt.fixed_seq)
 		m->tx.seq = m->opt.seq;
 	tv = interval(m->base, m->tx.payload_len / 8);
@@ -814,6 +824,13 @@ void sim_media_format(const struct sim_media *m, char *buf, size_t len)
 		size_t n = strlen(buf);
 
 		sim_srtp_format(&m->srtp, buf + n, len - n);
+	}
+	if (m->opt.ssrc_ms || m->opt.ssrc_follow) {
+		size_t n = strlen(buf);
+
+		snprintf(buf + n, len - n, " tx_ssrc_switches=%llu rx_ssrc_changes=%llu",
+			 (unsigned long long)m->tx.switches,
+			 (unsigned long long)m->rx.ssrc_changes);
 	}
 	if (m->opt.rtcp_ms) {
 		size_t n = strlen(buf);

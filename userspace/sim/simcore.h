@@ -191,6 +191,9 @@ struct sim_media_opts {
 	unsigned int rtcp_ms;		/* an RTCP SR every rtcp_ms; 0: no RTCP */
 	unsigned int attack;		/* SIM_ATK_* */
 	unsigned int attack_every;	/* one attack every N packets, in turn */
+	/* the sender alternates between two SSRCs every ssrc_ms; 0: never */
+	unsigned int ssrc_ms;
+	bool ssrc_follow;		/* the receiver follows SSRC changes */
 };
 
 /*
@@ -220,6 +223,7 @@ struct sim_media {
 	/* the attacks sent (not in tx.packets) */
 	uint64_t atk_replay, atk_flip, atk_wrong_key;
 	unsigned int atk_next;		/* the kind of the next attack */
+	unsigned int ssrc_ticks;	/* packet ticks since the last switch */
 };
 
 void sim_media_init(struct sim_media *m);

@@ -467,6 +467,49 @@ static void test_rtcp_sr(void)
 	   "SR: a short packet and an RTP packet refused");
 }
 
+/*
+ * A far end changing its SSRC (rtp_tx_switch) and a receiver that
+ * follows it (rtp_rx.follow), or does not.
+ */
+static void test_rtp_ssrc_switch(void)
+{
+	struct rtp_tx tx;
+	struct rtp_rx rx, strict;
+	uint8_t pkt[RTP_MAX_PKT];
+	uint32_t a, b;
+	uint16_t seq_a = 0;
+	unsigned int i, round;
+
+	rtp_tx_init(&tx, 9, 0, 20);
+	rtp_rx_init(&rx, 0, 20);
+	rtp_rx_init(&strict, 0, 20);
+	rx.follow = true;
+	a = tx.ssrc;
+	for (round = 0; round < 3; round++) {
+		if (round)
+			rtp_tx_switch(&tx, 9);
+		if (round == 2)
+			ok(tx.ssrc == a && tx.seq == seq_a,
+			   "switched back: the first SSRC goes on from its next sequence number");
+		for (i = 0; i < 100; i++) {
+			size_t n = rtp_tx_next(&tx, pkt);
+
+			rtp_rx_account(&rx, pkt, n, ip4("198.51.100.20"), 16384);
+			rtp_rx_account(&strict, pkt, n, ip4("198.51.100.20"), 16384);
+		}
+		if (!round)
+			seq_a = tx.seq;
+	}
+	b = tx.alt_ssrc;
+	ok(tx.switches == 2 && b != a && tx.ssrc == a, "two switches: A, B, A");
+	ok(rx.packets == 300 && rx.ssrc_changes == 2 && rx.prev_ssrc == b && rx.ssrc == a &&
+	   rtp_rx_expected(&rx) == 300 && rtp_rx_lost(&rx) == 0 && !rx.bad_ssrc &&
+	   !rx.bad_payload && !rx.gaps && !rx.reorder,
+	   "a following receiver: 2 SSRC changes, 300 expected and got, nothing bad");
+	ok(strict.bad_ssrc == 100 && strict.valid == 200 && !strict.ssrc_changes,
+	   "a strict receiver: B's 100 packets counted bad, A's 200 accounted");
+}
+
 static void make_pkt(uint8_t *pkt, uint16_t seq, uint32_t ssrc, uint8_t pt)
 {
 	size_t i;
@@ -949,6 +992,7 @@ int main(void)
 	test_framing();
 	test_rtp_tx();
 	test_rtcp_sr();
+	test_rtp_ssrc_switch();
 	test_rtp_rx();
 	test_cnf();
 	test_hostport();
