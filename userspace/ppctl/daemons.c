@@ -123,11 +123,15 @@ int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		s.south_addr = cfg.south_addr;
 		s.sccp_security = cfg.sccp_security;
 		s.http = cfg.http || cfg.httpproxy;
-		if (!pp_stats_get(ctx->nl, &st) && !pp_user_list(ctx->nl, &users, &n)) {
+		if (!pp_stats_get(ctx->nl, &st)) {
 			s.counts = true;
 			s.users = st.users;
 			s.active = st.activations;
 			s.calls = st.media_calls;
+		}
+		/* Names and addresses: CAP_NET_ADMIN only; the rest is shown without. */
+		if (s.counts && !pp_user_list(ctx->nl, &users, &n)) {
+			s.registered_known = true;
 			for (i = 0; i < n; i++)
 				s.registered += users[i].active && users[i].registered > 0;
 			free(users);

@@ -940,7 +940,10 @@ int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s)
 			pp_json_obj_begin(&j);
 			pp_json_kv_u64(&j, "users", s->users);
 			pp_json_kv_u64(&j, "active", s->active);
-			pp_json_kv_u64(&j, "registered", s->registered);
+			if (s->registered_known)
+				pp_json_kv_u64(&j, "registered", s->registered);
+			else
+				pp_json_kv_null(&j, "registered");
 			pp_json_kv_u64(&j, "calls", s->calls);
 			pp_json_obj_end(&j);
 		} else {
@@ -952,10 +955,16 @@ int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s)
 	}
 	for (i = 0; i < n; i++)
 		fprintf(f, "%-11s %-8s %s\n", c[i].key, status_word[c[i].state], c[i].detail);
-	if (s->counts)
-		fprintf(f, "%-11s %-8s %" PRIu32 " published, %" PRIu32 " active, %" PRIu32
+	if (s->counts) {
+		char reg[16];
+
+		if (s->registered_known)
+			snprintf(reg, sizeof(reg), "%" PRIu32, s->registered);
+		fprintf(f, "%-11s %-8s %" PRIu32 " published, %" PRIu32 " active, %s"
 			" registered; %" PRIu32 " call%s now\n", "users", "-", s->users,
-			s->active, s->registered, s->calls, s->calls == 1 ? "" : "s");
+			s->active, s->registered_known ? reg : "? (not permitted)", s->calls,
+			s->calls == 1 ? "" : "s");
+	}
 	if (problems)
 		fprintf(f, "status: %d PROBLEM%s: the proxy cannot work\n", problems,
 			problems == 1 ? "" : "S");

@@ -80,6 +80,7 @@ struct ppctl_status {
 	int ip_forward;			/* 1 on, 0 off, < 0 unreadable (-errno) */
 	int tftpd, httpd, tlsd;
 	bool counts;			/* the counts below were read */
+	bool registered_known;		/* the user list was read (CAP_NET_ADMIN) */
 	uint32_t users, active, registered, calls;
 };
 /* Prints one verdict line per check and the overall line; returns the

@@ -622,6 +622,7 @@ static struct ppctl_status good_status(void)
 	s.ip_forward = 1;
 	s.tlsd = -ENOENT;			/* sccp security off: not required */
 	s.counts = true;
+	s.registered_known = true;
 	s.users = 3;
 	s.active = 2;
 	s.registered = 1;
@@ -673,6 +674,13 @@ static void test_status(void)
 	   strstr(text, "north       -        unknown (module not loaded)\n") &&
 	   !strstr(text, "published"),
 	   "show status: no module, and what cannot be known without it");
+	free(text);
+
+	s = good_status();
+	s.registered_known = false;
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 0 && strstr(text, "3 published, 2 active, ? (not permitted) registered; 1 call now\n"),
+	   "show status: without CAP_NET_ADMIN the registered users are unknown, the rest is shown");
 	free(text);
 
 	s = good_status();
