@@ -8,7 +8,7 @@
 # make it exit 1; "set interface" warns when forwarding is off (and still
 # applies the change); "show version" gives the versions the build says.
 source "$(dirname "$0")/lib.sh"
-require ip python3
+require ip python3 setpriv
 [ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
 [ -x "$HTTPD" ] || skip_all "pp-httpd not built ($HTTPD)"
 
@@ -55,6 +55,10 @@ assert s[\"ok\"] is True and s[\"problems\"] == 0, s
 assert [c[\"check\"] for c in s[\"checks\"]] == [\"module\", \"north\", \"south\", \"ip_forward\", \"pp-tftpd\", \"pp-httpd\", \"pp-tlsd\"], s
 assert s[\"counts\"] == {\"users\": 3, \"active\": 0, \"registered\": 0, \"calls\": 0}, s
 '"
+out=$(ip netns exec "$NS_PROXY" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	--inh-caps=-all --bounding-set=-all "$PPCTL" show status 2>&1)
+[ $? = 0 ] && printf '%s\n' "$out" | grep -q '^users  *-  *3 published, 0 active, ? (not permitted) registered; 0 calls now$'
+tap_result $? "show status as nobody: the proxy can work; the registered users are not known without CAP_NET_ADMIN"
 
 # ---- forwarding off: flagged, and set interface warns ----
 ip netns exec "$NS_PROXY" sysctl -q -w net.ipv4.ip_forward=0
