@@ -18,6 +18,7 @@
 #include <netlink/attr.h>
 #include <netlink/errno.h>
 #include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
 #include <netlink/genl/genl.h>
 #include <netlink/netlink.h>
 #include <netlink/socket.h>
@@ -182,6 +183,27 @@ int pp_nl_open(struct pp_nl **out, char *err, size_t errlen)
 		return open_failed(out, rc, err, errlen);
 	nl->family = rc;
 	return 0;
+}
+
+int pp_nl_family_version(struct pp_nl *nl)
+{
+	struct genl_family *fam;
+	struct nl_cache *cache;
+	int rc;
+
+	rc = genl_ctrl_alloc_cache(nl->sk, &cache);
+	if (rc < 0)
+		return set_error(nl, -nlerr_to_errno(rc),
+				 "cannot list the generic netlink families: %s", nl_geterror(rc));
+	fam = genl_ctrl_search_by_name(cache, PHONEPROXY_GENL_NAME);
+	if (!fam) {
+		rc = set_error(nl, -ENOENT, "%s module not loaded", PHONEPROXY_GENL_NAME);
+	} else {
+		rc = genl_family_get_version(fam);
+		genl_family_put(fam);
+	}
+	nl_cache_free(cache);
+	return rc;
 }
 
 int pp_nl_watch(struct pp_nl **out, char *err, size_t errlen)

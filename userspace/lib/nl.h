@@ -35,6 +35,9 @@ int pp_nl_open(struct pp_nl **out, char *err, size_t errlen);
 void pp_nl_close(struct pp_nl *nl);
 
 int pp_nl_family(const struct pp_nl *nl);
+/* The family's version as the kernel reports it (its genl_family
+ * .version), or a negative errno (-ENOENT: the module is not loaded). */
+int pp_nl_family_version(struct pp_nl *nl);
 int pp_nl_fd(const struct pp_nl *nl);
 
 /*

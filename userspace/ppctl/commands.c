@@ -141,6 +141,10 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
 	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors; pp-tlsd's TLS connections, handshakes, claims, refusals by cap" },
+	{ .words = "show status", .handler = ppctl_do_show_status,
+	  .help = "whether the proxy can work: module, north and south, IP forwarding, daemons; the counts" },
+	{ .words = "show version", .handler = ppctl_do_show_version,
+	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },

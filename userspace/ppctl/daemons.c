@@ -7,11 +7,13 @@
  * their settings changed.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <inttypes.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../tftpd/ctl.h"
 #include "conf.h"
@@ -73,6 +75,77 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	}
 	free(buf);
 	return rc;
+}
+
+int ppctl_ip_forward(void)
+{
+	char c = 0;
+	int fd = open("/proc/sys/net/ipv4/ip_forward", O_RDONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return -errno;
+	rc = read(fd, &c, 1) == 1 ? c != '0' : -EIO;
+	close(fd);
+	return rc;
+}
+
+/* Whether a daemon answers on its control socket (pp_ctl_ask()'s return). */
+static int daemon_answers(const char *ctl)
+{
+	char reply[PP_CTL_MAX + 1];
+
+	return pp_ctl_ask(ctl, "stats", reply, sizeof(reply));
+}
+
+/*
+ * One screen: the module, the roles' addresses, IP forwarding, the daemons,
+ * the counts. Exit status PPCTL_EXIT_FAIL when a required check fails.
+ */
+int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct ppctl_status s = { 0 };
+	struct pp_user_state *users;
+	struct pp_config cfg;
+	struct pp_stats st;
+	size_t n, i;
+	int problems;
+
+	(void)cmd;
+	if (ctx->nl || !pp_nl_open(&ctx->nl, s.module_error, sizeof(s.module_error)))
+		s.module = true;
+	if (s.module && pp_config_get(ctx->nl, &cfg)) {
+		snprintf(s.module_error, sizeof(s.module_error), "cannot read the configuration: %s",
+			 pp_nl_error(ctx->nl));
+		s.module = false;
+	}
+	if (s.module) {
+		s.north_addr = cfg.north_addr;
+		s.south_addr = cfg.south_addr;
+		s.sccp_security = cfg.sccp_security;
+		s.http = cfg.http || cfg.httpproxy;
+		if (!pp_stats_get(ctx->nl, &st)) {
+			s.counts = true;
+			s.users = st.users;
+			s.active = st.activations;
+			s.calls = st.media_calls;
+		}
+		/* Names and addresses: CAP_NET_ADMIN only; the rest is shown without. */
+		if (s.counts && !pp_user_list(ctx->nl, &users, &n)) {
+			s.registered_known = true;
+			for (i = 0; i < n; i++)
+				s.registered += users[i].active && users[i].registered > 0;
+			free(users);
+		}
+	}
+	s.ip_forward = ppctl_ip_forward();
+	s.tftpd = daemon_answers(TFTPD_CTL_NAME);
+	s.httpd = daemon_answers(PP_CTL_HTTPD);
+	s.tlsd = daemon_answers(PP_CTL_TLSD);
+	problems = ppctl_print_status(ctx->out, ctx->json, &s);
+	if (problems)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show status: %d problem%s: the proxy cannot work",
+				  problems, problems == 1 ? "" : "s");
+	return PPCTL_EXIT_OK;
 }
 
 int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -207,6 +208,11 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (pp_config_set(nl, &cfg))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
 				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
+	/* Applied; but without forwarding the proxy drops every SCCP connection. */
+	if (s->kind == PP_SK_ADDR && ppctl_ip_forward() == 0)
+		fprintf(stderr, "ppctl: warning: net.ipv4.ip_forward is 0 in this network "
+			"namespace: the proxy drops every SCCP connection until "
+			"\"sysctl -w net.ipv4.ip_forward=1\"\n");
 	return PPCTL_EXIT_OK;
 }
 
@@ -380,6 +386,50 @@ int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	else
 		fwrite(text, 1, len, ctx->out);
 	free(text);
+	return PPCTL_EXIT_OK;
+}
+
+/* ---- version ---- */
+
+/* /sys/module/phoneproxy/version (MODULE_VERSION) into buf; "" if none. */
+static void module_version(char *buf, size_t len)
+{
+	FILE *f = fopen("/sys/module/" PHONEPROXY_GENL_NAME "/version", "re");
+
+	buf[0] = '\0';
+	if (!f)
+		return;
+	if (!fgets(buf, (int)len, f))
+		buf[0] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	fclose(f);
+}
+
+int ppctl_do_show_version(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct ppctl_version v = { .ppctl = PHONEPROXY_VERSION, .uapi = PHONEPROXY_GENL_VERSION,
+				   .module_uapi = -1 };
+	struct utsname u;
+	char err[256];
+
+	(void)cmd;
+	if (!uname(&u)) {
+		snprintf(v.sysname, sizeof(v.sysname), "%s", u.sysname);
+		snprintf(v.release, sizeof(v.release), "%s", u.release);
+		snprintf(v.machine, sizeof(v.machine), "%s", u.machine);
+	}
+	err[0] = '\0';
+	if (ctx->nl || !pp_nl_open(&ctx->nl, err, sizeof(err))) {
+		v.module = true;
+		module_version(v.module_version, sizeof(v.module_version));
+		v.module_uapi = pp_nl_family_version(ctx->nl);
+		if (v.module_uapi == -ENOENT)
+			v.module = false;	/* unloaded meanwhile */
+	}
+	ppctl_print_version(ctx->out, ctx->json, &v);
+	if (!v.module)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err[0] ? err :
+				  PHONEPROXY_GENL_NAME " module not loaded");
 	return PPCTL_EXIT_OK;
 }
 

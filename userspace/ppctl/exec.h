@@ -51,9 +51,13 @@ int ppctl_do_show_calls(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_running(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_version(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* daemons.c: the userspace daemons (pp-tftpd). */
 int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* net.ipv4.ip_forward of this network namespace: 1 on, 0 off, or -errno. */
+int ppctl_ip_forward(void);
 /* Tell a daemon of this network namespace (its control socket's name,
  * lib/ctlsock.h) to re-read the files ppctl changed; what names the
  * change in the error. */

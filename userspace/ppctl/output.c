@@ -779,3 +779,196 @@ void ppctl_print_config_json(FILE *f, const char *path, bool saved,
 	pp_json_obj_end(&j);
 	fputc('\n', f);
 }
+
+void ppctl_print_version(FILE *f, bool json, const struct ppctl_version *v)
+{
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_obj_begin(&j);
+		pp_json_kv_str(&j, "ppctl", v->ppctl);
+		pp_json_kv_u64(&j, "uapi", (uint64_t)v->uapi);
+		pp_json_key(&j, "module");
+		if (v->module) {
+			pp_json_obj_begin(&j);
+			if (v->module_version[0])
+				pp_json_kv_str(&j, "version", v->module_version);
+			else
+				pp_json_kv_null(&j, "version");
+			if (v->module_uapi >= 0)
+				pp_json_kv_u64(&j, "uapi", (uint64_t)v->module_uapi);
+			else
+				pp_json_kv_null(&j, "uapi");
+			pp_json_obj_end(&j);
+		} else {
+			pp_json_null(&j);
+		}
+		pp_json_key(&j, "kernel");
+		pp_json_obj_begin(&j);
+		pp_json_kv_str(&j, "sysname", v->sysname);
+		pp_json_kv_str(&j, "release", v->release);
+		pp_json_kv_str(&j, "machine", v->machine);
+		pp_json_obj_end(&j);
+		pp_json_obj_end(&j);
+		fputc('\n', f);
+		return;
+	}
+	fprintf(f, "ppctl   %s (uapi version %d)\n", v->ppctl, v->uapi);
+	if (!v->module) {
+		fprintf(f, "module  not loaded\n");
+	} else {
+		fprintf(f, "module  %s", v->module_version[0] ? v->module_version : "unknown");
+		if (v->module_uapi >= 0)
+			fprintf(f, " (uapi version %d%s)", v->module_uapi,
+				v->module_uapi != v->uapi ? ", not ppctl's" : "");
+		if (v->module_version[0] && strcmp(v->module_version, v->ppctl))
+			fprintf(f, " (not ppctl's version)");
+		fputc('\n', f);
+	}
+	fprintf(f, "kernel  %s %s %s\n", v->sysname, v->release, v->machine);
+}
+
+/* A line of "show status". */
+enum status_state { ST_OK, ST_PROBLEM, ST_INFO };
+
+struct status_check {
+	const char *key;
+	enum status_state state;
+	char detail[192];
+};
+
+static const char *const status_word[] = { "ok", "PROBLEM", "-" };
+
+/* A daemon's check: required (1), not (0: why_not says why) or unknown (-1). */
+static void status_daemon(struct status_check *c, const char *key, int rc, int required,
+			  const char *why_not)
+{
+	char base[128];
+
+	c->key = key;
+	if (rc >= 0) {
+		c->state = ST_OK;
+		snprintf(c->detail, sizeof(c->detail), "running");
+		return;
+	}
+	if (rc == -ENOENT)
+		snprintf(base, sizeof(base), "not running");
+	else
+		snprintf(base, sizeof(base), "does not answer: %s", strerror(-rc));
+	c->state = required > 0 ? ST_PROBLEM : ST_INFO;
+	if (required == 0)
+		snprintf(c->detail, sizeof(c->detail), "%s (not required: %s)", base, why_not);
+	else
+		snprintf(c->detail, sizeof(c->detail), "%s", base);
+}
+
+static void status_addr(struct status_check *c, const char *key, bool module, uint32_t addr)
+{
+	char buf[PP_IPV4_STRLEN];
+
+	c->key = key;
+	if (!module) {
+		c->state = ST_INFO;
+		snprintf(c->detail, sizeof(c->detail), "unknown (module not loaded)");
+	} else if (!addr) {
+		c->state = ST_PROBLEM;
+		snprintf(c->detail, sizeof(c->detail),
+			 "no %s address: \"set interface %s address <ip>\"", key, key);
+	} else {
+		c->state = ST_OK;
+		snprintf(c->detail, sizeof(c->detail), "%s", pp_ipv4_str(addr, buf));
+	}
+}
+
+int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s)
+{
+	struct status_check c[8];
+	int n = 0, problems = 0, i;
+
+	memset(c, 0, sizeof(c));
+	c[n].key = "module";
+	c[n].state = s->module ? ST_OK : ST_PROBLEM;
+	snprintf(c[n].detail, sizeof(c[n].detail), "%s",
+		 s->module ? "loaded" : s->module_error[0] ? s->module_error : "not loaded");
+	n++;
+	status_addr(&c[n++], "north", s->module, s->north_addr);
+	status_addr(&c[n++], "south", s->module, s->south_addr);
+	c[n].key = "ip_forward";
+	if (s->ip_forward > 0) {
+		c[n].state = ST_OK;
+		snprintf(c[n].detail, sizeof(c[n].detail), "net.ipv4.ip_forward is 1");
+	} else if (s->ip_forward == 0) {
+		c[n].state = ST_PROBLEM;
+		snprintf(c[n].detail, sizeof(c[n].detail),
+			 "net.ipv4.ip_forward is 0 in this network namespace: EVERY SCCP "
+			 "connection is dropped (sysctl -w net.ipv4.ip_forward=1)");
+	} else {
+		c[n].state = ST_PROBLEM;
+		snprintf(c[n].detail, sizeof(c[n].detail),
+			 "cannot read /proc/sys/net/ipv4/ip_forward: %s", strerror(-s->ip_forward));
+	}
+	n++;
+	status_daemon(&c[n++], "pp-tftpd", s->tftpd, 1, NULL);
+	status_daemon(&c[n++], "pp-httpd", s->httpd, !s->module ? -1 : s->http,
+		      "http and httpproxy off");
+	status_daemon(&c[n++], "pp-tlsd", s->tlsd, !s->module ? -1 : s->sccp_security,
+		      "sccp security off");
+	for (i = 0; i < n; i++)
+		problems += c[i].state == ST_PROBLEM;
+
+	if (json) {
+		struct pp_json j;
+
+		pp_json_init(&j, f);
+		pp_json_obj_begin(&j);
+		pp_json_kv_bool(&j, "ok", problems == 0);
+		pp_json_kv_u64(&j, "problems", (uint64_t)problems);
+		pp_json_key(&j, "checks");
+		pp_json_arr_begin(&j);
+		for (i = 0; i < n; i++) {
+			pp_json_obj_begin(&j);
+			pp_json_kv_str(&j, "check", c[i].key);
+			pp_json_kv_str(&j, "state", c[i].state == ST_OK ? "ok" :
+				       c[i].state == ST_PROBLEM ? "problem" : "unknown");
+			pp_json_kv_str(&j, "detail", c[i].detail);
+			pp_json_obj_end(&j);
+		}
+		pp_json_arr_end(&j);
+		pp_json_key(&j, "counts");
+		if (s->counts) {
+			pp_json_obj_begin(&j);
+			pp_json_kv_u64(&j, "users", s->users);
+			pp_json_kv_u64(&j, "active", s->active);
+			if (s->registered_known)
+				pp_json_kv_u64(&j, "registered", s->registered);
+			else
+				pp_json_kv_null(&j, "registered");
+			pp_json_kv_u64(&j, "calls", s->calls);
+			pp_json_obj_end(&j);
+		} else {
+			pp_json_null(&j);
+		}
+		pp_json_obj_end(&j);
+		fputc('\n', f);
+		return problems;
+	}
+	for (i = 0; i < n; i++)
+		fprintf(f, "%-11s %-8s %s\n", c[i].key, status_word[c[i].state], c[i].detail);
+	if (s->counts) {
+		char reg[16];
+
+		if (s->registered_known)
+			snprintf(reg, sizeof(reg), "%" PRIu32, s->registered);
+		fprintf(f, "%-11s %-8s %" PRIu32 " published, %" PRIu32 " active, %s"
+			" registered; %" PRIu32 " call%s now\n", "users", "-", s->users,
+			s->active, s->registered_known ? reg : "? (not permitted)", s->calls,
+			s->calls == 1 ? "" : "s");
+	}
+	if (problems)
+		fprintf(f, "status: %d PROBLEM%s: the proxy cannot work\n", problems,
+			problems == 1 ? "" : "S");
+	else
+		fprintf(f, "status: ok: the proxy can work\n");
+	return problems;
+}

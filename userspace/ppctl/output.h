@@ -55,6 +55,38 @@ void ppctl_print_running(FILE *f, const struct pp_config *cfg,
 void ppctl_print_config_json(FILE *f, const char *path, bool saved,
 			     const char *text);
 
+/* "show version": what ppctl, the module and the kernel say. */
+struct ppctl_version {
+	const char *ppctl;		/* PHONEPROXY_VERSION */
+	int uapi;			/* PHONEPROXY_GENL_VERSION ppctl was built with */
+	bool module;			/* loaded (the family resolves) */
+	char module_version[64];	/* /sys/module/phoneproxy/version, "" unknown */
+	int module_uapi;		/* the family's version, < 0 unknown */
+	char sysname[65], release[65], machine[65];	/* uname(2) */
+};
+void ppctl_print_version(FILE *f, bool json, const struct ppctl_version *v);
+
+/*
+ * "show status": whether the proxy can work. A daemon's field is what
+ * pp_ctl_ask() returned: >= 0 it answered, -ENOENT not running, else why
+ * it did not answer.
+ */
+struct ppctl_status {
+	bool module;			/* loaded; the fields up to daemons need it */
+	char module_error[128];		/* why not */
+	uint32_t north_addr, south_addr;	/* network order, 0 unset */
+	bool sccp_security;		/* pp-tlsd required */
+	bool http;			/* pp-httpd required (http or httpproxy on) */
+	int ip_forward;			/* 1 on, 0 off, < 0 unreadable (-errno) */
+	int tftpd, httpd, tlsd;
+	bool counts;			/* the counts below were read */
+	bool registered_known;		/* the user list was read (CAP_NET_ADMIN) */
+	uint32_t users, active, registered, calls;
+};
+/* Prints one verdict line per check and the overall line; returns the
+ * number of problems (0: the proxy can work). */
+int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s);
+
 /* The "connected" column: "c N:M", or "" when inactive or M is 0. */
 const char *ppctl_connected_str(const struct pp_user_state *u, char *buf,
 				size_t len);

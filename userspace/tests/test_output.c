@@ -610,6 +610,114 @@ static void test_daemon_stats(void)
 	free(text);
 }
 
+/* A proxy that can work: both roles, forwarding on, the daemons answer. */
+static struct ppctl_status good_status(void)
+{
+	struct ppctl_status s = { 0 };
+
+	s.module = true;
+	s.north_addr = htonl(0xc0000201);	/* 192.0.2.1 */
+	s.south_addr = htonl(0xc6336401);	/* 198.51.100.1 */
+	s.http = true;
+	s.ip_forward = 1;
+	s.tlsd = -ENOENT;			/* sccp security off: not required */
+	s.counts = true;
+	s.registered_known = true;
+	s.users = 3;
+	s.active = 2;
+	s.registered = 1;
+	s.calls = 1;
+	return s;
+}
+
+static void test_status(void)
+{
+	struct ppctl_status s = good_status();
+	char *text;
+	int rc;
+
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 0 && strstr(text, "north       ok       192.0.2.1\n") &&
+	   strstr(text, "south       ok       198.51.100.1\n") &&
+	   strstr(text, "pp-tftpd    ok       running\n") &&
+	   strstr(text, "pp-tlsd     -        not running (not required: sccp security off)\n") &&
+	   strstr(text, "3 published, 2 active, 1 registered; 1 call now\n") &&
+	   strstr(text, "status: ok: the proxy can work\n") && !strstr(text, "PROBLEM"),
+	   "show status: a working proxy is all ok, exit 0 (%s)", text);
+	free(text);
+
+	s.ip_forward = 0;
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 1 && strstr(text, "ip_forward  PROBLEM  net.ipv4.ip_forward is 0") &&
+	   strstr(text, "status: 1 PROBLEM: the proxy cannot work\n"),
+	   "show status: forwarding off is a problem");
+	free(text);
+
+	s = good_status();
+	s.south_addr = 0;
+	s.tftpd = -ENOENT;
+	s.sccp_security = true;
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 3 && strstr(text, "south       PROBLEM  no south address") &&
+	   strstr(text, "pp-tftpd    PROBLEM  not running\n") &&
+	   strstr(text, "pp-tlsd     PROBLEM  not running\n") &&
+	   strstr(text, "status: 3 PROBLEMS"),
+	   "show status: no south address, a stopped daemon, pp-tlsd needed by sccp security");
+	free(text);
+
+	s = good_status();
+	s.module = false;
+	s.counts = false;
+	snprintf(s.module_error, sizeof(s.module_error), "phoneproxy module not loaded");
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 1 && strstr(text, "module      PROBLEM  phoneproxy module not loaded\n") &&
+	   strstr(text, "north       -        unknown (module not loaded)\n") &&
+	   !strstr(text, "published"),
+	   "show status: no module, and what cannot be known without it");
+	free(text);
+
+	s = good_status();
+	s.registered_known = false;
+	CAPTURE(text, rc = ppctl_print_status(f, false, &s));
+	ok(rc == 0 && strstr(text, "3 published, 2 active, ? (not permitted) registered; 1 call now\n"),
+	   "show status: without CAP_NET_ADMIN the registered users are unknown, the rest is shown");
+	free(text);
+
+	s = good_status();
+	s.httpd = -ECONNREFUSED;
+	CAPTURE(text, rc = ppctl_print_status(f, true, &s));
+	ok(rc == 1 && strstr(text, "{\"ok\":false,\"problems\":1,\"checks\":[") &&
+	   strstr(text, "{\"check\":\"pp-httpd\",\"state\":\"problem\",\"detail\":\"does not answer: ") &&
+	   strstr(text, "\"counts\":{\"users\":3,\"active\":2,\"registered\":1,\"calls\":1}}\n"),
+	   "show status -j: the checks and the counts (%s)", text);
+	free(text);
+}
+
+static void test_version(void)
+{
+	struct ppctl_version v = { .ppctl = "0.1.0", .uapi = 1, .module = true,
+				   .module_version = "0.1.0", .module_uapi = 1,
+				   .sysname = "Linux", .release = "6.1.0", .machine = "x86_64" };
+	char *text;
+
+	CAPTURE(text, ppctl_print_version(f, false, &v));
+	ok(!strcmp(text, "ppctl   0.1.0 (uapi version 1)\nmodule  0.1.0 (uapi version 1)\n"
+		   "kernel  Linux 6.1.0 x86_64\n"), "show version: ppctl, module, kernel (%s)", text);
+	free(text);
+	v.module_uapi = 2;
+	snprintf(v.module_version, sizeof(v.module_version), "0.2.0");
+	CAPTURE(text, ppctl_print_version(f, false, &v));
+	ok(strstr(text, "module  0.2.0 (uapi version 2, not ppctl's) (not ppctl's version)\n") != NULL,
+	   "show version: a module of another version says so");
+	free(text);
+	v.module = false;
+	CAPTURE(text, ppctl_print_version(f, true, &v));
+	ok(!strcmp(text, "{\"ppctl\":\"0.1.0\",\"uapi\":1,\"module\":null,\"kernel\":"
+		   "{\"sysname\":\"Linux\",\"release\":\"6.1.0\",\"machine\":\"x86_64\"}}\n"),
+	   "show version -j: no module is null (%s)", text);
+	free(text);
+}
+
 int main(void)
 {
 	test_show_user();
@@ -620,5 +728,7 @@ int main(void)
 	test_events();
 	test_config_json();
 	test_daemon_stats();
+	test_status();
+	test_version();
 	return done_testing();
 }

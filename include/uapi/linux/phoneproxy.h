@@ -159,6 +159,11 @@
 
 #define PHONEPROXY_GENL_NAME		"phoneproxy"
 #define PHONEPROXY_GENL_VERSION		1
+/*
+ * The project's version: the module's MODULE_VERSION, "ppctl show version";
+ * dkms.conf's PACKAGE_VERSION says the same (selftests/phoneproxy/status.sh).
+ */
+#define PHONEPROXY_VERSION		"0.1.0"
 #define PHONEPROXY_MCGRP_EVENTS		"events"
 
 #define PP_NAME_MAX	64	/* bytes, including the terminating NUL */
