@@ -52,6 +52,9 @@ void clusterd_reset_sync(struct clusterd *d)
 	d->backlog_n = 0;
 	d->snap_n = 0;
 	d->snap_next = 0;
+	d->tentative = false;
+	if (d->wait_ev)
+		event_del(d->wait_ev);
 }
 
 /* ---- local changes ---- */
@@ -205,6 +208,20 @@ static void apply_snapshot(struct clusterd *d)
 		  d->snap_from.node, d->snap_n, gone,
 		  d->st.apply_failed != failures ? ", some could not be applied" : "",
 		  d->backlog_n);
+	for (i = 0; i < d->backlog_n; i++)
+		apply(d, &d->backlog[i]);
+	clusterd_reset_sync(d);
+}
+
+void clusterd_merge_timeout(struct clusterd *d)
+{
+	size_t i;
+
+	if (d->state != CLUSTERD_WAITING || !d->tentative)
+		return;
+	pp_notice("Cluster: no snapshot from the members that joined within %d s (they are new): this node's state stands, then %zu messages that followed",
+		  CLUSTERD_MERGE_WAIT, d->backlog_n);
+	d->state = CLUSTERD_SYNCED;
 	for (i = 0; i < d->backlog_n; i++)
 		apply(d, &d->backlog[i]);
 	clusterd_reset_sync(d);
@@ -389,11 +406,34 @@ void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size
 		pp_notice("Cluster: alone in group %s: this node's activations are the cluster's",
 			  d->conf.group);
 	}
-	if (n_joined && low && low->node == d->node && low->pid == d->pid) {
+	if (!n_joined)
+		return;
+	if (low && low->node == d->node && low->pid == d->pid) {
 		if (d->state == CLUSTERD_SYNCED)
 			send_snapshot(d, joined, n_joined);
 		else
 			pp_warn("Cluster: not in sync myself: no snapshot for the joining member(s)");
+	}
+	/*
+	 * Merged with members of which one is lower than every member of this
+	 * side: if they were a side of a partition, theirs is the cluster's
+	 * state and their lowest member sends it; if they are new, nothing
+	 * comes. Hold what is delivered meanwhile, in order, either way.
+	 */
+	for (i = 0; i < n_joined && low; i++)
+		if (joined[i].nodeid < low->node ||
+		    (joined[i].nodeid == low->node && joined[i].pid < low->pid))
+			break;
+	if (i < n_joined && d->state == CLUSTERD_SYNCED) {
+		struct timeval tv = { .tv_sec = CLUSTERD_MERGE_WAIT };
+
+		clusterd_reset_sync(d);
+		d->state = CLUSTERD_WAITING;
+		d->tentative = true;
+		if (d->wait_ev)
+			event_add(d->wait_ev, &tv);
+		pp_notice("Cluster: node %u joined, lower than this side's members: waiting %d s for its side's snapshot",
+			  joined[i].nodeid, CLUSTERD_MERGE_WAIT);
 	}
 }
 

@@ -22,6 +22,7 @@
 
 #define CLUSTERD_MEMBERS_MAX	128	/* CPG's own limit */
 #define CLUSTERD_BACKLOG_MAX	100000	/* messages held while waiting */
+#define CLUSTERD_MERGE_WAIT	3	/* seconds for the other side's snapshot */
 
 struct clusterd_peer {
 	uint32_t node, pid;
@@ -69,6 +70,10 @@ struct clusterd {
 	unsigned int snap_next;		/* the part expected next */
 	struct pp_cluster_msg *backlog;
 	size_t backlog_n, backlog_cap;
+	/* Merged with a side holding a lower member: its snapshot may come
+	 * (a partition healed) or not (fresh members): wait_ev decides. */
+	bool tentative;
+	struct event *wait_ev;
 
 	struct clusterd_stats st;
 };
@@ -87,6 +92,8 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m, uint32
 /* Membership changed; joined names who came. */
 void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size_t n_joined);
 void clusterd_reset_sync(struct clusterd *d);
+/* No snapshot came within CLUSTERD_MERGE_WAIT after a merge. */
+void clusterd_merge_timeout(struct clusterd *d);
 
 void clusterd_stats_write(FILE *f, const struct clusterd *d);
 const char *clusterd_state_name(enum clusterd_state s);

@@ -43,6 +43,13 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 	clusterd_cpg_connect(arg);
 }
 
+static void on_merge_wait(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd;
+	(void)what;
+	clusterd_merge_timeout(arg);
+}
+
 static void on_ctl(void *arg, const char *req, FILE *f)
 {
 	if (!strcmp(req, "stats"))
@@ -107,7 +114,8 @@ int main(int argc, char **argv)
 	d.follow_ev = event_new(d.base, pp_follow_fd(d.follow), EV_READ | EV_PERSIST, on_follow,
 				&d);
 	d.retry_ev = evtimer_new(d.base, on_retry, &d);
-	if (!d.follow_ev || !d.retry_ev || event_add(d.follow_ev, NULL)) {
+	d.wait_ev = evtimer_new(d.base, on_merge_wait, &d);
+	if (!d.follow_ev || !d.retry_ev || !d.wait_ev || event_add(d.follow_ev, NULL)) {
 		pp_err("Cluster: cannot set up the event loop");
 		goto out;
 	}
@@ -124,6 +132,8 @@ out:
 	}
 	clusterd_cpg_close(&d);
 	clusterd_reset_sync(&d);
+	if (d.wait_ev)
+		event_free(d.wait_ev);
 	free(d.snap);
 	free(d.backlog);
 	if (d.follow_ev)

@@ -141,6 +141,8 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the media streams: user, ppid, phone, relay ports, far end, packets each way" },
 	{ .words = "show stats", .handler = ppctl_do_show_stats,
 	  .help = "SCCP registrations and resets, media streams, packets and drops by reason; TFTP requests, files served, denied by reason, rewritten, CallManager errors; pp-tlsd's TLS connections, handshakes, claims, refusals by cap" },
+	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
+	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },

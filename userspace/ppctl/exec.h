@@ -54,6 +54,7 @@ int ppctl_do_save_config(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_monitor(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* daemons.c: the userspace daemons (pp-tftpd). */
 int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_show_cluster(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* Tell a daemon of this network namespace (its control socket's name,
  * lib/ctlsock.h) to re-read the files ppctl changed; what names the
  * change in the error. */
