@@ -215,7 +215,7 @@ static int get_entry(struct rbuf *r, struct pp_cluster_entry *e, bool with_addr,
 			       at, PP_NAME_MAX - 1);
 	if (!get(r, e->name, n))
 		return pp_errf(err, errlen, "offset %zu: user name cut short", at);
-	if (!pp_cluster_name_ok(e->name))
+	if (strnlen(e->name, n) != n || !pp_cluster_name_ok(e->name))
 		return pp_errf(err, errlen, "offset %zu: user name with a byte that is not printable ASCII or a space",
 			       at);
 	if (with_addr && !get(r, &e->addr, 4))

@@ -139,6 +139,11 @@ static void test_refused(void)
 	   "a control character in a name is refused: %s", err);
 
 	memcpy(buf, good, (size_t)len);
+	buf[PP_CLUSTER_HDR_LEN + 4] = '\0';
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "printable"),
+	   "a NUL inside a name is refused (it would name another user): %s", err);
+
+	memcpy(buf, good, (size_t)len);
 	buf[PP_CLUSTER_HDR_LEN] = 0;
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1,
 	   "an empty name is refused: %s", err);
