@@ -16,7 +16,7 @@
 #   node2 203.0.113.2 --+-- br-cl (its own namespace)
 #   node3 203.0.113.3 --+
 source "$(dirname "$0")/lib.sh"
-require ip corosync unshare python3
+require ip corosync unshare
 CLUSTERD=${CLUSTERD:-$PP_OUT/userspace/clusterd/pp-clusterd}
 CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 [ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
