@@ -91,7 +91,9 @@ EOF
 declare -A COROSYNC_PID CLUSTERD_PID
 start_corosync() {	# start_corosync N
 	local n=$1
-	on "$n" unshare -m sh -c "mount -t tmpfs tmpfs /run && exec corosync -f -c $TMPD/node$n/corosync.conf" \
+	# ip netns exec, unshare and sh each exec the next: $! is corosync.
+	ip netns exec "$(node_ns "$n")" unshare -m sh -c \
+		"mount -t tmpfs tmpfs /run && exec corosync -f -c $TMPD/node$n/corosync.conf" \
 		>> "$TMPD/node$n/corosync.log" 2>&1 &
 	COROSYNC_PID[$n]=$!
 }
@@ -99,7 +101,8 @@ stop_corosync() { kill "${COROSYNC_PID[$1]}"; wait "${COROSYNC_PID[$1]}" 2>/dev/
 
 start_clusterd() {	# start_clusterd N
 	local n=$1
-	on "$n" "$CLUSTERD" -e -c "$TMPD/clusterd.conf" >> "$TMPD/node$n/clusterd.log" 2>&1 &
+	ip netns exec "$(node_ns "$n")" "$CLUSTERD" -e -c "$TMPD/clusterd.conf" \
+		>> "$TMPD/node$n/clusterd.log" 2>&1 &
 	CLUSTERD_PID[$n]=$!
 }
 
@@ -107,7 +110,7 @@ start_clusterd() {	# start_clusterd N
 cluster_field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
 in_sync() { [ "$(cluster_field "$1" in_sync)" = yes ] && [ "$(cluster_field "$1" members)" = "${2:-1,2,3}" ]; }
 # The active users of node N, "name addr" sorted.
-active() { ppn "$1" show user | awk 'NR > 1 && $3 != "[inactive]" { print $1, $3 }' | sort; }
+active() { ppn "$1" show user | awk '$2 ~ /^SEP/ && $3 != "[inactive]" { print $1, $3 }' | sort; }
 # Every node holds exactly the expected activations ("name addr" lines).
 all_hold() {
 	local want=$1 n
@@ -150,10 +153,10 @@ for n in 1 2 3; do start_corosync $n; done
 at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
 # Node 1 first: the cluster's first member; 2 and 3 join it.
 start_clusterd 1
-wait_for 20 in_sync 1 1
+until_ok 20 in_sync 1 1
 for n in 2 3; do start_clusterd $n; done
 ok=0
-for n in 1 2 3; do wait_for 30 in_sync $n || ok=1; done
+for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
 [ $ok = 0 ] || { logs 1 2 3; tail -n 20 "$TMPD/node1/corosync.log" | while read -r l; do diag "$l"; done; tap_done; }
 check "show cluster names this node's id" [ "$(cluster_field 2 node_id)" = 2 ]
@@ -186,17 +189,17 @@ check "node 1 keeps how the user was activated (cli), the others say cluster" \
 	       ip netns exec $(node_ns 3) $PPCTL -j show user | grep -q '\"reason\":\"cluster\"'"
 
 check "set user inactive on node 2" ppn 2 set user inactive name homer
-check "inactivate on node 2: gone on nodes 1 and 3" wait_for 5 all_hold ""
+check "inactivate on node 2: gone on nodes 1 and 3" until_ok 5 all_hold ""
 
 ppn 1 set user active name marge address $ADDR_A >/dev/null
-wait_for 5 all_hold "marge $ADDR_A"
+until_ok 5 all_hold "marge $ADDR_A"
 check "activating the user at another address on node 3 moves it everywhere" \
 	sh -c "ip netns exec $(node_ns 3) $PPCTL set user active name marge address $ADDR_B"
-check "marge only at the new address on every node" wait_for 5 all_hold "marge $ADDR_B"
+check "marge only at the new address on every node" until_ok 5 all_hold "marge $ADDR_B"
 
 check "another user activated at that address on node 2" ppn 2 set user active name lisa address $ADDR_B
 check "a user's address taken by another user on node 2 displaces it everywhere" \
-	wait_for 5 all_hold "lisa $ADDR_B"
+	until_ok 5 all_hold "lisa $ADDR_B"
 
 # The same user at two addresses from two nodes at once: the agreed order
 # decides, the same on every node.
@@ -207,7 +210,7 @@ p3=$!
 wait $p1 $p3
 # Both messages delivered and applied everywhere (the bound is 1 s).
 snooze 1
-if wait_for 5 same_everywhere && active 1 | grep -Eq "^homer ($ADDR_A|$ADDR_C)$"; then
+if until_ok 5 same_everywhere && active 1 | grep -Eq "^homer ($ADDR_A|$ADDR_C)$"; then
 	tap_result 0 "concurrent activations of one user on two nodes end the same on every node ($(active 1 | grep homer))"
 else
 	tap_result 1 "concurrent activations of one user on two nodes end the same on every node"
@@ -217,34 +220,40 @@ fi
 # Garbage and forged messages from a CPG member: dropped, counted.
 before=$(active 1)
 check "a garbage message multicast to the group" on 2 "$CPGSEND" "$GROUP" garbage
+# counted_everywhere NAME VALUE: "show cluster" says so on every node.
+counted_everywhere() {
+	local n
+	for n in 1 2 3; do
+		[ "$(cluster_field $n "$1")" = "$2" ] || return 1
+	done
+}
 check "a garbage CPG message is dropped and counted on every node" \
-	wait_for 5 sh -c "for n in 1 2 3; do
-		[ \"\$(ip netns exec pp-node\$n-$SFX $PPCTL show cluster | awk '\$1 == \"dropped_garbage\" { print \$2 }')\" = 1 ] || exit 1
-	done"
+	until_ok 10 counted_everywhere dropped_garbage 1
+for n in 1 2 3; do diag "node $n: dropped_garbage $(cluster_field $n dropped_garbage)"; done
 check "a message claiming another node than its sender" \
 	on 3 "$CPGSEND" "$GROUP" forged 1 bart $ADDR_C
 check "a message from a node not its sender is dropped and counted, never applied" \
-	wait_for 5 sh -c "[ \"\$(ip netns exec pp-node1-$SFX $PPCTL show cluster | awk '\$1 == \"dropped_not_member\" { print \$2 }')\" = 1 ]"
+	until_ok 10 counted_everywhere dropped_not_member 1
 check "neither changed any node's activations" all_hold "$before"
 
 # pp-clusterd killed on node 3: nodes 1 and 2 go on; node 3 serves
 # locally; restarted, it takes the cluster's state from the snapshot.
 kill -9 "${CLUSTERD_PID[3]}"
 wait "${CLUSTERD_PID[3]}" 2>/dev/null
-check "node 3's pp-clusterd killed: nodes 1 and 2 see members 1,2" wait_for 10 in_sync 1 1,2
+check "node 3's pp-clusterd killed: nodes 1 and 2 see members 1,2" until_ok 10 in_sync 1 1,2
 ppn 1 set user inactive name lisa >/dev/null
 ppn 2 set user active name marge address $ADDR_B >/dev/null
 two_agree() {	# nodes 1 and 2 agree: marge at B, lisa inactive
 	[ "$(active 1)" = "$(active 2)" ] && active 1 | grep -qx "marge $ADDR_B" &&
 		! active 1 | grep -q "^lisa "
 }
-check "nodes 1 and 2 keep replicating without node 3" wait_for 5 two_agree
+check "nodes 1 and 2 keep replicating without node 3" until_ok 5 two_agree
 check "node 3 serves locally meanwhile (an activation there)" \
 	ppn 3 set user active name lisa address 192.0.2.99
 want=$(active 1)
 start_clusterd 3
 check "node 3's pp-clusterd restarted: it resynchronises from the snapshot" \
-	wait_for 20 sh -c "[ \"\$(ip netns exec pp-node3-$SFX $PPCTL show cluster | awk '\$1 == \"in_sync\" { print \$2 }')\" = yes ]"
+	until_ok 20 sh -c "[ \"\$(ip netns exec pp-node3-$SFX $PPCTL show cluster | awk '\$1 == \"in_sync\" { print \$2 }')\" = yes ]"
 check "node 3 holds the cluster's activations, its own local change undone" all_hold "$want"
 check "node 1 counted the snapshot it sent" [ "$(cluster_field 1 snapshots_sent)" -ge 3 ]
 
@@ -252,24 +261,24 @@ check "node 1 counted the snapshot it sent" [ "$(cluster_field 1 snapshots_sent)
 # keeps serving; back, node 2 rejoins and takes the cluster's state.
 stop_corosync 2
 check "corosync down on node 2: show cluster says corosync down, not in sync" \
-	wait_for 15 sh -c "ip netns exec pp-node2-$SFX $PPCTL show cluster | grep -Eq '^ +corosync +down'"
+	until_ok 15 sh -c "ip netns exec pp-node2-$SFX $PPCTL show cluster | grep -Eq '^ +corosync +down'"
 check "node 2 keeps serving locally (an activation there)" \
 	ppn 2 set user active name homer address 192.0.2.77
-check "nodes 1 and 3 go on as a cluster of two" wait_for 20 in_sync 1 1,3
+check "nodes 1 and 3 go on as a cluster of two" until_ok 20 in_sync 1 1,3
 ppn 1 set user active name lisa address $ADDR_C >/dev/null
 start_corosync 2
 check "corosync back on node 2: all three in sync again" \
-	wait_for 40 sh -c "for n in 1 2 3; do
+	until_ok 40 sh -c "for n in 1 2 3; do
 		ip netns exec pp-node\$n-$SFX $PPCTL show cluster | grep -Eq '^ +in_sync +yes' || exit 1
 		ip netns exec pp-node\$n-$SFX $PPCTL show cluster | grep -Eq '^ +members +1,2,3' || exit 1
 	done"
 check "node 2 holds the cluster's activations again, its own local change undone" \
-	wait_for 10 sh -c "[ \"\$(ip netns exec pp-node2-$SFX $PPCTL show user | awk '\$1 == \"lisa\" { print \$3 }')\" = $ADDR_C ] &&
+	until_ok 10 sh -c "[ \"\$(ip netns exec pp-node2-$SFX $PPCTL show user | awk '\$1 == \"lisa\" { print \$3 }')\" = $ADDR_C ] &&
 		! ip netns exec pp-node2-$SFX $PPCTL show user | grep -q ' 192.0.2.77 '"
-check "the three nodes hold the same activations" wait_for 5 same_everywhere
+check "the three nodes hold the same activations" until_ok 5 same_everywhere
 ppn 2 set user inactive name lisa >/dev/null
 check "and replicates again: an inactivation on node 2 holds everywhere" \
-	wait_for 5 sh -c "! ip netns exec pp-node3-$SFX $PPCTL show user | grep -Eq '^lisa +SEP[0-9A-F]+ +[0-9]'"
+	until_ok 5 sh -c "! ip netns exec pp-node3-$SFX $PPCTL show user | grep -Eq '^lisa +SEP[0-9A-F]+ +[0-9]'"
 [ $_tap_failed = 0 ] || { show_all; logs 1 2 3; }
 diag "cluster.sh: $(($(date +%s) - start)) s from corosync's start"
 tap_done
