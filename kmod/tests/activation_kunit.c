@@ -291,6 +291,43 @@ static void pp_activation_rules_inactivate(struct kunit *test)
 }
 
 /*
+ * pp-clusterd (docs/cluster.md) applies a peer's change with
+ * PP_REASON_CLUSTER and knows its own doing by that reason in the event;
+ * what follows from it (displaced, moved) keeps its own reason, so no
+ * node sends a consequence of a replicated change again.
+ */
+static void pp_activation_rules_cluster_reason(struct kunit *test)
+{
+	struct pp_net *pn = pp_kunit_pn(test);
+	char buf[PP_NAME_MAX];
+
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_CLI), 0);
+	KUNIT_ASSERT_EQ(test,
+			pp_kt_activate(pn, "marge", X, PP_REASON_CLUSTER), 0);
+	KUNIT_EXPECT_STREQ(test, pp_kt_holder(pn, X, buf), "marge");
+	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 3U);
+	pp_kunit_expect_event(test, 1, PP_EV_INACTIVATED,
+			      PP_REASON_DISPLACED, "homer", X);
+	pp_kunit_expect_event(test, 2, PP_EV_ACTIVATED, PP_REASON_CLUSTER,
+			      "marge", X);
+
+	KUNIT_ASSERT_EQ(test,
+			pp_kt_activate(pn, "marge", Y, PP_REASON_CLUSTER), 0);
+	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 5U);
+	pp_kunit_expect_event(test, 3, PP_EV_INACTIVATED, PP_REASON_MOVED,
+			      "marge", X);
+	pp_kunit_expect_event(test, 4, PP_EV_ACTIVATED, PP_REASON_CLUSTER,
+			      "marge", Y);
+
+	KUNIT_EXPECT_EQ(test,
+			pp_inactivate(pn, "marge", PP_REASON_CLUSTER, NULL), 0);
+	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 6U);
+	pp_kunit_expect_event(test, 5, PP_EV_INACTIVATED, PP_REASON_CLUSTER,
+			      "marge", Y);
+	KUNIT_EXPECT_EQ(test, pp_activation_count(pn), 0U);
+}
+
+/*
  * A new users.xml keeps the activations of users that survive with the
  * same SID (in any case) and enabled; it ends the others ("unpublished").
  */
@@ -497,6 +534,7 @@ static struct kunit_case pp_activation_rules_cases[] = {
 	KUNIT_CASE(pp_activation_rules_displace_and_move),
 	KUNIT_CASE(pp_activation_rules_again_restarts_timers),
 	KUNIT_CASE(pp_activation_rules_inactivate),
+	KUNIT_CASE(pp_activation_rules_cluster_reason),
 	KUNIT_CASE(pp_activation_rules_republish_keeps_survivors),
 	KUNIT_CASE(pp_activation_rules_republish_drops_removed),
 	KUNIT_CASE(pp_activation_rules_random_against_reference),

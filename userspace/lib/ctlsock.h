@@ -26,6 +26,9 @@ struct pp_ctl;
 /* pp-tlsd's: "stats" (below), "reload" re-reads tlsd.conf and the
  * certificate; replies "ok" or "error reason" (the previous settings kept). */
 #define PP_CTL_TLSD	"phoneproxy/tlsd"
+/* pp-clusterd's (docs/cluster.md): "stats", the cluster's state and
+ * pp-clusterd's counters in the format below ("ppctl show cluster"). */
+#define PP_CTL_CLUSTERD	"phoneproxy/clusterd"
 
 /* Write the reply to req (without its newline) to out. */
 typedef void (*pp_ctl_reply_fn)(void *arg, const char *req, FILE *out);

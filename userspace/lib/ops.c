@@ -796,6 +796,7 @@ struct pp_follow {
 	struct pp_nl *nl;	/* requests; NULL while the module is away */
 	pp_follow_fn fn;
 	void *arg;
+	pp_follow_event_fn evfn;
 	bool resync;
 };
 
@@ -851,10 +852,15 @@ static int follow_msg(struct nl_msg *msg, void *arg)
 	struct pp_follow *f = arg;
 	struct pp_config cfg;
 
+	struct pp_event_info ev;
+
 	if (pp_nl_family_event(msg))
 		f->resync = true;
 	else if (!pp_event_config_parse(msg, &cfg))
 		f->fn(&cfg, f->arg);
+	else if (f->evfn && !pp_event_parse(msg, &ev) &&
+		 (ev.type == PP_EVENT_ACTIVATED || ev.type == PP_EVENT_INACTIVATED))
+		f->evfn(&ev, f->arg);
 	return 0;
 }
 
@@ -865,6 +871,8 @@ void pp_follow_read(struct pp_follow *f)
 	if (pp_nl_recv_events(f->ev, follow_msg, f) == -ENOBUFS) {
 		pp_warn("netlink: %s; reading the configuration again",
 			pp_nl_error(f->ev));
+		if (f->evfn)
+			f->evfn(NULL, f->arg);
 		/* What is queued is older than what CONFIG_GET will say. */
 		while (recv(pp_nl_fd(f->ev), &c, 1, MSG_DONTWAIT | MSG_TRUNC) >= 0 ||
 		       errno == ENOBUFS)
@@ -873,6 +881,11 @@ void pp_follow_read(struct pp_follow *f)
 	}
 	if (f->resync)
 		pp_follow_sync(f);
+}
+
+void pp_follow_events(struct pp_follow *f, pp_follow_event_fn fn)
+{
+	f->evfn = fn;
 }
 
 int pp_follow_fd(const struct pp_follow *f)

@@ -210,6 +210,13 @@ typedef void (*pp_follow_fn)(const struct pp_config *cfg, void *arg);
 int pp_follow_open(struct pp_follow **out, pp_follow_fn fn, void *arg,
 		   char *err, size_t errlen);
 void pp_follow_close(struct pp_follow *f);
+/*
+ * Also be told every activation and inactivation (PP_EVENT_ACTIVATED,
+ * PP_EVENT_INACTIVATED) as the module announces it, with the same arg;
+ * ev NULL when notifications were lost (the receive buffer overflowed).
+ */
+typedef void (*pp_follow_event_fn)(const struct pp_event_info *ev, void *arg);
+void pp_follow_events(struct pp_follow *f, pp_follow_event_fn fn);
 /* Watch this descriptor for reading; then call pp_follow_read(). */
 int pp_follow_fd(const struct pp_follow *f);
 void pp_follow_read(struct pp_follow *f);

@@ -145,6 +145,8 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "whether the proxy can work: module, north and south, IP forwarding, daemons; the counts" },
 	{ .words = "show version", .handler = ppctl_do_show_version,
 	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
+	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
+	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },

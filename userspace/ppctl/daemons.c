@@ -148,6 +148,37 @@ int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	return PPCTL_EXIT_OK;
 }
 
+/* The guide's "Clustering": pp-clusterd's view (docs/cluster.md). Not
+ * running here is an error: there is no cluster state to show. */
+int ppctl_do_show_cluster(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	struct pp_json j;
+	char *buf;
+	int n, rc;
+
+	(void)cmd;
+	buf = malloc(PP_CTL_MAX + 1);
+	if (!buf)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	n = pp_ctl_ask(PP_CTL_CLUSTERD, "stats", buf, PP_CTL_MAX + 1);
+	if (ctx->json) {
+		pp_json_init(&j, ctx->out);
+		pp_json_obj_begin(&j);
+	}
+	rc = ppctl_print_daemon_stats(ctx->out, ctx->json ? &j : NULL, "cluster", "pp-clusterd",
+				      n, buf);
+	if (ctx->json) {
+		pp_json_obj_end(&j);
+		fputc('\n', ctx->out);
+	}
+	free(buf);
+	if (rc)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show cluster: %s",
+				  n == -ENOENT ? "pp-clusterd is not running in this network namespace" :
+				  n < 0 ? strerror(-n) : "bad reply from pp-clusterd");
+	return PPCTL_EXIT_OK;
+}
+
 int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
 {
 	char reply[1024];

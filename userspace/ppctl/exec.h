@@ -58,6 +58,7 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* net.ipv4.ip_forward of this network namespace: 1 on, 0 off, or -errno. */
 int ppctl_ip_forward(void);
+int ppctl_do_show_cluster(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* Tell a daemon of this network namespace (its control socket's name,
  * lib/ctlsock.h) to re-read the files ppctl changed; what names the
  * change in the error. */

@@ -122,7 +122,7 @@ static const struct bad bad_lines[] = {
 	{ "sho", "unknown command \"sho\"; try \"help\"", 2, false },
 	{ "SHOW user", "unknown command \"SHOW\"; try \"help\"", 2, false },
 	{ "show User",
-	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|callmanager|counters|calls|stats|status|version|config)",
+	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|callmanager|counters|calls|stats|status|version|cluster|config)",
 	  2, false },
 	{ "set phoneproxy activation mode Open",
 	  "\"set phoneproxy activation mode\": unknown word \"Open\" (expected required|open)",
@@ -257,8 +257,8 @@ static void test_help(void)
 	char *a, *b;
 
 	a = help_of("show ?", &r);
-	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 15 && every_line_starts(a, "show "),
-	   "\"show ?\" lists the fifteen show commands");
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 16 && every_line_starts(a, "show "),
+	   "\"show ?\" lists the sixteen show commands");
 	b = help_of("? show", &r);
 	ok(a && b && !strcmp(a, b), "\"? show\" is the same as \"show ?\"");
 	free(a);
@@ -287,9 +287,9 @@ static void test_help(void)
 	free(a);
 
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 83 && strstr(a, "publish <file>") &&
+	ok(a && count_lines(a) == 84 && strstr(a, "publish <file>") &&
 	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 83 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 84 commands (%d)", count_lines(a));
 	free(a);
 
 	a = help_of("Show ?", &r);

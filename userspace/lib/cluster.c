@@ -1,0 +1,401 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-clusterd's message codec and settings (cluster.h).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cluster.h"
+#include "file.h"
+#include "log.h"
+
+bool pp_cluster_name_ok(const char *name)
+{
+	size_t i, n = strnlen(name, PP_NAME_MAX);
+
+	if (n == 0 || n >= PP_NAME_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (name[i] <= ' ' || name[i] > '~')
+			return false;
+	return true;
+}
+
+/* A unicast IPv4 address (network order): not 0/8, 127/8, 224/4 and up. */
+static bool addr_ok(uint32_t addr)
+{
+	uint32_t a = ntohl(addr);
+
+	return (a >> 24) != 0 && (a >> 24) != 127 && (a >> 28) < 14;
+}
+
+const char *pp_cluster_type_name(unsigned int type)
+{
+	switch (type) {
+	case PP_CLUSTER_ACTIVATE:
+		return "activate";
+	case PP_CLUSTER_INACTIVATE:
+		return "inactivate";
+	case PP_CLUSTER_SNAPSHOT:
+		return "snapshot";
+	}
+	return NULL;
+}
+
+/* ---- encoding ---- */
+
+struct wbuf {
+	unsigned char *p;
+	size_t len, off;
+	bool overflow;
+};
+
+static void put(struct wbuf *w, const void *src, size_t n)
+{
+	if (w->overflow || w->len - w->off < n) {
+		w->overflow = true;
+		return;
+	}
+	memcpy(w->p + w->off, src, n);
+	w->off += n;
+}
+
+static void put_u8(struct wbuf *w, uint8_t v)
+{
+	put(w, &v, 1);
+}
+
+static void put_u16(struct wbuf *w, uint16_t v)
+{
+	v = htons(v);
+	put(w, &v, 2);
+}
+
+static void put_u32(struct wbuf *w, uint32_t v)
+{
+	v = htonl(v);
+	put(w, &v, 4);
+}
+
+static void put_u64(struct wbuf *w, uint64_t v)
+{
+	put_u32(w, (uint32_t)(v >> 32));
+	put_u32(w, (uint32_t)v);
+}
+
+static int put_entry(struct wbuf *w, const struct pp_cluster_entry *e, bool with_addr,
+		     char *err, size_t errlen)
+{
+	size_t n = strnlen(e->name, PP_NAME_MAX);
+
+	if (!pp_cluster_name_ok(e->name))
+		return pp_errf(err, errlen, "user name \"%.*s\": not 1..%d printable characters without a space",
+			       (int)n, e->name, PP_NAME_MAX - 1);
+	if (with_addr && !addr_ok(e->addr))
+		return pp_errf(err, errlen, "user %s: address is not a unicast IPv4 address",
+			       e->name);
+	put_u8(w, (uint8_t)n);
+	put(w, e->name, n);
+	if (with_addr)
+		put(w, &e->addr, 4);
+	return 0;
+}
+
+long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_t len,
+		       char *err, size_t errlen)
+{
+	struct wbuf w = { .p = buf, .len = len };
+	uint32_t i;
+
+	if (!pp_cluster_type_name(m->type))
+		return pp_errf(err, errlen, "unknown message type %u", m->type);
+	if (m->seq == 0)
+		return pp_errf(err, errlen, "sequence 0 (they start at 1)");
+	put(&w, PP_CLUSTER_MAGIC, 4);
+	put_u8(&w, PP_CLUSTER_VERSION);
+	put_u8(&w, m->type);
+	put_u16(&w, 0);
+	put_u32(&w, m->node);
+	put_u64(&w, m->seq);
+	put_u64(&w, m->time_ms);
+	switch (m->type) {
+	case PP_CLUSTER_ACTIVATE:
+	case PP_CLUSTER_INACTIVATE:
+		if (put_entry(&w, &m->user, m->type == PP_CLUSTER_ACTIVATE, err, errlen))
+			return -1;
+		break;
+	case PP_CLUSTER_SNAPSHOT:
+		if (m->nfor < 1 || m->nfor > PP_CLUSTER_FOR_MAX)
+			return pp_errf(err, errlen, "snapshot for %u joiners (1..%d)", m->nfor,
+				       PP_CLUSTER_FOR_MAX);
+		if (m->part >= m->parts)
+			return pp_errf(err, errlen, "snapshot part %u of %u", m->part, m->parts);
+		if (m->count > PP_CLUSTER_SNAP_CHUNK)
+			return pp_errf(err, errlen, "snapshot part of %u entries (at most %d)",
+				       m->count, PP_CLUSTER_SNAP_CHUNK);
+		put_u8(&w, (uint8_t)m->nfor);
+		for (i = 0; i < m->nfor; i++) {
+			put_u32(&w, m->forp[i].node);
+			put_u32(&w, m->forp[i].pid);
+		}
+		put_u16(&w, m->part);
+		put_u16(&w, m->parts);
+		put_u32(&w, m->count);
+		for (i = 0; i < m->count; i++)
+			if (put_entry(&w, &m->entries[i], true, err, errlen))
+				return -1;
+		break;
+	}
+	if (w.overflow)
+		return pp_errf(err, errlen, "message longer than %zu bytes", len);
+	return (long)w.off;
+}
+
+/* ---- decoding ---- */
+
+struct rbuf {
+	const unsigned char *p;
+	size_t len, off;
+};
+
+static bool get(struct rbuf *r, void *dst, size_t n)
+{
+	if (r->len - r->off < n)
+		return false;
+	memcpy(dst, r->p + r->off, n);
+	r->off += n;
+	return true;
+}
+
+static bool get_u8(struct rbuf *r, uint8_t *v)
+{
+	return get(r, v, 1);
+}
+
+static bool get_u16(struct rbuf *r, uint16_t *v)
+{
+	if (!get(r, v, 2))
+		return false;
+	*v = ntohs(*v);
+	return true;
+}
+
+static bool get_u32(struct rbuf *r, uint32_t *v)
+{
+	if (!get(r, v, 4))
+		return false;
+	*v = ntohl(*v);
+	return true;
+}
+
+static bool get_u64(struct rbuf *r, uint64_t *v)
+{
+	uint32_t hi, lo;
+
+	if (!get_u32(r, &hi) || !get_u32(r, &lo))
+		return false;
+	*v = (uint64_t)hi << 32 | lo;
+	return true;
+}
+
+static int get_entry(struct rbuf *r, struct pp_cluster_entry *e, bool with_addr,
+		     char *err, size_t errlen)
+{
+	size_t at = r->off;
+	uint8_t n;
+
+	memset(e, 0, sizeof(*e));
+	if (!get_u8(r, &n) || n == 0 || n >= PP_NAME_MAX)
+		return pp_errf(err, errlen, "offset %zu: user name length missing or not 1..%d",
+			       at, PP_NAME_MAX - 1);
+	if (!get(r, e->name, n))
+		return pp_errf(err, errlen, "offset %zu: user name cut short", at);
+	if (strnlen(e->name, n) != n || !pp_cluster_name_ok(e->name))
+		return pp_errf(err, errlen, "offset %zu: user name with a byte that is not printable ASCII or a space",
+			       at);
+	if (with_addr && !get(r, &e->addr, 4))
+		return pp_errf(err, errlen, "user %s: address cut short", e->name);
+	if (with_addr && !addr_ok(e->addr))
+		return pp_errf(err, errlen, "user %s: address is not a unicast IPv4 address",
+			       e->name);
+	return 0;
+}
+
+int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_msg *m,
+		      char *err, size_t errlen)
+{
+	struct rbuf r = { .p = buf, .len = len };
+	uint8_t version, nfor;
+	uint16_t flags;
+	char magic[4];
+	uint32_t i;
+
+	memset(m, 0, sizeof(*m));
+	if (len < PP_CLUSTER_HDR_LEN)
+		return pp_errf(err, errlen, "%zu bytes: shorter than the %d-byte header", len,
+			       PP_CLUSTER_HDR_LEN);
+	if (len > PP_CLUSTER_MSG_MAX)
+		return pp_errf(err, errlen, "%zu bytes: longer than %d", len, PP_CLUSTER_MSG_MAX);
+	get(&r, magic, 4);
+	if (memcmp(magic, PP_CLUSTER_MAGIC, 4))
+		return pp_errf(err, errlen, "bad magic (not a pp-clusterd message)");
+	get_u8(&r, &version);
+	if (version != PP_CLUSTER_VERSION)
+		return pp_errf(err, errlen, "version %u (this node speaks %d)", version,
+			       PP_CLUSTER_VERSION);
+	get_u8(&r, &m->type);
+	if (!pp_cluster_type_name(m->type))
+		return pp_errf(err, errlen, "unknown message type %u", m->type);
+	get_u16(&r, &flags);
+	if (flags)
+		return pp_errf(err, errlen, "flags 0x%x (none defined)", flags);
+	get_u32(&r, &m->node);
+	get_u64(&r, &m->seq);
+	get_u64(&r, &m->time_ms);
+	if (m->seq == 0)
+		return pp_errf(err, errlen, "sequence 0 (they start at 1)");
+	switch (m->type) {
+	case PP_CLUSTER_ACTIVATE:
+	case PP_CLUSTER_INACTIVATE:
+		if (get_entry(&r, &m->user, m->type == PP_CLUSTER_ACTIVATE, err, errlen))
+			return -1;
+		break;
+	case PP_CLUSTER_SNAPSHOT:
+		if (!get_u8(&r, &nfor) || nfor < 1 || nfor > PP_CLUSTER_FOR_MAX)
+			return pp_errf(err, errlen, "snapshot: joiner count missing or not 1..%d",
+				       PP_CLUSTER_FOR_MAX);
+		m->nfor = nfor;
+		for (i = 0; i < nfor; i++)
+			if (!get_u32(&r, &m->forp[i].node) || !get_u32(&r, &m->forp[i].pid))
+				return pp_errf(err, errlen, "snapshot: joiner %u cut short", i);
+		if (!get_u16(&r, &m->part) || !get_u16(&r, &m->parts) ||
+		    !get_u32(&r, &m->count))
+			return pp_errf(err, errlen, "snapshot: part header cut short");
+		if (m->part >= m->parts)
+			return pp_errf(err, errlen, "snapshot: part %u of %u", m->part, m->parts);
+		if (m->count > PP_CLUSTER_SNAP_CHUNK)
+			return pp_errf(err, errlen, "snapshot: %u entries in a part (at most %d)",
+				       m->count, PP_CLUSTER_SNAP_CHUNK);
+		/* Each entry takes at least 6 bytes: refuse before allocating. */
+		if ((size_t)m->count * 6 > r.len - r.off)
+			return pp_errf(err, errlen, "snapshot: %u entries cannot fit in %zu bytes",
+				       m->count, r.len - r.off);
+		if (m->count) {
+			m->entries = calloc(m->count, sizeof(*m->entries));
+			if (!m->entries)
+				return pp_errf(err, errlen, "out of memory");
+		}
+		for (i = 0; i < m->count; i++)
+			if (get_entry(&r, &m->entries[i], true, err, errlen)) {
+				pp_cluster_msg_free(m);
+				return -1;
+			}
+		break;
+	}
+	if (r.off != len) {
+		pp_cluster_msg_free(m);
+		return pp_errf(err, errlen, "%zu trailing bytes after the %s message", len - r.off,
+			       pp_cluster_type_name(m->type));
+	}
+	return 0;
+}
+
+void pp_cluster_msg_free(struct pp_cluster_msg *m)
+{
+	free(m->entries);
+	m->entries = NULL;
+	m->count = 0;
+}
+
+/* ---- settings ---- */
+
+void pp_clusterd_conf_init(struct pp_clusterd_conf *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->group, sizeof(c->group), "phoneproxy");
+	c->retry = 2;
+}
+
+static bool group_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n == 0 || n >= PP_CLUSTER_GROUP_MAX)
+		return false;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-") == n;
+}
+
+int pp_clusterd_conf_parse(const char *text, size_t len, const char *name,
+			   struct pp_clusterd_conf *c, char *err, size_t errlen)
+{
+	struct pp_clusterd_conf n;
+	const char *p = text, *end = text + len;
+	unsigned int line = 0;
+
+	pp_clusterd_conf_init(&n);
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t l = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char buf[512], key[32], val[256], extra[2];
+		int k;
+
+		line++;
+		if (l >= sizeof(buf))
+			return pp_errf(err, errlen, "%s:%u: line longer than %zu bytes", name, line,
+				       sizeof(buf) - 1);
+		memcpy(buf, p, l);
+		buf[l] = '\0';
+		p += l + (nl ? 1 : 0);
+		if (memchr(buf, '\0', l))
+			return pp_errf(err, errlen, "%s:%u: NUL byte", name, line);
+		k = sscanf(buf, " %31s %255s %1s", key, val, extra);
+		if (k <= 0 || key[0] == '#')
+			continue;
+		if (k == 3 && extra[0] != '#')
+			return pp_errf(err, errlen, "%s:%u: \"%s\" takes one value", name, line, key);
+		if (!strcmp(key, "group")) {
+			if (k < 2 || !group_ok(val))
+				return pp_errf(err, errlen, "%s:%u: group: a name of 1..%d letters, digits, '_', '.' or '-' expected",
+					       name, line, PP_CLUSTER_GROUP_MAX - 1);
+			snprintf(n.group, sizeof(n.group), "%s", val);
+		} else if (!strcmp(key, "retry")) {
+			char *e;
+			unsigned long v;
+
+			errno = 0;
+			v = k < 2 ? 0 : strtoul(val, &e, 10);
+			if (k < 2 || errno || *e || val[0] == '-' || v < 1 || v > 60)
+				return pp_errf(err, errlen, "%s:%u: retry: seconds 1..60 expected",
+					       name, line);
+			n.retry = (unsigned int)v;
+		} else {
+			return pp_errf(err, errlen, "%s:%u: unknown setting \"%s\" (group, retry)",
+				       name, line, key);
+		}
+	}
+	*c = n;
+	return 0;
+}
+
+int pp_clusterd_conf_load(const char *path, bool missing_ok, struct pp_clusterd_conf *c,
+			  char *err, size_t errlen)
+{
+	char *text;
+	size_t len;
+	int rc = pp_file_read(path, 64 << 10, &text, &len);
+
+	if (rc == -ENOENT && missing_ok) {
+		pp_clusterd_conf_init(c);
+		return 0;
+	}
+	if (rc)
+		return pp_errf(err, errlen, "%s: %s", path, strerror(-rc));
+	rc = pp_clusterd_conf_parse(text, len, path, c, err, errlen);
+	free(text);
+	return rc;
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * The cluster (docs/cluster.md): pp-clusterd's messages, multicast in
+ * agreed order to the nodes' pp-clusterd over a Corosync CPG group, and
+ * its settings file.
+ *
+ * A message, all integers big-endian, every byte accounted for:
+ *
+ *	magic "PPCL" | version u8 (1) | type u8 | flags u16 (0)
+ *	node u32 (the sender's Corosync node id) | seq u64 (per sender,
+ *	from 1, increasing) | time u64 (sender's CLOCK_REALTIME, ms)
+ *	body, by type:
+ *	  ACTIVATE	name | addr be32 (a unicast IPv4 address)
+ *	  INACTIVATE	name
+ *	  SNAPSHOT	nfor u8 (1..PP_CLUSTER_FOR_MAX) | nfor x (node u32, pid u32)
+ *			(the joiners it is for) | part u16 | parts u16 (part <
+ *			parts) | count u32 | count x (name | addr be32)
+ *	name: len u8 (1..PP_NAME_MAX - 1) then len bytes, printable ASCII
+ *	without a space (the module's user names are its login names)
+ *
+ * pp_cluster_decode() checks all of it: a message that fails is never
+ * applied.
+ */
+#ifndef PP_CLUSTER_H
+#define PP_CLUSTER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/phoneproxy.h>
+
+#define PP_CLUSTER_MAGIC	"PPCL"
+#define PP_CLUSTER_VERSION	1
+#define PP_CLUSTER_HDR_LEN	28
+#define PP_CLUSTER_FOR_MAX	32	/* joiners named by one snapshot */
+#define PP_CLUSTER_SNAP_CHUNK	1024	/* entries per snapshot part */
+#define PP_CLUSTER_MSG_MAX	(PP_CLUSTER_HDR_LEN + 1 + PP_CLUSTER_FOR_MAX * 8 + 8 + \
+				 PP_CLUSTER_SNAP_CHUNK * (1 + PP_NAME_MAX + 4))
+
+enum pp_cluster_type {
+	PP_CLUSTER_ACTIVATE = 1,
+	PP_CLUSTER_INACTIVATE = 2,
+	PP_CLUSTER_SNAPSHOT = 3,
+};
+
+struct pp_cluster_entry {
+	char name[PP_NAME_MAX];
+	uint32_t addr;			/* network byte order */
+};
+
+struct pp_cluster_peer {
+	uint32_t node, pid;
+};
+
+struct pp_cluster_msg {
+	uint8_t type;			/* enum pp_cluster_type */
+	uint32_t node;
+	uint64_t seq;
+	uint64_t time_ms;
+	/* ACTIVATE, INACTIVATE */
+	struct pp_cluster_entry user;
+	/* SNAPSHOT */
+	unsigned int nfor;
+	struct pp_cluster_peer forp[PP_CLUSTER_FOR_MAX];
+	uint16_t part, parts;
+	uint32_t count;
+	struct pp_cluster_entry *entries;	/* decode: malloc'd, count of them */
+};
+
+/* Is name a user name a message may carry? */
+bool pp_cluster_name_ok(const char *name);
+
+/*
+ * Encode m into buf (at most len bytes). Returns the length, or -1 with
+ * err when m is not valid (a bad name, address, count) or buf too small.
+ */
+long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_t len,
+		       char *err, size_t errlen);
+/*
+ * Decode and validate buf. Returns 0 (free with pp_cluster_msg_free()),
+ * or -1 with err saying what is wrong (m then holds nothing to free).
+ */
+int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_msg *m,
+		      char *err, size_t errlen);
+void pp_cluster_msg_free(struct pp_cluster_msg *m);
+const char *pp_cluster_type_name(unsigned int type);
+
+/*
+ * pp-clusterd's settings: $PP_CONF_DIR/clusterd.conf, lines of
+ *
+ *	group <name>		the CPG group (default "phoneproxy"), 1..127
+ *				bytes of [A-Za-z0-9_.-]
+ *	retry <seconds>		how often to try corosync again, 1..60 (2)
+ *
+ * '#' comments and blank lines allowed; an error names "file:line".
+ */
+#define PP_CLUSTERD_CONF_FILE	"clusterd.conf"
+#define PP_CLUSTER_GROUP_MAX	128	/* CPG_MAX_NAME_LENGTH */
+
+struct pp_clusterd_conf {
+	char group[PP_CLUSTER_GROUP_MAX];
+	unsigned int retry;
+};
+
+void pp_clusterd_conf_init(struct pp_clusterd_conf *c);
+int pp_clusterd_conf_parse(const char *text, size_t len, const char *name,
+			   struct pp_clusterd_conf *c, char *err, size_t errlen);
+int pp_clusterd_conf_load(const char *path, bool missing_ok, struct pp_clusterd_conf *c,
+			  char *err, size_t errlen);
+
+#endif /* PP_CLUSTER_H */
