@@ -34,6 +34,44 @@ static const struct {
 	{ "tls", "pp-tlsd", PP_CTL_TLSD },
 };
 
+/*
+ * show stats -o prometheus: the same sections (pp-clusterd's too when it
+ * runs here), a section that cannot be read is phoneproxy_up{...} 0 and the
+ * others are shown; the exit status as show stats'.
+ */
+static int show_stats_prom(struct ppctl_ctx *ctx, char *buf)
+{
+	struct ppctl_prom p;
+	char err[256];
+	struct pp_stats st;
+	bool module;
+	int rc = PPCTL_EXIT_OK, n;
+	size_t i;
+
+	ppctl_prom_init(&p);
+	module = (ctx->nl || !pp_nl_open(&ctx->nl, err, sizeof(err))) &&
+		 !pp_stats_get(ctx->nl, &st);
+	if (!module)
+		rc = ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s",
+				ctx->nl ? pp_nl_error(ctx->nl) : err);
+	ppctl_prom_call_stats(&p, module ? &st : NULL);
+	for (i = 0; i < sizeof(daemons) / sizeof(daemons[0]); i++) {
+		n = pp_ctl_ask(daemons[i].ctl, "stats", buf, PP_CTL_MAX + 1);
+		ppctl_prom_daemon_stats(&p, daemons[i].section, daemons[i].daemon, n, buf);
+		if (n < 0 && n != -ENOENT && rc == PPCTL_EXIT_OK)
+			rc = ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s: %s",
+					daemons[i].daemon, strerror(-n));
+	}
+	/* A cluster node's: only where pp-clusterd runs. */
+	n = pp_ctl_ask(PP_CTL_CLUSTERD, "stats", buf, PP_CTL_MAX + 1);
+	if (n != -ENOENT)
+		ppctl_prom_daemon_stats(&p, "cluster", "pp-clusterd", n, buf);
+	if (ppctl_prom_print(ctx->out, &p))
+		rc = ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+	ppctl_prom_free(&p);
+	return rc;
+}
+
 /* The module's sections, then each daemon's; a daemon not running (or
  * not answering) is said in its section and the others are shown. */
 int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
@@ -45,6 +83,14 @@ int ppctl_do_show_stats(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	size_t i;
 
 	(void)cmd;
+	if (ctx->prom) {
+		buf = malloc(PP_CTL_MAX + 1);
+		if (!buf)
+			return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
+		rc = show_stats_prom(ctx, buf);
+		free(buf);
+		return rc;
+	}
 	/* The module's: SCCP and media (registrations, streams, drops). */
 	if (!ctx->nl && pp_nl_open(&ctx->nl, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show stats: %s", err);

@@ -69,6 +69,10 @@ int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
 		ppctl_print_help(ctx->out, ctx->table, cmd.help_argc, cmd.help_argv);
 		return PPCTL_EXIT_OK;
 	case PPCTL_PARSE_OK:
+		if (ctx->prom && cmd.def->handler != ppctl_do_show_stats)
+			return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
+					  "-o prometheus: only \"show stats\" has it, not \"%s\"",
+					  cmd.def->words);
 		return cmd.def->handler(ctx, &cmd);
 	case PPCTL_PARSE_ERROR:
 	default:
@@ -79,7 +83,7 @@ int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
 int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	(void)cmd;
-	fprintf(ctx->out, "usage: ppctl [-j] [-f FILE | COMMAND]  (no command: a shell)\n\n");
+	fprintf(ctx->out, "usage: ppctl [-j | -o FORMAT] [-f FILE | COMMAND]  (no command: a shell)\n\n");
 	ppctl_print_help(ctx->out, ctx->table, 0, NULL);
 	fprintf(ctx->out, "\n\"? WORDS\" or \"WORDS ?\" lists what may follow the words.\n");
 	return PPCTL_EXIT_OK;

@@ -16,7 +16,8 @@
 struct pp_nl;
 
 struct ppctl_ctx {
-	bool json;			/* -j */
+	bool json;			/* -j, -o json */
+	bool prom;			/* -o prometheus: show stats only */
 	FILE *out;
 	const struct ppctl_cmd_def *table;
 	struct pp_nl *nl;		/* opened on first use */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -398,57 +399,85 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 
 /*
  * show stats: the SCCP proxy's and the media relay's counters by section,
- * drops by reason. With @j, as "sccp" and "media" members of the object
- * @j has open; else as text.
+ * drops by reason. The one list of them: text labels, JSON keys and the
+ * Prometheus names (phoneproxy_<section>_<key>) come from it. gauge: a
+ * value that holds now (goes down too), else a counter.
  */
+#define CALL_STAT(sec, k, lab, field, g) \
+	{ sec, k, lab, offsetof(struct pp_stats, field), \
+	  sizeof(((struct pp_stats *)0)->field), g }
+static const struct call_stat {
+	const char *section, *key, *label;
+	size_t off, size;
+	bool gauge;
+} call_stats[] = {
+	CALL_STAT("sccp", "connections", "connections", sccp_conns, false),
+	CALL_STAT("sccp", "open", "open now", sccp_open, true),
+	CALL_STAT("sccp", "registrations", "registrations", sccp_registered, false),
+	CALL_STAT("sccp", "rewrites", "fields rewritten", sccp_rewrites, false),
+	CALL_STAT("sccp", "reset_sid_mismatch", "reset: SID mismatch", sccp_sid_mismatch, false),
+	CALL_STAT("sccp", "reset_stream_error", "reset: stream error", sccp_stream_errors, false),
+	CALL_STAT("sccp", "dropped_out_of_order", "dropped: out of order", sccp_ooo, false),
+	CALL_STAT("sccp", "dropped_inconsistent", "dropped: inconsistent", sccp_inconsistent,
+		  false),
+	CALL_STAT("sccp", "dropped_not_proxied", "dropped: not proxied", fwd_drop, false),
+	CALL_STAT("sccp", "refused_conn_limit", "refused: connection limit", sccp_conn_limit,
+		  false),
+	CALL_STAT("sccp", "claimed", "handed over (TLS)", sccp_claimed, false),
+	CALL_STAT("sccp", "refused_plain", "refused: plain, secure on", sccp_plain_refused, false),
+	CALL_STAT("media", "calls", "calls now (phones)", media_calls, true),
+	CALL_STAT("media", "calls_total", "calls (phones)", media_calls_total, false),
+	CALL_STAT("media", "streams", "streams now", media_streams, true),
+	CALL_STAT("media", "streams_total", "streams", media_streams_total, false),
+	CALL_STAT("media", "packets", "packets relayed", media_pkts, false),
+	CALL_STAT("media", "bytes", "bytes relayed", media_bytes, false),
+	CALL_STAT("media", "dropped_wrong_source", "dropped: wrong source", media_drops, false),
+	CALL_STAT("media", "dropped_no_stream", "dropped: no stream", media_no_port, false),
+	CALL_STAT("media", "ended_idle", "ended: idle timeout", media_timeouts, false),
+	CALL_STAT("media", "refused_unopened", "refused: channel not opened", media_unopened,
+		  false),
+	CALL_STAT("media", "refused_stream_limit", "refused: stream limit", media_stream_limit,
+		  false),
+	CALL_STAT("media", "dropped_source_port", "dropped: not latched port", media_port_drops,
+		  false),
+	CALL_STAT("srtp", "keys", "keys to phones", srtp_keys, false),
+	CALL_STAT("srtp", "protected", "encrypted to phones", srtp_protected, false),
+	CALL_STAT("srtp", "unprotected", "decrypted from phones", srtp_unprotected, false),
+	CALL_STAT("srtp", "dropped_auth", "dropped: authentication", srtp_auth_fail, false),
+	CALL_STAT("srtp", "dropped_replay", "dropped: replay", srtp_replay, false),
+	CALL_STAT("srtp", "dropped_pending", "dropped: key pending", srtp_pending, false),
+	CALL_STAT("srtp", "dropped_other", "dropped: malformed, other", srtp_other, false),
+	CALL_STAT("srtp", "expanded", "packets copied for the tag", srtp_expanded, false),
+	CALL_STAT("srtp", "context_failures", "contexts not made", srtp_alloc_fail, false),
+};
+
+static uint64_t call_stat_value(const struct call_stat *c, const struct pp_stats *st)
+{
+	const char *p = (const char *)st + c->off;
+	uint32_t v32;
+	uint64_t v64;
+
+	if (c->size == sizeof(v32)) {
+		memcpy(&v32, p, sizeof(v32));
+		return v32;
+	}
+	memcpy(&v64, p, sizeof(v64));
+	return v64;
+}
+
 void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *st)
 {
-	const struct {
-		const char *section, *key, *label;
-		uint64_t v;
-	} rows[] = {
-		{ "sccp", "connections", "connections", st->sccp_conns },
-		{ "sccp", "open", "open now", st->sccp_open },
-		{ "sccp", "registrations", "registrations", st->sccp_registered },
-		{ "sccp", "rewrites", "fields rewritten", st->sccp_rewrites },
-		{ "sccp", "reset_sid_mismatch", "reset: SID mismatch", st->sccp_sid_mismatch },
-		{ "sccp", "reset_stream_error", "reset: stream error", st->sccp_stream_errors },
-		{ "sccp", "dropped_out_of_order", "dropped: out of order", st->sccp_ooo },
-		{ "sccp", "dropped_inconsistent", "dropped: inconsistent", st->sccp_inconsistent },
-		{ "sccp", "dropped_not_proxied", "dropped: not proxied", st->fwd_drop },
-		{ "sccp", "refused_conn_limit", "refused: connection limit", st->sccp_conn_limit },
-		{ "sccp", "claimed", "handed over (TLS)", st->sccp_claimed },
-		{ "sccp", "refused_plain", "refused: plain, secure on", st->sccp_plain_refused },
-		{ "media", "calls", "calls now (phones)", st->media_calls },
-		{ "media", "calls_total", "calls (phones)", st->media_calls_total },
-		{ "media", "streams", "streams now", st->media_streams },
-		{ "media", "streams_total", "streams", st->media_streams_total },
-		{ "media", "packets", "packets relayed", st->media_pkts },
-		{ "media", "bytes", "bytes relayed", st->media_bytes },
-		{ "media", "dropped_wrong_source", "dropped: wrong source", st->media_drops },
-		{ "media", "dropped_no_stream", "dropped: no stream", st->media_no_port },
-		{ "media", "ended_idle", "ended: idle timeout", st->media_timeouts },
-		{ "media", "refused_unopened", "refused: channel not opened", st->media_unopened },
-		{ "media", "refused_stream_limit", "refused: stream limit", st->media_stream_limit },
-		{ "media", "dropped_source_port", "dropped: not latched port", st->media_port_drops },
-		{ "srtp", "keys", "keys to phones", st->srtp_keys },
-		{ "srtp", "protected", "encrypted to phones", st->srtp_protected },
-		{ "srtp", "unprotected", "decrypted from phones", st->srtp_unprotected },
-		{ "srtp", "dropped_auth", "dropped: authentication", st->srtp_auth_fail },
-		{ "srtp", "dropped_replay", "dropped: replay", st->srtp_replay },
-		{ "srtp", "dropped_pending", "dropped: key pending", st->srtp_pending },
-		{ "srtp", "dropped_other", "dropped: malformed, other", st->srtp_other },
-		{ "srtp", "expanded", "packets copied for the tag", st->srtp_expanded },
-		{ "srtp", "context_failures", "contexts not made", st->srtp_alloc_fail },
-	};
 	const char *open = NULL;
 	size_t i;
 
-	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
-		if (!open || strcmp(open, rows[i].section)) {
+	for (i = 0; i < sizeof(call_stats) / sizeof(call_stats[0]); i++) {
+		const struct call_stat *c = &call_stats[i];
+		uint64_t v = call_stat_value(c, st);
+
+		if (!open || strcmp(open, c->section)) {
 			if (j && open)
 				pp_json_obj_end(j);
-			open = rows[i].section;
+			open = c->section;
 			if (j) {
 				pp_json_key(j, open);
 				pp_json_obj_begin(j);
@@ -457,9 +486,9 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
 			}
 		}
 		if (j)
-			pp_json_kv_u64(j, rows[i].key, rows[i].v);
+			pp_json_kv_u64(j, c->key, v);
 		else
-			fprintf(f, "  %-28s%" PRIu64 "\n", rows[i].label, rows[i].v);
+			fprintf(f, "  %-28s%" PRIu64 "\n", c->label, v);
 	}
 	if (j && open)
 		pp_json_obj_end(j);
@@ -515,6 +544,241 @@ int ppctl_print_daemon_stats(FILE *f, struct pp_json *j, const char *section,
 	pp_ctl_stats_parse(reply, stat_line, &o, why, sizeof(why));
 	if (j)
 		pp_json_obj_end(j);
+	return 0;
+}
+
+/*
+ * show stats -o prometheus: the text exposition format 0.0.4. Samples are
+ * collected first (a family's lines must be together, and a reason family
+ * gathers lines that are apart in show stats), then printed by family in
+ * the order of their first sample.
+ */
+struct ppctl_prom_sample {
+	char *family, *help, *lname, *lvalue;
+	const char *type;
+	uint64_t v;
+};
+
+/* Counters by reason: one family per prefix, the rest the reason label. */
+static const char *const prom_reasons[] = {
+	"dropped_", "refused_", "reset_", "ended_", "denied_", "not_found_",
+};
+
+/* A daemon's lines that hold now (lib/ctlsock.h: counters, then these). */
+static const struct {
+	const char *section, *key;
+} prom_daemon_gauges[] = {
+	{ "tftp", "transfers_active" }, { "tftp", "cache_entries" },
+	{ "tftp", "cache_bytes" },
+	{ "tls", "open" }, { "tls", "handshaking" },
+	{ "cluster", "node_id" }, { "cluster", "member_processes" },
+	{ "cluster", "last_change_ms" },
+};
+
+void ppctl_prom_init(struct ppctl_prom *p)
+{
+	memset(p, 0, sizeof(*p));
+}
+
+void ppctl_prom_free(struct ppctl_prom *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++) {
+		free(p->s[i].family);
+		free(p->s[i].help);
+		free(p->s[i].lname);
+		free(p->s[i].lvalue);
+	}
+	free(p->s);
+	memset(p, 0, sizeof(*p));
+}
+
+static char *prom_strdup(struct ppctl_prom *p, const char *s)
+{
+	char *d;
+
+	if (!s)
+		return NULL;
+	d = strdup(s);
+	if (!d)
+		p->oom = true;
+	return d;
+}
+
+static void prom_add(struct ppctl_prom *p, const char *family, const char *type,
+		     const char *help, const char *lname, const char *lvalue, uint64_t v)
+{
+	struct ppctl_prom_sample *s;
+
+	if (p->oom)
+		return;
+	if (p->n == p->cap) {
+		size_t cap = p->cap ? 2 * p->cap : 64;
+
+		s = realloc(p->s, cap * sizeof(*s));
+		if (!s) {
+			p->oom = true;
+			return;
+		}
+		p->s = s;
+		p->cap = cap;
+	}
+	s = &p->s[p->n];
+	memset(s, 0, sizeof(*s));
+	s->type = type;
+	s->v = v;
+	s->family = prom_strdup(p, family);
+	s->help = prom_strdup(p, help);
+	s->lname = prom_strdup(p, lname);
+	s->lvalue = prom_strdup(p, lvalue);
+	p->n++;
+}
+
+/* One line of show stats: who ("sccp", a daemon's name) says what help
+ * text says of it when it has no label of its own. */
+static void prom_stat(struct ppctl_prom *p, const char *section, const char *who,
+		      const char *key, const char *label, bool gauge, uint64_t v)
+{
+	char family[160], help[160], prefix[32];
+	size_t i, n, klen = strlen(key);
+
+	if (gauge) {
+		snprintf(family, sizeof(family), "phoneproxy_%s_%s", section, key);
+		snprintf(help, sizeof(help), "%s: %s", who, label ? label : key);
+		prom_add(p, family, "gauge", help, NULL, NULL, v);
+		return;
+	}
+	for (i = 0; i < sizeof(prom_reasons) / sizeof(prom_reasons[0]); i++) {
+		n = strlen(prom_reasons[i]);
+		if (klen > n && !strncmp(key, prom_reasons[i], n) && n < sizeof(prefix)) {
+			memcpy(prefix, key, n - 1);
+			prefix[n - 1] = '\0';
+			snprintf(family, sizeof(family), "phoneproxy_%s_%s_total", section, prefix);
+			for (char *c = prefix; *c; c++)
+				if (*c == '_')
+					*c = ' ';
+			snprintf(help, sizeof(help), "%s: %s, by reason", who, prefix);
+			prom_add(p, family, "counter", help, "reason", key + n, v);
+			return;
+		}
+	}
+	n = strlen("_total");
+	snprintf(family, sizeof(family), "phoneproxy_%s_%s%s", section, key,
+		 klen > n && !strcmp(key + klen - n, "_total") ? "" : "_total");
+	snprintf(help, sizeof(help), "%s: %s", who, label ? label : key);
+	prom_add(p, family, "counter", help, NULL, NULL, v);
+}
+
+static void prom_up(struct ppctl_prom *p, const char *daemon, bool up)
+{
+	prom_add(p, "phoneproxy_up", "gauge",
+		 "1: show stats read the section of the daemon (or module), 0: it could not",
+		 "daemon", daemon, up);
+}
+
+void ppctl_prom_call_stats(struct ppctl_prom *p, const struct pp_stats *st)
+{
+	size_t i;
+
+	prom_up(p, PPCTL_PROM_MODULE, st);
+	if (!st)
+		return;
+	for (i = 0; i < sizeof(call_stats) / sizeof(call_stats[0]); i++) {
+		const struct call_stat *c = &call_stats[i];
+		char who[64];
+
+		snprintf(who, sizeof(who), "phoneproxy.ko %s", c->section);
+		prom_stat(p, c->section, who, c->key, c->label, c->gauge, call_stat_value(c, st));
+	}
+}
+
+struct prom_daemon {
+	struct ppctl_prom *p;
+	const char *section, *daemon;
+};
+
+static void prom_daemon_line(void *arg, const char *name, const char *value, bool num,
+			     uint64_t v)
+{
+	struct prom_daemon *d = arg;
+	char family[160], help[160];
+	bool gauge = false;
+	size_t i;
+
+	if (!num) {
+		/* A state: an info gauge, the word its label. */
+		snprintf(family, sizeof(family), "phoneproxy_%s_%s_info", d->section, name);
+		snprintf(help, sizeof(help), "%s: %s, the label says which", d->daemon, name);
+		prom_add(d->p, family, "gauge", help, name, value, 1);
+		return;
+	}
+	for (i = 0; i < sizeof(prom_daemon_gauges) / sizeof(prom_daemon_gauges[0]); i++)
+		if (!strcmp(prom_daemon_gauges[i].section, d->section) &&
+		    !strcmp(prom_daemon_gauges[i].key, name))
+			gauge = true;
+	prom_stat(d->p, d->section, d->daemon, name, NULL, gauge, v);
+}
+
+int ppctl_prom_daemon_stats(struct ppctl_prom *p, const char *section, const char *daemon,
+			    int rc, const char *reply)
+{
+	struct prom_daemon d = { .p = p, .section = section, .daemon = daemon };
+	char err[200];
+
+	if (rc < 0 || pp_ctl_stats_parse(reply, NULL, NULL, err, sizeof(err)) < 0) {
+		prom_up(p, daemon, false);
+		return -1;
+	}
+	prom_up(p, daemon, true);
+	pp_ctl_stats_parse(reply, prom_daemon_line, &d, err, sizeof(err));
+	return 0;
+}
+
+/* HELP text: backslash and line feed escaped; a label value: the double
+ * quote too. */
+static void prom_escaped(FILE *f, const char *s, bool quote)
+{
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\\\", f);
+		else if (*s == '\n')
+			fputs("\\n", f);
+		else if (quote && *s == '"')
+			fputs("\\\"", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+int ppctl_prom_print(FILE *f, const struct ppctl_prom *p)
+{
+	size_t i, k, j;
+
+	if (p->oom)
+		return -1;
+	for (i = 0; i < p->n; i++) {
+		for (j = 0; j < i && strcmp(p->s[j].family, p->s[i].family); j++)
+			;
+		if (j < i)
+			continue;	/* printed with its family */
+		fprintf(f, "# HELP %s ", p->s[i].family);
+		prom_escaped(f, p->s[i].help, false);
+		fprintf(f, "\n# TYPE %s %s\n", p->s[i].family, p->s[i].type);
+		for (k = i; k < p->n; k++) {
+			const struct ppctl_prom_sample *s = &p->s[k];
+
+			if (strcmp(s->family, p->s[i].family))
+				continue;
+			fputs(s->family, f);
+			if (s->lname) {
+				fprintf(f, "{%s=\"", s->lname);
+				prom_escaped(f, s->lvalue, true);
+				fputs("\"}", f);
+			}
+			fprintf(f, " %" PRIu64 "\n", s->v);
+		}
+	}
 	return 0;
 }
 

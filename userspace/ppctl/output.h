@@ -38,6 +38,32 @@ void ppctl_print_call_stats(FILE *f, struct pp_json *j, const struct pp_stats *s
  */
 int ppctl_print_daemon_stats(FILE *f, struct pp_json *j, const char *section,
 			     const char *daemon, int rc, const char *reply);
+/*
+ * "show stats -o prometheus": the text exposition format 0.0.4
+ * (docs/monitoring.md). Collect the sections, then print them:
+ * phoneproxy_<section>_<key>, "_total" on counters, counters by reason
+ * (dropped_, refused_, reset_, ended_, denied_, not_found_) one family
+ * with a "reason" label, a daemon's states as <key>_info{<key>="word"} 1,
+ * and phoneproxy_up{daemon="..."} 1 or 0 for each section read or not.
+ */
+#define PPCTL_PROM_MODULE "phoneproxy.ko"
+struct ppctl_prom_sample;
+struct ppctl_prom {
+	struct ppctl_prom_sample *s;
+	size_t n, cap;
+	bool oom;
+};
+void ppctl_prom_init(struct ppctl_prom *p);
+/* The module's sections; st NULL: it could not be read (up 0). */
+void ppctl_prom_call_stats(struct ppctl_prom *p, const struct pp_stats *st);
+/* A daemon's section, rc and reply as ppctl_print_daemon_stats(); returns
+ * -1 when it could not be read. */
+int ppctl_prom_daemon_stats(struct ppctl_prom *p, const char *section, const char *daemon,
+			    int rc, const char *reply);
+/* Returns -1 (nothing printed) when memory ran out while collecting. */
+int ppctl_prom_print(FILE *f, const struct ppctl_prom *p);
+void ppctl_prom_free(struct ppctl_prom *p);
+
 /* "show calls": one line (or JSON object) per media stream. */
 void ppctl_print_calls(FILE *f, bool json, const struct pp_call_state *calls,
 		       size_t n);

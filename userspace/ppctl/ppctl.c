@@ -27,10 +27,12 @@
 static void usage(FILE *f)
 {
 	fprintf(f,
-		"usage: ppctl [-j] COMMAND...\n"
-		"       ppctl [-j] -f FILE\n"
-		"       ppctl [-j]            (a shell reading commands from stdin)\n"
-		"  -j, --json       JSON output\n"
+		"usage: ppctl [-j | -o FORMAT] COMMAND...\n"
+		"       ppctl [-j | -o FORMAT] -f FILE\n"
+		"       ppctl [-j | -o FORMAT]   (a shell reading commands from stdin)\n"
+		"  -j, --json       JSON output (-o json)\n"
+		"  -o, --output FORMAT  text (the default), json, or prometheus (the\n"
+		"                   text exposition format; \"show stats\" only)\n"
 		"  -f, --file FILE  run the commands of FILE (\"-\": stdin); every line is\n"
 		"                   checked first, then run up to the first failure\n"
 		"\"ppctl help\" lists the commands.\n");
@@ -183,20 +185,32 @@ int main(int argc, char **argv)
 {
 	struct ppctl_ctx ctx;
 	const char *file = NULL;
-	bool json = false;
+	bool json = false, prom = false;
 	int opt, rc;
 
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "output", required_argument, NULL, 'o' },
 		{ "file", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 
-	while ((opt = getopt_long(argc, argv, "+jf:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+jo:f:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
+			prom = false;
+			break;
+		case 'o':
+			json = !strcmp(optarg, "json");
+			prom = !strcmp(optarg, "prometheus");
+			if (!json && !prom && strcmp(optarg, "text")) {
+				fprintf(stderr, "ppctl: -o %s: not an output format "
+					"(text, json, prometheus)\n", optarg);
+				usage(stderr);
+				return PPCTL_EXIT_USAGE;
+			}
 			break;
 		case 'f':
 			file = optarg;
@@ -217,6 +231,7 @@ int main(int argc, char **argv)
 
 	pp_log_open("ppctl", false);
 	ppctl_ctx_init(&ctx, stdout, json);
+	ctx.prom = prom;
 	if (file) {
 		FILE *in = strcmp(file, "-") ? fopen(file, "re") : stdin;
 

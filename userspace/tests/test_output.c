@@ -9,6 +9,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <regex.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -230,29 +231,32 @@ static void test_show_phoneproxy(void)
 	free(text);
 }
 
+/* The counters the show counters/stats tests print. */
+static const struct pp_stats known_stats = {
+	.accept_web = 12, .accept_activated = 3, .accept_open = 0,
+	.accept_reply = 40, .drop = 7, .users = 3, .activations = 1,
+	.sccp_conns = 5, .sccp_open = 2, .sccp_registered = 4,
+	.sccp_sid_mismatch = 1, .sccp_ooo = 6, .sccp_rewrites = 9,
+	.fwd_drop = 8, .media_streams = 4, .media_streams_total = 10,
+	.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
+	.media_no_port = 2, .media_timeouts = 3, .media_calls = 2,
+	.media_calls_total = 5, .sccp_conn_limit = 11,
+	.media_unopened = 600, .media_stream_limit = 1,
+	.media_port_drops = 20, .sccp_inconsistent = 12,
+	.sccp_claimed = 13, .sccp_plain_refused = 14,
+	.srtp_protected = 21, .srtp_unprotected = 22,
+	.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
+	.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
+	.srtp_alloc_fail = 29,
+};
+
 static void test_ccms_counters(void)
 {
 	struct pp_ccm_state ccms[2] = {
 		{ .name = "ccm", .addr = htonl(0xc633640a), .is_default = true },
 		{ .name = "lab-cluster", .addr = htonl(0xcb007105) },
 	};
-	struct pp_stats st = {
-		.accept_web = 12, .accept_activated = 3, .accept_open = 0,
-		.accept_reply = 40, .drop = 7, .users = 3, .activations = 1,
-		.sccp_conns = 5, .sccp_open = 2, .sccp_registered = 4,
-		.sccp_sid_mismatch = 1, .sccp_ooo = 6, .sccp_rewrites = 9,
-		.fwd_drop = 8, .media_streams = 4, .media_streams_total = 10,
-		.media_pkts = 123456, .media_bytes = 21234432, .media_drops = 17,
-		.media_no_port = 2, .media_timeouts = 3, .media_calls = 2,
-		.media_calls_total = 5, .sccp_conn_limit = 11,
-		.media_unopened = 600, .media_stream_limit = 1,
-		.media_port_drops = 20, .sccp_inconsistent = 12,
-		.sccp_claimed = 13, .sccp_plain_refused = 14,
-		.srtp_protected = 21, .srtp_unprotected = 22,
-		.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
-		.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
-		.srtp_alloc_fail = 29,
-	};
+	struct pp_stats st = known_stats;
 	char *text = NULL;
 
 	CAPTURE(text, ppctl_print_ccms(f, false, ccms, 2));
@@ -610,6 +614,232 @@ static void test_daemon_stats(void)
 	free(text);
 }
 
+/* The exposition of the known counters, a tls section and pp-tftpd not
+ * running; then the module not read and the escapes. */
+static char *prom_text(const struct pp_stats *st, const char *tls_daemon, int tls_rc,
+		       const char *tls_reply)
+{
+	struct ppctl_prom p;
+	char *text = NULL;
+	int rc;
+
+	ppctl_prom_init(&p);
+	ppctl_prom_call_stats(&p, st);
+	ppctl_prom_daemon_stats(&p, "tftp", "pp-tftpd", -ENOENT, "");
+	ppctl_prom_daemon_stats(&p, "tls", tls_daemon, tls_rc, tls_reply);
+	CAPTURE(text, rc = ppctl_prom_print(f, &p));
+	ppctl_prom_free(&p);
+	if (rc) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* Every sample's name is a valid metric name and has exactly one HELP and
+ * one TYPE line before it, of a known type. */
+static bool prom_well_formed(const char *text, char *why, size_t len)
+{
+	char *copy = strdup(text), *line, *save = NULL;
+	char helps[64][128], types[64][128];
+	size_t nh = 0, nt = 0, i;
+	bool good = true;
+	regex_t re;
+
+	regcomp(&re, "^[a-zA-Z_:][a-zA-Z0-9_:]*$", REG_EXTENDED | REG_NOSUB);
+	for (line = strtok_r(copy, "\n", &save); line && good; line = strtok_r(NULL, "\n", &save)) {
+		char name[128], type[32];
+
+		if (!strncmp(line, "# HELP ", 7)) {
+			if (sscanf(line + 7, "%127s", name) != 1 || nh == 64)
+				good = false;
+			for (i = 0; good && i < nh; i++)
+				good = strcmp(helps[i], name);
+			if (good)
+				strcpy(helps[nh++], name);
+			else
+				snprintf(why, len, "HELP twice or bad: %s", line);
+			continue;
+		}
+		if (!strncmp(line, "# TYPE ", 7)) {
+			if (sscanf(line + 7, "%127s %31s", name, type) != 2 || nt == 64 ||
+			    (strcmp(type, "counter") && strcmp(type, "gauge")))
+				good = false;
+			for (i = 0; good && i < nt; i++)
+				good = strcmp(types[i], name);
+			if (good)
+				strcpy(types[nt++], name);
+			else
+				snprintf(why, len, "TYPE twice or bad: %s", line);
+			continue;
+		}
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(line, "{ "), line);
+		if (regexec(&re, name, 0, NULL, 0)) {
+			snprintf(why, len, "bad metric name: %s", name);
+			good = false;
+		}
+		/* The family's HELP and TYPE are the last ones seen. */
+		if (good && (!nh || !nt || strcmp(helps[nh - 1], name) ||
+			     strcmp(types[nt - 1], name))) {
+			snprintf(why, len, "no HELP or TYPE right before: %s", line);
+			good = false;
+		}
+	}
+	regfree(&re);
+	free(copy);
+	return good;
+}
+
+static void test_prometheus(void)
+{
+	const char *reply = "accepted 7\nrefused_maxconnections 3\nrefused_peraddress 2\n"
+			    "open 4\nlistening yes\n";
+	struct ppctl_prom p;
+	char *text, why[256] = "";
+
+	text = prom_text(&known_stats, "pp-tlsd", 60, reply);
+	is_str(text,
+	       "# HELP phoneproxy_up 1: show stats read the section of the daemon (or module), 0: it could not\n"
+	       "# TYPE phoneproxy_up gauge\n"
+	       "phoneproxy_up{daemon=\"phoneproxy.ko\"} 1\n"
+	       "phoneproxy_up{daemon=\"pp-tftpd\"} 0\n"
+	       "phoneproxy_up{daemon=\"pp-tlsd\"} 1\n"
+	       "# HELP phoneproxy_sccp_connections_total phoneproxy.ko sccp: connections\n"
+	       "# TYPE phoneproxy_sccp_connections_total counter\n"
+	       "phoneproxy_sccp_connections_total 5\n"
+	       "# HELP phoneproxy_sccp_open phoneproxy.ko sccp: open now\n"
+	       "# TYPE phoneproxy_sccp_open gauge\n"
+	       "phoneproxy_sccp_open 2\n"
+	       "# HELP phoneproxy_sccp_registrations_total phoneproxy.ko sccp: registrations\n"
+	       "# TYPE phoneproxy_sccp_registrations_total counter\n"
+	       "phoneproxy_sccp_registrations_total 4\n"
+	       "# HELP phoneproxy_sccp_rewrites_total phoneproxy.ko sccp: fields rewritten\n"
+	       "# TYPE phoneproxy_sccp_rewrites_total counter\n"
+	       "phoneproxy_sccp_rewrites_total 9\n"
+	       "# HELP phoneproxy_sccp_reset_total phoneproxy.ko sccp: reset, by reason\n"
+	       "# TYPE phoneproxy_sccp_reset_total counter\n"
+	       "phoneproxy_sccp_reset_total{reason=\"sid_mismatch\"} 1\n"
+	       "phoneproxy_sccp_reset_total{reason=\"stream_error\"} 0\n"
+	       "# HELP phoneproxy_sccp_dropped_total phoneproxy.ko sccp: dropped, by reason\n"
+	       "# TYPE phoneproxy_sccp_dropped_total counter\n"
+	       "phoneproxy_sccp_dropped_total{reason=\"out_of_order\"} 6\n"
+	       "phoneproxy_sccp_dropped_total{reason=\"inconsistent\"} 12\n"
+	       "phoneproxy_sccp_dropped_total{reason=\"not_proxied\"} 8\n"
+	       "# HELP phoneproxy_sccp_refused_total phoneproxy.ko sccp: refused, by reason\n"
+	       "# TYPE phoneproxy_sccp_refused_total counter\n"
+	       "phoneproxy_sccp_refused_total{reason=\"conn_limit\"} 11\n"
+	       "phoneproxy_sccp_refused_total{reason=\"plain\"} 14\n"
+	       "# HELP phoneproxy_sccp_claimed_total phoneproxy.ko sccp: handed over (TLS)\n"
+	       "# TYPE phoneproxy_sccp_claimed_total counter\n"
+	       "phoneproxy_sccp_claimed_total 13\n"
+	       "# HELP phoneproxy_media_calls phoneproxy.ko media: calls now (phones)\n"
+	       "# TYPE phoneproxy_media_calls gauge\n"
+	       "phoneproxy_media_calls 2\n"
+	       "# HELP phoneproxy_media_calls_total phoneproxy.ko media: calls (phones)\n"
+	       "# TYPE phoneproxy_media_calls_total counter\n"
+	       "phoneproxy_media_calls_total 5\n"
+	       "# HELP phoneproxy_media_streams phoneproxy.ko media: streams now\n"
+	       "# TYPE phoneproxy_media_streams gauge\n"
+	       "phoneproxy_media_streams 4\n"
+	       "# HELP phoneproxy_media_streams_total phoneproxy.ko media: streams\n"
+	       "# TYPE phoneproxy_media_streams_total counter\n"
+	       "phoneproxy_media_streams_total 10\n"
+	       "# HELP phoneproxy_media_packets_total phoneproxy.ko media: packets relayed\n"
+	       "# TYPE phoneproxy_media_packets_total counter\n"
+	       "phoneproxy_media_packets_total 123456\n"
+	       "# HELP phoneproxy_media_bytes_total phoneproxy.ko media: bytes relayed\n"
+	       "# TYPE phoneproxy_media_bytes_total counter\n"
+	       "phoneproxy_media_bytes_total 21234432\n"
+	       "# HELP phoneproxy_media_dropped_total phoneproxy.ko media: dropped, by reason\n"
+	       "# TYPE phoneproxy_media_dropped_total counter\n"
+	       "phoneproxy_media_dropped_total{reason=\"wrong_source\"} 17\n"
+	       "phoneproxy_media_dropped_total{reason=\"no_stream\"} 2\n"
+	       "phoneproxy_media_dropped_total{reason=\"source_port\"} 20\n"
+	       "# HELP phoneproxy_media_ended_total phoneproxy.ko media: ended, by reason\n"
+	       "# TYPE phoneproxy_media_ended_total counter\n"
+	       "phoneproxy_media_ended_total{reason=\"idle\"} 3\n"
+	       "# HELP phoneproxy_media_refused_total phoneproxy.ko media: refused, by reason\n"
+	       "# TYPE phoneproxy_media_refused_total counter\n"
+	       "phoneproxy_media_refused_total{reason=\"unopened\"} 600\n"
+	       "phoneproxy_media_refused_total{reason=\"stream_limit\"} 1\n"
+	       "# HELP phoneproxy_srtp_keys_total phoneproxy.ko srtp: keys to phones\n"
+	       "# TYPE phoneproxy_srtp_keys_total counter\n"
+	       "phoneproxy_srtp_keys_total 28\n"
+	       "# HELP phoneproxy_srtp_protected_total phoneproxy.ko srtp: encrypted to phones\n"
+	       "# TYPE phoneproxy_srtp_protected_total counter\n"
+	       "phoneproxy_srtp_protected_total 21\n"
+	       "# HELP phoneproxy_srtp_unprotected_total phoneproxy.ko srtp: decrypted from phones\n"
+	       "# TYPE phoneproxy_srtp_unprotected_total counter\n"
+	       "phoneproxy_srtp_unprotected_total 22\n"
+	       "# HELP phoneproxy_srtp_dropped_total phoneproxy.ko srtp: dropped, by reason\n"
+	       "# TYPE phoneproxy_srtp_dropped_total counter\n"
+	       "phoneproxy_srtp_dropped_total{reason=\"auth\"} 23\n"
+	       "phoneproxy_srtp_dropped_total{reason=\"replay\"} 24\n"
+	       "phoneproxy_srtp_dropped_total{reason=\"pending\"} 25\n"
+	       "phoneproxy_srtp_dropped_total{reason=\"other\"} 26\n"
+	       "# HELP phoneproxy_srtp_expanded_total phoneproxy.ko srtp: packets copied for the tag\n"
+	       "# TYPE phoneproxy_srtp_expanded_total counter\n"
+	       "phoneproxy_srtp_expanded_total 27\n"
+	       "# HELP phoneproxy_srtp_context_failures_total phoneproxy.ko srtp: contexts not made\n"
+	       "# TYPE phoneproxy_srtp_context_failures_total counter\n"
+	       "phoneproxy_srtp_context_failures_total 29\n"
+	       "# HELP phoneproxy_tls_accepted_total pp-tlsd: accepted\n"
+	       "# TYPE phoneproxy_tls_accepted_total counter\n"
+	       "phoneproxy_tls_accepted_total 7\n"
+	       "# HELP phoneproxy_tls_refused_total pp-tlsd: refused, by reason\n"
+	       "# TYPE phoneproxy_tls_refused_total counter\n"
+	       "phoneproxy_tls_refused_total{reason=\"maxconnections\"} 3\n"
+	       "phoneproxy_tls_refused_total{reason=\"peraddress\"} 2\n"
+	       "# HELP phoneproxy_tls_open pp-tlsd: open\n"
+	       "# TYPE phoneproxy_tls_open gauge\n"
+	       "phoneproxy_tls_open 4\n"
+	       "# HELP phoneproxy_tls_listening_info pp-tlsd: listening, the label says which\n"
+	       "# TYPE phoneproxy_tls_listening_info gauge\n"
+	       "phoneproxy_tls_listening_info{listening=\"yes\"} 1\n",
+	       "show stats -o prometheus: the known counters exactly: _total on counters, "
+	       "gauges for what holds now, drops by reason, states as info, up per section");
+	ok(text && prom_well_formed(text, why, sizeof(why)),
+	   "show stats -o prometheus: every family one HELP and one TYPE, valid names%s%s",
+	   why[0] ? ": " : "", why);
+	free(text);
+
+	text = prom_text(NULL, "pp-tlsd", -ETIMEDOUT, "");
+	is_str(text,
+	       "# HELP phoneproxy_up 1: show stats read the section of the daemon (or module), 0: it could not\n"
+	       "# TYPE phoneproxy_up gauge\n"
+	       "phoneproxy_up{daemon=\"phoneproxy.ko\"} 0\n"
+	       "phoneproxy_up{daemon=\"pp-tftpd\"} 0\n"
+	       "phoneproxy_up{daemon=\"pp-tlsd\"} 0\n",
+	       "show stats -o prometheus: a section not read (module, daemon not running or "
+	       "not answering) is phoneproxy_up 0, nothing else of it");
+	free(text);
+
+	text = prom_text(NULL, "pp-tlsd", 20, "accepted 7\nerror unknown request\n");
+	ok(text && strstr(text, "phoneproxy_up{daemon=\"pp-tlsd\"} 0\n") &&
+	   !strstr(text, "accepted"),
+	   "show stats -o prometheus: a malformed reply is up 0, none of its lines");
+	free(text);
+
+	text = prom_text(NULL, "pp\\t\"lsd", 20, "state a\\b\"c\n");
+	ok(text && strstr(text, "# HELP phoneproxy_tls_state_info pp\\\\t\"lsd: state, the label says which\n") &&
+	   strstr(text, "phoneproxy_tls_state_info{state=\"a\\\\b\\\"c\"} 1\n") &&
+	   strstr(text, "phoneproxy_up{daemon=\"pp\\\\t\\\"lsd\"} 1\n"),
+	   "show stats -o prometheus: HELP escapes \\, label values \\ and \"");
+	free(text);
+
+	ppctl_prom_init(&p);
+	ppctl_prom_daemon_stats(&p, "tftp", "pp-tftpd", 30,
+				"requests 9\ndenied_write 1\ntransfers_active 2\nloglevel brief\n");
+	CAPTURE(text, ppctl_prom_print(f, &p));
+	ppctl_prom_free(&p);
+	ok(strstr(text, "# TYPE phoneproxy_tftp_requests_total counter\nphoneproxy_tftp_requests_total 9\n") &&
+	   strstr(text, "phoneproxy_tftp_denied_total{reason=\"write\"} 1\n") &&
+	   strstr(text, "# TYPE phoneproxy_tftp_transfers_active gauge\nphoneproxy_tftp_transfers_active 2\n") &&
+	   strstr(text, "phoneproxy_tftp_loglevel_info{loglevel=\"brief\"} 1\n"),
+	   "show stats -o prometheus: pp-tftpd's counters, gauges and loglevel");
+	free(text);
+}
+
 /* A proxy that can work: both roles, forwarding on, the daemons answer. */
 static struct ppctl_status good_status(void)
 {
@@ -728,6 +958,7 @@ int main(void)
 	test_events();
 	test_config_json();
 	test_daemon_stats();
+	test_prometheus();
 	test_status();
 	test_version();
 	return done_testing();
