@@ -57,6 +57,15 @@ static struct pp_nl *ctx_nl(struct ppctl_ctx *ctx, const char *tag)
 	return NULL;
 }
 
+int ppctl_check_output(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	if (ctx->prom && cmd->def->handler != ppctl_do_show_stats)
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
+				  "-o prometheus: only \"show stats\" has it, not \"%s\"",
+				  cmd->def->words);
+	return PPCTL_EXIT_OK;
+}
+
 int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
 {
 	struct ppctl_cmd cmd;
@@ -69,10 +78,8 @@ int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
 		ppctl_print_help(ctx->out, ctx->table, cmd.help_argc, cmd.help_argv);
 		return PPCTL_EXIT_OK;
 	case PPCTL_PARSE_OK:
-		if (ctx->prom && cmd.def->handler != ppctl_do_show_stats)
-			return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
-					  "-o prometheus: only \"show stats\" has it, not \"%s\"",
-					  cmd.def->words);
+		if (ppctl_check_output(ctx, &cmd))
+			return ctx->err.code;
 		return cmd.def->handler(ctx, &cmd);
 	case PPCTL_PARSE_ERROR:
 	default:

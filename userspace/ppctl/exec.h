@@ -36,6 +36,9 @@ void ppctl_ctx_fini(struct ppctl_ctx *ctx);
 /* Parse and execute one command line; returns an exit status (0 ok),
  * ctx->err says why otherwise. */
 int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv);
+/* The output format fits the parsed command (-o prometheus: show stats
+ * only): PPCTL_EXIT_OK, or PPCTL_EXIT_USAGE with ctx->err set. */
+int ppctl_check_output(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 
 /* The handlers. */
 int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

@@ -163,11 +163,13 @@ static int run_file(struct ppctl_ctx *ctx, FILE *in, const char *name)
 			}
 			if (argc < 0)
 				rc = ctx->err.code;
-			else if (argc > 0 && pass == 0)
-				rc = ppctl_parse(ctx->table, argc, argv, &cmd,
-						 &ctx->err) == PPCTL_PARSE_ERROR ?
-					ctx->err.code : PPCTL_EXIT_OK;
-			else if (argc > 0)
+			else if (argc > 0 && pass == 0) {
+				int parsed = ppctl_parse(ctx->table, argc, argv, &cmd, &ctx->err);
+
+				rc = parsed == PPCTL_PARSE_ERROR ? ctx->err.code :
+				     parsed == PPCTL_PARSE_OK ? ppctl_check_output(ctx, &cmd) :
+				     PPCTL_EXIT_OK;
+			} else if (argc > 0)
 				rc = ppctl_run(ctx, argc, argv);
 			free(copy);
 			fflush(ctx->out);
