@@ -11,7 +11,10 @@
 # shorter handshake deadline closes a stalled handshake. "show stats"
 # shows pp-tlsd's counters moving (and says when it is not running); a
 # bad value changes nothing; show config running carries the settings;
-# SIGHUP still reloads; one pp-tlsd per namespace.
+# SIGHUP still reloads; one pp-tlsd per namespace. "show stats -o
+# prometheus" carries every value of show stats -j (prom_check.py reads it
+# as the exposition format), and phoneproxy-metrics.service's command
+# writes it for node_exporter (docs/monitoring.md).
 #
 #   homer 192.0.2.10 --+
 #   marge 192.0.2.20 --+ 192.0.2.1 [ pp-tlsd + module ] 198.51.100.1 --- (no CallManager)
@@ -20,7 +23,7 @@ source "$(dirname "$0")/sim.sh"
 
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 ATTACK=$(dirname "$0")/tls_attack.py
-require openssl timeout python3
+require openssl timeout python3 jq
 [ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
 call_lab
 PORT=2443
@@ -45,6 +48,17 @@ hello() {
 	fi
 }
 taken() { has_lines "$TLOG" "settings of $CONF taken: $1" 1; }
+# prom_same: show stats -o prometheus is valid exposition format and has
+# every value of show stats -j, the same, nothing else (prom_check.py).
+PROM_CHECK=$(dirname "$0")/prom_check.py
+FLAT='to_entries[] | .key as $s | if (.value|type) == "object" then
+	(.value | to_entries[] | "\($s) \(.key) \(.value)") elif .value == null then "\($s) null -"
+	else empty end'
+prom_same() {
+	pp -j show stats > "$TMPD/stats.json" && pp -o prometheus show stats > "$TMPD/stats.prom" &&
+		jq -r "$FLAT" "$TMPD/stats.json" > "$TMPD/stats.flat" &&
+		python3 "$PROM_CHECK" "$TMPD/stats.prom" "$TMPD/stats.flat"
+}
 
 diag "pp-tlsd not running (${SECONDS}s)"
 check "show stats without pp-tlsd: its section says so, the module's shown, exit 0" \
@@ -52,6 +66,18 @@ check "show stats without pp-tlsd: its section says so, the module's shown, exit
 	      grep -qx sccp <<< \"\$out\" && grep -qx media <<< \"\$out\""
 check "show stats -j without pp-tlsd: \"tls\" null and why" \
 	eval "pp -j show stats | python3 -c 'import json, sys; d = json.load(sys.stdin); sys.exit(not (d[\"tls\"] is None and \"not running\" in d[\"tls_error\"] and \"sccp\" in d))'"
+check "show stats -o prometheus without pp-tlsd: every counter of show stats -j, same values, HELP and TYPE for each" \
+	prom_same
+check "... pp-tlsd and pp-tftpd not running: phoneproxy_up{daemon=...} 0, the module's 1" \
+	eval "grep -qx 'phoneproxy_up{daemon=\"pp-tlsd\"} 0' $TMPD/stats.prom &&
+	      grep -qx 'phoneproxy_up{daemon=\"pp-tftpd\"} 0' $TMPD/stats.prom &&
+	      grep -qx 'phoneproxy_up{daemon=\"phoneproxy.ko\"} 1' $TMPD/stats.prom &&
+	      ! grep -q '^phoneproxy_tls_' $TMPD/stats.prom"
+check_fail "-o prometheus with another command than show stats is refused" pp -o prometheus show user
+check "... in a command file, before any line runs" \
+	eval "! printf 'show stats\nshow user\n' | pp -o prometheus -f - > $TMPD/file.out 2>&1 &&
+	      grep -q '<stdin>:2: -o prometheus: only \"show stats\"' $TMPD/file.out &&
+	      ! grep -q phoneproxy_up $TMPD/file.out"
 check "ppctl set phoneproxy sccp security handshaketimeout 30: written to tlsd.conf (pp-tlsd not running)" \
 	eval "pp set phoneproxy sccp security handshaketimeout 30 && grep -qx 'set phoneproxy sccp security handshaketimeout 30' $CONF"
 
@@ -120,6 +146,23 @@ check "show config running carries the settings (save config replays them)" \
 	eval "pp show config running > $TMPD/running &&
 	      grep -qx 'set phoneproxy sccp security handshaketimeout 2' $TMPD/running &&
 	      grep -qx 'set phoneproxy sccp security maxconnections peraddress 2' $TMPD/running"
+check "show stats -o prometheus: every counter of show stats -j, same values, HELP and TYPE for each" \
+	prom_same
+check "... pp-tlsd's: up 1, refusals by reason, open connections a gauge" \
+	eval "grep -qx 'phoneproxy_up{daemon=\"pp-tlsd\"} 1' $TMPD/stats.prom &&
+	      grep -Eqx 'phoneproxy_tls_refused_total\{reason=\"peraddress\"\} [1-9][0-9]*' $TMPD/stats.prom &&
+	      grep -qx '# TYPE phoneproxy_tls_open gauge' $TMPD/stats.prom"
+# phoneproxy-metrics.service's command, its directory here.
+UNIT=$(dirname "$0")/../../userspace/systemd/phoneproxy-metrics.service
+mkdir "$TMPD/textfile"
+cmd=$(sed -n '/^ExecStart=/,/[^\\]$/p' "$UNIT" | sed 's/^ExecStart=//; s/\\$//' | tr -d '\n' |
+	sed "s|^/bin/sh -c '||; s|'\$||; s|\\$\\$|\$|g; s|/var/lib/prometheus/node-exporter|$TMPD/textfile|g;
+	     s|/usr/sbin/ppctl|$PPCTL|g")
+diag "phoneproxy-metrics.service: $cmd"
+check "phoneproxy-metrics.service's command writes phoneproxy.prom whole to the textfile directory, nothing else" \
+	eval "ip netns exec $NS_PROXY sh -c '$cmd' && [ \"\$(ls $TMPD/textfile)\" = phoneproxy.prom ] &&
+	      python3 $PROM_CHECK $TMPD/textfile/phoneproxy.prom &&
+	      grep -qx 'phoneproxy_up{daemon=\"pp-tlsd\"} 1' $TMPD/textfile/phoneproxy.prom"
 echo "set phoneproxy sccp security maxhandshakes 5" >> "$CONF"
 kill -HUP $TLSD_PID
 check "SIGHUP still reloads tlsd.conf" wait_for 5 taken '.*maxhandshakes 5,'
