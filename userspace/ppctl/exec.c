@@ -187,8 +187,8 @@ out:
 
 /* ---- settings ---- */
 
-/* A declared setting (settings.h): the module's by netlink, pp-httpd's
- * in httpd.conf. */
+/* A declared setting (settings.h), set or unset: the module's by netlink,
+ * the daemons' in their files. */
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	const struct pp_setting *s = cmd->def->setting;
@@ -198,7 +198,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (s->holder != PP_HOLD_MODULE)
 		return ppctl_http_edit(ctx, cmd);
 	/* Secure SCCP needs the proxy's certificates first (docs/ctl.md). */
-	if (s == &pp_settings[PP_S_SCCP_SECURITY] && cmd->choice == 0 &&
+	if (s == &pp_settings[PP_S_SCCP_SECURITY] && !cmd->def->unset && cmd->choice == 0 &&
 	    ppctl_sccp_security_certs(ctx))
 		return ctx->err.code;
 	nl = ctx_nl(ctx, NULL);
@@ -209,7 +209,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
 				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
 	/* Applied; but without forwarding the proxy drops every SCCP connection. */
-	if (s->kind == PP_SK_ADDR && ppctl_ip_forward() == 0)
+	if (s->kind == PP_SK_ADDR && !cmd->def->unset && ppctl_ip_forward() == 0)
 		fprintf(stderr, "ppctl: warning: net.ipv4.ip_forward is 0 in this network "
 			"namespace: the proxy drops every SCCP connection until "
 			"\"sysctl -w net.ipv4.ip_forward=1\"\n");
