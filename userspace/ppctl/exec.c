@@ -81,7 +81,8 @@ int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	(void)cmd;
 	fprintf(ctx->out, "usage: ppctl [-j] [-f FILE | COMMAND]  (no command: a shell)\n\n");
 	ppctl_print_help(ctx->out, ctx->table, 0, NULL);
-	fprintf(ctx->out, "\n\"? WORDS\" or \"WORDS ?\" lists what may follow the words.\n");
+	fprintf(ctx->out, "\n\"help WORDS\", \"? WORDS\", \"WORDS ?\" or \"WORDS help\" lists the commands "
+		"starting with the words.\n");
 	return PPCTL_EXIT_OK;
 }
 
