@@ -5,7 +5,9 @@
 # Configuration management (guide: "Configuration Management"): roles bind
 # to addresses the host has, bad values are refused naming the input and
 # change nothing, `show config running` recreates the running state,
-# `save config` + the boot-time replay of the startup config restore it.
+# `save config` + the boot-time replay of the startup config restore it;
+# every set has its unset (the default back, in the module or in the daemon
+# told); help WORDS, ? WORDS, WORDS ? and WORDS help list the commands.
 source "$(dirname "$0")/lib.sh"
 require ip
 
@@ -81,6 +83,127 @@ printf 'set phoneproxy activation idletimeout 60\nset phoneproxy activation mode
 out=$(pp -f "$TMPD/bad.conf" 2>&1)
 [ $? != 0 ] && printf '%s' "$out" | grep -q "$TMPD/bad.conf:2:"
 tap_result $? "a bad line in a command file is reported as file:line"
+
+# ---- unset (guide: "Configuration Management"): every set has its unset,
+# which returns the value to the factory default through set's path: the
+# module's by netlink, the daemons' in their files, the daemon told. ----
+TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
+for d in "$TFTPD" "$HTTPD" "$TLSD"; do
+	[ -x "$d" ] || { tap_result 1 "$d is built"; tap_done; }
+done
+ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$TMPD/tftpd.log" &
+at_exit "kill $!"
+ip netns exec "$NS_PROXY" "$HTTPD" > "$TMPD/httpd.log" 2>&1 &
+at_exit "kill $!"
+ip netns exec "$NS_PROXY" "$TLSD" -e 2> "$TMPD/tlsd.log" &
+at_exit "kill $!"
+check "pp-tftpd, pp-httpd and pp-tlsd start in the proxy's namespace" \
+	wait_for 10 sh -c "grep -q started $TMPD/httpd.log && grep -q 'pp-tlsd started' $TMPD/tlsd.log &&
+			   grep -q 'pp-tftpd started' $TMPD/tftpd.log"
+# module_back "SET WORDS" "UNSET WORDS" "RUNNING LINE" "SHOW REGEX": set a
+# value other than the default, unset it: show config running carries the
+# default and the module has it (show phoneproxy reads it from the module).
+module_back() {
+	pp $1 >/dev/null 2>&1 || return 1
+	pp show config running | grep -qx "$3" && return 1	# the set took
+	pp $2 || return 1
+	pp show config running | grep -qx "$3" && pp show phoneproxy | grep -Eq "$4"
+}
+check "unset phoneproxy activation idletimeout: back to 300 in show config running and in the module" \
+	module_back "set phoneproxy activation idletimeout 77" "unset phoneproxy activation idletimeout" \
+	"set phoneproxy activation idletimeout 300" "^activation idletimeout +300$"
+check "unset phoneproxy activation mode: back to required" \
+	module_back "set phoneproxy activation mode open" "unset phoneproxy activation mode" \
+	"set phoneproxy activation mode required" "^activation mode +required$"
+check "unset phoneproxy rtp ports: both ports back to 20480 21680" \
+	module_back "set phoneproxy rtp ports 30000 30100" "unset phoneproxy rtp ports" \
+	"set phoneproxy rtp ports 20480 21680" "^rtp ports +20480 21680$"
+check "unset phoneproxy media srtp: back to aes_cm_128_hmac_sha1_32" \
+	module_back "set phoneproxy media srtp aes_cm_128_hmac_sha1_80" "unset phoneproxy media srtp" \
+	"set phoneproxy media srtp aes_cm_128_hmac_sha1_32" "^media srtp +aes_cm_128_hmac_sha1_32$"
+check "unset phoneproxy httpproxy: back to disable" \
+	module_back "set phoneproxy httpproxy enable" "unset phoneproxy httpproxy" \
+	"set phoneproxy httpproxy disable" "^httpproxy +disable$"
+check "unset phoneproxy sccp maxconnections: back to 4" \
+	module_back "set phoneproxy sccp maxconnections 9" "unset phoneproxy sccp maxconnections" \
+	"set phoneproxy sccp maxconnections 4" "^sccp maxconnections +4$"
+check "unset interface south address: the role unbound (show phoneproxy: unset), not in show config running" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL unset interface south address &&
+	       ip netns exec $NS_PROXY $PPCTL show phoneproxy | grep -Eq '^south address +unset$' &&
+	       ! ip netns exec $NS_PROXY $PPCTL show config running | grep -q 'set interface south'"
+check "set interface south address binds it again" pp set interface south address $SOUTH
+check_fail "unset with a value is refused (unset takes the words of set without the value)" \
+	pp unset phoneproxy activation idletimeout 300
+
+# daemon_back FILE "SET WORDS" "UNSET WORDS" "FILE LINE" LOG "LOG LINES" "LAST SAYS":
+# set, then unset: the line goes from the daemon's file and from show
+# config running, and the daemon, told, logs the default back.
+daemon_back() {
+	local conf=$PP_CONF_DIR/$1
+	pp $2 || return 1
+	grep -qx "$4" "$conf" || return 1
+	pp $3 || return 1
+	! grep -q "$4" "$conf" && ! pp show config running | grep -q "$4" &&
+		wait_for 5 sh -c "grep -E '$6' $5 | tail -n 1 | grep -Eq '$7'"
+}
+check "unset phoneproxy tftp rate: out of tftpd.conf and show config running, pp-tftpd back at its defaults" \
+	daemon_back tftpd.conf "set phoneproxy tftp rate 50" "unset phoneproxy tftp rate" \
+	"set phoneproxy tftp rate 50" "$TMPD/tftpd.log" "settings of .* taken" "taken: the defaults"
+check "unset phoneproxy tftp transferlifetime: pp-tftpd back at its defaults" \
+	daemon_back tftpd.conf "set phoneproxy tftp transferlifetime 60s" \
+	"unset phoneproxy tftp transferlifetime" "set phoneproxy tftp transferlifetime 60000ms" \
+	"$TMPD/tftpd.log" "settings of .* taken" "taken: the defaults"
+check "unset phoneproxy loglevel: pp-tftpd back at brief" \
+	daemon_back tftpd.conf "set phoneproxy loglevel full" "unset phoneproxy loglevel" \
+	"set phoneproxy loglevel full" "$TMPD/tftpd.log" "Tftp: loglevel" "loglevel brief"
+check "unset phoneproxy http maxconnections peraddress: pp-httpd back at 32 per address" \
+	daemon_back httpd.conf "set phoneproxy http maxconnections peraddress 31" \
+	"unset phoneproxy http maxconnections peraddress" \
+	"set phoneproxy http maxconnections peraddress 31" "$TMPD/httpd.log" \
+	"connections: at most" ", 32 per address"
+check "unset phoneproxy httpproxy mode (as before): pp-httpd back at internal" \
+	daemon_back httpd.conf "set phoneproxy httpproxy mode external" "unset phoneproxy httpproxy mode" \
+	"set phoneproxy httpproxy mode external" "$TMPD/httpd.log" "settings: " "httpproxy mode internal"
+check "unset phoneproxy sccp security maxconnections peraddress: pp-tlsd back at 8" \
+	daemon_back tlsd.conf "set phoneproxy sccp security maxconnections peraddress 2" \
+	"unset phoneproxy sccp security maxconnections peraddress" \
+	"set phoneproxy sccp security maxconnections peraddress 2" "$TMPD/tlsd.log" \
+	"settings of .* taken" "peraddress 8,"
+check "unset phoneproxy sccp security handshaketimeout: pp-tlsd back at 10 s" \
+	daemon_back tlsd.conf "set phoneproxy sccp security handshaketimeout 30" \
+	"unset phoneproxy sccp security handshaketimeout" \
+	"set phoneproxy sccp security handshaketimeout 30" "$TMPD/tlsd.log" \
+	"settings of .* taken" "handshaketimeout 10 s"
+check "unset phoneproxy httpproxy allow <url> (as before): the pattern leaves the allow list" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL set phoneproxy httpproxy allow 'http://$CCM/dir/*' &&
+	       grep -q allow $PP_CONF_DIR/httpd.conf &&
+	       ip netns exec $NS_PROXY $PPCTL unset phoneproxy httpproxy allow 'http://$CCM/dir/*' &&
+	       ! grep -q allow $PP_CONF_DIR/httpd.conf"
+check_fail "unset of a pattern not in the allow list is refused" \
+	pp unset phoneproxy httpproxy allow "http://$CCM/nothere/*"
+check "unset phoneproxy tftp retransmit max below retransmit is refused naming both; tftpd.conf unchanged" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL set phoneproxy tftp retransmit max 6000 &&
+	       ip netns exec $NS_PROXY $PPCTL set phoneproxy tftp retransmit 5000 &&
+	       cp $PP_CONF_DIR/tftpd.conf $TMPD/tftpd.before &&
+	       ! ip netns exec $NS_PROXY $PPCTL unset phoneproxy tftp retransmit max 2> $TMPD/unset.err &&
+	       grep -q 'retransmit max (4000 ms) is below retransmit (5000 ms)' $TMPD/unset.err &&
+	       cmp -s $PP_CONF_DIR/tftpd.conf $TMPD/tftpd.before &&
+	       ip netns exec $NS_PROXY $PPCTL unset phoneproxy tftp retransmit &&
+	       ip netns exec $NS_PROXY $PPCTL unset phoneproxy tftp retransmit max"
+check "every set of a setting has its unset: '? unset' lists as many" \
+	sh -c "[ \$($PPCTL '?' unset | grep -Ec '^unset (phoneproxy|interface) ') = \$($PPCTL '?' set | grep -Ec '^set (phoneproxy|interface) ') ]"
+
+# ---- help (guide: "CLI Help System") ----
+check "help delete lists the delete commands" \
+	sh -c "$PPCTL help delete > $TMPD/help.delete && [ \$(wc -l < $TMPD/help.delete) = 2 ] &&
+	       grep -q '^delete certificate <pattern>' $TMPD/help.delete &&
+	       grep -q '^delete ctl sast sast1|sast2' $TMPD/help.delete"
+check "'? delete' and 'delete ?' list the same" \
+	sh -c "$PPCTL '?' delete | cmp -s - $TMPD/help.delete && $PPCTL delete '?' | cmp -s - $TMPD/help.delete"
+check "'delete certificate help' shows the syntax of delete certificate" \
+	sh -c "$PPCTL delete certificate help | grep -q '^delete certificate <pattern> '"
+check "help of an unknown word is an error naming it" \
+	sh -c "! $PPCTL help frobnicate 2> $TMPD/help.err && grep -q 'unknown command \"frobnicate\"' $TMPD/help.err"
 
 check "ppctl -j show phoneproxy prints JSON" \
 	sh -c "ip netns exec $NS_PROXY $PPCTL -j show phoneproxy | python3 -m json.tool"

@@ -507,12 +507,20 @@ enum ppctl_parse_result ppctl_parse(const struct ppctl_cmd_def *table,
 		ppctl_error_set(err, PPCTL_EXIT_USAGE, "no command; try \"help\"");
 		return PPCTL_PARSE_ERROR;
 	}
-	/* "? words" and "words ?" ask what may follow the words. */
+	/* The guide's help forms: "? words", "words ?", "help words" and
+	 * "words help" list the commands starting with the words (a last
+	 * word "help" is always help, never a value). */
 	if (!strcmp(argv[0], "?")) {
 		argv++;
 		argc--;
 		help = true;
-	} else if (!strcmp(argv[argc - 1], "?")) {
+	} else if (!strcmp(argv[argc - 1], "?") ||
+		   (argc > 1 && !strcmp(argv[argc - 1], "help"))) {
+		argc--;
+		help = true;
+	}
+	if (argc > 1 && !strcmp(argv[0], "help")) {
+		argv++;
 		argc--;
 		help = true;
 	}

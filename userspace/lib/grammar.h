@@ -45,8 +45,10 @@ struct ppctl_cmd_def {
 	const char *words;
 	ppctl_handler handler;
 	const char *help;
-	/* A declared setting (settings.h): its words and help are used. */
+	/* A declared setting (settings.h): its words and help are used; or,
+	 * with unset, those of its "unset" (pp_setting_unset_words()). */
 	const struct pp_setting *setting;
+	bool unset;
 	/* Not a command but a known mistake: refuse with this message. The
 	 * words then match as a prefix (anything may follow). */
 	const char *reject;
@@ -59,12 +61,14 @@ struct ppctl_cmd_def {
 /* The entry's words and help (NULL words: the table's end). */
 static inline const char *ppctl_def_words(const struct ppctl_cmd_def *d)
 {
-	return d->setting ? d->setting->words : d->words;
+	return !d->setting ? d->words : d->unset ? pp_setting_unset_words(d->setting) :
+		d->setting->words;
 }
 
 static inline const char *ppctl_def_help(const struct ppctl_cmd_def *d)
 {
-	return d->setting ? d->setting->help : d->help;
+	return !d->setting ? d->help : d->unset ? pp_setting_unset_help(d->setting) :
+		d->setting->help;
 }
 
 /* A parsed command line. */

@@ -30,65 +30,71 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	[PP_S_ACT_MODE] = { "set phoneproxy activation mode {required|open}",
 	  "phones must be activated (required), or any phone may connect (open)",
 	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_ACT_MODE, act_mode),
-	  { PP_ACT_MODE_REQUIRED, PP_ACT_MODE_OPEN }, "activation mode" },
+	  { PP_ACT_MODE_REQUIRED, PP_ACT_MODE_OPEN }, "activation mode",
+	  .def = PP_ACT_MODE_REQUIRED },
 	[PP_S_IDLE_TIMEOUT] = { "set phoneproxy activation idletimeout <seconds>",
 	  "inactivate an activation not connected this long (0 = never; default 300)",
 	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_IDLE_TIMEOUT, idle_timeout),
-	  { 0 }, "idletimeout" },
+	  { 0 }, "idletimeout", .def = PP_DEFAULT_IDLE_TIMEOUT },
 	[PP_S_AUTH_TIMEOUT] = { "set phoneproxy activation authtimeout <seconds>",
 	  "inactivate every activation this long after it was made (0 = never; default 0)",
 	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_AUTH_TIMEOUT, auth_timeout),
-	  { 0 }, "authtimeout" },
+	  { 0 }, "authtimeout", .def = PP_DEFAULT_AUTH_TIMEOUT },
 	[PP_S_HTTP] = { "set phoneproxy http {enable|disable}",
 	  "the user activation web page on the north address (TCP 80/443)",
-	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_HTTP, http), { 1, 0 }, "http" },
+	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_HTTP, http), { 1, 0 }, "http",
+	  .def = 1 },
 	[PP_S_HTTPPROXY] = { "set phoneproxy httpproxy {enable|disable}",
 	  "the HTTP proxy for the phones' services (TCP 8088)",
 	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_HTTPPROXY, httpproxy),
-	  { 1, 0 }, "httpproxy" },
+	  { 1, 0 }, "httpproxy", .def = 0 },
 	[PP_S_SCCP_SECURITY] = { "set phoneproxy sccp security {on|off}",
 	  "secure SCCP for the remote phones (TCP 2443)",
 	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_SCCP_SECURITY, sccp_security),
-	  { 1, 0 }, "sccp security" },
+	  { 1, 0 }, "sccp security", .def = 0 },
 	[PP_S_RTP_PORTS] = { "set phoneproxy rtp ports <min:port> <max:port>",
 	  "the UDP ports for media (default 20480 21680)",
 	  PP_HOLD_MODULE, PP_SK_PORTS, CFG(PP_A_CFG_RTP_PORT_MIN, rtp_port_min),
-	  { 0 }, "rtp ports" },
+	  { 0 }, "rtp ports", .def = PP_DEFAULT_RTP_PORT_MIN, .def2 = PP_DEFAULT_RTP_PORT_MAX },
 	[PP_S_MEDIA_TIMEOUT] = { "set phoneproxy media timeout <seconds>",
 	  "end a media stream that relayed no packet this long (0 = never; default 60)",
 	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MEDIA_TIMEOUT, media_timeout),
-	  { 0 }, "media timeout" },
+	  { 0 }, "media timeout", .def = PP_DEFAULT_MEDIA_TIMEOUT },
 	[PP_S_MAX_CONNS] = { "set phoneproxy sccp maxconnections <connections>",
 	  "SCCP connections one activation may have open (1..64; default 4)",
 	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MAX_CONNS, max_conns),
-	  { 0 }, "sccp maxconnections" },
+	  { 0 }, "sccp maxconnections", .def = PP_DEFAULT_MAX_CONNS },
 	[PP_S_MAX_STREAMS] = { "set phoneproxy media maxstreams <streams>",
 	  "media streams one activation may have (1..1024; default 8)",
 	  PP_HOLD_MODULE, PP_SK_NUM, CFG(PP_A_CFG_MAX_STREAMS, max_streams),
-	  { 0 }, "media maxstreams" },
+	  { 0 }, "media maxstreams", .def = PP_DEFAULT_MAX_STREAMS },
 	[PP_S_SRTP_SUITE] = { "set phoneproxy media srtp {aes_cm_128_hmac_sha1_32|aes_cm_128_hmac_sha1_80}",
 	  "the SRTP suite of the keys given to secure phones (default aes_cm_128_hmac_sha1_32)",
 	  PP_HOLD_MODULE, PP_SK_CHOICE, CFG(PP_A_CFG_SRTP_SUITE, srtp_suite),
-	  { PP_SRTP_SUITE_SHA1_32, PP_SRTP_SUITE_SHA1_80 }, "media srtp" },
+	  { PP_SRTP_SUITE_SHA1_32, PP_SRTP_SUITE_SHA1_80 }, "media srtp",
+	  .def = PP_SRTP_SUITE_SHA1_32 },
 	[PP_S_INTERFACE] = { "set interface {north|south} address <ip>",
 	  "the host address facing the phones (north) or the CallManager (south); 0.0.0.0 unsets",
 	  PP_HOLD_MODULE, PP_SK_ADDR, CFG(PP_A_CFG_NORTH_ADDR, north_addr),
-	  { 0 }, "address" },
+	  { 0 }, "address", .unset_help = "unbind the role (as address 0.0.0.0)" },
 
 	/* pp-httpd's (httpd.conf): printed when not the default. */
 	[PP_S_HTTP_PUBLISH] = { "set phoneproxy http publish {webpage|webservice}",
 	  "publish the activation web page (north) or web service (south)",
-	  PP_HOLD_HTTPD, PP_SK_FLAG, HTTPD(webpage), .what = "http publish" },
+	  PP_HOLD_HTTPD, PP_SK_FLAG, HTTPD(webpage), .what = "http publish",
+	  .unset_help = "stop publishing the web page or the web service" },
 	[PP_S_HTTPPROXY_MODE] = { "set phoneproxy httpproxy mode {internal|external}",
 	  "fetch through the south address (internal) or an external proxy",
 	  PP_HOLD_HTTPD, PP_SK_CHOICE, HTTPD(mode), { PP_PROXY_INTERNAL, PP_PROXY_EXTERNAL },
-	  "httpproxy mode" },
+	  "httpproxy mode", .def = PP_PROXY_INTERNAL },
 	[PP_S_HTTPPROXY_EXTERNAL] = { "set phoneproxy httpproxy externaladdress <ip>",
 	  "the external HTTP proxy (port 8088) used in mode external",
-	  PP_HOLD_HTTPD, PP_SK_ADDR, HTTPD(external_addr), .what = "externaladdress" },
+	  PP_HOLD_HTTPD, PP_SK_ADDR, HTTPD(external_addr), .what = "externaladdress",
+	  .unset_help = "forget the external HTTP proxy" },
 	[PP_S_HTTPPROXY_ALLOW] = { "set phoneproxy httpproxy allow <url:url>",
 	  "let the phones fetch URLs matching this pattern (* is a wildcard)",
-	  PP_HOLD_HTTPD, PP_SK_LIST, .what = "httpproxy allow" },
+	  PP_HOLD_HTTPD, PP_SK_LIST, .what = "httpproxy allow",
+	  .unset_help = "remove a pattern from the HTTP proxy's allow list" },
 	[PP_S_HTTP_MAX_CONNS] = { "set phoneproxy http maxconnections <count>",
 	  "connections pp-httpd holds at most, all clients together (default 4096)",
 	  PP_HOLD_HTTPD, PP_SK_NUM, HTTPD(max_conns), .what = "maxconnections",
@@ -198,6 +204,31 @@ static void store(const struct pp_setting *s, void *base, int i, uint64_t x)
 		*(uint64_t *)p = x;
 }
 
+/* The "unset" of s: the default back (both values of a pair), the flag
+ * or the address of the choice cleared, the file none, or one entry off
+ * the list. */
+static int setting_unset(const struct pp_setting *s, const struct ppctl_cmd *cmd,
+			 struct pp_config *cfg, void *hc, char *err, size_t errlen)
+{
+	void *base = s->holder == PP_HOLD_MODULE ? (void *)cfg : hc;
+	bool which = s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG;
+	int i, at = which && cmd->choice > 0 ? cmd->choice : 0;
+	uint64_t v[2] = { which ? 0 : s->def, s->def2 };
+
+	if (s->kind == PP_SK_LIST)
+		return pp_httpconf_allow_remove(hc, cmd->text, err, errlen);
+	if (s->kind == PP_SK_FILE) {
+		memset(field(s, hc, 0), 0, s->size);
+		return 0;
+	}
+	for (i = 0; i < (s->kind == PP_SK_PORTS ? 2 : 1); i++) {
+		store(s, base, at + i, v[i]);
+		if (s->holder == PP_HOLD_MODULE)
+			cfg->present |= PP_CFG_BIT(s->attr + at + i);
+	}
+	return 0;
+}
+
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		     void *hc, char *err, size_t errlen)
 {
@@ -207,10 +238,13 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 	int at = s->kind == PP_SK_ADDR || s->kind == PP_SK_FLAG ? cmd->choice : 0;
 	/* Only one of seconds, count and value is parsed (the others stay 0). */
 	uint64_t v[2] = { s->kind == PP_SK_ADDR ? cmd->addr : s->kind == PP_SK_PORTS ?
-			  cmd->ports[0] : s->kind == PP_SK_CHOICE ? s->values[cmd->choice] :
+			  cmd->ports[0] : s->kind == PP_SK_CHOICE && cmd->choice >= 0 ?
+			  s->values[cmd->choice] :
 			  s->kind == PP_SK_FLAG ? 1 : cmd->seconds | cmd->count | cmd->value,
 			  cmd->ports[1] };
 
+	if (cmd->def->unset)
+		return setting_unset(s, cmd, cfg, hc, err, errlen);
 	if (at < 0)
 		at = 0;
 	if (s->kind == PP_SK_LIST)
@@ -393,6 +427,60 @@ int pp_settings_parse(const char *text, size_t len, const char *name,
 		}
 	}
 	return 0;
+}
+
+const char *pp_setting_unset_words(const struct pp_setting *s)
+{
+	static char words[PP_S_COUNT][160];
+	char *buf = words[s - pp_settings];
+	const char *p = s->words;
+	size_t used = 0;
+
+	if (*buf)
+		return buf;
+	/* "set ..." -> "unset ..." */
+	buf[used++] = 'u';
+	buf[used++] = 'n';
+	while (*p) {
+		size_t len = strcspn(p, " ");
+		bool value = (*p == '<' && s->kind != PP_SK_LIST) ||
+			     (*p == '{' && s->kind == PP_SK_CHOICE);
+
+		if (!value && used + len + 2 < sizeof(words[0]))
+			used += (size_t)sprintf(buf + used, "%s%.*s", used > 2 ? " " : "",
+						(int)len, p);
+		p += len;
+		p += strspn(p, " ");
+	}
+	return buf;
+}
+
+const char *pp_setting_unset_help(const struct pp_setting *s)
+{
+	static char helps[PP_S_COUNT][160];
+	char *buf = helps[s - pp_settings];
+	const char *d = strstr(s->help, "default "), *alt;
+	int i;
+
+	if (s->unset_help)
+		return s->unset_help;
+	if (*buf)
+		return buf;
+	if (d) {
+		d += strlen("default ");
+		snprintf(buf, sizeof(helps[0]), "back to the default (%.*s)",
+			 (int)strcspn(d, ",;)"), d);
+	} else if (s->kind == PP_SK_CHOICE && (alt = strchr(s->words, '{'))) {
+		/* The word whose value is the default. */
+		for (i = 0, alt++; i < 3 && s->values[i] != s->def; i++)
+			alt += strcspn(alt, "|}") + 1;
+		snprintf(buf, sizeof(helps[0]), "back to the default (%.*s)",
+			 (int)strcspn(alt, "|}"), alt);
+	} else {
+		snprintf(buf, sizeof(helps[0]), "back to the default (%s)",
+			 s->kind == PP_SK_FILE ? "none" : "none set");
+	}
+	return buf;
 }
 
 const struct ppctl_cmd_def *pp_settings_table(enum pp_holder holder)

@@ -42,8 +42,13 @@ struct pp_setting {
 	unsigned int size;	/* of the field: 1, 2 or 4 bytes */
 	uint8_t values[3];	/* PP_SK_CHOICE: the field's value of each word */
 	const char *what;	/* names it in error messages */
-	/* The daemons': the default (not printed) and the range of a number. */
-	uint64_t def, min, max;
+	/* The default ("unset" restores it; a daemon's is not printed; a
+	 * choice's is the field's value) and the range of a daemon's number;
+	 * def2: the second value's default (PP_SK_PORTS). */
+	uint64_t def, min, max, def2;
+	/* The "unset" command's help when "back to the default (...)" does
+	 * not say it (a list, a flag, an address). */
+	const char *unset_help;
 };
 
 enum pp_setting_id {
@@ -92,7 +97,9 @@ struct tftpd_conf {
  * Apply a parsed "set" of a declared setting (cmd->def->setting) to cfg
  * (PP_HOLD_MODULE: marks it present) or held (a daemon's: struct
  * pp_httpconf, tftpd_conf or pp_tlsdconf). Returns 0, -EINVAL for a value out of the
- * setting's range or another error with err set.
+ * setting's range or another error with err set. Its "unset" (cmd->def->unset)
+ * stores the default instead (every value of a pair: both RTP ports), clears
+ * a flag or an address, or removes one entry of a list (-ENOENT when absent).
  */
 int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		     void *held, char *err, size_t errlen);
@@ -114,6 +121,15 @@ int pp_settings_check(enum pp_holder holder, const void *held, const char *name,
 		      char *err, size_t errlen);
 /* The defaults of a daemon's settings. */
 void pp_settings_defaults(enum pp_holder holder, void *held);
+
+/*
+ * The "unset" command of every setting, derived from its words: "set"
+ * becomes "unset" and the values go (<x>, and the {a|b} of a choice); a
+ * flag's or an address's {a|b} stays (which one), as does a list's <url>
+ * (which entry). Its help says what the default is.
+ */
+const char *pp_setting_unset_words(const struct pp_setting *s);
+const char *pp_setting_unset_help(const struct pp_setting *s);
 
 /* The "set" commands of the settings one component holds (grammar.h),
  * terminated by an entry with words NULL. */

@@ -9,12 +9,14 @@
 
 #include "exec.h"
 
-/* A declared setting: set by the table-driven ppctl_do_set(). */
-#define SETTING(id)	{ .setting = &pp_settings[id], .handler = ppctl_do_set }
+/* A declared setting: its "set" and its "unset" (back to the default),
+ * both run by the table-driven ppctl_do_set(). */
+#define SETTING(id)	{ .setting = &pp_settings[id], .handler = ppctl_do_set }, \
+			{ .setting = &pp_settings[id], .unset = true, .handler = ppctl_do_set }
 
 const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "help", .handler = ppctl_do_help,
-	  .help = "list the commands (\"<words> ?\" lists what may follow)" },
+	  .help = "list the commands (\"help <words>\", \"? <words>\", \"<words> ?\": those starting with the words)" },
 
 	/* The guide's "User Activation" (CLI) and "show user". */
 	{ .words = "set user active name <user> address <ip:phone-ip>", .handler = ppctl_do_user_active,
@@ -46,18 +48,12 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 
 	/* pp-httpd (userspace settings in $PP_CONF_DIR/httpd.conf). */
 	SETTING(PP_S_HTTP_PUBLISH),
-	{ .words = "unset phoneproxy http publish {webpage|webservice}", .handler = ppctl_http_edit,
-	  .help = "stop publishing the web page or the web service" },
 	SETTING(PP_S_HTTP_MAX_CONNS),
 	SETTING(PP_S_HTTP_PER_ADDR),
 	SETTING(PP_S_HTTP_HEADER_TIMEOUT),
 	SETTING(PP_S_HTTP_BODY_TIMEOUT),
 	SETTING(PP_S_HTTPPROXY_ALLOW),
-	{ .words = "unset phoneproxy httpproxy allow <url:url>", .handler = ppctl_http_edit,
-	  .help = "remove a pattern from the HTTP proxy's allow list" },
 	SETTING(PP_S_HTTPPROXY_MODE),
-	{ .words = "unset phoneproxy httpproxy mode", .handler = ppctl_http_edit,
-	  .help = "back to the default internal HTTP proxy" },
 	SETTING(PP_S_HTTPPROXY_EXTERNAL),
 	/* pp-tftpd (userspace settings in $PP_CONF_DIR/tftpd.conf). */
 	SETTING(PP_S_TFTP_CACHE_TTL), SETTING(PP_S_TFTP_CACHE_SIZE),
@@ -70,8 +66,6 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	/* pp-tlsd (secure SCCP's TLS; $PP_CONF_DIR/tlsd.conf). */
 	SETTING(PP_S_TLS_CAFILE), SETTING(PP_S_TLS_HANDSHAKE_TIMEOUT), SETTING(PP_S_TLS_MAX_CONNS),
 	SETTING(PP_S_TLS_PER_ADDR), SETTING(PP_S_TLS_MAX_HANDSHAKES),
-	{ .words = "unset phoneproxy httpproxy externaladdress", .handler = ppctl_http_edit,
-	  .help = "forget the external HTTP proxy" },
 	{ .words = "show phoneproxy httpproxy", .handler = ppctl_do_show_httpproxy,
 	  .help = "the HTTP proxy: state, mode, external address, allow list" },
 

@@ -92,7 +92,8 @@ int ppctl_do_help(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	(void)cmd;
 	fprintf(ctx->out, "usage: ppctl [-j | -o FORMAT] [-f FILE | COMMAND]  (no command: a shell)\n\n");
 	ppctl_print_help(ctx->out, ctx->table, 0, NULL);
-	fprintf(ctx->out, "\n\"? WORDS\" or \"WORDS ?\" lists what may follow the words.\n");
+	fprintf(ctx->out, "\n\"help WORDS\", \"? WORDS\", \"WORDS ?\" or \"WORDS help\" lists the commands "
+		"starting with the words.\n");
 	return PPCTL_EXIT_OK;
 }
 
@@ -198,8 +199,8 @@ out:
 
 /* ---- settings ---- */
 
-/* A declared setting (settings.h): the module's by netlink, pp-httpd's
- * in httpd.conf. */
+/* A declared setting (settings.h), set or unset: the module's by netlink,
+ * the daemons' in their files. */
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	const struct pp_setting *s = cmd->def->setting;
@@ -209,7 +210,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (s->holder != PP_HOLD_MODULE)
 		return ppctl_http_edit(ctx, cmd);
 	/* Secure SCCP needs the proxy's certificates first (docs/ctl.md). */
-	if (s == &pp_settings[PP_S_SCCP_SECURITY] && cmd->choice == 0 &&
+	if (s == &pp_settings[PP_S_SCCP_SECURITY] && !cmd->def->unset && cmd->choice == 0 &&
 	    ppctl_sccp_security_certs(ctx))
 		return ctx->err.code;
 	nl = ctx_nl(ctx, NULL);
@@ -220,7 +221,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
 				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
 	/* Applied; but without forwarding the proxy drops every SCCP connection. */
-	if (s->kind == PP_SK_ADDR && ppctl_ip_forward() == 0)
+	if (s->kind == PP_SK_ADDR && !cmd->def->unset && ppctl_ip_forward() == 0)
 		fprintf(stderr, "ppctl: warning: net.ipv4.ip_forward is 0 in this network "
 			"namespace: the proxy drops every SCCP connection until "
 			"\"sysctl -w net.ipv4.ip_forward=1\"\n");

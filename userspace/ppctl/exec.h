@@ -69,7 +69,7 @@ int ppctl_do_show_cluster(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what);
 
 /* httpcmds.c: pp-httpd's settings, certificates, the admin password. */
-/* An unset, or a setting pp-httpd holds: edits httpd.conf. */
+/* A set or unset of a daemon's setting: edits httpd.conf, tftpd.conf or tlsd.conf. */
 int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_httpproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_cert_selfsigned(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);

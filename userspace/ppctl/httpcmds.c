@@ -35,21 +35,6 @@
 
 /* ---- httpd.conf ---- */
 
-/* The unset commands: back to the default, or off the allow list. */
-static int unset(const struct ppctl_cmd *cmd, struct pp_httpconf *c, char *err,
-		 size_t errlen)
-{
-	if (cmd->text)
-		return pp_httpconf_allow_remove(c, cmd->text, err, errlen);
-	if (cmd->choice >= 0)
-		(cmd->choice ? &c->webservice : &c->webpage)[0] = false;
-	else if (strstr(ppctl_def_words(cmd->def), "mode"))
-		c->mode = PP_PROXY_INTERNAL;
-	else
-		c->external_addr = 0;
-	return 0;
-}
-
 /* tftpd.conf's settings in c (the defaults without the file; an old
  * format converted). */
 static int tftp_load(struct ppctl_ctx *ctx, char *path, struct tftpd_conf *c)
@@ -113,23 +98,22 @@ static int daemon_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		ppctl_tell(ctx, tls ? PP_CTL_TLSD : TFTPD_CTL_NAME, path);
 }
 
-/* Load httpd.conf, apply cmd (a setting pp-httpd holds, or an unset), save;
- * or tftpd.conf's. */
+/* Load httpd.conf, apply cmd (a set or unset of a setting pp-httpd holds),
+ * save; or tftpd.conf's, tlsd.conf's. */
 int ppctl_http_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	char path[4096], err[PP_URL_MAX + 1200];
 	struct pp_httpconf c;
 	int rc;
 
-	if (cmd->def->setting && (cmd->def->setting->holder == PP_HOLD_TFTPD ||
-				  cmd->def->setting->holder == PP_HOLD_TLSD))
+	if (cmd->def->setting->holder == PP_HOLD_TFTPD ||
+	    cmd->def->setting->holder == PP_HOLD_TLSD)
 		return daemon_edit(ctx, cmd);
 	if (pp_httpconf_path(path, sizeof(path)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "configuration directory path too long");
 	if (pp_httpconf_load(path, &c, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
-	rc = cmd->def->setting ? pp_setting_apply(cmd, NULL, &c, err, sizeof(err)) :
-		unset(cmd, &c, err, sizeof(err));
+	rc = pp_setting_apply(cmd, NULL, &c, err, sizeof(err));
 	if (rc == -EINVAL)
 		ppctl_fail(ctx, PPCTL_EXIT_USAGE, "%s", err);
 	else if (rc)

@@ -286,11 +286,49 @@ static void test_help(void)
 	ok(a && count_lines(a) == 1, "\"?\" after a value completes the command");
 	free(a);
 
+	/* 80 commands (42 of them settings' set) and the 42 settings' unset. */
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 84 && strstr(a, "publish <file>") &&
-	   strstr(a, "set phoneproxy rtp ports <min> <max>"),
-	   "\"?\" alone lists all 84 commands (%d)", count_lines(a));
+	ok(a && count_lines(a) == 80 + PP_S_COUNT && PP_S_COUNT == 42 &&
+	   strstr(a, "publish <file>") && strstr(a, "set phoneproxy rtp ports <min> <max>") &&
+	   strstr(a, "unset phoneproxy rtp ports "),
+	   "\"?\" alone lists all 122 commands (%d)", count_lines(a));
 	free(a);
+
+	/* The guide's "CLI Help System": help delete, ? delete, delete ?. */
+	a = help_of("help delete", &r);
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 2 && every_line_starts(a, "delete ") &&
+	   strstr(a, "delete certificate <pattern>") && strstr(a, "delete ctl sast sast1|sast2"),
+	   "\"help delete\" lists the two delete commands");
+	b = help_of("? delete", &r);
+	ok(a && b && !strcmp(a, b), "\"? delete\" is the same as \"help delete\"");
+	free(b);
+	b = help_of("delete ?", &r);
+	ok(a && b && !strcmp(a, b), "\"delete ?\" is the same as \"help delete\"");
+	free(b);
+	free(a);
+	a = help_of("delete certificate help", &r);
+	b = help_of("delete certificate ?", &r);
+	ok(a && b && !strcmp(a, b) && count_lines(a) == 1 &&
+	   strstr(a, "delete certificate <pattern>"),
+	   "\"delete certificate help\" is \"delete certificate ?\": the syntax");
+	free(b);
+	b = help_of("help delete certificate ?", &r);
+	ok(a && b && !strcmp(a, b), "\"help delete certificate ?\" too");
+	free(b);
+	free(a);
+	a = help_of("help unset", &r);
+	ok(a && count_lines(a) == PP_S_COUNT + 1 && every_line_starts(a, "unset ") &&
+	   strstr(a, "unset password"), "\"help unset\" lists an unset per setting and unset password");
+	free(a);
+	a = help_of("help frobnicate", &r);
+	ok(!a && r == PPCTL_PARSE_ERROR &&
+	   !strcmp(err.msg, "unknown command \"frobnicate\"; try \"help\""),
+	   "\"help frobnicate\": an error naming the word (%s)", err.msg);
+	a = help_of("help delete sast", &r);
+	ok(!a && r == PPCTL_PARSE_ERROR &&
+	   !strcmp(err.msg, "\"delete\": unknown word \"sast\" (expected certificate|ctl)"),
+	   "\"help delete sast\": an error naming the word (%s)", err.msg);
+	ok(parses_to("help", ppctl_do_help), "\"help\" alone is the command list");
 
 	a = help_of("Show ?", &r);
 	ok(!a && r == PPCTL_PARSE_ERROR && !strcmp(err.msg, "unknown command \"Show\"; try \"help\""),
@@ -459,6 +497,89 @@ static void test_tlsd_conf_write(struct ppctl_ctx *ctx, const char *dir)
 	unlink(path);
 }
 
+/*
+ * unset of a daemon's setting: through the same path as set (the file
+ * loaded, checked whole, written atomically): the line goes, the others
+ * stay; an unset that would break a rule between settings changes nothing.
+ */
+static void test_unset_files(struct ppctl_ctx *ctx, const char *dir)
+{
+	char tftp[256], tls[256], http[256], *before, *after, *text = NULL;
+	size_t len;
+	FILE *f;
+	int rc;
+
+	snprintf(tftp, sizeof(tftp), "%s/tftpd.conf", dir);
+	snprintf(tls, sizeof(tls), "%s/tlsd.conf", dir);
+	snprintf(http, sizeof(http), "%s/httpd.conf", dir);
+	rc = run_line(ctx, "set phoneproxy tftp retries 7");
+	rc |= run_line(ctx, "set phoneproxy tftp rate 50");
+	rc |= run_line(ctx, "unset phoneproxy tftp retries");
+	after = slurp(tftp);
+	ok(rc == 0 && after && strstr(after, "\nset phoneproxy tftp rate 50\n") &&
+	   !strstr(after, "retries"), "unset phoneproxy tftp retries: gone from tftpd.conf, rate kept");
+	free(after);
+	rc = run_line(ctx, "set phoneproxy tftp retransmit max 6000");
+	rc |= run_line(ctx, "set phoneproxy tftp retransmit 5000");
+	before = slurp(tftp);
+	rc |= run_line(ctx, "unset phoneproxy tftp retransmit max") != PPCTL_EXIT_USAGE;
+	after = slurp(tftp);
+	ok(rc == 0 && !strcmp(ctx->err.msg,
+	   "tftpd.conf: retransmit max (4000 ms) is below retransmit (5000 ms)") &&
+	   before && after && !strcmp(before, after),
+	   "unset phoneproxy tftp retransmit max below retransmit: refused, tftpd.conf unchanged (%s)",
+	   ctx->err.msg);
+	free(before);
+	free(after);
+	rc = run_line(ctx, "unset phoneproxy tftp retransmit");
+	rc |= run_line(ctx, "unset phoneproxy tftp retransmit max");
+	rc |= run_line(ctx, "unset phoneproxy tftp rate");
+	after = slurp(tftp);
+	ok(rc == 0 && after && !strstr(after, "\nset "), "every tftp setting unset: tftpd.conf holds none");
+	free(after);
+
+	rc = run_line(ctx, "set phoneproxy sccp security maxconnections peraddress 2");
+	rc |= run_line(ctx, "set phoneproxy sccp security maxhandshakes 64");
+	rc |= run_line(ctx, "set phoneproxy sccp security cafile none");
+	rc |= run_line(ctx, "unset phoneproxy sccp security maxconnections peraddress");
+	after = slurp(tls);
+	ok(rc == 0 && after && strstr(after, "\nset phoneproxy sccp security maxhandshakes 64\n") &&
+	   !strstr(after, "peraddress"),
+	   "unset phoneproxy sccp security maxconnections peraddress: gone from tlsd.conf");
+	free(after);
+
+	rc = run_line(ctx, "set phoneproxy httpproxy mode external");
+	rc |= run_line(ctx, "set phoneproxy httpproxy externaladdress 203.0.113.8");
+	rc |= run_line(ctx, "set phoneproxy http maxconnections 100");
+	rc |= run_line(ctx, "set phoneproxy httpproxy allow http://198.51.100.10/dir/*");
+	rc |= run_line(ctx, "unset phoneproxy httpproxy mode");
+	rc |= run_line(ctx, "unset phoneproxy httpproxy externaladdress");
+	rc |= run_line(ctx, "unset phoneproxy httpproxy allow http://198.51.100.10/dir/*");
+	after = slurp(http);
+	ok(rc == 0 && after && strstr(after, "set phoneproxy http maxconnections 100\n") &&
+	   !strstr(after, "mode") && !strstr(after, "externaladdress") && !strstr(after, "allow"),
+	   "unset phoneproxy httpproxy mode|externaladdress|allow <url>: gone from httpd.conf");
+	free(after);
+	before = slurp(http);
+	rc = run_line(ctx, "unset phoneproxy httpproxy allow http://198.51.100.10/dir/*");
+	after = slurp(http);
+	ok(rc == PPCTL_EXIT_FAIL && strstr(ctx->err.msg, "is not in the httpproxy allow list") &&
+	   before && after && !strcmp(before, after),
+	   "unset of a pattern not in the allow list: refused naming it (%s)", ctx->err.msg);
+	free(before);
+	free(after);
+
+	f = open_memstream(&text, &len);
+	ok(!ppctl_http_print_running(ctx, f) && !fclose(f) && text &&
+	   !strcmp(text, "set phoneproxy http maxconnections 100\n"
+		   "set phoneproxy sccp security maxhandshakes 64\n"),
+	   "show config running: the daemons' settings left, none of those unset");
+	free(text);
+	unlink(tftp);
+	unlink(tls);
+	unlink(http);
+}
+
 static void test_exec_without_kernel(void)
 {
 	char dir[] = "/tmp/pp-test-grammar.XXXXXX", path[256], *text = NULL;
@@ -533,6 +654,7 @@ static void test_exec_without_kernel(void)
 	   "set phoneproxy tftp ... keeps the settings in tftpd.conf as commands");
 	unlink(path);
 
+	test_unset_files(&ctx, dir);
 	test_tlsd_conf_write(&ctx, dir);
 
 	ppctl_ctx_fini(&ctx);
@@ -548,6 +670,89 @@ static const char *sample(const char *type, int i)
 		(i ? "20100" : "20000") : !strncmp(type, "ip", 2) ? "192.0.2.1" :
 		!strcmp(type, "url") ? "http://198.51.100.10/dir/*" :
 		!strcmp(type, "file") ? "/etc/phoneproxy/capf-ca.pem" : "5";
+}
+
+/* The running configuration of the module's settings back at the
+ * guide's defaults, as "show config running" prints them. */
+static const char *const module_defaults[PP_S_COUNT] = {
+	[PP_S_ACT_MODE] = "set phoneproxy activation mode required\n",
+	[PP_S_IDLE_TIMEOUT] = "set phoneproxy activation idletimeout 300\n",
+	[PP_S_AUTH_TIMEOUT] = "set phoneproxy activation authtimeout 0\n",
+	[PP_S_HTTP] = "set phoneproxy http enable\n",
+	[PP_S_HTTPPROXY] = "set phoneproxy httpproxy disable\n",
+	[PP_S_SCCP_SECURITY] = "set phoneproxy sccp security off\n",
+	[PP_S_RTP_PORTS] = "set phoneproxy rtp ports 20480 21680\n",
+	[PP_S_MEDIA_TIMEOUT] = "set phoneproxy media timeout 60\n",
+	[PP_S_MAX_CONNS] = "set phoneproxy sccp maxconnections 4\n",
+	[PP_S_MAX_STREAMS] = "set phoneproxy media maxstreams 8\n",
+	[PP_S_SRTP_SUITE] = "set phoneproxy media srtp aes_cm_128_hmac_sha1_32\n",
+	[PP_S_INTERFACE] = "",	/* 0.0.0.0: the role unbound, not printed */
+};
+
+/*
+ * s was set (alternative alt) in a (the module's) or held: its "unset"
+ * (the same words, without the values; a flag's or an address's word and
+ * a list's entry kept) parses to the same setting and brings back the
+ * default: the guide's for the module's, the daemon's defaults for theirs.
+ */
+static void unset_after_set(const struct pp_setting *s, int alt, struct pp_config *a, void *held)
+{
+	char line[256] = "", cp[256], *w, *save = NULL, *text = NULL;
+	const char *want = module_defaults[s - pp_settings];
+	struct pp_httpconf hd;
+	struct pp_tlsdconf ld;
+	struct tftpd_conf td;
+	size_t len;
+	bool same;
+	FILE *f;
+	int k;
+
+	snprintf(cp, sizeof(cp), "%s", pp_setting_unset_words(s));
+	for (w = strtok_r(cp, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (*w == '{')
+			for (k = 0, w = strtok(w + 1, "|}"); k < alt; k++)
+				w = strtok(NULL, "|}");
+		else if (*w == '<')
+			w = (char *)sample("url", 0);
+		strcat(strcat(line, *line ? " " : ""), w);
+	}
+	ok(parse(line) == PPCTL_PARSE_OK && cmd.def->handler == ppctl_do_set && cmd.def->unset &&
+	   cmd.def->setting == s && !strncmp(line, "unset ", 6) && !strchr(line, '<'),
+	   "%s: the unset of \"%s\" parses", line, s->words);
+	if (parse(line) != PPCTL_PARSE_OK || pp_setting_apply(&cmd, a, held, NULL, 0)) {
+		ok(0, "%s applies", line);
+		return;
+	}
+	if (s->holder == PP_HOLD_MODULE) {
+		f = open_memstream(&text, &len);
+		ppctl_print_running(f, a, NULL);
+		fclose(f);
+		ok(want && text && !strcmp(text, want) &&
+		   pp_cfg_has(a, s->attr + (s->kind == PP_SK_ADDR ? alt : 0)),
+		   "%s: the module gets the default back", line);
+		free(text);
+		return;
+	}
+	pp_httpconf_init(&hd);
+	pp_tlsdconf_init(&ld);
+	memset(&td, 0, sizeof(td));
+	pp_settings_defaults(PP_HOLD_TFTPD, &td);
+	if (s->holder == PP_HOLD_TFTPD) {
+		same = !memcmp(held, &td, sizeof(td));
+	} else if (s->holder == PP_HOLD_TLSD) {
+		same = !memcmp(held, &ld, sizeof(ld));
+	} else {
+		const struct pp_httpconf *h = held;
+
+		same = h->nallow == 0 && !memcmp(&h->max_conns, &hd.max_conns, 4 * sizeof(unsigned int)) &&
+		       h->webpage == hd.webpage && h->webservice == hd.webservice &&
+		       h->mode == hd.mode && h->external_addr == hd.external_addr;
+	}
+	f = open_memstream(&text, &len);
+	pp_settings_print(f, s->holder, held);
+	fclose(f);
+	ok(same && text && !*text, "%s: the daemon's default back, not printed", line);
+	free(text);
 }
 
 /* For every declared setting and every word of its {a|b}: set -> "show
@@ -630,6 +835,7 @@ static void test_settings_round_trip(void)
 			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&
 			   ha.mode == hb.mode && ha.external_addr == hb.external_addr,
 			   "replaying \"%s\" sets the same", line);
+			unset_after_set(s, alt, &a, held_a);
 			pp_httpconf_free(&ha);
 			pp_httpconf_free(&hb);
 			free(text);
