@@ -14,7 +14,7 @@ iproute2 iputils-ping nftables nmap python3 util-linux procps jq
 sparse linux-source-6.1 xz-utils
 flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl
-libsrtp2-dev
+libsrtp2-dev libcsv-dev
 corosync libcpg-dev
 openssl chromium libsoap-lite-perl tshark
 slowhttptest conntrack python3-scapy

@@ -22,7 +22,7 @@
 #include "users_xml.h"
 
 /* Free text (first, last, seed, ...) longer than this is refused. */
-#define TEXT_MAX 1024
+#define TEXT_MAX PP_USERS_TEXT_MAX
 
 struct reader {
 	const char *file;
@@ -515,6 +515,27 @@ static bool is_pw_date(const char *s)
 		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
 			return false;
 	return true;
+}
+
+/* The same rules, for other readers of user records (users_csv.c). */
+bool pp_users_seed_valid(const char *s)
+{
+	return is_base64ish(s);
+}
+
+bool pp_users_hash_valid(const char *s)
+{
+	return is_base64ish(s) || is_tagged_hash(s);
+}
+
+bool pp_users_pw_date_valid(const char *s)
+{
+	return is_pw_date(s);
+}
+
+bool pp_users_text_valid(const char *s)
+{
+	return strlen(s) <= PP_USERS_TEXT_MAX && !has_control(s);
 }
 
 static int user_field(struct reader *r, struct pp_account *a,

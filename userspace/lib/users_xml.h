@@ -30,6 +30,9 @@
 /* Largest users.xml read (65536 fully filled-in users fit easily). */
 #define PP_USERS_FILE_MAX	(128u << 20)
 
+/* Longest free text of a user (first, last, seed, hashPw, ...), bytes. */
+#define PP_USERS_TEXT_MAX	1024
+
 /* A <ccm>: a CallManager cluster users connect to. */
 struct pp_callmanager {
 	char name[PP_NAME_MAX];
@@ -90,5 +93,24 @@ const struct pp_callmanager *pp_users_account_ccm(const struct pp_users *u,
 						  const struct pp_account *a);
 const struct pp_account *pp_users_find(const struct pp_users *u,
 				       const char *name);
+
+/*
+ * The field rules of <user>, shared with the other readers of user
+ * records (the CSV import): a <seed> and a <hashPw> (base64, or this
+ * project's tagged pbkdf2 hash), a <pwDate> (YYYY-MM-DD-hh-mm-ss-mmm), a
+ * free text (<first>, <last>: at most PP_USERS_TEXT_MAX bytes, no control
+ * character).
+ */
+bool pp_users_seed_valid(const char *s);
+bool pp_users_hash_valid(const char *s);
+bool pp_users_pw_date_valid(const char *s);
+bool pp_users_text_valid(const char *s);
+
+/*
+ * Write u as a users.xml (libxml2's writer, UTF-8, indented) in a
+ * malloc()ed buffer: what pp_users_parse_memory() reads back to the same
+ * records. Returns 0, or -1 (out of memory).
+ */
+int pp_users_write_xml(const struct pp_users *u, char **buf, size_t *len);
 
 #endif /* PP_USERS_XML_H */

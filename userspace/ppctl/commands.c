@@ -30,6 +30,11 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	/* The Management Console's "Publish". */
 	{ .words = "publish <file>", .handler = ppctl_do_publish,
 	  .help = "validate a users.xml and make it the CallManager and user table" },
+	/* The Management Console's "Import/Export" (docs/users-csv.md). */
+	{ .words = "import users <file>", .handler = ppctl_do_import_users,
+	  .help = "publish the users of a CSV (passwords in clear are hashed) with the published CallManagers; a bad row: nothing changes" },
+	{ .words = "export users {csv|xml|template} <file>", .handler = ppctl_do_export_users,
+	  .help = "write the published users as CSV or users.xml, or the CSV template (\"-\": standard output)" },
 
 	/* Activation settings. */
 	SETTING(PP_S_IDLE_TIMEOUT),

@@ -153,29 +153,26 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	return PPCTL_EXIT_OK;
 }
 
-int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+/*
+ * Publish a users.xml held in memory (label names it in messages): the
+ * same path for a file (publish) and for what the CSV import made.
+ */
+int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
+			 const char *label)
 {
 	char err[1024], state[4096];
 	struct pp_users *users;
 	struct pp_nl *nl;
-	size_t len;
-	char *buf;
-	int rc;
+	int rc = 0;
 
-	rc = pp_file_read(cmd->file, PP_USERS_FILE_MAX, &buf, &len);
-	if (rc)
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
-			    rc == -EFBIG ? "file too large" : strerror(-rc));
 	/* Validate everything before anything is sent. */
-	if (pp_users_parse_memory(buf, len, cmd->file, &users, err, sizeof(err))) {
-		free(buf);
+	if (pp_users_parse_memory(buf, len, label, &users, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
-	}
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		goto out;
 	if (pp_users_replace(nl, users)) {
-		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file, pp_nl_error(nl));
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", label, pp_nl_error(nl));
 		goto out;
 	}
 	/* Kept for the next boot (and the daemons): the bytes validated. */
@@ -193,8 +190,22 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	ctx->err.code = ppctl_tell(ctx, PP_CTL_HTTPD, state);
 out:
 	pp_users_free(users);
-	free(buf);
 	return ctx->err.code;
+}
+
+int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
+{
+	size_t len;
+	char *buf;
+	int rc;
+
+	rc = pp_file_read(cmd->file, PP_USERS_FILE_MAX, &buf, &len);
+	if (rc)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
+			    rc == -EFBIG ? "file too large" : strerror(-rc));
+	rc = ppctl_publish_buffer(ctx, buf, len, cmd->file);
+	free(buf);
+	return rc;
 }
 
 /* ---- settings ---- */

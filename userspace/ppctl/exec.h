@@ -46,6 +46,10 @@ int ppctl_do_user_active(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
+			 const char *label);
+int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_export_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* A declared setting (cmd->def->setting). */
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_phoneproxy(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
