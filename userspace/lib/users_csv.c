@@ -588,8 +588,8 @@ static int hash_all(struct user_row *rows, size_t n, unsigned int iterations)
 
 int pp_users_csv_import(const char *buf, size_t len, const char *filename,
 			const struct pp_users *base, unsigned int iterations,
-			char **xml, size_t *xmllen, struct pp_csv_import *st,
-			char *err, size_t errlen)
+			char **xml, size_t *xmllen, struct pp_users **parsed,
+			struct pp_csv_import *st, char *err, size_t errlen)
 {
 	struct reader r = {
 		.file = filename, .err = err, .errlen = errlen, .base = base,
@@ -686,7 +686,10 @@ int pp_users_csv_import(const char *buf, size_t len, const char *filename,
 		fail(&r, 1, "refused after conversion: %s", verr);
 		goto out;
 	}
-	pp_users_free(check);
+	if (parsed)
+		*parsed = check;
+	else
+		pp_users_free(check);
 	st->rows = r.n;
 	st->hashed = hashed;
 	st->kept = r.n - hashed;

@@ -38,13 +38,15 @@ struct pp_csv_import {
  * Read a CSV of users (buf, len; filename only in messages) and build the
  * users.xml that holds them with base's name, CallManagers and proxies:
  * a malloc()ed *xml of *xmllen bytes. Clear passwords are hashed with
- * pp_pw_hash() (iterations 0: the default), on every CPU. Returns 0, or
- * -1 with err set ("file:line: column N (Label): reason").
+ * pp_pw_hash() (iterations 0: the default), on every CPU. The users.xml
+ * made is read back by pp_users_parse_memory() before it is returned: if
+ * parsed is not NULL, *parsed is what it read (pp_users_free()). Returns
+ * 0, or -1 with err set ("file:line: column N (Label): reason").
  */
 int pp_users_csv_import(const char *buf, size_t len, const char *filename,
 			const struct pp_users *base, unsigned int iterations,
-			char **xml, size_t *xmllen, struct pp_csv_import *st,
-			char *err, size_t errlen);
+			char **xml, size_t *xmllen, struct pp_users **parsed,
+			struct pp_csv_import *st, char *err, size_t errlen);
 
 /*
  * Write the users of u as CSV, every column, the header first; a user

@@ -46,7 +46,7 @@ static struct pp_users *published(struct ppctl_ctx *ctx, const char *what)
 int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	struct pp_csv_import st;
-	struct pp_users *base;
+	struct pp_users *base, *users = NULL;
 	char err[1024], *buf, *xml = NULL;
 	size_t len, xmllen;
 	struct timespec t0, t1;
@@ -62,8 +62,8 @@ int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		return ctx->err.code;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = pp_users_csv_import(buf, len, cmd->file, base, 0, &xml, &xmllen, &st,
-				 err, sizeof(err));
+	rc = pp_users_csv_import(buf, len, cmd->file, base, 0, &xml, &xmllen, &users,
+				 &st, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	free(buf);
 	pp_users_free(base);
@@ -73,7 +73,7 @@ int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		fprintf(ctx->out, "hashed %zu password%s (pbkdf2-sha256, %u iterations) in %.1f s\n",
 			st.hashed, st.hashed == 1 ? "" : "s", pp_pw_default_iterations(),
 			(double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
-	rc = ppctl_publish_buffer(ctx, xml, xmllen, cmd->file);
+	rc = ppctl_publish_parsed(ctx, users, xml, xmllen, cmd->file);
 	free(xml);
 	return rc;
 }

@@ -160,14 +160,24 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
 			 const char *label)
 {
-	char err[1024], state[4096];
 	struct pp_users *users;
-	struct pp_nl *nl;
-	int rc = 0;
+	char err[1024];
 
 	/* Validate everything before anything is sent. */
 	if (pp_users_parse_memory(buf, len, label, &users, err, sizeof(err)))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+	return ppctl_publish_parsed(ctx, users, buf, len, label);
+}
+
+/* The same, for a buffer already read by pp_users_parse_memory() into
+ * users (which this frees). */
+int ppctl_publish_parsed(struct ppctl_ctx *ctx, struct pp_users *users,
+			 const char *buf, size_t len, const char *label)
+{
+	char state[4096];
+	struct pp_nl *nl;
+	int rc = 0;
+
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		goto out;

@@ -48,6 +48,9 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
 			 const char *label);
+struct pp_users;
+int ppctl_publish_parsed(struct ppctl_ctx *ctx, struct pp_users *users,
+			 const char *buf, size_t len, const char *label);
 int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_export_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* A declared setting (cmd->def->setting). */

@@ -35,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	/* Clear passwords cost a PBKDF2 each (1000 iterations, the least). */
 	if (pp_users_csv_import((const char *)data, size, "fuzz", base, 1000, &xml, &len,
-				&st, err, sizeof(err)) == 0)
+				NULL, &st, err, sizeof(err)) == 0)
 		free(xml);
 	else if (!strncmp(err, "fuzz:1: refused after conversion", 32))
 		abort();

@@ -50,7 +50,7 @@ static struct pp_users *import(const char *csv, char *err, size_t errlen,
 	size_t len;
 	char *xml;
 
-	if (pp_users_csv_import(csv, strlen(csv), "users.csv", base, ITER, &xml, &len,
+	if (pp_users_csv_import(csv, strlen(csv), "users.csv", base, ITER, &xml, &len, NULL,
 				st ? st : &dummy, err, errlen))
 		return NULL;
 	u = parse_xml(xml, len);
@@ -300,7 +300,7 @@ static void test_bad_files(void)
 		/* The NUL case: its length is what the literal holds. */
 		if (strstr(cases[i].what, "NUL"))
 			len = strlen(csv) + 1 + strlen(csv + strlen(csv) + 1);
-		rc = pp_users_csv_import(csv, len, "users.csv", base, ITER, &xml, &xl, &st,
+		rc = pp_users_csv_import(csv, len, "users.csv", base, ITER, &xml, &xl, NULL, &st,
 					 err, sizeof(err));
 		u = NULL;
 		if (!rc) {
@@ -326,7 +326,7 @@ static void test_limits(void)
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(csv + len, cap - len, "u%zu,c2VlZA,a2V5,SEP%012zX,,\n",
 					i, i);
-	ok(pp_users_csv_import(csv, len, "users.csv", base, ITER, &xml, &len, &st, err,
+	ok(pp_users_csv_import(csv, len, "users.csv", base, ITER, &xml, &len, NULL, &st, err,
 			       sizeof(err)) &&
 	   strstr(err, "users.csv:65538: more than 65536 users"),
 	   "limits: the 65537th user refused (%s)", err);
