@@ -212,7 +212,8 @@ t0=$(date +%s%N)
 pp import users "$TMPD/big.csv" > "$TMPD/big.out" 2>&1
 rc=$?
 t1=$(date +%s%N)
-diag "10,000 users imported and published in $(( (t1 - t0) / 1000000 )) ms"
+diag "10,000 users imported and published (pp-httpd running, told) in $(( (t1 - t0) / 1000000 )) ms"
+[ $rc = 0 ] || diag "$(cat "$TMPD/big.out")"
 check "a CSV of 10,000 users (an export's hashes) imports and publishes" \
 	sh -c "[ $rc = 0 ] && grep -q 'published 10000 users' $TMPD/big.out"
 check "all 10,000 are listed" sh -c "test \$(ip netns exec $NS_PROXY $PPCTL show user | grep -c '^user[0-9]') = 10000"

@@ -21,10 +21,16 @@
 
 int pp_ctl_ask(const char *name, const char *req, char *buf, size_t len)
 {
+	return pp_ctl_ask_wait(name, req, buf, len, 3);
+}
+
+int pp_ctl_ask_wait(const char *name, const char *req, char *buf, size_t len,
+		    unsigned int seconds)
+{
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	socklen_t salen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 +
 				      strlen(name));
-	struct timeval tv = { .tv_sec = 3 };
+	struct timeval tv = { .tv_sec = seconds };
 	ssize_t n;
 	int fd, err;
 

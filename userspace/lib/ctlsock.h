@@ -46,6 +46,9 @@ void pp_ctl_close(struct pp_ctl *c);
  * here, or another -errno.
  */
 int pp_ctl_ask(const char *name, const char *req, char *buf, size_t len);
+/* The same, waiting up to seconds for the answer (pp_ctl_ask: 3 s). */
+int pp_ctl_ask_wait(const char *name, const char *req, char *buf, size_t len,
+		    unsigned int seconds);
 
 /*
  * The reply to "stats", the same for every daemon that has counters

@@ -230,8 +230,10 @@ int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
 	char reply[1024];
 	int rc;
 
-	/* A daemon running here takes it now; one elsewhere when it starts. */
-	rc = pp_ctl_ask(daemon, "reload", reply, sizeof(reply));
+	/* A daemon running here takes it now; one elsewhere when it starts.
+	 * A reload reads what changed (65,536 users: seconds in a slow
+	 * guest), so the answer may take longer than a question's. */
+	rc = pp_ctl_ask_wait(daemon, "reload", reply, sizeof(reply), 60);
 	if (rc == -ENOENT || (rc >= 0 && !strcmp(reply, "ok\n")))
 		return PPCTL_EXIT_OK;
 	return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: saved, but pp-%s did not take it: %s", what,
