@@ -27,13 +27,13 @@ static int put_ccm(xmlTextWriterPtr w, const struct pp_callmanager *c)
 {
 	char addr[INET_ADDRSTRLEN];
 
-	if (!inet_ntop(AF_INET, &c->addr, addr, sizeof(addr)))
+	if (!c->host[0] && !inet_ntop(AF_INET, &c->addr, addr, sizeof(addr)))
 		return -1;
 	if (xmlTextWriterStartElement(w, X("ccm")) < 0 ||
 	    xmlTextWriterWriteAttribute(w, X("name"), X(c->name)) < 0 ||
 	    (c->is_default &&
 	     xmlTextWriterWriteAttribute(w, X("default"), X("true")) < 0) ||
-	    xmlTextWriterWriteElement(w, X("address"), X(addr)) < 0 ||
+	    xmlTextWriterWriteElement(w, X("address"), X(c->host[0] ? c->host : addr)) < 0 ||
 	    xmlTextWriterEndElement(w) < 0)
 		return -1;
 	return 0;

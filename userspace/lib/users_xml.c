@@ -374,11 +374,15 @@ static int parse_ccm(struct reader *r, const xmlNode *n)
 	if (!addr)
 		goto out;
 	if (pp_parse_ipv4(addr, &ccm->addr)) {
-		fail(r, addr_node, "ccm \"%s\": address \"%.64s\" is not an IPv4 address",
-		     name, addr);
-		goto out;
-	}
-	if (ccm->addr == 0) {
+		if (!pp_host_name_valid(addr)) {
+			fail(r, addr_node,
+			     "ccm \"%s\": address \"%.64s\" is not an IPv4 address or a host name",
+			     name, addr);
+			goto out;
+		}
+		strcpy(ccm->host, addr);	/* valid, so it fits */
+		ccm->addr = 0;
+	} else if (ccm->addr == 0) {
 		fail(r, addr_node, "ccm \"%s\": address 0.0.0.0 is not a CallManager's address",
 		     name);
 		goto out;
@@ -515,6 +519,37 @@ static bool is_pw_date(const char *s)
 		if (pat[i] == 'd' ? (s[i] < '0' || s[i] > '9') : s[i] != '-')
 			return false;
 	return true;
+}
+
+bool pp_host_name_valid(const char *s)
+{
+	size_t len = strlen(s), label = 0;
+	bool numeric = true;
+	const char *p;
+
+	if (!len || len >= PP_HOST_MAX || s[len - 1] == '.')
+		return false;
+	for (p = s; *p; p++) {
+		if (*p == '.') {
+			if (!label || p[-1] == '-')
+				return false;
+			label = 0;
+			numeric = true;
+			continue;
+		}
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || *p == '-'))
+			return false;
+		if (*p == '-' && !label)
+			return false;
+		if (++label > 63)
+			return false;
+		if (*p < '0' || *p > '9')
+			numeric = false;
+	}
+	/* The last label: not ending in '-', and not all digits (RFC 3696):
+	 * "198.51.100.999" is a bad address, not a name. */
+	return p[-1] != '-' && !numeric;
 }
 
 /* The same rules, for other readers of user records (users_csv.c). */

@@ -33,10 +33,17 @@
 /* Longest free text of a user (first, last, seed, hashPw, ...), bytes. */
 #define PP_USERS_TEXT_MAX	1024
 
+/* Longest host name of a CallManager (RFC 1035: 253 characters). */
+#define PP_HOST_MAX	254
+
 /* A <ccm>: a CallManager cluster users connect to. */
 struct pp_callmanager {
 	char name[PP_NAME_MAX];
-	uint32_t addr;			/* network byte order, never 0 */
+	/* <address>: an IPv4 address, or a host name (the guide: "the
+	 * CallManager may be given by name"), resolved by
+	 * pp_users_resolve() before the table goes to the module. */
+	char host[PP_HOST_MAX];		/* "" when given as an address */
+	uint32_t addr;			/* network byte order; 0 until resolved */
 	bool is_default;
 	long line;
 };
@@ -93,6 +100,20 @@ const struct pp_callmanager *pp_users_account_ccm(const struct pp_users *u,
 						  const struct pp_account *a);
 const struct pp_account *pp_users_find(const struct pp_users *u,
 				       const char *name);
+
+/*
+ * Resolve each CallManager given by host name (getaddrinfo(), IPv4: the
+ * first address the resolver orders first, RFC 6724). file names the
+ * users.xml in messages. Returns 0, or -1 with err "file:line: ccm
+ * \"x\": host \"h\" does not resolve: reason" at the first failure
+ * (then addresses already resolved are set, the rest left as they were).
+ */
+int pp_users_resolve(struct pp_users *u, const char *file, char *err, size_t errlen);
+/* Resolve one CallManager's host: 0 and *addr, or -1 and why. */
+int pp_ccm_resolve(const struct pp_callmanager *c, uint32_t *addr, char *why,
+		   size_t whylen);
+/* Whether s is a host name (RFC 1123 labels, not all-numeric last label). */
+bool pp_host_name_valid(const char *s);
 
 /*
  * The field rules of <user>, shared with the other readers of user

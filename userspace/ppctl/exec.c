@@ -57,6 +57,11 @@ static struct pp_nl *ctx_nl(struct ppctl_ctx *ctx, const char *tag)
 	return NULL;
 }
 
+struct pp_nl *ctx_nl_get(struct ppctl_ctx *ctx)
+{
+	return ctx_nl(ctx, NULL);
+}
+
 int ppctl_check_output(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	if (ctx->prom && cmd->def->handler != ppctl_do_show_stats)
@@ -174,10 +179,16 @@ int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
 int ppctl_publish_parsed(struct ppctl_ctx *ctx, struct pp_users *users,
 			 const char *buf, size_t len, const char *label)
 {
-	char state[4096];
+	char state[4096], err[1024];
 	struct pp_nl *nl;
 	int rc = 0;
 
+	/* CallManagers given by name: their addresses now (nothing sent if
+	 * one does not resolve). */
+	if (pp_users_resolve(users, label, err, sizeof(err))) {
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s", err);
+		goto out;
+	}
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		goto out;
@@ -287,7 +298,7 @@ int ppctl_do_show_callmanager(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd
 	if (pp_ccm_list(nl, &ccms, &n))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show callmanager: %s",
 			    pp_nl_error(nl));
-	ppctl_print_ccms(ctx->out, ctx->json, ccms, n);
+	ppctl_show_ccms(ctx, ccms, n);
 	free(ccms);
 	return PPCTL_EXIT_OK;
 }

@@ -51,6 +51,11 @@ int ppctl_publish_buffer(struct ppctl_ctx *ctx, const char *buf, size_t len,
 struct pp_users;
 int ppctl_publish_parsed(struct ppctl_ctx *ctx, struct pp_users *users,
 			 const char *buf, size_t len, const char *label);
+/* The netlink connection, opened on first use (NULL: ctx->err says why). */
+struct pp_nl *ctx_nl_get(struct ppctl_ctx *ctx);
+struct pp_ccm_state;
+void ppctl_show_ccms(struct ppctl_ctx *ctx, const struct pp_ccm_state *ccms, size_t n);
+int ppctl_do_refresh_ccm(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_export_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* A declared setting (cmd->def->setting). */

@@ -291,14 +291,18 @@ void ppctl_print_config(FILE *f, bool json, const struct pp_config *c)
 }
 
 void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
-		      size_t n)
+		      size_t n, const char *const *hosts)
 {
-	static const char *const header[] = { "name", "address", "default" };
+	static const char *const header[] = { "name", "address", "default", "host" };
 	char buf[PP_IPV4_STRLEN];
+	int pass, ncols = 3;
 	struct table t;
 	size_t i;
-	int pass;
 
+	/* A host column when some CallManager is given by name. */
+	for (i = 0; hosts && i < n; i++)
+		if (hosts[i] && hosts[i][0])
+			ncols = 4;
 	if (json) {
 		struct pp_json j;
 
@@ -309,20 +313,23 @@ void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
 			pp_json_kv_str(&j, "name", ccms[i].name);
 			pp_json_kv_str(&j, "address", pp_ipv4_str(ccms[i].addr, buf));
 			pp_json_kv_bool(&j, "default", ccms[i].is_default);
+			if (hosts && hosts[i] && hosts[i][0])
+				pp_json_kv_str(&j, "host", hosts[i]);
 			pp_json_obj_end(&j);
 		}
 		pp_json_arr_end(&j);
 		fputc('\n', f);
 		return;
 	}
-	table_init(&t, 3, header);
+	table_init(&t, ncols, header);
 	for (pass = 0; pass < 2; pass++) {
 		if (pass == 1)
 			table_header(f, &t);
 		for (i = 0; i < n; i++) {
-			const char *cells[3] = {
+			const char *cells[4] = {
 				ccms[i].name, pp_ipv4_str(ccms[i].addr, buf),
-				ccms[i].is_default ? "yes" : ""
+				ccms[i].is_default ? "yes" : "",
+				hosts && hosts[i] ? hosts[i] : ""
 			};
 
 			if (pass == 0)

@@ -20,8 +20,9 @@ void ppctl_print_users(FILE *f, bool json, const struct pp_user_state *users,
 /* "show phoneproxy". */
 void ppctl_print_config(FILE *f, bool json, const struct pp_config *cfg);
 /* "show callmanager". */
+/* hosts: NULL, or per CallManager its host name ("" or NULL: none). */
 void ppctl_print_ccms(FILE *f, bool json, const struct pp_ccm_state *ccms,
-		      size_t n);
+		      size_t n, const char *const *hosts);
 /* "show counters". */
 void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st);
 struct pp_json;

@@ -259,7 +259,7 @@ static void test_ccms_counters(void)
 	struct pp_stats st = known_stats;
 	char *text = NULL;
 
-	CAPTURE(text, ppctl_print_ccms(f, false, ccms, 2));
+	CAPTURE(text, ppctl_print_ccms(f, false, ccms, 2, NULL));
 	is_str(text,
 	       "name         address        default\n"
 	       "----         -------        -------\n"
@@ -267,7 +267,7 @@ static void test_ccms_counters(void)
 	       "lab-cluster  203.0.113.5\n",
 	       "show callmanager");
 	free(text);
-	CAPTURE(text, ppctl_print_ccms(f, true, ccms, 2));
+	CAPTURE(text, ppctl_print_ccms(f, true, ccms, 2, NULL));
 	is_str(text,
 	       "[{\"name\":\"ccm\",\"address\":\"198.51.100.10\",\"default\":true},"
 	       "{\"name\":\"lab-cluster\",\"address\":\"203.0.113.5\",\"default\":false}]\n",

@@ -126,9 +126,9 @@ static const struct bad_case bad_cases[] = {
 	{ "data/unknown-ccm.xml",
 	  "data/unknown-ccm.xml:4: user \"homer\": ccmName \"nowhere\" is not a CallManager (<ccm>) of this file", false },
 	{ "data/ccm-bad-address.xml",
-	  "data/ccm-bad-address.xml:2: ccm \"ccm\": address \"198.51.100.999\" is not an IPv4 address", false },
-	{ "data/ccm-hostname.xml",
-	  "data/ccm-hostname.xml:3: ccm \"ccm\": address \"ccm.example.com\" is not an IPv4 address", false },
+	  "data/ccm-bad-address.xml:2: ccm \"ccm\": address \"198.51.100.999\" is not an IPv4 address or a host name", false },
+	{ "data/ccm-bad-hostname.xml",
+	  "data/ccm-bad-hostname.xml:3: ccm \"ccm\": address \"ccm_1.example.com\" is not an IPv4 address or a host name", false },
 	{ "data/ccm-zero-address.xml",
 	  "data/ccm-zero-address.xml:2: ccm \"ccm\": address 0.0.0.0 is not a CallManager's address", false },
 	{ "data/ccm-no-address.xml",
@@ -297,9 +297,35 @@ static void test_nothing_applied(void)
 	   u == NULL, "a refused file yields no table at all");
 }
 
+/* The guide: the CallManager may be given by name (resolved at publish). */
+static void test_ccm_hostname(void)
+{
+	static const char *const good[] = { "ccm.example.com", "CCM-1.example.org", "ccm",
+					    "a1.b2.c3", "x.y.z.example" };
+	static const char *const bad[] = { "-ccm.example.com", "ccm-.example.com", "ccm..example",
+					   "ccm.example.com.", "ccm_1.example.com", "1.2.3.4.5",
+					   "ccm.123", "", "a b.example" };
+	char err[1024] = "";
+	struct pp_users *u = parse("data/ccm-hostname.xml", err, sizeof(err));
+	size_t i;
+
+	if (!ok(u != NULL, "a CallManager given by host name is read"))
+		diag("%s", err);
+	if (u) {
+		is_str(u->ccms[0].host, "ccm.example.com", "its host name is kept");
+		ok(u->ccms[0].addr == 0, "its address is 0 until resolved");
+		pp_users_free(u);
+	}
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++)
+		ok(pp_host_name_valid(good[i]), "host name \"%s\" is valid", good[i]);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ok(!pp_host_name_valid(bad[i]), "host name \"%s\" is not", bad[i]);
+}
+
 int main(void)
 {
 	test_appendix_b();
+	test_ccm_hostname();
 	test_defaults();
 	test_bad_files();
 	test_limits();
