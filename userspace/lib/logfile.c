@@ -279,8 +279,7 @@ int pp_shell_log(const char *dir, const char *user, unsigned int uid, const char
 	ssize_t w;
 	int fd, n, e = 0;
 
-	if (mkdir(dir, 0750) && errno != EEXIST)
-		return -errno;
+	/* The directory is pp-logd's (or the package's): without it, -ENOENT. */
 	snprintf(path, sizeof(path), "%s/%s", dir, PP_SHELL_LOG);
 	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0640);
 	if (fd < 0)

@@ -86,7 +86,8 @@ bool pp_log_rotate_due(bool open, unsigned int lines, unsigned int max_lines, lo
 bool pp_log_is_archive(const char *name);
 
 /* Append one line to shell.log (O_APPEND, one write under flock):
- * "<time> <user> (uid N): <command> [: result]". 0 or -errno. */
+ * "<time> <user> (uid N): <command>[: result]". 0 or -errno (-ENOENT:
+ * no log directory). */
 int pp_shell_log(const char *dir, const char *user, unsigned int uid, const char *command,
 		 const char *result);
 

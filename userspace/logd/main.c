@@ -73,6 +73,7 @@ static void load_level(struct logd *d, bool announce)
 	struct tftpd_conf c;
 	char err[1200];
 
+	tftpd_conf_defaults(&c);
 	if (tftpd_conf_load(&c, d->conf_path, true, err, sizeof(err))) {
 		pp_warn("Log: %s; keeping loglevel %s", err, tftpd_loglevel_name(d->level));
 		return;
@@ -270,6 +271,7 @@ int main(int argc, char **argv)
 			return 1;
 		}
 	}
+	tftpd_conf_defaults(&c);
 	if (tftpd_conf_load(&c, d.conf_path, args.conf_optional, err, sizeof(err))) {
 		pp_err("Log: %s", err);
 		return 1;
