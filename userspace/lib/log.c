@@ -63,8 +63,12 @@ static const char *level_prefix(int level)
 
 static const char *logd_component;
 static int logd_fd = -1;
-static time_t logd_next_try;
+static time_t logd_next_try, logd_level_read;
 static unsigned long long logd_dropped;
+/* pp-logd's loglevel, as it tells its senders ("L<level>\n" on connect and
+ * on every change): lines above it are not even formatted. Until told:
+ * brief. */
+static int logd_level = PP_LOG_INFO;
 
 void pp_log_to_logd(const char *component)
 {
@@ -74,6 +78,21 @@ void pp_log_to_logd(const char *component)
 unsigned long long pp_log_logd_dropped(void)
 {
 	return logd_dropped;
+}
+
+/* The last "L<level>\n" pp-logd sent (flags: 0 waits up to SO_RCVTIMEO). */
+static void logd_read_level(int flags)
+{
+	char buf[64];
+	ssize_t n, i;
+
+	while ((n = recv(logd_fd, buf, sizeof(buf), flags)) > 0) {
+		for (i = 0; i + 2 < n; i++)
+			if (buf[i] == 'L' && buf[i + 1] >= '0' && buf[i + 1] <= '7' &&
+			    buf[i + 2] == '\n')
+				logd_level = buf[i + 1] - '0';
+		flags = MSG_DONTWAIT;
+	}
 }
 
 static int logd_connect(void)
@@ -102,6 +121,10 @@ static int logd_connect(void)
 	}
 	logd_next_try = 0;
 	logd_fd = fd;
+	/* pp-logd says its loglevel at once; wait for it a little. */
+	tv.tv_usec = 200000;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	logd_read_level(0);
 	return 0;
 }
 
@@ -139,13 +162,32 @@ static void logd_send(int level, const char *msg)
 	logd_dropped++;
 }
 
+/* Whether pp-logd wants a line of this level (its loglevel read again at
+ * most once a second). */
+static bool logd_wants(int level)
+{
+	time_t now;
+
+	if (!logd_component)
+		return false;
+	now = time(NULL);
+	if (logd_fd >= 0 && now != logd_level_read) {
+		logd_level_read = now;
+		logd_read_level(MSG_DONTWAIT);
+	}
+	return level <= logd_level;
+}
+
 void pp_log(int level, const char *fmt, ...)
 {
 	char msg[PP_LOG_LINE_MAX];
+	int e = errno;			/* for a %m in fmt */
+	bool to_logd = logd_wants(level);
 	va_list ap;
 
-	if (level > log_level && !logd_component)
+	if (level > log_level && !to_logd)
 		return;
+	errno = e;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -155,12 +197,9 @@ void pp_log(int level, const char *fmt, ...)
 		else
 			fprintf(stderr, "%s: %s%s\n", log_ident, level_prefix(level), msg);
 	}
-	if (logd_component) {
-		int e = errno;
-
+	if (to_logd)
 		logd_send(level, msg);
-		errno = e;
-	}
+	errno = e;
 }
 
 int pp_errf(char *err, size_t errlen, const char *fmt, ...)

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
@@ -31,8 +32,16 @@
 #include "parse.h"
 #include "tftpdconf.h"
 
+/* A sender's connection. */
+struct sender {
+	TAILQ_ENTRY(sender) link;
+	struct bufferevent *bev;
+	struct logd *d;
+};
+
 struct logd {
 	struct event_base *base;
+	TAILQ_HEAD(, sender) senders_list;
 	struct pp_logfile lf;
 	struct evconnlistener *lis;
 	struct pp_follow *follow;
@@ -67,6 +76,20 @@ static void put(struct logd *d, int level, const char *fmt, ...)
 		       d->lf.name[0] ? d->lf.name : PP_LOG_LINK, strerror(-rc));
 }
 
+/* Tell the senders (one, or all when s is NULL) the loglevel: they do not
+ * format or send a line above it. */
+static void tell_level(struct logd *d, struct sender *s)
+{
+	char msg[4] = { 'L', (char)('0' + d->level), '\n', 0 };
+
+	if (s) {
+		bufferevent_write(s->bev, msg, 3);
+		return;
+	}
+	TAILQ_FOREACH(s, &d->senders_list, link)
+		bufferevent_write(s->bev, msg, 3);
+}
+
 /* The loglevel from tftpd.conf; a bad file keeps the one in force. */
 static void load_level(struct logd *d, bool announce)
 {
@@ -81,6 +104,7 @@ static void load_level(struct logd *d, bool announce)
 	if (c.loglevel == d->level && !announce)
 		return;
 	d->level = c.loglevel;
+	tell_level(d, NULL);
 	pp_notice("Log: loglevel %s", tftpd_loglevel_name(d->level));
 	put(d, PP_LOG_NOTICE, "Log: loglevel %s", tftpd_loglevel_name(d->level));
 }
@@ -102,10 +126,18 @@ static void take_line(struct logd *d, const char *s)
 	put(d, (int)level, "%s", end + 1);
 }
 
+static void sender_free(struct sender *s)
+{
+	TAILQ_REMOVE(&s->d->senders_list, s, link);
+	bufferevent_free(s->bev);
+	free(s);
+}
+
 static void on_read(struct bufferevent *bev, void *arg)
 {
 	struct evbuffer *in = bufferevent_get_input(bev);
-	struct logd *d = arg;
+	struct sender *snd = arg;
+	struct logd *d = snd->d;
 	size_t n;
 	char *s;
 
@@ -116,19 +148,19 @@ static void on_read(struct bufferevent *bev, void *arg)
 	/* No newline in a whole line's room: not a sender of ours. */
 	if (evbuffer_get_length(in) > PP_LOG_LINE_MAX + 16) {
 		d->too_long++;
-		bufferevent_free(bev);
+		sender_free(snd);
 	}
 }
 
 static void on_conn_event(struct bufferevent *bev, short what, void *arg)
 {
-	struct logd *d = arg;
+	struct sender *snd = arg;
 
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		/* A piece without its newline was torn by a sender's timeout. */
 		if (evbuffer_get_length(bufferevent_get_input(bev)))
-			d->torn++;
-		bufferevent_free(bev);
+			snd->d->torn++;
+		sender_free(snd);
 	}
 }
 
@@ -136,20 +168,26 @@ static void on_accept(struct evconnlistener *lis, evutil_socket_t fd, struct soc
 		      int len, void *arg)
 {
 	struct logd *d = arg;
-	struct bufferevent *bev;
+	struct sender *s;
 
 	(void)lis;
 	(void)sa;
 	(void)len;
-	bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
-	if (!bev) {
+	s = calloc(1, sizeof(*s));
+	if (s)
+		s->bev = bufferevent_socket_new(d->base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!s || !s->bev) {
+		free(s);
 		evutil_closesocket(fd);
 		return;
 	}
+	s->d = d;
+	TAILQ_INSERT_TAIL(&d->senders_list, s, link);
 	d->senders++;
-	bufferevent_setcb(bev, on_read, NULL, on_conn_event, d);
-	bufferevent_setwatermark(bev, EV_READ, 0, PP_LOG_LINE_MAX * 64);
-	bufferevent_enable(bev, EV_READ);
+	bufferevent_setcb(s->bev, on_read, NULL, on_conn_event, s);
+	bufferevent_setwatermark(s->bev, EV_READ, 0, PP_LOG_LINE_MAX * 64);
+	bufferevent_enable(s->bev, EV_READ | EV_WRITE);
+	tell_level(d, s);
 }
 
 static int listen_lines(struct logd *d)
@@ -256,6 +294,7 @@ int main(int argc, char **argv)
 	char err[1200];
 	int rc;
 
+	TAILQ_INIT(&d.senders_list);
 	rc = pp_daemon_args(argc, argv, "pp-logd", TFTPD_CONF_FILE, usage, &args);
 	if (rc >= 0)
 		return rc;
@@ -322,6 +361,8 @@ out:
 	pp_daemon_signals_free(&d.sig);
 	pp_ctl_close(d.ctl);
 	pp_follow_close(d.follow);
+	while (!TAILQ_EMPTY(&d.senders_list))
+		sender_free(TAILQ_FIRST(&d.senders_list));
 	if (d.lis)
 		evconnlistener_free(d.lis);
 	if (d.base)
