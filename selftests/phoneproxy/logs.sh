@@ -12,10 +12,11 @@
 # activation with the Unix user; "set phoneproxy loglevel" applied by
 # pp-logd to every component and kept in the running configuration.
 source "$(dirname "$0")/lib.sh"
-require ip python3 curl in.tftpd tftp
+require ip curl in.tftpd tftp
 LOGD=${LOGD:-$PP_OUT/userspace/logd/pp-logd}
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
-for b in "$LOGD" "$TFTPD" "$HTTPD" "$TLSD"; do
+LOGSEND=${LOGSEND:-$PP_OUT/userspace/tests/logsend}
+for b in "$LOGD" "$TFTPD" "$HTTPD" "$TLSD" "$LOGSEND"; do
 	[ -x "$b" ] || skip_all "not built: $b"
 done
 
@@ -23,24 +24,20 @@ export PP_LOG_DIR=$TMPD/log TZ=UTC
 LD=$PP_LOG_DIR
 SID=SEP001122334455
 
-start_logd() {	# start_logd [TIME_OFFSET]
+start_logd() {	# start_logd [TIME_OFFSET]: until its "started" line is written
+	local n
+	n=$(cat "$LD"/log-*.txt 2>/dev/null | grep -c "pp-logd started")
 	PP_LOG_KEEP=3 PP_LOG_TIME_OFFSET=${1:-0} ip netns exec "$NS_PROXY" "$LOGD" -e \
 		2>> "$TMPD/pp-logd.err" &
 	LOGD_PID=$!
-	wait_for 5 grep -q "pp-logd started" "$LD/phoneproxy.log"
+	wait_for 10 sh -c "[ \$(cat $LD/log-*.txt | grep -c 'pp-logd started') -gt $n ]"
 }
+phase() { diag "${SECONDS}s: $*"; }
 stop_logd() { kill "$LOGD_PID" 2>/dev/null; wait "$LOGD_PID" 2>/dev/null; }
 at_exit 'stop_logd'
-# send N TAG [LEVEL]: a sender of lines on pp-logd's socket, as a daemon does.
-send() {
-	ip netns exec "$NS_PROXY" python3 -c '
-import socket, sys
-n, tag, level = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-s.connect("\0phoneproxy/log")
-s.sendall("".join("%s Test: %s %d\n" % (level, tag, i) for i in range(n)).encode())
-s.close()' "$1" "$2" "${3:-6}"
-}
+# send N TAG [LEVEL [WRITERS]]: lines on pp-logd's socket, as a daemon
+# sends them, from WRITERS processes at once (tags TAGA, TAGB...).
+send() { ip netns exec "$NS_PROXY" "$LOGSEND" "$1" "$2" "${3:-6}" ${4:+"$4"}; }
 log_has() { grep -Eq "$1" "$LD/phoneproxy.log"; }
 
 setup_topology || { tap_result 1 "lab topology"; tap_done; }
@@ -53,6 +50,7 @@ write_users_xml "$TMPD/users.xml"
 check "publish" pp publish "$TMPD/users.xml"
 
 # ---- every component's lines ----
+phase "every component's lines"
 ROOT=$TMPD/ccm-tftp
 mkdir -p "$ROOT"
 cp "$PP_TOP/userspace/tests/data/tftp/SEP001380AD9E5F.cnf.xml" "$ROOT/$SID.cnf.xml"
@@ -84,6 +82,7 @@ check "every line: date, time to the ms, a component" \
 	sh -c "! grep -Ev '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [A-Z][a-z]+: ' $LD/phoneproxy.log"
 
 # ---- show log ----
+phase "show log"
 pp show log phoneproxy.log -filter $SID > "$TMPD/sid"
 check "show log -filter SID (the guide's troubleshooting): the activation and the TFTP lines" \
 	sh -c "grep -q 'Activation: activated user=homer' $TMPD/sid && grep -q 'Tftp: ' $TMPD/sid"
@@ -99,6 +98,7 @@ check_fail "show log of a file that is not there: refused" pp show log nosuch.lo
 check_fail "show log -filter with a bad expression: refused" pp show log -filter '('
 
 # ---- loglevel: one setting, every component, pp-logd applies it ----
+phase "loglevel"
 check "set phoneproxy loglevel min" pp set phoneproxy loglevel min
 send 1 brief-line-at-min 6
 send 1 notice-line-at-min 5
@@ -117,6 +117,7 @@ check "... back to brief (the default): pp-logd says so, the running config has 
 	       ! ip netns exec $NS_PROXY $PPCTL show config running | grep -q loglevel"
 
 # ---- shell.log ----
+phase "shell.log"
 check "shell.log: set user active, publish, set and unset loglevel with the Unix user" \
 	sh -c "grep -q ' root (uid 0): set user active name homer address $PHONE$' $LD/shell.log &&
 	       grep -q ' root (uid 0): publish ' $LD/shell.log &&
@@ -130,11 +131,10 @@ check_fail "shell.log: show commands are not recorded" grep -q 'show log' "$LD/s
 check "show log shell.log shows it" sh -c "ip netns exec $NS_PROXY $PPCTL show log shell.log | grep -q 'unset phoneproxy loglevel'"
 
 # ---- rotation after 5,000 lines: two writers at once ----
+phase "rotation after 5,000 lines"
 first=$(readlink "$LD/phoneproxy.log")
 before=$(wc -l < "$LD/$first")
-send 3000 writerA & a=$!
-send 3000 writerB & b=$!
-wait $a $b
+send 3000 writer 6 2
 wait_for 10 sh -c "[ \$(cat $LD/log-*.txt | grep -c 'Test: writer') = 6000 ]"
 second=$(readlink "$LD/phoneproxy.log")
 check "5,000 lines: $first closed with exactly 5,000 lines (had $before)" \
@@ -149,6 +149,7 @@ check "no torn line: every line is whole" \
 	sh -c "! cat $LD/$first $LD/$second | grep -Ev '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9:.]{12} [A-Z][a-z]+: '"
 
 # ---- midnight: the writer's clock 8 s before the next midnight (UTC) ----
+phase "midnight"
 # (8 s: an emulated guest takes seconds to restart pp-logd and send.)
 stop_logd
 now=$(date +%s)
@@ -166,6 +167,7 @@ check "... named at 00:00 of the next day ($day), the line before midnight in $e
 	       grep -q before-midnight $LD/$eve && [ \$(wc -l < $LD/$day) -le 2 ]"
 
 # ---- a bounded number of files ----
+phase "a bounded number of files"
 send 12000 bulk
 wait_for 10 sh -c "grep -q 'Test: bulk 11999' $LD/phoneproxy.log"
 n=$(ls "$LD" | grep -Ec '^log-[0-9]{17}\.txt$')
@@ -173,6 +175,7 @@ check "12,000 more lines: $n log files kept (PP_LOG_KEEP=3), the oldest removed"
 check_fail "... $first is gone" test -e "$LD/$first"
 
 # ---- list log, delete log ----
+phase "list log, delete log"
 pp list log > "$TMPD/list"
 check "list log: the files, phoneproxy.log -> the current one, shell.log" \
 	sh -c "grep -q 'phoneproxy.log .*-> $(readlink "$LD/phoneproxy.log")' $TMPD/list &&

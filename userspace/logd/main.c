@@ -156,6 +156,14 @@ static void on_conn_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct sender *snd = arg;
 
+	/* A sender that does not read the loglevel and went away: its lines
+	 * may still wait to be read; the read side ends the connection. */
+	if (what & BEV_EVENT_WRITING) {
+		bufferevent_disable(bev, EV_WRITE);
+		evbuffer_drain(bufferevent_get_output(bev),
+			       evbuffer_get_length(bufferevent_get_output(bev)));
+		return;
+	}
 	if (what & (BEV_EVENT_EOF | BEV_EVENT_ERROR)) {
 		/* A piece without its newline was torn by a sender's timeout. */
 		if (evbuffer_get_length(bufferevent_get_input(bev)))
