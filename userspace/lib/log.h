@@ -32,6 +32,7 @@ int pp_log_get_level(void);
  * is not doubled when the message has it), e.g. "Http". pp-logd keeps
  * the lines "set phoneproxy loglevel" asks for. Without pp-logd the
  * lines go to syslog only; a connection is tried again once a second.
+ * Like the rest of pp_log(), for the thread of the daemon's event loop.
  */
 void pp_log_to_logd(const char *component);
 /* Lines that pp_log_to_logd() could not deliver (pp-logd away or stuck). */
