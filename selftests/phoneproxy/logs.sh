@@ -63,19 +63,20 @@ ip netns exec "$NS_PROXY" "$HTTPD" > "$TMPD/pp-httpd.err" 2>&1 &
 at_exit "kill $!"
 ip netns exec "$NS_PROXY" "$TLSD" -e 2> "$TMPD/pp-tlsd.err" &
 at_exit "kill $!"
-# A failed login on the web page (its answer is slow on purpose; the line
-# comes first), while the TFTP part goes on.
-wait_for 20 log_has "Http: north http: activation page on $NORTH:80"
-nsx "$NS_PHONE" curl -sS --max-time 30 --data-urlencode "username=homer" \
-	--data-urlencode "password=wrong" --data-urlencode "address=$PHONE" \
-	-d action=activate "http://$NORTH/" > /dev/null 2>&1 &
 check "set user active (the CLI)" pp set user active name homer address $PHONE
 check "Activation: the module's event with user, SID, address and reason" \
 	wait_for 5 log_has "Activation: activated user=homer sid=$SID addr=$PHONE reason=cli"
+phase "tftp"
 wait_for 5 log_has "Tftp: listening on $NORTH:69"
 check "Tftp: a configuration file served, with user, SID and the phone's address" \
 	eval "ip netns exec $NS_PHONE tftp $NORTH -m binary -c get $SID.cnf.xml $TMPD/got &&
 	      wait_for 5 log_has 'Tftp: .*$SID.cnf.xml.* $PHONE.*user=homer sid=$SID'"
+phase "the web page"
+# A failed login on the web page (pp-httpd started meanwhile).
+wait_for 20 log_has "Http: north http: activation page on $NORTH:80"
+nsx "$NS_PHONE" curl -sS --max-time 30 --data-urlencode "username=homer" \
+	--data-urlencode "password=wrong" --data-urlencode "address=$PHONE" \
+	-d action=activate "http://$NORTH/" > /dev/null 2>&1 &
 check "Http: a failed login on the web page, with the user and the client's address" \
 	wait_for 20 log_has "Http: page: login of \"homer\" from $PHONE failed"
 check "Tls: pp-tlsd's lines" wait_for 5 log_has "Tls: pp-tlsd started"
@@ -187,5 +188,7 @@ check "delete log $old: gone, recorded in shell.log" \
 	eval "$PPCTL delete log $old && ! test -e $LD/$old &&
 	       grep -q 'delete log $old$' $LD/shell.log"
 check "pp-logd is still running" kill -0 "$LOGD_PID"
+[ -n "${PP_VM_OUT:-}" ] && cp "$LD/shell.log" "$PP_VM_OUT/logs-shell.log" &&
+	cp "$LD/$(readlink "$LD/phoneproxy.log")" "$PP_VM_OUT/logs-phoneproxy.log"
 [ -s "$TMPD/pp-logd.err" ] && diag "pp-logd: $(tail -n 3 "$TMPD/pp-logd.err" | tr '\n' ' ')"
 tap_done
