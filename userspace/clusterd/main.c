@@ -97,6 +97,7 @@ int main(int argc, char **argv)
 		printf("%s: ok\n", d.conf_path);
 		return 0;
 	}
+	pp_log_to_logd("Cluster");	/* phoneproxy.log (docs/logs.md) */
 	rc = 1;
 	d.base = event_base_new();
 	if (!d.base) {

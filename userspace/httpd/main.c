@@ -616,6 +616,7 @@ int main(int argc, char **argv)
 
 	signal(SIGPIPE, SIG_IGN);
 	pp_log_open("pp-httpd", to_syslog);
+	pp_log_to_logd("Http");	/* phoneproxy.log (docs/logs.md) */
 	pp_soap_init();
 	raise_fd_limit(&h);
 	apply_limits(&h);

@@ -306,8 +306,12 @@ static void match_def(const struct ppctl_cmd_def *def, int argc, char **argv,
 		}
 	}
 	m->depth = n;
-	if (argc > n && !def->reject)
+	if (argc > n && !def->reject && !def->options)
 		m->miss = MISS_EXTRA;
+	if (def->options && argc > n) {
+		cmd->opt_argc = argc - n;
+		cmd->opt_argv = argv + n;
+	}
 	cmd->def = def;
 }
 

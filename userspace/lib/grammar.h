@@ -56,6 +56,10 @@ struct ppctl_cmd_def {
 	 * starts with this word (the guide's "UserAuthFailure"). */
 	const char *fail_tag;
 	int tag_depth;
+	/* The words after the entry's go to the handler (cmd->opt_argc,
+	 * opt_argv), which checks them: "show log [-tail N] [-filter TEXT]
+	 * [NAME]". */
+	bool options;
 };
 
 /* The entry's words and help (NULL words: the table's end). */
@@ -85,6 +89,9 @@ struct ppctl_cmd {
 	const char *file;		/* points into argv */
 	const char *text;		/* url, pattern: points into argv */
 	unsigned int bits;		/* keysize */
+	/* An entry with options: the words after its own. */
+	int opt_argc;
+	char **opt_argv;
 	/* For help ("?"): the words to complete. */
 	int help_argc;
 	char **help_argv;

@@ -26,6 +26,18 @@ void pp_log_close(void);
 void pp_log_set_level(int level);
 int pp_log_get_level(void);
 
+/*
+ * Also send every message, whatever the level, to pp-logd, the writer of
+ * phoneproxy.log (lib/logfile.h), as "<component>: message" (the prefix
+ * is not doubled when the message has it), e.g. "Http". pp-logd keeps
+ * the lines "set phoneproxy loglevel" asks for. Without pp-logd the
+ * lines go to syslog only; a connection is tried again once a second.
+ * Like the rest of pp_log(), for the thread of the daemon's event loop.
+ */
+void pp_log_to_logd(const char *component);
+/* Lines that pp_log_to_logd() could not deliver (pp-logd away or stuck). */
+unsigned long long pp_log_logd_dropped(void);
+
 void pp_log(int level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 

@@ -148,7 +148,15 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
 	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
 	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason" },
-	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf */
+	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf, applied by pp-logd */
+
+	/* The guide's "System Logs" (docs/logs.md). */
+	{ .words = "show log", .handler = ppctl_do_show_log, .options = true,
+	  .help = "[-tail [N]] [-filter TEXT] [NAME]: a log (default phoneproxy.log), its last N lines, the lines matching TEXT (a regular expression: a SID, \"Tftp\")" },
+	{ .words = "list log", .handler = ppctl_do_list_log, .options = true,
+	  .help = "[PATTERN] [-nodetail]: the log files: size, last written, where phoneproxy.log points" },
+	{ .words = "delete log <pattern:pattern>", .handler = ppctl_do_delete_log,
+	  .help = "delete the log files whose names match (phoneproxy.log itself is kept)" },
 	{ .words = "monitor", .handler = ppctl_do_monitor,
 	  .help = "print activations and inactivations as they happen, until interrupted" },
 

@@ -82,10 +82,15 @@ int ppctl_run(struct ppctl_ctx *ctx, int argc, char **argv)
 	case PPCTL_PARSE_HELP:
 		ppctl_print_help(ctx->out, ctx->table, cmd.help_argc, cmd.help_argv);
 		return PPCTL_EXIT_OK;
-	case PPCTL_PARSE_OK:
+	case PPCTL_PARSE_OK: {
+		int rc;
+
 		if (ppctl_check_output(ctx, &cmd))
 			return ctx->err.code;
-		return cmd.def->handler(ctx, &cmd);
+		rc = cmd.def->handler(ctx, &cmd);
+		ppctl_shell_log(ctx, argc, argv, rc);	/* a change: shell.log */
+		return rc;
+	}
 	case PPCTL_PARSE_ERROR:
 	default:
 		return ctx->err.code ? ctx->err.code : PPCTL_EXIT_USAGE;

@@ -106,6 +106,14 @@ int ppctl_do_ctl_sast_import(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_ctl_sast_delete(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_ctl(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* logcmds.c: the guide's "System Logs" (docs/logs.md). */
+int ppctl_do_show_log(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_list_log(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+int ppctl_do_delete_log(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* After a command: a configuration change (set, unset, publish, save,
+ * delete) goes to shell.log with the user and its result (rc). */
+void ppctl_shell_log(struct ppctl_ctx *ctx, int argc, char **argv, int rc);
+
 /* The httpd.conf settings as commands, for "show config running". */
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 

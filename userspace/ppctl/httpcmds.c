@@ -25,6 +25,7 @@
 #include "file.h"
 #include "httpconf.h"
 #include "json.h"
+#include "logfile.h"
 #include "nl.h"
 #include "ops.h"
 #include "parse.h"
@@ -94,8 +95,13 @@ static int daemon_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	pp_settings_print(mem, holder, &c);
 	rc = fclose(mem) ? -ENOMEM : pp_file_write_atomic(path, text, len, 0644);
 	free(text);
-	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) :
-		ppctl_tell(ctx, tls ? PP_CTL_TLSD : TFTPD_CTL_NAME, path);
+	if (rc)
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc));
+	/* The loglevel is every component's: pp-logd applies it (docs/logs.md). */
+	if (cmd->def->setting == &pp_settings[PP_S_TFTP_LOGLEVEL] &&
+	    ppctl_tell(ctx, PP_CTL_LOGD, path))
+		return ctx->err.code;
+	return ppctl_tell(ctx, tls ? PP_CTL_TLSD : TFTPD_CTL_NAME, path);
 }
 
 /* Load httpd.conf, apply cmd (a set or unset of a setting pp-httpd holds),

@@ -122,7 +122,7 @@ static const struct bad bad_lines[] = {
 	{ "sho", "unknown command \"sho\"; try \"help\"", 2, false },
 	{ "SHOW user", "unknown command \"SHOW\"; try \"help\"", 2, false },
 	{ "show User",
-	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|callmanager|counters|calls|stats|status|version|cluster|config)",
+	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|callmanager|counters|calls|stats|status|version|cluster|log|config)",
 	  2, false },
 	{ "set phoneproxy activation mode Open",
 	  "\"set phoneproxy activation mode\": unknown word \"Open\" (expected required|open)",
@@ -257,8 +257,8 @@ static void test_help(void)
 	char *a, *b;
 
 	a = help_of("show ?", &r);
-	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 16 && every_line_starts(a, "show "),
-	   "\"show ?\" lists the sixteen show commands");
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 17 && every_line_starts(a, "show "),
+	   "\"show ?\" lists the seventeen show commands");
 	b = help_of("? show", &r);
 	ok(a && b && !strcmp(a, b), "\"? show\" is the same as \"show ?\"");
 	free(a);
@@ -286,19 +286,20 @@ static void test_help(void)
 	ok(a && count_lines(a) == 1, "\"?\" after a value completes the command");
 	free(a);
 
-	/* 83 commands (42 of them settings' set) and the 42 settings' unset. */
+	/* 86 commands (42 of them settings' set) and the 42 settings' unset. */
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 83 + PP_S_COUNT && PP_S_COUNT == 42 &&
+	ok(a && count_lines(a) == 86 + PP_S_COUNT && PP_S_COUNT == 42 &&
 	   strstr(a, "publish <file>") && strstr(a, "set phoneproxy rtp ports <min> <max>") &&
 	   strstr(a, "unset phoneproxy rtp ports "),
-	   "\"?\" alone lists all 125 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 128 commands (%d)", count_lines(a));
 	free(a);
 
 	/* The guide's "CLI Help System": help delete, ? delete, delete ?. */
 	a = help_of("help delete", &r);
-	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 2 && every_line_starts(a, "delete ") &&
-	   strstr(a, "delete certificate <pattern>") && strstr(a, "delete ctl sast sast1|sast2"),
-	   "\"help delete\" lists the two delete commands");
+	ok(r == PPCTL_PARSE_HELP && count_lines(a) == 3 && every_line_starts(a, "delete ") &&
+	   strstr(a, "delete certificate <pattern>") && strstr(a, "delete ctl sast sast1|sast2") &&
+	   strstr(a, "delete log <pattern>"),
+	   "\"help delete\" lists the three delete commands");
 	b = help_of("? delete", &r);
 	ok(a && b && !strcmp(a, b), "\"? delete\" is the same as \"help delete\"");
 	free(b);
@@ -326,7 +327,7 @@ static void test_help(void)
 	   "\"help frobnicate\": an error naming the word (%s)", err.msg);
 	a = help_of("help delete sast", &r);
 	ok(!a && r == PPCTL_PARSE_ERROR &&
-	   !strcmp(err.msg, "\"delete\": unknown word \"sast\" (expected certificate|ctl)"),
+	   !strcmp(err.msg, "\"delete\": unknown word \"sast\" (expected certificate|ctl|log)"),
 	   "\"help delete sast\": an error naming the word (%s)", err.msg);
 	ok(parses_to("help", ppctl_do_help), "\"help\" alone is the command list");
 
@@ -843,9 +844,29 @@ static void test_settings_round_trip(void)
 	}
 }
 
+/* The guide's "show log <logfile> [-tail] [-filter <regex>]": the words
+ * after "show log" and "list log" go to the handler. */
+static void test_log_options(void)
+{
+	ok(parses_to("show log", ppctl_do_show_log) && cmd.opt_argc == 0,
+	   "\"show log\" alone: phoneproxy.log");
+	ok(parses_to("show log phoneproxy.log -tail 5 -filter SEP001122334455", ppctl_do_show_log) &&
+	   cmd.opt_argc == 5 && !strcmp(cmd.opt_argv[0], "phoneproxy.log") &&
+	   !strcmp(cmd.opt_argv[4], "SEP001122334455"),
+	   "\"show log NAME -tail N -filter TEXT\": the options go to the handler");
+	ok(parses_to("list log log-* -nodetail", ppctl_do_list_log) && cmd.opt_argc == 2,
+	   "\"list log PATTERN -nodetail\"");
+	ok(parses_to("delete log log-2026*", ppctl_do_delete_log) && !strcmp(cmd.text, "log-2026*"),
+	   "\"delete log PATTERN\"");
+	ok(parse("delete log ../x") == PPCTL_PARSE_ERROR && strstr(err.msg, "no \"/\""),
+	   "\"delete log ../x\" refused: a name pattern has no / (%s)", err.msg);
+	ok(parse("delete log") == PPCTL_PARSE_ERROR, "\"delete log\" wants a pattern");
+}
+
 int main(void)
 {
 	test_commands();
+	test_log_options();
 	test_errors();
 	test_help();
 	test_split_quote();

@@ -117,6 +117,7 @@ int main(int argc, char **argv)
 		printf("%s: ok\n", d.conf_path);
 		return 0;
 	}
+	pp_log_to_logd("Tftp");	/* phoneproxy.log (docs/logs.md) */
 	rc = 1;		/* until the loop ends well */
 	pp_log_set_level(d.conf.loglevel);
 	xmlInitParser();

@@ -235,6 +235,7 @@ int main(int argc, char **argv)
 		printf("%s: ok\n", d.conf_path);
 		return 0;
 	}
+	pp_log_to_logd("Tls");	/* phoneproxy.log (docs/logs.md) */
 	rc = 1;		/* until the loop ends well */
 	pp_daemon_nofile(d.conf.max_conns, "Tls", "maxconnections");
 	d.base = event_base_new();
