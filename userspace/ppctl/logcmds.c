@@ -278,7 +278,9 @@ int ppctl_do_delete_log(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 static bool changes_configuration(int argc, char **argv)
 {
-	static const char *const verbs[] = { "set", "unset", "publish", "save", "delete" };
+	/* import users publishes; refresh callmanager may (a moved name). */
+	static const char *const verbs[] = { "set", "unset", "publish", "save", "delete",
+					     "import", "refresh" };
 	size_t i;
 
 	if (argc < 1)
