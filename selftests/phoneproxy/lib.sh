@@ -264,7 +264,7 @@ XML
 ccm_tftpd() {
 	chmod 755 "$1"
 	chmod 644 "$1"/*
-	source "$(dirname "$0")/tftpd-hpa.conf"
+	source "$(dirname "${BASH_SOURCE[0]}")/tftpd-hpa.conf"
 	ip netns exec "$NS_CCM" in.tftpd --foreground --user "$TFTP_USERNAME" \
 		--address "$TFTP_ADDRESS" $TFTP_OPTIONS "$1" &
 	at_exit "kill $!"
