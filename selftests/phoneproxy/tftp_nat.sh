@@ -119,7 +119,7 @@ out=$(nsx "$NS_HOME" $PROBE $NORTH SEP001122334455.cnf.xml --wait 2)
 tap_result $? "new-port behind the router without a TFTP helper: the reply from a new port never arrives ($out)"
 check "control: the request went out masqueraded (the router's nft counter)" \
 	sh -c "ip netns exec $NS_PHONE nft list table ip nat | grep -qE 'counter packets [1-9]'"
-ms=$(fetch "$NS_HOME" "$OUT/newport.xml" 1 4)
+ms=$(fetch "$NS_HOME" "$OUT/newport.xml" 1 3)
 tap_result $(( $? == 0 )) "new-port: tftp-hpa behind the router gets no configuration (gave up after $ms ms)"
 check "the proxy did send it: its transfers ended unanswered (ICMP from the router)" \
 	sh -c "[ \$(ip netns exec $NS_PROXY $PPCTL show stats | awk '\$1 == \"transfer_aborted\" { print \$2 }') -ge 1 ]"
@@ -152,6 +152,29 @@ tap_result $? "auto: the remembered address is answered from port 69 ($out)"
 out=$(nsx "$NS_PHONE2" $PROBE $NORTH SEP0003E348E321.cnf.xml)
 case $out in "DATA 1 512 from "*) [ "${out##* }" != 69 ] ;; *) false ;; esac
 tap_result $? "auto: another address is still answered from a new port, as RFC 1350 says ($out)"
+# A router that drops the stray reply silently (no ICMP): the proxy's
+# transfer is still waiting when the request comes again, and switches to
+# port 69 there and then. A new replyport starts afresh (no address on 69).
+nsx "$NS_PHONE" nft -f - <<EOF
+table ip quiet {
+	chain in {
+		type filter hook input priority filter;
+		iifname "veth-ph" ip saddr $NORTH udp sport != 69 counter drop
+	}
+}
+EOF
+a0=$(tstat transfer_aborted)
+replyport new-port && replyport auto
+ms=$(fetch "$NS_HOME" "$OUT/auto3.xml")
+rc=$?
+AUTO_QUIET=$ms
+tap_result $rc "auto, a router dropping silently: tftp-hpa gets its configuration ($ms ms)"
+[ "$ms" -ge 4000 ] && [ "$ms" -lt 12000 ] && [ "$(tstat replyport_switches)" = 2 ] &&
+	[ "$(tstat transfer_aborted)" = "$a0" ]
+tap_result $? "auto: the waiting transfer itself went over to port 69 on the request again ($ms ms, none aborted)"
+check "control: the router did drop the reply from the new port (nft counter)" \
+	sh -c "ip netns exec $NS_PHONE nft list table ip quiet | grep -qE 'counter packets [1-9]'"
+nsx "$NS_PHONE" nft delete table ip quiet
 
 diag "$SECONDS s"
 # ---- 3. port69 always ----
@@ -218,7 +241,7 @@ tap_result $rc "new-port with the helper: tftp-hpa behind the router gets its co
 check "the router attached the helper to the phone's requests (nft counter)" \
 	sh -c "ip netns exec $NS_PHONE nft list table ip helper | grep -qE 'counter packets [1-9]'"
 
-diag "measured: auto first fetch $AUTO_FIRST ms, auto next $AUTO_SECOND ms, port69 $P69_MS ms, new-port with helper $HELPER_MS ms"
+diag "measured: auto first fetch $AUTO_FIRST ms (router dropping silently: $AUTO_QUIET ms), auto next $AUTO_SECOND ms, port69 $P69_MS ms, new-port with helper $HELPER_MS ms"
 kill $TFTPD_PID
 wait $TFTPD_PID
 tap_result $? "pp-tftpd exits with status 0"

@@ -41,6 +41,7 @@ struct replyport {
 
 void replyport_init(struct replyport *t, size_t max, uint64_t suspect_ms,
 		    uint64_t remember_ms);
+/* Forget every address (the table stays usable). */
 void replyport_fini(struct replyport *t);
 
 /*

@@ -79,6 +79,7 @@ struct job {
 	 * packets of this phone's port alone; else to a new port. */
 	bool via69;
 	bool heard;			/* an ACK or ERROR came from the phone */
+	uint64_t first_ms;		/* when its first packet went out */
 };
 
 static int job_cmp(const void *a, const void *b)
@@ -177,6 +178,8 @@ static void arm(struct job *j)
 	struct timeval tv = { .tv_sec = j->rto_ms / 1000,
 			      .tv_usec = (j->rto_ms % 1000) * 1000 };
 
+	if (!j->first_ms)
+		j->first_ms = tftpd_now_ms();
 	evtimer_add(j->timer, &tv);
 }
 
@@ -227,6 +230,8 @@ static int fill_block(struct job *j)
 }
 
 static void on_entry(struct listener *l, struct centry *e);
+static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
+		       const struct sockaddr_in *from);
 
 static void send_next(struct job *j)
 {
@@ -277,10 +282,26 @@ static void on_xfer_read(evutil_socket_t fd, short what, void *arg)
 	struct tftpd *d = j->d;
 	unsigned char b[1024];
 	struct tftp_packet pkt;
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
 	ssize_t n;
+	uint16_t op;
 
 	(void)what;
-	n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+	n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	if (n >= 0 && j->via69 && (flen != sizeof(from) || from.sin_addr.s_addr != j->addr ||
+				   from.sin_port != j->port)) {
+		/*
+		 * Port 69: a packet another phone sent between this socket's
+		 * bind() and connect() was queued here; it was the listening
+		 * socket's.
+		 */
+		op = tftp_opcode(b, (size_t)n);
+		if (flen == sizeof(from) && (op == TFTP_RRQ || op == TFTP_WRQ) &&
+		    n <= TFTP_REQUEST_MAX)
+			on_request(d, b, (size_t)n, &from);
+		return;
+	}
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
@@ -419,7 +440,13 @@ static bool request_again(struct tftpd *d, const struct job *key,
 	if (!found)
 		return false;
 	j = *found;
+	/*
+	 * A request crossing our first packet on the way (sent before it
+	 * arrived) is no sign: its ACK may follow, to the new port. Only a
+	 * request again a retransmission timeout after it counts.
+	 */
 	if (j->phase != J_XFER || j->via69 || j->heard || !j->tries ||
+	    tftpd_now_ms() - j->first_ms < j->rto0_ms ||
 	    d->fd69 < 0 || d->bound_addr != j->cfg.north_addr ||
 	    tftp_parse_request(b, n, &req) || strcmp(req.filename, j->req.filename))
 		return false;
