@@ -250,6 +250,13 @@ check "the router attached the helper to the phone's requests (nft counter)" \
 	sh -c "ip netns exec $NS_PHONE nft list table ip helper | grep -qE 'counter packets [1-9]'"
 
 diag "measured: auto first fetch $AUTO_FIRST ms (${AUTO_LOG:-?} ms in the proxy; router dropping silently: $AUTO_QUIET ms), auto next $AUTO_SECOND ms, port69 $P69_MS ms, new-port with helper $HELPER_MS ms"
+n_taken=$(grep -c "settings of .* taken" "$LOG")
+pp unset phoneproxy tftp replyport
+wait_for 5 sh -c "[ \$(grep -c 'settings of .* taken' $LOG) -gt $n_taken ]"
+check "unset phoneproxy tftp replyport: back to auto, the default (no line in show config running, pp-tftpd told)" \
+	sh -c "! ip netns exec $NS_PROXY $PPCTL show config running | grep -q replyport &&
+	       ! grep -q replyport $PP_CONF_DIR/tftpd.conf &&
+	       [ \$(grep -c 'settings of .* taken' $LOG) -gt $n_taken ]"
 kill $TFTPD_PID
 wait $TFTPD_PID
 tap_result $? "pp-tftpd exits with status 0"
