@@ -17,7 +17,7 @@
 # --count requests from as many ports (with --timeout T, the RFC 2349
 # option), never answers, and after S seconds, or once every request was
 # refused or its transfer ended, prints
-#   STARTED <n>             (answered with DATA/OACK from a transfer port)
+#   STARTED <n>             (answered with DATA/OACK, from a transfer port or 69)
 #   REFUSED <n> <message>   (an ERROR from port 69; the first message)
 #   ENDED <n> <message>     (a started transfer then ended with an ERROR)
 #   OPEN <n>                (started and still sending when it gave up)
@@ -71,8 +71,8 @@ def hold():
                 if state[s] in (None, "started"):
                     state[s] = kind
                     msgs[kind].append(msg)
-            elif op in (3, 6) and port != 69 and state[s] is None:
-                state[s] = "started"
+            elif op in (3, 6) and state[s] is None:
+                state[s] = "started"      # from a new port, or 69 (replyport)
     started = sum(1 for v in state.values() if v in ("started", "ended"))
     print("STARTED", started)
     for kind in ("refused", "ended"):

@@ -151,6 +151,11 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  1000, 86400000, "the longest a transfer may take, request to last ACK (default 900s)"),
 	[PP_S_TFTP_MAX_TIMEOUT] = TFTP("maxtimeout", "<seconds:count>", max_timeout, 5, 1, 255,
 	  "the largest RFC 2349 timeout granted to a phone (default 5)"),
+	[PP_S_TFTP_REPLY_PORT] = { "set phoneproxy tftp replyport {new-port|port69|auto}",
+	  "answer a good request from a new port (RFC 1350), from port 69, or from port 69 only for an address whose first reply went unanswered (behind a NAT without a TFTP helper; default auto)",
+	  PP_HOLD_TFTPD, PP_SK_CHOICE,
+	  .values = { TFTPD_REPLY_NEW_PORT, TFTPD_REPLY_PORT69, TFTPD_REPLY_AUTO },
+	  TFTPD(reply_port, "tftp replyport", TFTPD_REPLY_AUTO, 0, 0) },
 
 	/* pp-tlsd's (tlsd.conf, docs/secure-sccp.md): printed when not the default. */
 	[PP_S_TLS_CAFILE] = { "set phoneproxy sccp security cafile <file>",

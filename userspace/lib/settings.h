@@ -63,7 +63,7 @@ enum pp_setting_id {
 	PP_S_TFTP_UP_BLKSIZE, PP_S_TFTP_RETRANSMIT, PP_S_TFTP_RETRANSMIT_MAX,
 	PP_S_TFTP_RETRIES, PP_S_TFTP_MAX_BLKSIZE, PP_S_TFTP_RATE, PP_S_TFTP_BURST,
 	PP_S_TFTP_MAX_TRANSFERS, PP_S_TFTP_PER_ADDR, PP_S_TFTP_LIFETIME,
-	PP_S_TFTP_MAX_TIMEOUT,
+	PP_S_TFTP_MAX_TIMEOUT, PP_S_TFTP_REPLY_PORT,
 	PP_S_TLS_CAFILE, PP_S_TLS_HANDSHAKE_TIMEOUT, PP_S_TLS_MAX_CONNS,
 	PP_S_TLS_PER_ADDR, PP_S_TLS_MAX_HANDSHAKES, PP_S_COUNT
 };
@@ -91,6 +91,17 @@ struct tftpd_conf {
 	unsigned int max_transfers_per_address;	/* requests in progress */
 	unsigned int transfer_lifetime_ms;	/* request to last ACK */
 	unsigned int max_timeout;	/* largest RFC 2349 timeout granted, s */
+	/* Issue 18 item 10: where a good request is answered from. */
+	unsigned int reply_port;	/* enum tftpd_reply_port */
+};
+
+/* set phoneproxy tftp replyport new-port|port69|auto (docs/tftp.md,
+ * "Phones behind NAT routers"). */
+enum tftpd_reply_port {
+	TFTPD_REPLY_NEW_PORT,	/* RFC 1350: a new port per transfer */
+	TFTPD_REPLY_PORT69,	/* always from the listening port */
+	TFTPD_REPLY_AUTO,	/* new port; port 69 for an address whose
+				 * first reply went unanswered */
 };
 
 /*

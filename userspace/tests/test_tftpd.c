@@ -14,6 +14,7 @@
 
 #include "../tftpd/policy.h"
 #include "../tftpd/ratelimit.h"
+#include "../tftpd/replyport.h"
 #include "../tftpd/secure.h"
 #include "../tftpd/slots.h"
 #include "../tftpd/stats.h"
@@ -283,6 +284,67 @@ static void test_slots(void)
 	   "timeout=255 is declined, up to maxtimeout is granted as asked (RFC 2349)");
 }
 
+/*
+ * Issue 18 item 10: replyport, and the table of addresses answered from
+ * port 69 in "replyport auto": one entry per address, bounded in all,
+ * each for a bounded time.
+ */
+static void test_replyport(void)
+{
+	struct tftpd_conf c;
+	struct replyport t;
+	char err[256];
+	bool sw;
+	uint32_t a = 0x0a0200c0, b = 0x0b0200c0;	/* 192.0.2.10, .11 */
+	uint16_t p = 0x3930, q = 0x3a30;		/* ports 12345, 12346 */
+	int i, n = 0;
+
+	tftpd_conf_defaults(&c);
+	ok(c.reply_port == TFTPD_REPLY_AUTO, "default: replyport auto");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp replyport port69\n", "t.conf", err,
+			    sizeof(err)) == 0 && c.reply_port == TFTPD_REPLY_PORT69 &&
+	   tftpd_conf_parse(&c, "set phoneproxy tftp replyport new-port\n", "t.conf", err,
+			    sizeof(err)) == 0 && c.reply_port == TFTPD_REPLY_NEW_PORT,
+	   "replyport port69 and new-port parse");
+	ok(tftpd_conf_parse(&c, "set phoneproxy tftp replyport 69\n", "t.conf", err,
+			    sizeof(err)) == -1 && c.reply_port == TFTPD_REPLY_NEW_PORT &&
+	   strstr(err, "t.conf:1: ") && strstr(err, "unknown word \"69\" (expected new-port|port69|auto)"),
+	   "a bad replyport names file, line, value and the choices: %s", err);
+
+	replyport_init(&t, 3, 1000, 10000);
+	ok(!replyport_port69(&t, a, p, "SEPX.cnf.xml", 0, &sw) && !sw,
+	   "an address never seen is answered from a new port");
+	replyport_suspect(&t, a, p, "SEPX.cnf.xml", 100);
+	ok(!replyport_port69(&t, a, q, "SEPX.cnf.xml", 200, &sw) && !sw &&
+	   !replyport_port69(&t, a, p, "RingList.xml", 200, &sw) && !sw,
+	   "a suspect: another port or another file is not its request again");
+	ok(replyport_port69(&t, a, p, "SEPX.cnf.xml", 300, &sw) && sw &&
+	   replyport_marked(&t, 300) == 1,
+	   "the suspect request again: the address switches to port 69");
+	ok(replyport_port69(&t, a, q, "RingList.xml", 400, &sw) && !sw,
+	   "then any request of that address is answered from port 69");
+	replyport_suspect(&t, a, q, "X", 500);
+	ok(replyport_port69(&t, a, p, "Y", 600, &sw) && !sw,
+	   "a marked address is not made a suspect again");
+	ok(!replyport_port69(&t, a, p, "Y", 300 + 10000, &sw),
+	   "port 69 for a bounded time (remember_ms)");
+	replyport_suspect(&t, b, p, "F", 0);
+	ok(!replyport_port69(&t, b, p, "F", 1000, &sw) && replyport_expire(&t, 20000) == 2 &&
+	   t.n == 0, "a suspect lasts suspect_ms; expired entries are dropped");
+
+	for (i = 0; i < 4096; i++)
+		replyport_suspect(&t, a, (uint16_t)i, "F", 2000);
+	ok(t.n == 1, "one entry per address, however many ports it uses (%zu)", t.n);
+	replyport_mark(&t, b, 2000);
+	for (i = 0; i < 4096; i++)
+		replyport_suspect(&t, 0x01000000u + (uint32_t)i, p, "F", 3000);
+	ok(t.n == 3, "at most max entries in all (%zu)", t.n);
+	n = replyport_port69(&t, b, p, "F", 3000, &sw);
+	ok(!n, "a full table drops its least recently used entry");
+	replyport_fini(&t);
+	ok(t.n == 0, "fini empties it");
+}
+
 static void test_stats(void)
 {
 	struct tftpd_stats s;
@@ -441,6 +503,7 @@ int main(void)
 	test_policy();
 	test_ratelimit();
 	test_slots();
+	test_replyport();
 	test_stats();
 	test_secure_names();
 	test_secure_files();

@@ -33,6 +33,10 @@ int tftpd_reload(struct tftpd *d, char *err, size_t errlen)
 		pp_log_set_level(c.loglevel);
 		pp_notice("Tftp: loglevel %s", tftpd_loglevel_name(c.loglevel));
 	}
+	if (c.reply_port != d->conf.reply_port) {
+		/* A new replyport starts afresh: no address on port 69. */
+		replyport_fini(&d->replyport);
+	}
 	d->conf = c;
 	d->rl.rate = c.rate;
 	d->rl.burst = c.burst;

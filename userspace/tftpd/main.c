@@ -67,8 +67,10 @@ static void on_tick(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	cache_expire(d, now);
-	if (++n % 10 == 0)
+	if (++n % 10 == 0) {
 		ratelimit_expire(&d->rl, now);
+		replyport_expire(&d->replyport, now);
+	}
 }
 
 static void on_hup(void *arg)
@@ -134,6 +136,8 @@ int main(int argc, char **argv)
 		goto out;
 	ratelimit_init(&d.rl, d.conf.rate, d.conf.burst);
 	slots_init(&d.slots, d.conf.max_transfers_per_address);
+	replyport_init(&d.replyport, REPLYPORT_MAX, REPLYPORT_SUSPECT_MS,
+		       REPLYPORT_REMEMBER_MS);
 	serve_init(&d);
 	if (pp_follow_open(&d.follow, on_config, &d, err, sizeof(err))) {
 		pp_err("Tftp: %s", err);
@@ -160,6 +164,7 @@ out:
 	ctl_fini(&d);
 	ratelimit_fini(&d.rl);
 	slots_fini(&d.slots);
+	replyport_fini(&d.replyport);
 	secure_fini(&d.secure);
 	if (d.follow_ev)
 		event_free(d.follow_ev);

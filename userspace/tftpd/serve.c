@@ -74,6 +74,12 @@ struct job {
 	size_t pkt_len;
 	bool slot;			/* holds one of its address's slots */
 	struct event *life;		/* transfer-lifetime */
+	/* Where it is answered from (replyport): fd bound to the listening
+	 * port and connected to the phone, so that the kernel hands it the
+	 * packets of this phone's port alone; else to a new port. */
+	bool via69;
+	bool heard;			/* an ACK or ERROR came from the phone */
+	uint64_t first_ms;		/* when its first packet went out */
 };
 
 static int job_cmp(const void *a, const void *b)
@@ -120,10 +126,25 @@ static void free_job_node(void *p)
 	free(j);
 }
 
+/*
+ * replyport auto: a transfer that sent its first packet from a new port
+ * and never heard back makes its request a suspect (replyport.h).
+ */
+static void note_unanswered(struct job *j)
+{
+	struct tftpd *d = j->d;
+
+	if (d->conf.reply_port == TFTPD_REPLY_AUTO && j->phase == J_XFER &&
+	    !j->via69 && !j->heard && j->tries > 0)
+		replyport_suspect(&d->replyport, j->addr, j->port, j->req.filename,
+				  tftpd_now_ms());
+}
+
 static void job_free(struct job *j)
 {
 	struct tftpd *d = j->d;
 
+	note_unanswered(j);
 	tdelete(j, &d->jobs, job_cmp);
 	d->njobs--;
 	if (j->slot)
@@ -157,6 +178,8 @@ static void arm(struct job *j)
 	struct timeval tv = { .tv_sec = j->rto_ms / 1000,
 			      .tv_usec = (j->rto_ms % 1000) * 1000 };
 
+	if (!j->first_ms)
+		j->first_ms = tftpd_now_ms();
 	evtimer_add(j->timer, &tv);
 }
 
@@ -207,6 +230,8 @@ static int fill_block(struct job *j)
 }
 
 static void on_entry(struct listener *l, struct centry *e);
+static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
+		       const struct sockaddr_in *from);
 
 static void send_next(struct job *j)
 {
@@ -257,10 +282,26 @@ static void on_xfer_read(evutil_socket_t fd, short what, void *arg)
 	struct tftpd *d = j->d;
 	unsigned char b[1024];
 	struct tftp_packet pkt;
+	struct sockaddr_in from;
+	socklen_t flen = sizeof(from);
 	ssize_t n;
+	uint16_t op;
 
 	(void)what;
-	n = recv(fd, b, sizeof(b), MSG_DONTWAIT);
+	n = recvfrom(fd, b, sizeof(b), MSG_DONTWAIT, (struct sockaddr *)&from, &flen);
+	if (n >= 0 && j->via69 && (flen != sizeof(from) || from.sin_addr.s_addr != j->addr ||
+				   from.sin_port != j->port)) {
+		/*
+		 * Port 69: a packet another phone sent between this socket's
+		 * bind() and connect() was queued here; it was the listening
+		 * socket's.
+		 */
+		op = tftp_opcode(b, (size_t)n);
+		if (flen == sizeof(from) && (op == TFTP_RRQ || op == TFTP_WRQ) &&
+		    n <= TFTP_REQUEST_MAX)
+			on_request(d, b, (size_t)n, &from);
+		return;
+	}
 	if (n < 0) {
 		if (errno == EAGAIN || errno == EINTR)
 			return;
@@ -272,6 +313,8 @@ static void on_xfer_read(evutil_socket_t fd, short what, void *arg)
 	}
 	if (tftp_parse_packet(b, (size_t)n, &pkt))
 		return;
+	j->heard |= pkt.opcode == TFTP_ERROR || pkt.opcode == TFTP_ACK;
+
 	if (pkt.opcode == TFTP_ERROR) {
 		d->stats.transfer_aborted++;
 		pp_info("Tftp: %s to %s %s: the phone ended the transfer: error %u \"%s\"",
@@ -321,6 +364,119 @@ static void on_xfer_timer(evutil_socket_t fd, short what, void *arg)
 	xmit(j);
 }
 
+static void replyport_log(struct job *j)
+{
+	pp_notice("Tftp: %s from %s:%u came again, the first reply from a new port unanswered (a NAT without a TFTP helper?): answering %s from port %u (replyport auto)",
+		  j->req.filename, tftpd_ip(j->addr), ntohs(j->port), tftpd_ip(j->addr),
+		  j->d->bound_port);
+}
+
+/* Whether j is to be answered from the listening port (replyport). */
+static bool reply_from_69(struct job *j)
+{
+	struct tftpd *d = j->d;
+	bool via69 = false, switched = false;
+
+	if (d->fd69 < 0 || d->bound_addr != j->cfg.north_addr)
+		return false;
+	if (d->conf.reply_port == TFTPD_REPLY_PORT69)
+		via69 = true;
+	else if (d->conf.reply_port == TFTPD_REPLY_AUTO)
+		via69 = replyport_port69(&d->replyport, j->addr, j->port, j->req.filename,
+					 tftpd_now_ms(), &switched);
+	if (switched) {
+		d->stats.replyport_switches++;
+		replyport_log(j);
+	}
+	if (via69)
+		d->stats.replies_from_port69++;
+	return via69;
+}
+
+/*
+ * A socket bound to the listening address and port, connected to the
+ * phone: UDP's lookup prefers the connected socket (it matches the
+ * source too), so the listening socket keeps every other packet.
+ */
+static int socket69(struct job *j)
+{
+	struct tftpd *d = j->d;
+	struct sockaddr_in local = { .sin_family = AF_INET, .sin_port = htons(d->bound_port),
+				     .sin_addr.s_addr = d->bound_addr };
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = j->port,
+				    .sin_addr.s_addr = j->addr };
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&local, sizeof(local)) < 0 ||
+	    connect(fd, (struct sockaddr *)&peer, sizeof(peer)) < 0) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * replyport auto: the request of a transfer whose first packet, sent
+ * from a new port, is still unacknowledged came again from the same
+ * port. The address is answered from port 69 from now on, this transfer
+ * at once (its first packet again, the retransmission schedule anew).
+ * True when the request was taken so.
+ */
+static bool request_again(struct tftpd *d, const struct job *key,
+			  const unsigned char *b, size_t n)
+{
+	struct tftp_request req;
+	struct event *ev;
+	struct job **found, *j;
+	int fd;
+
+	if (d->conf.reply_port != TFTPD_REPLY_AUTO)
+		return false;
+	found = tfind(key, &d->jobs, job_cmp);
+	if (!found)
+		return false;
+	j = *found;
+	/*
+	 * A request crossing our first packet on the way (sent before it
+	 * arrived) is no sign: its ACK may follow, to the new port. Only a
+	 * request again a retransmission timeout after it counts.
+	 */
+	if (j->phase != J_XFER || j->via69 || j->heard || !j->tries ||
+	    tftpd_now_ms() - j->first_ms < j->rto0_ms ||
+	    d->fd69 < 0 || d->bound_addr != j->cfg.north_addr ||
+	    tftp_parse_request(b, n, &req) || strcmp(req.filename, j->req.filename))
+		return false;
+	replyport_mark(&d->replyport, j->addr, tftpd_now_ms());
+	d->stats.replyport_switches++;
+	d->stats.dropped_duplicate++;
+	replyport_log(j);
+	fd = socket69(j);
+	if (fd < 0)
+		return true;	/* marked: the next request is answered from 69 */
+	ev = event_new(d->base, fd, EV_READ | EV_PERSIST, on_xfer_read, j);
+	if (!ev || event_add(ev, NULL)) {
+		if (ev)
+			event_free(ev);
+		close(fd);
+		return true;
+	}
+	event_free(j->ev);
+	close(j->fd);
+	j->ev = ev;
+	j->fd = fd;
+	j->via69 = true;
+	d->stats.replies_from_port69++;
+	evtimer_del(j->timer);
+	j->tries = 0;
+	j->rto_ms = j->rto0_ms;
+	xmit(j);
+	return true;
+}
+
 /* The size of the file to serve, if known now. */
 static bool known_size(const struct job *j, uint64_t *size)
 {
@@ -348,7 +504,7 @@ static void start_xfer(struct job *j)
 				    .sin_addr.s_addr = j->addr };
 	struct tftp_opts o = { 0 };
 	uint64_t size;
-	int n;
+	int n, one = 1;
 
 	j->phase = J_XFER;
 	j->blksize = TFTP_BLKSIZE_DEFAULT;
@@ -383,7 +539,12 @@ static void start_xfer(struct job *j)
 		o.tsize = size;
 	}
 	j->pkt = malloc(TFTP_HDR_LEN + (size_t)(j->blksize > 512 ? j->blksize : 512));
+	j->via69 = reply_from_69(j);
+	if (j->via69)
+		local.sin_port = htons(d->bound_port);
 	j->fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (j->via69 && j->fd >= 0)
+		setsockopt(j->fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (!j->pkt || j->fd < 0 ||
 	    bind(j->fd, (struct sockaddr *)&local, sizeof(local)) < 0 ||
 	    connect(j->fd, (struct sockaddr *)&peer, sizeof(peer)) < 0) {
@@ -765,6 +926,8 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		pp_dbg("Tftp: request from %s dropped: rate limit", addr);
 		return;
 	}
+	if (request_again(d, &key, b, n))
+		return;
 	if (tfind(&key, &d->jobs, job_cmp)) {
 		d->stats.dropped_duplicate++;
 		pp_dbg("Tftp: repeated request from %s:%u ignored", addr,

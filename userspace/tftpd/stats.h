@@ -45,7 +45,9 @@
 	X(transfer_aborted)	/* phone sent an ERROR */		\
 	X(refused_per_address)	/* max-transfers-per-address reached */	\
 	X(transfer_lifetime_expired) /* ended by transfer-lifetime */	\
-	X(timeout_option_declined) /* asked timeout above max-timeout */
+	X(timeout_option_declined) /* asked timeout above max-timeout */ \
+	X(replies_from_port69)	/* transfers answered from port 69 */	\
+	X(replyport_switches)	/* replyport auto: addresses switched */
 
 struct tftpd_stats {
 #define TFTPD_STATS_FIELD(n) uint64_t n;

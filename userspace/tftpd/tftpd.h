@@ -20,6 +20,7 @@
 #include "ops.h"
 #include "parse.h"
 #include "ratelimit.h"
+#include "replyport.h"
 #include "secure.h"
 #include "slots.h"
 #include "stats.h"
@@ -129,6 +130,7 @@ struct tftpd {
 	struct tftpd_stats stats;
 	struct ratelimit rl;
 	struct slots slots;		/* transfers per phone address */
+	struct replyport replyport;	/* replyport auto: addresses on 69 */
 	struct tftpd_secure secure;	/* the TFTP key, signed files */
 
 	/* The listening socket on north:tftp_port. */
