@@ -191,6 +191,9 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		users->nusers, users->nusers == 1 ? "" : "s",
 		users->nccms, users->nccms == 1 ? "" : "s");
 	ctx->err.code = ppctl_tell(ctx, PP_CTL_HTTPD, state);
+	/* And the cluster's member here replicates it (docs/cluster.md). */
+	if (ppctl_tell(ctx, PP_CTL_CLUSTERD, state))
+		ctx->err.code = PPCTL_EXIT_FAIL;
 out:
 	pp_users_free(users);
 	free(buf);
