@@ -114,7 +114,12 @@ start_clusterd() {	# start_clusterd N
 
 # cluster_field N NAME: a line of "show cluster" on node N.
 cluster_field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
-in_sync() { [ "$(cluster_field "$1" in_sync)" = yes ] && [ "$(cluster_field "$1" members)" = "${2:-1,2,3}" ]; }
+# Node N in sync with the members (node ids) given, 1,2,3 by default: one ppctl.
+in_sync() {
+	ppn "$1" show cluster 2>/dev/null | awk -v want="${2:-1,2,3}" '
+		$1 == "in_sync" { s = $2 } $1 == "members" { m = $2 }
+		END { exit !(s == "yes" && m == want) }'
+}
 # The active users of node N, "name addr" sorted.
 active() { ppn "$1" show user | awk '$2 ~ /^SEP/ && $3 != "[inactive]" { print $1, $3 }' | sort; }
 # Every node holds exactly the expected activations ("name addr" lines).
