@@ -176,8 +176,12 @@ static void test_snapshot_refused(void)
 				    .parts = 1, .count = 1, .entries = &e }, d;
 	unsigned char good[128];
 	long len = pp_cluster_encode(&m, good, sizeof(good), err, sizeof(err));
-	size_t at_count = PP_CLUSTER_HDR_LEN + 1 + 8 + 8;
+	size_t at_count = PP_CLUSTER_HDR_LEN + 1 + 8 + 8, i;
+	unsigned int cut = 0;
 
+	for (i = 0; i < (size_t)len; i++)
+		cut += pp_cluster_decode(good, i, &d, err, sizeof(err)) == -1;
+	ok(cut == (unsigned int)len, "every truncation of a snapshot part (after included) is refused");
 	memcpy(buf, good, (size_t)len);
 	buf[at_count + 3] = 200;	/* count 200 in a message of one entry */
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "fit"),
