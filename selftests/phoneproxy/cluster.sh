@@ -2,15 +2,18 @@
 # SPDX-License-Identifier: GPL-2.0
 # Copyright (C) 2026 The phoneproxy authors.
 #
-# The guide's "Clustering" and "Activation" across nodes (docs/cluster.md),
-# first slice: three nodes, each a network namespace with its own module
-# state, its own Corosync 3 (knet over a cluster bridge, 203.0.113.0/24)
-# and its own pp-clusterd; the same users.xml published on each. An
+# The guide's "Clustering" and "Activation" across nodes (docs/cluster.md):
+# three nodes, each a network namespace with its own module state, its own
+# state directory, its own Corosync 3 (knet over a cluster bridge,
+# 203.0.113.0/24) and its own pp-clusterd. users.xml published on one node
+# only reaches the others (the join snapshot, then a publish: 3,000 users,
+# timed); the cluster-wide settings set on one node hold on all; an
 # activation, an inactivation, a move and a displacement made on one node
 # hold on every node; concurrent activations end the same everywhere;
 # garbage and forged CPG messages are dropped and counted; a pp-clusterd
 # restarted resynchronises from the snapshot; corosync down, the node
-# serves locally and rejoins the cluster's state.
+# serves locally and rejoins the cluster's state; the cluster bridge cut
+# and healed, every node converges to the side of the lowest node id.
 #
 #   node1 203.0.113.1 --+
 #   node2 203.0.113.2 --+-- br-cl (its own namespace)
@@ -25,7 +28,8 @@ CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 NS_BR=pp-clbr-$SFX
 GROUP=pp-test-$SFX
 node_ns() { echo "pp-node$1-$SFX"; }
-on() { local n=$1; shift; ip netns exec "$(node_ns "$n")" "$@"; }
+# Each node its own state directory (users.xml kept, certificates).
+on() { local n=$1; shift; ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" "$@"; }
 ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
 ADDR_A=192.0.2.10
 ADDR_B=192.0.2.20
@@ -101,14 +105,21 @@ stop_corosync() { kill "${COROSYNC_PID[$1]}"; wait "${COROSYNC_PID[$1]}" 2>/dev/
 
 start_clusterd() {	# start_clusterd N
 	local n=$1
-	ip netns exec "$(node_ns "$n")" "$CLUSTERD" -e -c "$TMPD/clusterd.conf" \
+	# ip netns exec and env exec the next: $! is pp-clusterd.
+	ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" \
+		"$CLUSTERD" -e -c "$TMPD/clusterd.conf" \
 		>> "$TMPD/node$n/clusterd.log" 2>&1 &
 	CLUSTERD_PID[$n]=$!
 }
 
 # cluster_field N NAME: a line of "show cluster" on node N.
 cluster_field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
-in_sync() { [ "$(cluster_field "$1" in_sync)" = yes ] && [ "$(cluster_field "$1" members)" = "${2:-1,2,3}" ]; }
+# Node N in sync with the members (node ids) given, 1,2,3 by default: one ppctl.
+in_sync() {
+	ppn "$1" show cluster 2>/dev/null | awk -v want="${2:-1,2,3}" '
+		$1 == "in_sync" { s = $2 } $1 == "members" { m = $2 }
+		END { exit !(s == "yes" && m == want) }'
+}
 # The active users of node N, "name addr" sorted.
 active() { ppn "$1" show user | awk '$2 ~ /^SEP/ && $3 != "[inactive]" { print $1, $3 }' | sort; }
 # Every node holds exactly the expected activations ("name addr" lines).
@@ -141,16 +152,25 @@ write_users_xml "$TMPD/users.xml" '  <user id="7d1f3c2b-9e4a-4b8d-8c6f-1a2b3c4d5
     <enabled>true</enabled>
   </user>'
 printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
-ok=0
 for n in 1 2 3; do
-	ppn $n publish "$TMPD/users.xml" || ok=1
+	mkdir -p "$TMPD/node$n/pp"
 	corosync_conf $n
 done
-tap_result $ok "the same users.xml published on the three nodes"
+check "users.xml published on node 1 only (before the cluster)" ppn 1 publish "$TMPD/users.xml"
+# The published set of node N: users (name, SID, enabled) and CallManagers.
+users_of() { { ppn "$1" show user | awk '$2 ~ /^SEP/ { print $1, $2 }'; ppn "$1" show callmanager; } | sort; }
+same_users() { [ "$(users_of 1)" = "$(users_of 2)" ] && [ "$(users_of 2)" = "$(users_of 3)" ] &&
+	[ -n "$(users_of 1 | grep SEP)" ]; }
+# The cluster-wide settings of node N.
+shared_of() { ppn "$1" -j show phoneproxy | grep -o '"\(activation_mode\|activation_idletimeout\|activation_authtimeout\|sccp_security\)":[^,}]*' | sort; }
+same_shared() { [ "$(shared_of 1)" = "$(shared_of 2)" ] && [ "$(shared_of 2)" = "$(shared_of 3)" ]; }
 
 start=$(date +%s)
 for n in 1 2 3; do start_corosync $n; done
 at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
+# SCCP security on node 1 while the corosyncs form their ring (ppctl
+# makes the proxy's certificates first: RSA keys, slow under TCG).
+check "sccp security on, on node 1 (before the cluster)" ppn 1 set phoneproxy sccp security on
 # Node 1 first: the cluster's first member; 2 and 3 join it.
 start_clusterd 1
 until_ok 20 in_sync 1 1
@@ -160,6 +180,74 @@ for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
 [ $ok = 0 ] || { logs 1 2 3; tail -n 20 "$TMPD/node1/corosync.log" | while read -r l; do diag "$l"; done; tap_done; }
 check "show cluster names this node's id" [ "$(cluster_field 2 node_id)" = 2 ]
+check "the join snapshot carries users.xml: nodes 2 and 3 hold node 1's users and CallManagers" \
+	until_ok 10 same_users
+check "and keep it in their own state directory" cmp "$TMPD/users.xml" "$TMPD/node3/pp/users.xml"
+check "the join snapshot carries the settings: security on, on nodes 2 and 3 (all or nothing)" \
+	until_ok 5 sh -c "ip netns exec $(node_ns 2) $PPCTL -j show phoneproxy | grep -q '\"sccp_security\":true' &&
+		ip netns exec $(node_ns 3) $PPCTL -j show phoneproxy | grep -q '\"sccp_security\":true'"
+diag "$(grep -ho 'corosync sends messages of up to [0-9]* bytes unfragmented' "$TMPD/node1/clusterd.log" | head -n 1)"
+
+mark() { diag "t+$(($(date +%s) - start)) s: $*"; }
+mark "publish"
+# Publish once on any node (the guide): 3,000 users on node 2, timed.
+{
+	sed '/^<\/users>/d' "$TMPD/users.xml"
+	awk 'BEGIN { for (i = 1; i <= 3000; i++)
+		printf "  <user id=\"u-%05d\" name=\"user%05d\">\n    <first>u</first>\n    <last>%05d</last>\n    <ccmName>ccm</ccmName>\n    <sid>SEP00000000%04X</sid>\n    <enabled>true</enabled>\n    <seed>BpWSOSJv9pH_bbAnCd7j9UAQvm7F8v5U</seed>\n    <hashPw>eGy7g1orzdhyyffgrptVQv2dmDZg=</hashPw>\n  </user>\n", i, i, i, i }'
+	echo '</users>'
+} > "$TMPD/users3000.xml"
+applied1=$(cluster_field 1 publishes_applied)
+applied3=$(cluster_field 3 publishes_applied)
+big_everywhere() { [ "$(cluster_field 1 publishes_applied)" -gt "$applied1" ] &&
+	[ "$(cluster_field 3 publishes_applied)" -gt "$applied3" ]; }
+t0=$EPOCHREALTIME
+check "3,000 users published on node 2 ($(stat -c %s "$TMPD/users3000.xml") bytes)" ppn 2 publish "$TMPD/users3000.xml"
+t1=$EPOCHREALTIME
+if until_ok 30 big_everywhere; then
+	ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+	local_ms=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%d", (b - a) * 1000 }')
+	tap_result 0 "3,000 users published on node 2 installed on nodes 1 and 3 ($ms ms from ppctl's start)"
+	diag "publish of 3,000 users: ppctl on node 2 $local_ms ms, installed on nodes 1 and 3 $ms ms from ppctl's start (show cluster polled every 0.3 s)"
+else
+	tap_result 1 "3,000 users published on node 2 installed on nodes 1 and 3"
+	logs 1 3
+fi
+count_all() { local n; for n in 1 2 3; do [ "$(ppn $n show user | grep -c ' SEP')" = "$1" ] || return 1; done; }
+check "the three nodes hold the 3,004 users" count_all 3004
+check "every node's state copy is node 2's file, byte for byte" \
+	sh -c "cmp $TMPD/users3000.xml $TMPD/node1/pp/users.xml && cmp $TMPD/users3000.xml $TMPD/node3/pp/users.xml"
+check "users.xml published again on node 3 (back to 4 users)" ppn 3 publish "$TMPD/users.xml"
+check "every node back to the 4 users" until_ok 15 count_all 4
+check "node 2's pp-clusterd sent its publish once (no echo)" [ "$(cluster_field 2 publishes_sent)" = 1 ]
+check "show cluster says which node published" [ "$(cluster_field 1 published_by_node)" = 3 ]
+bad=$TMPD/bad.xml
+sed 's/<sid>SEP00AABBCCDDEE</<sid>nonsense</' "$TMPD/users.xml" > "$bad"
+check "a bad users.xml is refused on the node where it is published" \
+	sh -c "! ip netns exec $(node_ns 2) env PP_STATE_DIR=$TMPD/node2/pp $PPCTL publish $bad"
+check "and reaches no node (the set stays the same everywhere)" same_users
+
+mark "settings"
+# Cluster-wide settings (the guide: security all or nothing).
+check "activation mode open set on node 3" ppn 3 set phoneproxy activation mode open
+check "idletimeout set on node 1" ppn 1 set phoneproxy activation idletimeout 600
+check "authtimeout set on node 2" ppn 2 set phoneproxy activation authtimeout 7200
+want_shared='"activation_authtimeout":7200
+"activation_idletimeout":600
+"activation_mode":"open"
+"sccp_security":true'
+shared_all() { local n; for n in 1 2 3; do [ "$(shared_of $n)" = "$want_shared" ] || return 1; done; }
+check "every node holds the four settings" until_ok 10 shared_all
+[ $_tap_failed = 0 ] || for n in 1 2 3; do diag "node $n: $(shared_of $n | tr '\n' ' ')"; done
+check "activation mode required again from node 2; security off from node 3" \
+	sh -c "ip netns exec $(node_ns 2) env PP_STATE_DIR=$TMPD/node2/pp $PPCTL set phoneproxy activation mode required &&
+	       ip netns exec $(node_ns 3) env PP_STATE_DIR=$TMPD/node3/pp $PPCTL set phoneproxy sccp security off"
+want_shared='"activation_authtimeout":7200
+"activation_idletimeout":600
+"activation_mode":"required"
+"sccp_security":false'
+check "every node follows" until_ok 10 shared_all
+check "each change sent once (settings_sent on node 1: 1, its idletimeout)" [ "$(cluster_field 1 settings_sent)" = 1 ]
 
 # Activation on node 1, seen by ppctl monitor on nodes 2 and 3: when.
 for n in 2 3; do
@@ -217,6 +305,7 @@ else
 	show_all
 fi
 
+mark "garbage"
 # Garbage and forged messages from a CPG member: dropped, counted.
 before=$(active 1)
 check "a garbage message multicast to the group" on 2 "$CPGSEND" "$GROUP" garbage
@@ -236,6 +325,7 @@ check "a message from a node not its sender is dropped and counted, never applie
 	until_ok 10 counted_everywhere dropped_not_member 1
 check "neither changed any node's activations" all_hold "$before"
 
+mark "pp-clusterd killed"
 # pp-clusterd killed on node 3: nodes 1 and 2 go on; node 3 serves
 # locally; restarted, it takes the cluster's state from the snapshot.
 kill -9 "${CLUSTERD_PID[3]}"
@@ -250,13 +340,26 @@ two_agree() {	# nodes 1 and 2 agree: marge at B, lisa inactive
 check "nodes 1 and 2 keep replicating without node 3" until_ok 5 two_agree
 check "node 3 serves locally meanwhile (an activation there)" \
 	ppn 3 set user active name lisa address 192.0.2.99
+write_users_xml "$TMPD/users-local.xml" '  <user id="9e1d2c3b-4a5f-4e6d-8c7b-0a1b2c3d4e5f" name="maggie">
+    <first>maggie</first>
+    <last>simpson</last>
+    <ccmName>ccm</ccmName>
+    <sid>SEP00AABBCCDD01</sid>
+    <enabled>true</enabled>
+  </user>'
+check "and a users.xml of its own published there" ppn 3 publish "$TMPD/users-local.xml"
+ppn 3 set phoneproxy activation idletimeout 900 >/dev/null
 want=$(active 1)
 start_clusterd 3
 check "node 3's pp-clusterd restarted: it resynchronises from the snapshot" \
 	until_ok 20 sh -c "[ \"\$(ip netns exec pp-node3-$SFX $PPCTL show cluster | awk '\$1 == \"in_sync\" { print \$2 }')\" = yes ]"
 check "node 3 holds the cluster's activations, its own local change undone" all_hold "$want"
+check "node 3 holds the cluster's users.xml and settings again (the snapshot carries them)" \
+	sh -c "! ip netns exec $(node_ns 3) $PPCTL show user | grep -q '^maggie ' && cmp $TMPD/users.xml $TMPD/node3/pp/users.xml"
+check "node 3's settings are the cluster's again" until_ok 5 same_shared
 check "node 1 counted the snapshot it sent" [ "$(cluster_field 1 snapshots_sent)" -ge 3 ]
 
+mark "corosync down"
 # corosync down on node 2: pp-clusterd says so and retries; the node
 # keeps serving; back, node 2 rejoins and takes the cluster's state.
 stop_corosync 2
@@ -264,6 +367,7 @@ check "corosync down on node 2: show cluster says corosync down, not in sync" \
 	until_ok 15 sh -c "ip netns exec pp-node2-$SFX $PPCTL show cluster | grep -Eq '^ +corosync +down'"
 check "node 2 keeps serving locally (an activation there)" \
 	ppn 2 set user active name homer address 192.0.2.77
+ppn 2 set phoneproxy activation authtimeout 60 >/dev/null
 check "nodes 1 and 3 go on as a cluster of two" until_ok 20 in_sync 1 1,3
 ppn 1 set user active name lisa address $ADDR_C >/dev/null
 start_corosync 2
@@ -276,9 +380,83 @@ check "node 2 holds the cluster's activations again, its own local change undone
 	until_ok 10 sh -c "[ \"\$(ip netns exec pp-node2-$SFX $PPCTL show user | awk '\$1 == \"lisa\" { print \$3 }')\" = $ADDR_C ] &&
 		! ip netns exec pp-node2-$SFX $PPCTL show user | grep -q ' 192.0.2.77 '"
 check "the three nodes hold the same activations" until_ok 5 same_everywhere
+check "and the same settings (node 2's local authtimeout undone)" until_ok 5 same_shared
 ppn 2 set user inactive name lisa >/dev/null
 check "and replicates again: an inactivation on node 2 holds everywhere" \
 	until_ok 5 sh -c "! ip netns exec pp-node3-$SFX $PPCTL show user | grep -Eq '^lisa +SEP[0-9A-F]+ +[0-9]'"
+
+mark "snapshot sender stopped or gone"
+# The snapshot's sender gone before sending: the next old member sends it,
+# taken later, saying how many of the held messages it holds already.
+# SIGSTOP keeps a pp-clusterd a member that does nothing.
+restart_clusterd() { kill -9 "${CLUSTERD_PID[$1]}"; wait "${CLUSTERD_PID[$1]}" 2>/dev/null; start_clusterd "$1"; }
+# Node N has had its join (it sees three processes) and waits.
+joined_waiting() { [ "$(cluster_field "$1" member_processes)" = 3 ] && [ "$(cluster_field "$1" state)" = waiting ]; }
+kill -STOP "${CLUSTERD_PID[1]}"
+restart_clusterd 3
+check "node 3 rejoins while node 1, its snapshot's sender, is stopped: it waits" \
+	until_ok 20 joined_waiting 3
+snooze 1
+check "and still waits a second later" joined_waiting 3
+ppn 2 set user active name lisa address $ADDR_B >/dev/null
+kill -9 "${CLUSTERD_PID[1]}"
+kill -CONT "${CLUSTERD_PID[1]}" 2>/dev/null
+wait "${CLUSTERD_PID[1]}" 2>/dev/null
+check "node 1 gone before sending: node 2 sends the snapshot, node 3 in sync" \
+	until_ok 20 in_sync 3 2,3
+check "node 3 holds what was activated while it waited (lisa), and the same as node 2" \
+	sh -c "[ \"\$(ip netns exec $(node_ns 3) $PPCTL show user | awk '\$1 == \"lisa\" { print \$3 }')\" = $ADDR_B ]"
+# The snapshot's sender itself waiting: it sends once in sync.
+kill -STOP "${CLUSTERD_PID[2]}"
+start_clusterd 1
+check "node 1 joins while node 2, its sender, is stopped: it waits" until_ok 20 joined_waiting 1
+restart_clusterd 3
+check "node 3 joins again: its sender is node 1, itself waiting" until_ok 20 joined_waiting 3
+kill -CONT "${CLUSTERD_PID[2]}"
+check "node 2 resumes: node 1 in sync, then node 3 from node 1's snapshot" \
+	until_ok 30 sh -c "for n in 1 2 3; do
+		ip netns exec pp-node\$n-$SFX $PPCTL show cluster | grep -Eq '^ +in_sync +yes' || exit 1
+		ip netns exec pp-node\$n-$SFX $PPCTL show cluster | grep -Eq '^ +members +1,2,3' || exit 1
+	done"
+check "the three nodes hold the same activations" until_ok 5 same_everywhere
+check "node 1 sent node 3's snapshot once in sync" [ "$(cluster_field 1 snapshots_sent)" -ge 1 ]
+
+mark "partition"
+# Partition: node 3's cluster link cut. Both sides serve and change
+# state; healed, the side holding the lowest node id (1, 2) wins.
+ip -n "$NS_BR" link set p3 down
+check "cluster link of node 3 cut: nodes 1 and 2 go on as two" until_ok 20 in_sync 1 1,2
+check "node 3 goes on alone" until_ok 20 in_sync 3 3
+ppn 1 set user active name marge address $ADDR_A >/dev/null
+ppn 2 set phoneproxy activation idletimeout 1200 >/dev/null
+ppn 3 set user active name homer address 192.0.2.55 >/dev/null
+ppn 3 set phoneproxy activation mode open >/dev/null
+check "both sides serve while apart (node 3 activates homer, node 1 marge)" \
+	sh -c "ip netns exec $(node_ns 3) $PPCTL show user | grep -q ' 192.0.2.55 ' &&
+	       ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^marge .* $ADDR_A '"
+want=$(active 1)
+want_shared=$(shared_of 1)
+t0=$EPOCHREALTIME
+ip -n "$NS_BR" link set p3 up
+healed() {
+	local n
+	for n in 1 2 3; do in_sync $n || return 1; done
+	[ -n "$t_members" ] || t_members=$EPOCHREALTIME
+	all_hold "$want" && shared_all
+}
+t_members=
+if until_ok 40 healed; then
+	diag "partition: link up to one group of three in sync: $(awk -v a="$t0" -v b="$t_members" 'BEGIN { printf "%d", (b - a) * 1000 }') ms"
+	ms=$(awk -v a="$t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }')
+	tap_result 0 "partition healed: every node holds the side of node 1's activations and settings ($ms ms)"
+	diag "partition healed to converged: $ms ms (link up to all three in sync, same state)"
+else
+	tap_result 1 "partition healed: every node holds the side of node 1's activations and settings"
+fi
+grep -E 'joined group|left group|snapshot|in sync|waiting' "$TMPD/node3/clusterd.log" | tail -n 6 |
+	while read -r l; do diag "node3: $l"; done
+check "node 3's changes while apart are overwritten (the documented rule)" \
+	sh -c "! ip netns exec $(node_ns 3) $PPCTL show user | grep -q ' 192.0.2.55 '"
 [ $_tap_failed = 0 ] || { show_all; logs 1 2 3; }
 diag "cluster.sh: $(($(date +%s) - start)) s from corosync's start"
 tap_done

@@ -47,11 +47,18 @@ void clusterd_reset_sync(struct clusterd *d)
 {
 	size_t i;
 
-	for (i = 0; i < d->backlog_n; i++)
+	for (i = 0; i < d->backlog_n; i++) {
+		if (d->backlog[i].type == PP_CLUSTER_PUBLISH)
+			free((void *)d->backlog[i].bytes);
 		pp_cluster_msg_free(&d->backlog[i]);
+	}
 	d->backlog_n = 0;
 	d->snap_n = 0;
 	d->snap_next = 0;
+	d->snap_settings_ok = false;
+	free(d->snap_file);
+	d->snap_file = NULL;
+	d->snap_file_len = 0;
 	d->tentative = false;
 	if (d->wait_ev)
 		event_del(d->wait_ev);
@@ -154,6 +161,16 @@ static void apply(struct clusterd *d, const struct pp_cluster_msg *m)
 	char a[INET_ADDRSTRLEN];
 	int rc;
 
+	if (m->type == PP_CLUSTER_SETTINGS) {
+		if (!clusterd_settings_apply(d, &m->settings, m->node))
+			d->last_change_ms = m->time_ms;
+		return;
+	}
+	if (m->type == PP_CLUSTER_PUBLISH) {	/* held whole in the backlog */
+		if (!clusterd_publish_apply(d, m->bytes, m->total, m->node))
+			d->last_change_ms = d->published_ms = m->time_ms;
+		return;
+	}
 	if (m->type == PP_CLUSTER_ACTIVATE)
 		rc = apply_activate(d, &m->user);
 	else
@@ -174,6 +191,24 @@ static int cmp_entry(const void *a, const void *b)
 		      ((const struct pp_cluster_entry *)b)->name);
 }
 
+static void serve_owed(struct clusterd *d);
+static void join_served(struct clusterd *d, const struct pp_cluster_msg *m, uint32_t pid);
+
+/* Apply what was held while waiting, but the first "after" (the snapshot
+ * holds them already). */
+static void apply_backlog(struct clusterd *d, uint32_t after)
+{
+	size_t i;
+
+	if (after > d->backlog_n) {
+		pp_err("Cluster: the snapshot holds %u messages after the join, this node %zu: applying them all",
+		       after, d->backlog_n);
+		after = 0;
+	}
+	for (i = after; i < d->backlog_n; i++)
+		apply(d, &d->backlog[i]);
+}
+
 /* The whole snapshot has come: make this node's activations its own. */
 static void apply_snapshot(struct clusterd *d)
 {
@@ -181,6 +216,14 @@ static void apply_snapshot(struct clusterd *d)
 	size_t i, n = 0, gone = 0, failures = d->st.apply_failed;
 	struct pp_nl *nl;
 
+	/* The sender's settings and users.xml first: the activations are of
+	 * its users. */
+	if (d->snap_settings_ok && d->snap_settings_from.node == d->snap_from.node &&
+	    d->snap_settings_from.pid == d->snap_from.pid)
+		clusterd_settings_apply(d, &d->snap_settings, d->snap_from.node);
+	if (d->snap_file && d->snap_file_from.node == d->snap_from.node &&
+	    d->snap_file_from.pid == d->snap_from.pid)
+		clusterd_publish_apply(d, d->snap_file, d->snap_file_len, d->snap_from.node);
 	for (i = 0; i < d->snap_n; i++)
 		apply_activate(d, &d->snap[i]);
 	qsort(d->snap, d->snap_n, sizeof(d->snap[0]), cmp_entry);
@@ -204,13 +247,13 @@ static void apply_snapshot(struct clusterd *d)
 	free(users);
 	d->st.snapshots_applied++;
 	d->state = CLUSTERD_SYNCED;
-	pp_notice("Cluster: in sync: snapshot of node %u applied (%zu active users, %zu inactivated here%s), then %zu messages that followed the join",
+	pp_notice("Cluster: in sync: snapshot of node %u applied (%zu active users, %zu inactivated here%s), then %zu messages that followed the join (%u of them in the snapshot already)",
 		  d->snap_from.node, d->snap_n, gone,
 		  d->st.apply_failed != failures ? ", some could not be applied" : "",
-		  d->backlog_n);
-	for (i = 0; i < d->backlog_n; i++)
-		apply(d, &d->backlog[i]);
+		  d->backlog_n, d->snap_after);
+	apply_backlog(d, d->snap_after);
 	clusterd_reset_sync(d);
+	serve_owed(d);
 }
 
 void clusterd_merge_timeout(struct clusterd *d)
@@ -225,9 +268,10 @@ void clusterd_merge_timeout(struct clusterd *d)
 	for (i = 0; i < d->backlog_n; i++)
 		apply(d, &d->backlog[i]);
 	clusterd_reset_sync(d);
+	serve_owed(d);
 }
 
-static bool for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
+static bool snap_for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
 {
 	unsigned int i;
 
@@ -246,6 +290,7 @@ static void snapshot_part(struct clusterd *d, const struct pp_cluster_msg *m, ui
 		d->snap_from.node = m->node;
 		d->snap_from.pid = pid;
 		d->snap_next = 0;
+		d->snap_after = m->after;
 	} else if (m->part != d->snap_next || m->node != d->snap_from.node ||
 		   pid != d->snap_from.pid) {
 		pp_warn("Cluster: snapshot part %u of node %u out of order: ignored", m->part,
@@ -274,29 +319,51 @@ static void snapshot_part(struct clusterd *d, const struct pp_cluster_msg *m, ui
 		apply_snapshot(d);
 }
 
-void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m, uint32_t pid)
+void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
+		      struct clusterd_peer *p)
 {
-	struct pp_cluster_msg *b;
-
 	if (m->type == PP_CLUSTER_SNAPSHOT) {
-		if (d->state == CLUSTERD_WAITING && for_me(d, m))
-			snapshot_part(d, m, pid);
+		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m))
+			snapshot_part(d, m, p->pid);
+		if (m->part + 1u == m->parts)
+			join_served(d, m, p->pid);
 		return;
 	}
+	if (m->type == PP_CLUSTER_PUBLISH) {
+		clusterd_publish_part(d, m, p);
+		return;
+	}
+	if (m->type == PP_CLUSTER_SETTINGS && m->nfor) {
+		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m)) {
+			d->snap_settings = m->settings;
+			d->snap_settings_ok = true;
+			d->snap_settings_from.node = p->node;
+			d->snap_settings_from.pid = p->pid;
+		}
+		return;
+	}
+	d->delivered++;		/* what a joiner holds (docs/cluster.md) */
 	if (d->state == CLUSTERD_SYNCED) {
 		apply(d, m);
 		return;
 	}
 	/* Waiting: after the snapshot, in order. */
+	clusterd_backlog_add(d, m);
+}
+
+struct pp_cluster_msg *clusterd_backlog_add(struct clusterd *d, const struct pp_cluster_msg *m)
+{
+	struct pp_cluster_msg *b;
+
 	if (d->backlog_n == d->backlog_cap) {
 		size_t cap = d->backlog_cap ? d->backlog_cap * 2 : 64;
 
 		b = cap <= CLUSTERD_BACKLOG_MAX ? realloc(d->backlog, cap * sizeof(*b)) : NULL;
 		if (!b) {
 			d->st.apply_failed++;
-			pp_err("Cluster: too many messages while waiting for the snapshot: %s of user %s lost",
-			       pp_cluster_type_name(m->type), m->user.name);
-			return;
+			pp_err("Cluster: too many messages while waiting for the snapshot: a %s message of node %u lost",
+			       pp_cluster_type_name(m->type), m->node);
+			return NULL;
 		}
 		d->backlog = b;
 		d->backlog_cap = cap;
@@ -305,6 +372,8 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m, uint32
 	*b = *m;
 	b->entries = NULL;
 	b->count = 0;
+	b->bytes = NULL;
+	return b;
 }
 
 /* ---- membership ---- */
@@ -319,10 +388,34 @@ static bool in_list(const struct cpg_address *l, size_t n, uint32_t node, uint32
 	return false;
 }
 
-static void send_snapshot(struct clusterd *d, const struct cpg_address *joined, size_t n_joined)
+static bool is_member(const struct clusterd *d, const struct pp_cluster_peer *p)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_members; i++)
+		if (d->members[i].node == p->node && d->members[i].pid == p->pid)
+			return true;
+	return false;
+}
+
+static bool is_me(const struct clusterd *d, const struct pp_cluster_peer *p)
+{
+	return p->node == d->node && p->pid == d->pid;
+}
+
+static bool lower(const struct pp_cluster_peer *a, const struct pp_cluster_peer *b)
+{
+	return a->node < b->node || (a->node == b->node && a->pid < b->pid);
+}
+
+/* Multicast a snapshot for joiners: the settings, the users.xml, then the
+ * active users, holding the first "after" messages delivered since the
+ * join. */
+static void send_snapshot(struct clusterd *d, const struct pp_cluster_peer *joiners,
+			  unsigned int n_joiners, uint32_t after)
 {
 	struct pp_user_state *users = NULL;
-	struct pp_cluster_msg m = { .type = PP_CLUSTER_SNAPSHOT };
+	struct pp_cluster_msg m = { .type = PP_CLUSTER_SNAPSHOT, .after = after };
 	size_t i, n = 0, n_act = 0, k;
 	struct pp_nl *nl = module(d);
 	unsigned int parts;
@@ -338,10 +431,12 @@ static void send_snapshot(struct clusterd *d, const struct cpg_address *joined, 
 		pp_err("Cluster: out of memory for the snapshot");
 		return;
 	}
-	for (i = 0; i < n_joined && m.nfor < PP_CLUSTER_FOR_MAX; i++) {
-		m.forp[m.nfor].node = joined[i].nodeid;
-		m.forp[m.nfor].pid = joined[i].pid;
-		m.nfor++;
+	for (i = 0; i < n_joiners && m.nfor < PP_CLUSTER_FOR_MAX; i++)
+		m.forp[m.nfor++] = joiners[i];
+	/* Settings and users.xml first, in the same stream point. */
+	if (clusterd_send_shared(d, &m)) {
+		pp_err("Cluster: cannot send the settings and users.xml for the joining member(s)");
+		goto out;
 	}
 	for (i = 0; i < n; i++)
 		n_act += users[i].active;
@@ -365,11 +460,161 @@ static void send_snapshot(struct clusterd *d, const struct cpg_address *joined, 
 	}
 	if (m.part == parts) {
 		d->st.snapshots_sent++;
-		pp_notice("Cluster: snapshot of %zu active users sent for %zu joining member(s)",
-			  n_act, n_joined);
+		pp_notice("Cluster: snapshot of %zu active users sent for %u joining member(s)%s",
+			  n_act, n_joiners, after ? " (taken after the join)" : "");
 	}
+out:
 	free(m.entries);
 	free(users);
+}
+
+/* A join this node owes and can serve now. */
+static void serve(struct clusterd *d, struct clusterd_join *j)
+{
+	uint64_t after = d->delivered - j->at;
+
+	j->owed = false;
+	send_snapshot(d, j->joiners, j->n, after > UINT32_MAX ? UINT32_MAX : (uint32_t)after);
+}
+
+/* In sync now: the snapshots this node owes (it was waiting itself when
+ * their members joined). */
+static void serve_owed(struct clusterd *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_joins; i++)
+		if (d->joins[i].owed && is_me(d, &d->joins[i].sender))
+			serve(d, &d->joins[i]);
+}
+
+static void join_drop(struct clusterd *d, size_t i)
+{
+	memmove(&d->joins[i], &d->joins[i + 1], (d->n_joins - i - 1) * sizeof(d->joins[0]));
+	d->n_joins--;
+}
+
+static void join_add(struct clusterd *d, const struct cpg_address *joined, size_t n_joined,
+		     const struct clusterd_peer *low)
+{
+	struct clusterd_join *j;
+	size_t i;
+
+	if (d->n_joins == CLUSTERD_JOINS_MAX) {
+		pp_warn("Cluster: %d joins waiting for their snapshot: the oldest forgotten",
+			CLUSTERD_JOINS_MAX);
+		join_drop(d, 0);
+	}
+	j = &d->joins[d->n_joins++];
+	memset(j, 0, sizeof(*j));
+	for (i = 0; i < n_joined && j->n < PP_CLUSTER_FOR_MAX; i++) {
+		j->joiners[j->n].node = joined[i].nodeid;
+		j->joiners[j->n].pid = joined[i].pid;
+		j->n++;
+	}
+	for (i = 0; i < d->n_members; i++) {
+		if (in_list(joined, n_joined, d->members[i].node, d->members[i].pid))
+			continue;
+		j->old[j->n_old].node = d->members[i].node;
+		j->old[j->n_old].pid = d->members[i].pid;
+		j->n_old++;
+	}
+	j->sender.node = low->node;
+	j->sender.pid = low->pid;
+	j->at = d->delivered;
+}
+
+/* A snapshot's last part delivered: its join is served. */
+static void join_served(struct clusterd *d, const struct pp_cluster_msg *m, uint32_t pid)
+{
+	size_t i;
+	unsigned int k, f;
+
+	for (i = 0; i < d->n_joins; ) {
+		struct clusterd_join *j = &d->joins[i];
+		bool hit = j->sender.node == m->node && j->sender.pid == pid;
+
+		for (k = 0; hit && k < j->n; k++)
+			for (f = 0; f < m->nfor; f++)
+				if (j->joiners[k].node == m->forp[f].node &&
+				    j->joiners[k].pid == m->forp[f].pid)
+					goto served;
+		i++;
+		continue;
+served:
+		join_drop(d, i);
+	}
+}
+
+/*
+ * Members left: a join whose sender left is owed by the lowest of its old
+ * members still here; a joiner waiting on it drops the parts it had and
+ * waits for the new sender's snapshot, which says how many of the
+ * messages it holds ("after"). No old member left: the joiners are on
+ * their own.
+ */
+static void joins_left(struct clusterd *d)
+{
+	size_t i, k;
+
+	for (i = 0; i < d->n_joins; ) {
+		struct clusterd_join *j = &d->joins[i];
+		const struct pp_cluster_peer *low = NULL;
+		bool mine = false;
+		unsigned int n = 0;
+
+		for (k = 0; k < j->n; k++) {
+			if (!is_member(d, &j->joiners[k]))
+				continue;
+			mine |= is_me(d, &j->joiners[k]);
+			j->joiners[n++] = j->joiners[k];
+		}
+		j->n = n;
+		if (!n) {
+			join_drop(d, i);
+			continue;
+		}
+		if (is_member(d, &j->sender)) {
+			i++;
+			continue;
+		}
+		for (k = 0; k < j->n_old; k++)
+			if (is_member(d, &j->old[k]) && (!low || lower(&j->old[k], low)))
+				low = &j->old[k];
+		if (!low) {
+			if (mine && d->state == CLUSTERD_WAITING && !d->tentative) {
+				size_t b;
+
+				pp_notice("Cluster: every member older than this node left before its snapshot: this node's state stands, then %zu messages that followed",
+					  d->backlog_n);
+				d->state = CLUSTERD_SYNCED;
+				for (b = 0; b < d->backlog_n; b++)
+					apply(d, &d->backlog[b]);
+				clusterd_reset_sync(d);
+			}
+			join_drop(d, i);
+			continue;
+		}
+		pp_notice("Cluster: node %u left before its snapshot for %u joining member(s): node %u sends it",
+			  j->sender.node, j->n, low->node);
+		j->sender = *low;
+		if (mine && d->state == CLUSTERD_WAITING) {
+			/* Parts of the one that left: gone; the held messages stay. */
+			d->snap_n = 0;
+			d->snap_next = 0;
+			d->snap_settings_ok = false;
+			free(d->snap_file);
+			d->snap_file = NULL;
+		}
+		if (is_me(d, low)) {
+			j->owed = true;
+			if (d->state == CLUSTERD_SYNCED) {
+				serve(d, j);
+				/* The entry goes when its last part is delivered. */
+			}
+		}
+		i++;
+	}
 }
 
 void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size_t n_joined)
@@ -388,31 +633,40 @@ void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size
 	}
 	if (in_list(joined, n_joined, d->node, d->pid)) {
 		clusterd_reset_sync(d);
+		d->n_joins = 0;		/* earlier joins: not this process's */
 		if (!n_old) {
 			d->state = CLUSTERD_SYNCED;
 			pp_notice("Cluster: first member of group %s: this node's activations are the cluster's",
 				  d->conf.group);
 		} else {
 			d->state = CLUSTERD_WAITING;
+			join_add(d, joined, n_joined, low);
 			pp_notice("Cluster: joined group %s with %zu member(s): waiting for the snapshot of node %u",
 				  d->conf.group, n_old, low->node);
 		}
 		return;
 	}
+	joins_left(d);
 	if (d->state == CLUSTERD_WAITING && n_old == 1) {
 		/* Alone now: nobody else to learn from. */
 		clusterd_reset_sync(d);
 		d->state = CLUSTERD_SYNCED;
+		d->n_joins = 0;
 		pp_notice("Cluster: alone in group %s: this node's activations are the cluster's",
 			  d->conf.group);
+		serve_owed(d);
 	}
 	if (!n_joined)
 		return;
+	join_add(d, joined, n_joined, low);
 	if (low && low->node == d->node && low->pid == d->pid) {
-		if (d->state == CLUSTERD_SYNCED)
-			send_snapshot(d, joined, n_joined);
-		else
-			pp_warn("Cluster: not in sync myself: no snapshot for the joining member(s)");
+		if (d->state == CLUSTERD_SYNCED) {
+			send_snapshot(d, d->joins[d->n_joins - 1].joiners,
+				      d->joins[d->n_joins - 1].n, 0);
+		} else {
+			d->joins[d->n_joins - 1].owed = true;
+			pp_notice("Cluster: not in sync myself: the snapshot for the joining member(s) follows once this node is");
+		}
 	}
 	/*
 	 * Merged with members of which one is lower than every member of this
@@ -462,6 +716,10 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "dropped_stale", d->st.dropped_stale);
 	pp_ctl_stat(f, "snapshots_sent", d->st.snapshots_sent);
 	pp_ctl_stat(f, "snapshots_applied", d->st.snapshots_applied);
+	pp_ctl_stat(f, "publishes_sent", d->st.publishes_sent);
+	pp_ctl_stat(f, "publishes_applied", d->st.publishes_applied);
+	pp_ctl_stat(f, "settings_sent", d->st.settings_sent);
+	pp_ctl_stat(f, "settings_applied", d->st.settings_applied);
 	pp_ctl_stat(f, "module_events_lost", d->st.events_lost);
 	pp_ctl_stat(f, "membership_changes", d->st.confchgs);
 	pp_ctl_stat_word(f, "group", d->conf.group);
@@ -485,4 +743,6 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat_word(f, "members", n ? word : "-");
 	pp_ctl_stat(f, "member_processes", d->n_members);
 	pp_ctl_stat(f, "last_change_ms", d->last_change_ms);
+	pp_ctl_stat(f, "published_bytes", d->published_len);
+	pp_ctl_stat(f, "published_by_node", d->published_node);
 }

@@ -23,16 +23,39 @@
 #define CLUSTERD_MEMBERS_MAX	128	/* CPG's own limit */
 #define CLUSTERD_BACKLOG_MAX	100000	/* messages held while waiting */
 #define CLUSTERD_MERGE_WAIT	3	/* seconds for the other side's snapshot */
+#define CLUSTERD_JOINS_MAX	8	/* joins waiting for their snapshot */
 
 struct clusterd_peer {
 	uint32_t node, pid;
 	uint64_t last_seq;		/* highest sequence delivered from it */
+	/* A users.xml it is sending (PUBLISH parts): the bytes so far. */
+	unsigned char *file;
+	uint32_t file_total;
+	unsigned int file_next;		/* the part expected next */
+	bool file_snap;			/* part of a snapshot (nfor > 0) */
 };
 
 struct clusterd_stats {
 	uint64_t sent, send_failed, received, applied, apply_failed;
 	uint64_t dropped_garbage, dropped_foreign, dropped_stale;
 	uint64_t snapshots_sent, snapshots_applied, events_lost, confchgs;
+	uint64_t publishes_sent, publishes_applied, settings_sent, settings_applied;
+};
+
+/*
+ * A join whose snapshot has not been delivered yet, as every member keeps
+ * it: who joined, who were the members before (one of them owes the
+ * snapshot: the lowest still there), how many messages had been delivered
+ * then (a snapshot taken later says how many since it holds: "after").
+ */
+struct clusterd_join {
+	struct pp_cluster_peer joiners[PP_CLUSTER_FOR_MAX];
+	unsigned int n;
+	struct pp_cluster_peer old[CLUSTERD_MEMBERS_MAX];
+	size_t n_old;
+	struct pp_cluster_peer sender;
+	uint64_t at;			/* d->delivered at the join */
+	bool owed;			/* this node sends it once in sync */
 };
 
 enum clusterd_state {
@@ -66,14 +89,37 @@ struct clusterd {
 	/* Waiting for a snapshot: its parts, and what came after the join. */
 	struct pp_cluster_entry *snap;
 	size_t snap_n, snap_cap;
-	struct clusterd_peer snap_from;
+	struct clusterd_peer snap_from;	/* the member the snapshot comes from */
 	unsigned int snap_next;		/* the part expected next */
+	uint32_t snap_after;		/* backlog messages it holds already */
+	struct clusterd_join joins[CLUSTERD_JOINS_MAX];
+	size_t n_joins;
+	/* Messages delivered that a joiner holds while waiting (ACTIVATE,
+	 * INACTIVATE, SETTINGS and whole PUBLISH files for everyone). */
+	uint64_t delivered;
 	struct pp_cluster_msg *backlog;
 	size_t backlog_n, backlog_cap;
 	/* Merged with a side holding a lower member: its snapshot may come
 	 * (a partition healed) or not (fresh members): wait_ev decides. */
 	bool tentative;
 	struct event *wait_ev;
+	/* The snapshot's settings and users.xml (they precede its parts). */
+	bool snap_settings_ok;
+	struct pp_cluster_settings snap_settings;
+	struct clusterd_peer snap_settings_from;
+	unsigned char *snap_file;
+	size_t snap_file_len;
+	struct clusterd_peer snap_file_from;
+
+	/* What this node holds as the cluster's: the users.xml published
+	 * (NULL: none), the cluster-wide settings (the module's, as last
+	 * seen or applied). */
+	unsigned char *published;
+	size_t published_len;
+	uint64_t published_ms;		/* when, sender's time */
+	uint32_t published_node;
+	bool settings_known;
+	struct pp_cluster_settings settings;
 
 	struct clusterd_stats st;
 };
@@ -88,14 +134,42 @@ int clusterd_send(struct clusterd *d, struct pp_cluster_msg *m);
 /* A local activation or inactivation the module announced. */
 void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev);
 /* A delivered message, validated, from a member. */
-void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m, uint32_t pid);
+void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
+		      struct clusterd_peer *p);
+/* Hold m (a copy, entries not kept) until the snapshot: the slot or NULL. */
+struct pp_cluster_msg *clusterd_backlog_add(struct clusterd *d, const struct pp_cluster_msg *m);
 /* Membership changed; joined names who came. */
 void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size_t n_joined);
+/* Leave the group and join again (a joiner that missed part of a file). */
+void clusterd_rejoin(struct clusterd *d);
 void clusterd_reset_sync(struct clusterd *d);
 /* No snapshot came within CLUSTERD_MERGE_WAIT after a merge. */
 void clusterd_merge_timeout(struct clusterd *d);
 
 void clusterd_stats_write(FILE *f, const struct clusterd *d);
+
+/* shared.c: the published users.xml and the cluster-wide settings. */
+/* At start: the users.xml kept in the state directory is the node's. */
+void clusterd_published_load(struct clusterd *d);
+/* "reload" on the control socket (ppctl publish): replicate the users.xml
+ * just published here. Returns the reply ("ok\n" or "error ..."). */
+const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t len);
+/* A PUBLISH part delivered: assembled per sender, then applied (or held
+ * while waiting, or kept for the snapshot). */
+void clusterd_publish_part(struct clusterd *d, const struct pp_cluster_msg *m,
+			   struct clusterd_peer *p);
+/* Install a whole users.xml from node (validated first). 0 or -errno. */
+int clusterd_publish_apply(struct clusterd *d, const unsigned char *buf, size_t len,
+			   uint32_t node);
+/* The module's configuration (NULL: unloaded): a local change of the
+ * cluster-wide settings is multicast. */
+void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg);
+int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings *s,
+			    uint32_t node);
+/* Multicast the settings and the users.xml this node holds, for the
+ * joiners named in m (m->nfor, m->forp). 0 or -errno. */
+int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *m);
+void clusterd_peer_free(struct clusterd_peer *p);
 const char *clusterd_state_name(enum clusterd_state s);
 
 #endif /* PP_CLUSTERD_H */

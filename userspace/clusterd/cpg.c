@@ -69,7 +69,7 @@ static void on_deliver(cpg_handle_t h, const struct cpg_name *group, uint32_t no
 		return;
 	}
 	p->last_seq = m.seq;
-	clusterd_deliver(d, &m, pid);
+	clusterd_deliver(d, &m, p);
 	pp_cluster_msg_free(&m);
 }
 
@@ -92,13 +92,17 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	for (i = 0; i < n && i < CLUSTERD_MEMBERS_MAX; i++) {
 		struct clusterd_peer *p = &d->members[d->n_members++];
 
+		memset(p, 0, sizeof(*p));
 		p->node = list[i].nodeid;
 		p->pid = list[i].pid;
-		p->last_seq = 0;
 		for (j = 0; j < n_old; j++)
-			if (old[j].node == p->node && old[j].pid == p->pid)
-				p->last_seq = old[j].last_seq;
+			if (old[j].node == p->node && old[j].pid == p->pid) {
+				*p = old[j];	/* its sequence, a file it is sending */
+				old[j].file = NULL;
+			}
 	}
+	for (j = 0; j < n_old; j++)
+		clusterd_peer_free(&old[j]);	/* left: a file half sent is dropped */
 	for (i = 0; i < n_joined; i++)
 		pp_notice("Cluster: node %u (pid %u) joined group %s", joined[i].nodeid,
 			  joined[i].pid, d->conf.group);
@@ -147,6 +151,26 @@ static void on_cpg(evutil_socket_t fd, short what, void *arg)
 	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
 }
 
+static void on_rejoin(evutil_socket_t fd, short what, void *arg)
+{
+	struct clusterd *d = arg;
+
+	(void)fd;
+	(void)what;
+	clusterd_cpg_close(d);
+	clusterd_reset_sync(d);
+	d->state = CLUSTERD_DOWN;
+	clusterd_cpg_connect(d);
+}
+
+void clusterd_rejoin(struct clusterd *d)
+{
+	/* Not from within the CPG dispatch: next turn of the loop. */
+	if (d->cpg_ev)
+		event_del(d->cpg_ev);
+	event_base_once(d->base, -1, EV_TIMEOUT, on_rejoin, d, NULL);
+}
+
 void clusterd_cpg_close(struct clusterd *d)
 {
 	if (d->cpg_ev) {
@@ -157,7 +181,8 @@ void clusterd_cpg_close(struct clusterd *d)
 		cpg_finalize(d->cpg);
 	d->cpg_open = false;
 	d->joined = false;
-	d->n_members = 0;
+	while (d->n_members)
+		clusterd_peer_free(&d->members[--d->n_members]);
 	/* Retry from the loop: the timer is armed while down. */
 	if (d->retry_ev) {
 		struct timeval tv = { .tv_sec = d->conf.retry };
@@ -171,6 +196,7 @@ void clusterd_cpg_connect(struct clusterd *d)
 	static bool said;
 	struct cpg_name name;
 	unsigned int node;
+	uint32_t atomic;
 	cs_error_t e;
 	int fd;
 
@@ -209,6 +235,9 @@ void clusterd_cpg_connect(struct clusterd *d)
 	}
 	said = false;
 	d->state = CLUSTERD_WAITING;
+	/* Larger messages (publish parts) are fragmented by corosync. */
+	if (cpg_max_atomic_msgsize_get(d->cpg, &atomic) == CS_OK)
+		pp_info("Cluster: corosync sends messages of up to %u bytes unfragmented", atomic);
 	pp_notice("Cluster: node %u joined corosync group %s", d->node, d->conf.group);
 	return;
 close:

@@ -22,6 +22,7 @@ static void on_config(const struct pp_config *cfg, void *arg)
 	if (!cfg && d->module)
 		pp_notice("Cluster: phoneproxy module not loaded; waiting for it");
 	d->module = cfg != NULL;
+	clusterd_config_seen(d, cfg);
 }
 
 static void on_event(const struct pp_event_info *ev, void *arg)
@@ -52,8 +53,12 @@ static void on_merge_wait(evutil_socket_t fd, short what, void *arg)
 
 static void on_ctl(void *arg, const char *req, FILE *f)
 {
+	char reply[1200];
+
 	if (!strcmp(req, "stats"))
 		clusterd_stats_write(f, arg);
+	else if (!strcmp(req, "reload"))	/* ppctl publish: users.xml published here */
+		fputs(clusterd_publish_local(arg, reply, sizeof(reply)), f);
 	else
 		fputs("error unknown request\n", f);
 }
@@ -74,7 +79,8 @@ static void usage(FILE *f)
 		"  -e       log to stderr instead of syslog\n"
 		"  -t       check the settings and exit\n"
 		"Runs in the network namespace of its proxy, beside corosync: replicates\n"
-		"activations and inactivations to the other nodes of the CPG group;\n"
+		"activations and inactivations, the published users.xml and the\n"
+		"cluster-wide settings to the other nodes of the CPG group;\n"
 		"ppctl show cluster shows its state and counters.\n");
 }
 
@@ -107,6 +113,7 @@ int main(int argc, char **argv)
 	if (pp_daemon_ctl(d.base, PP_CTL_CLUSTERD, "Cluster", "pp-clusterd", on_ctl, &d, &d.ctl))
 		goto out;
 	d.module = true;
+	clusterd_published_load(&d);
 	if (pp_follow_open(&d.follow, on_config, &d, err, sizeof(err))) {
 		pp_err("Cluster: %s", err);
 		goto out;
@@ -137,6 +144,7 @@ out:
 		event_free(d.wait_ev);
 	free(d.snap);
 	free(d.backlog);
+	free(d.published);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	pp_daemon_signals_free(&d.sig);

@@ -43,8 +43,63 @@ const char *pp_cluster_type_name(unsigned int type)
 		return "inactivate";
 	case PP_CLUSTER_SNAPSHOT:
 		return "snapshot";
+	case PP_CLUSTER_PUBLISH:
+		return "publish";
+	case PP_CLUSTER_SETTINGS:
+		return "settings";
 	}
 	return NULL;
+}
+
+int pp_cluster_settings_check(const struct pp_cluster_settings *s, char *err, size_t errlen)
+{
+	if (s->sccp_security > 1)
+		return pp_errf(err, errlen, "sccp security %u (0 or 1)", s->sccp_security);
+	if (s->act_mode > PP_ACT_MODE_MAX)
+		return pp_errf(err, errlen, "activation mode %u (0..%d)", s->act_mode,
+			       PP_ACT_MODE_MAX);
+	if (s->idle_timeout > PP_TIMEOUT_MAX)
+		return pp_errf(err, errlen, "idle timeout %u s (0..%d)", s->idle_timeout,
+			       PP_TIMEOUT_MAX);
+	if (s->auth_timeout > PP_TIMEOUT_MAX)
+		return pp_errf(err, errlen, "auth timeout %u s (0..%d)", s->auth_timeout,
+			       PP_TIMEOUT_MAX);
+	return 0;
+}
+
+unsigned int pp_cluster_file_parts(uint32_t total)
+{
+	if (total < 1 || total > PP_CLUSTER_FILE_MAX)
+		return 0;
+	return (total + PP_CLUSTER_FILE_CHUNK - 1) / PP_CLUSTER_FILE_CHUNK;
+}
+
+/* The bytes part of a file of total bytes carries (parts checked). */
+static uint32_t file_part_len(uint32_t total, unsigned int part)
+{
+	uint32_t off = (uint32_t)part * PP_CLUSTER_FILE_CHUNK;
+
+	return total - off < PP_CLUSTER_FILE_CHUNK ? total - off : PP_CLUSTER_FILE_CHUNK;
+}
+
+/* PUBLISH's part fields: err says what is wrong. */
+static int file_part_check(uint32_t total, unsigned int part, unsigned int parts, uint32_t len,
+			   char *err, size_t errlen)
+{
+	unsigned int want = pp_cluster_file_parts(total);
+
+	if (!want)
+		return pp_errf(err, errlen, "publish: file of %u bytes (1..%u)", total,
+			       PP_CLUSTER_FILE_MAX);
+	if (parts != want)
+		return pp_errf(err, errlen, "publish: %u parts for %u bytes (%u expected)", parts,
+			       total, want);
+	if (part >= parts)
+		return pp_errf(err, errlen, "publish: part %u of %u", part, parts);
+	if (len != file_part_len(total, part))
+		return pp_errf(err, errlen, "publish: part %u of %u bytes (%u expected)", part, len,
+			       file_part_len(total, part));
+	return 0;
 }
 
 /* ---- encoding ---- */
@@ -145,10 +200,38 @@ long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_
 		}
 		put_u16(&w, m->part);
 		put_u16(&w, m->parts);
+		put_u32(&w, m->after);
 		put_u32(&w, m->count);
 		for (i = 0; i < m->count; i++)
 			if (put_entry(&w, &m->entries[i], true, err, errlen))
 				return -1;
+		break;
+	case PP_CLUSTER_PUBLISH:
+	case PP_CLUSTER_SETTINGS:
+		if (m->nfor > PP_CLUSTER_FOR_MAX)
+			return pp_errf(err, errlen, "%s for %u joiners (0..%d)",
+				       pp_cluster_type_name(m->type), m->nfor, PP_CLUSTER_FOR_MAX);
+		put_u8(&w, (uint8_t)m->nfor);
+		for (i = 0; i < m->nfor; i++) {
+			put_u32(&w, m->forp[i].node);
+			put_u32(&w, m->forp[i].pid);
+		}
+		if (m->type == PP_CLUSTER_SETTINGS) {
+			if (pp_cluster_settings_check(&m->settings, err, errlen))
+				return -1;
+			put_u8(&w, m->settings.sccp_security);
+			put_u8(&w, m->settings.act_mode);
+			put_u32(&w, m->settings.idle_timeout);
+			put_u32(&w, m->settings.auth_timeout);
+			break;
+		}
+		if (file_part_check(m->total, m->part, m->parts, m->len, err, errlen))
+			return -1;
+		put_u16(&w, m->part);
+		put_u16(&w, m->parts);
+		put_u32(&w, m->total);
+		put_u32(&w, m->len);
+		put(&w, m->bytes, m->len);
 		break;
 	}
 	if (w.overflow)
@@ -274,7 +357,7 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 			if (!get_u32(&r, &m->forp[i].node) || !get_u32(&r, &m->forp[i].pid))
 				return pp_errf(err, errlen, "snapshot: joiner %u cut short", i);
 		if (!get_u16(&r, &m->part) || !get_u16(&r, &m->parts) ||
-		    !get_u32(&r, &m->count))
+		    !get_u32(&r, &m->after) || !get_u32(&r, &m->count))
 			return pp_errf(err, errlen, "snapshot: part header cut short");
 		if (m->part >= m->parts)
 			return pp_errf(err, errlen, "snapshot: part %u of %u", m->part, m->parts);
@@ -295,6 +378,37 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 				pp_cluster_msg_free(m);
 				return -1;
 			}
+		break;
+	case PP_CLUSTER_PUBLISH:
+	case PP_CLUSTER_SETTINGS:
+		if (!get_u8(&r, &nfor) || nfor > PP_CLUSTER_FOR_MAX)
+			return pp_errf(err, errlen, "%s: joiner count missing or not 0..%d",
+				       pp_cluster_type_name(m->type), PP_CLUSTER_FOR_MAX);
+		m->nfor = nfor;
+		for (i = 0; i < nfor; i++)
+			if (!get_u32(&r, &m->forp[i].node) || !get_u32(&r, &m->forp[i].pid))
+				return pp_errf(err, errlen, "%s: joiner %u cut short",
+					       pp_cluster_type_name(m->type), i);
+		if (m->type == PP_CLUSTER_SETTINGS) {
+			if (!get_u8(&r, &m->settings.sccp_security) ||
+			    !get_u8(&r, &m->settings.act_mode) ||
+			    !get_u32(&r, &m->settings.idle_timeout) ||
+			    !get_u32(&r, &m->settings.auth_timeout))
+				return pp_errf(err, errlen, "settings: cut short");
+			if (pp_cluster_settings_check(&m->settings, err, errlen))
+				return -1;
+			break;
+		}
+		if (!get_u16(&r, &m->part) || !get_u16(&r, &m->parts) ||
+		    !get_u32(&r, &m->total) || !get_u32(&r, &m->len))
+			return pp_errf(err, errlen, "publish: part header cut short");
+		if (file_part_check(m->total, m->part, m->parts, m->len, err, errlen))
+			return -1;
+		if (r.len - r.off < m->len)
+			return pp_errf(err, errlen, "publish: part %u cut short (%zu of %u bytes)",
+				       m->part, r.len - r.off, m->len);
+		m->bytes = r.p + r.off;
+		r.off += m->len;
 		break;
 	}
 	if (r.off != len) {

@@ -8,7 +8,7 @@
  *
  * A message, all integers big-endian, every byte accounted for:
  *
- *	magic "PPCL" | version u8 (1) | type u8 | flags u16 (0)
+ *	magic "PPCL" | version u8 (2) | type u8 | flags u16 (0)
  *	node u32 (the sender's Corosync node id) | seq u64 (per sender,
  *	from 1, increasing) | time u64 (sender's CLOCK_REALTIME, ms)
  *	body, by type:
@@ -16,7 +16,19 @@
  *	  INACTIVATE	name
  *	  SNAPSHOT	nfor u8 (1..PP_CLUSTER_FOR_MAX) | nfor x (node u32, pid u32)
  *			(the joiners it is for) | part u16 | parts u16 (part <
- *			parts) | count u32 | count x (name | addr be32)
+ *			parts) | after u32 (how many of the messages delivered
+ *			since the join the snapshot holds already) | count u32
+ *			| count x (name | addr be32)
+ *	  PUBLISH	nfor u8 (0..PP_CLUSTER_FOR_MAX; 0: a publish for every
+ *			node, else part of the snapshot for those joiners) |
+ *			nfor x (node u32, pid u32) | part u16 | parts u16 |
+ *			total u32 (1..PP_CLUSTER_FILE_MAX) | len u32 | len bytes
+ *			(users.xml, cut in PP_CLUSTER_FILE_CHUNK-byte parts:
+ *			parts = ceil(total / CHUNK), every part but the last
+ *			full, so each part's offset is part * CHUNK)
+ *	  SETTINGS	nfor u8 (as PUBLISH) | nfor x (node u32, pid u32) |
+ *			sccp_security u8 (0/1) | act_mode u8 (enum pp_act_mode)
+ *			| idle_timeout u32 | auth_timeout u32 (0..PP_TIMEOUT_MAX)
  *	name: len u8 (1..PP_NAME_MAX - 1) then len bytes, printable ASCII
  *	without a space (the module's user names are its login names)
  *
@@ -33,17 +45,30 @@
 #include <linux/phoneproxy.h>
 
 #define PP_CLUSTER_MAGIC	"PPCL"
-#define PP_CLUSTER_VERSION	1
+#define PP_CLUSTER_VERSION	2	/* 2: SNAPSHOT's after, PUBLISH, SETTINGS */
 #define PP_CLUSTER_HDR_LEN	28
 #define PP_CLUSTER_FOR_MAX	32	/* joiners named by one snapshot */
 #define PP_CLUSTER_SNAP_CHUNK	1024	/* entries per snapshot part */
-#define PP_CLUSTER_MSG_MAX	(PP_CLUSTER_HDR_LEN + 1 + PP_CLUSTER_FOR_MAX * 8 + 8 + \
+#define PP_CLUSTER_MSG_MAX	(PP_CLUSTER_HDR_LEN + 1 + PP_CLUSTER_FOR_MAX * 8 + 12 + \
 				 PP_CLUSTER_SNAP_CHUNK * (1 + PP_NAME_MAX + 4))
+#define PP_CLUSTER_FILE_CHUNK	65536	/* users.xml bytes per PUBLISH part */
+#define PP_CLUSTER_FILE_MAX	(32u << 20)	/* the largest users.xml replicated */
+#define PP_CLUSTER_FILE_PARTS	(PP_CLUSTER_FILE_MAX / PP_CLUSTER_FILE_CHUNK)
 
 enum pp_cluster_type {
 	PP_CLUSTER_ACTIVATE = 1,
 	PP_CLUSTER_INACTIVATE = 2,
 	PP_CLUSTER_SNAPSHOT = 3,
+	PP_CLUSTER_PUBLISH = 4,
+	PP_CLUSTER_SETTINGS = 5,
+};
+
+/* The settings the guide makes cluster-wide (docs/cluster.md). */
+struct pp_cluster_settings {
+	uint8_t sccp_security;		/* 0/1 */
+	uint8_t act_mode;		/* enum pp_act_mode */
+	uint32_t idle_timeout;		/* seconds, 0..PP_TIMEOUT_MAX */
+	uint32_t auth_timeout;
 };
 
 struct pp_cluster_entry {
@@ -62,13 +87,24 @@ struct pp_cluster_msg {
 	uint64_t time_ms;
 	/* ACTIVATE, INACTIVATE */
 	struct pp_cluster_entry user;
-	/* SNAPSHOT */
+	/* SNAPSHOT, PUBLISH, SETTINGS */
 	unsigned int nfor;
 	struct pp_cluster_peer forp[PP_CLUSTER_FOR_MAX];
 	uint16_t part, parts;
+	uint32_t after;
 	uint32_t count;
 	struct pp_cluster_entry *entries;	/* decode: malloc'd, count of them */
+	/* PUBLISH (part, parts as above) */
+	uint32_t total, len;
+	const unsigned char *bytes;	/* decode: points into the decoded buffer */
+	/* SETTINGS */
+	struct pp_cluster_settings settings;
 };
+
+/* Are these settings a SETTINGS message may carry? (err says why not) */
+int pp_cluster_settings_check(const struct pp_cluster_settings *s, char *err, size_t errlen);
+/* The PUBLISH parts of a file of total bytes (0 when total is not 1..FILE_MAX). */
+unsigned int pp_cluster_file_parts(uint32_t total);
 
 /* Is name a user name a message may carry? */
 bool pp_cluster_name_ok(const char *name);

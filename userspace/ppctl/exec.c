@@ -214,6 +214,9 @@ int ppctl_publish_parsed(struct ppctl_ctx *ctx, struct pp_users *users,
 		users->nusers, users->nusers == 1 ? "" : "s",
 		users->nccms, users->nccms == 1 ? "" : "s");
 	ctx->err.code = ppctl_tell(ctx, PP_CTL_HTTPD, state);
+	/* And the cluster's member here replicates it (docs/cluster.md). */
+	if (ppctl_tell(ctx, PP_CTL_CLUSTERD, state))
+		ctx->err.code = PPCTL_EXIT_FAIL;
 out:
 	pp_users_free(users);
 	return ctx->err.code;

@@ -579,7 +579,8 @@ static const struct {
 	{ "tftp", "cache_bytes" },
 	{ "tls", "open" }, { "tls", "handshaking" },
 	{ "cluster", "node_id" }, { "cluster", "member_processes" },
-	{ "cluster", "last_change_ms" },
+	{ "cluster", "last_change_ms" }, { "cluster", "published_bytes" },
+	{ "cluster", "published_by_node" },
 };
 
 void ppctl_prom_init(struct ppctl_prom *p)

@@ -36,8 +36,8 @@ static void test_roundtrip(void)
 
 	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
 	ok(len == PP_CLUSTER_HDR_LEN + 1 + 5 + 4, "an activation is header + name + address (%ld bytes)", len);
-	ok(!memcmp(buf, "PPCL\x01\x01\x00\x00\x00\x00\x00\x02", 12),
-	   "header: magic, version 1, type, flags 0, node big-endian");
+	ok(!memcmp(buf, "PPCL\x02\x01\x00\x00\x00\x00\x00\x02", 12),
+	   "header: magic, version 2, type, flags 0, node big-endian");
 	ok(!pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
 	   d.type == PP_CLUSTER_ACTIVATE && d.node == 2 && d.seq == 7 &&
 	   d.time_ms == 1764806400123ull && !strcmp(d.user.name, "homer") &&
@@ -58,6 +58,7 @@ static void test_roundtrip(void)
 	m.forp[1] = (struct pp_cluster_peer){ 4, 17 };
 	m.part = 1;
 	m.parts = 2;
+	m.after = 70000;
 	m.count = 3;
 	m.entries = e;
 	for (i = 0; i < 3; i++) {
@@ -67,7 +68,8 @@ static void test_roundtrip(void)
 	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
 	ok(len > 0 && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
 	   d.nfor == 2 && d.forp[0].node == 3 && d.forp[0].pid == 4242 && d.forp[1].node == 4 &&
-	   d.part == 1 && d.parts == 2 && d.count == 3 && !strcmp(d.entries[2].name, "user2") &&
+	   d.part == 1 && d.parts == 2 && d.after == 70000 && d.count == 3 &&
+	   !strcmp(d.entries[2].name, "user2") &&
 	   d.entries[2].addr == e[2].addr, "a snapshot part decodes to what was encoded");
 	pp_cluster_msg_free(&d);
 
@@ -174,20 +176,170 @@ static void test_snapshot_refused(void)
 				    .parts = 1, .count = 1, .entries = &e }, d;
 	unsigned char good[128];
 	long len = pp_cluster_encode(&m, good, sizeof(good), err, sizeof(err));
-	size_t at_count = PP_CLUSTER_HDR_LEN + 1 + 8 + 4;
+	size_t at_count = PP_CLUSTER_HDR_LEN + 1 + 8 + 8, i;
+	unsigned int cut = 0;
 
+	for (i = 0; i < (size_t)len; i++)
+		cut += pp_cluster_decode(good, i, &d, err, sizeof(err)) == -1;
+	ok(cut == (unsigned int)len, "every truncation of a snapshot part (after included) is refused");
 	memcpy(buf, good, (size_t)len);
 	buf[at_count + 3] = 200;	/* count 200 in a message of one entry */
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "fit"),
 	   "a count larger than the message is refused before allocating: %s", err);
 	memcpy(buf, good, (size_t)len);
-	buf[at_count - 3] = 1;		/* part 1 of 1 */
+	buf[at_count - 7] = 1;		/* part 1 of 1 */
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "part"),
 	   "a part number beyond the parts is refused: %s", err);
 	memcpy(buf, good, (size_t)len);
 	buf[PP_CLUSTER_HDR_LEN] = 0;	/* for nobody */
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1,
 	   "a snapshot for no joiner is refused: %s", err);
+}
+
+static long publish_part(unsigned char *out, size_t outlen, const unsigned char *file,
+			 uint32_t total, uint16_t part, unsigned int nfor)
+{
+	struct pp_cluster_msg m = { .type = PP_CLUSTER_PUBLISH, .node = 3, .seq = 9,
+				    .time_ms = 5, .total = total, .part = part };
+	unsigned int i;
+
+	m.parts = (uint16_t)pp_cluster_file_parts(total);
+	m.nfor = nfor;
+	for (i = 0; i < nfor; i++)
+		m.forp[i] = (struct pp_cluster_peer){ i + 1, 100 + i };
+	m.bytes = file + (size_t)part * PP_CLUSTER_FILE_CHUNK;
+	m.len = total - (uint32_t)part * PP_CLUSTER_FILE_CHUNK;
+	if (m.len > PP_CLUSTER_FILE_CHUNK)
+		m.len = PP_CLUSTER_FILE_CHUNK;
+	return pp_cluster_encode(&m, out, outlen, err, sizeof(err));
+}
+
+static void test_publish(void)
+{
+	uint32_t total = 2 * PP_CLUSTER_FILE_CHUNK + 100;
+	unsigned char *file = malloc(total), *back = calloc(1, total);
+	struct pp_cluster_msg d;
+	size_t at_hdr = PP_CLUSTER_HDR_LEN + 1;	/* part u16 of a publish for everyone */
+	unsigned int p, cut = 0, all = 0;
+	long len;
+	uint32_t i;
+
+	for (i = 0; i < total; i++)
+		file[i] = (unsigned char)(i * 7 + 1);
+	ok(pp_cluster_file_parts(total) == 3 && pp_cluster_file_parts(1) == 1 &&
+	   pp_cluster_file_parts(PP_CLUSTER_FILE_CHUNK) == 1 && pp_cluster_file_parts(0) == 0 &&
+	   pp_cluster_file_parts(PP_CLUSTER_FILE_MAX + 1) == 0, "a file's parts: ceil(total / %d)",
+	   PP_CLUSTER_FILE_CHUNK);
+	for (p = 0; p < 3; p++) {
+		len = publish_part(buf, sizeof(buf), file, total, (uint16_t)p, 0);
+		if (len > 0 && (size_t)len <= PP_CLUSTER_MSG_MAX &&
+		    !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
+		    d.type == PP_CLUSTER_PUBLISH && d.nfor == 0 && d.part == p && d.parts == 3 &&
+		    d.total == total && d.node == 3) {
+			memcpy(back + (size_t)p * PP_CLUSTER_FILE_CHUNK, d.bytes, d.len);
+			all++;
+		}
+	}
+	ok(all == 3 && !memcmp(file, back, total),
+	   "a file of %u bytes in 3 publish parts decodes back to the same bytes", total);
+
+	len = publish_part(buf, sizeof(buf), file, total, 1, 2);
+	ok(len > 0 && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) && d.nfor == 2 &&
+	   d.forp[1].node == 2 && d.forp[1].pid == 101 && d.part == 1,
+	   "a snapshot's publish part names its joiners");
+
+	/* A small file: every truncation, trailing bytes, each field wrong. */
+	len = publish_part(buf, sizeof(buf), (const unsigned char *)"<users/>", 8, 0, 0);
+	ok(len == (long)(at_hdr + 12 + 8), "a publish part: header, nfor, part fields, bytes (%ld)", len);
+	{
+		unsigned char good[128];
+
+		memcpy(good, buf, (size_t)len);
+		for (i = 0; i < (uint32_t)len; i++)
+			cut += pp_cluster_decode(good, i, &d, err, sizeof(err)) == -1;
+		ok(cut == (unsigned int)len, "every truncation of a publish part is refused");
+		good[len] = 'x';
+		ok(pp_cluster_decode(good, (size_t)len + 1, &d, err, sizeof(err)) == -1 &&
+		   strstr(err, "trailing"), "a byte after the part's bytes is refused: %s",
+		   err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr + 1] = 1;		/* part 1 of 1 */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "part 1 of 1"),
+		   "a part beyond the parts is refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr + 3] = 2;		/* parts 2 for 8 bytes */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "expected"),
+		   "parts that do not match the total are refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		memset(buf + at_hdr + 4, 0, 4);	/* total 0 */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "file of 0"),
+		   "an empty file is refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr + 4] = 0x7f;		/* total far above the limit */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "file of"),
+		   "a file larger than the cluster replicates is refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr + 11] = 7;		/* len 7 of a total of 8 */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "expected"),
+		   "a part length other than the file's is refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr - 1] = PP_CLUSTER_FOR_MAX + 1;
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "joiner"),
+		   "more joiners than a message names are refused: %s", err);
+		memcpy(buf, good, (size_t)len);
+		buf[at_hdr - 1] = 1;		/* one joiner: its 8 bytes eat the part fields */
+		ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1,
+		   "a joiner count the message does not hold is refused: %s", err);
+	}
+	len = publish_part(buf, sizeof(buf), file, total, 3, 0);
+	ok(len < 0 && strstr(err, "part 3 of 3"), "a part beyond the file is not encoded: %s", err);
+	free(file);
+	free(back);
+}
+
+static void test_settings(void)
+{
+	struct pp_cluster_msg m = { .type = PP_CLUSTER_SETTINGS, .node = 1, .seq = 4, .time_ms = 9,
+				    .settings = { 1, PP_ACT_MODE_OPEN, 600, PP_TIMEOUT_MAX } }, d;
+	unsigned char good[128];
+	size_t at = PP_CLUSTER_HDR_LEN + 1;
+	long len = pp_cluster_encode(&m, good, sizeof(good), err, sizeof(err));
+	unsigned int i, cut = 0;
+
+	ok(len == (long)(at + 10) && !pp_cluster_decode(good, (size_t)len, &d, err, sizeof(err)) &&
+	   d.type == PP_CLUSTER_SETTINGS && d.nfor == 0 && d.settings.sccp_security == 1 &&
+	   d.settings.act_mode == PP_ACT_MODE_OPEN && d.settings.idle_timeout == 600 &&
+	   d.settings.auth_timeout == PP_TIMEOUT_MAX, "settings decode to what was encoded (%ld bytes)", len);
+	for (i = 0; i < (unsigned int)len; i++)
+		cut += pp_cluster_decode(good, i, &d, err, sizeof(err)) == -1;
+	ok(cut == (unsigned int)len, "every truncation of a settings message is refused");
+	good[len] = 0;
+	ok(pp_cluster_decode(good, (size_t)len + 1, &d, err, sizeof(err)) == -1 && strstr(err, "trailing"),
+	   "a trailing byte is refused: %s", err);
+	memcpy(buf, good, (size_t)len);
+	buf[at] = 2;
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "sccp security"),
+	   "sccp security other than 0 or 1 is refused: %s", err);
+	memcpy(buf, good, (size_t)len);
+	buf[at + 1] = PP_ACT_MODE_MAX + 1;
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "activation mode"),
+	   "an unknown activation mode is refused: %s", err);
+	memcpy(buf, good, (size_t)len);
+	buf[at + 2] = 0x80;
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "idle timeout"),
+	   "an idle timeout above a week is refused: %s", err);
+	memcpy(buf, good, (size_t)len);
+	buf[at + 9] += 1;		/* PP_TIMEOUT_MAX + 1 */
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "auth timeout"),
+	   "an auth timeout above a week is refused: %s", err);
+	m.nfor = 1;
+	m.forp[0] = (struct pp_cluster_peer){ 2, 77 };
+	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
+	ok(len == (long)(at + 8 + 10) && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
+	   d.nfor == 1 && d.forp[0].pid == 77, "a snapshot's settings name its joiner");
+	m.settings.act_mode = 9;
+	ok(pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err)) < 0,
+	   "bad settings are not encoded: %s", err);
 }
 
 static void test_conf(void)
@@ -219,6 +371,8 @@ int main(void)
 	test_full_snapshot_part();
 	test_refused();
 	test_snapshot_refused();
+	test_publish();
+	test_settings();
 	test_conf();
 	return done_testing();
 }
