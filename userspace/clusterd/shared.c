@@ -280,6 +280,15 @@ int clusterd_publish_apply(struct clusterd *d, const unsigned char *buf, size_t 
 		pp_warn("Cluster: %s refused: %s", name, err);
 		return -EINVAL;
 	}
+	/* CallManagers given by host name: resolved here, by this node's
+	 * resolver, as ppctl publish does (blocking the loop for as long as
+	 * the resolver takes; phoneproxy-resolve.timer follows them later). */
+	if (pp_users_resolve(users, name, err, sizeof(err))) {
+		d->st.apply_failed++;
+		pp_warn("Cluster: %s not installed: %s", name, err);
+		pp_users_free(users);
+		return -EINVAL;
+	}
 	nl = pp_follow_nl(d->follow);
 	if (!nl) {
 		d->st.apply_failed++;
