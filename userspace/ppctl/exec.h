@@ -14,6 +14,7 @@
 #include "grammar.h"
 
 struct pp_nl;
+struct pp_config;
 
 struct ppctl_ctx {
 	bool json;			/* -j, -o json */
@@ -94,6 +95,14 @@ int ppctl_do_ctl_sast_import(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_ctl_sast_delete(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 int ppctl_do_show_ctl(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* heartbeat.c: the heartbeat pair (docs/heartbeat.md). */
+/* A set or unset of a heartbeat.conf setting; enabled, keepalived follows. */
+int ppctl_heartbeat_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* The module's virtual addresses just changed: keepalived follows when
+ * the heartbeat is enabled (0, or the exit code with ctx->err). */
+int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change);
+int ppctl_heartbeat_print_running(struct ppctl_ctx *ctx, FILE *f);
+int ppctl_do_show_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* The httpd.conf settings as commands, for "show config running". */
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 
