@@ -98,12 +98,14 @@ static void instance(FILE *f, const struct pp_hbconf *c, const struct pp_hb_node
 }
 
 /* A service "managed": something of this network namespace listens on
- * its port (keepalived runs its scripts in its own namespace). */
+ * its port (keepalived runs its scripts in its own namespace). Every 2 s,
+ * 10 s to answer (a loaded host runs three processes slowly: the 1 s
+ * default timed out in the test guest), two failures: FAULT. */
 static void script(FILE *f, const char *name, const char *proto, uint16_t port)
 {
 	fprintf(f, "vrrp_script %s {\n", name);
 	fprintf(f, "\tscript \"/bin/sh -c 'ss -Hl%sn sport = :%u | grep -q .'\"\n", proto, port);
-	fprintf(f, "\tinterval 1\n\tfall 2\n\trise 1\n}\n");
+	fprintf(f, "\tinterval 2\n\ttimeout 10\n\tfall 2\n\trise 1\n}\n");
 }
 
 void pp_keepalived_conf(FILE *f, const struct pp_hbconf *c, const struct pp_hb_node *n)
