@@ -41,23 +41,31 @@ on() {
 }
 ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
 other() { echo $((3 - $1)); }
+# has_vn N: node N holds VN now (one exec: the loops below poll it).
+has_vn() { [ -n "$(ip -n "$(node_ns "$1")" -4 -o addr show to "$VN" 2>/dev/null)" ]; }
 # The nodes holding VN now ("1", "2", "1 2" or "").
 holders() {
 	local n h=
 	for n in 1 2; do
-		ip -n "$(node_ns $n)" -4 addr show | grep -q "inet $VN/" && h="$h${h:+ }$n"
+		has_vn $n && h="$h${h:+ }$n"
 	done
 	echo "$h"
 }
-now_ms() { echo $(($(date +%s%N) / 1000000)); }
-# wait_holder N LIMIT: until node N alone holds VN; prints the ms it took.
+now_ms() { local t=${EPOCHREALTIME/./}; echo $((t / 1000)); }
+# wait_holder N LIMIT [T0]: until node N holds VN, at most LIMIT s after
+# T0 (ms; default now); prints the ms it took since T0; then the other
+# node must have let it go (a moment of both is VRRP's preemption).
 wait_holder() {
-	local n=$1 end=$(($(now_ms) + $2 * 1000)) t0=$(now_ms)
-	while [ "$(holders)" != "$n" ]; do
+	local n=$1 t0=${3:-$(now_ms)} t
+	local end=$((t0 + $2 * 1000))
+	until has_vn $n; do
 		[ "$(now_ms)" -ge "$end" ] && { echo "timeout (holders: $(holders))"; return 1; }
 		snooze 0.05
 	done
-	echo $(($(now_ms) - t0))
+	t=$(($(now_ms) - t0))
+	echo $t
+	[ $t -le $(($2 * 1000)) ] || return 1
+	wait_for 5 eval '[ "$(holders)" = "$n" ]'
 }
 
 # ip -b: one process per namespace, not one per command (every exec
@@ -119,11 +127,10 @@ ka_logs() {
 	done
 }
 
-# node_links N up|down: the node's three links, as if it died or came back.
+# node_links N up|down: the node's three links cut (or back) at the
+# bridges, in one command, as if it died: its side loses carrier.
 node_links() {
-	local l
-	for l in n s c; do ip -n "$NS_BR" link set $l$1 "$2"; done
-	for l in north south cluster; do ip -n "$(node_ns $1)" link set $l "$2"; done
+	printf 'link set %s %s\n' n$1 "$2" s$1 "$2" c$1 "$2" | ip -n "$NS_BR" -b -
 }
 
 # tftp_from ADDR FILE: the source address of the first DATA answering an
@@ -219,10 +226,9 @@ check "... and left nothing running: keepalived not started" \
 	sh -c "! ip netns pids $(node_ns 1) | xargs -r ps -o comm= -p | grep -q keepalived"
 ok=0
 for n in 1 2; do
-	printf '%s\n' "set heartbeat manage http" "set heartbeat preferred pp1" > "$TMPD/pp$n/steps45"
-	ppn $n -f "$TMPD/pp$n/steps45" || ok=1	# steps 4 (tftp: below), 5
+	ppn $n set heartbeat preferred pp1 || ok=1	# step 5 (step 4: below)
 done
-tap_result $ok "manage http, preferred pp1 on both nodes"
+tap_result $ok "preferred pp1 on both nodes"
 check "show config running holds the heartbeat's lines, enable last" \
 	sh -c "ip netns exec $(node_ns 2) env PP_CONF_DIR=$TMPD/pp2/etc PP_STATE_DIR=$TMPD/pp2/state \
 		$PPCTL show config running > $TMPD/running2 &&
@@ -275,11 +281,11 @@ check "pp1's pp-tftpd served it, pp2's saw nothing" \
 	       [ \"\$(ip netns exec $(node_ns 1) env PP_CONF_DIR=$TMPD/pp1/etc $PPCTL -j show stats | jq '.tftp.requests')\" -ge 2 ]"
 
 phase "pp1 dies (its links down): pp2 takes over"
+t0=$(now_ms)
 node_links 1 down
-t=$(wait_holder 2 5)
-rc=$?
-tap_result $rc "pp2 holds virtnorth within 5 s of pp1's death: ${t} ms"
-diag "takeover after the holder's death: ${t} ms"
+t=$(wait_holder 2 5 $t0)
+tap_result $? "pp2 holds virtnorth within 5 s of pp1's death: ${t} ms"
+diag "takeover after the holder's death: ${t} ms (from its first link down)"
 activate homer "$HOMER_PW" > "$TMPD/act2"
 check "after takeover: homer activates through the virtual address, on pp2" \
 	sh -c "grep -q 'Activated: homer at $PHONE' $TMPD/act2 &&
@@ -292,35 +298,52 @@ check "after takeover: tftp-hpa gets the configuration rewritten by pp2" \
 	       grep -Eq '[>\"]192\\.0\\.2\\.2[<\"]' $TMPD/cnf2"
 
 phase "pp1 comes back: the preferred node takes the addresses back"
+t0=$(now_ms)
 node_links 1 up
-t=$(wait_holder 1 10)
+t=$(wait_holder 1 10 $t0)
 tap_result $? "pp1 holds virtnorth again, pp2 released it (${t} ms)"
+
+# Step 4 comes last here: its checks (a shell, ss and grep every 2 s per
+# service and node) load an emulated guest enough to slow the phases above.
+phase "step 4, manage tftp and http: the holder's pp-tftpd gone, the address moves"
+ok=0
+for n in 1 2; do
+	printf '%s\n' "set heartbeat manage tftp" "set heartbeat manage http" > "$TMPD/pp$n/step4"
+	ppn $n -f "$TMPD/pp$n/step4" || ok=1
+done
+tap_result $ok "manage tftp and http on both nodes: their keepalived reloaded"
+check "pp1 still holds virtnorth (its services are up)" wait_holder 1 10
+pid=$(ip netns pids "$(node_ns 1)" | xargs -r ps -o pid=,comm= -p | awk '$2 == "pp-tftpd" { print $1 }')
+t0=$(now_ms)
+kill $pid
+t=$(wait_holder 2 10 $t0)
+tap_result $? "pp1's pp-tftpd killed: pp2 holds virtnorth within 10 s (2 s checks, two failures): ${t} ms"
+diag "takeover after the holder's pp-tftpd died (manage tftp): ${t} ms"
+t0=$(now_ms)
+on 1 "$TFTPD" -e >> "$TMPD/pp1/tftpd.log" 2>&1 &
+t=$(wait_holder 1 10 $t0)
+tap_result $? "pp1's pp-tftpd back: pp1 takes virtnorth back (${t} ms)"
+
+phase "bad virtual address while enabled"
+out=$(ppn 2 set interface virtnorth address 203.0.113.50 2>&1)
+tap_result $([ $? != 0 ] && [[ $out == *'virtnorth 203.0.113.50 is not on the north network (192.0.2.2/24 on north)'* ]]; echo $?) \
+	"a virtnorth off the north network is refused while the pair is enabled ($out)"
+out=$(ppn 2 unset interface virtnorth address 2>&1)
+tap_result $([ $? != 0 ] && [[ $out == *'no virtnorth address (step 1'* ]]; echo $?) \
+	"unset of virtnorth is refused while the pair is enabled ($out)"
+check "... and the module still has virtnorth $VN" \
+	sh -c "ip netns exec $(node_ns 2) $PPCTL -j show interface |
+	       jq -e '.interfaces[] | select(.name == \"virtnorth\") | .address == \"$VN\"'"
 
 phase "keepalived stopped on the holder (set heartbeat disable)"
 t0=$(now_ms)
 check "set heartbeat disable on pp1" ppn 1 set heartbeat disable
-t=$(wait_holder 2 5)
-rc=$?
-t=$(( ${t%% *} + 0 )) 2>/dev/null
-tap_result $rc "pp2 holds virtnorth within 5 s of pp1's keepalived stopping: $(($(now_ms) - t0)) ms from the command"
-diag "takeover after a graceful stop: $(($(now_ms) - t0)) ms (ppctl's own run included)"
+t=$(wait_holder 2 5 $t0)
+tap_result $? "pp2 holds virtnorth within 5 s of \"set heartbeat disable\" on pp1: ${t} ms"
+diag "takeover after a graceful stop: ${t} ms (ppctl's own run included)"
 check "show interface on pp1: virtnorth not active, heartbeat -" \
 	sh -c "[ \"\$(ip netns exec $(node_ns 1) env PP_CONF_DIR=$TMPD/pp1/etc PP_STATE_DIR=$TMPD/pp1/state \
 		$PPCTL -j show interface | jq -r '.interfaces[] | select(.name == \"virtnorth\") | [.active, .heartbeat] | join(\",\")')\" = false,- ]"
-
-phase "manage tftp: the holder's pp-tftpd gone, the address moves"
-ok=0
-for n in 2 1; do ppn $n set heartbeat manage tftp || ok=1; done
-tap_result $ok "set heartbeat manage tftp on both (pp2 reloads its keepalived)"
-check "set heartbeat enable on pp1 again" ppn 1 set heartbeat enable
-t=$(wait_holder 1 10)
-tap_result $? "pp1 takes virtnorth back ($t ms)"
-pid=$(ip netns pids "$(node_ns 1)" | xargs -r ps -o pid=,comm= -p | awk '$2 == "pp-tftpd" { print $1 }')
-t0=$(now_ms)
-kill $pid
-t=$(wait_holder 2 10)
-tap_result $? "pp1's pp-tftpd killed: pp2 holds virtnorth within 10 s (2 s checks, two failures): ${t} ms"
-diag "takeover after the holder's pp-tftpd died (manage tftp): ${t} ms"
 
 ka_logs 4
 phase "done"

@@ -205,7 +205,7 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	const struct pp_setting *s = cmd->def->setting;
 	bool virt = s == &pp_settings[PP_S_VIRT_ADDR];
-	struct pp_config cfg = { 0 }, old;
+	struct pp_config cfg = { 0 }, old = { 0 };
 	char role[16] = "";
 	struct pp_nl *nl;
 	int rc;
@@ -234,11 +234,13 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 		snprintf(role, sizeof(role), "%.*s ", (int)strcspn(alt, "|}"), alt);
 	}
 	pp_setting_apply(cmd, &cfg, NULL, NULL, 0);
+	/* A virtual address must keep an enabled heartbeat pair whole. */
+	if (virt && (rc = ppctl_heartbeat_check_virt(ctx, &cfg, true)))
+		return rc;
 	if (pp_config_set(nl, &cfg))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", role, s->what, pp_nl_error(nl));
-	/* The heartbeat's keepalived follows a virtual address, or the
-	 * address goes back to what it was. */
-	if (virt && (rc = ppctl_heartbeat_check_virt(ctx, &cfg))) {
+	/* The heartbeat's keepalived follows it (or the address goes back). */
+	if (virt && (rc = ppctl_heartbeat_check_virt(ctx, &cfg, false))) {
 		cfg.virt_north_addr = old.virt_north_addr;
 		cfg.virt_south_addr = old.virt_south_addr;
 		pp_config_set(nl, &cfg);

@@ -98,9 +98,11 @@ int ppctl_do_show_ctl(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* heartbeat.c: the heartbeat pair (docs/heartbeat.md). */
 /* A set or unset of a heartbeat.conf setting; enabled, keepalived follows. */
 int ppctl_heartbeat_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
-/* The module's virtual addresses just changed: keepalived follows when
- * the heartbeat is enabled (0, or the exit code with ctx->err). */
-int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change);
+/* The module's virtual addresses change (change: the attributes sent):
+ * when the heartbeat is enabled, keepalived follows; dry: only check that
+ * the pair stays whole and keepalived accepts it (before the module is
+ * told). 0, or the exit code with ctx->err. */
+int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change, bool dry);
 int ppctl_heartbeat_print_running(struct ppctl_ctx *ctx, FILE *f);
 int ppctl_do_show_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* The httpd.conf settings as commands, for "show config running". */

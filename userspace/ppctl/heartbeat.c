@@ -284,7 +284,7 @@ static int node_of(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const stru
 		n->vip[i].addr = v;
 	}
 	if (pp_hb_complete(hb, n, err, sizeof(err)))
-		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "heartbeat enable: %s", err);
+		return ppctl_fail(ctx, PPCTL_EXIT_USAGE, "heartbeat: %s", err);
 	if (!find_addr(hb->cluster_addr, n->cluster_dev, NULL, NULL))
 		return ppctl_fail(ctx, PPCTL_EXIT_USAGE,
 				  "heartbeat: cluster address %s is not on any interface of this host",
@@ -296,8 +296,10 @@ static int node_of(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const stru
  * Make the running keepalived what hb and cfg say: stopped when disabled;
  * otherwise its configuration written (checked by "keepalived -t" first:
  * a refused one changes nothing) and keepalived started or reloaded.
+ * dry: the checks only.
  */
-static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const struct pp_config *cfg)
+static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const struct pp_config *cfg,
+		    bool dry)
 {
 	char conf[4096], tmp[4096 + 8], out[2048], *text = NULL;
 	struct pp_hb_node n;
@@ -306,7 +308,7 @@ static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const str
 	int rc;
 
 	if (!hb->enabled)
-		return stop(ctx);
+		return dry ? PPCTL_EXIT_OK : stop(ctx);
 	rc = node_of(ctx, hb, cfg, &n);
 	if (rc)
 		return rc;
@@ -338,6 +340,10 @@ static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const str
 			*p = ';';
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "heartbeat: keepalived refuses the configuration%s%s",
 				  rc < 0 ? " (cannot run " : ": ", rc < 0 ? keepalived_bin() : out);
+	}
+	if (dry) {
+		free(text);
+		return PPCTL_EXIT_OK;
 	}
 	rc = pp_file_write_atomic(conf, text, len, 0600);
 	free(text);
@@ -391,7 +397,7 @@ int ppctl_heartbeat_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	if (hb.enabled || cmd->def->setting == &pp_settings[PP_S_HB_ENABLE]) {
 		if (module_config(ctx, &cfg))
 			return ctx->err.code;
-		rc = hb_apply(ctx, &hb, &cfg);
+		rc = hb_apply(ctx, &hb, &cfg, false);
 		if (rc)
 			return rc;
 	}
@@ -405,7 +411,7 @@ int ppctl_heartbeat_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	return rc ? ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path, strerror(-rc)) : PPCTL_EXIT_OK;
 }
 
-int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change)
+int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change, bool dry)
 {
 	char path[4096];
 	struct pp_hbconf hb;
@@ -421,7 +427,7 @@ int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *ch
 		cfg.virt_north_addr = change->virt_north_addr;
 	if (pp_cfg_has(change, PP_A_CFG_VIRT_SOUTH_ADDR))
 		cfg.virt_south_addr = change->virt_south_addr;
-	return hb_apply(ctx, &hb, &cfg);
+	return hb_apply(ctx, &hb, &cfg, dry);
 }
 
 int ppctl_heartbeat_print_running(struct ppctl_ctx *ctx, FILE *f)
