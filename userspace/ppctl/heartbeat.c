@@ -182,6 +182,9 @@ static int start_direct(struct ppctl_ctx *ctx, const char *conf)
 			dup2(fd, 1);
 			dup2(fd, 2);
 		}
+		/* Nothing of ppctl's (its netlink socket) goes with it. */
+		for (fd = 3; fd < 1024; fd++)
+			close(fd);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -305,6 +308,7 @@ static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const str
 	struct pp_hb_node n;
 	size_t len = 0;
 	FILE *mem;
+	pid_t pid;
 	int rc;
 
 	if (!hb->enabled)
@@ -351,8 +355,9 @@ static int hb_apply(struct ppctl_ctx *ctx, const struct pp_hbconf *hb, const str
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "heartbeat: %s: %s", conf, strerror(-rc));
 	if (systemd_booted())
 		return systemctl(ctx, "reload-or-restart");
-	if (keepalived_pid()) {
-		kill(keepalived_pid(), SIGHUP);
+	pid = keepalived_pid();
+	if (pid) {
+		kill(pid, SIGHUP);	/* keepalived re-reads its configuration */
 		return PPCTL_EXIT_OK;
 	}
 	return start_direct(ctx, conf);
