@@ -189,12 +189,13 @@ ok=0
 for n in 1 2; do
 	printf '%s\n' "set interface north address 192.0.2.$n" \
 		"set interface south address 198.51.100.$n" "publish $TMPD/users.xml" \
-		"set phoneproxy http publish webpage" > "$TMPD/pp$n/setup"
+		"set phoneproxy http publish webpage" "set phoneproxy http publish webservice" \
+		> "$TMPD/pp$n/setup"
 	ppn $n -f "$TMPD/pp$n/setup" > /dev/null || ok=1
 	on $n "$TFTPD" -e > "$TMPD/pp$n/tftpd.log" 2>&1 &
 	on $n "$HTTPD" > "$TMPD/pp$n/httpd.log" 2>&1 &
 done
-tap_result $ok "both nodes: north, south, the same users.xml, the web page published"
+tap_result $ok "both nodes: north, south, the same users.xml, the web page and the web service published"
 
 # ---- the guide's steps, bad input first ----
 phase "bad heartbeat settings"
@@ -270,6 +271,8 @@ check "virtsouth moved with virtnorth (the sync group): on pp1" \
 
 phase "TFTP and the page at the virtual address: exactly one node"
 check "the page at http://$VN/ answers" until_ok 20 nsx "$NS_PHONE" curl -sf --max-time 5 "http://$VN/"
+check "the web service's WSDL answers at the virtual south address http://$VS/ (\"virtsouth: http\")" \
+	until_ok 20 nsx "$NS_CCM" curl -sf --max-time 5 -o /dev/null "http://$VS/activation_service/service.wsdl"
 activate homer "$HOMER_PW" > "$TMPD/act1"
 check "homer activates through the virtual address" grep -q "Activated: homer at $PHONE" "$TMPD/act1"
 check "... on pp1, the holder" active_on 1 homer
