@@ -47,6 +47,10 @@ static void pp_config_merge(struct pp_config *cfg, struct nlattr **tb)
 		cfg->north_addr = nla_get_in_addr(tb[PP_A_CFG_NORTH_ADDR]);
 	if (tb[PP_A_CFG_SOUTH_ADDR])
 		cfg->south_addr = nla_get_in_addr(tb[PP_A_CFG_SOUTH_ADDR]);
+	if (tb[PP_A_CFG_VIRT_NORTH_ADDR])
+		cfg->virt_north_addr = nla_get_in_addr(tb[PP_A_CFG_VIRT_NORTH_ADDR]);
+	if (tb[PP_A_CFG_VIRT_SOUTH_ADDR])
+		cfg->virt_south_addr = nla_get_in_addr(tb[PP_A_CFG_VIRT_SOUTH_ADDR]);
 	if (tb[PP_A_CFG_SCCP_PORT])
 		cfg->sccp_port = nla_get_u16(tb[PP_A_CFG_SCCP_PORT]);
 	if (tb[PP_A_CFG_SCCP_SECURITY_PORT])
@@ -93,9 +97,44 @@ static struct nlattr *pp_config_blame(struct nlattr **tb, int a, int b)
 	return tb[a] ? tb[a] : tb[b];
 }
 
+/*
+ * A virtual address of the heartbeat pair (@a: PP_A_CFG_VIRT_NORTH_ADDR
+ * or _SOUTH_ADDR) the request names: unicast, and neither this node's
+ * north nor its south address. It need not be local: only the pair's
+ * master holds it.
+ */
+static int pp_config_check_virt(const struct pp_config *cfg, struct nlattr **tb,
+				int a, struct netlink_ext_ack *extack)
+{
+	__be32 v = a == PP_A_CFG_VIRT_NORTH_ADDR ? cfg->virt_north_addr :
+		   cfg->virt_south_addr;
+	struct nlattr *blame = tb[a] ? tb[a] :
+			       pp_config_blame(tb, PP_A_CFG_NORTH_ADDR, PP_A_CFG_SOUTH_ADDR);
+
+	if (!v)
+		return 0;
+	if (ipv4_is_multicast(v) || ipv4_is_lbcast(v) || ipv4_is_zeronet(v) ||
+	    ipv4_is_loopback(v)) {
+		NL_SET_ERR_MSG_ATTR(extack, blame, "virtual address must be a unicast address");
+		return -EINVAL;
+	}
+	if (v == cfg->north_addr || v == cfg->south_addr) {
+		NL_SET_ERR_MSG_ATTR(extack, blame,
+				    "virtual address must differ from the north and south addresses");
+		return -EINVAL;
+	}
+	if (cfg->virt_north_addr == cfg->virt_south_addr) {
+		NL_SET_ERR_MSG_ATTR(extack, blame, "virtual north and south addresses must differ");
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int pp_config_check(struct net *net, const struct pp_config *cfg,
 			   struct nlattr **tb, struct netlink_ext_ack *extack)
 {
+	int err;
+
 	/*
 	 * Only the addresses the request names must exist now: an
 	 * address removed since it was set does not block other changes.
@@ -119,6 +158,11 @@ static int pp_config_check(struct net *net, const struct pp_config *cfg,
 				    "north and south addresses must differ");
 		return -EINVAL;
 	}
+	err = pp_config_check_virt(cfg, tb, PP_A_CFG_VIRT_NORTH_ADDR, extack);
+	if (!err)
+		err = pp_config_check_virt(cfg, tb, PP_A_CFG_VIRT_SOUTH_ADDR, extack);
+	if (err)
+		return err;
 	if (cfg->rtp_port_min >= cfg->rtp_port_max) {
 		NL_SET_ERR_MSG_ATTR(extack,
 				    pp_config_blame(tb, PP_A_CFG_RTP_PORT_MIN,

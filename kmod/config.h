@@ -19,6 +19,8 @@ struct pp_config {
 	struct rcu_head rcu;
 	__be32 north_addr;		/* 0: no north role, firewall off */
 	__be32 south_addr;
+	__be32 virt_north_addr;		/* heartbeat pair's, 0: none */
+	__be32 virt_south_addr;
 	u16 sccp_port;
 	u16 sccp_security_port;
 	u16 tftp_port;

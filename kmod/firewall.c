@@ -17,7 +17,8 @@
  *
  * Offered on north, IPv4 only and only at the north address: the
  * activation web page (TCP 80/443), and SCCP, secure SCCP, TFTP and the
- * HTTP proxy to activated addresses (to everyone in open mode). Replies of
+ * HTTP proxy to activated addresses (to everyone in open mode); at the
+ * heartbeat pair's virtual north address, the web page and TFTP alike. Replies of
  * the box's own connections and ICMP errors conntrack relates to a tracked
  * connection pass in both families. IPv6 offers nothing, but neighbour
  * solicitations and advertisements (hop limit 255: from the link) pass:
@@ -125,12 +126,23 @@ static bool pp_fw_north_dev(const struct net_device *dev, __be32 north)
 	return false;
 }
 
+/*
+ * Is @daddr an address the north side may reach: the north address, or
+ * the heartbeat pair's virtual north address (while this node holds it,
+ * packets for it arrive here).
+ */
+static bool pp_fw_for_north(const struct pp_config *cfg, __be32 daddr)
+{
+	return daddr == cfg->north_addr ||
+	       (cfg->virt_north_addr && daddr == cfg->virt_north_addr);
+}
+
 static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 				      const struct pp_config *cfg,
 				      const struct sk_buff *skb,
 				      const struct iphdr *iph)
 {
-	bool service = false;
+	bool service = false, virt;
 	__be16 dport;
 
 	/* Replies to connections the proxy opened, and ICMP errors. */
@@ -140,10 +152,13 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 	/*
 	 * Only the north address offers anything on the north side: not
 	 * the south address, another address of the box, a broadcast or
-	 * multicast address, nor a host behind the box (forwarding).
+	 * multicast address, nor a host behind the box (forwarding). The
+	 * virtual north address offers what the guide moves with it:
+	 * TFTP and the activation web page.
 	 */
-	if (iph->daddr != cfg->north_addr)
+	if (!pp_fw_for_north(cfg, iph->daddr))
 		return PP_FW_DROP;
+	virt = iph->daddr != cfg->north_addr;
 
 	/* Defrag ran before us: a fragment here is not reassembled. */
 	if (ip_is_fragment(iph) && (iph->frag_off & htons(IP_OFFSET))) {
@@ -168,9 +183,9 @@ static enum pp_fw_verdict pp_fw_judge(struct pp_net *pn,
 		port = ntohs(dport);
 		if (cfg->http && (port == 80 || port == 443))
 			return PP_FW_ACCEPT_WEB;
-		service = port == cfg->sccp_port ||
-			  (cfg->sccp_security && port == cfg->sccp_security_port) ||
-			  (cfg->httpproxy && port == cfg->httpproxy_port);
+		service = !virt && (port == cfg->sccp_port ||
+				    (cfg->sccp_security && port == cfg->sccp_security_port) ||
+				    (cfg->httpproxy && port == cfg->httpproxy_port));
 		break;
 	}
 	case IPPROTO_UDP: {
@@ -225,10 +240,10 @@ static unsigned int pp_fw_filter(struct pp_net *pn, struct sk_buff *skb,
 	 * address of the box. Forwarded packets are the SCCP proxy's
 	 * FORWARD hook's: it drops (and counts) all it does not proxy.
 	 */
-	if (local && (iph->daddr == cfg->north_addr ||
+	if (local && (pp_fw_for_north(cfg, iph->daddr) ||
 		      !pp_fw_north_dev(in, cfg->north_addr)))
 		return NF_ACCEPT;
-	if (!local && iph->daddr != cfg->north_addr)
+	if (!local && !pp_fw_for_north(cfg, iph->daddr))
 		return NF_ACCEPT;
 
 	v = pp_fw_judge(pn, cfg, skb, iph);

@@ -82,6 +82,8 @@ static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_SRTP_SUITE]		= NLA_POLICY_RANGE(NLA_U8,
 							   PP_SRTP_SUITE_SHA1_32,
 							   PP_SRTP_SUITE_SHA1_80),
+	[PP_A_CFG_VIRT_NORTH_ADDR]	= { .type = NLA_BE32 },
+	[PP_A_CFG_VIRT_SOUTH_ADDR]	= { .type = NLA_BE32 },
 };
 
 static const struct nla_policy pp_users_replace_policy[PP_A_MAX + 1] = {
@@ -137,7 +139,9 @@ static int pp_nl_put_config(struct sk_buff *skb, const struct pp_config *cfg)
 	    nla_put_u16(skb, PP_A_CFG_RTP_PORT_MAX, cfg->rtp_port_max) ||
 	    nla_put_u32(skb, PP_A_CFG_MAX_CONNS, cfg->max_conns) ||
 	    nla_put_u32(skb, PP_A_CFG_MAX_STREAMS, cfg->max_streams) ||
-	    nla_put_u8(skb, PP_A_CFG_SRTP_SUITE, cfg->srtp_suite))
+	    nla_put_u8(skb, PP_A_CFG_SRTP_SUITE, cfg->srtp_suite) ||
+	    nla_put_in_addr(skb, PP_A_CFG_VIRT_NORTH_ADDR, cfg->virt_north_addr) ||
+	    nla_put_in_addr(skb, PP_A_CFG_VIRT_SOUTH_ADDR, cfg->virt_south_addr))
 		return -EMSGSIZE;
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "pp_kunit.h"
 
 #define NORTH	PP_KUNIT_ADDR(192, 0, 2, 1)
+#define VNORTH	PP_KUNIT_ADDR(192, 0, 2, 100)
 #define SOUTH	PP_KUNIT_ADDR(198, 51, 100, 1)
 #define NBCAST	PP_KUNIT_ADDR(192, 0, 2, 255)
 #define PHONE	PP_KUNIT_ADDR(192, 0, 2, 10)	/* activated when asked */
@@ -38,6 +39,8 @@ enum {
 	EXTHDR	= BIT(15),	/* IPv6: a hop-by-hop header first */
 	HOP1	= BIT(16),	/* IPv6: hop limit 1 (else 255 for ICMPv6) */
 	HOP64	= BIT(17),	/* IPv6: hop limit 64 */
+	TOVIRT	= BIT(18),	/* to the heartbeat pair's virtual north address */
+	NOVIRT	= BIT(19),	/* ... none configured */
 };
 
 struct pp_kt_fw_case {
@@ -128,6 +131,22 @@ static const struct pp_kt_fw_case pp_kt_fw_cases[] = {
 	  CTREPLY | TOSOUTH, RPLY },
 	{ "icmp related, to the south address: reply", ICMP, 0,
 	  CTREL | TOSOUTH, RPLY },
+	/* The virtual north address (heartbeat): TFTP and the web page. */
+	{ "tcp 80 to the virtual north address: web", TCP, 80, TOVIRT, WEB },
+	{ "tcp 443 to the virtual north address, web off: drop", TCP, 443,
+	  TOVIRT | NOHTTP, DROP },
+	{ "udp 69 activated, to the virtual north address: accept", UDP, 69,
+	  ACT | TOVIRT, ACTD },
+	{ "udp 69 open mode, to the virtual north address: accept", UDP, 69,
+	  OPEN | TOVIRT, OPND },
+	{ "udp 69 not activated, to the virtual north address: drop", UDP, 69,
+	  TOVIRT, DROP },
+	{ "tcp 2000 activated, to the virtual north address: drop", TCP, 2000,
+	  ACT | TOVIRT, DROP },
+	{ "tcp 8088 proxy on, activated, to the virtual north address: drop", TCP,
+	  8088, ACT | HPROXY | TOVIRT, DROP },
+	{ "tcp 80 to a virtual north address not configured: drop", TCP, 80,
+	  TOVIRT | NOVIRT, DROP },
 };
 
 static void pp_kt_fw_desc(const struct pp_kt_fw_case *c, char *desc)
@@ -169,7 +188,8 @@ static struct sk_buff *pp_kt_packet(struct kunit *test, __be32 saddr,
 	iph->ttl = 64;
 	iph->protocol = proto;
 	iph->saddr = saddr;
-	iph->daddr = flags & TOSOUTH ? SOUTH : flags & TOBCAST ? NBCAST : NORTH;
+	iph->daddr = flags & TOSOUTH ? SOUTH : flags & TOBCAST ? NBCAST :
+		     flags & TOVIRT ? VNORTH : NORTH;
 	iph->tot_len = htons(sizeof(*iph) + l4len);
 	if (flags & FRAG)
 		iph->frag_off = htons(185);
@@ -216,6 +236,7 @@ static int pp_firewall_verdict_init(struct kunit *test)
 static void pp_kt_config(struct pp_config *cfg, u32 flags)
 {
 	cfg->north_addr = NORTH;
+	cfg->virt_north_addr = flags & TOVIRT && !(flags & NOVIRT) ? VNORTH : 0;
 	cfg->act_mode = flags & OPEN ? PP_ACT_MODE_OPEN : PP_ACT_MODE_REQUIRED;
 	cfg->http = !(flags & NOHTTP);
 	cfg->httpproxy = flags & HPROXY;

@@ -34,6 +34,12 @@ enum listener_role {
 	L_SOUTH_HTTP,		/* the web service, or the redirect */
 	L_SOUTH_HTTPS,		/* the web service over TLS */
 	L_PROXY,		/* the phones' HTTP proxy */
+	/* The same on the heartbeat pair's virtual addresses (IP_FREEBIND:
+	 * bound whether or not keepalived put them on this node). */
+	L_VNORTH_HTTP,
+	L_VNORTH_HTTPS,
+	L_VSOUTH_HTTP,
+	L_VSOUTH_HTTPS,
 	L_COUNT
 };
 

@@ -51,7 +51,35 @@ static const char *const role_names[L_COUNT] = {
 	[L_SOUTH_HTTP] = "south http",
 	[L_SOUTH_HTTPS] = "south https",
 	[L_PROXY] = "httpproxy",
+	[L_VNORTH_HTTP] = "virtual north http",
+	[L_VNORTH_HTTPS] = "virtual north https",
+	[L_VSOUTH_HTTP] = "virtual south http",
+	[L_VSOUTH_HTTPS] = "virtual south https",
 };
+
+/*
+ * A listening socket on a virtual address of the heartbeat pair: it may
+ * not be on this node yet (IP_FREEBIND). Returns the socket or -1.
+ */
+static evutil_socket_t listen_freebind(uint32_t addr, uint16_t port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = addr };
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+
+	if (fd < 0)
+		return -1;
+	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 128) < 0) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
 
 static const char *const kind_names[] = {
 	[K_NONE] = "off",
@@ -302,7 +330,17 @@ static void listener_start(struct httpd *h, struct listener *l)
 	/* Every connection goes through conn.c: caps, deadlines, TLS. */
 	evhttp_set_bevcb(l->http, conn_bevcb, l);
 	evhttp_set_gencb(l->http, httpd_dispatch, l);
-	if (!evhttp_bind_socket_with_handle(l->http, a, l->port)) {
+	if (l->role >= L_VNORTH_HTTP) {
+		evutil_socket_t fd = listen_freebind(l->addr, l->port);
+
+		if (fd >= 0 && !evhttp_accept_socket_with_handle(l->http, fd)) {
+			close(fd);
+			fd = -1;
+		}
+		if (fd < 0)
+			goto fail;
+	} else if (!evhttp_bind_socket_with_handle(l->http, a, l->port)) {
+fail:
 		snprintf(msg, sizeof(msg), "cannot listen on %s:%u: %s", a, l->port,
 			 strerror(errno));
 		if (strcmp(msg, l->last_error))
@@ -340,6 +378,15 @@ static void reconcile(struct httpd *h)
 			if (s)
 				want[L_SOUTH_HTTPS] = (struct listener){ .kind = K_SOAP,
 					.addr = c->south_addr, .port = h->opt.https_port, .ssl = s };
+		}
+		/* The guide: "virtnorth: tftp, http", "virtsouth: http". */
+		for (i = 0; i < 4; i++) {
+			uint32_t v = i < 2 ? c->virt_north_addr : c->virt_south_addr;
+			const struct listener *real = &want[L_NORTH_HTTP + i];
+
+			if (v && real->kind != K_NONE)
+				want[L_VNORTH_HTTP + i] = (struct listener){ .kind = real->kind,
+					.addr = v, .port = real->port, .ssl = real->ssl };
 		}
 	}
 	if (h->have_cfg && c->httpproxy && c->north_addr)

@@ -11,6 +11,7 @@
 
 #include "cert.h"
 #include "grammar.h"
+#include "heartbeat.h"
 #include "httpconf.h"
 #include "parse.h"
 #include "settings.h"
@@ -179,6 +180,26 @@ static int take_value(const struct tok *t, const char *name, const char *v,
 			return -1;
 		}
 		strcpy(cmd->user, v);
+	} else if (!strcmp(t->type, "group") || !strcmp(t->type, "hostname")) {
+		/* The heartbeat's: keepalived's VRRP password holds 8 bytes; a
+		 * host name as gethostname(2) gives it (RFC 1123). */
+		bool group = t->type[0] == 'g';
+		size_t n = strlen(v), max = group ? PP_HB_GROUP_MAX : PP_HB_HOST_MAX;
+		const char *ok = group ? "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_." :
+			"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-.";
+
+		if (!n || n > max || strspn(v, ok) != n || (!group && (*v == '-' || *v == '.'))) {
+			if (group)
+				snprintf(err, errlen,
+					 "\"%s\" value \"%.64s\" is not a group name (1..%zu letters, digits, \"-\", \"_\" or \".\": keepalived's VRRP password holds %zu bytes)",
+					 name, v, max, max);
+			else
+				snprintf(err, errlen,
+					 "\"%s\" value \"%.64s\" is not a host name (1..%zu letters, digits, \"-\" and \".\")",
+					 name, v, max);
+			return -1;
+		}
+		cmd->text = v;
 	} else if (!strcmp(t->type, "file")) {
 		if (!*v) {
 			snprintf(err, errlen, "\"%s\" value is an empty file name", name);

@@ -42,6 +42,8 @@ static struct nla_policy top_policy[PP_A_MAX + 1] = {
 	[PP_A_CFG_MAX_CONNS]		= { .type = NLA_U32 },
 	[PP_A_CFG_MAX_STREAMS]		= { .type = NLA_U32 },
 	[PP_A_CFG_SRTP_SUITE]		= { .type = NLA_U8 },
+	[PP_A_CFG_VIRT_NORTH_ADDR]	= { .type = NLA_U32 },
+	[PP_A_CFG_VIRT_SOUTH_ADDR]	= { .type = NLA_U32 },
 };
 
 static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
@@ -213,6 +215,9 @@ static int config_parse(struct nl_msg *msg, struct pp_config *cfg, bool event)
 		cfg->present |= PP_CFG_BIT(PP_A_CFG_MAX_STREAMS);
 	if (tb[PP_A_CFG_SRTP_SUITE])
 		cfg->present |= PP_CFG_BIT(PP_A_CFG_SRTP_SUITE);
+	for (a = PP_A_CFG_VIRT_NORTH_ADDR; a <= PP_A_CFG_VIRT_SOUTH_ADDR; a++)
+		if (tb[a])
+			cfg->present |= PP_CFG_BIT(a);
 #define U8(attr, field)  if (tb[attr]) cfg->field = nla_get_u8(tb[attr])
 #define U16(attr, field) if (tb[attr]) cfg->field = nla_get_u16(tb[attr])
 #define U32(attr, field) if (tb[attr]) cfg->field = nla_get_u32(tb[attr])
@@ -234,6 +239,8 @@ static int config_parse(struct nl_msg *msg, struct pp_config *cfg, bool event)
 	U32(PP_A_CFG_MAX_CONNS, max_conns);
 	U32(PP_A_CFG_MAX_STREAMS, max_streams);
 	U8(PP_A_CFG_SRTP_SUITE, srtp_suite);
+	U32(PP_A_CFG_VIRT_NORTH_ADDR, virt_north_addr);
+	U32(PP_A_CFG_VIRT_SOUTH_ADDR, virt_south_addr);
 #undef U8
 #undef U16
 #undef U32
@@ -287,6 +294,8 @@ int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
 	PUT(u32, PP_A_CFG_MAX_CONNS, max_conns);
 	PUT(u32, PP_A_CFG_MAX_STREAMS, max_streams);
 	PUT(u8, PP_A_CFG_SRTP_SUITE, srtp_suite);
+	PUT(u32, PP_A_CFG_VIRT_NORTH_ADDR, virt_north_addr);
+	PUT(u32, PP_A_CFG_VIRT_SOUTH_ADDR, virt_south_addr);
 #undef PUT
 	if (err) {
 		nlmsg_free(msg);

@@ -39,6 +39,10 @@ struct pp_config {
 	uint32_t media_timeout;		/* seconds without media, 0 = off */
 	uint32_t max_conns;		/* SCCP connections per activation */
 	uint32_t max_streams;		/* media streams per activation */
+	/* The heartbeat pair's (docs/heartbeat.md); adjacent, as the
+	 * attributes are: "set interface {virtnorth|virtsouth}". */
+	uint32_t virt_north_addr;
+	uint32_t virt_south_addr;
 };
 
 #define PP_CFG_BIT(attr)	(1u << (attr))

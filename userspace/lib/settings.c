@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "grammar.h"
+#include "heartbeat.h"
 #include "httpconf.h"
 #include "log.h"
 #include "ops.h"
@@ -22,6 +23,7 @@
 #define CFG(a, f)	.attr = (a), FIELD(pp_config, f)
 #define HTTPD(f)	FIELD(pp_httpconf, f)
 #define TLSD(f)		FIELD(pp_tlsdconf, f)
+#define HB(f)		FIELD(pp_hbconf, f)
 #define TFTPD(f, w, d, lo, hi)	FIELD(tftpd_conf, f), .what = (w), .def = (d), .min = (lo), .max = (hi)
 #define TFTP(w, v, f, d, lo, hi, h)	{ "set phoneproxy tftp " w " " v, h, PP_HOLD_TFTPD, \
 	PP_SK_NUM, TFTPD(f, "tftp " w, d, lo, hi) }
@@ -177,6 +179,35 @@ const struct pp_setting pp_settings[PP_S_COUNT] = {
 	  "TLS handshakes in progress at most, all addresses together (default 256)",
 	  PP_HOLD_TLSD, PP_SK_NUM, TLSD(max_handshakes), .what = "maxhandshakes",
 	  .def = 256, .min = 1, .max = 1000000 },
+
+	/* The heartbeat pair (docs/heartbeat.md), the guide's steps in order.
+	 * The virtual addresses are the module's (its firewall and the
+	 * daemons follow them); the rest is ppctl's heartbeat.conf. */
+	[PP_S_VIRT_ADDR] = { "set interface {virtnorth|virtsouth} address <ip>",
+	  "the heartbeat pair's shared north (TFTP, web page) or south (web service) address; the same on both nodes",
+	  PP_HOLD_MODULE, PP_SK_ADDR, CFG(PP_A_CFG_VIRT_NORTH_ADDR, virt_north_addr),
+	  { 0 }, "virtual address", .unset_help = "forget the virtual address (as address 0.0.0.0)" },
+	[PP_S_HB_IFACE] = { "set interface {mgmt|cluster} address <ip>",
+	  "the host address of the management or the cluster network (the heartbeat talks on cluster)",
+	  PP_HOLD_HEARTBEAT, PP_SK_ADDR, HB(mgmt_addr), .what = "address",
+	  .unset_help = "unbind the role" },
+	[PP_S_HB_GROUP] = { "set heartbeat group <name:group>",
+	  "the pair's name, the same on both nodes: its VRRP password (1..8 letters, digits, - _ .)",
+	  PP_HOLD_HEARTBEAT, PP_SK_TEXT, HB(group), .what = "heartbeat group" },
+	[PP_S_HB_PEER] = { "set heartbeat peer <ip>",
+	  "the other node's cluster address (VRRP goes to it by unicast)",
+	  PP_HOLD_HEARTBEAT, PP_SK_ADDR, HB(peer), .what = "heartbeat peer",
+	  .unset_help = "forget the peer" },
+	[PP_S_HB_MANAGE] = { "set heartbeat manage {tftp|http}",
+	  "move the virtual addresses away from this node when pp-tftpd (tftp) or pp-httpd (http) is not serving",
+	  PP_HOLD_HEARTBEAT, PP_SK_FLAG, HB(manage_tftp), .what = "heartbeat manage",
+	  .unset_help = "stop watching that service" },
+	[PP_S_HB_PREFERRED] = { "set heartbeat preferred <node:hostname>",
+	  "the host name of the node that holds the virtual addresses when both are up; the same on both nodes",
+	  PP_HOLD_HEARTBEAT, PP_SK_TEXT, HB(preferred), .what = "heartbeat preferred" },
+	[PP_S_HB_ENABLE] = { "set heartbeat {enable|disable}",
+	  "run keepalived with the pair's configuration, or stop it (default disable)",
+	  PP_HOLD_HEARTBEAT, PP_SK_CHOICE, HB(enabled), { 1, 0 }, "heartbeat", .def = 0 },
 };
 
 /* Field i of s in base (a struct pp_config or pp_httpconf): the fields of
@@ -222,7 +253,7 @@ static int setting_unset(const struct pp_setting *s, const struct ppctl_cmd *cmd
 
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_remove(hc, cmd->text, err, errlen);
-	if (s->kind == PP_SK_FILE) {
+	if (s->kind == PP_SK_FILE || s->kind == PP_SK_TEXT) {
 		memset(field(s, hc, 0), 0, s->size);
 		return 0;
 	}
@@ -254,6 +285,16 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 		at = 0;
 	if (s->kind == PP_SK_LIST)
 		return pp_httpconf_allow_add(hc, cmd->text, err, errlen);
+	if (s->kind == PP_SK_TEXT) {
+		/* The grammar checked the word and its length. */
+		if (strlen(cmd->text) >= s->size) {
+			pp_errf(err, errlen, "\"%s\" value is longer than %u bytes", s->what,
+				s->size - 1);
+			return -EINVAL;
+		}
+		strcpy(field(s, hc, 0), cmd->text);
+		return 0;
+	}
 	if (s->kind == PP_SK_FILE) {
 		const char *path = strcmp(cmd->file, "none") ? cmd->file : "";
 
@@ -279,7 +320,9 @@ int pp_setting_apply(const struct ppctl_cmd *cmd, struct pp_config *cfg,
 			s->what, v[0], unit, s->min, s->max, unit);
 		return -EINVAL;
 	}
-	if (s->holder == PP_HOLD_HTTPD && s->kind == PP_SK_ADDR && !pp_ipv4_is_phone(v[0])) {
+	if ((s->holder == PP_HOLD_HTTPD || s->holder == PP_HOLD_HEARTBEAT ||
+	     s == &pp_settings[PP_S_VIRT_ADDR]) && s->kind == PP_SK_ADDR &&
+	    !pp_ipv4_is_phone(v[0])) {
 		pp_errf(err, errlen, "\"%s\" value must be a unicast IPv4 address", s->what);
 		return -EINVAL;
 	}
@@ -339,7 +382,7 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 			print_command(f, s, i, vals);
 		if (s->kind == PP_SK_FLAG && x)
 			print_command(f, s, i, vals);
-		if (s->kind == PP_SK_ADDR && has && x && (module || !i)) {
+		if (s->kind == PP_SK_ADDR && has && x && (module || bar || !i)) {
 			pp_ipv4_str(x, v[0]);
 			print_command(f, s, i, vals);
 		}
@@ -353,7 +396,7 @@ static void print_setting(FILE *f, const struct pp_setting *s, const void *base)
 				 strstr(s->words, "<time>") ? "ms" : "");
 		print_command(f, s, 0, vals);
 	}
-	if (s->kind == PP_SK_FILE && *(const char *)field(s, base, 0)) {
+	if ((s->kind == PP_SK_FILE || s->kind == PP_SK_TEXT) && *(const char *)field(s, base, 0)) {
 		vals[0] = field(s, base, 0);
 		print_command(f, s, 0, vals);
 	}
@@ -380,7 +423,7 @@ void pp_settings_defaults(enum pp_holder holder, void *held)
 	const struct pp_setting *s;
 
 	for (s = pp_settings; s < pp_settings + PP_S_COUNT; s++)
-		if (s->holder == holder && s->kind == PP_SK_FILE)
+		if (s->holder == holder && (s->kind == PP_SK_FILE || s->kind == PP_SK_TEXT))
 			*(char *)field(s, held, 0) = '\0';
 		else if (s->holder == holder && s->kind != PP_SK_LIST)
 			store(s, held, 0, s->def);
@@ -485,6 +528,8 @@ const char *pp_setting_unset_help(const struct pp_setting *s)
 		snprintf(buf, sizeof(helps[0]), "back to the default (%s)",
 			 s->kind == PP_SK_FILE ? "none" : "none set");
 	}
+	if (s->kind == PP_SK_TEXT)
+		snprintf(buf, sizeof(helps[0]), "forget it (none set)");
 	return buf;
 }
 

@@ -20,7 +20,9 @@ struct pp_config;
 struct pp_httpconf;
 struct ppctl_cmd;
 
-enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_TLSD, PP_HOLD_PPCTL };
+enum pp_holder { PP_HOLD_MODULE, PP_HOLD_HTTPD, PP_HOLD_TFTPD, PP_HOLD_TLSD,
+		 PP_HOLD_HEARTBEAT,	/* ppctl's heartbeat.conf (heartbeat.h) */
+		 PP_HOLD_PPCTL };
 
 enum pp_setting_kind {
 	PP_SK_NUM,		/* <seconds>, <connections>...: one field */
@@ -30,6 +32,7 @@ enum pp_setting_kind {
 	PP_SK_FLAG,		/* {a|b}: sets the bool field + choice */
 	PP_SK_LIST,		/* <url>: adds to the allow list */
 	PP_SK_FILE,		/* <file>: a path in a char array ("none": empty) */
+	PP_SK_TEXT,		/* <name:group>, <node:hostname>: a word in a char array */
 };
 
 struct pp_setting {
@@ -65,7 +68,11 @@ enum pp_setting_id {
 	PP_S_TFTP_MAX_TRANSFERS, PP_S_TFTP_PER_ADDR, PP_S_TFTP_LIFETIME,
 	PP_S_TFTP_MAX_TIMEOUT, PP_S_TFTP_REPLY_PORT,
 	PP_S_TLS_CAFILE, PP_S_TLS_HANDSHAKE_TIMEOUT, PP_S_TLS_MAX_CONNS,
-	PP_S_TLS_PER_ADDR, PP_S_TLS_MAX_HANDSHAKES, PP_S_COUNT
+	PP_S_TLS_PER_ADDR, PP_S_TLS_MAX_HANDSHAKES,
+	/* The heartbeat pair (docs/heartbeat.md): the virtual addresses are
+	 * the module's, the rest ppctl's heartbeat.conf; enable last. */
+	PP_S_VIRT_ADDR, PP_S_HB_IFACE, PP_S_HB_GROUP, PP_S_HB_PEER, PP_S_HB_MANAGE,
+	PP_S_HB_PREFERRED, PP_S_HB_ENABLE, PP_S_COUNT
 };
 
 /* In the order "show config running" prints them. */

@@ -125,6 +125,16 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 
 	/* Interface roles: the host owns addressing, ppctl picks roles. */
 	SETTING(PP_S_INTERFACE),
+	/* The guide's "Heartbeat", its steps in order (docs/heartbeat.md). */
+	SETTING(PP_S_VIRT_ADDR),
+	SETTING(PP_S_HB_IFACE),
+	SETTING(PP_S_HB_GROUP),
+	SETTING(PP_S_HB_PEER),
+	SETTING(PP_S_HB_MANAGE),
+	SETTING(PP_S_HB_PREFERRED),
+	SETTING(PP_S_HB_ENABLE),
+	{ .words = "show interface", .handler = ppctl_do_show_interface,
+	  .help = "the roles mgmt, north, south, cluster, virtnorth, virtsouth: address, active here, netmask, device; the virtual ones MASTER (enabled here) or BACKUP; the default gateway" },
 	{ .words = "set interface {north|south} address <ip> netmask",
 	  .reject = "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
 		    "ppctl only picks which of its addresses is north or south" },

@@ -244,9 +244,14 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	const struct pp_setting *s = cmd->def->setting;
-	struct pp_config cfg = { 0 };
+	bool virt = s == &pp_settings[PP_S_VIRT_ADDR];
+	struct pp_config cfg = { 0 }, old = { 0 };
+	char role[16] = "";
 	struct pp_nl *nl;
+	int rc;
 
+	if (s->holder == PP_HOLD_HEARTBEAT)
+		return ppctl_heartbeat_edit(ctx, cmd);
 	if (s->holder != PP_HOLD_MODULE)
 		return ppctl_http_edit(ctx, cmd);
 	/* Secure SCCP needs the proxy's certificates first (docs/ctl.md). */
@@ -256,12 +261,33 @@ int ppctl_do_set(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	nl = ctx_nl(ctx, NULL);
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
+	if (virt && pp_config_get(nl, &old))
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "cannot read the configuration: %s",
+				  pp_nl_error(nl));
+	/* An address names its role: the chosen word of {north|south}... */
+	if (s->kind == PP_SK_ADDR) {
+		const char *alt = strchr(s->words, '{') + 1;
+		int k;
+
+		for (k = 0; k < cmd->choice; k++)
+			alt = strchr(alt, '|') + 1;
+		snprintf(role, sizeof(role), "%.*s ", (int)strcspn(alt, "|}"), alt);
+	}
 	pp_setting_apply(cmd, &cfg, NULL, NULL, 0);
+	/* A virtual address must keep an enabled heartbeat pair whole. */
+	if (virt && (rc = ppctl_heartbeat_check_virt(ctx, &cfg, true)))
+		return rc;
 	if (pp_config_set(nl, &cfg))
-		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", s->kind != PP_SK_ADDR ? "" :
-				  cmd->choice ? "south " : "north ", s->what, pp_nl_error(nl));
+		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s%s: %s", role, s->what, pp_nl_error(nl));
+	/* The heartbeat's keepalived follows it (or the address goes back). */
+	if (virt && (rc = ppctl_heartbeat_check_virt(ctx, &cfg, false))) {
+		cfg.virt_north_addr = old.virt_north_addr;
+		cfg.virt_south_addr = old.virt_south_addr;
+		pp_config_set(nl, &cfg);
+		return rc;
+	}
 	/* Applied; but without forwarding the proxy drops every SCCP connection. */
-	if (s->kind == PP_SK_ADDR && !cmd->def->unset && ppctl_ip_forward() == 0)
+	if (s == &pp_settings[PP_S_INTERFACE] && !cmd->def->unset && ppctl_ip_forward() == 0)
 		fprintf(stderr, "ppctl: warning: net.ipv4.ip_forward is 0 in this network "
 			"namespace: the proxy drops every SCCP connection until "
 			"\"sysctl -w net.ipv4.ip_forward=1\"\n");
@@ -362,6 +388,8 @@ static int running_text(struct ppctl_ctx *ctx, char **text, size_t *len)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	ppctl_print_running(mem, &cfg, have_users ? users : NULL);
 	rc = ppctl_http_print_running(ctx, mem);	/* pp-httpd's and pp-tftpd's settings */
+	if (!rc)	/* the heartbeat pair's, "set heartbeat enable" last */
+		rc = ppctl_heartbeat_print_running(ctx, mem);
 	if (fclose(mem))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "out of memory");
 	if (rc) {

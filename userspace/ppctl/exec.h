@@ -14,6 +14,7 @@
 #include "grammar.h"
 
 struct pp_nl;
+struct pp_config;
 
 struct ppctl_ctx {
 	bool json;			/* -j, -o json */
@@ -114,6 +115,16 @@ int ppctl_do_delete_log(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
  * delete) goes to shell.log with the user and its result (rc). */
 void ppctl_shell_log(struct ppctl_ctx *ctx, int argc, char **argv, int rc);
 
+/* heartbeat.c: the heartbeat pair (docs/heartbeat.md). */
+/* A set or unset of a heartbeat.conf setting; enabled, keepalived follows. */
+int ppctl_heartbeat_edit(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
+/* The module's virtual addresses change (change: the attributes sent):
+ * when the heartbeat is enabled, keepalived follows; dry: only check that
+ * the pair stays whole and keepalived accepts it (before the module is
+ * told). 0, or the exit code with ctx->err. */
+int ppctl_heartbeat_check_virt(struct ppctl_ctx *ctx, const struct pp_config *change, bool dry);
+int ppctl_heartbeat_print_running(struct ppctl_ctx *ctx, FILE *f);
+int ppctl_do_show_interface(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* The httpd.conf settings as commands, for "show config running". */
 int ppctl_http_print_running(struct ppctl_ctx *ctx, FILE *f);
 

@@ -18,6 +18,7 @@
 #include "httpconf.h"
 #include "ops.h"
 #include "output.h"
+#include "heartbeat.h"
 #include "settings.h"
 #include "tlsdconf.h"
 #include "tap.h"
@@ -122,7 +123,7 @@ static const struct bad bad_lines[] = {
 	{ "sho", "unknown command \"sho\"; try \"help\"", 2, false },
 	{ "SHOW user", "unknown command \"SHOW\"; try \"help\"", 2, false },
 	{ "show User",
-	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|callmanager|counters|calls|stats|status|version|cluster|log|config)",
+	  "\"show\": unknown word \"User\" (expected user|phoneproxy|certificate|ctl|interface|callmanager|counters|calls|stats|status|version|cluster|log|config)",
 	  2, false },
 	{ "set phoneproxy activation mode Open",
 	  "\"set phoneproxy activation mode\": unknown word \"Open\" (expected required|open)",
@@ -171,7 +172,7 @@ static const struct bad bad_lines[] = {
 	  "\"netmask\" is not accepted: the host owns addressing (ip-address(8)); "
 	  "ppctl only picks which of its addresses is north or south", 2, false },
 	{ "set interface east address 192.0.2.1",
-	  "\"set interface\": unknown word \"east\" (expected north|south)", 2, false },
+	  "\"set interface\": unknown word \"east\" (expected north|south|virtnorth|virtsouth|mgmt|cluster)", 2, false },
 	{ "set interface north address 192.0.2",
 	  "\"address\" value \"192.0.2\" is not an IPv4 address", 2, false },
 	{ "set phoneproxy rtp ports 30000 20000",
@@ -286,12 +287,12 @@ static void test_help(void)
 	ok(a && count_lines(a) == 1, "\"?\" after a value completes the command");
 	free(a);
 
-	/* 87 commands (43 of them settings' set) and the 42 settings' unset. */
+	/* 95 commands (50 of them settings' set) and the 50 settings' unset. */
 	a = help_of("?", &r);
-	ok(a && count_lines(a) == 87 + PP_S_COUNT && PP_S_COUNT == 43 &&
+	ok(a && count_lines(a) == 95 + PP_S_COUNT && PP_S_COUNT == 50 &&
 	   strstr(a, "publish <file>") && strstr(a, "set phoneproxy rtp ports <min> <max>") &&
 	   strstr(a, "unset phoneproxy rtp ports "),
-	   "\"?\" alone lists all 130 commands (%d)", count_lines(a));
+	   "\"?\" alone lists all 145 commands (%d)", count_lines(a));
 	free(a);
 
 	/* The guide's "CLI Help System": help delete, ? delete, delete ?. */
@@ -688,6 +689,7 @@ static const char *const module_defaults[PP_S_COUNT] = {
 	[PP_S_MAX_STREAMS] = "set phoneproxy media maxstreams 8\n",
 	[PP_S_SRTP_SUITE] = "set phoneproxy media srtp aes_cm_128_hmac_sha1_32\n",
 	[PP_S_INTERFACE] = "",	/* 0.0.0.0: the role unbound, not printed */
+	[PP_S_VIRT_ADDR] = "",	/* likewise */
 };
 
 /*
@@ -703,6 +705,7 @@ static void unset_after_set(const struct pp_setting *s, int alt, struct pp_confi
 	struct pp_httpconf hd;
 	struct pp_tlsdconf ld;
 	struct tftpd_conf td;
+	struct pp_hbconf bd;
 	size_t len;
 	bool same;
 	FILE *f;
@@ -738,7 +741,11 @@ static void unset_after_set(const struct pp_setting *s, int alt, struct pp_confi
 	pp_tlsdconf_init(&ld);
 	memset(&td, 0, sizeof(td));
 	pp_settings_defaults(PP_HOLD_TFTPD, &td);
-	if (s->holder == PP_HOLD_TFTPD) {
+	memset(&bd, 0, sizeof(bd));
+	pp_settings_defaults(PP_HOLD_HEARTBEAT, &bd);
+	if (s->holder == PP_HOLD_HEARTBEAT) {
+		same = !memcmp(held, &bd, sizeof(bd));
+	} else if (s->holder == PP_HOLD_TFTPD) {
 		same = !memcmp(held, &td, sizeof(td));
 	} else if (s->holder == PP_HOLD_TLSD) {
 		same = !memcmp(held, &ld, sizeof(ld));
@@ -779,6 +786,7 @@ static void test_settings_round_trip(void)
 			struct pp_httpconf ha, hb;
 			struct tftpd_conf ta, tb;
 			struct pp_tlsdconf la, lb;
+			struct pp_hbconf ba, bb;
 			void *held_a, *held_b;
 			size_t len;
 			FILE *f;
@@ -806,15 +814,21 @@ static void test_settings_round_trip(void)
 			tb = ta;
 			pp_tlsdconf_init(&la);
 			lb = la;
+			memset(&ba, 0, sizeof(ba));
+			pp_settings_defaults(PP_HOLD_HEARTBEAT, &ba);
+			bb = ba;
 			held_a = s->holder == PP_HOLD_TFTPD ? (void *)&ta :
-				 s->holder == PP_HOLD_TLSD ? (void *)&la : &ha;
+				 s->holder == PP_HOLD_TLSD ? (void *)&la :
+				 s->holder == PP_HOLD_HEARTBEAT ? (void *)&ba : &ha;
 			held_b = s->holder == PP_HOLD_TFTPD ? (void *)&tb :
-				 s->holder == PP_HOLD_TLSD ? (void *)&lb : &hb;
+				 s->holder == PP_HOLD_TLSD ? (void *)&lb :
+				 s->holder == PP_HOLD_HEARTBEAT ? (void *)&bb : &hb;
 			pp_setting_apply(&cmd, &a, held_a, NULL, 0);
 			f = open_memstream(&text, &len);
 			if (s->holder == PP_HOLD_MODULE)
 				ppctl_print_running(f, &a, NULL);
-			else if (s->holder == PP_HOLD_TFTPD || s->holder == PP_HOLD_TLSD)
+			else if (s->holder == PP_HOLD_TFTPD || s->holder == PP_HOLD_TLSD ||
+				 s->holder == PP_HOLD_HEARTBEAT)
 				pp_settings_print(f, s->holder, held_a);
 			else
 				pp_httpconf_print(f, &ha);
@@ -831,6 +845,7 @@ static void test_settings_round_trip(void)
 			ok(parse(cp) == PPCTL_PARSE_OK &&
 			   !pp_setting_apply(&cmd, &b, held_b, NULL, 0) && !memcmp(&a, &b, sizeof(a)) &&
 			   !memcmp(&ta, &tb, sizeof(ta)) && !memcmp(&la, &lb, sizeof(la)) &&
+			   !memcmp(&ba, &bb, sizeof(ba)) &&
 			   ha.nallow == hb.nallow && (!ha.nallow || !strcmp(ha.allow[0], hb.allow[0])) &&
 			   !memcmp(&ha.max_conns, &hb.max_conns, 4 * sizeof(unsigned int)) &&
 			   ha.webpage == hb.webpage && ha.webservice == hb.webservice &&

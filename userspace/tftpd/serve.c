@@ -42,6 +42,7 @@ struct job {
 	struct tftpd *d;
 	uint32_t addr;			/* the phone, network order */
 	uint16_t port;			/* network order */
+	uint32_t asked;			/* the address asked: north or virtual north */
 	enum job_phase phase;
 	struct listener l;
 	struct centry *e;
@@ -153,21 +154,22 @@ static void job_free(struct job *j)
 }
 
 /* An ERROR from port 69 (a bad request, or one we could not serve). */
-static void error69(struct tftpd *d, uint32_t addr, uint16_t port,
+static void error69(struct tftpd *d, uint32_t asked, uint32_t addr, uint16_t port,
 		    uint16_t code, const char *msg)
 {
+	int fd = asked && asked == d->bound_vaddr && d->fd69v >= 0 ? d->fd69v : d->fd69;
 	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = port,
 				  .sin_addr.s_addr = addr };
 	unsigned char b[TFTP_HDR_LEN + TFTP_ERRMSG_MAX + 1];
 	int n = tftp_build_error(b, sizeof(b), code, msg);
 
-	if (n > 0 && d->fd69 >= 0)
-		sendto(d->fd69, b, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
+	if (n > 0 && fd >= 0)
+		sendto(fd, b, (size_t)n, 0, (struct sockaddr *)&to, sizeof(to));
 }
 
 static void job_error69(struct job *j, uint16_t code, const char *msg)
 {
-	error69(j->d, j->addr, j->port, code, msg);
+	error69(j->d, j->asked, j->addr, j->port, code, msg);
 	job_free(j);
 }
 
@@ -498,8 +500,9 @@ static bool known_size(const struct job *j, uint64_t *size)
 static void start_xfer(struct job *j)
 {
 	struct tftpd *d = j->d;
+	/* Replies come from the address the phone asked. */
 	struct sockaddr_in local = { .sin_family = AF_INET,
-				     .sin_addr.s_addr = j->cfg.north_addr };
+				     .sin_addr.s_addr = j->asked };
 	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = j->port,
 				    .sin_addr.s_addr = j->addr };
 	struct tftp_opts o = { 0 };
@@ -810,7 +813,7 @@ static int find_user(struct tftpd *d, struct pp_nl *nl, struct job *j)
 			d->stats.denied_unknown_sid++;
 			pp_notice("Tftp: open mode: %s from %s: no user has SID SEP%s",
 				  j->req.filename, addr, j->fc.mac);
-			error69(d, j->addr, j->port, TFTP_EACCESS, "no user has this SID");
+			error69(d, j->asked, j->addr, j->port, TFTP_EACCESS, "no user has this SID");
 			return -1;
 		}
 		rc = pp_user_activate(nl, u.name, j->addr, PP_REASON_OPEN);
@@ -818,7 +821,7 @@ static int find_user(struct tftpd *d, struct pp_nl *nl, struct job *j)
 			d->stats.denied_activation_refused++;
 			pp_notice("Tftp: open mode: cannot activate user=%s sid=%s at %s: %s",
 				  u.name, u.sid, addr, pp_nl_error(nl));
-			error69(d, j->addr, j->port, TFTP_EACCESS, "activation refused");
+			error69(d, j->asked, j->addr, j->port, TFTP_EACCESS, "activation refused");
 			return -1;
 		}
 		d->stats.auto_activations++;
@@ -831,7 +834,7 @@ static int find_user(struct tftpd *d, struct pp_nl *nl, struct job *j)
 		d->stats.denied_no_adhoc_user++;
 		pp_notice("Tftp: open mode: %s from %s: not activated and no %s user names a CallManager for it",
 			  j->req.filename, addr, ADHOC_USER);
-		error69(d, j->addr, j->port, TFTP_EACCESS, "not activated");
+		error69(d, j->asked, j->addr, j->port, TFTP_EACCESS, "not activated");
 		return -1;
 	}
 	j->user[0] = '\0';
@@ -909,7 +912,7 @@ static void secure_decide(struct job *j)
 }
 
 static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
-		       const struct sockaddr_in *from)
+		       const struct sockaddr_in *from, uint32_t asked)
 {
 	struct pp_nl *nl;
 	struct job *j, key = { .addr = from->sin_addr.s_addr, .port = from->sin_port };
@@ -941,13 +944,14 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 	j->d = d;
 	j->addr = key.addr;
 	j->port = key.port;
+	j->asked = asked;
 	j->fd = -1;
 	j->l.fn = on_entry;
 	rc = tftp_parse_request(b, n, &j->req);
 	if (rc) {
 		d->stats.denied_bad_request++;
 		pp_notice("Tftp: bad request from %s: %s", addr, tftp_strerror(rc));
-		error69(d, j->addr, j->port,
+		error69(d, j->asked, j->addr, j->port,
 			rc == TFTP_P_OPTION_VALUE || rc == TFTP_P_OPTION_DUPLICATE ?
 			TFTP_EOPTNEG : rc == TFTP_P_FILENAME_PATH ||
 			rc == TFTP_P_FILENAME_CHARS ? TFTP_EACCESS : TFTP_EBADOP,
@@ -958,7 +962,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 	if (j->req.opcode == TFTP_WRQ) {
 		d->stats.denied_write++;
 		pp_notice("Tftp: write request for %s from %s refused", j->req.filename, addr);
-		error69(d, j->addr, j->port, TFTP_EACCESS, "write requests are not accepted");
+		error69(d, j->asked, j->addr, j->port, TFTP_EACCESS, "write requests are not accepted");
 		free(j);
 		return;
 	}
@@ -967,7 +971,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		d->stats.refused_busy++;
 		pp_notice("Tftp: %s from %s refused: %llu transfers in progress",
 			  j->req.filename, addr, (unsigned long long)d->njobs);
-		error69(d, j->addr, j->port, TFTP_EUNDEF, "server busy, try again");
+		error69(d, j->asked, j->addr, j->port, TFTP_EUNDEF, "server busy, try again");
 		free(j);
 		return;
 	}
@@ -975,7 +979,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		d->stats.refused_per_address++;
 		pp_notice("Tftp: %s from %s refused: %u transfers in progress from this address (maxtransfers peraddress)",
 			  j->req.filename, addr, slots_held(&d->slots, j->addr));
-		error69(d, j->addr, j->port, TFTP_EUNDEF,
+		error69(d, j->asked, j->addr, j->port, TFTP_EUNDEF,
 			"too many transfers from this address, try again");
 		free(j);
 		return;
@@ -986,14 +990,14 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 	if (!nl) {
 		pp_err("Tftp: %s from %s: the phoneproxy module is not loaded",
 		       j->req.filename, addr);
-		error69(d, j->addr, j->port, TFTP_EUNDEF, "proxy not ready");
+		error69(d, j->asked, j->addr, j->port, TFTP_EUNDEF, "proxy not ready");
 		free(j);
 		return;
 	}
 	rc = find_user(d, nl, j);
 	if (rc) {
 		if (rc == -2)
-			error69(d, j->addr, j->port, TFTP_EUNDEF, "proxy error, see its log");
+			error69(d, j->asked, j->addr, j->port, TFTP_EUNDEF, "proxy error, see its log");
 		free(j);
 		return;
 	}
@@ -1007,7 +1011,7 @@ static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
 		else
 			pp_info("Tftp: file not found for %s addr=%s file=%s: %s",
 				who(j), addr, j->req.filename, j->dec.why);
-		error69(d, j->addr, j->port,
+		error69(d, j->asked, j->addr, j->port,
 			j->dec.verdict == TFTPD_DENY ? TFTP_EACCESS : TFTP_ENOTFOUND,
 			j->dec.verdict == TFTPD_DENY ? j->dec.why : "file not found");
 		free(j);
@@ -1051,6 +1055,7 @@ static void on_69(evutil_socket_t fd, short what, void *arg)
 {
 	struct tftpd *d = arg;
 	unsigned char b[TFTP_REQUEST_MAX + 1];
+	uint32_t asked = fd == d->fd69v ? d->bound_vaddr : d->bound_addr;
 	int i;
 
 	(void)what;
@@ -1073,8 +1078,57 @@ static void on_69(evutil_socket_t fd, short what, void *arg)
 			       op, tftpd_ip(from.sin_addr.s_addr));
 			continue;
 		}
-		on_request(d, b, (size_t)n, &from);
+		on_request(d, b, (size_t)n, &from, asked);
 	}
+}
+
+/*
+ * The heartbeat pair's virtual north address (docs/heartbeat.md): bound
+ * with IP_FREEBIND whether or not keepalived has put it on this node, so
+ * requests are served from the moment it arrives, with no rebinding.
+ */
+static void rebind_virt(struct tftpd *d, const struct pp_config *cfg, uint16_t port)
+{
+	uint32_t addr = pp_cfg_has(cfg, PP_A_CFG_VIRT_NORTH_ADDR) ? cfg->virt_north_addr : 0;
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
+				  .sin_addr.s_addr = addr };
+	int fd, one = 1;
+
+	if (addr == d->bound_vaddr && port == d->bound_vport)
+		return;
+	if (d->ev69v)
+		event_free(d->ev69v);
+	d->ev69v = NULL;
+	if (d->fd69v >= 0) {
+		close(d->fd69v);
+		pp_notice("Tftp: stopped listening on virtual north %s:%u",
+			  tftpd_ip(d->bound_vaddr), d->bound_vport);
+	}
+	d->fd69v = -1;
+	d->bound_vaddr = 0;
+	d->bound_vport = 0;
+	if (!addr)
+		return;
+	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
+		pp_err("Tftp: cannot listen on virtual north %s:%u: %s", tftpd_ip(addr), port,
+		       strerror(errno));
+		close(fd);
+		return;
+	}
+	d->ev69v = event_new(d->base, fd, EV_READ | EV_PERSIST, on_69, d);
+	if (!d->ev69v || event_add(d->ev69v, NULL)) {
+		close(fd);
+		return;
+	}
+	d->fd69v = fd;
+	d->bound_vaddr = addr;
+	d->bound_vport = port;
+	pp_notice("Tftp: listening on virtual north %s:%u", tftpd_ip(addr), port);
 }
 
 void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
@@ -1086,6 +1140,7 @@ void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
 				  .sin_addr.s_addr = addr };
 	int fd, one = 1;
 
+	rebind_virt(d, cfg, port);
 	if (addr == d->bound_addr && port == d->bound_port)
 		return;
 	if (d->ev69) {
@@ -1126,6 +1181,7 @@ void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
 int serve_init(struct tftpd *d)
 {
 	d->fd69 = -1;
+	d->fd69v = -1;
 	d->jobs = NULL;
 	d->njobs = 0;
 	return 0;
@@ -1142,4 +1198,5 @@ void serve_fini(struct tftpd *d)
 		close(d->fd69);
 	d->ev69 = NULL;
 	d->fd69 = -1;
+	rebind_virt(d, &(struct pp_config){ 0 }, 0);
 }

@@ -138,6 +138,11 @@ struct tftpd {
 	struct event *ev69;
 	uint32_t bound_addr;		/* network order, 0: not bound */
 	uint16_t bound_port;
+	/* And on the heartbeat pair's virtual north address (IP_FREEBIND). */
+	int fd69v;
+	struct event *ev69v;
+	uint32_t bound_vaddr;
+	uint16_t bound_vport;
 
 	/* Requests in progress, by (address, port) of the phone. */
 	void *jobs;

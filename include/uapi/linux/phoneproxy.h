@@ -239,6 +239,15 @@ enum pp_attr {
 	PP_A_CFG_MAX_STREAMS,		/* u32 1..PP_MAX_STREAMS_MAX, default 8 */
 	PP_A_CLAIM,			/* nest of enum pp_claim_attr */
 	PP_A_CFG_SRTP_SUITE,		/* u8 enum pp_srtp_suite_cfg, default _32 */
+	/*
+	 * The heartbeat pair's virtual addresses (docs/heartbeat.md): be32,
+	 * 0 = none. Held by whichever node of the pair keepalived made
+	 * master, so not required on an interface here; the north firewall
+	 * offers TFTP and the activation web page at the virtual north
+	 * address as at the north address.
+	 */
+	PP_A_CFG_VIRT_NORTH_ADDR,
+	PP_A_CFG_VIRT_SOUTH_ADDR,
 	__PP_A_MAX
 };
 
