@@ -233,7 +233,7 @@ static int fill_block(struct job *j)
 
 static void on_entry(struct listener *l, struct centry *e);
 static void on_request(struct tftpd *d, const unsigned char *b, size_t n,
-		       const struct sockaddr_in *from);
+		       const struct sockaddr_in *from, uint32_t asked);
 
 static void send_next(struct job *j)
 {
@@ -296,12 +296,12 @@ static void on_xfer_read(evutil_socket_t fd, short what, void *arg)
 		/*
 		 * Port 69: a packet another phone sent between this socket's
 		 * bind() and connect() was queued here; it was the listening
-		 * socket's.
+		 * socket's (the one of the address this socket is bound to).
 		 */
 		op = tftp_opcode(b, (size_t)n);
 		if (flen == sizeof(from) && (op == TFTP_RRQ || op == TFTP_WRQ) &&
 		    n <= TFTP_REQUEST_MAX)
-			on_request(d, b, (size_t)n, &from);
+			on_request(d, b, (size_t)n, &from, j->asked);
 		return;
 	}
 	if (n < 0) {
@@ -396,15 +396,16 @@ static bool reply_from_69(struct job *j)
 }
 
 /*
- * A socket bound to the listening address and port, connected to the
- * phone: UDP's lookup prefers the connected socket (it matches the
- * source too), so the listening socket keeps every other packet.
+ * A socket bound to the listening address the phone asked (north or the
+ * virtual north) and port, connected to the phone: UDP's lookup prefers
+ * the connected socket (it matches the source too), so the listening
+ * socket keeps every other packet.
  */
 static int socket69(struct job *j)
 {
 	struct tftpd *d = j->d;
 	struct sockaddr_in local = { .sin_family = AF_INET, .sin_port = htons(d->bound_port),
-				     .sin_addr.s_addr = d->bound_addr };
+				     .sin_addr.s_addr = j->asked };
 	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = j->port,
 				    .sin_addr.s_addr = j->addr };
 	int fd, one = 1;
