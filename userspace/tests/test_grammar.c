@@ -878,9 +878,74 @@ static void test_log_options(void)
 	ok(parse("delete log") == PPCTL_PARSE_ERROR, "\"delete log\" wants a pattern");
 }
 
+/*
+ * docs/ppctl-commands.md (scripts/ppctl-doc.py): every command of the
+ * table, in its order, and an example of each that parses.
+ */
+static void test_docs_commands(void)
+{
+	const char *top = getenv("PP_TOP");
+	char path[4096], line[4096], words[1024], ex[1024], *help, *h, *p, *q;
+	enum ppctl_parse_result r;
+	int row = 0, bad_parse = 0, bad_order = 0, nhelp;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/docs/ppctl-commands.md", top ? top : "../../..");
+	f = fopen(path, "r");
+	if (!ok(f != NULL, "docs/ppctl-commands.md is there (%s)", path))
+		return;
+	help = help_of("?", &r);
+	nhelp = count_lines(help);
+	h = help;
+	while (fgets(line, sizeof(line), f)) {
+		size_t n = 0;
+
+		if (strncmp(line, "| `", 3) || !(q = strstr(line, "| `ppctl ")))
+			continue;
+		/* The first cell's words, "\|" read as "|". */
+		for (p = line + 3; *p && *p != '`' && n + 1 < sizeof(words); p++) {
+			if (*p == '\\' && p[1] == '|')
+				p++;
+			words[n++] = *p;
+		}
+		words[n] = '\0';
+		n = 0;
+		for (p = q + 9; *p && *p != '`' && n + 1 < sizeof(ex); p++) {
+			if (*p == '\\' && p[1] == '|')
+				p++;
+			ex[n++] = *p;
+		}
+		ex[n] = '\0';
+		row++;
+		if (parse(ex) != PPCTL_PARSE_OK) {
+			bad_parse++;
+			diag("docs/ppctl-commands.md: example \"%s\" does not parse: %s", ex, err.msg);
+		}
+		/* The same command as the table's row of the same rank. */
+		if (h && *h) {
+			char *eol = strchr(h, '\n');
+			size_t wl = strlen(words);
+
+			if (strncmp(h, words, wl) || (h[wl] != ' ' && h[wl] != '\n')) {
+				bad_order++;
+				diag("docs/ppctl-commands.md row %d is \"%s\", the table's is \"%.*s\"",
+				     row, words, (int)wl, h);
+			}
+			h = eol ? eol + 1 : NULL;
+		}
+	}
+	fclose(f);
+	free(help);
+	ok(row == nhelp && !bad_order,
+	   "docs/ppctl-commands.md lists every command of the table, in order (%d of %d; scripts/ppctl-doc.py)",
+	   row, nhelp);
+	ok(row && !bad_parse, "every example of docs/ppctl-commands.md parses (%d did not)", bad_parse);
+}
+
 int main(void)
 {
 	test_commands();
+	test_docs_commands();
 	test_log_options();
 	test_errors();
 	test_help();
