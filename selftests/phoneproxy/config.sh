@@ -195,9 +195,10 @@ check "every set of a setting has its unset: '? unset' lists as many" \
 
 # ---- help (guide: "CLI Help System") ----
 check "help delete lists the delete commands" \
-	sh -c "$PPCTL help delete > $TMPD/help.delete && [ \$(wc -l < $TMPD/help.delete) = 2 ] &&
+	sh -c "$PPCTL help delete > $TMPD/help.delete && [ \$(wc -l < $TMPD/help.delete) = 3 ] &&
 	       grep -q '^delete certificate <pattern>' $TMPD/help.delete &&
-	       grep -q '^delete ctl sast sast1|sast2' $TMPD/help.delete"
+	       grep -q '^delete ctl sast sast1|sast2' $TMPD/help.delete &&
+	       grep -q '^delete log <pattern>' $TMPD/help.delete"
 check "'? delete' and 'delete ?' list the same" \
 	sh -c "$PPCTL '?' delete | cmp -s - $TMPD/help.delete && $PPCTL delete '?' | cmp -s - $TMPD/help.delete"
 check "'delete certificate help' shows the syntax of delete certificate" \
