@@ -1084,99 +1084,75 @@ static void on_69(evutil_socket_t fd, short what, void *arg)
 }
 
 /*
- * The heartbeat pair's virtual north address (docs/heartbeat.md): bound
- * with IP_FREEBIND whether or not keepalived has put it on this node, so
- * requests are served from the moment it arrives, with no rebinding.
+ * A port-69 listener (the north address's, or the heartbeat pair's virtual
+ * north): closed and opened again on addr:port when either changed (addr
+ * 0: closed). what names it in the log ("" or "virtual north ").
  */
-static void rebind_virt(struct tftpd *d, const struct pp_config *cfg, uint16_t port)
+static void relisten(struct tftpd *d, int *fd69, struct event **ev69, uint32_t *bound_addr,
+		     uint16_t *bound_port, uint32_t addr, uint16_t port, bool freebind,
+		     const char *what)
 {
-	uint32_t addr = pp_cfg_has(cfg, PP_A_CFG_VIRT_NORTH_ADDR) ? cfg->virt_north_addr : 0;
 	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
 				  .sin_addr.s_addr = addr };
 	int fd, one = 1;
 
-	if (addr == d->bound_vaddr && port == d->bound_vport)
+	if (addr == *bound_addr && port == *bound_port)
 		return;
-	if (d->ev69v)
-		event_free(d->ev69v);
-	d->ev69v = NULL;
-	if (d->fd69v >= 0) {
-		close(d->fd69v);
-		pp_notice("Tftp: stopped listening on virtual north %s:%u",
-			  tftpd_ip(d->bound_vaddr), d->bound_vport);
+	if (*ev69) {
+		event_free(*ev69);
+		*ev69 = NULL;
 	}
-	d->fd69v = -1;
-	d->bound_vaddr = 0;
-	d->bound_vport = 0;
+	if (*fd69 >= 0) {
+		close(*fd69);
+		*fd69 = -1;
+		pp_notice("Tftp: stopped listening on %s%s:%u", what, tftpd_ip(*bound_addr),
+			  *bound_port);
+	}
+	*bound_addr = 0;
+	*bound_port = 0;
 	if (!addr)
 		return;
 	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0 ||
+	if ((freebind && setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0) ||
 	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		pp_err("Tftp: cannot listen on virtual north %s:%u: %s", tftpd_ip(addr), port,
+		pp_err("Tftp: cannot listen on %s%s:%u: %s", what, tftpd_ip(addr), port,
 		       strerror(errno));
 		close(fd);
 		return;
 	}
-	d->ev69v = event_new(d->base, fd, EV_READ | EV_PERSIST, on_69, d);
-	if (!d->ev69v || event_add(d->ev69v, NULL)) {
+	*ev69 = event_new(d->base, fd, EV_READ | EV_PERSIST, on_69, d);
+	if (!*ev69 || event_add(*ev69, NULL)) {
+		if (*ev69)
+			event_free(*ev69);
+		*ev69 = NULL;
 		close(fd);
 		return;
 	}
-	d->fd69v = fd;
-	d->bound_vaddr = addr;
-	d->bound_vport = port;
-	pp_notice("Tftp: listening on virtual north %s:%u", tftpd_ip(addr), port);
+	*fd69 = fd;
+	*bound_addr = addr;
+	*bound_port = port;
+	pp_notice("Tftp: listening on %s%s:%u", what, tftpd_ip(addr), port);
 }
 
 void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
 {
 	uint32_t addr = pp_cfg_has(cfg, PP_A_CFG_NORTH_ADDR) ? cfg->north_addr : 0;
+	uint32_t vaddr = pp_cfg_has(cfg, PP_A_CFG_VIRT_NORTH_ADDR) ? cfg->virt_north_addr : 0;
 	uint16_t port = pp_cfg_has(cfg, PP_A_CFG_TFTP_PORT) ? cfg->tftp_port :
 			PP_DEFAULT_TFTP_PORT;
-	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_port = htons(port),
-				  .sin_addr.s_addr = addr };
-	int fd, one = 1;
 
-	rebind_virt(d, cfg, port);
-	if (addr == d->bound_addr && port == d->bound_port)
-		return;
-	if (d->ev69) {
-		event_free(d->ev69);
-		d->ev69 = NULL;
-	}
-	if (d->fd69 >= 0) {
-		close(d->fd69);
-		d->fd69 = -1;
-		pp_notice("Tftp: stopped listening on %s:%u", tftpd_ip(d->bound_addr),
-			  d->bound_port);
-	}
-	d->bound_addr = 0;
-	d->bound_port = 0;
-	if (!addr)
-		return;
-	fd = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		pp_err("Tftp: cannot listen on %s:%u: %s", tftpd_ip(addr), port,
-		       strerror(errno));
-		close(fd);
-		return;
-	}
-	d->ev69 = event_new(d->base, fd, EV_READ | EV_PERSIST, on_69, d);
-	if (!d->ev69 || event_add(d->ev69, NULL)) {
-		close(fd);
-		return;
-	}
-	d->fd69 = fd;
-	d->bound_addr = addr;
-	d->bound_port = port;
-	pp_notice("Tftp: listening on %s:%u", tftpd_ip(addr), port);
+	/*
+	 * The heartbeat pair's virtual north address (docs/heartbeat.md):
+	 * bound with IP_FREEBIND whether or not keepalived has put it on
+	 * this node, so requests are served from the moment it arrives,
+	 * with no rebinding.
+	 */
+	relisten(d, &d->fd69v, &d->ev69v, &d->bound_vaddr, &d->bound_vport, vaddr, port,
+		 true, "virtual north ");
+	relisten(d, &d->fd69, &d->ev69, &d->bound_addr, &d->bound_port, addr, port, false, "");
 }
 
 int serve_init(struct tftpd *d)
@@ -1199,5 +1175,6 @@ void serve_fini(struct tftpd *d)
 		close(d->fd69);
 	d->ev69 = NULL;
 	d->fd69 = -1;
-	rebind_virt(d, &(struct pp_config){ 0 }, 0);
+	relisten(d, &d->fd69v, &d->ev69v, &d->bound_vaddr, &d->bound_vport, 0, 0, true,
+		 "virtual north ");
 }
