@@ -9,6 +9,7 @@
 struct netlink_ext_ack;
 struct pp_config;
 struct pp_net;
+struct pp_reg_note;
 struct pp_user;
 
 /*
@@ -36,6 +37,16 @@ enum pp_ev_type {
 	PP_EV_CONFIG_SET,
 	/* After pn->lock: the configuration changed (@old, @cfg not valid). */
 	PP_EV_CONFIG_CHANGED,
+	/*
+	 * No lock, from registration.c's work: a phone registered through
+	 * the SCCP proxy, no longer is (@reg->reason says why), or was
+	 * refused for registering as another device (@reg).
+	 */
+	PP_EV_REGISTERED,
+	PP_EV_UNREGISTERED,
+	PP_EV_REFUSED,
+	/* The same: @lost registration events did not fit in the queue. */
+	PP_EV_LOST,
 };
 
 struct pp_ev {
@@ -45,6 +56,8 @@ struct pp_ev {
 	u8 reason;			/* enum pp_reason */
 	const struct pp_config *old, *cfg;
 	struct netlink_ext_ack *extack;
+	const struct pp_reg_note *reg;
+	unsigned int lost;
 };
 
 int pp_events_subscribe(struct notifier_block *nb);

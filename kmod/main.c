@@ -11,6 +11,7 @@
 #include "firewall.h"
 #include "media.h"
 #include "netlink.h"
+#include "registration.h"
 #include "sccp_conn.h"
 #include "users.h"
 
@@ -25,6 +26,7 @@ static const struct {
 	{ pp_config_init, pp_config_exit },
 	{ pp_users_init, pp_users_exit },
 	{ pp_activation_init, pp_activation_exit },
+	{ pp_reg_init, pp_reg_exit },
 	{ pp_media_net_init, pp_media_net_exit },
 	{ pp_sccp_net_init, pp_sccp_net_exit },
 	/* Last: it exposes the state above to the packet path. */

@@ -11,6 +11,7 @@
 #include "firewall.h"
 #include "media.h"
 #include "netlink.h"
+#include "registration.h"
 #include "sccp_conn.h"
 #include "users.h"
 
@@ -321,10 +322,30 @@ static int pp_nl_put_event_user(struct sk_buff *msg, const struct pp_ev *ev)
 	return 0;
 }
 
+/* The registration @ev->reg: who, where, to which CallManager, why. */
+static int pp_nl_put_event_reg(struct sk_buff *msg, const struct pp_ev *ev)
+{
+	const struct pp_reg_note *r = ev->reg;
+	struct nlattr *nest;
+
+	if (r->reason && nla_put_u8(msg, PP_A_REASON, r->reason))
+		return -EMSGSIZE;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest ||
+	    (r->user[0] && nla_put_string(msg, PP_USER_A_NAME, r->user)) ||
+	    nla_put_string(msg, PP_USER_A_SID, r->sid) ||
+	    nla_put_in_addr(msg, PP_USER_A_ADDR, r->addr) ||
+	    nla_put_in_addr(msg, PP_USER_A_CCM_ADDR, r->ccm) ||
+	    nla_put_string(msg, PP_USER_A_DEVICE, r->device))
+		return -EMSGSIZE;
+	nla_nest_end(msg, nest);
+	return 0;
+}
+
 /*
  * Multicast @event (PP_EVENT_*) to the namespace's "events" group: an
- * activation change as @ev says, or the configuration now in force.
- * Process context (GFP_KERNEL).
+ * activation or registration change as @ev says, or the configuration
+ * now in force. Process context (GFP_KERNEL).
  */
 static void pp_nl_notify(const struct pp_ev *ev, u8 event)
 {
@@ -344,6 +365,8 @@ static void pp_nl_notify(const struct pp_ev *ev, u8 event)
 		rcu_read_lock();
 		err = pp_nl_put_config(msg, pp_config_rcu(ev->pn));
 		rcu_read_unlock();
+	} else if (!err && ev->reg) {
+		err = pp_nl_put_event_reg(msg, ev);
 	} else if (!err) {
 		err = pp_nl_put_event_user(msg, ev);
 	}
@@ -369,9 +392,17 @@ static int pp_nl_event(struct notifier_block *nb, unsigned long type,
 		[PP_EV_ACTIVATED]	= PP_EVENT_ACTIVATED,
 		[PP_EV_INACTIVATED]	= PP_EVENT_INACTIVATED,
 		[PP_EV_CONFIG_CHANGED]	= PP_EVENT_CONFIG,
+		[PP_EV_REGISTERED]	= PP_EVENT_REGISTERED,
+		[PP_EV_UNREGISTERED]	= PP_EVENT_UNREGISTERED,
+		[PP_EV_REFUSED]		= PP_EVENT_REFUSED,
 	};
+	const struct pp_ev *e = ev;
 
-	if (type < ARRAY_SIZE(events) && events[type])
+	if (type == PP_EV_LOST)
+		/* The listeners lost events, as when a multicast fails. */
+		genl_set_err(&pp_nl_family, e->pn->net, 0, PP_NL_MCGRP_EVENTS,
+			     -ENOBUFS);
+	else if (type < ARRAY_SIZE(events) && events[type])
 		pp_nl_notify(ev, events[type]);
 	return NOTIFY_DONE;
 }

@@ -15,6 +15,7 @@ struct pp_users;
 struct pp_fw_stats;
 struct pp_sccp_net;
 struct pp_media_net;
+struct pp_reg_net;
 
 /*
  * struct pp_net - the phoneproxy state of one network namespace
@@ -40,6 +41,9 @@ struct pp_net {
 	struct delayed_work sweep;
 	unsigned long sweep_at;		/* jiffies the sweep is queued for */
 	bool sweep_queued;
+
+	/* registration.c */
+	struct pp_reg_net *reg;
 
 	/* Bumped after every table or activation change; dumps use it. */
 	atomic_t gen;

@@ -50,6 +50,7 @@
 #include "config.h"
 #include "events.h"
 #include "media.h"
+#include "registration.h"
 #include "sccp.h"
 #include "sccp_stream.h"
 #include "sccp_conn.h"
@@ -215,6 +216,7 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 }
 
 static void pp_sccp_closed(struct pp_sccp_conn *c);
+static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on, u8 why);
 
 /* ---- Resets ---------------------------------------------------------- */
 
@@ -298,6 +300,7 @@ static void pp_sccp_reset(struct pp_sccp_conn *c)
 	if (c->state == PP_SCCP_DEAD)
 		return;
 	c->state = PP_SCCP_DEAD;
+	pp_sccp_set_registered(c, false, PP_REASON_RESET);
 	o = &c->ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
 	r = &c->ct->tuplehash[IP_CT_DIR_REPLY].tuple;
 	if (c->syn[IP_CT_DIR_ORIGINAL] && c->syn[IP_CT_DIR_REPLY]) {
@@ -348,10 +351,13 @@ static int pp_sccp_refuse_sid(struct pp_sccp_ctx *x, const struct sccp_msg *m)
 {
 	struct pp_sccp_conn *c = x->c;
 
+	const char *name = (m->fields & SCCP_F_NAME) ? m->name : "";
+
 	pp_sccp_count(c->pn->sccp, PP_SC_SID_MISMATCH, 1);
 	net_info_ratelimited("%pI4 (SID %s) registered as device \"%s\": connection reset\n",
-			     &c->phone_addr, c->sid,
-			     (m->fields & SCCP_F_NAME) ? m->name : "");
+			     &c->phone_addr, c->sid, name);
+	pp_reg_tell(c->pn, PP_EV_REFUSED, 0, c->phone_addr, c->ccm_addr,
+		    c->sid, name);
 	return SCCP_E_ABORT;
 }
 
@@ -491,8 +497,11 @@ static int pp_sccp_rewrite(void *ctx, const struct sccp_msg *m,
 	return SCCP_RW_REWRITE;
 }
 
-/* Registration state, for show user. Under c->lock. */
-static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on)
+/*
+ * Registration state, for show user, and its events (registration.h):
+ * @why it ended (enum pp_reason) when @on is false. Under c->lock.
+ */
+static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on, u8 why)
 {
 	if (c->registered == on)
 		return;
@@ -501,6 +510,9 @@ static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on)
 		pp_sccp_count(c->pn->sccp, PP_SC_REGISTERED, 1);
 	if (c->counted)
 		pp_activation_conn_registered(c->pn->net, c->phone_addr, on);
+	pp_reg_tell(c->pn, on ? PP_EV_REGISTERED : PP_EV_UNREGISTERED,
+		    on ? 0 : why, c->phone_addr, c->ccm_addr, c->sid,
+		    c->device[0] ? c->device : c->sid);
 }
 
 /*
@@ -511,7 +523,7 @@ static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on)
  */
 static void pp_sccp_closed(struct pp_sccp_conn *c)
 {
-	pp_sccp_set_registered(c, false);
+	pp_sccp_set_registered(c, false, PP_REASON_CLOSED);
 	if (!c->counted)
 		return;
 	pp_activation_conn_closed(c->pn->net, c->phone_addr);
@@ -611,11 +623,14 @@ static int pp_sccp_pdu(void *ctx, const struct sccp_msg *m, int err)
 		if (m->fields & SCCP_F_PROTO)
 			c->proto[IP_CT_DIR_REPLY] = m->proto;
 		pp_sccp_hint(c);
-		pp_sccp_set_registered(c, true);
+		pp_sccp_set_registered(c, true, 0);
 		break;
 	case SCCP_REGISTER_REJECT:
 	case SCCP_UNREGISTER_ACK:
-		pp_sccp_set_registered(c, false);
+		pp_sccp_set_registered(c, false,
+				       m->hdr.id == SCCP_REGISTER_REJECT ?
+				       PP_REASON_REJECTED :
+				       PP_REASON_UNREGISTER);
 		pp_media_owner_release(&c->media);
 		c->n_orc = 0;
 		break;
@@ -774,7 +789,7 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		sccp_stream_ack(&c->st[!dir], ntohl(th->ack_seq));
 	if ((th->fin || th->rst) && c->state == PP_SCCP_OPEN) {
 		c->state = PP_SCCP_CLOSING;
-		pp_sccp_set_registered(c, false);
+		pp_sccp_set_registered(c, false, PP_REASON_CLOSED);
 		pp_media_owner_release(&c->media);
 	}
 	if (th->fin)
@@ -834,7 +849,7 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 				     "from the CallManager",
 				     sccp_strerror(ret));
 	pp_sccp_count(sn, PP_SC_STREAM_ERRORS, 1);
-	pp_sccp_set_registered(c, false);
+	pp_sccp_set_registered(c, false, PP_REASON_STREAM_ERROR);
 	pp_sccp_reset(c);
 	pp_media_owner_release(&c->media);
 	return NF_DROP;

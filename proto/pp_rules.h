@@ -2,7 +2,7 @@
 /* Copyright (C) 2026 The phoneproxy authors. */
 /*
  * Rules the module and userspace must agree on, written once: the names
- * of the activation reasons (the kernel's log, ppctl's output and input)
+ * of the activation and registration reasons (the kernel's log, ppctl's output and input)
  * and what a phone's SID is (the kernel's user table, users.xml).
  */
 #ifndef _PP_RULES_H
@@ -26,6 +26,11 @@ static inline const char *pp_reason_str(unsigned int reason)
 		[PP_REASON_TIMEOUT_IDLE]	= "timeout-idle",
 		[PP_REASON_TIMEOUT_AUTH]	= "timeout-auth",
 		[PP_REASON_UNPUBLISHED]		= "unpublished",
+		[PP_REASON_UNREGISTER]		= "unregister",
+		[PP_REASON_REJECTED]		= "rejected",
+		[PP_REASON_CLOSED]		= "closed",
+		[PP_REASON_STREAM_ERROR]	= "stream-error",
+		[PP_REASON_RESET]		= "reset",
 	};
 
 	return reason <= PP_REASON_MAX ? names[reason] : NULL;

@@ -3,8 +3,9 @@
 # Copyright (C) 2026 The phoneproxy authors.
 #
 # The guide's "System Logs" and "Troubleshooting" (docs/logs.md): pp-logd
-# writes phoneproxy.log from every component (the module's activations,
-# pp-tftpd, pp-httpd, pp-tlsd) with user, SID and addresses; show log
+# writes phoneproxy.log from every component (the module's activations
+# and SCCP registrations, pp-tftpd, pp-httpd, pp-tlsd) with user, SID and
+# addresses; show log
 # -filter on a SID and on a component, -tail; rotation after 5,000 lines
 # (two writers at once, no line lost or torn) and at midnight (the
 # writer's test clock, PP_LOG_TIME_OFFSET), a bounded number of files;
@@ -12,11 +13,12 @@
 # activation with the Unix user; "set phoneproxy loglevel" applied by
 # pp-logd to every component and kept in the running configuration.
 source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/sim.sh"
 require ip curl in.tftpd tftp
 LOGD=${LOGD:-$PP_OUT/userspace/logd/pp-logd}
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 LOGSEND=${LOGSEND:-$PP_OUT/userspace/tests/logsend}
-for b in "$LOGD" "$TFTPD" "$HTTPD" "$TLSD" "$LOGSEND"; do
+for b in "$LOGD" "$TFTPD" "$HTTPD" "$TLSD" "$LOGSEND" "$CCM_SIM" "$PHONE_SIM"; do
 	[ -x "$b" ] || skip_all "not built: $b"
 done
 
@@ -80,14 +82,41 @@ nsx "$NS_PHONE" curl -sS --max-time 30 --data-urlencode "username=homer" \
 check "Http: a failed login on the web page, with the user and the client's address" \
 	wait_for 20 log_has "Http: page: login of \"homer\" from $PHONE failed"
 check "Tls: pp-tlsd's lines" wait_for 5 log_has "Tls: pp-tlsd started"
+
+# ---- the SCCP proxy's lines (the module's registration events) ----
+phase "sccp"
+OTHER=SEP0003E348E321
+ip netns exec "$NS_PROXY" "$PPCTL" monitor > "$TMPD/monitor" 2>&1 &
+at_exit "kill $!"
+ccm_start ccm
+phone_start homer "$NS_PHONE" --server $NORTH --sid $SID --retry 0 --duration 4
+check "Sccp: a phone registered through the proxy, with user, SID, its address and the CallManager" \
+	wait_for 20 log_has "Sccp: registered user=homer sid=$SID addr=$PHONE ccm=$CCM\$"
+check "Sccp: it unregistered (reason=unregister)" \
+	wait_for 20 log_has "Sccp: unregistered user=homer sid=$SID addr=$PHONE ccm=$CCM reason=unregister"
+wait "$PHONE_PID"
+phone_start homer2 "$NS_PHONE" --server $NORTH --sid $SID --retry 0
+wait_for 20 eval "[ \$(grep -c 'Sccp: registered user=homer' $LD/phoneproxy.log) = 2 ]"
+kill -KILL "$PHONE_PID"	# SIGTERM would unregister first
+check "Sccp: a phone gone without unregistering (reason=closed)" \
+	wait_for 20 log_has "Sccp: unregistered user=homer sid=$SID addr=$PHONE ccm=$CCM reason=closed"
+phone_start evil "$NS_PHONE" --server $NORTH --sid $OTHER --retry 0
+check "Sccp: a phone registering as another user's SID: refused, the device it named, reset (warning)" \
+	wait_for 20 log_has "Sccp: refused user=homer sid=$SID addr=$PHONE ccm=$CCM: registered as device \"$OTHER\""
+check_fail "... and it never registered" log_has "Sccp: registered user=homer sid=$OTHER"
+check "ppctl monitor: the registration events, with the CallManager, the device and why" \
+	eval "grep -q '^registered user=homer sid=$SID addr=$PHONE ccm=$CCM device=$SID\$' $TMPD/monitor &&
+	      grep -q '^unregistered user=homer sid=$SID addr=$PHONE ccm=$CCM device=$SID reason=closed\$' $TMPD/monitor &&
+	      grep -q '^refused user=homer sid=$SID addr=$PHONE ccm=$CCM device=$OTHER\$' $TMPD/monitor"
 check "every line: date, time to the ms, a component" \
 	eval "! grep -Ev '^[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3} [A-Z][a-z]+: ' $LD/phoneproxy.log"
 
 # ---- show log ----
 phase "show log"
 "$PPCTL" show log phoneproxy.log -filter $SID > "$TMPD/sid"
-check "show log -filter SID (the guide's troubleshooting): the activation and the TFTP lines" \
-	eval "grep -q 'Activation: activated user=homer' $TMPD/sid && grep -q 'Tftp: ' $TMPD/sid"
+check "show log -filter SID (the guide's troubleshooting): the activation, TFTP and SCCP lines" \
+	eval "grep -q 'Activation: activated user=homer' $TMPD/sid && grep -q 'Tftp: ' $TMPD/sid &&
+	      grep -q 'Sccp: registered' $TMPD/sid"
 check "... and only lines with the SID" eval "! grep -v $SID $TMPD/sid"
 "$PPCTL" show log -filter Tftp > "$TMPD/tftp"
 check "show log -filter Tftp: only pp-tftpd's lines" \

@@ -58,6 +58,8 @@ static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
 	[PP_USER_A_CONNECTIONS]		= { .type = NLA_U32 },
 	[PP_USER_A_CONNECTIONS_TOTAL]	= { .type = NLA_U32 },
 	[PP_USER_A_REGISTERED]		= { .type = NLA_U32 },
+	[PP_USER_A_CCM_ADDR]		= { .type = NLA_U32 },
+	[PP_USER_A_DEVICE]		= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
 };
 
 static struct nla_policy ccm_policy[PP_CCM_A_MAX + 1] = {
@@ -165,6 +167,12 @@ const char *pp_event_name(unsigned int event)
 		return "activated";
 	case PP_EVENT_INACTIVATED:
 		return "inactivated";
+	case PP_EVENT_REGISTERED:
+		return "registered";
+	case PP_EVENT_UNREGISTERED:
+		return "unregistered";
+	case PP_EVENT_REFUSED:
+		return "refused";
 	default:
 		return NULL;
 	}
@@ -795,6 +803,9 @@ int pp_event_parse(struct nl_msg *msg, struct pp_event_info *ev)
 	copy_str(ev->sid, sizeof(ev->sid), ub[PP_USER_A_SID]);
 	if (ub[PP_USER_A_ADDR])
 		ev->addr = nla_get_u32(ub[PP_USER_A_ADDR]);
+	if (ub[PP_USER_A_CCM_ADDR])
+		ev->ccm_addr = nla_get_u32(ub[PP_USER_A_CCM_ADDR]);
+	copy_str(ev->device, sizeof(ev->device), ub[PP_USER_A_DEVICE]);
 	return 0;
 }
 
@@ -867,8 +878,7 @@ static int follow_msg(struct nl_msg *msg, void *arg)
 		f->resync = true;
 	else if (!pp_event_config_parse(msg, &cfg))
 		f->fn(&cfg, f->arg);
-	else if (f->evfn && !pp_event_parse(msg, &ev) &&
-		 (ev.type == PP_EVENT_ACTIVATED || ev.type == PP_EVENT_INACTIVATED))
+	else if (f->evfn && !pp_event_parse(msg, &ev) && pp_event_name(ev.type))
 		f->evfn(&ev, f->arg);
 	return 0;
 }

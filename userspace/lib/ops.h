@@ -138,6 +138,9 @@ struct pp_event_info {
 	char name[PP_NAME_MAX];
 	char sid[PP_SID_LEN + 1];
 	uint32_t addr;
+	/* PP_EVENT_REGISTERED, _UNREGISTERED, _REFUSED */
+	uint32_t ccm_addr;
+	char device[PP_NAME_MAX];	/* the name the phone registered as */
 };
 
 int pp_config_get(struct pp_nl *nl, struct pp_config *cfg);
@@ -216,7 +219,9 @@ int pp_follow_open(struct pp_follow **out, pp_follow_fn fn, void *arg,
 void pp_follow_close(struct pp_follow *f);
 /*
  * Also be told every activation and inactivation (PP_EVENT_ACTIVATED,
- * PP_EVENT_INACTIVATED) as the module announces it, with the same arg;
+ * PP_EVENT_INACTIVATED) and every registration through the SCCP proxy
+ * (PP_EVENT_REGISTERED, _UNREGISTERED, _REFUSED) as the module announces
+ * it, with the same arg;
  * ev NULL when notifications were lost (the receive buffer overflowed).
  */
 typedef void (*pp_follow_event_fn)(const struct pp_event_info *ev, void *arg);

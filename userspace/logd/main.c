@@ -229,12 +229,42 @@ static void on_config(const struct pp_config *cfg, void *arg)
 	d->module = cfg != NULL;
 }
 
+/*
+ * The SCCP proxy's registrations (the module's events): who, from where,
+ * through to which CallManager; why one ended; a phone refused for
+ * registering as another device than its user's SID.
+ */
+static void sccp_line(struct logd *d, const struct pp_event_info *ev)
+{
+	const char *reason = pp_reason_name(ev->reason);
+	const char *user = ev->name[0] ? ev->name : "-";
+	char a[16], c[16];
+
+	pp_ipv4_str(ev->addr, a);
+	pp_ipv4_str(ev->ccm_addr, c);
+	if (ev->type == PP_EVENT_REGISTERED)
+		put(d, PP_LOG_NOTICE, "Sccp: registered user=%s sid=%s addr=%s ccm=%s",
+		    user, ev->sid, a, c);
+	else if (ev->type == PP_EVENT_UNREGISTERED)
+		put(d, PP_LOG_NOTICE, "Sccp: unregistered user=%s sid=%s addr=%s ccm=%s reason=%s",
+		    user, ev->sid, a, c, reason ? reason : "?");
+	else
+		put(d, PP_LOG_WARNING,
+		    "Sccp: refused user=%s sid=%s addr=%s ccm=%s: registered as device \"%s\", not the user's SID: connection reset",
+		    user, ev->sid, a, c, ev->device);
+}
+
 static void on_event(const struct pp_event_info *ev, void *arg)
 {
 	const char *reason = pp_reason_name(ev->reason);
 	struct logd *d = arg;
 	char a[16];
 
+	if (ev->type == PP_EVENT_REGISTERED || ev->type == PP_EVENT_UNREGISTERED ||
+	    ev->type == PP_EVENT_REFUSED) {
+		sccp_line(d, ev);
+		return;
+	}
 	if (ev->type != PP_EVENT_ACTIVATED && ev->type != PP_EVENT_INACTIVATED)
 		return;
 	put(d, PP_LOG_NOTICE, "Activation: %s user=%s sid=%s addr=%s reason=%s",

@@ -978,9 +978,12 @@ void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
 {
 	const char *type = pp_event_name(ev->type);
 	const char *reason = pp_reason_name(ev->reason);
-	char addr[PP_IPV4_STRLEN], num[16];
+	bool reg = ev->type == PP_EVENT_REGISTERED ||
+		   ev->type == PP_EVENT_UNREGISTERED || ev->type == PP_EVENT_REFUSED;
+	char addr[PP_IPV4_STRLEN], ccm[PP_IPV4_STRLEN], num[16];
 
 	pp_ipv4_str(ev->addr, addr);
+	pp_ipv4_str(ev->ccm_addr, ccm);
 	if (!reason) {
 		snprintf(num, sizeof(num), "%u", ev->reason);
 		reason = num;
@@ -994,16 +997,28 @@ void ppctl_print_event(FILE *f, bool json, const struct pp_event_info *ev)
 		pp_json_kv_str(&j, "user", ev->name);
 		pp_json_kv_str(&j, "sid", ev->sid);
 		pp_json_kv_str(&j, "addr", addr);
-		pp_json_kv_str(&j, "reason", reason);
+		if (reg) {
+			pp_json_kv_str(&j, "ccm", ccm);
+			pp_json_kv_str(&j, "device", ev->device);
+		}
+		if (!reg || ev->reason)
+			pp_json_kv_str(&j, "reason", reason);
 		pp_json_obj_end(&j);
 		fputc('\n', f);
 		return;
 	}
 	fprintf(f, "%s user=", type ? type : "unknown");
-	ppctl_quote(f, ev->name);
+	ppctl_quote(f, ev->name[0] || !reg ? ev->name : "-");
 	fprintf(f, " sid=");
 	ppctl_quote(f, ev->sid[0] ? ev->sid : "-");
-	fprintf(f, " addr=%s reason=%s\n", addr, reason);
+	fprintf(f, " addr=%s", addr);
+	if (reg) {
+		fprintf(f, " ccm=%s device=", ccm);
+		ppctl_quote(f, ev->device[0] ? ev->device : "-");
+	}
+	if (!reg || ev->reason)
+		fprintf(f, " reason=%s", reason);
+	fputc('\n', f);
 }
 
 void ppctl_print_running(FILE *f, const struct pp_config *c,

@@ -552,17 +552,23 @@ static void test_names(void)
 	static const char *const want[] = {
 		"cli", "web", "soap", "open", "cluster", "displaced", "moved",
 		"timeout-idle", "timeout-auth", "unpublished",
+		"unregister", "rejected", "closed", "stream-error", "reset",
 	};
 	bool good = true;
 	int i;
 
-	for (i = 0; i < 10; i++)
+	for (i = 0; i < 15; i++)
 		if (!pp_reason_name((unsigned)i + 1) ||
 		    strcmp(pp_reason_name((unsigned)i + 1), want[i]) ||
 		    pp_reason_from_name(want[i]) != i + 1)
 			good = false;
 	ok(good && !pp_reason_name(0) && !pp_reason_name(PP_REASON_MAX + 1),
-	   "reason names: cli web soap open cluster displaced moved timeout-idle timeout-auth unpublished");
+	   "reason names: cli web soap open cluster displaced moved timeout-idle timeout-auth unpublished, and why a registration ended: unregister rejected closed stream-error reset");
+	ok(!strcmp(pp_event_name(PP_EVENT_REGISTERED), "registered") &&
+	   !strcmp(pp_event_name(PP_EVENT_UNREGISTERED), "unregistered") &&
+	   !strcmp(pp_event_name(PP_EVENT_REFUSED), "refused") &&
+	   !pp_event_name(PP_EVENT_CONFIG) && !pp_event_name(PP_EVENT_MAX + 1),
+	   "event names: registered unregistered refused; none for the configuration");
 	ok(!strcmp(pp_act_mode_name(PP_ACT_MODE_REQUIRED), "required") &&
 	   !strcmp(pp_act_mode_name(PP_ACT_MODE_OPEN), "open"), "activation mode names");
 }

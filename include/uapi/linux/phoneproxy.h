@@ -120,6 +120,15 @@
  *	PP_EVENT_CONFIG: the configuration changed (PP_CMD_CONFIG_SET
  *	succeeded); the event carries every PP_A_CFG_* attribute, as the
  *	reply of PP_CMD_CONFIG_GET, so daemons follow without asking.
+ *	PP_EVENT_REGISTERED, PP_EVENT_UNREGISTERED: a phone's SCCP connection
+ *	through the proxy registered (the CallManager's RegisterAck) or no
+ *	longer is, PP_A_REASON saying why (UNREGISTER, REJECTED, CLOSED,
+ *	STREAM_ERROR, RESET); PP_EVENT_REFUSED: it tried to register as
+ *	another device than its user's SID and was reset. A PP_A_USER nest
+ *	with SID and ADDR (the phone's address), CCM_ADDR, DEVICE (the name
+ *	in its Register), and NAME when a user is active at ADDR. Told from
+ *	a bounded queue: when it overflows the listeners get ENOBUFS, as for
+ *	any event lost.
  *
  * The north firewall. When PP_A_CFG_NORTH_ADDR is set, every packet that
  * arrives on the interface holding that address (IPv4 and IPv6, for any
@@ -295,6 +304,8 @@ enum pp_user_attr {
 	PP_USER_A_CONNECTIONS_TOTAL,	/* u32, SCCP connections since activation */
 	PP_USER_A_PAD,
 	PP_USER_A_REGISTERED,		/* u32, of CONNECTIONS, registered now */
+	PP_USER_A_CCM_ADDR,		/* be32, events: the CallManager's address */
+	PP_USER_A_DEVICE,		/* string, events: the device it registered as */
 	__PP_USER_A_MAX
 };
 
@@ -427,6 +438,9 @@ enum pp_event {
 	PP_EVENT_ACTIVATED,
 	PP_EVENT_INACTIVATED,
 	PP_EVENT_CONFIG,		/* the configuration changed */
+	PP_EVENT_REGISTERED,		/* a phone registered through the proxy */
+	PP_EVENT_UNREGISTERED,		/* it no longer is (PP_A_REASON: why) */
+	PP_EVENT_REFUSED,		/* it registered as another device: reset */
 	__PP_EVENT_MAX
 };
 
@@ -444,6 +458,12 @@ enum pp_reason {
 	PP_REASON_TIMEOUT_IDLE,		/* not connected for idle timeout */
 	PP_REASON_TIMEOUT_AUTH,		/* auth timeout since activation */
 	PP_REASON_UNPUBLISHED,		/* removed, disabled or SID changed */
+	/* Why a registration ended (PP_EVENT_UNREGISTERED). */
+	PP_REASON_UNREGISTER,		/* the phone unregistered (UnregisterAck) */
+	PP_REASON_REJECTED,		/* the CallManager's RegisterReject */
+	PP_REASON_CLOSED,		/* the connection closed (FIN or RST) */
+	PP_REASON_STREAM_ERROR,		/* malformed SCCP: the proxy reset it */
+	PP_REASON_RESET,		/* the proxy reset it (inactivation, security) */
 	__PP_REASON_MAX
 };
 
