@@ -11,6 +11,9 @@ source "$(dirname "$0")/lib.sh"
 require ip python3 setpriv
 [ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
 [ -x "$HTTPD" ] || skip_all "pp-httpd not built ($HTTPD)"
+LOGD=${LOGD:-$PP_OUT/userspace/logd/pp-logd}
+[ -x "$LOGD" ] || skip_all "pp-logd not built ($LOGD)"
+export PP_LOG_DIR=$TMPD/log
 
 setup_topology || skip_all "cannot set up the lab"
 write_users_xml "$TMPD/users.xml"
@@ -45,6 +48,11 @@ check "show status: north, south and forwarding are ok" \
 check "show status: pp-tftpd and pp-httpd running; pp-tlsd not required with sccp security off" \
 	sh -c "grep -q '^pp-tftpd  *ok  *running\$' '$OUT' && grep -q '^pp-httpd  *ok  *running\$' '$OUT' &&
 	       grep -q '^pp-tlsd  *-  *not running (not required: sccp security off)\$' '$OUT'"
+check "show status: pp-logd stopped is said, but the proxy can work without it" \
+	grep -q '^pp-logd  *-  *not running (not required: phoneproxy.log is not written; journald has every line)$' "$OUT"
+ip netns exec "$NS_PROXY" "$LOGD" -e 2> "$TMPD/logd.log" &
+at_exit "kill $!"
+check "show status: pp-logd running" wait_for 10 status_is 0 '^pp-logd  *ok  *running$'
 check "show status: the users published, active, registered and the calls now" \
 	grep -q '^users  *-  *3 published, 0 active, 0 registered; 0 calls now$' "$OUT"
 check "show status -j: ok, no problem, the counts" \
@@ -52,7 +60,7 @@ check "show status -j: ok, no problem, the counts" \
 import json, sys
 s = json.load(sys.stdin)
 assert s[\"ok\"] is True and s[\"problems\"] == 0, s
-assert [c[\"check\"] for c in s[\"checks\"]] == [\"module\", \"north\", \"south\", \"ip_forward\", \"pp-tftpd\", \"pp-httpd\", \"pp-tlsd\"], s
+assert [c[\"check\"] for c in s[\"checks\"]] == [\"module\", \"north\", \"south\", \"ip_forward\", \"pp-tftpd\", \"pp-httpd\", \"pp-tlsd\", \"pp-logd\"], s
 assert s[\"counts\"] == {\"users\": 3, \"active\": 0, \"registered\": 0, \"calls\": 0}, s
 '"
 out=$(ip netns exec "$NS_PROXY" setpriv --reuid=65534 --regid=65534 --clear-groups \

@@ -21,6 +21,7 @@
 #include "exec.h"
 #include "file.h"
 #include "json.h"
+#include "logfile.h"
 #include "nl.h"
 #include "ops.h"
 #include "output.h"
@@ -187,6 +188,7 @@ int ppctl_do_show_status(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	s.tftpd = daemon_answers(TFTPD_CTL_NAME);
 	s.httpd = daemon_answers(PP_CTL_HTTPD);
 	s.tlsd = daemon_answers(PP_CTL_TLSD);
+	s.logd = daemon_answers(PP_CTL_LOGD);
 	problems = ppctl_print_status(ctx->out, ctx->json, &s);
 	if (problems)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show status: %d problem%s: the proxy cannot work",

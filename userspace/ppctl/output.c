@@ -1170,7 +1170,7 @@ static void status_addr(struct status_check *c, const char *key, bool module, ui
 
 int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s)
 {
-	struct status_check c[8];
+	struct status_check c[10];
 	int n = 0, problems = 0, i;
 
 	memset(c, 0, sizeof(c));
@@ -1201,6 +1201,9 @@ int ppctl_print_status(FILE *f, bool json, const struct ppctl_status *s)
 		      "http and httpproxy off");
 	status_daemon(&c[n++], "pp-tlsd", s->tlsd, !s->module ? -1 : s->sccp_security,
 		      "sccp security off");
+	/* The proxy works without it; the guide's log does not. */
+	status_daemon(&c[n++], "pp-logd", s->logd, 0,
+		      "phoneproxy.log is not written; journald has every line");
 	for (i = 0; i < n; i++)
 		problems += c[i].state == ST_PROBLEM;
 

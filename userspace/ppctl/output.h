@@ -105,7 +105,7 @@ struct ppctl_status {
 	bool sccp_security;		/* pp-tlsd required */
 	bool http;			/* pp-httpd required (http or httpproxy on) */
 	int ip_forward;			/* 1 on, 0 off, < 0 unreadable (-errno) */
-	int tftpd, httpd, tlsd;
+	int tftpd, httpd, tlsd, logd;
 	bool counts;			/* the counts below were read */
 	bool registered_known;		/* the user list was read (CAP_NET_ADMIN) */
 	uint32_t users, active, registered, calls;
