@@ -176,10 +176,20 @@ static int pp_config_check(struct net *net, const struct pp_config *cfg,
 int pp_config_set(struct pp_net *pn, struct nlattr **tb,
 		  struct netlink_ext_ack *extack)
 {
-	struct pp_ev ev = { .pn = pn, .extack = extack };
+	struct pp_ev ev = { .pn = pn, .extack = extack,
+			    .reason = PP_REASON_CLI };
 	struct pp_config *cfg;
 	int err;
 
+	/* Who changes it, told in the event: the administrator or the cluster. */
+	if (tb[PP_A_REASON]) {
+		ev.reason = nla_get_u8(tb[PP_A_REASON]);
+		if (ev.reason != PP_REASON_CLI && ev.reason != PP_REASON_CLUSTER) {
+			NL_SET_ERR_MSG_ATTR(extack, tb[PP_A_REASON],
+					    "configuration change reason must be CLI or CLUSTER");
+			return -EINVAL;
+		}
+	}
 	cfg = kmalloc(sizeof(*cfg), GFP_KERNEL);
 	if (!cfg)
 		return -ENOMEM;

@@ -61,6 +61,7 @@ static const struct nla_policy pp_user_name_policy[PP_USER_A_MAX + 1] = {
 static const struct nla_policy pp_none_policy[PP_A_MAX + 1] = {};
 
 static const struct nla_policy pp_config_set_policy[PP_A_MAX + 1] = {
+	[PP_A_REASON]			= NLA_POLICY_MAX(NLA_U8, PP_REASON_MAX),
 	[PP_A_CFG_NORTH_ADDR]		= { .type = NLA_BE32 },
 	[PP_A_CFG_SOUTH_ADDR]		= { .type = NLA_BE32 },
 	[PP_A_CFG_SCCP_PORT]		= PP_POLICY_PORT,
@@ -363,7 +364,8 @@ static void pp_nl_notify(const struct pp_ev *ev, u8 event)
 	err = !hdr || nla_put_u8(msg, PP_A_EVENT, event);
 	if (!err && event == PP_EVENT_CONFIG) {
 		rcu_read_lock();
-		err = pp_nl_put_config(msg, pp_config_rcu(ev->pn));
+		err = pp_nl_put_config(msg, pp_config_rcu(ev->pn)) ?:
+		      nla_put_u8(msg, PP_A_REASON, ev->reason);
 		rcu_read_unlock();
 	} else if (!err && ev->reg) {
 		err = pp_nl_put_event_reg(msg, ev);

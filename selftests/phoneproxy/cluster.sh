@@ -460,6 +460,59 @@ grep -E 'joined group|left group|snapshot|in sync|waiting' "$TMPD/node3/clusterd
 	while read -r l; do diag "node3: $l"; done
 check "node 3's changes while apart are overwritten (the documented rule)" \
 	sh -c "! ip netns exec $(node_ns 3) $PPCTL show user | grep -q ' 192.0.2.55 '"
+mark "registrations"
+# Node 1 as a proxy: a phone in front of it, a CallManager behind it (the
+# simulators); its registration is known on every node, as node 1's.
+if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
+	source "$(dirname "$0")/sim.sh"
+	NS_PHONE=pp-rph-$SFX
+	NS_CCM=pp-rccm-$SFX
+	N1=$(node_ns 1)
+	for ns in $NS_PHONE $NS_CCM; do
+		ip netns add $ns
+		at_exit "ip netns pids $ns | xargs -r kill -9; ip netns del $ns"
+		ip -n $ns link set lo up
+	done
+	ip link add veth-ph netns $NS_PHONE type veth peer name north netns $N1
+	ip link add veth-ccm netns $NS_CCM type veth peer name south netns $N1
+	ip -n $N1 addr add $NORTH/24 dev north
+	ip -n $N1 addr add $SOUTH/24 dev south
+	ip -n $N1 link set north up
+	ip -n $N1 link set south up
+	ip -n $NS_PHONE addr add $PHONE/24 dev veth-ph
+	ip -n $NS_PHONE link set veth-ph up
+	ip -n $NS_CCM addr add $CCM/24 dev veth-ccm
+	ip -n $NS_CCM link set veth-ccm up
+	ip netns exec $N1 sysctl -q -w net.ipv4.ip_forward=1
+	ppn 1 set phoneproxy sccp security off >/dev/null
+	ppn 1 set interface north address $NORTH >/dev/null 2>&1
+	ppn 1 set interface south address $SOUTH >/dev/null 2>&1
+	ppn 1 set user active name homer address $PHONE >/dev/null
+	until_ok 5 sh -c "ip netns exec $(node_ns 3) $PPCTL show user | grep -Eq '^homer +SEP[0-9A-F]+ +$PHONE '"
+	# regs_everywhere WORD: "registrations_by_node" is WORD on every node.
+	regs_everywhere() {
+		local n
+		for n in 1 2 3; do
+			[ "$(cluster_field $n registrations_by_node)" = "$1" ] || return 1
+		done
+	}
+	check "no registration anywhere yet" regs_everywhere "1:0,2:0,3:0"
+	ccm_start ccm
+	phone_start homer "$NS_PHONE" --server $NORTH --sid SEP001122334455 --retry 0
+	check "a phone registers through node 1: every node knows it is registered there (1:1)" \
+		until_ok 20 regs_everywhere "1:1,2:0,3:0"
+	restart_clusterd 2
+	check "node 2's pp-clusterd restarted: it learns node 1's registration again (its list at the join)" \
+		until_ok 30 sh -c "[ \"\$(ip netns exec $(node_ns 2) $PPCTL show cluster | awk '\$1 == \"registrations_by_node\" { print \$2 }')\" = 1:1,2:0,3:0 ]"
+	restart_clusterd 1
+	check "node 1's pp-clusterd restarted: it says its own registration again, every node holds it" \
+		until_ok 30 regs_everywhere "1:1,2:0,3:0"
+	kill "$PHONE_PID"	# it unregisters
+	check "the phone unregisters: gone on every node" until_ok 20 regs_everywhere "1:0,2:0,3:0"
+else
+	tap_result 0 "registrations # SKIP simulators not built"
+fi
+
 [ $_tap_failed = 0 ] || { show_all; logs 1 2 3; }
 diag "cluster.sh: $(($(date +%s) - start)) s from corosync's start"
 tap_done

@@ -74,6 +74,12 @@ void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev)
 	if (!ev) {
 		d->st.events_lost++;
 		pp_warn("Cluster: module notifications lost: changes made meanwhile on this node are not replicated");
+		/* Registrations say what is: this node's whole list again. */
+		clusterd_regs_announce(d);
+		return;
+	}
+	if (ev->type == PP_EVENT_REGISTERED || ev->type == PP_EVENT_UNREGISTERED) {
+		clusterd_regs_local(d, ev);
 		return;
 	}
 	if (ev->type == PP_EVENT_ACTIVATED &&
@@ -331,6 +337,12 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 	}
 	if (m->type == PP_CLUSTER_PUBLISH) {
 		clusterd_publish_part(d, m, p);
+		return;
+	}
+	if (m->type == PP_CLUSTER_REGISTER || m->type == PP_CLUSTER_UNREGISTER ||
+	    m->type == PP_CLUSTER_REGLIST) {
+		/* Each member's own: no snapshot, no backlog (regs.c). */
+		clusterd_regs_deliver(d, m, p);
 		return;
 	}
 	if (m->type == PP_CLUSTER_SETTINGS && m->nfor) {
@@ -745,4 +757,5 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "last_change_ms", d->last_change_ms);
 	pp_ctl_stat(f, "published_bytes", d->published_len);
 	pp_ctl_stat(f, "published_by_node", d->published_node);
+	clusterd_regs_stats(f, d);
 }

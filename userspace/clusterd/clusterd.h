@@ -24,6 +24,15 @@
 #define CLUSTERD_BACKLOG_MAX	100000	/* messages held while waiting */
 #define CLUSTERD_MERGE_WAIT	3	/* seconds for the other side's snapshot */
 #define CLUSTERD_JOINS_MAX	8	/* joins waiting for their snapshot */
+#define CLUSTERD_REGS_MAX	1000000	/* registrations known, cluster-wide */
+
+/* A registration through a member's SCCP proxy (regs.c). */
+struct clusterd_reg {
+	uint32_t node, pid;		/* the member that carries it */
+	char name[PP_NAME_MAX];		/* the user */
+	uint32_t addr;			/* the phone, network order */
+	uint64_t since_ms;		/* the member's time when it said so */
+};
 
 struct clusterd_peer {
 	uint32_t node, pid;
@@ -40,6 +49,7 @@ struct clusterd_stats {
 	uint64_t dropped_garbage, dropped_foreign, dropped_stale;
 	uint64_t snapshots_sent, snapshots_applied, events_lost, confchgs;
 	uint64_t publishes_sent, publishes_applied, settings_sent, settings_applied;
+	uint64_t regs_sent, reglists_sent, regs_applied, regs_dropped;
 };
 
 /*
@@ -121,6 +131,10 @@ struct clusterd {
 	bool settings_known;
 	struct pp_cluster_settings settings;
 
+	/* The registrations through every member (regs.c). */
+	struct clusterd_reg *regs;
+	size_t n_regs, regs_cap;
+
 	struct clusterd_stats st;
 };
 
@@ -147,6 +161,19 @@ void clusterd_reset_sync(struct clusterd *d);
 void clusterd_merge_timeout(struct clusterd *d);
 
 void clusterd_stats_write(FILE *f, const struct clusterd *d);
+
+/* regs.c: the registrations through each member's SCCP proxy. */
+/* A REGISTER, UNREGISTER or REGLIST from member p. */
+void clusterd_regs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
+			   const struct clusterd_peer *p);
+/* The module announced a registration change here: say what is now. */
+void clusterd_regs_local(struct clusterd *d, const struct pp_event_info *ev);
+/* Multicast this node's whole list (REGLIST parts). */
+void clusterd_regs_announce(struct clusterd *d);
+/* The members changed (d->members is the new list): forget the ones that
+ * left; when n_joined, announce this node's list. */
+void clusterd_regs_members(struct clusterd *d, size_t n_joined);
+void clusterd_regs_stats(FILE *f, const struct clusterd *d);
 
 /* shared.c: the published users.xml and the cluster-wide settings. */
 /* At start: the users.xml kept in the state directory is the node's. */

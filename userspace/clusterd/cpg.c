@@ -110,6 +110,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 		pp_notice("Cluster: node %u (pid %u) left group %s (reason %u)", left[i].nodeid,
 			  left[i].pid, d->conf.group, left[i].reason);
 	clusterd_confchg(d, joined, n_joined);
+	clusterd_regs_members(d, n_joined);
 }
 
 static cpg_callbacks_t callbacks = {
@@ -183,6 +184,7 @@ void clusterd_cpg_close(struct clusterd *d)
 	d->joined = false;
 	while (d->n_members)
 		clusterd_peer_free(&d->members[--d->n_members]);
+	d->n_regs = 0;		/* out of the group: nobody's are known */
 	/* Retry from the loop: the timer is armed while down. */
 	if (d->retry_ev) {
 		struct timeval tv = { .tv_sec = d->conf.retry };

@@ -145,6 +145,7 @@ out:
 	free(d.snap);
 	free(d.backlog);
 	free(d.published);
+	free(d.regs);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	pp_daemon_signals_free(&d.sig);

@@ -161,6 +161,7 @@ int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *forwho
 	memcpy(m.forp, forwho->forp, sizeof(m.forp));
 	if (d->settings_known) {
 		m.settings = d->settings;
+		m.settings.fields = PP_CLUSTER_SET_ALL;	/* the whole state */
 		rc = clusterd_send(d, &m);
 		if (rc)
 			return rc;
@@ -333,13 +334,35 @@ static void settings_of(const struct pp_config *cfg, struct pp_cluster_settings 
 	s->act_mode = cfg->act_mode;
 	s->idle_timeout = cfg->idle_timeout;
 	s->auth_timeout = cfg->auth_timeout;
+	s->fields = PP_CLUSTER_SET_ALL;
 }
 
-static bool same_settings(const struct pp_cluster_settings *a,
-			  const struct pp_cluster_settings *b)
+/* The fields (PP_CLUSTER_SET_*) in which a and b differ. */
+static uint8_t settings_diff(const struct pp_cluster_settings *a,
+			     const struct pp_cluster_settings *b)
 {
-	return a->sccp_security == b->sccp_security && a->act_mode == b->act_mode &&
-	       a->idle_timeout == b->idle_timeout && a->auth_timeout == b->auth_timeout;
+	return (a->sccp_security != b->sccp_security ? PP_CLUSTER_SET_SECURITY : 0) |
+	       (a->act_mode != b->act_mode ? PP_CLUSTER_SET_MODE : 0) |
+	       (a->idle_timeout != b->idle_timeout ? PP_CLUSTER_SET_IDLE : 0) |
+	       (a->auth_timeout != b->auth_timeout ? PP_CLUSTER_SET_AUTH : 0);
+}
+
+/* @base with the fields @s sets. */
+static struct pp_cluster_settings settings_merge(const struct pp_cluster_settings *base,
+						 const struct pp_cluster_settings *s)
+{
+	struct pp_cluster_settings r = *base;
+
+	if (s->fields & PP_CLUSTER_SET_SECURITY)
+		r.sccp_security = s->sccp_security;
+	if (s->fields & PP_CLUSTER_SET_MODE)
+		r.act_mode = s->act_mode;
+	if (s->fields & PP_CLUSTER_SET_IDLE)
+		r.idle_timeout = s->idle_timeout;
+	if (s->fields & PP_CLUSTER_SET_AUTH)
+		r.auth_timeout = s->auth_timeout;
+	r.fields = PP_CLUSTER_SET_ALL;
+	return r;
 }
 
 void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
@@ -359,21 +382,23 @@ void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
 		pp_warn("Cluster: the module's settings cannot be replicated: %s", err);
 		return;
 	}
-	if (!d->settings_known) {
-		/* At start (or the module back): the node's own. */
-		d->settings = s;
-		d->settings_known = true;
-		return;
-	}
-	if (same_settings(&s, &d->settings))
-		return;		/* unchanged, or what this daemon applied */
+	/*
+	 * At start or a resync (the module's values, no event: reason 0), or
+	 * a peer's change this daemon applied (CLUSTER): what the module
+	 * holds, not news. Else a change made here: the fields it changed
+	 * since the module's previous event, exactly (events come in order).
+	 */
+	m.settings = s;
+	m.settings.fields = d->settings_known ? settings_diff(&s, &d->settings) : 0;
 	d->settings = s;
+	d->settings_known = true;
+	if (cfg->reason != PP_REASON_CLI || !m.settings.fields)
+		return;
 	if (!d->joined) {
 		d->st.send_failed++;
 		pp_warn("Cluster: settings changed here: not replicated (corosync down)");
 		return;
 	}
-	m.settings = s;
 	if (!clusterd_send(d, &m)) {
 		d->st.settings_sent++;
 		pp_notice("Cluster: settings changed here sent to the cluster (sccp security %s, activation mode %s, idletimeout %u, authtimeout %u)",
@@ -386,13 +411,13 @@ void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
 int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings *s,
 			    uint32_t node)
 {
-	struct pp_config cfg = { 0 };
-	struct pp_cluster_settings old = d->settings;
-	bool known = d->settings_known;
+	struct pp_config cfg = { .reason = PP_REASON_CLUSTER };
+	struct pp_cluster_settings want;
 	struct pp_nl *nl;
 	int rc;
 
-	if (d->settings_known && same_settings(s, &d->settings)) {
+	want = settings_merge(d->settings_known ? &d->settings : s, s);
+	if (d->settings_known && !settings_diff(&want, &d->settings)) {
 		d->st.settings_applied++;
 		return 0;
 	}
@@ -403,25 +428,31 @@ int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings
 			node);
 		return -ENOENT;
 	}
-	cfg.present = PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY) | PP_CFG_BIT(PP_A_CFG_ACT_MODE) |
-		      PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT) | PP_CFG_BIT(PP_A_CFG_AUTH_TIMEOUT);
+	/*
+	 * Only what the message sets: a field changed here meanwhile stays.
+	 * The module's event that follows says CLUSTER: not sent again.
+	 */
+	if (s->fields & PP_CLUSTER_SET_SECURITY)
+		cfg.present |= PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY);
+	if (s->fields & PP_CLUSTER_SET_MODE)
+		cfg.present |= PP_CFG_BIT(PP_A_CFG_ACT_MODE);
+	if (s->fields & PP_CLUSTER_SET_IDLE)
+		cfg.present |= PP_CFG_BIT(PP_A_CFG_IDLE_TIMEOUT);
+	if (s->fields & PP_CLUSTER_SET_AUTH)
+		cfg.present |= PP_CFG_BIT(PP_A_CFG_AUTH_TIMEOUT);
 	cfg.sccp_security = s->sccp_security;
 	cfg.act_mode = s->act_mode;
 	cfg.idle_timeout = s->idle_timeout;
 	cfg.auth_timeout = s->auth_timeout;
-	/* Before the change: the module's event for it is then not news. */
-	d->settings = *s;
-	d->settings_known = true;
 	rc = pp_config_set(nl, &cfg);
 	if (rc) {
-		d->settings = old;
-		d->settings_known = known;
 		d->st.apply_failed++;
 		pp_warn("Cluster: the settings of node %u refused here: %s", node,
 			pp_nl_error(nl));
 		pp_follow_nl_reset(d->follow);
 		return rc;
 	}
+	s = &want;
 	d->st.settings_applied++;
 	pp_notice("Cluster: settings of node %u applied (sccp security %s, activation mode %s, idletimeout %u, authtimeout %u)",
 		  node, s->sccp_security ? "on" : "off",

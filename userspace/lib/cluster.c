@@ -47,6 +47,12 @@ const char *pp_cluster_type_name(unsigned int type)
 		return "publish";
 	case PP_CLUSTER_SETTINGS:
 		return "settings";
+	case PP_CLUSTER_REGISTER:
+		return "register";
+	case PP_CLUSTER_UNREGISTER:
+		return "unregister";
+	case PP_CLUSTER_REGLIST:
+		return "reglist";
 	}
 	return NULL;
 }
@@ -64,6 +70,9 @@ int pp_cluster_settings_check(const struct pp_cluster_settings *s, char *err, si
 	if (s->auth_timeout > PP_TIMEOUT_MAX)
 		return pp_errf(err, errlen, "auth timeout %u s (0..%d)", s->auth_timeout,
 			       PP_TIMEOUT_MAX);
+	if (!s->fields || (s->fields & ~PP_CLUSTER_SET_ALL))
+		return pp_errf(err, errlen, "settings fields 0x%x (1..0x%x)", s->fields,
+			       PP_CLUSTER_SET_ALL);
 	return 0;
 }
 
@@ -181,8 +190,24 @@ long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_
 	switch (m->type) {
 	case PP_CLUSTER_ACTIVATE:
 	case PP_CLUSTER_INACTIVATE:
-		if (put_entry(&w, &m->user, m->type == PP_CLUSTER_ACTIVATE, err, errlen))
+	case PP_CLUSTER_REGISTER:
+	case PP_CLUSTER_UNREGISTER:
+		if (put_entry(&w, &m->user, m->type == PP_CLUSTER_ACTIVATE ||
+			      m->type == PP_CLUSTER_REGISTER, err, errlen))
 			return -1;
+		break;
+	case PP_CLUSTER_REGLIST:
+		if (m->part >= m->parts)
+			return pp_errf(err, errlen, "reglist part %u of %u", m->part, m->parts);
+		if (m->count > PP_CLUSTER_SNAP_CHUNK)
+			return pp_errf(err, errlen, "reglist part of %u entries (at most %d)",
+				       m->count, PP_CLUSTER_SNAP_CHUNK);
+		put_u16(&w, m->part);
+		put_u16(&w, m->parts);
+		put_u32(&w, m->count);
+		for (i = 0; i < m->count; i++)
+			if (put_entry(&w, &m->entries[i], true, err, errlen))
+				return -1;
 		break;
 	case PP_CLUSTER_SNAPSHOT:
 		if (m->nfor < 1 || m->nfor > PP_CLUSTER_FOR_MAX)
@@ -223,6 +248,7 @@ long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_
 			put_u8(&w, m->settings.act_mode);
 			put_u32(&w, m->settings.idle_timeout);
 			put_u32(&w, m->settings.auth_timeout);
+			put_u8(&w, m->settings.fields);
 			break;
 		}
 		if (file_part_check(m->total, m->part, m->parts, m->len, err, errlen))
@@ -314,6 +340,7 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 {
 	struct rbuf r = { .p = buf, .len = len };
 	uint8_t version, nfor;
+	const char *what;
 	uint16_t flags;
 	char magic[4];
 	uint32_t i;
@@ -345,28 +372,36 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 	switch (m->type) {
 	case PP_CLUSTER_ACTIVATE:
 	case PP_CLUSTER_INACTIVATE:
-		if (get_entry(&r, &m->user, m->type == PP_CLUSTER_ACTIVATE, err, errlen))
+	case PP_CLUSTER_REGISTER:
+	case PP_CLUSTER_UNREGISTER:
+		if (get_entry(&r, &m->user, m->type == PP_CLUSTER_ACTIVATE ||
+			      m->type == PP_CLUSTER_REGISTER, err, errlen))
 			return -1;
 		break;
 	case PP_CLUSTER_SNAPSHOT:
-		if (!get_u8(&r, &nfor) || nfor < 1 || nfor > PP_CLUSTER_FOR_MAX)
-			return pp_errf(err, errlen, "snapshot: joiner count missing or not 1..%d",
-				       PP_CLUSTER_FOR_MAX);
-		m->nfor = nfor;
-		for (i = 0; i < nfor; i++)
-			if (!get_u32(&r, &m->forp[i].node) || !get_u32(&r, &m->forp[i].pid))
-				return pp_errf(err, errlen, "snapshot: joiner %u cut short", i);
+	case PP_CLUSTER_REGLIST:
+		what = pp_cluster_type_name(m->type);
+		if (m->type == PP_CLUSTER_SNAPSHOT) {
+			if (!get_u8(&r, &nfor) || nfor < 1 || nfor > PP_CLUSTER_FOR_MAX)
+				return pp_errf(err, errlen, "snapshot: joiner count missing or not 1..%d",
+					       PP_CLUSTER_FOR_MAX);
+			m->nfor = nfor;
+			for (i = 0; i < nfor; i++)
+				if (!get_u32(&r, &m->forp[i].node) || !get_u32(&r, &m->forp[i].pid))
+					return pp_errf(err, errlen, "snapshot: joiner %u cut short", i);
+		}
 		if (!get_u16(&r, &m->part) || !get_u16(&r, &m->parts) ||
-		    !get_u32(&r, &m->after) || !get_u32(&r, &m->count))
-			return pp_errf(err, errlen, "snapshot: part header cut short");
+		    (m->type == PP_CLUSTER_SNAPSHOT && !get_u32(&r, &m->after)) ||
+		    !get_u32(&r, &m->count))
+			return pp_errf(err, errlen, "%s: part header cut short", what);
 		if (m->part >= m->parts)
-			return pp_errf(err, errlen, "snapshot: part %u of %u", m->part, m->parts);
+			return pp_errf(err, errlen, "%s: part %u of %u", what, m->part, m->parts);
 		if (m->count > PP_CLUSTER_SNAP_CHUNK)
-			return pp_errf(err, errlen, "snapshot: %u entries in a part (at most %d)",
+			return pp_errf(err, errlen, "%s: %u entries in a part (at most %d)", what,
 				       m->count, PP_CLUSTER_SNAP_CHUNK);
 		/* Each entry takes at least 6 bytes: refuse before allocating. */
 		if ((size_t)m->count * 6 > r.len - r.off)
-			return pp_errf(err, errlen, "snapshot: %u entries cannot fit in %zu bytes",
+			return pp_errf(err, errlen, "%s: %u entries cannot fit in %zu bytes", what,
 				       m->count, r.len - r.off);
 		if (m->count) {
 			m->entries = calloc(m->count, sizeof(*m->entries));
@@ -393,7 +428,8 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 			if (!get_u8(&r, &m->settings.sccp_security) ||
 			    !get_u8(&r, &m->settings.act_mode) ||
 			    !get_u32(&r, &m->settings.idle_timeout) ||
-			    !get_u32(&r, &m->settings.auth_timeout))
+			    !get_u32(&r, &m->settings.auth_timeout) ||
+			    !get_u8(&r, &m->settings.fields))
 				return pp_errf(err, errlen, "settings: cut short");
 			if (pp_cluster_settings_check(&m->settings, err, errlen))
 				return -1;

@@ -29,6 +29,17 @@
  *	  SETTINGS	nfor u8 (as PUBLISH) | nfor x (node u32, pid u32) |
  *			sccp_security u8 (0/1) | act_mode u8 (enum pp_act_mode)
  *			| idle_timeout u32 | auth_timeout u32 (0..PP_TIMEOUT_MAX)
+ *			| fields u8 (1..15, PP_CLUSTER_SET_*: the ones this
+ *			message sets; a change names only what changed, so
+ *			concurrent changes of different settings on two
+ *			nodes both hold)
+ *	  REGISTER	name | addr be32: the user's phone is registered through
+ *			the sender's SCCP proxy now, from addr
+ *	  UNREGISTER	name: no longer is (through the sender)
+ *	  REGLIST	part u16 | parts u16 (part < parts) | count u32 |
+ *			count x (name | addr be32): every registration through
+ *			the sender, replacing what it said before (part 0
+ *			clears them)
  *	name: len u8 (1..PP_NAME_MAX - 1) then len bytes, printable ASCII
  *	without a space (the module's user names are its login names)
  *
@@ -45,7 +56,8 @@
 #include <linux/phoneproxy.h>
 
 #define PP_CLUSTER_MAGIC	"PPCL"
-#define PP_CLUSTER_VERSION	2	/* 2: SNAPSHOT's after, PUBLISH, SETTINGS */
+#define PP_CLUSTER_VERSION	3	/* 2: SNAPSHOT's after, PUBLISH, SETTINGS;
+					 * 3: REGISTER, UNREGISTER, REGLIST */
 #define PP_CLUSTER_HDR_LEN	28
 #define PP_CLUSTER_FOR_MAX	32	/* joiners named by one snapshot */
 #define PP_CLUSTER_SNAP_CHUNK	1024	/* entries per snapshot part */
@@ -61,6 +73,9 @@ enum pp_cluster_type {
 	PP_CLUSTER_SNAPSHOT = 3,
 	PP_CLUSTER_PUBLISH = 4,
 	PP_CLUSTER_SETTINGS = 5,
+	PP_CLUSTER_REGISTER = 6,
+	PP_CLUSTER_UNREGISTER = 7,
+	PP_CLUSTER_REGLIST = 8,
 };
 
 /* The settings the guide makes cluster-wide (docs/cluster.md). */
@@ -69,7 +84,14 @@ struct pp_cluster_settings {
 	uint8_t act_mode;		/* enum pp_act_mode */
 	uint32_t idle_timeout;		/* seconds, 0..PP_TIMEOUT_MAX */
 	uint32_t auth_timeout;
+	uint8_t fields;			/* PP_CLUSTER_SET_*: the ones set */
 };
+
+#define PP_CLUSTER_SET_SECURITY	0x01
+#define PP_CLUSTER_SET_MODE	0x02
+#define PP_CLUSTER_SET_IDLE	0x04
+#define PP_CLUSTER_SET_AUTH	0x08
+#define PP_CLUSTER_SET_ALL	0x0f
 
 struct pp_cluster_entry {
 	char name[PP_NAME_MAX];
@@ -85,9 +107,9 @@ struct pp_cluster_msg {
 	uint32_t node;
 	uint64_t seq;
 	uint64_t time_ms;
-	/* ACTIVATE, INACTIVATE */
+	/* ACTIVATE, INACTIVATE, REGISTER, UNREGISTER */
 	struct pp_cluster_entry user;
-	/* SNAPSHOT, PUBLISH, SETTINGS */
+	/* SNAPSHOT, PUBLISH, SETTINGS, REGLIST (part, parts, count, entries) */
 	unsigned int nfor;
 	struct pp_cluster_peer forp[PP_CLUSTER_FOR_MAX];
 	uint16_t part, parts;

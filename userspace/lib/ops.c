@@ -226,6 +226,8 @@ static int config_parse(struct nl_msg *msg, struct pp_config *cfg, bool event)
 	for (a = PP_A_CFG_VIRT_NORTH_ADDR; a <= PP_A_CFG_VIRT_SOUTH_ADDR; a++)
 		if (tb[a])
 			cfg->present |= PP_CFG_BIT(a);
+	if (event && tb[PP_A_REASON])
+		cfg->reason = nla_get_u8(tb[PP_A_REASON]);
 #define U8(attr, field)  if (tb[attr]) cfg->field = nla_get_u8(tb[attr])
 #define U16(attr, field) if (tb[attr]) cfg->field = nla_get_u16(tb[attr])
 #define U32(attr, field) if (tb[attr]) cfg->field = nla_get_u32(tb[attr])
@@ -305,6 +307,8 @@ int pp_config_set(struct pp_nl *nl, const struct pp_config *cfg)
 	PUT(u32, PP_A_CFG_VIRT_NORTH_ADDR, virt_north_addr);
 	PUT(u32, PP_A_CFG_VIRT_SOUTH_ADDR, virt_south_addr);
 #undef PUT
+	if (!err && cfg->reason)
+		err = nla_put_u8(msg, PP_A_REASON, cfg->reason);
 	if (err) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;

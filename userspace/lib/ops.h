@@ -43,6 +43,9 @@ struct pp_config {
 	 * attributes are: "set interface {virtnorth|virtsouth}". */
 	uint32_t virt_north_addr;
 	uint32_t virt_south_addr;
+	/* PP_EVENT_CONFIG: who changed it (PP_REASON_CLI or _CLUSTER); 0
+	 * from CONFIG_GET. pp_config_set() sends it when not 0. */
+	uint8_t reason;
 };
 
 #define PP_CFG_BIT(attr)	(1u << (attr))

@@ -36,8 +36,8 @@ static void test_roundtrip(void)
 
 	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
 	ok(len == PP_CLUSTER_HDR_LEN + 1 + 5 + 4, "an activation is header + name + address (%ld bytes)", len);
-	ok(!memcmp(buf, "PPCL\x02\x01\x00\x00\x00\x00\x00\x02", 12),
-	   "header: magic, version 2, type, flags 0, node big-endian");
+	ok(!memcmp(buf, "PPCL\x03\x01\x00\x00\x00\x00\x00\x02", 12),
+	   "header: magic, version 3, type, flags 0, node big-endian");
 	ok(!pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
 	   d.type == PP_CLUSTER_ACTIVATE && d.node == 2 && d.seq == 7 &&
 	   d.time_ms == 1764806400123ull && !strcmp(d.user.name, "homer") &&
@@ -300,16 +300,18 @@ static void test_publish(void)
 static void test_settings(void)
 {
 	struct pp_cluster_msg m = { .type = PP_CLUSTER_SETTINGS, .node = 1, .seq = 4, .time_ms = 9,
-				    .settings = { 1, PP_ACT_MODE_OPEN, 600, PP_TIMEOUT_MAX } }, d;
+				    .settings = { 1, PP_ACT_MODE_OPEN, 600, PP_TIMEOUT_MAX,
+						  PP_CLUSTER_SET_ALL } }, d;
 	unsigned char good[128];
 	size_t at = PP_CLUSTER_HDR_LEN + 1;
 	long len = pp_cluster_encode(&m, good, sizeof(good), err, sizeof(err));
 	unsigned int i, cut = 0;
 
-	ok(len == (long)(at + 10) && !pp_cluster_decode(good, (size_t)len, &d, err, sizeof(err)) &&
+	ok(len == (long)(at + 11) && !pp_cluster_decode(good, (size_t)len, &d, err, sizeof(err)) &&
 	   d.type == PP_CLUSTER_SETTINGS && d.nfor == 0 && d.settings.sccp_security == 1 &&
 	   d.settings.act_mode == PP_ACT_MODE_OPEN && d.settings.idle_timeout == 600 &&
-	   d.settings.auth_timeout == PP_TIMEOUT_MAX, "settings decode to what was encoded (%ld bytes)", len);
+	   d.settings.auth_timeout == PP_TIMEOUT_MAX && d.settings.fields == PP_CLUSTER_SET_ALL,
+	   "settings decode to what was encoded (%ld bytes)", len);
 	for (i = 0; i < (unsigned int)len; i++)
 		cut += pp_cluster_decode(good, i, &d, err, sizeof(err)) == -1;
 	ok(cut == (unsigned int)len, "every truncation of a settings message is refused");
@@ -332,10 +334,17 @@ static void test_settings(void)
 	buf[at + 9] += 1;		/* PP_TIMEOUT_MAX + 1 */
 	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "auth timeout"),
 	   "an auth timeout above a week is refused: %s", err);
+	memcpy(buf, good, (size_t)len);
+	buf[at + 10] = 0;
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "fields"),
+	   "settings that set nothing are refused: %s", err);
+	buf[at + 10] = 0x10;
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "fields"),
+	   "an unknown setting's bit is refused: %s", err);
 	m.nfor = 1;
 	m.forp[0] = (struct pp_cluster_peer){ 2, 77 };
 	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
-	ok(len == (long)(at + 8 + 10) && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
+	ok(len == (long)(at + 8 + 11) && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
 	   d.nfor == 1 && d.forp[0].pid == 77, "a snapshot's settings name its joiner");
 	m.settings.act_mode = 9;
 	ok(pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err)) < 0,
@@ -365,6 +374,58 @@ static void test_conf(void)
 	   "two values are refused: %s", err);
 }
 
+/* The registrations through a node (docs/cluster.md, "Registrations"). */
+static void test_registrations(void)
+{
+	struct pp_cluster_msg m = activation("homer", "192.0.2.10"), d;
+	struct pp_cluster_entry e[2];
+	unsigned int cut;
+	long len;
+
+	m.type = PP_CLUSTER_REGISTER;
+	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
+	ok(len == PP_CLUSTER_HDR_LEN + 6 + 4 && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
+	   d.type == PP_CLUSTER_REGISTER && !strcmp(d.user.name, "homer") && d.user.addr == m.user.addr,
+	   "a registration carries the name and the phone's address");
+	m.user.addr = htonl(0x7f000001);
+	ok(pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err)) == -1,
+	   "a registration from a loopback address is not encoded: %s", err);
+	m.type = PP_CLUSTER_UNREGISTER;
+	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
+	ok(len == PP_CLUSTER_HDR_LEN + 6 && !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
+	   d.type == PP_CLUSTER_UNREGISTER && !strcmp(d.user.name, "homer"),
+	   "an unregistration carries the name only");
+
+	memset(&m, 0, sizeof(m));
+	m.type = PP_CLUSTER_REGLIST;
+	m.node = 3;
+	m.seq = 9;
+	m.part = 0;
+	m.parts = 1;
+	m.count = 2;
+	m.entries = e;
+	snprintf(e[0].name, sizeof(e[0].name), "homer");
+	snprintf(e[1].name, sizeof(e[1].name), "marge");
+	e[0].addr = htonl(0xc000020a);
+	e[1].addr = htonl(0xc0000214);
+	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
+	ok(len == PP_CLUSTER_HDR_LEN + 8 + 2 * 10 &&
+	   !pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) && d.type == PP_CLUSTER_REGLIST &&
+	   d.part == 0 && d.parts == 1 && d.count == 2 && !strcmp(d.entries[1].name, "marge") &&
+	   d.entries[1].addr == e[1].addr, "a node's list of registrations decodes to what was encoded");
+	pp_cluster_msg_free(&d);
+	for (cut = 0; cut < (unsigned int)len; cut++)
+		if (pp_cluster_decode(buf, cut, &d, err, sizeof(err)) != -1)
+			break;
+	ok(cut == (unsigned int)len, "every truncation of a list of registrations is refused");
+	buf[PP_CLUSTER_HDR_LEN + 7] = 200;	/* count: 200 entries in 20 bytes */
+	ok(pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) == -1 && strstr(err, "cannot fit"),
+	   "a list claiming more entries than its bytes hold is refused before allocating: %s", err);
+	m.part = 1;
+	ok(pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err)) == -1,
+	   "part 1 of 1 is not encoded: %s", err);
+}
+
 int main(void)
 {
 	test_roundtrip();
@@ -373,6 +434,7 @@ int main(void)
 	test_snapshot_refused();
 	test_publish();
 	test_settings();
+	test_registrations();
 	test_conf();
 	return done_testing();
 }

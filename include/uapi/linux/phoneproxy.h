@@ -119,7 +119,10 @@
  *	TIMEOUT_AUTH, UNPUBLISHED). Subscribing needs admin rights.
  *	PP_EVENT_CONFIG: the configuration changed (PP_CMD_CONFIG_SET
  *	succeeded); the event carries every PP_A_CFG_* attribute, as the
- *	reply of PP_CMD_CONFIG_GET, so daemons follow without asking.
+ *	reply of PP_CMD_CONFIG_GET, so daemons follow without asking, and
+ *	PP_A_REASON: the PP_A_REASON of that CONFIG_SET (CLI, the default,
+ *	or CLUSTER: a cluster peer's change applied here), so the cluster
+ *	daemon tells its own applies from local changes.
  *	PP_EVENT_REGISTERED, PP_EVENT_UNREGISTERED: a phone's SCCP connection
  *	through the proxy registered (the CallManager's RegisterAck) or no
  *	longer is, PP_A_REASON saying why (UNREGISTER, REJECTED, CLOSED,

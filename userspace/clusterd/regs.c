@@ -1,0 +1,229 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * Copyright (C) 2026 The phoneproxy authors.
+ *
+ * pp-clusterd: the registrations through each node's SCCP proxy, shared
+ * (docs/cluster.md, "Registrations"). A registration is a fact of the
+ * node whose proxy carries the phone's connection, so each node is the
+ * only source of its own: it multicasts REGISTER or UNREGISTER as its
+ * module announces them (the user's state read back from the module, so
+ * the message says what is, not an edge that could arrive out of order
+ * with another connection's), and its whole list (REGLIST) whenever a
+ * process joins the group; a member that leaves takes its registrations
+ * with it. No conflict to resolve: no two nodes speak for one entry.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "clusterd.h"
+#include "ctlsock.h"
+#include "log.h"
+
+static struct clusterd_reg *find(struct clusterd *d, uint32_t node, uint32_t pid,
+				 const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_regs; i++)
+		if (d->regs[i].node == node && d->regs[i].pid == pid &&
+		    !strcmp(d->regs[i].name, name))
+			return &d->regs[i];
+	return NULL;
+}
+
+static void del_at(struct clusterd *d, size_t i)
+{
+	d->regs[i] = d->regs[--d->n_regs];
+}
+
+/* Drop the registrations of @node/@pid (every pid when @pid is 0). */
+static void drop(struct clusterd *d, uint32_t node, uint32_t pid)
+{
+	size_t i = 0;
+
+	while (i < d->n_regs)
+		if (d->regs[i].node == node && (!pid || d->regs[i].pid == pid))
+			del_at(d, i);
+		else
+			i++;
+}
+
+static void set(struct clusterd *d, const struct clusterd_peer *p,
+		const struct pp_cluster_entry *e, uint64_t ms)
+{
+	struct clusterd_reg *r = find(d, p->node, p->pid, e->name);
+
+	if (!r) {
+		if (d->n_regs == CLUSTERD_REGS_MAX) {
+			d->st.regs_dropped++;
+			return;
+		}
+		if (d->n_regs == d->regs_cap) {
+			size_t cap = d->regs_cap ? d->regs_cap * 2 : 256;
+			struct clusterd_reg *n = realloc(d->regs, cap * sizeof(*n));
+
+			if (!n) {
+				d->st.regs_dropped++;
+				return;
+			}
+			d->regs = n;
+			d->regs_cap = cap;
+		}
+		r = &d->regs[d->n_regs++];
+		r->node = p->node;
+		r->pid = p->pid;
+		snprintf(r->name, sizeof(r->name), "%s", e->name);
+	}
+	r->addr = e->addr;
+	r->since_ms = ms;
+}
+
+void clusterd_regs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
+			   const struct clusterd_peer *p)
+{
+	struct clusterd_reg *r;
+	uint32_t i;
+
+	switch (m->type) {
+	case PP_CLUSTER_REGISTER:
+		set(d, p, &m->user, m->time_ms);
+		break;
+	case PP_CLUSTER_UNREGISTER:
+		r = find(d, p->node, p->pid, m->user.name);
+		if (r)
+			del_at(d, (size_t)(r - d->regs));
+		break;
+	case PP_CLUSTER_REGLIST:
+		if (m->part == 0)
+			drop(d, p->node, p->pid);
+		for (i = 0; i < m->count; i++)
+			set(d, p, &m->entries[i], m->time_ms);
+		break;
+	}
+	d->st.regs_applied++;
+}
+
+void clusterd_regs_local(struct clusterd *d, const struct pp_event_info *ev)
+{
+	struct pp_cluster_msg m = { 0 };
+	struct pp_user_state u;
+	struct pp_nl *nl;
+
+	if (!ev->name[0] || !d->joined)
+		return;		/* not an active user's; or told at the next join */
+	nl = pp_follow_nl(d->follow);
+	if (!nl)
+		return;
+	if (pp_user_get(nl, ev->name, 0, &u)) {
+		pp_follow_nl_reset(d->follow);
+		return;
+	}
+	snprintf(m.user.name, sizeof(m.user.name), "%s", ev->name);
+	if (u.active && u.registered > 0) {
+		m.type = PP_CLUSTER_REGISTER;
+		m.user.addr = u.addr;
+	} else {
+		m.type = PP_CLUSTER_UNREGISTER;
+	}
+	if (!clusterd_send(d, &m))
+		d->st.regs_sent++;
+}
+
+void clusterd_regs_announce(struct clusterd *d)
+{
+	struct pp_cluster_entry *e;
+	struct pp_cluster_msg m = { .type = PP_CLUSTER_REGLIST };
+	struct pp_user_state *users;
+	size_t n, i, k = 0, off;
+	struct pp_nl *nl;
+
+	nl = pp_follow_nl(d->follow);
+	if (!d->joined || !nl)
+		return;
+	if (pp_user_list(nl, &users, &n)) {
+		pp_warn("Cluster: cannot read this node's registrations: %s", pp_nl_error(nl));
+		pp_follow_nl_reset(d->follow);
+		return;
+	}
+	e = calloc(n ? n : 1, sizeof(*e));
+	if (!e) {
+		free(users);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (users[i].active && users[i].registered > 0) {
+			snprintf(e[k].name, sizeof(e[k].name), "%s", users[i].name);
+			e[k++].addr = users[i].addr;
+		}
+	free(users);
+	m.parts = (uint16_t)(k ? (k + PP_CLUSTER_SNAP_CHUNK - 1) / PP_CLUSTER_SNAP_CHUNK : 1);
+	for (off = 0, m.part = 0; m.part < m.parts; m.part++, off += m.count) {
+		m.count = (uint32_t)(k - off < PP_CLUSTER_SNAP_CHUNK ? k - off :
+				     PP_CLUSTER_SNAP_CHUNK);
+		m.entries = e + off;
+		if (clusterd_send(d, &m))
+			break;
+	}
+	free(e);
+	d->st.reglists_sent++;
+}
+
+void clusterd_regs_members(struct clusterd *d, size_t n_joined)
+{
+	size_t i = 0, j;
+
+	/* A process that left takes its registrations with it. */
+	while (i < d->n_regs) {
+		for (j = 0; j < d->n_members; j++)
+			if (d->members[j].node == d->regs[i].node &&
+			    d->members[j].pid == d->regs[i].pid)
+				break;
+		if (j == d->n_members)
+			del_at(d, i);
+		else
+			i++;
+	}
+	/* Someone came (this process included): every member says its own. */
+	if (n_joined)
+		clusterd_regs_announce(d);
+}
+
+void clusterd_regs_stats(FILE *f, const struct clusterd *d)
+{
+	char word[CLUSTERD_MEMBERS_MAX * 24 + 1] = "";
+	uint32_t nodes[CLUSTERD_MEMBERS_MAX];
+	size_t i, j, n = 0, off = 0;
+
+	pp_ctl_stat(f, "registrations", d->n_regs);
+	/* Per node id, in order: "1:12,2:0,3:7". */
+	for (i = 0; i < d->n_members; i++) {
+		for (j = 0; j < n && nodes[j] != d->members[i].node; j++)
+			;
+		if (j == n)
+			nodes[n++] = d->members[i].node;
+	}
+	for (i = 1; i < n; i++)
+		for (j = i; j > 0 && nodes[j - 1] > nodes[j]; j--) {
+			uint32_t t = nodes[j];
+
+			nodes[j] = nodes[j - 1];
+			nodes[j - 1] = t;
+		}
+	for (i = 0; i < n; i++) {
+		size_t c = 0;
+
+		for (j = 0; j < d->n_regs; j++)
+			c += d->regs[j].node == nodes[i];
+		off += (size_t)snprintf(word + off, sizeof(word) - off, "%s%" PRIu32 ":%zu",
+					i ? "," : "", nodes[i], c);
+	}
+	pp_ctl_stat_word(f, "registrations_by_node", n ? word : "-");
+	pp_ctl_stat(f, "registration_messages_sent", d->st.regs_sent);
+	pp_ctl_stat(f, "registration_lists_sent", d->st.reglists_sent);
+	pp_ctl_stat(f, "registration_messages_applied", d->st.regs_applied);
+	pp_ctl_stat(f, "registrations_dropped", d->st.regs_dropped);
+}
