@@ -50,6 +50,7 @@
 #include "config.h"
 #include "events.h"
 #include "media.h"
+#include "pp_rules.h"
 #include "registration.h"
 #include "sccp.h"
 #include "sccp_stream.h"
@@ -61,6 +62,16 @@
 #define PP_SCCP_UNCONFIRMED_SECS	10	/* a SYN that never got through */
 #define PP_SCCP_CLAIMS_MAX	1024	/* pending claims per namespace */
 #define PP_SCCP_CLAIM_BITS	6	/* hash buckets, by local port */
+/*
+ * Open mode (the guide's AdHoCuSeR): connections of phones that are not
+ * activated, at most PP_A_CFG_MAX_CONNS per source address (counted in
+ * one of PP_SCCP_ADHOC_SLOTS slots by a keyed hash of the address: two
+ * addresses that share a slot share its limit, never exceed it) and
+ * PP_SCCP_ADHOC_MAX in all per namespace.
+ */
+#define PP_SCCP_ADHOC_USER	"AdHoCuSeR"
+#define PP_SCCP_ADHOC_SLOTS	1024
+#define PP_SCCP_ADHOC_MAX	1024
 
 enum pp_sccp_state {
 	PP_SCCP_OPEN,		/* following the streams */
@@ -83,6 +94,10 @@ struct pp_sccp_conn {
 					 * pp_sccp_addr_down()
 					 */
 	bool local;			/* claimed: the LOCAL_OUT/IN hooks */
+	bool adhoc;			/* open mode, not activated: counted
+					 * in sn->adhoc_src[@adhoc_slot]
+					 */
+	u16 adhoc_slot;
 	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
 	bool fin[IP_CT_DIR_MAX];
 	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
@@ -117,6 +132,8 @@ enum pp_sccp_counter {
 	PP_SC_CONN_LIMIT,
 	PP_SC_CLAIMED,
 	PP_SC_PLAIN_REFUSED,
+	PP_SC_ADHOC,
+	PP_SC_ADHOC_LIMIT,
 	PP_SC_NUM
 };
 
@@ -137,6 +154,10 @@ struct pp_sccp_net {
 	/* Pending claims (struct pp_sccp_claim) by local port; sn->lock. */
 	struct hlist_head claims[1 << PP_SCCP_CLAIM_BITS];
 	unsigned int n_claims;		/* written under sn->lock */
+	/* Open mode's connections of phones not activated. */
+	atomic_t adhoc_open;
+	u32 adhoc_seed;
+	atomic_t adhoc_src[PP_SCCP_ADHOC_SLOTS];
 };
 
 /*
@@ -212,6 +233,8 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->conn_limit = sum[PP_SC_CONN_LIMIT];
 	out->claimed = sum[PP_SC_CLAIMED];
 	out->plain_refused = sum[PP_SC_PLAIN_REFUSED];
+	out->adhoc = sum[PP_SC_ADHOC];
+	out->adhoc_limit = sum[PP_SC_ADHOC_LIMIT];
 	out->open = atomic_read(&sn->open);
 }
 
@@ -336,6 +359,33 @@ static void pp_sccp_v4(struct sccp_addr *repl, const struct sccp_ep *ep,
 }
 
 /*
+ * Open mode: a phone not activated registers at the AdHoCuSeR's
+ * CallManager as whatever device it is, but not as the device of a user
+ * active now (at another address: that one's phone is connected there).
+ * Under rcu_read_lock() (BH).
+ */
+static bool pp_sccp_adhoc_device_ok(const struct pp_sccp_conn *c,
+				    const struct sccp_msg *m)
+{
+	const struct pp_users *t = rcu_dereference(c->pn->users);
+	char sid[PP_SID_LEN + 1];
+	const struct pp_user *u;
+
+	switch (m->hdr.id) {
+	case SCCP_REGISTER_REQ:
+	case SCCP_REGISTER_TOKEN_REQ:
+	case SCCP_SPCP_REGISTER_TOKEN_REQ:
+		break;
+	default:
+		return true;		/* not a registration */
+	}
+	if (!(m->fields & SCCP_F_NAME) || !pp_sid_normalize(sid, m->name))
+		return true;		/* not a published user's SID */
+	u = t ? pp_users_find_sid(t, sid) : NULL;
+	return !u || !rcu_access_pointer(u->act);
+}
+
+/*
  * The SCCP check of the guide: one user, one device (sccp_device_ok()).
  * A claimed connection whose client certificate named a device must
  * register as that device too.
@@ -343,6 +393,8 @@ static void pp_sccp_v4(struct sccp_addr *repl, const struct sccp_ep *ep,
 static bool pp_sccp_sid_ok(const struct pp_sccp_conn *c,
 			   const struct sccp_msg *m)
 {
+	if (c->adhoc)
+		return pp_sccp_adhoc_device_ok(c, m);
 	return sccp_device_ok(m, c->sid) &&
 	       (!c->device[0] || sccp_device_ok(m, c->device));
 }
@@ -508,7 +560,7 @@ static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on, u8 why)
 	c->registered = on;
 	if (on)
 		pp_sccp_count(c->pn->sccp, PP_SC_REGISTERED, 1);
-	if (c->counted)
+	if (c->counted && !c->adhoc)
 		pp_activation_conn_registered(c->pn->net, c->phone_addr, on);
 	pp_reg_tell(c->pn, on ? PP_EV_REGISTERED : PP_EV_UNREGISTERED,
 		    on ? 0 : why, c->phone_addr, c->ccm_addr, c->sid,
@@ -526,7 +578,12 @@ static void pp_sccp_closed(struct pp_sccp_conn *c)
 	pp_sccp_set_registered(c, false, PP_REASON_CLOSED);
 	if (!c->counted)
 		return;
-	pp_activation_conn_closed(c->pn->net, c->phone_addr);
+	if (c->adhoc) {
+		atomic_dec(&c->pn->sccp->adhoc_src[c->adhoc_slot]);
+		atomic_dec(&c->pn->sccp->adhoc_open);
+	} else {
+		pp_activation_conn_closed(c->pn->net, c->phone_addr);
+	}
 	c->counted = false;
 	atomic_dec(&c->pn->sccp->open);
 }
@@ -998,6 +1055,91 @@ static int pp_sccp_conn_hash(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
 	return 0;
 }
 
+/* DST NAT to @ccm (the SCCP port kept), SRC NAT to the south address. */
+static unsigned int pp_sccp_nat_setup(struct nf_conn *ct, __be32 ccm,
+				      const struct pp_config *cfg)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	struct nf_nat_range2 range = {};
+
+	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
+	range.min_addr.ip = ccm;
+	range.max_addr.ip = ccm;
+	range.min_proto.tcp.port = t->dst.u.tcp.port;
+	range.max_proto.tcp.port = t->dst.u.tcp.port;
+	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST) != NF_ACCEPT)
+		return NF_DROP;
+	memset(&range, 0, sizeof(range));
+	range.flags = NF_NAT_RANGE_MAP_IPS;
+	range.min_addr.ip = cfg->south_addr;
+	range.max_addr.ip = cfg->south_addr;
+	return nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC);
+}
+
+/*
+ * Open mode, a phone not activated (the guide's "Setting Up Open
+ * Activation Mode"): the AdHoCuSeR's CallManager fields its SCCP, within
+ * the bounds above. Without an AdHoCuSeR, dropped as before.
+ */
+static unsigned int pp_sccp_nat_adhoc(struct pp_net *pn, struct sk_buff *skb,
+				      struct nf_conn *ct,
+				      const struct pp_config *cfg)
+{
+	const struct nf_conntrack_tuple *t = &ct->tuplehash[IP_CT_DIR_ORIGINAL].tuple;
+	const struct pp_users *tbl = rcu_dereference(pn->users);
+	struct pp_sccp_net *sn = pn->sccp;
+	const struct pp_user *u;
+	const struct tcphdr *th;
+	struct pp_sccp_conn *c;
+	struct tcphdr _th;
+	atomic_t *src;
+	u32 slot;
+
+	u = tbl ? pp_users_find_name(tbl, PP_SCCP_ADHOC_USER) : NULL;
+	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
+	if (!u || !u->enabled || !th || !th->syn || th->ack)
+		return NF_DROP;
+	slot = jhash_1word((__force u32)t->src.u3.ip, sn->adhoc_seed) %
+	       PP_SCCP_ADHOC_SLOTS;
+	src = &sn->adhoc_src[slot];
+	if (!atomic_add_unless(&sn->adhoc_open, 1, PP_SCCP_ADHOC_MAX))
+		goto limit;
+	if (!atomic_add_unless(src, 1, cfg->max_conns)) {
+		atomic_dec(&sn->adhoc_open);
+		goto limit;
+	}
+	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	if (!c)
+		goto err_unopen;
+	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, "",
+			  PP_SCCP_ADHOC_USER);
+	c->adhoc = true;
+	c->adhoc_slot = slot;
+	if (pp_sccp_nat_setup(ct, c->ccm_addr, cfg) != NF_ACCEPT)
+		goto err_free;
+	spin_lock(&sn->lock);
+	if (pp_sccp_conn_hash(sn, c)) {
+		spin_unlock(&sn->lock);
+		goto err_free;
+	}
+	spin_unlock(&sn->lock);
+	pp_sccp_count(sn, PP_SC_CONNS, 1);
+	pp_sccp_count(sn, PP_SC_ADHOC, 1);
+	return NF_ACCEPT;
+
+err_free:
+	kfree(c);
+err_unopen:
+	atomic_dec(src);
+	atomic_dec(&sn->adhoc_open);
+	return NF_DROP;
+limit:
+	pp_sccp_count(sn, PP_SC_ADHOC_LIMIT, 1);
+	net_info_ratelimited("%pI4: not activated (open mode): %u SCCP connections from it or %u in all: SYN dropped\n",
+			     &t->src.u3.ip, cfg->max_conns, PP_SCCP_ADHOC_MAX);
+	return NF_DROP;
+}
+
 /*
  * The NAT hook: called by nf_nat for the first packet of a connection
  * (unconfirmed conntrack entry without DST NAT yet).
@@ -1008,7 +1150,6 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	struct pp_net *pn = pp_net(state->net);
 	struct pp_sccp_net *sn = pn->sccp;
 	const struct nf_conntrack_tuple *t;
-	struct nf_nat_range2 range = {};
 	const struct pp_config *cfg;
 	enum ip_conntrack_info ctinfo;
 	struct pp_activation *act;
@@ -1043,7 +1184,8 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	}
 	act = pp_activation_lookup_rcu(pn, t->src.u3.ip);
 	if (!act)
-		return NF_DROP;		/* open mode: activate over TFTP first */
+		return cfg->act_mode == PP_ACT_MODE_OPEN ?
+		       pp_sccp_nat_adhoc(pn, skb, ct, cfg) : NF_DROP;
 	u = rcu_dereference(act->user);
 	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
 	if (!u || !th || !th->syn || th->ack)
@@ -1066,19 +1208,7 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 		goto err_unopen;
 	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, u->sid,
 			  u->name);
-
-	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
-	range.min_addr.ip = c->ccm_addr;
-	range.max_addr.ip = c->ccm_addr;
-	range.min_proto.tcp.port = t->dst.u.tcp.port;
-	range.max_proto.tcp.port = t->dst.u.tcp.port;
-	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_DST) != NF_ACCEPT)
-		goto err_free;
-	memset(&range, 0, sizeof(range));
-	range.flags = NF_NAT_RANGE_MAP_IPS;
-	range.min_addr.ip = cfg->south_addr;
-	range.max_addr.ip = cfg->south_addr;
-	if (nf_nat_setup_info(ct, &range, NF_NAT_MANIP_SRC) != NF_ACCEPT)
+	if (pp_sccp_nat_setup(ct, c->ccm_addr, cfg) != NF_ACCEPT)
 		goto err_free;
 
 	spin_lock(&sn->lock);
@@ -1383,6 +1513,35 @@ static void pp_sccp_security_off(struct pp_net *pn)
 	spin_unlock_bh(&sn->lock);
 }
 
+/*
+ * Open mode's connections of phones not activated end: all of them (the
+ * mode is required again: @addr 0), or those from @addr (activated now:
+ * the phone reconnects to its user's CallManager). Process context,
+ * under pn->lock.
+ */
+static void pp_sccp_adhoc_reset(struct pp_net *pn, __be32 addr)
+{
+	struct pp_sccp_net *sn = pn->sccp;
+	struct pp_sccp_conn *c;
+
+	spin_lock_bh(&sn->lock);
+	list_for_each_entry(c, &sn->conns, list) {
+		if (!c->adhoc || (addr && c->phone_addr != addr))
+			continue;
+		spin_lock(&c->lock);
+		if (c->state != PP_SCCP_DEAD) {
+			net_info_ratelimited("%pI4: %s: its AdHoCuSeR connection reset\n",
+					     &c->phone_addr, addr ? "activated" :
+					     "activation mode required");
+			pp_sccp_reset(c);
+			pp_media_owner_release(&c->media);
+		}
+		pp_sccp_closed(c);
+		spin_unlock(&c->lock);
+	}
+	spin_unlock_bh(&sn->lock);
+}
+
 /* ---- Lifetime -------------------------------------------------------- */
 
 static bool pp_sccp_gone(struct pp_sccp_conn *c)
@@ -1480,6 +1639,7 @@ int pp_sccp_net_init(struct pp_net *pn)
 	if (!sn)
 		return -ENOMEM;
 	sn->pn = pn;
+	sn->adhoc_seed = get_random_u32();
 	spin_lock_init(&sn->lock);
 	INIT_LIST_HEAD(&sn->conns);
 	INIT_DELAYED_WORK(&sn->gc, pp_sccp_gc);
@@ -1555,6 +1715,12 @@ static int pp_sccp_event(struct notifier_block *nb, unsigned long type,
 	if (type == PP_EV_CONFIG_SET && ev->old && ev->old->sccp_security &&
 	    !ev->cfg->sccp_security && ev->pn->sccp)
 		pp_sccp_security_off(ev->pn);
+	if (type == PP_EV_CONFIG_SET && ev->old && ev->pn->sccp &&
+	    ev->old->act_mode == PP_ACT_MODE_OPEN &&
+	    ev->cfg->act_mode != PP_ACT_MODE_OPEN)
+		pp_sccp_adhoc_reset(ev->pn, 0);
+	if (type == PP_EV_ACTIVATED && ev->pn->sccp)
+		pp_sccp_adhoc_reset(ev->pn, ev->addr);
 	/* Its SCCP connections go with it (their calls' audio lives on). */
 	if (type == PP_EV_INACTIVATED)
 		pp_sccp_addr_down(ev->pn, ev->addr);

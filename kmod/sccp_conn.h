@@ -40,6 +40,8 @@ struct pp_sccp_stats {
 	u64 conn_limit;		/* SYNs dropped: the activation's limit is open */
 	u64 claimed;		/* connections handed over by the TLS terminator */
 	u64 plain_refused;	/* plain SYNs dropped: secure SCCP on */
+	u64 adhoc;		/* open mode: to the AdHoCuSeR's CallManager */
+	u64 adhoc_limit;	/* open mode: SYNs dropped by the bounds */
 	u32 open;		/* connections tracked now */
 };
 

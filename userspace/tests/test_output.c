@@ -243,7 +243,7 @@ static const struct pp_stats known_stats = {
 	.media_calls_total = 5, .sccp_conn_limit = 11,
 	.media_unopened = 600, .media_stream_limit = 1,
 	.media_port_drops = 20, .sccp_inconsistent = 12,
-	.sccp_claimed = 13, .sccp_plain_refused = 14,
+	.sccp_claimed = 13, .sccp_plain_refused = 14, .sccp_adhoc = 30, .sccp_adhoc_limit = 31,
 	.srtp_protected = 21, .srtp_unprotected = 22,
 	.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
 	.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
@@ -306,6 +306,8 @@ static void test_ccms_counters(void)
 	       "media port drops    20\n"
 	       "sccp claimed        13\n"
 	       "sccp plain refused  14\n"
+	       "sccp adhoc          30\n"
+	       "sccp adhoc limit    31\n"
 	       "srtp protected      21\n"
 	       "srtp unprotected    22\n"
 	       "srtp auth fail      23\n"
@@ -330,7 +332,7 @@ static void test_ccms_counters(void)
 	       "\"media_bytes\":21234432,\"media_drops\":17,\"media_no_port\":2,"
 	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
 	       "\"media_stream_limit\":1,\"media_port_drops\":20,"
-	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14,"
+	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14,\"sccp_adhoc\":30,\"sccp_adhoc_limit\":31,"
 	       "\"srtp_protected\":21,\"srtp_unprotected\":22,\"srtp_auth_fail\":23,"
 	       "\"srtp_replay\":24,\"srtp_pending\":25,\"srtp_other\":26,"
 	       "\"srtp_expanded\":27,\"srtp_keys\":28,\"srtp_alloc_fail\":29}\n",
@@ -351,6 +353,8 @@ static void test_ccms_counters(void)
 	       "  refused: connection limit   11\n"
 	       "  handed over (TLS)           13\n"
 	       "  refused: plain, secure on   14\n"
+	       "  to AdHoCuSeR (open mode)    30\n"
+	       "  refused: AdHoCuSeR limit    31\n"
 	       "media\n"
 	       "  calls now (phones)          2\n"
 	       "  calls (phones)              5\n"
@@ -388,7 +392,7 @@ static void test_ccms_counters(void)
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
 	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":12,"
 	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11,"
-	       "\"claimed\":13,\"refused_plain\":14},"
+	       "\"claimed\":13,\"refused_plain\":14,\"adhoc\":30,\"refused_adhoc_limit\":31},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
 	       "\"dropped_no_stream\":2,\"ended_idle\":3,\"refused_unopened\":600,"
@@ -729,9 +733,13 @@ static void test_prometheus(void)
 	       "# TYPE phoneproxy_sccp_refused_total counter\n"
 	       "phoneproxy_sccp_refused_total{reason=\"conn_limit\"} 11\n"
 	       "phoneproxy_sccp_refused_total{reason=\"plain\"} 14\n"
+	       "phoneproxy_sccp_refused_total{reason=\"adhoc_limit\"} 31\n"
 	       "# HELP phoneproxy_sccp_claimed_total phoneproxy.ko sccp: handed over (TLS)\n"
 	       "# TYPE phoneproxy_sccp_claimed_total counter\n"
 	       "phoneproxy_sccp_claimed_total 13\n"
+	       "# HELP phoneproxy_sccp_adhoc_total phoneproxy.ko sccp: to AdHoCuSeR (open mode)\n"
+	       "# TYPE phoneproxy_sccp_adhoc_total counter\n"
+	       "phoneproxy_sccp_adhoc_total 30\n"
 	       "# HELP phoneproxy_media_calls phoneproxy.ko media: calls now (phones)\n"
 	       "# TYPE phoneproxy_media_calls gauge\n"
 	       "phoneproxy_media_calls 2\n"

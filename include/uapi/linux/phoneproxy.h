@@ -362,6 +362,9 @@ enum pp_stats_attr {
 	PP_STATS_A_SRTP_EXPANDED,	/* u64, skb grown for the tag (copied) */
 	PP_STATS_A_SRTP_KEYS,		/* u64, keys handed to the signalling */
 	PP_STATS_A_SRTP_ALLOC_FAIL,	/* u64, contexts that could not be made */
+	/* Open mode: phones not activated, to the AdHoCuSeR's CallManager. */
+	PP_STATS_A_SCCP_ADHOC,		/* u64, their connections proxied */
+	PP_STATS_A_SCCP_ADHOC_LIMIT,	/* u64, their SYNs dropped: a bound */
 	__PP_STATS_A_MAX
 };
 
