@@ -1049,8 +1049,8 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
 	if (!c)
 		goto err_unopen;
-	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, u->sid,
-			  u->name);
+	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, pp_activation_ccm(act, u),
+			  u->sid, u->name);
 
 	range.flags = NF_NAT_RANGE_MAP_IPS | NF_NAT_RANGE_PROTO_SPECIFIED;
 	range.min_addr.ip = c->ccm_addr;
@@ -1193,7 +1193,7 @@ int pp_sccp_claim(struct pp_net *pn, const struct pp_sccp_claim_req *req,
 		err = -ENOENT;
 		goto out;
 	}
-	cl->ccm_addr = u->ccm->addr;
+	cl->ccm_addr = pp_activation_ccm(act, u);
 	cl->ccm_port = htons(cfg->sccp_port);
 	strscpy(cl->sid, u->sid, sizeof(cl->sid));
 	strscpy(cl->user, u->name, sizeof(cl->user));

@@ -116,7 +116,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (args.test) {
+		char cpath[4096];
+
 		printf("%s: ok\n", d.conf_path);
+		if (nodes_check(err, sizeof(err), cpath, sizeof(cpath))) {
+			pp_err("%s", err);
+			return 1;
+		}
+		printf("%s: ok\n", cpath);
 		return 0;
 	}
 	pp_log_to_logd("Tftp");	/* phoneproxy.log (docs/logs.md) */
@@ -166,6 +173,7 @@ out:
 	slots_fini(&d.slots);
 	replyport_fini(&d.replyport);
 	secure_fini(&d.secure);
+	nodes_fini(&d.nodes);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	if (d.tick)

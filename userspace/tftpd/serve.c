@@ -614,15 +614,58 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
 
 /* ---- the rewrite ---- */
 
+/*
+ * The guide's PhoneProxy to CallManager mapping: this node (the user's
+ * node self) stands for the CallManager the rewrite put it in place of;
+ * the module's SCCP proxy connects the phone there (PP_CMD_USER_CCM_SET).
+ * The address comes from the CallManager's own file, never from the
+ * phone. Not an IPv4 address (a host name, none): cleared, so SCCP goes
+ * to the user's CallManager as without a cluster.
+ */
+static void map_ccm(struct job *j, const struct cnf_params *p, const struct cnf_result *r,
+		    int self)
+{
+	struct tftpd *d = j->d;
+	struct pp_nl *nl = d->have_cfg ? pp_follow_nl(d->follow) : NULL;
+	uint32_t ccm = 0;
+	size_t i;
+	char list[128] = "";
+
+	for (i = 0; i < p->nnodes; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+			 p->nodes[i]);
+	if (self < 0 || (unsigned int)self >= r->nccm) {
+		pp_info("Tftp: %s %s: nodes %s; this node is not one of them: no CallManager mapped here",
+			tftpd_ip(j->addr), who(j), list);
+		return;
+	}
+	if (pp_parse_ipv4(r->ccm[self], &ccm) || !pp_ipv4_is_phone(ccm)) {
+		pp_notice("Tftp: %s %s: node %d of %s stands for CallManager \"%.64s\", not an IPv4 address: SCCP goes to the user's CallManager",
+			  tftpd_ip(j->addr), who(j), self + 1, list, r->ccm[self]);
+		ccm = 0;
+	}
+	if (!nl || pp_user_ccm_set(nl, j->user, j->addr, ccm)) {
+		pp_err("Tftp: %s %s: cannot map this node to CallManager %s: %s",
+		       tftpd_ip(j->addr), who(j), ccm ? tftpd_ip(ccm) : "(none)",
+		       nl ? pp_nl_error(nl) : "the module is not loaded");
+		return;
+	}
+	if (ccm)
+		pp_info("Tftp: %s %s: nodes %s; this node (%d) stands for CallManager %s",
+			tftpd_ip(j->addr), who(j), list, self + 1, tftpd_ip(ccm));
+}
+
 static int rewrite(struct job *j)
 {
 	struct tftpd *d = j->d;
 	const struct pp_config *c = &j->cfg;
 	char node[PP_IPV4_STRLEN], url[64], why[512], sum[512], path[4096];
+	char nodes[PP_SCCP_PROXY_MAX][PP_IPV4_STRLEN];
+	uint32_t naddr[PP_SCCP_PROXY_MAX];
 	struct pp_httpconf hc;
 	struct cnf_params p = { 0 };
 	struct cnf_result r;
-	int rc;
+	int rc, nn = 0, self = -1, i;
 
 	if (j->e->len > d->conf.max_config_size) {
 		snprintf(why, sizeof(why), "%zu bytes, more than maxconfigsize (%llu)",
@@ -632,6 +675,18 @@ static int rewrite(struct job *j)
 	pp_ipv4_str(c->north_addr, node);
 	p.nodes[0] = node;
 	p.nnodes = 1;
+	/*
+	 * The cluster: the user's nodes in order, each with its north
+	 * address (docs/cluster.md); self is this node's place among them.
+	 */
+	if (j->user[0] && j->fc.kind != TFTP_FILE_DEFAULT_CONFIG)
+		nn = nodes_of_user(&d->nodes, j->user, c->north_addr, naddr, &self);
+	for (i = 0; i < nn; i++) {
+		pp_ipv4_str(naddr[i], nodes[i]);
+		p.nodes[i] = nodes[i];
+	}
+	if (nn)
+		p.nnodes = (size_t)nn;
 	/*
 	 * A phone in encrypted mode connects with TLS to ethernetPhonePort
 	 * + 443 (docs/tftp.md, "The port of Secure SCCP"): the file names
@@ -664,6 +719,8 @@ static int rewrite(struct job *j)
 	cnf_result_summary(&r, sum, sizeof(sum));
 	pp_info("Tftp: rewrote %s for %s %s: %s", j->req.filename,
 		tftpd_ip(j->addr), who(j), sum);
+	if (nn)
+		map_ccm(j, &p, &r, self);
 	return 0;
 fail:
 	d->stats.rewrite_failed++;

@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "daemon.h"
+#include "nodes.h"
 #include "ops.h"
 #include "parse.h"
 #include "ratelimit.h"
@@ -132,6 +133,7 @@ struct tftpd {
 	struct slots slots;		/* transfers per phone address */
 	struct replyport replyport;	/* replyport auto: addresses on 69 */
 	struct tftpd_secure secure;	/* the TFTP key, signed files */
+	struct tftpd_nodes nodes;	/* cluster.xml, users.xml: the users' nodes */
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;
