@@ -1,0 +1,212 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# Static balancing and the PhoneProxy to CallManager mapping (the guide's
+# "Activation" and Appendix B; issue 15 item 2): cluster.xml names three
+# nodes, each user's <sccpProxy> entries are its primary, secondary and
+# tertiary nodes. pp-tftpd fetches the phone's configuration from the
+# CallManager's TFTP server (tftpd-hpa), lists the user's three nodes in
+# its CallManager group, in order, each with its north address, and tells
+# the module which CallManager of the original (two-CallManager) group
+# this node stands for; the SCCP proxy sends the phone there, not to the
+# TFTP address of users.xml. This guest is node 1 (north 192.0.2.1);
+# homer has it as primary, marge as secondary, lisa as tertiary.
+source "$(dirname "$0")/lib.sh"
+require ip python3 in.tftpd tftp
+[ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
+
+CCM1=198.51.100.21	# the group's call-processing nodes
+CCM2=198.51.100.22	# ($CCM, the TFTP server, processes no calls)
+N2=192.0.2.2
+N3=192.0.2.3
+LOG=$TMPD/pp-tftpd.log
+OUT=$TMPD/out
+mkdir -p "$OUT"
+
+setup_topology || { tap_result 1 "lab topology"; tap_done; }
+ip -n "$NS_CCM" addr add $CCM1/24 dev veth-ccm
+ip -n "$NS_CCM" addr add $CCM2/24 dev veth-ccm
+
+cluster_xml() {	# cluster_xml FILE: Appendix B's format, three nodes
+	cat > "$1" <<XML
+<cluster>
+  <proxy uuid="u1" name="pp1" cluster_ip="203.0.113.1" mgmt_ip=""
+    south_ip="$SOUTH" north_ip="$NORTH" timestamp="1162484179070" />
+  <proxy uuid="u2" name="pp2" cluster_ip="203.0.113.2" mgmt_ip=""
+    south_ip="198.51.100.2" north_ip="$N2" timestamp="1162484179070" />
+  <proxy uuid="u3" name="pp3" cluster_ip="203.0.113.3" mgmt_ip=""
+    south_ip="198.51.100.3" north_ip="$N3" timestamp="1162484179070" />
+  <master uuid="u1" licensedUsers="3000" />
+</cluster>
+XML
+}
+cluster_xml "$PP_CONF_DIR/cluster.xml"
+check "pp-tftpd -t accepts Appendix B's cluster.xml with three nodes" \
+	"$TFTPD" -t -e
+
+# Bad input: refused with file:line.
+BADC=$TMPD/badconf
+mkdir -p "$BADC"
+cluster_xml "$BADC/cluster.xml"
+sed -i "s/north_ip=\"$N2\"/north_ip=\"$NORTH\"/" "$BADC/cluster.xml"
+out=$(PP_CONF_DIR=$BADC "$TFTPD" -t -e 2>&1)
+rc=$?
+diag "$out"
+[ $rc != 0 ] && printf '%s' "$out" |
+	grep -Fq "$BADC/cluster.xml:5: proxy \"u2\": north_ip $NORTH already used by proxy \"u1\" (line 3)"
+tap_result $? "a cluster.xml naming one north address twice is refused with file:line"
+printf '<cluster>\n  <proxy uuid="u1" name="pp1"\n' > "$BADC/cluster.xml"
+out=$(PP_CONF_DIR=$BADC "$TFTPD" -t -e 2>&1)
+rc=$?
+[ $rc != 0 ] && printf '%s' "$out" | grep -Fq "$BADC/cluster.xml:3: not well-formed XML"
+tap_result $? "a cut cluster.xml is refused with file:line"
+
+user() {	# user NAME SID PROXY...
+	local name=$1 sid=$2 p x=
+	shift 2
+	for p in "$@"; do x="$x<sccpProxy>$p</sccpProxy>"; done
+	echo "  <user name=\"$name\"><ccmName>ccm</ccmName>$x<sid>$sid</sid></user>"
+}
+cat > "$TMPD/users.xml" <<XML
+<users name="pp-test">
+  <ccm name="ccm" default="true"><address>$CCM</address></ccm>
+  <proxy uuid="u1" assign_users="true" />
+  <proxy uuid="u2" assign_users="true" />
+  <proxy uuid="u3" assign_users="true" />
+$(user homer SEP001122334455 u1 u2 u3)
+$(user marge SEP0003E348E321 u2 u1 u3)
+$(user lisa SEP00112233AA05 u3 u2 u1)
+</users>
+XML
+check "publish users with up to three <sccpProxy> each" pp publish "$TMPD/users.xml"
+
+# The CallManager's TFTP server, serving a configuration whose group has
+# two CallManagers (the real file's elements, a second member added).
+ROOT=$TMPD/ccm-tftp
+mkdir -p "$ROOT"
+for sid in SEP001122334455 SEP0003E348E321 SEP00112233AA05; do
+	cat > "$ROOT/$sid.cnf.xml" <<XML
+<device>
+<devicePool>
+<callManagerGroup>
+<members>
+<member  priority="0">
+<callManager>
+<ports>
+<ethernetPhonePort>2000</ethernetPhonePort>
+</ports>
+<processNodeName>$CCM1</processNodeName>
+</callManager>
+</member>
+<member  priority="1">
+<callManager>
+<ports>
+<ethernetPhonePort>2000</ethernetPhonePort>
+</ports>
+<processNodeName>$CCM2</processNodeName>
+</callManager>
+</member>
+</members>
+</callManagerGroup>
+</devicePool>
+<loadInformation>CP7912060000SCCP050124A</loadInformation>
+</device>
+XML
+done
+ccm_tftpd "$ROOT"
+
+# Who gets the phones' SCCP: a listener on each CallManager address,
+# the TFTP address included, saying which accepted from where.
+cat > "$TMPD/who.py" <<'PY'
+import selectors, socket, sys
+sel = selectors.DefaultSelector()
+for a in sys.argv[1:]:
+    s = socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    s.bind((a, 2000)); s.listen(16); sel.register(s, selectors.EVENT_READ, a)
+print("listening", flush=True)
+while True:
+    for k, _ in sel.select():
+        c, peer = k.fileobj.accept()
+        print(f"{k.data} accepted {peer[0]}", flush=True); c.close()
+PY
+WHO=$TMPD/who.log
+nsx "$NS_CCM" python3 "$TMPD/who.py" $CCM $CCM1 $CCM2 > "$WHO" 2>&1 &
+at_exit "kill $!"
+wait_for 10 grep -q listening "$WHO"
+
+# reaches NS WANT: a TCP connection from the phone in NS to north:2000
+# is accepted by the listener on WANT (the proxy's SNAT hides the phone:
+# the listeners' log gets one line per connection, in order).
+reaches() {
+	local before got
+	before=$(grep -c accepted "$WHO")
+	nsx "$1" timeout 10 python3 -c "
+import socket
+s = socket.create_connection(('$NORTH', 2000), timeout=8); s.sendall(b'x')" || return 1
+	wait_for 5 sh -c "[ \$(grep -c accepted $WHO) -gt $before ]"
+	got=$(grep accepted "$WHO" | sed -n "$((before + 1))p" | cut -d' ' -f1)
+	[ "$got" = "$2" ] || { diag "reached ${got:-nothing}, want $2"; return 1; }
+}
+
+ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$LOG" &
+TFTPD_PID=$!
+at_exit "kill $TFTPD_PID"
+check "pp-tftpd listens on the north address" \
+	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG"
+
+pp set user active name homer address $PHONE
+pp set user active name marge address $PHONE2
+check "before its configuration, homer's SCCP goes to the TFTP address of users.xml (no mapping yet)" \
+	reaches "$NS_PHONE" $CCM
+
+nodes_of() {	# nodes_of FILE: the processNodeName values, in member order
+	sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*$|\1|p' "$1" | tr '\n' ' '
+}
+check "homer's phone fetches its configuration through pp-tftpd" \
+	nsx "$NS_PHONE" tftp $NORTH -m binary -c get SEP001122334455.cnf.xml "$OUT/homer.xml"
+diag "homer's nodes: $(nodes_of "$OUT/homer.xml")"
+check "the rewritten configuration lists homer's three nodes in order (primary, secondary, tertiary)" \
+	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/homer.xml | tr '\n' ' ')\" = '$NORTH $N2 $N3 ' ]"
+check_fail "no CallManager address is left in it" grep -Eq "$CCM1|$CCM2" "$OUT/homer.xml"
+check "show user -j: this node (homer's primary) stands for CallManager 1" \
+	sh -c "ip netns exec $NS_PROXY $PPCTL -j show user | python3 -c '
+import json, sys
+u = {x[\"name\"]: x for x in json.load(sys.stdin)}
+sys.exit(u[\"homer\"].get(\"ccm_addr\") != \"$CCM1\")'"
+check "homer's SCCP through node 1 reaches CallManager 1 ($CCM1)" \
+	reaches "$NS_PHONE" $CCM1
+
+check "marge's phone fetches its configuration" \
+	nsx "$NS_PHONE2" tftp $NORTH -m binary -c get SEP0003E348E321.cnf.xml "$OUT/marge.xml"
+diag "marge's nodes: $(nodes_of "$OUT/marge.xml")"
+check "the rewritten configuration lists marge's nodes in order (node 2 first)" \
+	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge.xml | tr '\n' ' ')\" = '$N2 $NORTH $N3 ' ]"
+check "marge's SCCP through node 1, her secondary, reaches CallManager 2 ($CCM2)" \
+	reaches "$NS_PHONE2" $CCM2
+
+# lisa at homer's address: a new activation, no mapping until her file.
+pp set user active name lisa address $PHONE
+check "lisa activated at homer's address does not inherit his mapping (TFTP address)" \
+	reaches "$NS_PHONE" $CCM
+check "lisa's phone fetches its configuration" \
+	nsx "$NS_PHONE" tftp $NORTH -m binary -c get SEP00112233AA05.cnf.xml "$OUT/lisa.xml"
+diag "lisa's nodes: $(nodes_of "$OUT/lisa.xml")"
+check "lisa's configuration: three nodes for two CallManagers (a member added), node 1 last" \
+	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/lisa.xml | tr '\n' ' ')\" = '$N3 $N2 $NORTH ' ]"
+check "lisa's SCCP through node 1, her tertiary, reaches CallManager 1 again (3 mod 2)" \
+	reaches "$NS_PHONE" $CCM1
+
+# A malformed cluster.xml while running: refused (file:line in the log),
+# the phone then gets this node alone and SCCP its CallManager's address.
+printf '<cluster>\n<proxy uuid="u1"/>\n</cluster>\n' > "$PP_CONF_DIR/cluster.xml"
+check "after cluster.xml is broken, marge fetches her configuration again" \
+	nsx "$NS_PHONE2" tftp $NORTH -m binary -c get SEP0003E348E321.cnf.xml "$OUT/marge2.xml"
+check "the running pp-tftpd refuses it with file:line" \
+	grep -Fq "cluster.xml refused: $PP_CONF_DIR/cluster.xml:2: proxy \"u1\": name \"\" is not" "$LOG"
+check "... and lists this node alone" \
+	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge2.xml | tr '\n' ' ')\" = '$NORTH ' ]"
+check "the CallManagers accepted, in order: TFTP address, 1, 2, TFTP address, 1 (nothing else)" \
+	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM $CCM1 $CCM2 $CCM $CCM1 ' ]"
+diag "$(grep -E 'stands for|not one of them|refused' "$LOG" | head -n 8)"
+tap_done
