@@ -197,6 +197,41 @@ check "lisa's configuration: three nodes for two CallManagers (a member added), 
 check "lisa's SCCP through node 1, her tertiary, reaches CallManager 1 again (3 mod 2)" \
 	reaches "$NS_PHONE" $CCM1
 
+# The module's side (PP_CMD_USER_CCM_SET, what pp-tftpd sends): admin
+# only, and validated; nothing from the north side can become the
+# destination. tests/ccmset prints the extack message.
+CCMSET=${CCMSET:-$PP_OUT/userspace/tests/ccmset}
+refused() {	# refused ERRNO "message" NAME ADDR CCM
+	local want="errno=$1 msg=\"$2\"" out
+	shift 2
+	out=$(ip netns exec "$NS_PROXY" "$CCMSET" "$@")
+	[ "$out" = "$want" ] || { diag "got: $out"; return 1; }
+}
+check "the mapping of an unknown user is refused (ENOENT, extack)" \
+	refused 2 "unknown user" nobody $PHONE $CCM2
+check "... of a user not active (homer, displaced by lisa): ESRCH" \
+	refused 3 "user is not active" homer $PHONE $CCM2
+check "... for an address the user is not active at: ESTALE" \
+	refused 116 "user is active at another address" marge $PHONE $CCM1
+check "... to one of the proxy's own addresses: EINVAL" \
+	refused 22 "CallManager address is one of this proxy's addresses" marge $PHONE2 $SOUTH
+check "... to an activated phone's address (the north side): EINVAL" \
+	refused 22 "CallManager address is an activated phone's address" marge $PHONE2 $PHONE
+check "... to a multicast address: EINVAL" \
+	refused 22 "CallManager address must be a unicast address" marge $PHONE2 224.0.0.5
+check "... to loopback: EINVAL" \
+	refused 22 "CallManager address must be a unicast address" marge $PHONE2 127.0.0.1
+if command -v setpriv >/dev/null; then
+	out=$(ip netns exec "$NS_PROXY" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		"$CCMSET" marge $PHONE2 $CCM1)
+	[ "$out" = 'errno=1 msg="Operation not permitted"' ] || diag "got: $out"
+	tap_result $? "... by a user without CAP_NET_ADMIN: EPERM (admin only)"
+fi
+check "marge still goes to CallManager 2 after the refusals" reaches "$NS_PHONE2" $CCM2
+check "0.0.0.0 clears the mapping" sh -c "ip netns exec $NS_PROXY $CCMSET marge $PHONE2 0.0.0.0"
+check "... then marge's SCCP goes to the TFTP address of users.xml again" \
+	reaches "$NS_PHONE2" $CCM
+
 # A malformed cluster.xml while running: refused (file:line in the log),
 # the phone then gets this node alone and SCCP its CallManager's address.
 printf '<cluster>\n<proxy uuid="u1"/>\n</cluster>\n' > "$PP_CONF_DIR/cluster.xml"
@@ -206,7 +241,7 @@ check "the running pp-tftpd refuses it with file:line" \
 	grep -Fq "cluster.xml refused: $PP_CONF_DIR/cluster.xml:2: proxy \"u1\": name \"\" is not" "$LOG"
 check "... and lists this node alone" \
 	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge2.xml | tr '\n' ' ')\" = '$NORTH ' ]"
-check "the CallManagers accepted, in order: TFTP address, 1, 2, TFTP address, 1 (nothing else)" \
-	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM $CCM1 $CCM2 $CCM $CCM1 ' ]"
+check "the CallManagers accepted, in order: TFTP address, 1, 2, TFTP address, 1, 2, TFTP address (nothing else)" \
+	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM $CCM1 $CCM2 $CCM $CCM1 $CCM2 $CCM ' ]"
 diag "$(grep -E 'stands for|not one of them|refused' "$LOG" | head -n 8)"
 tap_done
