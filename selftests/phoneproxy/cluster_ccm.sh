@@ -10,8 +10,12 @@
 # its CallManager group, in order, each with its north address, and tells
 # the module which CallManager of the original (two-CallManager) group
 # this node stands for; the SCCP proxy sends the phone there, not to the
-# TFTP address of users.xml. This guest is node 1 (north 192.0.2.1);
-# homer has it as primary, marge as secondary, lisa as tertiary.
+# TFTP address of users.xml. It does so on every activation (fetching
+# the file from the CallManager itself, so the node knows its mapping
+# before the phone fetches anything, whichever node serves that) and on
+# the phone's own fetch. This guest is node 1 (north 192.0.2.1); homer
+# has it as primary, marge as secondary, lisa as tertiary, bart not at
+# all (his SCCP, should it come here, goes to the users.xml address).
 source "$(dirname "$0")/lib.sh"
 require ip python3 in.tftpd tftp
 [ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
@@ -77,6 +81,7 @@ cat > "$TMPD/users.xml" <<XML
 $(user homer SEP001122334455 u1 u2 u3)
 $(user marge SEP0003E348E321 u2 u1 u3)
 $(user lisa SEP00112233AA05 u3 u2 u1)
+$(user bart SEP00112233AA06 u2 u3)
 </users>
 XML
 check "publish users with up to three <sccpProxy> each" pp publish "$TMPD/users.xml"
@@ -85,7 +90,7 @@ check "publish users with up to three <sccpProxy> each" pp publish "$TMPD/users.
 # two CallManagers (the real file's elements, a second member added).
 ROOT=$TMPD/ccm-tftp
 mkdir -p "$ROOT"
-for sid in SEP001122334455 SEP0003E348E321 SEP00112233AA05; do
+for sid in SEP001122334455 SEP0003E348E321 SEP00112233AA05 SEP00112233AA06; do
 	cat > "$ROOT/$sid.cnf.xml" <<XML
 <device>
 <devicePool>
@@ -155,47 +160,64 @@ at_exit "kill $TFTPD_PID"
 check "pp-tftpd listens on the north address" \
 	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG"
 
-pp set user active name homer address $PHONE
-pp set user active name marge address $PHONE2
-check "before its configuration, homer's SCCP goes to the TFTP address of users.xml (no mapping yet)" \
-	reaches "$NS_PHONE" $CCM
-
+ccm_of() {	# ccm_of USER WANT: show user -j gives WANT as the user's ccm_addr ("": none)
+	ip netns exec "$NS_PROXY" "$PPCTL" -j show user | python3 -c '
+import json, sys
+u = {x["name"]: x for x in json.load(sys.stdin)}
+sys.exit(u[sys.argv[1]].get("ccm_addr", "") != sys.argv[2])' "$1" "$2"
+}
 nodes_of() {	# nodes_of FILE: the processNodeName values, in member order
 	sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*$|\1|p' "$1" | tr '\n' ' '
 }
+nodes_are() {	# nodes_are FILE "a b c ": the CallManager group lists these, in order
+	[ "$(nodes_of "$1")" = "$2" ] || { diag "$(basename "$1"): $(nodes_of "$1")"; return 1; }
+}
+
+# An activation (by any means, a cluster peer's too): pp-tftpd fetches the
+# phone's file from the CallManager itself and maps this node at once.
+pp set user active name homer address $PHONE
+pp set user active name marge address $PHONE2
+check "homer activated: node 1, his primary, stands for CallManager 1 before his phone fetches anything" \
+	wait_for 20 ccm_of homer $CCM1
+check "marge activated: node 1, her secondary, stands for CallManager 2" \
+	wait_for 20 ccm_of marge $CCM2
+check "homer's SCCP through node 1 reaches CallManager 1 ($CCM1), not the TFTP address" \
+	reaches "$NS_PHONE" $CCM1
+
 check "homer's phone fetches its configuration through pp-tftpd" \
 	nsx "$NS_PHONE" tftp $NORTH -m binary -c get SEP001122334455.cnf.xml "$OUT/homer.xml"
-diag "homer's nodes: $(nodes_of "$OUT/homer.xml")"
 check "the rewritten configuration lists homer's three nodes in order (primary, secondary, tertiary)" \
-	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/homer.xml | tr '\n' ' ')\" = '$NORTH $N2 $N3 ' ]"
+	nodes_are "$OUT/homer.xml" "$NORTH $N2 $N3 "
 check_fail "no CallManager address is left in it" grep -Eq "$CCM1|$CCM2" "$OUT/homer.xml"
-check "show user -j: this node (homer's primary) stands for CallManager 1" \
-	sh -c "ip netns exec $NS_PROXY $PPCTL -j show user | python3 -c '
-import json, sys
-u = {x[\"name\"]: x for x in json.load(sys.stdin)}
-sys.exit(u[\"homer\"].get(\"ccm_addr\") != \"$CCM1\")'"
-check "homer's SCCP through node 1 reaches CallManager 1 ($CCM1)" \
-	reaches "$NS_PHONE" $CCM1
+check "... and node 1 still stands for CallManager 1" ccm_of homer $CCM1
 
 check "marge's phone fetches its configuration" \
 	nsx "$NS_PHONE2" tftp $NORTH -m binary -c get SEP0003E348E321.cnf.xml "$OUT/marge.xml"
-diag "marge's nodes: $(nodes_of "$OUT/marge.xml")"
 check "the rewritten configuration lists marge's nodes in order (node 2 first)" \
-	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge.xml | tr '\n' ' ')\" = '$N2 $NORTH $N3 ' ]"
+	nodes_are "$OUT/marge.xml" "$N2 $NORTH $N3 "
 check "marge's SCCP through node 1, her secondary, reaches CallManager 2 ($CCM2)" \
 	reaches "$NS_PHONE2" $CCM2
 
-# lisa at homer's address: a new activation, no mapping until her file.
 pp set user active name lisa address $PHONE
-check "lisa activated at homer's address does not inherit his mapping (TFTP address)" \
-	reaches "$NS_PHONE" $CCM
+check "lisa (at homer's address): node 1, her tertiary, stands for CallManager 1 again (3 mod 2)" \
+	wait_for 20 ccm_of lisa $CCM1
 check "lisa's phone fetches its configuration" \
 	nsx "$NS_PHONE" tftp $NORTH -m binary -c get SEP00112233AA05.cnf.xml "$OUT/lisa.xml"
-diag "lisa's nodes: $(nodes_of "$OUT/lisa.xml")"
 check "lisa's configuration: three nodes for two CallManagers (a member added), node 1 last" \
-	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/lisa.xml | tr '\n' ' ')\" = '$N3 $N2 $NORTH ' ]"
-check "lisa's SCCP through node 1, her tertiary, reaches CallManager 1 again (3 mod 2)" \
-	reaches "$NS_PHONE" $CCM1
+	nodes_are "$OUT/lisa.xml" "$N3 $N2 $NORTH "
+check "lisa's SCCP through node 1 reaches CallManager 1" reaches "$NS_PHONE" $CCM1
+
+# bart's nodes are 2 and 3: node 1 stands for nothing; his activation at
+# lisa's address does not inherit her mapping.
+pp set user active name bart address $PHONE
+check "bart's phone fetches its configuration through node 1" \
+	nsx "$NS_PHONE" tftp $NORTH -m binary -c get SEP00112233AA06.cnf.xml "$OUT/bart.xml"
+check "it lists bart's two nodes, not this one" nodes_are "$OUT/bart.xml" "$N2 $N3 "
+check "pp-tftpd logs that this node is not one of bart's" \
+	wait_for 5 grep -q "user=bart .*this node is not one of them" "$LOG"
+check "bart has no mapping here (none inherited from lisa at the same address)" ccm_of bart ""
+check "bart's SCCP through node 1 goes to the TFTP address of users.xml (as without a cluster)" \
+	reaches "$NS_PHONE" $CCM
 
 # The module's side (PP_CMD_USER_CCM_SET, what pp-tftpd sends): admin
 # only, and validated; nothing from the north side can become the
@@ -209,7 +231,7 @@ refused() {	# refused ERRNO "message" NAME ADDR CCM
 }
 check "the mapping of an unknown user is refused (ENOENT, extack)" \
 	refused 2 "unknown user" nobody $PHONE $CCM2
-check "... of a user not active (homer, displaced by lisa): ESRCH" \
+check "... of a user not active (homer, displaced): ESRCH" \
 	refused 3 "user is not active" homer $PHONE $CCM2
 check "... for an address the user is not active at: ESTALE" \
 	refused 116 "user is active at another address" marge $PHONE $CCM1
@@ -241,7 +263,7 @@ check "the running pp-tftpd refuses it with file:line" \
 	grep -Fq "cluster.xml refused: $PP_CONF_DIR/cluster.xml:2: proxy \"u1\": name \"\" is not" "$LOG"
 check "... and lists this node alone" \
 	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge2.xml | tr '\n' ' ')\" = '$NORTH ' ]"
-check "the CallManagers accepted, in order: TFTP address, 1, 2, TFTP address, 1, 2, TFTP address (nothing else)" \
-	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM $CCM1 $CCM2 $CCM $CCM1 $CCM2 $CCM ' ]"
+check "the CallManagers accepted, in order: 1, 2, 1, the TFTP address, 2, the TFTP address (nothing else)" \
+	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM1 $CCM2 $CCM1 $CCM $CCM2 $CCM ' ]"
 diag "$(grep -E 'stands for|not one of them|refused' "$LOG" | head -n 8)"
 tap_done
