@@ -143,12 +143,13 @@ wait_for 10 grep -q listening "$WHO"
 # reaches NS WANT: a TCP connection from the phone in NS to north:2000
 # is accepted by the listener on WANT (the proxy's SNAT hides the phone:
 # the listeners' log gets one line per connection, in order).
-reaches() {
-	local before got
+reaches() {	# reaches NS WANT [NODE_NORTH]
+	local before got out node=${3:-$NORTH}
 	before=$(grep -c accepted "$WHO")
-	nsx "$1" timeout 10 python3 -c "
+	out=$(nsx "$1" timeout 10 python3 -c "
 import socket
-s = socket.create_connection(('$NORTH', 2000), timeout=8); s.sendall(b'x')" || return 1
+s = socket.create_connection(('$node', 2000), timeout=8); s.close()" 2>&1) ||
+		{ diag "connect to $node: ${out:-timeout} ($(date +%T))"; diag "$(tail -n 3 "$WHO")"; return 1; }
 	wait_for 5 sh -c "[ \$(grep -c accepted $WHO) -gt $before ]"
 	got=$(grep accepted "$WHO" | sed -n "$((before + 1))p" | cut -d' ' -f1)
 	[ "$got" = "$2" ] || { diag "reached ${got:-nothing}, want $2"; return 1; }
@@ -160,8 +161,8 @@ at_exit "kill $TFTPD_PID"
 check "pp-tftpd listens on the north address" \
 	wait_for 10 grep -q "Tftp: listening on $NORTH:69" "$LOG"
 
-ccm_of() {	# ccm_of USER WANT: show user -j gives WANT as the user's ccm_addr ("": none)
-	ip netns exec "$NS_PROXY" "$PPCTL" -j show user | python3 -c '
+ccm_of() {	# ccm_of USER WANT [NS]: show user -j gives WANT as the user's ccm_addr ("": none)
+	ip netns exec "${3:-$NS_PROXY}" "$PPCTL" -j show user | python3 -c '
 import json, sys
 u = {x["name"]: x for x in json.load(sys.stdin)}
 sys.exit(u[sys.argv[1]].get("ccm_addr", "") != sys.argv[2])' "$1" "$2"
@@ -266,4 +267,49 @@ check "... and lists this node alone" \
 check "the CallManagers accepted, in order: 1, 2, 1, the TFTP address, 2, the TFTP address (nothing else)" \
 	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM1 $CCM2 $CCM1 $CCM $CCM2 $CCM ' ]"
 diag "$(grep -E 'stands for|not one of them|refused' "$LOG" | head -n 8)"
+
+# ---- three nodes, each its own namespace (module state, pp-tftpd) ----
+# Nodes 2 and 3 join the north link (192.0.2.2, .3) and reach the
+# CallManagers from their own south addresses (198.51.100.2, .3), as
+# cluster.xml says. homer is activated on each node, as pp-clusterd
+# replicates an activation (cluster.sh tests that); each node's pp-tftpd
+# maps that node by itself: homer's nodes are 1, 2, 3 and his group two
+# CallManagers, so node 1 and node 3 stand for CallManager 1, node 2 for 2.
+cluster_xml "$PP_CONF_DIR/cluster.xml"
+nodens() { echo "pp-n$1-$SFX"; }
+for n in 2 3; do
+	ns=$(nodens $n)
+	ip netns add "$ns" || { tap_result 1 "node $n's namespace"; tap_done; }
+	at_exit "ip netns pids $ns | xargs -r kill; ip netns del $ns"
+	ip -n "$ns" link set lo up
+	ip link add north netns "$ns" type veth peer name p-n$n netns "$NS_PROXY"
+	ip -n "$NS_PROXY" link set p-n$n master br-north up
+	ip -n "$ns" addr add 192.0.2.$n/24 dev north
+	ip -n "$ns" link set north up
+	ip link add south netns "$ns" type veth peer name v-n$n netns "$NS_CCM"
+	ip -n "$ns" addr add 198.51.100.$n/24 dev south
+	ip -n "$ns" link set south up
+	ip -n "$NS_CCM" link set v-n$n up
+	ip -n "$NS_CCM" route add 198.51.100.$n/32 dev v-n$n
+	ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
+	ip netns exec "$ns" "$PPCTL" set interface north address 192.0.2.$n &&
+		ip netns exec "$ns" "$PPCTL" set interface south address 198.51.100.$n &&
+		ip netns exec "$ns" "$PPCTL" publish "$TMPD/users.xml" > /dev/null
+	tap_result $? "node $n: north 192.0.2.$n, south 198.51.100.$n, the users published"
+	ip netns exec "$ns" "$TFTPD" -e 2> "$TMPD/tftpd$n.log" &
+	at_exit "kill $!"
+	wait_for 10 grep -q "Tftp: listening on 192.0.2.$n:69" "$TMPD/tftpd$n.log"
+done
+for n in 1 2 3; do
+	[ $n = 1 ] && ns=$NS_PROXY || ns=$(nodens $n)
+	ip netns exec "$ns" "$PPCTL" set user active name homer address $PHONE
+done
+check "node 1 stands for homer's CallManager 1" wait_for 20 ccm_of homer $CCM1
+check "node 2 stands for homer's CallManager 2" wait_for 20 ccm_of homer $CCM2 "$(nodens 2)"
+check "node 3 stands for homer's CallManager 1 (3 mod 2)" wait_for 20 ccm_of homer $CCM1 "$(nodens 3)"
+check "homer's SCCP through node 1 reaches CallManager 1" reaches "$NS_PHONE" $CCM1 $NORTH
+check "homer's SCCP through node 2 reaches CallManager 2" reaches "$NS_PHONE" $CCM2 $N2
+check "homer's SCCP through node 3 reaches CallManager 1" reaches "$NS_PHONE" $CCM1 $N3
+check "... each from its node's south address (1, 2, 3)" \
+	sh -c "[ \"\$(grep accepted $WHO | tail -n 3 | cut -d' ' -f3 | tr '\\n' ' ')\" = '$SOUTH 198.51.100.2 198.51.100.3 ' ]"
 tap_done
