@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 			pp_err("%s", err);
 			return 1;
 		}
-		printf("%s: ok\n", cpath);
+		printf("%s: %s\n", cpath, err);
 		return 0;
 	}
 	pp_log_to_logd("Tftp");	/* phoneproxy.log (docs/logs.md) */

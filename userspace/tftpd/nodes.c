@@ -101,6 +101,10 @@ int nodes_check(char *err, size_t errlen, char *path, size_t pathlen)
 	}
 	if (pp_cluster_xml_load(path, true, &c, err, errlen))
 		return -1;
+	if (!c)
+		snprintf(err, errlen, "none (a single node)");
+	else
+		snprintf(err, errlen, "ok, %zu node%s", c->nnodes, c->nnodes == 1 ? "" : "s");
 	pp_cluster_xml_free(c);
 	return 0;
 }

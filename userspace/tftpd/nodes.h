@@ -44,7 +44,10 @@ int nodes_of_user(struct tftpd_nodes *n, const char *name, uint32_t north,
 		  uint32_t addrs[PP_SCCP_PROXY_MAX], int *self);
 void nodes_fini(struct tftpd_nodes *n);
 
-/* pp-tftpd -t: check cluster.xml (missing is fine). 0, or -1 with err. */
+/*
+ * pp-tftpd -t: check cluster.xml (missing is fine). 0 with err saying
+ * what was found, or -1 with err saying why it is refused.
+ */
 int nodes_check(char *err, size_t errlen, char *path, size_t pathlen);
 
 #endif /* PP_TFTPD_NODES_H */

@@ -1213,10 +1213,19 @@ void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
 
 /* ---- the mapping of a phone just activated (docs/cluster.md) ---- */
 
+/*
+ * At most this many of those fetches at a time; the rest wait in order
+ * (a snapshot applying thousands of activations must not send as many
+ * requests to the CallManager at once).
+ */
+#define MAPJOBS_RUNNING_MAX	16
+
 struct mapjob {
 	struct tftpd *d;
 	struct listener l;
-	struct centry *e;
+	struct centry *e;		/* NULL while waiting */
+	uint32_t cm;
+	char name[TFTP_FILENAME_MAX + 1];
 	char user[PP_NAME_MAX];
 	char who[PP_NAME_MAX + 40];
 	uint32_t addr;
@@ -1226,9 +1235,42 @@ struct mapjob {
 static void mapjob_free(struct mapjob *m)
 {
 	TAILQ_REMOVE(&m->d->mapjobs, m, link);
-	cache_unlisten(m->e, &m->l);
-	cache_put(m->e);
+	if (m->e) {
+		m->d->mapjobs_running--;
+		cache_unlisten(m->e, &m->l);
+		cache_put(m->e);
+	}
 	free(m);
+}
+
+static void on_map_entry(struct listener *l, struct centry *e);
+
+/* Start waiting fetches while fewer than the maximum run. */
+static void mapjobs_next(struct tftpd *d)
+{
+	struct mapjob *m;
+	const char *how;
+
+	if (d->mapjobs_starting)
+		return;		/* the loop below goes on */
+	d->mapjobs_starting = true;
+	while (d->mapjobs_running < MAPJOBS_RUNNING_MAX) {
+		TAILQ_FOREACH(m, &d->mapjobs, link)
+			if (!m->e)
+				break;
+		if (!m)
+			break;
+		m->e = cache_get(d, m->cm, m->name, d->cfg.south_addr, &how);
+		if (!m->e) {
+			mapjob_free(m);
+			continue;
+		}
+		d->mapjobs_running++;
+		pp_dbg("Tftp: activation of %s at %s: %s from CallManager %s (%s) for its mapping",
+		       m->who, tftpd_ip(m->addr), m->name, tftpd_ip(m->cm), how);
+		on_map_entry(&m->l, m->e);
+	}
+	d->mapjobs_starting = false;
 }
 
 /* The file is in: the mapping, as the phone's own fetch would make it. */
@@ -1275,17 +1317,21 @@ static void on_map_entry(struct listener *l, struct centry *e)
 	else
 		pp_notice("Tftp: activation of %s: %s from CallManager %s: %s; no CallManager mapped here",
 			  m->who, e->name, tftpd_ip(e->cm), e->err_msg);
-	mapjob_free(m);
+	{
+		struct tftpd *d = m->d;
+
+		mapjob_free(m);
+		mapjobs_next(d);
+	}
 }
 
 void serve_on_event(struct tftpd *d, const struct pp_event_info *ev)
 {
 	uint32_t naddr[PP_SCCP_PROXY_MAX], cm;
-	char name[TFTP_FILENAME_MAX + 1];
 	struct pp_user_state u;
 	struct mapjob *m;
 	struct pp_nl *nl;
-	const char *how, *why;
+	const char *why;
 	int nn, self;
 
 	if (!ev || ev->type != PP_EVENT_ACTIVATED || !d->have_cfg || !d->cfg.south_addr)
@@ -1305,24 +1351,25 @@ void serve_on_event(struct tftpd *d, const struct pp_event_info *ev)
 		pp_notice("Tftp: activation of user=%s: CallManager \"%s\": %s", ev->name, u.ccm, why);
 		return;
 	}
-	snprintf(name, sizeof(name), "%s.cnf.xml", ev->sid);
+	/* One waiting fetch per user: a later activation replaces the address. */
+	TAILQ_FOREACH(m, &d->mapjobs, link) {
+		if (!m->e && !strcmp(m->user, ev->name)) {
+			m->addr = ev->addr;
+			return;
+		}
+	}
 	m = calloc(1, sizeof(*m));
 	if (!m)
 		return;
 	m->d = d;
 	m->addr = ev->addr;
+	m->cm = cm;
 	m->l.fn = on_map_entry;
+	snprintf(m->name, sizeof(m->name), "%s.cnf.xml", ev->sid);
 	snprintf(m->user, sizeof(m->user), "%s", ev->name);
 	snprintf(m->who, sizeof(m->who), "user=%s sid=%s", ev->name, ev->sid);
-	m->e = cache_get(d, cm, name, d->cfg.south_addr, &how);
-	if (!m->e) {
-		free(m);
-		return;
-	}
 	TAILQ_INSERT_TAIL(&d->mapjobs, m, link);
-	pp_dbg("Tftp: activation of %s at %s: %s from CallManager %s (%s) for its mapping",
-	       m->who, tftpd_ip(m->addr), name, tftpd_ip(cm), how);
-	on_map_entry(&m->l, m->e);
+	mapjobs_next(d);
 }
 
 int serve_init(struct tftpd *d)

@@ -144,6 +144,8 @@ struct tftpd {
 	struct tftpd_nodes nodes;	/* cluster.xml, users.xml: the users' nodes */
 	/* Fetches of a just activated phone's file for its mapping. */
 	TAILQ_HEAD(mapjob_list, mapjob) mapjobs;
+	unsigned int mapjobs_running;	/* of them, fetching */
+	bool mapjobs_starting;
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;
