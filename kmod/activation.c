@@ -310,6 +310,60 @@ out:
 	return err;
 }
 
+int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
+			  __be32 ccm, struct netlink_ext_ack *extack)
+{
+	const struct pp_config *cfg;
+	struct pp_activation *act;
+	struct pp_user *u;
+	int err = 0;
+
+	if (ccm && (!pp_activation_addr_ok(ccm) || ipv4_is_loopback(ccm))) {
+		NL_SET_ERR_MSG(extack,
+			       "CallManager address must be a unicast address");
+		return -EINVAL;
+	}
+	mutex_lock(&pn->lock);
+	u = pp_users_find_name(pp_users_locked(pn), name);
+	if (!u) {
+		NL_SET_ERR_MSG(extack, "unknown user");
+		err = -ENOENT;
+		goto out;
+	}
+	act = rcu_dereference_protected(u->act, lockdep_is_held(&pn->lock));
+	if (!act) {
+		NL_SET_ERR_MSG(extack, "user is not active");
+		err = -ESRCH;
+		goto out;
+	}
+	if (act->addr != addr) {
+		NL_SET_ERR_MSG(extack, "user is active at another address");
+		err = -ESTALE;
+		goto out;
+	}
+	cfg = pp_config_locked(pn);
+	if (ccm && (ccm == cfg->north_addr || ccm == cfg->south_addr ||
+		    ccm == cfg->virt_north_addr ||
+		    ccm == cfg->virt_south_addr)) {
+		NL_SET_ERR_MSG(extack,
+			       "CallManager address is one of this proxy's addresses");
+		err = -EINVAL;
+		goto out;
+	}
+	if (ccm && pp_act_lookup_locked(pn, ccm)) {
+		/* The north side never chooses where SCCP goes. */
+		NL_SET_ERR_MSG(extack,
+			       "CallManager address is an activated phone's address");
+		err = -EINVAL;
+		goto out;
+	}
+	WRITE_ONCE(act->ccm_addr, ccm);
+	pp_net_changed(pn);
+out:
+	mutex_unlock(&pn->lock);
+	return err;
+}
+
 /*
  * Around publishing the new user table @t: prepare carries each
  * activation whose user survives with the same SID and enabled over to

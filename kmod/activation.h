@@ -30,6 +30,12 @@ struct pp_activation {
 	struct list_head list;
 	struct pp_user *carry;		/* table replacement, under lock */
 	unsigned long since;		/* jiffies of the (re)activation */
+	/*
+	 * The CallManager this node stands for in the phone's configuration
+	 * (PP_CMD_USER_CCM_SET), 0: the user's CallManager. Written under
+	 * pn->lock with WRITE_ONCE, read locklessly by the SCCP proxy.
+	 */
+	__be32 ccm_addr;
 
 	/*
 	 * SCCP connection accounting, updated by pp_activation_conn_*()
@@ -65,6 +71,21 @@ int pp_activate(struct pp_net *pn, const char *name, __be32 addr, u8 reason,
  */
 int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
 		  struct netlink_ext_ack *extack);
+
+/*
+ * Set the CallManager (@ccm, 0: none) the SCCP proxy connects user @name's
+ * phone to while it is active at @addr (PP_CMD_USER_CCM_SET's rules).
+ * Process context: takes pn->lock.
+ */
+int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
+			  __be32 ccm, struct netlink_ext_ack *extack);
+
+/* The CallManager address for the phone of @u active as @act. */
+static inline __be32 pp_activation_ccm(const struct pp_activation *act,
+				       const struct pp_user *u)
+{
+	return READ_ONCE(act->ccm_addr) ?: u->ccm->addr;
+}
 
 /*
  * Can a user be activated at @addr? Not 0/8, multicast or broadcast.

@@ -57,6 +57,13 @@ static const struct nla_policy pp_user_name_policy[PP_USER_A_MAX + 1] = {
 	[PP_USER_A_NAME]	= PP_POLICY_STRING,
 };
 
+/* PP_CMD_USER_CCM_SET: the user, where it is active, its CallManager. */
+static const struct nla_policy pp_user_ccm_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]	= PP_POLICY_STRING,
+	[PP_USER_A_ADDR]	= { .type = NLA_BE32 },
+	[PP_USER_A_CCM_ADDR]	= { .type = NLA_BE32 },
+};
+
 /* Commands that take no attribute: reject every one. */
 static const struct nla_policy pp_none_policy[PP_A_MAX + 1] = {};
 
@@ -112,6 +119,10 @@ static const struct nla_policy pp_claim_attr_policy[PP_CLAIM_A_MAX + 1] = {
 	[PP_CLAIM_A_PEER_PORT]	= PP_POLICY_PORT,
 	[PP_CLAIM_A_LOCAL_PORT]	= PP_POLICY_PORT,
 	[PP_CLAIM_A_DEVICE]	= PP_POLICY_STRING,
+};
+
+static const struct nla_policy pp_user_ccm_set_policy[PP_A_MAX + 1] = {
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_ccm_policy),
 };
 
 static const struct nla_policy pp_claim_policy[PP_A_MAX + 1] = {
@@ -176,6 +187,9 @@ static int pp_nl_put_user(struct sk_buff *skb, const struct pp_user *u)
 			 atomic_read(&act->conns_total)) ||
 	     nla_put_u32(skb, PP_USER_A_REGISTERED,
 			 atomic_read(&act->registered))))
+		goto cancel;
+	if (act && READ_ONCE(act->ccm_addr) &&
+	    nla_put_in_addr(skb, PP_USER_A_CCM_ADDR, READ_ONCE(act->ccm_addr)))
 		goto cancel;
 
 	nla_nest_end(skb, nest);
@@ -737,6 +751,43 @@ static int pp_nl_inactivate(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int pp_nl_user_ccm_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+	struct nlattr *nest;
+	int err;
+
+	err = pp_nl_parse_user(info, pp_user_ccm_policy, tb);
+	if (err)
+		return err;
+	nest = info->attrs[PP_A_USER];
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_NAME)) {
+		NL_SET_ERR_MSG(extack, "user name missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_ADDR)) {
+		NL_SET_ERR_MSG(extack, "activation address missing");
+		return -EINVAL;
+	}
+	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_CCM_ADDR)) {
+		NL_SET_ERR_MSG(extack, "CallManager address missing");
+		return -EINVAL;
+	}
+	err = pp_activation_set_ccm(pp_nl_net(info),
+				    nla_data(tb[PP_USER_A_NAME]),
+				    nla_get_in_addr(tb[PP_USER_A_ADDR]),
+				    nla_get_in_addr(tb[PP_USER_A_CCM_ADDR]),
+				    extack);
+	if (err == -EINVAL)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_CCM_ADDR]);
+	else if (err == -ESTALE || err == -ESRCH)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_ADDR]);
+	else if (err == -ENOENT)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_NAME]);
+	return err;
+}
+
 static void *pp_nl_call_start(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return pp_nl_dump_put(skb, cb, PP_CMD_CALL_GET);
@@ -918,6 +969,13 @@ static const struct genl_ops pp_nl_ops[] = {
 		.cmd	= PP_CMD_SCCP_CLAIM,
 		.doit	= pp_nl_sccp_claim,
 		.policy	= pp_claim_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_USER_CCM_SET,
+		.doit	= pp_nl_user_ccm_set,
+		.policy	= pp_user_ccm_set_policy,
 		.maxattr = PP_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

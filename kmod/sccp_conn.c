@@ -1206,8 +1206,8 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	c = kzalloc(sizeof(*c), GFP_ATOMIC);
 	if (!c)
 		goto err_unopen;
-	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, u->sid,
-			  u->name);
+	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, pp_activation_ccm(act, u),
+			  u->sid, u->name);
 	if (pp_sccp_nat_setup(ct, c->ccm_addr, cfg) != NF_ACCEPT)
 		goto err_free;
 
@@ -1338,7 +1338,7 @@ int pp_sccp_claim(struct pp_net *pn, const struct pp_sccp_claim_req *req,
 		err = -ENOENT;
 		goto out;
 	}
-	cl->ccm_addr = u->ccm->addr;
+	cl->ccm_addr = pp_activation_ccm(act, u);
 	cl->ccm_port = htons(cfg->sccp_port);
 	strscpy(cl->sid, u->sid, sizeof(cl->sid));
 	strscpy(cl->user, u->name, sizeof(cl->user));

@@ -328,6 +328,65 @@ static void pp_activation_rules_cluster_reason(struct kunit *test)
 }
 
 /*
+ * The PhoneProxy to CallManager mapping (PP_CMD_USER_CCM_SET): set on
+ * the user's activation at that address only, never to a phone's address
+ * or a non-unicast one; what the SCCP proxy uses; kept by an activation
+ * again at the same address, gone with a new one; 0 clears it.
+ */
+#define CCM1 PP_KUNIT_ADDR(198, 51, 100, 21)
+
+/* The CallManager the SCCP proxy uses for @name's phone, host order. */
+static u32 pp_kt_ccm(struct pp_net *pn, const char *name)
+{
+	struct pp_activation *act;
+	__be32 ccm;
+
+	mutex_lock(&pn->lock);
+	act = pp_kt_act_locked(pn, name);
+	ccm = act ? pp_activation_ccm(act, rcu_dereference_protected(act->user,
+				      lockdep_is_held(&pn->lock))) : 0;
+	mutex_unlock(&pn->lock);
+	return be32_to_cpu(ccm);
+}
+
+static void pp_activation_rules_ccm_mapping(struct kunit *test)
+{
+	struct pp_net *pn = pp_kunit_pn(test);
+	u32 tftp = be32_to_cpu(PP_KUNIT_ADDR(198, 51, 100, 10));	/* "ccm" */
+	u32 ccm1 = be32_to_cpu(CCM1);
+	struct netlink_ext_ack extack = {};
+
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", X, CCM1, &extack),
+			-ESRCH);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_CLI), 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "marge", Y, PP_REASON_CLI), 0);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "nobody", X, CCM1, &extack),
+			-ENOENT);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", Y, CCM1, &extack),
+			-ESTALE);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", X, Y, &extack),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", X,
+						    htonl(INADDR_LOOPBACK), &extack),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", X,
+						    PP_KUNIT_ADDR(224, 0, 0, 5), &extack),
+			-EINVAL);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "homer"), tftp);
+
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", X, CCM1, &extack), 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "homer"), ccm1);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "marge"), tftp);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_WEB), 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "homer"), ccm1);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", Z, PP_REASON_CLI), 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "homer"), tftp);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", Z, CCM1, &extack), 0);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_ccm(pn, "homer", Z, 0, &extack), 0);
+	KUNIT_EXPECT_EQ(test, pp_kt_ccm(pn, "homer"), tftp);
+}
+
+/*
  * A new users.xml keeps the activations of users that survive with the
  * same SID (in any case) and enabled; it ends the others ("unpublished").
  */
@@ -535,6 +594,7 @@ static struct kunit_case pp_activation_rules_cases[] = {
 	KUNIT_CASE(pp_activation_rules_again_restarts_timers),
 	KUNIT_CASE(pp_activation_rules_inactivate),
 	KUNIT_CASE(pp_activation_rules_cluster_reason),
+	KUNIT_CASE(pp_activation_rules_ccm_mapping),
 	KUNIT_CASE(pp_activation_rules_republish_keeps_survivors),
 	KUNIT_CASE(pp_activation_rules_republish_drops_removed),
 	KUNIT_CASE(pp_activation_rules_random_against_reference),

@@ -423,6 +423,8 @@ int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user)
 		user->connections = nla_get_u32(tb[PP_USER_A_CONNECTIONS]);
 	if (tb[PP_USER_A_REGISTERED])
 		user->registered = nla_get_u32(tb[PP_USER_A_REGISTERED]);
+	if (tb[PP_USER_A_CCM_ADDR])
+		user->ccm_addr = nla_get_u32(tb[PP_USER_A_CCM_ADDR]);
 	if (tb[PP_USER_A_CONNECTIONS_TOTAL])
 		user->connections_total =
 			nla_get_u32(tb[PP_USER_A_CONNECTIONS_TOTAL]);
@@ -580,6 +582,24 @@ int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
 int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason)
 {
 	return user_request(nl, PP_CMD_INACTIVATE, name, 0, false, reason);
+}
+
+int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t ccm)
+{
+	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_USER_CCM_SET, 0, 0);
+	struct nlattr *nest;
+
+	if (!msg)
+		return -ENOMEM;
+	nest = nla_nest_start(msg, PP_A_USER);
+	if (!nest || nla_put_string(msg, PP_USER_A_NAME, name) ||
+	    nla_put_u32(msg, PP_USER_A_ADDR, addr) ||
+	    nla_put_u32(msg, PP_USER_A_CCM_ADDR, ccm)) {
+		nlmsg_free(msg);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(msg, nest);
+	return pp_nl_request(nl, msg, NULL, NULL);
 }
 
 /* ---- counters ---- */

@@ -65,6 +65,7 @@ struct pp_user_state {
 	uint32_t connections;
 	uint32_t connections_total;
 	uint32_t registered;		/* of connections, registered now */
+	uint32_t ccm_addr;		/* PP_USER_A_CCM_ADDR, 0: not set */
 };
 
 struct pp_ccm_state {
@@ -168,6 +169,11 @@ int pp_ccm_list(struct pp_nl *nl, struct pp_ccm_state **ccms, size_t *n);
 int pp_user_activate(struct pp_nl *nl, const char *name, uint32_t addr,
 		     uint8_t reason);
 int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason);
+/*
+ * PP_CMD_USER_CCM_SET: the CallManager (ccm, network order; 0 clears)
+ * this node stands for for the user active at addr.
+ */
+int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t ccm);
 
 int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats);
 

@@ -373,10 +373,47 @@ static void free_account(struct pp_account *a)
 {
 	free(a->first);
 	free(a->last);
-	free(a->sccp_proxy);
+	for (unsigned int i = 0; i < a->nsccp_proxy; i++)
+		free(a->sccp_proxy[i]);
 	free(a->seed);
 	free(a->hash_pw);
 	free(a->pw_date);
+}
+
+/*
+ * The SCCP Proxy column: up to PP_SCCP_PROXY_MAX proxy uuids separated
+ * by spaces (primary, secondary, tertiary), each a <proxy> of the
+ * published users.xml, none twice.
+ */
+static int read_proxies(struct reader *r, struct pp_account *a, const char *field_text)
+{
+	const char *p = field_text;
+
+	while (*p) {
+		size_t n;
+		char *uuid;
+
+		while (*p == ' ')
+			p++;
+		n = strcspn(p, " ");
+		if (!n)
+			break;
+		if (a->nsccp_proxy >= PP_SCCP_PROXY_MAX)
+			return fail_col(r, C_PROXY, "more than %d proxies (primary, secondary, tertiary)",
+					PP_SCCP_PROXY_MAX);
+		uuid = strndup(p, n);
+		if (!uuid)
+			return fail(r, r->fline[0], "out of memory");
+		a->sccp_proxy[a->nsccp_proxy++] = uuid;
+		if (!known_proxy(r->base, uuid))
+			return fail_col(r, C_PROXY, "\"%.64s\" is not a proxy of the published users.xml",
+					uuid);
+		for (unsigned int i = 0; i + 1 < a->nsccp_proxy; i++)
+			if (!strcmp(a->sccp_proxy[i], uuid))
+				return fail_col(r, C_PROXY, "\"%.64s\" given twice", uuid);
+		p += n;
+	}
+	return 0;
 }
 
 static int read_user(struct reader *r)
@@ -442,9 +479,8 @@ static int read_user(struct reader *r)
 	} else if (!pp_users_default_ccm(r->base)) {
 		return fail_col(r, C_CCM, "empty, and the published users.xml has no default CallManager");
 	}
-	if (*proxy && !known_proxy(r->base, proxy))
-		return fail_col(r, C_PROXY, "\"%.64s\" is not a proxy of the published users.xml",
-				proxy);
+	if (read_proxies(r, a, proxy))
+		return -1;
 	if (*en) {
 		if (!strcasecmp(en, "true"))
 			a->enabled = true;
@@ -494,8 +530,7 @@ static int read_user(struct reader *r)
 	if (!pp_users_text_valid(field(r, C_LAST)))
 		return fail_col(r, C_LAST, "not a name (at most %d bytes, no control character)",
 				PP_USERS_TEXT_MAX);
-	if (copy_text(r, C_FIRST, &a->first) || copy_text(r, C_LAST, &a->last) ||
-	    copy_text(r, C_PROXY, &a->sccp_proxy))
+	if (copy_text(r, C_FIRST, &a->first) || copy_text(r, C_LAST, &a->last))
 		return -1;
 	return 0;
 }
@@ -741,12 +776,18 @@ int pp_users_csv_export(FILE *f, const struct pp_users *u, size_t *nopw)
 		return -1;
 	for (i = 0; i < u->nusers; i++) {
 		const struct pp_account *a = &u->users[i];
+		char proxies[PP_SCCP_PROXY_MAX * 257] = "";
+		size_t off = 0;
+
+		for (unsigned int k = 0; k < a->nsccp_proxy; k++)
+			off += (size_t)snprintf(proxies + off, sizeof(proxies) - off, "%s%s",
+						k ? " " : "", a->sccp_proxy[k]);
 		const char *v[C_COUNT] = {
 			[C_ID] = a->id, [C_USERNAME] = a->name, [C_PASSWORD] = "",
 			[C_SEED] = a->seed, [C_HASH] = a->hash_pw,
 			[C_PWDATE] = a->pw_date, [C_FIRST] = a->first,
 			[C_LAST] = a->last, [C_SID] = a->sid, [C_CCM] = a->ccm,
-			[C_PROXY] = a->sccp_proxy,
+			[C_PROXY] = proxies,
 			[C_ENABLED] = a->enabled ? "true" : "false",
 		};
 		int c;

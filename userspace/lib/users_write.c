@@ -57,9 +57,12 @@ static int put_user(xmlTextWriterPtr w, const struct pp_account *a)
 	    xmlTextWriterWriteAttribute(w, X("name"), X(a->name)) < 0)
 		return -1;
 	if (put_text(w, "first", a->first) || put_text(w, "last", a->last) ||
-	    put_text(w, "ccmName", a->ccm) ||
-	    put_text(w, "sccpProxy", a->sccp_proxy) ||
-	    put_text(w, "sid", a->sid) ||
+	    put_text(w, "ccmName", a->ccm))
+		return -1;
+	for (unsigned int i = 0; i < a->nsccp_proxy; i++)
+		if (put_text(w, "sccpProxy", a->sccp_proxy[i]))
+			return -1;
+	if (put_text(w, "sid", a->sid) ||
 	    put_text(w, "enabled", a->enabled ? "true" : "false") ||
 	    put_text(w, "seed", a->seed) || put_text(w, "hashPw", a->hash_pw) ||
 	    put_text(w, "pwDate", a->pw_date))

@@ -611,7 +611,14 @@ static int user_field(struct reader *r, struct pp_account *a,
 		if (!xmlHashLookup(r->proxy_uuids, (const xmlChar *)text))
 			return fail(r, el, "%ssccpProxy \"%.64s\" is not a <proxy> of this file",
 				    owner, text);
-		slot = &a->sccp_proxy;
+		for (unsigned int i = 0; i < a->nsccp_proxy; i++)
+			if (!strcmp(a->sccp_proxy[i], text))
+				return fail(r, el, "%ssccpProxy \"%.64s\" given twice",
+					    owner, text);
+		if (a->nsccp_proxy >= PP_SCCP_PROXY_MAX)
+			return fail(r, el, "%smore than %d <sccpProxy> (primary, secondary, tertiary)",
+				    owner, PP_SCCP_PROXY_MAX);
+		slot = &a->sccp_proxy[a->nsccp_proxy++];
 		break;
 	case F_SEED:
 	case F_HASHPW:
@@ -722,7 +729,7 @@ static int parse_user(struct reader *r, const xmlNode *n)
 			     (const char *)c->name);
 			goto out;
 		}
-		if (seen[f]) {
+		if (seen[f] && f != F_SCCPPROXY) {
 			fail(r, c, "%smore than one <%s> (first at line %ld)", owner,
 			     user_fields[f], line_of(seen[f]));
 			goto out;
@@ -913,7 +920,8 @@ void pp_users_free(struct pp_users *u)
 
 		free(a->first);
 		free(a->last);
-		free(a->sccp_proxy);
+		for (unsigned int j = 0; j < a->nsccp_proxy; j++)
+			free(a->sccp_proxy[j]);
 		free(a->seed);
 		free(a->hash_pw);
 		free(a->pw_date);

@@ -9,7 +9,7 @@
  *     <ccm name="ccm" default="true"><address>IPv4</address></ccm>
  *     <proxy uuid="..." assign_users="true" />
  *     <user id="..." name="homer">
- *       <first/> <last/> <ccmName/> <sccpProxy/> <sid/> <enabled/>
+ *       <first/> <last/> <ccmName/> <sccpProxy/> (0..3) <sid/> <enabled/>
  *       <seed/> <hashPw/> <pwDate/>
  *     </user>
  *   </users>
@@ -32,6 +32,9 @@
 
 /* Longest free text of a user (first, last, seed, hashPw, ...), bytes. */
 #define PP_USERS_TEXT_MAX	1024
+
+/* <sccpProxy> entries of a user: primary, secondary, tertiary. */
+#define PP_SCCP_PROXY_MAX	3
 
 /* Longest host name of a CallManager (RFC 1035: 253 characters). */
 #define PP_HOST_MAX	254
@@ -65,7 +68,12 @@ struct pp_account {
 	/* Kept for the daemons; never sent to the kernel. NULL if absent. */
 	char *first;
 	char *last;
-	char *sccp_proxy;
+	/* <sccpProxy> (up to three, in file order): the user's primary,
+	 * secondary and tertiary PhoneProxy nodes (<proxy uuid>s of this
+	 * file; the guide's "Activation"); none: assigned evenly
+	 * (cluster_xml.h, pp_cluster_user_nodes()). */
+	char *sccp_proxy[PP_SCCP_PROXY_MAX];
+	unsigned int nsccp_proxy;
 	char *seed;
 	char *hash_pw;
 	char *pw_date;

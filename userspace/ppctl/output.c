@@ -148,6 +148,9 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
 			pp_json_kv_u64(&j, "connections", u->connections);
 			pp_json_kv_u64(&j, "connections_total", u->connections_total);
 			pp_json_kv_u64(&j, "registered", u->registered);
+			/* The CallManager this node stands for (docs/cluster.md). */
+			if (u->ccm_addr)
+				pp_json_kv_str(&j, "ccm_addr", pp_ipv4_str(u->ccm_addr, buf));
 		} else {
 			pp_json_kv_null(&j, "addr");
 		}

@@ -215,6 +215,58 @@ static void test_elements(void)
 	free(out);
 }
 
+/*
+ * The guide's "Activation": the rewrite substitutes the user's assigned
+ * PhoneProxies for the assigned CallManagers and remembers which
+ * CallManager each PhoneProxy stands for (cnf_result.ccm).
+ */
+static void test_ccm_mapping(void)
+{
+	struct cnf_params p3 = { .nodes = { "192.0.2.1", "192.0.2.2", "192.0.2.3" }, .nnodes = 3,
+				 .sccp_port = 2000 };
+	static const char two[] =
+		"<device><devicePool><callManagerGroup><members>\n"
+		"<member priority=\"0\"><callManager><ports><ethernetPhonePort>2000</ethernetPhonePort>"
+		"</ports><processNodeName> 198.51.100.21 </processNodeName></callManager></member>\n"
+		"<member priority=\"1\"><callManager><ports><ethernetPhonePort>2000</ethernetPhonePort>"
+		"</ports><processNodeName>198.51.100.22</processNodeName></callManager></member>\n"
+		"</members></callManagerGroup></devicePool></device>\n";
+	struct cnf_result r;
+	char err[512], *out;
+	const char *a, *b, *c;
+
+	out = rw(DATA "three-members.cnf.xml", &p3, &r, err, sizeof(err));
+	ok(out && r.nccm == 3 && !strcmp(r.ccm[0], "10.1.1.1") && !strcmp(r.ccm[1], "") &&
+	   !strcmp(r.ccm[2], "cm-tertiary.example"),
+	   "three nodes, three members: node i stands for member i by priority (%s|%s|%s)",
+	   out ? r.ccm[0] : "", out ? r.ccm[1] : "", out ? r.ccm[2] : "");
+	free(out);
+
+	ok(!cnf_rewrite(two, sizeof(two) - 1, &p3, &r, err, sizeof(err)),
+	   "a two-CallManager group, three nodes: rewritten (%s)", err);
+	out = r.data;
+	a = out ? strstr(out, "<processNodeName>192.0.2.1<") : NULL;
+	b = out ? strstr(out, "<processNodeName>192.0.2.2<") : NULL;
+	c = out ? strstr(out, "<processNodeName>192.0.2.3<") : NULL;
+	ok(a && b && c && a < b && b < c && r.members_added == 1 && r.spliced,
+	   "the three nodes are listed in order, the third as a member added after the last");
+	ok(has(out, "<member priority=\"2\"><callManager><ports><ethernetPhonePort>2000"
+		    "</ethernetPhonePort></ports><processNodeName>192.0.2.3</processNodeName>"
+		    "</callManager></member>\n</members>"),
+	   "the added member: priority after the last, the proxy's port, the node");
+	ok(r.nccm == 3 && !strcmp(r.ccm[0], "198.51.100.21") && !strcmp(r.ccm[1], "198.51.100.22") &&
+	   !strcmp(r.ccm[2], "198.51.100.21"),
+	   "node 1 stands for CallManager 1, node 2 for CallManager 2, node 3 for CallManager 1 again");
+	free(out);
+
+	out = rw(DATA "SEP001380AD9E5F.cnf.xml", &p3, &r, err, sizeof(err));
+	ok(out && r.members_added == 2 && r.nccm == 3 && !strcmp(r.ccm[0], "10.102.172.11") &&
+	   !strcmp(r.ccm[2], "10.102.172.11") && has(out, "192.0.2.3</processNodeName>"),
+	   "the real CallManager 4.1 file, three nodes: all three listed, each standing for its one CallManager (%s)",
+	   err);
+	free(out);
+}
+
 static void test_encodings(void)
 {
 	struct cnf_result r;
@@ -336,6 +388,7 @@ int main(void)
 	xmlInitParser();
 	test_real_file();
 	test_elements();
+	test_ccm_mapping();
 	test_security_mode();
 	test_encodings();
 	test_refused();

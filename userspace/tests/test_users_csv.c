@@ -24,6 +24,7 @@ static const char base_xml[] =
 	"  <ccm name=\"ccm\" default=\"true\"><address>198.51.100.109</address></ccm>\n"
 	"  <ccm name=\"ccm2\"><address>198.51.100.110</address></ccm>\n"
 	"  <proxy uuid=\"17a98efd474962b0247eb2325d0d85b91a5ded15\" assign_users=\"true\"/>\n"
+	"  <proxy uuid=\"pp2\"/><proxy uuid=\"pp3\"/>\n"
 	"  <user name=\"old\"><sid>SEP00000000AAAA</sid></user>\n"
 	"</users>\n";
 
@@ -132,12 +133,22 @@ static void test_clear_passwords(void)
 	   "clear passwords: another password does not verify");
 	ok(strcmp(h->seed, m->seed), "clear passwords: each user its own seed");
 	is_str(u->name, "pp-blue03", "clear passwords: the published file's name kept");
-	ok(u->nccms == 2 && u->nproxies == 1, "clear passwords: the published CallManagers and proxy kept");
+	ok(u->nccms == 2 && u->nproxies == 3, "clear passwords: the published CallManagers and proxies kept");
 out:
 	pp_users_free(u);
 }
 
 /* XML -> CSV -> XML -> CSV: the same records, the same bytes. */
+static bool same_proxies(const struct pp_account *a, const struct pp_account *b)
+{
+	if (a->nsccp_proxy != b->nsccp_proxy)
+		return false;
+	for (unsigned int i = 0; i < a->nsccp_proxy; i++)
+		if (strcmp(a->sccp_proxy[i], b->sccp_proxy[i]))
+			return false;
+	return true;
+}
+
 static void test_round_trip(void)
 {
 	static const char xml[] =
@@ -145,6 +156,7 @@ static void test_round_trip(void)
 		"  <ccm name=\"ccm\" default=\"true\"><address>198.51.100.109</address></ccm>\n"
 		"  <ccm name=\"ccm2\"><address>198.51.100.110</address></ccm>\n"
 		"  <proxy uuid=\"17a98efd474962b0247eb2325d0d85b91a5ded15\" assign_users=\"true\"/>\n"
+		"  <proxy uuid=\"pp2\"/><proxy uuid=\"pp3\"/>\n"
 		"  <user id=\"568e3845-ecc3-4408-8cee-6ed731f35675\" name=\"homer\">\n"
 		"    <first>homer</first><last>simpson</last><ccmName>ccm</ccmName>\n"
 		"    <sccpProxy>17a98efd474962b0247eb2325d0d85b91a5ded15</sccpProxy>\n"
@@ -154,6 +166,8 @@ static void test_round_trip(void)
 		"    <pwDate>2006-10-19-11-59-15-562</pwDate>\n"
 		"  </user>\n"
 		"  <user name=\"bart\"><first>Bart, \"El Barto\"</first><ccmName>ccm2</ccmName>\n"
+		"    <sccpProxy>pp3</sccpProxy><sccpProxy>pp2</sccpProxy>\n"
+		"    <sccpProxy>17a98efd474962b0247eb2325d0d85b91a5ded15</sccpProxy>\n"
 		"    <sid>SEP00AABBCCDDEE</sid><enabled>false</enabled>\n"
 		"    <seed>c2VlZA</seed><hashPw>$pbkdf2-sha256$i=1000$a2V5</hashPw></user>\n"
 		"</users>\n";
@@ -185,8 +199,7 @@ static void test_round_trip(void)
 		   !a->pw_date == !b->pw_date && (!a->pw_date || !strcmp(a->pw_date, b->pw_date)) &&
 		   !a->first == !b->first && (!a->first || !strcmp(a->first, b->first)) &&
 		   !a->last == !b->last && (!a->last || !strcmp(a->last, b->last)) &&
-		   !a->sccp_proxy == !b->sccp_proxy &&
-		   (!a->sccp_proxy || !strcmp(a->sccp_proxy, b->sccp_proxy)),
+		   same_proxies(a, b),
 		   "round trip: %s's every field the same", a->name);
 	}
 	csv2 = export(y, &nopw);

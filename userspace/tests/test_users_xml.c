@@ -55,7 +55,7 @@ static void test_appendix_b(void)
 	   a->hash_pw && !strcmp(a->hash_pw, "eGy7g1orzdhyyffgrptVQv2dmDZg=") &&
 	   a->pw_date && !strcmp(a->pw_date, "2006-10-19-11-59-15-562"),
 	   "Appendix B: password seed, hash and date kept for the daemons");
-	ok(a->sccp_proxy && !strcmp(a->sccp_proxy, u->proxies[0].uuid),
+	ok(a->nsccp_proxy == 1 && !strcmp(a->sccp_proxy[0], u->proxies[0].uuid),
 	   "Appendix B: sccpProxy names the proxy");
 	ok(a->line == 7, "Appendix B: homer is on line 7 (got %ld)", a->line);
 out:

@@ -50,6 +50,11 @@ static void on_config(const struct pp_config *cfg, void *arg)
 	serve_rebind(d, &d->cfg);
 }
 
+static void on_event(const struct pp_event_info *ev, void *arg)
+{
+	serve_on_event(arg, ev);
+}
+
 static void on_follow(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
@@ -107,6 +112,7 @@ int main(int argc, char **argv)
 	memset(&d, 0, sizeof(d));
 	d.fd69 = -1;
 	TAILQ_INIT(&d.lru);
+	TAILQ_INIT(&d.mapjobs);
 	tftpd_conf_defaults(&d.conf);
 	d.conf_optional = args.conf_optional;
 	d.conf_path = args.conf;
@@ -116,7 +122,14 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (args.test) {
+		char cpath[4096];
+
 		printf("%s: ok\n", d.conf_path);
+		if (nodes_check(err, sizeof(err), cpath, sizeof(cpath))) {
+			pp_err("%s", err);
+			return 1;
+		}
+		printf("%s: %s\n", cpath, err);
 		return 0;
 	}
 	pp_log_to_logd("Tftp");	/* phoneproxy.log (docs/logs.md) */
@@ -143,6 +156,7 @@ int main(int argc, char **argv)
 		pp_err("Tftp: %s", err);
 		goto out;
 	}
+	pp_follow_events(d.follow, on_event);
 	if (d.have_cfg && !d.bound_addr)
 		pp_notice("Tftp: no north address yet; waiting for \"set interface north address\"");
 	d.follow_ev = event_new(d.base, pp_follow_fd(d.follow), EV_READ | EV_PERSIST,
@@ -166,6 +180,7 @@ out:
 	slots_fini(&d.slots);
 	replyport_fini(&d.replyport);
 	secure_fini(&d.secure);
+	nodes_fini(&d.nodes);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	if (d.tick)

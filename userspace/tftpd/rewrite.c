@@ -433,6 +433,96 @@ static struct member *members_of(xmlNodePtr group, size_t *n, bool *oom)
 	return m;
 }
 
+/* Keep member i's original processNodeName (the first group's only). */
+static void keep_ccm(struct plan *pl, size_t i, xmlNodePtr e)
+{
+	char *t, *v;
+	size_t len;
+
+	if (pl->res->nccm || i >= CNF_NODES_MAX)
+		return;
+	t = text_of(e);
+	if (!t) {
+		pl->oom = true;
+		return;
+	}
+	for (v = t; *v == ' ' || *v == '\t' || *v == '\r' || *v == '\n'; v++)
+		;
+	len = strlen(v);
+	while (len && (v[len - 1] == ' ' || v[len - 1] == '\t' || v[len - 1] == '\r' ||
+		       v[len - 1] == '\n'))
+		len--;
+	if (len >= CNF_CCM_MAX)
+		len = 0;	/* no address is that long: stands for nothing */
+	memcpy(pl->res->ccm[i], v, len);
+	pl->res->ccm[i][len] = '\0';
+	free(t);
+}
+
+/*
+ * Fewer members than nodes: nodes have..nnodes-1 become new members after
+ * the last one (priority last + 1, ...), each with the proxy's SCCP port
+ * and the node's address; in the tree, and spliced in before </members>.
+ */
+static void add_members(struct plan *pl, xmlNodePtr group, long last, size_t have)
+{
+	const struct cnf_params *p = pl->p;
+	xmlNodePtr members = child(group, "members");
+	const struct pos *ps = members ? pos_of(pl, members) : NULL;
+	char port[16], prio[24], *text = NULL;
+	size_t i, len = 0;
+	FILE *f;
+
+	snprintf(port, sizeof(port), "%u", p->sccp_port);
+	f = open_memstream(&text, &len);
+	if (!f || !members) {
+		if (f)
+			fclose(f);
+		free(text);
+		pl->oom = pl->oom || !f;
+		return;
+	}
+	for (i = have; i < p->nnodes; i++) {
+		xmlNodePtr mem, cm, ports;
+
+		snprintf(prio, sizeof(prio), "%ld", last + (long)(i - have) + 1);
+		fprintf(f, "<member priority=\"%s\"><callManager><ports><ethernetPhonePort>%s"
+			"</ethernetPhonePort></ports><processNodeName>%s</processNodeName>"
+			"</callManager></member>\n", prio, port, p->nodes[i]);
+		mem = xmlNewChild(members, NULL, (const xmlChar *)"member", NULL);
+		cm = mem ? xmlNewChild(mem, NULL, (const xmlChar *)"callManager", NULL) : NULL;
+		ports = cm ? xmlNewChild(cm, NULL, (const xmlChar *)"ports", NULL) : NULL;
+		if (!ports || !xmlSetProp(mem, (const xmlChar *)"priority", (const xmlChar *)prio) ||
+		    !xmlNewTextChild(ports, NULL, (const xmlChar *)"ethernetPhonePort",
+				     (const xmlChar *)port) ||
+		    !xmlNewTextChild(cm, NULL, (const xmlChar *)"processNodeName",
+				     (const xmlChar *)p->nodes[i]))
+			pl->oom = true;
+		pl->res->members_added++;
+	}
+	if (fclose(f)) {
+		free(text);
+		pl->oom = true;
+		return;
+	}
+	if (pl->ps->unreliable) {
+		free(text);
+		return;
+	}
+	if (!ps || ps->empty) {
+		free(text);
+		pl->ps->unreliable = true;	/* serialize the tree instead */
+		return;
+	}
+	{
+		long lt = ps->end - 1;
+
+		while (lt > ps->gt && pl->ps->in[lt] != '<')
+			lt--;
+		add_edit(pl, lt, lt, text);
+	}
+}
+
 static void rewrite_group(struct plan *pl, xmlNodePtr group)
 {
 	const struct cnf_params *p = pl->p;
@@ -451,6 +541,8 @@ static void rewrite_group(struct plan *pl, xmlNodePtr group)
 			continue;
 		}
 		e = child(cm, "processNodeName");
+		if (e)
+			keep_ccm(pl, i, e);
 		if (e && set_text(pl, e, p->nodes[i]))
 			pl->res->nodes++;
 		e = child(child(cm, "ports"), "ethernetPhonePort");
@@ -463,6 +555,13 @@ static void rewrite_group(struct plan *pl, xmlNodePtr group)
 			    strcmp((const char *)e->name, "processNodeName") &&
 			    clear_text(pl, e))
 				pl->res->other_nodes++;
+	}
+	if (n && n < p->nnodes)
+		add_members(pl, group, m[n - 1].priority, n);
+	if (n && !pl->res->nccm) {
+		pl->res->nccm = (unsigned int)p->nnodes;
+		for (i = n; i < p->nnodes; i++)
+			memcpy(pl->res->ccm[i], pl->res->ccm[i % n], CNF_CCM_MAX);
 	}
 	free(m);
 }
@@ -731,6 +830,8 @@ static void verify_walk(struct verify *v, xmlNodePtr n)
 				vfail(v, "out of memory", c);
 			if (cnt > p->nnodes)
 				vfail(v, "more members than proxy nodes", c);
+			if (cnt && cnt < p->nnodes)
+				vfail(v, "fewer members than proxy nodes", c);
 			for (i = 0; i < cnt && i < p->nnodes; i++) {
 				xmlNodePtr cm = child(m[i].node, "callManager"), e;
 
@@ -890,8 +991,8 @@ out:
 void cnf_result_summary(const struct cnf_result *r, char *buf, size_t len)
 {
 	snprintf(buf, len,
-		 "nodes=%u ports=%u members-removed=%u proxy-url=%u urls-cleared=%u urls-kept=%u srst=%u servers=%u capf=%u other-nodes=%u security-mode=%u%s",
-		 r->nodes, r->ports, r->members_removed, r->proxy_url,
+		 "nodes=%u ports=%u members-removed=%u members-added=%u proxy-url=%u urls-cleared=%u urls-kept=%u srst=%u servers=%u capf=%u other-nodes=%u security-mode=%u%s",
+		 r->nodes, r->ports, r->members_removed, r->members_added, r->proxy_url,
 		 r->urls_cleared, r->urls_kept, r->srst, r->servers, r->capf,
 		 r->other_nodes, r->security_mode, r->spliced ? "" : " (re-serialized)");
 }

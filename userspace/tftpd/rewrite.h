@@ -9,7 +9,10 @@
  *
  *  - callManagerGroup: member i (by priority) gets proxy node i as its
  *    processNodeName and the proxy's SCCP port as its ethernetPhonePort;
- *    members beyond the proxy nodes are removed;
+ *    members beyond the proxy nodes are removed, and when there are
+ *    fewer members than nodes the remaining nodes are added as members
+ *    (after the last, priorities following it); cnf_result.ccm says
+ *    which original CallManager each node stands for;
  *  - proxyServerURL becomes the proxy's HTTP proxy when that is on, and is
  *    left alone when it is off;
  *  - service URLs (*URL) stay only when the HTTP proxy is on and they
@@ -33,6 +36,7 @@
 #include <stddef.h>
 
 #define CNF_NODES_MAX	3	/* primary, secondary, tertiary */
+#define CNF_CCM_MAX	256	/* a processNodeName kept in cnf_result */
 
 struct cnf_params {
 	const char *nodes[CNF_NODES_MAX];	/* proxy node addresses */
@@ -68,6 +72,17 @@ struct cnf_result {
 	unsigned int capf;
 	unsigned int other_nodes;	/* processNodeName elsewhere */
 	unsigned int security_mode;	/* deviceSecurityMode set or added */
+	unsigned int members_added;	/* fewer members than nodes */
+	/*
+	 * The CallManager each listed node stands for (docs/cluster.md,
+	 * "The CallManager mapping"): node i replaces member i of the
+	 * original group (priority order), so it stands for that member's
+	 * processNodeName; a node beyond the members is added as a new
+	 * member and stands for member i mod m. "" when the file has no
+	 * group (or the member no processNodeName). Trimmed, as written.
+	 */
+	char ccm[CNF_NODES_MAX][CNF_CCM_MAX];
+	unsigned int nccm;		/* nodes listed: 0 or p->nnodes */
 };
 
 /*

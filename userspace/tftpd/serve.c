@@ -614,15 +614,57 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
 
 /* ---- the rewrite ---- */
 
+/*
+ * The guide's PhoneProxy to CallManager mapping: this node (the user's
+ * node self) stands for the CallManager the rewrite put it in place of;
+ * the module's SCCP proxy connects the phone there (PP_CMD_USER_CCM_SET).
+ * The address comes from the CallManager's own file, never from the
+ * phone. Not an IPv4 address (a host name, none): cleared, so SCCP goes
+ * to the user's CallManager as without a cluster.
+ */
+static void map_ccm(struct tftpd *d, const char *user, uint32_t addr, const char *whostr,
+		    const struct cnf_params *p, const struct cnf_result *r, int self)
+{
+	struct pp_nl *nl = d->have_cfg ? pp_follow_nl(d->follow) : NULL;
+	uint32_t ccm = 0;
+	size_t i;
+	char list[128] = "";
+
+	for (i = 0; i < p->nnodes; i++)
+		snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", i ? "," : "",
+			 p->nodes[i]);
+	if (self < 0 || (unsigned int)self >= r->nccm) {
+		pp_info("Tftp: %s %s: nodes %s; this node is not one of them: no CallManager mapped here",
+			tftpd_ip(addr), whostr, list);
+		return;
+	}
+	if (pp_parse_ipv4(r->ccm[self], &ccm) || !pp_ipv4_is_phone(ccm)) {
+		pp_notice("Tftp: %s %s: node %d of %s stands for CallManager \"%.64s\", not an IPv4 address: SCCP goes to the user's CallManager",
+			  tftpd_ip(addr), whostr, self + 1, list, r->ccm[self]);
+		ccm = 0;
+	}
+	if (!nl || pp_user_ccm_set(nl, user, addr, ccm)) {
+		pp_err("Tftp: %s %s: cannot map this node to CallManager %s: %s",
+		       tftpd_ip(addr), whostr, ccm ? tftpd_ip(ccm) : "(none)",
+		       nl ? pp_nl_error(nl) : "the module is not loaded");
+		return;
+	}
+	if (ccm)
+		pp_info("Tftp: %s %s: nodes %s; this node (%d) stands for CallManager %s",
+			tftpd_ip(addr), whostr, list, self + 1, tftpd_ip(ccm));
+}
+
 static int rewrite(struct job *j)
 {
 	struct tftpd *d = j->d;
 	const struct pp_config *c = &j->cfg;
 	char node[PP_IPV4_STRLEN], url[64], why[512], sum[512], path[4096];
+	char nodes[PP_SCCP_PROXY_MAX][PP_IPV4_STRLEN];
+	uint32_t naddr[PP_SCCP_PROXY_MAX];
 	struct pp_httpconf hc;
 	struct cnf_params p = { 0 };
 	struct cnf_result r;
-	int rc;
+	int rc, nn = 0, self = -1, i;
 
 	if (j->e->len > d->conf.max_config_size) {
 		snprintf(why, sizeof(why), "%zu bytes, more than maxconfigsize (%llu)",
@@ -632,6 +674,18 @@ static int rewrite(struct job *j)
 	pp_ipv4_str(c->north_addr, node);
 	p.nodes[0] = node;
 	p.nnodes = 1;
+	/*
+	 * The cluster: the user's nodes in order, each with its north
+	 * address (docs/cluster.md); self is this node's place among them.
+	 */
+	if (j->user[0] && j->fc.kind != TFTP_FILE_DEFAULT_CONFIG)
+		nn = nodes_of_user(&d->nodes, j->user, c->north_addr, naddr, &self);
+	for (i = 0; i < nn; i++) {
+		pp_ipv4_str(naddr[i], nodes[i]);
+		p.nodes[i] = nodes[i];
+	}
+	if (nn)
+		p.nnodes = (size_t)nn;
 	/*
 	 * A phone in encrypted mode connects with TLS to ethernetPhonePort
 	 * + 443 (docs/tftp.md, "The port of Secure SCCP"): the file names
@@ -664,6 +718,8 @@ static int rewrite(struct job *j)
 	cnf_result_summary(&r, sum, sizeof(sum));
 	pp_info("Tftp: rewrote %s for %s %s: %s", j->req.filename,
 		tftpd_ip(j->addr), who(j), sum);
+	if (nn)
+		map_ccm(d, j->user, j->addr, who(j), &p, &r, self);
 	return 0;
 fail:
 	d->stats.rewrite_failed++;
@@ -1155,6 +1211,167 @@ void serve_rebind(struct tftpd *d, const struct pp_config *cfg)
 	relisten(d, &d->fd69, &d->ev69, &d->bound_addr, &d->bound_port, addr, port, false, "");
 }
 
+/* ---- the mapping of a phone just activated (docs/cluster.md) ---- */
+
+/*
+ * At most this many of those fetches at a time; the rest wait in order
+ * (a snapshot applying thousands of activations must not send as many
+ * requests to the CallManager at once).
+ */
+#define MAPJOBS_RUNNING_MAX	16
+
+struct mapjob {
+	struct tftpd *d;
+	struct listener l;
+	struct centry *e;		/* NULL while waiting */
+	uint32_t cm;
+	char name[TFTP_FILENAME_MAX + 1];
+	char user[PP_NAME_MAX];
+	char who[PP_NAME_MAX + 40];
+	uint32_t addr;
+	TAILQ_ENTRY(mapjob) link;
+};
+
+static void mapjob_free(struct mapjob *m)
+{
+	TAILQ_REMOVE(&m->d->mapjobs, m, link);
+	if (m->e) {
+		m->d->mapjobs_running--;
+		cache_unlisten(m->e, &m->l);
+		cache_put(m->e);
+	}
+	free(m);
+}
+
+static void on_map_entry(struct listener *l, struct centry *e);
+
+/* Start waiting fetches while fewer than the maximum run. */
+static void mapjobs_next(struct tftpd *d)
+{
+	struct mapjob *m;
+	const char *how;
+
+	if (d->mapjobs_starting)
+		return;		/* the loop below goes on */
+	d->mapjobs_starting = true;
+	while (d->mapjobs_running < MAPJOBS_RUNNING_MAX) {
+		TAILQ_FOREACH(m, &d->mapjobs, link)
+			if (!m->e)
+				break;
+		if (!m)
+			break;
+		m->e = cache_get(d, m->cm, m->name, d->cfg.south_addr, &how);
+		if (!m->e) {
+			mapjob_free(m);
+			continue;
+		}
+		d->mapjobs_running++;
+		pp_dbg("Tftp: activation of %s at %s: %s from CallManager %s (%s) for its mapping",
+		       m->who, tftpd_ip(m->addr), m->name, tftpd_ip(m->cm), how);
+		on_map_entry(&m->l, m->e);
+	}
+	d->mapjobs_starting = false;
+}
+
+/* The file is in: the mapping, as the phone's own fetch would make it. */
+static void mapjob_apply(struct mapjob *m)
+{
+	struct tftpd *d = m->d;
+	char nodes[PP_SCCP_PROXY_MAX][PP_IPV4_STRLEN], why[512];
+	uint32_t naddr[PP_SCCP_PROXY_MAX];
+	struct cnf_params p = { 0 };
+	struct cnf_result r;
+	int nn, self, i;
+
+	nn = nodes_of_user(&d->nodes, m->user, d->cfg.north_addr, naddr, &self);
+	if (nn <= 0 || self < 0)
+		return;
+	for (i = 0; i < nn; i++) {
+		pp_ipv4_str(naddr[i], nodes[i]);
+		p.nodes[i] = nodes[i];
+	}
+	p.nnodes = (size_t)nn;
+	p.sccp_port = d->cfg.sccp_port ? d->cfg.sccp_port : 2000;
+	if (m->e->len > d->conf.max_config_size ||
+	    cnf_rewrite((const char *)m->e->data, m->e->len, &p, &r, why, sizeof(why))) {
+		if (m->e->len > d->conf.max_config_size)
+			snprintf(why, sizeof(why), "larger than maxconfigsize");
+		pp_notice("Tftp: activation of %s: cannot read %s from CallManager %s: %s; no CallManager mapped here",
+			  m->who, m->e->name, tftpd_ip(m->e->cm), why);
+		return;
+	}
+	map_ccm(d, m->user, m->addr, m->who, &p, &r, self);
+	free(r.data);
+}
+
+static void on_map_entry(struct listener *l, struct centry *e)
+{
+	struct mapjob *m = (struct mapjob *)(void *)((char *)l - offsetof(struct mapjob, l));
+
+	if (e->state == CE_FETCHING) {
+		cache_listen(e, l);
+		return;
+	}
+	if (e->state == CE_DONE)
+		mapjob_apply(m);
+	else
+		pp_notice("Tftp: activation of %s: %s from CallManager %s: %s; no CallManager mapped here",
+			  m->who, e->name, tftpd_ip(e->cm), e->err_msg);
+	{
+		struct tftpd *d = m->d;
+
+		mapjob_free(m);
+		mapjobs_next(d);
+	}
+}
+
+void serve_on_event(struct tftpd *d, const struct pp_event_info *ev)
+{
+	uint32_t naddr[PP_SCCP_PROXY_MAX], cm;
+	struct pp_user_state u;
+	struct mapjob *m;
+	struct pp_nl *nl;
+	const char *why;
+	int nn, self;
+
+	if (!ev || ev->type != PP_EVENT_ACTIVATED || !d->have_cfg || !d->cfg.south_addr)
+		return;
+	nn = nodes_of_user(&d->nodes, ev->name, d->cfg.north_addr, naddr, &self);
+	if (nn <= 0 || self < 0)
+		return;		/* no cluster, or not one of this user's nodes */
+	nl = pp_follow_nl(d->follow);
+	if (!nl)
+		return;
+	if (pp_user_get(nl, ev->name, 0, &u)) {
+		pp_notice("Tftp: activation of user=%s: %s", ev->name, pp_nl_error(nl));
+		return;
+	}
+	why = ccm_addr(d, nl, u.ccm, &cm);
+	if (why) {
+		pp_notice("Tftp: activation of user=%s: CallManager \"%s\": %s", ev->name, u.ccm, why);
+		return;
+	}
+	/* One waiting fetch per user: a later activation replaces the address. */
+	TAILQ_FOREACH(m, &d->mapjobs, link) {
+		if (!m->e && !strcmp(m->user, ev->name)) {
+			m->addr = ev->addr;
+			return;
+		}
+	}
+	m = calloc(1, sizeof(*m));
+	if (!m)
+		return;
+	m->d = d;
+	m->addr = ev->addr;
+	m->cm = cm;
+	m->l.fn = on_map_entry;
+	snprintf(m->name, sizeof(m->name), "%s.cnf.xml", ev->sid);
+	snprintf(m->user, sizeof(m->user), "%s", ev->name);
+	snprintf(m->who, sizeof(m->who), "user=%s sid=%s", ev->name, ev->sid);
+	TAILQ_INSERT_TAIL(&d->mapjobs, m, link);
+	mapjobs_next(d);
+}
+
 int serve_init(struct tftpd *d)
 {
 	d->fd69 = -1;
@@ -1166,6 +1383,8 @@ int serve_init(struct tftpd *d)
 
 void serve_fini(struct tftpd *d)
 {
+	while (!TAILQ_EMPTY(&d->mapjobs))
+		mapjob_free(TAILQ_FIRST(&d->mapjobs));
 	tdestroy(d->jobs, free_job_node);
 	d->jobs = NULL;
 	d->njobs = 0;

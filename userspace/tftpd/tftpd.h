@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "daemon.h"
+#include "nodes.h"
 #include "ops.h"
 #include "parse.h"
 #include "ratelimit.h"
@@ -104,6 +105,14 @@ void cache_fini(struct tftpd *d);
 /* ---- serve.c: the phones' side ---- */
 
 int serve_init(struct tftpd *d);
+/*
+ * An activation (PP_EVENT_ACTIVATED, any reason, a cluster peer's too):
+ * when this node is one of the user's nodes, fetch the phone's
+ * configuration from its CallManager and map this node
+ * (docs/cluster.md, "The CallManager mapping").
+ */
+struct pp_event_info;
+void serve_on_event(struct tftpd *d, const struct pp_event_info *ev);
 /* (Re)bind UDP port 69 on the north address of the module's config. */
 void serve_rebind(struct tftpd *d, const struct pp_config *cfg);
 void serve_fini(struct tftpd *d);
@@ -132,6 +141,11 @@ struct tftpd {
 	struct slots slots;		/* transfers per phone address */
 	struct replyport replyport;	/* replyport auto: addresses on 69 */
 	struct tftpd_secure secure;	/* the TFTP key, signed files */
+	struct tftpd_nodes nodes;	/* cluster.xml, users.xml: the users' nodes */
+	/* Fetches of a just activated phone's file for its mapping. */
+	TAILQ_HEAD(mapjob_list, mapjob) mapjobs;
+	unsigned int mapjobs_running;	/* of them, fetching */
+	bool mapjobs_starting;
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;

@@ -111,6 +111,20 @@
  *	connection is never touched. With PP_A_CFG_SCCP_SECURITY on, new plain
  *	connections to PP_A_CFG_SCCP_PORT are refused (existing ones go on).
  *
+ * PP_CMD_USER_CCM_SET (do, admin)
+ *	PP_A_USER nest with PP_USER_A_NAME, PP_USER_A_ADDR (the address the
+ *	user is active at now) and PP_USER_A_CCM_ADDR: the CallManager this
+ *	node stands for in that phone's rewritten configuration (the guide's
+ *	PhoneProxy to CallManager mapping; pp-tftpd sets it from the
+ *	CallManager group of the file it fetched). The SCCP proxy then
+ *	connects the phone there instead of to its CallManager's (TFTP)
+ *	address of the user table; 0 clears it. Kept with the activation (an
+ *	activation at another address starts without one). Refused: unknown
+ *	user (ENOENT), not active (ESRCH), active at another address
+ *	(ESTALE), an address that is not unicast, is loopback, one of this
+ *	node's own addresses or the address of an activated phone (EINVAL).
+ *	PP_CMD_USER_GET replies carry PP_USER_A_CCM_ADDR when it is set.
+ *
  * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
  *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
  *	and a PP_A_USER nest with NAME, SID and ADDR. For ACTIVATED the reason
@@ -218,6 +232,7 @@ enum pp_cmd {
 	PP_CMD_EVENT,
 	PP_CMD_CALL_GET,
 	PP_CMD_SCCP_CLAIM,
+	PP_CMD_USER_CCM_SET,
 	__PP_CMD_MAX
 };
 
@@ -307,7 +322,10 @@ enum pp_user_attr {
 	PP_USER_A_CONNECTIONS_TOTAL,	/* u32, SCCP connections since activation */
 	PP_USER_A_PAD,
 	PP_USER_A_REGISTERED,		/* u32, of CONNECTIONS, registered now */
-	PP_USER_A_CCM_ADDR,		/* be32, events: the CallManager's address */
+	PP_USER_A_CCM_ADDR,		/* be32, the CallManager this node sends the
+					 * phone to (user replies); events: its
+					 * connection's CallManager
+					 */
 	PP_USER_A_DEVICE,		/* string, events: the device it registered as */
 	__PP_USER_A_MAX
 };
