@@ -32,6 +32,7 @@ STREAMS=$((2 * CALLS))
 SID_BASE=0x00BE10000000
 ulimit -n 65536
 
+section() { diag "$* (${SECONDS}s)"; }
 setup_topology || skip_all "cannot build the lab topology"
 for ((i = 0; i < NADDR; i++)); do echo "address add 192.0.2.$((30 + i))/24 dev veth-ph"; done |
 	ip -n "$NS_PHONE" -batch - || skip_all "cannot add the phones' addresses"
@@ -54,6 +55,7 @@ pp set phoneproxy rtp ports 20480 24480
 check "$NADDR users activated, one per address" \
 	eval "pp -f '$TMPD/act' && [ \$(counter activations) = $NADDR ]"
 
+section "$PHONES phones"
 ccm_start ccm --quiet --shared-sids --keepalive 3600 --call-timeout 120 ||
 	skip_all "pp-ccm-sim does not start"
 phone_start ph "$NS_PHONE" --server $NORTH --sid-base "$(printf 'SEP%012X' $SID_BASE)" \
@@ -67,6 +69,7 @@ check "the module counts $PHONES connections registered, $PHONES open" \
 
 drops() { for k in media_drops media_no_port media_port_drops media_stream_limit media_unopened; do
 	printf '%s=%s ' $k "$(counter $k)"; done; }
+section "$CALLS calls"
 d0=$(drops)
 check "$CALLS calls phone to phone, every one up" \
 	eval "ctl ccm calls $CALLS | grep -q ' up=$CALLS failed=0'"
@@ -83,11 +86,14 @@ check "no relay drop of any reason while $STREAMS streams ran" \
 	eval "[ '$d0' = '$d1' ] &&
 	      [ \$(jq '[.[] | select(.phone_drops > 0 or .far_drops > 0)] | length' <<< '$calls_now') = 0 ]"
 
+section "hangup"
 ctl ccm hangup all > /dev/null
 check "hung up: every stream released" wait_for 60 eval "[ \$(counter media_streams) = 0 ]"
+section "the phones leave"
 kill -TERM $PH
 wait $PH
 check "phones gone: every SCCP connection released, every phone's media summary clean" \
 	eval "wait_for 60 eval '[ \$(counter sccp_open) = 0 ]' &&
 	      grep '^summary' '$TMPD/ph.out' | grep -q ' rejected=0 failed=0'"
+section "done"
 tap_done
