@@ -133,6 +133,7 @@ struct opts {
 	bool early_smt;
 	bool preserve;
 	bool quiet;
+	bool shared_sids;		/* a SID may be registered several times */
 	int srtp;			/* enum sccp_key_alg of --srtp, 0 none,
 					 * SRTP_ALTERNATE: _32 and _80 in turn */
 	struct sim_media_opts media;	/* --rtcp: the south endpoint's */
@@ -305,7 +306,7 @@ static void on_register(struct dev *d, const struct sccp_msg *m)
 		reject(d, "Device not allowed", "not in the allow-list");
 		return;
 	}
-	old = dev_find(c, d->name);
+	old = c->o.shared_sids ? NULL : dev_find(c, d->name);
 	if (old)
 		dev_free(old, "replaced by a new registration");
 	d->phone_proto = m->fields & SCCP_F_PROTO ? m->proto : 0;
@@ -1371,6 +1372,9 @@ static const char usage[] =
 "  --preserve             call preservation: a phone that disconnects during a\n"
 "                         call leaves it up (the other leg's media goes on)\n"
 "  --quiet                no line per phone or call, only failures and totals\n"
+"  --shared-sids          a second registration of a SID keeps the first (scale\n"
+"                         tests: several connections of one activation; commands\n"
+"                         naming a SID find the latest)\n"
 "  --srtp 32|80|32,80     a secure CallManager: fresh SRTP keys in the ORC and\n"
 "                         SMT of phone-to-phone calls (AES_CM_128_HMAC_SHA1_32,\n"
 "                         _80, or both in turn); calls with the south phone\n"
@@ -1490,6 +1494,7 @@ static int parse_opts(struct opts *o, int argc, char **argv)
 		{ SIM_FLAG("--early-smt", &o->early_smt) },
 		{ SIM_FLAG("--quiet", &o->quiet) },
 		{ SIM_FLAG("--preserve", &o->preserve) },
+		{ SIM_FLAG("--shared-sids", &o->shared_sids) },
 		{ SIM_CHOICE("--srtp", &o->srtp, srtp_suites) },
 		{ .name = NULL },
 	};

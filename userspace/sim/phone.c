@@ -57,6 +57,7 @@ struct opts {
 	bool hdr0;
 	uint32_t bind_ip;		/* network order, 0: the kernel's choice */
 	unsigned int bind_count;
+	unsigned int sid_count;		/* --sid-count: SIDs repeat, 0: never */
 	uint32_t announce;		/* 0: the local address */
 	unsigned int rtp_port;		/* 0: ephemeral */
 	unsigned int tx_offset;
@@ -140,6 +141,9 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry);
 static const char usage[] =
 "usage: " PROG " --server ADDR[:PORT] | --tftp ADDR[:PORT]  phones  [options]\n"
 "phones: --sid SEP<12 hex> (repeatable) | --sid-base SEP<12 hex> --count N\n"
+"  --sid-count K          with --sid-base: phone i is SID base + (i mod K), so\n"
+"                         K SIDs for N phones (with --bind-count K each address\n"
+"                         keeps one SID: several connections per activation)\n"
 "  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
 "  --tftp ADDR[:PORT]     read SEP<MAC>.cnf.xml first; its callManagerGroup\n"
 "                         names the CallManager (--server: the fallback)\n"
@@ -1141,6 +1145,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		{ SIM_FLAG("--hdr0", &o->hdr0) },
 		{ SIM_ADDR("--bind", &o->bind_ip) },
 		{ SIM_NUM("--bind-count", &o->bind_count, 1, 65536) },
+		{ SIM_NUM("--sid-count", &o->sid_count, 1, MAX_PHONES) },
 		{ SIM_ADDR("--announce", &o->announce) },
 		{ SIM_EVEN_PORT("--rtp-port", &o->rtp_port, 1024, 65534) },
 		{ SIM_NUM("--tx-port-offset", &o->tx_offset, 0, 32768) },
@@ -1236,6 +1241,10 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		fprintf(stderr, PROG ": --bind-count: needs --bind\n");
 		return SIM_EXIT_USAGE;
 	}
+	if (o->sid_count && !ids->have_base) {
+		fprintf(stderr, PROG ": --sid-count: needs --sid-base\n");
+		return SIM_EXIT_USAGE;
+	}
 	return 0;
 }
 
@@ -1302,7 +1311,7 @@ int main(int argc, char **argv)
 		if (ids.nsids)
 			parse_sid(ids.sid[i], &mac);
 		else
-			mac = ids.base_mac + i;
+			mac = ids.base_mac + (s.o.sid_count ? i % s.o.sid_count : i);
 		sid_of(mac, p->sid, p->mac);
 		k = i % s.o.bind_count;
 		p->bind_ip = s.o.bind_ip ? ip_add(s.o.bind_ip, k) : 0;
