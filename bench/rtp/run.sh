@@ -12,7 +12,8 @@
 # per stream at full load, default 8), RTP_PPS (packets/s per stream and
 # direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
 # leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
-# forwarding is then measured with the SRTP variant only).
+# forwarding is then measured with the SRTP variant only), RTPE (0: leave
+# the rtpengine variants out).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -55,10 +56,21 @@
 #     protects the packets it will send ahead ("prep", outside the
 #     measured window), and what it still has to protect during the run
 #     is timed and reported (crypto), to be told from the path's CPU.
-#     Plain forwarding is measured again, alternately, in this phase.
+#     Plain forwarding is measured again, alternately, in this phase;
+#  5. the reference (bench/rtpengine/README.md): rtpengine (Debian's
+#     rtpengine-daemon) in the twin lab's middle namespace, twice: one
+#     daemon on its kernel forwarding (xt_RTPENGINE, built by dkms for the
+#     guest's kernel, loaded in this boot; an iptables RTPENGINE rule in
+#     INPUT), one with kernel forwarding off (--table=-1: its userspace
+#     path), each with the N calls created through its ng control
+#     protocol (offer from the phone, answer from the far end:
+#     bench/rtpengine/ng.pl), the same sources, sinks, packets and senders
+#     as plain forwarding, measured in phase 1 alternately with the relay
+#     and plain forwarding.
 # Each N measured at full load (as fast as two senders, one per
-# direction, can go; the variants alternately, ROUNDS times, default 2,
-# averaged in the summary) and paced at RTP_PPS per stream and direction.
+# direction, can go) and paced at RTP_PPS per stream and direction, the
+# variants alternately, ROUNDS times each (default 3); the summary gives
+# each figure's median and its spread (min-max over the rounds).
 # Receivers drop every UDP packet in an nft prerouting chain at raw
 # priority (before conntrack and sockets) and count it there; senders'
 # packets are not tracked either (nft notrack on output). pps: packets
@@ -73,7 +85,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -85,9 +97,11 @@ TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 SECS=${SECS:-10}
 BURST=${BURST:-8}
 RTP_PPS=${RTP_PPS:-50}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 SRTP=${SRTP:-1}
 PLAIN=${PLAIN:-1}
+RTPE=${RTPE:-1}
+[ "$PLAIN" = 1 ] || RTPE=0	# measured in phase 1
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
@@ -176,6 +190,13 @@ table ip bench {
 EOF
 add_phone_addrs $NS_PH2 $NS_RT || exit 1
 sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
+
+# The reference in the twin lab's middle, before the idle reading (its
+# daemons' timers are part of the idle guest): bench/rtpengine/lib.sh.
+if [ "$RTPE" = 1 ]; then
+	source "$PP_TOP/bench/rtpengine/lib.sh"
+	rtpe_start "$NS_RT" "$((2 * MAXN))" || { echo "# rtpengine: cannot start (above): left out"; RTPE=0; }
+fi
 
 # NPH users, each activated at its own address; nothing times out.
 {
@@ -432,6 +453,10 @@ write_lists "" "$TMPD/calls.json" || return 1
 [ -s "$TMPD/relay.up" ] || return 1
 S=$(wc -l < "$TMPD/relay.up")
 echo "# $S streams in show calls, each with a far end"
+if [ "$RTPE" = 1 ]; then
+	# the same streams as plain forwarding: phone:port <-> far end:port
+	rtpe_calls "$TMPD/plain.up" "$TMPD/rtpk" "$TMPD/rtpu" || RTPE=0
+fi
 kill -STOP $CCM_PID $P1 $P2
 gate_off "$NS_PHONE" && gate_off "$NS_CCM"
 sleep 0.5
@@ -443,24 +468,36 @@ m0=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 
 for N in $NS_LIST; do
 	[ "$N" -gt "$S" ] && { echo "N=$N: only $S streams, measuring $S"; N=$S; }
-	echo "N=$N streams (both directions): plain relay, plain forwarding"
-	for f in relay.up relay.down plain.up plain.down; do
+	echo "N=$N streams (both directions): plain relay, plain forwarding$([ "$RTPE" = 1 ] &&
+		echo ", rtpengine kernel, rtpengine userspace")"
+	lists="relay.up relay.down plain.up plain.down"
+	[ "$RTPE" = 1 ] && lists="$lists rtpk.up rtpk.down rtpu.up rtpu.down"
+	for f in $lists; do
 		head -n "$N" "$TMPD/$f" > "$TMPD/$N.$f"
 	done
 	rate=$((N * RTP_PPS))
-	echo "  full load, $ROUNDS rounds"
-	for ((k = 0; k < ROUNDS; k++)); do
-		measure "$N full relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
-			"$NS_CCM" "$NS_PHONE" 0 "$BURST"
-		measure "$N full plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
-			$NS_SINK $NS_PH2 0 "$BURST"
+	for load in full paced; do
+		if [ $load = full ]; then
+			r=0 b=$BURST
+			echo "  full load, $ROUNDS rounds"
+		else
+			r=$rate b=1
+			echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered), $ROUNDS rounds"
+		fi
+		for ((k = 0; k < ROUNDS; k++)); do
+			measure "$N $load relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
+				"$NS_CCM" "$NS_PHONE" $r $b
+			measure "$N $load plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
+				$NS_SINK $NS_PH2 $r $b
+			[ "$RTPE" = 1 ] || continue
+			measure "$N $load rtpk" $NS_PH2 "$TMPD/$N.rtpk.up" $NS_SINK "$TMPD/$N.rtpk.down" \
+				$NS_SINK $NS_PH2 $r $b
+			measure "$N $load rtpu" $NS_PH2 "$TMPD/$N.rtpu.up" $NS_SINK "$TMPD/$N.rtpu.down" \
+				$NS_SINK $NS_PH2 $r $b
+		done
 	done
-	echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered)"
-	measure "$N paced relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
-		"$NS_CCM" "$NS_PHONE" $rate 1
-	measure "$N paced plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
-		$NS_SINK $NS_PH2 $rate 1
 done
+[ "$RTPE" = 1 ] && rtpe_report
 m1=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 echo "# the relay's own count: $((m1 - m0)) packets relayed;" \
 	"$(pp show counters | grep -E 'media (drops|no port|port drops)' | tr -s ' ' | paste -sd, -)"
@@ -582,17 +619,56 @@ if [ "$SRTP" = 1 ]; then
 fi
 
 echo
-echo "# summary: plain forwarding, plain relay, SRTP relay (pkt/s: higher is better; CPU us/pkt, net of idle: lower is better;"
-echo "# SRTP -crypto: net also of the north sender's own libsrtp2 time during the run; ratio: SRTP / plain relay)"
-printf '%-5s %-6s %10s %10s %10s %6s %9s %9s %9s %9s %6s\n' N load "fwd pkt/s" "relay" "srtp" ratio \
-	"fwd us" "relay us" "srtp us" "-crypto" ratio
-awk '{ k = $1 " " $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
-       c[k, $3]++; p[k, $3] += $4; u[k, $3] += $6; x[k, $3] += $11 }
-     END { for (i = 1; i <= n; i++) { k = order[i]; split(k, a, " ");
-	for (v = 1; v <= 3; v++) { w = v == 1 ? "plain" : v == 2 ? "relay" : "srtp";
-		P[v] = c[k, w] ? p[k, w] / c[k, w] : 0; U[v] = c[k, w] ? u[k, w] / c[k, w] : 0;
-		X[v] = c[k, w] ? x[k, w] / c[k, w] : 0 }
-	printf "%-5s %-6s %10d %10d %10d %6s %9.2f %9.2f %9.2f %9.2f %6s\n", a[1], a[2], P[1], P[2], P[3],
-		P[2] && P[3] ? sprintf("%.2f", P[3] / P[2]) : "-", U[1], U[2], U[3], X[3],
-		U[2] && X[3] ? sprintf("%.2f", X[3] / U[2]) : "-" } }' "$TMPD/results"
+echo "# summary (markdown): each figure the median of its rounds, (min-max) the spread"
+python3 - "$TMPD/results" "$RTP_PPS" <<-'EOF'
+	import statistics, sys
+	rows, order = {}, []
+	for line in open(sys.argv[1]):
+	    f = line.split()
+	    if len(f) < 11:
+	        continue
+	    key = (int(f[0]), f[1])
+	    if key not in order:
+	        order.append(key)
+	    # CPU: net of idle; SRTP also net of the sender's crypto
+	    cpu = float(f[10]) if f[2] == "srtp" else float(f[5])
+	    rows.setdefault(key, {}).setdefault(f[2], []).append((float(f[3]), cpu, float(f[8])))
+	names = [("plain", "fwd"), ("relay", "relay"), ("rtpk", "rtpengine kernel"),
+	         ("rtpu", "rtpengine user"), ("srtp", "SRTP relay")]
+	present = [(v, t) for v, t in names if any(v in r for r in rows.values())]
+	def med(key, v, i):
+	    x = [r[i] for r in rows[key].get(v, [])]
+	    return statistics.median(x) if x else None
+	def cell(key, v, i, fmt):
+	    x = [r[i] for r in rows[key].get(v, [])]
+	    if not x:
+	        return "-"
+	    return f"{fmt(statistics.median(x))} ({fmt(min(x))}-{fmt(max(x))})"
+	def ratio(a, b):
+	    return f"{a / b:.2f}" if a and b else "-"
+	ipps = lambda x: f"{x:,.0f}"
+	ius = lambda x: f"{x:.1f}"
+	for what, i, fmt, rat in (("packets per second (higher is better)", 0, ipps, True),
+	                          ("CPU per packet, µs, net of the idle guest (lower is better)", 1, ius, True)):
+	    print()
+	    print(f"**{what}**")
+	    print()
+	    hdr = ["N", "load"] + [t for _, t in present]
+	    ratios = [("relay", "rtpk", "relay / rtpengine kernel"), ("relay", "rtpu", "relay / rtpengine user"),
+	              ("relay", "plain", "relay / fwd")]
+	    ratios = [r for r in ratios if any(r[0] == v for v, _ in present) and any(r[1] == v for v, _ in present)]
+	    hdr += [r[2] for r in ratios]
+	    print("| " + " | ".join(hdr) + " |")
+	    print("|" + "---|" * len(hdr))
+	    for key in order:
+	        n, load = key
+	        lo = load if load == "full" else f"paced ({2 * n * int(sys.argv[2]):,} offered)"
+	        c = [f"{n:,}", lo] + [cell(key, v, i, fmt) for v, _ in present]
+	        c += [ratio(med(key, a, i), med(key, b, i)) for a, b, _ in ratios]
+	        print("| " + " | ".join(c) + " |")
+	lost = [(k, v, max(r[2] for r in x)) for k in order for v, x in rows[k].items() if max(r[2] for r in x) > 0.5]
+	print()
+	print("Packets lost (sent, not received; at full load: the middle saturated) above 0.5 % in a round: " +
+	      (", ".join(f"N={k[0]} {k[1]} {v}: up to {l:.1f} %" for k, v, l in lost) if lost else "none") + ".")
+	EOF
 exit 0

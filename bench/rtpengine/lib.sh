@@ -1,0 +1,105 @@
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# bench/rtpengine/lib.sh: the reference for bench/rtp/run.sh (sourced in the
+# guest, after selftests/phoneproxy/lib.sh; not a test). Two rtpengine
+# daemons (Debian rtpengine-daemon) in one middle namespace, both on
+# NORTH (interface "north") and SOUTH ("south"):
+#   kernel:    --table=0 --no-fallback: forwarding by xt_RTPENGINE (Debian
+#              rtpengine-kernel-dkms, built for the guest's kernel by
+#              scripts/bench-deps.sh), an iptables (nft) rule
+#              "INPUT -p udp -j RTPENGINE --id 0" in the namespace; ng on
+#              127.0.0.1:2223, media ports 24000-41999;
+#   userspace: --table=-1: its own forwarding, in the daemon; ng on
+#              127.0.0.1:2224, media ports 42000-59999.
+# Packets to the userspace daemon's ports meet the RTPENGINE rule too and
+# go on (no target in table 0 for them), as on a host running both.
+RTPE_NG=$PP_TOP/bench/rtpengine/ng.pl
+
+rtpe_start() {	# rtpe_start NS MAXSTREAMS
+	local ns=$1 n=$2 bin v
+	RTPE_NS=$ns
+	bin=$(command -v rtpengine) || { echo "# rtpengine: not installed (scripts/bench-deps.sh)"; return 1; }
+	command -v iptables > /dev/null || { echo "# rtpengine: no iptables"; return 1; }
+	perl -MNGCP::Rtpengine -e 1 2> /dev/null ||
+		{ echo "# rtpengine: no NGCP::Rtpengine (rtpengine-utils)"; return 1; }
+	# 4 ports a stream and daemon (RTP and RTCP, both sides)
+	[ $((4 * n + 100)) -le 18000 ] || { echo "# rtpengine: $n streams: more than 18000 ports"; return 1; }
+	modprobe xt_RTPENGINE || { echo "# rtpengine: no xt_RTPENGINE for $(uname -r) (scripts/bench-deps.sh builds it with dkms)"; return 1; }
+	v=$(modinfo -F version xt_RTPENGINE 2> /dev/null)
+	nsx "$ns" iptables -I INPUT -p udp -j RTPENGINE --id 0 ||
+		{ echo "# rtpengine: the iptables RTPENGINE rule is refused"; return 1; }
+	local common=(--config-file=none --foreground --log-stderr --log-level=6
+		--interface=north/$NORTH --interface=south/$SOUTH
+		--timeout=86400 --silent-timeout=86400 --offer-timeout=86400 --num-threads=2)
+	ip netns exec "$ns" "$bin" "${common[@]}" --table=0 --no-fallback \
+		--listen-ng=127.0.0.1:2223 --listen-cli=127.0.0.1:9900 \
+		--port-min=24000 --port-max=41999 > "$TMPD/rtpe-k.log" 2>&1 &
+	RTPE_KPID=$!
+	at_exit "kill $RTPE_KPID"
+	ip netns exec "$ns" "$bin" "${common[@]}" --table=-1 \
+		--listen-ng=127.0.0.1:2224 --listen-cli=127.0.0.1:9901 \
+		--port-min=42000 --port-max=59999 > "$TMPD/rtpe-u.log" 2>&1 &
+	RTPE_UPID=$!
+	at_exit "kill $RTPE_UPID"
+	wait_for 120 grep -q "Startup complete" "$TMPD/rtpe-k.log" &&
+		wait_for 120 grep -q "Startup complete" "$TMPD/rtpe-u.log" ||
+		{ echo "# rtpengine does not start:"; tail -n 3 "$TMPD"/rtpe-?.log; return 1; }
+	[ -e /proc/rtpengine/0/status ] || { echo "# rtpengine: no kernel table 0"; return 1; }
+	echo "# rtpengine $("$bin" --version 2>&1 | head -n 1 | awk '{ print $NF }'), xt_RTPENGINE $v: kernel" \
+		"(table 0, pid $RTPE_KPID) and userspace (--table=-1, pid $RTPE_UPID) daemons in $ns"
+}
+
+# rtpe_warm LIST_PREFIX: 2 s of both directions of every stream at 10
+# pkt/s per stream and direction: the daemon learns and confirms each
+# stream's two ends from their first packets and then (kernel daemon)
+# hands the stream to xt_RTPENGINE; not measured.
+rtpe_warm() {
+	local n a b
+	n=$(wc -l < "$1.up")
+	nsx "$NS_PH2" "$BLAST" -d 2 -r $((10 * n)) -b 1 "$1.up" > /dev/null &
+	a=$!
+	nsx "$NS_SINK" "$BLAST" -d 2 -r $((10 * n)) -b 1 "$1.down" > /dev/null &
+	b=$!
+	wait $a $b
+}
+
+rtpe_targets() { sed -n 's/^Targets: *//p' /proc/rtpengine/0/status; }
+# kernel packets and errors over all targets of table 0
+rtpe_kstats() {
+	awk '/stats:.*packets/ { p += $4; e += $6 } END { printf "%d packets, %d errors", p, e }' /proc/rtpengine/0/list
+}
+
+# rtpe_calls STREAMS KPREFIX UPREFIX: the streams ("PHONE:PORT FAR:PORT")
+# as calls in both daemons, by ng offer and answer (ng.pl), rtpblast's
+# lists in KPREFIX.{up,down} and UPREFIX.{up,down}; warmed up.
+rtpe_calls() {
+	local r n
+	n=$(wc -l < "$1")
+	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2223 "$1" "$2" k) ||
+		{ echo "# rtpengine (kernel): calls by ng failed: $r"; return 1; }
+	echo "# rtpengine (kernel): $n streams by ng offer/answer: $r"
+	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2224 "$1" "$3" u) ||
+		{ echo "# rtpengine (userspace): calls by ng failed: $r"; return 1; }
+	echo "# rtpengine (userspace): $n streams by ng offer/answer: $r"
+	rtpe_warm "$2"
+	rtpe_warm "$3"
+	sleep 1
+	echo "# rtpengine kernel table 0 after the warm-up: $(rtpe_targets) targets" \
+		"(2 a stream when both directions are in the kernel), $(rtpe_kstats)"
+	RTPE_K0=$(rtpe_kstats)
+}
+
+# What the daemons and the kernel module counted over the runs.
+rtpe_report() {
+	echo "# rtpengine kernel table 0 at the end: $(rtpe_targets) targets, $(rtpe_kstats)" \
+		"(from $RTPE_K0 after the warm-up)"
+	local which port
+	for which in k:9900 u:9901; do
+		port=${which#*:}
+		echo "# rtpengine ($([ "${which%%:*}" = k ] && echo kernel || echo userspace)) totals:" \
+			"$(ip netns exec "$RTPE_NS" rtpengine-ctl -ip 127.0.0.1 -port "$port" list totals 2> /dev/null |
+				grep -iE 'packets|errors|sessions' | sed 's/^ *//' | head -n 8 | paste -sd ';' -)"
+	done
+	echo "# rtpengine log lines at warning or worse: $(grep -ciE 'WARNING|ERR|CRIT' "$TMPD"/rtpe-?.log | paste -sd ' ' -)"
+}
