@@ -269,7 +269,10 @@ start_sender() {
 		echo "$((SECS + 2)) $rate $burst $CUR_N" >&"$fd"
 		;;
 	*)
-		nsx "$ns" "$BLAST" -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
+		# -S: each stream keeps its SSRC from run to run, as a phone
+		# does (rtpengine's kernel path hands an SSRC it has not seen
+		# on a stream to its daemon)
+		nsx "$ns" "$BLAST" -S -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
 		printf -v "$var" '%s' "$!"
 		;;
 	esac
@@ -484,16 +487,21 @@ for N in $NS_LIST; do
 			r=$rate b=1
 			echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered), $ROUNDS rounds"
 		fi
+		# the variants in turn, each round starting with the next one
+		# (no variant always first after a pause, or always after one)
+		vs=(relay plain)
+		[ "$RTPE" = 1 ] && vs+=(rtpk rtpu)
 		for ((k = 0; k < ROUNDS; k++)); do
-			measure "$N $load relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
-				"$NS_CCM" "$NS_PHONE" $r $b
-			measure "$N $load plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
-				$NS_SINK $NS_PH2 $r $b
-			[ "$RTPE" = 1 ] || continue
-			measure "$N $load rtpk" $NS_PH2 "$TMPD/$N.rtpk.up" $NS_SINK "$TMPD/$N.rtpk.down" \
-				$NS_SINK $NS_PH2 $r $b
-			measure "$N $load rtpu" $NS_PH2 "$TMPD/$N.rtpu.up" $NS_SINK "$TMPD/$N.rtpu.down" \
-				$NS_SINK $NS_PH2 $r $b
+			for ((j = 0; j < ${#vs[@]}; j++)); do
+				v=${vs[(j + k) % ${#vs[@]}]}
+				if [ "$v" = relay ]; then
+					measure "$N $load relay" "$NS_PHONE" "$TMPD/$N.relay.up" \
+						"$NS_CCM" "$TMPD/$N.relay.down" "$NS_CCM" "$NS_PHONE" $r $b
+				else
+					measure "$N $load $v" $NS_PH2 "$TMPD/$N.$v.up" \
+						$NS_SINK "$TMPD/$N.$v.down" $NS_SINK $NS_PH2 $r $b
+				fi
+			done
 		done
 	done
 done

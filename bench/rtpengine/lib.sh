@@ -26,7 +26,7 @@ rtpe_start() {	# rtpe_start NS MAXSTREAMS
 	# 4 ports a stream and daemon (RTP and RTCP, both sides)
 	[ $((4 * n + 100)) -le 18000 ] || { echo "# rtpengine: $n streams: more than 18000 ports"; return 1; }
 	modprobe xt_RTPENGINE || { echo "# rtpengine: no xt_RTPENGINE for $(uname -r) (scripts/bench-deps.sh builds it with dkms)"; return 1; }
-	v=$(modinfo -F version xt_RTPENGINE 2> /dev/null)
+	v=$(modinfo -F filename xt_RTPENGINE 2> /dev/null)
 	nsx "$ns" iptables -I INPUT -p udp -j RTPENGINE --id 0 ||
 		{ echo "# rtpengine: the iptables RTPENGINE rule is refused"; return 1; }
 	local common=(--config-file=none --foreground --log-stderr --log-level=6
@@ -46,20 +46,21 @@ rtpe_start() {	# rtpe_start NS MAXSTREAMS
 		wait_for 120 grep -q "Startup complete" "$TMPD/rtpe-u.log" ||
 		{ echo "# rtpengine does not start:"; tail -n 3 "$TMPD"/rtpe-?.log; return 1; }
 	[ -e /proc/rtpengine/0/status ] || { echo "# rtpengine: no kernel table 0"; return 1; }
-	echo "# rtpengine $("$bin" --version 2>&1 | head -n 1 | awk '{ print $NF }'), xt_RTPENGINE $v: kernel" \
+	echo "# rtpengine $("$bin" --version 2>&1 | head -n 1 | awk '{ print $NF }'), xt_RTPENGINE ($v): kernel" \
 		"(table 0, pid $RTPE_KPID) and userspace (--table=-1, pid $RTPE_UPID) daemons in $ns"
 }
 
 # rtpe_warm LIST_PREFIX: 2 s of both directions of every stream at 10
 # pkt/s per stream and direction: the daemon learns and confirms each
-# stream's two ends from their first packets and then (kernel daemon)
-# hands the stream to xt_RTPENGINE; not measured.
+# stream's two ends (and SSRC: rtpblast -S keeps it from run to run, as
+# bench/rtp's measure does) from their first packets and then (kernel
+# daemon) hands the stream to xt_RTPENGINE; not measured.
 rtpe_warm() {
 	local n a b
 	n=$(wc -l < "$1.up")
-	nsx "$NS_PH2" "$BLAST" -d 2 -r $((10 * n)) -b 1 "$1.up" > /dev/null &
+	nsx "$NS_PH2" "$BLAST" -S -d 2 -r $((10 * n)) -b 1 "$1.up" > /dev/null &
 	a=$!
-	nsx "$NS_SINK" "$BLAST" -d 2 -r $((10 * n)) -b 1 "$1.down" > /dev/null &
+	nsx "$NS_SINK" "$BLAST" -S -d 2 -r $((10 * n)) -b 1 "$1.down" > /dev/null &
 	b=$!
 	wait $a $b
 }
@@ -93,13 +94,20 @@ rtpe_calls() {
 # What the daemons and the kernel module counted over the runs.
 rtpe_report() {
 	echo "# rtpengine kernel table 0 at the end: $(rtpe_targets) targets, $(rtpe_kstats)" \
-		"(from $RTPE_K0 after the warm-up)"
+		"(from $RTPE_K0 after the warm-up); the rtpengine-kernel runs sent" \
+		"$(awk '$3 == "rtpk" { s += $10 } END { print s + 0 }' "$TMPD/results") packets" \
+		"(each counted once by the kernel when it forwards it)"
 	local which port
 	for which in k:9900 u:9901; do
 		port=${which#*:}
 		echo "# rtpengine ($([ "${which%%:*}" = k ] && echo kernel || echo userspace)) totals:" \
 			"$(ip netns exec "$RTPE_NS" rtpengine-ctl -ip 127.0.0.1 -port "$port" list totals 2> /dev/null |
-				grep -iE 'packets|errors|sessions' | sed 's/^ *//' | head -n 8 | paste -sd ';' -)"
+				grep -iE 'total relayed|total.*errors' | tr -s ' ' | paste -sd ';' -)"
 	done
-	echo "# rtpengine log lines at warning or worse: $(grep -ciE 'WARNING|ERR|CRIT' "$TMPD"/rtpe-?.log | paste -sd ' ' -)"
+	for which in k u; do
+		echo "# rtpengine ($which) log lines at warning or worse: $(grep -ciE 'WARNING|ERR|CRIT' "$TMPD/rtpe-$which.log");" \
+			"the first kinds:"
+		grep -iE 'WARNING|ERR|CRIT' "$TMPD/rtpe-$which.log" | sed 's/^\[[0-9.]*\] //; s/[0-9]\+/N/g' |
+			sort | uniq -c | sort -rn | head -n 4 | sed 's/^/#   /'
+	done
 }
