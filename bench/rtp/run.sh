@@ -494,7 +494,9 @@ for N in $NS_LIST; do
 		for ((k = 0; k < ROUNDS; k++)); do
 			for ((j = 0; j < ${#vs[@]}; j++)); do
 				v=${vs[(j + k) % ${#vs[@]}]}
-				if [ "$v" = relay ]; then
+				if [ "$v" = rtpu ]; then	# bench/rtpengine/lib.sh
+					rtpu_measure "$N" $load $r
+				elif [ "$v" = relay ]; then
 					measure "$N $load relay" "$NS_PHONE" "$TMPD/$N.relay.up" \
 						"$NS_CCM" "$TMPD/$N.relay.down" "$NS_CCM" "$NS_PHONE" $r $b
 				else

@@ -80,8 +80,9 @@ rtpe_calls() {
 	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2223 "$1" "$2" k) ||
 		{ echo "# rtpengine (kernel): calls by ng failed: $r"; return 1; }
 	echo "# rtpengine (kernel): $n streams by ng offer/answer: $r"
-	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2224 "$1" "$3" u) ||
+	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2224 "$1" "$3" u0) ||
 		{ echo "# rtpengine (userspace): calls by ng failed: $r"; return 1; }
+	RTPU_CALLS=$n
 	echo "# rtpengine (userspace): $n streams by ng offer/answer: $r"
 	rtpe_warm "$2"
 	rtpe_warm "$3"
@@ -110,4 +111,55 @@ rtpe_report() {
 		grep -iE 'WARNING|ERR|CRIT' "$TMPD/rtpe-$which.log" | sed 's/^\[[0-9.]*\] //; s/[0-9]\+/N/g' |
 			sort | uniq -c | sort -rn | head -n 4 | sed 's/^/#   /'
 	done
+}
+
+# The userspace daemon under overload: a socket whose receive loop finds
+# more than rtpengine's MAX_RECV_ITERS packets queued gets a strike, and
+# after MAX_RECV_LOOP_STRIKES it is no longer read at all (its DoS
+# protection: "UDP receive queue exceeded N times: discarding packet" in
+# its log); the stream stays dead. So each rtpu measurement gets calls of
+# its own (rtpu_fresh: the last ones deleted by ng, the first N streams
+# made again, new ports and sockets), and its saturation is found by a
+# ladder of paced rates instead of a flood (rtpu_measure).
+RTPU_GEN=0 RTPU_CALLS=0
+rtpu_fresh() {	# rtpu_fresh N
+	local r
+	if [ "$RTPU_CALLS" -gt 0 ]; then
+		r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2224 delete \
+			"u$RTPU_GEN" "$RTPU_CALLS") || { echo "# rtpengine (userspace): $r"; return 1; }
+	fi
+	RTPU_GEN=$((RTPU_GEN + 1)) RTPU_CALLS=0
+	head -n "$1" "$TMPD/plain.up" > "$TMPD/rtpu.streams"
+	r=$(timeout 900 ip netns exec "$RTPE_NS" perl "$RTPE_NG" 127.0.0.1 2224 "$TMPD/rtpu.streams" \
+		"$TMPD/$1.rtpu" "u$RTPU_GEN") || { echo "# rtpengine (userspace): $r"; return 1; }
+	RTPU_CALLS=$1
+	rtpe_warm "$TMPD/$1.rtpu"
+}
+
+# rtpu_measure N LOAD RATE: paced: one measure at RATE per direction on
+# fresh calls; full: on fresh calls, paced at 1,000, 2,000, 4,000... pkt/s
+# per direction (burst 1) up to 64,000 or until more than 5 % is lost;
+# the step that delivered the most is the "full" line, every step is in
+# $TMPD/ladder (and printed as it runs).
+rtpu_measure() {
+	local n=$1 load=$2 rate=$3 l0 r loss
+	rtpu_fresh "$n" || return 1
+	if [ "$load" != full ]; then
+		measure "$n $load rtpu" "$NS_PH2" "$TMPD/$n.rtpu.up" "$NS_SINK" "$TMPD/$n.rtpu.down" \
+			"$NS_SINK" "$NS_PH2" "$rate" 1
+		return
+	fi
+	l0=$(wc -l < "$TMPD/results")
+	for ((r = 1000; r <= 64000; r *= 2)); do
+		measure "$n ladder-$((2 * r)) rtpu" "$NS_PH2" "$TMPD/$n.rtpu.up" "$NS_SINK" "$TMPD/$n.rtpu.down" \
+			"$NS_SINK" "$NS_PH2" "$r" 1
+		loss=$(tail -n 1 "$TMPD/results" | awk '{ print $9 }')
+		awk "BEGIN { exit !($loss > 5) }" && break
+	done
+	tail -n +$((l0 + 1)) "$TMPD/results" >> "$TMPD/ladder"
+	head -n "$l0" "$TMPD/results" > "$TMPD/results.tmp"
+	tail -n +$((l0 + 1)) "$TMPD/results" | sort -k4,4nr | head -n 1 |
+		awk '{ $2 = "full"; print }' >> "$TMPD/results.tmp"
+	mv "$TMPD/results.tmp" "$TMPD/results"
+	echo "    rtpu  (full: the best step of the ladder: $(tail -n 1 "$TMPD/results" | awk '{ print $4 }') pkt/s)"
 }

@@ -9,6 +9,11 @@
 # libbencode-perl).
 #
 #   ng.pl NG_ADDR NG_PORT STREAMS OUT_PREFIX [CALL_PREFIX]
+#   ng.pl NG_ADDR NG_PORT delete CALL_PREFIX COUNT
+#
+# delete: deletes the calls CALL_PREFIX-0 .. CALL_PREFIX-(COUNT-1) (what an
+# earlier run made; their ports go back to the daemon's pool); prints
+# "deleted=N".
 #
 # STREAMS: one line a stream, "PHONE_ADDR:PORT FAR_ADDR:PORT", the two
 # ends' RTP addresses as they put them in their SDP (the load generator
@@ -24,10 +29,22 @@ use warnings;
 use NGCP::Rtpengine;
 use Time::HiRes qw(time);
 
-@ARGV >= 4 or die "usage: ng.pl NG_ADDR NG_PORT STREAMS OUT_PREFIX [CALL_PREFIX]\n";
+@ARGV >= 4 or die "usage: ng.pl NG_ADDR NG_PORT STREAMS OUT_PREFIX [CALL_PREFIX]\n" .
+	"       ng.pl NG_ADDR NG_PORT delete CALL_PREFIX COUNT\n";
 my ($host, $port, $list, $out, $callp) = @ARGV;
 $callp //= 'bench';
 my $ng = NGCP::Rtpengine->new($host, $port);
+
+if ($list eq 'delete') {
+	my ($prefix, $count) = ($out, $callp);
+	$count =~ /^\d+$/ or die "ng.pl: delete: COUNT is not a number: $count\n";
+	for my $i (0 .. $count - 1) {
+		eval { $ng->req({ command => 'delete', 'call-id' => "$prefix-$i" }); 1 } or
+			die "ng.pl: delete $prefix-$i: $@";
+	}
+	print "deleted=$count\n";
+	exit 0;
+}
 
 sub sdp {
 	my ($addr, $p, $sess) = @_;
