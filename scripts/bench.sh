@@ -41,12 +41,12 @@ KVER=${KVER:-$(for v in $(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort -r
 export KVER
 if [ $quick = 1 ]; then
 	mode=quick
-	rtp_env=(SECS=3 ROUNDS=3 SRTP=0)
+	rtp_env=(SECS=3 ROUNDS=3 SRTP=0 PERF="relay rtpk")
 	rtp_n=(10 100)
 	scale_args=(--quick)
 else
 	mode=full
-	rtp_env=(SECS=10 ROUNDS=3 SRTP=1)
+	rtp_env=(SECS=10 ROUNDS=3 SRTP=1 PERF="relay rtpk")
 	rtp_n=(10 100 1000)
 	scale_args=()
 fi
@@ -55,7 +55,8 @@ load0=$(cut -d' ' -f1-3 /proc/loadavg)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
 dirty=$(git status --porcelain --untracked-files=no 2>/dev/null | grep -q . && echo " (with uncommitted changes)")
 
-echo "bench: $mode mode; rtp: ${rtp_env[*]} bench/rtp/run.sh ${rtp_n[*]} (log $logs/rtp.log)"
+rtp_cmd="$(printf '%q ' "${rtp_env[@]}")bench/rtp/run.sh ${rtp_n[*]}"
+echo "bench: $mode mode; rtp: $rtp_cmd (log $logs/rtp.log)"
 t0=$SECONDS
 env "${rtp_env[@]}" bench/rtp/run.sh "${rtp_n[@]}" > "$logs/rtp.log" 2>&1
 rtp_rc=$?
@@ -93,7 +94,7 @@ fi
 	echo
 	echo '```'
 	echo "make bench$([ $quick = 1 ] && echo ' QUICK=1')        # = scripts/install-deps.sh; scripts/bench-deps.sh; make all; scripts/bench.sh$([ $quick = 1 ] && echo ' --quick')"
-	echo "${rtp_env[*]} bench/rtp/run.sh ${rtp_n[*]}      # the RTP table below ($rtp_s s, exit $rtp_rc)"
+	echo "$rtp_cmd      # the RTP table below ($rtp_s s, exit $rtp_rc)"
 	[ -x bench/scale/run.sh ] && echo "bench/scale/run.sh ${scale_args[*]}      # the scale section ($scale_s s, exit $scale_rc)"
 	echo '```'
 	echo
@@ -103,6 +104,8 @@ fi
 	echo "Streams both directions, RTP 12 + 160 bytes; **full**: as fast as the two senders go"
 	echo "(saturation: the two vCPUs are shared by the senders, the middle and the receivers);"
 	echo "**paced**: 50 pkt/s per stream and direction (real G.711), the fixed offered load of the CPU figures."
+	echo "rtpengine userspace's **full** figure is the best step of a ladder of paced rates on fresh calls: a flood"
+	echo "makes rtpengine stop reading the flooded sockets for good (its overload protection; bench/rtpengine/README.md)."
 	sed -n '/^# summary (markdown)/,$p' "$logs/rtp.log" | sed '1d' | grep -v '^\[ *[0-9.]*\] reboot'
 	echo
 	echo "<details><summary>the run's own output (every round)</summary>"

@@ -13,7 +13,10 @@
 # direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
 # leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
 # forwarding is then measured with the SRTP variant only), RTPE (0: leave
-# the rtpengine variants out).
+# the rtpengine variants out), PERF (e.g. "relay rtpk": after phase 1's
+# rounds, one more full-load line of each at the last N under perf record,
+# its profile printed, not in the summary), VM_TIMEOUT (the guest's limit,
+# default 5400 s).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -84,8 +87,8 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
-	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 -t "${VM_TIMEOUT:-5400}" \
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -300,6 +303,13 @@ measure() {
 	start_sender p1 "$uns" "$ul" "$rate" "$burst" "$TMPD/up.out"
 	start_sender p2 "$dns" "$dl" "$rate" "$burst" "$TMPD/down.out"
 	sleep 1
+	# PERF="relay rtpk": a profile of those variants' full-load lines
+	# (all CPUs, the window's SECS s; perf's own cost is in the figures)
+	local pf=
+	if [ -n "${PERF:-}" ] && [[ " $PERF " == *" ${label##* } "* ]] && [[ $label == *" full "* ]]; then
+		pf=$TMPD/perf.${label// /-}
+		perf record -q -a -g -e cpu-clock -F 499 -o "$pf" -- sleep "$SECS" 2> /dev/null &
+	fi
 	ct0=$EPOCHREALTIME c0=$(cpu_ticks)
 	sample a0 "$su"
 	sample b0 "$sd"
@@ -309,6 +319,12 @@ measure() {
 	sample b1 "$sd"
 	end_sender "$p1" "$TMPD/up.out"
 	end_sender "$p2" "$TMPD/down.out"
+	if [ -n "$pf" ]; then
+		wait $!
+		echo "# profile of \"$label\" (perf record -a -e cpu-clock, $SECS s; self time by symbol):"
+		perf report -i "$pf" --stdio --no-children --sort sym --percent-limit 1.5 -g none 2> /dev/null |
+			grep -E '^ +[0-9.]+%' | head -n 25 | sed 's/^/#   /'
+	fi
 	r1=$(($(sink_count "$su") + $(sink_count "$sd")))
 	sent=$(cat "$TMPD/up.out" "$TMPD/down.out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }')
@@ -334,7 +350,8 @@ measure() {
 	loss = 100.0 * (sent - recv) / sent if sent else 0
 	print(f"{label} {pps:.0f} {us:.2f} {net:.2f} {100 * cpu / ncpu:.0f} {100 * soft / cpu if cpu else 0:.0f} {loss:.2f} {sent} {nc:.2f} {crypto:.4f}")
 	EOF
-	tail -n 1 "$TMPD/results" | awk '{ printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
+	tail -n 1 "$TMPD/results" | awk '{ if ($2 ~ /^ladder-/) $3 = $3 " " substr($2, 8) " offered:"
+		printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
 }
 
 echo "# RTP relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ), kernel $(uname -r), $(nproc) vCPU" \
@@ -508,6 +525,21 @@ for N in $NS_LIST; do
 	done
 done
 [ "$RTPE" = 1 ] && rtpe_report
+# PERF: one more full-load line of each variant named, at the last N,
+# profiled (perf's own cost makes it no figure: not in the summary)
+for v in ${PERF:-}; do
+	case $v in relay | plain | rtpk) ;; *) echo "# PERF: $v: not profiled (relay, plain, rtpk)"; continue ;; esac
+	[ "$v" = rtpk ] && [ "$RTPE" != 1 ] && continue
+	cp "$TMPD/results" "$TMPD/results.keep"
+	if [ "$v" = relay ]; then
+		measure "$N full relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
+			"$NS_CCM" "$NS_PHONE" 0 "$BURST"
+	else
+		measure "$N full $v" $NS_PH2 "$TMPD/$N.$v.up" $NS_SINK "$TMPD/$N.$v.down" \
+			$NS_SINK $NS_PH2 0 "$BURST"
+	fi
+	mv "$TMPD/results.keep" "$TMPD/results"
+done
 m1=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 echo "# the relay's own count: $((m1 - m0)) packets relayed;" \
 	"$(pp show counters | grep -E 'media (drops|no port|port drops)' | tr -s ' ' | paste -sd, -)"
