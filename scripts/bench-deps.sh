@@ -6,7 +6,8 @@
 # runs, and which this stays out of: rtpengine-kernel-dkms pulls dkms and
 # builds a kernel module): the reference of bench/rtp, rtpengine (Debian
 # 12's rtpengine-daemon, its kernel forwarding module by dkms, the
-# iptables target, its ng client module in rtpengine-utils), and the
+# iptables target, its ng client module in rtpengine-utils), perf (the
+# profiles bench/rtp prints with PERF=, run in the guest), and the
 # kernel module xt_RTPENGINE built for KVER, the kernel the QEMU guest
 # boots (the Makefile's choice: the newest Debian kernel with an image
 # and headers; the guest sees the host's /lib/modules read-only).
@@ -17,7 +18,7 @@ KVER=${KVER:-$(for v in $(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort -r
 	[ -e /lib/modules/$v/build/Makefile ] && [ -e /boot/vmlinuz-$v ] && { echo $v; break; }; done)}
 [ -n "$KVER" ] || { echo "bench-deps: no Debian kernel with headers (make deps)" >&2; exit 1; }
 pkgs="rtpengine-daemon rtpengine-kernel-dkms rtpengine-iptables rtpengine-utils
-iptables libbencode-perl"
+iptables libbencode-perl linux-perf"
 
 missing=
 for p in $pkgs; do

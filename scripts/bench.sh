@@ -106,7 +106,16 @@ fi
 	echo "**paced**: 50 pkt/s per stream and direction (real G.711), the fixed offered load of the CPU figures."
 	echo "rtpengine userspace's **full** figure is the best step of a ladder of paced rates on fresh calls: a flood"
 	echo "makes rtpengine stop reading the flooded sockets for good (its overload protection; bench/rtpengine/README.md)."
-	sed -n '/^# summary (markdown)/,$p' "$logs/rtp.log" | sed '1d' | grep -v '^\[ *[0-9.]*\] reboot'
+	if grep -q '^# summary (markdown)' "$logs/rtp.log"; then
+		sed -n '/^# summary (markdown)/,$p' "$logs/rtp.log" | sed '1d' | grep -v '^\[ *[0-9.]*\]'
+	else
+		echo
+		echo "**The run did not finish (exit $rtp_rc): no summary.** Its last lines:"
+		echo
+		echo '```'
+		tail -n 5 "$logs/rtp.log"
+		echo '```'
+	fi
 	echo
 	echo "<details><summary>the run's own output (every round)</summary>"
 	echo
