@@ -8,6 +8,9 @@
 # make vm CMD=..  boot the guest with the module loaded and run CMD in it
 #                 (VMFLAGS=-d: on the debug kernel, KASAN, kmemleak, lockdep)
 # make fuzz       run every libFuzzer harness for FUZZ_SECONDS (300) each
+# make bench      install what it needs, build, run the benchmarks (QEMU) and
+#                 write bench/results.md (QUICK=1: the quick mode, for
+#                 development; scripts/bench.sh)
 # make install    install the module (kbuild modules_install) and the tools
 # make clean      remove build/, where everything is built (scripts/mirror.sh):
 #                 build/kmod/phoneproxy.ko, build/userspace/ppctl/ppctl...
@@ -21,7 +24,7 @@ export KVER
 # kbuild's M=: the mirror of the sources where the module is built.
 MDIR := $(CURDIR)/build
 
-.PHONY: all deps module userspace check demo vm install clean fuzz
+.PHONY: all deps module userspace check demo vm install clean fuzz bench
 
 all: module userspace
 
@@ -45,6 +48,13 @@ demo: deps
 
 vm: all
 	@selftests/vm/run-vm.sh $(VMFLAGS) "$(CMD)"
+
+# rtpengine (bench/rtp's reference) and its dkms module: make bench only
+# (scripts/bench-deps.sh), not make check's scripts/install-deps.sh.
+bench: deps
+	@scripts/bench-deps.sh
+	@$(MAKE) --no-print-directory all
+	@scripts/bench.sh $(if $(filter-out 0,$(QUICK)),--quick)
 
 FUZZ_SECONDS ?= 300
 fuzz: deps

@@ -14,7 +14,7 @@
  * that latches each stream's source port (bench/rtp: several streams
  * per phone address, 50000 + k) needs one per stream.
  *
- *   rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-
+ *   rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] [-S] LIST|-
  *   rtpblast -c [-s PAYLOAD] [-p PT] LIST	(runs on command, from stdin)
  *   rtpblast -T SECONDS [-s PAYLOAD]		(libsrtp2's protect alone)
  *
@@ -36,6 +36,12 @@
  * which the runs send first, in order, before protecting any more
  * (the sender's crypto then falls outside the measured run), and prints
  * "prepared=K crypto_s=S"; EOF ends.
+ *
+ * -S: each stream's SSRC is a hash of its line's source and destination
+ * (address and port), the same in every run of that line, as a phone keeps
+ * one SSRC for a stream; otherwise random per run. A relay that tracks the
+ * SSRCs of a stream (rtpengine's kernel forwarding hands a packet of an
+ * SSRC it does not know to its daemon) then sees the same one in every run.
  *
  * -T: protects packets of both suites with random keys, no socket, for
  * SECONDS each; prints "protect_ns_32=X protect_ns_80=Y" (ns per packet).
@@ -92,6 +98,7 @@ struct run {
 };
 
 static volatile sig_atomic_t stop;
+static int fixed_ssrc;	/* -S */
 
 static void on_signal(int sig)
 {
@@ -110,7 +117,7 @@ static double now(void)
 static int usage(void)
 {
 	fprintf(stderr,
-		"usage: rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] LIST|-\n"
+		"usage: rtpblast [-d SECONDS] [-r RATE] [-b BURST] [-s PAYLOAD] [-p PT] [-S] LIST|-\n"
 		"       rtpblast -c [-s PAYLOAD] [-p PT] LIST   (stdin: \"SECONDS RATE BURST N\" a run,\n"
 		"                                               \"prep COUNT N SECONDS\" protect ahead)\n"
 		"       rtpblast -T SECONDS [-s PAYLOAD]        (time libsrtp2's protect alone)\n"
@@ -120,7 +127,8 @@ static int usage(void)
 		"  -r  packets per second in all (default 0: as fast as possible)\n"
 		"  -b  packets per sendmmsg() call, per stream (default 8, max %d)\n"
 		"  -s  RTP payload bytes (default 160: G.711, 20 ms)\n"
-		"  -p  RTP payload type (default 0)\n", MAX_BURST);
+		"  -p  RTP payload type (default 0)\n"
+		"  -S  SSRC from the line's source and destination (the same every run)\n", MAX_BURST);
 	return 2;
 }
 
@@ -230,6 +238,15 @@ static int parse_srtp(struct stream *st, const char *suite, const char *hex,
 	return 0;
 }
 
+static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	while (n--)
+		h = (h ^ *b++) * 16777619u;
+	return h;
+}
+
 static int open_stream(struct stream *st, const char *src, const char *dst,
 		       const char *file, unsigned int line)
 {
@@ -259,6 +276,15 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 	st->seq = (uint16_t)rand();
 	st->ts = (uint32_t)rand();
 	st->ssrc = ((uint32_t)rand() << 16) ^ (uint32_t)rand();
+	if (fixed_ssrc) {	/* FNV-1a of both addresses and ports */
+		uint32_t h = 2166136261u;
+
+		h = fnv1a(h, &s.sin_addr, sizeof(s.sin_addr));
+		h = fnv1a(h, &s.sin_port, sizeof(s.sin_port));
+		h = fnv1a(h, &d.sin_addr, sizeof(d.sin_addr));
+		h = fnv1a(h, &d.sin_port, sizeof(d.sin_port));
+		st->ssrc = h ? h : 1;
+	}
 	st->srtp = NULL;
 	st->ring = NULL;
 	st->rlen = NULL;
@@ -619,7 +645,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	size_t n;
 
-	while ((c = getopt(argc, argv, "d:r:b:s:p:cT:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:r:b:s:p:cST:h")) != -1) {
 		switch (c) {
 		case 'd':
 			if (parse_num(optarg, 0.001, 86400, &r.secs))
@@ -646,6 +672,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			cmd = 1;
+			break;
+		case 'S':
+			fixed_ssrc = 1;
 			break;
 		case 'T':
 			if (parse_num(optarg, 0.001, 3600, &tsecs))

@@ -12,7 +12,11 @@
 # per stream at full load, default 8), RTP_PPS (packets/s per stream and
 # direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
 # leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
-# forwarding is then measured with the SRTP variant only).
+# forwarding is then measured with the SRTP variant only), RTPE (0: leave
+# the rtpengine variants out), PERF (e.g. "relay rtpk": after phase 1's
+# rounds, one more full-load line of each at the last N under perf record,
+# its profile printed, not in the summary), VM_TIMEOUT (the guest's limit,
+# default 5400 s).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -55,10 +59,21 @@
 #     protects the packets it will send ahead ("prep", outside the
 #     measured window), and what it still has to protect during the run
 #     is timed and reported (crypto), to be told from the path's CPU.
-#     Plain forwarding is measured again, alternately, in this phase.
+#     Plain forwarding is measured again, alternately, in this phase;
+#  5. the reference (bench/rtpengine/README.md): rtpengine (Debian's
+#     rtpengine-daemon) in the twin lab's middle namespace, twice: one
+#     daemon on its kernel forwarding (xt_RTPENGINE, built by dkms for the
+#     guest's kernel, loaded in this boot; an iptables RTPENGINE rule in
+#     INPUT), one with kernel forwarding off (--table=-1: its userspace
+#     path), each with the N calls created through its ng control
+#     protocol (offer from the phone, answer from the far end:
+#     bench/rtpengine/ng.pl), the same sources, sinks, packets and senders
+#     as plain forwarding, measured in phase 1 alternately with the relay
+#     and plain forwarding.
 # Each N measured at full load (as fast as two senders, one per
-# direction, can go; the variants alternately, ROUNDS times, default 2,
-# averaged in the summary) and paced at RTP_PPS per stream and direction.
+# direction, can go) and paced at RTP_PPS per stream and direction, the
+# variants alternately, ROUNDS times each (default 3); the summary gives
+# each figure's median and its spread (min-max over the rounds).
 # Receivers drop every UDP packet in an nft prerouting chain at raw
 # priority (before conntrack and sockets) and count it there; senders'
 # packets are not tracked either (nft notrack on output). pps: packets
@@ -72,8 +87,8 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
-	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-2} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 -t "${VM_TIMEOUT:-5400}" \
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -85,9 +100,11 @@ TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 SECS=${SECS:-10}
 BURST=${BURST:-8}
 RTP_PPS=${RTP_PPS:-50}
-ROUNDS=${ROUNDS:-2}
+ROUNDS=${ROUNDS:-3}
 SRTP=${SRTP:-1}
 PLAIN=${PLAIN:-1}
+RTPE=${RTPE:-1}
+[ "$PLAIN" = 1 ] || RTPE=0	# measured in phase 1
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
@@ -177,6 +194,13 @@ EOF
 add_phone_addrs $NS_PH2 $NS_RT || exit 1
 sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 
+# The reference in the twin lab's middle, before the idle reading (its
+# daemons' timers are part of the idle guest): bench/rtpengine/lib.sh.
+if [ "$RTPE" = 1 ]; then
+	source "$PP_TOP/bench/rtpengine/lib.sh"
+	rtpe_start "$NS_RT" "$((2 * MAXN))" || { echo "# rtpengine: cannot start (above): left out"; RTPE=0; }
+fi
+
 # NPH users, each activated at its own address; nothing times out.
 {
 	echo '<users name="bench-rtp">'
@@ -248,7 +272,10 @@ start_sender() {
 		echo "$((SECS + 2)) $rate $burst $CUR_N" >&"$fd"
 		;;
 	*)
-		nsx "$ns" "$BLAST" -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
+		# -S: each stream keeps its SSRC from run to run, as a phone
+		# does (rtpengine's kernel path hands an SSRC it has not seen
+		# on a stream to its daemon)
+		nsx "$ns" "$BLAST" -S -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
 		printf -v "$var" '%s' "$!"
 		;;
 	esac
@@ -276,6 +303,13 @@ measure() {
 	start_sender p1 "$uns" "$ul" "$rate" "$burst" "$TMPD/up.out"
 	start_sender p2 "$dns" "$dl" "$rate" "$burst" "$TMPD/down.out"
 	sleep 1
+	# PERF's extra lines (PROFILING=1, below): a profile of the window
+	# (all CPUs, SECS s), never of a measured line
+	local pf=
+	if [ "${PROFILING:-0}" = 1 ]; then
+		pf=$TMPD/perf.${label// /-}
+		perf record -q -a -g -e cpu-clock -F 499 -o "$pf" -- sleep "$SECS" 2> /dev/null &
+	fi
 	ct0=$EPOCHREALTIME c0=$(cpu_ticks)
 	sample a0 "$su"
 	sample b0 "$sd"
@@ -285,6 +319,15 @@ measure() {
 	sample b1 "$sd"
 	end_sender "$p1" "$TMPD/up.out"
 	end_sender "$p2" "$TMPD/down.out"
+	if [ -n "$pf" ]; then
+		wait $!
+		echo "# profile of \"$label\" (perf record -a -e cpu-clock, $SECS s; self time by symbol):"
+		# the idle loop left out (under TCG the timer's samples land
+		# mostly there): shares of all samples, the busy ones listed
+		perf report -i "$pf" --stdio --no-children --sort sym --percent-limit 0.3 -g none 2> /dev/null |
+			grep -E '^ +[0-9.]+%' | grep -vE 'safe_halt|cpuidle|default_idle|do_idle|intel_idle' |
+			head -n 25 | sed 's/^/#   /'
+	fi
 	r1=$(($(sink_count "$su") + $(sink_count "$sd")))
 	sent=$(cat "$TMPD/up.out" "$TMPD/down.out" | sed -n 's/.*sent=\([0-9]*\).*/\1/p' |
 		awk '{ s += $1 } END { print s + 0 }')
@@ -310,7 +353,8 @@ measure() {
 	loss = 100.0 * (sent - recv) / sent if sent else 0
 	print(f"{label} {pps:.0f} {us:.2f} {net:.2f} {100 * cpu / ncpu:.0f} {100 * soft / cpu if cpu else 0:.0f} {loss:.2f} {sent} {nc:.2f} {crypto:.4f}")
 	EOF
-	tail -n 1 "$TMPD/results" | awk '{ printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
+	tail -n 1 "$TMPD/results" | awk '{ if ($2 ~ /^ladder-/) $3 = $3 " " substr($2, 8) " offered:"
+		printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
 }
 
 echo "# RTP relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ), kernel $(uname -r), $(nproc) vCPU" \
@@ -432,6 +476,10 @@ write_lists "" "$TMPD/calls.json" || return 1
 [ -s "$TMPD/relay.up" ] || return 1
 S=$(wc -l < "$TMPD/relay.up")
 echo "# $S streams in show calls, each with a far end"
+if [ "$RTPE" = 1 ]; then
+	# the same streams as plain forwarding: phone:port <-> far end:port
+	rtpe_calls "$TMPD/plain.up" "$TMPD/rtpk" "$TMPD/rtpu" || RTPE=0
+fi
 kill -STOP $CCM_PID $P1 $P2
 gate_off "$NS_PHONE" && gate_off "$NS_CCM"
 sleep 0.5
@@ -443,23 +491,59 @@ m0=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 
 for N in $NS_LIST; do
 	[ "$N" -gt "$S" ] && { echo "N=$N: only $S streams, measuring $S"; N=$S; }
-	echo "N=$N streams (both directions): plain relay, plain forwarding"
-	for f in relay.up relay.down plain.up plain.down; do
+	echo "N=$N streams (both directions): plain relay, plain forwarding$([ "$RTPE" = 1 ] &&
+		echo ", rtpengine kernel, rtpengine userspace")"
+	lists="relay.up relay.down plain.up plain.down"
+	[ "$RTPE" = 1 ] && lists="$lists rtpk.up rtpk.down rtpu.up rtpu.down"
+	for f in $lists; do
 		head -n "$N" "$TMPD/$f" > "$TMPD/$N.$f"
 	done
 	rate=$((N * RTP_PPS))
-	echo "  full load, $ROUNDS rounds"
-	for ((k = 0; k < ROUNDS; k++)); do
+	for load in full paced; do
+		if [ $load = full ]; then
+			r=0 b=$BURST
+			echo "  full load, $ROUNDS rounds"
+		else
+			r=$rate b=1
+			echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered), $ROUNDS rounds"
+		fi
+		# the variants in turn, each round starting with the next one
+		# (no variant always first after a pause, or always after one)
+		vs=(relay plain)
+		[ "$RTPE" = 1 ] && vs+=(rtpk rtpu)
+		for ((k = 0; k < ROUNDS; k++)); do
+			for ((j = 0; j < ${#vs[@]}; j++)); do
+				v=${vs[(j + k) % ${#vs[@]}]}
+				if [ "$v" = rtpu ]; then	# bench/rtpengine/lib.sh
+					rtpu_measure "$N" $load $r
+				elif [ "$v" = relay ]; then
+					measure "$N $load relay" "$NS_PHONE" "$TMPD/$N.relay.up" \
+						"$NS_CCM" "$TMPD/$N.relay.down" "$NS_CCM" "$NS_PHONE" $r $b
+				else
+					measure "$N $load $v" $NS_PH2 "$TMPD/$N.$v.up" \
+						$NS_SINK "$TMPD/$N.$v.down" $NS_SINK $NS_PH2 $r $b
+				fi
+			done
+		done
+	done
+done
+[ "$RTPE" = 1 ] && rtpe_report
+# PERF: one more full-load line of each variant named, at the last N,
+# profiled (perf's own cost makes it no figure: not in the summary)
+for v in ${PERF:-}; do
+	case $v in relay | plain | rtpk) ;; *) echo "# PERF: $v: not profiled (relay, plain, rtpk)"; continue ;; esac
+	[ "$v" = rtpk ] && [ "$RTPE" != 1 ] && continue
+	cp "$TMPD/results" "$TMPD/results.keep"
+	PROFILING=1
+	if [ "$v" = relay ]; then
 		measure "$N full relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
 			"$NS_CCM" "$NS_PHONE" 0 "$BURST"
-		measure "$N full plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
+	else
+		measure "$N full $v" $NS_PH2 "$TMPD/$N.$v.up" $NS_SINK "$TMPD/$N.$v.down" \
 			$NS_SINK $NS_PH2 0 "$BURST"
-	done
-	echo "  paced, $RTP_PPS pkt/s per stream and direction ($((2 * rate)) pkt/s offered)"
-	measure "$N paced relay" "$NS_PHONE" "$TMPD/$N.relay.up" "$NS_CCM" "$TMPD/$N.relay.down" \
-		"$NS_CCM" "$NS_PHONE" $rate 1
-	measure "$N paced plain" $NS_PH2 "$TMPD/$N.plain.up" $NS_SINK "$TMPD/$N.plain.down" \
-		$NS_SINK $NS_PH2 $rate 1
+	fi
+	PROFILING=0
+	mv "$TMPD/results.keep" "$TMPD/results"
 done
 m1=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 echo "# the relay's own count: $((m1 - m0)) packets relayed;" \
@@ -582,17 +666,56 @@ if [ "$SRTP" = 1 ]; then
 fi
 
 echo
-echo "# summary: plain forwarding, plain relay, SRTP relay (pkt/s: higher is better; CPU us/pkt, net of idle: lower is better;"
-echo "# SRTP -crypto: net also of the north sender's own libsrtp2 time during the run; ratio: SRTP / plain relay)"
-printf '%-5s %-6s %10s %10s %10s %6s %9s %9s %9s %9s %6s\n' N load "fwd pkt/s" "relay" "srtp" ratio \
-	"fwd us" "relay us" "srtp us" "-crypto" ratio
-awk '{ k = $1 " " $2; if (!(k in seen)) { seen[k] = 1; order[++n] = k }
-       c[k, $3]++; p[k, $3] += $4; u[k, $3] += $6; x[k, $3] += $11 }
-     END { for (i = 1; i <= n; i++) { k = order[i]; split(k, a, " ");
-	for (v = 1; v <= 3; v++) { w = v == 1 ? "plain" : v == 2 ? "relay" : "srtp";
-		P[v] = c[k, w] ? p[k, w] / c[k, w] : 0; U[v] = c[k, w] ? u[k, w] / c[k, w] : 0;
-		X[v] = c[k, w] ? x[k, w] / c[k, w] : 0 }
-	printf "%-5s %-6s %10d %10d %10d %6s %9.2f %9.2f %9.2f %9.2f %6s\n", a[1], a[2], P[1], P[2], P[3],
-		P[2] && P[3] ? sprintf("%.2f", P[3] / P[2]) : "-", U[1], U[2], U[3], X[3],
-		U[2] && X[3] ? sprintf("%.2f", X[3] / U[2]) : "-" } }' "$TMPD/results"
+echo "# summary (markdown): each figure the median of its rounds, (min-max) the spread"
+python3 - "$TMPD/results" "$RTP_PPS" <<-'EOF'
+	import statistics, sys
+	rows, order = {}, []
+	for line in open(sys.argv[1]):
+	    f = line.split()
+	    if len(f) < 11:
+	        continue
+	    key = (int(f[0]), f[1])
+	    if key not in order:
+	        order.append(key)
+	    # CPU: net of idle; SRTP also net of the sender's crypto
+	    cpu = float(f[10]) if f[2] == "srtp" else float(f[5])
+	    rows.setdefault(key, {}).setdefault(f[2], []).append((float(f[3]), cpu, float(f[8])))
+	names = [("plain", "fwd"), ("relay", "relay"), ("rtpk", "rtpengine kernel"),
+	         ("rtpu", "rtpengine user"), ("srtp", "SRTP relay")]
+	present = [(v, t) for v, t in names if any(v in r for r in rows.values())]
+	def med(key, v, i):
+	    x = [r[i] for r in rows[key].get(v, [])]
+	    return statistics.median(x) if x else None
+	def cell(key, v, i, fmt):
+	    x = [r[i] for r in rows[key].get(v, [])]
+	    if not x:
+	        return "-"
+	    return f"{fmt(statistics.median(x))} ({fmt(min(x))}-{fmt(max(x))})"
+	def ratio(a, b):
+	    return f"{a / b:.2f}" if a and b else "-"
+	ipps = lambda x: f"{x:,.0f}"
+	ius = lambda x: f"{x:.1f}"
+	for what, i, fmt, rat in (("packets per second (higher is better)", 0, ipps, True),
+	                          ("CPU per packet, µs, net of the idle guest (lower is better)", 1, ius, True)):
+	    print()
+	    print(f"**{what}**")
+	    print()
+	    hdr = ["N", "load"] + [t for _, t in present]
+	    ratios = [("relay", "rtpk", "relay / rtpengine kernel"), ("relay", "rtpu", "relay / rtpengine user"),
+	              ("relay", "plain", "relay / fwd")]
+	    ratios = [r for r in ratios if any(r[0] == v for v, _ in present) and any(r[1] == v for v, _ in present)]
+	    hdr += [r[2] for r in ratios]
+	    print("| " + " | ".join(hdr) + " |")
+	    print("|" + "---|" * len(hdr))
+	    for key in order:
+	        n, load = key
+	        lo = load if load == "full" else f"paced ({2 * n * int(sys.argv[2]):,} offered)"
+	        c = [f"{n:,}", lo] + [cell(key, v, i, fmt) for v, _ in present]
+	        c += [ratio(med(key, a, i), med(key, b, i)) for a, b, _ in ratios]
+	        print("| " + " | ".join(c) + " |")
+	lost = [(k, v, max(r[2] for r in x)) for k in order for v, x in rows[k].items() if max(r[2] for r in x) > 0.5]
+	print()
+	print("Packets lost (sent, not received; at full load: the middle saturated) above 0.5 % in a round: " +
+	      (", ".join(f"N={k[0]} {k[1]} {v}: up to {l:.1f} %" for k, v, l in lost) if lost else "none") + ".")
+	EOF
 exit 0
