@@ -18,78 +18,32 @@
 #include "conf.h"
 #include "file.h"
 #include "parse.h"
+#include "xmlread.h"
 
 struct creader {
 	const char *file;
 	char *err;
 	size_t errlen;
 	bool failed;
-	bool xml_failed;
-	long xml_line;
-	char xml_msg[256];
-	bool dtd;
-	long dtd_line;
 };
 
 __attribute__((format(printf, 3, 4)))
 static int cfail(struct creader *r, long line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
 	if (r->failed)
 		return -1;
 	r->failed = true;
-	if (line > 0)
-		n = snprintf(r->err, r->errlen, "%s:%ld: ", r->file, line);
-	else
-		n = snprintf(r->err, r->errlen, "%s: ", r->file);
-	if (n < 0 || (size_t)n >= r->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
+	pp_xml_vfail(r->err, r->errlen, r->file, line, fmt, ap);
 	va_end(ap);
 	return -1;
 }
 
 static long cline(const xmlNode *n)
 {
-	long l = n ? xmlGetLineNo(n) : 0;
-
-	return l > 0 ? l : 0;
-}
-
-static void on_error(void *ctx, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct creader *r = ctxt ? ctxt->_private : NULL;
-	size_t n;
-
-	if (!r || !e || e->level < XML_ERR_ERROR || r->xml_failed)
-		return;
-	r->xml_failed = true;
-	r->xml_line = e->line;
-	snprintf(r->xml_msg, sizeof(r->xml_msg), "%s", e->message ? e->message : "malformed XML");
-	n = strlen(r->xml_msg);
-	while (n && (r->xml_msg[n - 1] == '\n' || r->xml_msg[n - 1] == ' '))
-		r->xml_msg[--n] = '\0';
-}
-
-/* A DOCTYPE stops the parse before any declaration in it is read. */
-static void on_internal_subset(void *ctx, const xmlChar *name, const xmlChar *external_id,
-			       const xmlChar *system_id)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct creader *r = ctxt->_private;
-
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	if (!r->dtd) {
-		r->dtd = true;
-		r->dtd_line = ctxt->input ? ctxt->input->line : 0;
-	}
-	xmlStopParser(ctxt);
+	return pp_xml_line(n);
 }
 
 static bool blank(const xmlChar *s)
@@ -337,7 +291,6 @@ int pp_cluster_xml_parse(const char *buf, size_t len, const char *file,
 	struct creader r = { .file = file ? file : PP_CLUSTER_XML_FILE, .err = err,
 			     .errlen = errlen };
 	struct pp_cluster_xml *c = NULL;
-	xmlParserCtxtPtr ctxt = NULL;
 	xmlDocPtr doc = NULL;
 	int ret = -1;
 
@@ -347,24 +300,13 @@ int pp_cluster_xml_parse(const char *buf, size_t len, const char *file,
 	if (len > PP_CLUSTER_XML_MAX)
 		return cfail(&r, 0, "larger than %u bytes", PP_CLUSTER_XML_MAX);
 	c = calloc(1, sizeof(*c));
-	ctxt = xmlNewParserCtxt();
-	if (!c || !ctxt) {
+	if (!c) {
 		cfail(&r, 0, "out of memory");
 		goto out;
 	}
-	ctxt->_private = &r;
-	ctxt->sax->serror = on_error;
-	ctxt->sax->internalSubset = on_internal_subset;
-	/* No network, no DTD loading, no entity substitution. */
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, r.file, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_BIG_LINES);
-	if (r.dtd) {
-		cfail(&r, r.dtd_line, "a DOCTYPE is not accepted in cluster.xml");
-		goto out;
-	}
-	if (r.xml_failed || !doc || !ctxt->wellFormed) {
-		cfail(&r, r.xml_line, "not well-formed XML: %s",
-		      r.xml_failed ? r.xml_msg : "cannot parse");
+	doc = pp_xml_read(buf, len, r.file, "cluster.xml", err, errlen);
+	if (!doc) {
+		r.failed = true;
 		goto out;
 	}
 	if (parse_root(&r, c, xmlDocGetRootElement(doc)))
@@ -375,8 +317,6 @@ int pp_cluster_xml_parse(const char *buf, size_t len, const char *file,
 out:
 	if (doc)
 		xmlFreeDoc(doc);
-	if (ctxt)
-		xmlFreeParserCtxt(ctxt);
 	pp_cluster_xml_free(c);
 	return ret;
 }

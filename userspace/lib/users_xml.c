@@ -20,6 +20,7 @@
 #include "parse.h"
 #include "password.h"
 #include "users_xml.h"
+#include "xmlread.h"
 
 /* Free text (first, last, seed, ...) longer than this is refused. */
 #define TEXT_MAX PP_USERS_TEXT_MAX
@@ -29,123 +30,23 @@ struct reader {
 	char *err;
 	size_t errlen;
 	bool failed;
-	/* The first libxml2 error or the DOCTYPE, seen while parsing. */
-	bool xml_failed;
-	long xml_line;
-	char xml_msg[256];
-	bool dtd;
-	long dtd_line;
 	struct pp_users *u;
 	xmlHashTablePtr ccm_names, proxy_uuids, user_names, user_ids, sids;
 	const struct pp_callmanager *default_ccm;
 };
 
-/*
- * Element line numbers: libxml2 keeps 16 bits in the node (more only for
- * text nodes, with XML_PARSE_BIG_LINES); a file of 65536 users is far
- * longer, so the start-element hook stores the exact line in _private.
- */
-static void on_start_element(void *ctx, const xmlChar *localname,
-			     const xmlChar *prefix, const xmlChar *uri,
-			     int nb_namespaces, const xmlChar **namespaces,
-			     int nb_attributes, int nb_defaulted,
-			     const xmlChar **attributes)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-
-	xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces,
-			      namespaces, nb_attributes, nb_defaulted,
-			      attributes);
-	if (ctxt->node && ctxt->input)
-		ctxt->node->_private = (void *)(intptr_t)ctxt->input->line;
-}
-
 static long line_of(const xmlNode *node)
 {
-	long line;
-
-	if (!node)
-		return 0;
-	if (node->type == XML_ELEMENT_NODE && node->_private)
-		return (long)(intptr_t)node->_private;
-	line = xmlGetLineNo(node);
-	/* A text node carries the line where it ends: go back to its
-	 * first non-blank character. */
-	if (line > 0 && node->type == XML_TEXT_NODE && node->content) {
-		const xmlChar *p = node->content;
-
-		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
-			p++;
-		for (; *p; p++)
-			if (*p == '\n' && line > 1)
-				line--;
-	}
-	return line > 0 ? line : 0;
-}
-
-static void on_xml_error(void *ctx, xmlErrorPtr e)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct reader *r = ctxt ? ctxt->_private : NULL;
-	size_t n;
-
-	if (!r || !e || e->level < XML_ERR_ERROR || r->xml_failed)
-		return;
-	r->xml_failed = true;
-	r->xml_line = e->line;
-	snprintf(r->xml_msg, sizeof(r->xml_msg), "%s",
-		 e->message ? e->message : "malformed XML");
-	n = strlen(r->xml_msg);
-	while (n && (r->xml_msg[n - 1] == '\n' || r->xml_msg[n - 1] == ' '))
-		r->xml_msg[--n] = '\0';
-}
-
-/* A DOCTYPE stops the parse before any declaration in it is read. */
-static void on_internal_subset(void *ctx, const xmlChar *name,
-			       const xmlChar *external_id,
-			       const xmlChar *system_id)
-{
-	xmlParserCtxtPtr ctxt = ctx;
-	struct reader *r = ctxt->_private;
-
-	(void)name;
-	(void)external_id;
-	(void)system_id;
-	if (!r->dtd) {
-		r->dtd = true;
-		r->dtd_line = xmlSAX2GetLineNumber(ctxt);
-	}
-	xmlStopParser(ctxt);
+	return pp_xml_line(node);
 }
 
 __attribute__((format(printf, 3, 0)))
 static int vfail_at(struct reader *r, long line, const char *fmt, va_list ap)
 {
-	int n;
-
 	if (r->failed)
 		return -1;
 	r->failed = true;
-	if (line > 0)
-		n = snprintf(r->err, r->errlen, "%s:%ld: ", r->file, line);
-	else
-		n = snprintf(r->err, r->errlen, "%s: ", r->file);
-	if (n < 0 || (size_t)n >= r->errlen)
-		return -1;
-	vsnprintf(r->err + n, r->errlen - (size_t)n, fmt, ap);
-	return -1;
-}
-
-/* Report the first problem only: "file:line: reason". */
-__attribute__((format(printf, 3, 4)))
-static int fail_at(struct reader *r, long line, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vfail_at(r, line, fmt, ap);
-	va_end(ap);
-	return -1;
+	return pp_xml_vfail(r->err, r->errlen, r->file, line, fmt, ap);
 }
 
 __attribute__((format(printf, 3, 4)))
@@ -829,7 +730,6 @@ int pp_users_parse_memory(const char *buf, size_t len, const char *filename,
 		.err = err,
 		.errlen = errlen,
 	};
-	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc = NULL;
 	int ret = -1;
 
@@ -844,31 +744,14 @@ int pp_users_parse_memory(const char *buf, size_t len, const char *filename,
 	r.user_names = xmlHashCreate(1024);
 	r.user_ids = xmlHashCreate(1024);
 	r.sids = xmlHashCreate(1024);
-	ctxt = xmlNewParserCtxt();
 	if (!r.u || !r.ccm_names || !r.proxy_uuids || !r.user_names ||
-	    !r.user_ids || !r.sids || !ctxt) {
+	    !r.user_ids || !r.sids) {
 		fail(&r, NULL, "out of memory");
 		goto out;
 	}
-	ctxt->_private = &r;
-	ctxt->sax->serror = on_xml_error;
-	ctxt->sax->internalSubset = on_internal_subset;
-	ctxt->sax->startElementNs = on_start_element;
-	/*
-	 * No network, no DTD loading, no entity substitution (and a DOCTYPE
-	 * is refused outright by on_internal_subset): XXE and entity bombs
-	 * have nothing to work with.
-	 */
-	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, r.file, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOCDATA |
-				XML_PARSE_BIG_LINES);
-	if (r.dtd) {
-		fail_at(&r, r.dtd_line, "a DOCTYPE is not accepted in users.xml");
-		goto out;
-	}
-	if (r.xml_failed || !doc || !ctxt->wellFormed) {
-		fail_at(&r, r.xml_line, "not well-formed XML: %s",
-			r.xml_failed ? r.xml_msg : "cannot parse");
+	doc = pp_xml_read(buf, len, r.file, "users.xml", err, errlen);
+	if (!doc) {
+		r.failed = true;
 		goto out;
 	}
 	if (parse_users(&r, xmlDocGetRootElement(doc)))
@@ -879,8 +762,6 @@ int pp_users_parse_memory(const char *buf, size_t len, const char *filename,
 out:
 	if (doc)
 		xmlFreeDoc(doc);
-	if (ctxt)
-		xmlFreeParserCtxt(ctxt);
 	xmlHashFree(r.ccm_names, NULL);
 	xmlHashFree(r.proxy_uuids, NULL);
 	xmlHashFree(r.user_names, NULL);
