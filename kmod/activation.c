@@ -283,24 +283,41 @@ out_free:
 	return err;
 }
 
-int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
-		  struct netlink_ext_ack *extack)
+/*
+ * The activation of the user called @name, under pn->lock; or, with the
+ * reason in @extack, ERR_PTR(-ENOENT) for no such user and
+ * ERR_PTR(@inactive) for a user who is not active.
+ */
+static struct pp_activation *
+pp_act_of_user_locked(struct pp_net *pn, const char *name, int inactive,
+		      struct netlink_ext_ack *extack)
 {
 	struct pp_activation *act;
 	struct pp_user *u;
-	int err = 0;
 
-	mutex_lock(&pn->lock);
 	u = pp_users_find_name(pp_users_locked(pn), name);
 	if (!u) {
 		NL_SET_ERR_MSG(extack, "unknown user");
-		err = -ENOENT;
-		goto out;
+		return ERR_PTR(-ENOENT);
 	}
 	act = rcu_dereference_protected(u->act, lockdep_is_held(&pn->lock));
 	if (!act) {
 		NL_SET_ERR_MSG(extack, "user is not active");
-		err = -EALREADY;
+		return ERR_PTR(inactive);
+	}
+	return act;
+}
+
+int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
+		  struct netlink_ext_ack *extack)
+{
+	struct pp_activation *act;
+	int err = 0;
+
+	mutex_lock(&pn->lock);
+	act = pp_act_of_user_locked(pn, name, -EALREADY, extack);
+	if (IS_ERR(act)) {
+		err = PTR_ERR(act);
 		goto out;
 	}
 	pp_act_destroy(pn, act, reason, true);
@@ -315,7 +332,6 @@ int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
 {
 	const struct pp_config *cfg;
 	struct pp_activation *act;
-	struct pp_user *u;
 	int err = 0;
 
 	if (ccm && (!pp_activation_addr_ok(ccm) || ipv4_is_loopback(ccm))) {
@@ -324,16 +340,9 @@ int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
 		return -EINVAL;
 	}
 	mutex_lock(&pn->lock);
-	u = pp_users_find_name(pp_users_locked(pn), name);
-	if (!u) {
-		NL_SET_ERR_MSG(extack, "unknown user");
-		err = -ENOENT;
-		goto out;
-	}
-	act = rcu_dereference_protected(u->act, lockdep_is_held(&pn->lock));
-	if (!act) {
-		NL_SET_ERR_MSG(extack, "user is not active");
-		err = -ESRCH;
+	act = pp_act_of_user_locked(pn, name, -ESRCH, extack);
+	if (IS_ERR(act)) {
+		err = PTR_ERR(act);
 		goto out;
 	}
 	if (act->addr != addr) {

@@ -547,16 +547,46 @@ err_free:
 }
 
 /* Parse the PP_A_USER nest of a request into @tb. */
+/* PP_USER_A_* @attr is required and missing: say which. */
+static int pp_nl_user_missing(struct netlink_ext_ack *extack, int attr)
+{
+	switch (attr) {
+	case PP_USER_A_NAME:
+		NL_SET_ERR_MSG(extack, "user name missing");
+		break;
+	case PP_USER_A_ADDR:
+		NL_SET_ERR_MSG(extack, "activation address missing");
+		break;
+	default:
+		NL_SET_ERR_MSG(extack, "CallManager address missing");
+		break;
+	}
+	return -EINVAL;
+}
+
+/*
+ * The request's PP_A_USER nest, by @policy, with the PP_USER_A_*
+ * attributes whose bits are set in @need present.
+ */
 static int pp_nl_parse_user(struct genl_info *info,
 			    const struct nla_policy *policy,
-			    struct nlattr **tb)
+			    struct nlattr **tb, unsigned long need)
 {
+	struct nlattr *nest = info->attrs[PP_A_USER];
+	unsigned int attr;
+	int err;
+
 	if (GENL_REQ_ATTR_CHECK(info, PP_A_USER)) {
 		GENL_SET_ERR_MSG(info, "user (PP_A_USER) missing");
 		return -EINVAL;
 	}
-	return nla_parse_nested(tb, PP_USER_A_MAX, info->attrs[PP_A_USER],
-				policy, info->extack);
+	err = nla_parse_nested(tb, PP_USER_A_MAX, nest, policy, info->extack);
+	if (err)
+		return err;
+	for_each_set_bit(attr, &need, PP_USER_A_MAX + 1)
+		if (NL_REQ_ATTR_CHECK(info->extack, nest, tb, attr))
+			return pp_nl_user_missing(info->extack, attr);
+	return 0;
 }
 
 static int pp_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
@@ -569,7 +599,7 @@ static int pp_nl_user_get_doit(struct sk_buff *skb, struct genl_info *info)
 	void *hdr;
 	int err;
 
-	err = pp_nl_parse_user(info, pp_user_key_policy, tb);
+	err = pp_nl_parse_user(info, pp_user_key_policy, tb, 0);
 	if (err)
 		return err;
 	if (!tb[PP_USER_A_NAME] == !tb[PP_USER_A_ADDR]) {
@@ -691,23 +721,14 @@ static int pp_nl_activate(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[PP_USER_A_MAX + 1];
-	struct nlattr *nest;
 	__be32 addr;
 	u8 reason;
 	int err;
 
-	err = pp_nl_parse_user(info, pp_user_key_policy, tb);
+	err = pp_nl_parse_user(info, pp_user_key_policy, tb,
+			       BIT(PP_USER_A_NAME) | BIT(PP_USER_A_ADDR));
 	if (err)
 		return err;
-	nest = info->attrs[PP_A_USER];
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_NAME)) {
-		NL_SET_ERR_MSG(extack, "user name missing");
-		return -EINVAL;
-	}
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_ADDR)) {
-		NL_SET_ERR_MSG(extack, "activation address missing");
-		return -EINVAL;
-	}
 	addr = nla_get_in_addr(tb[PP_USER_A_ADDR]);
 	if (!pp_activation_addr_ok(addr)) {
 		NL_SET_ERR_MSG_ATTR(extack, tb[PP_USER_A_ADDR],
@@ -732,14 +753,10 @@ static int pp_nl_inactivate(struct sk_buff *skb, struct genl_info *info)
 	u8 reason;
 	int err;
 
-	err = pp_nl_parse_user(info, pp_user_name_policy, tb);
+	err = pp_nl_parse_user(info, pp_user_name_policy, tb,
+			       BIT(PP_USER_A_NAME));
 	if (err)
 		return err;
-	if (NL_REQ_ATTR_CHECK(extack, info->attrs[PP_A_USER], tb,
-			      PP_USER_A_NAME)) {
-		NL_SET_ERR_MSG(extack, "user name missing");
-		return -EINVAL;
-	}
 	err = pp_nl_reason(info, false, &reason);
 	if (err)
 		return err;
@@ -755,25 +772,13 @@ static int pp_nl_user_ccm_set(struct sk_buff *skb, struct genl_info *info)
 {
 	struct netlink_ext_ack *extack = info->extack;
 	struct nlattr *tb[PP_USER_A_MAX + 1];
-	struct nlattr *nest;
 	int err;
 
-	err = pp_nl_parse_user(info, pp_user_ccm_policy, tb);
+	err = pp_nl_parse_user(info, pp_user_ccm_policy, tb,
+			       BIT(PP_USER_A_NAME) | BIT(PP_USER_A_ADDR) |
+			       BIT(PP_USER_A_CCM_ADDR));
 	if (err)
 		return err;
-	nest = info->attrs[PP_A_USER];
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_NAME)) {
-		NL_SET_ERR_MSG(extack, "user name missing");
-		return -EINVAL;
-	}
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_ADDR)) {
-		NL_SET_ERR_MSG(extack, "activation address missing");
-		return -EINVAL;
-	}
-	if (NL_REQ_ATTR_CHECK(extack, nest, tb, PP_USER_A_CCM_ADDR)) {
-		NL_SET_ERR_MSG(extack, "CallManager address missing");
-		return -EINVAL;
-	}
 	err = pp_activation_set_ccm(pp_nl_net(info),
 				    nla_data(tb[PP_USER_A_NAME]),
 				    nla_get_in_addr(tb[PP_USER_A_ADDR]),

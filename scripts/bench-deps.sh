@@ -20,25 +20,12 @@ KVER=${KVER:-$(for v in $(cd /lib/modules 2>/dev/null && ls -d *-amd64 | sort -r
 pkgs="rtpengine-daemon rtpengine-kernel-dkms rtpengine-iptables rtpengine-utils
 iptables libbencode-perl linux-perf"
 
-missing=
-for p in $pkgs; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case $st in ii*) ;; *) missing="$missing $p" ;; esac
-done
-if [ -n "$missing" ]; then
-	echo "bench-deps: installing:$missing"
-	[ "$(id -u)" = 0 ] || { echo "bench-deps: run as root (or: sudo $0)" >&2; exit 1; }
-	export DEBIAN_FRONTEND=noninteractive
-	# rtpengine-daemon is only the bench's reference, started in the
-	# guest's namespaces by bench/rtp/run.sh: no system-wide daemon.
-	policy=/usr/sbin/policy-rc.d
-	if [ ! -e $policy ]; then
-		printf '#!/bin/sh\nexit 101\n' > $policy
-		chmod 755 $policy
-		trap 'rm -f $policy' EXIT
-	fi
-	apt-get update -q
-	apt-get install -y -q --no-install-recommends $missing
+# rtpengine-daemon is only the bench's reference, started in the guest's
+# namespaces by bench/rtp/run.sh: no system-wide daemon.
+. "$(dirname "$0")/apt-install.sh"
+# shellcheck disable=SC2086 # a list of package names
+apt_install bench-deps $pkgs
+if [ -n "$apt_installed" ]; then
 	if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 		systemctl disable --now rtpengine-daemon.service >/dev/null 2>&1 || true
 	fi

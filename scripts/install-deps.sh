@@ -20,30 +20,13 @@ openssl chromium libsoap-lite-perl tshark
 slowhttptest conntrack python3-scapy
 python3-cryptography python3-lxml"
 
-missing=
-for p in $pkgs; do
-	st=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)
-	case $st in ii*) ;; *) missing="$missing $p" ;; esac
-done
-[ -z "$missing" ] && exit 0
-echo "install-deps: installing:$missing"
-if [ "$(id -u)" != 0 ]; then
-	echo "install-deps: run as root (or: sudo $0)" >&2
-	exit 1
-fi
-export DEBIAN_FRONTEND=noninteractive
 # tftpd-hpa is only a test peer (the CallManager's TFTP server, started
-# by the selftests inside a namespace): its postinst must not start a
-# system-wide in.tftpd, which would also hold UDP 69 against pp-tftpd.
-policy=/usr/sbin/policy-rc.d
-if [ ! -e $policy ]; then
-	printf '#!/bin/sh\nexit 101\n' > $policy
-	chmod 755 $policy
-	trap 'rm -f $policy' EXIT
-fi
-apt-get update -q
-apt-get install -y -q --no-install-recommends $missing
-case " $missing " in
+# by the selftests inside a namespace): no system-wide in.tftpd, which
+# would also hold UDP 69 against pp-tftpd.
+. "$(dirname "$0")/apt-install.sh"
+# shellcheck disable=SC2086 # a list of package names
+apt_install install-deps $pkgs
+case " $apt_installed " in
 *" tftpd-hpa "*)
 	if command -v systemctl >/dev/null && [ -d /run/systemd/system ]; then
 		systemctl disable --now tftpd-hpa.service >/dev/null 2>&1 || true
