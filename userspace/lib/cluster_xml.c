@@ -329,14 +329,10 @@ int pp_cluster_xml_load(const char *path, bool missing_ok, struct pp_cluster_xml
 	int rc;
 
 	*out = NULL;
-	rc = pp_file_read(path, PP_CLUSTER_XML_MAX, &buf, &len);
-	if (rc == -ENOENT && missing_ok)
-		return 0;
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", path,
-			 rc == -EFBIG ? "file too large" : strerror(-rc));
-		return -1;
-	}
+	rc = pp_file_read_conf(path, PP_CLUSTER_XML_MAX, missing_ok, &buf, &len,
+			       err, errlen);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	rc = pp_cluster_xml_parse(buf, len, path, out, err, errlen);
 	free(buf);
 	return rc;

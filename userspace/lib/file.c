@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "file.h"
+#include "log.h"
 
 int pp_file_read(const char *path, size_t max, char **data, size_t *len)
 {
@@ -191,5 +192,22 @@ int pp_file_write_atomic(const char *path, const void *data, size_t len,
 		fsync(dfd);
 		close(dfd);
 	}
+	return 0;
+}
+
+const char *pp_file_strerror(int rc)
+{
+	return rc == -EFBIG ? "file too large" : strerror(-rc);
+}
+
+int pp_file_read_conf(const char *path, size_t max, int missing_ok,
+		      char **text, size_t *len, char *err, size_t errlen)
+{
+	int rc = pp_file_read(path, max, text, len);
+
+	if (rc == -ENOENT && missing_ok)
+		return 1;
+	if (rc)
+		return pp_errf(err, errlen, "%s: %s", path, pp_file_strerror(rc));
 	return 0;
 }

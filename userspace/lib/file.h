@@ -18,6 +18,17 @@
  */
 int pp_file_read(const char *path, size_t max, char **data, size_t *len);
 
+/* What pp_file_read()'s -errno @rc means, for a message. */
+const char *pp_file_strerror(int rc);
+
+/*
+ * pp_file_read() for a settings file of at most @max bytes: 0 with *text
+ * (malloc()ed) and *len; 1 when the file does not exist and @missing_ok
+ * (nothing to free); -1 with "path: reason" in @err.
+ */
+int pp_file_read_conf(const char *path, size_t max, int missing_ok,
+		      char **text, size_t *len, char *err, size_t errlen);
+
 /*
  * Replace path with data, atomically: readers see the old or the new
  * content, never a mix, even across a crash. Missing parent directories

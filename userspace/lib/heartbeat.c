@@ -25,14 +25,10 @@ int pp_hbconf_load(const char *path, bool missing_ok, struct pp_hbconf *c,
 
 	memset(c, 0, sizeof(*c));
 	pp_settings_defaults(PP_HOLD_HEARTBEAT, c);
-	rc = pp_file_read(path, HBCONF_MAX, &text, &len);
-	if (rc == -ENOENT && missing_ok)
-		return 0;
-	if (rc) {
-		pp_errf(err, errlen, "%s: %s", path,
-			rc == -EFBIG ? "file too large" : strerror(-rc));
-		return -1;
-	}
+	rc = pp_file_read_conf(path, HBCONF_MAX, missing_ok, &text, &len,
+			       err, errlen);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	rc = pp_settings_parse(text, len, path, PP_HOLD_HEARTBEAT, c, err, errlen);
 	free(text);
 	return rc;

@@ -185,14 +185,10 @@ int pp_httpconf_load(const char *path, struct pp_httpconf *c, char *err,
 	int rc;
 
 	pp_httpconf_init(c);
-	rc = pp_file_read(path, PP_HTTPCONF_MAX, &text, &len);
-	if (rc == -ENOENT)
-		return 0;
-	if (rc) {
-		pp_errf(err, errlen, "%s: %s", path,
-			rc == -EFBIG ? "file too large" : strerror(-rc));
-		return -1;
-	}
+	rc = pp_file_read_conf(path, PP_HTTPCONF_MAX, 1, &text, &len,
+			       err, errlen);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	rc = pp_httpconf_parse(text, len, path, c, err, errlen);
 	free(text);
 	return rc;

@@ -171,13 +171,10 @@ int tftpd_conf_load(struct tftpd_conf *c, const char *path, bool optional,
 	size_t len;
 	int rc;
 
-	rc = pp_file_read(path, CONF_FILE_MAX, &text, &len);
-	if (rc == -ENOENT && optional)
-		return 0;
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", path, strerror(-rc));
-		return -1;
-	}
+	rc = pp_file_read_conf(path, CONF_FILE_MAX, optional, &text, &len,
+			       err, errlen);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	if (strlen(text) != len) {
 		free(text);
 		snprintf(err, errlen, "%s: contains a NUL byte", path);

@@ -37,14 +37,10 @@ int pp_tlsdconf_load(const char *path, bool missing_ok, struct pp_tlsdconf *c,
 	int rc;
 
 	pp_tlsdconf_init(c);
-	rc = pp_file_read(path, PP_TLSDCONF_MAX, &text, &len);
-	if (rc == -ENOENT && missing_ok)
-		return 0;
-	if (rc) {
-		pp_errf(err, errlen, "%s: %s", path,
-			rc == -EFBIG ? "file too large" : strerror(-rc));
-		return -1;
-	}
+	rc = pp_file_read_conf(path, PP_TLSDCONF_MAX, missing_ok, &text, &len,
+			       err, errlen);
+	if (rc)
+		return rc > 0 ? 0 : -1;
 	rc = pp_tlsdconf_parse(text, len, path, c, err, errlen);
 	free(text);
 	return rc;

@@ -779,12 +779,9 @@ int pp_users_parse_file(const char *path, struct pp_users **out,
 	int rc;
 
 	*out = NULL;
-	rc = pp_file_read(path, PP_USERS_FILE_MAX, &buf, &len);
-	if (rc) {
-		snprintf(err, errlen, "%s: %s", path,
-			 rc == -EFBIG ? "file too large" : strerror(-rc));
+	if (pp_file_read_conf(path, PP_USERS_FILE_MAX, 0, &buf, &len, err,
+			      errlen))
 		return -1;
-	}
 	rc = pp_users_parse_memory(buf, len, path, out, err, errlen);
 	free(buf);
 	return rc;

@@ -231,7 +231,7 @@ int ppctl_do_publish(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	rc = pp_file_read(cmd->file, PP_USERS_FILE_MAX, &buf, &len);
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
-			    rc == -EFBIG ? "file too large" : strerror(-rc));
+			    pp_file_strerror(rc));
 	rc = ppctl_publish_buffer(ctx, buf, len, cmd->file);
 	free(buf);
 	return rc;
@@ -460,7 +460,7 @@ int ppctl_do_show_startup(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	}
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
-			    rc == -EFBIG ? "file too large" : strerror(-rc));
+			    pp_file_strerror(rc));
 	if (ctx->json)
 		ppctl_print_config_json(ctx->out, path, true, text);
 	else

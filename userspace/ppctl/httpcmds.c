@@ -288,7 +288,7 @@ int ppctl_read_incoming(struct ppctl_ctx *ctx, const char *word, const char *fil
 	rc = pp_file_read(path, PP_CERT_FILE_MAX, pem, len);
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", path,
-			    rc == -EFBIG ? "file too large" : strerror(-rc));
+			    pp_file_strerror(rc));
 	return 0;
 }
 
@@ -323,7 +323,7 @@ static int read_pem(const char *path, struct pp_cert_info *info, char *err,
 	int rc = pp_file_read(path, PP_CERT_FILE_MAX, &pem, &len);
 
 	if (rc) {
-		snprintf(err, errlen, "%s", rc == -EFBIG ? "file too large" : strerror(-rc));
+		snprintf(err, errlen, "%s", pp_file_strerror(rc));
 		return -1;
 	}
 	rc = pp_cert_inspect(pem, len, info, err, errlen);

@@ -60,7 +60,7 @@ int ppctl_do_import_users(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	rc = pp_file_read(cmd->file, PP_USERS_CSV_MAX, &buf, &len);
 	if (rc)
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: %s", cmd->file,
-				  rc == -EFBIG ? "file too large" : strerror(-rc));
+				  pp_file_strerror(rc));
 	base = published(ctx, "import users");
 	if (!base) {
 		free(buf);
