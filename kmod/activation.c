@@ -83,12 +83,14 @@ static bool pp_act_deadline(const struct pp_config *cfg,
 		unsigned long base, idle;
 
 		/*
-		 * With a connection open, the deadline is at least the
-		 * timeout away: look again then. Acquire pairs with the
+		 * With a connection open, or the phone registered through
+		 * another node, the deadline is at least the timeout away:
+		 * look again then. Acquire pairs with the
 		 * ordered decrement in pp_activation_conn_closed(), so
 		 * last_close is that of the last close.
 		 */
-		if (atomic_read_acquire(&act->conns) > 0) {
+		if (atomic_read_acquire(&act->conns) > 0 ||
+		    READ_ONCE(act->remote_registered)) {
 			base = now;
 		} else {
 			base = READ_ONCE(act->last_close);
@@ -308,6 +310,24 @@ pp_act_of_user_locked(struct pp_net *pn, const char *name, int inactive,
 	return act;
 }
 
+/*
+ * pp_act_of_user_locked() for a user who must be active at @addr:
+ * ERR_PTR(-ESTALE) when active at another address.
+ */
+static struct pp_activation *
+pp_act_of_user_at_locked(struct pp_net *pn, const char *name, __be32 addr,
+			 struct netlink_ext_ack *extack)
+{
+	struct pp_activation *act;
+
+	act = pp_act_of_user_locked(pn, name, -ESRCH, extack);
+	if (!IS_ERR(act) && act->addr != addr) {
+		NL_SET_ERR_MSG(extack, "user is active at another address");
+		return ERR_PTR(-ESTALE);
+	}
+	return act;
+}
+
 int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
 		  struct netlink_ext_ack *extack)
 {
@@ -340,14 +360,9 @@ int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
 		return -EINVAL;
 	}
 	mutex_lock(&pn->lock);
-	act = pp_act_of_user_locked(pn, name, -ESRCH, extack);
+	act = pp_act_of_user_at_locked(pn, name, addr, extack);
 	if (IS_ERR(act)) {
 		err = PTR_ERR(act);
-		goto out;
-	}
-	if (act->addr != addr) {
-		NL_SET_ERR_MSG(extack, "user is active at another address");
-		err = -ESTALE;
 		goto out;
 	}
 	cfg = pp_config_locked(pn);
@@ -368,6 +383,31 @@ int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
 	}
 	WRITE_ONCE(act->ccm_addr, ccm);
 	pp_net_changed(pn);
+out:
+	mutex_unlock(&pn->lock);
+	return err;
+}
+
+int pp_activation_set_remote(struct pp_net *pn, const char *name,
+			     __be32 addr, bool on,
+			     struct netlink_ext_ack *extack)
+{
+	struct pp_activation *act;
+	int err = 0;
+
+	mutex_lock(&pn->lock);
+	act = pp_act_of_user_at_locked(pn, name, addr, extack);
+	if (IS_ERR(act)) {
+		err = PTR_ERR(act);
+		goto out;
+	}
+	if (act->remote_registered == on)
+		goto out;
+	if (!on)
+		/* The remote connection closed: idle from now on. */
+		WRITE_ONCE(act->last_close, jiffies);
+	WRITE_ONCE(act->remote_registered, on);
+	pp_act_arm(pn, act);
 out:
 	mutex_unlock(&pn->lock);
 	return err;

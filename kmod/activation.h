@@ -45,6 +45,12 @@ struct pp_activation {
 	atomic_t conns;			/* open now */
 	atomic_t conns_total;		/* opened since activation */
 	atomic_t registered;		/* of which registered now */
+	/*
+	 * Registered through another cluster node now (pp-clusterd,
+	 * PP_CMD_USER_REMOTE_SET): the idle timeout waits as for an open
+	 * connection. Written under pn->lock, read with READ_ONCE.
+	 */
+	bool remote_registered;
 	unsigned long last_close;	/* jiffies; READ_ONCE/WRITE_ONCE */
 
 	struct rcu_head rcu;
@@ -79,6 +85,15 @@ int pp_inactivate(struct pp_net *pn, const char *name, u8 reason,
  */
 int pp_activation_set_ccm(struct pp_net *pn, const char *name, __be32 addr,
 			  __be32 ccm, struct netlink_ext_ack *extack);
+
+/*
+ * Say whether user @name's phone, active at @addr, is registered through
+ * another cluster node now (PP_CMD_USER_REMOTE_SET's rules). Process
+ * context: takes pn->lock.
+ */
+int pp_activation_set_remote(struct pp_net *pn, const char *name,
+			     __be32 addr, bool on,
+			     struct netlink_ext_ack *extack);
 
 /* The CallManager address for the phone of @u active as @act. */
 static inline __be32 pp_activation_ccm(const struct pp_activation *act,

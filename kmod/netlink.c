@@ -64,6 +64,13 @@ static const struct nla_policy pp_user_ccm_policy[PP_USER_A_MAX + 1] = {
 	[PP_USER_A_CCM_ADDR]	= { .type = NLA_BE32 },
 };
 
+/* PP_CMD_USER_REMOTE_SET: the user, where it is active, the flag. */
+static const struct nla_policy pp_user_remote_policy[PP_USER_A_MAX + 1] = {
+	[PP_USER_A_NAME]		= PP_POLICY_STRING,
+	[PP_USER_A_ADDR]		= { .type = NLA_BE32 },
+	[PP_USER_A_REMOTE_REGISTERED]	= NLA_POLICY_MAX(NLA_U8, 1),
+};
+
 /* Commands that take no attribute: reject every one. */
 static const struct nla_policy pp_none_policy[PP_A_MAX + 1] = {};
 
@@ -123,6 +130,10 @@ static const struct nla_policy pp_claim_attr_policy[PP_CLAIM_A_MAX + 1] = {
 
 static const struct nla_policy pp_user_ccm_set_policy[PP_A_MAX + 1] = {
 	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_ccm_policy),
+};
+
+static const struct nla_policy pp_user_remote_set_policy[PP_A_MAX + 1] = {
+	[PP_A_USER]	= NLA_POLICY_NESTED(pp_user_remote_policy),
 };
 
 static const struct nla_policy pp_claim_policy[PP_A_MAX + 1] = {
@@ -190,6 +201,9 @@ static int pp_nl_put_user(struct sk_buff *skb, const struct pp_user *u)
 		goto cancel;
 	if (act && READ_ONCE(act->ccm_addr) &&
 	    nla_put_in_addr(skb, PP_USER_A_CCM_ADDR, READ_ONCE(act->ccm_addr)))
+		goto cancel;
+	if (act && READ_ONCE(act->remote_registered) &&
+	    nla_put_u8(skb, PP_USER_A_REMOTE_REGISTERED, 1))
 		goto cancel;
 
 	nla_nest_end(skb, nest);
@@ -557,6 +571,9 @@ static int pp_nl_user_missing(struct netlink_ext_ack *extack, int attr)
 	case PP_USER_A_ADDR:
 		NL_SET_ERR_MSG(extack, "activation address missing");
 		break;
+	case PP_USER_A_REMOTE_REGISTERED:
+		NL_SET_ERR_MSG(extack, "remote registration flag missing");
+		break;
 	default:
 		NL_SET_ERR_MSG(extack, "CallManager address missing");
 		break;
@@ -793,6 +810,29 @@ static int pp_nl_user_ccm_set(struct sk_buff *skb, struct genl_info *info)
 	return err;
 }
 
+static int pp_nl_user_remote_set(struct sk_buff *skb, struct genl_info *info)
+{
+	struct netlink_ext_ack *extack = info->extack;
+	struct nlattr *tb[PP_USER_A_MAX + 1];
+	int err;
+
+	err = pp_nl_parse_user(info, pp_user_remote_policy, tb,
+			       BIT(PP_USER_A_NAME) | BIT(PP_USER_A_ADDR) |
+			       BIT(PP_USER_A_REMOTE_REGISTERED));
+	if (err)
+		return err;
+	err = pp_activation_set_remote(pp_nl_net(info),
+				       nla_data(tb[PP_USER_A_NAME]),
+				       nla_get_in_addr(tb[PP_USER_A_ADDR]),
+				       nla_get_u8(tb[PP_USER_A_REMOTE_REGISTERED]),
+				       extack);
+	if (err == -ESTALE || err == -ESRCH)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_ADDR]);
+	else if (err == -ENOENT)
+		NL_SET_BAD_ATTR(extack, tb[PP_USER_A_NAME]);
+	return err;
+}
+
 static void *pp_nl_call_start(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	return pp_nl_dump_put(skb, cb, PP_CMD_CALL_GET);
@@ -981,6 +1021,13 @@ static const struct genl_ops pp_nl_ops[] = {
 		.cmd	= PP_CMD_USER_CCM_SET,
 		.doit	= pp_nl_user_ccm_set,
 		.policy	= pp_user_ccm_set_policy,
+		.maxattr = PP_A_MAX,
+		.flags	= GENL_UNS_ADMIN_PERM,
+	},
+	{
+		.cmd	= PP_CMD_USER_REMOTE_SET,
+		.doit	= pp_nl_user_remote_set,
+		.policy	= pp_user_remote_set_policy,
 		.maxattr = PP_A_MAX,
 		.flags	= GENL_UNS_ADMIN_PERM,
 	},

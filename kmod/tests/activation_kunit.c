@@ -617,6 +617,7 @@ struct pp_kt_deadline_case {
 	u32 idle, auth;			/* seconds */
 	long since, last_close;		/* seconds from now */
 	int conns;
+	bool remote;			/* registered through another node */
 	bool any;
 	long when;			/* seconds from now */
 	u8 why;
@@ -626,6 +627,10 @@ struct pp_kt_deadline_case {
 #define DL(d, i, a, s, lc, c, w, y)					\
 	{ .desc = d, .idle = i, .auth = a, .since = s, .last_close = lc,\
 	  .conns = c, .any = true, .when = w, .why = PP_REASON_TIMEOUT_##y }
+#define DL_REMOTE(d, i, a, s, lc, w, y)					\
+	{ .desc = d, .idle = i, .auth = a, .since = s, .last_close = lc,\
+	  .remote = true, .any = true, .when = w,			\
+	  .why = PP_REASON_TIMEOUT_##y }
 
 static const struct pp_kt_deadline_case pp_kt_deadline_cases[] = {
 	DL_NEVER("no timeouts: never expires", 0, 0),
@@ -639,6 +644,10 @@ static const struct pp_kt_deadline_case pp_kt_deadline_cases[] = {
 	DL("overdue idle is due in the past", 30, 0, -100, -100, 0, -70, IDLE),
 	DL("auth only", 0, 60, -10, -10, 0, 50, AUTH),
 	DL("auth fires while connected", 300, 60, -10, -10, 2, 50, AUTH),
+	DL_REMOTE("registered through another node: look again a timeout from now",
+		  300, 0, -1000, -1000, 300, IDLE),
+	DL_REMOTE("auth fires while registered through another node",
+		  300, 60, -10, -10, 50, AUTH),
 	DL("idle before auth", 30, 600, -10, -10, 0, 20, IDLE),
 	DL("auth before idle", 600, 30, -10, -10, 0, 20, AUTH),
 	DL("a tie goes to auth", 60, 60, -10, -10, 0, 50, AUTH),
@@ -675,6 +684,7 @@ static void pp_activation_timers_deadline(struct kunit *test)
 		act.since = now + c->since * HZ;
 		act.last_close = now + c->last_close * HZ;
 		atomic_set(&act.conns, c->conns);
+		act.remote_registered = c->remote;
 		when = 0;
 		why = 0;
 		any = pp_act_deadline(&cfg, &act, now, &when, &why);
@@ -887,6 +897,58 @@ static void pp_activation_timers_idle_from_last_close(struct kunit *test)
 	mutex_unlock(&pn->lock);
 }
 
+/*
+ * A cluster node the phone does not connect to keeps its activation while
+ * the phone is registered through another node (pp-clusterd's
+ * PP_CMD_USER_REMOTE_SET); idle counts from when that registration ended.
+ */
+static void pp_activation_timers_registered_elsewhere_never_idle(struct kunit *test)
+{
+	struct pp_net *pn = pp_kunit_pn(test);
+	struct netlink_ext_ack extack = {};
+	unsigned long before, after;
+
+	KUNIT_EXPECT_EQ(test, pp_activation_set_remote(pn, "homer", X, true,
+						       &extack), -ESRCH);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", X, PP_REASON_CLUSTER),
+			0);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_remote(pn, "nobody", X, true,
+						       &extack), -ENOENT);
+	KUNIT_EXPECT_EQ(test, pp_activation_set_remote(pn, "homer", Y, true,
+						       &extack), -ESTALE);
+	KUNIT_EXPECT_STREQ(test, pp_kunit_msg(&extack),
+			   "user is active at another address");
+	KUNIT_ASSERT_EQ(test, pp_activation_set_remote(pn, "homer", X, true,
+						       &extack), 0);
+	pp_kt_age(pn, "homer", 10 * PP_DEFAULT_IDLE_TIMEOUT);
+	pp_kt_sweep(pn);
+	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), be32_to_cpu(X));
+
+	/* The remote registration ends: idle a whole timeout from now. */
+	before = jiffies;
+	KUNIT_ASSERT_EQ(test, pp_activation_set_remote(pn, "homer", X, false,
+						       &extack), 0);
+	pp_kt_sweep(pn);
+	after = jiffies;
+	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), be32_to_cpu(X));
+	mutex_lock(&pn->lock);
+	KUNIT_EXPECT_TRUE(test, pn->sweep_queued);
+	KUNIT_EXPECT_TRUE(test,
+			  time_in_range(pn->sweep_at,
+					before + PP_DEFAULT_IDLE_TIMEOUT * HZ,
+					after + PP_DEFAULT_IDLE_TIMEOUT * HZ));
+	mutex_unlock(&pn->lock);
+
+	/* An activation at another address starts without it. */
+	KUNIT_ASSERT_EQ(test, pp_activation_set_remote(pn, "homer", X, true,
+						       &extack), 0);
+	KUNIT_ASSERT_EQ(test, pp_kt_activate(pn, "homer", Z, PP_REASON_CLUSTER),
+			0);
+	pp_kt_age(pn, "homer", PP_DEFAULT_IDLE_TIMEOUT + 1);
+	pp_kt_sweep(pn);
+	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), 0U);
+}
+
 static struct kunit_case pp_activation_timers_cases[] = {
 	KUNIT_CASE_PARAM(pp_activation_timers_deadline,
 			 pp_kt_deadline_gen_params),
@@ -897,6 +959,7 @@ static struct kunit_case pp_activation_timers_cases[] = {
 	KUNIT_CASE(pp_activation_timers_auth_expires_connected),
 	KUNIT_CASE(pp_activation_timers_connected_never_idle),
 	KUNIT_CASE(pp_activation_timers_idle_from_last_close),
+	KUNIT_CASE(pp_activation_timers_registered_elsewhere_never_idle),
 	{}
 };
 

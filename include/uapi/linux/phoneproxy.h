@@ -125,6 +125,18 @@
  *	node's own addresses or the address of an activated phone (EINVAL).
  *	PP_CMD_USER_GET replies carry PP_USER_A_CCM_ADDR when it is set.
  *
+ * PP_CMD_USER_REMOTE_SET (do, admin)
+ *	PP_A_USER nest with PP_USER_A_NAME, PP_USER_A_ADDR (the address the
+ *	user is active at now) and PP_USER_A_REMOTE_REGISTERED (u8 0/1):
+ *	whether the phone at that address is registered now through another
+ *	node of the cluster (pp-clusterd says so). While it is set the idle
+ *	timeout does not run, as with a connection open here; clearing it
+ *	counts as a connection's close (the timeout runs from then). Kept
+ *	with the activation (an activation at another address starts without
+ *	it). Refused: unknown user (ENOENT), not active (ESRCH), active at
+ *	another address (ESTALE). PP_CMD_USER_GET replies carry
+ *	PP_USER_A_REMOTE_REGISTERED when it is set.
+ *
  * PP_CMD_EVENT (notification on the PHONEPROXY_MCGRP_EVENTS group)
  *	PP_A_EVENT (PP_EVENT_ACTIVATED or PP_EVENT_INACTIVATED), PP_A_REASON,
  *	and a PP_A_USER nest with NAME, SID and ADDR. For ACTIVATED the reason
@@ -233,6 +245,7 @@ enum pp_cmd {
 	PP_CMD_CALL_GET,
 	PP_CMD_SCCP_CLAIM,
 	PP_CMD_USER_CCM_SET,
+	PP_CMD_USER_REMOTE_SET,
 	__PP_CMD_MAX
 };
 
@@ -327,6 +340,7 @@ enum pp_user_attr {
 					 * connection's CallManager
 					 */
 	PP_USER_A_DEVICE,		/* string, events: the device it registered as */
+	PP_USER_A_REMOTE_REGISTERED,	/* u8 0/1, registered through another node */
 	__PP_USER_A_MAX
 };
 
