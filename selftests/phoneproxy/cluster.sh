@@ -507,8 +507,29 @@ if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
 	restart_clusterd 1
 	check "node 1's pp-clusterd restarted: it says its own registration again, every node holds it" \
 		until_ok 30 regs_everywhere "1:1,2:0,3:0"
+	# The idle timeout across nodes: nodes 2 and 3 never see a
+	# connection from the phone (its standby and tertiary, or nodes it
+	# never uses), yet must keep its activation while it is registered
+	# through node 1, or it would be refused there on failover. Without
+	# the registration they time it out like node 1.
+	homer_on() { active "$1" | grep -qx "homer $PHONE"; }
+	homer_everywhere() { homer_on 1 && homer_on 2 && homer_on 3; }
+	homer_nowhere() { ! homer_on 1 && ! homer_on 2 && ! homer_on 3; }
+	idle4_everywhere() {
+		local n
+		for n in 1 2 3; do
+			shared_of $n | grep -qx '"activation_idletimeout":4' || return 1
+		done
+	}
+	ppn 1 set phoneproxy activation idletimeout 4 >/dev/null
+	until_ok 10 idle4_everywhere
+	sleep 8
+	check "idle timeout 4 s, 8 s on: nodes 2 and 3, which the phone never connected to, keep homer's activation while it is registered through node 1" \
+		homer_everywhere
 	kill "$PHONE_PID"	# it unregisters
 	check "the phone unregisters: gone on every node" until_ok 20 regs_everywhere "1:0,2:0,3:0"
+	check "then idle everywhere: every node times homer out (4 s after the registration ended)" \
+		until_ok 20 homer_nowhere
 else
 	tap_result 0 "registrations # SKIP simulators not built"
 fi

@@ -82,6 +82,9 @@ void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev)
 		clusterd_regs_local(d, ev);
 		return;
 	}
+	if (ev->type == PP_EVENT_ACTIVATED)
+		/* A new activation starts without the remote flag. */
+		clusterd_regs_remote_user(d, ev->name);
 	if (ev->type == PP_EVENT_ACTIVATED &&
 	    (ev->reason == PP_REASON_CLI || ev->reason == PP_REASON_WEB ||
 	     ev->reason == PP_REASON_SOAP || ev->reason == PP_REASON_OPEN)) {

@@ -50,6 +50,7 @@ struct clusterd_stats {
 	uint64_t snapshots_sent, snapshots_applied, events_lost, confchgs;
 	uint64_t publishes_sent, publishes_applied, settings_sent, settings_applied;
 	uint64_t regs_sent, reglists_sent, regs_applied, regs_dropped;
+	uint64_t remote_set;	/* PP_CMD_USER_REMOTE_SET sent */
 };
 
 /*
@@ -174,6 +175,12 @@ void clusterd_regs_announce(struct clusterd *d);
  * left; when n_joined, announce this node's list. */
 void clusterd_regs_members(struct clusterd *d, size_t n_joined);
 void clusterd_regs_stats(FILE *f, const struct clusterd *d);
+/*
+ * Tell the module whether user @name (all active users) is registered
+ * through another node now: its idle timeout waits while so.
+ */
+void clusterd_regs_remote_user(struct clusterd *d, const char *name);
+void clusterd_regs_remote_all(struct clusterd *d);
 
 /* shared.c: the published users.xml and the cluster-wide settings. */
 /* At start: the users.xml kept in the state directory is the node's. */

@@ -11,6 +11,14 @@
  * with another connection's), and its whole list (REGLIST) whenever a
  * process joins the group; a member that leaves takes its registrations
  * with it. No conflict to resolve: no two nodes speak for one entry.
+ *
+ * What the other nodes' registrations mean here: the idle timeout. A
+ * node the phone keeps no connection to (its tertiary, say) would time
+ * the user out after the idle timeout and refuse the phone when it fails
+ * over there. So this node tells its module, per active user, whether
+ * the phone at that address is registered through another node now
+ * (PP_CMD_USER_REMOTE_SET): while it is, the module's idle timeout waits
+ * as for a connection of its own, and counts from the end of it.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -82,6 +90,104 @@ static void set(struct clusterd *d, const struct clusterd_peer *p,
 	r->since_ms = ms;
 }
 
+/* ---- the module's view: registered through another node ---- */
+
+/* Registered through another node than this one at @addr? */
+static bool remote_at(const struct clusterd *d, const char *name, uint32_t addr)
+{
+	size_t i;
+
+	for (i = 0; i < d->n_regs; i++)
+		if (d->regs[i].node != d->node && d->regs[i].addr == addr &&
+		    !strcmp(d->regs[i].name, name))
+			return true;
+	return false;
+}
+
+/* Tell the module what it should hold for @u; false when it is gone. */
+static bool remote_tell(struct clusterd *d, struct pp_nl *nl,
+			const struct pp_user_state *u, bool want)
+{
+	int rc;
+
+	if (!u->active || u->remote_registered == want)
+		return true;
+	rc = pp_user_remote_set(nl, u->name, u->addr, want);
+	if (rc == -ENOENT || rc == -ESRCH || rc == -ESTALE)
+		return true;	/* changed meanwhile: its event comes */
+	if (rc) {
+		pp_warn("Cluster: cannot tell the module that %s is %sregistered through another node: %s",
+			u->name, want ? "" : "no longer ", pp_nl_error(nl));
+		pp_follow_nl_reset(d->follow);
+		return false;
+	}
+	d->st.remote_set++;
+	return true;
+}
+
+void clusterd_regs_remote_user(struct clusterd *d, const char *name)
+{
+	struct pp_nl *nl = pp_follow_nl(d->follow);
+	struct pp_user_state u;
+	int rc;
+
+	if (!nl || !name[0])
+		return;
+	rc = pp_user_get(nl, name, 0, &u);
+	if (rc) {
+		if (rc != -ENOENT)	/* no such user: nothing to tell */
+			pp_follow_nl_reset(d->follow);
+		return;
+	}
+	remote_tell(d, nl, &u, u.active && remote_at(d, name, u.addr));
+}
+
+static int name_addr_cmp(const void *a, const void *b)
+{
+	const struct clusterd_reg *x = *(const struct clusterd_reg *const *)a;
+	const struct clusterd_reg *y = *(const struct clusterd_reg *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->addr > y->addr) - (x->addr < y->addr);
+}
+
+void clusterd_regs_remote_all(struct clusterd *d)
+{
+	struct clusterd_reg **remote, key, *kp = &key;
+	struct pp_user_state *users;
+	size_t i, n, k = 0;
+	struct pp_nl *nl = pp_follow_nl(d->follow);
+
+	if (!nl)
+		return;
+	if (pp_user_list(nl, &users, &n)) {
+		pp_follow_nl_reset(d->follow);
+		return;
+	}
+	/* Sorted once: O((users + registrations) log registrations). */
+	remote = calloc(d->n_regs ? d->n_regs : 1, sizeof(*remote));
+	if (!remote) {
+		free(users);
+		return;
+	}
+	for (i = 0; i < d->n_regs; i++)
+		if (d->regs[i].node != d->node)
+			remote[k++] = &d->regs[i];
+	qsort(remote, k, sizeof(*remote), name_addr_cmp);
+	for (i = 0; i < n; i++) {
+		if (!users[i].active)
+			continue;
+		snprintf(key.name, sizeof(key.name), "%s", users[i].name);
+		key.addr = users[i].addr;
+		if (!remote_tell(d, nl, &users[i],
+				 bsearch(&kp, remote, k, sizeof(*remote),
+					 name_addr_cmp) != NULL))
+			break;
+	}
+	free(remote);
+	free(users);
+}
+
 void clusterd_regs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 			   const struct clusterd_peer *p)
 {
@@ -105,6 +211,14 @@ void clusterd_regs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		break;
 	}
 	d->st.regs_applied++;
+	if (p->node == d->node)
+		return;		/* this node's own: its module knows */
+	if (m->type == PP_CLUSTER_REGLIST) {
+		if (m->part + 1 == m->parts)
+			clusterd_regs_remote_all(d);
+	} else {
+		clusterd_regs_remote_user(d, m->user.name);
+	}
 }
 
 void clusterd_regs_local(struct clusterd *d, const struct pp_event_info *ev)
@@ -176,17 +290,23 @@ void clusterd_regs_members(struct clusterd *d, size_t n_joined)
 {
 	size_t i = 0, j;
 
+	bool gone = false;
+
 	/* A process that left takes its registrations with it. */
 	while (i < d->n_regs) {
 		for (j = 0; j < d->n_members; j++)
 			if (d->members[j].node == d->regs[i].node &&
 			    d->members[j].pid == d->regs[i].pid)
 				break;
-		if (j == d->n_members)
+		if (j == d->n_members) {
+			gone |= d->regs[i].node != d->node;
 			del_at(d, i);
-		else
+		} else {
 			i++;
+		}
 	}
+	if (gone)
+		clusterd_regs_remote_all(d);
 	/* Someone came (this process included): every member says its own. */
 	if (n_joined)
 		clusterd_regs_announce(d);
@@ -226,4 +346,5 @@ void clusterd_regs_stats(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "registration_lists_sent", d->st.reglists_sent);
 	pp_ctl_stat(f, "registration_messages_applied", d->st.regs_applied);
 	pp_ctl_stat(f, "registrations_dropped", d->st.regs_dropped);
+	pp_ctl_stat(f, "remote_registered_set", d->st.remote_set);
 }

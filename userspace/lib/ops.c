@@ -59,6 +59,7 @@ static struct nla_policy user_policy[PP_USER_A_MAX + 1] = {
 	[PP_USER_A_CONNECTIONS_TOTAL]	= { .type = NLA_U32 },
 	[PP_USER_A_REGISTERED]		= { .type = NLA_U32 },
 	[PP_USER_A_CCM_ADDR]		= { .type = NLA_U32 },
+	[PP_USER_A_REMOTE_REGISTERED]	= { .type = NLA_U8 },
 	[PP_USER_A_DEVICE]		= { .type = NLA_STRING, .maxlen = PP_NAME_MAX },
 };
 
@@ -425,6 +426,8 @@ int pp_user_state_parse(struct nlattr *nest, struct pp_user_state *user)
 		user->registered = nla_get_u32(tb[PP_USER_A_REGISTERED]);
 	if (tb[PP_USER_A_CCM_ADDR])
 		user->ccm_addr = nla_get_u32(tb[PP_USER_A_CCM_ADDR]);
+	user->remote_registered = tb[PP_USER_A_REMOTE_REGISTERED] &&
+				  nla_get_u8(tb[PP_USER_A_REMOTE_REGISTERED]);
 	if (tb[PP_USER_A_CONNECTIONS_TOTAL])
 		user->connections_total =
 			nla_get_u32(tb[PP_USER_A_CONNECTIONS_TOTAL]);
@@ -584,9 +587,11 @@ int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason)
 	return user_request(nl, PP_CMD_INACTIVATE, name, 0, false, reason);
 }
 
-int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t ccm)
+/* @cmd on the user @name active at @addr, setting @attr (u32; u8 if @one_byte). */
+static int user_at_set(struct pp_nl *nl, int cmd, const char *name,
+		       uint32_t addr, int attr, uint32_t val, bool one_byte)
 {
-	struct nl_msg *msg = pp_nl_msg_new(nl, PP_CMD_USER_CCM_SET, 0, 0);
+	struct nl_msg *msg = pp_nl_msg_new(nl, cmd, 0, 0);
 	struct nlattr *nest;
 
 	if (!msg)
@@ -594,12 +599,25 @@ int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t 
 	nest = nla_nest_start(msg, PP_A_USER);
 	if (!nest || nla_put_string(msg, PP_USER_A_NAME, name) ||
 	    nla_put_u32(msg, PP_USER_A_ADDR, addr) ||
-	    nla_put_u32(msg, PP_USER_A_CCM_ADDR, ccm)) {
+	    (one_byte ? nla_put_u8(msg, attr, (uint8_t)val) :
+		  nla_put_u32(msg, attr, val))) {
 		nlmsg_free(msg);
 		return -EMSGSIZE;
 	}
 	nla_nest_end(msg, nest);
 	return pp_nl_request(nl, msg, NULL, NULL);
+}
+
+int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t ccm)
+{
+	return user_at_set(nl, PP_CMD_USER_CCM_SET, name, addr,
+			   PP_USER_A_CCM_ADDR, ccm, false);
+}
+
+int pp_user_remote_set(struct pp_nl *nl, const char *name, uint32_t addr, bool on)
+{
+	return user_at_set(nl, PP_CMD_USER_REMOTE_SET, name, addr,
+			   PP_USER_A_REMOTE_REGISTERED, on, true);
 }
 
 /* ---- counters ---- */

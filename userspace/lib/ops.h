@@ -66,6 +66,7 @@ struct pp_user_state {
 	uint32_t connections_total;
 	uint32_t registered;		/* of connections, registered now */
 	uint32_t ccm_addr;		/* PP_USER_A_CCM_ADDR, 0: not set */
+	bool remote_registered;		/* through another cluster node */
 };
 
 struct pp_ccm_state {
@@ -174,6 +175,11 @@ int pp_user_inactivate(struct pp_nl *nl, const char *name, uint8_t reason);
  * this node stands for for the user active at addr.
  */
 int pp_user_ccm_set(struct pp_nl *nl, const char *name, uint32_t addr, uint32_t ccm);
+/*
+ * PP_CMD_USER_REMOTE_SET: whether the user active at addr is registered
+ * through another cluster node now (pp-clusterd).
+ */
+int pp_user_remote_set(struct pp_nl *nl, const char *name, uint32_t addr, bool on);
 
 int pp_stats_get(struct pp_nl *nl, struct pp_stats *stats);
 
