@@ -27,7 +27,7 @@
 
 #include <linux/phoneproxy.h>
 
-/* Largest users.xml read (65536 fully filled-in users fit easily). */
+/* Largest users.xml read (PP_USERS_MAX users of a few hundred bytes fit). */
 #define PP_USERS_FILE_MAX	(128u << 20)
 
 /* Longest free text of a user (first, last, seed, hashPw, ...), bytes. */

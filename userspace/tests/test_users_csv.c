@@ -330,19 +330,21 @@ static void test_bad_files(void)
 static void test_limits(void)
 {
 	size_t n = PP_USERS_MAX + 1, i, cap = 64 + n * 48, len;
-	char *csv = malloc(cap), err[512] = "", *xml;
+	char *csv = malloc(cap), err[512] = "", *xml, want[128];
 	struct pp_csv_import st;
 
 	if (!csv)
 		return;
+	snprintf(want, sizeof(want), "users.csv:%d: more than %d users",
+		 PP_USERS_MAX + 2, PP_USERS_MAX);
 	len = (size_t)snprintf(csv, cap, "Username,Seed,Password Hash,Sid,CCM Name,Password\n");
 	for (i = 0; i < n; i++)
 		len += (size_t)snprintf(csv + len, cap - len, "u%zu,c2VlZA,a2V5,SEP%012zX,,\n",
 					i, i);
 	ok(pp_users_csv_import(csv, len, "users.csv", base, ITER, &xml, &len, NULL, &st, err,
 			       sizeof(err)) &&
-	   strstr(err, "users.csv:65538: more than 65536 users"),
-	   "limits: the 65537th user refused (%s)", err);
+	   strstr(err, want),
+	   "limits: user PP_USERS_MAX + 1 refused (%s)", err);
 	free(csv);
 }
 

@@ -206,7 +206,7 @@
 
 #define PP_NAME_MAX	64	/* bytes, including the terminating NUL */
 #define PP_SID_LEN	15	/* "SEP" + 12 hex digits, without the NUL */
-#define PP_USERS_MAX	65536
+#define PP_USERS_MAX	131072
 #define PP_CCMS_MAX	256
 #define PP_TIMEOUT_MAX	(7 * 24 * 3600)	/* one week, in seconds */
 
