@@ -82,6 +82,8 @@ $(user homer SEP001122334455 u1 u2 u3)
 $(user marge SEP0003E348E321 u2 u1 u3)
 $(user lisa SEP00112233AA05 u3 u2 u1)
 $(user bart SEP00112233AA06 u2 u3)
+$(user maggie SEP00112233AA07 u1 u2)
+$(user abe SEP00112233AA08 u1 u2)
 </users>
 XML
 check "publish users with up to three <sccpProxy> each" pp publish "$TMPD/users.xml"
@@ -119,6 +121,14 @@ for sid in SEP001122334455 SEP0003E348E321 SEP00112233AA05 SEP00112233AA06; do
 </device>
 XML
 done
+# As CUCM writes it by default: the group's nodes by host name. maggie's
+# file names cm2.example.net first (node 1, her primary, stands for it),
+# abe's a name that resolves nowhere.
+sed -e "s|<processNodeName>$CCM1<|<processNodeName>cm2.example.net<|" \
+    -e "s|<processNodeName>$CCM2<|<processNodeName>cm1.example.net<|" \
+	"$ROOT/SEP001122334455.cnf.xml" > "$ROOT/SEP00112233AA07.cnf.xml"
+sed -e "s|<processNodeName>$CCM1<|<processNodeName>nowhere.example.net<|" \
+	"$ROOT/SEP001122334455.cnf.xml" > "$ROOT/SEP00112233AA08.cnf.xml"
 ccm_tftpd "$ROOT"
 
 # Who gets the phones' SCCP: a listener on each CallManager address,
@@ -155,7 +165,14 @@ s = socket.create_connection(('$node', 2000), timeout=8); s.close()" 2>&1) ||
 	[ "$got" = "$2" ] || { diag "reached ${got:-nothing}, want $2"; return 1; }
 }
 
-ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$LOG" &
+# pp-tftpd resolves host names with its own /etc/hosts, and an
+# /etc/resolv.conf whose name server refuses at once (nothing leaves the
+# guest).
+printf '%s cm1.example.net\n%s cm2.example.net\n' $CCM1 $CCM2 > "$TMPD/hosts"
+printf 'nameserver 127.0.0.1\noptions timeout:1 attempts:1\n' > "$TMPD/resolv.conf"
+unshare -m sh -c 'mount --bind "$1" /etc/hosts && mount --bind "$2" /etc/resolv.conf &&
+	shift 2 && exec "$@"' sh "$TMPD/hosts" "$TMPD/resolv.conf" \
+	ip netns exec "$NS_PROXY" "$TFTPD" -e 2> "$LOG" &
 TFTPD_PID=$!
 at_exit "kill $TFTPD_PID"
 check "pp-tftpd listens on the north address" \
@@ -220,6 +237,24 @@ check "bart has no mapping here (none inherited from lisa at the same address)" 
 check "bart's SCCP through node 1 goes to the TFTP address of users.xml (as without a cluster)" \
 	reaches "$NS_PHONE" $CCM
 
+# processNodeName by host name: looked up (libevent's resolver, the
+# hosts file), then mapped as an address would be.
+pp set user active name maggie address $PHONE
+check "maggie activated: her file names the CallManagers by host name; node 1 stands for cm2.example.net, looked up: $CCM2" \
+	wait_for 20 ccm_of maggie $CCM2
+check "maggie's SCCP through node 1 reaches CallManager 2" reaches "$NS_PHONE" $CCM2
+check "pp-tftpd logs the name and its address" \
+	grep -q "user=maggie.*CallManager \"cm2.example.net\" is $CCM2" "$LOG"
+pp set user active name abe address $PHONE
+check "abe's file names a CallManager that resolves nowhere: pp-tftpd says so" \
+	wait_for 20 grep -q "user=abe.*\"nowhere.example.net\", which does not resolve" "$LOG"
+check "... no mapping for abe here" ccm_of abe ""
+check "... his SCCP goes to the TFTP address of users.xml (as without a cluster)" \
+	reaches "$NS_PHONE" $CCM
+tstat() { ip netns exec "$NS_PROXY" "$PPCTL" show stats | awk -v k="$1" '$1 == k { print $2 }'; }
+check "show stats counts both lookups (ccm_resolved 2), abe's failed (ccm_resolve_failed 1)" \
+	sh -c "[ '$(tstat ccm_resolved) $(tstat ccm_resolve_failed)' = '2 1' ]"
+
 # The module's side (PP_CMD_USER_CCM_SET, what pp-tftpd sends): admin
 # only, and validated; nothing from the north side can become the
 # destination. tests/ccmset prints the extack message.
@@ -264,8 +299,8 @@ check "the running pp-tftpd refuses it with file:line" \
 	grep -Fq "cluster.xml refused: $PP_CONF_DIR/cluster.xml:2: proxy \"u1\": name \"\" is not" "$LOG"
 check "... and lists this node alone" \
 	sh -c "[ \"\$(sed -n 's|^.*<processNodeName>\([^<]*\)</processNodeName>.*\$|\1|p' $OUT/marge2.xml | tr '\n' ' ')\" = '$NORTH ' ]"
-check "the CallManagers accepted, in order: 1, 2, 1, the TFTP address, 2, the TFTP address (nothing else)" \
-	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM1 $CCM2 $CCM1 $CCM $CCM2 $CCM ' ]"
+check "the CallManagers accepted, in order: 1, 2, 1, the TFTP address, 2 (by name), the TFTP address, 2, the TFTP address (nothing else)" \
+	sh -c "[ \"\$(grep accepted $WHO | cut -d' ' -f1 | tr '\\n' ' ')\" = '$CCM1 $CCM2 $CCM1 $CCM $CCM2 $CCM $CCM2 $CCM ' ]"
 diag "$(grep -E 'stands for|not one of them|refused' "$LOG" | head -n 8)"
 
 # ---- three nodes, each its own namespace (module state, pp-tftpd) ----

@@ -173,6 +173,7 @@ int main(int argc, char **argv)
 		  tftpd_loglevel_name(pp_log_get_level()), d.conf.cache_ttl_ms);
 	rc = event_base_dispatch(d.base) < 0 ? 1 : 0;
 out:
+	tftpd_resolve_fini(&d);
 	serve_fini(&d);
 	cache_fini(&d);
 	ctl_fini(&d);

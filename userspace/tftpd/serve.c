@@ -619,13 +619,13 @@ static void on_lifetime(evutil_socket_t fd, short what, void *arg)
  * node self) stands for the CallManager the rewrite put it in place of;
  * the module's SCCP proxy connects the phone there (PP_CMD_USER_CCM_SET).
  * The address comes from the CallManager's own file, never from the
- * phone. Not an IPv4 address (a host name, none): cleared, so SCCP goes
- * to the user's CallManager as without a cluster.
+ * phone: an IPv4 address, or a host name looked up (resolve.c). Neither,
+ * or a name that does not resolve: cleared, so SCCP goes to the user's
+ * CallManager as without a cluster.
  */
 static void map_ccm(struct tftpd *d, const char *user, uint32_t addr, const char *whostr,
 		    const struct cnf_params *p, const struct cnf_result *r, int self)
 {
-	struct pp_nl *nl = d->have_cfg ? pp_follow_nl(d->follow) : NULL;
 	uint32_t ccm = 0;
 	size_t i;
 	char list[128] = "";
@@ -638,9 +638,25 @@ static void map_ccm(struct tftpd *d, const char *user, uint32_t addr, const char
 			tftpd_ip(addr), whostr, list);
 		return;
 	}
-	if (pp_parse_ipv4(r->ccm[self], &ccm) || !pp_ipv4_is_phone(ccm)) {
-		pp_notice("Tftp: %s %s: node %d of %s stands for CallManager \"%.64s\", not an IPv4 address: SCCP goes to the user's CallManager",
+	if (pp_parse_ipv4(r->ccm[self], &ccm)) {
+		/* A host name: the mapping once it resolves. */
+		if (!tftpd_resolve_ccm(d, user, addr, whostr, list, self, r->ccm[self]))
+			return;
+		pp_notice("Tftp: %s %s: node %d of %s stands for CallManager \"%.64s\", neither an IPv4 address nor a host name to look up: SCCP goes to the user's CallManager",
 			  tftpd_ip(addr), whostr, self + 1, list, r->ccm[self]);
+		ccm = 0;
+	}
+	tftpd_map_ccm_set(d, user, addr, whostr, list, self, ccm);
+}
+
+void tftpd_map_ccm_set(struct tftpd *d, const char *user, uint32_t addr, const char *whostr,
+		       const char *list, int self, uint32_t ccm)
+{
+	struct pp_nl *nl = d->have_cfg ? pp_follow_nl(d->follow) : NULL;
+
+	if (ccm && !pp_ipv4_is_phone(ccm)) {
+		pp_notice("Tftp: %s %s: node %d of %s stands for CallManager %s, not a unicast address: SCCP goes to the user's CallManager",
+			  tftpd_ip(addr), whostr, self + 1, list, tftpd_ip(ccm));
 		ccm = 0;
 	}
 	if (!nl || pp_user_ccm_set(nl, user, addr, ccm)) {

@@ -47,7 +47,9 @@
 	X(transfer_lifetime_expired) /* ended by transfer-lifetime */	\
 	X(timeout_option_declined) /* asked timeout above max-timeout */ \
 	X(replies_from_port69)	/* transfers answered from port 69 */	\
-	X(replyport_switches)	/* replyport auto: addresses switched */
+	X(replyport_switches)	/* replyport auto: addresses switched */	\
+	X(ccm_resolved)		/* mapping: CallManager names looked up */ \
+	X(ccm_resolve_failed)	/* of them, or refused: not resolved */
 
 struct tftpd_stats {
 #define TFTPD_STATS_FIELD(n) uint64_t n;

@@ -146,6 +146,9 @@ struct tftpd {
 	TAILQ_HEAD(mapjob_list, mapjob) mapjobs;
 	unsigned int mapjobs_running;	/* of them, fetching */
 	bool mapjobs_starting;
+	/* Host names of CallManagers being looked up (resolve.c). */
+	struct evdns_base *dns;
+	unsigned int resolving;
 
 	/* The listening socket on north:tftp_port. */
 	int fd69;
@@ -174,6 +177,27 @@ struct tftpd {
 };
 
 uint64_t tftpd_now_ms(void);
+
+/* ---- the CallManager mapping (serve.c, resolve.c) ---- */
+
+/* Lookups of CallManager host names at once, at most. */
+#define TFTPD_RESOLVE_MAX	64
+
+/*
+ * Tell the module that this node (place self among the user's nodes,
+ * list) stands for CallManager ccm (network order; 0: none, SCCP goes
+ * to the user's CallManager) for user active at addr.
+ */
+void tftpd_map_ccm_set(struct tftpd *d, const char *user, uint32_t addr, const char *who,
+		       const char *list, int self, uint32_t ccm);
+/*
+ * Look host up (evdns), then tftpd_map_ccm_set() with its IPv4 address,
+ * or 0 if it does not resolve. -1 when not started (not a host name,
+ * too many lookups, no memory): the caller clears the mapping.
+ */
+int tftpd_resolve_ccm(struct tftpd *d, const char *user, uint32_t addr, const char *who,
+		      const char *list, int self, const char *host);
+void tftpd_resolve_fini(struct tftpd *d);
 
 /* "a.b.c.d" of a network-order address, in a static rotating buffer. */
 #define tftpd_ip(addr)	pp_ip(addr)
