@@ -57,12 +57,8 @@ at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
 # SCCP security on node 1 while the corosyncs form their ring (ppctl
 # makes the proxy's certificates first: RSA keys, slow under TCG).
 check "sccp security on, on node 1 (before the cluster)" ppn 1 set phoneproxy sccp security on
-# Node 1 first: the cluster's first member; 2 and 3 join it.
-start_clusterd 1
-until_ok 20 in_sync 1 1
-for n in 2 3; do start_clusterd $n; done
-ok=0
-for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
+start_clusterds
+ok=$?
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
 [ $ok = 0 ] || { logs 1 2 3; tail -n 20 "$TMPD/node1/corosync.log" | while read -r l; do diag "$l"; done; tap_done; }
 check "show cluster names this node's id" [ "$(cluster_field 2 node_id)" = 2 ]

@@ -105,11 +105,8 @@ check "users.xml published on node 1" ppn 1 publish "$TMPD/users.xml"
 start=$(date +%s)
 for n in 1 2 3; do start_corosync $n; done
 at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
-start_clusterd 1
-until_ok 20 in_sync 1 1
-for n in 2 3; do start_clusterd $n; done
-ok=0
-for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
+start_clusterds
+ok=$?
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s)"
 [ $ok = 0 ] || { logs 1 2 3; tap_done; }
 

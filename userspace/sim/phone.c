@@ -268,6 +268,40 @@ static uint32_t my_addr(const struct phone *p)
 	return p->announce ? p->announce : p->local_ip;
 }
 
+/* The local address of a connected @bev. 0, or -1. */
+static int local_of(struct bufferevent *bev, uint32_t *ip, uint16_t *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len))
+		return -1;
+	*ip = sa.sin_addr.s_addr;
+	*port = ntohs(sa.sin_port);
+	return 0;
+}
+
+/* A TCP socket from the phone's --bind address (port chosen at connect), or -1. */
+static int phone_socket(const struct phone *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = p->bind_ip };
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || !p->bind_ip)
+		return fd;
+	/* Many phones on one address: choose the port at connect(). */
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
+}
+
 static void check_all_down(struct sim *s)
 {
 	if (!s->stopping && s->down == s->n) {
@@ -765,18 +799,14 @@ static bool tls_refused(struct phone *p, struct bufferevent *bev)
 static void phone_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct phone *p = arg;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	char buf[128];
 	const char *why;
 
 	if (what & BEV_EVENT_CONNECTED) {
-		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len)) {
+		if (local_of(bev, &p->local_ip, &p->local_port)) {
 			phone_disconnect(p, "getsockname failed", true);
 			return;
 		}
-		p->local_ip = sa.sin_addr.s_addr;
-		p->local_port = ntohs(sa.sin_port);
 		if (p->tls) {
 			SSL *ssl = bufferevent_openssl_get_ssl(bev);
 
@@ -895,18 +925,14 @@ static void standby_read(struct bufferevent *bev, void *arg)
 static void standby_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct phone *p = arg;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	char buf[128];
 	const char *why;
 
 	if (what & BEV_EVENT_CONNECTED) {
-		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len)) {
+		if (local_of(bev, &p->sb_local_ip, &p->sb_local_port)) {
 			standby_close(p, "getsockname failed", true);
 			return;
 		}
-		p->sb_local_ip = sa.sin_addr.s_addr;
-		p->sb_local_port = ntohs(sa.sin_port);
 		p->sb_unacked = 0;
 		standby_keepalive(p);	/* at once: the standby is up when it is answered */
 		return;
@@ -920,18 +946,12 @@ static void standby_event(struct bufferevent *bev, short what, void *arg)
 static void standby_open(struct phone *p)
 {
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1;
+	int fd;
 	char why[128];
 
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = phone_socket(p);
 	if (fd < 0)
 		goto fail;
-	if (p->bind_ip) {
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-		sa.sin_addr.s_addr = p->bind_ip;
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			goto fail;
-	}
 	p->sb = bufferevent_socket_new(p->s->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
 	if (!p->sb)
 		goto fail;
@@ -1191,22 +1211,15 @@ static void phone_connect(struct phone *p)
 {
 	struct sim *s = p->s;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1;
+	int fd;
 	char why[128];
 
 	p->st = P_CONNECTING;
 	p->proto = 0;
 	p->t_connect = sim_now_ms();
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = phone_socket(p);
 	if (fd < 0)
 		goto fail;
-	if (p->bind_ip) {
-		/* Many phones on one address: choose the port at connect(). */
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-		sa.sin_addr.s_addr = p->bind_ip;
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			goto fail;
-	}
 	if (p->tls) {
 		/* Secure SCCP: TLS over this socket (CONNECTED after the handshake). */
 		SSL *ssl = SSL_new(s->tls);
