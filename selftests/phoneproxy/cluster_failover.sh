@@ -232,8 +232,11 @@ tap_result $? "node 1 back: its namespace, links and proxy addresses"
 # into the new module; pp-clusterd is not there yet to replicate it.
 ppn 1 publish "$TMPD/node1/pp/users.xml" >/dev/null 2>&1
 start_corosync 1
-until_ok 30 sh -c "ip netns exec $(node_ns 1) corosync-quorumtool -s 2>/dev/null | grep -Eq '^Nodes: +3\$'" ||
+if until_ok 30 sh -c "ip netns exec $(node_ns 1) corosync-quorumtool -s 2>/dev/null | grep -Eq '^Nodes: +3\$'"; then
+	diag "node 1's corosync in the ring of three $(awk -v a="$t1" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }') ms after its links came back"
+else
 	diag "node 1's corosync not yet in a ring of three after 30 s"
+fi
 start_clusterd 1
 ok=0
 for n in 1 2 3; do until_ok 40 in_sync $n || ok=1; done
