@@ -20,128 +20,14 @@
 #   node3 203.0.113.3 --+
 source "$(dirname "$0")/lib.sh"
 require ip corosync unshare
-CLUSTERD=${CLUSTERD:-$PP_OUT/userspace/clusterd/pp-clusterd}
+source "$(dirname "$0")/cluster_lib.sh"
 CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 [ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
 [ -x "$CPGSEND" ] || skip_all "cpgsend not built ($CPGSEND)"
 
-NS_BR=pp-clbr-$SFX
-GROUP=pp-test-$SFX
-node_ns() { echo "pp-node$1-$SFX"; }
-# Each node its own state directory (users.xml kept, certificates).
-on() { local n=$1; shift; ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" "$@"; }
-ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
 ADDR_A=192.0.2.10
 ADDR_B=192.0.2.20
 ADDR_C=192.0.2.30
-
-setup_cluster_net() {
-	local n ns
-	ip netns add "$NS_BR" || skip_all "cannot create network namespaces"
-	at_exit "ip netns del $NS_BR"
-	ip -n "$NS_BR" link add br-cl type bridge forward_delay 0 stp_state 0 ||
-		skip_all "no bridge support"
-	ip -n "$NS_BR" link set br-cl up
-	for n in 1 2 3; do
-		ns=$(node_ns $n)
-		ip netns add "$ns" || return 1
-		at_exit "ip netns pids $ns | xargs -r kill -9; ip netns del $ns"
-		ip -n "$ns" link set lo up
-		ip link add eth-cl netns "$ns" type veth peer name p$n netns "$NS_BR" || return 1
-		ip -n "$NS_BR" link set p$n master br-cl up
-		ip -n "$ns" addr add 203.0.113.$n/24 dev eth-cl
-		ip -n "$ns" link set eth-cl up
-	done
-}
-
-# Corosync 3, knet, no crypto (the test's traffic never leaves the guest),
-# its state in the test's directory; /run private to the node (its pid
-# file), its IPC in the node's network namespace (abstract sockets).
-corosync_conf() {	# corosync_conf N
-	local n=$1 k
-	mkdir -p "$TMPD/node$n/state"
-	{
-		cat <<EOF
-totem {
-	version: 2
-	cluster_name: pptest
-	transport: knet
-	crypto_cipher: none
-	crypto_hash: none
-	token: 3000
-}
-logging {
-	to_stderr: yes
-	to_logfile: no
-	to_syslog: no
-	timestamp: on
-}
-system {
-	state_dir: $TMPD/node$n/state
-}
-quorum {
-	provider: corosync_votequorum
-}
-nodelist {
-EOF
-		for k in 1 2 3; do
-			printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 203.0.113.%s\n\t}\n' \
-				$k $k $k
-		done
-		echo "}"
-	} > "$TMPD/node$n/corosync.conf"
-}
-
-declare -A COROSYNC_PID CLUSTERD_PID
-start_corosync() {	# start_corosync N
-	local n=$1
-	# ip netns exec, unshare and sh each exec the next: $! is corosync.
-	ip netns exec "$(node_ns "$n")" unshare -m sh -c \
-		"mount -t tmpfs tmpfs /run && exec corosync -f -c $TMPD/node$n/corosync.conf" \
-		>> "$TMPD/node$n/corosync.log" 2>&1 &
-	COROSYNC_PID[$n]=$!
-}
-stop_corosync() { kill "${COROSYNC_PID[$1]}"; wait "${COROSYNC_PID[$1]}" 2>/dev/null; }
-
-start_clusterd() {	# start_clusterd N
-	local n=$1
-	# ip netns exec and env exec the next: $! is pp-clusterd.
-	ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" \
-		"$CLUSTERD" -e -c "$TMPD/clusterd.conf" \
-		>> "$TMPD/node$n/clusterd.log" 2>&1 &
-	CLUSTERD_PID[$n]=$!
-}
-
-# cluster_field N NAME: a line of "show cluster" on node N.
-cluster_field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
-# Node N in sync with the members (node ids) given, 1,2,3 by default: one ppctl.
-in_sync() {
-	ppn "$1" show cluster 2>/dev/null | awk -v want="${2:-1,2,3}" '
-		$1 == "in_sync" { s = $2 } $1 == "members" { m = $2 }
-		END { exit !(s == "yes" && m == want) }'
-}
-# The active users of node N, "name addr" sorted.
-active() { ppn "$1" show user | awk '$2 ~ /^SEP/ && $3 != "[inactive]" { print $1, $3 }' | sort; }
-# Every node holds exactly the expected activations ("name addr" lines).
-all_hold() {
-	local want=$1 n
-	for n in 1 2 3; do
-		[ "$(active $n)" = "$want" ] || return 1
-	done
-}
-same_everywhere() { [ "$(active 1)" = "$(active 2)" ] && [ "$(active 2)" = "$(active 3)" ]; }
-show_all() {
-	local n
-	for n in 1 2 3; do
-		diag "node $n: $(active $n | tr '\n' ';')"
-	done
-}
-logs() {
-	local n
-	for n in "$@"; do
-		tail -n 15 "$TMPD/node$n/clusterd.log" | sed "s/^/node$n clusterd: /" | while read -r l; do diag "$l"; done
-	done
-}
 
 setup_cluster_net || { tap_result 1 "cluster network"; tap_done; }
 write_users_xml "$TMPD/users.xml" '  <user id="7d1f3c2b-9e4a-4b8d-8c6f-1a2b3c4d5e6f" name="lisa">
@@ -171,12 +57,8 @@ at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
 # SCCP security on node 1 while the corosyncs form their ring (ppctl
 # makes the proxy's certificates first: RSA keys, slow under TCG).
 check "sccp security on, on node 1 (before the cluster)" ppn 1 set phoneproxy sccp security on
-# Node 1 first: the cluster's first member; 2 and 3 join it.
-start_clusterd 1
-until_ok 20 in_sync 1 1
-for n in 2 3; do start_clusterd $n; done
-ok=0
-for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
+start_clusterds
+ok=$?
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
 [ $ok = 0 ] || { logs 1 2 3; tail -n 20 "$TMPD/node1/corosync.log" | while read -r l; do diag "$l"; done; tap_done; }
 check "show cluster names this node's id" [ "$(cluster_field 2 node_id)" = 2 ]

@@ -48,6 +48,10 @@ struct opts {
 	bool have_server;
 	uint32_t server_ip;
 	uint16_t server_port;
+	/* --servers: the CallManager group, in priority order (0: none) */
+	unsigned int ngrp;
+	uint32_t grp_ip[SIM_GROUP_MAX];
+	uint16_t grp_port[SIM_GROUP_MAX];
 	bool tftp;
 	uint32_t tftp_ip;
 	uint16_t tftp_port;
@@ -116,6 +120,23 @@ struct phone {
 	bool ever_registered;
 	/* the media streams: --max-streams of them, each its own ppid */
 	struct stream *strm;
+	/*
+	 * --servers (docs/sim.md "Failover"): the active connection is to
+	 * member srv of the group; the standby one (sb), KeepAlives only,
+	 * to member sb_srv.
+	 */
+	unsigned int srv;
+	unsigned int ka_unacked;	/* KeepAlives on the active one since an ack */
+	uint64_t t_rx;			/* the active one's last message */
+	bool failing_over;		/* the active one lost, not registered since */
+	unsigned int lost_srv;
+	uint64_t t_loss, t_loss_rx;	/* when it was declared lost; its last message */
+	struct bufferevent *sb;
+	struct event *sb_timer;		/* the standby's KeepAlive, or its reopening */
+	unsigned int sb_srv, sb_unacked, sb_ka;
+	bool sb_up;			/* a KeepAliveAck came back on it */
+	uint32_t sb_local_ip;
+	uint16_t sb_local_port;
 };
 
 struct sim {
@@ -127,6 +148,7 @@ struct sim {
 	unsigned int n;
 	unsigned int started;
 	unsigned int registered, ever_registered, rejected, failed, down;
+	unsigned int failovers;		/* --servers: registered again elsewhere */
 	bool all_reported, stopping;
 	int exit_code;
 	uint64_t t0;
@@ -137,6 +159,7 @@ struct sim {
 
 static void phone_connect(struct phone *p);
 static void phone_disconnect(struct phone *p, const char *why, bool retry);
+static void standby_open(struct phone *p);
 
 static const char usage[] =
 "usage: " PROG " --server ADDR[:PORT] | --tftp ADDR[:PORT]  phones  [options]\n"
@@ -145,6 +168,12 @@ static const char usage[] =
 "                         K SIDs for N phones (with --bind-count K each address\n"
 "                         keeps one SID: several connections per activation)\n"
 "  --server ADDR[:PORT]   CallManager or proxy (port 2000 by default)\n"
+"  --servers A[:P],B[:P][,C[:P]]\n"
+"                         instead of --server: the CallManager group in priority\n"
+"                         order; registered with one, the phone keeps a standby\n"
+"                         connection (KeepAlives, no Register) to the next, and\n"
+"                         registers there when the active one closes or leaves\n"
+"                         3 KeepAlives unanswered\n"
 "  --tftp ADDR[:PORT]     read SEP<MAC>.cnf.xml first; its callManagerGroup\n"
 "                         names the CallManager (--server: the fallback)\n"
 "  --secure               with --tftp: read and verify CTLSEP<MAC>.tlv,\n"
@@ -237,6 +266,40 @@ static void send_pdu(struct phone *p, const uint8_t *pdu, size_t n)
 static uint32_t my_addr(const struct phone *p)
 {
 	return p->announce ? p->announce : p->local_ip;
+}
+
+/* The local address of a connected @bev. 0, or -1. */
+static int local_of(struct bufferevent *bev, uint32_t *ip, uint16_t *port)
+{
+	struct sockaddr_in sa;
+	socklen_t len = sizeof(sa);
+
+	if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len))
+		return -1;
+	*ip = sa.sin_addr.s_addr;
+	*port = ntohs(sa.sin_port);
+	return 0;
+}
+
+/* A TCP socket from the phone's --bind address (port chosen at connect), or -1. */
+static int phone_socket(const struct phone *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET, .sin_addr.s_addr = p->bind_ip };
+	int fd, one = 1;
+
+	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0 || !p->bind_ip)
+		return fd;
+	/* Many phones on one address: choose the port at connect(). */
+	setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	return fd;
 }
 
 static void check_all_down(struct sim *s)
@@ -579,6 +642,9 @@ static void on_register_ack(struct phone *p, const struct sccp_msg *m)
 		p->ever_registered = true;
 		s->ever_registered++;
 	}
+	p->ka_unacked = 0;
+	p->sb_ka = m->fields & SCCP_F_KEEPALIVE2 && m->keepalive2 ? m->keepalive2 :
+		   2 * p->keepalive;
 	keepalive_arm(p);
 	if (s->o.forge_orc_acks)
 		forge_orc_acks(p, s->o.forge_orc_acks);
@@ -592,6 +658,21 @@ static void on_register_ack(struct phone *p, const struct sccp_msg *m)
 		s->all_reported = true;
 		sim_event("all-registered", "count=%u time_ms=%llu", s->n,
 			  (unsigned long long)(sim_now_ms() - s->t0));
+	}
+	if (p->failing_over) {
+		uint64_t now = sim_now_ms();
+
+		p->failing_over = false;
+		s->failovers++;
+		sim_event("failover-registered", "sid=%s server=%s index=%u from_index=%u loss_ms=%llu silent_ms=%llu",
+			  p->sid, sim_ipport(p->server_ip, p->server_port), p->srv + 1,
+			  p->lost_srv + 1, (unsigned long long)(now - p->t_loss),
+			  (unsigned long long)(now - p->t_loss_rx));
+	}
+	/* A standby connection to the next member of the group. */
+	if (s->o.ngrp > 1 && !p->sb && !event_pending(p->sb_timer, EV_TIMEOUT, NULL)) {
+		p->sb_srv = sim_group_next(s->o.ngrp, p->srv, p->srv);
+		standby_open(p);
 	}
 }
 
@@ -630,6 +711,7 @@ static void phone_msg(struct phone *p, const struct sccp_msg *m,
 		break;
 	case SCCP_KEEPALIVE_ACK:
 		p->ka_acked++;
+		p->ka_unacked = 0;
 		break;
 	case SCCP_OPEN_RECV_CHAN:
 		on_orc(p, m, pdu);
@@ -667,6 +749,8 @@ static void phone_read(struct bufferevent *bev, void *arg)
 	char why[96];
 	int n = 0;
 
+	if (p->s->o.ngrp)
+		p->t_rx = sim_now_ms();
 	while (p->bev == bev &&
 	       (n = sim_next_msg(in, p->proto, pdu, &m, why, sizeof(why))) > 0)
 		phone_msg(p, &m, pdu);
@@ -715,18 +799,14 @@ static bool tls_refused(struct phone *p, struct bufferevent *bev)
 static void phone_event(struct bufferevent *bev, short what, void *arg)
 {
 	struct phone *p = arg;
-	struct sockaddr_in sa;
-	socklen_t len = sizeof(sa);
 	char buf[128];
 	const char *why;
 
 	if (what & BEV_EVENT_CONNECTED) {
-		if (getsockname(bufferevent_getfd(bev), (struct sockaddr *)&sa, &len)) {
+		if (local_of(bev, &p->local_ip, &p->local_port)) {
 			phone_disconnect(p, "getsockname failed", true);
 			return;
 		}
-		p->local_ip = sa.sin_addr.s_addr;
-		p->local_port = ntohs(sa.sin_port);
 		if (p->tls) {
 			SSL *ssl = bufferevent_openssl_get_ssl(bev);
 
@@ -748,6 +828,203 @@ static void phone_event(struct bufferevent *bev, short what, void *arg)
 		phone_disconnect(p, why, true);
 }
 
+/* ---- the standby connection (--servers; docs/sim.md "Failover") ---- */
+
+static uint32_t grp_ip(const struct phone *p, unsigned int k)
+{
+	return p->s->o.grp_ip[k];
+}
+
+static uint16_t grp_port(const struct phone *p, unsigned int k)
+{
+	return p->s->o.grp_port[k];
+}
+
+/*
+ * Close the standby connection (@why: say so). With @reopen, while the
+ * phone is registered, the next member of the group gets one after
+ * --retry seconds (2 with --retry 0).
+ */
+static void standby_close(struct phone *p, const char *why, bool reopen)
+{
+	struct timeval tv = { .tv_sec = p->s->o.retry ? p->s->o.retry : 2 };
+
+	if (p->sb) {
+		bufferevent_free(p->sb);
+		p->sb = NULL;
+	}
+	p->sb_up = false;
+	event_del(p->sb_timer);
+	if (why)
+		sim_event("standby-lost", "sid=%s server=%s index=%u reason=\"%s\"", p->sid,
+			  sim_ipport(grp_ip(p, p->sb_srv), grp_port(p, p->sb_srv)),
+			  p->sb_srv + 1, why);
+	if (!reopen || p->s->stopping || p->st != P_REGISTERED)
+		return;
+	p->sb_srv = sim_group_next(p->s->o.ngrp, p->srv, p->sb_srv);
+	event_add(p->sb_timer, &tv);
+}
+
+static void standby_keepalive(struct phone *p)
+{
+	struct timeval tv = { .tv_sec = p->sb_ka };
+	uint8_t pdu[SB_MAX_PDU];
+
+	bufferevent_write(p->sb, pdu, sb_keepalive_req(pdu, sizeof(pdu), 0));
+	p->sb_unacked++;
+	event_add(p->sb_timer, &tv);
+}
+
+/* Its KeepAlive timer, or (no connection) the time to open it again. */
+static void standby_timer(evutil_socket_t fd, short what, void *arg)
+{
+	struct phone *p = arg;
+
+	(void)fd;
+	(void)what;
+	if (!p->sb) {
+		if (p->st == P_REGISTERED && !p->s->stopping)
+			standby_open(p);
+		return;
+	}
+	if (p->sb_unacked >= SIM_KA_MISSES) {
+		standby_close(p, "3 KeepAlives unanswered", true);
+		return;
+	}
+	standby_keepalive(p);
+}
+
+/* Only KeepAliveAcks matter before a Register; the rest is read and left. */
+static void standby_read(struct bufferevent *bev, void *arg)
+{
+	struct phone *p = arg;
+	struct evbuffer *in = bufferevent_get_input(bev);
+	uint8_t pdu[SCCP_MAX_PDU];
+	struct sccp_msg m;
+	char why[96];
+	int n;
+
+	while (p->sb == bev && (n = sim_next_msg(in, 0, pdu, &m, why, sizeof(why))) > 0) {
+		if (m.hdr.id != SCCP_KEEPALIVE_ACK)
+			continue;
+		p->sb_unacked = 0;
+		if (!p->sb_up) {
+			p->sb_up = true;
+			if (!p->s->o.quiet)
+				sim_event("standby", "sid=%s server=%s index=%u local=%s keepalive=%u",
+					  p->sid, sim_ipport(grp_ip(p, p->sb_srv),
+							     grp_port(p, p->sb_srv)),
+					  p->sb_srv + 1,
+					  sim_ipport(p->sb_local_ip, p->sb_local_port), p->sb_ka);
+		}
+	}
+	if (p->sb == bev && n < 0)
+		standby_close(p, why, true);
+}
+
+static void standby_event(struct bufferevent *bev, short what, void *arg)
+{
+	struct phone *p = arg;
+	char buf[128];
+	const char *why;
+
+	if (what & BEV_EVENT_CONNECTED) {
+		if (local_of(bev, &p->sb_local_ip, &p->sb_local_port)) {
+			standby_close(p, "getsockname failed", true);
+			return;
+		}
+		p->sb_unacked = 0;
+		standby_keepalive(p);	/* at once: the standby is up when it is answered */
+		return;
+	}
+	why = sim_conn_why(what, "closed by the server", buf, sizeof(buf));
+	if (why)
+		standby_close(p, why, true);
+}
+
+/* A TCP connection to member p->sb_srv, from the phone's address. */
+static void standby_open(struct phone *p)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	int fd;
+	char why[128];
+
+	fd = phone_socket(p);
+	if (fd < 0)
+		goto fail;
+	p->sb = bufferevent_socket_new(p->s->loop.base, fd, BEV_OPT_CLOSE_ON_FREE);
+	if (!p->sb)
+		goto fail;
+	fd = -1;
+	p->sb_up = false;
+	bufferevent_setcb(p->sb, standby_read, NULL, standby_event, p);
+	bufferevent_enable(p->sb, EV_READ | EV_WRITE);
+	sa.sin_addr.s_addr = grp_ip(p, p->sb_srv);
+	sa.sin_port = htons(grp_port(p, p->sb_srv));
+	if (bufferevent_socket_connect(p->sb, (struct sockaddr *)&sa, sizeof(sa)) == 0)
+		return;
+	standby_close(p, "connect failed", true);
+	return;
+fail:
+	snprintf(why, sizeof(why), "socket: %s", strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	standby_close(p, why, true);
+}
+
+/*
+ * The active connection is lost (closed, reset, or 3 KeepAlives
+ * unanswered) and already closed; @was_reg: the phone was registered on
+ * it. A standby that answers becomes the active connection and the phone
+ * registers on it at once; else the phone tries the next member after
+ * --retry seconds.
+ */
+static void group_next(struct phone *p, const char *why, bool was_reg)
+{
+	struct sim *s = p->s;
+	struct timeval tv = { .tv_sec = s->o.retry };
+
+	if (was_reg) {
+		p->failing_over = true;
+		p->lost_srv = p->srv;
+		p->t_loss = sim_now_ms();
+		p->t_loss_rx = p->t_rx;
+		sim_event("failover", "sid=%s from=%s index=%u reason=\"%s\" standby=%s",
+			  p->sid, sim_ipport(p->server_ip, p->server_port), p->srv + 1,
+			  why ? why : "reset", p->sb_up ?
+			  sim_ipport(grp_ip(p, p->sb_srv), grp_port(p, p->sb_srv)) : "none");
+	}
+	if (p->sb && p->sb_up) {
+		event_del(p->sb_timer);
+		p->bev = p->sb;
+		p->sb = NULL;
+		p->sb_up = false;
+		p->srv = p->sb_srv;
+		p->server_ip = grp_ip(p, p->srv);
+		p->server_port = grp_port(p, p->srv);
+		p->local_ip = p->sb_local_ip;
+		p->local_port = p->sb_local_port;
+		p->proto = 0;
+		p->t_connect = sim_now_ms();
+		p->t_rx = p->t_connect;
+		bufferevent_setcb(p->bev, phone_read, NULL, phone_event, p);
+		bufferevent_setwatermark(p->bev, EV_READ, 0, 65536);
+		send_register(p);
+		return;
+	}
+	standby_close(p, NULL, false);
+	p->srv = sim_group_next(s->o.ngrp, p->srv, p->srv);
+	p->server_ip = grp_ip(p, p->srv);
+	p->server_port = grp_port(p, p->srv);
+	if (!s->o.retry) {
+		s->failed++;
+		set_down(p);
+		check_all_down(s);
+		return;
+	}
+	event_add(p->timer, &tv);
+}
+
 /*
  * Close the connection (and the media). @why: print "disconnected";
  * @retry: reconnect after --retry seconds (when set).
@@ -756,6 +1033,7 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry)
 {
 	struct sim *s = p->s;
 	struct timeval tv = { .tv_sec = s->o.retry };
+	bool was_reg = p->st == P_REGISTERED;
 	unsigned int i;
 
 	/*
@@ -786,9 +1064,16 @@ static void phone_disconnect(struct phone *p, const char *why, bool retry)
 	if (why)
 		sim_event("disconnected", "sid=%s reason=\"%s\"", p->sid, why);
 	if (s->stopping || p->st == P_DOWN) {
+		standby_close(p, NULL, false);
 		set_down(p);
 		return;
 	}
+	if (retry && s->o.ngrp) {
+		p->st = P_RETRY;
+		group_next(p, why, was_reg);
+		return;
+	}
+	standby_close(p, NULL, false);
 	if (retry && s->o.retry) {
 		p->st = P_RETRY;
 		event_add(p->timer, &tv);
@@ -894,8 +1179,13 @@ static void phone_timer(evutil_socket_t fd, short what, void *arg)
 	(void)what;
 	switch (p->st) {
 	case P_REGISTERED:
+		if (p->s->o.ngrp && p->ka_unacked >= SIM_KA_MISSES) {
+			phone_disconnect(p, "3 KeepAlives unanswered", true);
+			break;
+		}
 		send_pdu(p, pdu, sb_keepalive_req(pdu, sizeof(pdu), p->hv));
 		p->ka_sent++;
+		p->ka_unacked++;
 		keepalive_arm(p);
 		break;
 	case P_RETRY:
@@ -921,22 +1211,15 @@ static void phone_connect(struct phone *p)
 {
 	struct sim *s = p->s;
 	struct sockaddr_in sa = { .sin_family = AF_INET };
-	int fd, one = 1;
+	int fd;
 	char why[128];
 
 	p->st = P_CONNECTING;
 	p->proto = 0;
 	p->t_connect = sim_now_ms();
-	fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = phone_socket(p);
 	if (fd < 0)
 		goto fail;
-	if (p->bind_ip) {
-		/* Many phones on one address: choose the port at connect(). */
-		setsockopt(fd, IPPROTO_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof(one));
-		sa.sin_addr.s_addr = p->bind_ip;
-		if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)))
-			goto fail;
-	}
 	if (p->tls) {
 		/* Secure SCCP: TLS over this socket (CONNECTED after the handshake). */
 		SSL *ssl = SSL_new(s->tls);
@@ -1010,6 +1293,7 @@ static void sim_stop(struct sim *s)
 	for (i = 0; i < s->n; i++) {
 		struct phone *p = &s->phones[i];
 
+		standby_close(p, NULL, false);
 		if (p->st == P_REGISTERED) {
 			streams_close(p, "unregister");
 			send_pdu(p, pdu, sb_unregister_req(pdu, sizeof(pdu), p->hv));
@@ -1047,10 +1331,11 @@ struct phone_ids {
 	const char *ctl;		/* --ctl */
 	struct sim_tls_opts *tls;
 	unsigned int *attack;		/* --attack: SIM_ATK_* */
+	struct opts *o;			/* --servers */
 };
 
-enum { O_SID, O_SID_BASE, O_CTL, O_ATTACK, O_TLS_CA, O_TLS_CERT, O_TLS_KEY,
-       O_TLS_KEYLOG };
+enum { O_SID, O_SID_BASE, O_CTL, O_ATTACK, O_SERVERS, O_TLS_CA, O_TLS_CERT,
+       O_TLS_KEY, O_TLS_KEYLOG };
 
 /* --attack replay,flip,wrong-key: each word once, at least one. */
 static int parse_attack(const char *opt, const char *val, unsigned int *mask)
@@ -1088,6 +1373,14 @@ static int own_opt(void *arg, const struct sim_opt *opt, const char *val)
 
 	if (opt->id == O_ATTACK)
 		return parse_attack(opt->name, val, ids->attack);
+	if (opt->id == O_SERVERS) {
+		const char *why;
+
+		if (sim_parse_group(val, 2000, ids->o->grp_ip, ids->o->grp_port,
+				    &ids->o->ngrp, &why))
+			return sim_bad_arg(opt->name, val, why);
+		return 0;
+	}
 	if (opt->id == O_CTL) {
 		ids->ctl = val;
 		return 0;
@@ -1135,6 +1428,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		  .given = &o->have_server },
 		{ SIM_HOSTPORT("--tftp", &o->tftp_ip, &o->tftp_port, 69),
 		  .given = &o->tftp },
+		{ SIM_OWN("--servers", O_SERVERS) },
 		{ SIM_FLAG("--secure", &o->secure) },
 		{ SIM_OWN("--ctl", O_CTL) },
 		{ SIM_OWN("--sid", O_SID) },
@@ -1184,6 +1478,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 
 	ids->tls = &o->tls;
 	ids->attack = &o->media.attack;
+	ids->o = o;
 	o->media.attack_every = 10;
 	rc = sim_parse_cmdline(&cl, argc, argv);
 	if (rc)
@@ -1204,6 +1499,15 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 	}
 	if (layout && !have_proto)
 		o->proto = (unsigned int)layout;
+	if (o->ngrp && (o->have_server || o->tftp || tls)) {
+		fprintf(stderr, PROG ": --servers: not with --server, --tftp or --tls\n");
+		return SIM_EXIT_USAGE;
+	}
+	if (o->ngrp) {		/* the group's first member is the server */
+		o->have_server = true;
+		o->server_ip = o->grp_ip[0];
+		o->server_port = o->grp_port[0];
+	}
 	if (!o->have_server && !o->tftp) {
 		fprintf(stderr, PROG ": --server or --tftp is required: where to register\n");
 		return SIM_EXIT_USAGE;
@@ -1324,7 +1628,8 @@ int main(int argc, char **argv)
 		for (k = 0; k < s.o.max_streams; k++)
 			sim_media_init(&p->strm[k].media);
 		p->timer = event_new(s.loop.base, -1, 0, phone_timer, p);
-		if (!p->timer) {
+		p->sb_timer = event_new(s.loop.base, -1, 0, standby_timer, p);
+		if (!p->timer || !p->sb_timer) {
 			fprintf(stderr, PROG ": out of memory\n");
 			goto out;
 		}
@@ -1366,9 +1671,10 @@ int main(int argc, char **argv)
 			ka_acked += p->ka_acked;
 		}
 		sim_totals_format(&s.totals, "", tot, sizeof(tot));
-		sim_event("summary", "phones=%u ever_registered=%u registered=%u rejected=%u failed=%u keepalives=%llu keepalive_acks=%llu %s",
+		sim_event("summary", "phones=%u ever_registered=%u registered=%u rejected=%u failed=%u failovers=%u keepalives=%llu keepalive_acks=%llu %s",
 			  s.n, s.ever_registered, s.registered, s.rejected, s.failed,
-			  (unsigned long long)ka_sent, (unsigned long long)ka_acked, tot);
+			  s.failovers, (unsigned long long)ka_sent,
+			  (unsigned long long)ka_acked, tot);
 	}
 out:
 	if (s.phones) {
@@ -1379,6 +1685,10 @@ out:
 				sim_media_close(&p->strm[k].media);
 			if (p->bev)
 				bufferevent_free(p->bev);
+			if (p->sb)
+				bufferevent_free(p->sb);
+			if (p->sb_timer)
+				event_free(p->sb_timer);
 			tftpc_free(p->tftp);
 			sim_secure_free(p->sec);
 			if (p->timer)

@@ -283,6 +283,56 @@ int sim_parse_hostport(const char *s, uint16_t defport, uint32_t *ip,
 	return 0;
 }
 
+int sim_parse_group(const char *s, uint16_t defport,
+		    uint32_t ip[SIM_GROUP_MAX], uint16_t port[SIM_GROUP_MAX],
+		    unsigned int *n, const char **why)
+{
+	char one[32];
+	const char *p = s, *e;
+	unsigned int k = 0, j;
+	size_t len;
+
+	do {
+		e = strchr(p, ',');
+		len = e ? (size_t)(e - p) : strlen(p);
+		if (k == SIM_GROUP_MAX) {
+			*why = "more than 3 servers";
+			return -1;
+		}
+		if (len == 0 || len >= sizeof(one)) {
+			*why = "an empty or overlong member (ADDR[:PORT],...)";
+			return -1;
+		}
+		memcpy(one, p, len);
+		one[len] = '\0';
+		if (sim_parse_hostport(one, defport, &ip[k], &port[k], why))
+			return -1;
+		for (j = 0; j < k; j++) {
+			if (ip[j] == ip[k] && port[j] == port[k]) {
+				*why = "a server named twice";
+				return -1;
+			}
+		}
+		k++;
+		p = e + 1;
+	} while (e);
+	*n = k;
+	return 0;
+}
+
+unsigned int sim_group_next(unsigned int n, unsigned int active,
+			    unsigned int after)
+{
+	unsigned int i = after;
+
+	if (n < 2)
+		return active;
+	do
+		i = (i + 1) % n;
+	while (i == active);
+	return i;
+}
+
 int sim_frame_pop(struct evbuffer *in, uint8_t *pdu, size_t cap)
 {
 	size_t have = evbuffer_get_length(in);

@@ -147,6 +147,35 @@ int sim_parse_hostport(const char *s, uint16_t defport, uint32_t *ip,
 		       uint16_t *port, const char **why);
 
 /*
+ * A phone's CallManager group (pp-phone-sim --servers), in priority
+ * order: the phone registers with the first, keeps a standby connection
+ * to the next, and fails over to it (docs/sim.md "Failover").
+ */
+#define SIM_GROUP_MAX	3
+/*
+ * KeepAlives unanswered in a row after which a connection is declared
+ * lost (the CallManager documentation's rule for the primary: three).
+ */
+#define SIM_KA_MISSES	3
+
+/*
+ * "ADDR[:PORT],ADDR[:PORT][,ADDR[:PORT]]": 1..SIM_GROUP_MAX members, none
+ * twice. Returns 0 with @n set, or -1 with the reason in @why.
+ */
+int sim_parse_group(const char *s, uint16_t defport,
+		    uint32_t ip[SIM_GROUP_MAX], uint16_t port[SIM_GROUP_MAX],
+		    unsigned int *n, const char **why);
+
+/*
+ * The member after @after in a group of @n (wrapping) that is not
+ * @active: where a phone registered with @active opens its standby
+ * connection (@after = @active), or tries next when the standby to
+ * @after failed. @active itself when @n is 1.
+ */
+unsigned int sim_group_next(unsigned int n, unsigned int active,
+			    unsigned int after);
+
+/*
  * Take the next whole PDU out of @in into @pdu (@cap >= SCCP_MAX_PDU).
  * Returns its size, 0 when the PDU is not complete yet (TCP may cut it
  * anywhere), or a negative SCCP_E_* framing error: the stream cannot be

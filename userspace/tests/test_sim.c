@@ -694,6 +694,39 @@ static void test_hostport(void)
 	   "names, empty strings and bad quads refused as not IPv4");
 }
 
+/* pp-phone-sim --servers: the CallManager group and where the standby goes. */
+static void test_group(void)
+{
+	uint32_t ip[SIM_GROUP_MAX];
+	uint16_t port[SIM_GROUP_MAX];
+	unsigned int n = 0;
+	const char *why = "";
+
+	ok(!sim_parse_group("192.0.2.1,192.0.2.2:2001,192.0.2.3", 2000, ip, port, &n, &why) &&
+	   n == 3 && ip[0] == ip4("192.0.2.1") && port[0] == 2000 &&
+	   ip[1] == ip4("192.0.2.2") && port[1] == 2001 && ip[2] == ip4("192.0.2.3"),
+	   "group: three members in order, ports defaulted or given");
+	ok(!sim_parse_group("192.0.2.1", 2000, ip, port, &n, &why) && n == 1,
+	   "group: one member");
+	ok(sim_parse_group("192.0.2.1,192.0.2.2,192.0.2.3,192.0.2.4", 2000, ip, port, &n, &why) &&
+	   strstr(why, "more than 3"), "group: a fourth member refused");
+	ok(sim_parse_group("192.0.2.1,,192.0.2.3", 2000, ip, port, &n, &why) &&
+	   strstr(why, "empty") && sim_parse_group("192.0.2.1,", 2000, ip, port, &n, &why) &&
+	   sim_parse_group("", 2000, ip, port, &n, &why),
+	   "group: an empty member refused");
+	ok(sim_parse_group("192.0.2.1,192.0.2.1:2000", 2000, ip, port, &n, &why) &&
+	   strstr(why, "twice") && !sim_parse_group("192.0.2.1,192.0.2.1:2001", 2000, ip, port, &n, &why),
+	   "group: a server twice refused (another port is another server)");
+	ok(sim_parse_group("192.0.2.1,ccm2", 2000, ip, port, &n, &why) && strstr(why, "IPv4"),
+	   "group: a member that is not an address refused");
+	ok(sim_group_next(3, 0, 0) == 1 && sim_group_next(3, 1, 1) == 2 &&
+	   sim_group_next(3, 2, 2) == 0, "standby: the member after the active one");
+	ok(sim_group_next(3, 1, 2) == 0 && sim_group_next(3, 1, 0) == 2 &&
+	   sim_group_next(3, 0, 2) == 1, "standby failed: the next one, never the active one");
+	ok(sim_group_next(2, 1, 1) == 0 && sim_group_next(2, 0, 1) == 1 &&
+	   sim_group_next(1, 0, 0) == 0, "two members: the other one; one member: itself");
+}
+
 /* ---- secure: CTL and .sgn ---- */
 
 struct keypair {
@@ -996,6 +1029,7 @@ int main(void)
 	test_rtp_rx();
 	test_cnf();
 	test_hostport();
+	test_group();
 	test_secure();
 	test_tls_anchor();
 	xmlCleanupParser();
