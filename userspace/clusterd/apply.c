@@ -339,6 +339,14 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		clusterd_publish_part(d, m, p);
 		return;
 	}
+	if (m->type == PP_CLUSTER_CERTS) {
+		clusterd_certs_deliver(d, m, p);
+		return;
+	}
+	if (m->type == PP_CLUSTER_CTL) {
+		clusterd_ctl_part(d, m, p);
+		return;
+	}
 	if (m->type == PP_CLUSTER_REGISTER || m->type == PP_CLUSTER_UNREGISTER ||
 	    m->type == PP_CLUSTER_REGLIST) {
 		/* Each member's own: no snapshot, no backlog (regs.c). */
@@ -646,6 +654,7 @@ void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size
 	if (in_list(joined, n_joined, d->node, d->pid)) {
 		clusterd_reset_sync(d);
 		d->n_joins = 0;		/* earlier joins: not this process's */
+		d->ctl_since_join = false;
 		if (!n_old) {
 			d->state = CLUSTERD_SYNCED;
 			pp_notice("Cluster: first member of group %s: this node's activations are the cluster's",
@@ -758,4 +767,5 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "published_bytes", d->published_len);
 	pp_ctl_stat(f, "published_by_node", d->published_node);
 	clusterd_regs_stats(f, d);
+	clusterd_certs_stats(f, d);
 }

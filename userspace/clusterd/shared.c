@@ -34,6 +34,7 @@ void clusterd_peer_free(struct clusterd_peer *p)
 	p->file = NULL;
 	p->file_total = 0;
 	p->file_next = 0;
+	clusterd_ctl_peer_free(p);
 }
 
 static bool same_file(const struct clusterd *d, const unsigned char *buf, size_t len)
@@ -166,9 +167,12 @@ int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *forwho
 		if (rc)
 			return rc;
 	}
-	if (d->published)
-		return send_file(d, d->published, d->published_len, forwho);
-	return 0;
+	if (d->published) {
+		rc = send_file(d, d->published, d->published_len, forwho);
+		if (rc)
+			return rc;
+	}
+	return clusterd_secure_snapshot(d, forwho);
 }
 
 /* ---- receiving ---- */
@@ -377,6 +381,11 @@ void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
 		d->settings_known = false;
 		return;
 	}
+	if (cfg->north_addr != d->north) {
+		d->north = cfg->north_addr;
+		/* The CTL gives the phones each node's north address. */
+		clusterd_certs_announce(d, "north address changed");
+	}
 	settings_of(cfg, &s);
 	if (pp_cluster_settings_check(&s, err, sizeof(err))) {
 		pp_warn("Cluster: the module's settings cannot be replicated: %s", err);
@@ -432,6 +441,12 @@ int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings
 	 * Only what the message sets: a field changed here meanwhile stays.
 	 * The module's event that follows says CLUSTER: not sent again.
 	 */
+	/* Secure SCCP needs this node's certificates: made before the module
+	 * says it is on, so pp-tlsd and pp-tftpd find them (as ppctl makes
+	 * them before it sets it); not made: the setting is still applied,
+	 * security is all or nothing across the cluster. */
+	if ((s->fields & PP_CLUSTER_SET_SECURITY) && s->sccp_security)
+		clusterd_certs_ensure(d);
 	if (s->fields & PP_CLUSTER_SET_SECURITY)
 		cfg.present |= PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY);
 	if (s->fields & PP_CLUSTER_SET_MODE)
