@@ -68,6 +68,7 @@ setup_net() {
 		ip -n "$ns" addr add 198.51.100.$n/24 dev south
 		ip -n "$ns" link set south up
 		mkdir -p "$TMPD/node$n/pp" "$TMPD/node$n/state"
+		ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
 		ppn $n set interface north address 192.0.2.$n > /dev/null &&
 			ppn $n set interface south address 198.51.100.$n > /dev/null || return 1
 	done
@@ -157,9 +158,10 @@ check_fail "no private key among the kept certificates" \
 	grep -rq PRIVATE "$(st 1)/peers" "$(st 2)/peers" "$(st 3)/peers"
 check "node 1 knows node 2's north address from its announcement" \
 	grep -qx "north 192.0.2.2" "$(st 1)/peers/$(cat "$(st 2)/uuid")/node"
-out=$(ppn 1 show certificate 2>&1)
-lists_peers() { grep -q "node 2, uuid $(cat "$(st 2)/uuid"), north 192.0.2.2" <<<"$out" &&
-	grep -q "node 3, uuid $(cat "$(st 3)/uuid"), north 192.0.2.3" <<<"$out"; }
+# (check's own "out" hides a global one inside what it runs)
+certout=$(ppn 1 show certificate 2>&1)
+lists_peers() { grep -q "node 2, uuid $(cat "$(st 2)/uuid"), north 192.0.2.2" <<<"$certout" &&
+	grep -q "node 3, uuid $(cat "$(st 3)/uuid"), north 192.0.2.3" <<<"$certout"; }
 check "show certificate on node 1 lists nodes 2 and 3's certificates" lists_peers
 
 # ---- the CTL, built on node 2 ----
@@ -185,11 +187,20 @@ same_seps() {
 }
 check "and its per-phone CTLSEP files, byte for byte" same_seps
 check_fail "the SAST keys stay on node 2" sh -c "ls $(st 1)/ctl $(st 3)/ctl | grep -q sast"
+# The phone's address activated (on node 1, replicated): the north
+# firewall admits TFTP from activated phones only.
+ppn 1 set user active name homer address 192.0.2.100
+homer_on() { ppn "$1" show user | grep -q "^homer .*192.0.2.100"; }
+homer_everywhere() { homer_on 1 && homer_on 2 && homer_on 3; }
+check "homer activated at the phone's address on every node" until_ok 20 homer_everywhere
 for n in 1 2 3; do
-	rm -f "$TMPD/got$n.tlv"
+	rm -f "$TMPD/got$n.tlv" "$TMPD/sep$n.tlv"
 	until_ok 10 ip netns exec "$NS_PH" tftp 192.0.2.$n -m binary -c get CTLFile.tlv "$TMPD/got$n.tlv"
 	check "node $n serves the cluster's CTLFile.tlv over TFTP (192.0.2.$n)" \
 		cmp "$TMPD/got$n.tlv" "$(st 2)/ctl/CTLFile.tlv"
+	ip netns exec "$NS_PH" tftp 192.0.2.$n -m binary -c get CTLSEP001122334455.tlv "$TMPD/sep$n.tlv"
+	check "... and homer's CTLSEP001122334455.tlv" \
+		cmp "$TMPD/sep$n.tlv" "$(st 2)/ctl/CTLSEP001122334455.tlv"
 done
 out=$(ppn 3 show ctl 2>&1)
 records() { grep -c "^record .*: $1\$" <<<"$out"; }
