@@ -26,6 +26,8 @@ CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 [ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
 [ -x "$CPGSEND" ] || skip_all "cpgsend not built ($CPGSEND)"
 [ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
+TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
+[ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
 
 NS_BR=pp-ctbr-$SFX
 NS_PH=pp-ctph-$SFX
@@ -202,6 +204,19 @@ for n in 1 2 3; do
 	check "... and homer's CTLSEP001122334455.tlv" \
 		cmp "$TMPD/sep$n.tlv" "$(st 2)/ctl/CTLSEP001122334455.tlv"
 done
+# Node 3's TLS server (pp-tlsd) presents the certificate the CTL lists for
+# it, as node 1 keeps it: what a phone holding this CTL checks.
+on 3 "$TLSD" -e 2> "$TMPD/tlsd3.log" &
+PIDS+=($!)
+wait_for 15 grep -q "listening on 192.0.2.3:2443" "$TMPD/tlsd3.log"
+peer3=$(st 1)/peers/$(cat "$(st 3)/uuid")/tftp.pem
+tls_trusts() {
+	echo | ip netns exec "$NS_PH" timeout 15 openssl s_client -connect 192.0.2.3:2443 \
+		-CAfile "$peer3" -verify_return_error 2>&1 | grep -q "Verify return code: 0 (ok)"
+}
+check "a TLS client trusting only node 3's certificate as node 1 keeps it accepts node 3's pp-tlsd" \
+	until_ok 30 tls_trusts
+[ $? = 0 ] || tail -n 5 "$TMPD/tlsd3.log" | while read -r l; do diag "tlsd3: $l"; done
 out=$(ppn 3 show ctl 2>&1)
 records() { grep -c "^record .*: $1\$" <<<"$out"; }
 check "node 3's CTL parses and verifies: 2 SAST, 3 CCM+TFTP, 3 CAPF records" \
@@ -213,9 +228,9 @@ for n in 1 3; do
 	check "it lists node $n's own tftp certificate (serial $s)" grep -q "serial: *$s" <<<"$out"
 done
 if [ -x "$PP_CERTUTILS/tlvfile" ] && python3 -c 'import cryptography' 2>/dev/null; then
-	out=$("$PP_CERTUTILS/tlvfile" --parse "$TMPD/got3.tlv" 2>&1)
-	check "certutils' tlvfile verifies node 3's CTLFile.tlv: 3 CCM+TFTP records" \
-		sh -c "grep -q '^Valid signature$' <<<'$out' && [ \$(grep -c '^Role: *CCM+TFTP$' <<<'$out') = 3 ]"
+	cu=$("$PP_CERTUTILS/tlvfile" --parse "$TMPD/got3.tlv" 2>&1)
+	cu_ok() { grep -q '^Valid signature$' <<<"$cu" && [ "$(grep -c '^Role: *CCM+TFTP$' <<<"$cu")" = 3 ]; }
+	check "certutils' tlvfile verifies the CTLFile.tlv node 3 served: 3 CCM+TFTP records" cu_ok
 fi
 
 # ---- a node that joins later takes the CTL from the snapshot ----

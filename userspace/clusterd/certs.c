@@ -390,34 +390,6 @@ void clusterd_ctl_peer_free(struct clusterd_peer *p)
 	p->ctl_next = 0;
 }
 
-static int send_ctl(struct clusterd *d, const unsigned char *buf, size_t len,
-		    const struct pp_cluster_msg *forwho)
-{
-	struct pp_cluster_msg m = { .type = PP_CLUSTER_CTL };
-	unsigned int parts = pp_cluster_file_parts((uint32_t)len);
-	int rc;
-
-	if (len > PP_CLUSTER_FILE_MAX || !parts)
-		return -EFBIG;
-	if (forwho) {
-		m.nfor = forwho->nfor;
-		memcpy(m.forp, forwho->forp, sizeof(m.forp));
-	}
-	m.parts = (uint16_t)parts;
-	m.total = (uint32_t)len;
-	for (m.part = 0; m.part < parts; m.part++) {
-		size_t off = (size_t)m.part * PP_CLUSTER_FILE_CHUNK;
-
-		m.bytes = buf + off;
-		m.len = (uint32_t)(len - off < PP_CLUSTER_FILE_CHUNK ? len - off :
-				   PP_CLUSTER_FILE_CHUNK);
-		rc = clusterd_send(d, &m);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
 /* This node's CTL set (validated): 1 none, 0, -1 with err. */
 static int read_set(unsigned char **buf, size_t *len, struct pp_cluster_ctlset *set,
 		    char *err, size_t errlen)
@@ -457,7 +429,7 @@ const char *clusterd_ctl_local(struct clusterd *d, char *reply, size_t rlen)
 		d->st.send_failed++;
 		pp_warn("Cluster: CTL built here: not replicated (corosync down)");
 		snprintf(reply, rlen, "error built here only: corosync down, not replicated\n");
-	} else if ((rc = send_ctl(d, buf, len, NULL))) {
+	} else if ((rc = clusterd_send_file(d, PP_CLUSTER_CTL, buf, len, NULL))) {
 		snprintf(reply, rlen, "error built here only, not replicated: %s\n", strerror(-rc));
 	} else {
 		d->st.ctl_sent++;
@@ -582,7 +554,7 @@ int clusterd_secure_snapshot(struct clusterd *d, const struct pp_cluster_msg *fo
 		return 0;
 	}
 	pp_cluster_ctlset_free(&set);
-	rc = send_ctl(d, buf, len, forwho);
+	rc = clusterd_send_file(d, PP_CLUSTER_CTL, buf, len, forwho);
 	free(buf);
 	return rc;
 }

@@ -198,6 +198,10 @@ const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t len);
  * while waiting, or kept for the snapshot). */
 void clusterd_publish_part(struct clusterd *d, const struct pp_cluster_msg *m,
 			   struct clusterd_peer *p);
+/* Multicast a file in parts of PP_CLUSTER_FILE_CHUNK: PUBLISH (users.xml)
+ * or CTL (a CTL set), for every node or the joiners forwho names. */
+int clusterd_send_file(struct clusterd *d, uint8_t type, const unsigned char *buf, size_t len,
+		       const struct pp_cluster_msg *forwho);
 /* Install a whole users.xml from node (validated first). 0 or -errno. */
 int clusterd_publish_apply(struct clusterd *d, const unsigned char *buf, size_t len,
 			   uint32_t node);

@@ -77,10 +77,10 @@ void clusterd_published_load(struct clusterd *d)
 
 /* ---- sending ---- */
 
-static int send_file(struct clusterd *d, const unsigned char *buf, size_t len,
-		     const struct pp_cluster_msg *forwho)
+int clusterd_send_file(struct clusterd *d, uint8_t type, const unsigned char *buf, size_t len,
+		       const struct pp_cluster_msg *forwho)
 {
-	struct pp_cluster_msg m = { .type = PP_CLUSTER_PUBLISH };
+	struct pp_cluster_msg m = { .type = type };
 	unsigned int parts = pp_cluster_file_parts((uint32_t)len);
 	int rc;
 
@@ -138,7 +138,7 @@ const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t rlen)
 		free(buf);
 		return "error published here only: corosync down, not replicated\n";
 	}
-	rc = send_file(d, (unsigned char *)buf, len, NULL);
+	rc = clusterd_send_file(d, PP_CLUSTER_PUBLISH, (unsigned char *)buf, len, NULL);
 	if (!rc)
 		rc = keep_published(d, (unsigned char *)buf, len);
 	free(buf);
@@ -168,7 +168,8 @@ int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *forwho
 			return rc;
 	}
 	if (d->published) {
-		rc = send_file(d, d->published, d->published_len, forwho);
+		rc = clusterd_send_file(d, PP_CLUSTER_PUBLISH, d->published, d->published_len,
+					forwho);
 		if (rc)
 			return rc;
 	}
