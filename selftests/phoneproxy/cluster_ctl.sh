@@ -140,6 +140,8 @@ for n in 1 2 3; do
 done
 check "users.xml published on node 1 (the per-phone CTLs follow it)" ppn 1 publish "$TMPD/users.xml"
 
+mark() { diag "t+$(($(date +%s) - start)) s: $*"; }
+mark "security on"
 # ---- security on, on one node: certificates everywhere ----
 check "set phoneproxy sccp security on, on node 1" ppn 1 set phoneproxy sccp security on
 secure_on() { ppn "$1" -j show phoneproxy | grep -q '"sccp_security":true'; }
@@ -166,9 +168,12 @@ lists_peers() { grep -q "node 2, uuid $(cat "$(st 2)/uuid"), north 192.0.2.2" <<
 	grep -q "node 3, uuid $(cat "$(st 3)/uuid"), north 192.0.2.3" <<<"$certout"; }
 check "show certificate on node 1 lists nodes 2 and 3's certificates" lists_peers
 
+mark "the CTL"
 # ---- the CTL, built on node 2 ----
 ppn 2 set ctl sast sast1 generate > /dev/null
+mark "SAST keys"
 ppn 2 set ctl sast sast2 generate > /dev/null
+mark "SAST keys made"
 out=$(ppn 2 set ctl build 2>&1)
 check "set ctl build on node 2: 8 records, the three nodes'" grep -q "8 records (3 nodes)" <<<"$out"
 [ $? = 0 ] || diag "$out"
@@ -189,6 +194,7 @@ same_seps() {
 }
 check "and its per-phone CTLSEP files, byte for byte" same_seps
 check_fail "the SAST keys stay on node 2" sh -c "ls $(st 1)/ctl $(st 3)/ctl | grep -q sast"
+mark "CTL everywhere"
 # The phone's address activated (on node 1, replicated): the north
 # firewall admits TFTP from activated phones only.
 ppn 1 set user active name homer address 192.0.2.100
@@ -233,6 +239,7 @@ if [ -x "$PP_CERTUTILS/tlvfile" ] && python3 -c 'import cryptography' 2>/dev/nul
 	check "certutils' tlvfile verifies the CTLFile.tlv node 3 served: 3 CCM+TFTP records" cu_ok
 fi
 
+mark "a node joins later"
 # ---- a node that joins later takes the CTL from the snapshot ----
 kill "${CLUSTERD_PID[3]}"
 wait "${CLUSTERD_PID[3]}" 2>/dev/null
@@ -244,11 +251,12 @@ check "node 3's pp-clusterd restarted without CTL: the snapshot brings it back, 
 certs_of_3() { [ "$(field 3 certs_of_nodes)" = 1,2,3 ]; }
 check "and the members announce their certificates again" until_ok 20 certs_of_3
 
+mark "the attacker"
 # ---- the attacker: a member process with bad certificates or a bad CTL ----
 until_ok 20 in_sync 3
 u2=$(cat "$(st 2)/uuid")
 for r in tftp capf; do
-	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$TMPD/$r.key" -out "$TMPD/$r.crt" \
+	openssl req -x509 -newkey rsa:1024 -nodes -keyout "$TMPD/$r.key" -out "$TMPD/$r.crt" \
 		-days 2 -subj "/CN=$r$u2" 2> /dev/null
 done
 cp "$(st 3)/peers/$u2/tftp.pem" "$TMPD/kept.pem"
