@@ -277,7 +277,7 @@ void clusterd_merge_timeout(struct clusterd *d)
 	serve_owed(d);
 }
 
-static bool snap_for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
+bool clusterd_for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
 {
 	unsigned int i;
 
@@ -329,7 +329,7 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		      struct clusterd_peer *p)
 {
 	if (m->type == PP_CLUSTER_SNAPSHOT) {
-		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m))
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m))
 			snapshot_part(d, m, p->pid);
 		if (m->part + 1u == m->parts)
 			join_served(d, m, p->pid);
@@ -354,7 +354,7 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		return;
 	}
 	if (m->type == PP_CLUSTER_SETTINGS && m->nfor) {
-		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m)) {
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m)) {
 			d->snap_settings = m->settings;
 			d->snap_settings_ok = true;
 			d->snap_settings_from.node = p->node;

@@ -199,16 +199,6 @@ static bool node_is_member(const struct clusterd *d, uint32_t node)
 	return false;
 }
 
-static bool named(const struct clusterd *d, const struct pp_cluster_msg *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nfor; i++)
-		if (m->forp[i].node == d->node && m->forp[i].pid == d->pid)
-			return true;
-	return false;
-}
-
 /* Another stored uuid naming the same node: that node's old identity. */
 static void forget_other_uuids(uint32_t node, const char *uuid)
 {
@@ -279,7 +269,7 @@ void clusterd_certs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 	uint32_t other;
 	int rc;
 
-	if (m->nfor && (!named(d, m) || node_is_member(d, m->owner)))
+	if (m->nfor && (!clusterd_for_me(d, m) || node_is_member(d, m->owner)))
 		return;		/* a relay for others, or a member that says it itself */
 	if (pp_cluster_certs_check(m, err, sizeof(err))) {
 		d->st.certs_dropped++;
@@ -485,7 +475,7 @@ void clusterd_ctl_part(struct clusterd *d, const struct pp_cluster_msg *m,
 {
 	unsigned char *buf;
 
-	if (m->nfor && (!named(d, m) || d->ctl_since_join))
+	if (m->nfor && (!clusterd_for_me(d, m) || d->ctl_since_join))
 		return;		/* for other joiners, or superseded since the join */
 	if (m->part == 0) {
 		clusterd_ctl_peer_free(p);

@@ -163,6 +163,8 @@ void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev);
 /* A delivered message, validated, from a member. */
 void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		      struct clusterd_peer *p);
+/* Does m (a snapshot's: nfor > 0) name this process among its joiners? */
+bool clusterd_for_me(const struct clusterd *d, const struct pp_cluster_msg *m);
 /* Hold m (a copy, entries not kept) until the snapshot: the slot or NULL. */
 struct pp_cluster_msg *clusterd_backlog_add(struct clusterd *d, const struct pp_cluster_msg *m);
 /* Membership changed; joined names who came. */

@@ -178,16 +178,6 @@ int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *forwho
 
 /* ---- receiving ---- */
 
-static bool for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nfor; i++)
-		if (m->forp[i].node == d->node && m->forp[i].pid == d->pid)
-			return true;
-	return false;
-}
-
 /* A whole file delivered from p: m is its last part. Takes buf. */
 static void file_complete(struct clusterd *d, const struct pp_cluster_msg *m,
 			  struct clusterd_peer *p, unsigned char *buf, size_t len)
@@ -196,7 +186,7 @@ static void file_complete(struct clusterd *d, const struct pp_cluster_msg *m,
 
 	if (m->nfor) {
 		/* A snapshot's: for a joiner waiting for it only. */
-		if (d->state == CLUSTERD_WAITING && for_me(d, m)) {
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m)) {
 			free(d->snap_file);
 			d->snap_file = buf;
 			d->snap_file_len = len;
