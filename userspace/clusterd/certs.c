@@ -488,14 +488,21 @@ void clusterd_ctl_part(struct clusterd *d, const struct pp_cluster_msg *m,
 		}
 		p->ctl_total = m->total;
 		p->ctl_snap = m->nfor != 0;
+	} else if (!p->ctl && !p->ctl_next && !m->nfor) {
+		/* Joined while p was sending a CTL: the others install it, this
+		 * node cannot, and its snapshot holds the one before. Once it
+		 * is whole everywhere, join again: that snapshot holds it. */
+		if (m->part + 1u == m->parts) {
+			pp_notice("Cluster: joined while node %u was sending its CTL: joining again for a snapshot that holds it",
+				  m->node);
+			clusterd_rejoin(d);
+		}
+		return;
 	} else if (!p->ctl || m->part != p->ctl_next || m->total != p->ctl_total ||
 		   p->ctl_snap != (m->nfor != 0)) {
-		/* Joined in the middle of it, or out of order: not whole here. */
-		if (p->ctl || m->nfor)
-			d->st.ctl_dropped++;
-		if (p->ctl || m->part + 1u == m->parts)
-			pp_warn("Cluster: CTL part %u of node %u without the parts before: dropped",
-				m->part, m->node);
+		d->st.ctl_dropped++;
+		pp_warn("Cluster: CTL part %u of node %u out of order: the CTL is dropped", m->part,
+			m->node);
 		clusterd_ctl_peer_free(p);
 		return;
 	}
