@@ -226,11 +226,12 @@ static void forget_other_uuids(uint32_t node, const char *uuid)
 	closedir(dp);
 }
 
+/* Keep m's certificates: 1 written, 0 held already, or -errno. */
 static int store(const struct pp_cluster_msg *m)
 {
 	char path[4096], dir[4096], info[96], a[PP_IPV4_STRLEN], *pem, *old;
 	size_t plen, olen;
-	int i, rc;
+	int i, rc, changed = 0;
 
 	if (peer_path(dir, sizeof(dir), m->uuid, NULL))
 		return -ENAMETOOLONG;
@@ -255,11 +256,20 @@ static int store(const struct pp_cluster_msg *m)
 		free(pem);
 		if (rc)
 			return rc;
+		changed = 1;
 	}
 	snprintf(info, sizeof(info), "node %u\nnorth %s\n", m->owner,
 		 m->north ? pp_ipv4_str(m->north, a) : "-");
 	snprintf(path, sizeof(path), "%.4000s/node", dir);
-	return pp_file_write_atomic(path, info, strlen(info), 0644);
+	if (!pp_file_read(path, 256, &old, &olen)) {
+		bool same = olen == strlen(info) && !memcmp(old, info, olen);
+
+		free(old);
+		if (same)
+			return changed;
+	}
+	rc = pp_file_write_atomic(path, info, strlen(info), 0644);
+	return rc ? rc : 1;
 }
 
 void clusterd_certs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
@@ -294,14 +304,15 @@ void clusterd_certs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 	}
 	forget_other_uuids(m->owner, m->uuid);
 	rc = store(m);
-	if (rc) {
+	if (rc < 0) {
 		d->st.apply_failed++;
 		pp_err("Cluster: certificates of node %u not kept: %s", m->owner, strerror(-rc));
 		return;
 	}
 	d->st.certs_applied++;
-	pp_info("Cluster: certificates of node %u (uuid %s) kept%s", m->owner, m->uuid,
-		m->nfor ? " (from the snapshot)" : "");
+	if (rc)		/* else held already, the same */
+		pp_info("Cluster: certificates of node %u (uuid %s) kept%s", m->owner, m->uuid,
+			m->nfor ? " (from the snapshot)" : "");
 }
 
 /* Relay, for joiners, the stored certificates of nodes not members now. */
