@@ -146,11 +146,12 @@ mark "security on"
 check "set phoneproxy sccp security on, on node 1" ppn 1 set phoneproxy sccp security on
 secure_on() { ppn "$1" -j show phoneproxy | grep -q '"sccp_security":true'; }
 secure_23() { secure_on 2 && secure_on 3; }
-check "the cluster turns it on on nodes 2 and 3 (all or nothing)" until_ok 30 secure_23
+# (each node makes its two RSA keys first: tens of seconds in a loaded TCG guest)
+check "the cluster turns it on on nodes 2 and 3 (all or nothing)" until_ok 90 secure_23
 certs_made() { [ -s "$(st "$1")/certs/tftp.pem" ] && [ -s "$(st "$1")/certs/capf.pem" ]; }
 certs_23() { certs_made 2 && certs_made 3; }
 check "nodes 2 and 3, without certificates, made their own when the cluster turned security on" \
-	until_ok 60 certs_23
+	until_ok 90 certs_23
 check "node 3's tftp certificate is CN=tftp<its uuid>" \
 	sh -c "openssl x509 -noout -subject -in $(st 3)/certs/tftp.pem | grep -q \"tftp\$(cat $(st 3)/uuid)\""
 all_certs() { local n; for n in 1 2 3; do [ "$(field $n certs_of_nodes)" = 1,2,3 ] || return 1; done; }
