@@ -280,7 +280,7 @@ void clusterd_merge_timeout(struct clusterd *d)
 	serve_owed(d);
 }
 
-static bool snap_for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
+bool clusterd_for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
 {
 	unsigned int i;
 
@@ -332,7 +332,7 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		      struct clusterd_peer *p)
 {
 	if (m->type == PP_CLUSTER_SNAPSHOT) {
-		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m))
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m))
 			snapshot_part(d, m, p->pid);
 		if (m->part + 1u == m->parts)
 			join_served(d, m, p->pid);
@@ -342,6 +342,14 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		clusterd_publish_part(d, m, p);
 		return;
 	}
+	if (m->type == PP_CLUSTER_CERTS) {
+		clusterd_certs_deliver(d, m, p);
+		return;
+	}
+	if (m->type == PP_CLUSTER_CTL) {
+		clusterd_ctl_part(d, m, p);
+		return;
+	}
 	if (m->type == PP_CLUSTER_REGISTER || m->type == PP_CLUSTER_UNREGISTER ||
 	    m->type == PP_CLUSTER_REGLIST) {
 		/* Each member's own: no snapshot, no backlog (regs.c). */
@@ -349,7 +357,7 @@ void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		return;
 	}
 	if (m->type == PP_CLUSTER_SETTINGS && m->nfor) {
-		if (d->state == CLUSTERD_WAITING && snap_for_me(d, m)) {
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m)) {
 			d->snap_settings = m->settings;
 			d->snap_settings_ok = true;
 			d->snap_settings_from.node = p->node;
@@ -649,6 +657,7 @@ void clusterd_confchg(struct clusterd *d, const struct cpg_address *joined, size
 	if (in_list(joined, n_joined, d->node, d->pid)) {
 		clusterd_reset_sync(d);
 		d->n_joins = 0;		/* earlier joins: not this process's */
+		d->ctl_since_join = false;
 		if (!n_old) {
 			d->state = CLUSTERD_SYNCED;
 			pp_notice("Cluster: first member of group %s: this node's activations are the cluster's",
@@ -761,4 +770,5 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "published_bytes", d->published_len);
 	pp_ctl_stat(f, "published_by_node", d->published_node);
 	clusterd_regs_stats(f, d);
+	clusterd_certs_stats(f, d);
 }

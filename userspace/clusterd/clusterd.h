@@ -42,6 +42,11 @@ struct clusterd_peer {
 	uint32_t file_total;
 	unsigned int file_next;		/* the part expected next */
 	bool file_snap;			/* part of a snapshot (nfor > 0) */
+	/* A CTL set it is sending (CTL parts, certs.c). */
+	unsigned char *ctl;
+	uint32_t ctl_total;
+	unsigned int ctl_next;
+	bool ctl_snap;
 };
 
 struct clusterd_stats {
@@ -51,6 +56,7 @@ struct clusterd_stats {
 	uint64_t publishes_sent, publishes_applied, settings_sent, settings_applied;
 	uint64_t regs_sent, reglists_sent, regs_applied, regs_dropped;
 	uint64_t remote_set;	/* PP_CMD_USER_REMOTE_SET sent */
+	uint64_t certs_sent, certs_applied, certs_dropped, ctl_sent, ctl_applied, ctl_dropped;
 };
 
 /*
@@ -132,6 +138,13 @@ struct clusterd {
 	bool settings_known;
 	struct pp_cluster_settings settings;
 
+	/* Secure SCCP (certs.c): this node's north address (announced with
+	 * its certificates), the CTL last put in place from the cluster. */
+	uint32_t north;
+	bool ctl_known, ctl_since_join;
+	unsigned char ctl_sha[32];
+	uint32_t ctl_node;
+
 	/* The registrations through every member (regs.c). */
 	struct clusterd_reg *regs;
 	size_t n_regs, regs_cap;
@@ -151,6 +164,8 @@ void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev);
 /* A delivered message, validated, from a member. */
 void clusterd_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
 		      struct clusterd_peer *p);
+/* Does m (a snapshot's: nfor > 0) name this process among its joiners? */
+bool clusterd_for_me(const struct clusterd *d, const struct pp_cluster_msg *m);
 /* Hold m (a copy, entries not kept) until the snapshot: the slot or NULL. */
 struct pp_cluster_msg *clusterd_backlog_add(struct clusterd *d, const struct pp_cluster_msg *m);
 /* Membership changed; joined names who came. */
@@ -192,6 +207,10 @@ const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t len);
  * while waiting, or kept for the snapshot). */
 void clusterd_publish_part(struct clusterd *d, const struct pp_cluster_msg *m,
 			   struct clusterd_peer *p);
+/* Multicast a file in parts of PP_CLUSTER_FILE_CHUNK: PUBLISH (users.xml)
+ * or CTL (a CTL set), for every node or the joiners forwho names. */
+int clusterd_send_file(struct clusterd *d, uint8_t type, const unsigned char *buf, size_t len,
+		       const struct pp_cluster_msg *forwho);
 /* Install a whole users.xml from node (validated first). 0 or -errno. */
 int clusterd_publish_apply(struct clusterd *d, const unsigned char *buf, size_t len,
 			   uint32_t node);
@@ -205,5 +224,24 @@ int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings
 int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *m);
 void clusterd_peer_free(struct clusterd_peer *p);
 const char *clusterd_state_name(enum clusterd_state s);
+
+/* certs.c: the nodes' certificates and the CTL (secure SCCP). */
+/* Multicast this node's tftp and capf certificates, if it has them. */
+void clusterd_certs_announce(struct clusterd *d, const char *why);
+/* Secure SCCP on from the cluster: make this node's certificates if it
+ * has none, and announce them. 0 or -1 (logged). */
+int clusterd_certs_ensure(struct clusterd *d);
+void clusterd_certs_deliver(struct clusterd *d, const struct pp_cluster_msg *m,
+			    const struct clusterd_peer *p);
+/* "ctl" on the control socket (ppctl set ctl build): replicate the CTL. */
+const char *clusterd_ctl_local(struct clusterd *d, char *reply, size_t len);
+void clusterd_ctl_part(struct clusterd *d, const struct pp_cluster_msg *m,
+		       struct clusterd_peer *p);
+void clusterd_ctl_peer_free(struct clusterd_peer *p);
+/* SHA-256 of this node's CTLFile.tlv: 0, or -errno (none). */
+int clusterd_ctl_digest(unsigned char sha[32]);
+/* For a snapshot: the certificates of nodes not members, then the CTL. */
+int clusterd_secure_snapshot(struct clusterd *d, const struct pp_cluster_msg *forwho);
+void clusterd_certs_stats(FILE *f, const struct clusterd *d);
 
 #endif /* PP_CLUSTERD_H */

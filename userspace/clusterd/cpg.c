@@ -99,6 +99,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 			if (old[j].node == p->node && old[j].pid == p->pid) {
 				*p = old[j];	/* its sequence, a file it is sending */
 				old[j].file = NULL;
+				old[j].ctl = NULL;
 			}
 	}
 	for (j = 0; j < n_old; j++)
@@ -111,6 +112,9 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 			  left[i].pid, d->conf.group, left[i].reason);
 	clusterd_confchg(d, joined, n_joined);
 	clusterd_regs_members(d, n_joined);
+	/* Whoever joined learns every member's certificates from itself. */
+	if (n_joined)
+		clusterd_certs_announce(d, "a member joined");
 }
 
 static cpg_callbacks_t callbacks = {

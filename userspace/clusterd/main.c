@@ -59,7 +59,12 @@ static void on_ctl(void *arg, const char *req, FILE *f)
 		clusterd_stats_write(f, arg);
 	else if (!strcmp(req, "reload"))	/* ppctl publish: users.xml published here */
 		fputs(clusterd_publish_local(arg, reply, sizeof(reply)), f);
-	else
+	else if (!strcmp(req, "ctl"))	/* ppctl set ctl build: the CTL built here */
+		fputs(clusterd_ctl_local(arg, reply, sizeof(reply)), f);
+	else if (!strcmp(req, "certs")) {	/* ppctl made or regenerated them */
+		clusterd_certs_announce(arg, "made or regenerated");
+		fputs("ok\n", f);
+	} else
 		fputs("error unknown request\n", f);
 }
 

@@ -34,6 +34,7 @@ void clusterd_peer_free(struct clusterd_peer *p)
 	p->file = NULL;
 	p->file_total = 0;
 	p->file_next = 0;
+	clusterd_ctl_peer_free(p);
 }
 
 static bool same_file(const struct clusterd *d, const unsigned char *buf, size_t len)
@@ -76,10 +77,10 @@ void clusterd_published_load(struct clusterd *d)
 
 /* ---- sending ---- */
 
-static int send_file(struct clusterd *d, const unsigned char *buf, size_t len,
-		     const struct pp_cluster_msg *forwho)
+int clusterd_send_file(struct clusterd *d, uint8_t type, const unsigned char *buf, size_t len,
+		       const struct pp_cluster_msg *forwho)
 {
-	struct pp_cluster_msg m = { .type = PP_CLUSTER_PUBLISH };
+	struct pp_cluster_msg m = { .type = type };
 	unsigned int parts = pp_cluster_file_parts((uint32_t)len);
 	int rc;
 
@@ -137,7 +138,7 @@ const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t rlen)
 		free(buf);
 		return "error published here only: corosync down, not replicated\n";
 	}
-	rc = send_file(d, (unsigned char *)buf, len, NULL);
+	rc = clusterd_send_file(d, PP_CLUSTER_PUBLISH, (unsigned char *)buf, len, NULL);
 	if (!rc)
 		rc = keep_published(d, (unsigned char *)buf, len);
 	free(buf);
@@ -166,22 +167,16 @@ int clusterd_send_shared(struct clusterd *d, const struct pp_cluster_msg *forwho
 		if (rc)
 			return rc;
 	}
-	if (d->published)
-		return send_file(d, d->published, d->published_len, forwho);
-	return 0;
+	if (d->published) {
+		rc = clusterd_send_file(d, PP_CLUSTER_PUBLISH, d->published, d->published_len,
+					forwho);
+		if (rc)
+			return rc;
+	}
+	return clusterd_secure_snapshot(d, forwho);
 }
 
 /* ---- receiving ---- */
-
-static bool for_me(const struct clusterd *d, const struct pp_cluster_msg *m)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nfor; i++)
-		if (m->forp[i].node == d->node && m->forp[i].pid == d->pid)
-			return true;
-	return false;
-}
 
 /* A whole file delivered from p: m is its last part. Takes buf. */
 static void file_complete(struct clusterd *d, const struct pp_cluster_msg *m,
@@ -191,7 +186,7 @@ static void file_complete(struct clusterd *d, const struct pp_cluster_msg *m,
 
 	if (m->nfor) {
 		/* A snapshot's: for a joiner waiting for it only. */
-		if (d->state == CLUSTERD_WAITING && for_me(d, m)) {
+		if (d->state == CLUSTERD_WAITING && clusterd_for_me(d, m)) {
 			free(d->snap_file);
 			d->snap_file = buf;
 			d->snap_file_len = len;
@@ -377,6 +372,11 @@ void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
 		d->settings_known = false;
 		return;
 	}
+	if (cfg->north_addr != d->north) {
+		d->north = cfg->north_addr;
+		/* The CTL gives the phones each node's north address. */
+		clusterd_certs_announce(d, "north address changed");
+	}
 	settings_of(cfg, &s);
 	if (pp_cluster_settings_check(&s, err, sizeof(err))) {
 		pp_warn("Cluster: the module's settings cannot be replicated: %s", err);
@@ -432,6 +432,12 @@ int clusterd_settings_apply(struct clusterd *d, const struct pp_cluster_settings
 	 * Only what the message sets: a field changed here meanwhile stays.
 	 * The module's event that follows says CLUSTER: not sent again.
 	 */
+	/* Secure SCCP needs this node's certificates: made before the module
+	 * says it is on, so pp-tlsd and pp-tftpd find them (as ppctl makes
+	 * them before it sets it); not made: the setting is still applied,
+	 * security is all or nothing across the cluster. */
+	if ((s->fields & PP_CLUSTER_SET_SECURITY) && s->sccp_security)
+		clusterd_certs_ensure(d);
 	if (s->fields & PP_CLUSTER_SET_SECURITY)
 		cfg.present |= PP_CFG_BIT(PP_A_CFG_SCCP_SECURITY);
 	if (s->fields & PP_CLUSTER_SET_MODE)

@@ -14,6 +14,21 @@
 #include "file.h"
 #include "log.h"
 
+bool pp_cluster_uuid_ok(const char *s)
+{
+	size_t i;
+
+	if (strnlen(s, PP_CLUSTER_UUID_LEN + 1) != PP_CLUSTER_UUID_LEN)
+		return false;
+	for (i = 0; i < PP_CLUSTER_UUID_LEN; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+
+		if (dash ? s[i] != '-' : !strchr("0123456789abcdef", s[i]) || !s[i])
+			return false;
+	}
+	return true;
+}
+
 bool pp_cluster_name_ok(const char *name)
 {
 	size_t i, n = strnlen(name, PP_NAME_MAX);
@@ -53,6 +68,10 @@ const char *pp_cluster_type_name(unsigned int type)
 		return "unregister";
 	case PP_CLUSTER_REGLIST:
 		return "reglist";
+	case PP_CLUSTER_CERTS:
+		return "certs";
+	case PP_CLUSTER_CTL:
+		return "ctl";
 	}
 	return NULL;
 }
@@ -108,6 +127,28 @@ static int file_part_check(uint32_t total, unsigned int part, unsigned int parts
 	if (len != file_part_len(total, part))
 		return pp_errf(err, errlen, "publish: part %u of %u bytes (%u expected)", part, len,
 			       file_part_len(total, part));
+	return 0;
+}
+
+/* CERTS's fields, but the certificates' contents (pp_cluster_certs_check). */
+static int certs_layout_check(const struct pp_cluster_msg *m, char *err, size_t errlen)
+{
+	unsigned int i;
+
+	if (!m->owner)
+		return pp_errf(err, errlen, "certs: owner node 0");
+	if (!m->nfor && m->owner != m->node)
+		return pp_errf(err, errlen, "certs: of node %u sent by node %u outside a snapshot",
+			       m->owner, m->node);
+	if (m->north && !addr_ok(m->north))
+		return pp_errf(err, errlen, "certs: north address is not a unicast IPv4 address");
+	if (!pp_cluster_uuid_ok(m->uuid))
+		return pp_errf(err, errlen, "certs: uuid \"%.36s\" is not 8-4-4-4-12 lowercase hex",
+			       m->uuid);
+	for (i = 0; i < 2; i++)
+		if (!m->cert_len[i] || m->cert_len[i] > PP_CLUSTER_CERT_MAX || !m->cert[i])
+			return pp_errf(err, errlen, "certs: %s certificate of %u bytes (1..%d)",
+				       i ? "capf" : "tftp", m->cert_len[i], PP_CLUSTER_CERT_MAX);
 	return 0;
 }
 
@@ -233,6 +274,8 @@ long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_
 		break;
 	case PP_CLUSTER_PUBLISH:
 	case PP_CLUSTER_SETTINGS:
+	case PP_CLUSTER_CERTS:
+	case PP_CLUSTER_CTL:
 		if (m->nfor > PP_CLUSTER_FOR_MAX)
 			return pp_errf(err, errlen, "%s for %u joiners (0..%d)",
 				       pp_cluster_type_name(m->type), m->nfor, PP_CLUSTER_FOR_MAX);
@@ -249,6 +292,18 @@ long pp_cluster_encode(const struct pp_cluster_msg *m, unsigned char *buf, size_
 			put_u32(&w, m->settings.idle_timeout);
 			put_u32(&w, m->settings.auth_timeout);
 			put_u8(&w, m->settings.fields);
+			break;
+		}
+		if (m->type == PP_CLUSTER_CERTS) {
+			if (certs_layout_check(m, err, errlen))
+				return -1;
+			put_u32(&w, m->owner);
+			put(&w, &m->north, 4);
+			put(&w, m->uuid, PP_CLUSTER_UUID_LEN);
+			for (i = 0; i < 2; i++) {
+				put_u16(&w, m->cert_len[i]);
+				put(&w, m->cert[i], m->cert_len[i]);
+			}
 			break;
 		}
 		if (file_part_check(m->total, m->part, m->parts, m->len, err, errlen))
@@ -416,6 +471,8 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 		break;
 	case PP_CLUSTER_PUBLISH:
 	case PP_CLUSTER_SETTINGS:
+	case PP_CLUSTER_CERTS:
+	case PP_CLUSTER_CTL:
 		if (!get_u8(&r, &nfor) || nfor > PP_CLUSTER_FOR_MAX)
 			return pp_errf(err, errlen, "%s: joiner count missing or not 0..%d",
 				       pp_cluster_type_name(m->type), PP_CLUSTER_FOR_MAX);
@@ -432,6 +489,22 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 			    !get_u8(&r, &m->settings.fields))
 				return pp_errf(err, errlen, "settings: cut short");
 			if (pp_cluster_settings_check(&m->settings, err, errlen))
+				return -1;
+			break;
+		}
+		if (m->type == PP_CLUSTER_CERTS) {
+			if (!get_u32(&r, &m->owner) || !get(&r, &m->north, 4) ||
+			    !get(&r, m->uuid, PP_CLUSTER_UUID_LEN))
+				return pp_errf(err, errlen, "certs: cut short");
+			for (i = 0; i < 2; i++) {
+				if (!get_u16(&r, &m->cert_len[i]) ||
+				    r.len - r.off < m->cert_len[i])
+					return pp_errf(err, errlen, "certs: %s certificate cut short",
+						       i ? "capf" : "tftp");
+				m->cert[i] = r.p + r.off;
+				r.off += m->cert_len[i];
+			}
+			if (certs_layout_check(m, err, errlen))
 				return -1;
 			break;
 		}

@@ -40,6 +40,20 @@
  *			count x (name | addr be32): every registration through
  *			the sender, replacing what it said before (part 0
  *			clears them)
+ *	  CERTS		nfor u8 (0..PP_CLUSTER_FOR_MAX; 0: the sender's own,
+ *			for every node, else relayed in a snapshot for those
+ *			joiners) | nfor x (node u32, pid u32) | owner u32 (the
+ *			node whose certificates these are; the sender when nfor
+ *			is 0) | north be32 (its north address, 0 unknown) |
+ *			uuid 36 bytes (its proxy UUID, lowercase 8-4-4-4-12) |
+ *			tftp_len u16 (1..PP_CLUSTER_CERT_MAX) | tftp_len bytes
+ *			(the CCM+TFTP certificate, DER) | capf_len u16 | capf
+ *			DER: the public certificates only, never a key
+ *	  CTL		as PUBLISH (nfor, parts, total, len, bytes), the file
+ *			being a CTL set (pp_cluster_ctl_parse): count u32
+ *			(1..PP_CLUSTER_CTL_FILES) | count x (name_len u8 |
+ *			name | len u32 (1..PP_TLV_FILE_MAX) | bytes), the first
+ *			CTLFile.tlv, then CTLSEP<MAC>.tlv files
  *	name: len u8 (1..PP_NAME_MAX - 1) then len bytes, printable ASCII
  *	without a space (the module's user names are its login names)
  *
@@ -56,8 +70,9 @@
 #include <linux/phoneproxy.h>
 
 #define PP_CLUSTER_MAGIC	"PPCL"
-#define PP_CLUSTER_VERSION	3	/* 2: SNAPSHOT's after, PUBLISH, SETTINGS;
-					 * 3: REGISTER, UNREGISTER, REGLIST */
+#define PP_CLUSTER_VERSION	4	/* 2: SNAPSHOT's after, PUBLISH, SETTINGS;
+					 * 3: REGISTER, UNREGISTER, REGLIST;
+					 * 4: CERTS, CTL */
 #define PP_CLUSTER_HDR_LEN	28
 #define PP_CLUSTER_FOR_MAX	32	/* joiners named by one snapshot */
 #define PP_CLUSTER_SNAP_CHUNK	1024	/* entries per snapshot part */
@@ -76,7 +91,13 @@ enum pp_cluster_type {
 	PP_CLUSTER_REGISTER = 6,
 	PP_CLUSTER_UNREGISTER = 7,
 	PP_CLUSTER_REGLIST = 8,
+	PP_CLUSTER_CERTS = 9,
+	PP_CLUSTER_CTL = 10,
 };
+
+#define PP_CLUSTER_CERT_MAX	8192	/* DER bytes of one certificate */
+#define PP_CLUSTER_UUID_LEN	36
+#define PP_CLUSTER_CTL_FILES	65536	/* CTLFile.tlv and a CTLSEP file per SID */
 
 /* The settings the guide makes cluster-wide (docs/cluster.md). */
 struct pp_cluster_settings {
@@ -121,6 +142,13 @@ struct pp_cluster_msg {
 	const unsigned char *bytes;	/* decode: points into the decoded buffer */
 	/* SETTINGS */
 	struct pp_cluster_settings settings;
+	/* CERTS (nfor, forp as above); cert[0] tftp, cert[1] capf: decode
+	 * points into the decoded buffer */
+	uint32_t owner;
+	uint32_t north;			/* network byte order, 0 unknown */
+	char uuid[PP_CLUSTER_UUID_LEN + 1];
+	const unsigned char *cert[2];
+	uint16_t cert_len[2];
 };
 
 /* Are these settings a SETTINGS message may carry? (err says why not) */
@@ -145,6 +173,52 @@ int pp_cluster_decode(const unsigned char *buf, size_t len, struct pp_cluster_ms
 		      char *err, size_t errlen);
 void pp_cluster_msg_free(struct pp_cluster_msg *m);
 const char *pp_cluster_type_name(unsigned int type);
+
+/*
+ * The certificates of a CERTS message, validated beyond its layout: each
+ * an X.509 certificate (DER, nothing after it) with an RSA key of 1024,
+ * 2048 or 4096 bits (what the phones verify), CN=tftp<uuid> and
+ * CN=capf<uuid> with the message's uuid. 0 or -1 with err.
+ */
+int pp_cluster_certs_check(const struct pp_cluster_msg *m, char *err, size_t errlen);
+/* Is s a proxy UUID as the messages carry it (36 bytes, lowercase)? */
+bool pp_cluster_uuid_ok(const char *s);
+
+/* A CTL set: the signed CTL files of a node, replicated whole (CTL). */
+struct pp_cluster_ctl_file {
+	char name[32];			/* CTLFile.tlv or CTLSEP<12 hex>.tlv */
+	const unsigned char *data;	/* points into the set's buffer */
+	size_t len;
+};
+
+struct pp_cluster_ctlset {
+	struct pp_cluster_ctl_file *files;	/* malloc'd; [0] is CTLFile.tlv */
+	size_t n;
+	unsigned char sha256[32];	/* of CTLFile.tlv */
+};
+
+/*
+ * Read a node's CTL files from dir into one set (buf malloc'd): 1 when
+ * there is no CTLFile.tlv, 0, or -1 with err.
+ */
+int pp_cluster_ctl_read(const char *dir, unsigned char **buf, size_t *len, char *err,
+			size_t errlen);
+/*
+ * Parse and validate a set: its layout, each name once, each file a CTL
+ * (pp_ctl_parse: every record, and its signature verified with the SAST
+ * record that signed it) naming itself in its header, every file listing
+ * the same certificates as CTLFile.tlv. 0 (free with
+ * pp_cluster_ctlset_free) or -1 with err.
+ */
+int pp_cluster_ctl_parse(const unsigned char *buf, size_t len, struct pp_cluster_ctlset *set,
+			 char *err, size_t errlen);
+void pp_cluster_ctlset_free(struct pp_cluster_ctlset *set);
+/*
+ * Install a validated set in dir: each file written atomically (the
+ * CTLSEP files first, CTLFile.tlv last), then the CTLSEP files the set
+ * does not hold removed. 0 or -errno.
+ */
+int pp_cluster_ctl_install(const char *dir, const struct pp_cluster_ctlset *set);
 
 /*
  * pp-clusterd's settings: $PP_CONF_DIR/clusterd.conf, lines of

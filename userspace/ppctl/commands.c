@@ -107,7 +107,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "delete ctl sast {sast1|sast2}", .handler = ppctl_do_ctl_sast_delete,
 	  .help = "delete a SAST key (sign the next CTL with the other one)" },
 	{ .words = "set ctl build", .handler = ppctl_do_ctl_build,
-	  .help = "build and sign the CTL (CTLFile.tlv, CTLSEP<MAC>.tlv per published user)" },
+	  .help = "build and sign the CTL (CTLFile.tlv, CTLSEP<MAC>.tlv per published user) listing every cluster node's certificates; pp-clusterd sends it to every node" },
 	{ .words = "set ctl build signer {sast1|sast2}", .handler = ppctl_do_ctl_build,
 	  .help = "... signed by this SAST key" },
 	{ .words = "set ctl build force", .handler = ppctl_do_ctl_build,
@@ -157,7 +157,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "show version", .handler = ppctl_do_show_version,
 	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
 	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
-	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason" },
+	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason, the nodes whose certificates it holds, whether its CTL is the cluster's" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf, applied by pp-logd */
 
 	/* The guide's "System Logs" (docs/logs.md). */

@@ -23,6 +23,7 @@
 #include <openssl/x509.h>
 
 #include "cert.h"
+#include "cluster.h"
 #include "conf.h"
 #include "ctlsock.h"
 #include "exec.h"
@@ -103,6 +104,23 @@ static int ensure_one(struct ppctl_ctx *ctx, enum pp_cert_tag tag, uint32_t nort
 	return PPCTL_EXIT_OK;
 }
 
+/*
+ * Tell this node's pp-clusterd (docs/cluster.md): "certs" (announce this
+ * node's certificates) or "ctl" (replicate the CTL built here). None
+ * running: a node alone, nothing to do.
+ */
+static int tell_cluster(struct ppctl_ctx *ctx, const char *req, const char *what)
+{
+	char reply[1024];
+	int rc = pp_ctl_ask_wait(PP_CTL_CLUSTERD, req, reply, sizeof(reply), 60);
+
+	if (rc == -ENOENT || (rc >= 0 && !strcmp(reply, "ok\n")))
+		return PPCTL_EXIT_OK;
+	return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "%s: done here, but pp-clusterd did not take it: %s",
+			  what, rc < 0 ? strerror(-rc) :
+			  strncmp(reply, "error ", 6) ? reply : reply + 6);
+}
+
 int ppctl_sccp_security_certs(struct ppctl_ctx *ctx)
 {
 	uint32_t north;
@@ -113,7 +131,8 @@ int ppctl_sccp_security_certs(struct ppctl_ctx *ctx)
 	if (ensure_one(ctx, PP_CERT_TFTP, north, false) ||
 	    ensure_one(ctx, PP_CERT_CAPF, north, false))
 		return ctx->err.code;
-	return PPCTL_EXIT_OK;
+	/* The other nodes' CTL lists them: announced (again) to the cluster. */
+	return tell_cluster(ctx, "certs", "the certificates");
 }
 
 int ppctl_do_cert_regenerate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
@@ -122,13 +141,57 @@ int ppctl_do_cert_regenerate(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 
 	if (need_root(ctx, "set certificate regenerate"))
 		return ctx->err.code;
-	if (ensure_one(ctx, tag, north_addr(ctx), true))
+	if (ensure_one(ctx, tag, north_addr(ctx), true) ||
+	    tell_cluster(ctx, "certs", "the certificates"))
 		return ctx->err.code;
 	fprintf(ctx->out, "the CTL still lists the old %s certificate: rebuild it "
 		"(\"set ctl build\") and reset the phones\n", pp_cert_tag_name(tag));
 	/* pp-tlsd serves the tftp certificate: the new one from now on. */
 	return tag == PP_CERT_TFTP ? ppctl_tell(ctx, PP_CTL_TLSD, "tftp certificate") :
 		PPCTL_EXIT_OK;
+}
+
+/* The other nodes' certificates pp-clusterd keeps (peers/<uuid>/). */
+static void show_peer_certs(struct ppctl_ctx *ctx)
+{
+	char dir[4096], path[8192], err[512], *txt;
+	struct dirent *e;
+	size_t len;
+	DIR *d;
+
+	snprintf(dir, sizeof(dir), "%s/peers", pp_state_dir());
+	d = opendir(dir);
+	if (!d)
+		return;
+	fprintf(ctx->out, "secure SCCP, the other cluster nodes' (kept by pp-clusterd):\n");
+	while ((e = readdir(d))) {
+		static const char *const files[] = { "tftp", "capf" };
+		unsigned int node = 0;
+		char north[PP_IPV4_STRLEN] = "-";
+		size_t i;
+
+		if (!pp_cluster_uuid_ok(e->d_name))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/node", dir, e->d_name);
+		if (!pp_file_read(path, 256, &txt, &len)) {
+			if (sscanf(txt, "node %u\nnorth %15s", &node, north) < 1)
+				node = 0;
+			free(txt);
+		}
+		fprintf(ctx->out, "  node %u, uuid %s, north %s\n", node, e->d_name, north);
+		for (i = 0; i < 2; i++) {
+			struct pp_cert_info info;
+
+			snprintf(path, sizeof(path), "%s/%s/%s.pem", dir, e->d_name, files[i]);
+			if (inspect_file(path, &info, err, sizeof(err))) {
+				fprintf(ctx->out, "    %s: %s\n", files[i], err);
+				continue;
+			}
+			fprintf(ctx->out, "    %s: %s, serial %s, SHA-1 %s\n", files[i], info.subject,
+				info.serial, info.sha1);
+		}
+	}
+	closedir(d);
 }
 
 /* Details of the secure SCCP certificates, for "show certificate". */
@@ -161,6 +224,7 @@ void ppctl_show_sccp_certs(struct ppctl_ctx *ctx)
 	snprintf(path, sizeof(path), "%s/%s", pp_state_dir(), PP_UUID_FILE);
 	if (!stat(path, &st) && !pp_proxy_uuid(uuid, sizeof(uuid), err, sizeof(err)))
 		fprintf(ctx->out, "  proxy uuid: %s\n", uuid);
+	show_peer_certs(ctx);
 }
 
 /* ---- SAST keys ---- */
@@ -339,6 +403,81 @@ static void loaded_free(struct loaded *l)
 	memset(l, 0, sizeof(*l));
 }
 
+/* Another node's certificates, as pp-clusterd keeps them (peers/<uuid>/). */
+struct peer_certs {
+	unsigned int node;
+	char north[PP_IPV4_STRLEN];
+	struct loaded tftp, capf;
+};
+
+#define PEERS_MAX	((PP_CTL_RECORDS_MAX - 4) / 2)
+
+static int cmp_peer(const void *a, const void *b)
+{
+	const struct peer_certs *x = a, *y = b;
+
+	return x->node < y->node ? -1 : x->node > y->node;
+}
+
+/* The other nodes' certificates: *n of them, sorted by node id. */
+static int load_peers(struct peer_certs *peers, size_t *n, char *err, size_t errlen)
+{
+	char dir[4096], path[8192], mine[40] = "", why[256], *txt;
+	struct dirent *e;
+	size_t len;
+	DIR *d;
+	int rc = 0;
+
+	*n = 0;
+	snprintf(dir, sizeof(dir), "%s/peers", pp_state_dir());
+	d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : pp_errf(err, errlen, "%s: %s", dir, strerror(errno));
+	pp_proxy_uuid(mine, sizeof(mine), why, sizeof(why));
+	while (!rc && (e = readdir(d))) {
+		struct peer_certs *p = &peers[*n];
+		uint32_t a;
+
+		if (!pp_cluster_uuid_ok(e->d_name) || !strcmp(e->d_name, mine))
+			continue;
+		if (*n == PEERS_MAX) {
+			rc = pp_errf(err, errlen, "%s: more than %d other nodes: a CTL holds %d records",
+				     dir, PEERS_MAX, PP_CTL_RECORDS_MAX);
+			break;
+		}
+		memset(p, 0, sizeof(*p));
+		snprintf(path, sizeof(path), "%s/%s/node", dir, e->d_name);
+		if (pp_file_read(path, 256, &txt, &len)) {
+			rc = pp_errf(err, errlen, "%s: unreadable", path);
+			break;
+		}
+		if (sscanf(txt, "node %u\nnorth %15s", &p->node, p->north) != 2 ||
+		    pp_parse_ipv4(p->north, &a)) {
+			free(txt);
+			rc = pp_errf(err, errlen, "%s: node %u's north address is unknown (the CTL gives it to the phones): set it there",
+				     path, p->node);
+			break;
+		}
+		free(txt);
+		snprintf(path, sizeof(path), "%s/%s/tftp.pem", dir, e->d_name);
+		if (load_pem(path, false, &p->tftp, err, errlen)) {
+			rc = -1;
+			break;
+		}
+		snprintf(path, sizeof(path), "%s/%s/capf.pem", dir, e->d_name);
+		if (load_pem(path, false, &p->capf, err, errlen) || !p->tftp.cert || !p->capf.cert) {
+			loaded_free(&p->tftp);
+			loaded_free(&p->capf);
+			rc = pp_errf(err, errlen, "%s/%s: a certificate is missing", dir, e->d_name);
+			break;
+		}
+		(*n)++;
+	}
+	closedir(d);
+	qsort(peers, *n, sizeof(*peers), cmp_peer);
+	return rc;
+}
+
 /* Read and verify a CTL file: 0 parsed, 1 absent, -1 err. */
 static int read_ctl(const char *path, struct pp_ctl *ctl, char *err, size_t errlen)
 {
@@ -458,11 +597,12 @@ static int write_ctl(struct ppctl_ctx *ctx, const char *dir, const char *name,
 int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	bool force = strstr(cmd->def->words, " force") != NULL;
-	struct pp_ctl_record recs[4];
+	struct pp_ctl_record recs[PP_CTL_RECORDS_MAX];
+	struct peer_certs peers[PEERS_MAX];
 	struct loaded sast[2] = { 0 }, tftp = { 0 }, capf = { 0 };
 	struct pp_ctl old;
 	char dir[4096], path[8192], err[1024], a[PP_IPV4_STRLEN], (*sids)[16] = NULL;
-	size_t n = 0, nsids = 0, i;
+	size_t n = 0, nsids = 0, npeers = 0, i;
 	int signer = cmd->choice, have_old = 0, rc;
 	uint32_t north;
 	time_t now = time(NULL);
@@ -522,6 +662,18 @@ int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	snprintf(recs[n++].ip, sizeof(recs[0].ip), "%s", pp_ipv4_str(north, a));
 	recs[n].role = PP_ROLE_CAPF;
 	recs[n++].cert = capf.cert;
+	/* The cluster's other nodes, as pp-clusterd keeps their certificates. */
+	if (load_peers(peers, &npeers, err, sizeof(err))) {
+		ppctl_fail(ctx, PPCTL_EXIT_FAIL, "the other nodes' certificates: %s", err);
+		goto out;
+	}
+	for (i = 0; i < npeers; i++) {
+		recs[n].role = PP_ROLE_CCM_TFTP;
+		recs[n].cert = peers[i].tftp.cert;
+		snprintf(recs[n++].ip, sizeof(recs[0].ip), "%s", peers[i].north);
+		recs[n].role = PP_ROLE_CAPF;
+		recs[n++].cert = peers[i].capf.cert;
+	}
 
 	snprintf(path, sizeof(path), "%s/%s", dir, PP_CTL_FILE);
 	have_old = read_ctl(path, &old, err, sizeof(err));
@@ -584,11 +736,17 @@ int ppctl_do_ctl_build(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 			goto out;
 	}
 	remove_stale(dir, sids, nsids);
-	fprintf(ctx->out, "built %s/%s: %zu records, signed by %s; %zu per-phone CTL%s\n",
-		dir, PP_CTL_FILE, n, sast_names[signer], nsids, nsids == 1 ? "" : "s");
+	fprintf(ctx->out, "built %s/%s: %zu records (%zu node%s), signed by %s; %zu per-phone CTL%s\n",
+		dir, PP_CTL_FILE, n, npeers + 1, npeers ? "s" : "", sast_names[signer], nsids,
+		nsids == 1 ? "" : "s");
 	fprintf(ctx->out, "reset the phones (Settings, **#**) to load it\n");
-	ctx->err.code = PPCTL_EXIT_OK;
+	/* Every node of the cluster serves it (docs/cluster.md). */
+	ctx->err.code = tell_cluster(ctx, "ctl", "the CTL");
 out:
+	for (i = 0; i < npeers; i++) {
+		loaded_free(&peers[i].tftp);
+		loaded_free(&peers[i].capf);
+	}
 	pp_ctl_free(&old);
 	for (i = 0; i < 2; i++)
 		loaded_free(&sast[i]);

@@ -8,6 +8,10 @@
  *	cpgsend GROUP garbage			bytes that are no message
  *	cpgsend GROUP forged NODE USER ADDR	a well-formed activation that
  *						claims to come from node NODE
+ *	cpgsend GROUP certs UUID TFTP CAPF	this node's CERTS message with
+ *						the certificates of two PEM files
+ *	cpgsend GROUP ctl DIR			this node's CTL message with the
+ *						CTL files of DIR, unchecked
  *
  * It joins the group, multicasts in agreed order, waits until its own
  * message is delivered back (so every member has it), and leaves.
@@ -22,8 +26,23 @@
 #include <unistd.h>
 
 #include <corosync/cpg.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 
 #include "cluster.h"
+
+/* The certificate of a PEM file, DER (malloc'd by OpenSSL): its length. */
+static int pem_der(const char *path, unsigned char **der)
+{
+	FILE *f = fopen(path, "r");
+	X509 *x = f ? PEM_read_X509(f, NULL, NULL, NULL) : NULL;
+	int len = x ? i2d_X509(x, der) : -1;
+
+	if (f)
+		fclose(f);
+	X509_free(x);
+	return len;
+}
 
 static int delivered;
 
@@ -47,12 +66,46 @@ int main(int argc, char **argv)
 	struct pp_cluster_msg m = { .type = PP_CLUSTER_ACTIVATE, .seq = 1 };
 	struct cpg_name name = { 0 };
 	struct iovec iov = { .iov_base = buf };
+	unsigned char *der[2] = { NULL, NULL }, *set = NULL;
+	unsigned int local = 0;
+	size_t set_len = 0;
 	cpg_handle_t h;
 	char err[256];
-	long len;
+	long len = 0;
 	int fd, i;
 
-	if (argc == 3 && !strcmp(argv[2], "garbage")) {
+	if (argc >= 3 && (!strcmp(argv[2], "certs") || !strcmp(argv[2], "ctl"))) {
+		/* Encoded once joined: the node id is this node's. */
+		if (!strcmp(argv[2], "certs") && argc == 6) {
+			int l0 = pem_der(argv[4], &der[0]), l1 = pem_der(argv[5], &der[1]);
+
+			if (l0 <= 0 || l1 <= 0) {
+				fprintf(stderr, "cpgsend: %s, %s: not PEM certificates\n", argv[4],
+					argv[5]);
+				return 2;
+			}
+			m.type = PP_CLUSTER_CERTS;
+			snprintf(m.uuid, sizeof(m.uuid), "%s", argv[3]);
+			m.cert[0] = der[0];
+			m.cert_len[0] = (uint16_t)l0;
+			m.cert[1] = der[1];
+			m.cert_len[1] = (uint16_t)l1;
+		} else if (!strcmp(argv[2], "ctl") && argc == 4) {
+			if (pp_cluster_ctl_read(argv[3], &set, &set_len, err, sizeof(err)) ||
+			    set_len > PP_CLUSTER_FILE_CHUNK) {
+				fprintf(stderr, "cpgsend: %s: %s\n", argv[3],
+					set ? "more than one part" : err);
+				return 2;
+			}
+			m.type = PP_CLUSTER_CTL;
+			m.parts = 1;
+			m.total = m.len = (uint32_t)set_len;
+			m.bytes = set;
+		} else {
+			fprintf(stderr, "usage: cpgsend GROUP certs UUID TFTP CAPF | cpgsend GROUP ctl DIR\n");
+			return 2;
+		}
+	} else if (argc == 3 && !strcmp(argv[2], "garbage")) {
 		static const char g[] = "PPCL\x07 this is not a pp-clusterd message";
 
 		memcpy(buf, g, sizeof(g));
@@ -85,6 +138,23 @@ int main(int argc, char **argv)
 	    cpg_join(h, &name) != CS_OK) {
 		fprintf(stderr, "cpgsend: cannot join CPG group %s (is corosync running?)\n", argv[1]);
 		return 1;
+	}
+	if (m.type == PP_CLUSTER_CERTS || m.type == PP_CLUSTER_CTL) {
+		if (cpg_local_get(h, &local) != CS_OK) {
+			fprintf(stderr, "cpgsend: no local node id\n");
+			return 1;
+		}
+		m.node = m.owner = local;
+		m.time_ms = (uint64_t)time(NULL) * 1000;
+		len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
+		OPENSSL_free(der[0]);
+		OPENSSL_free(der[1]);
+		free(set);
+		if (len < 0) {
+			fprintf(stderr, "cpgsend: %s\n", err);
+			return 2;
+		}
+		iov.iov_len = (size_t)len;
 	}
 	for (i = 0; i < 100 && cpg_mcast_joined(h, CPG_TYPE_AGREED, &iov, 1) == CS_ERR_TRY_AGAIN; i++)
 		usleep(10000);

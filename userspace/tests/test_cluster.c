@@ -36,8 +36,8 @@ static void test_roundtrip(void)
 
 	len = pp_cluster_encode(&m, buf, sizeof(buf), err, sizeof(err));
 	ok(len == PP_CLUSTER_HDR_LEN + 1 + 5 + 4, "an activation is header + name + address (%ld bytes)", len);
-	ok(!memcmp(buf, "PPCL\x03\x01\x00\x00\x00\x00\x00\x02", 12),
-	   "header: magic, version 3, type, flags 0, node big-endian");
+	ok(!memcmp(buf, "PPCL\x04\x01\x00\x00\x00\x00\x00\x02", 12),
+	   "header: magic, version 4, type, flags 0, node big-endian");
 	ok(!pp_cluster_decode(buf, (size_t)len, &d, err, sizeof(err)) &&
 	   d.type == PP_CLUSTER_ACTIVATE && d.node == 2 && d.seq == 7 &&
 	   d.time_ms == 1764806400123ull && !strcmp(d.user.name, "homer") &&

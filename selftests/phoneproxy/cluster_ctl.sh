@@ -1,0 +1,299 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# Copyright (C) 2026 The phoneproxy authors.
+#
+# The guide's secure SCCP across the cluster (docs/cluster.md
+# "Certificates and the CTL"): security is on or off for all nodes; the
+# Management Console downloads every node's self-signed certificates,
+# combines them into one CTL signed with an eToken and publishes it to
+# the whole cluster. Three nodes (network namespaces, each its module
+# state, state directory, Corosync and pp-clusterd, pp-tftpd on its north
+# address): security turned on on node 1 makes the certificates there,
+# the cluster turns it on on nodes 2 and 3, which make their own; every
+# node holds every other node's certificates; the CTL built on node 2
+# lists the three nodes (tftp at each north address, capf) and both SAST
+# keys, and every node serves the same CTLFile.tlv over TFTP; a node whose
+# pp-clusterd restarts takes the CTL from the snapshot; a certificate of
+# another uuid, garbage, and a CTL whose signature is not its SAST's are
+# dropped, counted and never kept.
+#
+#   node1..3: eth-cl 203.0.113.N (br-cl, Corosync), north 192.0.2.N (br-north)
+#   a phone namespace on br-north, 192.0.2.100: the TFTP client
+source "$(dirname "$0")/lib.sh"
+require ip corosync unshare tftp openssl
+CLUSTERD=${CLUSTERD:-$PP_OUT/userspace/clusterd/pp-clusterd}
+CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
+[ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
+[ -x "$CPGSEND" ] || skip_all "cpgsend not built ($CPGSEND)"
+[ -x "$TFTPD" ] || skip_all "pp-tftpd not built ($TFTPD)"
+TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
+[ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
+
+NS_BR=pp-ctbr-$SFX
+NS_PH=pp-ctph-$SFX
+GROUP=pp-ctl-$SFX
+node_ns() { echo "pp-ct$1-$SFX"; }
+on() { local n=$1; shift; ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" "$@"; }
+ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
+st() { echo "$TMPD/node$1/pp"; }
+
+setup_net() {
+	local n ns
+	ip netns add "$NS_BR" || skip_all "cannot create network namespaces"
+	at_exit "ip netns del $NS_BR"
+	ip netns add "$NS_PH" || return 1
+	at_exit "ip netns del $NS_PH"
+	ip -n "$NS_BR" link add br-cl type bridge forward_delay 0 stp_state 0 ||
+		skip_all "no bridge support"
+	ip -n "$NS_BR" link add br-north type bridge forward_delay 0 stp_state 0
+	ip -n "$NS_BR" link set br-cl up
+	ip -n "$NS_BR" link set br-north up
+	ip link add north netns "$NS_PH" type veth peer name ph netns "$NS_BR" || return 1
+	ip -n "$NS_BR" link set ph master br-north up
+	ip -n "$NS_PH" link set lo up
+	ip -n "$NS_PH" addr add 192.0.2.100/24 dev north
+	ip -n "$NS_PH" link set north up
+	for n in 1 2 3; do
+		ns=$(node_ns $n)
+		ip netns add "$ns" || return 1
+		at_exit "ip netns pids $ns | xargs -r kill -9; ip netns del $ns"
+		ip -n "$ns" link set lo up
+		ip link add eth-cl netns "$ns" type veth peer name c$n netns "$NS_BR" || return 1
+		ip -n "$NS_BR" link set c$n master br-cl up
+		ip -n "$ns" addr add 203.0.113.$n/24 dev eth-cl
+		ip -n "$ns" link set eth-cl up
+		ip link add north netns "$ns" type veth peer name n$n netns "$NS_BR" || return 1
+		ip -n "$NS_BR" link set n$n master br-north up
+		ip -n "$ns" addr add 192.0.2.$n/24 dev north
+		ip -n "$ns" link set north up
+		ip -n "$ns" link add south type dummy
+		ip -n "$ns" addr add 198.51.100.$n/24 dev south
+		ip -n "$ns" link set south up
+		mkdir -p "$TMPD/node$n/pp" "$TMPD/node$n/state"
+		ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
+		ppn $n set interface north address 192.0.2.$n > /dev/null &&
+			ppn $n set interface south address 198.51.100.$n > /dev/null || return 1
+	done
+}
+
+corosync_conf() {	# corosync_conf N: knet, no crypto (the traffic stays in the guest)
+	local n=$1 k
+	{
+		printf 'totem {\n\tversion: 2\n\tcluster_name: ppctl\n\ttransport: knet\n'
+		printf '\tcrypto_cipher: none\n\tcrypto_hash: none\n\ttoken: 3000\n}\n'
+		printf 'logging {\n\tto_stderr: yes\n\tto_logfile: no\n\tto_syslog: no\n}\n'
+		printf 'system {\n\tstate_dir: %s\n}\n' "$TMPD/node$n/state"
+		printf 'quorum {\n\tprovider: corosync_votequorum\n}\nnodelist {\n'
+		for k in 1 2 3; do
+			printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 203.0.113.%s\n\t}\n' \
+				$k $k $k
+		done
+		echo "}"
+	} > "$TMPD/node$n/corosync.conf"
+}
+
+declare -A CLUSTERD_PID
+PIDS=()
+start_corosync() {
+	ip netns exec "$(node_ns "$1")" unshare -m sh -c \
+		"mount -t tmpfs tmpfs /run && exec corosync -f -c $TMPD/node$1/corosync.conf" \
+		>> "$TMPD/node$1/corosync.log" 2>&1 &
+	PIDS+=($!)
+}
+start_clusterd() {
+	ip netns exec "$(node_ns "$1")" env PP_STATE_DIR="$TMPD/node$1/pp" \
+		"$CLUSTERD" -e -c "$TMPD/clusterd.conf" >> "$TMPD/node$1/clusterd.log" 2>&1 &
+	CLUSTERD_PID[$1]=$!
+}
+field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
+in_sync() {
+	ppn "$1" show cluster 2>/dev/null | awk '$1 == "in_sync" { s = $2 } $1 == "members" { m = $2 }
+		END { exit !(s == "yes" && m == "1,2,3") }'
+}
+logs() {
+	local n
+	for n in "$@"; do
+		tail -n 12 "$TMPD/node$n/clusterd.log" | while read -r l; do diag "node$n: $l"; done
+	done
+}
+serial() { openssl x509 -noout -serial -in "$1" | cut -d= -f2; }
+
+setup_net || { tap_result 1 "three nodes, cluster and north links"; tap_done; }
+write_users_xml "$TMPD/users.xml"
+printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
+for n in 1 2 3; do corosync_conf $n; done
+start=$(date +%s)
+for n in 1 2 3; do start_corosync $n; done
+at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]}'
+start_clusterd 1
+first_in_sync() { [ "$(field 1 in_sync)" = yes ]; }
+until_ok 20 first_in_sync
+start_clusterd 2
+start_clusterd 3
+ok=0
+for n in 1 2 3; do until_ok 40 in_sync $n || ok=1; done
+tap_result $ok "three nodes in one CPG group, in sync ($(($(date +%s) - start)) s)"
+[ $ok = 0 ] || { logs 1 2 3; tap_done; }
+for n in 1 2 3; do
+	on $n "$TFTPD" -e 2> "$TMPD/tftpd$n.log" &
+	PIDS+=($!)
+done
+check "users.xml published on node 1 (the per-phone CTLs follow it)" ppn 1 publish "$TMPD/users.xml"
+
+mark() { diag "t+$(($(date +%s) - start)) s: $*"; }
+mark "security on"
+# ---- security on, on one node: certificates everywhere ----
+check "set phoneproxy sccp security on, on node 1" ppn 1 set phoneproxy sccp security on
+secure_on() { ppn "$1" -j show phoneproxy | grep -q '"sccp_security":true'; }
+secure_23() { secure_on 2 && secure_on 3; }
+# (each node makes its two RSA keys first: tens of seconds in a loaded TCG guest)
+check "the cluster turns it on on nodes 2 and 3 (all or nothing)" until_ok 90 secure_23
+certs_made() { [ -s "$(st "$1")/certs/tftp.pem" ] && [ -s "$(st "$1")/certs/capf.pem" ]; }
+certs_23() { certs_made 2 && certs_made 3; }
+check "nodes 2 and 3, without certificates, made their own when the cluster turned security on" \
+	until_ok 90 certs_23
+check "node 3's tftp certificate is CN=tftp<its uuid>" \
+	sh -c "openssl x509 -noout -subject -in $(st 3)/certs/tftp.pem | grep -q \"tftp\$(cat $(st 3)/uuid)\""
+all_certs() { local n; for n in 1 2 3; do [ "$(field $n certs_of_nodes)" = 1,2,3 ] || return 1; done; }
+check "every node holds the certificates of nodes 1, 2 and 3 (show cluster: certs_of_nodes)" until_ok 30 all_certs
+[ $? = 0 ] || logs 1 2 3
+check "node 1 keeps node 3's tftp certificate, the same as node 3's" \
+	test "$(serial "$(st 1)/peers/$(cat "$(st 3)/uuid")/tftp.pem")" = "$(serial "$(st 3)/certs/tftp.pem")"
+check_fail "no private key among the kept certificates" \
+	grep -rq PRIVATE "$(st 1)/peers" "$(st 2)/peers" "$(st 3)/peers"
+check "node 1 knows node 2's north address from its announcement" \
+	grep -qx "north 192.0.2.2" "$(st 1)/peers/$(cat "$(st 2)/uuid")/node"
+# (check's own "out" hides a global one inside what it runs)
+certout=$(ppn 1 show certificate 2>&1)
+lists_peers() { grep -q "node 2, uuid $(cat "$(st 2)/uuid"), north 192.0.2.2" <<<"$certout" &&
+	grep -q "node 3, uuid $(cat "$(st 3)/uuid"), north 192.0.2.3" <<<"$certout"; }
+check "show certificate on node 1 lists nodes 2 and 3's certificates" lists_peers
+
+mark "the CTL"
+# ---- the CTL, built on node 2 ----
+ppn 2 set ctl sast sast1 generate > /dev/null
+mark "SAST keys"
+ppn 2 set ctl sast sast2 generate > /dev/null
+mark "SAST keys made"
+out=$(ppn 2 set ctl build 2>&1)
+check "set ctl build on node 2: 8 records, the three nodes'" grep -q "8 records (3 nodes)" <<<"$out"
+[ $? = 0 ] || diag "$out"
+sha() { sha256sum "$1" | cut -c1-64; }
+want=$(sha "$(st 2)/ctl/CTLFile.tlv")
+same_ctl() { local n; for n in 1 2 3; do [ "$(field $n ctl_sha256)" = "$want" ] &&
+	[ "$(field $n ctl_is_clusters)" = yes ] || return 1; done; }
+check "every node holds node 2's CTL as the cluster's (show cluster: ctl_sha256, ctl_is_clusters)" \
+	until_ok 30 same_ctl
+[ $? = 0 ] || logs 1 2 3
+same_seps() {
+	local f k=0
+	for f in "$(st 2)"/ctl/CTLSEP*.tlv; do
+		cmp "$f" "$(st 1)/ctl/${f##*/}" && cmp "$f" "$(st 3)/ctl/${f##*/}" || return 1
+		k=$((k + 1))
+	done
+	[ $k -ge 1 ] && [ "$(ls "$(st 1)"/ctl/CTLSEP*.tlv | wc -l)" = $k ]
+}
+check "and its per-phone CTLSEP files, byte for byte" same_seps
+check_fail "the SAST keys stay on node 2" sh -c "ls $(st 1)/ctl $(st 3)/ctl | grep -q sast"
+mark "CTL everywhere"
+# The phone's address activated (on node 1, replicated): the north
+# firewall admits TFTP from activated phones only.
+ppn 1 set user active name homer address 192.0.2.100
+homer_on() { ppn "$1" show user | grep -q "^homer .*192.0.2.100"; }
+homer_everywhere() { homer_on 1 && homer_on 2 && homer_on 3; }
+check "homer activated at the phone's address on every node" until_ok 20 homer_everywhere
+for n in 1 2 3; do
+	rm -f "$TMPD/got$n.tlv" "$TMPD/sep$n.tlv"
+	until_ok 10 ip netns exec "$NS_PH" tftp 192.0.2.$n -m binary -c get CTLFile.tlv "$TMPD/got$n.tlv"
+	check "node $n serves the cluster's CTLFile.tlv over TFTP (192.0.2.$n)" \
+		cmp "$TMPD/got$n.tlv" "$(st 2)/ctl/CTLFile.tlv"
+	ip netns exec "$NS_PH" tftp 192.0.2.$n -m binary -c get CTLSEP001122334455.tlv "$TMPD/sep$n.tlv"
+	check "... and homer's CTLSEP001122334455.tlv" \
+		cmp "$TMPD/sep$n.tlv" "$(st 2)/ctl/CTLSEP001122334455.tlv"
+done
+# Node 3's TLS server (pp-tlsd) presents the certificate the CTL lists for
+# it, as node 1 keeps it: what a phone holding this CTL checks.
+on 3 "$TLSD" -e 2> "$TMPD/tlsd3.log" &
+PIDS+=($!)
+wait_for 15 grep -q "listening on 192.0.2.3:2443" "$TMPD/tlsd3.log"
+peer3=$(st 1)/peers/$(cat "$(st 3)/uuid")/tftp.pem
+tls_trusts() {
+	echo | ip netns exec "$NS_PH" timeout 15 openssl s_client -connect 192.0.2.3:2443 \
+		-CAfile "$peer3" -verify_return_error 2>&1 | grep -q "Verify return code: 0 (ok)"
+}
+check "a TLS client trusting only node 3's certificate as node 1 keeps it accepts node 3's pp-tlsd" \
+	until_ok 30 tls_trusts
+[ $? = 0 ] || tail -n 5 "$TMPD/tlsd3.log" | while read -r l; do diag "tlsd3: $l"; done
+out=$(ppn 3 show ctl 2>&1)
+records() { grep -c "^record .*: $1\$" <<<"$out"; }
+check "node 3's CTL parses and verifies: 2 SAST, 3 CCM+TFTP, 3 CAPF records" \
+	test "$(records SAST) $(records 'CCM+TFTP') $(records CAPF) $(grep -c 'signature verified' <<<"$out")" = "2 3 3 1"
+check "the CCM+TFTP records are at the three north addresses" \
+	test "$(grep -o 'address: *192.0.2.[0-9]*' <<<"$out" | awk '{print $2}' | sort | tr '\n' ' ')" = "192.0.2.1 192.0.2.2 192.0.2.3 "
+for n in 1 3; do
+	s=$(serial "$(st $n)/certs/tftp.pem")
+	check "it lists node $n's own tftp certificate (serial $s)" grep -q "serial: *$s" <<<"$out"
+done
+if [ -x "$PP_CERTUTILS/tlvfile" ] && python3 -c 'import cryptography' 2>/dev/null; then
+	cu=$("$PP_CERTUTILS/tlvfile" --parse "$TMPD/got3.tlv" 2>&1)
+	cu_ok() { grep -q '^Valid signature$' <<<"$cu" && [ "$(grep -c '^Role: *CCM+TFTP$' <<<"$cu")" = 3 ]; }
+	check "certutils' tlvfile verifies the CTLFile.tlv node 3 served: 3 CCM+TFTP records" cu_ok
+fi
+
+mark "a node joins later"
+# ---- a node that joins later takes the CTL from the snapshot ----
+kill "${CLUSTERD_PID[3]}"
+wait "${CLUSTERD_PID[3]}" 2>/dev/null
+rm -f "$(st 3)"/ctl/CTL*.tlv
+rm -rf "$(st 3)/peers"
+start_clusterd 3
+check "node 3's pp-clusterd restarted without CTL: the snapshot brings it back, byte for byte" \
+	until_ok 40 cmp "$(st 3)/ctl/CTLFile.tlv" "$(st 2)/ctl/CTLFile.tlv"
+certs_of_3() { [ "$(field 3 certs_of_nodes)" = 1,2,3 ]; }
+check "and the members announce their certificates again" until_ok 20 certs_of_3
+
+mark "the attacker"
+# ---- the attacker: a member process with bad certificates or a bad CTL ----
+until_ok 20 in_sync 3
+u2=$(cat "$(st 2)/uuid")
+for r in tftp capf; do
+	openssl req -x509 -newkey rsa:1024 -nodes -keyout "$TMPD/$r.key" -out "$TMPD/$r.crt" \
+		-days 2 -subj "/CN=$r$u2" 2> /dev/null
+done
+cp "$(st 3)/peers/$u2/tftp.pem" "$TMPD/kept.pem"
+grew() { [ "$(field "$1" "$2")" -gt "$3" ]; }
+d2=$(field 2 certs_dropped) d3=$(field 3 certs_dropped)
+check "valid certificates claiming node 2's uuid, sent by node 1 (cpgsend)" \
+	on 1 "$CPGSEND" "$GROUP" certs "$u2" "$TMPD/tftp.crt" "$TMPD/capf.crt"
+dropped_23() { grew 2 certs_dropped "$d2" && grew 3 certs_dropped "$d3"; }
+check "dropped and counted on node 2 (its own uuid) and node 3 (member node 2's uuid)" \
+	until_ok 10 dropped_23
+check "node 2's certificate as node 3 keeps it is unchanged" \
+	cmp "$TMPD/kept.pem" "$(st 3)/peers/$u2/tftp.pem"
+d3=$(field 3 certs_dropped)
+check "a certificate whose CN is another role's, sent by node 1" \
+	on 1 "$CPGSEND" "$GROUP" certs "$u2" "$TMPD/tftp.crt" "$TMPD/tftp.crt"
+check "dropped and counted (node 3), the reason logged" \
+	until_ok 10 grew 3 certs_dropped "$d3"
+check "... naming the CN" grep -q "certificates of node 1 from node 1 dropped: the capf certificate's CN" \
+	"$TMPD/node3/clusterd.log"
+mkdir -p "$TMPD/bad"
+cp "$(st 2)/ctl/CTLFile.tlv" "$TMPD/bad/CTLFile.tlv"
+# One byte of the signature value (after tag 11, modulus index 2) changed.
+python3 - "$TMPD/bad/CTLFile.tlv" <<'PY'
+import sys
+p = sys.argv[1]
+b = bytearray(open(p, 'rb').read())
+i = b.find(bytes([11, 0, 1, 2, 12, 1, 0]))
+assert i > 0
+b[i + 7 + 40] ^= 0x55
+open(p, 'wb').write(b)
+PY
+c3=$(field 3 ctl_dropped)
+check "a CTL whose signature is not its SAST key's is sent from node 1" \
+	on 1 "$CPGSEND" "$GROUP" ctl "$TMPD/bad"
+check "dropped and counted (node 3's ctl_dropped)" until_ok 10 grew 3 ctl_dropped "$c3"
+check "never installed: every node still holds node 2's CTL" same_ctl
+check "node 3's log names the reason" grep -q "CTL of node 1 dropped: .*signature" "$TMPD/node3/clusterd.log"
+diag "whole test $(($(date +%s) - start)) s"
+tap_done
