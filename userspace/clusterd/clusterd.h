@@ -174,6 +174,9 @@ void clusterd_regs_announce(struct clusterd *d);
  * left; when n_joined, announce this node's list. */
 void clusterd_regs_members(struct clusterd *d, size_t n_joined);
 void clusterd_regs_stats(FILE *f, const struct clusterd *d);
+/* The reply to "registrations [AFTER]" (lib/ctlsock.h): users after
+ * AFTER (NULL: all), sorted, and the nodes they are registered through. */
+void clusterd_regs_query(FILE *f, const struct clusterd *d, const char *after);
 
 /* shared.c: the published users.xml and the cluster-wide settings. */
 /* At start: the users.xml kept in the state directory is the node's. */

@@ -59,6 +59,10 @@ static void on_ctl(void *arg, const char *req, FILE *f)
 		clusterd_stats_write(f, arg);
 	else if (!strcmp(req, "reload"))	/* ppctl publish: users.xml published here */
 		fputs(clusterd_publish_local(arg, reply, sizeof(reply)), f);
+	else if (!strcmp(req, "registrations"))	/* ppctl show user */
+		clusterd_regs_query(f, arg, NULL);
+	else if (!strncmp(req, "registrations ", 14))
+		clusterd_regs_query(f, arg, req + 14);
 	else
 		fputs("error unknown request\n", f);
 }
