@@ -23,8 +23,11 @@
 # that time (its show cluster counters), its RSS before and after; the
 # kernel's slab before and after (one kernel for the three namespaces: the
 # slab grows by 3 x N activations); the CPU time of ppctl, of each
-# pp-clusterd and corosync over the run (where the time goes). Then the
-# users are unpublished (every activation ends) before the next N.
+# pp-clusterd and corosync over the run, and a perf profile of its first
+# PROF (20) seconds (where the time goes). Then the users are unpublished
+# (every activation ends) before the next N. Last, the first N activated
+# on node 1 with every pp-clusterd stopped: the same work without the
+# cluster.
 #
 # Addresses: one per activation (the module binds one user to one
 # address). The documentation prefixes hold 762 hosts, so the activations
@@ -258,6 +261,20 @@ for N in $NLIST; do
 	until_ok 300 all_count activations 0 || log "N=$N: activations left after the unpublish"
 	until_ok 60 all_count users "$BASE_USERS"
 done
+# The same activations without the cluster: pp-clusterd stopped on every
+# node, N (the first size) activated on node 1 alone: what replication adds.
+N=${NLIST%% *}
+for n in 1 2 3; do kill "${CLUSTERD_PID[$n]}"; wait "${CLUSTERD_PID[$n]}" 2> /dev/null; done
+ppn 1 publish "$TMPD/users$N.xml" > /dev/null
+until_ok 60 sh -c "[ \$(ip netns exec $(node_ns 1) $PPCTL -j show counters | jq .users) = $((BASE_USERS + N)) ]"
+( TIMEFORMAT='%R %U %S'; time ppn 1 -f "$TMPD/act$N" > "$TMPD/alone.out" 2>&1 ) 2> "$TMPD/time.alone"
+read -r A_REAL A_USER A_SYS < "$TMPD/time.alone"
+log "N=$N on node 1 alone (pp-clusterd stopped): ppctl -f $A_REAL s"
+{
+	echo "- Without the cluster (pp-clusterd stopped on every node, the same boot): the $N activations on node 1 alone" \
+		"took ppctl -f $A_REAL s ($(awk -v n="$N" -v t="$A_REAL" 'BEGIN { printf "%.0f", n / t }')/s; user $A_USER s, system $A_SYS s)," \
+		"active $(count 1 activations) of $N."
+} >> "$NOTES"
 md ""
 cat "$NOTES" >> "$MD"
 exit 0
