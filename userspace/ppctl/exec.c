@@ -150,12 +150,10 @@ int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	struct pp_nl *nl = ctx_nl(ctx, NULL);
-	struct pp_user_state *users;
-	size_t n;
-
 	struct ppctl_user_nodes *nodes;
+	struct pp_user_state *users;
 	uint32_t self = 0;
-	size_t i;
+	size_t n, i;
 
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
