@@ -53,21 +53,10 @@ if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, boot, print the section
 		: "${PHONES:=1000}" "${CALLS:=200}" "${USERS:=10000}" "${SECS:=3}" "${ROUNDS:=1}" "${HOLD:=10}"
 	fi
 	make -s -C "$PP_TOP/bench/rtp" >&2 || exit 1
-	out=$(mktemp -d /tmp/pp-scale.XXXXXX)
-	t0=$(date +%s)
-	"$PP_TOP/selftests/vm/run-vm.sh" -m 2048 -t 3000 -o "$out" \
-		"PHONES=${PHONES:-10000} CALLS=${CALLS:-2000} USERS=${USERS:-100000} SECS=${SECS:-5} ROUNDS=${ROUNDS:-3} HOLD=${HOLD:-20} RATE=${RATE:-1000} bash $PP_TOP/bench/scale/run.sh ${1:-}" >&2
-	rc=$?
-	if [ -s "$out/scale.md" ]; then
-		cat "$out/scale.md"
-		echo
-		echo "Host: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
-			"$(( $(date +%s) - t0 )) s in all (boot included)."
-	else
-		echo "bench/scale: the guest wrote no results (exit $rc); its output is on stderr above" >&2
-	fi
-	rm -rf "$out"
-	exit $rc
+	source "$PP_TOP/bench/vm.sh"
+	bench_vm scale \
+		"PHONES=${PHONES:-10000} CALLS=${CALLS:-2000} USERS=${USERS:-100000} SECS=${SECS:-5} ROUNDS=${ROUNDS:-3} HOLD=${HOLD:-20} RATE=${RATE:-1000} bash $PP_TOP/bench/scale/run.sh ${1:-}"
+	exit
 fi
 
 # ---- in the guest ----------------------------------------------------------
@@ -109,38 +98,7 @@ cpu_ticks() {
 	read -r _c u n s i w irq sirq st _ < /proc/stat
 	echo $((u + n + s + irq + sirq + st))
 }
-# Memory snapshot NAME: every slab cache's active bytes, meminfo lines.
-snap() {
-	python3 - "$TMPD/mem.$1" <<-'EOF'
-	import json, sys
-	caches = {}
-	for line in open("/proc/slabinfo").readlines()[2:]:
-	    f = line.split()
-	    caches[f[0]] = int(f[1]) * int(f[3])
-	mi = {}
-	for line in open("/proc/meminfo"):
-	    k, v = line.split(":")
-	    mi[k] = int(v.split()[0]) * 1024
-	json.dump({"caches": caches, "meminfo": mi}, open(sys.argv[1], "w"))
-	EOF
-}
-# memdiff A B N WHAT: bytes per WHAT between snapshots A and B over N.
-memdiff() {
-	python3 - "$TMPD/mem.$1" "$TMPD/mem.$2" "$3" "$4" <<-'EOF'
-	import json, sys
-	a, b = (json.load(open(f)) for f in sys.argv[1:3])
-	n, what = int(sys.argv[3]), sys.argv[4]
-	d = {k: b["caches"].get(k, 0) - a["caches"].get(k, 0) for k in set(a["caches"]) | set(b["caches"])}
-	tot = sum(d.values())
-	km = sum(v for k, v in d.items() if k.startswith("kmalloc"))
-	mi = {k: b["meminfo"][k] - a["meminfo"][k] for k in ("Slab", "Percpu", "VmallocUsed")}
-	top = sorted(d.items(), key=lambda kv: -kv[1])[:8]
-	print(f"all slab caches {tot / n:,.0f} B per {what} (kmalloc-* {km / n:,.0f}); "
-	      f"meminfo per {what}: Slab {mi['Slab'] / n:,.0f}, Percpu {mi['Percpu'] / n:,.0f}, "
-	      f"VmallocUsed {mi['VmallocUsed'] / n:,.0f}; largest caches: "
-	      + ", ".join(f"{k} {v / n:,.0f}" for k, v in top if v > 0))
-	EOF
-}
+source "$PP_TOP/bench/mem.sh"
 
 # The module's own allocations, traced by call site (tracefs).
 TR=/sys/kernel/tracing

@@ -100,6 +100,50 @@ static void test_show_user(void)
 	free(text);
 }
 
+/* In a cluster (docs/cluster.md "Registrations"): the node column. */
+static void test_show_user_nodes(void)
+{
+	struct ppctl_user_nodes nodes[3] = {
+		{ .id = { 1 }, .n = 1 }, { .n = 0 }, { .id = { 2, 3 }, .n = 2 },
+	};
+	struct pp_user_state users[3];
+	char *text = NULL;
+
+	users[0] = user("homer", "SEP001647051B3A", 0xc000020a, 160, 0, 0);
+	users[1] = user("marge", "SEP0003E348E321", 0, 0, 0, 0);
+	users[2] = user("lisa", "SEP001122334466", 0xc0000214, 12, 1, 1);
+	users[2].registered = 1;
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 3, nodes, 2));
+	is_str(text,
+	       "name   sid              addr        duration  connected  node\n"
+	       "----   ---              ----        --------  ---------  ----\n"
+	       "homer  SEP001647051B3A  192.0.2.10  2m 40s               1\n"
+	       "marge  SEP0003E348E321  [inactive]\n"
+	       "lisa   SEP001122334466  192.0.2.20  12s       c 1:1 reg  2 (this node), 3\n",
+	       "show user in a cluster: the node each phone is registered through, this node said");
+	free(text);
+
+	CAPTURE(text, ppctl_print_users_nodes(f, true, users, 2, nodes, 2));
+	is_str(text,
+	       "[{\"name\":\"homer\",\"id\":\"\",\"sid\":\"SEP001647051B3A\",\"ccm\":\"ccm\","
+	       "\"enabled\":true,\"active\":true,\"addr\":\"192.0.2.10\",\"active_secs\":160,"
+	       "\"duration\":\"2m 40s\",\"reason\":\"cli\",\"connections\":0,"
+	       "\"connections_total\":0,\"registered\":0,"
+	       "\"through\":[{\"node\":1,\"this_node\":false}]},"
+	       "{\"name\":\"marge\",\"id\":\"\",\"sid\":\"SEP0003E348E321\",\"ccm\":\"ccm\","
+	       "\"enabled\":true,\"active\":false,\"addr\":null,\"through\":[]}]\n",
+	       "show user -j in a cluster: \"through\", the nodes (none: [])");
+	free(text);
+
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 1, NULL, 0));
+	is_str(text,
+	       "name   sid              addr        duration  connected\n"
+	       "----   ---              ----        --------  ---------\n"
+	       "homer  SEP001647051B3A  192.0.2.10  2m 40s\n",
+	       "show user without a cluster: no node column");
+	free(text);
+}
+
 static struct pp_config defaults(void)
 {
 	struct pp_config c;
@@ -959,6 +1003,7 @@ static void test_version(void)
 int main(void)
 {
 	test_show_user();
+	test_show_user_nodes();
 	test_running_config();
 	test_show_phoneproxy();
 	test_ccms_counters();
