@@ -974,6 +974,13 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 	if (x.rewrites)
 		pp_sccp_count(sn, PP_SC_REWRITES, x.rewrites);
 	if (ret == SCCP_ST_FORWARD) {
+		/*
+		 * A RST (in the window: conntrack checked it) ends the
+		 * connection: its rings go back, and a retransmission of
+		 * bytes not acknowledged is refused from now on.
+		 */
+		if (th->rst)
+			pp_sccp_rings_give(c);
 		if (!plen)
 			return NF_ACCEPT;
 		after = csum_partial(payload, plen, 0);

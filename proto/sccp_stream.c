@@ -139,6 +139,12 @@ static struct sccp_rw_rec *push_rw(struct sccp_stream *st, u32 seq, u8 len)
 
 void sccp_stream_ack(struct sccp_stream *st, u32 ack)
 {
+	/*
+	 * One beyond the bytes seen: the sender's FIN acknowledged with
+	 * them. (Without a FIN it says no more than next_seq would.)
+	 */
+	if (ack == st->next_seq + 1)
+		ack = st->next_seq;
 	if (st->init && seq_after(ack, st->ack_seq) &&
 	    !seq_after(ack, st->next_seq))
 		st->ack_seq = ack;

@@ -228,7 +228,8 @@ void sccp_stream_set_hint(struct sccp_stream *st, u8 proto);
  *
  * Acknowledged bytes may be retransmitted without their header records
  * (the receiver discards them). Ignored when @ack is not newer than the
- * last one or beyond the bytes seen.
+ * last one or beyond the bytes seen, except by one: the acknowledgment
+ * of a FIN after them, taken as acknowledging every byte seen.
  */
 void sccp_stream_ack(struct sccp_stream *st, u32 ack);
 

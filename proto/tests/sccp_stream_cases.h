@@ -1473,6 +1473,14 @@ static inline int sccp_t_st_ring_on_demand(void *t, char *why)
 	bad |= sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
 			 x->ring_takes == 3,
 			 "the next new bytes take one again: %d", v);
+	/* the acknowledgment of a FIN after them acknowledges them all */
+	sccp_stream_ack(&x->st, 3 * unit + 2);
+	bad |= sccp_t_ck(why, !sccp_stream_ring_idle(&x->st),
+			 "two beyond the bytes seen: ignored");
+	sccp_stream_ack(&x->st, 3 * unit + 1);
+	bad |= sccp_t_ck(why, sccp_stream_ring_idle(&x->st) &&
+			 x->st.ack_seq == 3 * unit,
+			 "the FIN's acknowledgment (one beyond) acknowledges all");
 	return bad;
 }
 
