@@ -93,7 +93,7 @@ check "pool exhausted: the other phone's greeting dropped and counted, never pas
 	wait_for 20 eval "[ \$(counter sccp_no_buffer) -gt $nb ]"
 check "pool exhausted: the other phone has not received it" eval "! grep -q greeting $TMPD/talk.out"
 kill -TERM $H1 $H2
-check "the attackers' connections reset: their buffers come back (conntrack forgets them)" \
+check "the attackers reset their connections: their buffers come back (on the RST)" \
 	wait_for 40 eval "[ \$(counter sccp_buffers) -le 1 ]"
 check "then the other phone's connection goes on: its greeting and answer arrive" \
 	wait_for 60 grep -q answer "$TMPD/talk.out"
