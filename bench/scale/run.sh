@@ -111,7 +111,8 @@ trace_setup() {
 	[ -n "$base" ] && [ "$base" != 0x0000000000000000 ] || return 0
 	end=$(python3 -c "print(hex(int('$base', 16) + $size))")
 	echo 32768 > $TR/buffer_size_kb
-	for ev in kmem/kmalloc kmem/kmalloc_node kmem/kmem_cache_alloc kmem/kmem_cache_alloc_node percpu/percpu_alloc_percpu; do
+	for ev in kmem/kmalloc kmem/kmalloc_node kmem/kmem_cache_alloc kmem/kmem_cache_alloc_node percpu/percpu_alloc_percpu \
+		kmem/kfree kmem/kmem_cache_free percpu/percpu_free_percpu; do
 		[ -d $TR/events/$ev ] || continue
 		echo "call_site >= $base && call_site < $end" > $TR/events/$ev/filter || continue
 		echo 1 > $TR/events/$ev/enable
@@ -120,15 +121,24 @@ trace_setup() {
 	TRACE=1
 }
 trace_clear() { [ $TRACE = 1 ] && echo > $TR/trace; }
-# trace_sum N WHAT: the module's allocations since trace_clear, per WHAT.
+# trace_sum N WHAT: the module's allocations since trace_clear, per WHAT:
+# all it allocated, and what of it is still held (allocations matched to
+# the frees of the same pointer, by the call site that allocated).
 trace_sum() {
 	[ $TRACE = 1 ] || { echo "(no tracefs: the module's own allocations not traced)"; return; }
 	python3 - "$1" "$2" "$(nproc --all)" "$TMPD/per_object" "$TR/trace" <<-'EOF'
 	import re, sys, collections
 	n, what, ncpu = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 	by = collections.Counter(); cnt = collections.Counter()
+	live = {}; held = collections.Counter()
 	for line in open(sys.argv[5]):
 	    m = re.search(r"call_site=([\w.]+)\S*", line)
+	    p = re.search(r"\bptr=(\S+)", line)
+	    if re.search(r"\b(kfree|kmem_cache_free|percpu_free_percpu):", line):
+	        if p and p.group(1) in live:
+	            k, v = live.pop(p.group(1))
+	            held[k] -= v
+	        continue
 	    if not m:
 	        continue
 	    site = m.group(1)
@@ -141,12 +151,16 @@ trace_sum() {
 	            continue
 	        v = int(s.group(1)) * ncpu
 	        site += " (percpu)"
-	    by[site] += v; cnt[site] += 1
-	tot = sum(by.values())
+	    by[site] += v; cnt[site] += 1; held[site] += v
+	    if p:
+	        live[p.group(1)] = (site, v)
+	tot = sum(by.values()); kept = sum(held.values())
 	with open(sys.argv[4], "a") as f:
-	    f.write(f"{what.replace(' ', '_')} {tot / n:.1f}\n")
+	    f.write(f"{what.replace(' ', '_')} {kept / n:.1f}\n")
 	print(f"the module's own allocations: {tot / n:,.0f} B per {what} (" +
-	      ", ".join(f"{k}: {cnt[k] / n:.2f} x {v // cnt[k]:,} B" for k, v in by.most_common()) + ")")
+	      ", ".join(f"{k}: {cnt[k] / n:.2f} x {v // cnt[k]:,} B" for k, v in by.most_common()) + ")" +
+	      f", of which still held at the end: {kept / n:,.0f} B per {what} (" +
+	      ", ".join(f"{k}: {v / n:,.0f} B" for k, v in held.most_common() if v) + ")")
 	EOF
 }
 
@@ -464,7 +478,7 @@ md "- per SCCP connection (both TCP ends of the simulators included in the slab 
 md "- per media stream: $MEM_STREAM; $TR_STREAM"
 md "- the whole run, from before the publish to $REG phones registered and $HSTREAMS streams up: $PEAK_MEM"
 if [ -s "$TMPD/per_object" ]; then
-	md "- the module's own allocations at the scale of this run (the traced figures above times" \
+	md "- the module's own allocations at the scale of this run (the traced figures still held, above, times" \
 		"$USERS users, $NACT activations, $REG connections, $NSTR streams; rhashtable bucket arrays," \
 		"allocated by lib/rhashtable.c, in the slab figures only): $(awk -v u="$USERS" -v a="$NACT" -v c="$REG" -v s="$NSTR" '
 		$1 == "user" { t += $2 * u } $1 == "activation" { t += $2 * a }

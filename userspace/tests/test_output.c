@@ -288,6 +288,7 @@ static const struct pp_stats known_stats = {
 	.media_unopened = 600, .media_stream_limit = 1,
 	.media_port_drops = 20, .sccp_inconsistent = 12,
 	.sccp_claimed = 13, .sccp_plain_refused = 14, .sccp_adhoc = 30, .sccp_adhoc_limit = 31,
+	.sccp_nobuf = 32, .sccp_rings = 33,
 	.srtp_protected = 21, .srtp_unprotected = 22,
 	.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
 	.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
@@ -352,6 +353,8 @@ static void test_ccms_counters(void)
 	       "sccp plain refused  14\n"
 	       "sccp adhoc          30\n"
 	       "sccp adhoc limit    31\n"
+	       "sccp no buffer      32\n"
+	       "sccp buffers        33\n"
 	       "srtp protected      21\n"
 	       "srtp unprotected    22\n"
 	       "srtp auth fail      23\n"
@@ -377,6 +380,7 @@ static void test_ccms_counters(void)
 	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
 	       "\"media_stream_limit\":1,\"media_port_drops\":20,"
 	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14,\"sccp_adhoc\":30,\"sccp_adhoc_limit\":31,"
+	       "\"sccp_no_buffer\":32,\"sccp_buffers\":33,"
 	       "\"srtp_protected\":21,\"srtp_unprotected\":22,\"srtp_auth_fail\":23,"
 	       "\"srtp_replay\":24,\"srtp_pending\":25,\"srtp_other\":26,"
 	       "\"srtp_expanded\":27,\"srtp_keys\":28,\"srtp_alloc_fail\":29}\n",
@@ -387,6 +391,7 @@ static void test_ccms_counters(void)
 	       "sccp\n"
 	       "  connections                 5\n"
 	       "  open now                    2\n"
+	       "  stream buffers now          33\n"
 	       "  registrations               4\n"
 	       "  fields rewritten            9\n"
 	       "  reset: SID mismatch         1\n"
@@ -394,6 +399,7 @@ static void test_ccms_counters(void)
 	       "  dropped: out of order       6\n"
 	       "  dropped: inconsistent       12\n"
 	       "  dropped: not proxied        8\n"
+	       "  dropped: no stream buffer   32\n"
 	       "  refused: connection limit   11\n"
 	       "  handed over (TLS)           13\n"
 	       "  refused: plain, secure on   14\n"
@@ -432,10 +438,10 @@ static void test_ccms_counters(void)
 			       pp_json_obj_end(&j)));
 	}
 	is_str(text,
-	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
+	       "{\"sccp\":{\"connections\":5,\"open\":2,\"buffers\":33,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
 	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":12,"
-	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11,"
+	       "\"dropped_not_proxied\":8,\"dropped_no_buffer\":32,\"refused_conn_limit\":11,"
 	       "\"claimed\":13,\"refused_plain\":14,\"adhoc\":30,\"refused_adhoc_limit\":31},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
@@ -758,6 +764,9 @@ static void test_prometheus(void)
 	       "# HELP phoneproxy_sccp_open phoneproxy.ko sccp: open now\n"
 	       "# TYPE phoneproxy_sccp_open gauge\n"
 	       "phoneproxy_sccp_open 2\n"
+	       "# HELP phoneproxy_sccp_buffers phoneproxy.ko sccp: stream buffers now\n"
+	       "# TYPE phoneproxy_sccp_buffers gauge\n"
+	       "phoneproxy_sccp_buffers 33\n"
 	       "# HELP phoneproxy_sccp_registrations_total phoneproxy.ko sccp: registrations\n"
 	       "# TYPE phoneproxy_sccp_registrations_total counter\n"
 	       "phoneproxy_sccp_registrations_total 4\n"
@@ -773,6 +782,7 @@ static void test_prometheus(void)
 	       "phoneproxy_sccp_dropped_total{reason=\"out_of_order\"} 6\n"
 	       "phoneproxy_sccp_dropped_total{reason=\"inconsistent\"} 12\n"
 	       "phoneproxy_sccp_dropped_total{reason=\"not_proxied\"} 8\n"
+	       "phoneproxy_sccp_dropped_total{reason=\"no_buffer\"} 32\n"
 	       "# HELP phoneproxy_sccp_refused_total phoneproxy.ko sccp: refused, by reason\n"
 	       "# TYPE phoneproxy_sccp_refused_total counter\n"
 	       "phoneproxy_sccp_refused_total{reason=\"conn_limit\"} 11\n"
