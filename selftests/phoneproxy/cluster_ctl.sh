@@ -21,7 +21,7 @@
 #   a phone namespace on br-north, 192.0.2.100: the TFTP client
 source "$(dirname "$0")/lib.sh"
 require ip corosync unshare tftp openssl
-CLUSTERD=${CLUSTERD:-$PP_OUT/userspace/clusterd/pp-clusterd}
+source "$(dirname "$0")/cluster_lib.sh"
 CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 [ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
 [ -x "$CPGSEND" ] || skip_all "cpgsend not built ($CPGSEND)"
@@ -29,24 +29,18 @@ CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 TLSD=${TLSD:-$PP_OUT/userspace/tlsd/pp-tlsd}
 [ -x "$TLSD" ] || skip_all "pp-tlsd not built ($TLSD)"
 
-NS_BR=pp-ctbr-$SFX
 NS_PH=pp-ctph-$SFX
-GROUP=pp-ctl-$SFX
-node_ns() { echo "pp-ct$1-$SFX"; }
-on() { local n=$1; shift; ip netns exec "$(node_ns "$n")" env PP_STATE_DIR="$TMPD/node$n/pp" "$@"; }
-ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
 st() { echo "$TMPD/node$1/pp"; }
+field() { cluster_field "$@"; }
 
+# cluster_lib.sh's three nodes, plus a north bridge with the phone and
+# each node's north (192.0.2.N) and south (198.51.100.N, a dummy) links.
 setup_net() {
 	local n ns
-	ip netns add "$NS_BR" || skip_all "cannot create network namespaces"
-	at_exit "ip netns del $NS_BR"
+	setup_cluster_net || return 1
 	ip netns add "$NS_PH" || return 1
 	at_exit "ip netns del $NS_PH"
-	ip -n "$NS_BR" link add br-cl type bridge forward_delay 0 stp_state 0 ||
-		skip_all "no bridge support"
 	ip -n "$NS_BR" link add br-north type bridge forward_delay 0 stp_state 0
-	ip -n "$NS_BR" link set br-cl up
 	ip -n "$NS_BR" link set br-north up
 	ip link add north netns "$NS_PH" type veth peer name ph netns "$NS_BR" || return 1
 	ip -n "$NS_BR" link set ph master br-north up
@@ -55,13 +49,6 @@ setup_net() {
 	ip -n "$NS_PH" link set north up
 	for n in 1 2 3; do
 		ns=$(node_ns $n)
-		ip netns add "$ns" || return 1
-		at_exit "ip netns pids $ns | xargs -r kill -9; ip netns del $ns"
-		ip -n "$ns" link set lo up
-		ip link add eth-cl netns "$ns" type veth peer name c$n netns "$NS_BR" || return 1
-		ip -n "$NS_BR" link set c$n master br-cl up
-		ip -n "$ns" addr add 203.0.113.$n/24 dev eth-cl
-		ip -n "$ns" link set eth-cl up
 		ip link add north netns "$ns" type veth peer name n$n netns "$NS_BR" || return 1
 		ip -n "$NS_BR" link set n$n master br-north up
 		ip -n "$ns" addr add 192.0.2.$n/24 dev north
@@ -69,53 +56,14 @@ setup_net() {
 		ip -n "$ns" link add south type dummy
 		ip -n "$ns" addr add 198.51.100.$n/24 dev south
 		ip -n "$ns" link set south up
-		mkdir -p "$TMPD/node$n/pp" "$TMPD/node$n/state"
+		mkdir -p "$TMPD/node$n/pp"
 		ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
 		ppn $n set interface north address 192.0.2.$n > /dev/null &&
 			ppn $n set interface south address 198.51.100.$n > /dev/null || return 1
 	done
 }
 
-corosync_conf() {	# corosync_conf N: knet, no crypto (the traffic stays in the guest)
-	local n=$1 k
-	{
-		printf 'totem {\n\tversion: 2\n\tcluster_name: ppctl\n\ttransport: knet\n'
-		printf '\tcrypto_cipher: none\n\tcrypto_hash: none\n\ttoken: 3000\n}\n'
-		printf 'logging {\n\tto_stderr: yes\n\tto_logfile: no\n\tto_syslog: no\n}\n'
-		printf 'system {\n\tstate_dir: %s\n}\n' "$TMPD/node$n/state"
-		printf 'quorum {\n\tprovider: corosync_votequorum\n}\nnodelist {\n'
-		for k in 1 2 3; do
-			printf '\tnode {\n\t\tname: node%s\n\t\tnodeid: %s\n\t\tring0_addr: 203.0.113.%s\n\t}\n' \
-				$k $k $k
-		done
-		echo "}"
-	} > "$TMPD/node$n/corosync.conf"
-}
-
-declare -A CLUSTERD_PID
 PIDS=()
-start_corosync() {
-	ip netns exec "$(node_ns "$1")" unshare -m sh -c \
-		"mount -t tmpfs tmpfs /run && exec corosync -f -c $TMPD/node$1/corosync.conf" \
-		>> "$TMPD/node$1/corosync.log" 2>&1 &
-	PIDS+=($!)
-}
-start_clusterd() {
-	ip netns exec "$(node_ns "$1")" env PP_STATE_DIR="$TMPD/node$1/pp" \
-		"$CLUSTERD" -e -c "$TMPD/clusterd.conf" >> "$TMPD/node$1/clusterd.log" 2>&1 &
-	CLUSTERD_PID[$1]=$!
-}
-field() { ppn "$1" show cluster 2>/dev/null | awk -v k="$2" '$1 == k { print $2 }'; }
-in_sync() {
-	ppn "$1" show cluster 2>/dev/null | awk '$1 == "in_sync" { s = $2 } $1 == "members" { m = $2 }
-		END { exit !(s == "yes" && m == "1,2,3") }'
-}
-logs() {
-	local n
-	for n in "$@"; do
-		tail -n 12 "$TMPD/node$n/clusterd.log" | while read -r l; do diag "node$n: $l"; done
-	done
-}
 serial() { openssl x509 -noout -serial -in "$1" | cut -d= -f2; }
 
 setup_net || { tap_result 1 "three nodes, cluster and north links"; tap_done; }
@@ -124,14 +72,9 @@ printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
 for n in 1 2 3; do corosync_conf $n; done
 start=$(date +%s)
 for n in 1 2 3; do start_corosync $n; done
-at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]}'
-start_clusterd 1
-first_in_sync() { [ "$(field 1 in_sync)" = yes ]; }
-until_ok 20 first_in_sync
-start_clusterd 2
-start_clusterd 3
-ok=0
-for n in 1 2 3; do until_ok 40 in_sync $n || ok=1; done
+at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]} ${COROSYNC_PID[@]}'
+start_clusterds
+ok=$?
 tap_result $ok "three nodes in one CPG group, in sync ($(($(date +%s) - start)) s)"
 [ $ok = 0 ] || { logs 1 2 3; tap_done; }
 for n in 1 2 3; do
