@@ -103,6 +103,7 @@ struct clusterd {
 	cpg_handle_t cpg;
 	bool cpg_open, joined;
 	cs_error_t lost_err;
+	const char *lost_what;
 	struct event *cpg_ev, *retry_ev;
 	uint32_t node, pid;
 	enum clusterd_state state;
@@ -171,6 +172,8 @@ void clusterd_cpg_connect(struct clusterd *d);
 void clusterd_cpg_close(struct clusterd *d);
 /* A connection to corosync lost: both closed, retried. */
 void clusterd_lost(struct clusterd *d, const char *what, cs_error_t e);
+/* A dispatch on ev failed: clusterd_lost on the loop's next turn. */
+void clusterd_lost_later(struct clusterd *d, struct event *ev, const char *what, cs_error_t e);
 
 /* quorum.c: the quorum gate. */
 /* Reach corosync: the quorum service, then the group if quorate (or the

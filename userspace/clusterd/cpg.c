@@ -146,7 +146,16 @@ static void on_lost(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	clusterd_lost(d, "connection lost", d->lost_err);
+	clusterd_lost(d, d->lost_what, d->lost_err);
+}
+
+void clusterd_lost_later(struct clusterd *d, struct event *ev, const char *what, cs_error_t e)
+{
+	/* Not from within this event's own callback: next turn of the loop. */
+	event_del(ev);
+	d->lost_err = e;
+	d->lost_what = what;
+	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
 }
 
 static void on_cpg(evutil_socket_t fd, short what, void *arg)
@@ -157,12 +166,8 @@ static void on_cpg(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	e = cpg_dispatch(d->cpg, CS_DISPATCH_ALL);
-	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
-		return;
-	/* Not from within this event's own callback: next turn of the loop. */
-	event_del(d->cpg_ev);
-	d->lost_err = e;
-	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
+	if (e != CS_OK && e != CS_ERR_TRY_AGAIN)
+		clusterd_lost_later(d, d->cpg_ev, "connection lost", e);
 }
 
 static void on_rejoin(evutil_socket_t fd, short what, void *arg)

@@ -29,15 +29,6 @@ static quorum_callbacks_t callbacks = {
 	.quorum_notify_fn = on_notify,
 };
 
-static void on_lost(evutil_socket_t fd, short what, void *arg)
-{
-	struct clusterd *d = arg;
-
-	(void)fd;
-	(void)what;
-	clusterd_lost(d, "quorum service connection lost", d->q_err);
-}
-
 static void on_quorum(evutil_socket_t fd, short what, void *arg)
 {
 	struct clusterd *d = arg;
@@ -46,12 +37,8 @@ static void on_quorum(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	e = quorum_dispatch(d->q, CS_DISPATCH_ALL);
-	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
-		return;
-	/* Not from within this event's own callback: next turn of the loop. */
-	event_del(d->q_ev);
-	d->q_err = e;
-	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
+	if (e != CS_OK && e != CS_ERR_TRY_AGAIN)
+		clusterd_lost_later(d, d->q_ev, "quorum service connection lost", e);
 }
 
 void clusterd_quorum_close(struct clusterd *d)
