@@ -127,7 +127,7 @@ for n in 1 2 3; do start_corosync $n; done
 at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]}'
 start_clusterd 1
 first_in_sync() { [ "$(field 1 in_sync)" = yes ]; }
-until_ok 20 first_in_sync
+until_ok 40 first_in_sync	# once quorate: two corosyncs in its ring
 start_clusterd 2
 start_clusterd 3
 ok=0
