@@ -76,6 +76,9 @@ static int __init pp_init(void)
 {
 	int err;
 
+	err = pp_sccp_init();
+	if (err)
+		return err;
 	err = register_pernet_subsys(&pp_net_ops);
 	if (err)
 		goto err_pernet;
@@ -93,6 +96,7 @@ err_events:
 	unregister_pernet_subsys(&pp_net_ops);
 err_pernet:
 	rcu_barrier();
+	pp_sccp_exit();
 	return err;
 }
 
@@ -103,6 +107,7 @@ static void __exit pp_exit(void)
 	pp_events_unsubscribe(&pp_activation_nb);
 	unregister_pernet_subsys(&pp_net_ops);
 	rcu_barrier();
+	pp_sccp_exit();
 	pr_info("unloaded\n");
 }
 

@@ -26,12 +26,23 @@
  *   local connections are not touched.
  * A garbage collector (delayed work, every PP_SCCP_GC_SECS) frees the
  * state of connections whose conntrack entry died and expires claims.
+ *
+ * Memory: a connection's state (pp_sccp_conn_cache) holds the two stream
+ * trackers without their byte rings. A direction takes a ring
+ * (pp_sccp_ring_cache, SCCP_STREAM_RING bytes) when it has new bytes to
+ * keep and gives it back once the receiver acknowledged all of them: an
+ * idle phone, its keepalives acknowledged, holds none. Rings are bounded
+ * per namespace (PP_SCCP_RINGS_MAX) and per phone (PP_A_CFG_MAX_CONNS, by
+ * the keyed hash of its address); a segment that finds none is dropped
+ * (counted: sccp no buffer) and retransmitted by its sender, never passed
+ * unexamined.
  */
 #include <linux/icmp.h>
 #include <linux/inetdevice.h>
 #include <linux/ip.h>
 #include <linux/hash.h>
 #include <linux/jhash.h>
+#include <linux/moduleparam.h>
 #include <linux/netfilter.h>
 #include <linux/netfilter_ipv4.h>
 #include <linux/phoneproxy.h>
@@ -72,6 +83,22 @@
 #define PP_SCCP_ADHOC_USER	"AdHoCuSeR"
 #define PP_SCCP_ADHOC_SLOTS	1024
 #define PP_SCCP_ADHOC_MAX	1024
+/*
+ * Byte rings (see above): at most sccp_rings_max per namespace (the
+ * module parameter, default PP_SCCP_RINGS_MAX: 16 MiB), and
+ * PP_A_CFG_MAX_CONNS per phone, counted in one of PP_SCCP_ADHOC_SLOTS
+ * slots by the same keyed hash of its address (two addresses that share
+ * a slot share its limit).
+ */
+#define PP_SCCP_RINGS_MAX	4096
+
+static unsigned int pp_sccp_rings_max __read_mostly = PP_SCCP_RINGS_MAX;
+module_param_named(sccp_rings_max, pp_sccp_rings_max, uint, 0644);
+MODULE_PARM_DESC(sccp_rings_max,
+		 "SCCP stream buffers (4 KiB byte rings) per network namespace");
+
+static struct kmem_cache *pp_sccp_conn_cache __read_mostly;
+static struct kmem_cache *pp_sccp_ring_cache __read_mostly;
 
 enum pp_sccp_state {
 	PP_SCCP_OPEN,		/* following the streams */
@@ -98,6 +125,7 @@ struct pp_sccp_conn {
 					 * in sn->adhoc_src[@adhoc_slot]
 					 */
 	u16 adhoc_slot;
+	u16 ring_slot;			/* sn->ring_src[], the phone's */
 	bool syn[IP_CT_DIR_MAX];	/* stream initialised */
 	bool fin[IP_CT_DIR_MAX];
 	u8 proto[IP_CT_DIR_MAX];	/* Register max / RegisterAck version */
@@ -134,6 +162,7 @@ enum pp_sccp_counter {
 	PP_SC_PLAIN_REFUSED,
 	PP_SC_ADHOC,
 	PP_SC_ADHOC_LIMIT,
+	PP_SC_NOBUF,
 	PP_SC_NUM
 };
 
@@ -156,8 +185,11 @@ struct pp_sccp_net {
 	unsigned int n_claims;		/* written under sn->lock */
 	/* Open mode's connections of phones not activated. */
 	atomic_t adhoc_open;
-	u32 adhoc_seed;
+	u32 adhoc_seed;			/* the keyed hash of phone addresses */
 	atomic_t adhoc_src[PP_SCCP_ADHOC_SLOTS];
+	/* Byte rings taken, in all and per phone slot. */
+	atomic_t rings;
+	atomic_t ring_src[PP_SCCP_ADHOC_SLOTS];
 };
 
 /*
@@ -235,11 +267,69 @@ void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *out)
 	out->plain_refused = sum[PP_SC_PLAIN_REFUSED];
 	out->adhoc = sum[PP_SC_ADHOC];
 	out->adhoc_limit = sum[PP_SC_ADHOC_LIMIT];
+	out->nobuf = sum[PP_SC_NOBUF];
 	out->open = atomic_read(&sn->open);
+	out->rings = atomic_read(&sn->rings);
 }
 
 static void pp_sccp_closed(struct pp_sccp_conn *c);
 static void pp_sccp_set_registered(struct pp_sccp_conn *c, bool on, u8 why);
+
+/* ---- Byte rings ------------------------------------------------------ */
+
+/* The slot of @addr in sn->adhoc_src[] and sn->ring_src[]. */
+static u32 pp_sccp_slot(const struct pp_sccp_net *sn, __be32 addr)
+{
+	return jhash_1word((__force u32)addr, sn->adhoc_seed) %
+	       PP_SCCP_ADHOC_SLOTS;
+}
+
+/*
+ * A ring for a direction of @c with new bytes to keep (sccp_stream_ops
+ * .ring), within the namespace's and the phone's bounds; NULL: the
+ * segment is dropped (SCCP_ST_NOBUF), the sender retransmits it. Under
+ * c->lock, BH off.
+ */
+static u8 *pp_sccp_ring_take(struct pp_sccp_conn *c, u32 max_phone)
+{
+	struct pp_sccp_net *sn = c->pn->sccp;
+	atomic_t *src = &sn->ring_src[c->ring_slot];
+	u8 *ring;
+
+	/* Either bound may have been lowered: compare, never wrap. */
+	if (atomic_inc_return(&sn->rings) > READ_ONCE(pp_sccp_rings_max))
+		goto err_net;
+	if (atomic_inc_return(src) > max_phone)
+		goto err_phone;
+	ring = kmem_cache_alloc(pp_sccp_ring_cache, GFP_ATOMIC | __GFP_NOWARN);
+	if (ring)
+		return ring;
+err_phone:
+	atomic_dec(src);
+err_net:
+	atomic_dec(&sn->rings);
+	return NULL;
+}
+
+/* Give @st's ring back (its bytes wiped), if it has one. Under c->lock. */
+static void pp_sccp_ring_give(struct pp_sccp_conn *c, struct sccp_stream *st)
+{
+	struct pp_sccp_net *sn = c->pn->sccp;
+	u8 *ring = sccp_stream_ring_detach(st);
+
+	if (!ring)
+		return;
+	kmem_cache_free(pp_sccp_ring_cache, ring);
+	atomic_dec(&sn->ring_src[c->ring_slot]);
+	atomic_dec(&sn->rings);
+}
+
+/* Nothing passes any more (PP_SCCP_DEAD): both rings back. c->lock. */
+static void pp_sccp_rings_give(struct pp_sccp_conn *c)
+{
+	pp_sccp_ring_give(c, &c->st[IP_CT_DIR_ORIGINAL]);
+	pp_sccp_ring_give(c, &c->st[IP_CT_DIR_REPLY]);
+}
 
 /* ---- Resets ---------------------------------------------------------- */
 
@@ -336,6 +426,7 @@ static void pp_sccp_reset(struct pp_sccp_conn *c)
 				 r->src.u3.ip, r->src.u.tcp.port,
 				 to_ccm, to_phone);
 	}
+	pp_sccp_rings_give(c);
 	nf_ct_kill(c->ct);
 	pp_sccp_closed(c);
 }
@@ -805,10 +896,18 @@ refuse:
 	return SCCP_E_ABORT;
 }
 
+static u8 *pp_sccp_ring(void *ctx)
+{
+	struct pp_sccp_ctx *x = ctx;
+
+	return pp_sccp_ring_take(x->c, x->cfg->max_conns);
+}
+
 static const struct sccp_stream_ops pp_sccp_ops = {
 	.rewrite	= pp_sccp_rewrite,
 	.pdu		= pp_sccp_pdu,
 	.key		= pp_sccp_key,
+	.ring		= pp_sccp_ring,
 };
 
 /* ---- The packet path ------------------------------------------------- */
@@ -842,8 +941,12 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 		return NF_DROP;
 	plen = skb->len - thoff - doff;
 
-	if (th->ack && c->syn[!dir])
+	if (th->ack && c->syn[!dir]) {
 		sccp_stream_ack(&c->st[!dir], ntohl(th->ack_seq));
+		/* All the other way acknowledged: its ring goes back. */
+		if (sccp_stream_ring_idle(&c->st[!dir]))
+			pp_sccp_ring_give(c, &c->st[!dir]);
+	}
 	if ((th->fin || th->rst) && c->state == PP_SCCP_OPEN) {
 		c->state = PP_SCCP_CLOSING;
 		pp_sccp_set_registered(c, false, PP_REASON_CLOSED);
@@ -871,6 +974,13 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 	if (x.rewrites)
 		pp_sccp_count(sn, PP_SC_REWRITES, x.rewrites);
 	if (ret == SCCP_ST_FORWARD) {
+		/*
+		 * A RST (in the window: conntrack checked it) ends the
+		 * connection: its rings go back, and a retransmission of
+		 * bytes not acknowledged is refused from now on.
+		 */
+		if (th->rst)
+			pp_sccp_rings_give(c);
 		if (!plen)
 			return NF_ACCEPT;
 		after = csum_partial(payload, plen, 0);
@@ -886,6 +996,14 @@ static unsigned int pp_sccp_segment(struct pp_sccp_conn *c,
 				skb->ip_summed = CHECKSUM_NONE;
 		}
 		return NF_ACCEPT;
+	}
+	if (ret == SCCP_ST_NOBUF) {
+		/* No ring (the bounds, or no memory): TCP sends it again. */
+		pp_sccp_count(sn, PP_SC_NOBUF, 1);
+		net_info_ratelimited("%pI4: no SCCP stream buffer (%d in the namespace): segment dropped\n",
+				     &c->phone_addr,
+				     atomic_read(&sn->rings));
+		return NF_DROP;
 	}
 	if (ret == SCCP_ST_CONFLICT) {
 		pp_sccp_count(sn, PP_SC_INCONSISTENT, 1);
@@ -984,8 +1102,23 @@ static unsigned int pp_sccp_forward(void *priv, struct sk_buff *skb,
 
 static void pp_sccp_free_rcu(struct rcu_head *head)
 {
+	struct pp_sccp_conn *c = container_of(head, struct pp_sccp_conn, rcu);
+
 	/* The rewrite records hold the SRTP keys given to a secure phone. */
-	kfree_sensitive(container_of(head, struct pp_sccp_conn, rcu));
+	memzero_explicit(c, sizeof(*c));
+	kmem_cache_free(pp_sccp_conn_cache, c);
+}
+
+/* A connection's state, zeroed, never hashed yet: BH off. */
+static struct pp_sccp_conn *pp_sccp_conn_alloc(void)
+{
+	return kmem_cache_zalloc(pp_sccp_conn_cache, GFP_ATOMIC);
+}
+
+/* Free @c, which was never hashed (nothing in it to wipe). */
+static void pp_sccp_conn_free(struct pp_sccp_conn *c)
+{
+	kmem_cache_free(pp_sccp_conn_cache, c);
 }
 
 /*
@@ -1007,6 +1140,7 @@ static void pp_sccp_unlink(struct pp_sccp_net *sn, struct pp_sccp_conn *c)
 	list_del(&c->list);
 	spin_lock(&c->lock);
 	c->state = PP_SCCP_DEAD;
+	pp_sccp_rings_give(c);
 	pp_media_owner_close(&c->media);
 	pp_sccp_closed(c);
 	spin_unlock(&c->lock);
@@ -1027,6 +1161,7 @@ static void pp_sccp_conn_init(struct pp_sccp_conn *c, struct pp_net *pn,
 	c->pn = pn;
 	c->created = jiffies;
 	c->phone_addr = phone;
+	c->ring_slot = pp_sccp_slot(pn->sccp, phone);
 	c->ccm_addr = ccm;
 	strscpy(c->sid, sid, sizeof(c->sid));
 	spin_lock_init(&c->lock);
@@ -1099,8 +1234,7 @@ static unsigned int pp_sccp_nat_adhoc(struct pp_net *pn, struct sk_buff *skb,
 	th = skb_header_pointer(skb, ip_hdrlen(skb), sizeof(_th), &_th);
 	if (!u || !u->enabled || !th || !th->syn || th->ack)
 		return NF_DROP;
-	slot = jhash_1word((__force u32)t->src.u3.ip, sn->adhoc_seed) %
-	       PP_SCCP_ADHOC_SLOTS;
+	slot = pp_sccp_slot(sn, t->src.u3.ip);
 	src = &sn->adhoc_src[slot];
 	if (!atomic_add_unless(&sn->adhoc_open, 1, PP_SCCP_ADHOC_MAX))
 		goto limit;
@@ -1108,7 +1242,7 @@ static unsigned int pp_sccp_nat_adhoc(struct pp_net *pn, struct sk_buff *skb,
 		atomic_dec(&sn->adhoc_open);
 		goto limit;
 	}
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = pp_sccp_conn_alloc();
 	if (!c)
 		goto err_unopen;
 	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, u->ccm->addr, "",
@@ -1128,7 +1262,7 @@ static unsigned int pp_sccp_nat_adhoc(struct pp_net *pn, struct sk_buff *skb,
 	return NF_ACCEPT;
 
 err_free:
-	kfree(c);
+	pp_sccp_conn_free(c);
 err_unopen:
 	atomic_dec(src);
 	atomic_dec(&sn->adhoc_open);
@@ -1203,7 +1337,7 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 		return NF_DROP;
 	}
 
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = pp_sccp_conn_alloc();
 	if (!c)
 		goto err_unopen;
 	pp_sccp_conn_init(c, pn, ct, t->src.u3.ip, pp_activation_ccm(act, u),
@@ -1220,7 +1354,7 @@ static unsigned int pp_sccp_nat(void *priv, struct sk_buff *skb,
 	return NF_ACCEPT;
 
 err_free:
-	kfree(c);
+	pp_sccp_conn_free(c);
 err_unopen:
 	pp_activation_conn_unopen(act);
 	return NF_DROP;
@@ -1406,7 +1540,7 @@ static struct pp_sccp_conn *pp_sccp_claim_take(struct pp_sccp_net *sn,
 		return NULL;	/* not claimed, or elsewhere: untouched */
 	}
 	/* Once per claimed connection, never for another packet. */
-	c = kzalloc(sizeof(*c), GFP_ATOMIC);
+	c = pp_sccp_conn_alloc();
 	if (!c) {
 		spin_unlock(&sn->lock);
 		return NULL;	/* the claim stays until it expires */
@@ -1418,7 +1552,7 @@ static struct pp_sccp_conn *pp_sccp_claim_take(struct pp_sccp_net *sn,
 	err = pp_sccp_conn_hash(sn, c);
 	if (err) {
 		spin_unlock(&sn->lock);
-		kfree(c);
+		pp_sccp_conn_free(c);
 		return NULL;	/* the claim stays until it expires */
 	}
 	/* The claim's count is the connection's now. */
@@ -1752,4 +1886,26 @@ void pp_sccp_net_exit(struct pp_net *pn)
 	free_percpu(sn->stats);
 	pn->sccp = NULL;
 	kfree(sn);
+}
+
+/* Module init: the caches of connections and of their byte rings. */
+int pp_sccp_init(void)
+{
+	pp_sccp_conn_cache = KMEM_CACHE(pp_sccp_conn, SLAB_HWCACHE_ALIGN);
+	if (!pp_sccp_conn_cache)
+		return -ENOMEM;
+	pp_sccp_ring_cache = kmem_cache_create("pp_sccp_ring",
+					       SCCP_STREAM_RING, 0, 0, NULL);
+	if (!pp_sccp_ring_cache) {
+		kmem_cache_destroy(pp_sccp_conn_cache);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/* Module exit, after every namespace's exit and an rcu_barrier(). */
+void pp_sccp_exit(void)
+{
+	kmem_cache_destroy(pp_sccp_ring_cache);
+	kmem_cache_destroy(pp_sccp_conn_cache);
 }

@@ -21,6 +21,10 @@
  * the two sides while a north address is configured.
  */
 
+/* Module init and exit (the slab caches), around every namespace's. */
+int pp_sccp_init(void);
+void pp_sccp_exit(void);
+
 int pp_sccp_net_init(struct pp_net *pn);
 void pp_sccp_net_exit(struct pp_net *pn);
 
@@ -42,7 +46,9 @@ struct pp_sccp_stats {
 	u64 plain_refused;	/* plain SYNs dropped: secure SCCP on */
 	u64 adhoc;		/* open mode: to the AdHoCuSeR's CallManager */
 	u64 adhoc_limit;	/* open mode: SYNs dropped by the bounds */
+	u64 nobuf;		/* segments dropped: no byte ring to be had */
 	u32 open;		/* connections tracked now */
+	u32 rings;		/* byte rings taken now */
 };
 
 void pp_sccp_stats(struct pp_net *pn, struct pp_sccp_stats *s);

@@ -3,10 +3,12 @@
 /*
  * SCCP stream tracker and rewriter (see sccp_stream.h and docs/sccp.md).
  *
- * Sequence arithmetic is modulo 2^32. The byte ring holds the original
- * bytes of the last SCCP_STREAM_RING bytes seen, each at its sequence
- * number modulo the ring size (2^32 is a multiple of it): every
- * retransmitted byte still in it is compared with it. The record ring
+ * Sequence arithmetic is modulo 2^32. The byte ring (the caller's,
+ * attached while bytes are unacknowledged) holds the original bytes of
+ * the last SCCP_STREAM_RING bytes seen, each at its sequence number
+ * modulo the ring size (2^32 is a multiple of it): every retransmitted
+ * byte still in it is compared with it. Without a ring, ring_len is 0:
+ * every byte seen is before the ring, so passes only if acknowledged. The record ring
  * holds the rewritten fields (replacement bytes) in stream order; they
  * leave only when it is full, never on acknowledgment: a sender that
  * missed an ACK retransmits acknowledged bytes, which must still be
@@ -69,7 +71,10 @@ static struct sccp_rw_rec *rw_at(struct sccp_stream *st, u32 i)
 
 void sccp_stream_init(struct sccp_stream *st, u32 seq)
 {
+	u8 *ring = st->ring;
+
 	memset(st, 0, sizeof(*st));
+	st->ring = ring;
 	st->next_seq = seq;
 	st->ack_seq = seq;
 	st->isn = seq - 1;
@@ -82,6 +87,34 @@ void sccp_stream_init(struct sccp_stream *st, u32 seq)
 void sccp_stream_set_hint(struct sccp_stream *st, u8 proto)
 {
 	st->hint = proto;
+}
+
+void sccp_stream_ring_attach(struct sccp_stream *st, u8 *ring)
+{
+	st->ring = ring;
+	st->ring_len = 0;
+}
+
+bool sccp_stream_ring_idle(const struct sccp_stream *st)
+{
+	return st->ring && st->ack_seq == st->next_seq;
+}
+
+u8 *sccp_stream_ring_detach(struct sccp_stream *st)
+{
+	u8 *ring = st->ring;
+	u32 pos, k;
+
+	if (!ring)
+		return NULL;
+	/* [next_seq - ring_len, next_seq), wrapped */
+	pos = (st->next_seq - st->ring_len) % SCCP_STREAM_RING;
+	k = umin(st->ring_len, SCCP_STREAM_RING - pos);
+	pp_wipe(ring + pos, k);
+	pp_wipe(ring, st->ring_len - k);
+	st->ring = NULL;
+	st->ring_len = 0;
+	return ring;
 }
 
 static struct sccp_rw_rec *push_rw(struct sccp_stream *st, u32 seq, u8 len)
@@ -106,6 +139,12 @@ static struct sccp_rw_rec *push_rw(struct sccp_stream *st, u32 seq, u8 len)
 
 void sccp_stream_ack(struct sccp_stream *st, u32 ack)
 {
+	/*
+	 * One beyond the bytes seen: the sender's FIN acknowledged with
+	 * them. (Without a FIN it says no more than next_seq would.)
+	 */
+	if (ack == st->next_seq + 1)
+		ack = st->next_seq;
 	if (st->init && seq_after(ack, st->ack_seq) &&
 	    !seq_after(ack, st->next_seq))
 		st->ack_seq = ack;
@@ -436,6 +475,13 @@ int sccp_stream_segment(struct sccp_stream *st, u32 seq, u8 *data, u32 len,
 			return ret;
 	}
 	if (old < len) {
+		if (!st->ring && ops->ring)
+			st->ring = ops->ring(ctx);
+		if (!st->ring) {
+			/* Nothing changed: its next copy is a first one. */
+			st->stats.nobuf++;
+			return SCCP_ST_NOBUF;
+		}
 		/* the originals, before parse_new() rewrites them */
 		keep(st, seq + old, data + old, len - old);
 		ret = parse_new(st, &sg, data + old, len - old, ops, ctx);

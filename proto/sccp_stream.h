@@ -35,13 +35,22 @@
  * Data beyond what was seen is refused (SCCP_ST_OOO): nothing leaves
  * unexamined.
  *
+ * The byte ring is not part of the state: the caller attaches one
+ * (sccp_stream_ring_attach(), or on demand through ops->ring) and takes
+ * it back once every byte it holds is acknowledged
+ * (sccp_stream_ring_idle(), sccp_stream_ring_detach()): an idle
+ * connection, everything acknowledged, needs none. Without a ring, new
+ * bytes are refused (SCCP_ST_NOBUF, nothing changed): never passed
+ * unexamined.
+ *
  * sccp_stream_tcp() takes the segment's TCP flags too: the first SYN
  * starts the tracking, and a later SYN never restarts it (a SYN in the
  * middle of a connection is one the receiver answers with a challenge
  * ACK; restarting at its sequence number would make the tracker's view
  * of the stream and the receiver's diverge).
  *
- * Fixed-size state, no allocation; pure C like sccp.c. docs/sccp.md.
+ * Fixed-size state, no allocation (the ring is the caller's); pure C like
+ * sccp.c. docs/sccp.md.
  */
 #ifndef _PP_SCCP_STREAM_H
 #define _PP_SCCP_STREAM_H
@@ -62,6 +71,7 @@ enum sccp_stream_verdict {
 	SCCP_ST_OOO	= 1,	/* beyond the bytes seen: drop it, not fatal */
 	SCCP_ST_STALE	= 2,	/* old bytes no longer vouched for: drop it */
 	SCCP_ST_CONFLICT = 3,	/* contradicts the bytes seen: drop it */
+	SCCP_ST_NOBUF	= 4,	/* new bytes, no ring to keep them: drop it */
 };
 
 /* sccp_stream_tcp() flags: the segment's TCP flags that matter */
@@ -132,6 +142,15 @@ struct sccp_stream_ops {
 	 */
 	int (*key)(void *ctx, const struct sccp_msg *msg, int blk_len,
 		   struct sccp_media_key *k);
+	/*
+	 * The segment brings new bytes and no ring is attached: return
+	 * SCCP_STREAM_RING bytes (any content) to attach, or NULL: the
+	 * segment is refused (SCCP_ST_NOBUF) and the state left as it was,
+	 * so its retransmission is handled as if it were the first copy.
+	 * The caller takes the ring back with sccp_stream_ring_detach().
+	 * Optional: without it, only a ring attached beforehand is used.
+	 */
+	u8 *(*ring)(void *ctx);
 };
 
 struct sccp_rw_rec {
@@ -150,13 +169,14 @@ struct sccp_stream_stats {
 	u32 evicted;		/* bytes or records evicted before acknowledgment */
 	u32 conflict;		/* segments refused: SCCP_ST_CONFLICT */
 	u32 keys;		/* key blocks rewritten */
+	u32 nobuf;		/* segments refused: SCCP_ST_NOBUF */
 };
 
 struct sccp_stream {
 	u32 next_seq;		/* first byte not seen yet */
 	u32 ack_seq;		/* the receiver has everything before */
 	u32 isn;		/* sequence number of the first SYN */
-	u32 ring_len;		/* ring[] holds [next_seq - ring_len, next_seq) */
+	u32 ring_len;		/* ring holds [next_seq - ring_len, next_seq) */
 	u32 rw_floor;		/* rewrite records complete from here on */
 	u32 pdu_seq;		/* first byte of the current PDU */
 	u32 pdu_size;		/* 0 while its header is incomplete */
@@ -173,7 +193,11 @@ struct sccp_stream {
 	s16 error;		/* SCCP_E_* once the stream is dead */
 	u16 rw_first, rw_n;
 	u8 prefix[SCCP_PREFIX_MAX];
-	u8 ring[SCCP_STREAM_RING];	/* original bytes, at seq % size */
+	/*
+	 * SCCP_STREAM_RING bytes of the caller's, or NULL (then ring_len
+	 * is 0): the original bytes, at seq % SCCP_STREAM_RING.
+	 */
+	u8 *ring;
 	struct sccp_rw_rec rws[SCCP_STREAM_RWS];
 	struct sccp_stream_stats stats;
 };
@@ -182,6 +206,8 @@ struct sccp_stream {
  * sccp_stream_init() - start tracking a direction
  * @st: state
  * @seq: sequence number of the first payload byte (the SYN's + 1)
+ *
+ * A ring attached before stays attached, empty.
  */
 void sccp_stream_init(struct sccp_stream *st, u32 seq);
 
@@ -202,9 +228,40 @@ void sccp_stream_set_hint(struct sccp_stream *st, u8 proto);
  *
  * Acknowledged bytes may be retransmitted without their header records
  * (the receiver discards them). Ignored when @ack is not newer than the
- * last one or beyond the bytes seen.
+ * last one or beyond the bytes seen, except by one: the acknowledgment
+ * of a FIN after them, taken as acknowledging every byte seen.
  */
 void sccp_stream_ack(struct sccp_stream *st, u32 ack);
+
+/**
+ * sccp_stream_ring_attach() - give @st a ring for the bytes it sees
+ * @st: state, without a ring
+ * @ring: SCCP_STREAM_RING bytes, any content
+ */
+void sccp_stream_ring_attach(struct sccp_stream *st, u8 *ring);
+
+/**
+ * sccp_stream_ring_idle() - does the ring hold only acknowledged bytes?
+ * @st: state
+ *
+ * Return: true when a ring is attached and the receiver acknowledged
+ * every byte seen (nothing it holds can be asked for again, except as
+ * bytes the receiver discards): sccp_stream_ring_detach() costs nothing.
+ */
+bool sccp_stream_ring_idle(const struct sccp_stream *st);
+
+/**
+ * sccp_stream_ring_detach() - take the ring back
+ * @st: state
+ *
+ * The bytes it held are wiped. Always safe: a retransmission of bytes
+ * the receiver has not acknowledged is then refused (SCCP_ST_STALE), as
+ * for bytes evicted from the ring; acknowledged ones pass, rewritten
+ * from the records as before; the next new bytes want a ring again.
+ *
+ * Return: the ring, or NULL if none was attached.
+ */
+u8 *sccp_stream_ring_detach(struct sccp_stream *st);
 
 /**
  * sccp_stream_segment() - one TCP segment of the direction
@@ -216,8 +273,8 @@ void sccp_stream_ack(struct sccp_stream *st, u32 ack);
  * @ctx: passed to @ops
  *
  * Return: SCCP_ST_FORWARD: forward @data (rewritten). SCCP_ST_OOO,
- * SCCP_ST_STALE, SCCP_ST_CONFLICT: drop the segment, the connection goes
- * on (the sender retransmits). Negative SCCP_E_*: the stream is dead
+ * SCCP_ST_STALE, SCCP_ST_CONFLICT, SCCP_ST_NOBUF: drop the segment, the
+ * connection goes on (the sender retransmits). Negative SCCP_E_*: the stream is dead
  * (framing error, SCCP_E_LAYOUT, SCCP_E_ABORT); drop the segment and
  * reset the connection; every later call returns the same error. @data
  * may have been partly rewritten when the result is not SCCP_ST_FORWARD.

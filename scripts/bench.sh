@@ -10,9 +10,11 @@
 #	scripts/bench.sh [--quick] [-o FILE]
 #
 # full (default): bench/rtp/run.sh 10 100 1000 (SECS=10, 3 rounds, the
-#   SRTP variant too), then bench/scale/run.sh;
+#   SRTP variant too), then bench/scale/run.sh, then bench/cluster/run.sh
+#   (3,000 and 10,000 activations replicated to three nodes);
 # --quick (make bench QUICK=1): bench/rtp/run.sh 10 100 (SECS=3, 3 rounds,
-#   no SRTP), then bench/scale/run.sh --quick: for development.
+#   no SRTP), then bench/scale/run.sh --quick, then bench/cluster/run.sh
+#   --quick (300 and 1,000): for development.
 # Each runs its own QEMU guest, one after the other. bench/rtp measures, in
 # one boot, plain forwarding, our relay, rtpengine with its kernel
 # forwarding and rtpengine's userspace path (and our SRTP relay in full
@@ -44,11 +46,13 @@ if [ $quick = 1 ]; then
 	rtp_env=(SECS=3 ROUNDS=3 SRTP=0 PERF="relay rtpk")
 	rtp_n=(10 100)
 	scale_args=(--quick)
+	cluster_args=(--quick)
 else
 	mode=full
 	rtp_env=(SECS=10 ROUNDS=3 SRTP=1 PERF="relay rtpk")
 	rtp_n=(10 100 1000)
 	scale_args=()
+	cluster_args=()
 fi
 start=$(date -u +%Y-%m-%dT%H:%MZ)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -62,15 +66,25 @@ env "${rtp_env[@]}" bench/rtp/run.sh "${rtp_n[@]}" > "$logs/rtp.log" 2>&1
 rtp_rc=$?
 rtp_s=$((SECONDS - t0))
 echo "bench: rtp: exit $rtp_rc, $rtp_s s"
-scale_rc=- scale_s=0
-if [ -x bench/scale/run.sh ]; then
-	echo "bench: scale: bench/scale/run.sh ${scale_args[*]} (log $logs/scale.log)"
+# section NAME ARGS...: bench/NAME/run.sh ARGS (when in the tree), its
+# markdown in $logs/NAME.md, its stderr in $logs/NAME.log; sets NAME_rc
+# and NAME_s (its exit status and seconds; "-" and 0 when not run).
+section() {
+	local name=$1 t0
+	shift
+	printf -v "${name}_rc" %s -
+	printf -v "${name}_s" %s 0
+	[ -x "bench/$name/run.sh" ] || return 0
+	echo "bench: $name: bench/$name/run.sh $* (log $logs/$name.log)"
 	t0=$SECONDS
-	bench/scale/run.sh "${scale_args[@]}" > "$logs/scale.md" 2> "$logs/scale.log"
-	scale_rc=$?
-	scale_s=$((SECONDS - t0))
-	echo "bench: scale: exit $scale_rc, $scale_s s"
-fi
+	"bench/$name/run.sh" "$@" > "$logs/$name.md" 2> "$logs/$name.log"
+	printf -v "${name}_rc" %s $?
+	printf -v "${name}_s" %s $((SECONDS - t0))
+	local rcv=${name}_rc sv=${name}_s
+	echo "bench: $name: exit ${!rcv}, ${!sv} s"
+}
+section scale "${scale_args[@]}"
+section cluster "${cluster_args[@]}"
 
 {
 	echo "# Benchmark results (\`make bench\`, $mode mode)"
@@ -96,6 +110,7 @@ fi
 	echo "make bench$([ $quick = 1 ] && echo ' QUICK=1')        # = scripts/install-deps.sh; scripts/bench-deps.sh; make all; scripts/bench.sh$([ $quick = 1 ] && echo ' --quick')"
 	echo "$rtp_cmd      # the RTP table below ($rtp_s s, exit $rtp_rc)"
 	[ -x bench/scale/run.sh ] && echo "bench/scale/run.sh ${scale_args[*]}      # the scale section ($scale_s s, exit $scale_rc)"
+	[ -x bench/cluster/run.sh ] && echo "bench/cluster/run.sh ${cluster_args[*]}      # the cluster section ($cluster_s s, exit $cluster_rc)"
 	echo '```'
 	echo
 	echo "## RTP: plain forwarding, our relay, rtpengine kernel and userspace, in one boot"
@@ -132,6 +147,11 @@ fi
 		echo "## Scale"
 		echo
 		echo "bench/scale/run.sh is not in this tree: not run."
+	fi
+	if [ -x bench/cluster/run.sh ]; then
+		echo
+		cat "$logs/cluster.md"
+		[ "$cluster_rc" = 0 ] || echo "(bench/cluster/run.sh exited $cluster_rc: $(tail -n 3 "$logs/cluster.log" | tr '\n' ' '))"
 	fi
 	echo
 	echo "## Not run by make bench"

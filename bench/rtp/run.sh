@@ -4,7 +4,7 @@
 #
 # bench/rtp: the in-kernel media relay, plain and transcoding SRTP, against
 # plain IP forwarding (not a test: numbers, no assertions). On the host:
-#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams, at most 2000)
+#	bench/rtp/run.sh [N...]		(default: 10 100 400 streams, at most 4000)
 # builds the load generator (make -C bench/rtp) and runs itself in the QEMU
 # guest (selftests/vm/run-vm.sh). Settings from the environment: SECS
 # (measured seconds per line, default 10), ROUNDS (full-load rounds per N
@@ -108,7 +108,7 @@ RTPE=${RTPE:-1}
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
-	[ "$n" -ge 1 ] && [ "$n" -le 2000 ] || { echo "N=$n: 1..2000 (479 phone addresses, up to 5 streams each)"; exit 2; }
+	[ "$n" -ge 1 ] && [ "$n" -le 4000 ] || { echo "N=$n: 1..4000 (479 phone addresses, up to 9 streams each)"; exit 2; }
 	[ "$n" -gt $MAXN ] && MAXN=$n
 done
 # 479 phone addresses (below): K streams per phone, NPH phones.
@@ -218,8 +218,9 @@ pp set phoneproxy media timeout 0
 # least 2000 pairs, 2 MAXN + 200 beyond 900 streams
 pairs=$((2 * MAXN + 200 > 2000 ? 2 * MAXN + 200 : 2000))
 pp set phoneproxy rtp ports 20480 $((20480 + 2 * pairs))
-# K streams per phone address (at most 5 here, within the default 8:
-# set all the same, so that the run does not depend on the default)
+# K streams per phone address (at most 9 here: beyond the default 8
+# from 3,833 streams on; set all the same, so that the run does not
+# depend on the default)
 pp set phoneproxy media maxstreams $((K > 8 ? K : 8))
 for ((i = 0; i < NPH; i++)); do
 	echo "set user active name u$i address $(addr_of $i)"

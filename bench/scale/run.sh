@@ -53,21 +53,10 @@ if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, boot, print the section
 		: "${PHONES:=1000}" "${CALLS:=200}" "${USERS:=10000}" "${SECS:=3}" "${ROUNDS:=1}" "${HOLD:=10}"
 	fi
 	make -s -C "$PP_TOP/bench/rtp" >&2 || exit 1
-	out=$(mktemp -d /tmp/pp-scale.XXXXXX)
-	t0=$(date +%s)
-	"$PP_TOP/selftests/vm/run-vm.sh" -m 2048 -t 3000 -o "$out" \
-		"PHONES=${PHONES:-10000} CALLS=${CALLS:-2000} USERS=${USERS:-100000} SECS=${SECS:-5} ROUNDS=${ROUNDS:-3} HOLD=${HOLD:-20} RATE=${RATE:-1000} bash $PP_TOP/bench/scale/run.sh ${1:-}" >&2
-	rc=$?
-	if [ -s "$out/scale.md" ]; then
-		cat "$out/scale.md"
-		echo
-		echo "Host: $(nproc) CPUs ($(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -n 1)), load average $(cut -d' ' -f1-3 /proc/loadavg) at the end;" \
-			"$(( $(date +%s) - t0 )) s in all (boot included)."
-	else
-		echo "bench/scale: the guest wrote no results (exit $rc); its output is on stderr above" >&2
-	fi
-	rm -rf "$out"
-	exit $rc
+	source "$PP_TOP/bench/vm.sh"
+	bench_vm scale \
+		"PHONES=${PHONES:-10000} CALLS=${CALLS:-2000} USERS=${USERS:-100000} SECS=${SECS:-5} ROUNDS=${ROUNDS:-3} HOLD=${HOLD:-20} RATE=${RATE:-1000} bash $PP_TOP/bench/scale/run.sh ${1:-}"
+	exit
 fi
 
 # ---- in the guest ----------------------------------------------------------
@@ -109,38 +98,7 @@ cpu_ticks() {
 	read -r _c u n s i w irq sirq st _ < /proc/stat
 	echo $((u + n + s + irq + sirq + st))
 }
-# Memory snapshot NAME: every slab cache's active bytes, meminfo lines.
-snap() {
-	python3 - "$TMPD/mem.$1" <<-'EOF'
-	import json, sys
-	caches = {}
-	for line in open("/proc/slabinfo").readlines()[2:]:
-	    f = line.split()
-	    caches[f[0]] = int(f[1]) * int(f[3])
-	mi = {}
-	for line in open("/proc/meminfo"):
-	    k, v = line.split(":")
-	    mi[k] = int(v.split()[0]) * 1024
-	json.dump({"caches": caches, "meminfo": mi}, open(sys.argv[1], "w"))
-	EOF
-}
-# memdiff A B N WHAT: bytes per WHAT between snapshots A and B over N.
-memdiff() {
-	python3 - "$TMPD/mem.$1" "$TMPD/mem.$2" "$3" "$4" <<-'EOF'
-	import json, sys
-	a, b = (json.load(open(f)) for f in sys.argv[1:3])
-	n, what = int(sys.argv[3]), sys.argv[4]
-	d = {k: b["caches"].get(k, 0) - a["caches"].get(k, 0) for k in set(a["caches"]) | set(b["caches"])}
-	tot = sum(d.values())
-	km = sum(v for k, v in d.items() if k.startswith("kmalloc"))
-	mi = {k: b["meminfo"][k] - a["meminfo"][k] for k in ("Slab", "Percpu", "VmallocUsed")}
-	top = sorted(d.items(), key=lambda kv: -kv[1])[:8]
-	print(f"all slab caches {tot / n:,.0f} B per {what} (kmalloc-* {km / n:,.0f}); "
-	      f"meminfo per {what}: Slab {mi['Slab'] / n:,.0f}, Percpu {mi['Percpu'] / n:,.0f}, "
-	      f"VmallocUsed {mi['VmallocUsed'] / n:,.0f}; largest caches: "
-	      + ", ".join(f"{k} {v / n:,.0f}" for k, v in top if v > 0))
-	EOF
-}
+source "$PP_TOP/bench/mem.sh"
 
 # The module's own allocations, traced by call site (tracefs).
 TR=/sys/kernel/tracing
@@ -153,7 +111,8 @@ trace_setup() {
 	[ -n "$base" ] && [ "$base" != 0x0000000000000000 ] || return 0
 	end=$(python3 -c "print(hex(int('$base', 16) + $size))")
 	echo 32768 > $TR/buffer_size_kb
-	for ev in kmem/kmalloc kmem/kmalloc_node kmem/kmem_cache_alloc kmem/kmem_cache_alloc_node percpu/percpu_alloc_percpu; do
+	for ev in kmem/kmalloc kmem/kmalloc_node kmem/kmem_cache_alloc kmem/kmem_cache_alloc_node percpu/percpu_alloc_percpu \
+		kmem/kfree kmem/kmem_cache_free percpu/percpu_free_percpu; do
 		[ -d $TR/events/$ev ] || continue
 		echo "call_site >= $base && call_site < $end" > $TR/events/$ev/filter || continue
 		echo 1 > $TR/events/$ev/enable
@@ -162,15 +121,24 @@ trace_setup() {
 	TRACE=1
 }
 trace_clear() { [ $TRACE = 1 ] && echo > $TR/trace; }
-# trace_sum N WHAT: the module's allocations since trace_clear, per WHAT.
+# trace_sum N WHAT: the module's allocations since trace_clear, per WHAT:
+# all it allocated, and what of it is still held (allocations matched to
+# the frees of the same pointer, by the call site that allocated).
 trace_sum() {
 	[ $TRACE = 1 ] || { echo "(no tracefs: the module's own allocations not traced)"; return; }
 	python3 - "$1" "$2" "$(nproc --all)" "$TMPD/per_object" "$TR/trace" <<-'EOF'
 	import re, sys, collections
 	n, what, ncpu = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
 	by = collections.Counter(); cnt = collections.Counter()
+	live = {}; held = collections.Counter()
 	for line in open(sys.argv[5]):
 	    m = re.search(r"call_site=([\w.]+)\S*", line)
+	    p = re.search(r"\bptr=(\S+)", line)
+	    if re.search(r"\b(kfree|kmem_cache_free|percpu_free_percpu):", line):
+	        if p and p.group(1) in live:
+	            k, v = live.pop(p.group(1))
+	            held[k] -= v
+	        continue
 	    if not m:
 	        continue
 	    site = m.group(1)
@@ -183,12 +151,16 @@ trace_sum() {
 	            continue
 	        v = int(s.group(1)) * ncpu
 	        site += " (percpu)"
-	    by[site] += v; cnt[site] += 1
-	tot = sum(by.values())
+	    by[site] += v; cnt[site] += 1; held[site] += v
+	    if p:
+	        live[p.group(1)] = (site, v)
+	tot = sum(by.values()); kept = sum(held.values())
 	with open(sys.argv[4], "a") as f:
-	    f.write(f"{what.replace(' ', '_')} {tot / n:.1f}\n")
+	    f.write(f"{what.replace(' ', '_')} {kept / n:.1f}\n")
 	print(f"the module's own allocations: {tot / n:,.0f} B per {what} (" +
-	      ", ".join(f"{k}: {cnt[k] / n:.2f} x {v // cnt[k]:,} B" for k, v in by.most_common()) + ")")
+	      ", ".join(f"{k}: {cnt[k] / n:.2f} x {v // cnt[k]:,} B" for k, v in by.most_common()) + ")" +
+	      f", of which still held at the end: {kept / n:,.0f} B per {what} (" +
+	      ", ".join(f"{k}: {v / n:,.0f} B" for k, v in held.most_common() if v) + ")")
 	EOF
 }
 
@@ -506,7 +478,7 @@ md "- per SCCP connection (both TCP ends of the simulators included in the slab 
 md "- per media stream: $MEM_STREAM; $TR_STREAM"
 md "- the whole run, from before the publish to $REG phones registered and $HSTREAMS streams up: $PEAK_MEM"
 if [ -s "$TMPD/per_object" ]; then
-	md "- the module's own allocations at the scale of this run (the traced figures above times" \
+	md "- the module's own allocations at the scale of this run (the traced figures still held, above, times" \
 		"$USERS users, $NACT activations, $REG connections, $NSTR streams; rhashtable bucket arrays," \
 		"allocated by lib/rhashtable.c, in the slab figures only): $(awk -v u="$USERS" -v a="$NACT" -v c="$REG" -v s="$NSTR" '
 		$1 == "user" { t += $2 * u } $1 == "activation" { t += $2 * a }

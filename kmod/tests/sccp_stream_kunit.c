@@ -71,6 +71,8 @@ SCCP_T_KUNIT(pp_sccp_stream_history_headers_only,
 	     sccp_t_st_history_headers_only(test, why))
 SCCP_T_KUNIT(pp_sccp_stream_history_one_segment_beyond_records,
 	     sccp_t_st_history_one_segment(test, why))
+SCCP_T_KUNIT(pp_sccp_stream_ring_taken_and_given_back,
+	     sccp_t_st_ring_on_demand(test, why))
 SCCP_T_KUNIT(pp_sccp_stream_keys_cut_at_every_byte,
 	     sccp_t_st_keys_cut_at_every_byte(test, test->param_value, why))
 SCCP_T_KUNIT(pp_sccp_stream_keys_retransmissions,
@@ -113,6 +115,7 @@ static struct kunit_case pp_sccp_stream_cases[] = {
 	KUNIT_CASE(pp_sccp_stream_history_acknowledged_as_it_goes),
 	KUNIT_CASE(pp_sccp_stream_history_headers_only),
 	KUNIT_CASE(pp_sccp_stream_history_one_segment_beyond_records),
+	KUNIT_CASE(pp_sccp_stream_ring_taken_and_given_back),
 	KUNIT_CASE_PARAM(pp_sccp_stream_keys_cut_at_every_byte,
 			 pp_kt_st_vec_gen_params),
 	KUNIT_CASE_PARAM(pp_sccp_stream_keys_retransmissions,

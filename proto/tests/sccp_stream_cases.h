@@ -61,7 +61,10 @@ struct sccp_t_st_ctx {
 	u32 key_fields;			/* msg->fields */
 	u32 key_ppid;
 	bool key_ep_known;		/* every endpoint before the block known */
+	bool ring_none;			/* ring(): the pool is empty */
+	unsigned int ring_takes;	/* ring() calls that gave one */
 	struct sccp_msg msgs[SCCP_T_ST_PDUS];	/* as pdu(0) reported them */
+	u8 ring[SCCP_STREAM_RING];	/* attached for good */
 };
 
 static inline int sccp_t_st_rewrite(void *c, const struct sccp_msg *m,
@@ -168,6 +171,7 @@ static inline void sccp_t_st_ctx_init(struct sccp_t_st_ctx *x, u32 isn)
 	/* msgs[] is written before it is read */
 	memset(x, 0, offsetof(struct sccp_t_st_ctx, msgs));
 	sccp_stream_init(&x->st, isn);
+	sccp_stream_ring_attach(&x->st, x->ring);
 }
 
 /* ---- a receiver that checks every forwarded byte ---------------------- */
@@ -836,6 +840,7 @@ struct sccp_t_sid {
 	struct sccp_stream st;
 	u8 own[64], victim[64], seg[128];
 	u32 n;
+	u8 ring[SCCP_STREAM_RING];
 };
 
 static inline struct sccp_t_sid *sccp_t_sid_alloc(void *t, u32 id, u32 isn)
@@ -846,6 +851,7 @@ static inline struct sccp_t_sid *sccp_t_sid_alloc(void *t, u32 id, u32 isn)
 		return NULL;
 	s->n = sccp_t_registration(s->own, id, SCCP_T_OWN);
 	sccp_t_registration(s->victim, id, SCCP_T_VICTIM);
+	sccp_stream_ring_attach(&s->st, s->ring);	/* the SYN keeps it */
 	if (sccp_stream_tcp(&s->st, isn, SCCP_TCP_SYN, NULL, 0,
 			    &sccp_t_sid_ops, NULL) != SCCP_ST_FORWARD ||
 	    !s->st.init || s->st.next_seq != isn + 1)
@@ -1346,6 +1352,135 @@ static inline int sccp_t_st_history_headers_only(void *t, char *why)
 	bad |= sccp_t_ck(why, sccp_t_send(x, r, c->n - SCCP_STREAM_RING, 24) ==
 			 SCCP_ST_FORWARD && !r->wrong,
 			 "unacknowledged bytes still kept");
+	return bad;
+}
+
+/* ---- the byte ring, taken and given back (sccp_stream_ops.ring) ----------- */
+
+/* A pool of one ring, x->ring, as the module's (kmod/sccp_conn.c). */
+static inline u8 *sccp_t_st_ring(void *c)
+{
+	struct sccp_t_st_ctx *x = c;
+
+	if (x->ring_none)
+		return NULL;
+	x->ring_takes++;
+	return x->ring;
+}
+
+static const struct sccp_stream_ops sccp_t_st_pool_ops = {
+	.rewrite = sccp_t_st_rewrite,
+	.pdu = sccp_t_st_pdu,
+	.ring = sccp_t_st_ring,
+};
+
+static inline bool sccp_t_zero(const u8 *p, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		if (p[i])
+			return false;
+	return true;
+}
+
+/*
+ * A direction holds a ring only while it has bytes the receiver has not
+ * acknowledged: taken for new bytes, refused (SCCP_ST_NOBUF, nothing
+ * changed) when there is none, given back (wiped) once all is
+ * acknowledged; after that, acknowledged bytes pass rewritten from the
+ * records, unacknowledged ones of a ring taken away are refused.
+ */
+static inline int sccp_t_st_ring_on_demand(void *t, char *why)
+{
+	struct sccp_t_crafted *c = sccp_t_history(t, true);
+	struct sccp_t_st_ctx *x;
+	struct sccp_t_rx *r;
+	const u32 unit = 48;
+	u8 *seg;
+	int bad, v;
+
+	if (sccp_t_ck(why, c, "no memory"))
+		return 1;
+	x = c->x;
+	r = c->r;
+	x->ops = &sccp_t_st_pool_ops;
+	bad = sccp_t_ck(why, sccp_stream_ring_detach(&x->st) == x->ring &&
+			!x->st.ring && !sccp_stream_ring_detach(&x->st),
+			"a ring attached before the first byte given back");
+
+	/* no ring to be had: refused, nothing changed */
+	x->ring_none = true;
+	v = sccp_t_send(x, r, 0, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_NOBUF && x->st.stats.nobuf == 1 &&
+			 x->st.next_seq == 0 && !x->st.rw_n && !x->rewrites &&
+			 !x->npdu && !x->st.stats.pdus && !x->st.ring,
+			 "no ring: %d, next_seq %u, %u records", v,
+			 x->st.next_seq, x->st.rw_n);
+	/* its next copy is a first one */
+	x->ring_none = false;
+	v = sccp_t_send(x, r, 0, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			 x->ring_takes == 1 && x->st.ring == x->ring &&
+			 x->rewrites == 1 && x->npdu == 1,
+			 "taken for the first new bytes: %d", v);
+	/* partly acknowledged: kept, compared */
+	sccp_stream_ack(&x->st, 24);
+	bad |= sccp_t_ck(why, !sccp_stream_ring_idle(&x->st),
+			 "half acknowledged: not idle");
+	seg = sccp_t_exact(r->in, unit);
+	if (seg) {
+		seg[30] ^= 1;
+		bad |= sccp_t_ck(why, sccp_stream_segment(&x->st, 0, seg, unit,
+							  x->ops, x) ==
+				 SCCP_ST_CONFLICT,
+				 "changed unacknowledged byte refused");
+		sccp_t_free(seg);
+	}
+	/* all acknowledged: given back, wiped */
+	sccp_stream_ack(&x->st, unit);
+	bad |= sccp_t_ck(why, sccp_stream_ring_idle(&x->st) &&
+			 sccp_stream_ring_detach(&x->st) == x->ring &&
+			 !x->st.ring && !x->st.ring_len &&
+			 sccp_t_zero(x->ring, SCCP_STREAM_RING) &&
+			 !sccp_stream_ring_idle(&x->st),
+			 "acknowledged: given back, its bytes wiped");
+	/* an acknowledged retransmission needs none, rewritten the same */
+	x->ring_none = true;
+	v = sccp_t_send(x, r, 0, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			 !x->st.ring && x->ring_takes == 1,
+			 "acknowledged retransmission without a ring: %d", v);
+	/* new bytes again: refused until a ring comes */
+	v = sccp_t_send(x, r, unit, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_NOBUF && x->st.next_seq == unit &&
+			 x->st.stats.nobuf == 2,
+			 "new bytes without a ring: %d", v);
+	v = sccp_t_send(x, r, 0, 2 * unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_NOBUF, "old and new: %d", v);
+	x->ring_none = false;
+	v = sccp_t_send(x, r, 0, 2 * unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			 x->ring_takes == 2 && x->rewrites == 2,
+			 "old and new with a ring: %d", v);
+	/* taken away unacknowledged: those bytes refused, not passed */
+	bad |= sccp_t_ck(why, sccp_stream_ring_detach(&x->st) == x->ring,
+			 "taken away");
+	v = sccp_t_send(x, r, unit, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_STALE,
+			 "unacknowledged bytes of a ring taken away: %d", v);
+	v = sccp_t_send(x, r, 2 * unit, unit);
+	bad |= sccp_t_ck(why, v == SCCP_ST_FORWARD && !r->wrong &&
+			 x->ring_takes == 3,
+			 "the next new bytes take one again: %d", v);
+	/* the acknowledgment of a FIN after them acknowledges them all */
+	sccp_stream_ack(&x->st, 3 * unit + 2);
+	bad |= sccp_t_ck(why, !sccp_stream_ring_idle(&x->st),
+			 "two beyond the bytes seen: ignored");
+	sccp_stream_ack(&x->st, 3 * unit + 1);
+	bad |= sccp_t_ck(why, sccp_stream_ring_idle(&x->st) &&
+			 x->st.ack_seq == 3 * unit,
+			 "the FIN's acknowledgment (one beyond) acknowledges all");
 	return bad;
 }
 

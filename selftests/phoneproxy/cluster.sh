@@ -398,6 +398,21 @@ if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
 	phone_start homer "$NS_PHONE" --server $NORTH --sid SEP001122334455 --retry 0
 	check "a phone registers through node 1: every node knows it is registered there (1:1)" \
 		until_ok 20 regs_everywhere "1:1,2:0,3:0"
+	# homer_through WHAT: show user -j names WHAT as homer's nodes on every
+	# node ("1": node 1's, this_node true on node 1 only; "": none).
+	homer_through() {
+		local n want
+		for n in 1 2 3; do
+			want='"through":[]'
+			[ -n "$1" ] && want="\"through\":[{\"node\":$1,\"this_node\":$([ "$n" = "$1" ] && echo true || echo false)}]"
+			ppn $n -j show user name homer | grep -qF "$want" || return 1
+		done
+	}
+	check "show user -j names node 1 on every node (this_node on node 1 only)" until_ok 20 homer_through 1
+	check "show user's node column: \"1 (this node)\" on node 1, \"1\" on nodes 2 and 3" \
+		sh -c "ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^homer .* 1 \(this node\)\$' &&
+		       ip netns exec $(node_ns 2) $PPCTL show user | grep -Eq '^homer .* 1\$' &&
+		       ip netns exec $(node_ns 3) $PPCTL show user name homer | grep -Eq '^homer .* 1\$'"
 	restart_clusterd 2
 	check "node 2's pp-clusterd restarted: it learns node 1's registration again (its list at the join)" \
 		until_ok 30 sh -c "[ \"\$(ip netns exec $(node_ns 2) $PPCTL show cluster | awk '\$1 == \"registrations_by_node\" { print \$2 }')\" = 1:1,2:0,3:0 ]"
@@ -425,6 +440,13 @@ if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
 		homer_everywhere
 	kill "$PHONE_PID"	# it unregisters
 	check "the phone unregisters: gone on every node" until_ok 20 regs_everywhere "1:0,2:0,3:0"
+	check "show user names no node for homer on any node" until_ok 10 homer_through ""
+	kill "${CLUSTERD_PID[3]}"
+	wait "${CLUSTERD_PID[3]}" 2>/dev/null
+	check "pp-clusterd stopped on node 3: show user works there and says nothing of nodes" \
+		sh -c "ip netns exec $(node_ns 3) $PPCTL show user | grep -q '^homer ' &&
+		       ! ip netns exec $(node_ns 3) $PPCTL show user | grep -q ' node\$' &&
+		       ! ip netns exec $(node_ns 3) $PPCTL -j show user | grep -q through"
 	check "then idle everywhere: every node times homer out (4 s after the registration ended)" \
 		until_ok 20 homer_nowhere
 else

@@ -77,8 +77,15 @@ check "RegisterTokenReq: the CallManager's TCP never delivers marge's device nam
 # ---- counted ---------------------------------------------------------
 
 diag "sccp_inconsistent ${inc:-none} -> $(counter sccp_inconsistent), sccp_sid_mismatch $mism -> $(counter sccp_sid_mismatch)"
-check "the SYN, the segment after it and the changed retransmission dropped, counted (sccp_inconsistent +3)" \
-	eval "[ \"\$(counter sccp_inconsistent)\" -ge $((${inc:-0} + 3)) ]"
+check "the SYN and the changed retransmission dropped, counted (sccp_inconsistent +2)" \
+	eval "[ \"\$(counter sccp_inconsistent)\" -ge $((${inc:-0} + 2)) ]"
+# The segment after the SYN: dropped as inconsistent while the ring still
+# holds homer's RegisterReq, or, once the CallManager acknowledged it and
+# the ring went back (docs/sccp.md "Memory"), its first 12 bytes pass (the
+# CallManager's TCP discards them) and marge's RegisterReq after them is
+# examined as new bytes: reset for the SID. Either way counted.
+check "the segment after the SYN dropped (inconsistent) or reset for marge's name (sid mismatch)" \
+	eval "[ \$((\$(counter sccp_inconsistent) + \$(counter sccp_sid_mismatch))) -ge $((${inc:-0} + mism + 4)) ]"
 check "RegisterTokenReq naming marge's device: reset, counted (sccp_sid_mismatch +1)" \
 	eval "[ \$(counter sccp_sid_mismatch) -gt $mism ]"
 check "nothing the CallManager received names marge's device" \

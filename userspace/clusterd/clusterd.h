@@ -225,6 +225,9 @@ void clusterd_regs_stats(FILE *f, const struct clusterd *d);
  */
 void clusterd_regs_remote_user(struct clusterd *d, const char *name);
 void clusterd_regs_remote_all(struct clusterd *d);
+/* The reply to "registrations [AFTER]" (lib/ctlsock.h): users after
+ * AFTER (NULL: all), sorted, and the nodes they are registered through. */
+void clusterd_regs_query(FILE *f, const struct clusterd *d, const char *after);
 
 /* shared.c: the published users.xml and the cluster-wide settings. */
 /* At start: the users.xml kept in the state directory is the node's. */

@@ -64,8 +64,13 @@ static void on_ctl(void *arg, const char *req, FILE *f)
 	else if (!strcmp(req, "certs")) {	/* ppctl made or regenerated them */
 		clusterd_certs_announce(arg, "made or regenerated");
 		fputs("ok\n", f);
-	} else
+	} else if (!strcmp(req, "registrations")) {	/* ppctl show user */
+		clusterd_regs_query(f, arg, NULL);
+	} else if (!strncmp(req, "registrations ", 14)) {
+		clusterd_regs_query(f, arg, req + 14);
+	} else {
 		fputs("error unknown request\n", f);
+	}
 }
 
 static void on_hup(void *arg)

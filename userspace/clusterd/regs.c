@@ -348,3 +348,51 @@ void clusterd_regs_stats(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "registrations_dropped", d->st.regs_dropped);
 	pp_ctl_stat(f, "remote_registered_set", d->st.remote_set);
 }
+
+static int reg_cmp(const void *a, const void *b)
+{
+	const struct clusterd_reg *x = *(const struct clusterd_reg *const *)a;
+	const struct clusterd_reg *y = *(const struct clusterd_reg *const *)b;
+	int c = strcmp(x->name, y->name);
+
+	return c ? c : (x->node > y->node) - (x->node < y->node);
+}
+
+void clusterd_regs_query(FILE *f, const struct clusterd *d, const char *after)
+{
+	/* Room for the longest line and "more", inside PP_CTL_MAX. */
+	char line[PP_NAME_MAX + CLUSTERD_MEMBERS_MAX * 11 + 8];
+	const struct clusterd_reg **v;
+	size_t i, n = 0, used;
+	int len;
+
+	used = (size_t)fprintf(f, "self %" PRIu32 "\n", d->node);
+	v = malloc((d->n_regs ? d->n_regs : 1) * sizeof(*v));
+	if (!v)
+		return;		/* no "end": the asker takes it as a bad reply */
+	for (i = 0; i < d->n_regs; i++)
+		if (!after || strcmp(d->regs[i].name, after) > 0)
+			v[n++] = &d->regs[i];
+	qsort(v, n, sizeof(*v), reg_cmp);
+	for (i = 0; i < n;) {
+		size_t j = i + 1;
+
+		len = snprintf(line, sizeof(line), "user %s %" PRIu32, v[i]->name, v[i]->node);
+		/* The same user through several nodes (or processes): one line. */
+		for (; j < n && !strcmp(v[j]->name, v[i]->name); j++)
+			if (v[j]->node != v[j - 1]->node && len > 0 && (size_t)len < sizeof(line))
+				len += snprintf(line + len, sizeof(line) - (size_t)len, ",%" PRIu32,
+						v[j]->node);
+		if (len < 0 || (size_t)len >= sizeof(line) - 1 ||
+		    used + (size_t)len + 1 + sizeof("more\n") > PP_CTL_MAX) {
+			fputs("more\n", f);
+			free(v);
+			return;
+		}
+		fprintf(f, "%s\n", line);
+		used += (size_t)len + 1;
+		i = j;
+	}
+	free(v);
+	fputs("end\n", f);
+}

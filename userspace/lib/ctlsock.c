@@ -33,7 +33,7 @@ struct conn {
 static void on_conn(evutil_socket_t fd, short what, void *arg)
 {
 	struct conn *c = arg;
-	char req[64], *buf = NULL;
+	char req[PP_CTL_REQ_MAX + 1], *buf = NULL;
 	size_t len = 0;
 	FILE *f;
 	ssize_t n;

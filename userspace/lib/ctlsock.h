@@ -27,8 +27,18 @@ struct pp_ctl;
  * certificate; replies "ok" or "error reason" (the previous settings kept). */
 #define PP_CTL_TLSD	"phoneproxy/tlsd"
 /* pp-clusterd's (docs/cluster.md): "stats", the cluster's state and
- * pp-clusterd's counters in the format below ("ppctl show cluster"). */
+ * pp-clusterd's counters in the format below ("ppctl show cluster");
+ * "registrations [AFTER]", the nodes each user's phone is registered
+ * through ("ppctl show user"), users sorted by name (bytes), those after
+ * AFTER only, one line each:
+ *
+ *	self NODE LF			this node's id (0: not known yet)
+ *	user NAME SP NODE[,NODE...] LF	node ids ascending
+ *	end LF | more LF		the last line: "more" when the reply is
+ *					full; ask again after the last NAME
+ */
 #define PP_CTL_CLUSTERD	"phoneproxy/clusterd"
+#define PP_CTL_REQ_MAX	128	/* longest request, its newline included */
 
 /* Write the reply to req (without its newline) to out. */
 typedef void (*pp_ctl_reply_fn)(void *arg, const char *req, FILE *out);

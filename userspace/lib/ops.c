@@ -103,6 +103,8 @@ static struct nla_policy stats_policy[PP_STATS_A_MAX + 1] = {
 	[PP_STATS_A_SCCP_PLAIN_REFUSED]	= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_ADHOC]		= { .type = NLA_U64 },
 	[PP_STATS_A_SCCP_ADHOC_LIMIT]	= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_NOBUF]		= { .type = NLA_U64 },
+	[PP_STATS_A_SCCP_RINGS]		= { .type = NLA_U32 },
 	[PP_STATS_A_SRTP_PROTECTED]	= { .type = NLA_U64 },
 	[PP_STATS_A_SRTP_UNPROTECTED]	= { .type = NLA_U64 },
 	[PP_STATS_A_SRTP_AUTH_FAIL]	= { .type = NLA_U64 },
@@ -666,6 +668,8 @@ static int stats_reply(struct nl_msg *msg, void *arg)
 	U64(PP_STATS_A_SCCP_PLAIN_REFUSED, sccp_plain_refused);
 	U64(PP_STATS_A_SCCP_ADHOC, sccp_adhoc);
 	U64(PP_STATS_A_SCCP_ADHOC_LIMIT, sccp_adhoc_limit);
+	U64(PP_STATS_A_SCCP_NOBUF, sccp_nobuf);
+	U32(PP_STATS_A_SCCP_RINGS, sccp_rings);
 	U64(PP_STATS_A_SRTP_PROTECTED, srtp_protected);
 	U64(PP_STATS_A_SRTP_UNPROTECTED, srtp_unprotected);
 	U64(PP_STATS_A_SRTP_AUTH_FAIL, srtp_auth_fail);

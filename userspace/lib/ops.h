@@ -108,6 +108,8 @@ struct pp_stats {
 	uint64_t sccp_claimed;
 	uint64_t sccp_plain_refused;
 	uint64_t sccp_adhoc, sccp_adhoc_limit;	/* open mode, not activated */
+	uint64_t sccp_nobuf;	/* segments dropped: no stream buffer */
+	uint32_t sccp_rings;	/* stream buffers (byte rings) taken now */
 	/* SRTP in the relay (docs/srtp.md) */
 	uint64_t srtp_protected, srtp_unprotected, srtp_auth_fail, srtp_replay;
 	uint64_t srtp_pending, srtp_other, srtp_expanded, srtp_keys;

@@ -25,7 +25,9 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "set user inactive name <user>", .handler = ppctl_do_user_inactive,
 	  .help = "inactivate an account now" },
 	{ .words = "show user", .handler = ppctl_do_show_user,
-	  .help = "the users: SID, address or [inactive], time active, connections" },
+	  .help = "the users: SID, address or [inactive], time active, connections; in a cluster, the node each phone is registered through" },
+	{ .words = "show user name <user>", .handler = ppctl_do_show_user,
+	  .help = "... that user only" },
 
 	/* The Management Console's "Publish". */
 	{ .words = "publish <file>", .handler = ppctl_do_publish,

@@ -242,3 +242,113 @@ int ppctl_tell(struct ppctl_ctx *ctx, const char *daemon, const char *what)
 			  strrchr(daemon, '/') + 1, rc < 0 ? strerror(-rc) :
 			  strncmp(reply, "error ", 6) ? reply : reply + 6);
 }
+
+static int name_cmp(const void *a, const void *b)
+{
+	return strcmp((*(const struct pp_user_state *const *)a)->name,
+		      (*(const struct pp_user_state *const *)b)->name);
+}
+
+/* Node id in n (ascending): add it (on) or take it out (!on). */
+static void nodes_set(struct ppctl_user_nodes *n, uint32_t id, bool on)
+{
+	unsigned int i = 0, j;
+
+	while (i < n->n && n->id[i] < id)
+		i++;
+	if (i < n->n && n->id[i] == id) {
+		if (!on) {
+			for (j = i; j + 1 < n->n; j++)
+				n->id[j] = n->id[j + 1];
+			n->n--;
+		}
+		return;
+	}
+	if (!on || n->n == PPCTL_USER_NODES_MAX)
+		return;
+	for (j = n->n; j > i; j--)
+		n->id[j] = n->id[j - 1];
+	n->id[i] = id;
+	n->n++;
+}
+
+/* One reply of "registrations [AFTER]" into nodes; *last: the last name.
+ * 1: more to ask, 0: the end, -1: a bad reply. */
+static int regs_page(char *reply, struct pp_user_state **byname, size_t n,
+		     struct ppctl_user_nodes *nodes, const struct pp_user_state *users,
+		     uint32_t *self, char *last, bool *any)
+{
+	char *line, *save = NULL;
+
+	for (line = strtok_r(reply, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		struct pp_user_state key, *kp = &key, **hit;
+		char *name, *ids, *id, *s2 = NULL;
+		uint64_t v;
+
+		if (!strcmp(line, "end") || !strcmp(line, "more"))
+			return !strcmp(line, "more") && *any ? 1 : strcmp(line, "end") ? -1 : 0;
+		if (!strncmp(line, "self ", 5)) {
+			if (pp_parse_uint(line + 5, 0, UINT32_MAX, &v))
+				return -1;
+			*self = (uint32_t)v;
+			continue;
+		}
+		if (strncmp(line, "user ", 5))
+			return -1;
+		name = line + 5;
+		ids = strchr(name, ' ');
+		if (!ids || (size_t)(ids - name) >= PP_NAME_MAX)
+			return -1;
+		*ids++ = '\0';
+		snprintf(last, PP_NAME_MAX, "%s", name);
+		*any = true;
+		snprintf(key.name, sizeof(key.name), "%s", name);
+		hit = bsearch(&kp, byname, n, sizeof(*byname), name_cmp);
+		for (id = strtok_r(ids, ",", &s2); id; id = strtok_r(NULL, ",", &s2)) {
+			if (pp_parse_uint(id, 1, UINT32_MAX, &v))
+				return -1;
+			if (hit)	/* a user this node does not know: not shown */
+				nodes_set(&nodes[*hit - users], (uint32_t)v, true);
+		}
+	}
+	return -1;		/* neither "end" nor "more" */
+}
+
+int ppctl_cluster_user_nodes(const struct pp_user_state *users, size_t n,
+			     struct ppctl_user_nodes *nodes, uint32_t *self)
+{
+	char req[PP_CTL_REQ_MAX], last[PP_NAME_MAX] = "", *reply;
+	struct pp_user_state **byname;
+	size_t i;
+	int rc;
+
+	reply = malloc(PP_CTL_MAX + 1);
+	byname = malloc((n ? n : 1) * sizeof(*byname));
+	if (!reply || !byname) {
+		free(reply);
+		free(byname);
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		byname[i] = (struct pp_user_state *)&users[i];
+	qsort(byname, n, sizeof(*byname), name_cmp);
+	memset(nodes, 0, n * sizeof(*nodes));
+	*self = 0;
+	do {
+		bool any = false;
+
+		snprintf(req, sizeof(req), last[0] ? "registrations %s" : "registrations", last);
+		rc = pp_ctl_ask(PP_CTL_CLUSTERD, req, reply, PP_CTL_MAX + 1);
+		if (rc >= 0)
+			rc = regs_page(reply, byname, n, nodes, users, self, last, &any);
+	} while (rc == 1);
+	free(reply);
+	free(byname);
+	if (rc < 0)
+		return -1;
+	/* This node's own: the module says what is now (pp-clusterd learns it
+	 * from the module's events, a moment later). */
+	for (i = 0; *self && i < n; i++)
+		nodes_set(&nodes[i], *self, users[i].active && users[i].registered > 0);
+	return 0;
+}

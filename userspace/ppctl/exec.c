@@ -150,15 +150,34 @@ int ppctl_do_user_inactive(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	struct pp_nl *nl = ctx_nl(ctx, NULL);
+	struct ppctl_user_nodes *nodes;
 	struct pp_user_state *users;
-	size_t n;
+	uint32_t self = 0;
+	size_t n, i;
 
-	(void)cmd;
 	if (!nl)
 		return PPCTL_EXIT_FAIL;
 	if (pp_user_list(nl, &users, &n))
 		return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "show user: %s", pp_nl_error(nl));
-	ppctl_print_users(ctx->out, ctx->json, users, n);
+	/* "show user name <user>": that one only. */
+	if (cmd->user[0]) {
+		for (i = 0; i < n && strcmp(users[i].name, cmd->user); i++)
+			;
+		if (i == n) {
+			free(users);
+			return ppctl_fail(ctx, PPCTL_EXIT_FAIL, "no user \"%s\"", cmd->user);
+		}
+		users[0] = users[i];
+		n = 1;
+	}
+	/* Where pp-clusterd runs: the node each phone is registered through. */
+	nodes = malloc((n ? n : 1) * sizeof(*nodes));
+	if (nodes && ppctl_cluster_user_nodes(users, n, nodes, &self)) {
+		free(nodes);
+		nodes = NULL;
+	}
+	ppctl_print_users_nodes(ctx->out, ctx->json, users, n, nodes, self);
+	free(nodes);
 	free(users);
 	return PPCTL_EXIT_OK;
 }

@@ -96,10 +96,24 @@ struct user_cells {
 	char addr[PP_IPV4_STRLEN];
 	char duration[32];
 	char connected[32];
+	char node[PPCTL_USER_NODES_MAX * 12 + 16];
 };
 
-static void user_cells(const struct pp_user_state *u, struct user_cells *c,
-		       const char **cells)
+/* "1", "1, 3", "2 (this node)": the nodes the phone is registered through. */
+static void node_cell(const struct ppctl_user_nodes *nodes, uint32_t self, char *buf,
+		      size_t len)
+{
+	size_t off = 0;
+	unsigned int i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nodes->n && off < len; i++)
+		off += (size_t)snprintf(buf + off, len - off, "%s%" PRIu32 "%s", i ? ", " : "",
+					nodes->id[i], nodes->id[i] == self ? " (this node)" : "");
+}
+
+static void user_cells(const struct pp_user_state *u, const struct ppctl_user_nodes *nodes,
+		       uint32_t self, struct user_cells *c, const char **cells)
 {
 	if (u->active) {
 		pp_ipv4_str(u->addr, c->addr);
@@ -114,11 +128,17 @@ static void user_cells(const struct pp_user_state *u, struct user_cells *c,
 	cells[2] = c->addr;
 	cells[3] = c->duration;
 	cells[4] = c->connected;
+	if (nodes) {
+		node_cell(nodes, self, c->node, sizeof(c->node));
+		cells[5] = c->node;
+	}
 }
 
-static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
+static void users_json(FILE *f, const struct pp_user_state *users, size_t n,
+		       const struct ppctl_user_nodes *nodes, uint32_t self)
 {
 	struct pp_json j;
+	unsigned int k;
 	size_t i;
 
 	pp_json_init(&j, f);
@@ -154,6 +174,17 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
 		} else {
 			pp_json_kv_null(&j, "addr");
 		}
+		if (nodes) {	/* the cluster's nodes it is registered through */
+			pp_json_key(&j, "through");
+			pp_json_arr_begin(&j);
+			for (k = 0; k < nodes[i].n; k++) {
+				pp_json_obj_begin(&j);
+				pp_json_kv_u64(&j, "node", nodes[i].id[k]);
+				pp_json_kv_bool(&j, "this_node", nodes[i].id[k] == self);
+				pp_json_obj_end(&j);
+			}
+			pp_json_arr_end(&j);
+		}
 		pp_json_obj_end(&j);
 	}
 	pp_json_arr_end(&j);
@@ -163,30 +194,37 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n)
 void ppctl_print_users(FILE *f, bool json, const struct pp_user_state *users,
 		       size_t n)
 {
+	ppctl_print_users_nodes(f, json, users, n, NULL, 0);
+}
+
+void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *users,
+			     size_t n, const struct ppctl_user_nodes *nodes, uint32_t self)
+{
 	static const char *const header[] = {
-		"name", "sid", "addr", "duration", "connected"
+		"name", "sid", "addr", "duration", "connected", "node"
 	};
+	int ncols = nodes ? 6 : 5;
 	struct table t;
 	size_t i;
 
 	if (json) {
-		users_json(f, users, n);
+		users_json(f, users, n, nodes, self);
 		return;
 	}
-	table_init(&t, 5, header);
+	table_init(&t, ncols, header);
 	for (i = 0; i < n; i++) {
 		struct user_cells c;
-		const char *cells[5];
+		const char *cells[6];
 
-		user_cells(&users[i], &c, cells);
+		user_cells(&users[i], nodes ? &nodes[i] : NULL, self, &c, cells);
 		table_measure(&t, cells);
 	}
 	table_header(f, &t);
 	for (i = 0; i < n; i++) {
 		struct user_cells c;
-		const char *cells[5];
+		const char *cells[6];
 
-		user_cells(&users[i], &c, cells);
+		user_cells(&users[i], nodes ? &nodes[i] : NULL, self, &c, cells);
 		table_row(f, &t, cells);
 	}
 }
@@ -382,6 +420,8 @@ void ppctl_print_stats(FILE *f, bool json, const struct pp_stats *st)
 		{ "sccp_plain_refused", "sccp plain refused", st->sccp_plain_refused },
 		{ "sccp_adhoc", "sccp adhoc", st->sccp_adhoc },
 		{ "sccp_adhoc_limit", "sccp adhoc limit", st->sccp_adhoc_limit },
+		{ "sccp_no_buffer", "sccp no buffer", st->sccp_nobuf },
+		{ "sccp_buffers", "sccp buffers", st->sccp_rings },
 		{ "srtp_protected", "srtp protected", st->srtp_protected },
 		{ "srtp_unprotected", "srtp unprotected", st->srtp_unprotected },
 		{ "srtp_auth_fail", "srtp auth fail", st->srtp_auth_fail },
@@ -425,6 +465,7 @@ static const struct call_stat {
 } call_stats[] = {
 	CALL_STAT("sccp", "connections", "connections", sccp_conns, false),
 	CALL_STAT("sccp", "open", "open now", sccp_open, true),
+	CALL_STAT("sccp", "buffers", "stream buffers now", sccp_rings, true),
 	CALL_STAT("sccp", "registrations", "registrations", sccp_registered, false),
 	CALL_STAT("sccp", "rewrites", "fields rewritten", sccp_rewrites, false),
 	CALL_STAT("sccp", "reset_sid_mismatch", "reset: SID mismatch", sccp_sid_mismatch, false),
@@ -433,6 +474,8 @@ static const struct call_stat {
 	CALL_STAT("sccp", "dropped_inconsistent", "dropped: inconsistent", sccp_inconsistent,
 		  false),
 	CALL_STAT("sccp", "dropped_not_proxied", "dropped: not proxied", fwd_drop, false),
+	CALL_STAT("sccp", "dropped_no_buffer", "dropped: no stream buffer", sccp_nobuf,
+		  false),
 	CALL_STAT("sccp", "refused_conn_limit", "refused: connection limit", sccp_conn_limit,
 		  false),
 	CALL_STAT("sccp", "claimed", "handed over (TLS)", sccp_claimed, false),

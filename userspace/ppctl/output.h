@@ -17,6 +17,18 @@
 /* "show user": name, sid, addr or [inactive], duration, connected. */
 void ppctl_print_users(FILE *f, bool json, const struct pp_user_state *users,
 		       size_t n);
+/* The cluster nodes a user's phone is registered through (docs/cluster.md
+ * "Registrations"): node ids, ascending. */
+#define PPCTL_USER_NODES_MAX	8
+struct ppctl_user_nodes {
+	uint32_t id[PPCTL_USER_NODES_MAX];
+	unsigned int n;
+};
+/* The same with the column "node" (-j: "through", an array of {"node",
+ * "this_node"}) when nodes is not NULL (nodes[i] for users[i]; self: this
+ * node's id, "(this node)"); NULL: no cluster runs here, nothing said. */
+void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *users,
+			     size_t n, const struct ppctl_user_nodes *nodes, uint32_t self);
 /* "show phoneproxy". */
 void ppctl_print_config(FILE *f, bool json, const struct pp_config *cfg);
 /* "show callmanager". */

@@ -105,7 +105,7 @@ struct phone {
 	struct bufferevent *bev;
 	struct event *timer;		/* keepalive, retry, TFTP completion */
 	struct tftpc *tftp;
-	/* --secure; sim_secure_anchor(sec): the TLS client's only trust anchor */
+	/* --secure; sim_secure_anchors(sec): the TLS client's only trust anchors */
 	struct sim_secure *sec;
 	bool tls;			/* this phone's SCCP is over TLS */
 	int tftp_err;
@@ -1225,7 +1225,7 @@ static void phone_connect(struct phone *p)
 		SSL *ssl = SSL_new(s->tls);
 
 		if (ssl && p->sec &&
-		    sim_tls_anchor(ssl, sim_secure_anchor(p->sec), why, sizeof(why))) {
+		    sim_tls_anchor(ssl, sim_secure_anchors(p->sec), why, sizeof(why))) {
 			SSL_free(ssl);
 			close(fd);
 			phone_disconnect(p, why, true);
@@ -1518,7 +1518,7 @@ static int parse_opts(struct opts *o, struct phone_ids *ids, int argc,
 		return SIM_EXIT_USAGE;
 	}
 	if (o->secure && o->tls.ca) {
-		fprintf(stderr, PROG ": --tls-ca: not with --secure (the CTL's CCM certificate is the only trust anchor)\n");
+		fprintf(stderr, PROG ": --tls-ca: not with --secure (the CTL's CCM certificates are the only trust anchors)\n");
 		return SIM_EXIT_USAGE;
 	}
 	if (!ids->nsids && !ids->have_base) {
@@ -1587,7 +1587,7 @@ int main(int argc, char **argv)
 		char err[512];
 
 		/* The trust anchor: --tls-ca, or per phone the CTL's CCM
-		 * certificate (--secure; phone_connect(), sim_tls_anchor()). */
+		 * certificates (--secure; phone_connect(), sim_tls_anchor()). */
 		s.tls = sim_tls_ctx(&s.o.tls, err, sizeof(err));
 		if (!s.tls) {
 			fprintf(stderr, PROG ": %s\n", err);

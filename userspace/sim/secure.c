@@ -20,7 +20,7 @@
 
 void sim_secure_result_free(struct sim_secure_result *r)
 {
-	X509_free(r->ccm);
+	sk_X509_pop_free(r->ccms, X509_free);
 	free(r->cnf);
 	memset(r, 0, sizeof(*r));
 }
@@ -106,11 +106,21 @@ int sim_secure_check(const struct pp_ctl *stored, const uint8_t *ctl,
 			 tried ? "" : " (nothing to verify it with)");
 		goto out;
 	}
-	for (i = 0; i < new.n && !r->ccm; i++)
-		if ((new.rec[i].role == PP_ROLE_CCM_TFTP || new.rec[i].role == PP_ROLE_CCM) &&
-		    new.rec[i].cert)
-			r->ccm = X509_dup(new.rec[i].cert);
-	if (!r->ccm) {
+	r->ccms = sk_X509_new_null();
+	for (i = 0; r->ccms && i < new.n; i++) {
+		X509 *c;
+
+		if ((new.rec[i].role != PP_ROLE_CCM_TFTP && new.rec[i].role != PP_ROLE_CCM) ||
+		    !new.rec[i].cert)
+			continue;
+		c = X509_dup(new.rec[i].cert);
+		if (!c || !sk_X509_push(r->ccms, c)) {
+			X509_free(c);
+			snprintf(why, whylen, "out of memory");
+			goto out;
+		}
+	}
+	if (!r->ccms || !sk_X509_num(r->ccms)) {
 		snprintf(why, whylen, "CTLFile.tlv has no CCM certificate to trust for TLS");
 		goto out;
 	}
@@ -322,9 +332,9 @@ int sim_secure_start(struct sim_secure **out, struct event_base *base,
 	return 0;
 }
 
-X509 *sim_secure_anchor(const struct sim_secure *s)
+STACK_OF(X509) *sim_secure_anchors(const struct sim_secure *s)
 {
-	return s && s->step == S_DONE && !s->err ? s->r.ccm : NULL;
+	return s && s->step == S_DONE && !s->err ? s->r.ccms : NULL;
 }
 
 int sim_secure_mode(const struct sim_secure *s)

@@ -9,8 +9,8 @@
  * lib/tlv.h pp_ctl_may_replace()) and CTLSEP<MAC>.tlv, when served, by
  * the same rule against it, then reads SEP<MAC>.cnf.xml.sgn, verified
  * with the CTL's TFTP-capable record. The verified file's bytes go to the
- * phone as the plain file would; the CTL's CCM certificate is the TLS
- * client's only trust anchor (simcore.h sim_tls_anchor()).
+ * phone as the plain file would; the CTL's CCM certificates are the TLS
+ * client's only trust anchors (simcore.h sim_tls_anchor()).
  */
 #ifndef PP_SIM_SECURE_H
 #define PP_SIM_SECURE_H
@@ -26,7 +26,11 @@
 
 /* What the checks found; free with sim_secure_result_free(). */
 struct sim_secure_result {
-	X509 *ccm;			/* the CTL's CCM (or CCM+TFTP) certificate */
+	/*
+	 * The CTL's CCM (or CCM+TFTP) certificates: every one is trusted
+	 * for TLS, as a phone does (a cluster's CTL lists each node's).
+	 */
+	STACK_OF(X509) *ccms;
 	uint8_t *cnf;			/* the verified configuration file */
 	size_t cnf_len;
 	int security_mode;		/* deviceSecurityMode, 0: absent */
@@ -65,8 +69,8 @@ int sim_secure_start(struct sim_secure **out, struct event_base *base,
 		     const char *sid, const char *flash, tftpc_done_fn done,
 		     void *arg);
 
-/* The TLS client's only trust anchor: the CTL's CCM certificate, or NULL. */
-X509 *sim_secure_anchor(const struct sim_secure *s);
+/* The TLS client's only trust anchors: the CTL's CCM certificates, or NULL. */
+STACK_OF(X509) *sim_secure_anchors(const struct sim_secure *s);
 /* deviceSecurityMode of the verified file (0: absent or not yet). */
 int sim_secure_mode(const struct sim_secure *s);
 void sim_secure_free(struct sim_secure *s);

@@ -975,39 +975,53 @@ int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len)
 
 static int anchor_idx = -1;
 
-/* Chain verified against the anchor alone; the leaf must be the anchor. */
+/* Is @cert one of @anchors? */
+static bool anchor_listed(STACK_OF(X509) *anchors, X509 *cert)
+{
+	int i;
+
+	for (i = 0; anchors && cert && i < sk_X509_num(anchors); i++)
+		if (!X509_cmp(cert, sk_X509_value(anchors, i)))
+			return true;
+	return false;
+}
+
+/* Chain verified against the anchors alone; the leaf must be one of them. */
 static int anchor_verify(int ok, X509_STORE_CTX *st)
 {
 	SSL *ssl = X509_STORE_CTX_get_ex_data(st, SSL_get_ex_data_X509_STORE_CTX_idx());
-	X509 *anchor = ssl ? SSL_get_ex_data(ssl, anchor_idx) : NULL;
+	STACK_OF(X509) *anchors = ssl ? SSL_get_ex_data(ssl, anchor_idx) : NULL;
 	X509 *cur = X509_STORE_CTX_get_current_cert(st);
 
 	if (ok && X509_STORE_CTX_get_error_depth(st) == 0 &&
-	    (!anchor || !cur || X509_cmp(cur, anchor))) {
+	    !anchor_listed(anchors, cur)) {
 		X509_STORE_CTX_set_error(st, X509_V_ERR_CERT_REJECTED);
 		return 0;
 	}
 	return ok;
 }
 
-int sim_tls_anchor(SSL *ssl, X509 *anchor, char *err, size_t len)
+int sim_tls_anchor(SSL *ssl, STACK_OF(X509) *anchors, char *err, size_t len)
 {
 	X509_STORE *st;
+	int i, bad = 0;
 
 	ERR_clear_error();
-	if (!anchor) {
+	if (!anchors || !sk_X509_num(anchors)) {
 		snprintf(err, len, "no CCM certificate of a verified CTL to trust");
 		return -1;
 	}
 	if (anchor_idx < 0)
 		anchor_idx = SSL_get_ex_new_index(0, NULL, NULL, NULL, NULL);
 	st = X509_STORE_new();
-	/* PARTIAL_CHAIN: the CTL's certificate is trusted as it is, whoever issued it. */
-	if (anchor_idx < 0 || !st || X509_STORE_add_cert(st, anchor) != 1 ||
+	/* PARTIAL_CHAIN: the CTL's certificates are trusted as they are, whoever issued them. */
+	for (i = 0; st && i < sk_X509_num(anchors); i++)
+		bad |= X509_STORE_add_cert(st, sk_X509_value(anchors, i)) != 1;
+	if (anchor_idx < 0 || !st || bad ||
 	    X509_STORE_set_flags(st, X509_V_FLAG_PARTIAL_CHAIN) != 1 ||
-	    !SSL_set_ex_data(ssl, anchor_idx, anchor) ||
+	    !SSL_set_ex_data(ssl, anchor_idx, anchors) ||
 	    SSL_set0_verify_cert_store(ssl, st) != 1) {
-		snprintf(err, len, "the CTL's certificate as the TLS trust anchor: %s",
+		snprintf(err, len, "the CTL's certificates as the TLS trust anchors: %s",
 			 pp_ssl_reason());
 		X509_STORE_free(st);
 		return -1;

@@ -309,12 +309,12 @@ SSL_CTX *sim_tls_ctx(const struct sim_tls_opts *o, char *err, size_t len);
  * 0 or -1 with @err. */
 int sim_tls_trust(SSL_CTX *ctx, const char *pem_cert, char *err, size_t len);
 /*
- * A secure phone's connection (--secure): @anchor, the CTL's CCM
- * certificate, is this connection's only trust anchor, and the server
- * must present exactly that certificate (docs/ctl.md 5.3). Replaces the
+ * A secure phone's connection (--secure): @anchors, the CTL's CCM
+ * certificates, are this connection's only trust anchors, and the server
+ * must present exactly one of them (docs/ctl.md 5.3). Replaces the
  * context's anchors and verification mode for @ssl. 0 or -1 with @err.
  */
-int sim_tls_anchor(SSL *ssl, X509 *anchor, char *err, size_t len);
+int sim_tls_anchor(SSL *ssl, STACK_OF(X509) *anchors, char *err, size_t len);
 /*
  * Why the handshake refused the server's certificate: its subject and
  * OpenSSL's verification error ("/CN=x: self-signed certificate"), or

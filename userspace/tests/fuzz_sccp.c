@@ -9,7 +9,9 @@
  * acknowledgments, all drawn from a hash of the input; every byte it lets
  * through, a corrupted one too, must equal the reference rewrite of the
  * uncut stream (sccp_test.h), unless the receiver acknowledged it (and
- * so discards it). Seeds: the captured streams (corpus/fuzz_sccp/, copies of
+ * so discards it). The byte ring comes on demand (ops->ring, refused now
+ * and then: SCCP_ST_NOBUF) and goes back whenever every byte is
+ * acknowledged, as the module's pool does. Seeds: the captured streams (corpus/fuzz_sccp/, copies of
  * data/sccp/*.bin) and corpus/fuzz_sccp.dict.
  *	scripts/fuzz.sh -t 60 fuzz_sccp		(from the top)
  *	make fuzz CC=clang &&
@@ -124,7 +126,10 @@ static void parse_all(const u8 *p, size_t len, u8 hint)
 
 struct fctx {
 	struct sccp_stream st;
+	bool refuse;		/* ops->ring has none to give */
 };
+
+static u8 f_ring_mem[SCCP_STREAM_RING];
 
 static int f_rewrite(void *c, const struct sccp_msg *m, unsigned int i,
 		     struct sccp_addr *repl)
@@ -145,7 +150,19 @@ static int f_pdu(void *c, const struct sccp_msg *m, int err)
 	return 0;
 }
 
-static const struct sccp_stream_ops f_ops = { f_rewrite, f_pdu };
+/* The module's pool (sccp_conn.c), of one ring, sometimes exhausted. */
+static u8 *f_ring(void *c)
+{
+	struct fctx *x = c;
+
+	return x->refuse ? NULL : f_ring_mem;
+}
+
+static const struct sccp_stream_ops f_ops = {
+	.rewrite = f_rewrite,
+	.pdu = f_pdu,
+	.ring = f_ring,
+};
 
 static u64 rng;
 
@@ -160,7 +177,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct fctx x;
 	size_t i, len, sent = 0, acked = 0, a, b, fail_pdu = SIZE_MAX;
 	size_t mismatch = SIZE_MAX, flip;
-	bool guessing = false;
+	bool guessing = false, had_ring;
 	u8 *want, *seg, *got, hint;
 	u64 h = 1469598103934665603ULL;
 	unsigned int pdus;
@@ -213,8 +230,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			flip = a + next((u32)(sent - a));
 			seg[flip - a] ^= (u8)(1 + next(255));
 		}
+		x.refuse = !next(8);
+		had_ring = x.st.ring;
 		v = sccp_stream_segment(&x.st, isn + (u32)a, seg, (u32)(b - a),
 					&f_ops, &x);
+		/* refused only for new bytes with no ring, and then no ring */
+		CHECK((v == SCCP_ST_NOBUF) ==
+		      (x.refuse && !had_ring && a <= sent && b > sent &&
+		       v >= 0 && v != SCCP_ST_CONFLICT && v != SCCP_ST_STALE));
+		CHECK(v != SCCP_ST_NOBUF || !x.st.ring);
+		CHECK(!x.st.ring || x.st.ring == f_ring_mem);
 		if (v < 0) {
 			err = v;
 			fail_pdu = x.st.pdu_seq - isn;
@@ -242,6 +267,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			acked += next((u32)(sent - acked) + 1);
 			sccp_stream_ack(&x.st, isn + (u32)acked);
 		}
+		/* everything acknowledged: the ring goes back to the pool */
+		CHECK(sccp_stream_ring_idle(&x.st) ==
+		      (x.st.ring && acked == sent));
+		if (sccp_stream_ring_idle(&x.st))
+			CHECK(sccp_stream_ring_detach(&x.st) == f_ring_mem);
 	}
 	if (!err) {
 		for (i = 0; i < len; i++)

@@ -145,6 +145,7 @@ static const struct sccp_stream_ops f_ops = {
 };
 
 static u8 out[STREAM_MAX], have[STREAM_MAX];
+static u8 ring[SCCP_STREAM_RING];
 
 /* Stream bytes [@off, @off + @n) as one segment of exactly @n bytes. */
 static int send_seg(struct fctx *x, u32 off, u32 n, bool again)
@@ -199,6 +200,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		x.len = STREAM_MAX;
 	memset(have, 0, x.len);
 
+	sccp_stream_ring_attach(&x.st, ring);	/* the SYN keeps it */
 	CHECK(sccp_stream_tcp(&x.st, x.isn, SCCP_TCP_SYN, NULL, 0, &f_ops,
 			      &x) == SCCP_ST_FORWARD);
 	sccp_stream_set_hint(&x.st, x.hint);

@@ -17,6 +17,9 @@
  * delivers names the user's device, and every byte it delivers is the
  * one the tracker examined and forwarded first.
  *
+ * The byte ring comes from a pool of one, as the module's pool gives it
+ * (ops->ring, SCCP_ST_NOBUF when the input says the pool is empty), and
+ * goes back whenever the receiver has acknowledged every byte seen.
  * The byte ring is made small (-DSCCP_STREAM_RING=512 in the Makefile, for
  * the tracker's sources too) so that inputs of a few KiB reach beyond it;
  * the logic is the module's.
@@ -52,6 +55,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_LOST		0x02	/* the receiver throws it away */
 #define FZ_URG		0x04	/* the URG flag */
 #define FZ_ACK		0x08	/* then the receiver acknowledges rcv_nxt */
+#define FZ_NOBUF	0x10	/* the ring pool is empty for this segment */
 
 #define RX_MAX		(1 << 14)	/* stream bytes the receiver can hold */
 #define RX_WIN		8192		/* its receive window */
@@ -59,7 +63,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 struct fctx {
 	struct sccp_stream st;
 	bool aborted;
+	bool nobuf;		/* ops->ring has none to give */
 };
+
+static u8 f_ring_mem[SCCP_STREAM_RING];
 
 /* The module's decisions (sccp_conn.c): the SID check, a rewrite. */
 static int f_rewrite(void *c, const struct sccp_msg *m, unsigned int i,
@@ -81,7 +88,18 @@ static int f_pdu(void *c, const struct sccp_msg *m, int err)
 	return 0;
 }
 
-static const struct sccp_stream_ops f_ops = { f_rewrite, f_pdu };
+static u8 *f_ring(void *c)
+{
+	struct fctx *x = c;
+
+	return x->nobuf ? NULL : f_ring_mem;
+}
+
+static const struct sccp_stream_ops f_ops = {
+	.rewrite = f_rewrite,
+	.pdu = f_pdu,
+	.ring = f_ring,
+};
 
 /* The receiver: stream offsets from its ISN + 1. */
 static u8 rx_buf[RX_MAX], rx_have[RX_MAX];
@@ -178,6 +196,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		memcpy(seg, data + pos, len);
 		pos += len;
 
+		x.nobuf = flags & FZ_NOBUF;
 		v = sccp_stream_tcp(&x.st, seq,
 				    ((flags & FZ_SYN) ? SCCP_TCP_SYN : 0) |
 				    ((flags & FZ_URG) ? SCCP_TCP_URG : 0),
@@ -189,7 +208,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			x.aborted = true;
 			break;
 		}
-		CHECK(v <= SCCP_ST_CONFLICT);
+		CHECK(v <= SCCP_ST_NOBUF);
+		CHECK(v != SCCP_ST_NOBUF || (x.nobuf && !x.st.ring));
 		if (v != SCCP_ST_FORWARD || !len)
 			goto ack;
 		CHECK(!(flags & (FZ_SYN | FZ_URG)));
@@ -215,6 +235,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 ack:
 		if (flags & FZ_ACK)
 			sccp_stream_ack(&x.st, isn + 1 + (u32)rcv_nxt);
+		/* the module gives the ring back once all is acknowledged */
+		if (sccp_stream_ring_idle(&x.st))
+			CHECK(sccp_stream_ring_detach(&x.st) == f_ring_mem);
 	}
 
 	/* Every byte delivered is the one the tracker forwarded first. */

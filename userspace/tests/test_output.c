@@ -100,6 +100,50 @@ static void test_show_user(void)
 	free(text);
 }
 
+/* In a cluster (docs/cluster.md "Registrations"): the node column. */
+static void test_show_user_nodes(void)
+{
+	struct ppctl_user_nodes nodes[3] = {
+		{ .id = { 1 }, .n = 1 }, { .n = 0 }, { .id = { 2, 3 }, .n = 2 },
+	};
+	struct pp_user_state users[3];
+	char *text = NULL;
+
+	users[0] = user("homer", "SEP001647051B3A", 0xc000020a, 160, 0, 0);
+	users[1] = user("marge", "SEP0003E348E321", 0, 0, 0, 0);
+	users[2] = user("lisa", "SEP001122334466", 0xc0000214, 12, 1, 1);
+	users[2].registered = 1;
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 3, nodes, 2));
+	is_str(text,
+	       "name   sid              addr        duration  connected  node\n"
+	       "----   ---              ----        --------  ---------  ----\n"
+	       "homer  SEP001647051B3A  192.0.2.10  2m 40s               1\n"
+	       "marge  SEP0003E348E321  [inactive]\n"
+	       "lisa   SEP001122334466  192.0.2.20  12s       c 1:1 reg  2 (this node), 3\n",
+	       "show user in a cluster: the node each phone is registered through, this node said");
+	free(text);
+
+	CAPTURE(text, ppctl_print_users_nodes(f, true, users, 2, nodes, 2));
+	is_str(text,
+	       "[{\"name\":\"homer\",\"id\":\"\",\"sid\":\"SEP001647051B3A\",\"ccm\":\"ccm\","
+	       "\"enabled\":true,\"active\":true,\"addr\":\"192.0.2.10\",\"active_secs\":160,"
+	       "\"duration\":\"2m 40s\",\"reason\":\"cli\",\"connections\":0,"
+	       "\"connections_total\":0,\"registered\":0,"
+	       "\"through\":[{\"node\":1,\"this_node\":false}]},"
+	       "{\"name\":\"marge\",\"id\":\"\",\"sid\":\"SEP0003E348E321\",\"ccm\":\"ccm\","
+	       "\"enabled\":true,\"active\":false,\"addr\":null,\"through\":[]}]\n",
+	       "show user -j in a cluster: \"through\", the nodes (none: [])");
+	free(text);
+
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 1, NULL, 0));
+	is_str(text,
+	       "name   sid              addr        duration  connected\n"
+	       "----   ---              ----        --------  ---------\n"
+	       "homer  SEP001647051B3A  192.0.2.10  2m 40s\n",
+	       "show user without a cluster: no node column");
+	free(text);
+}
+
 static struct pp_config defaults(void)
 {
 	struct pp_config c;
@@ -244,6 +288,7 @@ static const struct pp_stats known_stats = {
 	.media_unopened = 600, .media_stream_limit = 1,
 	.media_port_drops = 20, .sccp_inconsistent = 12,
 	.sccp_claimed = 13, .sccp_plain_refused = 14, .sccp_adhoc = 30, .sccp_adhoc_limit = 31,
+	.sccp_nobuf = 32, .sccp_rings = 33,
 	.srtp_protected = 21, .srtp_unprotected = 22,
 	.srtp_auth_fail = 23, .srtp_replay = 24, .srtp_pending = 25,
 	.srtp_other = 26, .srtp_expanded = 27, .srtp_keys = 28,
@@ -308,6 +353,8 @@ static void test_ccms_counters(void)
 	       "sccp plain refused  14\n"
 	       "sccp adhoc          30\n"
 	       "sccp adhoc limit    31\n"
+	       "sccp no buffer      32\n"
+	       "sccp buffers        33\n"
 	       "srtp protected      21\n"
 	       "srtp unprotected    22\n"
 	       "srtp auth fail      23\n"
@@ -333,6 +380,7 @@ static void test_ccms_counters(void)
 	       "\"media_timeouts\":3,\"sccp_conn_limit\":11,\"media_unopened\":600,"
 	       "\"media_stream_limit\":1,\"media_port_drops\":20,"
 	       "\"sccp_claimed\":13,\"sccp_plain_refused\":14,\"sccp_adhoc\":30,\"sccp_adhoc_limit\":31,"
+	       "\"sccp_no_buffer\":32,\"sccp_buffers\":33,"
 	       "\"srtp_protected\":21,\"srtp_unprotected\":22,\"srtp_auth_fail\":23,"
 	       "\"srtp_replay\":24,\"srtp_pending\":25,\"srtp_other\":26,"
 	       "\"srtp_expanded\":27,\"srtp_keys\":28,\"srtp_alloc_fail\":29}\n",
@@ -343,6 +391,7 @@ static void test_ccms_counters(void)
 	       "sccp\n"
 	       "  connections                 5\n"
 	       "  open now                    2\n"
+	       "  stream buffers now          33\n"
 	       "  registrations               4\n"
 	       "  fields rewritten            9\n"
 	       "  reset: SID mismatch         1\n"
@@ -350,6 +399,7 @@ static void test_ccms_counters(void)
 	       "  dropped: out of order       6\n"
 	       "  dropped: inconsistent       12\n"
 	       "  dropped: not proxied        8\n"
+	       "  dropped: no stream buffer   32\n"
 	       "  refused: connection limit   11\n"
 	       "  handed over (TLS)           13\n"
 	       "  refused: plain, secure on   14\n"
@@ -388,10 +438,10 @@ static void test_ccms_counters(void)
 			       pp_json_obj_end(&j)));
 	}
 	is_str(text,
-	       "{\"sccp\":{\"connections\":5,\"open\":2,\"registrations\":4,"
+	       "{\"sccp\":{\"connections\":5,\"open\":2,\"buffers\":33,\"registrations\":4,"
 	       "\"rewrites\":9,\"reset_sid_mismatch\":1,\"reset_stream_error\":0,"
 	       "\"dropped_out_of_order\":6,\"dropped_inconsistent\":12,"
-	       "\"dropped_not_proxied\":8,\"refused_conn_limit\":11,"
+	       "\"dropped_not_proxied\":8,\"dropped_no_buffer\":32,\"refused_conn_limit\":11,"
 	       "\"claimed\":13,\"refused_plain\":14,\"adhoc\":30,\"refused_adhoc_limit\":31},"
 	       "\"media\":{\"calls\":2,\"calls_total\":5,\"streams\":4,\"streams_total\":10,\"packets\":123456,"
 	       "\"bytes\":21234432,\"dropped_wrong_source\":17,"
@@ -714,6 +764,9 @@ static void test_prometheus(void)
 	       "# HELP phoneproxy_sccp_open phoneproxy.ko sccp: open now\n"
 	       "# TYPE phoneproxy_sccp_open gauge\n"
 	       "phoneproxy_sccp_open 2\n"
+	       "# HELP phoneproxy_sccp_buffers phoneproxy.ko sccp: stream buffers now\n"
+	       "# TYPE phoneproxy_sccp_buffers gauge\n"
+	       "phoneproxy_sccp_buffers 33\n"
 	       "# HELP phoneproxy_sccp_registrations_total phoneproxy.ko sccp: registrations\n"
 	       "# TYPE phoneproxy_sccp_registrations_total counter\n"
 	       "phoneproxy_sccp_registrations_total 4\n"
@@ -729,6 +782,7 @@ static void test_prometheus(void)
 	       "phoneproxy_sccp_dropped_total{reason=\"out_of_order\"} 6\n"
 	       "phoneproxy_sccp_dropped_total{reason=\"inconsistent\"} 12\n"
 	       "phoneproxy_sccp_dropped_total{reason=\"not_proxied\"} 8\n"
+	       "phoneproxy_sccp_dropped_total{reason=\"no_buffer\"} 32\n"
 	       "# HELP phoneproxy_sccp_refused_total phoneproxy.ko sccp: refused, by reason\n"
 	       "# TYPE phoneproxy_sccp_refused_total counter\n"
 	       "phoneproxy_sccp_refused_total{reason=\"conn_limit\"} 11\n"
@@ -959,6 +1013,7 @@ static void test_version(void)
 int main(void)
 {
 	test_show_user();
+	test_show_user_nodes();
 	test_running_config();
 	test_show_phoneproxy();
 	test_ccms_counters();

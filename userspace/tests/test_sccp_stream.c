@@ -49,6 +49,8 @@ int main(void)
 	ONE(sccp_t_st_history_acknowledged_as_it_goes,
 	    "history: acknowledged as it goes");
 	ONE(sccp_t_st_history_headers_only, "history: headers only");
+	ONE(sccp_t_st_ring_on_demand,
+	    "ring: taken for new bytes, given back when acknowledged");
 	ONE(sccp_t_st_history_one_segment,
 	    "history: more fields in one segment than records, all rewritten");
 	EACH_STREAM(sccp_t_st_keys_cut_at_every_byte,

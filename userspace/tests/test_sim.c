@@ -813,7 +813,7 @@ static void test_secure(void)
 	   "no stored CTL: the CTL, the CTLSEP file and the signed file are accepted (%s)", why);
 	ok(r.cnf_len == strlen(cnf) && !memcmp(r.cnf, cnf, r.cnf_len),
 	   "the configuration is the signed file's body, byte for byte");
-	ok(r.ccm && !X509_cmp(r.ccm, proxy.cert),
+	ok(r.ccms && sk_X509_num(r.ccms) == 1 && !X509_cmp(sk_X509_value(r.ccms, 0), proxy.cert),
 	   "the TLS trust anchor is the CTL's CCM+TFTP certificate");
 	ok(r.security_mode == 3 && r.records == 2 && r.signer == 0 && r.ctlsep == 1,
 	   "security mode 3 (encrypted), two records, signed by the SAST record");
@@ -902,13 +902,15 @@ static X509 *make_cert(const struct keypair *by, const struct keypair *k, const 
 
 /*
  * A handshake in memory: the phone's client (sim_tls_ctx(), TLS
- * @version, anchored on @anchor by sim_tls_anchor()) against a server
+ * @version, anchored on @anchor and @anchor2, those not NULL, by
+ * sim_tls_anchor(): a CTL's CCM certificates) against a server
  * presenting @cert (+ @chain) with @key. 1: done, 0: failed, with
  * sim_tls_refused()'s text (or "") in @why.
  */
-static int handshake(unsigned int version, X509 *anchor, X509 *cert, X509 *chain,
-		     EVP_PKEY *key, char *why, size_t len)
+static int handshake(unsigned int version, X509 *anchor, X509 *anchor2, X509 *cert,
+		     X509 *chain, EVP_PKEY *key, char *why, size_t len)
 {
+	STACK_OF(X509) *anchors = sk_X509_new_null();
 	struct sim_tls_opts o = { .version = version };
 	SSL_CTX *cctx, *sctx = SSL_CTX_new(TLS_server_method());
 	SSL *c = NULL, *sv = NULL;
@@ -933,7 +935,10 @@ static int handshake(unsigned int version, X509 *anchor, X509 *cert, X509 *chain
 		goto out;
 	SSL_set_bio(c, bc, bc);
 	SSL_set_bio(sv, bs, bs);
-	if (sim_tls_anchor(c, anchor, err, sizeof(err))) {
+	if (!anchors || (anchor && !sk_X509_push(anchors, anchor)) ||
+	    (anchor2 && !sk_X509_push(anchors, anchor2)))
+		goto out;
+	if (sim_tls_anchor(c, anchors, err, sizeof(err))) {
 		snprintf(why, len, "anchor: %s", err);
 		goto out;
 	}
@@ -952,6 +957,7 @@ static int handshake(unsigned int version, X509 *anchor, X509 *cert, X509 *chain
 	r = sim_tls_refused(c, buf, sizeof(buf));
 	snprintf(why, len, "%s", r ? r : "");
 out:
+	sk_X509_free(anchors);
 	ERR_clear_error();
 	SSL_free(c);
 	SSL_free(sv);
@@ -978,23 +984,30 @@ static void test_tls_anchor(void)
 	X509_free(ca.cert);
 	ca.cert = make_cert(NULL, &ca, "ccm-ca", true);
 	sub = ca.cert ? make_cert(&ca, &leaf, "tftp-issued", false) : NULL;
-	ok(handshake(12, proxy.cert, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1 &&
+	ok(handshake(12, proxy.cert, NULL, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1 &&
 	   !*why, "TLS 1.2: the server presents the CTL's CCM certificate: accepted (%s)", why);
-	ok(handshake(10, proxy.cert, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1,
+	ok(handshake(10, proxy.cert, NULL, proxy.cert, NULL, proxy.key, why, sizeof(why)) == 1,
 	   "TLS 1.0 with AES128-SHA: accepted the same way (%s)", why);
-	ok(handshake(12, proxy.cert, again.cert, NULL, again.key, why, sizeof(why)) == 0 &&
+	ok(handshake(12, proxy.cert, NULL, again.cert, NULL, again.key, why, sizeof(why)) == 0 &&
 	   strstr(why, "/CN=tftp17a98efd: "),
 	   "a certificate regenerated with the same name, not in the CTL: refused, named (%s)", why);
-	ok(handshake(10, proxy.cert, rogue.cert, NULL, rogue.key, why, sizeof(why)) == 0 &&
+	ok(handshake(10, proxy.cert, NULL, rogue.cert, NULL, rogue.key, why, sizeof(why)) == 0 &&
 	   strstr(why, "/CN=rogue: "),
 	   "TLS 1.0: another self-signed certificate: refused (%s)", why);
-	ok(sub && handshake(12, ca.cert, ca.cert, NULL, ca.key, why, sizeof(why)) == 1,
+	ok(sub && handshake(12, ca.cert, NULL, ca.cert, NULL, ca.key, why, sizeof(why)) == 1,
 	   "a CA's certificate in the CTL, presented as it is: accepted (%s)", why);
-	ok(sub && handshake(12, ca.cert, sub, ca.cert, leaf.key, why, sizeof(why)) == 0 &&
+	ok(sub && handshake(12, ca.cert, NULL, sub, ca.cert, leaf.key, why, sizeof(why)) == 0 &&
 	   strstr(why, "/CN=tftp-issued: not the trusted certificate"),
 	   "a certificate the CTL's (CA) certificate issued, chain sent: refused, only that one is trusted (%s)",
 	   why);
-	ok(handshake(12, NULL, proxy.cert, NULL, proxy.key, why, sizeof(why)) == -1 &&
+	ok(handshake(12, rogue.cert, proxy.cert, proxy.cert, NULL, proxy.key, why,
+		     sizeof(why)) == 1 && !*why,
+	   "a cluster's CTL lists two CCM certificates: the server presenting the second is accepted (%s)",
+	   why);
+	ok(handshake(12, rogue.cert, again.cert, proxy.cert, NULL, proxy.key, why,
+		     sizeof(why)) == 0 && strstr(why, "/CN=tftp17a98efd: "),
+	   "... a certificate neither lists: refused (%s)", why);
+	ok(handshake(12, NULL, NULL, proxy.cert, NULL, proxy.key, why, sizeof(why)) == -1 &&
 	   strstr(why, "anchor: no CCM certificate"), "no CTL certificate: no TLS at all (%s)", why);
 	ctx = sim_tls_ctx(&o, why, sizeof(why));
 	ssl = ctx ? SSL_new(ctx) : NULL;

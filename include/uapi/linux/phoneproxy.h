@@ -397,6 +397,9 @@ enum pp_stats_attr {
 	/* Open mode: phones not activated, to the AdHoCuSeR's CallManager. */
 	PP_STATS_A_SCCP_ADHOC,		/* u64, their connections proxied */
 	PP_STATS_A_SCCP_ADHOC_LIMIT,	/* u64, their SYNs dropped: a bound */
+	/* SCCP stream buffers (byte rings), taken while bytes are in flight. */
+	PP_STATS_A_SCCP_NOBUF,		/* u64, segments dropped: none to be had */
+	PP_STATS_A_SCCP_RINGS,		/* u32, taken now */
 	__PP_STATS_A_MAX
 };
 
