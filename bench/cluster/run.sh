@@ -107,7 +107,7 @@ t0=$(now)
 for n in 1 2 3; do start_corosync $n; done
 at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
 start_clusterd 1
-until_ok 30 in_sync 1 1
+until_ok 40 in_sync 1 1	# once quorate: two corosyncs in its ring
 for n in 2 3; do start_clusterd $n; done
 for n in 1 2 3; do
 	until_ok 60 in_sync $n || { echo "node $n not in sync"; logs 1 2 3; exit 1; }

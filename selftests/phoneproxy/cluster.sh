@@ -12,8 +12,9 @@
 # hold on every node; concurrent activations end the same everywhere;
 # garbage and forged CPG messages are dropped and counted; a pp-clusterd
 # restarted resynchronises from the snapshot; corosync down, the node
-# serves locally and rejoins the cluster's state; the cluster bridge cut
-# and healed, every node converges to the side of the lowest node id.
+# serves locally and rejoins the cluster's state; node 3's cluster link
+# cut: not quorate, it leaves the group and serves locally; healed, it
+# joins again and takes the quorate side's (nodes 1 and 2) state.
 #
 #   node1 203.0.113.1 --+
 #   node2 203.0.113.2 --+-- br-cl (its own namespace)
@@ -308,10 +309,21 @@ check "node 1 sent node 3's snapshot once in sync" [ "$(cluster_field 1 snapshot
 
 mark "partition"
 # Partition: node 3's cluster link cut. Both sides serve and change
-# state; healed, the side holding the lowest node id (1, 2) wins.
+# state; node 3, not quorate (one vote of three), leaves the group;
+# healed, it joins again as a joiner and takes the snapshot of the
+# quorate side (1, 2): that side wins.
+log3=$(wc -l < "$TMPD/node3/clusterd.log")
 ip -n "$NS_BR" link set p3 down
 check "cluster link of node 3 cut: nodes 1 and 2 go on as two" until_ok 20 in_sync 1 1,2
-check "node 3 goes on alone" until_ok 20 in_sync 3 3
+# Node N out of the group for want of quorum.
+waiting_quorum() {
+	ppn "$1" show cluster 2>/dev/null | awk '$1 == "quorate" { q = $2 } $1 == "state" { s = $2 }
+		$1 == "members" { m = $2 } END { exit !(q == "no" && s == "waiting-quorum" && m == "-") }'
+}
+check "node 3 cut off, not quorate: it leaves the group and serves locally (quorate no, state waiting-quorum)" \
+	until_ok 20 waiting_quorum 3
+quorate_1_2() { [ "$(cluster_field 1 quorate)" = yes ] && [ "$(cluster_field 2 quorate)" = yes ]; }
+check "nodes 1 and 2 stay quorate (two votes of three)" quorate_1_2
 ppn 1 set user active name marge address $ADDR_A >/dev/null
 ppn 2 set phoneproxy activation idletimeout 1200 >/dev/null
 ppn 3 set user active name homer address 192.0.2.55 >/dev/null
@@ -342,6 +354,9 @@ grep -E 'joined group|left group|snapshot|in sync|waiting' "$TMPD/node3/clusterd
 	while read -r l; do diag "node3: $l"; done
 check "node 3's changes while apart are overwritten (the documented rule)" \
 	sh -c "! ip netns exec $(node_ns 3) $PPCTL show user | grep -q ' 192.0.2.55 '"
+check "node 3 left the group when it lost quorum and joined again as a joiner (node 1's snapshot)" \
+	sh -c "tail -n +$((log3 + 1)) $TMPD/node3/clusterd.log | grep -q 'not quorate (ring of 1 node(s)): leaving group' &&
+	       tail -n +$((log3 + 1)) $TMPD/node3/clusterd.log | grep -q 'waiting for the snapshot of node 1'"
 mark "registrations"
 # Node 1 as a proxy: a phone in front of it, a CallManager behind it (the
 # simulators); its registration is known on every node, as node 1's.

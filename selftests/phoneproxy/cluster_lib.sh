@@ -105,12 +105,13 @@ start_clusterd() {	# start_clusterd N
 }
 
 # start_clusterds: pp-clusterd on node 1 first (the cluster's first
-# member), then on nodes 2 and 3, which join it; fails unless all three are
-# in sync within 30 s.
+# member, once its corosync is quorate: two of the three in its ring),
+# then on nodes 2 and 3, which join it; fails unless all three are in
+# sync within 30 s.
 start_clusterds() {
 	local n ok=0
 	start_clusterd 1
-	until_ok 20 in_sync 1 1
+	until_ok 40 in_sync 1 1
 	for n in 2 3; do start_clusterd $n; done
 	for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
 	return $ok

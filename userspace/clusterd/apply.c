@@ -30,6 +30,8 @@ const char *clusterd_state_name(enum clusterd_state s)
 	switch (s) {
 	case CLUSTERD_DOWN:
 		return "down";
+	case CLUSTERD_QUORUM:
+		return "waiting-quorum";
 	case CLUSTERD_WAITING:
 		return "waiting";
 	case CLUSTERD_SYNCED:
@@ -99,9 +101,9 @@ void clusterd_local_event(struct clusterd *d, const struct pp_event_info *ev)
 	}
 	snprintf(m.user.name, sizeof(m.user.name), "%s", ev->name);
 	if (!d->joined) {
-		pp_warn("Cluster: user %s %s at %s here: not replicated (corosync down)",
+		pp_warn("Cluster: user %s %s at %s here: not replicated (%s)",
 			ev->name, ev->type == PP_EVENT_ACTIVATED ? "activated" : "inactivated",
-			ip(ev->addr, a));
+			ip(ev->addr, a), clusterd_apart(d));
 		d->st.send_failed++;
 		return;
 	}
@@ -747,7 +749,11 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat(f, "module_events_lost", d->st.events_lost);
 	pp_ctl_stat(f, "membership_changes", d->st.confchgs);
 	pp_ctl_stat_word(f, "group", d->conf.group);
-	pp_ctl_stat_word(f, "corosync", d->joined ? "up" : "down");
+	pp_ctl_stat_word(f, "corosync", d->joined || d->q_open ? "up" : "down");
+	pp_ctl_stat_word(f, "quorum_gate", d->gate == CLUSTERD_GATE_ON ? "on" :
+			 d->gate == CLUSTERD_GATE_OFF ? "off" : "-");
+	pp_ctl_stat_word(f, "quorate", d->gate != CLUSTERD_GATE_ON ? "-" :
+			 d->quorate ? "yes" : "no");
 	pp_ctl_stat(f, "node_id", d->node);
 	pp_ctl_stat_word(f, "state", clusterd_state_name(d->state));
 	pp_ctl_stat_word(f, "in_sync", d->state == CLUSTERD_SYNCED ? "yes" : "no");

@@ -428,8 +428,9 @@ const char *clusterd_ctl_local(struct clusterd *d, char *reply, size_t rlen)
 	}
 	if (!d->joined) {
 		d->st.send_failed++;
-		pp_warn("Cluster: CTL built here: not replicated (corosync down)");
-		snprintf(reply, rlen, "error built here only: corosync down, not replicated\n");
+		pp_warn("Cluster: CTL built here: not replicated (%s)", clusterd_apart(d));
+		snprintf(reply, rlen, "error built here only: %s, not replicated\n",
+			 clusterd_apart(d));
 	} else if ((rc = clusterd_send_file(d, PP_CLUSTER_CTL, buf, len, NULL))) {
 		snprintf(reply, rlen, "error built here only, not replicated: %s\n", strerror(-rc));
 	} else {

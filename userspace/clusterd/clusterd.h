@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include <corosync/cpg.h>
+#include <corosync/quorum.h>
 #include <event2/event.h>
 
 #include "cluster.h"
@@ -77,8 +78,15 @@ struct clusterd_join {
 
 enum clusterd_state {
 	CLUSTERD_DOWN,			/* not connected to corosync */
+	CLUSTERD_QUORUM,		/* not quorate: out of the group */
 	CLUSTERD_WAITING,		/* joined, waiting for a snapshot */
 	CLUSTERD_SYNCED,		/* in sync with the group */
+};
+
+enum clusterd_gate {
+	CLUSTERD_GATE_UNKNOWN,		/* corosync not reached yet */
+	CLUSTERD_GATE_ON,		/* votequorum: joined only while quorate */
+	CLUSTERD_GATE_OFF,		/* no quorum provider: joined at once */
 };
 
 struct clusterd {
@@ -95,6 +103,7 @@ struct clusterd {
 	cpg_handle_t cpg;
 	bool cpg_open, joined;
 	cs_error_t lost_err;
+	const char *lost_what;
 	struct event *cpg_ev, *retry_ev;
 	uint32_t node, pid;
 	enum clusterd_state state;
@@ -102,6 +111,12 @@ struct clusterd {
 	size_t n_members;
 	uint64_t seq;			/* of the last message sent */
 	uint64_t last_change_ms;	/* last message applied, sender's time */
+	/* The quorum gate (quorum.c): in the group only while quorate. */
+	quorum_handle_t q;
+	bool q_open, quorate;
+	enum clusterd_gate gate;
+	cs_error_t q_err;
+	struct event *q_ev;
 
 	/* Waiting for a snapshot: its parts, and what came after the join. */
 	struct pp_cluster_entry *snap;
@@ -155,6 +170,20 @@ struct clusterd {
 /* cpg.c */
 void clusterd_cpg_connect(struct clusterd *d);
 void clusterd_cpg_close(struct clusterd *d);
+/* A connection to corosync lost: both closed, retried. */
+void clusterd_lost(struct clusterd *d, const char *what, cs_error_t e);
+/* A dispatch on ev failed: clusterd_lost on the loop's next turn. */
+void clusterd_lost_later(struct clusterd *d, struct event *ev, const char *what, cs_error_t e);
+
+/* quorum.c: the quorum gate. */
+/* Reach corosync: the quorum service, then the group if quorate (or the
+ * gate off). At start and from the retry timer. */
+void clusterd_connect(struct clusterd *d);
+void clusterd_quorum_close(struct clusterd *d);
+/* The quorum service says quorate or not: join, or leave and wait. */
+void clusterd_quorate(struct clusterd *d, bool quorate, uint32_t nodes);
+/* Why this node is out of the group: "not quorate" or "corosync down". */
+const char *clusterd_apart(const struct clusterd *d);
 /* Multicast m (node, seq, time filled here) in agreed order. */
 int clusterd_send(struct clusterd *d, struct pp_cluster_msg *m);
 

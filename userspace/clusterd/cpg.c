@@ -4,7 +4,8 @@
  *
  * pp-clusterd's side of Corosync: the CPG group in the event loop, its
  * membership, sending, and the validation of every delivered message.
- * Corosync down: logged, tried again every "retry" seconds.
+ * Corosync down: logged, tried again every "retry" seconds. Joined only
+ * while the node is quorate (quorum.c).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -122,13 +123,21 @@ static cpg_callbacks_t callbacks = {
 	.cpg_confchg_fn = on_confchg,
 };
 
-static void lost(struct clusterd *d, const char *what, cs_error_t e)
+void clusterd_lost(struct clusterd *d, const char *what, cs_error_t e)
 {
+	if (!d->cpg_open && !d->q_open)
+		return;		/* the other connection said so already */
 	pp_err("Cluster: corosync %s: error %d; serving locally, trying again every %u s",
 	       what, (int)e, d->conf.retry);
+	clusterd_quorum_close(d);
 	clusterd_cpg_close(d);
 	clusterd_reset_sync(d);
 	d->state = CLUSTERD_DOWN;
+	if (d->retry_ev) {	/* closed while waiting for quorum: armed here */
+		struct timeval tv = { .tv_sec = d->conf.retry };
+
+		event_add(d->retry_ev, &tv);
+	}
 }
 
 static void on_lost(evutil_socket_t fd, short what, void *arg)
@@ -137,7 +146,16 @@ static void on_lost(evutil_socket_t fd, short what, void *arg)
 
 	(void)fd;
 	(void)what;
-	lost(d, "connection lost", d->lost_err);
+	clusterd_lost(d, d->lost_what, d->lost_err);
+}
+
+void clusterd_lost_later(struct clusterd *d, struct event *ev, const char *what, cs_error_t e)
+{
+	/* Not from within this event's own callback: next turn of the loop. */
+	event_del(ev);
+	d->lost_err = e;
+	d->lost_what = what;
+	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
 }
 
 static void on_cpg(evutil_socket_t fd, short what, void *arg)
@@ -148,12 +166,8 @@ static void on_cpg(evutil_socket_t fd, short what, void *arg)
 	(void)fd;
 	(void)what;
 	e = cpg_dispatch(d->cpg, CS_DISPATCH_ALL);
-	if (e == CS_OK || e == CS_ERR_TRY_AGAIN)
-		return;
-	/* Not from within this event's own callback: next turn of the loop. */
-	event_del(d->cpg_ev);
-	d->lost_err = e;
-	event_base_once(d->base, -1, EV_TIMEOUT, on_lost, d, NULL);
+	if (e != CS_OK && e != CS_ERR_TRY_AGAIN)
+		clusterd_lost_later(d, d->cpg_ev, "connection lost", e);
 }
 
 static void on_rejoin(evutil_socket_t fd, short what, void *arg)
@@ -165,7 +179,7 @@ static void on_rejoin(evutil_socket_t fd, short what, void *arg)
 	clusterd_cpg_close(d);
 	clusterd_reset_sync(d);
 	d->state = CLUSTERD_DOWN;
-	clusterd_cpg_connect(d);
+	clusterd_connect(d);	/* still quorate: at once */
 }
 
 void clusterd_rejoin(struct clusterd *d)

@@ -4,7 +4,7 @@
  *
  * pp-clusterd: the node's member of the cluster (docs/cluster.md). One
  * event loop: the module's notifications (lib/ops.h pp_follow), the
- * Corosync CPG group's descriptor, the retry timer while corosync is
+ * Corosync CPG group's and quorum service's descriptors, the retry timer while corosync is
  * away, the control socket ("ppctl show cluster") and the signals.
  */
 #include <stdio.h>
@@ -41,7 +41,7 @@ static void on_retry(evutil_socket_t fd, short what, void *arg)
 {
 	(void)fd;
 	(void)what;
-	clusterd_cpg_connect(arg);
+	clusterd_connect(arg);
 }
 
 static void on_merge_wait(evutil_socket_t fd, short what, void *arg)
@@ -141,13 +141,14 @@ int main(int argc, char **argv)
 		goto out;
 	pp_notice("Cluster: pp-clusterd started (group %s, retry %u s)", d.conf.group,
 		  d.conf.retry);
-	clusterd_cpg_connect(&d);
+	clusterd_connect(&d);
 	rc = event_base_dispatch(d.base) < 0 ? 1 : 0;
 out:
 	if (d.retry_ev) {
 		event_free(d.retry_ev);
 		d.retry_ev = NULL;
 	}
+	clusterd_quorum_close(&d);
 	clusterd_cpg_close(&d);
 	clusterd_reset_sync(&d);
 	if (d.wait_ev)

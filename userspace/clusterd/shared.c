@@ -134,9 +134,12 @@ const char *clusterd_publish_local(struct clusterd *d, char *reply, size_t rlen)
 	pp_users_free(users);
 	if (!d->joined) {
 		d->st.send_failed++;
-		pp_warn("Cluster: users.xml published here: not replicated (corosync down)");
+		pp_warn("Cluster: users.xml published here: not replicated (%s)",
+			clusterd_apart(d));
 		free(buf);
-		return "error published here only: corosync down, not replicated\n";
+		snprintf(reply, rlen, "error published here only: %s, not replicated\n",
+			 clusterd_apart(d));
+		return reply;
 	}
 	rc = clusterd_send_file(d, PP_CLUSTER_PUBLISH, (unsigned char *)buf, len, NULL);
 	if (!rc)
@@ -396,7 +399,7 @@ void clusterd_config_seen(struct clusterd *d, const struct pp_config *cfg)
 		return;
 	if (!d->joined) {
 		d->st.send_failed++;
-		pp_warn("Cluster: settings changed here: not replicated (corosync down)");
+		pp_warn("Cluster: settings changed here: not replicated (%s)", clusterd_apart(d));
 		return;
 	}
 	if (!clusterd_send(d, &m)) {

@@ -159,7 +159,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "show version", .handler = ppctl_do_show_version,
 	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
 	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
-	  .help = "pp-clusterd's view: corosync up or down, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason, the nodes whose certificates it holds, whether its CTL is the cluster's" },
+	  .help = "pp-clusterd's view: corosync up or down, quorate or not, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason, the nodes whose certificates it holds, whether its CTL is the cluster's" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf, applied by pp-logd */
 
 	/* The guide's "System Logs" (docs/logs.md). */
