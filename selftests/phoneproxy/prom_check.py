@@ -19,7 +19,7 @@ NAME = re.compile(r'[a-zA-Z_:][a-zA-Z0-9_:]*$')
 SAMPLE = re.compile(r'([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\[\\"n])*)"\})? ([0-9]+)$')
 REASONS = ('dropped_', 'refused_', 'reset_', 'ended_', 'denied_', 'not_found_')
 DAEMON = {'tftp': 'pp-tftpd', 'tls': 'pp-tlsd', 'cluster': 'pp-clusterd'}
-GAUGES = {('sccp', 'open'), ('media', 'calls'), ('media', 'streams'),
+GAUGES = {('sccp', 'open'), ('sccp', 'buffers'), ('media', 'calls'), ('media', 'streams'),
           ('tftp', 'transfers_active'), ('tftp', 'cache_entries'), ('tftp', 'cache_bytes'),
           ('tls', 'open'), ('tls', 'handshaking'), ('cluster', 'node_id'),
           ('cluster', 'member_processes'), ('cluster', 'last_change_ms')}
