@@ -9,12 +9,12 @@
 #
 #	scripts/bench.sh [--quick] [-o FILE]
 #
-# full (default): bench/rtp/run.sh 10 100 1000 (SECS=10, 3 rounds, the
-#   SRTP variant too), then bench/scale/run.sh, then bench/cluster/run.sh
-#   (3,000 and 10,000 activations replicated to three nodes);
+# full (default): bench/rtp/run.sh 10 100 1000 4000 (SECS=10, 3 rounds,
+#   the SRTP variant too), then bench/scale/run.sh, then bench/cluster/run.sh
+#   (759, 3,000 and 10,000 activations replicated to three nodes);
 # --quick (make bench QUICK=1): bench/rtp/run.sh 10 100 (SECS=3, 3 rounds,
 #   no SRTP), then bench/scale/run.sh --quick, then bench/cluster/run.sh
-#   --quick (300 and 1,000): for development.
+#   --quick (100 and 1,000): for development.
 # Each runs its own QEMU guest, one after the other. bench/rtp measures, in
 # one boot, plain forwarding, our relay, rtpengine with its kernel
 # forwarding and rtpengine's userspace path (and our SRTP relay in full
@@ -49,8 +49,8 @@ if [ $quick = 1 ]; then
 	cluster_args=(--quick)
 else
 	mode=full
-	rtp_env=(SECS=10 ROUNDS=3 SRTP=1 PERF="relay rtpk")
-	rtp_n=(10 100 1000)
+	rtp_env=(SECS=10 ROUNDS=3 SRTP=1 PERF="relay rtpk" VM_TIMEOUT=10800)
+	rtp_n=(10 100 1000 4000)
 	scale_args=()
 	cluster_args=()
 fi

@@ -194,13 +194,6 @@ EOF
 add_phone_addrs $NS_PH2 $NS_RT || exit 1
 sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 
-# The reference in the twin lab's middle, before the idle reading (its
-# daemons' timers are part of the idle guest): bench/rtpengine/lib.sh.
-if [ "$RTPE" = 1 ]; then
-	source "$PP_TOP/bench/rtpengine/lib.sh"
-	rtpe_start "$NS_RT" "$((2 * MAXN))" || { echo "# rtpengine: cannot start (above): left out"; RTPE=0; }
-fi
-
 # NPH users, each activated at its own address; nothing times out.
 {
 	echo '<users name="bench-rtp">'
@@ -218,6 +211,14 @@ pp set phoneproxy media timeout 0
 # least 2000 pairs, 2 MAXN + 200 beyond 900 streams
 pairs=$((2 * MAXN + 200 > 2000 ? 2 * MAXN + 200 : 2000))
 pp set phoneproxy rtp ports 20480 $((20480 + 2 * pairs))
+
+# The reference in the twin lab's middle, before the idle reading (its
+# daemons' timers are part of the idle guest): bench/rtpengine/lib.sh.
+if [ "$RTPE" = 1 ]; then
+	source "$PP_TOP/bench/rtpengine/lib.sh"
+	rtpe_start "$NS_RT" "$MAXN" ||
+		{ echo "# rtpengine: cannot start (above): left out"; RTPE=0; }
+fi
 # K streams per phone address (at most 9 here: beyond the default 8
 # from 3,833 streams on; set all the same, so that the run does not
 # depend on the default)

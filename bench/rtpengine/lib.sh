@@ -9,37 +9,58 @@
 #              rtpengine-kernel-dkms, built for the guest's kernel by
 #              scripts/bench-deps.sh), an iptables (nft) rule
 #              "INPUT -p udp -j RTPENGINE --id 0" in the namespace; ng on
-#              127.0.0.1:2223, media ports 24000-41999;
+#              127.0.0.1:2223;
 #   userspace: --table=-1: its own forwarding, in the daemon; ng on
-#              127.0.0.1:2224, media ports 42000-59999.
+#              127.0.0.1:2224.
+# Their media port ranges are sized from the streams (rtpe_ports), the
+# namespace's ephemeral ports moved above them.
 # Packets to the userspace daemon's ports meet the RTPENGINE rule too and
 # go on (no target in table 0 for them), as on a host running both.
 RTPE_NG=$PP_TOP/bench/rtpengine/ng.pl
 
-rtpe_start() {	# rtpe_start NS MAXSTREAMS
-	local ns=$1 n=$2 bin v
+# rtpe_ports MAXN: the two daemons' port ranges for MAXN streams, from
+# port 1100 up to below the namespace's ephemeral ports (from RTPE_EPH on;
+# nothing else listens in the router namespace): "KMIN KMAX UMIN UMAX".
+# The kernel daemon holds MAXN calls at 4 ports each (RTP and RTCP on
+# both sides), made once; the userspace daemon gets fresh calls for each
+# measurement (the last ones deleted first, --delete-delay=0 frees their
+# ports at once), 2 MAXN streams' ports for slack, at least MAXN's.
+RTPE_EPH=50000
+rtpe_ports() {
+	local k=$((4 * $1 + 100)) u=$((8 * $1 + 100)) umin=$((4 * $1 + 100)) room
+	room=$((RTPE_EPH - 1100 - k))
+	[ $room -ge $umin ] || return 1
+	[ $u -le $room ] || u=$room
+	echo 1100 $((1100 + k - 1)) $((1100 + k)) $((1100 + k + u - 1))
+}
+
+rtpe_start() {	# rtpe_start NS MAXN
+	local ns=$1 n=$2 bin v r
 	RTPE_NS=$ns
 	bin=$(command -v rtpengine) || { echo "# rtpengine: not installed (scripts/bench-deps.sh)"; return 1; }
 	command -v iptables > /dev/null || { echo "# rtpengine: no iptables"; return 1; }
 	perl -MNGCP::Rtpengine -e 1 2> /dev/null ||
 		{ echo "# rtpengine: no NGCP::Rtpengine (rtpengine-utils)"; return 1; }
-	# 4 ports a stream and daemon (RTP and RTCP, both sides)
-	[ $((4 * n + 100)) -le 18000 ] || { echo "# rtpengine: $n streams: more than 18000 ports"; return 1; }
+	r=($(rtpe_ports "$n")) ||
+		{ echo "# rtpengine: $n streams: more than the $((RTPE_EPH - 1100)) ports below $RTPE_EPH"; return 1; }
+	nsx "$ns" sysctl -qw net.ipv4.ip_local_port_range="$RTPE_EPH 65535" ||
+		{ echo "# rtpengine: cannot move the ephemeral ports"; return 1; }
 	modprobe xt_RTPENGINE || { echo "# rtpengine: no xt_RTPENGINE for $(uname -r) (scripts/bench-deps.sh builds it with dkms)"; return 1; }
 	v=$(modinfo -F filename xt_RTPENGINE 2> /dev/null)
 	nsx "$ns" iptables -I INPUT -p udp -j RTPENGINE --id 0 ||
 		{ echo "# rtpengine: the iptables RTPENGINE rule is refused"; return 1; }
 	local common=(--config-file=none --foreground --log-stderr --log-level=6
 		--interface=north/$NORTH --interface=south/$SOUTH
-		--timeout=86400 --silent-timeout=86400 --offer-timeout=86400 --num-threads=2)
+		--timeout=86400 --silent-timeout=86400 --offer-timeout=86400 --delete-delay=0
+		--num-threads=2)
 	ip netns exec "$ns" "$bin" "${common[@]}" --table=0 --no-fallback \
 		--listen-ng=127.0.0.1:2223 --listen-cli=127.0.0.1:9900 \
-		--port-min=24000 --port-max=41999 > "$TMPD/rtpe-k.log" 2>&1 &
+		--port-min=${r[0]} --port-max=${r[1]} > "$TMPD/rtpe-k.log" 2>&1 &
 	RTPE_KPID=$!
 	at_exit "kill $RTPE_KPID"
 	ip netns exec "$ns" "$bin" "${common[@]}" --table=-1 \
 		--listen-ng=127.0.0.1:2224 --listen-cli=127.0.0.1:9901 \
-		--port-min=42000 --port-max=59999 > "$TMPD/rtpe-u.log" 2>&1 &
+		--port-min=${r[2]} --port-max=${r[3]} > "$TMPD/rtpe-u.log" 2>&1 &
 	RTPE_UPID=$!
 	at_exit "kill $RTPE_UPID"
 	wait_for 120 grep -q "Startup complete" "$TMPD/rtpe-k.log" &&
@@ -47,7 +68,8 @@ rtpe_start() {	# rtpe_start NS MAXSTREAMS
 		{ echo "# rtpengine does not start:"; tail -n 3 "$TMPD"/rtpe-?.log; return 1; }
 	[ -e /proc/rtpengine/0/status ] || { echo "# rtpengine: no kernel table 0"; return 1; }
 	echo "# rtpengine $("$bin" --version 2>&1 | head -n 1 | awk '{ print $NF }'), xt_RTPENGINE ($v): kernel" \
-		"(table 0, pid $RTPE_KPID) and userspace (--table=-1, pid $RTPE_UPID) daemons in $ns"
+		"(table 0, pid $RTPE_KPID, ports ${r[0]}-${r[1]}) and userspace (--table=-1, pid $RTPE_UPID," \
+		"ports ${r[2]}-${r[3]}) daemons in $ns (ephemeral ports from $RTPE_EPH)"
 }
 
 # rtpe_warm LIST_PREFIX: 2 s of both directions of every stream at 10
@@ -87,6 +109,15 @@ rtpe_calls() {
 	rtpe_warm "$2"
 	rtpe_warm "$3"
 	sleep 1
+	# Thousands of streams: the daemon hands them to the kernel as it
+	# gets to them; warm again until every one is there (at most 5 more
+	# times), so that the kernel variant is the kernel's path.
+	for r in 1 2 3 4 5; do
+		[ "$(rtpe_targets)" -ge $((2 * n)) ] && break
+		echo "# rtpengine kernel table 0: $(rtpe_targets) of $((2 * n)) targets: warming up again"
+		rtpe_warm "$2"
+		sleep 1
+	done
 	echo "# rtpengine kernel table 0 after the warm-up: $(rtpe_targets) targets" \
 		"(2 a stream when both directions are in the kernel), $(rtpe_kstats)"
 	RTPE_K0=$(rtpe_kstats)

@@ -24,44 +24,14 @@
 #include "cert.h"
 #include "cluster.h"
 #include "file.h"
+#include "ident.h"
 #include "tap.h"
 #include "tlv.h"
 
 #define UUID	"0f5c3b8a-1111-4222-8333-444455556666"
 
-struct ident {
-	EVP_PKEY *key;
-	X509 *cert;
-	unsigned char *der;
-	int der_len;
-};
-
 static unsigned char buf[PP_CLUSTER_MSG_MAX + 16];
 static char err[512];
-
-static int make_ident(struct ident *id, int bits, const char *cn)
-{
-	char *pem = NULL;
-	size_t len = 0;
-	BIO *b;
-
-	memset(id, 0, sizeof(*id));
-	if (pp_cert_selfsigned(bits, cn, NULL, 0, &pem, &len, err, sizeof(err))) {
-		diag("%s: %s", cn, err);
-		return -1;
-	}
-	b = BIO_new_mem_buf(pem, (int)len);
-	id->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	b = BIO_new_mem_buf(pem, (int)len);
-	id->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	BIO_free(b);
-	free(pem);
-	if (!id->key || !id->cert)
-		return -1;
-	id->der_len = i2d_X509(id->cert, &id->der);
-	return id->der_len > 0 ? 0 : -1;
-}
 
 /* A self-signed certificate of an RSA size pp_cert_selfsigned does not make. */
 static int make_odd(struct ident *id, int bits, const char *cn)

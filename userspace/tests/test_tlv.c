@@ -14,34 +14,9 @@
 #include <openssl/bio.h>
 #include <openssl/pem.h>
 
-#include "cert.h"
+#include "ident.h"
 #include "tap.h"
 #include "tlv.h"
-
-struct ident {
-	EVP_PKEY *key;
-	X509 *cert;
-};
-
-static int make_ident(struct ident *id, int bits, const char *cn)
-{
-	char *pem = NULL, err[256];
-	size_t len = 0;
-	BIO *b;
-
-	if (pp_cert_selfsigned(bits, cn, NULL, 0, &pem, &len, err, sizeof(err))) {
-		diag("%s: %s", cn, err);
-		return -1;
-	}
-	b = BIO_new_mem_buf(pem, (int)len);
-	id->key = PEM_read_bio_PrivateKey(b, NULL, NULL, NULL);
-	BIO_free(b);
-	b = BIO_new_mem_buf(pem, (int)len);
-	id->cert = PEM_read_bio_X509(b, NULL, NULL, NULL);
-	BIO_free(b);
-	free(pem);
-	return id->key && id->cert ? 0 : -1;
-}
 
 static struct ident sast1, sast2, stranger, tftp, capf;
 
