@@ -851,6 +851,22 @@ static void pp_activation_timers_auth_expires_connected(struct kunit *test)
 	mutex_unlock(&pn->lock);
 }
 
+/*
+ * The sweep, run between before and after (jiffies), left a sweep queued
+ * for a whole idle timeout from then: nothing timed out, looked at again.
+ */
+static void pp_kt_expect_rearmed(struct kunit *test, struct pp_net *pn,
+				 unsigned long before, unsigned long after)
+{
+	mutex_lock(&pn->lock);
+	KUNIT_EXPECT_TRUE(test, pn->sweep_queued);
+	KUNIT_EXPECT_TRUE(test,
+			  time_in_range(pn->sweep_at,
+					before + PP_DEFAULT_IDLE_TIMEOUT * HZ,
+					after + PP_DEFAULT_IDLE_TIMEOUT * HZ));
+	mutex_unlock(&pn->lock);
+}
+
 static void pp_activation_timers_connected_never_idle(struct kunit *test)
 {
 	struct pp_net *pn = pp_kunit_pn(test);
@@ -867,14 +883,7 @@ static void pp_activation_timers_connected_never_idle(struct kunit *test)
 
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), be32_to_cpu(X));
 	KUNIT_EXPECT_EQ(test, pp_kunit_n_events(), 1U);
-	/* Looked at again a whole timeout after the sweep. */
-	mutex_lock(&pn->lock);
-	KUNIT_EXPECT_TRUE(test, pn->sweep_queued);
-	KUNIT_EXPECT_TRUE(test,
-			  time_in_range(pn->sweep_at,
-					before + PP_DEFAULT_IDLE_TIMEOUT * HZ,
-					after + PP_DEFAULT_IDLE_TIMEOUT * HZ));
-	mutex_unlock(&pn->lock);
+	pp_kt_expect_rearmed(test, pn, before, after);
 }
 
 static void pp_activation_timers_idle_from_last_close(struct kunit *test)
@@ -931,13 +940,7 @@ static void pp_activation_timers_registered_elsewhere_never_idle(struct kunit *t
 	pp_kt_sweep(pn);
 	after = jiffies;
 	KUNIT_EXPECT_EQ(test, pp_kt_user_addr(pn, "homer"), be32_to_cpu(X));
-	mutex_lock(&pn->lock);
-	KUNIT_EXPECT_TRUE(test, pn->sweep_queued);
-	KUNIT_EXPECT_TRUE(test,
-			  time_in_range(pn->sweep_at,
-					before + PP_DEFAULT_IDLE_TIMEOUT * HZ,
-					after + PP_DEFAULT_IDLE_TIMEOUT * HZ));
-	mutex_unlock(&pn->lock);
+	pp_kt_expect_rearmed(test, pn, before, after);
 
 	/* An activation at another address starts without it. */
 	KUNIT_ASSERT_EQ(test, pp_activation_set_remote(pn, "homer", X, true,
