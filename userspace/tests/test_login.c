@@ -9,10 +9,12 @@
  * iterations, whatever the account (pbkdf2 hash, legacy SHA-1 hash, no
  * hash, unknown, not even a valid name, the administrator with or without
  * a password); counted by the password code's own hook. Then a loose
- * timing check: the medians of the CPU time of known-user and
- * unknown-user failures are within a factor 1.5 (CPU time: wall time on
- * a loaded 2-core machine varies more than that between two runs of the
- * same work).
+ * timing check: the fastest CPU time of known-user and of unknown-user
+ * failures are within a factor 1.5 (CPU time: wall time on a loaded
+ * 2-core machine varies more than that between two runs of the same work;
+ * the fastest: other processes on the machine only ever add to it, and
+ * with guests running beside it the median moved by 1.7 between two
+ * interleaved series of the same work).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -157,18 +159,18 @@ int main(void)
 	}
 	ok(all_one, "every login cost the same work, whatever the account");
 
-	/* The loose timing check: interleaved, medians. */
+	/* The loose timing check: interleaved, the fastest of each. */
 	for (i = 0; i < ROUNDS; i++) {
 		attempt("marge", "guess", false, &calls, &iters, &known[i]);
 		attempt("nobody", "guess", false, &calls, &iters, &unknown[i]);
 	}
 	qsort(known, ROUNDS, sizeof(double), cmp);
 	qsort(unknown, ROUNDS, sizeof(double), cmp);
-	mk = known[ROUNDS / 2];
-	mu = unknown[ROUNDS / 2];
+	mk = known[0];
+	mu = unknown[0];
 	ok(mu < mk * 1.5 && mk < mu * 1.5,
-	   "median failed login (CPU time): known user %.1f ms, unknown user %.1f ms (within a factor 1.5)",
-	   mk, mu);
+	   "fastest failed login (CPU time): known user %.1f ms, unknown user %.1f ms (within a factor 1.5; medians %.1f and %.1f ms)",
+	   mk, mu, known[ROUNDS / 2], unknown[ROUNDS / 2]);
 
 	pw_pool_free(h.pw);
 	pp_users_free(h.users);
