@@ -39,6 +39,17 @@ write_users_xml "$TMPD/users.xml" '  <user id="7d1f3c2b-9e4a-4b8d-8c6f-1a2b3c4d5
     <enabled>true</enabled>
   </user>'
 printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
+# cluster.xml (the same on every node) names nodes 1 and 2 by their
+# cluster address; node 3 is in corosync's nodelist only (as "node3").
+cluster_xml() {	# cluster_xml NAME1 NAME2
+	cat > "$PP_CONF_DIR/cluster.xml" <<XML
+<cluster>
+  <proxy uuid="u1" name="$1" cluster_ip="203.0.113.1" south_ip="198.51.100.101" north_ip="192.0.2.101" />
+  <proxy uuid="u2" name="$2" cluster_ip="203.0.113.2" south_ip="198.51.100.102" north_ip="192.0.2.102" />
+</cluster>
+XML
+}
+cluster_xml pp-blue01 pp-blue02
 for n in 1 2 3; do
 	mkdir -p "$TMPD/node$n/pp"
 	corosync_conf $n
@@ -63,6 +74,31 @@ ok=$?
 tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
 [ $ok = 0 ] || { logs 1 2 3; tail -n 20 "$TMPD/node1/corosync.log" | while read -r l; do diag "$l"; done; tap_done; }
 check "show cluster names this node's id" [ "$(cluster_field 2 node_id)" = 2 ]
+# names_on N WANT: node N names the members WANT (member_names) and itself
+# WANT's Nth; names_everywhere WANT: every node alike.
+names_on() {
+	[ "$(cluster_field "$1" member_names)" = "$2" ] &&
+		[ "$(cluster_field "$1" node_name)" = "$(echo "$2" | cut -d, -f"$1")" ]
+}
+names_everywhere() { names_on 1 "$1" && names_on 2 "$1" && names_on 3 "$1"; }
+check "show cluster names each node as the administrator does, the same on every node: cluster.xml's proxy by cluster address (nodes 1, 2), else corosync's nodelist name (node 3)" \
+	until_ok 10 names_everywhere "pp-blue01,pp-blue02,node3"
+cluster_xml pp-blue01 pp-green02
+check "cluster.xml changed (node 2 renamed): every node says the new name, without a restart" \
+	until_ok 5 names_everywhere "pp-blue01,pp-green02,node3"
+# corosync's nodelist changed at run time (cmap, node 3's corosync only):
+# its pp-clusterd learns it from its cmap track, in its event loop.
+cmap_node3() {	# cmap_node3 NAME: node 3's corosync names nodelist node 3 NAME
+	ip netns exec "$(node_ns 3)" corosync-cmapctl -s nodelist.node.2.name str "$1" >/dev/null
+}
+node3_renamed() {
+	cmap_node3 node3b && until_ok 5 names_on 3 "pp-blue01,pp-green02,node3b" &&
+		names_on 1 "pp-blue01,pp-green02,node3"
+}
+check "corosync's nodelist name of node 3 changed in node 3's cmap (its corosync alone): node 3 says node3b, node 1 still node3" \
+	node3_renamed
+cmap_node3 node3
+check "... and node3 again once set back" until_ok 5 names_everywhere "pp-blue01,pp-green02,node3"
 check "the join snapshot carries users.xml: nodes 2 and 3 hold node 1's users and CallManagers" \
 	until_ok 10 same_users
 check "and keep it in their own state directory" cmp "$TMPD/users.xml" "$TMPD/node3/pp/users.xml"
@@ -398,21 +434,23 @@ if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
 	phone_start homer "$NS_PHONE" --server $NORTH --sid SEP001122334455 --retry 0
 	check "a phone registers through node 1: every node knows it is registered there (1:1)" \
 		until_ok 20 regs_everywhere "1:1,2:0,3:0"
-	# homer_through WHAT: show user -j names WHAT as homer's nodes on every
-	# node ("1": node 1's, this_node true on node 1 only; "": none).
+	# homer_through ID: show user -j names node ID (by its cluster.xml
+	# name, pp-blue01 for 1) as homer's node on every node, this_node true
+	# on node ID only; "": none.
 	homer_through() {
 		local n want
 		for n in 1 2 3; do
 			want='"through":[]'
-			[ -n "$1" ] && want="\"through\":[{\"node\":$1,\"this_node\":$([ "$n" = "$1" ] && echo true || echo false)}]"
+			[ -n "$1" ] && want="\"through\":[{\"node\":\"pp-blue0$1\",\"node_id\":$1,\"this_node\":$([ "$n" = "$1" ] && echo true || echo false)}]"
 			ppn $n -j show user name homer | grep -qF "$want" || return 1
 		done
 	}
-	check "show user -j names node 1 on every node (this_node on node 1 only)" until_ok 20 homer_through 1
-	check "show user's node column: \"1 (this node)\" on node 1, \"1\" on nodes 2 and 3" \
-		sh -c "ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^homer .* 1 \(this node\)\$' &&
-		       ip netns exec $(node_ns 2) $PPCTL show user | grep -Eq '^homer .* 1\$' &&
-		       ip netns exec $(node_ns 3) $PPCTL show user name homer | grep -Eq '^homer .* 1\$'"
+	check "show user -j names node 1 by its cluster.xml name (pp-blue01, node_id 1) on every node (this_node on node 1 only)" \
+		until_ok 20 homer_through 1
+	check "show user's node column: \"pp-blue01 (this node)\" on node 1, \"pp-blue01\" on nodes 2 and 3" \
+		sh -c "ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^homer .* pp-blue01 \(this node\)\$' &&
+		       ip netns exec $(node_ns 2) $PPCTL show user | grep -Eq '^homer .* pp-blue01\$' &&
+		       ip netns exec $(node_ns 3) $PPCTL show user name homer | grep -Eq '^homer .* pp-blue01\$'"
 	restart_clusterd 2
 	check "node 2's pp-clusterd restarted: it learns node 1's registration again (its list at the join)" \
 		until_ok 30 sh -c "[ \"\$(ip netns exec $(node_ns 2) $PPCTL show cluster | awk '\$1 == \"registrations_by_node\" { print \$2 }')\" = 1:1,2:0,3:0 ]"
