@@ -245,9 +245,25 @@ static void test_node_names(void)
 	static const char two[] =
 		"<cluster>\n" NODE("u1", "pp-blue01", "1") NODE("u2", "pp-blue02", "2")
 		"</cluster>\n";
+	static const struct {
+		uint32_t id;
+		bool noxml, nolist;
+		const char *want, *why;
+	} cases[] = {
+		{ 1, false, false, "pp-blue01", "ring0 address is a proxy's cluster_ip: cluster.xml's name" },
+		{ 2, false, false, "pp-blue02", "... also without a nodelist name" },
+		{ 3, false, false, "node3", "ring0 address in no proxy: the nodelist name" },
+		{ 4, false, false, "node4", "ring0 a host name: the nodelist name" },
+		{ 5, false, false, "5", "a nodelist name with a space, ring0 IPv6: the id" },
+		{ 6, false, false, "6", "a nodelist name of 64 bytes: the id" },
+		{ 7, false, false, "7", "a node not in the nodelist: the id" },
+		{ 1, true, false, "node1", "no cluster.xml: the nodelist name" },
+		{ 1, false, true, "1", "no nodelist (cmap not reached): the id" },
+	};
 	struct pp_corosync_node list[6];
 	struct pp_cluster_xml *c = NULL;
 	char err[512] = "", buf[PP_NAME_MAX], toolong[PP_NAME_MAX + 1];
+	size_t i;
 
 	ok(!pp_cluster_xml_parse(two, sizeof(two) - 1, "cluster.xml", &c, err, sizeof(err)),
 	   "two nodes parse (%s)", err);
@@ -259,24 +275,13 @@ static void test_node_names(void)
 	pp_corosync_node_set(&list[3], 4, "node4", "pp-host4");
 	pp_corosync_node_set(&list[4], 5, "bad name", "2001:db8::5");
 	pp_corosync_node_set(&list[5], 6, toolong, NULL);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 1, buf, sizeof(buf)), "pp-blue01"),
-	   "ring0 address is a proxy's cluster_ip: cluster.xml's name (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 2, buf, sizeof(buf)), "pp-blue02"),
-	   "... also without a nodelist name (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 3, buf, sizeof(buf)), "node3"),
-	   "ring0 address in no proxy: the nodelist name (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 4, buf, sizeof(buf)), "node4"),
-	   "ring0 a host name: the nodelist name (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 5, buf, sizeof(buf)), "5"),
-	   "a nodelist name with a space, ring0 IPv6: the id (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 6, buf, sizeof(buf)), "6"),
-	   "a nodelist name of %d bytes: the id (%s)", PP_NAME_MAX, buf);
-	ok(!strcmp(pp_cluster_node_name(c, list, 6, 7, buf, sizeof(buf)), "7"),
-	   "a node not in the nodelist: the id (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(NULL, list, 6, 1, buf, sizeof(buf)), "node1"),
-	   "no cluster.xml: the nodelist name (%s)", buf);
-	ok(!strcmp(pp_cluster_node_name(c, NULL, 0, 1, buf, sizeof(buf)), "1"),
-	   "no nodelist (cmap not reached): the id (%s)", buf);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pp_corosync_node *l = cases[i].nolist ? NULL : list;
+
+		pp_cluster_node_name(cases[i].noxml ? NULL : c, l, l ? 6 : 0, cases[i].id, buf,
+				     sizeof(buf));
+		ok(!strcmp(buf, cases[i].want), "node %u: %s (%s)", cases[i].id, cases[i].why, buf);
+	}
 	pp_cluster_xml_free(c);
 }
 
