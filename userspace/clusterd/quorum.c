@@ -67,6 +67,7 @@ static void quorum_open(struct clusterd *d)
 		d->q_err = e;
 		return;
 	}
+	d->q_err = CS_OK;
 	d->q_open = true;
 	if (type == QUORUM_FREE) {
 		pp_notice("Cluster: corosync has no quorum provider: the quorum gate is off (the group is joined at once)");
@@ -98,6 +99,23 @@ void clusterd_connect(struct clusterd *d)
 {
 	if (!d->q_open && d->gate != CLUSTERD_GATE_OFF)
 		quorum_open(d);
+	if (!d->q_open && d->gate == CLUSTERD_GATE_UNKNOWN && d->q_err == CS_ERR_TRY_AGAIN) {
+		/*
+		 * Corosync starting: it answers CPG some 0.1-0.5 s before its
+		 * quorum service (corosync 3.1.7: CS_ERR_TRY_AGAIN meanwhile).
+		 * Joining then would skip the gate; wait for the answer.
+		 */
+		if (d->state != CLUSTERD_QUORUM)
+			pp_notice("Cluster: corosync's quorum service is not ready yet: waiting to join group %s (serving locally)",
+				  d->conf.group);
+		d->state = CLUSTERD_QUORUM;
+		if (d->retry_ev) {
+			struct timeval tv = { .tv_sec = 1 };
+
+			event_add(d->retry_ev, &tv);
+		}
+		return;
+	}
 	if (d->gate == CLUSTERD_GATE_ON && !d->quorate) {
 		d->state = CLUSTERD_QUORUM;
 		return;
