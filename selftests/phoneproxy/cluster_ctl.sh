@@ -33,50 +33,24 @@ NS_PH=pp-ctph-$SFX
 st() { echo "$TMPD/node$1/pp"; }
 field() { cluster_field "$@"; }
 
-# cluster_lib.sh's three nodes, plus a north bridge with the phone and
-# each node's north (192.0.2.N) and south (198.51.100.N, a dummy) links.
+# cluster_lib.sh's three nodes and their north and south links, plus a
+# phone on the north bridge.
 setup_net() {
-	local n ns
-	setup_cluster_net || return 1
+	setup_cluster_net && north_net || return 1
 	ip netns add "$NS_PH" || return 1
 	at_exit "ip netns del $NS_PH"
-	ip -n "$NS_BR" link add br-north type bridge forward_delay 0 stp_state 0
-	ip -n "$NS_BR" link set br-north up
 	ip link add north netns "$NS_PH" type veth peer name ph netns "$NS_BR" || return 1
 	ip -n "$NS_BR" link set ph master br-north up
 	ip -n "$NS_PH" link set lo up
 	ip -n "$NS_PH" addr add 192.0.2.100/24 dev north
 	ip -n "$NS_PH" link set north up
-	for n in 1 2 3; do
-		ns=$(node_ns $n)
-		ip link add north netns "$ns" type veth peer name n$n netns "$NS_BR" || return 1
-		ip -n "$NS_BR" link set n$n master br-north up
-		ip -n "$ns" addr add 192.0.2.$n/24 dev north
-		ip -n "$ns" link set north up
-		ip -n "$ns" link add south type dummy
-		ip -n "$ns" addr add 198.51.100.$n/24 dev south
-		ip -n "$ns" link set south up
-		mkdir -p "$TMPD/node$n/pp"
-		ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
-		ppn $n set interface north address 192.0.2.$n > /dev/null &&
-			ppn $n set interface south address 198.51.100.$n > /dev/null || return 1
-	done
 }
 
-PIDS=()
 serial() { openssl x509 -noout -serial -in "$1" | cut -d= -f2; }
 
 setup_net || { tap_result 1 "three nodes, cluster and north links"; tap_done; }
 write_users_xml "$TMPD/users.xml"
-printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
-for n in 1 2 3; do corosync_conf $n; done
-start=$(date +%s)
-for n in 1 2 3; do start_corosync $n; done
-at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]} ${COROSYNC_PID[@]}'
-start_clusterds
-ok=$?
-tap_result $ok "three nodes in one CPG group, in sync ($(($(date +%s) - start)) s)"
-[ $ok = 0 ] || { logs 1 2 3; tap_done; }
+start_cluster
 for n in 1 2 3; do
 	on $n "$TFTPD" -e 2> "$TMPD/tftpd$n.log" &
 	PIDS+=($!)
