@@ -15,9 +15,13 @@
 # keys, and every node serves the same CTLFile.tlv over TFTP; a node whose
 # pp-clusterd restarts takes the CTL from the snapshot; a certificate of
 # another uuid, garbage, and a CTL whose signature is not its SAST's are
-# dropped, counted and never kept.
+# dropped, counted and never kept. Then the quorum gate (docs/cluster.md
+# "Quorum"): every cluster link cut, no node quorate, each serves alone;
+# healed, the first to join again is the first member and its state is
+# everyone's; a corosync without a quorum provider: the gate off.
 #
-#   node1..3: eth-cl 203.0.113.N (br-cl, Corosync), north 192.0.2.N (br-north)
+#   node1..3: eth-cl 203.0.113.N (br-cl, Corosync), north 192.0.2.N (br-north),
+#   south 198.51.100.N (br-south)
 #   a phone namespace on br-north, 192.0.2.100: the TFTP client
 source "$(dirname "$0")/lib.sh"
 require ip corosync unshare tftp openssl
@@ -212,5 +216,84 @@ check "a CTL whose signature is not its SAST key's is sent from node 1" \
 check "dropped and counted (node 3's ctl_dropped)" until_ok 10 grew 3 ctl_dropped "$c3"
 check "never installed: every node still holds node 2's CTL" same_ctl
 check "node 3's log names the reason" grep -q "CTL of node 1 dropped: .*signature" "$TMPD/node3/clusterd.log"
+mark "every node loses quorum"
+# ---- the whole cluster not quorate at once (docs/cluster.md "Quorum"):
+# every cluster link cut, each corosync alone in its ring (one vote of
+# three): every member leaves the group and its node serves locally;
+# healed, the first process to join is the first member and its module's
+# state is the cluster's.
+declare -A LOGL
+logl() { wc -l < "$TMPD/node$1/clusterd.log"; }
+since() { tail -n "+$((LOGL[$1] + 1))" "$TMPD/node$1/clusterd.log"; }	# the log since the cut
+for n in 1 2 3; do LOGL[$n]=$(logl $n); done
+t_cut=$(date +%s)
+for n in 1 2 3; do ip -n "$NS_BR" link set p$n down; done
+apart() { ppn "$1" show cluster 2>/dev/null | awk '$1 == "quorum_gate" { g = $2 } $1 == "quorate" { q = $2 }
+	$1 == "state" { s = $2 } $1 == "members" { m = $2 }
+	END { exit !(g == "on" && q == "no" && s == "waiting-quorum" && m == "-") }'; }
+all_apart() { apart 1 && apart 2 && apart 3; }
+check "every cluster link cut: every node shows quorate no, state waiting-quorum, no members" \
+	until_ok 40 all_apart
+[ $? = 0 ] || { logs 1 2 3; }
+mark "all apart ($(($(date +%s) - t_cut)) s from the cut)"
+left_all() { local n; for n in 1 2 3; do since $n | grep -q "not quorate (ring of 1 node(s)): leaving group $GROUP, serving locally" || return 1; done; }
+check "... each member left the group, logged: not quorate, serving locally" left_all
+for n in 1 2 3; do ppn $n set user active name marge address 192.0.2.4$n; done
+# Each node's state while apart (the winner's must be everyone's).
+served_apart() { local n; for n in 1 2 3; do active $n > "$TMPD/apart$n"
+	grep -qx "marge 192.0.2.4$n" "$TMPD/apart$n" || return 1; done; }
+check "each node serves locally: marge activated on node N at 192.0.2.4N stays there" served_apart
+logged_apart() { local n; for n in 1 2 3; do since $n | grep -q "user marge activated at 192.0.2.4$n here: not replicated (not quorate)" || return 1; done; }
+check "... logged on each node as not replicated (not quorate)" until_ok 5 logged_apart
+t_heal=$(date +%s)
+for n in 1 2 3; do ip -n "$NS_BR" link set p$n up; done
+all_sync() { in_sync 1 && in_sync 2 && in_sync 3; }
+check "healed: quorate again, the three in one group, each in sync" until_ok 90 all_sync
+mark "healed, in sync ($(($(date +%s) - t_heal)) s from the links up)"
+first=$(for n in 1 2 3; do since $n | grep -q "first member of group $GROUP" && echo $n; done)
+diag "the first member after the heal: node ${first:-none}; joins: $(for n in 1 2 3; do since $n | grep -o "joined group $GROUP with [0-9]* member(s)" | head -n 1 | sed "s/^/node $n /"; done | tr '\n' ';')"
+check "one node's pp-clusterd joined first and is the first member of the group" \
+	test "$(echo $first | wc -w)" = 1
+joiners_ok() { local n; for n in 1 2 3; do [ "$n" = "$first" ] && continue
+	since $n | grep -q "in sync: snapshot of node [0-9]* applied" || return 1; done; }
+check "the two others joined as joiners and applied a member's snapshot" joiners_ok
+# Every user of node N: name, SID, address ("[inactive]").
+users_of() { ppn "$1" show user | awk '$2 ~ /^SEP/ { print $1, $2, $3 }' > "$TMPD/users$1"; }
+converged() {
+	local n
+	for n in 1 2 3; do users_of $n; done
+	[ "$(awk '$3 != "[inactive]" { print $1, $3 }' "$TMPD/users1" | sort)" = "$(cat "$TMPD/apart${first:-1}")" ] &&
+		cmp -s "$TMPD/users1" "$TMPD/users2" && cmp -s "$TMPD/users2" "$TMPD/users3"
+}
+check "every node holds the first member's state from before the heal (homer, marge at 192.0.2.4${first:-?}): show user the same on all three (name, SID, address)" \
+	until_ok 10 converged
+[ $? = 0 ] || show_all
+
+mark "corosync without a quorum provider"
+# ---- the quorum gate off (docs/cluster.md "Quorum"): node 3 cut off
+# again and its corosync restarted without a quorum section (no quorum
+# provider: quorum_initialize says QUORUM_FREE). Alone in its ring as each
+# node was above, where the gate kept it out of the group, pp-clusterd now
+# joins at once, the first member of a group of its own.
+LOGL[3]=$(logl 3)
+ip -n "$NS_BR" link set p3 down
+stop_corosync 3
+sed -i '/^quorum {/,/^}/d' "$TMPD/node3/corosync.conf"
+t_free=$EPOCHREALTIME
+start_corosync 3
+gate_off() { ppn 3 show cluster 2>/dev/null | awk '$1 == "quorum_gate" { g = $2 } $1 == "quorate" { q = $2 }
+	$1 == "state" { s = $2 } $1 == "members" { m = $2 }
+	END { exit !(g == "off" && q == "-" && s == "synced" && m == "3") }'; }
+check "node 3's corosync without a quorum section: show cluster quorum_gate off, quorate -, alone in its ring yet in the group (state synced, members 3)" \
+	until_ok 30 gate_off
+[ $? = 0 ] || logs 3
+diag "node 3 in the group $(awk -v a="$t_free" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }') ms after its corosync started without a quorum provider"
+free_log() { tail -n "+$((LOGL[3] + 1))" "$TMPD/node3/clusterd.log"; }	# since the restart
+check "... logged: corosync has no quorum provider, the quorum gate is off" \
+	grep -q 'corosync has no quorum provider: the quorum gate is off' <<<"$(free_log)"
+# (from that line on: nothing of waiting for quorum)
+at_once() { free_log | sed -n '/no quorum provider/,$p' > "$TMPD/free.log"
+	grep -q "first member of group $GROUP" "$TMPD/free.log" && ! grep -q 'not quorate' "$TMPD/free.log"; }
+check "... joined at once: the first member of a group of its own, never waiting for quorum" at_once
 diag "whole test $(($(date +%s) - start)) s"
 tap_done
