@@ -18,13 +18,15 @@
 # dropped, counted and never kept. Then the quorum gate (docs/cluster.md
 # "Quorum"): every cluster link cut, no node quorate, each serves alone;
 # healed, the first to join again is the first member and its state is
-# everyone's; a corosync without a quorum provider: the gate off.
+# everyone's; a corosync without a quorum provider: the gate off, node 3
+# alone in a group of its own; healed, the groups merge and the side of
+# node 1 wins.
 #
 #   node1..3: eth-cl 203.0.113.N (br-cl, Corosync), north 192.0.2.N (br-north),
 #   south 198.51.100.N (br-south)
 #   a phone namespace on br-north, 192.0.2.100: the TFTP client
 source "$(dirname "$0")/lib.sh"
-require ip corosync corosync-quorumtool unshare tftp openssl
+require ip corosync corosync-quorumtool corosync-cmapctl unshare tftp openssl
 source "$(dirname "$0")/cluster_lib.sh"
 CPGSEND=${CPGSEND:-$PP_OUT/userspace/tests/cpgsend}
 [ -x "$CLUSTERD" ] || skip_all "pp-clusterd not built ($CLUSTERD)"
@@ -286,8 +288,9 @@ wait "${CLUSTERD_PID[3]}" 2>/dev/null
 stop_corosync 3
 sed -i '/^quorum {/,/^}/d' "$TMPD/node3/corosync.conf"
 start_corosync 3
-no_provider() { on 3 corosync-quorumtool -s 2>/dev/null | grep -q '^Quorum provider: *Not configured'; }
-check "node 3's corosync started again without a quorum section: no quorum provider (corosync-quorumtool -s)" \
+# (its quorum service answers corosync-quorumtool -l; -s wants votequorum)
+no_provider() { on 3 corosync-quorumtool -l >/dev/null && ! on 3 corosync-cmapctl -g quorum.provider; }
+check "node 3's corosync started again without a quorum section: its quorum service answers, no quorum.provider" \
 	until_ok 30 no_provider
 t_free=$EPOCHREALTIME
 start_clusterd 3
@@ -305,5 +308,24 @@ at_once() { free_log | sed -n '/no quorum provider/,$p' > "$TMPD/free.log"
 	grep -q "first member of group $GROUP" "$TMPD/free.log" && ! grep -q 'not quorate' "$TMPD/free.log"; }
 check "... joined at once: the first member of a group of its own, never waiting for quorum" at_once
 [ $_tap_failed = 0 ] || free_log | tail -n 20 | while read -r l; do diag "node3 clusterd: $l"; done
+
+mark "a merge"
+# ---- healed, two groups meet (docs/cluster.md "Merges"): node 3's,
+# joined with the gate off, and that of nodes 1 and 2; the side holding
+# the lowest node id wins, node 3's change made in its own group undone.
+ppn 3 set user active name marge address 192.0.2.49
+check "node 3 in a group of its own: marge moved to 192.0.2.49 there" \
+	until_ok 5 sh -c "ip netns exec $(node_ns 3) $PPCTL show user | grep -q '^marge .*192\.0\.2\.49'"
+LOGL[3]=$(logl 3)
+t_merge=$(date +%s)
+ip -n "$NS_BR" link set p3 up
+check "healed: the two groups merge into one of three, each in sync" until_ok 60 all_sync
+mark "merged, in sync ($(($(date +%s) - t_merge)) s from the link up)"
+took_lower() { since 3 | grep -q "node [12] joined, lower than this side's members: waiting" &&
+	since 3 | grep -q "in sync: snapshot of node 1 applied"; }
+check "node 3 saw a lower node join, waited for that side's snapshot and applied node 1's" took_lower
+check "every node holds the side of nodes 1 and 2's state (marge back at 192.0.2.4${first:-?}), show user the same on all three" \
+	until_ok 10 converged
+[ $_tap_failed = 0 ] || { show_all; logs 3; }
 diag "whole test $(($(date +%s) - start)) s"
 tap_done
