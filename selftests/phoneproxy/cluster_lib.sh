@@ -26,12 +26,15 @@ setup_cluster_net() {
 	local n ns
 	ip netns add "$NS_BR" || skip_all "cannot create network namespaces"
 	at_exit "ip netns del $NS_BR"
-	ip -n "$NS_BR" link add br-cl type bridge forward_delay 0 stp_state 0 ||
-		skip_all "no bridge support"
-	ip -n "$NS_BR" link set br-cl up
+	add_bridge br-cl || skip_all "no bridge support"
 	for n in 1 2 3; do
 		node_net $n || return 1
 	done
+}
+# add_bridge NAME: a bridge in $NS_BR, up, forwarding at once.
+add_bridge() {
+	ip -n "$NS_BR" link add "$1" type bridge forward_delay 0 stp_state 0 &&
+		ip -n "$NS_BR" link set "$1" up
 }
 
 # node_net N: node N's namespace, its state directory and its cluster
@@ -54,11 +57,8 @@ node_net() {
 # and each node's links to them; the phones and the CallManager are the
 # test's own.
 north_net() {
-	local br n
-	for br in br-north br-south; do
-		ip -n "$NS_BR" link add $br type bridge forward_delay 0 stp_state 0 || return 1
-		ip -n "$NS_BR" link set $br up
-	done
+	local n
+	add_bridge br-north && add_bridge br-south || return 1
 	for n in 1 2 3; do
 		node_links $n || return 1
 	done
