@@ -99,7 +99,7 @@ section cluster "${cluster_args[@]}"
 		"$(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo), kernel $(uname -r);" \
 		"load average at the start $load0, at the end $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo "* guest: Debian kernel $KVER under QEMU $(qemu-system-x86_64 --version | sed -n '1s/.*version \([^ ]*\).*/\1/p')" \
-		"(TCG, \`-cpu max\`), 2 vCPUs, 1.5 GiB (bench/rtp)"
+		"(TCG, \`-cpu max\`), 2 vCPUs, 3 GiB (bench/rtp)"
 	echo "* rtpengine: Debian $(dpkg-query -W -f='${Version}' rtpengine-daemon 2>/dev/null)," \
 		"xt_RTPENGINE built by dkms for $KVER ($(modinfo -k "$KVER" -F filename xt_RTPENGINE 2>/dev/null))"
 	[ -n "${BENCH_NOTE:-}" ] && echo "* conditions: $BENCH_NOTE"

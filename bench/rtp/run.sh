@@ -87,7 +87,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
-	exec "$PP_TOP/selftests/vm/run-vm.sh" -m 1536 -t "${VM_TIMEOUT:-5400}" \
+	exec "$PP_TOP/selftests/vm/run-vm.sh" -m "${VM_MEM:-3072}" -t "${VM_TIMEOUT:-5400}" \
 		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
