@@ -15,7 +15,7 @@ sparse linux-source-6.1 xz-utils
 flex bison bc libelf-dev libssl-dev clang libclang-rt-14-dev
 libevent-dev tftpd-hpa tftp-hpa atftp curl
 libsrtp2-dev libcsv-dev
-corosync libcpg-dev libquorum-dev keepalived
+corosync libcpg-dev libquorum-dev libcmap-dev keepalived
 openssl chromium libsoap-lite-perl tshark
 slowhttptest conntrack python3-scapy
 python3-cryptography python3-lxml"

@@ -39,6 +39,17 @@ write_users_xml "$TMPD/users.xml" '  <user id="7d1f3c2b-9e4a-4b8d-8c6f-1a2b3c4d5
     <enabled>true</enabled>
   </user>'
 printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
+# cluster.xml (the same on every node) names nodes 1 and 2 by their
+# cluster address; node 3 is in corosync's nodelist only (as "node3").
+cluster_xml() {	# cluster_xml NAME1 NAME2
+	cat > "$PP_CONF_DIR/cluster.xml" <<XML
+<cluster>
+  <proxy uuid="u1" name="$1" cluster_ip="203.0.113.1" south_ip="198.51.100.101" north_ip="192.0.2.101" />
+  <proxy uuid="u2" name="$2" cluster_ip="203.0.113.2" south_ip="198.51.100.102" north_ip="192.0.2.102" />
+</cluster>
+XML
+}
+cluster_xml pp-blue01 pp-blue02
 for n in 1 2 3; do
 	mkdir -p "$TMPD/node$n/pp"
 	corosync_conf $n
@@ -72,6 +83,37 @@ check "the join snapshot carries the settings: security on, on nodes 2 and 3 (al
 diag "$(grep -ho 'corosync sends messages of up to [0-9]* bytes unfragmented' "$TMPD/node1/clusterd.log" | head -n 1)"
 
 mark() { diag "t+$(($(date +%s) - start)) s: $*"; }
+names_t0=$EPOCHREALTIME
+# names_on N WANT: node N names the members WANT (member_names) and itself
+# WANT's Nth; names_everywhere WANT: every node alike.
+names_on() {	# one ppctl
+	ppn "$1" show cluster 2>/dev/null | awk -v want="$2" -v n="$1" '
+		$1 == "member_names" { m = $2 } $1 == "node_name" { s = $2 }
+		END { split(want, w, ","); exit !(m == want && s == w[n]) }'
+}
+names_everywhere() { names_on 1 "$1" && names_on 2 "$1" && names_on 3 "$1"; }
+check "show cluster names each node as the administrator does, the same on every node: cluster.xml's proxy by cluster address (nodes 1, 2), else corosync's nodelist name (node 3)" \
+	until_ok 10 names_everywhere "pp-blue01,pp-blue02,node3"
+cluster_xml pp-blue01 pp-green02
+check "cluster.xml changed (node 2 renamed): every node says the new name, without a restart" \
+	until_ok 5 names_everywhere "pp-blue01,pp-green02,node3"
+# corosync's nodelist changed at run time: node 3's corosync.conf edited
+# (its own only), corosync-cfgtool -R (every corosync reads its own file
+# again): node 3's pp-clusterd learns it from its cmap track, in its
+# event loop; nodes 1 and 2, their files unchanged, say what they said.
+node3_named() {	# node3_named NAME: node 3's corosync.conf names node 3 NAME, reloaded
+	sed -i "s/name: node3.*/name: $1/" "$TMPD/node3/corosync.conf" &&
+		ip netns exec "$(node_ns 3)" corosync-cfgtool -R >/dev/null
+}
+node3_renamed() {
+	node3_named node3b && until_ok 10 names_on 3 "pp-blue01,pp-green02,node3b" &&
+		names_on 1 "pp-blue01,pp-green02,node3"
+}
+check "node 3's nodelist name changed in its corosync.conf, reloaded: node 3 says node3b, node 1 still node3" \
+	node3_renamed
+node3_named node3
+check "... and node3 again once set back" until_ok 10 names_on 3 "pp-blue01,pp-green02,node3"
+diag "the node names' checks: $(awk -v a="$names_t0" -v b="$EPOCHREALTIME" 'BEGIN { printf "%d", (b - a) * 1000 }') ms"
 mark "publish"
 # Publish once on any node (the guide): 3,000 users on node 2, timed.
 {
@@ -398,21 +440,23 @@ if [ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ]; then
 	phone_start homer "$NS_PHONE" --server $NORTH --sid SEP001122334455 --retry 0
 	check "a phone registers through node 1: every node knows it is registered there (1:1)" \
 		until_ok 20 regs_everywhere "1:1,2:0,3:0"
-	# homer_through WHAT: show user -j names WHAT as homer's nodes on every
-	# node ("1": node 1's, this_node true on node 1 only; "": none).
+	# homer_through ID: show user -j names node ID (by its cluster.xml
+	# name, pp-blue01 for 1) as homer's node on every node, this_node true
+	# on node ID only; "": none.
 	homer_through() {
 		local n want
 		for n in 1 2 3; do
 			want='"through":[]'
-			[ -n "$1" ] && want="\"through\":[{\"node\":$1,\"this_node\":$([ "$n" = "$1" ] && echo true || echo false)}]"
+			[ -n "$1" ] && want="\"through\":[{\"node\":\"pp-blue0$1\",\"node_id\":$1,\"this_node\":$([ "$n" = "$1" ] && echo true || echo false)}]"
 			ppn $n -j show user name homer | grep -qF "$want" || return 1
 		done
 	}
-	check "show user -j names node 1 on every node (this_node on node 1 only)" until_ok 20 homer_through 1
-	check "show user's node column: \"1 (this node)\" on node 1, \"1\" on nodes 2 and 3" \
-		sh -c "ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^homer .* 1 \(this node\)\$' &&
-		       ip netns exec $(node_ns 2) $PPCTL show user | grep -Eq '^homer .* 1\$' &&
-		       ip netns exec $(node_ns 3) $PPCTL show user name homer | grep -Eq '^homer .* 1\$'"
+	check "show user -j names node 1 by its cluster.xml name (pp-blue01, node_id 1) on every node (this_node on node 1 only)" \
+		until_ok 20 homer_through 1
+	check "show user's node column: \"pp-blue01 (this node)\" on node 1, \"pp-blue01\" on nodes 2 and 3" \
+		sh -c "ip netns exec $(node_ns 1) $PPCTL show user | grep -Eq '^homer .* pp-blue01 \(this node\)\$' &&
+		       ip netns exec $(node_ns 2) $PPCTL show user | grep -Eq '^homer .* pp-blue01\$' &&
+		       ip netns exec $(node_ns 3) $PPCTL show user name homer | grep -Eq '^homer .* pp-blue01\$'"
 	restart_clusterd 2
 	check "node 2's pp-clusterd restarted: it learns node 1's registration again (its list at the join)" \
 		until_ok 30 sh -c "[ \"\$(ip netns exec $(node_ns 2) $PPCTL show cluster | awk '\$1 == \"registrations_by_node\" { print \$2 }')\" = 1:1,2:0,3:0 ]"

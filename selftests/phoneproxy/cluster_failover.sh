@@ -36,37 +36,13 @@ SERVERS=192.0.2.1,192.0.2.2,192.0.2.3
 sid_of() { printf 'SEP00000000F%03X' $((0x001 + $1)); }	# phone i (0..4)
 addr_of() { echo "192.0.2.$((11 + $1))"; }
 
-# node_links N: node N's north and south links (the same MAC addresses
-# each time, as a node that reboots) and its proxy addresses.
-node_links() {
-	local n=$1 ns
-	ns=$(node_ns "$n")
-	ip link add north address 02:00:c0:00:02:0$n netns "$ns" type veth \
-		peer name n$n netns "$NS_BR" || return 1
-	ip link add south address 02:00:c6:33:64:0$n netns "$ns" type veth \
-		peer name s$n netns "$NS_BR" || return 1
-	ip -n "$NS_BR" link set n$n master br-north up
-	ip -n "$NS_BR" link set s$n master br-south up
-	ip -n "$ns" addr add 192.0.2.$n/24 dev north
-	ip -n "$ns" addr add 198.51.100.$n/24 dev south
-	ip -n "$ns" link set north up
-	ip -n "$ns" link set south up
-	ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
-	ppn "$n" set interface north address 192.0.2.$n >/dev/null &&
-		ppn "$n" set interface south address 198.51.100.$n >/dev/null
-}
-
 lab() {
-	local n br a
+	local n
 	setup_cluster_net || return 1
-	for br in br-north br-south; do
-		ip -n "$NS_BR" link add $br type bridge forward_delay 0 stp_state 0 || return 1
-		ip -n "$NS_BR" link set $br up
-	done
 	for n in 1 2 3; do
 		ip -n "$(node_ns $n)" link set eth-cl address 02:00:cb:00:71:0$n
-		node_links $n || return 1
 	done
+	north_net || return 1
 	for ns in $NS_PHONE $NS_CCM; do
 		ip netns add "$ns" || return 1
 		ip -n "$ns" link set lo up
@@ -95,20 +71,8 @@ lab || { tap_result 1 "three nodes, north and south bridges"; tap_done; }
 	echo "  <user name=\"eve\"><ccmName>ccm</ccmName><sid>$EVE</sid></user>"
 	echo '</users>'
 } > "$TMPD/users.xml"
-printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
-for n in 1 2 3; do
-	mkdir -p "$TMPD/node$n/pp"
-	corosync_conf $n
-done
 check "users.xml published on node 1" ppn 1 publish "$TMPD/users.xml"
-
-start=$(date +%s)
-for n in 1 2 3; do start_corosync $n; done
-at_exit 'kill ${COROSYNC_PID[@]} ${CLUSTERD_PID[@]}'
-start_clusterds
-ok=$?
-tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s)"
-[ $ok = 0 ] || { logs 1 2 3; tap_done; }
+start_cluster
 
 for ((i = 0; i < NPH; i++)); do
 	ppn 1 set user active name u$i address "$(addr_of $i)" >/dev/null

@@ -2,15 +2,17 @@
 # SPDX-License-Identifier: GPL-2.0
 # Copyright (C) 2026 The phoneproxy authors.
 #
-# The three cluster nodes of cluster.sh and cluster_failover.sh
-# (docs/cluster.md): each node a network namespace with its own module
-# state, its own state directory, its own Corosync 3 (knet over a cluster
-# bridge, 203.0.113.0/24) and its own pp-clusterd. Source it after lib.sh;
+# The three cluster nodes of cluster.sh, cluster_ctl.sh and
+# cluster_failover.sh (docs/cluster.md): each node a network namespace
+# with its own module state, its own state directory, its own Corosync 3
+# (knet over a cluster bridge, 203.0.113.0/24) and its own pp-clusterd;
+# north_net adds their north and south links. Source it after lib.sh;
 # sourcing defines names and functions only.
 #
 #   node1 203.0.113.1 --+
 #   node2 203.0.113.2 --+-- br-cl (its own namespace, $NS_BR)
 #   node3 203.0.113.3 --+
+#   (north_net: north 192.0.2.N on br-north, south 198.51.100.N on br-south)
 CLUSTERD=${CLUSTERD:-$PP_OUT/userspace/clusterd/pp-clusterd}
 
 NS_BR=pp-clbr-$SFX
@@ -24,19 +26,24 @@ setup_cluster_net() {
 	local n ns
 	ip netns add "$NS_BR" || skip_all "cannot create network namespaces"
 	at_exit "ip netns del $NS_BR"
-	ip -n "$NS_BR" link add br-cl type bridge forward_delay 0 stp_state 0 ||
-		skip_all "no bridge support"
-	ip -n "$NS_BR" link set br-cl up
+	add_bridge br-cl || skip_all "no bridge support"
 	for n in 1 2 3; do
 		node_net $n || return 1
 	done
 }
+# add_bridge NAME: a bridge in $NS_BR, up, forwarding at once.
+add_bridge() {
+	ip -n "$NS_BR" link add "$1" type bridge forward_delay 0 stp_state 0 &&
+		ip -n "$NS_BR" link set "$1" up
+}
 
-# node_net N: node N's namespace and its cluster link (port pN of br-cl,
-# 203.0.113.N); again after the namespace was deleted (a node that died).
+# node_net N: node N's namespace, its state directory and its cluster
+# link (port pN of br-cl, 203.0.113.N); again after the namespace was
+# deleted (a node that died).
 node_net() {
 	local n=$1 ns
 	ns=$(node_ns "$n")
+	mkdir -p "$TMPD/node$n/pp"
 	ip netns add "$ns" || return 1
 	at_exit "ip netns pids $ns | xargs -r kill -9; ip netns del $ns"
 	ip -n "$ns" link set lo up
@@ -44,6 +51,38 @@ node_net() {
 	ip -n "$NS_BR" link set p$n master br-cl up
 	ip -n "$ns" addr add 203.0.113.$n/24 dev eth-cl
 	ip -n "$ns" link set eth-cl up
+}
+
+# north_net: the north and south bridges (br-north, br-south in $NS_BR)
+# and each node's links to them; the phones and the CallManager are the
+# test's own.
+north_net() {
+	local n
+	add_bridge br-north && add_bridge br-south || return 1
+	for n in 1 2 3; do
+		node_links $n || return 1
+	done
+}
+
+# node_links N: node N's north and south links (ports nN and sN; the
+# same MAC addresses each time, as a node that reboots) and its proxy
+# addresses; again when the node comes back.
+node_links() {
+	local n=$1 ns
+	ns=$(node_ns "$n")
+	ip link add north address 02:00:c0:00:02:0$n netns "$ns" type veth \
+		peer name n$n netns "$NS_BR" || return 1
+	ip link add south address 02:00:c6:33:64:0$n netns "$ns" type veth \
+		peer name s$n netns "$NS_BR" || return 1
+	ip -n "$NS_BR" link set n$n master br-north up
+	ip -n "$NS_BR" link set s$n master br-south up
+	ip -n "$ns" addr add 192.0.2.$n/24 dev north
+	ip -n "$ns" addr add 198.51.100.$n/24 dev south
+	ip -n "$ns" link set north up
+	ip -n "$ns" link set south up
+	ip netns exec "$ns" sysctl -q -w net.ipv4.ip_forward=1
+	ppn "$n" set interface north address 192.0.2.$n >/dev/null &&
+		ppn "$n" set interface south address 198.51.100.$n >/dev/null
 }
 
 # Corosync 3, knet, no crypto (the test's traffic never leaves the guest),
@@ -115,6 +154,24 @@ start_clusterds() {
 	for n in 2 3; do start_clusterd $n; done
 	for n in 1 2 3; do until_ok 30 in_sync $n || ok=1; done
 	return $ok
+}
+
+# start_cluster: the cluster started, one check: each node's corosync
+# (corosync_conf written), then pp-clusterd (start_clusterds), all of them
+# and whatever $PIDS holds killed at exit; on failure the logs, and the
+# test ends. $start: corosync's start (date +%s).
+PIDS=()
+start_cluster() {
+	local n ok
+	printf 'group %s\nretry 1\n' "$GROUP" > "$TMPD/clusterd.conf"
+	for n in 1 2 3; do corosync_conf $n; done
+	start=$(date +%s)
+	for n in 1 2 3; do start_corosync $n; done
+	at_exit 'kill ${PIDS[@]} ${CLUSTERD_PID[@]} ${COROSYNC_PID[@]}'
+	start_clusterds
+	ok=$?
+	tap_result $ok "three nodes in one CPG group, each in sync ($(($(date +%s) - start)) s from corosync's start)"
+	[ $ok = 0 ] || { logs 1 2 3; tap_done; }
 }
 
 # cluster_field N NAME: a line of "show cluster" on node N.

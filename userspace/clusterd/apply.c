@@ -15,6 +15,7 @@
  *   (its activations, and inactivates what the snapshot does not hold),
  *   then what was delivered after the join.
  */
+#include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <stdlib.h>
@@ -726,10 +727,47 @@ static int cmp_u32(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Node id's name as a word of "stats": its id when the name is not
+ * printable ASCII (cluster.xml allows UTF-8) or could be taken for a
+ * list (a comma). */
+static const char *stat_name(const struct clusterd *d, uint32_t id, char *buf, size_t len)
+{
+	const char *p;
+
+	clusterd_node_name(d, id, buf, len);
+	for (p = buf; *p; p++)
+		if (!isgraph((unsigned char)*p) || *p == ',') {
+			snprintf(buf, len, "%" PRIu32, id);
+			break;
+		}
+	return buf;
+}
+
+/* "member_names": the members' names in the order of "members", as
+ * many as fit in a word of "stats", then "+N" for the N left out. */
+static void names_stat(FILE *f, const struct clusterd *d, const uint32_t *nodes, size_t n)
+{
+	char word[200] = "-", name[PP_NAME_MAX];
+	size_t i, off = 0;
+
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(stat_name(d, nodes[i], name, sizeof(name)));
+
+		/* Room kept for ",+NNN" (at most CLUSTERD_MEMBERS_MAX). */
+		if (off + 1 + len + 5 >= sizeof(word)) {
+			snprintf(word + off, sizeof(word) - off, "%s+%zu", i ? "," : "", n - i);
+			break;
+		}
+		off += (size_t)snprintf(word + off, sizeof(word) - off, "%s%s", i ? "," : "",
+					name);
+	}
+	pp_ctl_stat_word(f, "member_names", word);
+}
+
 void clusterd_stats_write(FILE *f, const struct clusterd *d)
 {
 	uint32_t nodes[CLUSTERD_MEMBERS_MAX];
-	char word[CLUSTERD_MEMBERS_MAX * 11 + 1] = "";
+	char word[CLUSTERD_MEMBERS_MAX * 11 + 1] = "", name[PP_NAME_MAX];
 	size_t i, n = 0, off = 0;
 
 	pp_ctl_stat(f, "messages_sent", d->st.sent);
@@ -755,6 +793,7 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 	pp_ctl_stat_word(f, "quorate", d->gate != CLUSTERD_GATE_ON ? "-" :
 			 d->quorate ? "yes" : "no");
 	pp_ctl_stat(f, "node_id", d->node);
+	pp_ctl_stat_word(f, "node_name", stat_name(d, d->node, name, sizeof(name)));
 	pp_ctl_stat_word(f, "state", clusterd_state_name(d->state));
 	pp_ctl_stat_word(f, "in_sync", d->state == CLUSTERD_SYNCED ? "yes" : "no");
 	/* Members: their node ids, once each, in order. */
@@ -771,6 +810,7 @@ void clusterd_stats_write(FILE *f, const struct clusterd *d)
 		off += (size_t)snprintf(word + off, sizeof(word) - off, "%s%" PRIu32,
 					i ? "," : "", nodes[i]);
 	pp_ctl_stat_word(f, "members", n ? word : "-");
+	names_stat(f, d, nodes, n);
 	pp_ctl_stat(f, "member_processes", d->n_members);
 	pp_ctl_stat(f, "last_change_ms", d->last_change_ms);
 	pp_ctl_stat(f, "published_bytes", d->published_len);

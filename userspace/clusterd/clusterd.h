@@ -13,12 +13,15 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <corosync/cmap.h>
 #include <corosync/cpg.h>
 #include <corosync/quorum.h>
 #include <event2/event.h>
 
 #include "cluster.h"
+#include "cluster_xml.h"
 #include "daemon.h"
+#include "file.h"
 #include "ops.h"
 
 #define CLUSTERD_MEMBERS_MAX	128	/* CPG's own limit */
@@ -160,6 +163,17 @@ struct clusterd {
 	unsigned char ctl_sha[32];
 	uint32_t ctl_node;
 
+	/* The nodes' names (names.c): Corosync's nodelist read through
+	 * cmap (kept when cmap goes away), cluster.xml's proxies. */
+	cmap_handle_t cmap;
+	bool cmap_open, cmap_dirty;
+	cmap_track_handle_t cmap_track;
+	struct event *cmap_ev;
+	struct pp_corosync_node cnodes[PP_CLUSTER_NODES_MAX];
+	size_t n_cnodes;
+	struct pp_cluster_xml *xml;	/* NULL: none, or refused */
+	struct pp_fileid xml_id;
+
 	/* The registrations through every member (regs.c). */
 	struct clusterd_reg *regs;
 	size_t n_regs, regs_cap;
@@ -228,6 +242,16 @@ void clusterd_regs_remote_all(struct clusterd *d);
 /* The reply to "registrations [AFTER]" (lib/ctlsock.h): users after
  * AFTER (NULL: all), sorted, and the nodes they are registered through. */
 void clusterd_regs_query(FILE *f, const struct clusterd *d, const char *after);
+
+/* names.c: the nodes' names (docs/cluster.md "Registrations"). */
+/* Reach cmap, track the nodelist and read it (in the group: at the join,
+ * and at each membership change while cmap is not reached). */
+void clusterd_names_open(struct clusterd *d);
+void clusterd_names_close(struct clusterd *d);
+/* Read cluster.xml again if it changed (before answering a question). */
+void clusterd_names_refresh(struct clusterd *d);
+/* Node id's name: cluster.xml's, else the nodelist's, else the id. */
+const char *clusterd_node_name(const struct clusterd *d, uint32_t id, char *buf, size_t len);
 
 /* shared.c: the published users.xml and the cluster-wide settings. */
 /* At start: the users.xml kept in the state directory is the node's. */

@@ -111,6 +111,7 @@ static void on_confchg(cpg_handle_t h, const struct cpg_name *group,
 	for (i = 0; i < n_left; i++)
 		pp_notice("Cluster: node %u (pid %u) left group %s (reason %u)", left[i].nodeid,
 			  left[i].pid, d->conf.group, left[i].reason);
+	clusterd_names_open(d);		/* not reached at the join: again */
 	clusterd_confchg(d, joined, n_joined);
 	clusterd_regs_members(d, n_joined);
 	/* Whoever joined learns every member's certificates from itself. */
@@ -200,6 +201,7 @@ void clusterd_cpg_close(struct clusterd *d)
 		cpg_finalize(d->cpg);
 	d->cpg_open = false;
 	d->joined = false;
+	clusterd_names_close(d);	/* the names read are kept */
 	while (d->n_members)
 		clusterd_peer_free(&d->members[--d->n_members]);
 	d->n_regs = 0;		/* out of the group: nobody's are known */
@@ -255,6 +257,7 @@ void clusterd_cpg_connect(struct clusterd *d)
 	}
 	said = false;
 	d->state = CLUSTERD_WAITING;
+	clusterd_names_open(d);
 	/* Larger messages (publish parts) are fragmented by corosync. */
 	if (cpg_max_atomic_msgsize_get(d->cpg, &atomic) == CS_OK)
 		pp_info("Cluster: corosync sends messages of up to %u bytes unfragmented", atomic);

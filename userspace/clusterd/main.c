@@ -55,6 +55,7 @@ static void on_ctl(void *arg, const char *req, FILE *f)
 {
 	char reply[1200];
 
+	clusterd_names_refresh(arg);	/* cluster.xml, if it changed */
 	if (!strcmp(req, "stats"))
 		clusterd_stats_write(f, arg);
 	else if (!strcmp(req, "reload"))	/* ppctl publish: users.xml published here */
@@ -124,6 +125,7 @@ int main(int argc, char **argv)
 		goto out;
 	d.module = true;
 	clusterd_published_load(&d);
+	clusterd_names_refresh(&d);
 	if (pp_follow_open(&d.follow, on_config, &d, err, sizeof(err))) {
 		pp_err("Cluster: %s", err);
 		goto out;
@@ -157,6 +159,7 @@ out:
 	free(d.backlog);
 	free(d.published);
 	free(d.regs);
+	pp_cluster_xml_free(d.xml);
 	if (d.follow_ev)
 		event_free(d.follow_ev);
 	pp_daemon_signals_free(&d.sig);

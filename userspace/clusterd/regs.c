@@ -362,11 +362,24 @@ void clusterd_regs_query(FILE *f, const struct clusterd *d, const char *after)
 {
 	/* Room for the longest line and "more", inside PP_CTL_MAX. */
 	char line[PP_NAME_MAX + CLUSTERD_MEMBERS_MAX * 11 + 8];
+	/* The first reply: "self", the node names, one user's line at least. */
+	_Static_assert(16 + PP_CLUSTER_NODES_MAX * (16 + PP_NAME_MAX) + sizeof(line) +
+		       sizeof("more\n") <= PP_CTL_MAX, "the node names leave no room");
 	const struct clusterd_reg **v;
 	size_t i, n = 0, used;
 	int len;
 
 	used = (size_t)fprintf(f, "self %" PRIu32 "\n", d->node);
+	/* The first reply names the nodes (at most PP_CLUSTER_NODES_MAX lines
+	 * of at most 80 bytes: room is left for a user's line). */
+	for (i = 0; !after && i < d->n_cnodes; i++) {
+		char name[PP_NAME_MAX], id[16];
+
+		clusterd_node_name(d, d->cnodes[i].id, name, sizeof(name));
+		snprintf(id, sizeof(id), "%" PRIu32, d->cnodes[i].id);
+		if (strcmp(name, id))
+			used += (size_t)fprintf(f, "node %s %s\n", id, name);
+	}
 	v = malloc((d->n_regs ? d->n_regs : 1) * sizeof(*v));
 	if (!v)
 		return;		/* no "end": the asker takes it as a bad reply */

@@ -5,7 +5,9 @@
  * cluster.xml reader (the guide's Appendix B) and the static balancing
  * of users over its nodes, on libxml2.
  */
+#include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -373,6 +375,40 @@ const struct pp_cluster_node *pp_cluster_xml_find_north(const struct pp_cluster_
 		if (c->nodes[i].north_ip == addr)
 			return &c->nodes[i];
 	return NULL;
+}
+
+void pp_corosync_node_set(struct pp_corosync_node *nd, uint32_t id, const char *name,
+			  const char *ring0)
+{
+	struct in_addr a;
+
+	memset(nd, 0, sizeof(*nd));
+	nd->id = id;
+	if (name && ident_ok(name, sizeof(nd->name)))
+		strcpy(nd->name, name);
+	if (ring0 && inet_pton(AF_INET, ring0, &a) == 1)
+		nd->ring0 = a.s_addr;
+}
+
+const char *pp_cluster_node_name(const struct pp_cluster_xml *c,
+				 const struct pp_corosync_node *list, size_t n, uint32_t id,
+				 char *buf, size_t len)
+{
+	size_t i, k;
+
+	for (i = 0; i < n && list[i].id != id; i++)
+		;
+	if (i < n && list[i].ring0)
+		for (k = 0; c && k < c->nnodes; k++)
+			if (c->nodes[k].cluster_ip == list[i].ring0) {
+				snprintf(buf, len, "%s", c->nodes[k].name);
+				return buf;
+			}
+	if (i < n && list[i].name[0])
+		snprintf(buf, len, "%s", list[i].name);
+	else
+		snprintf(buf, len, "%" PRIu32, id);
+	return buf;
 }
 
 int pp_cluster_user_nodes(const struct pp_cluster_xml *c, const struct pp_users *u,

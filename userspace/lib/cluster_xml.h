@@ -71,6 +71,36 @@ const struct pp_cluster_node *pp_cluster_xml_find_north(const struct pp_cluster_
 							uint32_t addr);
 
 /*
+ * A node of Corosync's nodelist (cmap nodelist.node.<i>.nodeid, .name,
+ * .ring0_addr), as pp-clusterd reads it: what names a node for the
+ * administrator (docs/cluster.md "Registrations").
+ */
+struct pp_corosync_node {
+	uint32_t id;
+	char name[PP_NAME_MAX];		/* "": none, or not a usable name */
+	uint32_t ring0;			/* IPv4, network order; 0: not one */
+};
+
+/*
+ * Fill nd from the nodelist's values (name, ring0 NULL when absent): a
+ * name of 1..PP_NAME_MAX - 1 bytes without space or control character
+ * is kept (else none); ring0 is kept when an IPv4 address (a host name
+ * or IPv6 address matches no cluster.xml proxy).
+ */
+void pp_corosync_node_set(struct pp_corosync_node *nd, uint32_t id, const char *name,
+			  const char *ring0);
+
+/*
+ * The name of Corosync node id for the administrator, in buf: the
+ * cluster.xml proxy (c may be NULL) whose cluster_ip is the node's ring0
+ * address in the nodelist (list, n); else its nodelist name; else the id
+ * in decimal (not in the nodelist, or nothing to name it by). Returns buf.
+ */
+const char *pp_cluster_node_name(const struct pp_cluster_xml *c,
+				 const struct pp_corosync_node *list, size_t n, uint32_t id,
+				 char *buf, size_t len);
+
+/*
  * The user's nodes, primary first (docs/cluster.md, "Static
  * balancing"): its <sccpProxy> entries, each looked up in cluster.xml;
  * a user without any is assigned evenly over the <proxy assign_users=

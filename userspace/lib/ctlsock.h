@@ -33,6 +33,10 @@ struct pp_ctl;
  * AFTER only, one line each:
  *
  *	self NODE LF			this node's id (0: not known yet)
+ *	node NODE SP NAME LF		the first reply only (no AFTER): the
+ *					name of each node of corosync's
+ *					nodelist that has one (cluster.xml's,
+ *					corosync's), at most 64
  *	user NAME SP NODE[,NODE...] LF	node ids ascending
  *	end LF | more LF		the last line: "more" when the reply is
  *					full; ask again after the last NAME

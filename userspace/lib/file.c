@@ -211,3 +211,23 @@ int pp_file_read_conf(const char *path, size_t max, int missing_ok,
 		return pp_errf(err, errlen, "%s: %s", path, pp_file_strerror(rc));
 	return 0;
 }
+
+bool pp_file_changed(const char *path, struct pp_fileid *id)
+{
+	struct pp_fileid now = { 0 };
+	struct stat st;
+
+	if (!stat(path, &st)) {
+		now.present = true;
+		now.dev = st.st_dev;
+		now.ino = st.st_ino;
+		now.size = st.st_size;
+		now.mtim = st.st_mtim;
+	}
+	if (now.present == id->present && now.dev == id->dev && now.ino == id->ino &&
+	    now.size == id->size && now.mtim.tv_sec == id->mtim.tv_sec &&
+	    now.mtim.tv_nsec == id->mtim.tv_nsec)
+		return false;
+	*id = now;
+	return true;
+}

@@ -8,7 +8,9 @@
 #ifndef PP_FILE_H
 #define PP_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 /*
@@ -39,5 +41,18 @@ int pp_file_write_atomic(const char *path, const void *data, size_t len,
 
 /* mkdir -p. Returns 0 or -errno. */
 int pp_mkdir_p(const char *dir, mode_t mode);
+
+/* Which version of a file a daemon read: its identity and mtime. */
+struct pp_fileid {
+	bool present;
+	dev_t dev;
+	ino_t ino;
+	off_t size;
+	struct timespec mtim;
+};
+
+/* Has path changed (appeared, gone, replaced, written) since id? id is
+ * updated. A file read again only when this says so. */
+bool pp_file_changed(const char *path, struct pp_fileid *id);
 
 #endif /* PP_FILE_H */

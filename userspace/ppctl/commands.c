@@ -25,7 +25,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "set user inactive name <user>", .handler = ppctl_do_user_inactive,
 	  .help = "inactivate an account now" },
 	{ .words = "show user", .handler = ppctl_do_show_user,
-	  .help = "the users: SID, address or [inactive], time active, connections; in a cluster, the node each phone is registered through" },
+	  .help = "the users: SID, address or [inactive], time active, connections; in a cluster, the node each phone is registered through, by name (cluster.xml's, else corosync's nodelist's, else its id)" },
 	{ .words = "show user name <user>", .handler = ppctl_do_show_user,
 	  .help = "... that user only" },
 
@@ -159,7 +159,7 @@ const struct ppctl_cmd_def ppctl_commands[] = {
 	{ .words = "show version", .handler = ppctl_do_show_version,
 	  .help = "the versions of ppctl, of the loaded module (and its uapi), of the kernel" },
 	{ .words = "show cluster", .handler = ppctl_do_show_cluster,
-	  .help = "pp-clusterd's view: corosync up or down, quorate or not, this node's id, members, in sync or not, messages sent, received, applied, dropped by reason, the nodes whose certificates it holds, whether its CTL is the cluster's" },
+	  .help = "pp-clusterd's view: corosync up or down, quorate or not, this node's id and name, members (ids and names), in sync or not, messages sent, received, applied, dropped by reason, the nodes whose certificates it holds, whether its CTL is the cluster's" },
 	SETTING(PP_S_TFTP_LOGLEVEL),	/* kept in tftpd.conf, applied by pp-logd */
 
 	/* The guide's "System Logs" (docs/logs.md). */

@@ -272,11 +272,31 @@ static void nodes_set(struct ppctl_user_nodes *n, uint32_t id, bool on)
 	n->n++;
 }
 
+/* "node ID NAME" of the first reply: NAME kept for ID (beyond
+ * PP_CLUSTER_NODES_MAX, the id is shown). 0, or -1: a bad line. */
+static int node_line(char *line, struct ppctl_node_names *names)
+{
+	char *name = strchr(line, ' ');
+	uint64_t v;
+
+	if (!name)
+		return -1;
+	*name++ = '\0';
+	if (pp_parse_uint(line, 1, UINT32_MAX, &v) || !*name || strlen(name) >= PP_NAME_MAX ||
+	    strchr(name, ' '))
+		return -1;
+	if (names->n < PP_CLUSTER_NODES_MAX) {
+		names->id[names->n] = (uint32_t)v;
+		snprintf(names->name[names->n++], PP_NAME_MAX, "%s", name);
+	}
+	return 0;
+}
+
 /* One reply of "registrations [AFTER]" into nodes; *last: the last name.
  * 1: more to ask, 0: the end, -1: a bad reply. */
 static int regs_page(char *reply, struct pp_user_state **byname, size_t n,
 		     struct ppctl_user_nodes *nodes, const struct pp_user_state *users,
-		     uint32_t *self, char *last, bool *any)
+		     struct ppctl_node_names *names, char *last, bool *any)
 {
 	char *line, *save = NULL;
 
@@ -290,7 +310,12 @@ static int regs_page(char *reply, struct pp_user_state **byname, size_t n,
 		if (!strncmp(line, "self ", 5)) {
 			if (pp_parse_uint(line + 5, 0, UINT32_MAX, &v))
 				return -1;
-			*self = (uint32_t)v;
+			names->self = (uint32_t)v;
+			continue;
+		}
+		if (!strncmp(line, "node ", 5)) {
+			if (node_line(line + 5, names))
+				return -1;
 			continue;
 		}
 		if (strncmp(line, "user ", 5))
@@ -315,7 +340,7 @@ static int regs_page(char *reply, struct pp_user_state **byname, size_t n,
 }
 
 int ppctl_cluster_user_nodes(const struct pp_user_state *users, size_t n,
-			     struct ppctl_user_nodes *nodes, uint32_t *self)
+			     struct ppctl_user_nodes *nodes, struct ppctl_node_names *names)
 {
 	char req[PP_CTL_REQ_MAX], last[PP_NAME_MAX] = "", *reply;
 	struct pp_user_state **byname;
@@ -333,14 +358,14 @@ int ppctl_cluster_user_nodes(const struct pp_user_state *users, size_t n,
 		byname[i] = (struct pp_user_state *)&users[i];
 	qsort(byname, n, sizeof(*byname), name_cmp);
 	memset(nodes, 0, n * sizeof(*nodes));
-	*self = 0;
+	memset(names, 0, sizeof(*names));
 	do {
 		bool any = false;
 
 		snprintf(req, sizeof(req), last[0] ? "registrations %s" : "registrations", last);
 		rc = pp_ctl_ask(PP_CTL_CLUSTERD, req, reply, PP_CTL_MAX + 1);
 		if (rc >= 0)
-			rc = regs_page(reply, byname, n, nodes, users, self, last, &any);
+			rc = regs_page(reply, byname, n, nodes, users, names, last, &any);
 	} while (rc == 1);
 	free(reply);
 	free(byname);
@@ -348,7 +373,7 @@ int ppctl_cluster_user_nodes(const struct pp_user_state *users, size_t n,
 		return -1;
 	/* This node's own: the module says what is now (pp-clusterd learns it
 	 * from the module's events, a moment later). */
-	for (i = 0; *self && i < n; i++)
-		nodes_set(&nodes[i], *self, users[i].active && users[i].registered > 0);
+	for (i = 0; names->self && i < n; i++)
+		nodes_set(&nodes[i], names->self, users[i].active && users[i].registered > 0);
 	return 0;
 }

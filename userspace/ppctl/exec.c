@@ -151,8 +151,8 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 {
 	struct pp_nl *nl = ctx_nl(ctx, NULL);
 	struct ppctl_user_nodes *nodes;
+	struct ppctl_node_names *names;
 	struct pp_user_state *users;
-	uint32_t self = 0;
 	size_t n, i;
 
 	if (!nl)
@@ -172,11 +172,13 @@ int ppctl_do_show_user(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd)
 	}
 	/* Where pp-clusterd runs: the node each phone is registered through. */
 	nodes = malloc((n ? n : 1) * sizeof(*nodes));
-	if (nodes && ppctl_cluster_user_nodes(users, n, nodes, &self)) {
+	names = malloc(sizeof(*names));
+	if (!names || (nodes && ppctl_cluster_user_nodes(users, n, nodes, names))) {
 		free(nodes);
 		nodes = NULL;
 	}
-	ppctl_print_users_nodes(ctx->out, ctx->json, users, n, nodes, self);
+	ppctl_print_users_nodes(ctx->out, ctx->json, users, n, nodes, names);
+	free(names);
 	free(nodes);
 	free(users);
 	return PPCTL_EXIT_OK;

@@ -78,12 +78,14 @@ int ppctl_ip_forward(void);
 int ppctl_do_show_cluster(struct ppctl_ctx *ctx, const struct ppctl_cmd *cmd);
 /* For "show user": the nodes each user's phone is registered through, as
  * pp-clusterd knows them (docs/cluster.md "Registrations"; this node's from
- * the module), nodes[i] for users[i], and *self, this node's id. -1 when
- * pp-clusterd does not run here or gave a bad reply: say nothing of nodes. */
+ * the module), nodes[i] for users[i], and names: this node's id and the
+ * nodes' names. -1 when pp-clusterd does not run here or gave a bad reply:
+ * say nothing of nodes. */
 struct ppctl_user_nodes;
+struct ppctl_node_names;
 struct pp_user_state;
 int ppctl_cluster_user_nodes(const struct pp_user_state *users, size_t n,
-			     struct ppctl_user_nodes *nodes, uint32_t *self);
+			     struct ppctl_user_nodes *nodes, struct ppctl_node_names *names);
 /* Tell a daemon of this network namespace (its control socket's name,
  * lib/ctlsock.h) to re-read the files ppctl changed; what names the
  * change in the error. */

@@ -96,24 +96,42 @@ struct user_cells {
 	char addr[PP_IPV4_STRLEN];
 	char duration[32];
 	char connected[32];
-	char node[PPCTL_USER_NODES_MAX * 12 + 16];
+	char node[PPCTL_USER_NODES_MAX * (PP_NAME_MAX + 2) + 16];
 };
 
-/* "1", "1, 3", "2 (this node)": the nodes the phone is registered through. */
-static void node_cell(const struct ppctl_user_nodes *nodes, uint32_t self, char *buf,
-		      size_t len)
+const char *ppctl_node_name(const struct ppctl_node_names *names, uint32_t id, char *buf,
+			    size_t len)
 {
+	size_t i;
+
+	for (i = 0; names && i < names->n; i++)
+		if (names->id[i] == id) {
+			snprintf(buf, len, "%s", names->name[i]);
+			return buf;
+		}
+	snprintf(buf, len, "%" PRIu32, id);
+	return buf;
+}
+
+/* "pp1", "pp1, pp3", "pp2 (this node)": the nodes the phone is
+ * registered through, by name (or id). */
+static void node_cell(const struct ppctl_user_nodes *nodes, const struct ppctl_node_names *names,
+		      char *buf, size_t len)
+{
+	char name[PP_NAME_MAX];
 	size_t off = 0;
 	unsigned int i;
 
 	buf[0] = '\0';
 	for (i = 0; i < nodes->n && off < len; i++)
-		off += (size_t)snprintf(buf + off, len - off, "%s%" PRIu32 "%s", i ? ", " : "",
-					nodes->id[i], nodes->id[i] == self ? " (this node)" : "");
+		off += (size_t)snprintf(buf + off, len - off, "%s%s%s", i ? ", " : "",
+					ppctl_node_name(names, nodes->id[i], name, sizeof(name)),
+					nodes->id[i] == names->self ? " (this node)" : "");
 }
 
 static void user_cells(const struct pp_user_state *u, const struct ppctl_user_nodes *nodes,
-		       uint32_t self, struct user_cells *c, const char **cells)
+		       const struct ppctl_node_names *names, struct user_cells *c,
+		       const char **cells)
 {
 	if (u->active) {
 		pp_ipv4_str(u->addr, c->addr);
@@ -129,13 +147,13 @@ static void user_cells(const struct pp_user_state *u, const struct ppctl_user_no
 	cells[3] = c->duration;
 	cells[4] = c->connected;
 	if (nodes) {
-		node_cell(nodes, self, c->node, sizeof(c->node));
+		node_cell(nodes, names, c->node, sizeof(c->node));
 		cells[5] = c->node;
 	}
 }
 
 static void users_json(FILE *f, const struct pp_user_state *users, size_t n,
-		       const struct ppctl_user_nodes *nodes, uint32_t self)
+		       const struct ppctl_user_nodes *nodes, const struct ppctl_node_names *names)
 {
 	struct pp_json j;
 	unsigned int k;
@@ -178,9 +196,13 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n,
 			pp_json_key(&j, "through");
 			pp_json_arr_begin(&j);
 			for (k = 0; k < nodes[i].n; k++) {
+				char name[PP_NAME_MAX];
+
 				pp_json_obj_begin(&j);
-				pp_json_kv_u64(&j, "node", nodes[i].id[k]);
-				pp_json_kv_bool(&j, "this_node", nodes[i].id[k] == self);
+				pp_json_kv_str(&j, "node", ppctl_node_name(names, nodes[i].id[k], name,
+									  sizeof(name)));
+				pp_json_kv_u64(&j, "node_id", nodes[i].id[k]);
+				pp_json_kv_bool(&j, "this_node", nodes[i].id[k] == names->self);
 				pp_json_obj_end(&j);
 			}
 			pp_json_arr_end(&j);
@@ -194,11 +216,12 @@ static void users_json(FILE *f, const struct pp_user_state *users, size_t n,
 void ppctl_print_users(FILE *f, bool json, const struct pp_user_state *users,
 		       size_t n)
 {
-	ppctl_print_users_nodes(f, json, users, n, NULL, 0);
+	ppctl_print_users_nodes(f, json, users, n, NULL, NULL);
 }
 
 void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *users,
-			     size_t n, const struct ppctl_user_nodes *nodes, uint32_t self)
+			     size_t n, const struct ppctl_user_nodes *nodes,
+			     const struct ppctl_node_names *names)
 {
 	static const char *const header[] = {
 		"name", "sid", "addr", "duration", "connected", "node"
@@ -208,7 +231,7 @@ void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *use
 	size_t i;
 
 	if (json) {
-		users_json(f, users, n, nodes, self);
+		users_json(f, users, n, nodes, names);
 		return;
 	}
 	table_init(&t, ncols, header);
@@ -216,7 +239,7 @@ void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *use
 		struct user_cells c;
 		const char *cells[6];
 
-		user_cells(&users[i], nodes ? &nodes[i] : NULL, self, &c, cells);
+		user_cells(&users[i], nodes ? &nodes[i] : NULL, names, &c, cells);
 		table_measure(&t, cells);
 	}
 	table_header(f, &t);
@@ -224,7 +247,7 @@ void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *use
 		struct user_cells c;
 		const char *cells[6];
 
-		user_cells(&users[i], nodes ? &nodes[i] : NULL, self, &c, cells);
+		user_cells(&users[i], nodes ? &nodes[i] : NULL, names, &c, cells);
 		table_row(f, &t, cells);
 	}
 }

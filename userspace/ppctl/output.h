@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "cluster_xml.h"
 #include "ops.h"
 
 /* "show user": name, sid, addr or [inactive], duration, connected. */
@@ -24,11 +25,24 @@ struct ppctl_user_nodes {
 	uint32_t id[PPCTL_USER_NODES_MAX];
 	unsigned int n;
 };
-/* The same with the column "node" (-j: "through", an array of {"node",
- * "this_node"}) when nodes is not NULL (nodes[i] for users[i]; self: this
- * node's id, "(this node)"); NULL: no cluster runs here, nothing said. */
+/* The cluster's nodes as pp-clusterd names them: this node's id, and the
+ * names of the nodes not shown by their id (cluster.xml's, corosync's). */
+struct ppctl_node_names {
+	uint32_t self;			/* 0: not known */
+	uint32_t id[PP_CLUSTER_NODES_MAX];
+	char name[PP_CLUSTER_NODES_MAX][PP_NAME_MAX];
+	size_t n;
+};
+/* Node id's name in names (NULL: none), else the id in decimal, in buf. */
+const char *ppctl_node_name(const struct ppctl_node_names *names, uint32_t id, char *buf,
+			    size_t len);
+/* The same with the column "node" (-j: "through", an array of {"node"
+ * (the name), "node_id", "this_node"}) when nodes is not NULL (nodes[i]
+ * for users[i]; names->self, "(this node)"); NULL: no cluster runs here,
+ * nothing said. */
 void ppctl_print_users_nodes(FILE *f, bool json, const struct pp_user_state *users,
-			     size_t n, const struct ppctl_user_nodes *nodes, uint32_t self);
+			     size_t n, const struct ppctl_user_nodes *nodes,
+			     const struct ppctl_node_names *names);
 /* "show phoneproxy". */
 void ppctl_print_config(FILE *f, bool json, const struct pp_config *cfg);
 /* "show callmanager". */

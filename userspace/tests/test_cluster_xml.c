@@ -234,11 +234,63 @@ static void test_users_sccp_proxy_limits(void)
 	pp_users_free(u);
 }
 
+/*
+ * The node names of show user and show cluster (docs/cluster.md
+ * "Registrations"): a Corosync node is named by the cluster.xml proxy
+ * whose cluster address is its ring0 address, else by its nodelist name,
+ * else by its id, as pp-clusterd shows it without cmap.
+ */
+static void test_node_names(void)
+{
+	static const char two[] =
+		"<cluster>\n" NODE("u1", "pp-blue01", "1") NODE("u2", "pp-blue02", "2")
+		"</cluster>\n";
+	static const struct {
+		uint32_t id;
+		bool noxml, nolist;
+		const char *want, *why;
+	} cases[] = {
+		{ 1, false, false, "pp-blue01", "ring0 address is a proxy's cluster_ip: cluster.xml's name" },
+		{ 2, false, false, "pp-blue02", "... also without a nodelist name" },
+		{ 3, false, false, "node3", "ring0 address in no proxy: the nodelist name" },
+		{ 4, false, false, "node4", "ring0 a host name: the nodelist name" },
+		{ 5, false, false, "5", "a nodelist name with a space, ring0 IPv6: the id" },
+		{ 6, false, false, "6", "a nodelist name of 64 bytes: the id" },
+		{ 7, false, false, "7", "a node not in the nodelist: the id" },
+		{ 1, true, false, "node1", "no cluster.xml: the nodelist name" },
+		{ 1, false, true, "1", "no nodelist (cmap not reached): the id" },
+	};
+	struct pp_corosync_node list[6];
+	struct pp_cluster_xml *c = NULL;
+	char err[512] = "", buf[PP_NAME_MAX], toolong[PP_NAME_MAX + 1];
+	size_t i;
+
+	ok(!pp_cluster_xml_parse(two, sizeof(two) - 1, "cluster.xml", &c, err, sizeof(err)),
+	   "two nodes parse (%s)", err);
+	memset(toolong, 'x', PP_NAME_MAX);
+	toolong[PP_NAME_MAX] = '\0';
+	pp_corosync_node_set(&list[0], 1, "node1", "203.0.113.1");
+	pp_corosync_node_set(&list[1], 2, NULL, "203.0.113.2");
+	pp_corosync_node_set(&list[2], 3, "node3", "203.0.113.3");
+	pp_corosync_node_set(&list[3], 4, "node4", "pp-host4");
+	pp_corosync_node_set(&list[4], 5, "bad name", "2001:db8::5");
+	pp_corosync_node_set(&list[5], 6, toolong, NULL);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pp_corosync_node *l = cases[i].nolist ? NULL : list;
+
+		pp_cluster_node_name(cases[i].noxml ? NULL : c, l, l ? 6 : 0, cases[i].id, buf,
+				     sizeof(buf));
+		ok(!strcmp(buf, cases[i].want), "node %u: %s (%s)", cases[i].id, cases[i].why, buf);
+	}
+	pp_cluster_xml_free(c);
+}
+
 int main(void)
 {
 	test_appendix_b();
 	test_bad();
 	test_balancing();
 	test_users_sccp_proxy_limits();
+	test_node_names();
 	return done_testing();
 }

@@ -106,6 +106,8 @@ static void test_show_user_nodes(void)
 	struct ppctl_user_nodes nodes[3] = {
 		{ .id = { 1 }, .n = 1 }, { .n = 0 }, { .id = { 2, 3 }, .n = 2 },
 	};
+	/* Node 1 named (cluster.xml's or corosync's name), 2 and 3 not. */
+	struct ppctl_node_names names = { .self = 2, .id = { 1 }, .name = { "pp-blue01" }, .n = 1 };
 	struct pp_user_state users[3];
 	char *text = NULL;
 
@@ -113,29 +115,29 @@ static void test_show_user_nodes(void)
 	users[1] = user("marge", "SEP0003E348E321", 0, 0, 0, 0);
 	users[2] = user("lisa", "SEP001122334466", 0xc0000214, 12, 1, 1);
 	users[2].registered = 1;
-	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 3, nodes, 2));
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 3, nodes, &names));
 	is_str(text,
 	       "name   sid              addr        duration  connected  node\n"
 	       "----   ---              ----        --------  ---------  ----\n"
-	       "homer  SEP001647051B3A  192.0.2.10  2m 40s               1\n"
+	       "homer  SEP001647051B3A  192.0.2.10  2m 40s               pp-blue01\n"
 	       "marge  SEP0003E348E321  [inactive]\n"
 	       "lisa   SEP001122334466  192.0.2.20  12s       c 1:1 reg  2 (this node), 3\n",
-	       "show user in a cluster: the node each phone is registered through, this node said");
+	       "show user in a cluster: the node each phone is registered through, by name (id when not named), this node said");
 	free(text);
 
-	CAPTURE(text, ppctl_print_users_nodes(f, true, users, 2, nodes, 2));
+	CAPTURE(text, ppctl_print_users_nodes(f, true, users, 2, nodes, &names));
 	is_str(text,
 	       "[{\"name\":\"homer\",\"id\":\"\",\"sid\":\"SEP001647051B3A\",\"ccm\":\"ccm\","
 	       "\"enabled\":true,\"active\":true,\"addr\":\"192.0.2.10\",\"active_secs\":160,"
 	       "\"duration\":\"2m 40s\",\"reason\":\"cli\",\"connections\":0,"
 	       "\"connections_total\":0,\"registered\":0,"
-	       "\"through\":[{\"node\":1,\"this_node\":false}]},"
+	       "\"through\":[{\"node\":\"pp-blue01\",\"node_id\":1,\"this_node\":false}]},"
 	       "{\"name\":\"marge\",\"id\":\"\",\"sid\":\"SEP0003E348E321\",\"ccm\":\"ccm\","
 	       "\"enabled\":true,\"active\":false,\"addr\":null,\"through\":[]}]\n",
-	       "show user -j in a cluster: \"through\", the nodes (none: [])");
+	       "show user -j in a cluster: \"through\", the nodes by name and id (none: [])");
 	free(text);
 
-	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 1, NULL, 0));
+	CAPTURE(text, ppctl_print_users_nodes(f, false, users, 1, NULL, NULL));
 	is_str(text,
 	       "name   sid              addr        duration  connected\n"
 	       "----   ---              ----        --------  ---------\n"

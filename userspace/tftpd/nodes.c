@@ -10,35 +10,15 @@
 #include <string.h>
 
 #include "conf.h"
+#include "file.h"
 #include "log.h"
 #include "nodes.h"
-
-/* Has path changed since id? id is updated. */
-static bool changed(const char *path, struct tftpd_fileid *id)
-{
-	struct tftpd_fileid now = { 0 };
-	struct stat st;
-
-	if (!stat(path, &st)) {
-		now.present = true;
-		now.dev = st.st_dev;
-		now.ino = st.st_ino;
-		now.size = st.st_size;
-		now.mtim = st.st_mtim;
-	}
-	if (now.present == id->present && now.dev == id->dev && now.ino == id->ino &&
-	    now.size == id->size && now.mtim.tv_sec == id->mtim.tv_sec &&
-	    now.mtim.tv_nsec == id->mtim.tv_nsec)
-		return false;
-	*id = now;
-	return true;
-}
 
 static void refresh(struct tftpd_nodes *n)
 {
 	char path[4096], err[1024];
 
-	if (!pp_cluster_xml_path(path, sizeof(path)) && changed(path, &n->cluster_id)) {
+	if (!pp_cluster_xml_path(path, sizeof(path)) && pp_file_changed(path, &n->cluster_id)) {
 		pp_cluster_xml_free(n->cluster);
 		n->cluster = NULL;
 		if (pp_cluster_xml_load(path, true, &n->cluster, err, sizeof(err)))
@@ -47,7 +27,7 @@ static void refresh(struct tftpd_nodes *n)
 		else if (n->cluster)
 			pp_notice("Tftp: %s: %zu nodes", path, n->cluster->nnodes);
 	}
-	if (!pp_conf_users_path(path, sizeof(path)) && changed(path, &n->users_id)) {
+	if (!pp_conf_users_path(path, sizeof(path)) && pp_file_changed(path, &n->users_id)) {
 		pp_users_free(n->users);
 		n->users = NULL;
 		if (n->users_id.present &&

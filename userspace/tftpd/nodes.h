@@ -13,23 +13,15 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <sys/stat.h>
 
 #include "cluster_xml.h"
+#include "file.h"
 #include "users_xml.h"
-
-struct tftpd_fileid {
-	bool present;
-	dev_t dev;
-	ino_t ino;
-	off_t size;
-	struct timespec mtim;
-};
 
 struct tftpd_nodes {
 	struct pp_cluster_xml *cluster;	/* NULL: none, or refused */
 	struct pp_users *users;		/* NULL: none, or refused */
-	struct tftpd_fileid cluster_id, users_id;
+	struct pp_fileid cluster_id, users_id;
 };
 
 /*
