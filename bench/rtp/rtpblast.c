@@ -79,7 +79,17 @@ struct stream {
 	unsigned int line;	/* of the list */
 	uint16_t seq;
 	uint32_t ts, ssrc;
-	srtp_t srtp;		/* NULL: plain RTP */
+	/*
+	 * SRTP: the session is made on the stream's first protect, not when
+	 * the list is read. Debian's libsrtp2 runs on NSS, whose softoken
+	 * gets slower with every session a process holds (a protect costs 3
+	 * times as much with 1,000 sessions as with 100): a run over the
+	 * first N streams then pays for N sessions, not for the whole list.
+	 */
+	int secure;		/* 0: plain RTP */
+	int bits;		/* 32 or 80 */
+	unsigned char master[MASTER_LEN];
+	srtp_t srtp;		/* NULL until the first protect */
 	/* -c "prep": packets protected ahead, sent first, in order */
 	unsigned char *ring;	/* cap slots of SLOT bytes */
 	unsigned short *rlen;
@@ -229,13 +239,28 @@ static int parse_srtp(struct stream *st, const char *suite, const char *hex,
 		}
 		master[i] = (unsigned char)b;
 	}
+	/* libsrtp2 checks the key now, the session is made on first use */
 	st->srtp = srtp_session(bits, master);
-	memset(master, 0, sizeof(master));
 	if (!st->srtp) {
+		memset(master, 0, sizeof(master));
 		fprintf(stderr, "rtpblast: %s:%u: libsrtp2 refuses the session\n", file, line);
 		return -1;
 	}
+	srtp_dealloc(st->srtp);
+	st->srtp = NULL;
+	st->secure = 1;
+	st->bits = bits;
+	memcpy(st->master, master, sizeof(master));
+	memset(master, 0, sizeof(master));
 	return 0;
+}
+
+/* The stream's session, made on first use; NULL if libsrtp2 refuses. */
+static srtp_t stream_srtp(struct stream *st)
+{
+	if (!st->srtp)
+		st->srtp = srtp_session(st->bits, st->master);
+	return st->srtp;
 }
 
 static uint32_t fnv1a(uint32_t h, const void *p, size_t n)
@@ -286,6 +311,7 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 		st->ssrc = h ? h : 1;
 	}
 	st->srtp = NULL;
+	st->secure = 0;
 	st->ring = NULL;
 	st->rlen = NULL;
 	st->head = st->tail = st->cap = 0;
@@ -297,6 +323,7 @@ static void close_stream(struct stream *st)
 	close(st->fd);
 	if (st->srtp)
 		srtp_dealloc(st->srtp);
+	memset(st->master, 0, sizeof(st->master));
 	free(st->ring);
 	free(st->rlen);
 }
@@ -442,7 +469,7 @@ static void run(struct stream *st, const struct run *r, struct result *res)
 				}
 			}
 		}
-		if (!s->srtp) {
+		if (!s->secure) {
 			for (k = 0; k < burst; k++) {
 				rtp_header(hdr[k], r->pt, (uint16_t)(s->seq + k),
 					   s->ts + k * r->plen, s->ssrc);
@@ -471,6 +498,10 @@ static void run(struct stream *st, const struct run *r, struct result *res)
 				goto send;
 			c0 = now();
 			want = burst - ok;
+			if (!stream_srtp(s)) {
+				errors += want;
+				want = 0;
+			}
 			for (k = 0; k < want; k++) {
 				int len = (int)(RTP_HDR + r->plen);
 
@@ -498,7 +529,7 @@ send:
 		} else if (ok) {
 			n = sendmmsg(s->fd, msgs, ok, 0);
 			if (n < 0) {
-				if (errno == EINTR && !s->srtp)
+				if (errno == EINTR && !s->secure)
 					continue;
 				errors += ok;
 				n = 0;
@@ -506,7 +537,7 @@ send:
 				sent += (unsigned int)n;
 				errors += ok - (unsigned int)n;
 			}
-			if (!s->srtp) {
+			if (!s->secure) {
 				s->seq = (uint16_t)(s->seq + (unsigned int)n);
 				s->ts += (unsigned int)n * r->plen;
 			}
@@ -546,7 +577,7 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 		struct stream *s = &st[i];
 		size_t left = s->tail - s->head;
 
-		if (!s->srtp)
+		if (!s->secure)
 			continue;
 		keyed++;
 		if (left && s->head) {
@@ -578,7 +609,7 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 			unsigned char *b;
 			int len = (int)(RTP_HDR + r->plen);
 
-			if (!s->srtp || s->tail >= s->cap)
+			if (!s->secure || s->tail >= s->cap)
 				continue;
 			if (((done + err) & 63) == 0 && now() - t0 >= secs)
 				goto out;
@@ -587,7 +618,8 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 			memcpy(b + RTP_HDR, payload, r->plen);
 			s->seq++;
 			s->ts += r->plen;
-			if (srtp_protect(s->srtp, b, &len) != srtp_err_status_ok) {
+			if (!stream_srtp(s) ||
+			    srtp_protect(s->srtp, b, &len) != srtp_err_status_ok) {
 				err++;
 			} else {
 				s->rlen[s->tail++] = (unsigned short)len;
@@ -622,6 +654,7 @@ static int time_protect(const struct run *r)
 		s.fd = -1;
 		s.ssrc = (uint32_t)rand();
 		s.srtp = srtp_session(bits, master);
+		s.secure = 1;
 		if (!s.srtp) {
 			fprintf(stderr, "rtpblast: libsrtp2 refuses the session\n");
 			return 1;
@@ -689,7 +722,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	SLOT = RTP_HDR + r.plen + SRTP_TAG;
+	SLOT = (RTP_HDR + r.plen + SRTP_TAG + 63) & ~(size_t)63;
 	if (tsecs > 0) {
 		if (optind != argc)
 			return usage();
