@@ -16,7 +16,8 @@
 # the rtpengine variants out), PERF (e.g. "relay rtpk srtp": after phase 1's
 # rounds, or the SRTP phase's for srtp, one more full-load line of each at
 # the last N under perf record, its profile printed, not in the summary), VM_TIMEOUT (the guest's limit,
-# default 5400 s).
+# default 5400 s), SRTP_SIMD (0: the SRTP relay on the generic C AES and
+# SHA-1, the SIMD drivers unloaded).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -88,7 +89,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m "${VM_MEM:-3072}" -t "${VM_TIMEOUT:-5400}" \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' SRTP_SIMD=${SRTP_SIMD:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -582,6 +583,13 @@ srtp_phase() {
 		{ echo "# SRTP: pp-tlsd does not listen"; tail -n 5 "$TMPD/tlsd.log"; return 1; }
 	wait_for 30 eval "[ \$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p') -eq 0 ]" ||
 		echo "# the plain phones still registered: $(ctl stats)"
+	# SRTP_SIMD=0: the SRTP contexts on the generic C AES and SHA-1
+	# (aesni_intel and sha1_ssse3 unloaded before the streams are keyed),
+	# to tell what the emulated SIMD instructions cost under TCG
+	if [ "${SRTP_SIMD:-1}" = 0 ]; then
+		rmmod sha1_ssse3 aesni_intel 2> /dev/null
+		echo "# SRTP_SIMD=0: $(grep -cE '^(aesni_intel|sha1_ssse3) ' /proc/modules) of aesni_intel, sha1_ssse3 still loaded"
+	fi
 	N=$MAXN
 	wait_for 30 eval "[ \$(pp -j show calls | grep -o '\"ppid\"' | wc -l) -eq 0 ]" ||
 		echo "# streams of the plain phones left: $(pp -j show calls | grep -o '"ppid"' | wc -l)"
