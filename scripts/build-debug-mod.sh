@@ -46,10 +46,10 @@ list "$dm" | LC_ALL=C comm -13 "$dm/.src.new" - | (cd "$dm" && xargs -r rm -f)
 
 if [ $sparse = 1 ]; then
 	make -s -C "$tree" M="$dm" PP_KUNIT=m clean > /dev/null 2>&1
-	make -s -C "$tree" M="$dm" PP_KUNIT=m C=2 modules 2>&1
+	make -s -j"$(nproc)" -C "$tree" M="$dm" PP_KUNIT=m C=2 modules 2>&1
 	exit
 fi
-if ! make -C "$tree" M="$dm" PP_KUNIT=m modules > "$dm/build.log" 2>&1; then
+if ! make -j"$(nproc)" -C "$tree" M="$dm" PP_KUNIT=m modules > "$dm/build.log" 2>&1; then
 	tail -n 30 "$dm/build.log" >&2
 	echo "build-debug-mod: build failed (see $dm/build.log)" >&2
 	exit 1

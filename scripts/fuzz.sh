@@ -10,6 +10,7 @@
 #
 #   scripts/fuzz.sh [-t SECONDS] [harness ...]	(default 300 s: make fuzz)
 #   make fuzz FUZZ_SECONDS=N			the same, from the top
+#   PP_FUZZ_JOBS=N				harnesses at a time (default: one a core)
 #
 # Seeds: userspace/tests/corpus/<harness>/ (and <harness>.dict) when they
 # exist. What the fuzzer learns goes to build/fuzz/corpus/<harness>/ and
@@ -60,19 +61,11 @@ for h in "$@"; do
 		2>/dev/null || unbuilt="$unbuilt$h "
 done
 
-n=0
-fail=0
-for h in "$@"; do
-	n=$((n + 1))
+# One harness: its TAP line (numbered $2) and any report in $out/$1.tap.
+fuzz_one() {
+	local h=$1 n=$2 bin log corpus seeds dict rc execs inputs what
 	bin=build/userspace/tests/$h
 	log=$out/$h.log
-	if [ -z "${unbuilt##* $h *}" ]; then
-		echo "not ok $n - $h: does not build (see $out/build.log)"
-		grep -E 'error|undefined' "$out/build.log" | grep -F "$h" |
-			head -n 5 | sed 's/^/#   /'
-		fail=1
-		continue
-	fi
 	corpus=$out/corpus/$h
 	mkdir -p "$corpus"
 	seeds=userspace/tests/corpus/$h
@@ -92,7 +85,41 @@ for h in "$@"; do
 		echo "not ok $n - $h: exit $rc within $what (log: $log)"
 		grep -E '^==[0-9]+==|SUMMARY|runtime error|Assertion|\.c:[0-9]+: |Test unit written' \
 			"$log" | head -n 8 | sed 's/^/#   /'
-		fail=1
 	fi
+}
+
+# The harnesses run $jobs at a time (each is one process on one core:
+# the default, one per core, gives each its whole time), their lines
+# printed in order once all have ended.
+jobs=${PP_FUZZ_JOBS:-$(nproc)}
+n=0
+fail=0
+for h in "$@"; do
+	n=$((n + 1))
+	rm -f "$out/$h.tap"
+	if [ -z "${unbuilt##* $h *}" ]; then
+		{
+			echo "not ok $n - $h: does not build (see $out/build.log)"
+			grep -E 'error|undefined' "$out/build.log" | grep -F "$h" |
+				head -n 5 | sed 's/^/#   /'
+		} > "$out/$h.tap"
+		continue
+	fi
+	while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do
+		wait -n
+	done
+	fuzz_one "$h" $n > "$out/$h.tap.part" && mv "$out/$h.tap.part" "$out/$h.tap" &
+done
+wait
+n=0
+for h in "$@"; do
+	n=$((n + 1))
+	if [ -s "$out/$h.tap" ]; then
+		cat "$out/$h.tap"
+	else
+		echo "not ok $n - $h: no result (see $out/$h.log)"
+	fi
+	grep -q '^not ok' "$out/$h.tap" 2>/dev/null && fail=1
+	[ -s "$out/$h.tap" ] || fail=1
 done
 exit $fail

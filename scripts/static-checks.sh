@@ -50,7 +50,7 @@ fi
 if command -v sparse >/dev/null; then
 	# The module's objects only (build/userspace stays): all rebuilt.
 	rm -rf build/kmod build/proto
-	out=$(make -s module C=2 KVER="$KVER" 2>&1)
+	out=$(make -s -j"$(nproc)" module C=2 KVER="$KVER" 2>&1)
 	rc=$?
 	warn=$(printf '%s\n' "$out" | grep -E 'warning:|error:' | grep -v '^make')
 	if [ $rc = 0 ] && [ -z "$warn" ]; then
