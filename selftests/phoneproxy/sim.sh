@@ -14,9 +14,10 @@ require_sims() {
 	[ -x "$CCM_SIM" ] && [ -x "$PHONE_SIM" ] || skip_all "simulators not built (make -C userspace)"
 }
 
-# call_lab: the lab of the call tests (or skip): the simulators, the
-# module's SCCP proxy, the topology, the guide's users published, homer
-# ($A) active at $PHONE and marge ($B) at $PHONE2.
+# call_lab [USER-XML...]: the lab of the call tests (or skip): the
+# simulators, the module's SCCP proxy, the topology, the guide's users
+# (and USER-XML, more <user> elements, for the caller to activate)
+# published, homer ($A) active at $PHONE and marge ($B) at $PHONE2.
 call_lab() {
 	require ip python3 jq
 	require_sims
@@ -24,7 +25,7 @@ call_lab() {
 	A=SEP001122334455
 	B=SEP0003E348E321
 	setup_topology || skip_all "cannot build the lab topology"
-	write_users_xml "$TMPD/users.xml"
+	write_users_xml "$TMPD/users.xml" "$@"
 	pp publish "$TMPD/users.xml" >/dev/null || skip_all "cannot publish users"
 	pp set user active name homer address $PHONE
 	pp set user active name marge address $PHONE2
