@@ -37,12 +37,14 @@ VN=192.0.2.100
 VS=198.51.100.100
 ORIG=$PP_TOP/userspace/tests/data/tftp/SEP001380AD9E5F.cnf.xml
 node_ns() { echo "pp-hb$1-$SFX"; }
-# on N CMD...: in node N's namespace, with its own files and host name.
+# on N CMD...: in node N's namespace, with its own files and host name
+# (ip netns exec passes the environment on: no env(1) process, every exec
+# costs in an emulated guest).
 on() {
 	local n=$1
 	shift
-	ip netns exec "$(node_ns "$n")" env PP_CONF_DIR="$TMPD/pp$n/etc" \
-		PP_STATE_DIR="$TMPD/pp$n/state" unshare --uts sh -c 'hostname "$0" && exec "$@"' \
+	PP_CONF_DIR="$TMPD/pp$n/etc" PP_STATE_DIR="$TMPD/pp$n/state" \
+		ip netns exec "$(node_ns "$n")" unshare --uts sh -c 'hostname "$0" && exec "$@"' \
 		"pp$n" "$@"
 }
 ppn() { local n=$1; shift; on "$n" "$PPCTL" "$@"; }
