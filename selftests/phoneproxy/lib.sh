@@ -172,13 +172,14 @@ wait_for() {
 }
 
 # until_ok SECONDS command...: like wait_for, but bounded in time however
-# long each try takes (curl and TLS are slow in an emulated guest).
+# long each try takes (curl and TLS are slow in an emulated guest). The
+# clock is bash's own ($EPOCHSECONDS): no date(1) process per try.
 until_ok() {
-	local end=$(($(date +%s) + $1))
+	local end=$((EPOCHSECONDS + $1))
 	shift
 	while :; do
 		"$@" >/dev/null 2>&1 && return 0
-		[ "$(date +%s)" -ge "$end" ] && return 1
+		[ "$EPOCHSECONDS" -ge "$end" ] && return 1
 		snooze 0.3
 	done
 }
