@@ -86,8 +86,7 @@ struct stream {
 	 * times as much with 1,000 sessions as with 100): a run over the
 	 * first N streams then pays for N sessions, not for the whole list.
 	 */
-	int secure;		/* 0: plain RTP */
-	int bits;		/* 32 or 80 */
+	int bits;		/* SRTP suite: 32 or 80; 0: plain RTP */
 	unsigned char master[MASTER_LEN];
 	srtp_t srtp;		/* NULL until the first protect */
 	/* -c "prep": packets protected ahead, sent first, in order */
@@ -248,7 +247,6 @@ static int parse_srtp(struct stream *st, const char *suite, const char *hex,
 	}
 	srtp_dealloc(st->srtp);
 	st->srtp = NULL;
-	st->secure = 1;
 	st->bits = bits;
 	memcpy(st->master, master, sizeof(master));
 	memset(master, 0, sizeof(master));
@@ -311,7 +309,7 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 		st->ssrc = h ? h : 1;
 	}
 	st->srtp = NULL;
-	st->secure = 0;
+	st->bits = 0;
 	st->ring = NULL;
 	st->rlen = NULL;
 	st->head = st->tail = st->cap = 0;
@@ -469,7 +467,7 @@ static void run(struct stream *st, const struct run *r, struct result *res)
 				}
 			}
 		}
-		if (!s->secure) {
+		if (!s->bits) {
 			for (k = 0; k < burst; k++) {
 				rtp_header(hdr[k], r->pt, (uint16_t)(s->seq + k),
 					   s->ts + k * r->plen, s->ssrc);
@@ -529,7 +527,7 @@ send:
 		} else if (ok) {
 			n = sendmmsg(s->fd, msgs, ok, 0);
 			if (n < 0) {
-				if (errno == EINTR && !s->secure)
+				if (errno == EINTR && !s->bits)
 					continue;
 				errors += ok;
 				n = 0;
@@ -537,7 +535,7 @@ send:
 				sent += (unsigned int)n;
 				errors += ok - (unsigned int)n;
 			}
-			if (!s->secure) {
+			if (!s->bits) {
 				s->seq = (uint16_t)(s->seq + (unsigned int)n);
 				s->ts += (unsigned int)n * r->plen;
 			}
@@ -577,7 +575,7 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 		struct stream *s = &st[i];
 		size_t left = s->tail - s->head;
 
-		if (!s->secure)
+		if (!s->bits)
 			continue;
 		keyed++;
 		if (left && s->head) {
@@ -609,7 +607,7 @@ static void prep(struct stream *st, const struct run *r, unsigned long long coun
 			unsigned char *b;
 			int len = (int)(RTP_HDR + r->plen);
 
-			if (!s->secure || s->tail >= s->cap)
+			if (!s->bits || s->tail >= s->cap)
 				continue;
 			if (((done + err) & 63) == 0 && now() - t0 >= secs)
 				goto out;
@@ -654,7 +652,7 @@ static int time_protect(const struct run *r)
 		s.fd = -1;
 		s.ssrc = (uint32_t)rand();
 		s.srtp = srtp_session(bits, master);
-		s.secure = 1;
+		s.bits = bits;
 		if (!s.srtp) {
 			fprintf(stderr, "rtpblast: libsrtp2 refuses the session\n");
 			return 1;
@@ -722,7 +720,7 @@ int main(int argc, char **argv)
 	sa.sa_handler = on_signal;
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
-	SLOT = (RTP_HDR + r.plen + SRTP_TAG + 63) & ~(size_t)63;
+	SLOT = RTP_HDR + r.plen + SRTP_TAG;
 	if (tsecs > 0) {
 		if (optind != argc)
 			return usage();
