@@ -13,11 +13,12 @@
 # direction of the paced line, default 50: real G.711 20 ms), SRTP (0:
 # leave the SRTP variant out), PLAIN (0: leave the plain relay out; plain
 # forwarding is then measured with the SRTP variant only), RTPE (0: leave
-# the rtpengine variants out), PERF (e.g. "relay rtpk srtp": after phase 1's
-# rounds, or the SRTP phase's for srtp, one more full-load line of each at
-# the last N under perf record, its profile printed, not in the summary), VM_TIMEOUT (the guest's limit,
-# default 5400 s), SRTP_SIMD (0: the SRTP relay on the generic C AES and
-# SHA-1, the SIMD drivers unloaded).
+# the rtpengine variants out), PERF (e.g. "relay rtpk srtp": after phase
+# 1's rounds, or the SRTP phase's for srtp, one more full-load line of
+# each at the last N under perf record, its profile printed, not in the
+# summary), VM_TIMEOUT (the guest's limit, default 5400 s), SRTP_SIMD (0:
+# the SRTP relay on the generic C AES and SHA-1, the SIMD drivers
+# unloaded).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -654,7 +655,7 @@ sys.exit(not (len(c) >= $C and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 			$NS_SINK $NS_PH2 $rate 1
 	done
 	# PERF "srtp": one more full-load line at the last N, profiled
-	if [ -z "${PERF##*srtp*}" ] && [ -n "$PERF" ]; then
+	if [[ " ${PERF:-} " == *" srtp "* ]]; then
 		cp "$TMPD/results" "$TMPD/results.keep"
 		PROFILING=1
 		srtp_prep $((25000 * (SECS + 2)))
