@@ -46,6 +46,16 @@
  * -T: protects packets of both suites with random keys, no socket, for
  * SECONDS each; prints "protect_ns_32=X protect_ns_80=Y" (ns per packet).
  *
+ * -L IFNAME,MAC: the same packets, sent below IP: one AF_PACKET socket
+ * (SOCK_DGRAM, qdisc bypassed) on IFNAME to the next hop's MAC, each
+ * packet's IPv4 and UDP headers written here (DF, TTL 64, UDP checksum 0:
+ * none, as RFC 768 allows; a socket's packets on a veth are not summed
+ * either). The UDP sockets are still opened, bound and connected (their
+ * ports are the streams' source ports) but not sent on. What it saves is
+ * the sender's own IP and UDP output path, which is not the path under
+ * test: in a guest whose CPUs the senders share with the middle, the
+ * middle then gets more of them (bench/rtp/README.md).
+ *
  * Prints one line a run: "streams=N sent=N errors=N seconds=S pps=R
  * protected=N crypto_s=S". errors: packets not sent (e.g. ECONNREFUSED
  * after an ICMP port unreachable, ENOBUFS, a protect refused), counted,
@@ -54,6 +64,9 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <linux/if_packet.h>
+#include <net/ethernet.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdint.h>
@@ -72,10 +85,14 @@
 #define RTP_HDR		12
 #define SRTP_TAG	16	/* room for the auth tag (10 or 4 bytes) */
 #define MASTER_LEN	30	/* AES-CM-128: key 16 + salt 14 */
+#define IPUDP_HDR	28	/* -L: IPv4 (20) and UDP (8) */
 
 struct stream {
 	int fd;
 	struct sockaddr_in src;	/* bound to (port 0: any) */
+	struct sockaddr_in from, to;	/* the socket's own ends (-L) */
+	unsigned char ipudp[IPUDP_HDR];	/* -L: for UDP length ulen */
+	unsigned int ulen;	/* 0: not made yet */
 	unsigned int line;	/* of the list */
 	uint16_t seq;
 	uint32_t ts, ssrc;
@@ -108,6 +125,8 @@ struct run {
 
 static volatile sig_atomic_t stop;
 static int fixed_ssrc;	/* -S */
+static int link_fd = -1;	/* -L: the AF_PACKET socket */
+static struct sockaddr_ll link_to;
 
 static void on_signal(int sig)
 {
@@ -130,6 +149,7 @@ static int usage(void)
 		"       rtpblast -c [-s PAYLOAD] [-p PT] LIST   (stdin: \"SECONDS RATE BURST N\" a run,\n"
 		"                                               \"prep COUNT N SECONDS\" protect ahead)\n"
 		"       rtpblast -T SECONDS [-s PAYLOAD]        (time libsrtp2's protect alone)\n"
+		"       (either of the first two with -L IFNAME,MAC: sent below IP, on IFNAME to MAC)\n"
 		"  LIST: one stream a line, \"SRC[:PORT] DST:PORT [SUITE KEY]\" (IPv4), # comments;\n"
 		"        SUITE AES_CM_128_HMAC_SHA1_32|80 and KEY (key||salt, 60 hex digits): SRTP\n"
 		"  -d  duration in seconds (default 10)\n"
@@ -137,7 +157,8 @@ static int usage(void)
 		"  -b  packets per sendmmsg() call, per stream (default 8, max %d)\n"
 		"  -s  RTP payload bytes (default 160: G.711, 20 ms)\n"
 		"  -p  RTP payload type (default 0)\n"
-		"  -S  SSRC from the line's source and destination (the same every run)\n", MAX_BURST);
+		"  -S  SSRC from the line's source and destination (the same every run)\n"
+		"  -L  IFNAME,MAC: write the IPv4 and UDP headers, send on an AF_PACKET socket\n", MAX_BURST);
 	return 2;
 }
 
@@ -295,6 +316,18 @@ static int open_stream(struct stream *st, const char *src, const char *dst,
 		return -1;
 	}
 	st->src = s;
+	st->to = d;
+	{
+		socklen_t len = sizeof(st->from);
+
+		if (getsockname(st->fd, (struct sockaddr *)&st->from, &len) < 0) {
+			fprintf(stderr, "rtpblast: %s:%u: getsockname: %s\n", file, line,
+				strerror(errno));
+			close(st->fd);
+			return -1;
+		}
+	}
+	st->ulen = 0;
 	st->line = line;
 	st->seq = (uint16_t)rand();
 	st->ts = (uint32_t)rand();
@@ -423,6 +456,89 @@ static void rtp_header(unsigned char *h, unsigned int pt, uint16_t seq,
 	h[11] = (unsigned char)ssrc;
 }
 
+/* The ones' complement checksum of the IPv4 header @h (20 bytes). */
+static uint16_t ip_csum(const unsigned char *h)
+{
+	uint32_t sum = 0;
+
+	for (int i = 0; i < 20; i += 2)
+		sum += (uint32_t)h[i] << 8 | h[i + 1];
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return (uint16_t)~sum;
+}
+
+/* -L: the stream's IPv4 and UDP headers for a UDP payload of @plen bytes. */
+static const unsigned char *stream_ipudp(struct stream *st, size_t plen)
+{
+	unsigned char *h = st->ipudp;
+	unsigned int ulen = 8 + (unsigned int)plen, tot = 20 + ulen;
+	uint16_t c;
+
+	if (st->ulen == ulen)
+		return h;
+	memset(h, 0, IPUDP_HDR);
+	h[0] = 0x45;			/* IPv4, 5 words */
+	h[2] = (unsigned char)(tot >> 8);
+	h[3] = (unsigned char)tot;
+	h[6] = 0x40;			/* DF, as a UDP socket sends */
+	h[8] = 64;			/* TTL */
+	h[9] = IPPROTO_UDP;
+	memcpy(h + 12, &st->from.sin_addr, 4);
+	memcpy(h + 16, &st->to.sin_addr, 4);
+	c = ip_csum(h);
+	h[10] = (unsigned char)(c >> 8);
+	h[11] = (unsigned char)c;
+	memcpy(h + 20, &st->from.sin_port, 2);
+	memcpy(h + 22, &st->to.sin_port, 2);
+	h[24] = (unsigned char)(ulen >> 8);
+	h[25] = (unsigned char)ulen;
+	/* h[26], h[27]: UDP checksum 0, none */
+	st->ulen = ulen;
+	return h;
+}
+
+/* -L IFNAME,MAC: the AF_PACKET socket and the address to send to. */
+static int link_open(const char *arg)
+{
+	const char *comma = strchr(arg, ',');
+	char name[IF_NAMESIZE];
+	unsigned int m[6];
+	int one = 1;
+	size_t n;
+
+	n = comma ? (size_t)(comma - arg) : 0;
+	if (!n || n >= sizeof(name) ||
+	    sscanf(comma + 1, "%2x:%2x:%2x:%2x:%2x:%2x%n", &m[0], &m[1], &m[2],
+		   &m[3], &m[4], &m[5], &one) != 6 || comma[1 + one] != '\0') {
+		fprintf(stderr, "rtpblast: -L %s: want IFNAME,MAC (e.g. veth0,02:00:00:00:00:01)\n",
+			arg);
+		return -1;
+	}
+	memcpy(name, arg, n);
+	name[n] = '\0';
+	memset(&link_to, 0, sizeof(link_to));
+	link_to.sll_family = AF_PACKET;
+	link_to.sll_protocol = htons(ETH_P_IP);
+	link_to.sll_ifindex = (int)if_nametoindex(name);
+	if (!link_to.sll_ifindex) {
+		fprintf(stderr, "rtpblast: -L %s: %s: %s\n", arg, name, strerror(errno));
+		return -1;
+	}
+	link_to.sll_halen = 6;
+	for (int i = 0; i < 6; i++)
+		link_to.sll_addr[i] = (unsigned char)m[i];
+	/* protocol 0: it receives nothing */
+	link_fd = socket(AF_PACKET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	one = 1;
+	if (link_fd < 0 ||
+	    setsockopt(link_fd, SOL_PACKET, PACKET_QDISC_BYPASS, &one, sizeof(one)) < 0) {
+		fprintf(stderr, "rtpblast: -L %s: AF_PACKET socket: %s\n", arg, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* What a run did. */
 struct result {
 	unsigned long long sent, errors, prot;
@@ -434,8 +550,9 @@ static void run(struct stream *st, const struct run *r, struct result *res)
 {
 	static unsigned char hdr[MAX_BURST][RTP_HDR], payload[MAX_PAYLOAD];
 	static unsigned char pkt[MAX_BURST][RTP_HDR + MAX_PAYLOAD + SRTP_TAG];
+	static unsigned char lhdr[MAX_BURST][IPUDP_HDR];
 	struct mmsghdr msgs[MAX_BURST];
-	struct iovec iov[MAX_BURST][2];
+	struct iovec iov[MAX_BURST][3];
 	unsigned long long sent = 0, errors = 0, prot = 0;
 	double t0, t, deadline, crypto = 0;
 	size_t i = 0;
@@ -522,10 +639,26 @@ static void run(struct stream *st, const struct run *r, struct result *res)
 			s->ts += want * r->plen;
 		}
 send:
+		/* -L: the IPv4 and UDP headers in front, the next hop's address */
+		for (k = 0; link_fd >= 0 && !r->dry && k < ok; k++) {
+			struct msghdr *m = &msgs[k].msg_hdr;
+			size_t len = 0;
+
+			for (size_t j = m->msg_iovlen; j > 0; j--) {
+				len += m->msg_iov[j - 1].iov_len;
+				m->msg_iov[j] = m->msg_iov[j - 1];
+			}
+			memcpy(lhdr[k], stream_ipudp(s, len), IPUDP_HDR);
+			m->msg_iov[0].iov_base = lhdr[k];
+			m->msg_iov[0].iov_len = IPUDP_HDR;
+			m->msg_iovlen++;
+			m->msg_name = &link_to;
+			m->msg_namelen = sizeof(link_to);
+		}
 		if (r->dry) {
 			sent += ok;
 		} else if (ok) {
-			n = sendmmsg(s->fd, msgs, ok, 0);
+			n = sendmmsg(link_fd >= 0 ? link_fd : s->fd, msgs, ok, 0);
 			if (n < 0) {
 				if (errno == EINTR && !s->bits)
 					continue;
@@ -676,7 +809,7 @@ int main(int argc, char **argv)
 	struct rlimit rl;
 	size_t n;
 
-	while ((c = getopt(argc, argv, "d:r:b:s:p:cST:h")) != -1) {
+	while ((c = getopt(argc, argv, "d:r:b:s:p:cST:L:h")) != -1) {
 		switch (c) {
 		case 'd':
 			if (parse_num(optarg, 0.001, 86400, &r.secs))
@@ -710,6 +843,10 @@ int main(int argc, char **argv)
 		case 'T':
 			if (parse_num(optarg, 0.001, 3600, &tsecs))
 				return usage();
+			break;
+		case 'L':
+			if (link_fd >= 0 || link_open(optarg))
+				return 2;
 			break;
 		default:
 			return usage();

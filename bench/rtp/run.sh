@@ -18,7 +18,16 @@
 # each at the last N under perf record, its profile printed, not in the
 # summary), VM_TIMEOUT (the guest's limit, default 5400 s), SRTP_SIMD (0:
 # the SRTP relay on the generic C AES and SHA-1, the SIMD drivers
-# unloaded).
+# unloaded), LINK (0: the senders send on their UDP sockets; 1, the
+# default: below IP, rtpblast -L, the same packets on an AF_PACKET socket
+# to the middle's interface, so that the senders' own IP and UDP output
+# path is not paid for in the guest's two vCPUs which the middle shares),
+# PIN (1: the senders and the receivers on vCPU 0, the middle on vCPU 1:
+# the senders by taskset, every packet's receive processing by RPS on each
+# veth, rtpengine's daemons by taskset; CPU per packet is then vCPU 1's
+# alone, the middle's own cost, and a full-load figure the middle's
+# capacity on one vCPU while the senders keep up; 0, the default: all
+# share both vCPUs).
 #
 # In one boot:
 #  1. set-up by SCCP signalling only, once, for the largest N: P users
@@ -90,7 +99,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m "${VM_MEM:-3072}" -t "${VM_TIMEOUT:-5400}" \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' SRTP_SIMD=${SRTP_SIMD:-1} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' SRTP_SIMD=${SRTP_SIMD:-1} LINK=${LINK:-1} PIN=${PIN:-0} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -106,7 +115,15 @@ ROUNDS=${ROUNDS:-3}
 SRTP=${SRTP:-1}
 PLAIN=${PLAIN:-1}
 RTPE=${RTPE:-1}
+LINK=${LINK:-1}
+PIN=${PIN:-0}
 [ "$PLAIN" = 1 ] || RTPE=0	# measured in phase 1
+# The CPUs a CPU figure counts: both, or (PIN=1) the middle's vCPU 1.
+NCPU_M=$(nproc)
+if [ "$PIN" = 1 ]; then
+	[ "$NCPU_M" -ge 2 ] || { echo "PIN=1: needs 2 vCPUs, the guest has $NCPU_M"; exit 2; }
+	NCPU_M=1
+fi
 NS_LIST=${*:-10 100 400}
 MAXN=0
 for n in $NS_LIST; do
@@ -196,6 +213,44 @@ EOF
 add_phone_addrs $NS_PH2 $NS_RT || exit 1
 sink_rules $NS_PH2 && sink_rules $NS_SINK || exit 1
 
+# LINK=1: each sender's "-L IFNAME,MAC", by its namespace: its veth, and
+# the MAC of the middle's interface it sends to (the bridge's, or south).
+declare -A LINKARG=()
+mac_of() { ip -n "$1" -o link show "$2" | sed -n 's|.* link/ether \([0-9a-f:]*\) .*|\1|p'; }
+if [ "$LINK" = 1 ]; then
+	LINKARG[$NS_PHONE]="-L veth-ph,$(mac_of "$NS_PROXY" br-north)"
+	LINKARG[$NS_CCM]="-L veth-ccm,$(mac_of "$NS_PROXY" south)"
+	LINKARG[$NS_PH2]="-L veth-ph,$(mac_of $NS_RT br-north)"
+	LINKARG[$NS_SINK]="-L veth-ccm,$(mac_of $NS_RT south)"
+	for ns in "${!LINKARG[@]}"; do
+		[[ ${LINKARG[$ns]} == *,??:??:??:??:??:?? ]] ||
+			{ echo "# LINK=1: no MAC for $ns (${LINKARG[$ns]})"; exit 1; }
+	done
+fi
+# PIN=1: the senders on vCPU 0 (PINCMD before each), every packet's
+# receive processing where it arrives: the middles' veth ends steer to
+# vCPU 1 (RPS), the senders' and receivers' to vCPU 0. Only while the
+# load generators run (pin_on after a phase's set-up, pin_off before the
+# next): with RPS on during the set-up, 2,848 of 4,000 calls failed in the
+# one run tried (2026-12-05, not investigated yet).
+PINCMD=()
+[ "$PIN" = 1 ] && PINCMD=(taskset -c 0)
+rps() {	# rps NS DEV MASK
+	nsx "$1" sh -c "echo $3 > /sys/class/net/$2/queues/rx-0/rps_cpus" ||
+		{ echo "# PIN=1: no RPS on $2 in $1"; exit 1; }
+}
+pin_rps() {	# pin_rps MIDDLE_MASK ENDS_MASK
+	local d
+	for d in p-phone p-phone2 south; do rps "$NS_PROXY" $d "$1"; done
+	for d in p-phone south; do rps $NS_RT $d "$1"; done
+	rps "$NS_PHONE" veth-ph "$2"
+	rps "$NS_CCM" veth-ccm "$2"
+	rps $NS_PH2 veth-ph "$2"
+	rps $NS_SINK veth-ccm "$2"
+}
+pin_on() { [ "$PIN" = 1 ] && pin_rps 2 1; return 0; }
+pin_off() { [ "$PIN" = 1 ] && pin_rps 0 0; return 0; }
+
 # NPH users, each activated at its own address; nothing times out.
 {
 	echo '<users name="bench-rtp">'
@@ -220,6 +275,12 @@ if [ "$RTPE" = 1 ]; then
 	source "$PP_TOP/bench/rtpengine/lib.sh"
 	rtpe_start "$NS_RT" "$MAXN" ||
 		{ echo "# rtpengine: cannot start (above): left out"; RTPE=0; }
+	# PIN=1: its daemons' threads on the middle's vCPU
+	if [ "$RTPE" = 1 ] && [ "$PIN" = 1 ]; then
+		taskset -a -c -p 1 "$RTPE_KPID" > /dev/null &&
+			taskset -a -c -p 1 "$RTPE_UPID" > /dev/null ||
+			{ echo "# PIN=1: cannot pin rtpengine's daemons"; exit 1; }
+	fi
 fi
 # K streams per phone address (at most 9 here: beyond the default 8
 # from 3,833 streams on; set all the same, so that the run does not
@@ -238,10 +299,14 @@ at_exit "kill -CONT $CCM_PID; kill $CCM_PID"
 wait_for 10 test -S "$TMPD/ccm.sock" || { echo "pp-ccm-sim does not start"; exit 1; }
 ctl() { "$CCM_SIM" --client "$TMPD/ccm.sock" "$@"; }
 
-# CPU ticks of all CPUs: "busy softirq" (/proc/stat, read without a process).
+# CPU ticks of all CPUs (PIN=1: of vCPU 1, the middle's): "busy softirq"
+# (/proc/stat, read without a process).
 cpu_ticks() {
-	local _c u n s i w irq sirq st
-	read -r _c u n s i w irq sirq st _ < /proc/stat
+	local c u n s i w irq sirq st want=cpu
+	[ "$PIN" = 1 ] && want=cpu1
+	while read -r c u n s i w irq sirq st _; do
+		[ "$c" = "$want" ] && break
+	done < /proc/stat
 	echo $((u + n + s + irq + sirq + st)) $sirq
 }
 # sample VAR NS: VAR="packets time", the time the middle of the reading.
@@ -279,7 +344,7 @@ start_sender() {
 		# -S: each stream keeps its SSRC from run to run, as a phone
 		# does (rtpengine's kernel path hands an SSRC it has not seen
 		# on a stream to its daemon)
-		nsx "$ns" "$BLAST" -S -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
+		nsx "$ns" "${PINCMD[@]}" "$BLAST" ${LINKARG[$ns]:-} -S -d $((SECS + 2)) -r "$rate" -b "$burst" "$list" > "$out" &
 		printf -v "$var" '%s' "$!"
 		;;
 	esac
@@ -339,7 +404,7 @@ measure() {
 	crypto=$(cat "$TMPD/up.out" "$TMPD/down.out" |
 		sed -n 's/.*seconds=\([0-9.]*\) .*crypto_s=\([0-9.]*\).*/\1 \2/p' |
 		awk '{ if ($1 > 0) c += $2 / $1 } END { printf "%.4f", c + 0 }')
-	python3 - "$label" "$a0" "$a1" "$b0" "$b1" "$ct0" "$ct1" "$c0" "$c1" "$HZ" "$(nproc)" \
+	python3 - "$label" "$a0" "$a1" "$b0" "$b1" "$ct0" "$ct1" "$c0" "$c1" "$HZ" "$NCPU_M" \
 		"$sent" "$((r1 - r0))" "${IDLE_BUSY:-0}" "$crypto" >> "$TMPD/results" <<-'EOF'
 	import sys
 	label = sys.argv[1]
@@ -358,12 +423,18 @@ measure() {
 	print(f"{label} {pps:.0f} {us:.2f} {net:.2f} {100 * cpu / ncpu:.0f} {100 * soft / cpu if cpu else 0:.0f} {loss:.2f} {sent} {nc:.2f} {crypto:.4f}")
 	EOF
 	tail -n 1 "$TMPD/results" | awk '{ if ($2 ~ /^ladder-/) $3 = $3 " " substr($2, 8) " offered:"
-		printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$(nproc)"', $8, $9, $10 }'
+		printf "    %-6s %9d pkt/s  CPU %8.2f us/pkt (%.2f net of idle, %.2f also of the senders'"'"' crypto: %.3f CPUs)  busy %3d%% of %d CPUs, softirq %3d%% of it  lost %s%% of %d\n", $3, $4, $5, $6, $11, $12, $7, '"$NCPU_M"', $8, $9, $10 }'
 }
 
 echo "# RTP relay benchmark, $(date -u +%Y-%m-%dT%H:%MZ), kernel $(uname -r), $(nproc) vCPU" \
 	"($(grep -q hypervisor /proc/cpuinfo && echo 'QEMU guest' || echo 'bare metal')), $SECS s per line"
 echo "# full: as fast as possible, $BURST packets per sendmmsg() per stream; paced: $RTP_PPS pkt/s per stream and direction"
+if [ "$LINK" = 1 ]; then
+	echo "# senders: below IP (LINK=1, rtpblast -L: IPv4 and UDP headers written by rtpblast, AF_PACKET on the sender's veth to the middle's MAC, UDP checksum 0)"
+else
+	echo "# senders: UDP sockets (LINK=0)"
+fi
+[ "$PIN" = 1 ] && echo "# PIN=1: senders and receivers on vCPU 0 (taskset, RPS), the middle on vCPU 1 (RPS on its veths; rtpengine's daemons by taskset): CPU, busy and idle are vCPU 1's alone, the middle's own cost"
 : > "$TMPD/results"
 # What the guest burns doing nothing (TCG timers, the simulators asleep).
 i0=$EPOCHREALTIME c0=$(cpu_ticks)
@@ -491,6 +562,7 @@ q0=$(($(sink_count "$NS_PHONE") + $(sink_count "$NS_CCM")))
 sleep 1
 q1=$(($(sink_count "$NS_PHONE") + $(sink_count "$NS_CCM")))
 echo "# simulators stopped: $((q1 - q0)) packets in 1 s without the load generator"
+pin_on
 m0=$(pp -j show counters | sed -n 's/.*"media_packets":\([0-9]*\).*/\1/p')
 
 for N in $NS_LIST; do
@@ -566,6 +638,7 @@ fi
 
 srtp_phase() {
 	local t0 k rate suite ns
+	pin_off
 	command -v openssl > /dev/null || { echo "# SRTP: no openssl"; return 1; }
 	[ -x "$TLSD" ] || { echo "# SRTP: pp-tlsd not built ($TLSD)"; return 1; }
 	# pp-tlsd serves the proxy's certificate (RSA: the phones' ECDHE-RSA
@@ -618,14 +691,15 @@ sys.exit(not (len(c) >= $C and all(x.get(\"srtp\", {}).get(\"tx_ready\") and x[\
 	echo "# $S secure streams in show calls, keyed both ways, each with its phone's key"
 	kill -STOP $CCM_PID $P1 $P2
 	gate_off "$NS_PHONE" && gate_off "$NS_CCM"
+	pin_on
 	# the senders of the whole phase, on command
 	mkfifo "$TMPD/sup.in" "$TMPD/sdown.in"
 	exec 7<> "$TMPD/sup.in" 8<> "$TMPD/sdown.in"
 	: > "$TMPD/sup.out"
 	: > "$TMPD/sdown.out"
-	nsx "$NS_PHONE" "$BLAST" -c "$TMPD/srelay.up" <&7 > "$TMPD/sup.out" 2> "$TMPD/sup.err" &
+	nsx "$NS_PHONE" "${PINCMD[@]}" "$BLAST" ${LINKARG[$NS_PHONE]:-} -c "$TMPD/srelay.up" <&7 > "$TMPD/sup.out" 2> "$TMPD/sup.err" &
 	at_exit "kill $!"
-	nsx "$NS_CCM" "$BLAST" -c "$TMPD/srelay.down" <&8 > "$TMPD/sdown.out" 2> "$TMPD/sdown.err" &
+	nsx "$NS_CCM" "${PINCMD[@]}" "$BLAST" ${LINKARG[$NS_CCM]:-} -c "$TMPD/srelay.down" <&8 > "$TMPD/sdown.out" 2> "$TMPD/sdown.err" &
 	at_exit "kill $!"
 	echo "# the senders' libsrtp2 alone (rtpblast -T 2, 160-byte payload, no socket):"
 	"$BLAST" -T 2 | sed 's/^/#   /'

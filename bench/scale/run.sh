@@ -177,7 +177,7 @@ md ""
 md "$(date -u +%Y-%m-%d), \`bench/scale/run.sh${1:+ $1}\` (PHONES=$PHONES CALLS=$CALLS USERS=$USERS SECS=$SECS ROUNDS=$ROUNDS HOLD=$HOLD):" \
 	"guest kernel $(uname -r), $(nproc) vCPUs, $(($(sed -n 's/^MemTotal: *\([0-9]*\).*/\1/p' /proc/meminfo) / 1024)) MiB," \
 	"$(grep -q hypervisor /proc/cpuinfo && echo 'QEMU (run-vm.sh: TCG, emulated)' || echo 'bare metal')."
-md "The host's two cores were shared with other work: rates are noisy, read CPU per packet and the counts."
+md "Rates move with what else the host runs (its load average is at the end): read CPU per packet and the counts first."
 md ""
 
 # What the guest burns doing nothing.
