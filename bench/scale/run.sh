@@ -270,6 +270,25 @@ NACT=$(cval "$(counters)" activations)
 log "activations: $NACT; 10 in $T_ACT10 s, 469 more in $T_ACTREST s; $MEM_ACT"
 for ((r = 0; r < ROUNDS; r++)); do fw_measure fw$A; done
 
+# Every one of the USERS users activated once, one after another: user i at
+# address i mod A, so from the (A+1)th on each displaces the user holding
+# its address (one user to one address: A held at the end, never more,
+# within the documentation prefixes), timed; then the first A again at
+# their own addresses, for the phones below.
+declare -a ADDRS=()
+for ((i = 0; i < A; i++)); do ADDRS+=("$(addr_of $i)"); done
+for ((i = 0; i < USERS; i++)); do
+	echo "set user active name u$i address ${ADDRS[i % A]}"
+done > "$TMPD/act.users"
+a0=$(cval "$(counters)" activations)
+t0=$EPOCHREALTIME
+pp -f "$TMPD/act.users" || exit 1
+T_ACTUSERS=$(awk "BEGIN { printf \"%.3f\", $EPOCHREALTIME - $t0 }")
+HELD_USERS=$(pp -j show user | jq '[.. | objects | select(.active == true)] | length')
+a1=$(cval "$(counters)" activations)
+log "activated all $USERS users in $T_ACTUSERS s; $HELD_USERS held; activations counter $a0 -> $a1"
+pp -f "$TMPD/act.all" || exit 1
+
 # ---- 3. registration ---------------------------------------------------------
 gate_on() { nsx "$1" nft -f - <<-EOF
 	table ip gate {
@@ -450,6 +469,7 @@ md "| publish $USERS users (\`ppctl publish\`) | $T_PUB s |"
 md "| publish 131,073 users (PP_USERS_MAX + 1) | ${big:-accepted (the bound is gone)} |"
 md "| activate 10 users (\`ppctl -f\`, one per address) | $T_ACT10 s |"
 md "| activate 469 more (479 in all: the documentation prefixes' phone addresses) | $T_ACTREST s ($(awk "BEGIN { printf \"%.0f\", 469 / $T_ACTREST }")/s; $(awk "BEGIN { printf \"%.1f\", ($T_ACTREST - $T_ACT10) * 1000 / 459 }") ms per activation beyond ppctl's fixed cost) |"
+md "| activate all $USERS users, one after another (user i at address i mod $A: from the $((A + 1))th on each displaces the holder of its address) | $T_ACTUSERS s ($(awk "BEGIN { printf \"%.0f\", $USERS / $T_ACTUSERS }")/s); $HELD_USERS held at the end, as many as addresses |"
 md "| phones registered through the SCCP proxy | $REG of $PHONES at the CallManager, $KREG in the module ($KOPEN open, $PER per activation, \`sccp maxconnections 64\`) |"
 md "| registration | $T_REG s, $(awk "BEGIN { printf \"%.0f\", $REG / $T_REG }") phones/s (offered: $((2 * RATE)) a second, two simulators; SYNs seen $KCONN, refused by the limit $LIMIT) |"
 md "| calls phone to phone, up | $UP of $CALLS in $T_CALLS s ($HSTREAMS streams) |"
