@@ -99,7 +99,7 @@ BLAST=$PP_TOP/build/bench/rtp/rtpblast
 if [ -z "${PP_VM_OUT:-}" ]; then	# on the host: build, then boot the guest
 	make -s -C "$PP_TOP/bench/rtp" || exit 1
 	exec "$PP_TOP/selftests/vm/run-vm.sh" -m "${VM_MEM:-3072}" -t "${VM_TIMEOUT:-5400}" \
-		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' SRTP_SIMD=${SRTP_SIMD:-1} LINK=${LINK:-1} PIN=${PIN:-0} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
+		"SECS=${SECS:-10} BURST=${BURST:-8} RTP_PPS=${RTP_PPS:-50} ROUNDS=${ROUNDS:-3} SRTP=${SRTP:-1} PLAIN=${PLAIN:-1} RTPE=${RTPE:-1} PERF='${PERF:-}' SRTP_SIMD=${SRTP_SIMD:-1} LINK=${LINK:-1} PIN=${PIN:-0} PIN_SETUP=${PIN_SETUP:-0} bash $PP_TOP/bench/rtp/run.sh ${*:-10 100 400}"
 fi
 
 # In the guest.
@@ -231,8 +231,8 @@ fi
 # receive processing where it arrives: the middles' veth ends steer to
 # vCPU 1 (RPS), the senders' and receivers' to vCPU 0. Only while the
 # load generators run (pin_on after a phase's set-up, pin_off before the
-# next): with RPS on during the set-up, 2,848 of 4,000 calls failed in the
-# one run tried (2026-12-05, not investigated yet).
+# next): with RPS on during the set-up, 2,848 of 4,000 calls failed, the
+# module short of memory for their streams (docs/media.md, "Limits").
 PINCMD=()
 [ "$PIN" = 1 ] && PINCMD=(taskset -c 0)
 rps() {	# rps NS DEV MASK
@@ -486,7 +486,12 @@ register_and_call() {
 	R=$(ctl stats | sed -n 's/.* registered=\([0-9]*\).*/\1/p')
 	[ "${R:-0}" -ge 1 ] || { echo "no phone registered"; return 1; }
 	C=$((R * K < MAXN ? R * K : MAXN))
-	r=$(ctl calls "$C" south "$K") || echo "# calls: $r"
+	r=$(ctl calls "$C" south "$K") || {
+		echo "# calls: $r"
+		grep -v '^media-stats' "$TMPD/ccm.out" | tail -n 5 | sed 's/^/# ccm: /'
+		pp show counters | grep -E 'sccp stream errors|media (streams|no port|stream limit)' | sed 's/^/# /'
+		dmesg | grep phoneproxy | tail -n 5 | sed 's/^/# kernel: /'
+	}
 	echo "# $1: $R phones registered through the proxy in" \
 		"$(awk "BEGIN { printf \"%.1f\", $t1 - $t0 }") s; calls $C south $K: $r"
 	wait_for 20 eval "[ \$(pp -j show calls | grep -o '\"far_address\":\"' | wc -l) -ge $C ]"
@@ -544,6 +549,8 @@ write_lists() {
 # ---- phase 1: plain phones: the plain relay and plain forwarding -----------
 
 phase1() {
+# PIN_SETUP=1: RPS on from the start (reproduces docs/media.md's defect)
+[ "${PIN_SETUP:-0}" = 1 ] && pin_on
 start_phones "" --server $NORTH
 register_and_call "plain SCCP" || return 1
 pp -j show calls > "$TMPD/calls.json"
